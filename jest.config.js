@@ -1,0 +1,16 @@
+// One jest run for the whole workspace: Kafka is started once (globalSetup) for every suite.
+// Test level is in the file name: *.unit.spec.ts, *.int.spec.ts, *.e2e.spec.ts.
+const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' } }] };
+const moduleNameMapper = {
+  '^@sluice/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+};
+const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node', testPathIgnorePatterns: ['/node_modules/', '/dist/'] };
+module.exports = {
+  globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },
+    { ...common, displayName: 'int', testMatch: ['<rootDir>/**/*.int.spec.ts'], testTimeout: 120000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e.spec.ts'], testTimeout: 180000 },
+  ],
+};
