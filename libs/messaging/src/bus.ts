@@ -28,14 +28,23 @@ export interface SubscribeOptions {
   retryBackoffMs?: number;
   /** Where a new group starts: the oldest retained message (default) or only new ones. */
   fromBeginning?: boolean;
+  /**
+   * How long stop() lets the message in hand finish (default 5000 ms). Past it the message is
+   * abandoned uncommitted, so the group redelivers it: a handler that hangs cannot hang stop().
+   */
+  stopGraceMs?: number;
 }
 
 export interface BusSubscription {
-  /** Leave the group: the group's other members take over this member's partitions. */
+  /**
+   * Leave the group: the group's other members take over this member's partitions. A message in
+   * hand that does not finish within `stopGraceMs` is left uncommitted and delivered again.
+   */
   stop(): Promise<void>;
 }
 
 export interface Bus {
+  /** Values travel as JSON on every adapter: one JSON cannot carry (a bigint) rejects the publish. */
   publish(topic: string, key: string, value: unknown, headers?: Headers): Promise<void>;
   /** Several messages in one round trip; the order of one key is kept. */
   publishBatch(topic: string, messages: Array<{ key: string; value: unknown; headers?: Headers }>): Promise<void>;

@@ -1,0 +1,1 @@
+export { InMemoryCheckpointStore } from './in-memory-checkpoint-store';

@@ -1,0 +1,1 @@
+export { eventStoreContract, type ContractOptions, type ContractStore } from './event-store.contract';

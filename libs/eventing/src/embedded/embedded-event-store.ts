@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import type { PGlite } from '@electric-sql/pglite';
+import { schemaSql } from '../sql/schema';
+import { validateSchemaName } from '../sql/schema-name';
+import { defaultSqlEventStoreSettings, SqlEventStore } from '../sql/sql-event-store';
+import { loadPGlite } from './load-pglite';
+import { PGliteExecutor } from './pglite-executor';
+
+export interface EmbeddedEventStoreOptions {
+  /** Folder of the database files, or 'memory' for a store that ends with the process. Default './.sluice/events'. */
+  dataDir?: string;
+  /** Schema holding the store's tables. Default 'sluice'. */
+  schema?: string;
+  /** Fallback poll of live subscriptions (ms); appends wake them in-process. Default 2000. */
+  pollIntervalMs?: number;
+}
+
+/**
+ * The event store in an embedded PostgreSQL (PGlite), for the zero-install mode. One process owns
+ * the data folder, so appends wake subscriptions in-process; no LISTEN is needed.
+ */
+export class EmbeddedEventStore extends SqlEventStore {
+  constructor(
+    private readonly db: PGlite,
+    schema: string,
+    pollIntervalMs: number,
+    /** The data folder, or 'memory'. */
+    readonly dataDir: string,
+  ) {
+    super(new PGliteExecutor(db), schema, { ...defaultSqlEventStoreSettings, pollIntervalMs });
+  }
+
+  override async close(): Promise<void> {
+    if (this.isClosed) return;
+    await super.close();
+    await this.db.close();
+  }
+}
+
+export async function openEmbeddedEventStore(options: EmbeddedEventStoreOptions = {}): Promise<EmbeddedEventStore> {
+  const schema = validateSchemaName(options.schema ?? 'sluice');
+  const dataDir = options.dataDir ?? './.sluice/events';
+  if (dataDir !== 'memory') mkdirSync(dataDir, { recursive: true });
+  const db = await loadPGlite().create(dataDir === 'memory' ? undefined : dataDir);
+  try {
+    await new PGliteExecutor(db).runScript(schemaSql(schema));
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  return new EmbeddedEventStore(db, schema, options.pollIntervalMs ?? defaultSqlEventStoreSettings.pollIntervalMs, dataDir);
+}

@@ -1,0 +1,1 @@
+export { EmbeddedEventStore, openEmbeddedEventStore, type EmbeddedEventStoreOptions } from './embedded-event-store';

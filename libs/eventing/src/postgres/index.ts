@@ -1,0 +1,1 @@
+export { createPostgresEventStore, PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';

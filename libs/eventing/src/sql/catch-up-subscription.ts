@@ -1,0 +1,86 @@
+import type { EventHandler, RecordedEvent, Subscription } from '../event-store';
+import type { Wait, WakeSignal } from './wake-signal';
+
+export interface Page {
+  events: RecordedEvent[];
+  /** Cursor to read after next time (position for $all, revision for a stream). */
+  next: bigint;
+  atHead: boolean;
+}
+
+export interface CatchUpSource {
+  /** The cursor to start after (resolves 'start'/'end' and checkpoints). */
+  start(): Promise<bigint>;
+  readAfter(cursor: bigint, limit: number): Promise<Page>;
+  cursorOf(event: RecordedEvent): bigint;
+}
+
+export interface CatchUpOptions {
+  pageSize: number;
+  pollIntervalMs: number;
+}
+
+/**
+ * Catch up by pages, then go live: after reaching the head, wait for a wake (an append here or a
+ * NOTIFY) or the poll interval, and read again from the cursor. Reading in position order is
+ * enough to miss nothing because positions become visible in order (see schema.ts).
+ */
+export class CatchUpSubscription implements Subscription {
+  readonly done: Promise<void>;
+  readonly caughtUp: Promise<void>;
+  private stopped = false;
+  private wait: Wait | undefined;
+  private markCaughtUp!: () => void;
+  private failCaughtUp!: (error: unknown) => void;
+
+  constructor(
+    private readonly source: CatchUpSource,
+    private readonly handler: EventHandler,
+    private readonly wake: WakeSignal,
+    private readonly options: CatchUpOptions,
+  ) {
+    this.caughtUp = new Promise<void>((resolve, reject) => {
+      this.markCaughtUp = resolve;
+      this.failCaughtUp = reject;
+    });
+    this.done = this.run();
+    // Whoever awaits these still sees the rejection; nobody awaiting them is not a crash.
+    this.caughtUp.catch(() => undefined);
+    this.done.catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wait?.cancel();
+    await this.done.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    try {
+      let cursor = await this.source.start();
+      while (!this.stopped) {
+        const version = this.wake.current;
+        const page = await this.source.readAfter(cursor, this.options.pageSize);
+        for (const event of page.events) {
+          if (this.stopped) return;
+          await this.handler(event);
+          cursor = this.source.cursorOf(event);
+        }
+        if (this.stopped) return;
+        cursor = page.next;
+        if (page.atHead) {
+          this.markCaughtUp();
+          this.wait = this.wake.wait(version, this.options.pollIntervalMs);
+          await this.wait.promise;
+          this.wait = undefined;
+        }
+      }
+    } catch (error) {
+      this.stopped = true;
+      this.failCaughtUp(error);
+      throw error;
+    } finally {
+      this.failCaughtUp(new Error('The subscription stopped before it caught up'));
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import type { ConcurrencyError } from '../errors';
+import { EventStoreInputError } from '../errors';
+import type {
+  AppendOptions,
+  AppendResult,
+  CheckpointStore,
+  EventHandler,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  SubscribeToStreamOptions,
+  Subscription,
+} from '../event-store';
+import { prepareAppend, type PreparedAppend } from '../validation/prepare-append';
+import { validateReadAll, validateReadStream } from '../validation/read-options';
+import { assertText } from '../validation/text-value';
+import { appendGroup } from './append-to-stream';
+import { CatchUpSubscription, type CatchUpSource } from './catch-up-subscription';
+import { GroupCommitQueue, type GroupLimits } from './group-commit';
+import { headPosition, readAll, readAllPage } from './read-all';
+import { readStream, streamRevision } from './read-stream';
+import { SqlCheckpointStore } from './sql-checkpoint-store';
+import type { SqlExecutor } from './sql-executor';
+import { statements, type Statements } from './statements';
+import { WakeSignal } from './wake-signal';
+
+export interface SqlEventStoreSettings {
+  /** Fallback poll of live subscriptions when no wake arrives (ms). */
+  pollIntervalMs: number;
+  /** Events per catch-up read. */
+  pageSize: number;
+  groupLimits: GroupLimits;
+}
+
+export const defaultSqlEventStoreSettings: SqlEventStoreSettings = {
+  pollIntervalMs: 2000,
+  pageSize: 1000,
+  groupLimits: { maxItems: 500, maxWeight: 4 * 1024 * 1024 },
+};
+
+/**
+ * The EventStore over any SqlExecutor: the postgres and embedded adapters are this class plus a
+ * connection and a way to hear about other processes' appends.
+ */
+export class SqlEventStore implements EventStore {
+  readonly checkpoints: CheckpointStore;
+  /** Adapters call wake.notify() when they hear (NOTIFY) that another process appended. */
+  protected readonly wake = new WakeSignal();
+  private readonly sql: Statements;
+  private readonly appends: GroupCommitQueue<PreparedAppend, AppendResult>;
+  private readonly subscriptions = new Set<Subscription>();
+  private closed = false;
+
+  constructor(
+    private readonly executor: SqlExecutor,
+    readonly schema: string,
+    private readonly settings: SqlEventStoreSettings,
+  ) {
+    this.sql = statements(schema);
+    this.checkpoints = new SqlCheckpointStore(executor, this.sql);
+    this.appends = new GroupCommitQueue<PreparedAppend, AppendResult>((group) => this.commit(group), settings.groupLimits);
+  }
+
+  async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    const prepared = prepareAppend(streamId, events, options, new Date());
+    let weight = 0;
+    for (const event of prepared.events) weight += event.data.length + event.metadata.length;
+    return this.appends.submit(prepared, weight);
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return readStream(this.executor, this.sql, validateReadStream(streamId, options));
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const { fromPosition, maxCount } = validateReadAll(options);
+    return readAll(this.executor, this.sql, fromPosition, maxCount);
+  }
+
+  subscribeToAll(handler: EventHandler, options: SubscribeToAllOptions = {}): Subscription {
+    this.assertOpen();
+    const from = options.fromPosition ?? 'start';
+    if (from !== 'start' && from !== 'end' && (typeof from !== 'bigint' || from < 0n)) {
+      throw new EventStoreInputError('fromPosition', `must be 'start', 'end' or a bigint >= 0, got ${String(from)}`);
+    }
+    const prefixes = options.streamPrefixes;
+    if (prefixes !== undefined) {
+      if (!Array.isArray(prefixes)) throw new EventStoreInputError('streamPrefixes', 'must be an array of strings');
+      prefixes.forEach((p, i) => assertText(p, `streamPrefixes[${i}]`));
+    }
+    const source: CatchUpSource = {
+      start: async () => (from === 'start' ? 0n : from === 'end' ? headPosition(this.executor, this.sql) : from),
+      readAfter: (cursor, limit) => readAllPage(this.executor, this.sql, cursor, limit, prefixes),
+      cursorOf: (event) => event.position,
+    };
+    return this.track(new CatchUpSubscription(source, handler, this.wake, this.settings));
+  }
+
+  subscribeToStream(streamId: string, handler: EventHandler, options: SubscribeToStreamOptions = {}): Subscription {
+    this.assertOpen();
+    assertText(streamId, 'streamId');
+    const from = options.fromRevision ?? 'start';
+    if (from !== 'start' && from !== 'end' && (typeof from !== 'bigint' || from < 0n)) {
+      throw new EventStoreInputError('fromRevision', `must be 'start', 'end' or a bigint >= 0, got ${String(from)}`);
+    }
+    const source: CatchUpSource = {
+      start: async () => (from === 'start' ? -1n : from === 'end' ? streamRevision(this.executor, this.sql, streamId) : from),
+      readAfter: async (cursor, limit) => {
+        const events = await readStream(this.executor, this.sql, {
+          streamId,
+          direction: 'forwards',
+          from: cursor + 1n,
+          to: undefined,
+          maxCount: limit,
+        });
+        const atHead = events.length < limit;
+        return { events, next: events.length > 0 ? events[events.length - 1]!.revision : cursor, atHead };
+      },
+      cursorOf: (event) => event.revision,
+    };
+    return this.track(new CatchUpSubscription(source, handler, this.wake, this.settings));
+  }
+
+  /** Stops subscriptions and waits for appends in flight; the adapter then closes its connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.appends.idle();
+  }
+
+  protected get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private async commit(group: PreparedAppend[]): Promise<(AppendResult | ConcurrencyError)[]> {
+    const outcomes = await appendGroup(this.executor, this.sql.appendEvents, group);
+    this.wake.notify();
+    return outcomes;
+  }
+
+  private track(subscription: CatchUpSubscription): Subscription {
+    this.subscriptions.add(subscription);
+    const forget = (): void => void this.subscriptions.delete(subscription);
+    subscription.done.then(forget, forget);
+    return subscription;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The event store is closed');
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Every statement the SQL adapters run, apart from the schema (schema.ts). Columns come back as
+ * text (bigint and json included) so pg and PGlite return identical rows.
+ */
+export interface Statement {
+  name: string;
+  text: string;
+}
+
+export interface Statements {
+  appendEvents: Statement;
+  readStreamForwards: Statement;
+  readStreamBackwards: Statement;
+  readAll: Statement;
+  readAllBetween: Statement;
+  readAllBetweenWithPrefixes: Statement;
+  headPosition: Statement;
+  streamRevision: Statement;
+  loadCheckpoint: Statement;
+  storeCheckpoint: Statement;
+}
+
+// ORDER BY must name e.position / e.revision: a bare name would sort by the text output column.
+const eventColumns = `e.position::text AS position, e.stream_id, e.revision::text AS revision, e.event_id::text AS event_id, e.type,
+  e.data::text AS data, e.metadata::text AS metadata`;
+
+export function statements(schema: string): Statements {
+  const s = `"${schema}"`;
+  const named = (name: string, text: string): Statement => ({ name: `${schema}.${name}`, text });
+  return {
+    appendEvents: named(
+      'append-events',
+      `SELECT r_index::text AS index, r_ok::text AS ok, r_revision::text AS revision, r_position::text AS position
+         FROM ${s}.append_events($1::text[], $2::bigint[], $3::int[], $4::uuid[], $5::text[], $6::json[], $7::json[])
+        ORDER BY r_index`,
+    ),
+    readStreamForwards: named(
+      'read-stream-forwards',
+      `SELECT ${eventColumns} FROM ${s}.events e
+        WHERE stream_id = $1 AND revision >= $2::bigint AND revision <= $3::bigint
+        ORDER BY e.revision LIMIT $4::bigint`,
+    ),
+    readStreamBackwards: named(
+      'read-stream-backwards',
+      `SELECT ${eventColumns} FROM ${s}.events e
+        WHERE stream_id = $1 AND revision <= $2::bigint AND revision >= $3::bigint
+        ORDER BY e.revision DESC LIMIT $4::bigint`,
+    ),
+    readAll: named(
+      'read-all',
+      `SELECT ${eventColumns} FROM ${s}.events e WHERE e.position >= $1::bigint ORDER BY e.position LIMIT $2::bigint`,
+    ),
+    readAllBetween: named(
+      'read-all-between',
+      `SELECT ${eventColumns} FROM ${s}.events e
+        WHERE position > $1::bigint AND position <= $2::bigint ORDER BY e.position LIMIT $3::bigint`,
+    ),
+    readAllBetweenWithPrefixes: named(
+      'read-all-between-with-prefixes',
+      `SELECT ${eventColumns} FROM ${s}.events e
+        WHERE position > $1::bigint AND position <= $2::bigint
+          AND EXISTS (SELECT 1 FROM unnest($4::text[]) AS p(prefix) WHERE starts_with(e.stream_id, p.prefix))
+        ORDER BY e.position LIMIT $3::bigint`,
+    ),
+    headPosition: named('head-position', `SELECT last::text AS position FROM ${s}.positions WHERE singleton`),
+    streamRevision: named(
+      'stream-revision',
+      `SELECT coalesce(max(revision), -1)::text AS revision FROM ${s}.events WHERE stream_id = $1`,
+    ),
+    loadCheckpoint: named(
+      'load-checkpoint',
+      `SELECT position::text AS position FROM ${s}.checkpoints WHERE subscriber_id = $1`,
+    ),
+    storeCheckpoint: named(
+      'store-checkpoint',
+      `INSERT INTO ${s}.checkpoints (subscriber_id, position, updated_at) VALUES ($1, $2::bigint, now())
+       ON CONFLICT (subscriber_id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+    ),
+  };
+}

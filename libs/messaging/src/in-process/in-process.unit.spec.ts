@@ -1,0 +1,4 @@
+import { busContract } from '../contract/bus.contract';
+import { InProcessBus } from './in-process-bus';
+
+busContract('in-process', async () => new InProcessBus());

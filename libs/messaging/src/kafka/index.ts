@@ -1,0 +1,2 @@
+export { createKafkaBus, KafkaBus, type KafkaBusOptions } from './kafka-bus';
+export type { KafkaConsumerSettings } from './kafka-group-member';

@@ -1,0 +1,3 @@
+export * from './runtime-config';
+export * from './open-adapters';
+export * from './platform';

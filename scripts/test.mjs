@@ -1,0 +1,80 @@
+// `npm test`: every test of the workspace, the one command of the README and of .ci/run.
+// Installs what it lacks, checks PostgreSQL, type-checks, then runs jest once (unit, int, e2e;
+// jest's globalSetup starts one real Kafka broker) and ends with a summary.
+// Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDeps } from './ensure-deps.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const env = { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' };
+const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env }).status ?? 1;
+const step = (title) => console.log(`\n▶ ${title}`);
+
+step('dependencies');
+ensureDeps();
+
+step('PostgreSQL');
+if (run('bash', ['infra/postgres/ensure.sh']) !== 0) process.exit(1);
+console.log('PostgreSQL answers on 127.0.0.1:5432.');
+
+step('type-check (tsc)');
+const started = Date.now();
+const tscStatus = run('npx', ['tsc', '-p', 'tsconfig.json']);
+if (tscStatus !== 0) {
+  console.error('\nType errors: fix them before the tests run.\n0 passed, 1 failed');
+  process.exit(1);
+}
+console.log(`types ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+step('jest (unit, int, e2e)');
+const resultsDir = join(root, '.sluice', 'test-results');
+mkdirSync(resultsDir, { recursive: true });
+const resultsFile = join(resultsDir, 'jest.json');
+rmSync(resultsFile, { force: true });
+const jestArgs = ['jest', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
+if (env.CI) jestArgs.push('--ci');
+const jestStatus = run('npx', jestArgs);
+
+printSummary(resultsFile);
+process.exit(jestStatus === 0 ? 0 : 1);
+
+function printSummary(file) {
+  let results;
+  try {
+    results = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    console.error('\nNo jest results were written (jest crashed before the end: see above).\n0 passed, 1 failed');
+    return;
+  }
+  const byLevel = new Map();
+  for (const suite of results.testResults) {
+    const level = /\.(unit|int|e2e)\.spec\.ts$/.exec(suite.name)?.[1] ?? 'other';
+    const counts = byLevel.get(level) ?? { passed: 0, failed: 0, skipped: 0, suites: 0 };
+    counts.suites += 1;
+    for (const t of suite.assertionResults) {
+      if (t.status === 'passed') counts.passed += 1;
+      else if (t.status === 'failed') counts.failed += 1;
+      else counts.skipped += 1;
+    }
+    byLevel.set(level, counts);
+  }
+  const line = '─'.repeat(60);
+  console.log(`\n${line}\nSluice test summary`);
+  for (const [level, c] of byLevel) {
+    console.log(`  ${level.padEnd(5)} ${String(c.suites).padStart(3)} suites  ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+  }
+  const failedSuites = results.testResults.filter((s) => s.status === 'failed');
+  for (const s of failedSuites) {
+    console.log(`  FAILED ${relative(root, s.name)}`);
+    for (const t of s.assertionResults.filter((a) => a.status === 'failed')) console.log(`     ✗ ${t.fullName}`);
+    if (s.assertionResults.length === 0 && s.message) console.log(`     ${s.message.split('\n').find((l) => l.trim()) ?? ''}`);
+  }
+  if (!process.env.SLUICE_TEST_ESDB) {
+    console.log('  note: eventstoredb contract suite not run (SLUICE_TEST_ESDB is not set; see infra/docker-compose.yml)');
+  }
+  const failed = results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0);
+  console.log(`${line}\n${results.numPassedTests} passed, ${failed} failed, ${results.numPendingTests + results.numTodoTests} skipped`);
+}
