@@ -5,12 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { EventStore } from '../../libs/eventing/src/event-store';
-import { openEmbeddedEventStore } from '../../libs/eventing/src/embedded';
-import { createPostgresEventStore } from '../../libs/eventing/src/postgres';
-
-const url = process.env.SLUICE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const rounds = Number(process.env.SLUICE_BENCH_ROUNDS ?? 3);
+import { openEmbeddedEventStore, type EventStore } from '@sluice/eventing';
+import { benchPostgresUrl as url, data, Figures, percentile, rounds, seconds, throwAwayPostgresStore } from './bench-kit';
 
 interface Target {
   name: string;
@@ -20,20 +16,7 @@ interface Target {
 const targets: Target[] = [
   {
     name: 'PostgreSQL',
-    async open() {
-      const schema = `sluice_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-      const store = await createPostgresEventStore({ connectionString: url, schema });
-      return {
-        store,
-        async dispose() {
-          await store.close();
-          const client = new Client({ connectionString: url });
-          await client.connect();
-          await client.query(`DROP SCHEMA "${schema}" CASCADE`);
-          await client.end();
-        },
-      };
-    },
+    open: throwAwayPostgresStore,
   },
   {
     name: 'PGlite (memory)',
@@ -43,11 +26,6 @@ const targets: Target[] = [
     },
   },
 ];
-
-const data = (n: number) => ({ pipeline: 'deploy-web', stage: 'Build', action: 'Compile', n, status: 'Succeeded', note: 'x'.repeat(100) });
-const seconds = (startedNs: bigint) => Number(process.hrtime.bigint() - startedNs) / 1e9;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
 async function sequential(store: EventStore, count: number): Promise<number> {
   const started = process.hrtime.bigint();
@@ -75,6 +53,33 @@ async function batched(store: EventStore, appenders: number, batches: number, si
     }),
   );
   return (appenders * batches * size) / seconds(started);
+}
+
+/**
+ * Baseline for the batched append, on the same server: a bare table with the same columns and no
+ * checks, 100 rows per INSERT (one statement, autocommit). The ratio store/baseline is what the
+ * store's guarantees (revision check, id dedupe, position counter, notify) cost.
+ */
+async function bareInsertBaseline(batches: number, size: number): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const table = `bench_bare_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  await client.query(`CREATE TABLE ${table} (position bigserial PRIMARY KEY, stream_id text, revision bigint, event_id uuid, type text, data json, metadata json)`);
+  try {
+    const started = process.hrtime.bigint();
+    for (let b = 0; b < batches; b++) {
+      const rows = [...Array(size).keys()];
+      await client.query(
+        `INSERT INTO ${table} (stream_id, revision, event_id, type, data, metadata)
+         SELECT $1, r, gen_random_uuid(), 'Done', d, '{}'::json FROM unnest($2::bigint[], $3::json[]) AS t(r, d)`,
+        [`batch-${b % 50}`, rows, rows.map((n) => JSON.stringify(data(n)))],
+      );
+    }
+    return (batches * size) / seconds(started);
+  } finally {
+    await client.query(`DROP TABLE ${table}`);
+    await client.end();
+  }
 }
 
 async function replay(store: EventStore): Promise<number> {
@@ -115,8 +120,8 @@ async function lag(store: EventStore, samples: number): Promise<number[]> {
 
 async function main(): Promise<void> {
   for (const target of targets) {
-    const figures: Record<string, number[]> = {};
-    const record = (name: string, value: number) => (figures[name] ??= []).push(value);
+    const figures = new Figures();
+    const record = (name: string, value: number) => figures.record(name, value);
     for (let round = 0; round < rounds; round++) {
       const { store, dispose } = await target.open();
       try {
@@ -128,15 +133,18 @@ async function main(): Promise<void> {
         const lags = await lag(store, 200);
         record('subscription lag p50 (ms)', percentile(lags, 50));
         record('subscription lag p95 (ms)', percentile(lags, 95));
+        if (target.name === 'PostgreSQL') {
+          record('baseline: bare INSERT of 100 rows, no checks (events/s)', await bareInsertBaseline(300, 100));
+        }
       } finally {
         await dispose();
       }
     }
-    console.log(`\n${target.name} (median of ${rounds} rounds)`);
-    for (const [name, values] of Object.entries(figures)) {
-      const m = median(values);
-      console.log(`  ${name.padEnd(54)} ${m >= 100 ? Math.round(m).toLocaleString('en-US') : m.toFixed(2)}`);
-    }
+    const m = (name: string) => figures.median(name)!;
+    record('ratio: 32 concurrent / sequential single appends (group commit)', m('append 1 event, 32 concurrent appenders (events/s)') / m('append 1 event, sequential (events/s)'));
+    const bare = figures.median('baseline: bare INSERT of 100 rows, no checks (events/s)');
+    if (bare !== undefined) record('ratio: store batched / bare INSERT baseline', m('append 100 events per append, sequential (events/s)') / bare);
+    figures.print(target.name);
   }
 }
 
