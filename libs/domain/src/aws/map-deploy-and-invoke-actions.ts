@@ -1,0 +1,74 @@
+import { DIRECTORY_DEPLOY, HTTP_INVOKE, MANUAL_APPROVAL } from '../action-types/built-in-action-types';
+import {
+  configurationPath,
+  dropUnhandledConfiguration,
+  type ActionMappingContext,
+  type MappedAction,
+} from './action-mapping-context';
+import { lambdaPlaceholderUrl } from './aws-placeholders';
+
+/** An S3 deploy becomes a copy into a directory named after the bucket and key, which the user is told to check. */
+export function mapS3Deploy(context: ActionMappingContext): MappedAction {
+  const configuration = context.action.configuration ?? {};
+  const bucket = configuration.BucketName ?? '';
+  const key = configuration.ObjectKey;
+  const path = key ? `s3/${bucket}/${key}` : `s3/${bucket}`;
+  for (const name of ['BucketName', 'ObjectKey'] as const) {
+    if (configuration[name] !== undefined) context.report.dropped(configurationPath(context, name), configuration[name], 'Replaced by Path.');
+  }
+  context.report.added(configurationPath(context, 'Path'), path, 'Derived from BucketName and ObjectKey.');
+  if (configuration.Extract !== undefined) {
+    context.report.dropped(configurationPath(context, 'Extract'), configuration.Extract, 'A directory deploy always writes the files of the artifact.');
+  }
+  dropUnhandledConfiguration(context, ['BucketName', 'ObjectKey', 'Extract'], "Sluice's Deploy/Directory");
+  const notes = ['The target is a directory on the worker, not an S3 bucket.'];
+  context.report.warn(
+    `${context.path}: the S3 deploy to bucket "${bucket}" now copies the artifact into the directory "${path}" on the worker; set Path to where the files must go.`,
+  );
+  if (configuration.Extract === 'false') {
+    notes.push(`AWS uploaded the artifact as one object "${key ?? ''}"; the directory receives its files instead.`);
+  }
+  return { actionTypeId: { ...DIRECTORY_DEPLOY.id }, status: 'mapped', notes, configuration: { Path: path } };
+}
+
+/** A Lambda invoke becomes an HTTP call to a URL the user must supply; UserParameters become the request body. */
+export function mapLambdaInvoke(context: ActionMappingContext): MappedAction {
+  const configuration = context.action.configuration ?? {};
+  const functionName = configuration.FunctionName ?? '';
+  const url = lambdaPlaceholderUrl(functionName);
+  context.report.dropped(configurationPath(context, 'FunctionName'), functionName, 'Replaced by Url.');
+  context.report.added(configurationPath(context, 'Url'), url, 'A placeholder that never resolves: replace it with the function URL or an HTTP endpoint.');
+  const mapped: Record<string, string> = { Url: url, Method: 'POST' };
+  context.report.added(configurationPath(context, 'Method'), 'POST', 'Lambda invocations carry a payload.');
+  if (configuration.UserParameters !== undefined) {
+    context.report.dropped(configurationPath(context, 'UserParameters'), configuration.UserParameters, 'Became Body.');
+    context.report.added(configurationPath(context, 'Body'), configuration.UserParameters, 'Was UserParameters.');
+    mapped.Body = configuration.UserParameters;
+  }
+  dropUnhandledConfiguration(context, ['FunctionName', 'UserParameters'], "Sluice's Invoke/Http");
+  context.report.warn(
+    `${context.path}: Lambda function "${functionName}" is now called over HTTP at ${url}; replace Url with an endpoint that runs it (a Lambda function URL, for instance). A 2xx answer succeeds the action; the function no longer reports to CodePipeline.`,
+  );
+  return {
+    actionTypeId: { ...HTTP_INVOKE.id },
+    status: 'mapped',
+    notes: ['Success is the HTTP status, not a PutJobSuccessResult call.'],
+    configuration: mapped,
+  };
+}
+
+/** CodePipeline's manual approval is a Sluice built-in under the same id. */
+export function keepManualApproval(context: ActionMappingContext): MappedAction {
+  const known = MANUAL_APPROVAL.actionConfigurationProperties.map((property) => property.name);
+  const configuration = Object.fromEntries(Object.entries(context.action.configuration ?? {}).filter(([key]) => known.includes(key)));
+  dropUnhandledConfiguration(context, known, 'The manual approval');
+  const notes = configuration.NotificationArn
+    ? ['NotificationArn is kept for export; Sluice does not publish to SNS.']
+    : [];
+  return {
+    actionTypeId: { ...MANUAL_APPROVAL.id },
+    status: 'kept',
+    notes,
+    ...(context.action.configuration ? { configuration } : {}),
+  };
+}

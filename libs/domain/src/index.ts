@@ -1,0 +1,6 @@
+export * from './pipeline-definition';
+export * from './action-types';
+export * from './validation';
+export * from './resource-names';
+export * from './aws';
+export * from './diff';

@@ -1,0 +1,2 @@
+export * from './account-id';
+export * from './sluice-resource-name';
