@@ -1,0 +1,33 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { accountIdProblem, IssueCollector, ValidationError } from '@sluice/domain';
+import type { Caller } from '../application/caller';
+
+export const ACCOUNT_HEADER = 'x-sluice-account';
+export const ACTOR_HEADER = 'x-sluice-actor';
+
+const actor = /^[^\p{Cc}\p{Cs}]{1,256}$/u;
+
+/** Account and actor as the request names them, until the permissions service authenticates callers. */
+export function callerFromHeaders(headers: IncomingHttpHeaders): Caller {
+  const given = (name: string, fallback: string): string => {
+    const value = headers[name];
+    return (Array.isArray(value) ? value[0] : value) ?? fallback;
+  };
+  const caller = { account: given(ACCOUNT_HEADER, 'default'), actor: given(ACTOR_HEADER, 'anonymous') };
+  const issues = new IssueCollector();
+  const accountProblem = accountIdProblem(caller.account);
+  if (accountProblem) issues.add(`headers.${ACCOUNT_HEADER}`, 'invalid_account', accountProblem);
+  if (!actor.test(caller.actor)) {
+    issues.add(`headers.${ACTOR_HEADER}`, 'invalid_actor', 'The actor must be 1 to 256 characters, without control characters.');
+  }
+  if (issues.count > 0) throw new ValidationError(issues.issues, 'The request headers are not valid');
+  return caller;
+}
+
+/** The resolver parameter holding the request's Caller. */
+export const CallerOf = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
+  const { req } = GqlExecutionContext.create(context).getContext<{ req: IncomingMessage }>();
+  return callerFromHeaders(req.headers);
+});

@@ -1,0 +1,25 @@
+import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { Injectable } from '@nestjs/common';
+import { graphqlHttpHandler, type ContextFunction } from './graphql-http-handler';
+
+/**
+ * NestJS's federation driver, mounting Apollo Server with our own HTTP handler: the stock driver
+ * loads `@as-integrations/express5`, which is not installed, and parses bodies with a 100 kB limit.
+ */
+@Injectable()
+export class PipelinesFederationDriver extends ApolloFederationDriver {
+  protected override async registerExpress(options: ApolloFederationDriverConfig, { preStartHook }: { preStartHook?: () => void } = {}): Promise<void> {
+    const httpAdapter = this.httpAdapterHost.httpAdapter;
+    preStartHook?.();
+    const server = new ApolloServer<BaseContext>({
+      ...(options as unknown as ApolloServerOptions<BaseContext>),
+      plugins: [...(options.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer: httpAdapter.getHttpServer() })],
+    });
+    await server.start();
+    const context = (options.context ?? (async ({ req }) => ({ req }))) as ContextFunction;
+    httpAdapter.use(options.path ?? '/graphql', graphqlHttpHandler(server, context));
+    this.apolloServer = server;
+  }
+}

@@ -1,0 +1,167 @@
+/** The pipelines subgraph, in CodePipeline's words (federation v2; the gateway composes it). */
+export const pipelinesTypeDefs = /* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+
+  "Any JSON value: pipeline definitions travel in CodePipeline's JSON shape, accepted and returned as is."
+  scalar JSON
+
+  "An ISO-8601 instant, e.g. 2026-01-02T03:04:05.000Z."
+  scalar DateTime
+
+  enum ActionCategory {
+    Source
+    Build
+    Test
+    Deploy
+    Approval
+    Invoke
+  }
+
+  enum ActionOwner {
+    AWS
+    ThirdParty
+    Custom
+    Sluice
+  }
+
+  "CodePipeline's transition types; Sluice disables and enables Inbound transitions."
+  enum StageTransitionType {
+    Inbound
+    Outbound
+  }
+
+  "A pipeline of an account: its definition (latest, or the version asked for), metadata, transitions and tags."
+  type Pipeline @key(fields: "account name") {
+    account: String!
+    name: String!
+    "The definition exactly as accepted, with its version: createPipeline accepts it unchanged (a copy)."
+    pipeline: JSON!
+    metadata: PipelineMetadata!
+    "The inbound transition of every stage but the first."
+    transitions: [StageTransition!]!
+    tags: [Tag!]!
+  }
+
+  type PipelineMetadata {
+    "srn:sluice:{account}:{pipeline}"
+    pipelineArn: String!
+    created: DateTime!
+    updated: DateTime!
+    "The version of the definition in this answer."
+    version: Int!
+    "The latest version."
+    latestVersion: Int!
+  }
+
+  type StageTransition {
+    stageName: String!
+    transitionType: StageTransitionType!
+    enabled: Boolean!
+    disabledReason: String
+    lastChangedBy: String
+    lastChangedAt: DateTime
+  }
+
+  type Tag {
+    key: String!
+    value: String!
+  }
+
+  input TagInput {
+    key: String!
+    value: String!
+  }
+
+  type PipelineConnection {
+    edges: [PipelineEdge!]!
+    pageInfo: PageInfo!
+  }
+
+  type PipelineEdge {
+    cursor: String!
+    node: Pipeline!
+  }
+
+  type PageInfo @shareable {
+    hasNextPage: Boolean!
+    endCursor: String
+  }
+
+  type PipelineVersion {
+    version: Int!
+    created: DateTime!
+    createdBy: String!
+    pipeline: JSON!
+  }
+
+  "One difference between two versions, located by a path that names stages and actions."
+  type PipelineChange {
+    path: String!
+    kind: String!
+    before: JSON
+    after: JSON
+  }
+
+  type PipelineVersionDiff {
+    name: String!
+    from: Int!
+    to: Int!
+    changes: [PipelineChange!]!
+  }
+
+  type ActionTypeId {
+    category: ActionCategory!
+    owner: ActionOwner!
+    provider: String!
+    version: String!
+  }
+
+  type ArtifactDetails {
+    minimumCount: Int!
+    maximumCount: Int!
+  }
+
+  type ActionType {
+    id: ActionTypeId!
+    settings: JSON
+    actionConfigurationProperties: JSON!
+    inputArtifactDetails: ArtifactDetails!
+    outputArtifactDetails: ArtifactDetails!
+    tags: [Tag!]!
+  }
+
+  type ImportedAwsPipeline {
+    "The Sluice definition the AWS one became."
+    pipeline: JSON!
+    "For each action, the provider it became; every field dropped or changed, by path; warnings."
+    report: JSON!
+    "The pipeline created, with create: true."
+    created: Pipeline
+  }
+
+  type Query {
+    getPipeline(name: String!, version: Int): Pipeline!
+    listPipelines(first: Int = 50, after: String): PipelineConnection!
+    listPipelineVersions(name: String!): [PipelineVersion!]!
+    diffPipelineVersions(name: String!, from: Int!, to: Int!): PipelineVersionDiff!
+    listActionTypes(owner: ActionOwner, category: ActionCategory): [ActionType!]!
+    "The definition in AWS CodePipeline's form, with a report of what did not map back."
+    exportAwsPipeline(name: String!, version: Int): JSON!
+  }
+
+  type Mutation {
+    createPipeline(pipeline: JSON!, tags: [TagInput!]): Pipeline!
+    "The expected version is pipeline.version (the one you read): a stale one is a CONFLICT."
+    updatePipeline(pipeline: JSON!): Pipeline!
+    deletePipeline(name: String!): Boolean!
+    disableStageTransition(pipelineName: String!, stageName: String!, transitionType: StageTransitionType!, reason: String!): StageTransition!
+    enableStageTransition(pipelineName: String!, stageName: String!, transitionType: StageTransitionType!): StageTransition!
+    "input is CodePipeline's CreateCustomActionType request (category, provider, version, configurationProperties, artifact details, tags)."
+    createCustomActionType(input: JSON!): ActionType!
+    deleteCustomActionType(category: ActionCategory!, provider: String!, version: String!): Boolean!
+    tagResource(resourceArn: String!, tags: [TagInput!]!): [Tag!]!
+    untagResource(resourceArn: String!, tagKeys: [String!]!): [Tag!]!
+    "input is what aws codepipeline get-pipeline prints; with create: true the pipeline (and the custom action types it needs) is created."
+    importAwsPipeline(input: JSON!, create: Boolean = false): ImportedAwsPipeline!
+  }
+`;

@@ -1,0 +1,31 @@
+import { actionTypeKey, type ActionCategory, type ActionOwner, type ActionTypeDefinition, type Tag } from '@sluice/domain';
+import { describeCustomActionType, type CustomActionTypeId } from '../domain/custom-action-type/custom-action-type';
+import { NotFoundError } from '../domain/errors';
+import type { ActionTypeReadModel } from '../projections/action-type-read-model';
+import type { Caller } from './caller';
+
+export interface ActionTypeListing {
+  actionType: ActionTypeDefinition;
+  tags: Tag[];
+}
+
+export class ActionTypeQueries {
+  constructor(private readonly readModel: () => ActionTypeReadModel) {}
+
+  /** Built-in and custom action types of the caller's account, optionally of one owner and category. */
+  listActionTypes(caller: Caller, filter: { owner?: ActionOwner | null; category?: ActionCategory | null }): ActionTypeListing[] {
+    const tags = new Map(this.readModel().customActionTypes(caller.account).map((view) => [actionTypeKey(view.actionType.id), view.tags]));
+    return this.readModel()
+      .registryFor(caller.account)
+      .list()
+      .filter(({ id }) => (!filter.owner || id.owner === filter.owner) && (!filter.category || id.category === filter.category))
+      .map((actionType) => ({ actionType, tags: tags.get(actionTypeKey(actionType.id)) ?? [] }));
+  }
+
+  getCustomActionType(caller: Caller, id: CustomActionTypeId): ActionTypeListing {
+    const key = actionTypeKey({ ...id, owner: 'Custom' });
+    const found = this.readModel().customActionTypes(caller.account).find((view) => actionTypeKey(view.actionType.id) === key);
+    if (!found) throw new NotFoundError('custom action type', describeCustomActionType(id));
+    return { actionType: found.actionType, tags: found.tags };
+  }
+}

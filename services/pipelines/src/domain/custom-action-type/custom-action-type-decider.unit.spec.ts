@@ -1,0 +1,49 @@
+import { ActionTypeRegistry, ValidationError, validateCustomActionType, type ActionTypeDefinition } from '@sluice/domain';
+import { sampleCustomActionType } from '../../testing/sample-pipelines';
+import type { CommandMetadata } from '../decider';
+import { deciderSpec } from '../decider-spec';
+import { AlreadyExistsError, ConflictError, NotFoundError } from '../errors';
+import { actionTypeStreamId, customActionTypeIdOf, type CustomActionTypeCommand, type CustomActionTypeEvent } from './custom-action-type';
+import { customActionTypeDecider } from './custom-action-type-decider';
+
+const metadata: CommandMetadata = { now: '2026-01-02T03:04:05.000Z', account: 'acme', actor: 'alice', correlationId: 'c-1' };
+const given = deciderSpec(customActionTypeDecider, { actionTypes: ActionTypeRegistry.builtIn() });
+
+const validated = validateCustomActionType(sampleCustomActionType());
+if (!validated.valid) throw new Error(`the sample custom action type is invalid: ${JSON.stringify(validated.issues)}`);
+const terraform: ActionTypeDefinition = validated.actionType;
+const id = { category: 'Deploy' as const, provider: 'Terraform', version: '1' };
+const created: CustomActionTypeEvent = { type: 'CustomActionTypeCreated', data: { actionType: terraform, tags: [], created: '2026-01-01T00:00:00.000Z', createdBy: 'bob' } };
+const deleted: CustomActionTypeEvent = { type: 'CustomActionTypeDeleted', data: { ...id, deleted: '2026-01-01T01:00:00.000Z', deletedBy: 'bob' } };
+const create = (input: unknown): CustomActionTypeCommand => ({ type: 'CreateCustomActionType', input, metadata });
+const remove: CustomActionTypeCommand = { type: 'DeleteCustomActionType', id, metadata };
+
+describe('custom action type decider', () => {
+  const accepted: Array<[string, CustomActionTypeEvent[], CustomActionTypeCommand, CustomActionTypeEvent[]]> = [
+    ['creates a custom action type', [], create(sampleCustomActionType()), [{ type: 'CustomActionTypeCreated', data: { actionType: terraform, tags: [], created: metadata.now, createdBy: 'alice' } }]],
+    ['deletes it', [created], remove, [{ type: 'CustomActionTypeDeleted', data: { ...id, deleted: metadata.now, deletedBy: 'alice' } }]],
+  ];
+  it.each(accepted)('%s', (_title, history, command, expected) => given(history).when(command).then(expected));
+
+  const refused: Array<[string, CustomActionTypeEvent[], CustomActionTypeCommand, abstract new (...args: never[]) => Error]> = [
+    ['creating one that exists', [created], create(sampleCustomActionType()), AlreadyExistsError],
+    ['creating again a deleted one (CodePipeline wants a new version)', [created, deleted], create(sampleCustomActionType()), ConflictError],
+    ['creating an invalid one', [], create({ ...sampleCustomActionType(), provider: 'bad provider!' }), ValidationError],
+    ['creating one without artifact details', [], create({ category: 'Deploy', provider: 'X', version: '1' }), ValidationError],
+    ['deleting one that does not exist', [], remove, NotFoundError],
+    ['deleting one twice', [created, deleted], remove, NotFoundError],
+  ];
+  it.each(refused)('refuses %s', (_title, history, command, errorClass) => given(history).when(command).thenThrows(errorClass));
+});
+
+describe('custom action type stream ids', () => {
+  it.each([
+    [sampleCustomActionType(), 'actiontype-acme.Deploy.Terraform.1'],
+    [{ ...sampleCustomActionType(), provider: 'has space' }, undefined],
+    [{ ...sampleCustomActionType(), category: 'Compute' }, undefined],
+    ['not an object', undefined],
+  ])('%j -> %s', (input, streamId) => {
+    const found = customActionTypeIdOf(create(input));
+    expect(found && actionTypeStreamId('acme', found)).toEqual(streamId);
+  });
+});

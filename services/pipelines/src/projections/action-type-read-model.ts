@@ -1,0 +1,54 @@
+import { actionTypeKey, ActionTypeRegistry, type ActionTypeDefinition, type Tag } from '@sluice/domain';
+import type { RecordedEvent } from '@sluice/eventing';
+import { assertNever } from '../domain/decider';
+import { ACTION_TYPE_STREAM_PREFIX, isCustomActionTypeEvent, type CustomActionTypeEvent } from '../domain/custom-action-type/custom-action-type';
+
+export interface CustomActionTypeView {
+  actionType: ActionTypeDefinition;
+  tags: Tag[];
+  created: string;
+  createdBy: string;
+}
+
+const builtIn = ActionTypeRegistry.builtIn();
+
+/** Each account's custom action types, folded from `actiontype-` streams; with the built-ins, the account's registry. */
+export class ActionTypeReadModel {
+  private readonly accounts = new Map<string, Map<string, CustomActionTypeView>>();
+  private readonly registries = new Map<string, ActionTypeRegistry>();
+
+  apply(recorded: RecordedEvent): void {
+    if (!recorded.streamId.startsWith(ACTION_TYPE_STREAM_PREFIX) || !isCustomActionTypeEvent(recorded)) return;
+    const account = recorded.streamId.slice(ACTION_TYPE_STREAM_PREFIX.length).split('.')[0]!;
+    const event = { type: recorded.type, data: recorded.data } as CustomActionTypeEvent;
+    const types = this.accounts.get(account) ?? new Map<string, CustomActionTypeView>();
+    this.accounts.set(account, types);
+    this.registries.delete(account);
+    switch (event.type) {
+      case 'CustomActionTypeCreated': {
+        const { actionType, tags, created, createdBy } = event.data;
+        types.set(actionTypeKey(actionType.id), { actionType, tags, created, createdBy });
+        return;
+      }
+      case 'CustomActionTypeDeleted':
+        types.delete(actionTypeKey({ ...event.data, owner: 'Custom' }));
+        return;
+      default:
+        assertNever(event);
+    }
+  }
+
+  customActionTypes(account: string): CustomActionTypeView[] {
+    return [...(this.accounts.get(account)?.values() ?? [])];
+  }
+
+  /** Built-ins plus the account's custom action types: what its definitions may use. */
+  registryFor(account: string): ActionTypeRegistry {
+    let registry = this.registries.get(account);
+    if (!registry) {
+      registry = builtIn.withCustom(this.customActionTypes(account).map((view) => view.actionType));
+      this.registries.set(account, registry);
+    }
+    return registry;
+  }
+}
