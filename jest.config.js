@@ -3,6 +3,8 @@
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' } }] };
 const moduleNameMapper = {
   '^@sluice/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+  // Test helpers a library offers other packages' tests, kept out of its runtime entry point.
+  '^@sluice/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
 };
 const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node', testPathIgnorePatterns: ['/node_modules/', '/dist/'] };
 module.exports = {

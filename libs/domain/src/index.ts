@@ -4,3 +4,4 @@ export * from './validation';
 export * from './resource-names';
 export * from './aws';
 export * from './diff';
+export * from './decider';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CommandMetadata } from '../domain/decider';
+import type { CommandMetadata } from '@sluice/domain';
 
 /** Who asks, for which account: from the request until the permissions service authenticates callers. */
 export interface Caller {

@@ -1,5 +1,5 @@
 import type { EventStore, EventMetadata } from '@sluice/eventing';
-import type { CommandMetadata, Decider } from '../domain/decider';
+import type { CommandMetadata, Decider } from '@sluice/domain';
 
 export interface Appended {
   /** Position of the last event appended; undefined when the command changed nothing. */

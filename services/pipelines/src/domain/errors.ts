@@ -3,25 +3,9 @@
  * issue by path); these two kinds are mapped at the edge to NOT_FOUND and CONFLICT.
  */
 
-export class NotFoundError extends Error {
-  override readonly name: string = 'NotFoundError';
-  constructor(
-    /** What kind of thing: 'pipeline', 'stage', 'action type', 'version'. */
-    readonly resource: string,
-    readonly id: string,
-    message = `The ${resource} '${id}' does not exist.`,
-  ) {
-    super(message);
-  }
-}
+import { ConflictError } from '@sluice/domain';
 
-/** The request contradicts what exists now: a name taken, a version someone else replaced. */
-export class ConflictError extends Error {
-  override readonly name: string = 'ConflictError';
-  constructor(message: string) {
-    super(message);
-  }
-}
+export { ConflictError, NotFoundError } from '@sluice/domain';
 
 export class AlreadyExistsError extends ConflictError {
   override readonly name = 'AlreadyExistsError';

@@ -1,6 +1,6 @@
 import { actionTypeKey, ActionTypeRegistry, type ActionTypeDefinition, type Tag } from '@sluice/domain';
 import type { RecordedEvent } from '@sluice/eventing';
-import { assertNever } from '../domain/decider';
+import { assertNever } from '@sluice/domain';
 import { ACTION_TYPE_STREAM_PREFIX, isCustomActionTypeEvent, type CustomActionTypeEvent } from '../domain/custom-action-type/custom-action-type';
 
 export interface CustomActionTypeView {

@@ -1,6 +1,6 @@
 import type { PipelineDeclaration } from '@sluice/domain';
 import type { RecordedEvent } from '@sluice/eventing';
-import { assertNever } from '../domain/decider';
+import { assertNever } from '@sluice/domain';
 import { isPipelineEvent, type PipelineEvent } from '../domain/pipeline/pipeline-events';
 import { parsePipelineStreamId } from '../domain/pipeline/pipeline-stream';
 import { mergeTags, withoutTags, type Tag } from '../domain/tag';

@@ -1,5 +1,5 @@
 import { validateCustomActionType, ValidationError, type ActionTypeRegistry } from '@sluice/domain';
-import { assertNever, type Decider } from '../decider';
+import { assertNever, type Decider } from '@sluice/domain';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../errors';
 import {
   describeCustomActionType,

@@ -1,7 +1,7 @@
 import { ActionTypeRegistry, ValidationError, validateCustomActionType, type ActionTypeDefinition } from '@sluice/domain';
 import { sampleCustomActionType } from '../../testing/sample-pipelines';
-import type { CommandMetadata } from '../decider';
-import { deciderSpec } from '../decider-spec';
+import type { CommandMetadata } from '@sluice/domain';
+import { deciderSpec } from '@sluice/domain/testing';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../errors';
 import { actionTypeStreamId, customActionTypeIdOf, type CustomActionTypeCommand, type CustomActionTypeEvent } from './custom-action-type';
 import { customActionTypeDecider } from './custom-action-type-decider';

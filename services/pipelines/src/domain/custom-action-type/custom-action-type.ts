@@ -1,5 +1,5 @@
 import { ACTION_CATEGORIES, type ActionCategory, type ActionTypeDefinition, type Tag } from '@sluice/domain';
-import type { CommandMetadata } from '../decider';
+import type { CommandMetadata } from '@sluice/domain';
 
 /** Stream `actiontype-{account}.{category}.{provider}.{version}`: one custom action type. */
 export const ACTION_TYPE_STREAM_PREFIX = 'actiontype-';

@@ -1,4 +1,4 @@
-import type { CommandMetadata } from '../decider';
+import type { CommandMetadata } from '@sluice/domain';
 import type { Tag } from '../tag';
 
 /** Definitions arrive as untrusted JSON: the decider validates them. */

@@ -7,7 +7,7 @@ import {
   type PipelineDeclaration,
   type StringRule,
 } from '@sluice/domain';
-import { assertNever, type Decider } from '../decider';
+import { assertNever, type Decider } from '@sluice/domain';
 import { AlreadyExistsError, NotFoundError, StaleVersionError } from '../errors';
 import { checkTags } from '../tag';
 import type {

@@ -1,7 +1,7 @@
 import { ActionTypeRegistry, ValidationError, type PipelineDeclaration } from '@sluice/domain';
 import { samplePipeline } from '../../testing/sample-pipelines';
-import type { CommandMetadata } from '../decider';
-import { deciderSpec } from '../decider-spec';
+import type { CommandMetadata } from '@sluice/domain';
+import { deciderSpec } from '@sluice/domain/testing';
 import { AlreadyExistsError, NotFoundError, StaleVersionError } from '../errors';
 import type { Tag } from '../tag';
 import type { PipelineCommand } from './pipeline-commands';

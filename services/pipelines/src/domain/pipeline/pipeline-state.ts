@@ -1,5 +1,5 @@
 import type { PipelineDeclaration } from '@sluice/domain';
-import { assertNever } from '../decider';
+import { assertNever } from '@sluice/domain';
 import { mergeTags, withoutTags, type Tag } from '../tag';
 import type { PipelineEvent } from './pipeline-events';
 

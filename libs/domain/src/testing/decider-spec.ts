@@ -1,4 +1,4 @@
-import type { Decider } from './decider';
+import type { Decider } from '../decider/decider';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -10,11 +10,11 @@ export interface DeciderSpecWhen<Event> {
 
 /**
  * Decider tests read as a sentence:
- * `given([pipelineCreated]).when(updatePipeline).then([pipelineUpdated])`.
+ * `given([executionStarted, stageEntered]).when(failAction).then([actionFailed, stageFailed])`.
  */
 export function deciderSpec<Command, Event, State, Context>(decider: Decider<Command, Event, State, Context>, context: Context) {
   return function given(events: Event[]) {
-    const state = events.reduce(decider.evolve, decider.initialState);
+    const state = events.reduce((current, event) => decider.evolve(current, event), decider.initialState);
     return {
       when(command: Command): DeciderSpecWhen<Event> {
         const run = () => decider.decide(command, state, context);

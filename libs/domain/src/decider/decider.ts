@@ -1,7 +1,7 @@
 /**
  * The decider pattern (Emmett, Equinox): `decide` turns a command into events or throws a domain
- * error, `evolve` folds events into state. Both pure; `context` carries what the decision needs
- * from outside the stream (the account's action types), already loaded by the caller.
+ * error, `evolve` folds events into state. Both pure; `context` carries what a decision needs from
+ * outside the stream, already loaded by the caller.
  */
 export interface Decider<Command, Event, State, Context = undefined> {
   readonly initialState: State;
@@ -20,4 +20,8 @@ export interface CommandMetadata {
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
+}
+
+export function fold<State, Event>(decider: { initialState: State; evolve(state: State, event: Event): State }, events: readonly Event[]): State {
+  return events.reduce((state, event) => decider.evolve(state, event), decider.initialState);
 }

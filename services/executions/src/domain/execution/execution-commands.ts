@@ -1,0 +1,157 @@
+import type { PipelineDeclaration, StageRetryMode } from '@sluice/domain';
+import type { CommandMetadata } from '@sluice/domain';
+import type { JobFailure, JobSuccess } from '../jobs/job-spec';
+import type { PipelineRef } from '../streams';
+import type { StageConditionKind } from './execution-events';
+import type { ExecutionTrigger, SourceRevisionType } from './execution-inputs';
+
+/**
+ * Commands of the `execution-{id}` aggregate: from the API (start, stop, retry, approve) and from the
+ * engine's process manager. Every one names its execution, so the caller knows which stream to load.
+ */
+export type ExecutionCommand =
+  | StartPipelineExecution
+  | RerunStage
+  | StopPipelineExecution
+  | RetryStageExecution
+  | PutApprovalResult
+  | EnterStage
+  | RecordStageConditionResult
+  | CompleteActionJob
+  | ExpireApproval
+  | SupersedeExecution
+  | RecordStageRollbackStarted;
+
+export interface VariableOverride {
+  name: string;
+  value: string;
+}
+
+export interface SourceRevisionOverride {
+  actionName: string;
+  revisionType: SourceRevisionType;
+  revisionValue: string;
+}
+
+/**
+ * A manual release change or a trigger's start. With a `clientRequestToken` the service derives the
+ * execution id from (account, pipeline, token), so a repeated request lands on the same stream.
+ */
+export interface StartPipelineExecution {
+  type: 'StartPipelineExecution';
+  executionId: string;
+  pipeline: PipelineRef;
+  definition: { version: number; declaration: PipelineDeclaration };
+  variables: VariableOverride[];
+  sourceRevisions: SourceRevisionOverride[];
+  trigger: ExecutionTrigger;
+  clientRequestToken: string | null;
+  metadata: CommandMetadata;
+}
+
+/**
+ * Re-run one stage of a past execution with that execution's inputs, as a new execution.
+ * `Rollback` (CodePipeline's rollbackStage) needs the stage to have succeeded in the source.
+ * The caller loads the source execution (`sourceExecutionId`) into the decision context.
+ */
+export interface RerunStage {
+  type: 'RerunStage';
+  executionId: string;
+  sourceExecutionId: string;
+  stageName: string;
+  reason: 'Rerun' | 'Rollback';
+  /** True when a stage condition asked for it rather than a person. */
+  automatic: boolean;
+  clientRequestToken: string | null;
+  metadata: CommandMetadata;
+}
+
+export interface StopPipelineExecution {
+  type: 'StopPipelineExecution';
+  executionId: string;
+  abandon: boolean;
+  reason: string;
+  metadata: CommandMetadata;
+}
+
+export interface RetryStageExecution {
+  type: 'RetryStageExecution';
+  executionId: string;
+  stageName: string;
+  retryMode: StageRetryMode;
+  /** The execution that last entered the stage, read from the pipeline's lanes: only that one may retry it. */
+  latestExecutionInStage: string | null;
+  metadata: CommandMetadata;
+}
+
+/** `authorized` is the authorization port's answer for `metadata.actor` on this action. */
+export interface PutApprovalResult {
+  type: 'PutApprovalResult';
+  executionId: string;
+  stageName: string;
+  actionName: string;
+  token: string;
+  result: { status: 'Approved' | 'Rejected'; summary: string };
+  authorized: boolean;
+  metadata: CommandMetadata;
+}
+
+/** Engine: the lanes granted this execution the stage. */
+export interface EnterStage {
+  type: 'EnterStage';
+  executionId: string;
+  stageName: string;
+  metadata: CommandMetadata;
+}
+
+/** The condition evaluator's answer: did the condition's rules pass? */
+export interface RecordStageConditionResult {
+  type: 'RecordStageConditionResult';
+  executionId: string;
+  stageName: string;
+  attempt: number;
+  condition: StageConditionKind;
+  rulesPassed: boolean;
+  summary: string | null;
+  metadata: CommandMetadata;
+}
+
+export type JobOutcome = { status: 'Succeeded'; result: JobSuccess } | { status: 'Failed'; failure: JobFailure } | { status: 'TimedOut' };
+
+/** Engine: a job of this execution ended (its stream says so); applied once, a stale job id is ignored. */
+export interface CompleteActionJob {
+  type: 'CompleteActionJob';
+  executionId: string;
+  stageName: string;
+  actionName: string;
+  jobId: string;
+  outcome: JobOutcome;
+  metadata: CommandMetadata;
+}
+
+export interface ExpireApproval {
+  type: 'ExpireApproval';
+  executionId: string;
+  stageName: string;
+  actionName: string;
+  token: string;
+  metadata: CommandMetadata;
+}
+
+/** Engine: the lanes superseded this execution while it waited to enter `stageName`. */
+export interface SupersedeExecution {
+  type: 'SupersedeExecution';
+  executionId: string;
+  stageName: string;
+  supersededBy: string;
+  metadata: CommandMetadata;
+}
+
+export interface RecordStageRollbackStarted {
+  type: 'RecordStageRollbackStarted';
+  executionId: string;
+  stageName: string;
+  rollbackExecutionId: string;
+  targetExecutionId: string;
+  metadata: CommandMetadata;
+}

@@ -1,0 +1,344 @@
+import type { PipelineDeclaration } from '@sluice/domain';
+import { AccessDeniedError, ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../errors';
+import { approvalAction, commandsAction, metadataAt, pipeline, pipelineRef, releasePipeline, stage, startCommand, T0 } from '../testing/fixtures';
+import { deciderSpec } from '@sluice/domain/testing';
+import { emptyJobSuccess } from '../jobs/job-spec';
+import type { ExecutionCommand, JobOutcome } from './execution-commands';
+import { executionDecider, noExecutionContext } from './execution-decider';
+import type { ExecutionEvent } from './execution-events';
+import { foldExecution } from './execution-progress';
+
+const given = deciderSpec(executionDecider, noExecutionContext);
+const T1 = '2026-03-01T10:00:01.000Z';
+const m = metadataAt(T1);
+
+const twoActions = pipeline([stage('Build', [commandsAction('Unit'), commandsAction('Lint'), commandsAction('Package', 2)]), stage('Deploy', [commandsAction('Ship')])]);
+const started = (declaration: PipelineDeclaration = twoActions) => executionDecider.decide(startCommand('e1', declaration), { status: 'NotStarted' }, noExecutionContext);
+const enter = (stageName = 'Build'): ExecutionCommand => ({ type: 'EnterStage', executionId: 'e1', stageName, metadata: m });
+const complete = (actionName: string, outcome: JobOutcome, attempt = 1, stageName = 'Build'): ExecutionCommand => ({
+  type: 'CompleteActionJob',
+  executionId: 'e1',
+  stageName,
+  actionName,
+  jobId: `e1/${stageName}/${actionName}/${attempt}`,
+  outcome,
+  metadata: m,
+});
+const ok: JobOutcome = { status: 'Succeeded', result: emptyJobSuccess() };
+const failed: JobOutcome = { status: 'Failed', failure: { type: 'JobFailed', message: 'boom', externalExecutionId: null } };
+
+/** Events so far, built by deciding: each `then` below is checked against a real history. */
+function history(declaration: PipelineDeclaration, ...commands: ExecutionCommand[]): ExecutionEvent[] {
+  return commands.reduce<ExecutionEvent[]>((events, command) => [...events, ...executionDecider.decide(command, foldExecution(events), noExecutionContext)], started(declaration));
+}
+
+describe('startPipelineExecution', () => {
+  it('records the inputs snapshot: definition version, mode, resolved variables, pinned revisions, trigger', () => {
+    const declaration = releasePipeline({ version: 4, executionMode: 'QUEUED' });
+    given([])
+      .when(
+        startCommand('e1', declaration, {
+          variables: [{ name: 'TARGET', value: 'prod' }],
+          sourceRevisions: [{ actionName: 'Checkout', revisionType: 'COMMIT_ID', revisionValue: 'abc' }],
+          clientRequestToken: 'tok-1',
+        }),
+      )
+      .then([
+        {
+          type: 'PipelineExecutionStarted',
+          data: {
+            executionId: 'e1',
+            inputs: {
+              pipeline: pipelineRef,
+              definition: { version: 4, declaration },
+              executionMode: 'QUEUED',
+              variables: [{ name: 'TARGET', value: 'prod' }],
+              sourceRevisions: [{ actionName: 'Checkout', revisionType: 'COMMIT_ID', revisionId: 'abc', revisionSummary: null, revisionUrl: null }],
+              trigger: { triggerType: 'StartPipelineExecution', triggerDetail: 'alice' },
+              clientRequestToken: 'tok-1',
+              scope: { kind: 'AllStages' },
+            },
+            startedBy: 'alice',
+            startedAt: T0,
+          },
+        },
+      ]);
+  });
+
+  it('the same client request token again: nothing happens (idempotent)', () => {
+    const first = executionDecider.decide(startCommand('e1', twoActions, { clientRequestToken: 't' }), { status: 'NotStarted' }, noExecutionContext);
+    given(first).when(startCommand('e1', twoActions, { clientRequestToken: 't' })).thenNothingHappened();
+  });
+
+  it.each<[string, Partial<Parameters<typeof startCommand>[2]>, PipelineDeclaration, string]>([
+    ['an undeclared variable', { variables: [{ name: 'NOPE', value: '1' }] }, releasePipeline(), '$.variables[0].name'],
+    ['a variable given twice', { variables: [{ name: 'TARGET', value: '1' }, { name: 'TARGET', value: '2' }] }, releasePipeline(), '$.variables[1].name'],
+    ['a variable without default nor value', {}, releasePipeline({ variables: [{ name: 'TARGET' }] }), '$.variables'],
+    ['a revision for a non-source action', { sourceRevisions: [{ actionName: 'Compile', revisionType: 'COMMIT_ID', revisionValue: 'x' }] }, releasePipeline(), '$.sourceRevisions[0].actionName'],
+  ])('refuses %s with a ValidationError at its path', (_, overrides, declaration, path) => {
+    given([])
+      .when(startCommand('e1', declaration, overrides))
+      .thenThrows(ValidationError, (error) => expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual([path]));
+  });
+
+  it('refuses an execution id taken by another request', () => {
+    given(started()).when(startCommand('e1', twoActions, { clientRequestToken: 'other' })).thenThrows(ConflictError);
+  });
+});
+
+describe('stages and runOrder', () => {
+  it('entering a stage starts every action of its lowest runOrder in the same decision', () => {
+    const events = executionDecider.decide(enter(), foldExecution(started()), noExecutionContext);
+    expect(events.map((event) => event.type)).toEqual(['StageExecutionStarted', 'ActionExecutionStarted', 'ActionExecutionStarted']);
+    expect(events[1]).toMatchObject({ data: { actionName: 'Unit', runOrder: 1, work: { kind: 'Job', jobId: 'e1/Build/Unit/1', deadline: '2026-03-01T11:00:01.000Z' } } });
+  });
+
+  it('the next runOrder starts only when all before it succeeded', () => {
+    const events = history(twoActions, enter(), complete('Unit', ok));
+    given(events).when(complete('Lint', ok)).then([
+      expect.objectContaining({ type: 'ActionExecutionSucceeded' }),
+      expect.objectContaining({ type: 'ActionExecutionStarted', data: expect.objectContaining({ actionName: 'Package', runOrder: 2 }) }),
+    ] as ExecutionEvent[]);
+  });
+
+  it('a failed action fails nothing while a sibling of its runOrder runs; the sibling ending fails stage and execution', () => {
+    const events = history(twoActions, enter());
+    given(events).when(complete('Unit', failed)).then([expect.objectContaining({ type: 'ActionExecutionFailed' })] as ExecutionEvent[]);
+    const types = executionDecider.decide(complete('Lint', ok), foldExecution(history(twoActions, enter(), complete('Unit', failed))), noExecutionContext).map((e) => e.type);
+    expect(types).toEqual(['ActionExecutionSucceeded', 'StageExecutionFailed', 'PipelineExecutionFailed']);
+  });
+
+  it('the last stage succeeding succeeds the execution', () => {
+    const events = history(twoActions, enter(), complete('Unit', ok), complete('Lint', ok), complete('Package', ok), enter('Deploy'));
+    expect(executionDecider.decide(complete('Ship', ok, 1, 'Deploy'), foldExecution(events), noExecutionContext).map((e) => e.type)).toEqual([
+      'ActionExecutionSucceeded',
+      'StageExecutionSucceeded',
+      'PipelineExecutionSucceeded',
+    ]);
+  });
+
+  it.each<[string, ExecutionCommand]>([
+    ['a result for another job id', { ...complete('Unit', ok), jobId: 'e1/Build/Unit/0' } as ExecutionCommand],
+    ['a second result for the same job', complete('Unit', ok)],
+  ])('ignores %s', (_, command) => {
+    given(history(twoActions, enter(), complete('Unit', ok))).when(command).thenNothingHappened();
+  });
+
+  it('a repeated grant of the same stage changes nothing', () => {
+    given(history(twoActions, enter())).when(enter()).thenNothingHappened();
+  });
+
+  it('a declared output artifact missing from the result fails the action', () => {
+    const declaration = pipeline([stage('Build', [commandsAction('Compile', 1, { outputArtifacts: [{ name: 'Out' }] })])]);
+    const events = executionDecider.decide(complete('Compile', ok), foldExecution(history(declaration, enter())), noExecutionContext);
+    expect(events[0]).toMatchObject({ type: 'ActionExecutionFailed', data: { errorType: 'MissingOutputArtifact' } });
+  });
+});
+
+describe('stage conditions', () => {
+  const gated = (result: 'FAIL' | 'SKIP') =>
+    pipeline([stage('Build', [commandsAction('Compile')], { beforeEntry: { conditions: [{ result, rules: [{ name: 'r', ruleTypeId: { category: 'Rule', provider: 'DeploymentWindow' } }] }] } }), stage('Deploy', [commandsAction('Ship')])]);
+  const answer = (condition: 'beforeEntry' | 'onSuccess' | 'onFailure', rulesPassed: boolean, stageName = 'Build'): ExecutionCommand => ({
+    type: 'RecordStageConditionResult',
+    executionId: 'e1',
+    stageName,
+    attempt: 1,
+    condition,
+    rulesPassed,
+    summary: 'outside the window',
+    metadata: m,
+  });
+
+  it('entering a gated stage waits for its beforeEntry condition before any action', () => {
+    expect(executionDecider.decide(enter(), foldExecution(started(gated('FAIL'))), noExecutionContext).map((e) => e.type)).toEqual(['StageExecutionStarted', 'StageConditionCheckStarted']);
+  });
+
+  it.each<['FAIL' | 'SKIP', boolean, string[]]>([
+    ['FAIL', true, ['StageConditionEvaluated', 'ActionExecutionStarted']],
+    ['FAIL', false, ['StageConditionEvaluated', 'StageExecutionFailed', 'PipelineExecutionFailed']],
+    ['SKIP', false, ['StageConditionEvaluated', 'StageExecutionSkipped']],
+  ])('beforeEntry %s with rules passed=%s', (result, rulesPassed, types) => {
+    const events = executionDecider.decide(answer('beforeEntry', rulesPassed), foldExecution(history(gated(result), enter())), noExecutionContext);
+    expect(events.map((e) => e.type)).toEqual(types);
+  });
+
+  it('a stale answer (another condition) changes nothing', () => {
+    given(history(gated('FAIL'), enter())).when(answer('onSuccess', false)).thenNothingHappened();
+  });
+
+  it.each<[string, PipelineDeclaration['stages'][number]['onFailure'], string[]]>([
+    ['RETRY (once, failed actions)', { result: 'RETRY', retryConfiguration: { retryMode: 'FAILED_ACTIONS' } }, ['ActionExecutionFailed', 'StageExecutionFailed', 'StageRetryRequested']],
+    ['SKIP', { result: 'SKIP' }, ['ActionExecutionFailed', 'StageExecutionSkipped']],
+    ['ROLLBACK', { result: 'ROLLBACK' }, ['ActionExecutionFailed', 'StageExecutionFailed', 'StageRollbackRequested', 'PipelineExecutionFailed']],
+    ['with conditions: asks the evaluator first', { result: 'RETRY', conditions: [{ rules: [] }, { rules: [] }] }, ['ActionExecutionFailed', 'StageConditionCheckStarted']],
+  ])('onFailure %s', (_, onFailure, types) => {
+    const declaration = pipeline([stage('Build', [commandsAction('Compile')], { onFailure }), stage('Deploy', [commandsAction('Ship')])]);
+    expect(executionDecider.decide(complete('Compile', failed), foldExecution(history(declaration, enter())), noExecutionContext).map((e) => e.type)).toEqual(types);
+  });
+
+  it('an automatic retry happens once; the second failure is final', () => {
+    const declaration = pipeline([stage('Build', [commandsAction('Compile')], { onFailure: { result: 'RETRY' } })]);
+    const events = history(declaration, enter(), complete('Compile', failed), enter());
+    expect(executionDecider.decide(complete('Compile', failed, 2), foldExecution(events), noExecutionContext).map((e) => e.type)).toEqual([
+      'ActionExecutionFailed',
+      'StageExecutionFailed',
+      'PipelineExecutionFailed',
+    ]);
+  });
+
+  it('onSuccess ROLLBACK when its rules fail', () => {
+    const declaration = pipeline([stage('Build', [commandsAction('Compile')], { onSuccess: { conditions: [{ result: 'ROLLBACK', rules: [] }] } })]);
+    const events = history(declaration, enter(), complete('Compile', ok));
+    expect(foldExecution(events)).toMatchObject({ run: { stages: [{ phase: { status: 'CheckingCondition', condition: 'onSuccess' } }] } });
+    expect(executionDecider.decide(answer('onSuccess', false), foldExecution(events), noExecutionContext).map((e) => e.type)).toEqual([
+      'StageConditionEvaluated',
+      'StageExecutionFailed',
+      'StageRollbackRequested',
+      'PipelineExecutionFailed',
+    ]);
+  });
+});
+
+describe('stopPipelineExecution', () => {
+  const stop = (abandon: boolean, reason = 'oops'): ExecutionCommand => ({ type: 'StopPipelineExecution', executionId: 'e1', abandon, reason, metadata: m });
+
+  it('stop and wait: Stopping while actions run, nothing new starts after them', () => {
+    const events = history(twoActions, enter(), stop(false));
+    expect(foldExecution(events).status).toBe('Stopping');
+    const after = history(twoActions, enter(), stop(false), complete('Unit', ok), complete('Lint', ok));
+    expect(after.map((e) => e.type).slice(-3)).toEqual(['ActionExecutionSucceeded', 'StageExecutionStopped', 'PipelineExecutionStopped']);
+  });
+
+  it('abandon: running actions abandoned, Stopped at once', () => {
+    given(history(twoActions, enter()))
+      .when(stop(true))
+      .then([
+        { type: 'ActionExecutionAbandoned', data: { stageName: 'Build', actionName: 'Unit', actionExecutionId: 'e1/Build/Unit/1', reason: 'oops', at: T1 } },
+        { type: 'ActionExecutionAbandoned', data: { stageName: 'Build', actionName: 'Lint', actionExecutionId: 'e1/Build/Lint/1', reason: 'oops', at: T1 } },
+        { type: 'StageExecutionStopped', data: { stageName: 'Build', attempt: 1, at: T1 } },
+        { type: 'PipelineExecutionStopped', data: { reason: 'oops', abandoned: true, stoppedBy: 'alice', at: T1 } },
+      ]);
+  });
+
+  it('stopping while waiting for a stage stops at once', () => {
+    expect(executionDecider.decide(stop(false), foldExecution(started()), noExecutionContext).map((e) => e.type)).toEqual(['PipelineExecutionStopping', 'PipelineExecutionStopped']);
+  });
+
+  it.each<[string, () => ExecutionEvent[], ExecutionCommand, abstract new (...args: never[]) => Error]>([
+    ['an unknown execution', () => [], stop(false), NotFoundError],
+    ['a finished execution', () => history(twoActions, enter(), stop(true)), stop(false), IllegalStateError],
+    ['a second stop and wait', () => history(twoActions, enter(), stop(false)), stop(false), ConflictError],
+    ['a reason over 200 characters', () => started(), stop(false, 'x'.repeat(201)), ValidationError],
+  ])('refuses %s', (_, events, command, error) => {
+    given(events()).when(command).thenThrows(error);
+  });
+});
+
+describe('retryStageExecution', () => {
+  const retry = (retryMode: 'FAILED_ACTIONS' | 'ALL_ACTIONS', latest: string | null = null, stageName = 'Build'): ExecutionCommand => ({
+    type: 'RetryStageExecution',
+    executionId: 'e1',
+    stageName,
+    retryMode,
+    latestExecutionInStage: latest,
+    metadata: m,
+  });
+  const failedRun = () => history(twoActions, enter(), complete('Unit', failed), complete('Lint', ok));
+
+  it.each([
+    ['FAILED_ACTIONS', ['Unit']],
+    ['ALL_ACTIONS', ['Unit', 'Lint']],
+  ] as const)('%s: on re-entry, runs %j again as attempt 2', (retryMode, actions) => {
+    const events = history(twoActions, enter(), complete('Unit', failed), complete('Lint', ok), retry(retryMode), enter());
+    const restarted = events.slice(-actions.length).map((event) => (event.type === 'ActionExecutionStarted' ? [event.data.actionName, event.data.attempt] : event.type));
+    expect(restarted).toEqual(actions.map((name) => [name, 2]));
+  });
+
+  it.each<[string, () => ExecutionEvent[], ExecutionCommand, abstract new (...args: never[]) => Error]>([
+    ['an execution in progress', () => history(twoActions, enter()), retry('ALL_ACTIONS'), IllegalStateError],
+    ['a stage that did not fail', () => failedRun(), retry('ALL_ACTIONS', null, 'Deploy'), IllegalStateError],
+    ['an unknown stage', () => failedRun(), retry('ALL_ACTIONS', null, 'Nope'), NotFoundError],
+    ['a stage a newer execution has entered', () => failedRun(), retry('ALL_ACTIONS', 'e2'), ConflictError],
+  ])('refuses %s', (_, events, command, error) => {
+    given(events()).when(command).thenThrows(error);
+  });
+});
+
+describe('putApprovalResult and expiry', () => {
+  const gate = pipeline([stage('Gate', [approvalAction()])]);
+  const waiting = () => history(gate, enter('Gate'));
+  const token = 'approval:e1/Gate/Approve/1';
+  const put = (overrides: Partial<Extract<ExecutionCommand, { type: 'PutApprovalResult' }>> = {}): ExecutionCommand => ({
+    type: 'PutApprovalResult',
+    executionId: 'e1',
+    stageName: 'Gate',
+    actionName: 'Approve',
+    token,
+    result: { status: 'Approved', summary: 'ok' },
+    authorized: true,
+    metadata: m,
+    ...overrides,
+  });
+
+  it('asks with a token and a 7 day expiry', () => {
+    expect(waiting()[2]).toMatchObject({ data: { work: { kind: 'Approval', token, expiresAt: '2026-03-08T10:00:01.000Z' } } });
+  });
+
+  it('approved: recorded with the principal, the action succeeds', () => {
+    expect(executionDecider.decide(put(), foldExecution(waiting()), noExecutionContext).slice(0, 2)).toEqual([
+      { type: 'ApprovalResultRecorded', data: { stageName: 'Gate', actionName: 'Approve', token, status: 'Approved', summary: 'ok', approvedBy: 'alice', at: T1 } },
+      expect.objectContaining({ type: 'ActionExecutionSucceeded', data: expect.objectContaining({ summary: 'ok' }) }),
+    ]);
+  });
+
+  it.each<[string, ExecutionCommand, abstract new (...args: never[]) => Error]>([
+    ['a wrong token', put({ token: 'approval:e1/Gate/Approve/0' }), ValidationError],
+    ['a principal the authorization port refused', put({ authorized: false }), AccessDeniedError],
+    ['an unknown action', put({ actionName: 'Nope' }), NotFoundError],
+  ])('refuses %s', (_, command, error) => {
+    given(waiting()).when(command).thenThrows(error);
+  });
+
+  it('refuses a second answer', () => {
+    given(history(gate, enter('Gate'), put())).when(put()).thenThrows(IllegalStateError);
+  });
+
+  it.each([
+    ['before the deadline: nothing', '2026-03-08T10:00:00.999Z', []],
+    ['at the deadline: the action and the execution fail', '2026-03-08T10:00:01.000Z', ['ActionExecutionFailed', 'StageExecutionFailed', 'PipelineExecutionFailed']],
+  ])('expire %s', (_, now, types) => {
+    const expire: ExecutionCommand = { type: 'ExpireApproval', executionId: 'e1', stageName: 'Gate', actionName: 'Approve', token, metadata: metadataAt(now) };
+    expect(executionDecider.decide(expire, foldExecution(waiting()), noExecutionContext).map((e) => e.type)).toEqual(types);
+  });
+});
+
+describe('rerunStage and rollback', () => {
+  const rerun = (reason: 'Rerun' | 'Rollback', stageName = 'Deploy'): ExecutionCommand => ({
+    type: 'RerunStage',
+    executionId: 'r1',
+    sourceExecutionId: 'e1',
+    stageName,
+    reason,
+    automatic: false,
+    clientRequestToken: null,
+    metadata: m,
+  });
+  const decideWith = (command: ExecutionCommand, source: ExecutionEvent[] | null) =>
+    executionDecider.decide(command, { status: 'NotStarted' }, { sourceExecution: source === null ? null : foldExecution(source) });
+
+  it('a re-run copies the source execution\'s inputs and scopes the run to one stage', () => {
+    const [startedEvent] = decideWith(rerun('Rerun'), history(twoActions, enter(), complete('Unit', failed), complete('Lint', ok)));
+    expect(startedEvent).toMatchObject({
+      data: { executionId: 'r1', inputs: { definition: { declaration: twoActions }, trigger: { triggerType: 'RerunStage', triggerDetail: 'e1' }, scope: { kind: 'SingleStage', stageName: 'Deploy' } } },
+    });
+    expect(foldExecution([startedEvent!])).toMatchObject({ run: { stages: [{ phase: { status: 'NotStarted' } }, { phase: { status: 'AwaitingEntry' } }] } });
+  });
+
+  it.each<[string, ExecutionCommand, ExecutionEvent[] | null, new (...args: never[]) => Error]>([
+    ['an unknown source execution', rerun('Rerun'), null, NotFoundError],
+    ['an unknown stage', rerun('Rerun', 'Nope'), started(), NotFoundError],
+    ['a rollback to an execution whose stage did not succeed', rerun('Rollback'), started(), IllegalStateError],
+  ])('refuses %s', (_, command, source, error) => {
+    expect(() => decideWith(command, source)).toThrow(error);
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * The pure domain of the executions service. A command handler does, for each command:
+ * load the stream (and the context a decider names) -> decide -> append with the expected revision;
+ * on a ConcurrencyError, load again and decide again. The engine loop calls `nextCommands` for an
+ * execution whenever one of its streams changes, and for every execution that `needsAttention` at start.
+ */
+export * from '@sluice/domain';
+export * from './errors';
+export * from './streams';
+export * from './time';
+export * from './derived-ids';
+
+export * from './execution/execution-inputs';
+export * from './execution/execution-commands';
+export * from './execution/execution-events';
+export * from './execution/execution-state';
+export { evolveExecution } from './execution/execution-evolve';
+export { decideExecution, executionDecider, noExecutionContext, sourceExecutionIdOf, type ExecutionContext } from './execution/execution-decider';
+export { foldExecution } from './execution/execution-progress';
+export { APPROVAL_TIMEOUT_MINUTES, DEFAULT_ACTION_TIMEOUT_MINUTES } from './execution/action-start';
+export { MAX_AUTOMATIC_RETRIES } from './execution/stage-outcomes';
+export { resolveText, type VariableScope, type Resolution, type UnresolvedReference } from './execution/variable-resolution';
+
+export * from './lanes/lanes-commands';
+export * from './lanes/lanes-events';
+export * from './lanes/lanes-state';
+export { decideLanes, lanesDecider } from './lanes/lanes-decider';
+
+export * from './jobs/job-spec';
+export * from './jobs/job-commands';
+export * from './jobs/job-events';
+export * from './jobs/job-state';
+export * from './jobs/job-queue';
+export { decideJob, jobDecider } from './jobs/job-decider';
+
+export * from './engine/engine-command';
+export { nextCommands, jobsOf, needsAttention, nextWakeUp, type EngineView } from './engine/process-manager';
+
+export * from './read-models/pipeline-state';
+export * from './read-models/execution-summary';
+export * from './read-models/action-executions';

@@ -1,0 +1,96 @@
+import { assertNever, type Decider } from '@sluice/domain';
+import { ConflictError, IllegalStateError, NotFoundError } from '../errors';
+import type { AcknowledgeJob, DispatchJob, JobCommand, PutJobFailureResult, PutJobSuccessResult, RecordJobHeartbeat } from './job-commands';
+import type { JobEvent } from './job-events';
+import { defaultJobQueuePolicy, dispatchLease, heartbeatLeaseEnd, isFinished, isLeased, leaseExpired, pastDeadline, pollable, type JobQueuePolicy } from './job-queue';
+import { evolveJob, initialJobState, type JobState } from './job-state';
+
+type CreatedJob = Exclude<JobState, { status: 'NotCreated' }>;
+
+export function decideJob(command: JobCommand, state: JobState, policy: JobQueuePolicy = defaultJobQueuePolicy): JobEvent[] {
+  const now = command.metadata.now;
+  if (command.type === 'CreateJob') {
+    // Job ids are derived from the action execution: a second create is the same job, not a new one.
+    return state.status === 'NotCreated' ? [{ type: 'JobCreated', data: { spec: command.spec, createdAt: now } }] : [];
+  }
+  if (state.status === 'NotCreated') throw new NotFoundError('job', command.jobId);
+  switch (command.type) {
+    case 'DispatchJob':
+      return dispatch(command, state, policy);
+    case 'AcknowledgeJob':
+      return acknowledge(command, state, policy);
+    case 'RecordJobHeartbeat':
+      return heartbeat(command, state, policy);
+    case 'PutJobSuccessResult':
+      requireAcknowledged(command, state);
+      return [{ type: 'JobSucceeded', data: { jobId: command.jobId, result: command.result, at: now } }];
+    case 'PutJobFailureResult':
+      requireAcknowledged(command, state);
+      return [{ type: 'JobFailed', data: { jobId: command.jobId, failure: command.failure, at: now } }];
+    case 'RequeueJob':
+      return isLeased(state) && leaseExpired(state, now) ? [requeued(state, now)] : [];
+    case 'TimeOutJob':
+      return pastDeadline(state, now) ? [{ type: 'JobTimedOut', data: { jobId: command.jobId, deadline: state.spec.deadline, at: now } }] : [];
+    case 'CancelJob':
+      return isFinished(state) ? [] : [{ type: 'JobCancelled', data: { jobId: command.jobId, reason: command.reason, at: now } }];
+    default:
+      return assertNever(command);
+  }
+}
+
+function dispatch(command: DispatchJob, state: CreatedJob, policy: JobQueuePolicy): JobEvent[] {
+  const now = command.metadata.now;
+  if (!pollable(state, now)) {
+    if (state.status === 'Dispatched' || state.status === 'InProgress') throw new ConflictError(`Job '${command.jobId}' is held by another worker.`);
+    throw new IllegalStateError(`Job '${command.jobId}' is ${describe(state, now)} and cannot be handed out.`);
+  }
+  const lease = dispatchLease(command.nonce, command.workerId, now, policy);
+  const handedOver: JobEvent[] = isLeased(state) ? [requeued(state, now)] : [];
+  const dispatched: JobEvent = {
+    type: 'JobDispatched',
+    data: { jobId: command.jobId, nonce: lease.nonce, workerId: lease.workerId, leaseExpiresAt: lease.expiresAt, at: now },
+  };
+  return [...handedOver, dispatched];
+}
+
+function acknowledge(command: AcknowledgeJob, state: CreatedJob, policy: JobQueuePolicy): JobEvent[] {
+  const now = command.metadata.now;
+  if (state.status === 'InProgress' && state.lease.nonce === command.nonce) return [];
+  if (state.status !== 'Dispatched') throw new IllegalStateError(`Job '${command.jobId}' is ${state.status}: there is nothing to acknowledge.`);
+  if (state.lease.nonce !== command.nonce) throw new ConflictError(`The nonce does not match job '${command.jobId}': it was handed to another worker.`);
+  return [{ type: 'JobAcknowledged', data: { jobId: command.jobId, nonce: command.nonce, leaseExpiresAt: heartbeatLeaseEnd(now, policy), at: now } }];
+}
+
+function heartbeat(command: RecordJobHeartbeat, state: CreatedJob, policy: JobQueuePolicy): JobEvent[] {
+  const now = command.metadata.now;
+  if (state.status !== 'InProgress') throw new IllegalStateError(`Job '${command.jobId}' is ${state.status}: stop working on it.`);
+  if (state.lease.nonce !== command.nonce) throw new ConflictError(`The nonce does not match job '${command.jobId}': it was handed to another worker.`);
+  return [{ type: 'JobHeartbeatRecorded', data: { jobId: command.jobId, leaseExpiresAt: heartbeatLeaseEnd(now, policy), at: now } }];
+}
+
+/** A result is taken once, from a job a worker acknowledged; a late or duplicate result is refused. */
+function requireAcknowledged(command: PutJobSuccessResult | PutJobFailureResult, state: CreatedJob): void {
+  if (state.status === 'InProgress') return;
+  if (isFinished(state)) throw new IllegalStateError(`Job '${command.jobId}' is already ${state.status}: its result was recorded once.`);
+  throw new IllegalStateError(`Job '${command.jobId}' is ${state.status}: acknowledge it before putting its result.`);
+}
+
+function requeued(state: Extract<JobState, { status: 'Dispatched' | 'InProgress' }>, now: string): JobEvent {
+  return {
+    type: 'JobRequeued',
+    data: {
+      jobId: state.spec.jobId,
+      reason: state.status === 'Dispatched' ? 'NotAcknowledged' : 'HeartbeatMissed',
+      previousWorkerId: state.lease.workerId,
+      at: now,
+    },
+  };
+}
+
+function describe(state: CreatedJob, now: string): string {
+  return pastDeadline(state, now) ? 'past its deadline' : state.status;
+}
+
+export function jobDecider(policy: JobQueuePolicy = defaultJobQueuePolicy): Decider<JobCommand, JobEvent, JobState> {
+  return { initialState: initialJobState, decide: (command, state) => decideJob(command, state, policy), evolve: evolveJob };
+}

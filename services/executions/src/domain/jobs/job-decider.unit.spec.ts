@@ -1,0 +1,111 @@
+import { ConflictError, IllegalStateError, NotFoundError } from '../errors';
+import { deciderSpec } from '@sluice/domain/testing';
+import { metadataAt, pipelineRef } from '../testing/fixtures';
+import type { JobCommand } from './job-commands';
+import { jobDecider } from './job-decider';
+import type { JobEvent } from './job-events';
+import { defaultJobQueuePolicy, leaseExpired, pollable } from './job-queue';
+import { emptyJobSuccess, type JobSpec } from './job-spec';
+import { evolveJob, initialJobState } from './job-state';
+
+const given = deciderSpec(jobDecider(), undefined);
+const at = (seconds: number) => new Date(Date.parse('2026-03-01T10:00:00.000Z') + seconds * 1000).toISOString();
+const spec: JobSpec = {
+  jobId: 'j1',
+  executionId: 'e1',
+  pipeline: pipelineRef,
+  pipelineVersion: 1,
+  stageName: 'Build',
+  actionName: 'Compile',
+  actionExecutionId: 'e1/Build/Compile/1',
+  actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
+  configuration: {},
+  commands: ['true'],
+  environmentVariables: [],
+  inputArtifacts: [],
+  outputArtifacts: [],
+  outputVariables: [],
+  namespace: null,
+  sourceRevision: null,
+  continuationToken: null,
+  deadline: at(3600),
+};
+const created: JobEvent = { type: 'JobCreated', data: { spec, createdAt: at(0) } };
+const dispatched = (nonce = 'n1', second = 1, workerId = 'w1'): JobEvent => ({ type: 'JobDispatched', data: { jobId: 'j1', nonce, workerId, leaseExpiresAt: at(second + 60), at: at(second) } });
+const acknowledged: JobEvent = { type: 'JobAcknowledged', data: { jobId: 'j1', nonce: 'n1', leaseExpiresAt: at(302), at: at(2) } };
+const succeeded: JobEvent = { type: 'JobSucceeded', data: { jobId: 'j1', result: emptyJobSuccess(), at: at(3) } };
+const cmd = {
+  dispatch: (second: number, nonce = 'n2'): JobCommand => ({ type: 'DispatchJob', jobId: 'j1', nonce, workerId: 'w2', metadata: metadataAt(at(second)) }),
+  ack: (nonce: string, second = 2): JobCommand => ({ type: 'AcknowledgeJob', jobId: 'j1', nonce, metadata: metadataAt(at(second)) }),
+  heartbeat: (nonce: string, second: number): JobCommand => ({ type: 'RecordJobHeartbeat', jobId: 'j1', nonce, metadata: metadataAt(at(second)) }),
+  success: (second = 3): JobCommand => ({ type: 'PutJobSuccessResult', jobId: 'j1', result: emptyJobSuccess(), metadata: metadataAt(at(second)) }),
+  requeue: (second: number): JobCommand => ({ type: 'RequeueJob', jobId: 'j1', metadata: metadataAt(at(second)) }),
+  timeOut: (second: number): JobCommand => ({ type: 'TimeOutJob', jobId: 'j1', metadata: metadataAt(at(second)) }),
+};
+
+describe('job protocol', () => {
+  const accepted: Array<[string, JobEvent[], JobCommand, JobEvent[]]> = [
+    ['create', [], { type: 'CreateJob', jobId: 'j1', spec, metadata: metadataAt(at(0)) }, [created]],
+    ['dispatch a queued job with an acknowledge lease', [created], cmd.dispatch(1, 'n1'), [dispatched('n1', 1, 'w2')]],
+    ['acknowledge with the nonce: a heartbeat lease starts', [created, dispatched()], cmd.ack('n1'), [acknowledged]],
+    ['heartbeat extends the lease', [created, dispatched(), acknowledged], cmd.heartbeat('n1', 100), [{ type: 'JobHeartbeatRecorded', data: { jobId: 'j1', leaseExpiresAt: at(400), at: at(100) } }]],
+    ['a result from the worker that holds it', [created, dispatched(), acknowledged], cmd.success(), [succeeded]],
+    [
+      'an unacknowledged job is requeued once its lease ran out',
+      [created, dispatched()],
+      cmd.requeue(61),
+      [{ type: 'JobRequeued', data: { jobId: 'j1', reason: 'NotAcknowledged', previousWorkerId: 'w1', at: at(61) } }],
+    ],
+    [
+      'a silent worker loses the job to the next poll',
+      [created, dispatched(), acknowledged],
+      cmd.dispatch(302),
+      [
+        { type: 'JobRequeued', data: { jobId: 'j1', reason: 'HeartbeatMissed', previousWorkerId: 'w1', at: at(302) } },
+        { type: 'JobDispatched', data: { jobId: 'j1', nonce: 'n2', workerId: 'w2', leaseExpiresAt: at(362), at: at(302) } },
+      ],
+    ],
+    ['a job past its deadline times out', [created], cmd.timeOut(3600), [{ type: 'JobTimedOut', data: { jobId: 'j1', deadline: at(3600), at: at(3600) } }]],
+  ];
+  it.each(accepted)('%s', (_, events, command, expected) => given(events).when(command).then(expected));
+
+  const nothing: Array<[string, JobEvent[], JobCommand]> = [
+    ['a second create', [created], { type: 'CreateJob', jobId: 'j1', spec, metadata: metadataAt(at(0)) }],
+    ['a requeue while the lease holds', [created, dispatched()], cmd.requeue(60)],
+    ['a time-out before the deadline', [created], cmd.timeOut(3599)],
+    ['a repeated acknowledge', [created, dispatched(), acknowledged], cmd.ack('n1', 3)],
+  ];
+  it.each(nothing)('nothing happens on %s', (_, events, command) => given(events).when(command).thenNothingHappened());
+
+  const refused: Array<[string, JobEvent[], JobCommand, abstract new (...args: never[]) => Error]> = [
+    ['a duplicate result', [created, dispatched(), acknowledged, succeeded], cmd.success(4), IllegalStateError],
+    ['a result for an unacknowledged job', [created, dispatched()], cmd.success(), IllegalStateError],
+    ['a late result after the job was requeued', [created, dispatched(), acknowledged, { type: 'JobRequeued', data: { jobId: 'j1', reason: 'HeartbeatMissed', previousWorkerId: 'w1', at: at(303) } }], cmd.success(304), IllegalStateError],
+    ['an acknowledge with another nonce', [created, dispatched()], cmd.ack('n9'), ConflictError],
+    ['a dispatch of a job another worker holds', [created, dispatched()], cmd.dispatch(30), ConflictError],
+    ['a heartbeat with another nonce', [created, dispatched(), acknowledged], cmd.heartbeat('n9', 10), ConflictError],
+    ['anything on an unknown job', [], cmd.success(), NotFoundError],
+    ['a dispatch past the deadline', [created], cmd.dispatch(3600), IllegalStateError],
+  ];
+  it.each(refused)('refuses %s', (_, events, command, error) => given(events).when(command).thenThrows(error));
+});
+
+describe('job queue rules', () => {
+  const state = (...events: JobEvent[]) => events.reduce(evolveJob, initialJobState);
+  it.each([
+    ['queued', state(created), at(10), true],
+    ['dispatched, lease running', state(created, dispatched()), at(60), false],
+    ['dispatched, lease ran out', state(created, dispatched()), at(61), true],
+    ['acknowledged, heart-beating', state(created, dispatched(), acknowledged), at(301), false],
+    ['acknowledged, silent too long', state(created, dispatched(), acknowledged), at(302), true],
+    ['past its deadline', state(created), at(3600), false],
+    ['finished', state(created, dispatched(), acknowledged, succeeded), at(10), false],
+  ])('pollable when %s: %s', (_, job, now, expected) => {
+    expect(pollable(job, now)).toBe(expected);
+  });
+
+  it('the default policy: acknowledge within a minute, heartbeat within five', () => {
+    expect(defaultJobQueuePolicy).toEqual({ acknowledgeWithinMs: 60_000, heartbeatWithinMs: 300_000 });
+    expect(leaseExpired(state(created, dispatched()), at(61))).toBe(true);
+  });
+});

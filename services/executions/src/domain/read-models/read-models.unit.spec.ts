@@ -1,0 +1,77 @@
+import { approvalAction, commandsAction, metadataAt, pipeline, pipelineRef, stage } from '../testing/fixtures';
+import { Simulation } from '../testing/simulation';
+import { evolveActionExecutions, initialActionExecutionsView } from './action-executions';
+import { listPipelineExecutions, summaryOf } from './execution-summary';
+import { evolvePipelineState, initialPipelineState, type PipelineStateView } from './pipeline-state';
+
+const declaration = pipeline([
+  stage('Build', [commandsAction('Compile', 1, { configuration: { Target: '#{variables.TARGET}' } })]),
+  stage('Gate', [approvalAction()]),
+]);
+declaration.variables = [{ name: 'TARGET', defaultValue: 'staging' }];
+
+function pipelineStateOf(sim: Simulation): PipelineStateView {
+  const fromExecutions = sim.executionIds().flatMap((executionId) => sim.executionEvents(executionId).map((event) => ({ stream: 'execution' as const, executionId, event })));
+  const fromLanes = sim.lanesEvents().map((event) => ({ stream: 'lanes' as const, event }));
+  return [...fromLanes, ...fromExecutions].reduce(evolvePipelineState, initialPipelineState);
+}
+
+describe('read models', () => {
+  it('getPipelineState: per stage the latest execution, the inbound transition, the action states with their token', () => {
+    const sim = new Simulation({ worker: () => ({ kind: 'succeed', result: { executionSummary: 'built', externalExecutionUrl: 'https://ci/1' } }) });
+    sim.api.apply({ aggregate: 'lanes', command: { type: 'DisableInboundTransition', pipeline: pipelineRef, stageName: 'Gate', reason: 'freeze', metadata: metadataAt(sim.now(), 'bob') } });
+    sim.api.apply({ aggregate: 'lanes', command: { type: 'EnableInboundTransition', pipeline: pipelineRef, stageName: 'Gate', metadata: metadataAt(sim.now(), 'bob') } });
+    sim.start(declaration);
+    sim.run();
+    expect(pipelineStateOf(sim)).toMatchObject({
+      pipelineName: 'web',
+      pipelineVersion: 1,
+      stageStates: [
+        {
+          stageName: 'Build',
+          inboundTransitionState: { enabled: true },
+          latestExecution: { pipelineExecutionId: 'e1', status: 'Succeeded' },
+          actionStates: [{ actionName: 'Compile', latestExecution: { status: 'Succeeded', summary: 'built', externalExecutionUrl: 'https://ci/1' } }],
+        },
+        {
+          stageName: 'Gate',
+          inboundTransitionState: { enabled: true, lastChangedBy: 'bob' },
+          latestExecution: { pipelineExecutionId: 'e1', status: 'InProgress' },
+          actionStates: [{ actionName: 'Approve', latestExecution: { status: 'InProgress', token: 'approval:e1/Gate/Approve/1' } }],
+        },
+      ],
+    });
+  });
+
+  it('listActionExecutions: declared and resolved configuration, outputs, timings', () => {
+    const sim = new Simulation({ worker: () => ({ kind: 'succeed', afterMs: 1_500, result: { outputVariables: { TAG: 'v1' } } }) });
+    sim.start(declaration);
+    sim.run();
+    const view = sim.executionEvents('e1').reduce(evolveActionExecutions, initialActionExecutionsView);
+    expect(view.details[0]).toMatchObject({
+      pipelineExecutionId: 'e1',
+      actionExecutionId: 'e1/Build/Compile/1',
+      status: 'Succeeded',
+      durationMs: 1_500,
+      input: { configuration: { Target: '#{variables.TARGET}' }, resolvedConfiguration: { Target: 'staging' } },
+      output: { outputVariables: { TAG: 'v1' } },
+    });
+  });
+
+  it('listPipelineExecutions: newest first, filtered by status, paged by cursor', () => {
+    const sim = new Simulation({ worker: () => ({ kind: 'succeed', afterMs: 1_000 }) });
+    const quick = pipeline([stage('Build', [commandsAction('Compile')])], { executionMode: 'PARALLEL' });
+    for (let i = 0; i < 5; i += 1) {
+      sim.start(quick);
+      sim.advance(1_000);
+    }
+    sim.call({ type: 'StopPipelineExecution', executionId: 'e5', abandon: true, reason: 'no', metadata: metadataAt(sim.now()) });
+    sim.run();
+    const summaries = sim.executionIds().flatMap((id) => summaryOf(sim.execution(id)) ?? []);
+    const first = listPipelineExecutions(summaries, { statuses: ['Succeeded'], maxResults: 3 });
+    expect(first.pipelineExecutionSummaries.map((summary) => summary.pipelineExecutionId)).toEqual(['e4', 'e3', 'e2']);
+    const second = listPipelineExecutions(summaries, { statuses: ['Succeeded'], maxResults: 3, nextToken: first.nextToken });
+    expect(second).toEqual({ pipelineExecutionSummaries: [expect.objectContaining({ pipelineExecutionId: 'e1', executionType: 'STANDARD' })], nextToken: null });
+    expect(summaryOf(sim.execution('e5'))).toMatchObject({ status: 'Stopped', stopTrigger: { reason: 'no' } });
+  });
+});

@@ -1,0 +1,107 @@
+import type { ActionDeclaration, ExecutionMode, PipelineDeclaration, StageDeclaration } from '@sluice/domain';
+import type { CommandMetadata } from '@sluice/domain';
+import type { StartPipelineExecution } from '../execution/execution-commands';
+import type { PipelineRef } from '../streams';
+
+/** Definitions and commands the executions domain tests share. */
+export const T0 = '2026-03-01T10:00:00.000Z';
+export const pipelineRef: PipelineRef = { account: 'acme', name: 'web' };
+
+export function metadataAt(now: string, actor = 'alice'): CommandMetadata {
+  return { now, account: 'acme', actor, correlationId: 'c-1' };
+}
+
+export function sourceAction(name = 'Checkout', output = 'SourceOutput'): ActionDeclaration {
+  return {
+    name,
+    actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
+    runOrder: 1,
+    configuration: { RepositoryUrl: 'https://git.example.com/web.git', BranchName: 'main' },
+    outputArtifacts: [{ name: output }],
+    namespace: 'SourceVariables',
+  };
+}
+
+export function commandsAction(name: string, runOrder = 1, extra: Partial<ActionDeclaration> = {}): ActionDeclaration {
+  return { name, actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' }, runOrder, commands: ['true'], ...extra };
+}
+
+export function approvalAction(name = 'Approve', runOrder = 1): ActionDeclaration {
+  return { name, actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder };
+}
+
+export function stage(name: string, actions: ActionDeclaration[], extra: Partial<StageDeclaration> = {}): StageDeclaration {
+  return { name, actions, ...extra };
+}
+
+export function pipeline(stages: StageDeclaration[], extra: Partial<PipelineDeclaration> = {}): PipelineDeclaration {
+  return { name: 'web', stages, ...extra };
+}
+
+/** `stageCount` stages of `actionsPerStage` parallel Commands actions each (the benchmark's shape). */
+export function gridPipeline(stageCount: number, actionsPerStage: number, executionMode: ExecutionMode = 'SUPERSEDED'): PipelineDeclaration {
+  return pipeline(
+    Array.from({ length: stageCount }, (_, s) =>
+      stage(
+        `Stage${s + 1}`,
+        Array.from({ length: actionsPerStage }, (_, a) => commandsAction(`Action${a + 1}`)),
+      ),
+    ),
+    { executionMode },
+  );
+}
+
+/**
+ * Source -> Build (namespace BuildVariables, outputs IMAGE_TAG) -> Deploy whose configuration
+ * references the source, the build, a pipeline variable and the execution id.
+ */
+export function releasePipeline(extra: Partial<PipelineDeclaration> = {}): PipelineDeclaration {
+  return pipeline(
+    [
+      stage('Source', [sourceAction()]),
+      stage('Build', [
+        commandsAction('Compile', 1, {
+          inputArtifacts: [{ name: 'SourceOutput' }],
+          outputArtifacts: [{ name: 'BuildOutput' }],
+          namespace: 'BuildVariables',
+          outputVariables: ['IMAGE_TAG'],
+          commands: ['make TARGET=#{variables.TARGET}'],
+        }),
+      ]),
+      stage('Deploy', [
+        {
+          name: 'Publish',
+          actionTypeId: { category: 'Deploy', owner: 'Sluice', provider: 'Directory', version: '1' },
+          runOrder: 1,
+          inputArtifacts: [{ name: 'BuildOutput' }],
+          configuration: {
+            Path: '/srv/#{variables.TARGET}/#{BuildVariables.IMAGE_TAG}',
+            Commit: '#{SourceVariables.CommitId}',
+            Run: '#{codepipeline.PipelineExecutionId}',
+          },
+        },
+      ]),
+    ],
+    { variables: [{ name: 'TARGET', defaultValue: 'staging' }], ...extra },
+  );
+}
+
+export function startCommand(
+  executionId: string,
+  declaration: PipelineDeclaration,
+  overrides: Partial<StartPipelineExecution> = {},
+  now = T0,
+): StartPipelineExecution {
+  return {
+    type: 'StartPipelineExecution',
+    executionId,
+    pipeline: pipelineRef,
+    definition: { version: declaration.version ?? 1, declaration },
+    variables: [],
+    sourceRevisions: [],
+    trigger: { triggerType: 'StartPipelineExecution', triggerDetail: 'alice' },
+    clientRequestToken: null,
+    metadata: metadataAt(now),
+    ...overrides,
+  };
+}
