@@ -1,0 +1,48 @@
+/** Bad input to the store; `field` names what was wrong (`sha256`, `maxBytes`, `range`). */
+export class ArtifactStoreInputError extends Error {
+  override readonly name = 'ArtifactStoreInputError';
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+export class ArtifactNotFoundError extends Error {
+  override readonly name = 'ArtifactNotFoundError';
+  constructor(readonly sha256: string) {
+    super(`Artifact ${sha256} not found`);
+  }
+}
+
+/** The bytes do not hash to the address they were expected at: a bad upload or corrupted storage. */
+export class ChecksumMismatchError extends Error {
+  override readonly name = 'ChecksumMismatchError';
+  constructor(
+    readonly expectedSha256: string,
+    readonly actualSha256: string,
+    context: string,
+  ) {
+    super(`Checksum mismatch (${context}): expected sha256 ${expectedSha256}, got ${actualSha256}`);
+  }
+}
+
+export class ArtifactTooLargeError extends Error {
+  override readonly name = 'ArtifactTooLargeError';
+  constructor(readonly maxBytes: number) {
+    super(`Artifact larger than the limit of ${maxBytes} bytes`);
+  }
+}
+
+/** The range starts at or beyond the artifact's end (HTTP 416). */
+export class RangeNotSatisfiableError extends Error {
+  override readonly name = 'RangeNotSatisfiableError';
+  constructor(
+    readonly sha256: string,
+    readonly size: number,
+    readonly start: number,
+  ) {
+    super(`Range starting at byte ${start} is not satisfiable: artifact ${sha256} has ${size} bytes`);
+  }
+}

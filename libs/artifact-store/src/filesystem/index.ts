@@ -1,0 +1,1 @@
+export { FilesystemArtifactStore, openFilesystemArtifactStore, type FilesystemArtifactStoreOptions } from './filesystem-artifact-store';

@@ -1,0 +1,6 @@
+export * from './artifact-store';
+export * from './errors';
+export { assertArtifactAddress, isArtifactAddress } from './address';
+export { FilesystemArtifactStore, openFilesystemArtifactStore, type FilesystemArtifactStoreOptions } from './filesystem';
+export { S3ArtifactStore, openS3ArtifactStore, type S3ArtifactStoreOptions } from './s3';
+export * from './archive';

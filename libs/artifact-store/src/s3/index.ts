@@ -1,0 +1,1 @@
+export { S3ArtifactStore, openS3ArtifactStore, type S3ArtifactStoreOptions } from './s3-artifact-store';
