@@ -1,0 +1,113 @@
+import {
+  NotFoundError,
+  initialPipelineState,
+  invalidInput,
+  listPipelineExecutions,
+  summaryOf,
+  type ActionExecutionDetail,
+  type DefinitionSnapshot,
+  type ListPipelineExecutionsQuery,
+  type PipelineExecutionPage,
+  type PipelineExecutionSummary,
+  type PipelineRef,
+  type PipelineStateView,
+  type StageStateView,
+} from '../domain';
+import type { ExecutionReadModels } from '../projections/execution-read-models';
+import type { StreamStates } from '../projections/stream-states';
+import type { Caller } from './caller';
+import type { PipelineDefinitions } from './pipeline-definitions';
+
+export interface ListActionExecutionsQuery {
+  pipelineExecutionId?: string;
+  maxResults?: number;
+  nextToken?: string | null;
+}
+
+export interface ActionExecutionPage {
+  actionExecutionDetails: ActionExecutionDetail[];
+  nextToken: string | null;
+}
+
+const DEFAULT_PAGE_SIZE = 100;
+
+/** CodePipeline's read operations, answered from the in-memory read models. */
+export class ExecutionQueries {
+  constructor(
+    private readonly states: StreamStates,
+    private readonly readModels: ExecutionReadModels,
+    private readonly definitions: PipelineDefinitions,
+  ) {}
+
+  /** Per stage: the latest execution, the inbound transition, the actions' latest executions. */
+  getPipelineState(caller: Caller, pipelineName: string): PipelineStateView {
+    const pipeline = { account: caller.account, name: pipelineName };
+    const view = this.readModels.pipelineState(pipeline);
+    const definition = this.definitions.latest(pipeline);
+    if (view?.pipelineVersion != null) return view;
+    if (!definition) {
+      if (view) return view;
+      throw new NotFoundError('pipeline', pipelineName);
+    }
+    // Not run yet: the stages of the definition, with whatever the lanes say of their transitions.
+    return stagesOf(definition, pipelineName, view ?? initialPipelineState);
+  }
+
+  getPipelineExecution(caller: Caller, pipelineName: string, pipelineExecutionId: string): PipelineExecutionSummary {
+    const summary = summaryOf(this.states.execution(pipelineExecutionId).state);
+    if (!summary || !this.belongs(caller, pipelineName, pipelineExecutionId)) throw new NotFoundError('execution', pipelineExecutionId);
+    return summary;
+  }
+
+  listPipelineExecutions(caller: Caller, pipelineName: string, query: Partial<ListPipelineExecutionsQuery> = {}): PipelineExecutionPage {
+    const pipeline = { account: caller.account, name: pipelineName };
+    const summaries = this.readModels.executionIdsOf(pipeline).flatMap((executionId) => summaryOf(this.states.execution(executionId).state) ?? []);
+    return listPipelineExecutions(summaries, { ...query, maxResults: query.maxResults ?? DEFAULT_PAGE_SIZE });
+  }
+
+  /** One execution's action attempts in start order, or every execution's, newest execution first. */
+  listActionExecutions(caller: Caller, pipelineName: string, query: ListActionExecutionsQuery = {}): ActionExecutionPage {
+    const pipeline = { account: caller.account, name: pipelineName };
+    if (query.pipelineExecutionId !== undefined && !this.belongs(caller, pipelineName, query.pipelineExecutionId)) {
+      throw new NotFoundError('execution', query.pipelineExecutionId);
+    }
+    const executionIds = query.pipelineExecutionId !== undefined ? [query.pipelineExecutionId] : [...this.readModels.executionIdsOf(pipeline)].reverse();
+    const details = executionIds.flatMap((executionId) => this.readModels.actionExecutionsOf(executionId)?.details ?? []);
+    const offset = query.nextToken ? decodeOffset(query.nextToken) : 0;
+    const maxResults = query.maxResults ?? DEFAULT_PAGE_SIZE;
+    const page = details.slice(offset, offset + maxResults);
+    return { actionExecutionDetails: page, nextToken: offset + page.length < details.length ? encodeOffset(offset + page.length) : null };
+  }
+
+  private belongs(caller: Caller, pipelineName: string, executionId: string): boolean {
+    const pipeline: PipelineRef | undefined = this.readModels.pipelineOf(executionId);
+    return pipeline !== undefined && pipeline.account === caller.account && pipeline.name === pipelineName;
+  }
+}
+
+function stagesOf(definition: DefinitionSnapshot, pipelineName: string, known: PipelineStateView): PipelineStateView {
+  const stageStates = definition.declaration.stages.map((stage): StageStateView => {
+    const existing = known.stageStates.find((candidate) => candidate.stageName === stage.name);
+    return {
+      stageName: stage.name,
+      inboundTransitionState: existing?.inboundTransitionState ?? { enabled: true, disabledReason: null, lastChangedBy: null, lastChangedAt: null },
+      latestExecution: null,
+      actionStates: stage.actions.map((action) => ({ actionName: action.name, latestExecution: null })),
+    };
+  });
+  return { pipelineName, pipelineVersion: definition.version, stageStates, updated: known.updated };
+}
+
+function encodeOffset(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
+}
+
+function decodeOffset(token: string): number {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString()) as { offset?: unknown };
+    if (typeof parsed.offset === 'number' && Number.isInteger(parsed.offset) && parsed.offset >= 0) return parsed.offset;
+  } catch {
+    // reported below, as any other token this service did not issue
+  }
+  throw invalidInput('$.nextToken', 'The nextToken was not issued by listActionExecutions.');
+}

@@ -1,0 +1,138 @@
+import { needsAttention, nextCommands, nextWakeUp, streamOf, type EngineCommand } from '../domain';
+import type { AggregateCommands } from '../application/aggregate-commands';
+import type { Clock } from '../application/caller';
+import type { StreamStates } from '../projections/stream-states';
+import { engineViewOf } from './engine-view';
+import { executionsTouchedBy } from './executions-touched';
+import { rulesNotEvaluated, type StageConditionEvaluator } from './stage-condition-evaluator';
+import { stageConditionChecks } from './stage-condition-checks';
+import { WakeUpTimers } from './wake-up-timers';
+
+export interface EngineRunnerOptions {
+  states: StreamStates;
+  commands: AggregateCommands;
+  clock: Clock;
+  conditionEvaluator?: StageConditionEvaluator;
+  /** Executions reconciled at once (default 32). */
+  concurrency?: number;
+  onError?: (error: unknown, executionId: string) => void;
+}
+
+/** Passes of the process manager over one execution before it yields to the others. */
+const MAX_PASSES = 50;
+/** When a step failed (store unreachable, conflicts exhausted), look again after this long. */
+const RETRY_AFTER_MS = 250;
+
+/**
+ * The engine loop: whenever a stream of an execution changes (from the store subscription or from this
+ * process's own appends), ask the process manager what comes next and apply it, until nothing does.
+ * Views are read from memory; only appends touch the store. At start, every execution that
+ * `needsAttention` is swept, which is how a crash is recovered. A timer per execution wakes it when
+ * time alone changes the answer (`nextWakeUp`). Several runners on one store are safe: each command is
+ * an append with the expected revision, and every command is idempotent in its decider.
+ */
+export class EngineRunner {
+  private readonly timers = new WakeUpTimers((executionId) => this.schedule(executionId));
+  private readonly queued = new Set<string>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly dirty = new Set<string>();
+  private readonly concurrency: number;
+  private active = false;
+
+  constructor(private readonly options: EngineRunnerOptions) {
+    this.concurrency = options.concurrency ?? 32;
+    options.states.onFolded((folded) => {
+      if (!this.active) return;
+      for (const executionId of executionsTouchedBy(folded)) this.schedule(executionId);
+    });
+  }
+
+  /** Call once the states have caught up with the store: resumes every execution left with work. */
+  start(): void {
+    this.active = true;
+    const { states } = this.options;
+    for (const executionId of states.executionIds()) {
+      const view = engineViewOf(states, executionId);
+      if (needsAttention(view.execution, view.lanes)) this.schedule(executionId);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.active = false;
+    this.queued.clear();
+    this.dirty.clear();
+    this.timers.clear();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private schedule(executionId: string): void {
+    if (!this.active) return;
+    if (this.running.has(executionId)) {
+      this.dirty.add(executionId);
+      return;
+    }
+    this.queued.add(executionId);
+    this.pump();
+  }
+
+  private pump(): void {
+    for (const executionId of this.queued) {
+      if (this.running.size >= this.concurrency) return;
+      this.queued.delete(executionId);
+      if (this.running.has(executionId)) {
+        this.dirty.add(executionId);
+        continue;
+      }
+      const run = this.reconcile(executionId).finally(() => {
+        this.running.delete(executionId);
+        if (this.dirty.delete(executionId)) this.schedule(executionId);
+        this.pump();
+      });
+      this.running.set(executionId, run);
+    }
+  }
+
+  private async reconcile(executionId: string): Promise<void> {
+    const { states, clock } = this.options;
+    let failed = false;
+    for (let pass = 0; pass < MAX_PASSES && this.active; pass += 1) {
+      const view = engineViewOf(states, executionId);
+      const now = clock().toISOString();
+      const commands = [...nextCommands(view, now), ...(await stageConditionChecks(view.execution, this.options.conditionEvaluator ?? rulesNotEvaluated, now))];
+      if (commands.length === 0) break;
+      const { appended, errors } = await this.applyAll(commands);
+      for (const error of errors) this.options.onError?.(error, executionId);
+      failed = errors.length > 0;
+      if (appended === 0) break;
+      if (pass === MAX_PASSES - 1) this.dirty.add(executionId);
+    }
+    if (!this.active) return;
+    const wakeUp = nextWakeUp(engineViewOf(states, executionId));
+    const nowMs = clock().getTime();
+    const untilWakeUp = wakeUp === null ? null : Date.parse(wakeUp) - nowMs;
+    // A wake-up already due after a full pass means a step failed: look again soon, not in a tight loop.
+    const delay = failed ? RETRY_AFTER_MS : untilWakeUp !== null && untilWakeUp <= 0 ? RETRY_AFTER_MS : untilWakeUp;
+    this.timers.arm(executionId, delay);
+  }
+
+  /** Commands to different streams go out together; those to one stream in the order proposed. */
+  private async applyAll(commands: EngineCommand[]): Promise<{ appended: number; errors: unknown[] }> {
+    const byStream = new Map<string, EngineCommand[]>();
+    for (const command of commands) byStream.set(streamOf(command), [...(byStream.get(streamOf(command)) ?? []), command]);
+    let appended = 0;
+    const errors: unknown[] = [];
+    await Promise.all(
+      [...byStream.values()].map(async (group) => {
+        for (const command of group) {
+          try {
+            appended += (await this.options.commands.apply(command)).events.length;
+          } catch (error) {
+            errors.push(error);
+            return;
+          }
+        }
+      }),
+    );
+    return { appended, errors };
+  }
+}

@@ -1,0 +1,23 @@
+import type { CommandMetadata } from '@sluice/domain';
+import { findStageDeclaration, type EngineCommand, type ExecutionState } from '../domain';
+import { declaredConditions, type StageConditionEvaluator } from './stage-condition-evaluator';
+
+/** Stages waiting for a condition's answer (StageConditionCheckStarted): ask the evaluator, answer with RecordStageConditionResult. */
+export async function stageConditionChecks(execution: ExecutionState, evaluator: StageConditionEvaluator, now: string): Promise<EngineCommand[]> {
+  if (execution.status !== 'InProgress') return [];
+  const { run } = execution;
+  const pending = run.stages.flatMap((stage) => (stage.phase.status === 'CheckingCondition' ? [{ stage, condition: stage.phase.condition }] : []));
+  return Promise.all(
+    pending.map(async ({ stage, condition }): Promise<EngineCommand> => {
+      const declaration = findStageDeclaration(run, stage.name);
+      const { account, name } = run.inputs.pipeline;
+      const conditions = declaration ? declaredConditions(declaration, condition) : [];
+      const { rulesPassed, summary } = await evaluator.evaluate({ account, pipelineName: name, executionId: run.executionId, stageName: stage.name, condition, conditions });
+      const metadata: CommandMetadata = { now, account, actor: 'system', correlationId: run.executionId };
+      return {
+        aggregate: 'execution',
+        command: { type: 'RecordStageConditionResult', executionId: run.executionId, stageName: stage.name, attempt: stage.attempt, condition, rulesPassed, summary, metadata },
+      };
+    }),
+  );
+}

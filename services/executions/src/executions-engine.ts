@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { EventStore } from '@sluice/eventing';
+import type { Bus, ProcessedEventsStore } from '@sluice/messaging';
+import { AggregateCommands } from './application/aggregate-commands';
+import { allowAllApprovals, type ApprovalAuthorizer } from './application/approval-authorizer';
+import type { Clock, IdGenerator } from './application/caller';
+import { ExecutionCommandHandlers } from './application/execution-command-handlers';
+import { ExecutionQueries } from './application/execution-queries';
+import { JobWorkerHandlers, type JobWorkerApi } from './application/job-worker-api';
+import { StreamWriter } from './application/stream-writer';
+import { defaultJobQueuePolicy, type JobQueuePolicy } from './domain';
+import { EngineRunner } from './engine/engine-runner';
+import type { StageConditionEvaluator } from './engine/stage-condition-evaluator';
+import { PipelineCatalog } from './pipeline-catalog/pipeline-catalog';
+import { subscribeToPipelineEvents } from './pipeline-catalog/pipeline-events-subscription';
+import { ExecutionsProjection } from './projections/executions-projection';
+
+export interface ExecutionsEngineOptions {
+  store: EventStore;
+  bus: Bus;
+  clock?: Clock;
+  ids?: IdGenerator;
+  jobQueuePolicy?: JobQueuePolicy;
+  approvalAuthorizer?: ApprovalAuthorizer;
+  /** Runs the rules of stage conditions; by default a rule is not evaluated and fails its condition. */
+  conditionEvaluator?: StageConditionEvaluator;
+  /** False for a node that only serves the API (default true: this node also runs executions). */
+  runEngine?: boolean;
+  /** Names this instance's own catalog consumer group (default: a random id). */
+  instanceId?: string;
+  /** Dedupe store of the transition feed; give a durable one (createPostgresProcessedEvents) in distributed mode. */
+  processedEvents?: ProcessedEventsStore;
+  /** Sees failures the engine retries by itself (a step that could not be appended, a projection that stopped). */
+  onError?: (error: unknown, context: string) => void;
+}
+
+type Handlers = Pick<
+  ExecutionCommandHandlers,
+  'startPipelineExecution' | 'stopPipelineExecution' | 'retryStageExecution' | 'rollbackStage' | 'rerunStage' | 'putApprovalResult'
+>;
+type Queries = Pick<ExecutionQueries, 'getPipelineState' | 'getPipelineExecution' | 'listPipelineExecutions' | 'listActionExecutions'>;
+
+/** The executions service's application functions, for the GraphQL API, the CLI, workers and benchmarks. */
+export interface ExecutionsEngine extends Handlers, Queries, JobWorkerApi {
+  /** The definitions received from the pipelines service (read access, e.g. to wait for a version). */
+  readonly pipelineCatalog: Pick<PipelineCatalog, 'latest' | 'definition' | 'transition' | 'whenKnown'>;
+  /** Counters for operators and benchmarks. */
+  diagnostics(): { conflicts: number };
+  /** Resolves once the read models include the store's event at `position`. */
+  waitForPosition(position: bigint): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition of the executions service: the projection (states and read models, replayed at start),
+ * the pipeline catalog (from the bus), the application handlers, and unless `runEngine` is false, the
+ * engine runner that drives executions. Resolves once the replay has caught up and the engine runs.
+ */
+export async function createExecutionsEngine(options: ExecutionsEngineOptions): Promise<ExecutionsEngine> {
+  const clock = options.clock ?? (() => new Date());
+  const ids = options.ids ?? randomUUID;
+  const onError = options.onError ?? ((error, context) => console.error(`executions engine: ${context}:`, error));
+  const projection = new ExecutionsProjection(options.store, { onError: (error) => onError(error, 'projection') });
+  const writer = new StreamWriter(options.store, projection.states);
+  const commands = new AggregateCommands(writer, projection.states, options.jobQueuePolicy ?? defaultJobQueuePolicy);
+  const catalog = new PipelineCatalog();
+  const handlers = new ExecutionCommandHandlers({
+    commands,
+    writer,
+    states: projection.states,
+    definitions: catalog,
+    approvals: { approvalLocation: (token) => projection.readModels.approval(token) },
+    authorizer: options.approvalAuthorizer ?? allowAllApprovals,
+    readModel: projection,
+    clock,
+    ids,
+  });
+  const jobs = new JobWorkerHandlers({ commands, writer, states: projection.states, jobQueue: projection.jobQueue, clock, ids });
+  const queries = new ExecutionQueries(projection.states, projection.readModels, catalog);
+  const runner =
+    options.runEngine === false
+      ? null
+      : new EngineRunner({
+          states: projection.states,
+          commands,
+          clock,
+          conditionEvaluator: options.conditionEvaluator,
+          onError: (error, executionId) => onError(error, `execution ${executionId}`),
+        });
+
+  await projection.start();
+  const pipelineEvents = await subscribeToPipelineEvents({
+    bus: options.bus,
+    catalog,
+    commands,
+    instanceId: options.instanceId ?? ids(),
+    processedEvents: options.processedEvents,
+  });
+  runner?.start();
+
+  return {
+    startPipelineExecution: (caller, input) => handlers.startPipelineExecution(caller, input),
+    stopPipelineExecution: (caller, input) => handlers.stopPipelineExecution(caller, input),
+    retryStageExecution: (caller, input) => handlers.retryStageExecution(caller, input),
+    rollbackStage: (caller, input) => handlers.rollbackStage(caller, input),
+    rerunStage: (caller, input) => handlers.rerunStage(caller, input),
+    putApprovalResult: (caller, input) => handlers.putApprovalResult(caller, input),
+    pollForJobs: (actionTypeId, maxBatchSize, pollOptions) => jobs.pollForJobs(actionTypeId, maxBatchSize, pollOptions),
+    acknowledgeJob: (jobId, nonce) => jobs.acknowledgeJob(jobId, nonce),
+    heartbeat: (jobId, nonce) => jobs.heartbeat(jobId, nonce),
+    putJobSuccessResult: (jobId, result) => jobs.putJobSuccessResult(jobId, result),
+    putJobFailureResult: (jobId, failure) => jobs.putJobFailureResult(jobId, failure),
+    getJobDetails: (jobId) => jobs.getJobDetails(jobId),
+    getPipelineState: (caller, pipelineName) => queries.getPipelineState(caller, pipelineName),
+    getPipelineExecution: (caller, pipelineName, executionId) => queries.getPipelineExecution(caller, pipelineName, executionId),
+    listPipelineExecutions: (caller, pipelineName, query) => queries.listPipelineExecutions(caller, pipelineName, query),
+    listActionExecutions: (caller, pipelineName, query) => queries.listActionExecutions(caller, pipelineName, query),
+    pipelineCatalog: catalog,
+    diagnostics: () => ({ conflicts: writer.conflicts }),
+    waitForPosition: (position) => projection.waitForPosition(position),
+    async stop() {
+      await runner?.stop();
+      await pipelineEvents.stop();
+      await projection.stop();
+    },
+  };
+}

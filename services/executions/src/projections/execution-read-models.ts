@@ -1,0 +1,77 @@
+import {
+  LANES_STREAM_PREFIX,
+  evolveActionExecutions,
+  evolvePipelineState,
+  initialActionExecutionsView,
+  initialPipelineState,
+  type ActionExecutionsView,
+  type PipelineRef,
+  type PipelineStateView,
+} from '../domain';
+import { pipelineKey } from './pipeline-key';
+import type { FoldedEvent } from './stream-states';
+
+/** Where a pending manual approval sits: putApprovalResult names only the pipeline, stage, action and token. */
+export interface ApprovalLocation {
+  executionId: string;
+  stageName: string;
+  actionName: string;
+}
+
+/**
+ * The query side of the engine's streams, folded with the domain's read-model folds: per pipeline its
+ * state (getPipelineState) and executions, per execution its action executions, and the open approvals.
+ */
+export class ExecutionReadModels {
+  private readonly pipelineStates = new Map<string, PipelineStateView>();
+  private readonly executionsOfPipeline = new Map<string, string[]>();
+  private readonly pipelineOfExecution = new Map<string, PipelineRef>();
+  private readonly actionExecutions = new Map<string, ActionExecutionsView>();
+  private readonly approvals = new Map<string, ApprovalLocation>();
+
+  apply(folded: FoldedEvent): void {
+    if (folded.aggregate === 'lanes') {
+      const key = folded.streamId.slice(LANES_STREAM_PREFIX.length);
+      this.pipelineStates.set(key, evolvePipelineState(this.pipelineStates.get(key) ?? initialPipelineState, { stream: 'lanes', event: folded.event }));
+      return;
+    }
+    if (folded.aggregate !== 'execution' || folded.state.status === 'NotStarted') return;
+    const { event } = folded;
+    const executionId = folded.state.run.executionId;
+    const pipeline = folded.state.run.inputs.pipeline;
+    const key = pipelineKey(pipeline);
+    if (event.type === 'PipelineExecutionStarted') {
+      this.pipelineOfExecution.set(executionId, pipeline);
+      const executions = this.executionsOfPipeline.get(key) ?? [];
+      executions.push(executionId);
+      this.executionsOfPipeline.set(key, executions);
+    }
+    if (event.type === 'ActionExecutionStarted' && event.data.work.kind === 'Approval') {
+      this.approvals.set(event.data.work.token, { executionId, stageName: event.data.stageName, actionName: event.data.actionName });
+    }
+    if (event.type === 'ApprovalResultRecorded') this.approvals.delete(event.data.token);
+    this.pipelineStates.set(key, evolvePipelineState(this.pipelineStates.get(key) ?? initialPipelineState, { stream: 'execution', executionId, event }));
+    this.actionExecutions.set(executionId, evolveActionExecutions(this.actionExecutions.get(executionId) ?? initialActionExecutionsView, event));
+  }
+
+  pipelineState(pipeline: PipelineRef): PipelineStateView | undefined {
+    return this.pipelineStates.get(pipelineKey(pipeline));
+  }
+
+  /** In start order. */
+  executionIdsOf(pipeline: PipelineRef): readonly string[] {
+    return this.executionsOfPipeline.get(pipelineKey(pipeline)) ?? [];
+  }
+
+  pipelineOf(executionId: string): PipelineRef | undefined {
+    return this.pipelineOfExecution.get(executionId);
+  }
+
+  actionExecutionsOf(executionId: string): ActionExecutionsView | undefined {
+    return this.actionExecutions.get(executionId);
+  }
+
+  approval(token: string): ApprovalLocation | undefined {
+    return this.approvals.get(token);
+  }
+}
