@@ -1,0 +1,90 @@
+/**
+ * Every operation Sluice authorizes, named like CodePipeline's (and IAM's) so AWS users recognize them.
+ * The level says which resource a request names: the account itself (`srn:sluice:{account}:`), a
+ * pipeline, a stage or an action; `resourceForAction` builds it.
+ */
+export type ResourceLevel = 'account' | 'pipeline' | 'stage' | 'action';
+
+export const SERVICE_PREFIX = 'sluice';
+
+export interface ActionDefinition {
+  /** `sluice:GetPipeline`. */
+  readonly name: string;
+  readonly level: ResourceLevel;
+  /** Reads change nothing; the ReadOnly managed policy grants exactly these. */
+  readonly readOnly: boolean;
+}
+
+function action(operation: string, level: ResourceLevel, readOnly: boolean): ActionDefinition {
+  return { name: `${SERVICE_PREFIX}:${operation}`, level, readOnly };
+}
+
+const READ = true;
+const WRITE = false;
+
+export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
+  // Pipelines
+  action('CreatePipeline', 'pipeline', WRITE),
+  action('GetPipeline', 'pipeline', READ),
+  action('UpdatePipeline', 'pipeline', WRITE),
+  action('DeletePipeline', 'pipeline', WRITE),
+  action('ListPipelines', 'account', READ),
+  action('ListPipelineVersions', 'pipeline', READ),
+  action('ImportAwsPipeline', 'pipeline', WRITE),
+  action('TagResource', 'pipeline', WRITE),
+  action('UntagResource', 'pipeline', WRITE),
+  action('ListTagsForResource', 'pipeline', READ),
+  // Transitions and executions
+  action('DisableStageTransition', 'stage', WRITE),
+  action('EnableStageTransition', 'stage', WRITE),
+  action('StartPipelineExecution', 'pipeline', WRITE),
+  action('StopPipelineExecution', 'pipeline', WRITE),
+  action('RetryStageExecution', 'stage', WRITE),
+  action('RollbackStage', 'stage', WRITE),
+  action('GetPipelineState', 'pipeline', READ),
+  action('GetPipelineExecution', 'pipeline', READ),
+  action('ListPipelineExecutions', 'pipeline', READ),
+  action('ListActionExecutions', 'pipeline', READ),
+  action('PutApprovalResult', 'action', WRITE),
+  // Job workers: like CodePipeline's, they act on the account's queue, not on one pipeline.
+  action('PollForJobs', 'account', WRITE),
+  action('AcknowledgeJob', 'account', WRITE),
+  action('GetJobDetails', 'account', READ),
+  action('PutJobSuccessResult', 'account', WRITE),
+  action('PutJobFailureResult', 'account', WRITE),
+  // Action types
+  action('CreateCustomActionType', 'account', WRITE),
+  action('DeleteCustomActionType', 'account', WRITE),
+  action('ListActionTypes', 'account', READ),
+  // Audit
+  action('LookupAuditEvents', 'account', READ),
+  action('VerifyAuditTrail', 'account', READ),
+  // Identities and policies
+  action('CreateUser', 'account', WRITE),
+  action('DeleteUser', 'account', WRITE),
+  action('ListUsers', 'account', READ),
+  action('CreateGroup', 'account', WRITE),
+  action('AddUserToGroup', 'account', WRITE),
+  action('CreateRole', 'account', WRITE),
+  action('DeleteRole', 'account', WRITE),
+  action('ListRoles', 'account', READ),
+  action('AssumeRole', 'account', WRITE),
+  action('CreateToken', 'account', WRITE),
+  action('RevokeToken', 'account', WRITE),
+  action('ListTokens', 'account', READ),
+  action('PutPolicy', 'account', WRITE),
+  action('GetPolicy', 'account', READ),
+  action('DeletePolicy', 'account', WRITE),
+  action('SimulatePrincipalPolicy', 'account', READ),
+];
+
+export const SLUICE_ACTION_NAMES: readonly string[] = SLUICE_ACTIONS.map((definition) => definition.name);
+
+const BY_LOWERCASE_NAME: ReadonlyMap<string, ActionDefinition> = new Map(
+  SLUICE_ACTIONS.map((definition) => [definition.name.toLowerCase(), definition]),
+);
+
+/** The catalogue entry of an action; names compare case-insensitively, as in IAM. */
+export function findAction(name: string): ActionDefinition | undefined {
+  return BY_LOWERCASE_NAME.get(name.toLowerCase());
+}

@@ -1,0 +1,64 @@
+import { formatResourceName } from '@sluice/domain';
+import { accountResourceName } from '../actions/request-resource';
+import { SLUICE_ACTIONS } from '../actions/action-catalogue';
+import type { NamedPolicy, PolicyDocument } from '../policy/policy-document';
+
+/**
+ * The policies Sluice ships, per account. Each is computed from the action catalogue, so an action
+ * added there with `readOnly: true` is in ReadOnly, Operator and Approver at once.
+ */
+export const MANAGED_POLICY_VERSION = '2026-01-01';
+
+/** The operations an operator adds to reading: running pipelines, not changing them. */
+export const OPERATOR_ACTIONS: readonly string[] = [
+  'sluice:StartPipelineExecution',
+  'sluice:StopPipelineExecution',
+  'sluice:RetryStageExecution',
+  'sluice:RollbackStage',
+  'sluice:DisableStageTransition',
+  'sluice:EnableStageTransition',
+];
+
+/** Everything in the account: the account resource (`srn:sluice:acme:`) and every pipeline, stage and action. */
+export function everythingIn(account: string): string {
+  return `${accountResourceName(account)}*`;
+}
+
+export function readOnlyActions(): string[] {
+  return SLUICE_ACTIONS.filter((action) => action.readOnly).map((action) => action.name);
+}
+
+export function readOnlyPolicy(account: string): NamedPolicy {
+  return managed('ReadOnly', [{ Sid: 'ReadEverything', Effect: 'Allow', Action: readOnlyActions(), Resource: everythingIn(account) }]);
+}
+
+export function operatorPolicy(account: string): NamedPolicy {
+  return managed('Operator', [
+    { Sid: 'ReadEverything', Effect: 'Allow', Action: readOnlyActions(), Resource: everythingIn(account) },
+    { Sid: 'OperatePipelines', Effect: 'Allow', Action: OPERATOR_ACTIONS, Resource: everythingIn(account) },
+  ]);
+}
+
+/**
+ * Approve or reject at one pipeline, stage or manual action, and read that pipeline (its state, executions,
+ * versions) but nothing of the account beyond it.
+ */
+export function approverPolicy(account: string, pipeline: string, stage?: string, action?: string): NamedPolicy {
+  const pipelineName = formatResourceName({ account, pipeline });
+  const approvalScope =
+    stage === undefined ? `${pipelineName}/*` : action === undefined ? `${formatResourceName({ account, pipeline, stage })}/*` : formatResourceName({ account, pipeline, stage, action });
+  const pipelineReads = SLUICE_ACTIONS.filter((definition) => definition.readOnly && definition.level !== 'account').map((definition) => definition.name);
+  return managed('Approver', [
+    { Sid: 'Approve', Effect: 'Allow', Action: 'sluice:PutApprovalResult', Resource: approvalScope },
+    { Sid: 'ReadThePipeline', Effect: 'Allow', Action: pipelineReads, Resource: [pipelineName, `${pipelineName}/*`] },
+  ]);
+}
+
+export function adminPolicy(account: string): NamedPolicy {
+  return managed('Admin', [{ Sid: 'Everything', Effect: 'Allow', Action: 'sluice:*', Resource: everythingIn(account) }]);
+}
+
+function managed(name: string, statements: PolicyDocument['Statement']): NamedPolicy {
+  return { name, document: { Version: MANAGED_POLICY_VERSION, Statement: statements } };
+}
+

@@ -1,0 +1,66 @@
+import { SLUICE_ACTIONS } from '../actions/action-catalogue';
+import { authorize } from '../evaluation/authorize';
+import { validatePolicyDocument } from '../policy/validate-policy-document';
+import { AT_NOON, principal } from '../testing/policy-builders';
+import { adminPolicy, approverPolicy, operatorPolicy, readOnlyPolicy } from './managed-policies';
+
+const allowedActions = (policies: ReturnType<typeof adminPolicy>[], resourceFor: (level: string) => string): string[] =>
+  SLUICE_ACTIONS.filter((action) => authorize({ principal: principal('p', 'acme', policies), action: action.name, resource: resourceFor(action.level), context: AT_NOON }).allowed).map(
+    (action) => action.name,
+  );
+
+const IN_ACME: Record<string, string> = {
+  account: 'srn:sluice:acme:',
+  pipeline: 'srn:sluice:acme:web',
+  stage: 'srn:sluice:acme:web/Deploy',
+  action: 'srn:sluice:acme:web/Deploy/Approve',
+};
+
+describe('managed policies', () => {
+  it.each([
+    ['ReadOnly', readOnlyPolicy('acme')],
+    ['Operator', operatorPolicy('acme')],
+    ['Approver of a pipeline', approverPolicy('acme', 'web')],
+    ['Approver of a stage', approverPolicy('acme', 'web', 'Deploy')],
+    ['Approver of an action', approverPolicy('acme', 'web', 'Deploy', 'Approve')],
+    ['Admin', adminPolicy('acme')],
+  ])('%s is a valid policy', (_label, managed) => expect(validatePolicyDocument(managed.document).valid).toBe(true));
+
+  it('ReadOnly allows exactly the read-only actions', () => {
+    expect(allowedActions([readOnlyPolicy('acme')], (level) => IN_ACME[level])).toEqual(SLUICE_ACTIONS.filter((action) => action.readOnly).map((action) => action.name));
+  });
+
+  it('Operator adds running pipelines to reading, and nothing that changes a definition or a permission', () => {
+    const added = allowedActions([operatorPolicy('acme')], (level) => IN_ACME[level]).filter((name) => !SLUICE_ACTIONS.find((action) => action.name === name)?.readOnly);
+    expect(added.sort()).toEqual(
+      ['sluice:DisableStageTransition', 'sluice:EnableStageTransition', 'sluice:RetryStageExecution', 'sluice:RollbackStage', 'sluice:StartPipelineExecution', 'sluice:StopPipelineExecution'].sort(),
+    );
+  });
+
+  it('Admin allows every action in its account and none in another', () => {
+    expect(allowedActions([adminPolicy('acme')], (level) => IN_ACME[level])).toEqual(SLUICE_ACTIONS.map((action) => action.name));
+    expect(allowedActions([adminPolicy('globex')], (level) => IN_ACME[level])).toEqual([]);
+  });
+
+  it.each([
+    ['a pipeline', approverPolicy('acme', 'web'), ['srn:sluice:acme:web/Deploy/Approve', 'srn:sluice:acme:web/Test/Sign-off'], ['srn:sluice:acme:prod/Deploy/Approve']],
+    ['a stage', approverPolicy('acme', 'web', 'Deploy'), ['srn:sluice:acme:web/Deploy/Approve', 'srn:sluice:acme:web/Deploy/Security'], ['srn:sluice:acme:web/Test/Sign-off', 'srn:sluice:acme:web-2/Deploy/Approve']],
+    ['an action', approverPolicy('acme', 'web', 'Deploy', 'Approve'), ['srn:sluice:acme:web/Deploy/Approve'], ['srn:sluice:acme:web/Deploy/Security', 'srn:sluice:acme:web/Deploy/Approve2']],
+  ])('Approver of %s approves there and nowhere else', (_label, managed, inside, outside) => {
+    const approve = (resource: string) => authorize({ principal: principal('april', 'acme', [managed]), action: 'sluice:PutApprovalResult', resource, context: AT_NOON }).allowed;
+    expect(inside.map(approve)).toEqual(inside.map(() => true));
+    expect(outside.map(approve)).toEqual(outside.map(() => false));
+  });
+
+  it('Approver reads its pipeline but not other pipelines nor the account', () => {
+    const april = principal('april', 'acme', [approverPolicy('acme', 'web', 'Deploy', 'Approve')]);
+    const may = (action: string, resource: string) => authorize({ principal: april, action, resource, context: AT_NOON }).allowed;
+    expect([may('sluice:GetPipelineState', 'srn:sluice:acme:web'), may('sluice:GetPipelineState', 'srn:sluice:acme:prod'), may('sluice:ListPipelines', 'srn:sluice:acme:')]).toEqual([true, false, false]);
+    expect(may('sluice:StartPipelineExecution', 'srn:sluice:acme:web')).toBe(false);
+  });
+
+  it('cites the managed policy by name', () => {
+    const decision = authorize({ principal: principal('otto', 'acme', [operatorPolicy('acme')]), action: 'sluice:RollbackStage', resource: 'srn:sluice:acme:web/Deploy', context: AT_NOON });
+    expect(decision.decidingStatement).toEqual({ policyName: 'Operator', sid: 'OperatePipelines', index: 1 });
+  });
+});

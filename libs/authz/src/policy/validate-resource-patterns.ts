@@ -1,0 +1,53 @@
+import { describeCharacter, type IssueCollector, quote, RESOURCE_NAME_PREFIX } from '@sluice/domain';
+import { parseRequestResource } from '../actions/request-resource';
+import { hasWildcard } from '../matching/glob';
+import { readPatternList } from './validate-action-patterns';
+
+/** Reads `Resource`/`NotResource`: `*`, or Sluice resource names in which `*` and `?` may stand for any part. */
+export function readResourcePatterns(value: unknown, label: string, path: string, issues: IssueCollector): string[] | undefined {
+  return readPatternList(value, label, path, issues, checkResourcePattern);
+}
+
+const SHAPE = 'srn:sluice:{account}:{pipeline}[/{stage}[/{action}]], or srn:sluice:{account}: for the account itself';
+const ACCOUNT_CHARACTER = /^[a-z0-9*?-]$/u;
+const NAME_CHARACTER = /^[A-Za-z0-9.@_*?-]$/u;
+const MAX_NAME_LENGTH = 100;
+
+function checkResourcePattern(pattern: string, label: string, path: string, issues: IssueCollector): void {
+  if (pattern === '*') return;
+  const problem = resourcePatternProblem(pattern);
+  if (problem) issues.add(path, 'invalid_resource', `${label} ${quote(pattern)} is not a Sluice resource: ${problem}`);
+}
+
+/** Why a resource pattern can never match a Sluice resource, or undefined. */
+export function resourcePatternProblem(pattern: string): string | undefined {
+  if (!pattern.startsWith(RESOURCE_NAME_PREFIX)) {
+    const hint = pattern.startsWith('arn:') ? ' (an AWS ARN)' : '';
+    return `it does not start with "srn:sluice:"${hint}; expected ${SHAPE}.`;
+  }
+  if (!hasWildcard(pattern)) {
+    const parsed = parseRequestResource(pattern);
+    return parsed.ok ? undefined : parsed.problem;
+  }
+  // With wildcards the parts cannot be told apart exactly ("*" may span ":" and "/"), so check what is literal.
+  const parts = pattern.slice(RESOURCE_NAME_PREFIX.length).split(':');
+  if (parts.length > 2) return `it has more than one ":" after "srn:sluice:"; expected ${SHAPE}.`;
+  const [account, resourcePath] = parts;
+  const badAccountCharacter = [...account].find((character) => !ACCOUNT_CHARACTER.test(character));
+  if (badAccountCharacter !== undefined) {
+    return `the account part ${quote(account)} contains ${describeCharacter(badAccountCharacter)}; account ids use lowercase letters, digits and "-".`;
+  }
+  if (account === '') return 'the account part is empty; use "*" for any account.';
+  if (resourcePath === undefined || resourcePath === '') return undefined;
+  const segments = resourcePath.split('/');
+  if (segments.length > 3) return 'it has more than pipeline/stage/action after the account.';
+  for (const segment of segments) {
+    if (segment === '') return 'it has an empty pipeline, stage or action name (two "/" in a row, or a "/" at an end).';
+    const badCharacter = [...segment].find((character) => !NAME_CHARACTER.test(character));
+    if (badCharacter !== undefined) {
+      return `the name ${quote(segment)} contains ${describeCharacter(badCharacter)}; names use letters, digits, ".", "@", "-" and "_".`;
+    }
+    if (!hasWildcard(segment) && [...segment].length > MAX_NAME_LENGTH) return `the name ${quote(segment)} is longer than ${MAX_NAME_LENGTH} characters.`;
+  }
+  return undefined;
+}

@@ -1,0 +1,133 @@
+import { type ActionDefinition, SLUICE_ACTIONS } from '../actions/action-catalogue';
+import { resourceForAction } from '../actions/request-resource';
+import type { Principal } from '../evaluation/principal';
+import { adminPolicy, approverPolicy, operatorPolicy, readOnlyPolicy } from '../managed/managed-policies';
+import { allow, policy, principal } from './policy-builders';
+
+/**
+ * The authorization matrix: principals × every catalogue action × targets in and out of their scope.
+ * Each principal's expected decisions come from its written rule below, never from the authorizer, so
+ * the gateway's end-to-end matrix can reuse the same table.
+ */
+export interface MatrixTarget {
+  label: string;
+  account: string;
+  pipeline: string;
+  stage: string;
+  action: string;
+}
+
+export const MATRIX_TARGETS: readonly MatrixTarget[] = [
+  { label: 'acme/web Deploy approval', account: 'acme', pipeline: 'web', stage: 'Deploy', action: 'Approve' },
+  { label: 'acme/web Build', account: 'acme', pipeline: 'web', stage: 'Build', action: 'Compile' },
+  { label: 'acme/prod Deploy approval', account: 'acme', pipeline: 'prod', stage: 'Deploy', action: 'Approve' },
+  { label: 'globex/web Deploy approval', account: 'globex', pipeline: 'web', stage: 'Deploy', action: 'Approve' },
+];
+
+/** Operator = everything read-only + these, restated here rather than imported from the code under test. */
+const RUNS_PIPELINES = new Set([
+  'sluice:StartPipelineExecution',
+  'sluice:StopPipelineExecution',
+  'sluice:RetryStageExecution',
+  'sluice:RollbackStage',
+  'sluice:DisableStageTransition',
+  'sluice:EnableStageTransition',
+]);
+
+export interface MatrixPrincipal {
+  label: string;
+  principal: Principal;
+  /** The rule in words; `expected` is the same rule in code. */
+  rule: string;
+  expected: (action: ActionDefinition, target: MatrixTarget) => boolean;
+}
+
+export const MATRIX_PRINCIPALS: readonly MatrixPrincipal[] = [
+  {
+    label: 'admin of acme',
+    principal: principal('alice', 'acme', [adminPolicy('acme')]),
+    rule: 'every action in acme; nothing in globex',
+    expected: (_action, target) => target.account === 'acme',
+  },
+  {
+    label: 'read-only user of acme',
+    principal: principal('rita', 'acme', [readOnlyPolicy('acme')]),
+    rule: 'read-only actions in acme',
+    expected: (action, target) => target.account === 'acme' && action.readOnly,
+  },
+  {
+    label: 'approver of acme/web stage Deploy',
+    principal: principal('april', 'acme', [approverPolicy('acme', 'web', 'Deploy')]),
+    rule: 'PutApprovalResult on actions of web/Deploy; read-only actions on the web pipeline (not account-level reads)',
+    expected: (action, target) =>
+      target.account === 'acme' &&
+      target.pipeline === 'web' &&
+      ((action.name === 'sluice:PutApprovalResult' && target.stage === 'Deploy') || (action.readOnly && action.level !== 'account')),
+  },
+  {
+    label: 'operator of acme',
+    principal: principal('otto', 'acme', [operatorPolicy('acme')]),
+    rule: 'read-only actions and start/stop/retry/rollback/transitions in acme',
+    expected: (action, target) => target.account === 'acme' && (action.readOnly || RUNS_PIPELINES.has(action.name)),
+  },
+  {
+    label: 'globex user in acme\'s deployer role, session narrowed to web',
+    principal: principal('deployer', 'acme', [operatorPolicy('acme')], {
+      assumedBy: { id: 'bob', account: 'globex' },
+      sessionPolicy: policy('session', allow('sluice:*', ['srn:sluice:acme:web', 'srn:sluice:acme:web/*'])),
+    }),
+    rule: 'what an operator may do, but only on the acme/web pipeline and its stages and actions',
+    expected: (action, target) =>
+      target.account === 'acme' && target.pipeline === 'web' && action.level !== 'account' && (action.readOnly || RUNS_PIPELINES.has(action.name)),
+  },
+  {
+    label: 'admin of acme with an explicit deny on prod',
+    principal: principal('pat', 'acme', [
+      adminPolicy('acme'),
+      policy('ProtectProd', {
+        Sid: 'OnlyReadProd',
+        Effect: 'Deny',
+        NotAction: ['sluice:Get*', 'sluice:List*'],
+        Resource: ['srn:sluice:acme:prod', 'srn:sluice:acme:prod/*'],
+      }),
+    ]),
+    rule: 'every action in acme, except that on the prod pipeline only Get* and List* actions',
+    expected: (action, target) =>
+      target.account === 'acme' && (action.level === 'account' || target.pipeline !== 'prod' || /^sluice:(Get|List)/.test(action.name)),
+  },
+  {
+    label: 'globex user granted * on * by globex',
+    principal: principal('bob', 'globex', [policy('EverythingEverywhere', allow('*', '*'))]),
+    rule: 'every action in globex; nothing in acme, whatever its own policies say',
+    expected: (_action, target) => target.account === 'globex',
+  },
+  {
+    label: 'acme user with no policies',
+    principal: principal('nobody', 'acme', []),
+    rule: 'nothing',
+    expected: () => false,
+  },
+];
+
+export interface MatrixCell {
+  principal: MatrixPrincipal;
+  action: ActionDefinition;
+  target: MatrixTarget;
+  /** The target cut to the action's level: the resource the request names. */
+  resource: string;
+  expected: boolean;
+}
+
+export function authorizationMatrixCells(): MatrixCell[] {
+  return MATRIX_PRINCIPALS.flatMap((matrixPrincipal) =>
+    SLUICE_ACTIONS.flatMap((action) =>
+      MATRIX_TARGETS.map((target) => ({
+        principal: matrixPrincipal,
+        action,
+        target,
+        resource: resourceForAction(action.name, target),
+        expected: matrixPrincipal.expected(action, target),
+      })),
+    ),
+  );
+}

@@ -1,0 +1,2 @@
+export * from './policy-builders';
+export * from './authorization-matrix';
