@@ -59,6 +59,7 @@ export const DIRECTORY_DEPLOY: ActionTypeDefinition = {
   id: { category: 'Deploy', owner: SLUICE_OWNER, provider: 'Directory', version: '1' },
   actionConfigurationProperties: [
     property('Path', 'Directory on the worker into which the input artifact is copied.', { required: true, key: true }),
+    property('KeepReleases', 'How many past releases to keep for rollback (default 5).', { type: 'Number' }),
   ],
   inputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
   outputArtifactDetails: none,

@@ -1,0 +1,14 @@
+export type { ActionProvider, FetchedRevision, LogStream, ProviderIo, ProviderJob, ProviderResult } from './providers/action-provider';
+export { PROVIDER_FAILURE_KINDS, ProviderFailure, type ProviderFailureKind } from './providers/provider-failure';
+export { providerFor, providerRegistry, type ProviderRegistryOptions } from './providers/provider-registry';
+export { gitSourceProvider, type GitSourceOptions } from './providers/git/git-source-provider';
+export { uploadSourceProvider, type UploadSourceOptions } from './providers/upload/upload-source-provider';
+export { commandsProvider, type CommandsOptions } from './providers/commands/commands-provider';
+export { DEFAULT_INHERITED_ENVIRONMENT } from './providers/commands/command-environment';
+export { DEFAULT_KEEP_RELEASES, directoryDeployProvider, type DirectoryDeployOptions } from './providers/directory/directory-deploy-provider';
+export { currentRelease, listReleases, rollbackDirectoryDeploy } from './providers/directory/releases';
+export { httpInvokeProvider, type HttpInvokeOptions } from './providers/http/http-invoke-provider';
+export { createJobWorkspace, withJobWorkspace, type JobWorkspace, type JobWorkspaceOptions } from './workspace/job-workspace';
+export { OUTPUT_ARCHIVE_FORMAT, packDirectory, unpackArtifact } from './workspace/artifact-archives';
+export { detectArchiveFormat, UnknownArchiveFormatError } from './workspace/archive-format';
+export { runJob, type CompletedJob, type RunJobOptions, type WorkerJob } from './workspace/run-job';

@@ -1,0 +1,60 @@
+/** A URL split from the user name and password written into it (`https://user:token@host/…`). */
+export interface UrlWithoutCredentials {
+  /** The URL as git or fetch should see it, without credentials. */
+  url: string;
+  username: string;
+  password: string;
+}
+
+/** Splits the credentials out of an http(s) URL; other URLs (ssh, scp-like, paths) come back unchanged. */
+export function splitUrlCredentials(raw: string): UrlWithoutCredentials {
+  if (!/^https?:\/\//i.test(raw)) return { url: raw, username: '', password: '' };
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    return { url: raw, username: '', password: '' };
+  }
+  const username = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), username, password };
+}
+
+/**
+ * `text` with every credential of `rawUrl` replaced by `***`: the userinfo of the URL, and the user
+ * name and password alone (raw and percent-decoded), wherever a tool may have echoed them.
+ */
+export function redactCredentials(text: string, rawUrl: string): string {
+  const secrets = credentialStrings(rawUrl);
+  let redacted = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
+  for (const secret of secrets) redacted = redacted.split(secret).join('***');
+  return redacted;
+}
+
+/** The URL as it may be shown: userinfo replaced by `***`. */
+export function displayUrl(rawUrl: string): string {
+  return redactCredentials(rawUrl, rawUrl);
+}
+
+function credentialStrings(rawUrl: string): string[] {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/@]*)@/i.exec(rawUrl);
+  if (match === null) return [];
+  const [, scheme = '', userinfo = ''] = match;
+  const separator = userinfo.indexOf(':');
+  const username = separator === -1 ? userinfo : userinfo.slice(0, separator);
+  const password = separator === -1 ? '' : userinfo.slice(separator + 1);
+  // Over http a lone user name is often a token (`https://<token>@host`); an ssh user name (`git@`) is not a secret.
+  const parts = /^https?$/i.test(scheme) ? [username, password] : [password];
+  const strings = new Set<string>();
+  for (const part of parts.filter((candidate) => candidate.length >= 4)) {
+    strings.add(part);
+    try {
+      strings.add(decodeURIComponent(part));
+    } catch {
+      // A malformed escape stays as written.
+    }
+  }
+  return [...strings].sort((a, b) => b.length - a.length);
+}

@@ -1,0 +1,37 @@
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { removeTree } from '../providers/files/remove-tree';
+
+export interface JobWorkspaceOptions {
+  /** Parent of the jobs' workspaces; default `<os tmpdir>/sluice-jobs`. */
+  root?: string;
+}
+
+/** A job's own folder: `inputs/<name>` for the extracted input artifacts, `work/` for the provider. */
+export interface JobWorkspace {
+  path: string;
+  inputs: string;
+  /** Empty when the provider starts: the provider's `job.workspace`. */
+  work: string;
+}
+
+export async function createJobWorkspace(jobId: string, options: JobWorkspaceOptions = {}): Promise<JobWorkspace> {
+  const root = options.root ?? join(tmpdir(), 'sluice-jobs');
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  const path = await mkdtemp(join(root, `job-${jobId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60)}-`));
+  const workspace = { path, inputs: join(path, 'inputs'), work: join(path, 'work') };
+  await mkdir(workspace.inputs);
+  await mkdir(workspace.work);
+  return workspace;
+}
+
+/** Runs `use` with a fresh workspace and removes the workspace afterwards, whether `use` succeeded or not. */
+export async function withJobWorkspace<T>(jobId: string, options: JobWorkspaceOptions, use: (workspace: JobWorkspace) => Promise<T>): Promise<T> {
+  const workspace = await createJobWorkspace(jobId, options);
+  try {
+    return await use(workspace);
+  } finally {
+    await removeTree(workspace.path);
+  }
+}
