@@ -5,3 +5,4 @@ export { openEmbeddedEventStore, EmbeddedEventStore, type EmbeddedEventStoreOpti
 export { InMemoryCheckpointStore } from './checkpoint';
 export { prepareAppend, assertJsonData, validateExpectedRevision, type PreparedAppend, type PreparedEvent } from './validation';
 export { connectEventStoreDb, type EventStoreDbEventStoreOptions } from './connect-eventstoredb';
+export { PositionWaiters, ProjectionLagError } from './projection/position-waiters';

@@ -1,20 +1,8 @@
-import type { EventStore, RecordedEvent, Subscription } from '@sluice/eventing';
+import { PositionWaiters, type EventStore, type RecordedEvent, type Subscription } from '@sluice/eventing';
 import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, LANES_STREAM_PREFIX } from '../domain';
 import { ExecutionReadModels } from './execution-read-models';
 import { JobQueueIndex } from './job-queue-index';
 import { StreamStates } from './stream-states';
-
-/** The projection did not reach a position in time: the write happened, the read model lags. */
-export class ProjectionLagError extends Error {
-  override readonly name = 'ProjectionLagError';
-}
-
-interface Waiter {
-  position: bigint;
-  resolve(): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-}
 
 export interface ExecutionsProjectionOptions {
   waitTimeoutMs?: number;
@@ -31,14 +19,13 @@ export class ExecutionsProjection {
   readonly readModels = new ExecutionReadModels();
   readonly jobQueue = new JobQueueIndex();
   private subscription: Subscription | undefined;
-  private position: bigint | undefined;
-  private failure: Error | undefined;
-  private waiters: Waiter[] = [];
+  private readonly positions: PositionWaiters;
 
   constructor(
     private readonly store: EventStore,
     private readonly options: ExecutionsProjectionOptions = {},
   ) {
+    this.positions = new PositionWaiters(options.waitTimeoutMs);
     this.states.onFolded((folded) => {
       this.readModels.apply(folded);
       this.jobQueue.apply(folded);
@@ -46,7 +33,7 @@ export class ExecutionsProjection {
   }
 
   get processedPosition(): bigint | undefined {
-    return this.position;
+    return this.positions.current;
   }
 
   /** Subscribes from the first event; resolves once every event stored so far is folded in. */
@@ -63,50 +50,22 @@ export class ExecutionsProjection {
   async stop(): Promise<void> {
     await this.subscription?.stop();
     this.subscription = undefined;
-    for (const waiter of this.waiters.splice(0)) {
-      clearTimeout(waiter.timer);
-      waiter.reject(new ProjectionLagError('The service is stopping.'));
-    }
+    this.positions.stop();
   }
 
   /** Resolves once the event at `position` is folded in: a read after a write then sees the write. */
   waitForPosition(position: bigint): Promise<void> {
-    if (this.position !== undefined && this.position >= position) return Promise.resolve();
-    if (this.failure) return Promise.reject(this.failure);
-    const timeoutMs = this.options.waitTimeoutMs ?? 30_000;
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        position,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(new ProjectionLagError(`The read model did not reach position ${position} within ${timeoutMs} ms.`));
-        }, timeoutMs),
-      };
-      this.waiters.push(waiter);
-    });
+    return this.positions.waitFor(position);
   }
+
 
   private apply(event: RecordedEvent): void {
     this.states.apply(event.streamId, event.revision, event);
-    this.position = event.position;
-    if (this.waiters.length === 0) return;
-    const reached = this.waiters.filter((w) => w.position <= event.position);
-    if (reached.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.position > event.position);
-    for (const waiter of reached) {
-      clearTimeout(waiter.timer);
-      waiter.resolve();
-    }
+    this.positions.reached(event.position);
   }
 
   private fail(error: Error): void {
-    this.failure = error;
+    this.positions.fail(error);
     this.options.onError?.(error);
-    for (const waiter of this.waiters.splice(0)) {
-      clearTimeout(waiter.timer);
-      waiter.reject(error);
-    }
   }
 }
