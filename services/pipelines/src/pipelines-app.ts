@@ -1,6 +1,4 @@
-import 'reflect-metadata';
-import type { AddressInfo } from 'node:net';
-import { NestFactory } from '@nestjs/core';
+import { serveSubgraph } from '@sluice/graphql-service';
 import type { EventStore } from '@sluice/eventing';
 import type { Clock } from './application/caller';
 import { PipelinesModule } from './pipelines.module';
@@ -27,24 +25,16 @@ export async function createPipelinesApp(options: PipelinesAppOptions): Promise<
   const log = options.log ?? ((line: string) => console.log(line));
   const projection = new PipelinesProjection(options.eventStore, { onError: (error) => log(`pipelines projection stopped: ${error.message}`) });
   await projection.start();
-  const app = await NestFactory.create(
-    PipelinesModule.register({ eventStore: options.eventStore, projection, clock: options.clock ?? (() => new Date()), log }),
-    // The GraphQL handler reads bodies itself, with an explicit limit (api/graphql-http-handler.ts).
-    { bodyParser: false, logger: ['error', 'warn'] },
-  );
-  try {
-    await app.listen(options.port);
-  } catch (error) {
-    await app.close();
+  const module = PipelinesModule.register({ eventStore: options.eventStore, projection, clock: options.clock ?? (() => new Date()), log });
+  const served = await serveSubgraph(module, options.port).catch(async (error: unknown) => {
     await projection.stop();
     throw error;
-  }
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  });
   return {
-    url: `http://localhost:${port}`,
+    url: served.url,
     projection,
     async stop() {
-      await app.close();
+      await served.close();
       await projection.stop();
     },
   };

@@ -12,8 +12,7 @@ import { ActionTypeResolver } from './api/action-type.resolver';
 import { AwsPipelineResolver } from './api/aws-pipeline.resolver';
 import { formatGraphQLError } from './api/graphql-errors';
 import { PipelineResolver } from './api/pipeline.resolver';
-import { PipelinesFederationDriver } from './api/pipelines-federation-driver';
-import { DateTimeScalar, JsonScalar } from './api/scalars';
+import { DateTimeScalar, JsonScalar, SubgraphFederationDriver } from '@sluice/graphql-service';
 import { pipelinesTypeDefs } from './api/schema';
 import { PipelinesProjection } from './projections/pipelines-projection';
 
@@ -67,7 +66,7 @@ export class PipelinesModule {
       module: PipelinesModule,
       imports: [
         GraphQLModule.forRoot<ApolloFederationDriverConfig>({
-          driver: PipelinesFederationDriver,
+          driver: SubgraphFederationDriver,
           typeDefs: pipelinesTypeDefs,
           resolvers: { JSON: JsonScalar, DateTime: DateTimeScalar },
           formatError: formatGraphQLError(options.log),

@@ -12,3 +12,20 @@ export { createJobWorkspace, withJobWorkspace, type JobWorkspace, type JobWorksp
 export { OUTPUT_ARCHIVE_FORMAT, packDirectory, unpackArtifact } from './workspace/artifact-archives';
 export { detectArchiveFormat, UnknownArchiveFormatError } from './workspace/archive-format';
 export { runJob, type CompletedJob, type RunJobOptions, type WorkerJob } from './workspace/run-job';
+export type {
+  JobApi,
+  JobData,
+  JobFailureResult,
+  JobFailureType,
+  JobSourceRevision,
+  JobSuccessResult,
+  PolledJob,
+  PollForJobsOptions,
+} from './job-api/job-api';
+export { JOB_FAILURE_TYPES } from './job-api/job-api';
+export { isJobRefusal } from './job-api/job-refusal';
+export { workerJobOf } from './job-api/worker-job';
+export { failureResultOf, successResultOf } from './job-api/job-results';
+export { startWorker, type Worker, type WorkerOptions } from './loop/worker-loop';
+export type { WorkerEvent } from './loop/worker-events';
+export type { JobLogEntry, JobLogLimits, JobLogListener } from './loop/job-logs';

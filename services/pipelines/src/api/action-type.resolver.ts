@@ -4,7 +4,7 @@ import type { ActionCategory, ActionOwner } from '@sluice/domain';
 import { ActionTypeQueries } from '../application/action-type-queries';
 import type { Caller } from '../application/caller';
 import { CustomActionTypeCommandHandlers } from '../application/custom-action-type-command-handlers';
-import { CallerOf } from './caller.decorator';
+import { CallerOf } from '@sluice/graphql-service';
 import { actionTypeOutput } from './pipeline-output';
 
 @Resolver('ActionType')

@@ -3,7 +3,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Caller } from '../application/caller';
 import { ImportAwsPipelineHandler } from '../application/import-aws-pipeline';
 import { PipelineQueries } from '../application/pipeline-queries';
-import { CallerOf } from './caller.decorator';
+import { CallerOf } from '@sluice/graphql-service';
 import { pipelineOutput } from './pipeline-output';
 
 /** Moving between AWS CodePipeline and Sluice. */

@@ -4,7 +4,7 @@ import type { Caller } from '../application/caller';
 import { PipelineCommandHandlers } from '../application/pipeline-command-handlers';
 import { PipelineQueries } from '../application/pipeline-queries';
 import type { Tag } from '../domain/tag';
-import { CallerOf } from './caller.decorator';
+import { CallerOf } from '@sluice/graphql-service';
 import { pipelineOutput, pipelineVersionOutput } from './pipeline-output';
 
 /** Pipelines: translate GraphQL to the application and back; no decision here. */

@@ -109,7 +109,7 @@ export const pipelinesTypeDefs = /* GraphQL */ `
     changes: [PipelineChange!]!
   }
 
-  type ActionTypeId {
+  type ActionTypeId @shareable {
     category: ActionCategory!
     owner: ActionOwner!
     provider: String!

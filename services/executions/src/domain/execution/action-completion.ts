@@ -87,7 +87,8 @@ export function completeActionJob(command: CompleteActionJob, state: ExecutionSt
             data: {
               ...base,
               errorType: 'JobFailed',
-              message: `${outcome.failure.type}: ${outcome.failure.message}`,
+              // errorType already says JobFailed; name the worker's own failure type only when it adds something.
+              message: outcome.failure.type === 'JobFailed' ? outcome.failure.message : `${outcome.failure.type}: ${outcome.failure.message}`,
               externalExecutionId: outcome.failure.externalExecutionId,
               finishedAt: now,
             },

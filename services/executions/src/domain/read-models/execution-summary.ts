@@ -1,4 +1,5 @@
 import type { ExecutionMode } from '@sluice/domain';
+import { invalidInput } from '../errors';
 import type { ExecutionTrigger, ResolvedVariable, SourceRevision } from '../execution/execution-inputs';
 import type { ExecutionState, ExecutionStatus } from '../execution/execution-state';
 
@@ -100,6 +101,14 @@ function encodeCursor(startTime: string, id: string): string {
 }
 
 function decodeCursor(token: string): { startTime: string; id: string } {
-  const [startTime, id] = JSON.parse(Buffer.from(token, 'base64url').toString()) as [string, string];
-  return { startTime, id };
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString());
+  } catch {
+    decoded = undefined;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'string' || typeof decoded[1] !== 'string') {
+    throw invalidInput('$.nextToken', 'The page token is not one this service handed out; start again without it.', 'invalid_page_token');
+  }
+  return { startTime: decoded[0], id: decoded[1] };
 }

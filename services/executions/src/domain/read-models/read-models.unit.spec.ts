@@ -1,3 +1,4 @@
+import { ValidationError } from '@sluice/domain';
 import { approvalAction, commandsAction, metadataAt, pipeline, pipelineRef, stage } from '../testing/fixtures';
 import { Simulation } from '../testing/simulation';
 import { evolveActionExecutions, initialActionExecutionsView } from './action-executions';
@@ -57,6 +58,20 @@ describe('read models', () => {
       output: { outputVariables: { TAG: 'v1' } },
     });
   });
+
+  it.each(['garbage', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1,2]').toString('base64url')])(
+    'listPipelineExecutions refuses a page token it did not hand out (%s) at $.nextToken',
+    (nextToken) => {
+      let thrown: unknown;
+      try {
+        listPipelineExecutions([], { nextToken, maxResults: 10 });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ValidationError);
+      expect((thrown as ValidationError).issues.map((issue) => issue.path)).toEqual(['$.nextToken']);
+    },
+  );
 
   it('listPipelineExecutions: newest first, filtered by status, paged by cursor', () => {
     const sim = new Simulation({ worker: () => ({ kind: 'succeed', afterMs: 1_000 }) });

@@ -51,7 +51,7 @@ describe('simulation: actions and stages', () => {
     expect(eventsOfType(events, 'ActionExecutionStarted').map((event) => event.data.actionName)).toEqual(['Unit', 'Lint', 'Slow']);
     const stageFailed = eventsOfType(events, 'StageExecutionFailed')[0]!;
     expect(stageFailed.data.at).toBe('2026-03-01T10:00:05.000Z');
-    expect(stageFailed.data.message).toContain('JobFailed: 3 tests failed');
+    expect(stageFailed.data.message).toBe('action "Unit" failed: 3 tests failed');
     expect(sim.lanesEvents().filter((event) => event.type === 'StageReleased').map((event) => event.data)).toMatchObject([{ stageName: 'Test', outcome: 'Failed' }]);
   });
 });

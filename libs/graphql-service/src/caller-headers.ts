@@ -2,15 +2,20 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { accountIdProblem, IssueCollector, ValidationError } from '@sluice/domain';
-import type { Caller } from '../application/caller';
 
 export const ACCOUNT_HEADER = 'x-sluice-account';
 export const ACTOR_HEADER = 'x-sluice-actor';
 
+/** Who asks, for which account; each service's application `Caller` has this shape. */
+export interface RequestCaller {
+  account: string;
+  actor: string;
+}
+
 const actor = /^[^\p{Cc}\p{Cs}]{1,256}$/u;
 
 /** Account and actor as the request names them, until the permissions service authenticates callers. */
-export function callerFromHeaders(headers: IncomingHttpHeaders): Caller {
+export function callerFromHeaders(headers: IncomingHttpHeaders): RequestCaller {
   const given = (name: string, fallback: string): string => {
     const value = headers[name];
     return (Array.isArray(value) ? value[0] : value) ?? fallback;
@@ -26,8 +31,8 @@ export function callerFromHeaders(headers: IncomingHttpHeaders): Caller {
   return caller;
 }
 
-/** The resolver parameter holding the request's Caller. */
-export const CallerOf = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
+/** The resolver parameter holding the request's caller. */
+export const CallerOf = createParamDecorator((_data: unknown, context: ExecutionContext): RequestCaller => {
   const { req } = GqlExecutionContext.create(context).getContext<{ req: IncomingMessage }>();
   return callerFromHeaders(req.headers);
 });

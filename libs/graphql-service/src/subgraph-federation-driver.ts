@@ -9,7 +9,7 @@ import { graphqlHttpHandler, type ContextFunction } from './graphql-http-handler
  * loads `@as-integrations/express5`, which is not installed, and parses bodies with a 100 kB limit.
  */
 @Injectable()
-export class PipelinesFederationDriver extends ApolloFederationDriver {
+export class SubgraphFederationDriver extends ApolloFederationDriver {
   protected override async registerExpress(options: ApolloFederationDriverConfig, { preStartHook }: { preStartHook?: () => void } = {}): Promise<void> {
     const httpAdapter = this.httpAdapterHost.httpAdapter;
     preStartHook?.();

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { AccessDeniedError, ConflictError, IllegalStateError, NotFoundError, ValidationError } from '@sluice/domain';
+import { ConcurrencyError } from '@sluice/eventing';
+import type { GraphQLFormattedError } from 'graphql';
+
+/** How a service-specific error is answered: a code (BAD_USER_INPUT, CONFLICT…), the message, extra extensions. */
+export interface GraphQLErrorAnswer {
+  code: string;
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+/** Recognizes an error the shared mapping does not know; undefined to pass. */
+export type GraphQLErrorMapping = (error: unknown) => GraphQLErrorAnswer | undefined;
+
+// Errors Apollo raises itself about the request (parse, validation, variable coercion): kept as they are.
+const requestErrorCodes = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** The domain errors every service shares (@sluice/domain, @sluice/eventing), by GraphQL code. */
+export function sharedErrorAnswer(error: unknown): GraphQLErrorAnswer | undefined {
+  if (error instanceof ValidationError) return { code: 'BAD_USER_INPUT', message: error.message, extensions: { issues: error.issues } };
+  if (error instanceof ConflictError || error instanceof IllegalStateError) return { code: 'CONFLICT', message: error.message };
+  if (error instanceof ConcurrencyError) {
+    return { code: 'CONFLICT', message: 'Someone else changed this resource at the same time; read it again and retry.' };
+  }
+  if (error instanceof NotFoundError) return { code: 'NOT_FOUND', message: error.message, extensions: { resource: error.resource } };
+  if (error instanceof AccessDeniedError) return { code: 'FORBIDDEN', message: error.message, extensions: { principal: error.principal } };
+  return undefined;
+}
+
+/**
+ * The one place domain errors become GraphQL errors: the service's own `mappings` first, then the
+ * shared ones. Anything unexpected is logged with an id and answered as INTERNAL_SERVER_ERROR with
+ * that id only: no message, no stack.
+ */
+export function formatGraphQLError(log: (line: string) => void, mappings: readonly GraphQLErrorMapping[] = []) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const at = { ...(formatted.path ? { path: formatted.path } : {}), ...(formatted.locations ? { locations: formatted.locations } : {}) };
+    const answer = [...mappings, sharedErrorAnswer].reduce<GraphQLErrorAnswer | undefined>((found, mapping) => found ?? mapping(original), undefined);
+    if (answer) return { message: answer.message, ...at, extensions: { code: answer.code, ...answer.extensions } };
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && requestErrorCodes.has(code) && original === error) {
+      return { message: formatted.message, ...at, extensions: { code } };
+    }
+    const errorId = randomUUID();
+    log(`error ${errorId}: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
+    return { message: `Internal server error (error id ${errorId}).`, ...at, extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } };
+  };
+}

@@ -1,0 +1,70 @@
+import type { IncomingMessage } from 'node:http';
+import { Inject } from '@nestjs/common';
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { ActionTypeId } from '@sluice/domain';
+import { ACCOUNT_HEADER, callerFromHeaders } from '@sluice/graphql-service';
+import type { JobFailureInput } from '../application/job-worker-api';
+import type { ExecutionsEngine } from '../executions-engine';
+import { jobSuccessInput, type PutJobSuccessResultArgs } from './job-inputs';
+import { jobDetailsOutput, jobOutput } from './job-output';
+import { pollBatchSize, pollWaitMs } from './request-limits';
+import { EXECUTIONS_ENGINE, SHUTDOWN_SIGNAL } from './tokens';
+
+/** The job-worker protocol over GraphQL: what the built-in worker and custom workers in any language call. */
+@Resolver()
+export class JobResolver {
+  constructor(
+    @Inject(EXECUTIONS_ENGINE) private readonly engine: ExecutionsEngine,
+    @Inject(SHUTDOWN_SIGNAL) private readonly shutdown: AbortSignal,
+  ) {}
+
+  @Mutation('pollForJobs')
+  async pollForJobs(
+    @Context('req') req: IncomingMessage,
+    @Args('actionTypeId') actionTypeId: ActionTypeId,
+    @Args('maxBatchSize') maxBatchSize?: number | null,
+    @Args('waitMs') waitMs?: number | null,
+  ) {
+    // Without the header a worker serves every account (the platform's built-in worker); with it, its account's jobs only.
+    const account = req.headers[ACCOUNT_HEADER] === undefined ? null : callerFromHeaders(req.headers).account;
+    const batchSize = pollBatchSize(maxBatchSize);
+    const wait = pollWaitMs(waitMs);
+    // A worker that hangs up stops waiting: a job dispatched to a closed connection would wait out its ack lease.
+    const hungUp = new AbortController();
+    const onClose = () => hungUp.abort();
+    req.socket.once('close', onClose);
+    try {
+      const jobs = await this.engine.pollForJobs(actionTypeId, batchSize, { waitMs: wait, account, signal: AbortSignal.any([hungUp.signal, this.shutdown]) });
+      return jobs.map(jobOutput);
+    } finally {
+      req.socket.off('close', onClose);
+    }
+  }
+
+  @Mutation('acknowledgeJob')
+  acknowledgeJob(@Args('jobId') jobId: string, @Args('nonce') nonce: string) {
+    return this.engine.acknowledgeJob(jobId, nonce);
+  }
+
+  @Mutation('heartbeat')
+  heartbeat(@Args('jobId') jobId: string, @Args('nonce') nonce: string) {
+    return this.engine.heartbeat(jobId, nonce);
+  }
+
+  @Mutation('putJobSuccessResult')
+  async putJobSuccessResult(@Args('jobId') jobId: string, @Args() args: PutJobSuccessResultArgs) {
+    await this.engine.putJobSuccessResult(jobId, jobSuccessInput(args));
+    return true;
+  }
+
+  @Mutation('putJobFailureResult')
+  async putJobFailureResult(@Args('jobId') jobId: string, @Args('failureDetails') failureDetails: JobFailureInput) {
+    await this.engine.putJobFailureResult(jobId, failureDetails);
+    return true;
+  }
+
+  @Query('getJobDetails')
+  async getJobDetails(@Args('jobId') jobId: string) {
+    return jobDetailsOutput(await this.engine.getJobDetails(jobId));
+  }
+}

@@ -1,0 +1,123 @@
+import { Inject } from '@nestjs/common';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { StageRetryMode } from '@sluice/domain';
+import { CallerOf } from '@sluice/graphql-service';
+import type { Caller } from '../application/caller';
+import type { PutApprovalResultInput } from '../application/execution-command-handlers';
+import type { PipelineExecutionSummary, SourceRevisionOverride, VariableOverride } from '../domain';
+import type { ExecutionsEngine } from '../executions-engine';
+import { pageSize } from './request-limits';
+import { EXECUTIONS_ENGINE } from './tokens';
+
+interface PipelineExecutionFilter {
+  statuses?: Array<PipelineExecutionSummary['status']> | null;
+  triggerTypes?: Array<PipelineExecutionSummary['trigger']['triggerType']> | null;
+}
+
+/** Executions: CodePipeline's operations translated to the engine and back; no decision here. */
+@Resolver()
+export class PipelineExecutionResolver {
+  constructor(@Inject(EXECUTIONS_ENGINE) private readonly engine: ExecutionsEngine) {}
+
+  @Mutation('startPipelineExecution')
+  async startPipelineExecution(
+    @CallerOf() caller: Caller,
+    @Args('name') name: string,
+    @Args('variables') variables?: VariableOverride[] | null,
+    @Args('sourceRevisions') sourceRevisions?: SourceRevisionOverride[] | null,
+    @Args('clientRequestToken') clientRequestToken?: string | null,
+  ) {
+    const { pipelineExecutionId } = await this.engine.startPipelineExecution(caller, { name, variables: variables ?? [], sourceRevisions: sourceRevisions ?? [], clientRequestToken });
+    return this.engine.getPipelineExecution(caller, name, pipelineExecutionId);
+  }
+
+  @Mutation('stopPipelineExecution')
+  async stopPipelineExecution(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('pipelineExecutionId') pipelineExecutionId: string,
+    @Args('abandon') abandon?: boolean | null,
+    @Args('reason') reason?: string | null,
+  ) {
+    await this.engine.stopPipelineExecution(caller, { pipelineName, pipelineExecutionId, abandon: abandon ?? false, reason: reason ?? '' });
+    return this.engine.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+  }
+
+  @Mutation('retryStageExecution')
+  async retryStageExecution(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('stageName') stageName: string,
+    @Args('pipelineExecutionId') pipelineExecutionId: string,
+    @Args('retryMode') retryMode: StageRetryMode,
+  ) {
+    await this.engine.retryStageExecution(caller, { pipelineName, stageName, pipelineExecutionId, retryMode });
+    return this.engine.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+  }
+
+  @Mutation('rollbackStage')
+  async rollbackStage(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('stageName') stageName: string,
+    @Args('targetPipelineExecutionId') targetPipelineExecutionId: string,
+  ) {
+    const { pipelineExecutionId } = await this.engine.rollbackStage(caller, { pipelineName, stageName, targetPipelineExecutionId });
+    return this.engine.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+  }
+
+  @Mutation('putApprovalResult')
+  putApprovalResult(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('stageName') stageName: string,
+    @Args('actionName') actionName: string,
+    @Args('result') result: PutApprovalResultInput['result'],
+    @Args('token') token: string,
+  ) {
+    return this.engine.putApprovalResult(caller, { pipelineName, stageName, actionName, result, token });
+  }
+
+  @Query('getPipelineState')
+  getPipelineState(@CallerOf() caller: Caller, @Args('name') name: string) {
+    return this.engine.getPipelineState(caller, name);
+  }
+
+  @Query('getPipelineExecution')
+  getPipelineExecution(@CallerOf() caller: Caller, @Args('pipelineName') pipelineName: string, @Args('pipelineExecutionId') pipelineExecutionId: string) {
+    return this.engine.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+  }
+
+  @Query('listPipelineExecutions')
+  listPipelineExecutions(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('first') first?: number | null,
+    @Args('after') after?: string | null,
+    @Args('filter') filter?: PipelineExecutionFilter | null,
+  ) {
+    const page = this.engine.listPipelineExecutions(caller, pipelineName, {
+      maxResults: pageSize(first),
+      nextToken: after,
+      ...(filter?.statuses ? { statuses: filter.statuses } : {}),
+      ...(filter?.triggerTypes ? { triggerTypes: filter.triggerTypes } : {}),
+    });
+    return { nodes: page.pipelineExecutionSummaries, pageInfo: { hasNextPage: page.nextToken !== null, endCursor: page.nextToken } };
+  }
+
+  @Query('listActionExecutions')
+  listActionExecutions(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('pipelineExecutionId') pipelineExecutionId?: string | null,
+    @Args('first') first?: number | null,
+    @Args('after') after?: string | null,
+  ) {
+    const page = this.engine.listActionExecutions(caller, pipelineName, {
+      ...(pipelineExecutionId != null ? { pipelineExecutionId } : {}),
+      maxResults: pageSize(first),
+      nextToken: after,
+    });
+    return { nodes: page.actionExecutionDetails, pageInfo: { hasNextPage: page.nextToken !== null, endCursor: page.nextToken } };
+  }
+}

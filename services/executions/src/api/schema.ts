@@ -1,0 +1,444 @@
+/** The executions subgraph, in CodePipeline's words (federation v2; the gateway composes it with the pipelines subgraph). */
+export const executionsTypeDefs = /* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+
+  "Any JSON value (configuration maps, output variables)."
+  scalar JSON
+
+  "An ISO-8601 instant, e.g. 2026-01-02T03:04:05.000Z."
+  scalar DateTime
+
+  "The same enums as the pipelines subgraph's."
+  enum ActionCategory {
+    Source
+    Build
+    Test
+    Deploy
+    Approval
+    Invoke
+  }
+
+  enum ActionOwner {
+    AWS
+    ThirdParty
+    Custom
+    Sluice
+  }
+
+  enum ExecutionMode {
+    SUPERSEDED
+    QUEUED
+    PARALLEL
+  }
+
+  enum PipelineExecutionStatus {
+    InProgress
+    Stopping
+    Stopped
+    Succeeded
+    Superseded
+    Failed
+  }
+
+  enum StageExecutionStatus {
+    InProgress
+    Stopping
+    Stopped
+    Succeeded
+    Failed
+    Skipped
+  }
+
+  enum ActionExecutionStatus {
+    InProgress
+    Succeeded
+    Failed
+    Abandoned
+  }
+
+  enum StageRetryMode {
+    FAILED_ACTIONS
+    ALL_ACTIONS
+  }
+
+  enum ApprovalStatus {
+    Approved
+    Rejected
+  }
+
+  enum SourceRevisionType {
+    COMMIT_ID
+    IMAGE_DIGEST
+    S3_OBJECT_VERSION_ID
+    S3_OBJECT_KEY
+  }
+
+  enum TriggerType {
+    StartPipelineExecution
+    CreatePipeline
+    PollForSourceChanges
+    Webhook
+    RollbackStage
+    RerunStage
+    AutomatedRollback
+  }
+
+  enum ExecutionType {
+    STANDARD
+    ROLLBACK
+    RERUN
+  }
+
+  enum JobStatus {
+    Queued
+    Dispatched
+    InProgress
+    Succeeded
+    Failed
+    TimedOut
+    Cancelled
+  }
+
+  enum FailureType {
+    JobFailed
+    ConfigurationError
+    PermissionError
+    RevisionOutOfSync
+    RevisionUnavailable
+    SystemUnavailable
+  }
+
+  "The pipelines subgraph's entity, extended with its run state."
+  type Pipeline @key(fields: "account name") {
+    account: String!
+    name: String!
+    "getPipelineState of this pipeline; null until this service has received its definition."
+    state: PipelineState
+  }
+
+  type ActionTypeId @shareable {
+    category: ActionCategory!
+    owner: ActionOwner!
+    provider: String!
+    version: String!
+  }
+
+  type PageInfo @shareable {
+    hasNextPage: Boolean!
+    endCursor: String
+  }
+
+  type PipelineState {
+    pipelineName: String
+    pipelineVersion: Int
+    stageStates: [StageState!]!
+    updated: DateTime
+  }
+
+  type StageState {
+    stageName: String!
+    inboundTransitionState: TransitionState!
+    latestExecution: StageExecution
+    actionStates: [ActionState!]!
+  }
+
+  type TransitionState {
+    enabled: Boolean!
+    disabledReason: String
+    lastChangedBy: String
+    lastChangedAt: DateTime
+  }
+
+  type StageExecution {
+    pipelineExecutionId: ID!
+    status: StageExecutionStatus!
+  }
+
+  type ActionState {
+    actionName: String!
+    latestExecution: ActionExecution
+  }
+
+  type ActionExecution {
+    actionExecutionId: ID!
+    pipelineExecutionId: ID!
+    status: ActionExecutionStatus!
+    summary: String
+    externalExecutionId: String
+    externalExecutionUrl: String
+    "The token putApprovalResult needs while a manual approval waits."
+    token: String
+    errorDetails: String
+    lastStatusChange: DateTime!
+  }
+
+  type PipelineExecution {
+    pipelineExecutionId: ID!
+    pipelineName: String!
+    pipelineVersion: Int!
+    status: PipelineExecutionStatus!
+    statusSummary: String
+    startTime: DateTime!
+    lastUpdateTime: DateTime!
+    executionMode: ExecutionMode!
+    executionType: ExecutionType!
+    trigger: ExecutionTrigger!
+    sourceRevisions: [SourceRevision!]!
+    "Every pipeline variable with the value this execution runs with."
+    variables: [ResolvedPipelineVariable!]!
+    stopTrigger: StopExecutionTrigger
+    rollbackMetadata: PipelineRollbackMetadata
+  }
+
+  type ExecutionTrigger {
+    triggerType: TriggerType!
+    triggerDetail: String!
+  }
+
+  type SourceRevision {
+    actionName: String!
+    revisionType: SourceRevisionType!
+    revisionId: String!
+    revisionSummary: String
+    revisionUrl: String
+  }
+
+  type ResolvedPipelineVariable {
+    name: String!
+    value: String!
+  }
+
+  type StopExecutionTrigger {
+    reason: String!
+  }
+
+  type PipelineRollbackMetadata {
+    rollbackTargetPipelineExecutionId: ID!
+  }
+
+  "Newest first; pass pageInfo.endCursor as after for the next page."
+  type PipelineExecutionConnection {
+    nodes: [PipelineExecution!]!
+    pageInfo: PageInfo!
+  }
+
+  type ActionExecutionDetail {
+    pipelineExecutionId: ID!
+    actionExecutionId: ID!
+    pipelineVersion: Int!
+    stageName: String!
+    actionName: String!
+    attempt: Int!
+    runOrder: Int!
+    status: ActionExecutionStatus!
+    startTime: DateTime!
+    lastUpdateTime: DateTime!
+    durationMs: Int
+    input: ActionExecutionInput!
+    output: ActionExecutionOutput!
+  }
+
+  type ActionExecutionInput {
+    actionTypeId: ActionTypeId!
+    "As declared, with its #{…} references."
+    configuration: JSON!
+    resolvedConfiguration: JSON!
+    inputArtifacts: [ArtifactDetail!]!
+    namespace: String
+  }
+
+  type ActionExecutionOutput {
+    outputArtifacts: [ArtifactDetail!]!
+    outputVariables: JSON!
+    executionResult: ActionExecutionResult!
+  }
+
+  type ActionExecutionResult {
+    externalExecutionId: String
+    externalExecutionSummary: String
+    externalExecutionUrl: String
+    errorDetails: String
+  }
+
+  type ArtifactDetail {
+    name: String!
+    "The artifact service's content address."
+    location: String!
+    producedBy: ArtifactProducer!
+  }
+
+  type ArtifactProducer {
+    stageName: String!
+    actionName: String!
+  }
+
+  "One execution's action attempts in start order, or every execution's, newest execution first."
+  type ActionExecutionConnection {
+    nodes: [ActionExecutionDetail!]!
+    pageInfo: PageInfo!
+  }
+
+  "CodePipeline's Job: what pollForJobs hands a worker."
+  type Job {
+    id: ID!
+    "Pass it to acknowledgeJob and heartbeat: it proves this worker holds the job."
+    nonce: String!
+    accountId: String!
+    data: JobData!
+  }
+
+  type JobDetails {
+    id: ID!
+    accountId: String!
+    status: JobStatus!
+    data: JobData!
+  }
+
+  "Everything a worker needs to run one action, every #{…} resolved."
+  type JobData {
+    pipelineName: String!
+    pipelineExecutionId: ID!
+    pipelineVersion: Int!
+    stageName: String!
+    actionName: String!
+    actionExecutionId: ID!
+    actionTypeId: ActionTypeId!
+    configuration: JSON!
+    commands: [String!]!
+    environmentVariables: [EnvironmentVariable!]!
+    inputArtifacts: [ArtifactDetail!]!
+    outputArtifacts: [OutputArtifactDeclaration!]!
+    "Variables the action exports."
+    outputVariables: [String!]!
+    namespace: String
+    "The revision a source action must fetch; null for the head now."
+    sourceRevision: SourceRevision
+    "Set on the follow-up job of a long-running action."
+    continuationToken: String
+    "The action's timeout, as an instant."
+    deadline: DateTime!
+  }
+
+  type EnvironmentVariable {
+    name: String!
+    value: String!
+    type: String!
+  }
+
+  type OutputArtifactDeclaration {
+    name: String!
+    files: [String!]!
+  }
+
+  type ApprovalResultRecorded {
+    approvedAt: DateTime!
+  }
+
+  type JobAcknowledged {
+    status: JobStatus!
+  }
+
+  type JobHeartbeat {
+    "Heart-beat again before this instant or the job goes back on the queue."
+    leaseExpiresAt: DateTime!
+  }
+
+  input PipelineVariableInput {
+    name: String!
+    value: String!
+  }
+
+  input SourceRevisionOverrideInput {
+    actionName: String!
+    revisionType: SourceRevisionType!
+    revisionValue: String!
+  }
+
+  input ApprovalResultInput {
+    status: ApprovalStatus!
+    summary: String!
+  }
+
+  input PipelineExecutionFilterInput {
+    statuses: [PipelineExecutionStatus!]
+    triggerTypes: [TriggerType!]
+  }
+
+  input ActionTypeIdInput {
+    category: ActionCategory!
+    owner: ActionOwner!
+    provider: String!
+    version: String!
+  }
+
+  input ArtifactLocationInput {
+    name: String!
+    location: String!
+  }
+
+  input OutputVariableInput {
+    name: String!
+    value: String!
+  }
+
+  input ExecutionDetailsInput {
+    summary: String
+    externalExecutionId: String
+    externalExecutionUrl: String
+  }
+
+  input SourceRevisionInput {
+    actionName: String!
+    revisionType: SourceRevisionType!
+    revisionId: String!
+    revisionSummary: String
+    revisionUrl: String
+  }
+
+  input FailureDetailsInput {
+    type: FailureType!
+    message: String!
+    externalExecutionId: String
+  }
+
+  type Query {
+    getPipelineState(name: String!): PipelineState!
+    getPipelineExecution(pipelineName: String!, pipelineExecutionId: ID!): PipelineExecution!
+    listPipelineExecutions(pipelineName: String!, first: Int = 100, after: String, filter: PipelineExecutionFilterInput): PipelineExecutionConnection!
+    "Without pipelineExecutionId: every execution's, newest execution first."
+    listActionExecutions(pipelineName: String!, pipelineExecutionId: ID, first: Int = 100, after: String): ActionExecutionConnection!
+    getJobDetails(jobId: ID!): JobDetails!
+  }
+
+  type Mutation {
+    "A manual release change. A repeated clientRequestToken answers with the execution it started."
+    startPipelineExecution(
+      name: String!
+      variables: [PipelineVariableInput!]
+      sourceRevisions: [SourceRevisionOverrideInput!]
+      clientRequestToken: String
+    ): PipelineExecution!
+    "Stop and wait for running actions, or abandon them."
+    stopPipelineExecution(pipelineName: String!, pipelineExecutionId: ID!, abandon: Boolean = false, reason: String): PipelineExecution!
+    "Retries a failed stage with the execution's original inputs."
+    retryStageExecution(pipelineName: String!, stageName: String!, pipelineExecutionId: ID!, retryMode: StageRetryMode!): PipelineExecution!
+    "A new execution re-running the stage with the target execution's inputs."
+    rollbackStage(pipelineName: String!, stageName: String!, targetPipelineExecutionId: ID!): PipelineExecution!
+    putApprovalResult(pipelineName: String!, stageName: String!, actionName: String!, result: ApprovalResultInput!, token: String!): ApprovalResultRecorded!
+
+    "Long poll: waits up to waitMs (at most 20000) when no job waits. With an x-sluice-account header, only that account's jobs."
+    pollForJobs(actionTypeId: ActionTypeIdInput!, maxBatchSize: Int = 1, waitMs: Int = 0): [Job!]!
+    acknowledgeJob(jobId: ID!, nonce: String!): JobAcknowledged!
+    heartbeat(jobId: ID!, nonce: String!): JobHeartbeat!
+    "Accepted once; a duplicate or late result is a CONFLICT. With continuationToken the work goes on in a follow-up job."
+    putJobSuccessResult(
+      jobId: ID!
+      outputArtifacts: [ArtifactLocationInput!]
+      outputVariables: [OutputVariableInput!]
+      executionDetails: ExecutionDetailsInput
+      sourceRevision: SourceRevisionInput
+      continuationToken: String
+    ): Boolean!
+    putJobFailureResult(jobId: ID!, failureDetails: FailureDetailsInput!): Boolean!
+  }
+`;

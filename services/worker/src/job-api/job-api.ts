@@ -1,0 +1,90 @@
+import type { ActionTypeId } from '@sluice/domain';
+
+/**
+ * The job-worker protocol as the worker needs it: CodePipeline's `PollForJobs`, `AcknowledgeJob`,
+ * heartbeats, `PutJobSuccessResult` and `PutJobFailureResult`. The shapes are declared here, not
+ * imported, and match the executions engine's `JobWorkerApi`, so the engine object is a `JobApi`
+ * in-process; a worker elsewhere gets an adapter over the gateway's API (which comes with the gateway).
+ *
+ * Refusals are the shared domain errors of `@sluice/domain`: `IllegalStateError`, `ConflictError`
+ * or `NotFoundError` mean "this job is not yours any more"; anything else is a failure to reach the
+ * service, and is retried.
+ */
+export interface JobApi {
+  /** Long poll: dispatches up to `maxBatchSize` jobs of this type, or waits up to `waitMs` for one. */
+  pollForJobs(actionTypeId: ActionTypeId, maxBatchSize: number, options?: PollForJobsOptions): Promise<PolledJob[]>;
+  acknowledgeJob(jobId: string, nonce: string): Promise<unknown>;
+  heartbeat(jobId: string, nonce: string): Promise<{ leaseExpiresAt: string }>;
+  putJobSuccessResult(jobId: string, result: JobSuccessResult): Promise<void>;
+  putJobFailureResult(jobId: string, failure: JobFailureResult): Promise<void>;
+}
+
+export interface PollForJobsOptions {
+  waitMs?: number;
+  workerId?: string;
+  /** Ends the wait early; a job dispatched before the abort is still returned. */
+  signal?: AbortSignal;
+}
+
+/** CodePipeline's `Job`. */
+export interface PolledJob {
+  id: string;
+  /** Proves this worker holds the job: given back with the acknowledgement and every heartbeat. */
+  nonce: string;
+  accountId: string;
+  data: JobData;
+}
+
+/** CodePipeline's `JobData`, with every `#{…}` already resolved by the engine. */
+export interface JobData {
+  executionId: string;
+  pipeline: { account: string; name: string };
+  stageName: string;
+  actionName: string;
+  actionExecutionId: string;
+  actionTypeId: ActionTypeId;
+  configuration: Record<string, string>;
+  commands: string[];
+  environmentVariables: Array<{ name: string; value: string; type: string }>;
+  /** Input artifacts by their artifact store address (a sha256). */
+  inputArtifacts: Array<{ name: string; location: string }>;
+  outputArtifacts: Array<{ name: string; files: string[] }>;
+  outputVariables: string[];
+  namespace: string | null;
+  /** The revision a source action must fetch: pinned on a retry or re-run, null for "the head now". */
+  sourceRevision: JobSourceRevision | null;
+  continuationToken: string | null;
+  /** The action's timeout, as an instant (ISO 8601). */
+  deadline: string;
+}
+
+export const JOB_SOURCE_REVISION_TYPES = ['COMMIT_ID', 'IMAGE_DIGEST', 'S3_OBJECT_VERSION_ID', 'S3_OBJECT_KEY'] as const;
+export type JobSourceRevisionType = (typeof JOB_SOURCE_REVISION_TYPES)[number];
+
+/** CodePipeline's `SourceRevision`. */
+export interface JobSourceRevision {
+  actionName: string;
+  revisionType: JobSourceRevisionType;
+  revisionId: string;
+  revisionSummary: string | null;
+  revisionUrl: string | null;
+}
+
+export interface JobSuccessResult {
+  outputArtifacts?: Array<{ name: string; location: string }>;
+  outputVariables?: Record<string, string>;
+  executionSummary?: string | null;
+  externalExecutionId?: string | null;
+  externalExecutionUrl?: string | null;
+  sourceRevision?: JobSourceRevision | null;
+}
+
+/** CodePipeline's `FailureDetails.type`. */
+export const JOB_FAILURE_TYPES = ['JobFailed', 'ConfigurationError', 'PermissionError', 'RevisionOutOfSync', 'RevisionUnavailable', 'SystemUnavailable'] as const;
+export type JobFailureType = (typeof JOB_FAILURE_TYPES)[number];
+
+export interface JobFailureResult {
+  type: JobFailureType;
+  message: string;
+  externalExecutionId?: string | null;
+}

@@ -1,0 +1,93 @@
+import type { ArchiveLimits, ArtifactStore } from '@sluice/artifact-store';
+import { actionTypeKey } from '@sluice/domain';
+import type { JobApi, JobFailureResult, PolledJob } from '../job-api/job-api';
+import { failureResultOf, successResultOf } from '../job-api/job-results';
+import { workerJobOf } from '../job-api/worker-job';
+import type { ActionProvider, ProviderIo } from '../providers/action-provider';
+import { ProviderFailure } from '../providers/provider-failure';
+import { providerFor } from '../providers/provider-registry';
+import { runJob, type CompletedJob } from '../workspace/run-job';
+import type { JobCancellation } from './job-cancellation';
+import { keepHeartbeat } from './job-heartbeat';
+import type { JobLogs } from './job-logs';
+import { reportResult, type ReportRetry } from './report-result';
+import type { WorkerEvent } from './worker-events';
+
+export interface JobRunContext {
+  api: JobApi;
+  workerId: string;
+  providers: ReadonlyMap<string, ActionProvider>;
+  store: ArtifactStore;
+  workspaceRoot?: string;
+  archiveLimits?: Partial<ArchiveLimits>;
+  heartbeatIntervalMs: number;
+  reportRetry: ReportRetry;
+  logs: JobLogs;
+  emit(event: WorkerEvent): void;
+}
+
+type Outcome = { status: 'Succeeded'; completed: CompletedJob } | { status: 'Failed'; failure: JobFailureResult };
+
+/**
+ * One polled job: acknowledge it, heart-beat while the provider runs in its own workspace, report
+ * the result. Never rejects: whatever goes wrong is reported to the service or emitted.
+ */
+export async function runPolledJob(job: PolledJob, cancellation: JobCancellation, context: JobRunContext): Promise<void> {
+  const { api, emit } = context;
+  try {
+    await api.acknowledgeJob(job.id, job.nonce);
+  } catch (error) {
+    // Refused: another worker has it. Unreachable: the dispatch lease hands it out again.
+    emit({ type: 'AcknowledgeFailed', jobId: job.id, error });
+    return;
+  }
+  const data = job.data;
+  emit({ type: 'JobStarted', jobId: job.id, actionType: actionTypeKey(data.actionTypeId), pipelineExecutionId: data.executionId, stageName: data.stageName, actionName: data.actionName });
+  const started = Date.now();
+  const heartbeat = keepHeartbeat(api, job.id, job.nonce, {
+    intervalMs: context.heartbeatIntervalMs,
+    onLost: (message) => cancellation.cancel({ kind: 'LeaseLost', message }),
+    onError: (error) => emit({ type: 'HeartbeatFailed', jobId: job.id, error }),
+  });
+  let outcome: Outcome;
+  try {
+    outcome = await run(job, cancellation, context);
+  } finally {
+    await heartbeat.stop();
+    context.logs.finish(job.id);
+  }
+
+  const cause = cancellation.cause;
+  if (cause?.kind === 'LeaseLost' && outcome.status === 'Failed') {
+    emit({ type: 'JobLost', jobId: job.id, reason: cause.message });
+    return;
+  }
+  const durationMs = Date.now() - started;
+  if (outcome.status === 'Succeeded') {
+    const done = outcome.completed;
+    if (await reportResult(job.id, () => api.putJobSuccessResult(job.id, successResultOf(done, data)), context.reportRetry, emit)) {
+      emit({ type: 'JobSucceeded', jobId: job.id, durationMs });
+    }
+    return;
+  }
+  const failure = cause?.kind === 'WorkerStopped' ? { ...outcome.failure, message: `The worker ${context.workerId} stopped before the job finished. ${outcome.failure.message}` } : outcome.failure;
+  if (await reportResult(job.id, () => api.putJobFailureResult(job.id, failure), context.reportRetry, emit)) {
+    emit({ type: 'JobFailed', jobId: job.id, failureType: failure.type, message: failure.message, durationMs });
+  }
+}
+
+async function run(job: PolledJob, cancellation: JobCancellation, context: JobRunContext): Promise<Outcome> {
+  const data = job.data;
+  const provider = providerFor(context.providers, data.actionTypeId);
+  if (provider === undefined) return { status: 'Failed', failure: { type: 'ConfigurationError', message: `this worker has no provider for ${actionTypeKey(data.actionTypeId)}` } };
+  const logged = { jobId: job.id, pipelineExecutionId: data.executionId, stageName: data.stageName, actionName: data.actionName };
+  const io: ProviderIo = { signal: cancellation.signal, log: (stream, chunk) => context.logs.append(logged, stream, chunk) };
+  try {
+    const completed = await runJob(provider, workerJobOf(job, Date.now()), io, { store: context.store, root: context.workspaceRoot, archiveLimits: context.archiveLimits });
+    return { status: 'Succeeded', completed };
+  } catch (error) {
+    if (error instanceof ProviderFailure) return { status: 'Failed', failure: failureResultOf(error.kind, error.message) };
+    // The worker's own fault (a full disk, a store that is down): the job fails with it rather than hanging until its lease runs out.
+    return { status: 'Failed', failure: { type: 'JobFailed', message: `the worker failed to run the job: ${error instanceof Error ? error.message : String(error)}` } };
+  }
+}

@@ -1,0 +1,171 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BUILD_COMMANDS, type ActionDeclaration, type ActionTypeId } from '@sluice/domain';
+import { eventually } from '@sluice/executions/src/testing/eventually';
+import type { JobApi } from '../job-api/job-api';
+import { processAlive } from '../providers/process/process-group';
+import { alice, WorkerTestEnvironment } from './testing/worker-test-environment';
+import type { Worker } from './worker-loop';
+
+// The job loop against the executions engine on PostgreSQL: slots, stop, lost leases and poll failures.
+const build: ActionTypeId = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
+const test: ActionTypeId = { ...build, category: 'Test' };
+const commands = (name: string, lines: string[], extra: Partial<ActionDeclaration> = {}): ActionDeclaration => ({ name, actionTypeId: build, commands: lines, ...extra });
+
+let env: WorkerTestEnvironment;
+
+beforeAll(async () => {
+  env = await WorkerTestEnvironment.start();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+/** Resolves once a chunk containing `text` was logged by the worker. */
+function logged(worker: Worker, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    const unsubscribe = worker.onLog((entry) => {
+      if (!entry.chunk.includes(text)) return;
+      unsubscribe();
+      resolve(entry.jobId);
+    });
+  });
+}
+
+async function pidsIn(folder: string): Promise<number[]> {
+  return Promise.all((await readdir(folder)).map(async (name) => Number(await readFile(join(folder, name), 'utf8'))));
+}
+
+/** Most intervals open at one instant; an interval ending when another starts does not overlap it. */
+function maxOverlap(intervals: Array<[number, number]>): number {
+  const edges = intervals.flatMap(([start, end]): Array<[number, number]> => [[start, 1], [end, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let most = 0;
+  for (const [, delta] of edges) most = Math.max(most, (open += delta));
+  return most;
+}
+
+describe('the worker loop', () => {
+  it('never runs more jobs at once than its concurrency, across action types', async () => {
+    const timed = ['start=$(date +%s%3N)', 'sleep 0.6', 'echo "START=$start" >> "$SLUICE_OUTPUT_VARIABLES"', 'echo "END=$(date +%s%3N)" >> "$SLUICE_OUTPUT_VARIABLES"'];
+    const actions = [1, 2, 3].flatMap((n) => [commands(`Build${n}`, timed), { ...commands(`Test${n}`, timed), actionTypeId: test }]);
+    await env.publish({ name: 'six', stages: [{ name: 'Parallel', actions }] });
+    const worker = env.startWorker({ concurrency: 2 });
+    const executionId = await env.start('six');
+    const started = Date.now();
+    expect(await env.finished('six', executionId)).toBe('Succeeded');
+    const elapsed = Date.now() - started;
+
+    const intervals = env.actionExecutions('six', executionId).map((detail): [number, number] => [Number(detail.output.outputVariables['START']), Number(detail.output.outputVariables['END'])]);
+    expect(intervals).toHaveLength(6);
+    expect(intervals.every(([start, end]) => end - start >= 600)).toBe(true);
+    expect(maxOverlap(intervals)).toBe(2);
+    expect(elapsed).toBeGreaterThanOrEqual(3 * 600);
+    console.log(`6 jobs of 0.6 s, concurrency 2, two action types: ${elapsed} ms, at most ${maxOverlap(intervals)} at once`);
+
+    const stopping = Date.now();
+    await worker.stop();
+    expect(Date.now() - stopping).toBeLessThan(1_000);
+  });
+
+  it('on stop, lets a running job finish within the grace', async () => {
+    await env.publish({ name: 'graceful', stages: [{ name: 'Build', actions: [commands('Slow', ['echo started', 'sleep 1', 'echo finished'])] }] });
+    const worker = env.startWorker();
+    const executionId = await env.start('graceful');
+    await logged(worker, 'started');
+    await worker.stop({ graceMs: 10_000 });
+    expect(await env.finished('graceful', executionId)).toBe('Succeeded');
+    expect(worker.runningJobs()).toEqual([]);
+    await expect(worker.done).resolves.toBeUndefined();
+  });
+
+  it('on stop, aborts a job that outlives the grace: kills its process tree and reports it failed', async () => {
+    const pids = await env.folder('sluice-loop-pids-');
+    await env.publish({
+      name: 'endless',
+      stages: [
+        {
+          name: 'Build',
+          actions: [
+            commands('Forever', ['sleep 300 & echo $! > "$PIDS/child"', 'echo $$ > "$PIDS/shell"', 'echo started', 'wait'], {
+              environmentVariables: [{ name: 'PIDS', value: pids }],
+            }),
+          ],
+        },
+      ],
+    });
+    const worker = env.startWorker();
+    const executionId = await env.start('endless');
+    await logged(worker, 'started');
+
+    const stopping = Date.now();
+    await worker.stop({ graceMs: 300 });
+    const stopMs = Date.now() - stopping;
+    console.log(`stop with a 300 ms grace and a 500 ms kill grace, while a command runs: ${stopMs} ms`);
+    expect(stopMs).toBeLessThan(5_000);
+
+    const processes = await pidsIn(pids);
+    expect(processes).toHaveLength(2);
+    for (const pid of processes) expect(await processAlive(pid)).toBe(false);
+    expect(await env.finished('endless', executionId)).toBe('Failed');
+    const action = env.actionExecutions('endless', executionId)[0];
+    expect(action?.status).toBe('Failed');
+    expect(action?.output.executionResult.errorDetails).toMatch(/The worker .* stopped before the job finished\. Commands was stopped/);
+    expect(await readdir(env.workspaceRoot)).toEqual([]);
+  });
+
+  it('aborts a job whose heartbeat the service refuses, and reports nothing for it', async () => {
+    const pids = await env.folder('sluice-loop-pids-');
+    await env.publish({
+      name: 'abandoned',
+      stages: [{ name: 'Build', actions: [commands('Long', ['sleep 300 & echo $! > "$PIDS/child"', 'echo started', 'wait'], { environmentVariables: [{ name: 'PIDS', value: pids }] })] }],
+    });
+    const worker = env.startWorker({ heartbeatIntervalMs: 200 });
+    const executionId = await env.start('abandoned');
+    const jobId = await logged(worker, 'started');
+
+    await env.engine.stopPipelineExecution(alice, { pipelineName: 'abandoned', pipelineExecutionId: executionId, abandon: true, reason: 'not needed' });
+    await eventually(
+      () => env.events.some((event) => event.type === 'JobLost' && event.jobId === jobId),
+      () => `job ${jobId} was not given up`,
+      10_000,
+    );
+    expect(worker.runningJobs()).toEqual([]);
+    for (const pid of await pidsIn(pids)) expect(await processAlive(pid)).toBe(false);
+    expect(env.engine.getPipelineExecution(alice, 'abandoned', executionId).status).toBe('Stopped');
+    const jobEvents = (await env.engines.store.readStream(`job-${jobId}`)).map((event) => event.type);
+    expect(jobEvents).toContain('JobCancelled');
+    expect(jobEvents.filter((type) => type === 'JobSucceeded' || type === 'JobFailed')).toEqual([]);
+    await worker.stop();
+  });
+
+  it('backs off after failed polls and carries on', async () => {
+    let failuresLeft = 3;
+    const engine = env.jobApi;
+    const unreachableAtFirst: JobApi = {
+      async pollForJobs(actionTypeId, maxBatchSize, options) {
+        if (failuresLeft-- > 0) throw new Error('connect ECONNREFUSED 127.0.0.1:4000');
+        return engine.pollForJobs(actionTypeId, maxBatchSize, options);
+      },
+      acknowledgeJob: (jobId, nonce) => engine.acknowledgeJob(jobId, nonce),
+      heartbeat: (jobId, nonce) => engine.heartbeat(jobId, nonce),
+      putJobSuccessResult: (jobId, result) => engine.putJobSuccessResult(jobId, result),
+      putJobFailureResult: (jobId, failure) => engine.putJobFailureResult(jobId, failure),
+    };
+    await env.publish({ name: 'patient', stages: [{ name: 'Build', actions: [commands('Quick', ['echo ok'])] }] });
+    const before = env.events.length;
+    const worker = env.startWorker({ jobApi: unreachableAtFirst, actionTypes: [BUILD_COMMANDS.id], pollBackoff: { initialMs: 40, maxMs: 1_000 } });
+    const executionId = await env.start('patient');
+    expect(await env.finished('patient', executionId)).toBe('Succeeded');
+    await worker.stop();
+
+    const failed = env.events.slice(before).flatMap((event) => (event.type === 'PollFailed' ? [event] : []));
+    expect(failed.map((event) => event.actionType)).toEqual(['Build/Sluice/Commands/1', 'Build/Sluice/Commands/1', 'Build/Sluice/Commands/1']);
+    // Doubling from 40 ms, each with up to half of it taken off as jitter.
+    failed.forEach((event, n) => {
+      expect(event.retryInMs).toBeGreaterThanOrEqual(20 * 2 ** n);
+      expect(event.retryInMs).toBeLessThanOrEqual(40 * 2 ** n);
+    });
+  });
+});

@@ -1,0 +1,187 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { ArchiveLimits, ArtifactStore } from '@sluice/artifact-store';
+import { actionTypeKey, type ActionTypeId, type ActionTypeIdLike } from '@sluice/domain';
+import type { JobApi, PolledJob } from '../job-api/job-api';
+import { pollableActionType } from '../job-api/pollable-action-type';
+import type { ActionProvider } from '../providers/action-provider';
+import { JobCancellation } from './job-cancellation';
+import { JobLogs, type JobLogEntry, type JobLogLimits, type JobLogListener } from './job-logs';
+import { JobSlots } from './job-slots';
+import { pause, PollBackoff, type PollBackoffOptions } from './poll-backoff';
+import type { ReportRetry } from './report-result';
+import { runPolledJob, type JobRunContext } from './run-polled-job';
+import { logProblems, type WorkerEvent } from './worker-events';
+
+export interface WorkerOptions {
+  jobApi: JobApi;
+  /** The providers by `actionTypeKey` (`providerRegistry(...)`). */
+  providers: ReadonlyMap<string, ActionProvider>;
+  /** Where input artifacts are read from and output artifacts written to. */
+  store: ArtifactStore;
+  /** Jobs run at once, at most (2). */
+  concurrency?: number;
+  /** Action types to poll (every type of `providers` by default). */
+  actionTypes?: readonly ActionTypeIdLike[];
+  /** Names this worker in the service's leases (`<host>-<pid>-<random>`). */
+  workerId?: string;
+  /** Between heartbeats of a running job (30 s); keep it well under the service's heartbeat lease (5 min). */
+  heartbeatIntervalMs?: number;
+  /** Long-poll wait when a slot is free for every action type (20 s). */
+  pollWaitMs?: number;
+  /** Poll wait while other action types wait for a slot, so they take turns (1 s). */
+  contendedPollWaitMs?: number;
+  /** After a failed poll (250 ms doubling up to 30 s). */
+  pollBackoff?: PollBackoffOptions;
+  /** How long `stop()` lets running jobs finish before it aborts them (30 s). */
+  stopGraceMs?: number;
+  /** Delivery of a result when the service cannot be reached (5 attempts from 500 ms, doubling). */
+  reportRetry?: ReportRetry;
+  /** Parent of the jobs' workspaces (`<tmp>/sluice-jobs`). */
+  workspaceRoot?: string;
+  archiveLimits?: Partial<ArchiveLimits>;
+  logLimits?: Partial<JobLogLimits>;
+  /** What the loop did; problems go to stderr by default. */
+  log?: (event: WorkerEvent) => void;
+}
+
+export interface Worker {
+  readonly workerId: string;
+  readonly concurrency: number;
+  /** Each chunk a running job's provider writes, as it writes it; returns the function that unsubscribes. */
+  onLog(listener: JobLogListener): () => void;
+  /** What the job's ring still holds (the last 64 Ki characters), for a listener that joins late. */
+  recentLogs(jobId: string): JobLogEntry[];
+  /** Ids of the jobs running now. */
+  runningJobs(): string[];
+  /**
+   * Stops polling, lets running jobs finish for `graceMs`, then aborts the rest (their process trees
+   * are killed) and reports them failed. Resolves once every job has ended; calling it again waits too.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  /** Resolves once `stop()` has finished. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * The job loop: one long-polling loop per action type, sharing `concurrency` slots. A poller reserves
+ * a slot before it polls and the job it gets keeps it, so no more than `concurrency` jobs ever run,
+ * and a slot that frees is polled again at once. Poll errors back off and never end the loop.
+ */
+export function startWorker(options: WorkerOptions): Worker {
+  const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const slots = new JobSlots(options.concurrency ?? 2);
+  const sink = options.log ?? logProblems;
+  const emit = (event: WorkerEvent): void => {
+    try {
+      sink(event);
+    } catch (error) {
+      console.warn('worker: the log sink threw:', error);
+    }
+  };
+  const pollWaitMs = options.pollWaitMs ?? 20_000;
+  const contendedPollWaitMs = Math.min(pollWaitMs, options.contendedPollWaitMs ?? 1_000);
+  const logs = new JobLogs({ charsPerJob: 64 * 1024, finishedJobs: 20, ...options.logLimits }, (error) => console.warn('worker: a log listener threw:', error));
+  const context: JobRunContext = {
+    api: options.jobApi,
+    workerId,
+    providers: options.providers,
+    store: options.store,
+    workspaceRoot: options.workspaceRoot,
+    archiveLimits: options.archiveLimits,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
+    reportRetry: options.reportRetry ?? { attempts: 5, initialDelayMs: 500 },
+    logs,
+    emit,
+  };
+  const stopping = new AbortController();
+  const running = new Map<string, { cancellation: JobCancellation; ended: Promise<void> }>();
+
+  const start = (job: PolledJob): void => {
+    const cancellation = new JobCancellation();
+    const ended = runPolledJob(job, cancellation, context)
+      .catch((error: unknown) => console.error(`worker: job ${job.id} ended with an error of the loop:`, error))
+      .finally(() => {
+        running.delete(job.id);
+        slots.release();
+      });
+    running.set(job.id, { cancellation, ended });
+  };
+
+  const pollLoop = async (actionTypeId: ActionTypeId): Promise<void> => {
+    const backoff = new PollBackoff(options.pollBackoff ?? { initialMs: 250, maxMs: 30_000 });
+    let gotJob = false;
+    while (await slots.acquire(stopping.signal, gotJob)) {
+      gotJob = false;
+      let failure: { error: unknown } | null = null;
+      try {
+        if (stopping.signal.aborted) break;
+        const [job] = await pollOnce(actionTypeId);
+        backoff.reset();
+        // A job dispatched while the worker stops is not acknowledged: its short dispatch lease hands it to another worker.
+        if (job !== undefined && stopping.signal.aborted) emit({ type: 'JobLeftToLease', jobId: job.id, reason: 'the worker is stopping' });
+        else if (job !== undefined) {
+          gotJob = true;
+          start(job);
+        }
+      } catch (error) {
+        failure = { error };
+      } finally {
+        if (!gotJob) slots.release();
+      }
+      if (failure !== null) {
+        const retryInMs = backoff.nextDelayMs();
+        emit({ type: 'PollFailed', actionType: actionTypeKey(actionTypeId), error: failure.error, retryInMs });
+        await pause(retryInMs, stopping.signal);
+      }
+    }
+  };
+
+  /** One job at most: the poller holds one slot. */
+  const pollOnce = async (actionTypeId: ActionTypeId): Promise<PolledJob[]> => {
+    const cut = new AbortController();
+    const long = !slots.contended;
+    const forget = long ? slots.cutWhenContended(cut) : () => undefined;
+    try {
+      const signal = AbortSignal.any([stopping.signal, cut.signal]);
+      return await options.jobApi.pollForJobs(actionTypeId, 1, { waitMs: long ? pollWaitMs : contendedPollWaitMs, workerId, signal });
+    } finally {
+      forget();
+    }
+  };
+
+  const actionTypes = (options.actionTypes ?? [...options.providers.values()].map((provider) => provider.actionTypeId)).map((id) => {
+    if (!options.providers.has(actionTypeKey(id))) throw new RangeError(`no provider for ${actionTypeKey(id)}`);
+    return pollableActionType(id);
+  });
+  const pollers = Promise.all(actionTypes.map((id) => pollLoop(id)));
+
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  let stopped: Promise<void> | undefined;
+
+  const stopAll = async (graceMs: number): Promise<void> => {
+    stopping.abort();
+    await pollers;
+    const jobs = [...running.values()];
+    const allEnded = Promise.all(jobs.map((job) => job.ended));
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace-over'>((resolve) => (timer = setTimeout(() => resolve('grace-over'), graceMs)));
+    if ((await Promise.race([allEnded, graceOver])) === 'grace-over') {
+      for (const job of running.values()) job.cancellation.cancel({ kind: 'WorkerStopped' });
+    }
+    clearTimeout(timer);
+    await allEnded;
+    resolveDone();
+  };
+
+  return {
+    workerId,
+    concurrency: slots.size,
+    onLog: (listener) => logs.subscribe(listener),
+    recentLogs: (jobId) => logs.recent(jobId),
+    runningJobs: () => [...running.keys()],
+    stop: (stopOptions = {}) => (stopped ??= stopAll(stopOptions.graceMs ?? options.stopGraceMs ?? 30_000)),
+    done,
+  };
+}
