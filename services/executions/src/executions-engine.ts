@@ -22,7 +22,7 @@ export interface ExecutionsEngineOptions {
   ids?: IdGenerator;
   jobQueuePolicy?: JobQueuePolicy;
   approvalAuthorizer?: ApprovalAuthorizer;
-  /** Runs the rules of stage conditions; by default a rule is not evaluated and fails its condition. */
+  /** Runs the rules of stage conditions; by default the built-in ones (VariableCheck) and any other rule fails its condition (engine/built-in-rules.ts). */
   conditionEvaluator?: StageConditionEvaluator;
   /** False for a node that only serves the API (default true: this node also runs executions). */
   runEngine?: boolean;
@@ -30,6 +30,8 @@ export interface ExecutionsEngineOptions {
   instanceId?: string;
   /** Dedupe store of the transition feed; give a durable one (createPostgresProcessedEvents) in distributed mode. */
   processedEvents?: ProcessedEventsStore;
+  /** The topic of the pipelines service's events (default PIPELINE_EVENTS_TOPIC); tests sharing a broker give each run its own. */
+  pipelineEventsTopic?: string;
   /** Sees failures the engine retries by itself (a step that could not be appended, a projection that stopped). */
   onError?: (error: unknown, context: string) => void;
 }
@@ -95,6 +97,7 @@ export async function createExecutionsEngine(options: ExecutionsEngineOptions): 
     commands,
     instanceId: options.instanceId ?? ids(),
     processedEvents: options.processedEvents,
+    topic: options.pipelineEventsTopic,
   });
   runner?.start();
 

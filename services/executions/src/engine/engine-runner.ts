@@ -4,7 +4,8 @@ import type { Clock } from '../application/caller';
 import type { StreamStates } from '../projections/stream-states';
 import { engineViewOf } from './engine-view';
 import { executionsTouchedBy } from './executions-touched';
-import { rulesNotEvaluated, type StageConditionEvaluator } from './stage-condition-evaluator';
+import { builtInRules } from './built-in-rules';
+import type { StageConditionEvaluator } from './stage-condition-evaluator';
 import { stageConditionChecks } from './stage-condition-checks';
 import { WakeUpTimers } from './wake-up-timers';
 
@@ -98,7 +99,7 @@ export class EngineRunner {
     for (let pass = 0; pass < MAX_PASSES && this.active; pass += 1) {
       const view = engineViewOf(states, executionId);
       const now = clock().toISOString();
-      const commands = [...nextCommands(view, now), ...(await stageConditionChecks(view.execution, this.options.conditionEvaluator ?? rulesNotEvaluated, now))];
+      const commands = [...nextCommands(view, now), ...(await stageConditionChecks(view.execution, this.options.conditionEvaluator ?? builtInRules, now))];
       if (commands.length === 0) break;
       const { appended, errors } = await this.applyAll(commands);
       for (const error of errors) this.options.onError?.(error, executionId);

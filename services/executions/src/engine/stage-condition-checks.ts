@@ -12,7 +12,13 @@ export async function stageConditionChecks(execution: ExecutionState, evaluator:
       const declaration = findStageDeclaration(run, stage.name);
       const { account, name } = run.inputs.pipeline;
       const conditions = declaration ? declaredConditions(declaration, condition) : [];
-      const { rulesPassed, summary } = await evaluator.evaluate({ account, pipelineName: name, executionId: run.executionId, stageName: stage.name, condition, conditions });
+      const variables = {
+        executionId: run.executionId,
+        pipelineVariables: Object.fromEntries(run.inputs.variables.map((variable) => [variable.name, variable.value])),
+        namespaces: run.namespaces,
+      };
+      const request = { account, pipelineName: name, executionId: run.executionId, stageName: stage.name, condition, conditions, variables };
+      const { rulesPassed, summary } = await evaluator.evaluate(request);
       const metadata: CommandMetadata = { now, account, actor: 'system', correlationId: run.executionId };
       return {
         aggregate: 'execution',

@@ -15,6 +15,8 @@ export interface PipelineEventsSubscriptionOptions {
   instanceId: string;
   /** Event ids the transition feed has applied; in memory by default (docs/decisions/0010). */
   processedEvents?: ProcessedEventsStore;
+  /** Where the relay publishes the pipelines service's events (default PIPELINE_EVENTS_TOPIC). */
+  topic?: string;
 }
 
 /**
@@ -23,9 +25,10 @@ export interface PipelineEventsSubscriptionOptions {
  * write to do once, so it goes through the service's shared group `executions`, deduplicated by event id.
  */
 export async function subscribeToPipelineEvents(options: PipelineEventsSubscriptionOptions): Promise<BusSubscription> {
+  const topic = options.topic ?? PIPELINE_EVENTS_TOPIC;
   const catalogGroup = `${EXECUTIONS_GROUP}.catalog.${options.instanceId}`;
   const catalog = await options.bus.subscribe(
-    PIPELINE_EVENTS_TOPIC,
+    topic,
     catalogGroup,
     idempotentHandler((message) => {
       const event = eventFromMessage(message);
@@ -33,7 +36,7 @@ export async function subscribeToPipelineEvents(options: PipelineEventsSubscript
     }, new InMemoryProcessedEvents()),
   );
   const transitions = await options.bus.subscribe(
-    PIPELINE_EVENTS_TOPIC,
+    topic,
     EXECUTIONS_GROUP,
     idempotentHandler((message) => feedTransition(options.commands, eventFromMessage(message)), options.processedEvents ?? new InMemoryProcessedEvents()),
   );

@@ -1,4 +1,4 @@
-import type { PipelineDeclaration, PipelineEvent } from '@sluice/domain';
+import { PIPELINE_EVENTS_TOPIC, type PipelineDeclaration, type PipelineEvent } from '@sluice/domain';
 import { InMemoryCheckpointStore, type EventStore } from '@sluice/eventing';
 import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
 
@@ -55,6 +55,13 @@ export class PipelinePublisher {
 }
 
 /** The store -> bus relay for pipeline events, as the platform runs it over an in-process bus (from the start, checkpoint in memory). */
-export function startPipelineEventsRelay(store: EventStore, bus: Bus): Promise<EventRelay> {
-  return startEventRelay({ store, checkpoints: new InMemoryCheckpointStore(), bus, subscriberId: 'executions-test-relay', streamPrefixes: ['pipeline-'] });
+export function startPipelineEventsRelay(store: EventStore, bus: Bus, topic = PIPELINE_EVENTS_TOPIC): Promise<EventRelay> {
+  return startEventRelay({
+    store,
+    checkpoints: new InMemoryCheckpointStore(),
+    bus,
+    subscriberId: 'executions-test-relay',
+    streamPrefixes: ['pipeline-'],
+    topicFor: () => topic,
+  });
 }
