@@ -108,6 +108,23 @@ describe('executions subgraph over HTTP', () => {
     expect(second.nodes[3]).toMatchObject({ stageName: 'Stage3', actionName: 'Action4', output: { executionResult: { externalExecutionSummary: 'ran Action4' } } });
   });
 
+  it('re-runs one stage of a finished execution in one call, as a new execution with the same inputs', async () => {
+    await publish({ ...gridPipeline(3, 1), name: 'rerun' });
+    const source: string = (await gql(START, { name: 'rerun' })).data!.startPipelineExecution.pipelineExecutionId;
+    expect(await finished('rerun', source)).toBe('Succeeded');
+    const RERUN = `mutation($source: ID!) { rerunStage(pipelineName: "rerun", stageName: "Stage2", sourcePipelineExecutionId: $source) { pipelineExecutionId pipelineVersion } }`;
+    const rerun = await gql(RERUN, { source });
+    expect(rerun.errors).toBeUndefined();
+    const { pipelineExecutionId, pipelineVersion } = rerun.data!.rerunStage;
+    expect(pipelineExecutionId).not.toBe(source);
+    expect(pipelineVersion).toBe(1);
+    expect(await finished('rerun', pipelineExecutionId)).toBe('Succeeded');
+    const ran = await gql(`query($id: ID) { listActionExecutions(pipelineName: "rerun", pipelineExecutionId: $id, first: 20) { nodes { stageName } } }`, { id: pipelineExecutionId });
+    // Only the stage asked for runs, as CodePipeline's stage rollback does.
+    expect(ran.data!.listActionExecutions.nodes.map((n: { stageName: string }) => n.stageName)).toEqual(['Stage2']);
+    expect(codes(await gql(RERUN, { source: 'no-such-execution' }))).toEqual(['NOT_FOUND']);
+  });
+
   it('waits at a manual approval until putApprovalResult approves with its token', async () => {
     await publish(pipeline([stage('Approve', [approvalAction('Approve')]), stage('Build', [commandsAction('Compile')])], { name: 'gated' }));
     const id: string = (await gql(START, { name: 'gated' })).data!.startPipelineExecution.pipelineExecutionId;

@@ -66,6 +66,18 @@ export class PipelineExecutionResolver {
     return this.engine.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
   }
 
+  @Mutation('rerunStage')
+  async rerunStage(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('stageName') stageName: string,
+    @Args('sourcePipelineExecutionId') sourcePipelineExecutionId: string,
+    @Args('clientRequestToken') clientRequestToken: string | null,
+  ) {
+    const { pipelineExecutionId } = await this.engine.rerunStage(caller, { pipelineName, stageName, sourcePipelineExecutionId, clientRequestToken });
+    return this.engine.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+  }
+
   @Mutation('putApprovalResult')
   putApprovalResult(
     @CallerOf() caller: Caller,

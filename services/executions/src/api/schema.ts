@@ -424,6 +424,11 @@ export const executionsTypeDefs = /* GraphQL */ `
     retryStageExecution(pipelineName: String!, stageName: String!, pipelineExecutionId: ID!, retryMode: StageRetryMode!): PipelineExecution!
     "A new execution re-running the stage with the target execution's inputs."
     rollbackStage(pipelineName: String!, stageName: String!, targetPipelineExecutionId: ID!): PipelineExecution!
+    """
+    Re-runs one stage of a past execution with that execution's original inputs (definition version, source
+    revisions, resolved variables, and the artifacts and variables produced before the stage): a new execution.
+    """
+    rerunStage(pipelineName: String!, stageName: String!, sourcePipelineExecutionId: ID!, clientRequestToken: String): PipelineExecution!
     putApprovalResult(pipelineName: String!, stageName: String!, actionName: String!, result: ApprovalResultInput!, token: String!): ApprovalResultRecorded!
 
     "Long poll: waits up to waitMs (at most 20000) when no job waits. With an x-sluice-account header, only that account's jobs."
