@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import type { PipelineCatalog } from '../pipeline-catalog';
+import { gitSourceActionsOf } from '../planning/git-source-actions';
+import { planStarts } from '../planning/plan-starts';
+import { normalizeRepositoryUrl, redactRepositoryUrl } from '../planning/repository-url';
+import type { StartExecutionPort } from '../start-execution-port';
+import { gitLsRemote, type LsRemote } from './ls-remote';
+
+export interface GitPollerError {
+  /** Credentials removed. */
+  repositoryUrl: string;
+  pipelineName?: string;
+  error: string;
+  consecutiveFailures: number;
+  retryInMs: number;
+}
+
+export interface GitPollerOptions {
+  pipelines: PipelineCatalog;
+  start: StartExecutionPort;
+  intervalMs?: number;
+  lsRemote?: LsRemote;
+  /** Start on the first sight of a repository's refs too (off: the first poll only remembers them). */
+  startOnFirstSight?: boolean;
+  onError?: (error: GitPollerError) => void;
+  now?: () => number;
+}
+
+export interface GitPoller {
+  /** One poll of every repository now; resolves when done. */
+  pollOnce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface RepositoryState {
+  refs: Map<string, string> | null;
+  consecutiveFailures: number;
+  nextAttemptAt: number;
+}
+
+/** Polls the repositories of every pipeline's `Source/Git` actions and starts what a push would have started. */
+export function startGitPoller(options: GitPollerOptions): GitPoller {
+  const intervalMs = options.intervalMs ?? 60_000;
+  const lsRemote = options.lsRemote ?? gitLsRemote;
+  const now = options.now ?? Date.now;
+  const report = options.onError ?? ((error: GitPollerError) => console.error(`git poller: ${error.repositoryUrl}: ${error.error}`));
+  const repositories = new Map<string, RepositoryState>();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  async function pollOnce(): Promise<void> {
+    const pipelines = await options.pipelines.listPipelines();
+    const urls = new Map<string, string>();
+    for (const pipeline of pipelines) {
+      for (const source of gitSourceActionsOf(pipeline.declaration)) urls.set(normalizeRepositoryUrl(source.repositoryUrl), source.repositoryUrl);
+    }
+    for (const [key, url] of urls) {
+      if (stopped) return;
+      const state = repositories.get(key) ?? { refs: null, consecutiveFailures: 0, nextAttemptAt: 0 };
+      repositories.set(key, state);
+      if (now() < state.nextAttemptAt) continue;
+      try {
+        const current = await lsRemote(url);
+        const previous = state.refs;
+        state.refs = new Map(current);
+        state.consecutiveFailures = 0;
+        state.nextAttemptAt = 0;
+        if (previous || options.startOnFirstSight) await startChanged(url, previous ?? new Map(), current, pipelines, state);
+      } catch (error) {
+        state.consecutiveFailures += 1;
+        const retryInMs = Math.min(intervalMs * 2 ** state.consecutiveFailures, intervalMs * 32);
+        state.nextAttemptAt = now() + retryInMs;
+        report({ repositoryUrl: redactRepositoryUrl(url), error: messageOf(error), consecutiveFailures: state.consecutiveFailures, retryInMs });
+      }
+    }
+  }
+
+  async function startChanged(
+    url: string,
+    previous: Map<string, string>,
+    current: Map<string, string>,
+    pipelines: Awaited<ReturnType<PipelineCatalog['listPipelines']>>,
+    state: RepositoryState,
+  ): Promise<void> {
+    for (const [ref, commitId] of current) {
+      const before = previous.get(ref);
+      if (before === commitId) continue;
+      const token = `poll-${createHash('sha256').update(JSON.stringify([normalizeRepositoryUrl(url), ref, before ?? null, commitId])).digest('hex').slice(0, 40)}`;
+      for (const { pipeline, sourceRevisions } of planStarts({ kind: 'push', repositoryUrls: [url], ref, commitId }, pipelines)) {
+        try {
+          await options.start(
+            { account: pipeline.account, actor: 'git-poller' },
+            { name: pipeline.name, sourceRevisions, clientRequestToken: token, trigger: { triggerType: 'PollForSourceChanges', triggerDetail: `${redactRepositoryUrl(url)} ${ref}` } },
+          );
+        } catch (error) {
+          // Forget the new commit so the next poll tries again; the token keeps the starts that worked from repeating.
+          if (before === undefined) state.refs?.delete(ref);
+          else state.refs?.set(ref, before);
+          report({ repositoryUrl: redactRepositoryUrl(url), pipelineName: pipeline.name, error: messageOf(error), consecutiveFailures: 1, retryInMs: intervalMs });
+        }
+      }
+    }
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = pollOnce()
+        .catch((error: unknown) => report({ repositoryUrl: '(all)', error: messageOf(error), consecutiveFailures: 1, retryInMs: intervalMs }))
+        .finally(schedule);
+    }, intervalMs);
+  }
+
+  running = pollOnce()
+    .catch((error: unknown) => report({ repositoryUrl: '(all)', error: messageOf(error), consecutiveFailures: 1, retryInMs: intervalMs }))
+    .finally(schedule);
+
+  return {
+    pollOnce: () => pollOnce(),
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,2 @@
+export * from './git-poller';
+export * from './ls-remote';

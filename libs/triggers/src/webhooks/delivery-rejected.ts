@@ -1,0 +1,10 @@
+/** Why a delivery was refused, and the HTTP status that says so. */
+export class DeliveryRejected extends Error {
+  constructor(
+    readonly status: 400 | 401 | 404 | 413,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DeliveryRejected';
+  }
+}
