@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { callerHeadersOf } from './caller-headers';
+import type { SubgraphEndpoint } from './subgraph-config';
+import { subgraphReadiness } from './subgraph-readiness';
+import { loadSupergraph } from './supergraph';
+
+export interface GatewayOptions {
+  subgraphs: SubgraphEndpoint[];
+  /** 0 picks a free port. */
+  port: number;
+  /** Default: every interface. */
+  host?: string;
+  /** How long start-up waits for a subgraph that is not up yet. */
+  subgraphWaitMs?: number;
+  /** How long `stop` lets in-flight requests (job long polls last up to 20 s) finish before cutting them. */
+  drainMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningGateway {
+  /** `http://host:port`; GraphQL at `${url}/graphql`. */
+  url: string;
+  supergraph: string;
+  /** Stops accepting, drains in-flight requests (bounded by `drainMs`), then releases the runtime. */
+  stop(): Promise<void>;
+}
+
+const send = (res: ServerResponse, status: number, type: string, body: string) => {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+};
+
+/** The federated `/graphql` of the subgraphs, composed once at start, with `/healthz` and `/readyz`. */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const log = options.log ?? (() => undefined);
+  const supergraph = await loadSupergraph(options.subgraphs, { waitMs: options.subgraphWaitMs, log });
+  const runtime = createGatewayRuntime({
+    supergraph,
+    propagateHeaders: { fromClientToSubgraphs: ({ request }) => callerHeadersOf(request) },
+    landingPage: false,
+    logging: 'warn',
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://gateway').pathname;
+    if (path === '/healthz') return send(res, 200, 'text/plain', 'ok');
+    if (path === '/readyz') {
+      const readiness = await subgraphReadiness(options.subgraphs);
+      return send(res, readiness.ready ? 200 : 503, 'application/json', JSON.stringify(readiness));
+    }
+    if (path === '/graphql') return void (await runtime.requestListener(req, res));
+    send(res, 404, 'text/plain', 'not found: GraphQL is at /graphql');
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(`gateway: ${req.method} ${req.url} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error');
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address === '::' || address === '0.0.0.0' ? 'localhost' : address.includes(':') ? `[${address}]` : address;
+
+  return {
+    url: `http://${host}:${port}`,
+    supergraph,
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 25_000);
+      await closed;
+      clearTimeout(cut);
+      await runtime.dispose();
+    },
+  };
+}

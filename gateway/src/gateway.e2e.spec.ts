@@ -1,0 +1,167 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startServiceProcess } from '@sluice/graphql-service/testing';
+import { startGateway, type RunningGateway } from './gateway-server';
+import { codesOf, gatewayClient } from './testing/gateway-client';
+import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from './testing/subgraph-processes';
+import { twoStagePipeline } from './testing/two-stage-pipeline';
+
+// The gateway in front of the real subgraphs: pipelines and executions each run as their own OS process on
+// one PostgreSQL store (NestJS 12 cannot load in jest), the gateway runs here. Everything below goes through
+// the gateway's /graphql only.
+const schema = newTestSchema();
+const alice = { account: 'acme', actor: 'alice' };
+let subgraphs: SubgraphProcesses;
+let gateway: RunningGateway;
+let gql: ReturnType<typeof gatewayClient>;
+
+beforeAll(async () => {
+  subgraphs = await startSubgraphProcesses(schema);
+  gateway = await startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1' });
+  gql = gatewayClient(gateway.url, alice);
+}, 120_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await subgraphs?.stop();
+  await dropTestSchema(schema);
+});
+
+interface Job {
+  id: string;
+  nonce: string;
+  data: { stageName: string; actionName: string; outputArtifacts: Array<{ name: string }> };
+}
+
+const SOURCE = { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' };
+const BUILD = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
+const CREATE = 'mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline) { name metadata { version } } }';
+const START = 'mutation($name: String!) { startPipelineExecution(name: $name) { pipelineExecutionId status trigger { triggerDetail } } }';
+const EXECUTION = 'query($name: String!, $id: ID!) { getPipelineExecution(pipelineName: $name, pipelineExecutionId: $id) { status } }';
+const POLL = `mutation($actionTypeId: ActionTypeIdInput!) {
+  pollForJobs(actionTypeId: $actionTypeId, maxBatchSize: 10, waitMs: 200) { id nonce data { stageName actionName outputArtifacts { name } } } }`;
+const ACK = 'mutation($jobId: ID!, $nonce: String!) { acknowledgeJob(jobId: $jobId, nonce: $nonce) { status } }';
+const SUCCEED = 'mutation($jobId: ID!, $outputArtifacts: [ArtifactLocationInput!]) { putJobSuccessResult(jobId: $jobId, outputArtifacts: $outputArtifacts) }';
+const JOINED = 'query($name: String!) { getPipeline(name: $name) { name metadata { version } state { stageStates { stageName latestExecution { status } } } } }';
+
+/** Polls until `attempt` returns a value; the last answer is in the failure message. */
+async function eventually<T>(attempt: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A worker on the gateway's job API: polls both action types, acknowledges, succeeds, until the execution ends. */
+async function workUntilFinished(pipelineName: string, executionId: string): Promise<{ status: string; jobs: string[] }> {
+  const jobs: string[] = [];
+  const status = await eventually(async () => {
+    for (const actionTypeId of [SOURCE, BUILD]) {
+      const polled = await gql<{ pollForJobs: Job[] }>(POLL, { actionTypeId });
+      expect(polled.errors).toBeUndefined();
+      for (const job of polled.data!.pollForJobs) {
+        expect((await gql(ACK, { jobId: job.id, nonce: job.nonce })).errors).toBeUndefined();
+        const outputArtifacts = job.data.outputArtifacts.map((a) => ({ name: a.name, location: `sha256:${job.id}:${a.name}` }));
+        expect((await gql(SUCCEED, { jobId: job.id, outputArtifacts })).errors).toBeUndefined();
+        jobs.push(`${job.data.stageName}/${job.data.actionName}`);
+      }
+    }
+    const execution = await gql<{ getPipelineExecution: { status: string } }>(EXECUTION, { name: pipelineName, id: executionId });
+    const current = execution.data?.getPipelineExecution.status;
+    return current === 'InProgress' || current === undefined ? undefined : current;
+  }, `execution ${executionId} to finish`, 60_000);
+  return { status, jobs };
+}
+
+describe('gateway federating pipelines and executions', () => {
+  it('creates a pipeline, runs it with a worker on the job API and answers one query joining both subgraphs', async () => {
+    const created = await gql<{ createPipeline: { name: string; metadata: { version: number } } }>(CREATE, { pipeline: twoStagePipeline('web') });
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.createPipeline).toEqual({ name: 'web', metadata: { version: 1 } });
+
+    // The executions service learns the pipeline over its bus; until then it answers NOT_FOUND.
+    type Started = { startPipelineExecution: { pipelineExecutionId: string; status: string; trigger: { triggerDetail: string } } };
+    const started = await eventually(async () => {
+      const answer = await gql<Started>(START, { name: 'web' });
+      if (answer.errors) expect(codesOf(answer)).toEqual(['NOT_FOUND']);
+      return answer.data?.startPipelineExecution;
+    }, 'the executions service to know pipeline web');
+    expect(started.trigger.triggerDetail).toBe('alice');
+
+    const run = await workUntilFinished('web', started.pipelineExecutionId);
+    expect(run).toEqual({ status: 'Succeeded', jobs: ['Source/Checkout', 'Build/Compile'] });
+
+    const joined = await gql(JOINED, { name: 'web' });
+    expect(joined.errors).toBeUndefined();
+    expect(joined.data).toEqual({
+      getPipeline: {
+        name: 'web',
+        metadata: { version: 1 },
+        state: {
+          stageStates: [
+            { stageName: 'Source', latestExecution: { status: 'Succeeded' } },
+            { stageName: 'Build', latestExecution: { status: 'Succeeded' } },
+          ],
+        },
+      },
+    });
+  });
+
+  it('keeps the subgraphs’ error codes and extensions', async () => {
+    const unknown = await gql(JOINED, { name: 'nowhere' });
+    expect(codesOf(unknown)).toEqual(['NOT_FOUND']);
+    expect(unknown.errors![0]!.extensions).toMatchObject({ resource: 'pipeline' });
+
+    const invalid = twoStagePipeline('broken') as { stages: Array<{ actions: Array<{ actionTypeId: Record<string, string> }> }> };
+    invalid.stages[1]!.actions[0]!.actionTypeId.provider = 'NoSuchProvider';
+    const refused = await gql(CREATE, { pipeline: invalid });
+    expect(codesOf(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(refused.errors![0]!.extensions!.issues!.map((issue) => issue.path)).toContainEqual(expect.stringContaining('$.stages[1].actions[0]'));
+
+    expect(codesOf(await gql(START, { name: 'nowhere' }))).toEqual(['NOT_FOUND']);
+  });
+
+  it('passes the caller headers to every subgraph: another account sees nothing of acme', async () => {
+    const other = { account: 'other', actor: 'bob' };
+    expect(codesOf(await gql(JOINED, { name: 'web' }, other))).toEqual(['NOT_FOUND']);
+    expect(codesOf(await gql(START, { name: 'web' }, other))).toEqual(['NOT_FOUND']);
+  });
+
+  it('runs as its own process (main.ts) configured by SLUICE_SUBGRAPHS, and stops on SIGTERM', async () => {
+    const root = join(__dirname, '../..');
+    const SLUICE_SUBGRAPHS = subgraphs.endpoints.map((s) => `${s.name}=${s.url}`).join(',');
+    const gatewayProcess = await startServiceProcess({ name: 'gateway', script: join(root, 'gateway/src/main.ts'), cwd: root, env: { SLUICE_SUBGRAPHS, SLUICE_PORT: '0' } });
+    try {
+      const answer = await gatewayClient(gatewayProcess.url, alice)(JOINED, { name: 'web' });
+      expect(answer.errors).toBeUndefined();
+    } finally {
+      await gatewayProcess.stop();
+    }
+    expect(gatewayProcess.output()).toMatch(/SIGTERM: stopping/);
+
+    const refused = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/main.ts')], {
+      cwd: root,
+      env: { ...process.env, SLUICE_SUBGRAPHS: 'pipelines', SLUICE_PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim()).toBe(`Invalid configuration:\n  SLUICE_SUBGRAPHS: 'pipelines' is not name=url (e.g. pipelines=http://127.0.0.1:4101/graphql,executions=http://127.0.0.1:4102/graphql)`);
+  });
+
+  it('answers /healthz, and /readyz while every subgraph answers, naming the one that does not', async () => {
+    const health = await fetch(`${gateway.url}/healthz`);
+    expect([health.status, await health.text()]).toEqual([200, 'ok']);
+    const ready = await fetch(`${gateway.url}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, subgraphs: { pipelines: 'up', executions: 'up' } }]);
+
+    await subgraphs.executions.stop();
+    const notReady = await fetch(`${gateway.url}/readyz`);
+    const body = (await notReady.json()) as { ready: boolean; subgraphs: Record<string, string> };
+    expect([notReady.status, body.ready, body.subgraphs.pipelines]).toEqual([503, false, 'up']);
+    expect(body.subgraphs.executions).not.toBe('up');
+  });
+});

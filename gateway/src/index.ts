@@ -1,0 +1,5 @@
+export * from './caller-headers';
+export * from './gateway-server';
+export * from './subgraph-config';
+export * from './subgraph-readiness';
+export * from './supergraph';

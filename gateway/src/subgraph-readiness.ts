@@ -1,0 +1,28 @@
+import type { SubgraphEndpoint } from './subgraph-config';
+
+export interface Readiness {
+  ready: boolean;
+  /** Per subgraph: `up`, or why it is not. */
+  subgraphs: Record<string, string>;
+}
+
+async function probe(subgraph: SubgraphEndpoint, timeoutMs: number): Promise<string> {
+  try {
+    const response = await fetch(subgraph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const answer = (await response.json()) as { data?: { __typename?: string } };
+    return response.ok && answer.data?.__typename === 'Query' ? 'up' : `HTTP ${response.status}`;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Ready when every subgraph answers a GraphQL query now. */
+export async function subgraphReadiness(subgraphs: SubgraphEndpoint[], timeoutMs = 2_000): Promise<Readiness> {
+  const states = await Promise.all(subgraphs.map(async (s) => [s.name, await probe(s, timeoutMs)] as const));
+  return { ready: states.every(([, state]) => state === 'up'), subgraphs: Object.fromEntries(states) };
+}
