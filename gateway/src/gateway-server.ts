@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import type { EventStore } from '@sluice/eventing';
+import { loadRuntimeConfig, openEventStore } from '@sluice/runtime';
 import { callerHeadersOf } from './caller-headers';
 import type { SubgraphEndpoint } from './subgraph-config';
 import { subgraphReadiness } from './subgraph-readiness';
+import { serveSubscriptions } from './subscriptions/subscription-server';
 import { loadSupergraph } from './supergraph';
 
 export interface GatewayOptions {
@@ -17,12 +20,19 @@ export interface GatewayOptions {
   /** How long `stop` lets in-flight requests (job long polls last up to 20 s) finish before cutting them. */
   drainMs?: number;
   log?: (line: string) => void;
+  /**
+   * The store subscriptions are fed from. Absent: the store `SLUICE_EVENT_STORE` names (the one the
+   * services write to), opened here and closed by `stop`.
+   */
+  eventStore?: EventStore;
 }
 
 export interface RunningGateway {
   /** `http://host:port`; GraphQL at `${url}/graphql`. */
   url: string;
   supergraph: string;
+  /** Open graphql-ws connections, and the subscriptions on them caught up with the store and live. */
+  subscriptionCounts(): { connections: number; live: number };
   /** Stops accepting, drains in-flight requests (bounded by `drainMs`), then releases the runtime. */
   stop(): Promise<void>;
 }
@@ -32,10 +42,19 @@ const send = (res: ServerResponse, status: number, type: string, body: string) =
   res.end(body);
 };
 
-/** The federated `/graphql` of the subgraphs, composed once at start, with `/healthz` and `/readyz`. */
+/**
+ * The federated `/graphql` of the subgraphs, composed once at start, with `/healthz` and `/readyz`; the same
+ * `/graphql` serves graphql-ws subscriptions fed from the event store.
+ */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const log = options.log ?? (() => undefined);
-  const supergraph = await loadSupergraph(options.subgraphs, { waitMs: options.subgraphWaitMs, log });
+  const opened = options.eventStore ? undefined : await openEventStore(loadRuntimeConfig(process.env).eventStore);
+  const eventStore = options.eventStore ?? opened!.store;
+  if (opened) log(`gateway: subscriptions fed from ${opened.description}`);
+  const supergraph = await loadSupergraph(options.subgraphs, { waitMs: options.subgraphWaitMs, log }).catch(async (error: unknown) => {
+    await opened?.store.close();
+    throw error;
+  });
   const runtime = createGatewayRuntime({
     supergraph,
     propagateHeaders: { fromClientToSubgraphs: ({ request }) => callerHeadersOf(request) },
@@ -64,19 +83,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
+  const subscriptions = serveSubscriptions(server, eventStore, { path: '/graphql', log });
   const { address, port } = server.address() as AddressInfo;
   const host = address === '::' || address === '0.0.0.0' ? 'localhost' : address.includes(':') ? `[${address}]` : address;
 
   return {
     url: `http://${host}:${port}`,
     supergraph,
+    subscriptionCounts: () => ({ connections: subscriptions.connections(), live: subscriptions.liveSubscriptions() }),
     async stop() {
+      await subscriptions.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const cut = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 25_000);
       await closed;
       clearTimeout(cut);
       await runtime.dispose();
+      await opened?.store.close();
     },
   };
 }

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
 import { startServiceProcess } from '@sluice/graphql-service/testing';
+import { testPostgresUrl } from '@sluice/testing';
 import { startGateway, type RunningGateway } from './gateway-server';
 import { codesOf, gatewayClient } from './testing/gateway-client';
+import { eventually, workUntilFinished } from './testing/job-worker';
 import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from './testing/subgraph-processes';
 import { twoStagePipeline } from './testing/two-stage-pipeline';
 
@@ -14,67 +17,25 @@ const alice = { account: 'acme', actor: 'alice' };
 let subgraphs: SubgraphProcesses;
 let gateway: RunningGateway;
 let gql: ReturnType<typeof gatewayClient>;
+let eventStore: EventStore;
 
 beforeAll(async () => {
   subgraphs = await startSubgraphProcesses(schema);
-  gateway = await startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1' });
+  eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
+  gateway = await startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1', eventStore });
   gql = gatewayClient(gateway.url, alice);
 }, 120_000);
 
 afterAll(async () => {
   await gateway?.stop();
   await subgraphs?.stop();
+  await eventStore?.close();
   await dropTestSchema(schema);
 });
 
-interface Job {
-  id: string;
-  nonce: string;
-  data: { stageName: string; actionName: string; outputArtifacts: Array<{ name: string }> };
-}
-
-const SOURCE = { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' };
-const BUILD = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
 const CREATE = 'mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline) { name metadata { version } } }';
 const START = 'mutation($name: String!) { startPipelineExecution(name: $name) { pipelineExecutionId status trigger { triggerDetail } } }';
-const EXECUTION = 'query($name: String!, $id: ID!) { getPipelineExecution(pipelineName: $name, pipelineExecutionId: $id) { status } }';
-const POLL = `mutation($actionTypeId: ActionTypeIdInput!) {
-  pollForJobs(actionTypeId: $actionTypeId, maxBatchSize: 10, waitMs: 200) { id nonce data { stageName actionName outputArtifacts { name } } } }`;
-const ACK = 'mutation($jobId: ID!, $nonce: String!) { acknowledgeJob(jobId: $jobId, nonce: $nonce) { status } }';
-const SUCCEED = 'mutation($jobId: ID!, $outputArtifacts: [ArtifactLocationInput!]) { putJobSuccessResult(jobId: $jobId, outputArtifacts: $outputArtifacts) }';
 const JOINED = 'query($name: String!) { getPipeline(name: $name) { name metadata { version } state { stageStates { stageName latestExecution { status } } } } }';
-
-/** Polls until `attempt` returns a value; the last answer is in the failure message. */
-async function eventually<T>(attempt: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** A worker on the gateway's job API: polls both action types, acknowledges, succeeds, until the execution ends. */
-async function workUntilFinished(pipelineName: string, executionId: string): Promise<{ status: string; jobs: string[] }> {
-  const jobs: string[] = [];
-  const status = await eventually(async () => {
-    for (const actionTypeId of [SOURCE, BUILD]) {
-      const polled = await gql<{ pollForJobs: Job[] }>(POLL, { actionTypeId });
-      expect(polled.errors).toBeUndefined();
-      for (const job of polled.data!.pollForJobs) {
-        expect((await gql(ACK, { jobId: job.id, nonce: job.nonce })).errors).toBeUndefined();
-        const outputArtifacts = job.data.outputArtifacts.map((a) => ({ name: a.name, location: `sha256:${job.id}:${a.name}` }));
-        expect((await gql(SUCCEED, { jobId: job.id, outputArtifacts })).errors).toBeUndefined();
-        jobs.push(`${job.data.stageName}/${job.data.actionName}`);
-      }
-    }
-    const execution = await gql<{ getPipelineExecution: { status: string } }>(EXECUTION, { name: pipelineName, id: executionId });
-    const current = execution.data?.getPipelineExecution.status;
-    return current === 'InProgress' || current === undefined ? undefined : current;
-  }, `execution ${executionId} to finish`, 60_000);
-  return { status, jobs };
-}
 
 describe('gateway federating pipelines and executions', () => {
   it('creates a pipeline, runs it with a worker on the job API and answers one query joining both subgraphs', async () => {
@@ -91,7 +52,7 @@ describe('gateway federating pipelines and executions', () => {
     }, 'the executions service to know pipeline web');
     expect(started.trigger.triggerDetail).toBe('alice');
 
-    const run = await workUntilFinished('web', started.pipelineExecutionId);
+    const run = await workUntilFinished(gql, 'web', started.pipelineExecutionId);
     expect(run).toEqual({ status: 'Succeeded', jobs: ['Source/Checkout', 'Build/Compile'] });
 
     const joined = await gql(JOINED, { name: 'web' });
@@ -133,7 +94,7 @@ describe('gateway federating pipelines and executions', () => {
   it('runs as its own process (main.ts) configured by SLUICE_SUBGRAPHS, and stops on SIGTERM', async () => {
     const root = join(__dirname, '../..');
     const SLUICE_SUBGRAPHS = subgraphs.endpoints.map((s) => `${s.name}=${s.url}`).join(',');
-    const gatewayProcess = await startServiceProcess({ name: 'gateway', script: join(root, 'gateway/src/main.ts'), cwd: root, env: { SLUICE_SUBGRAPHS, SLUICE_PORT: '0' } });
+    const gatewayProcess = await startServiceProcess({ name: 'gateway', script: join(root, 'gateway/src/main.ts'), cwd: root, env: { SLUICE_SUBGRAPHS, SLUICE_PORT: '0', SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema } });
     try {
       const answer = await gatewayClient(gatewayProcess.url, alice)(JOINED, { name: 'web' });
       expect(answer.errors).toBeUndefined();

@@ -1,0 +1,73 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { GraphQLError, getOperationAST, parse } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { accountIdProblem } from '@sluice/domain';
+import type { EventStore } from '@sluice/eventing';
+import { subscriptionSchema, type SubscriptionContext } from './subscription-schema';
+
+const ACCOUNT = 'x-sluice-account';
+
+export interface SubscriptionServer {
+  /** Open graphql-ws connections (for `/metrics`). */
+  connections(): number;
+  /** Subscriptions caught up with the store and live. */
+  liveSubscriptions(): number;
+  /** Closes every connection (each store subscription stops with it). */
+  close(): Promise<void>;
+}
+
+/** The connection's account: its `x-sluice-account` connection param, else the upgrade request's header, else `default` as for queries. */
+function accountOf(params: Readonly<Record<string, unknown>> | undefined, request: IncomingMessage): string {
+  const param = params?.[ACCOUNT];
+  if (typeof param === 'string') return param;
+  const header = request.headers[ACCOUNT];
+  return typeof header === 'string' ? header : 'default';
+}
+
+/**
+ * graphql-ws on `path` of the gateway's HTTP server, serving the gateway's subscription schema. Only
+ * subscriptions: queries and mutations stay on HTTP POST, where Hive plans them over the subgraphs.
+ */
+export function serveSubscriptions(server: Server, store: EventStore, options: { path: string; log: (line: string) => void }): SubscriptionServer {
+  const gauge = { live: 0 };
+  const schema = subscriptionSchema(store, gauge);
+  const wss = new WebSocketServer({ server, path: options.path });
+  const accounts = new WeakMap<object, string>();
+  const disposable = useServer(
+    {
+      schema,
+      onConnect: (ctx) => {
+        const account = accountOf(ctx.connectionParams, ctx.extra.request);
+        if (accountIdProblem(account)) return false;
+        accounts.set(ctx, account);
+        return true;
+      },
+      onSubscribe: (_ctx, _id, payload) => {
+        let operation;
+        try {
+          operation = getOperationAST(parse(payload.query), payload.operationName ?? undefined)?.operation;
+        } catch {
+          return undefined;
+        }
+        if (operation !== undefined && operation !== 'subscription') {
+          const what = operation === 'query' ? 'Queries' : 'Mutations';
+          return [new GraphQLError(`${what} are served over HTTP (POST ${options.path}); this socket serves subscriptions`)];
+        }
+        return undefined;
+      },
+      context: (ctx): SubscriptionContext => ({ account: accounts.get(ctx) ?? 'default' }),
+      onError: (_ctx, _id, _payload, errors) => {
+        options.log(`gateway: subscription failed: ${errors.map((e) => e.message).join('; ')}`);
+      },
+    },
+    wss,
+  );
+  return {
+    connections: () => wss.clients.size,
+    liveSubscriptions: () => gauge.live,
+    async close() {
+      await disposable.dispose();
+    },
+  };
+}
