@@ -1,3 +1,4 @@
+/// <reference path="../types/ws.d.ts" />
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, getOperationAST, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';

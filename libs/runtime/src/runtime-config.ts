@@ -11,9 +11,11 @@ export type EventStoreConfig =
 export type BusConfig = { kind: 'in-process' } | { kind: 'kafka'; brokers: string[]; clientId: string };
 
 export interface RuntimeConfig {
+  /** `SLUICE_DATA_DIR`: everything an embedded platform keeps (events, artifacts, the demo), as given. */
+  dataDir: string;
   eventStore: EventStoreConfig;
   bus: BusConfig;
-  /** HTTP port of the platform (dashboard + /graphql once the gateway lands). */
+  /** `SLUICE_PORT`: HTTP port of the platform's gateway (/graphql, /healthz, /readyz). */
   port: number;
 }
 
@@ -31,8 +33,12 @@ type Problems = Array<{ variable: string; reason: string }>;
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 
-function eventStoreFrom(env: Env, problems: Problems): EventStoreConfig {
-  const value = env.SLUICE_EVENT_STORE?.trim() || './.sluice/events';
+function dataDirFrom(env: Env): string {
+  return env.SLUICE_DATA_DIR?.trim() || './.sluice';
+}
+
+function eventStoreFrom(env: Env, dataDir: string, problems: Problems): EventStoreConfig {
+  const value = env.SLUICE_EVENT_STORE?.trim() || `${dataDir.replace(/\/+$/, '')}/events`;
   if (/^postgres(ql)?:\/\//.test(value)) {
     const schema = env.SLUICE_EVENT_STORE_SCHEMA?.trim() || 'sluice';
     if (!SCHEMA.test(schema)) {
@@ -75,7 +81,8 @@ function portFrom(env: Env, problems: Problems): number {
 
 export function loadRuntimeConfig(env: Env = process.env): RuntimeConfig {
   const problems: Problems = [];
-  const config = { eventStore: eventStoreFrom(env, problems), bus: busFrom(env, problems), port: portFrom(env, problems) };
+  const dataDir = dataDirFrom(env);
+  const config = { dataDir, eventStore: eventStoreFrom(env, dataDir, problems), bus: busFrom(env, problems), port: portFrom(env, problems) };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

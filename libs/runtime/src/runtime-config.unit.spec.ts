@@ -2,7 +2,28 @@ import { ConfigError, loadRuntimeConfig } from './runtime-config';
 
 describe('loadRuntimeConfig', () => {
   it('defaults to the embedded store, the in-process bus and port 4000', () => {
-    expect(loadRuntimeConfig({})).toEqual({ eventStore: { kind: 'embedded', dataDir: './.sluice/events' }, bus: { kind: 'in-process' }, port: 4000 });
+    expect(loadRuntimeConfig({})).toEqual({
+      dataDir: './.sluice',
+      eventStore: { kind: 'embedded', dataDir: './.sluice/events' },
+      bus: { kind: 'in-process' },
+      port: 4000,
+    });
+  });
+
+  it('keeps the embedded store under SLUICE_DATA_DIR', () => {
+    expect(loadRuntimeConfig({ SLUICE_DATA_DIR: '/srv/sluice/' })).toMatchObject({
+      dataDir: '/srv/sluice/',
+      eventStore: { kind: 'embedded', dataDir: '/srv/sluice/events' },
+    });
+  });
+
+  it.each([
+    ['/var/lib/sluice-events', { kind: 'embedded', dataDir: '/var/lib/sluice-events' }],
+    ['postgres://u@db/sluice', { kind: 'postgres', connectionString: 'postgres://u@db/sluice', schema: 'sluice' }],
+  ])('lets SLUICE_EVENT_STORE=%s override the store of SLUICE_DATA_DIR', (value, expected) => {
+    const config = loadRuntimeConfig({ SLUICE_DATA_DIR: '/srv/sluice', SLUICE_EVENT_STORE: value });
+    expect(config.dataDir).toBe('/srv/sluice');
+    expect(config.eventStore).toEqual(expected);
   });
 
   it.each([

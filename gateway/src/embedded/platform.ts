@@ -1,0 +1,123 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { openFilesystemArtifactStore } from '@sluice/artifact-store';
+import { InMemoryCheckpointStore } from '@sluice/eventing';
+import { createExecutionsApp } from '@sluice/executions/src/executions-app';
+import { startGateway } from '../gateway-server';
+import { startEventRelay } from '@sluice/messaging';
+import { createPipelinesApp } from '@sluice/pipelines/src/pipelines-app';
+import { providerRegistry, startWorker } from '@sluice/worker';
+import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
+import { openBus, openEventStore, type RuntimeConfig } from '@sluice/runtime';
+import { workerEventLog } from './worker-event-log';
+
+/**
+ * The whole platform in one process (embedded mode): the event store, the bus and the relay, the
+ * pipelines and executions subgraphs on loopback ports, the gateway federating them on `config.port`,
+ * and one built-in worker taking jobs from the executions engine in-process.
+ */
+export interface Platform {
+  /** The gateway: GraphQL at `${url}/graphql`, `/healthz`, `/readyz`. */
+  url: string;
+  /** Stops the gateway, the worker (running jobs get a grace), the apps, the relay, the bus and the store, in that order. */
+  stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  log?: (line: string) => void;
+  /** Create and run the demo pipeline when the store has none (default true). */
+  demo?: boolean;
+}
+
+const RELAY_ID = 'platform-relay';
+const WORKER_CONCURRENCY = 2;
+/** How long `stop` lets running jobs finish before it aborts them (and reports them failed). */
+const WORKER_STOP_GRACE_MS = 10_000;
+
+export async function startPlatform(config: RuntimeConfig, options: PlatformOptions = {}): Promise<Platform> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const started = Date.now();
+  const dataDir = resolve(config.dataDir);
+  // Whatever started is stopped in reverse order, also when a later part fails to start.
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    const failures: unknown[] = [];
+    for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw new AggregateError(failures, `the platform did not stop cleanly: ${failures.map(messageOf).join('; ')}`);
+  };
+
+  try {
+    await mkdir(dataDir, { recursive: true });
+    const eventStore = await openEventStore(config.eventStore);
+    stops.push(() => eventStore.store.close());
+    const { bus, description: busDescription } = openBus(config.bus);
+    stops.push(() => bus.close());
+    const relay = await startEventRelay({
+      store: eventStore.store,
+      // The in-process bus forgets its messages when the process ends, so a relay into it must start
+      // from the beginning each time (consumers dedupe); only a durable bus may resume from a stored checkpoint.
+      checkpoints: config.bus.kind === 'in-process' ? new InMemoryCheckpointStore() : eventStore.checkpoints,
+      bus,
+      subscriberId: RELAY_ID,
+      onError: (error, during) => log(`relay: ${during} failed, retrying: ${messageOf(error)}`),
+    });
+    stops.push(() => relay.stop());
+
+    const pipelines = await createPipelinesApp({ eventStore: eventStore.store, port: 0, log });
+    stops.push(() => pipelines.stop());
+    const executions = await createExecutionsApp({ store: eventStore.store, bus, port: 0, log });
+    stops.push(() => executions.stop());
+
+    const artifactsDir = join(dataDir, 'artifacts');
+    const artifacts = await openFilesystemArtifactStore({ root: artifactsDir });
+    const worker = startWorker({
+      jobApi: executions.engine,
+      providers: providerRegistry({ store: artifacts }),
+      store: artifacts,
+      concurrency: WORKER_CONCURRENCY,
+      log: workerEventLog(log),
+    });
+    stops.push(() => worker.stop({ graceMs: WORKER_STOP_GRACE_MS }));
+
+    const gateway = await startGateway({
+      subgraphs: [
+        { name: 'pipelines', url: `${pipelines.url}/graphql` },
+        { name: 'executions', url: `${executions.url}/graphql` },
+      ],
+      port: config.port,
+      // Subscriptions read the platform's own store: an embedded store cannot be opened twice.
+      eventStore: eventStore.store,
+      // The worker polls the engine in-process, so no long poll runs through the gateway: a short drain suffices.
+      drainMs: 5_000,
+      log,
+    }).catch((error: unknown) => {
+      throw isAddressInUse(error) ? new Error(`SLUICE_PORT: port ${config.port} is already in use; set SLUICE_PORT to another port`) : error;
+    });
+    stops.push(() => gateway.stop());
+
+    log(`Sluice is running at ${gateway.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    log(`  GraphQL      ${gateway.url}/graphql   (health: ${gateway.url}/healthz, ${gateway.url}/readyz)`);
+    log(`  event store  ${eventStore.description}; bus: ${busDescription}, relayed from the store`);
+    log(`  services     pipelines ${pipelines.url}/graphql, executions ${executions.url}/graphql (federated by the gateway)`);
+    log(`  worker       built in, ${WORKER_CONCURRENCY} jobs at once, artifacts in ${artifactsDir}`);
+
+    if (options.demo ?? true) {
+      const demo = await ensureDemoPipeline(gateway.url, { root: join(dataDir, 'demo') });
+      if (demo.kind === 'created') {
+        log(`Created the demo pipeline on ${join(dataDir, 'demo', 'repo')} and started it (execution ${demo.pipelineExecutionId}).`);
+        for (const line of approvalInstructions(gateway.url)) log(line);
+      } else {
+        log('The demo pipeline exists already: kept as it is.');
+      }
+    }
+
+    return { url: gateway.url, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const isAddressInUse = (error: unknown): boolean => error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
