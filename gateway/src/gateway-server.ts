@@ -25,6 +25,17 @@ export interface GatewayOptions {
    * services write to), opened here and closed by `stop`.
    */
   eventStore?: EventStore;
+  /**
+   * Extra HTTP routes served before GraphQL: a request whose path is `prefix` or starts with `${prefix}/`
+   * goes to the first such route (e.g. the embedded platform's webhooks).
+   */
+  httpRoutes?: HttpRoute[];
+}
+
+export interface HttpRoute {
+  /** A path prefix such as `/webhooks`, without a trailing slash. */
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
 }
 
 export interface RunningGateway {
@@ -64,6 +75,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://gateway').pathname;
+    const route = options.httpRoutes?.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`));
+    if (route) return void (await route.handle(req, res));
     if (path === '/healthz') return send(res, 200, 'text/plain', 'ok');
     if (path === '/readyz') {
       const readiness = await subgraphReadiness(options.subgraphs);

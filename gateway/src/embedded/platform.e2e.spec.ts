@@ -1,7 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 // `npm start`'s entry as a child process (NestJS 12 is ESM-only and cannot load inside jest), driven through the gateway only.
 const ROOT = join(__dirname, '../../..');
@@ -14,10 +16,10 @@ interface PlatformProcess {
   stop(): Promise<number | null>;
 }
 
-async function startPlatformProcess(dataDir: string): Promise<PlatformProcess> {
+async function startPlatformProcess(dataDir: string, extraEnv: Record<string, string> = {}): Promise<PlatformProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
     cwd: ROOT,
-    env: { ...process.env, SLUICE_PORT: '0', SLUICE_DATA_DIR: dataDir, SLUICE_EVENT_STORE: '', SLUICE_KAFKA_BROKERS: '' },
+    env: { ...process.env, SLUICE_PORT: '0', SLUICE_DATA_DIR: dataDir, SLUICE_EVENT_STORE: '', SLUICE_KAFKA_BROKERS: '', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -83,6 +85,8 @@ const PIPELINE = 'query { getPipeline(name: "demo") { name pipeline } }';
 const STATE = `query { getPipelineState(name: "demo") { stageStates { stageName latestExecution { status }
   actionStates { actionName latestExecution { status token } } } } }`;
 const EXECUTIONS = 'query { listPipelineExecutions(pipelineName: "demo") { nodes { pipelineExecutionId status } } }';
+const EXECUTION = `query($id: ID!) { getPipelineExecution(pipelineName: "demo", pipelineExecutionId: $id) { status
+  trigger { triggerType triggerDetail } sourceRevisions { actionName revisionId } } }`;
 const APPROVE = `mutation($token: String!) { putApprovalResult(pipelineName: "demo", stageName: "Approval", actionName: "Approve",
   token: $token, result: { status: Approved, summary: "ship it" }) { approvedAt } }`;
 
@@ -92,6 +96,15 @@ type StageStates = {
   };
 };
 type Executions = { listPipelineExecutions: { nodes: Array<{ pipelineExecutionId: string; status: string }> } };
+type Execution = {
+  getPipelineExecution: { status: string; trigger: { triggerType: string; triggerDetail: string }; sourceRevisions: Array<{ actionName: string; revisionId: string }> };
+};
+
+/** A generic webhook delivery signed as libs/triggers' generic provider expects. */
+function signedDelivery(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+  return { 'content-type': 'application/json', 'x-sluice-timestamp': String(timestamp), 'x-sluice-signature': `sha256=${signature}` };
+}
 
 const stageStatuses = (answer: Answer<StageStates>): Record<string, string | null> =>
   Object.fromEntries((answer.data?.getPipelineState.stageStates ?? []).map((s) => [s.stageName, s.latestExecution?.status ?? null]));
@@ -136,6 +149,7 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
     console.log(`the demo reached its approval ${Date.now() - waitingAt} ms after the pipeline existed`);
     expect(stageStatuses(state)).toEqual({ Source: 'Succeeded', Build: 'Succeeded', Test: 'Succeeded', Approval: 'InProgress', Deploy: null });
     expect(platform.output()).toContain('putApprovalResult(pipelineName: "demo", stageName: "Approval", actionName: "Approve"');
+    expect(platform.output()).toContain("Created the webhook 'default' (account default)");
 
     const approved = await gql<{ putApprovalResult: { approvedAt: string } }>(url, APPROVE, { token });
     expect(approved.errors).toBeUndefined();
@@ -170,6 +184,111 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
     let state: Answer<StageStates> = {};
     await eventually(async () => ((state = await gql<StageStates>(url, STATE)).data ? true : undefined), 'the state', 30_000, () => state);
     expect(stageStatuses(state)).toEqual({ Source: 'Succeeded', Build: 'Succeeded', Test: 'Succeeded', Approval: 'Succeeded', Deploy: 'Succeeded' });
+
+    expect(await platform.stop()).toBe(0);
+    platform = undefined;
+  }, 180_000);
+
+  it('starts the demo from a signed generic webhook after a commit, and refuses a bad signature', async () => {
+    await platform?.stop();
+    // No poll during the test: the webhook alone must start the execution.
+    platform = await startPlatformProcess(dataDir, { SLUICE_POLL_INTERVAL_MS: '3600000' });
+    const url = platform.url;
+    await eventually(async () => (platform!.output().includes('The demo pipeline exists already') ? true : undefined), 'the demo check', 30_000, () => platform!.output());
+    expect(platform.output()).not.toContain('Created the webhook');
+    const secrets = JSON.parse(readFileSync(join(dataDir, 'webhook-secrets.json'), 'utf8')) as Record<string, { account: string; secret: string }>;
+    expect(secrets.default!.account).toBe('default');
+    const secret = secrets.default!.secret;
+
+    const repo = join(dataDir, 'demo/repo');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@sluice.local', ...args], { cwd: repo, encoding: 'utf8' }).trim();
+    appendFileSync(join(repo, 'README.md'), '\nChanged by the webhook e2e test.\n');
+    git('add', 'README.md');
+    git('commit', '--quiet', '-m', 'A change for the webhook');
+    const commitId = git('rev-parse', 'HEAD');
+    const body = JSON.stringify({ repositoryUrl: pathToFileURL(repo).href, ref: 'refs/heads/main', commitId, changedFiles: ['README.md'] });
+    const listed = async () => (await gql<Executions>(url, EXECUTIONS)).data!.listPipelineExecutions.nodes;
+    expect(await listed()).toHaveLength(1);
+
+    const forged = await fetch(`${url}/webhooks/generic/default`, { method: 'POST', headers: signedDelivery('not-the-secret-at-all', body), body });
+    expect(forged.status).toBe(401);
+    const unsigned = await fetch(`${url}/webhooks/generic/default`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(unsigned.status).toBe(401);
+    const oversize = await fetch(`${url}/webhooks/generic/default`, { method: 'POST', headers: signedDelivery(secret, body), body: 'x'.repeat(2 * 1024 * 1024) });
+    expect(oversize.status).toBe(413);
+    expect(await listed()).toHaveLength(1);
+    expect(platform.output()).toContain('webhook: refused /webhooks/generic/default (401)');
+
+    const headers = signedDelivery(secret, body);
+    const deliveredAt = performance.now();
+    const delivered = await fetch(`${url}/webhooks/generic/default`, { method: 'POST', headers, body });
+    const answeredMs = performance.now() - deliveredAt;
+    const answer = (await delivered.json()) as { started?: Array<{ pipelineName: string; pipelineExecutionId: string }> };
+    expect(delivered.status).toBe(200);
+    expect(answer.started).toHaveLength(1);
+    const id = answer.started![0]!.pipelineExecutionId;
+    let execution: Answer<Execution> = {};
+    for (;;) {
+      execution = await gql<Execution>(url, EXECUTION, { id });
+      if (execution.data?.getPipelineExecution.status === 'InProgress') break;
+      if (performance.now() - deliveredAt > 30_000) throw new Error(`no InProgress within 30 s: ${JSON.stringify(execution)}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const latencyMs = performance.now() - deliveredAt;
+    console.log(`webhook delivery → execution InProgress in ${latencyMs.toFixed(1)} ms (webhook answered in ${answeredMs.toFixed(1)} ms)`);
+    expect(execution.data!.getPipelineExecution.trigger.triggerType).toBe('Webhook');
+
+    // The same delivery again starts nothing twice.
+    const again = await fetch(`${url}/webhooks/generic/default`, { method: 'POST', headers, body });
+    expect(again.status).toBe(200);
+
+    const nodes = await listed();
+    expect(nodes).toHaveLength(2);
+    expect(nodes.map((n) => n.pipelineExecutionId)).toContain(id);
+    await eventually(
+      async () => ((execution = await gql<Execution>(url, EXECUTION, { id })).data?.getPipelineExecution.sourceRevisions.some((r) => r.revisionId === commitId) ? true : undefined),
+      'the new commit as the source revision',
+      60_000,
+      () => execution,
+    );
+    expect(execution.data!.getPipelineExecution.sourceRevisions).toEqual([{ actionName: expect.any(String), revisionId: commitId }]);
+
+    expect(await platform.stop()).toBe(0);
+    platform = undefined;
+  }, 180_000);
+
+  it('polls the demo repository and starts the demo on a new commit; refuses a bad SLUICE_POLL_INTERVAL_MS', async () => {
+    await platform?.stop();
+    await expect(startPlatformProcess(dataDir, { SLUICE_POLL_INTERVAL_MS: '10ms' })).rejects.toThrow(/SLUICE_POLL_INTERVAL_MS: expected a whole number/);
+
+    platform = await startPlatformProcess(dataDir, { SLUICE_POLL_INTERVAL_MS: '1000' });
+    const url = platform.url;
+    await eventually(async () => (platform!.output().includes('The demo pipeline exists already') ? true : undefined), 'the demo check', 30_000, () => platform!.output());
+    const before = (await gql<Executions>(url, EXECUTIONS)).data!.listPipelineExecutions.nodes.length;
+    // Let the first poll remember the refs as they are.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const repo = join(dataDir, 'demo/repo');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@sluice.local', ...args], { cwd: repo, encoding: 'utf8' }).trim();
+    appendFileSync(join(repo, 'README.md'), '\nChanged by the poller e2e test.\n');
+    git('commit', '--quiet', '-am', 'A change for the poller');
+    const commitId = git('rev-parse', 'HEAD');
+
+    let nodes: Executions['listPipelineExecutions']['nodes'] = [];
+    await eventually(async () => ((nodes = (await gql<Executions>(url, EXECUTIONS)).data!.listPipelineExecutions.nodes).length > before ? true : undefined), 'a polled execution', 30_000, () => nodes);
+    expect(nodes).toHaveLength(before + 1);
+    // The source revision is known once the Source action has run.
+    let polled: Execution['getPipelineExecution'][] = [];
+    await eventually(
+      async () => {
+        const all = await Promise.all(nodes.map(async (n) => (await gql<Execution>(url, EXECUTION, { id: n.pipelineExecutionId })).data!.getPipelineExecution));
+        polled = all.filter((e) => e.trigger.triggerType === 'PollForSourceChanges');
+        return polled.length === 1 && polled[0]!.sourceRevisions.some((r) => r.revisionId === commitId) ? true : undefined;
+      },
+      'one polled execution of the new commit',
+      60_000,
+      () => polled,
+    );
+    expect(polled[0]!.trigger.triggerDetail).toContain('refs/heads/main');
 
     expect(await platform.stop()).toBe(0);
     platform = undefined;

@@ -9,6 +9,8 @@ import { createPipelinesApp } from '@sluice/pipelines/src/pipelines-app';
 import { providerRegistry, startWorker } from '@sluice/worker';
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { openBus, openEventStore, type RuntimeConfig } from '@sluice/runtime';
+import { startGitPoller } from '@sluice/triggers';
+import { DEFAULT_POLL_INTERVAL_MS, fileWebhookSecrets, pollableCatalog, projectionCatalog, WEBHOOKS_PREFIX, webhookRoute } from './triggers';
 import { workerEventLog } from './worker-event-log';
 
 /**
@@ -27,6 +29,8 @@ export interface PlatformOptions {
   log?: (line: string) => void;
   /** Create and run the demo pipeline when the store has none (default true). */
   demo?: boolean;
+  /** How often the git poller runs `git ls-remote` on the pipelines' repositories (default 60 s; see `pollIntervalFromEnv`). */
+  pollIntervalMs?: number;
 }
 
 const RELAY_ID = 'platform-relay';
@@ -79,6 +83,13 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     });
     stops.push(() => worker.stop({ graceMs: WORKER_STOP_GRACE_MS }));
 
+    // Triggers: webhooks on the gateway's server and the git poller, both starting executions in-process.
+    const catalog = await projectionCatalog(eventStore.store, pipelines.projection);
+    stops.push(() => catalog.stop());
+    const secretsFile = join(dataDir, 'webhook-secrets.json');
+    const secrets = await fileWebhookSecrets(secretsFile);
+    const start = executions.engine.startPipelineExecution.bind(executions.engine);
+
     const gateway = await startGateway({
       subgraphs: [
         { name: 'pipelines', url: `${pipelines.url}/graphql` },
@@ -89,17 +100,32 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
       eventStore: eventStore.store,
       // The worker polls the engine in-process, so no long poll runs through the gateway: a short drain suffices.
       drainMs: 5_000,
+      httpRoutes: [webhookRoute({ secrets, pipelines: catalog, start, log })],
       log,
     }).catch((error: unknown) => {
       throw isAddressInUse(error) ? new Error(`SLUICE_PORT: port ${config.port} is already in use; set SLUICE_PORT to another port`) : error;
     });
     stops.push(() => gateway.stop());
 
+    const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    const poller = startGitPoller({
+      pipelines: pollableCatalog(catalog),
+      start,
+      intervalMs: pollIntervalMs,
+      onError: (error) => log(`git poller: ${error.repositoryUrl}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
+    });
+    stops.push(() => poller.stop());
+
     log(`Sluice is running at ${gateway.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     log(`  GraphQL      ${gateway.url}/graphql   (health: ${gateway.url}/healthz, ${gateway.url}/readyz)`);
     log(`  event store  ${eventStore.description}; bus: ${busDescription}, relayed from the store`);
     log(`  services     pipelines ${pipelines.url}/graphql, executions ${executions.url}/graphql (federated by the gateway)`);
     log(`  worker       built in, ${WORKER_CONCURRENCY} jobs at once, artifacts in ${artifactsDir}`);
+    log(`  triggers     webhooks POST ${gateway.url}${WEBHOOKS_PREFIX}/{github|gitlab|generic}/{webhookId} (secrets in ${secretsFile}); git poller every ${pollIntervalMs / 1000} s`);
+    if (secrets.created) {
+      log(`Created the webhook 'default' (account default): POST ${gateway.url}${WEBHOOKS_PREFIX}/generic/default (or /github/default, /gitlab/default)`);
+      log(`  secret ${secrets.created.secret}  (shown once; kept in ${secretsFile})`);
+    }
 
     if (options.demo ?? true) {
       const demo = await ensureDemoPipeline(gateway.url, { root: join(dataDir, 'demo') });

@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventStore } from '@sluice/eventing';
+import { parsePipelineStreamId, PIPELINE_STREAM_PREFIX } from '@sluice/pipelines/src/domain/pipeline/pipeline-stream';
+import type { PipelinesProjection } from '@sluice/pipelines/src/projections/pipelines-projection';
+import {
+  createWebhookHandler,
+  DEFAULT_MAX_WEBHOOK_BODY_BYTES,
+  gitSourceActionsOf,
+  InMemoryDeliveryLog,
+  InMemoryRejectionLog,
+  type PipelineCatalog,
+  type StartExecutionPort,
+  type TriggerablePipeline,
+  type WebhookRegistration,
+  type WebhookSecrets,
+} from '@sluice/triggers';
+import type { HttpRoute } from '../gateway-server';
+
+/** Where the gateway serves webhooks: `POST ${WEBHOOKS_PREFIX}/{github|gitlab|generic}/{webhookId}`. */
+export const WEBHOOKS_PREFIX = '/webhooks';
+export const DEFAULT_POLL_INTERVAL_MS = 60_000;
+const MIN_POLL_INTERVAL_MS = 1_000;
+const MAX_POLL_INTERVAL_MS = 24 * 60 * 60 * 1000;
+const PAGE_SIZE = 500;
+
+/** `SLUICE_POLL_INTERVAL_MS` (default 60000): a whole number of milliseconds from 1000 to one day. */
+export function pollIntervalFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.SLUICE_POLL_INTERVAL_MS?.trim();
+  if (!raw) return DEFAULT_POLL_INTERVAL_MS;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < MIN_POLL_INTERVAL_MS || value > MAX_POLL_INTERVAL_MS) {
+    throw new Error(`SLUICE_POLL_INTERVAL_MS: expected a whole number of milliseconds from ${MIN_POLL_INTERVAL_MS} to ${MAX_POLL_INTERVAL_MS}, got '${raw}'`);
+  }
+  return value;
+}
+
+/**
+ * Every pipeline of every account, at its latest definition, from the pipelines service's in-process
+ * projection. Its read model lists by account, so the accounts are learnt from the pipeline streams.
+ */
+export async function projectionCatalog(store: EventStore, projection: PipelinesProjection): Promise<PipelineCatalog & { stop(): Promise<void> }> {
+  const accounts = new Set<string>();
+  const subscription = store.subscribeToAll(
+    (event) => {
+      const parsed = parsePipelineStreamId(event.streamId);
+      if (parsed) accounts.add(parsed.account);
+    },
+    { fromPosition: 'start', streamPrefixes: [PIPELINE_STREAM_PREFIX] },
+  );
+  await subscription.caughtUp;
+  return {
+    async listPipelines(): Promise<TriggerablePipeline[]> {
+      const pipelines: TriggerablePipeline[] = [];
+      for (const account of accounts) {
+        let after: string | undefined;
+        for (;;) {
+          const page = projection.pipelines.listPipelines(account, PAGE_SIZE, after);
+          for (const { pipeline } of page.edges) pipelines.push({ account, name: pipeline.name, declaration: pipeline.version.declaration });
+          if (!page.hasNextPage || page.endCursor === null) break;
+          after = page.endCursor;
+        }
+      }
+      return pipelines;
+    },
+    stop: () => subscription.stop(),
+  };
+}
+
+/** The pipelines with a `Source/Git` action whose `DetectChanges` is true or unset: the ones the poller watches. */
+export function pollableCatalog(catalog: PipelineCatalog): PipelineCatalog {
+  return {
+    listPipelines: async () => (await catalog.listPipelines()).filter((p) => gitSourceActionsOf(p.declaration).some((source) => source.detectChanges)),
+  };
+}
+
+/**
+ * `webhook-secrets.json`: `{ "<webhookId>": { "account": "default", "secret": "…" } }`, read on every
+ * delivery so an edit takes effect without a restart. Created with a random secret for `default` when absent.
+ */
+export async function fileWebhookSecrets(file: string): Promise<WebhookSecrets & { created?: WebhookRegistration }> {
+  let created: WebhookRegistration | undefined;
+  try {
+    await writeFile(file, '', { flag: 'wx', mode: 0o600 });
+    created = { account: 'default', secret: randomBytes(32).toString('hex') };
+    await writeFile(file, `${JSON.stringify({ default: created }, null, 2)}\n`, { mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const load = async (): Promise<Record<string, WebhookRegistration>> => parseWebhookSecrets(await readFile(file, 'utf8'), file);
+  await load(); // refuse to start on a malformed file
+  return {
+    created,
+    async lookup(webhookId) {
+      const secrets = await load();
+      return Object.hasOwn(secrets, webhookId) ? secrets[webhookId] : undefined;
+    },
+  };
+}
+
+function parseWebhookSecrets(text: string, file: string): Record<string, WebhookRegistration> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file}: not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${file}: expected an object of webhook ids`);
+  const secrets: Record<string, WebhookRegistration> = {};
+  for (const [id, value] of Object.entries(parsed)) {
+    const entry = value as Partial<WebhookRegistration> | null;
+    if (typeof entry?.account !== 'string' || !entry.account || typeof entry.secret !== 'string' || entry.secret.length < 16) {
+      throw new Error(`${file}: webhook '${id}' needs an "account" and a "secret" of at least 16 characters`);
+    }
+    secrets[id] = { account: entry.account, secret: entry.secret };
+  }
+  return secrets;
+}
+
+export interface WebhookRouteDeps {
+  secrets: WebhookSecrets;
+  pipelines: PipelineCatalog;
+  start: StartExecutionPort;
+  log: (line: string) => void;
+  maxBodyBytes?: number;
+}
+
+/** `POST /webhooks/{github|gitlab|generic}/{webhookId}` on the gateway's server. */
+export function webhookRoute(deps: WebhookRouteDeps): HttpRoute {
+  const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BODY_BYTES;
+  const rejections = new InMemoryRejectionLog();
+  const handler = createWebhookHandler({
+    secrets: deps.secrets,
+    pipelines: deps.pipelines,
+    start: deps.start,
+    deliveries: new InMemoryDeliveryLog(),
+    rejections: {
+      async record(rejection) {
+        await rejections.record(rejection);
+        deps.log(`webhook: refused ${rejection.path} (${rejection.status}): ${rejection.reason}`);
+      },
+    },
+    now: () => new Date(),
+    maxBodyBytes,
+  });
+  return {
+    prefix: WEBHOOKS_PREFIX,
+    async handle(req: IncomingMessage, res: ServerResponse) {
+      if (req.method !== 'POST') return reply(res, 405, { message: 'webhooks take POST' }, { allow: 'POST' });
+      const { body, complete } = await readBody(req, maxBodyBytes);
+      // An oversize body is cut at limit + 1 bytes: the handler refuses it (413) and records the refusal.
+      const path = new URL(req.url ?? '/', 'http://gateway').pathname;
+      const { status, body: answer } = await handler.handle({ headers: req.headers, rawBody: body, path });
+      reply(res, status, answer, complete ? {} : { connection: 'close' });
+      if (!complete) res.once('finish', () => req.destroy());
+    },
+  };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** Reads at most `limit + 1` bytes; `complete` is false when the body was longer (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.pause();
+      return resolve({ body: Buffer.alloc(limit + 1), complete: false });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        resolve({ body: Buffer.concat(chunks).subarray(0, limit + 1), complete: false });
+      }
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve({ body: Buffer.concat(chunks), complete: true }));
+    req.once('error', reject);
+  });
+}
