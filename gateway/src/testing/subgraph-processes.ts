@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { startServiceProcess, type ServiceProcess } from '@sluice/graphql-service/testing';
-import { testPostgresUrl } from '@sluice/testing';
-import { Client } from 'pg';
+import { dropTestSchema, newTestSchema as newSchema, testPostgresUrl } from '@sluice/testing';
 import type { SubgraphEndpoint } from '../subgraph-config';
 
 const root = join(__dirname, '../../..');
@@ -16,19 +14,9 @@ export interface SubgraphProcesses {
 }
 
 /** A fresh PostgreSQL schema name: one event store for a test file. */
-export function newTestSchema(): string {
-  return `gateway_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-}
+export const newTestSchema = (): string => newSchema('gateway');
 
-export async function dropTestSchema(schema: string): Promise<void> {
-  const client = new Client({ connectionString: testPostgresUrl() });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
+export { dropTestSchema };
 
 /**
  * The pipelines and executions services as they run in distributed mode, each its own OS process, on one

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { Client } from 'pg';
@@ -45,4 +46,20 @@ export async function ensurePostgres(url = testPostgresUrl()): Promise<void> {
   throw new Error(
     `PostgreSQL does not answer at ${url}. Start it (Debian: pg_ctlcluster --skip-systemctl-redirect <version> main start) or set SLUICE_TEST_POSTGRES_URL.`,
   );
+}
+
+/** A fresh schema name for one test file's event store on the test server, e.g. `pipelines_test_3f9c…`. */
+export function newTestSchema(prefix: string): string {
+  return `${prefix}_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+}
+
+/** Drops a test schema and everything in it; a test file calls it in afterAll. */
+export async function dropTestSchema(schema: string, url = testPostgresUrl()): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }

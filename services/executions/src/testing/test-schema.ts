@@ -1,18 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { testPostgresUrl } from '@sluice/testing';
-import { Client } from 'pg';
+import { dropTestSchema, newTestSchema as newSchema } from '@sluice/testing';
 
 /** A fresh PostgreSQL schema name for one test file's event store. */
-export function newTestSchema(): string {
-  return `executions_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-}
+export const newTestSchema = (): string => newSchema('executions');
 
-export async function dropTestSchema(schema: string): Promise<void> {
-  const client = new Client({ connectionString: testPostgresUrl() });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
+export { dropTestSchema };
