@@ -4,6 +4,8 @@ import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { EventStore } from '@sluice/eventing';
 import { loadRuntimeConfig, openEventStore } from '@sluice/runtime';
 import { callerHeadersOf } from './caller-headers';
+import { gatewayMetrics } from './metrics/gateway-metrics';
+import { PROMETHEUS_CONTENT_TYPE } from './metrics/prometheus-text';
 import type { SubgraphEndpoint } from './subgraph-config';
 import { subgraphReadiness } from './subgraph-readiness';
 import { serveSubscriptions } from './subscriptions/subscription-server';
@@ -54,7 +56,7 @@ const send = (res: ServerResponse, status: number, type: string, body: string) =
 };
 
 /**
- * The federated `/graphql` of the subgraphs, composed once at start, with `/healthz` and `/readyz`; the same
+ * The federated `/graphql` of the subgraphs, composed once at start, with `/healthz`, `/readyz` and `/metrics`; the same
  * `/graphql` serves graphql-ws subscriptions fed from the event store.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -82,6 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const readiness = await subgraphReadiness(options.subgraphs);
       return send(res, readiness.ready ? 200 : 503, 'application/json', JSON.stringify(readiness));
     }
+    if (path === '/metrics') return send(res, 200, PROMETHEUS_CONTENT_TYPE, metrics.render(subscriptionCounts()));
     if (path === '/graphql') return void (await runtime.requestListener(req, res));
     send(res, 404, 'text/plain', 'not found: GraphQL is at /graphql');
   };
@@ -96,14 +99,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
+  const metrics = gatewayMetrics(eventStore, { log });
   const subscriptions = serveSubscriptions(server, eventStore, { path: '/graphql', log });
+  const subscriptionCounts = () => ({ connections: subscriptions.connections(), live: subscriptions.liveSubscriptions() });
   const { address, port } = server.address() as AddressInfo;
   const host = address === '::' || address === '0.0.0.0' ? 'localhost' : address.includes(':') ? `[${address}]` : address;
 
   return {
     url: `http://${host}:${port}`,
     supergraph,
-    subscriptionCounts: () => ({ connections: subscriptions.connections(), live: subscriptions.liveSubscriptions() }),
+    subscriptionCounts,
     async stop() {
       await subscriptions.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -112,6 +117,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await closed;
       clearTimeout(cut);
       await runtime.dispose();
+      await metrics.stop();
       await opened?.store.close();
     },
   };

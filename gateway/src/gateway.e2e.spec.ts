@@ -55,6 +55,16 @@ describe('gateway federating pipelines and executions', () => {
     const run = await workUntilFinished(gql, 'web', started.pipelineExecutionId);
     expect(run).toEqual({ status: 'Succeeded', jobs: ['Source/Checkout', 'Build/Compile'] });
 
+    // The metrics projection folds the store on its own subscription: it sees the end a moment later.
+    const metrics = await eventually(async () => {
+      const answer = await fetch(`${gateway.url}/metrics`);
+      const text = await answer.text();
+      return text.includes('sluice_executions{account="acme",status="Succeeded"} 1\n') ? { type: answer.headers.get('content-type'), text } : undefined;
+    }, '/metrics to count the succeeded execution');
+    expect(metrics.type).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(metrics.text).toMatch(/^sluice_action_duration_seconds_count 2$/m);
+    expect(metrics.text).toMatch(/^sluice_job_queue_depth 0$/m);
+
     const joined = await gql(JOINED, { name: 'web' });
     expect(joined.errors).toBeUndefined();
     expect(joined.data).toEqual({
