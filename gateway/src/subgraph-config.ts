@@ -1,4 +1,4 @@
-import { ConfigError } from '@sluice/runtime';
+import { ConfigError, portFrom, type ConfigProblems, type Env } from '@sluice/runtime';
 
 /** One subgraph the gateway federates: its name in the supergraph and its GraphQL endpoint. */
 export interface SubgraphEndpoint {
@@ -11,8 +11,7 @@ export interface GatewayConfig {
   port: number;
 }
 
-type Env = Record<string, string | undefined>;
-type Problems = Array<{ variable: string; reason: string }>;
+type Problems = ConfigProblems;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const EXAMPLE = 'pipelines=http://127.0.0.1:4101/graphql,executions=http://127.0.0.1:4102/graphql';
@@ -47,16 +46,6 @@ function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-function portFrom(env: Env, problems: Problems): number {
-  const raw = env.SLUICE_PORT?.trim();
-  if (!raw) return 4000;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    problems.push({ variable: 'SLUICE_PORT', reason: `'${raw}' is not a port number (0-65535)` });
-  }
-  return port;
 }
 
 /** The gateway's configuration from the environment; every bad variable at once, as `loadRuntimeConfig` does. */

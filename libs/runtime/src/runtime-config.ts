@@ -27,8 +27,9 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-type Problems = Array<{ variable: string; reason: string }>;
+export type Env = Record<string, string | undefined>;
+export type ConfigProblems = Array<{ variable: string; reason: string }>;
+type Problems = ConfigProblems;
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -69,7 +70,8 @@ function busFrom(env: Env, problems: Problems): BusConfig {
   return { kind: 'kafka', brokers: list, clientId: env.SLUICE_KAFKA_CLIENT_ID?.trim() || 'sluice' };
 }
 
-function portFrom(env: Env, problems: Problems): number {
+/** SLUICE_PORT (default 4000), shared by every process that serves HTTP; a bad value is added to `problems`. */
+export function portFrom(env: Env, problems: Problems): number {
   const raw = env.SLUICE_PORT?.trim();
   if (!raw) return 4000;
   const port = Number(raw);
