@@ -18,7 +18,7 @@ export { evolveExecution } from './execution/execution-evolve';
 export { decideExecution, executionDecider, noExecutionContext, sourceExecutionIdOf, type ExecutionContext } from './execution/execution-decider';
 export { foldExecution } from './execution/execution-progress';
 export { APPROVAL_TIMEOUT_MINUTES, DEFAULT_ACTION_TIMEOUT_MINUTES } from './execution/action-start';
-export { MAX_AUTOMATIC_RETRIES } from './execution/stage-outcomes';
+export { MAX_AUTOMATIC_RETRIES, conditionsOf } from './execution/stage-outcomes';
 export { resolveText, type VariableScope, type Resolution, type UnresolvedReference } from './execution/variable-resolution';
 
 export * from './lanes/lanes-commands';

@@ -1,6 +1,6 @@
 import type { CommandMetadata } from '@sluice/domain';
-import { findStageDeclaration, type EngineCommand, type ExecutionState } from '../domain';
-import { declaredConditions, type StageConditionEvaluator } from './stage-condition-evaluator';
+import { conditionsOf, findStageDeclaration, type EngineCommand, type ExecutionState } from '../domain';
+import type { StageConditionEvaluator } from './stage-condition-evaluator';
 
 /** Stages waiting for a condition's answer (StageConditionCheckStarted): ask the evaluator, answer with RecordStageConditionResult. */
 export async function stageConditionChecks(execution: ExecutionState, evaluator: StageConditionEvaluator, now: string): Promise<EngineCommand[]> {
@@ -11,7 +11,7 @@ export async function stageConditionChecks(execution: ExecutionState, evaluator:
     pending.map(async ({ stage, condition }): Promise<EngineCommand> => {
       const declaration = findStageDeclaration(run, stage.name);
       const { account, name } = run.inputs.pipeline;
-      const conditions = declaration ? declaredConditions(declaration, condition) : [];
+      const conditions = declaration ? conditionsOf(declaration, condition) : [];
       const variables = {
         executionId: run.executionId,
         pipelineVariables: Object.fromEntries(run.inputs.variables.map((variable) => [variable.name, variable.value])),

@@ -1,4 +1,4 @@
-import type { Condition, RuleDeclaration, RuleTypeId, StageDeclaration } from '@sluice/domain';
+import type { Condition, RuleDeclaration, RuleTypeId } from '@sluice/domain';
 import type { StageConditionKind, VariableScope } from '../domain';
 
 export interface StageConditionRequest {
@@ -72,14 +72,3 @@ export const rulesNotEvaluated: StageConditionEvaluator = {
     return { rulesPassed: false, summary: `no evaluator for the rules ${names}` };
   },
 };
-
-export function declaredConditions(stage: StageDeclaration, kind: StageConditionKind): Condition[] {
-  switch (kind) {
-    case 'beforeEntry':
-      return stage.beforeEntry?.conditions ?? [];
-    case 'onSuccess':
-      return stage.onSuccess?.conditions ?? [];
-    case 'onFailure':
-      return stage.onFailure?.conditions ?? [];
-  }
-}
