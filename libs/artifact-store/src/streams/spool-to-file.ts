@@ -11,9 +11,13 @@ import { ContentMeter } from './content-meter';
  */
 export async function spoolToFile(source: Readable, path: string, options: { maxBytes?: number; fsync: boolean }): Promise<StoredArtifact> {
   const meter = new ContentMeter(options.maxBytes);
+  const file = createWriteStream(path, { flags: 'wx', mode: 0o600, flush: options.fsync });
   try {
-    await pipeline(source, meter, createWriteStream(path, { flags: 'wx', mode: 0o600, flush: options.fsync }));
+    await pipeline(source, meter, file);
   } catch (error) {
+    // The pipeline rejects as soon as a stream fails, possibly before the file is even opened: wait for
+    // the write stream to close, or the removal runs first and the open creates the file after it.
+    if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
     await rm(path, { force: true });
     throw error;
   }

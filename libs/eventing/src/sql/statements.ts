@@ -2,6 +2,8 @@
  * Every statement the SQL adapters run, apart from the schema (schema.ts). Columns come back as
  * text (bigint and json included) so pg and PGlite return identical rows.
  */
+import { createHash } from 'node:crypto';
+
 export interface Statement {
   name: string;
   text: string;
@@ -26,7 +28,10 @@ const eventColumns = `e.position::text AS position, e.stream_id, e.revision::tex
 
 export function statements(schema: string): Statements {
   const s = `"${schema}"`;
-  const named = (name: string, text: string): Statement => ({ name: `${schema}.${name}`, text });
+  // PostgreSQL cuts identifiers, prepared statement names too, at 63 bytes: a long schema name would make two
+  // statements one name. A short hash of the schema keeps every name distinct and within the limit.
+  const prefix = schema.length <= 24 ? schema : `${schema.slice(0, 12)}~${createHash('sha256').update(schema).digest('hex').slice(0, 10)}`;
+  const named = (name: string, text: string): Statement => ({ name: `${prefix}.${name}`, text });
   return {
     appendEvents: named(
       'append-events',
