@@ -1,27 +1,49 @@
 import type { ActionTypeId } from '@sluice/domain';
-import type { Job, JobSuccessInput, JobWorkerApi } from '../application/job-worker-api';
+import type { Job } from '../application/job-worker-api';
+
+/** What the test worker reports on success; both the engine and a remote `JobApi` take it. */
+export interface TestWorkerResult {
+  outputArtifacts?: Array<{ name: string; location: string }>;
+  outputVariables?: Record<string, string>;
+  executionSummary?: string | null;
+}
+
+/** What the test worker reads of a polled job: the engine's `Job`, or a `PolledJob` of `@sluice/worker`. */
+export interface TestWorkerJob {
+  id: string;
+  nonce: string;
+  data: Pick<Job['data'], 'executionId' | 'stageName' | 'actionName' | 'actionExecutionId'> & { outputArtifacts: Array<{ name: string }> };
+}
+
+/** The protocol as the test worker speaks it: the engine in-process, or `graphqlJobApi` of `@sluice/worker` over HTTP. */
+export interface TestWorkerApi<J extends TestWorkerJob> {
+  pollForJobs(actionTypeId: ActionTypeId, maxBatchSize: number, options?: { waitMs?: number; workerId?: string; signal?: AbortSignal }): Promise<J[]>;
+  acknowledgeJob(jobId: string, nonce: string): Promise<unknown>;
+  putJobSuccessResult(jobId: string, result: TestWorkerResult): Promise<void>;
+  putJobFailureResult(jobId: string, failure: { type: 'JobFailed'; message: string }): Promise<void>;
+}
 
 /** What the test worker does with a job it polled. */
 export type TestWorkerPlan =
-  | { kind: 'succeed'; result?: JobSuccessInput; delayMs?: number; deliverTwice?: boolean }
+  | { kind: 'succeed'; result?: TestWorkerResult; delayMs?: number; deliverTwice?: boolean }
   | { kind: 'fail'; message?: string; delayMs?: number }
   /** Takes the job and never acknowledges it. */
   | { kind: 'ignore' };
 
-export interface TestWorkerOptions {
+export interface TestWorkerOptions<J extends TestWorkerJob = Job> {
   actionTypeIds: ActionTypeId[];
-  plan?: (job: Job) => TestWorkerPlan;
+  plan?: (job: J) => TestWorkerPlan;
   workerId?: string;
   batchSize?: number;
   pollWaitMs?: number;
 }
 
-export interface TestWorker {
+export interface TestWorker<J extends TestWorkerJob = Job> {
   /** Job ids whose result the engine accepted, in order. */
   readonly accepted: string[];
   /** Results the engine refused (a duplicate, a late one). */
   readonly refused: Error[];
-  readonly polled: Job[];
+  readonly polled: J[];
   stop(): Promise<void>;
 }
 
@@ -29,15 +51,15 @@ export interface TestWorker {
  * A worker that speaks only the job-worker protocol: long-poll, acknowledge, then succeed or fail as the
  * plan says (outputs named after the declared output artifacts). One poll loop per action type.
  */
-export function startTestWorker(api: JobWorkerApi, options: TestWorkerOptions): TestWorker {
+export function startTestWorker<J extends TestWorkerJob>(api: TestWorkerApi<J>, options: TestWorkerOptions<J>): TestWorker<J> {
   const plan = options.plan ?? ((): TestWorkerPlan => ({ kind: 'succeed' }));
   const abort = new AbortController();
   const accepted: string[] = [];
   const refused: Error[] = [];
-  const polled: Job[] = [];
+  const polled: J[] = [];
   const inFlight = new Set<Promise<void>>();
 
-  const work = async (job: Job): Promise<void> => {
+  const work = async (job: J): Promise<void> => {
     const step: TestWorkerPlan = plan(job);
     if (step.kind === 'ignore') return;
     await api.acknowledgeJob(job.id, job.nonce);

@@ -4,7 +4,7 @@ import type { ActionTypeId } from '@sluice/domain';
  * The job-worker protocol as the worker needs it: CodePipeline's `PollForJobs`, `AcknowledgeJob`,
  * heartbeats, `PutJobSuccessResult` and `PutJobFailureResult`. The shapes are declared here, not
  * imported, and match the executions engine's `JobWorkerApi`, so the engine object is a `JobApi`
- * in-process; a worker elsewhere gets an adapter over the gateway's API (which comes with the gateway).
+ * in-process; a worker elsewhere uses `graphqlJobApi` (./graphql-job-api.ts) over the gateway's `/graphql`.
  *
  * Refusals are the shared domain errors of `@sluice/domain`: `IllegalStateError`, `ConflictError`
  * or `NotFoundError` mean "this job is not yours any more"; anything else is a failure to reach the
@@ -17,6 +17,23 @@ export interface JobApi {
   heartbeat(jobId: string, nonce: string): Promise<{ leaseExpiresAt: string }>;
   putJobSuccessResult(jobId: string, result: JobSuccessResult): Promise<void>;
   putJobFailureResult(jobId: string, failure: JobFailureResult): Promise<void>;
+  /**
+   * The job's output, stored with its execution. The holder (`nonce`) sends it, also for a short grace
+   * after the result; an entry sent again (same `sequence`) is stored once.
+   */
+  appendJobLogs(jobId: string, nonce: string, entries: JobLogEntry[]): Promise<void>;
+}
+
+/** Where a chunk came from: the provider's stdout or stderr, or the worker's own notes. */
+export type JobLogStream = 'stdout' | 'stderr' | 'system';
+
+/** One chunk of a job's output; `sequence` counts per job from 0. */
+export interface JobLogEntry {
+  sequence: number;
+  stream: JobLogStream;
+  chunk: string;
+  /** When it was written (ISO 8601). */
+  at: string;
 }
 
 export interface PollForJobsOptions {

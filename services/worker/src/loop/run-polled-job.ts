@@ -9,7 +9,7 @@ import { providerFor } from '../providers/provider-registry';
 import { runJob, type CompletedJob } from '../workspace/run-job';
 import type { JobCancellation } from './job-cancellation';
 import { keepHeartbeat } from './job-heartbeat';
-import type { JobLogs } from './job-logs';
+import { JobLogShipper, type LogShippingOptions } from './log-shipper';
 import { reportResult, type ReportRetry } from './report-result';
 import type { WorkerEvent } from './worker-events';
 
@@ -22,7 +22,7 @@ export interface JobRunContext {
   archiveLimits?: Partial<ArchiveLimits>;
   heartbeatIntervalMs: number;
   reportRetry: ReportRetry;
-  logs: JobLogs;
+  logShipping: LogShippingOptions;
   emit(event: WorkerEvent): void;
 }
 
@@ -49,12 +49,14 @@ export async function runPolledJob(job: PolledJob, cancellation: JobCancellation
     onLost: (message) => cancellation.cancel({ kind: 'LeaseLost', message }),
     onError: (error) => emit({ type: 'HeartbeatFailed', jobId: job.id, error }),
   });
+  const logs = new JobLogShipper(api, job.id, job.nonce, context.logShipping, emit);
   let outcome: Outcome;
   try {
-    outcome = await run(job, cancellation, context);
+    outcome = await run(job, cancellation, logs, context);
   } finally {
+    // The last line is stored before the result, so whoever sees Succeeded or Failed can read it.
+    await logs.close();
     await heartbeat.stop();
-    context.logs.finish(job.id);
   }
 
   const cause = cancellation.cause;
@@ -76,12 +78,11 @@ export async function runPolledJob(job: PolledJob, cancellation: JobCancellation
   }
 }
 
-async function run(job: PolledJob, cancellation: JobCancellation, context: JobRunContext): Promise<Outcome> {
+async function run(job: PolledJob, cancellation: JobCancellation, logs: JobLogShipper, context: JobRunContext): Promise<Outcome> {
   const data = job.data;
   const provider = providerFor(context.providers, data.actionTypeId);
   if (provider === undefined) return { status: 'Failed', failure: { type: 'ConfigurationError', message: `this worker has no provider for ${actionTypeKey(data.actionTypeId)}` } };
-  const logged = { jobId: job.id, pipelineExecutionId: data.executionId, stageName: data.stageName, actionName: data.actionName };
-  const io: ProviderIo = { signal: cancellation.signal, log: (stream, chunk) => context.logs.append(logged, stream, chunk) };
+  const io: ProviderIo = { signal: cancellation.signal, log: (stream, chunk) => logs.write(stream, chunk) };
   try {
     const completed = await runJob(provider, workerJobOf(job, Date.now()), io, { store: context.store, root: context.workspaceRoot, archiveLimits: context.archiveLimits });
     return { status: 'Succeeded', completed };

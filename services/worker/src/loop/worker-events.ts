@@ -11,9 +11,11 @@ export type WorkerEvent =
   | { type: 'JobSucceeded'; jobId: string; durationMs: number }
   | { type: 'JobFailed'; jobId: string; failureType: JobFailureType; message: string; durationMs: number }
   | { type: 'ResultRefused'; jobId: string; error: unknown }
-  | { type: 'ReportFailed'; jobId: string; error: unknown; attempts: number };
+  | { type: 'ReportFailed'; jobId: string; error: unknown; attempts: number }
+  /** Log chunks not stored: the buffer was full, the service refused them, or it could not be reached in time. */
+  | { type: 'LogsDropped'; jobId: string; chunks: number; reason: string };
 
-/** The default sink: problems go to stderr, a job's progress is left to `onLog` and the service. */
+/** The default sink: problems go to stderr, a job's progress and output are left to the service. */
 export function logProblems(event: WorkerEvent): void {
   switch (event.type) {
     case 'PollFailed':
@@ -30,6 +32,9 @@ export function logProblems(event: WorkerEvent): void {
     case 'JobLost':
     case 'JobLeftToLease':
       console.warn(`worker: job ${event.jobId}: ${event.type}: ${event.reason}`);
+      return;
+    case 'LogsDropped':
+      console.warn(`worker: job ${event.jobId}: ${event.chunks} log chunk(s) dropped: ${event.reason}`);
       return;
     case 'JobStarted':
     case 'JobSucceeded':

@@ -5,7 +5,6 @@ import { eventually } from '@sluice/executions/src/testing/eventually';
 import type { JobApi } from '../job-api/job-api';
 import { processAlive } from '../providers/process/process-group';
 import { alice, WorkerTestEnvironment } from './testing/worker-test-environment';
-import type { Worker } from './worker-loop';
 
 // The job loop against the executions engine on PostgreSQL: slots, stop, lost leases and poll failures.
 const build: ActionTypeId = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
@@ -21,17 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 });
-
-/** Resolves once a chunk containing `text` was logged by the worker. */
-function logged(worker: Worker, text: string): Promise<string> {
-  return new Promise((resolve) => {
-    const unsubscribe = worker.onLog((entry) => {
-      if (!entry.chunk.includes(text)) return;
-      unsubscribe();
-      resolve(entry.jobId);
-    });
-  });
-}
 
 async function pidsIn(folder: string): Promise<number[]> {
   return Promise.all((await readdir(folder)).map(async (name) => Number(await readFile(join(folder, name), 'utf8'))));
@@ -73,7 +61,7 @@ describe('the worker loop', () => {
     await env.publish({ name: 'graceful', stages: [{ name: 'Build', actions: [commands('Slow', ['echo started', 'sleep 1', 'echo finished'])] }] });
     const worker = env.startWorker();
     const executionId = await env.start('graceful');
-    await logged(worker, 'started');
+    await env.logged(executionId, 'started');
     await worker.stop({ graceMs: 10_000 });
     expect(await env.finished('graceful', executionId)).toBe('Succeeded');
     expect(worker.runningJobs()).toEqual([]);
@@ -97,7 +85,7 @@ describe('the worker loop', () => {
     });
     const worker = env.startWorker();
     const executionId = await env.start('endless');
-    await logged(worker, 'started');
+    await env.logged(executionId, 'started');
 
     const stopping = Date.now();
     await worker.stop({ graceMs: 300 });
@@ -123,7 +111,7 @@ describe('the worker loop', () => {
     });
     const worker = env.startWorker({ heartbeatIntervalMs: 200 });
     const executionId = await env.start('abandoned');
-    const jobId = await logged(worker, 'started');
+    const jobId = await env.logged(executionId, 'started');
 
     await env.engine.stopPipelineExecution(alice, { pipelineName: 'abandoned', pipelineExecutionId: executionId, abandon: true, reason: 'not needed' });
     await eventually(
@@ -152,6 +140,7 @@ describe('the worker loop', () => {
       heartbeat: (jobId, nonce) => engine.heartbeat(jobId, nonce),
       putJobSuccessResult: (jobId, result) => engine.putJobSuccessResult(jobId, result),
       putJobFailureResult: (jobId, failure) => engine.putJobFailureResult(jobId, failure),
+      appendJobLogs: (jobId, nonce, entries) => engine.appendJobLogs(jobId, nonce, entries),
     };
     await env.publish({ name: 'patient', stages: [{ name: 'Build', actions: [commands('Quick', ['echo ok'])] }] });
     const before = env.events.length;

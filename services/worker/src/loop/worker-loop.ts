@@ -6,8 +6,8 @@ import type { JobApi, PolledJob } from '../job-api/job-api';
 import { pollableActionType } from '../job-api/pollable-action-type';
 import type { ActionProvider } from '../providers/action-provider';
 import { JobCancellation } from './job-cancellation';
-import { JobLogs, type JobLogEntry, type JobLogLimits, type JobLogListener } from './job-logs';
 import { JobSlots } from './job-slots';
+import { DEFAULT_LOG_SHIPPING, type LogShippingOptions } from './log-shipper';
 import { pause, PollBackoff, type PollBackoffOptions } from './poll-backoff';
 import type { ReportRetry } from './report-result';
 import { runPolledJob, type JobRunContext } from './run-polled-job';
@@ -40,7 +40,8 @@ export interface WorkerOptions {
   /** Parent of the jobs' workspaces (`<tmp>/sluice-jobs`). */
   workspaceRoot?: string;
   archiveLimits?: Partial<ArchiveLimits>;
-  logLimits?: Partial<JobLogLimits>;
+  /** How jobs' output goes to `appendJobLogs`: batches of 100 ms or 32 KiB, a 1 MiB buffer (DEFAULT_LOG_SHIPPING). */
+  logShipping?: Partial<LogShippingOptions>;
   /** What the loop did; problems go to stderr by default. */
   log?: (event: WorkerEvent) => void;
 }
@@ -48,10 +49,6 @@ export interface WorkerOptions {
 export interface Worker {
   readonly workerId: string;
   readonly concurrency: number;
-  /** Each chunk a running job's provider writes, as it writes it; returns the function that unsubscribes. */
-  onLog(listener: JobLogListener): () => void;
-  /** What the job's ring still holds (the last 64 Ki characters), for a listener that joins late. */
-  recentLogs(jobId: string): JobLogEntry[];
   /** Ids of the jobs running now. */
   runningJobs(): string[];
   /**
@@ -81,7 +78,6 @@ export function startWorker(options: WorkerOptions): Worker {
   };
   const pollWaitMs = options.pollWaitMs ?? 20_000;
   const contendedPollWaitMs = Math.min(pollWaitMs, options.contendedPollWaitMs ?? 1_000);
-  const logs = new JobLogs({ charsPerJob: 64 * 1024, finishedJobs: 20, ...options.logLimits }, (error) => console.warn('worker: a log listener threw:', error));
   const context: JobRunContext = {
     api: options.jobApi,
     workerId,
@@ -91,7 +87,7 @@ export function startWorker(options: WorkerOptions): Worker {
     archiveLimits: options.archiveLimits,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,
     reportRetry: options.reportRetry ?? { attempts: 5, initialDelayMs: 500 },
-    logs,
+    logShipping: { ...DEFAULT_LOG_SHIPPING, ...options.logShipping },
     emit,
   };
   const stopping = new AbortController();
@@ -178,8 +174,6 @@ export function startWorker(options: WorkerOptions): Worker {
   return {
     workerId,
     concurrency: slots.size,
-    onLog: (listener) => logs.subscribe(listener),
-    recentLogs: (jobId) => logs.recent(jobId),
     runningJobs: () => [...running.keys()],
     stop: (stopOptions = {}) => (stopped ??= stopAll(stopOptions.graceMs ?? options.stopGraceMs ?? 30_000)),
     done,

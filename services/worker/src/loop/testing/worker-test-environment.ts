@@ -91,6 +91,22 @@ export class WorkerTestEnvironment {
     return status;
   }
 
+  /** Resolves with the job id once the execution's stored logs hold a chunk containing `text`. */
+  async logged(executionId: string, text: string, timeoutMs = 30_000): Promise<string> {
+    let jobId: string | undefined;
+    await eventually(
+      async () => (jobId = (await this.logs(executionId)).find((entry) => entry.chunk.includes(text))?.jobId) !== undefined,
+      () => `no stored log chunk of ${executionId} holds '${text}'`,
+      timeoutMs,
+    );
+    return jobId as string;
+  }
+
+  /** The execution's stored logs, in order. */
+  async logs(executionId: string): Promise<Awaited<ReturnType<ExecutionsEngine['actionLogs']>>['entries']> {
+    return (await this.engine.actionLogs(alice, executionId, { first: 5_000 })).entries;
+  }
+
   actionExecutions(pipelineName: string, executionId: string): ReturnType<ExecutionsEngine['listActionExecutions']>['actionExecutionDetails'] {
     return this.engine.listActionExecutions(alice, pipelineName, { pipelineExecutionId: executionId }).actionExecutionDetails;
   }

@@ -1,0 +1,90 @@
+import { GraphQLID, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql';
+import type { EventStore, RecordedEvent } from '@sluice/eventing';
+import { storeFeed, type FeedGauge } from './store-feed';
+import type { SubscriptionContext } from './subscription-schema';
+
+// The executions service's log streams and event, as stored (docs/decisions/0016); declared here, not imported.
+const ACTION_LOG_STREAM_PREFIX = 'action-logs-';
+
+interface ActionLogAppendedData {
+  pipelineExecutionId: string;
+  pipelineName: string;
+  stageName: string;
+  actionName: string;
+  actionExecutionId: string;
+  jobId: string;
+  sequence: number;
+  stream: string;
+  chunk: string;
+  at: string;
+}
+
+/** One chunk of an action's output, as `actionLogAppended` sends it. */
+export interface ActionLogEntry extends Omit<ActionLogAppendedData, 'pipelineName'> {
+  /** The store position of the event: pass it as `after` to resume (the same cursor `actionLogs` answers). */
+  cursor: string;
+  pipelineName: string;
+}
+
+const required = (type: typeof GraphQLString | typeof GraphQLInt | typeof GraphQLID) => ({ type: new GraphQLNonNull(type) });
+
+const ActionLogEntryType = new GraphQLObjectType<ActionLogEntry>({
+  name: 'ActionLogEntry',
+  fields: {
+    cursor: { ...required(GraphQLString), description: 'The store position of the chunk: pass it as `after` to resume after it.' },
+    pipelineName: required(GraphQLString),
+    pipelineExecutionId: required(GraphQLID),
+    stageName: required(GraphQLString),
+    actionName: required(GraphQLString),
+    actionExecutionId: required(GraphQLString),
+    jobId: required(GraphQLID),
+    sequence: { ...required(GraphQLInt), description: 'Per job, from 0.' },
+    stream: { ...required(GraphQLString), description: 'stdout, stderr, or system (the worker’s and the service’s own notes).' },
+    chunk: required(GraphQLString),
+    at: { ...required(GraphQLString), description: 'When the worker read it from the process (ISO-8601).' },
+  },
+});
+
+/** An `ActionLogAppended` event of the execution's log stream as an entry, when it is of the account and matches the filter. */
+export function toActionLogEntry(event: RecordedEvent, filter: { executionId: string; account: string; stageName?: string; actionName?: string }): ActionLogEntry | undefined {
+  if (event.type !== 'ActionLogAppended' || event.streamId !== `${ACTION_LOG_STREAM_PREFIX}${filter.executionId}`) return undefined;
+  if (event.metadata.account !== filter.account) return undefined;
+  const data = event.data as ActionLogAppendedData;
+  if ((filter.stageName ?? data.stageName) !== data.stageName || (filter.actionName ?? data.actionName) !== data.actionName) return undefined;
+  return { ...data, cursor: event.position.toString() };
+}
+
+/**
+ * `actionLogAppended(executionId, stageName?, actionName?, after?)`: every chunk of an execution's logs as
+ * it is stored, from the store like every other subscription (catch-up from `after`, then live, no seam).
+ */
+export function actionLogAppendedField(
+  store: EventStore,
+  gauge: FeedGauge,
+  cursorOf: (after: unknown) => bigint | undefined,
+  mayRead: (context: SubscriptionContext, pipelineName: string) => boolean,
+): GraphQLFieldConfig<ActionLogEntry, SubscriptionContext> {
+  return {
+    type: new GraphQLNonNull(ActionLogEntryType),
+    description: 'Each chunk of one execution’s action logs as it is stored; `after` (a cursor) resumes without a gap or a repeat.',
+    args: { executionId: { type: new GraphQLNonNull(GraphQLID) }, stageName: { type: GraphQLString }, actionName: { type: GraphQLString }, after: { type: GraphQLString } },
+    subscribe: (_source, args, context) => {
+      const filter = {
+        executionId: String(args.executionId),
+        account: context.account,
+        ...(typeof args.stageName === 'string' ? { stageName: args.stageName } : {}),
+        ...(typeof args.actionName === 'string' ? { actionName: args.actionName } : {}),
+      };
+      return storeFeed(store, {
+        after: cursorOf(args.after),
+        gauge,
+        streamPrefixes: [`${ACTION_LOG_STREAM_PREFIX}${filter.executionId}`],
+        select: (event) => {
+          const entry = toActionLogEntry(event, filter);
+          return entry && mayRead(context, entry.pipelineName) ? entry : undefined;
+        },
+      });
+    },
+    resolve: (entry) => entry,
+  };
+}

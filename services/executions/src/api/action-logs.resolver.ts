@@ -1,0 +1,31 @@
+import { Inject } from '@nestjs/common';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CallerOf } from '@sluice/graphql-service';
+import type { JobLogEntryInput } from '../application/action-logs/append-job-logs';
+import type { Caller } from '../application/caller';
+import type { ExecutionsEngine } from '../executions-engine';
+import { EXECUTIONS_ENGINE } from './tokens';
+
+/** Action logs as events: the job's holder appends them, the account reads them (docs/decisions/0016). */
+@Resolver()
+export class ActionLogsResolver {
+  constructor(@Inject(EXECUTIONS_ENGINE) private readonly engine: ExecutionsEngine) {}
+
+  @Mutation('appendJobLogs')
+  async appendJobLogs(@Args('jobId') jobId: string, @Args('nonce') nonce: string, @Args('entries') entries: JobLogEntryInput[]) {
+    await this.engine.appendJobLogs(jobId, nonce, entries);
+    return true;
+  }
+
+  @Query('actionLogs')
+  actionLogs(
+    @CallerOf() caller: Caller,
+    @Args('pipelineExecutionId') pipelineExecutionId: string,
+    @Args('stageName') stageName?: string | null,
+    @Args('actionName') actionName?: string | null,
+    @Args('after') after?: string | null,
+    @Args('first') first?: number | null,
+  ) {
+    return this.engine.actionLogs(caller, pipelineExecutionId, { stageName, actionName, after, first });
+  }
+}

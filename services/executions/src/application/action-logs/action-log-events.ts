@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Action logs live in a stream per execution, beside (not in) the execution's own stream, so a log line
+ * never contends with a state change. Not `execution-log-…`: every subscriber to the `execution-` prefix
+ * (the engine's projection, the gateway's executionUpdated) would then read log lines too.
+ */
+export const ACTION_LOG_STREAM_PREFIX = 'action-logs-';
+
+export function actionLogStreamId(executionId: string): string {
+  return `${ACTION_LOG_STREAM_PREFIX}${executionId}`;
+}
+
+export const LOG_STREAMS = ['stdout', 'stderr', 'system'] as const;
+export type LogStreamName = (typeof LOG_STREAMS)[number];
+
+/** One chunk of an action's output as the worker wrote it; `sequence` counts per job from 0. */
+export interface ActionLogAppended {
+  type: 'ActionLogAppended';
+  data: {
+    pipelineExecutionId: string;
+    pipelineName: string;
+    stageName: string;
+    actionName: string;
+    actionExecutionId: string;
+    jobId: string;
+    sequence: number;
+    stream: LogStreamName;
+    chunk: string;
+    at: string;
+  };
+}
+
+/** A name-based UUID: a chunk sent again (a retried batch) gets the id it had, and the store keeps it once. */
+function nameBasedUuid(parts: readonly unknown[]): string {
+  const hex = createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
+}
+
+export function logEventIdFor(jobId: string, sequence: number): string {
+  return nameBasedUuid(['action-log', jobId, sequence]);
+}
+
+/** The one truncation notice of an action execution, whichever engine instance writes it. */
+export function truncationEventIdFor(actionExecutionId: string): string {
+  return nameBasedUuid(['action-log-truncated', actionExecutionId]);
+}

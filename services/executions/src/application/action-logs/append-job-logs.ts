@@ -1,0 +1,160 @@
+import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '@sluice/domain';
+import type { EventStore, NewEvent } from '@sluice/eventing';
+import { jobStreamId, type JobState } from '../../domain';
+import type { StreamStates } from '../../projections/stream-states';
+import type { Clock } from '../caller';
+import type { StreamWriter } from '../stream-writer';
+import { actionLogStreamId, LOG_STREAMS, logEventIdFor, truncationEventIdFor, type ActionLogAppended, type LogStreamName } from './action-log-events';
+import type { ActionLogLimits } from './action-log-limits';
+
+/** One chunk a worker sends with `appendJobLogs`. */
+export interface JobLogEntryInput {
+  sequence: number;
+  stream: LogStreamName;
+  chunk: string;
+  at: string;
+}
+
+export interface JobLogAppenderDeps {
+  store: EventStore;
+  writer: StreamWriter;
+  states: StreamStates;
+  clock: Clock;
+  limits: ActionLogLimits;
+}
+
+const ENDED = new Set<JobState['status']>(['Succeeded', 'Failed', 'TimedOut', 'Cancelled']);
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+// Action executions whose stored size this process knows; beyond it the oldest is forgotten and read again if needed.
+const KNOWN_ACTIONS = 2_000;
+
+function validate(entries: unknown, limits: ActionLogLimits): JobLogEntryInput[] {
+  if (!Array.isArray(entries)) throw new ValidationError([{ path: 'entries', message: 'entries must be a list', code: 'not_a_list' }]);
+  const issues: ValidationIssue[] = [];
+  if (entries.length > limits.batchEntries) {
+    issues.push({ path: 'entries', message: `at most ${limits.batchEntries} entries per call, got ${entries.length}`, code: 'too_many' });
+  }
+  let total = 0;
+  entries.forEach((entry: Partial<JobLogEntryInput> | null, index) => {
+    const at = `entries[${index}]`;
+    if (typeof entry !== 'object' || entry === null) return void issues.push({ path: at, message: 'an entry must be an object', code: 'not_an_object' });
+    if (!Number.isSafeInteger(entry.sequence) || (entry.sequence as number) < 0) {
+      issues.push({ path: `${at}.sequence`, message: 'the sequence must be an integer ≥ 0', code: 'invalid_sequence' });
+    }
+    if (!LOG_STREAMS.includes(entry.stream as LogStreamName)) {
+      issues.push({ path: `${at}.stream`, message: `the stream must be one of ${LOG_STREAMS.join(', ')}`, code: 'invalid_stream' });
+    }
+    if (typeof entry.at !== 'string' || Number.isNaN(Date.parse(entry.at))) issues.push({ path: `${at}.at`, message: 'at must be an ISO-8601 instant', code: 'invalid_instant' });
+    if (typeof entry.chunk !== 'string') return void issues.push({ path: `${at}.chunk`, message: 'the chunk must be a string', code: 'not_a_string' });
+    const size = bytes(entry.chunk);
+    total += size;
+    if (size > limits.chunkBytes) issues.push({ path: `${at}.chunk`, message: `a chunk holds at most ${limits.chunkBytes} bytes, this one ${size}`, code: 'too_long' });
+  });
+  if (total > limits.batchBytes) issues.push({ path: 'entries', message: `one call carries at most ${limits.batchBytes} bytes of chunks, this one ${total}`, code: 'too_long' });
+  if (issues.length > 0) throw new ValidationError(issues, 'The log entries were refused');
+  return entries as JobLogEntryInput[];
+}
+
+/**
+ * `appendJobLogs`: the job's holder (its nonce) appends `ActionLogAppended` events to the execution's log
+ * stream. Ids derive from (jobId, sequence), so a batch sent twice is stored once.
+ */
+export class JobLogAppender {
+  /** Bytes stored per action execution, as this process knows them (read from the stream once). */
+  private readonly stored = new Map<string, Promise<{ bytes: number; truncated: boolean }>>();
+
+  constructor(private readonly deps: JobLogAppenderDeps) {}
+
+  async appendJobLogs(jobId: string, nonce: string, entries: JobLogEntryInput[]): Promise<void> {
+    const valid = validate(entries, this.deps.limits);
+    const job = await this.holdersJob(jobId, nonce);
+    if (valid.length === 0) return;
+    const spec = job.spec;
+    const streamId = actionLogStreamId(spec.executionId);
+    const known = await this.storedOf(streamId, spec.actionExecutionId);
+    const events: NewEvent[] = [];
+    const eventOf = (entry: JobLogEntryInput, id: string): NewEvent => {
+      const data: ActionLogAppended['data'] = {
+        pipelineExecutionId: spec.executionId,
+        pipelineName: spec.pipeline.name,
+        stageName: spec.stageName,
+        actionName: spec.actionName,
+        actionExecutionId: spec.actionExecutionId,
+        jobId,
+        sequence: entry.sequence,
+        stream: entry.stream,
+        chunk: entry.chunk,
+        at: entry.at,
+      };
+      return { id, type: 'ActionLogAppended', data };
+    };
+    for (const entry of valid) {
+      if (known.truncated) break;
+      const size = bytes(entry.chunk);
+      if (known.bytes + size > this.deps.limits.actionBytes) {
+        known.truncated = true;
+        const chunk = `[sluice] this action's log reached ${this.deps.limits.actionBytes} bytes; further output is dropped.\n`;
+        events.push(eventOf({ sequence: entry.sequence, stream: 'system', chunk, at: entry.at }, truncationEventIdFor(spec.actionExecutionId)));
+        break;
+      }
+      known.bytes += size;
+      events.push(eventOf(entry, logEventIdFor(jobId, entry.sequence)));
+    }
+    if (events.length === 0) return;
+    const now = this.deps.clock().toISOString();
+    const metadata = { account: spec.pipeline.account, actor: 'worker', correlationId: jobId, causationId: null, occurredAt: now };
+    await this.deps.store.append(
+      streamId,
+      events.map((event) => ({ ...event, metadata })),
+    );
+  }
+
+  /** The job, if `nonce` holds it now, or held it when it ended less than the grace ago (its last lines). */
+  private async holdersJob(jobId: string, nonce: string): Promise<Exclude<JobState, { status: 'NotCreated' }>> {
+    const streamId = jobStreamId(jobId);
+    if (this.deps.states.revisionOf(streamId) < 0n) await this.deps.writer.catchUp(streamId);
+    let job = this.deps.states.job(jobId).state;
+    if (job.status === 'NotCreated') throw new NotFoundError('job', jobId);
+    if (!this.holds(job, nonce)) {
+      // Another node may have dispatched or ended it since this process last looked.
+      await this.deps.writer.catchUp(streamId);
+      job = this.deps.states.job(jobId).state;
+    }
+    if (job.status === 'NotCreated') throw new NotFoundError('job', jobId);
+    if ((job.status === 'Dispatched' || job.status === 'InProgress') && job.lease.nonce === nonce) return job;
+    if (ENDED.has(job.status) && 'at' in job && this.deps.clock().getTime() - Date.parse(job.at) <= this.deps.limits.endedGraceMs) {
+      if ((await this.lastNonceOf(jobId)) === nonce) return job;
+    }
+    throw new ConflictError(`The job '${jobId}' is not held with this nonce (it is ${job.status}); its logs are refused.`);
+  }
+
+  private holds(job: JobState, nonce: string): boolean {
+    return (job.status === 'Dispatched' || job.status === 'InProgress') && job.lease.nonce === nonce;
+  }
+
+  private async lastNonceOf(jobId: string): Promise<string | undefined> {
+    const events = await this.deps.store.readStream(jobStreamId(jobId), { direction: 'backwards' });
+    const dispatched = events.find((event) => event.type === 'JobDispatched');
+    return (dispatched?.data as { nonce?: string } | undefined)?.nonce;
+  }
+
+  private storedOf(streamId: string, actionExecutionId: string): Promise<{ bytes: number; truncated: boolean }> {
+    let known = this.stored.get(actionExecutionId);
+    if (known === undefined) {
+      known = this.deps.store.readStream(streamId).then((events) => {
+        const counted = { bytes: 0, truncated: false };
+        for (const event of events) {
+          const data = event.data as ActionLogAppended['data'];
+          if (data.actionExecutionId !== actionExecutionId) continue;
+          if (event.id === truncationEventIdFor(actionExecutionId)) counted.truncated = true;
+          else counted.bytes += bytes(data.chunk);
+        }
+        return counted;
+      });
+      known.catch(() => this.stored.delete(actionExecutionId));
+      this.stored.set(actionExecutionId, known);
+      if (this.stored.size > KNOWN_ACTIONS) this.stored.delete(this.stored.keys().next().value as string);
+    }
+    return known;
+  }
+}
