@@ -1,7 +1,10 @@
 /**
  * Artifact store throughput: upload (put) and download (get, verified) of a 100 MB file through the
  * filesystem store and the S3 adapter (against s3rver, in its own process), against `cp` of the same
- * file in the same run. Median of SLUICE_BENCH_ROUNDS (default 3) rounds.
+ * file in the same run. Median of SLUICE_BENCH_ROUNDS (default 3) rounds. The same through the artifacts
+ * service over HTTP (`openHttpArtifactStore` -> the service in a child process with a 64 MB heap), then a
+ * SLUICE_BENCH_HTTP_MEMORY_MB (default 1024) MiB artifact streamed up and down through it, with the RSS
+ * growth of the service and of the client.
  *
  *   npx tsx bench/artifacts/run.ts
  */
@@ -14,7 +17,11 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import type { ArtifactStore } from '../../libs/artifact-store/src';
-import { openFilesystemArtifactStore, openS3ArtifactStore } from '../../libs/artifact-store/src';
+import { openFilesystemArtifactStore, openHttpArtifactStore, openS3ArtifactStore } from '../../libs/artifact-store/src';
+import { GeneratedBytes, readDigest } from '../../libs/artifact-store/src/contract';
+import { peakRssGrowth } from '../../libs/artifact-store/src/contract/peak-rss';
+import { ensurePostgres } from '../../libs/testing/src';
+import { startBenchArtifactsService } from './artifacts-service';
 import { startS3rver, s3rverCredentials } from '../../libs/artifact-store/src/testing/start-s3rver';
 
 const rounds = Number(process.env.SLUICE_BENCH_ROUNDS ?? 3);
@@ -56,13 +63,17 @@ async function main(): Promise<void> {
   const source = join(scratch, 'source.bin');
   await writeSource(source);
   const s3 = await startS3rver();
+  await ensurePostgres();
+  const service = await startBenchArtifactsService(scratch, SERVICE_HEAP_MB);
   const cp: number[] = [];
   const streamCopy: number[] = [];
   const stores: [string, () => Promise<ArtifactStore>][] = [
     ['filesystem (fsync)', () => openFilesystemArtifactStore({ root: join(scratch, 'fs') })],
     ['filesystem (no fsync)', () => openFilesystemArtifactStore({ root: join(scratch, 'fs-nosync'), fsync: false })],
     ['s3 (s3rver, loopback)', () => openS3ArtifactStore({ bucket: s3.bucket, endpoint: s3.endpoint, credentials: s3rverCredentials, spoolDir: join(scratch, 'spool') })],
+    ['artifacts service, HTTP', () => openHttpArtifactStore({ url: service.url, account: 'bench' })],
   ];
+  let memory: ServiceMemory | undefined;
   const results = new Map<string, StoreFigures>(stores.map(([name]) => [name, { put: [], putExisting: [], get: [] }]));
   try {
     for (let round = 0; round < rounds; round++) {
@@ -76,8 +87,10 @@ async function main(): Promise<void> {
         await store.close();
       }
     }
+    memory = await measureServiceMemory(service);
   } finally {
     await s3.stop();
+    await service.stop();
     await rm(scratch, { recursive: true, force: true });
   }
   const rate = (seconds: number) => megabytes / seconds;
@@ -95,6 +108,48 @@ async function main(): Promise<void> {
         `  put of existing ${rate(median(figures.putExisting)).toFixed(0)} MB/s`,
     );
   }
+  if (memory) {
+    const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+    console.log(`\nArtifacts service over HTTP, ${memory.mebibytes} MiB streamed (service heap limit ${SERVICE_HEAP_MB} MB):`);
+    console.log(`  upload   ${(memory.mebibytes * 1.048576 / memory.putSeconds).toFixed(0)} MB/s; RSS growth: service ${mb(memory.put.service)} MiB (peak ${mb(memory.put.servicePeak)} MiB), client ${mb(memory.put.client)} MiB`);
+    console.log(`  download ${(memory.mebibytes * 1.048576 / memory.getSeconds).toFixed(0)} MB/s (verified twice: service and client); RSS growth: service ${mb(memory.get.service)} MiB (peak ${mb(memory.get.servicePeak)} MiB), client ${mb(memory.get.client)} MiB`);
+  }
+}
+
+const SERVICE_HEAP_MB = 64;
+
+interface ServiceMemory {
+  mebibytes: number;
+  putSeconds: number;
+  getSeconds: number;
+  put: { service: number; servicePeak: number; client: number };
+  get: { service: number; servicePeak: number; client: number };
+}
+
+/** A large artifact up and down through the service (generated, never on disk on the client side), measuring both processes. */
+async function measureServiceMemory(service: Awaited<ReturnType<typeof startBenchArtifactsService>>): Promise<ServiceMemory> {
+  const mebibytes = Number(process.env.SLUICE_BENCH_HTTP_MEMORY_MB ?? 1024);
+  const source = new GeneratedBytes(mebibytes * 1024 * 1024, 11);
+  const expected = source.sha256();
+  const store = await openHttpArtifactStore({ url: service.url, account: 'bench' });
+  let putSeconds = 0;
+  let getSeconds = 0;
+  const put = await peakRssGrowth(() => service.peakRssGrowth(async () => (putSeconds = await timed(() => store.put(source.stream(), { expectedSha256: expected })))));
+  const get = await peakRssGrowth(() =>
+    service.peakRssGrowth(async () => {
+      let digest: { sha256: string; size: number } | undefined;
+      getSeconds = await timed(async () => (digest = await readDigest(await store.get(expected))));
+      if (digest?.sha256 !== expected) throw new Error(`downloaded ${JSON.stringify(digest)}, expected ${expected}`);
+    }),
+  );
+  await store.delete(expected);
+  return {
+    mebibytes,
+    putSeconds,
+    getSeconds,
+    put: { service: put.result.growthBytes, servicePeak: put.result.peakBytes, client: put.growthBytes },
+    get: { service: get.result.growthBytes, servicePeak: get.result.peakBytes, client: get.growthBytes },
+  };
 }
 
 main().catch((error: unknown) => {

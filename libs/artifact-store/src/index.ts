@@ -4,3 +4,4 @@ export { assertArtifactAddress, isArtifactAddress } from './address';
 export { FilesystemArtifactStore, openFilesystemArtifactStore, type FilesystemArtifactStoreOptions } from './filesystem';
 export { S3ArtifactStore, openS3ArtifactStore, type S3ArtifactStoreOptions } from './s3';
 export * from './archive';
+export * from './http';

@@ -1,0 +1,78 @@
+import type { Readable } from 'node:stream';
+import { ArtifactNotFoundError, type ArtifactStore, type GetArtifactOptions, type StoredArtifact } from '@sluice/artifact-store';
+import type { EventStore } from '@sluice/eventing';
+import { artifactStreamId, derivedEventId, type ArtifactReleased, type ArtifactUploaded } from '../domain/artifact-events';
+import type { ArtifactsProjection } from '../projections/artifacts-projection';
+
+export type Clock = () => Date;
+
+export interface Caller {
+  account: string;
+  actor: string;
+}
+
+/**
+ * Bytes in and out for an account. Content addressing stores equal bytes once for everybody, so who
+ * may read them is recorded apart, as events: an account reads only what it uploaded or what its
+ * executions produced, and an address it has no claim on is "not found" (never "someone else's").
+ */
+export class ArtifactBytes {
+  constructor(
+    private readonly events: EventStore,
+    private readonly artifacts: ArtifactStore,
+    private readonly projection: ArtifactsProjection,
+    private readonly clock: Clock,
+    /** The service's own upload limit (bytes); an uploader may ask for less. */
+    readonly maxUploadBytes: number,
+  ) {}
+
+  async upload(caller: Caller, source: Readable, options: { expectedSha256?: string; maxBytes?: number }): Promise<StoredArtifact> {
+    const maxBytes = Math.min(options.maxBytes ?? this.maxUploadBytes, this.maxUploadBytes);
+    const stored = await this.artifacts.put(source, { ...(options.expectedSha256 ? { expectedSha256: options.expectedSha256 } : {}), maxBytes });
+    // The id derives from the stream's revision: concurrent uploads of the same bytes append once, while an
+    // upload after a release or a collection (the stream moved on) is a new claim.
+    const revision = this.projection.model.artifact(stored.sha256)?.revision;
+    const event: ArtifactUploaded = {
+      type: 'ArtifactUploaded',
+      data: { sha256: stored.sha256, account: caller.account, size: stored.size, uploadedBy: caller.actor, uploadedAt: this.clock().toISOString() },
+    };
+    // Already readable: a repeated upload changes nothing (and concurrent ones share the derived id).
+    if (!this.projection.model.isReadableBy(stored.sha256, caller.account)) {
+      const { position } = await this.events.append(artifactStreamId(stored.sha256), [
+        { id: derivedEventId(event.type, caller.account, stored.sha256, revision === undefined ? 'new' : revision.toString()), type: event.type, data: event.data, metadata: { account: caller.account, actor: caller.actor, occurredAt: event.data.uploadedAt } },
+      ]);
+      await this.projection.waitForPosition(position);
+    }
+    return stored;
+  }
+
+  isReadable(account: string, sha256: string): boolean {
+    return this.projection.model.isReadableBy(sha256, account);
+  }
+
+  /** Size and content type of bytes the account may read (`ArtifactNotFoundError` otherwise). */
+  async describe(account: string, sha256: string): Promise<{ size: number; contentType: string }> {
+    if (!this.isReadable(account, sha256)) throw new ArtifactNotFoundError(sha256);
+    const { size } = await this.artifacts.stat(sha256);
+    return { size, contentType: this.projection.model.artifact(sha256)?.contentType ?? 'application/octet-stream' };
+  }
+
+  async download(account: string, sha256: string, options: GetArtifactOptions = {}): Promise<Readable> {
+    if (!this.isReadable(account, sha256)) throw new ArtifactNotFoundError(sha256);
+    return this.artifacts.get(sha256, options);
+  }
+
+  readableBy(account: string): string[] {
+    return [...this.projection.model.readableBy(account)];
+  }
+
+  /** The account gives up its claim. The bytes stay for other claims and kept executions; retention removes them later. */
+  async release(caller: Caller, sha256: string): Promise<void> {
+    if (!this.isReadable(caller.account, sha256)) return;
+    const event: ArtifactReleased = { type: 'ArtifactReleased', data: { sha256, account: caller.account, releasedBy: caller.actor, releasedAt: this.clock().toISOString() } };
+    const { position } = await this.events.append(artifactStreamId(sha256), [
+      { type: event.type, data: event.data, metadata: { account: caller.account, actor: caller.actor, occurredAt: event.data.releasedAt } },
+    ]);
+    await this.projection.waitForPosition(position);
+  }
+}

@@ -1,0 +1,209 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { openFilesystemArtifactStore, type FilesystemArtifactStore } from '@sluice/artifact-store';
+import type { PipelineDeclaration } from '@sluice/domain';
+import { rebuildProjections, type RebuildableProjection, type RecordedEvent } from '@sluice/eventing';
+// The engine's own test environment (real PostgreSQL, a fresh schema) and the real built-in worker.
+import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../../executions/src/testing/engine-test-environment';
+import type { ExecutionsEngine } from '../../../executions/src/executions-engine';
+import { providerRegistry, startWorker, type Worker } from '../../../worker/src';
+import { ArtifactBytes } from '../application/artifact-bytes';
+import { ArtifactCollector } from '../application/collect-artifacts';
+import { OutputRecorder } from '../application/record-outputs';
+import { ArtifactsProjection } from './artifacts-projection';
+import { artifactsProjections } from './artifacts-read-model';
+
+// The artifacts service's projection rebuilt from the store into a fresh instance equals the live one after a
+// history on real parts: executions run by the engine and the real worker (succeeded, failed, sharing bytes),
+// outputs recorded, uploads and releases through ArtifactBytes, orphans found and artifacts collected by retention.
+const DAY = 24 * 60 * 60 * 1000;
+const alice = { account: 'acme', actor: 'alice' };
+const bob = { account: 'globex', actor: 'bob' };
+
+let env: EngineTestEnvironment;
+let engine: ExecutionsEngine;
+let worker: Worker;
+let root: string;
+let store: FilesystemArtifactStore;
+let projection: ArtifactsProjection;
+let recorder: OutputRecorder;
+let now = new Date();
+const clock = () => now;
+const logged: string[] = [];
+
+const commands = (name: string, lines: string[], io: Pick<PipelineDeclaration['stages'][number]['actions'][number], 'inputArtifacts' | 'outputArtifacts'>) => ({
+  name,
+  actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
+  runOrder: 1,
+  commands: lines,
+  ...io,
+});
+
+const pipeline: PipelineDeclaration = {
+  name: 'web',
+  variables: [
+    { name: 'CONTENT', defaultValue: 'one' },
+    { name: 'OUTCOME', defaultValue: 'ok' },
+  ],
+  stages: [
+    { name: 'Build', actions: [commands('Compile', ['mkdir -p dist', 'echo "#{variables.CONTENT}" > dist/out.txt'], { outputArtifacts: [{ name: 'BuildOutput', files: ['dist/**'] }] })] },
+    {
+      name: 'Test',
+      actions: [commands('Check', ['test "#{variables.OUTCOME}" = ok', 'mkdir -p report', 'cat dist/out.txt > report/r.txt'], { inputArtifacts: [{ name: 'BuildOutput' }], outputArtifacts: [{ name: 'Report', files: ['report/**'] }] })],
+    },
+  ],
+} as PipelineDeclaration;
+
+const approval = (name: string) => ({ name, actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1 });
+
+// Build, wait for an approval, test the build, wait again. An execution left at the second wait is running, and
+// its input's last use is when Test started (after the first approval), later than when Build produced it.
+const gated: PipelineDeclaration = {
+  name: 'gated',
+  stages: [
+    { name: 'Build', actions: [commands('Compile', ['mkdir -p dist', 'echo gated > dist/out.txt'], { outputArtifacts: [{ name: 'BuildOutput', files: ['dist/**'] }] })] },
+    { name: 'Gate', actions: [approval('Approve')] },
+    { name: 'Test', actions: [commands('Check', ['cat dist/out.txt'], { inputArtifacts: [{ name: 'BuildOutput' }] })] },
+    { name: 'Hold', actions: [approval('Release')] },
+  ],
+} as PipelineDeclaration;
+
+async function waitingApproval(stageIndex: number): Promise<string> {
+  let token: string | null = null;
+  await eventually(
+    () => (token = engine.getPipelineState(alice, 'gated').stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
+    () => `no approval waits in stage ${stageIndex} of gated`,
+  );
+  return token!;
+}
+
+async function eventually(check: () => boolean, what: () => string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function run(content: string, outcome: 'ok' | 'fail', records: number): Promise<string> {
+  const variables = [
+    { name: 'CONTENT', value: content },
+    { name: 'OUTCOME', value: outcome },
+  ];
+  const { pipelineExecutionId } = await engine.startPipelineExecution(alice, { name: 'web', variables });
+  let status = '';
+  await eventually(
+    () => ['Succeeded', 'Failed', 'Stopped'].includes((status = engine.getPipelineExecution(alice, 'web', pipelineExecutionId).status)),
+    () => `${pipelineExecutionId} is ${status}`,
+  );
+  expect(status).toBe(outcome === 'ok' ? 'Succeeded' : 'Failed');
+  await eventually(() => projection.model.recordsOf(pipelineExecutionId, 'acme').length === records, () => `records of ${pipelineExecutionId}: ${logged.join('\n')}`);
+  return pipelineExecutionId;
+}
+
+/** A fresh copy of the registry, rebuilt from the store, optionally blind to one event type. */
+async function rebuilt(skipping?: string): Promise<RebuildableProjection[]> {
+  const copies = artifactsProjections();
+  const blind = copies.map((copy) => ({
+    name: copy.name,
+    streamPrefixes: copy.streamPrefixes,
+    reset: () => copy.reset(),
+    checkpoint: () => copy.checkpoint(),
+    contents: () => copy.contents(),
+    apply: (event: RecordedEvent) => (event.type === skipping ? undefined : copy.apply(event)),
+  }));
+  await rebuildProjections(env.store, blind);
+  return copies;
+}
+
+function isEqual(a: unknown, b: unknown): boolean {
+  try {
+    expect(a).toEqual(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(async () => {
+  env = await startEngineTestEnvironment();
+  engine = await env.startEngine();
+  root = await mkdtemp(join(tmpdir(), 'sluice-artifacts-rebuild-'));
+  store = await openFilesystemArtifactStore({ root, fsync: false });
+  worker = startWorker({ jobApi: engine, providers: providerRegistry({ store }), store, concurrency: 1, workspaceRoot: join(root, 'jobs'), pollWaitMs: 500, log: () => undefined });
+  recorder = new OutputRecorder(env.store, store, (line) => logged.push(line));
+  projection = new ArtifactsProjection(env.store, { onOutputs: (outputs) => recorder.enqueue(outputs) });
+  await projection.start();
+  for (const declaration of [pipeline, gated]) {
+    const version = await env.publisher.publish(declaration);
+    await engine.pipelineCatalog.whenKnown({ account: 'acme', name: declaration.name }, version);
+  }
+});
+
+afterAll(async () => {
+  await worker?.stop({ graceMs: 1_000 });
+  await projection?.stop();
+  await recorder?.idle();
+  await env?.stop();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('rebuilding the artifacts service’s projection', () => {
+  it('rebuilds the read model from the store equal to the live one, and misses any event type skipped', async () => {
+    await run('one', 'ok', 2);
+    await run('two', 'fail', 1);
+    await run('one', 'ok', 2); // the first run's bytes again
+    const { pipelineExecutionId: waiting } = await engine.startPipelineExecution(alice, { name: 'gated' });
+    const gate = await waitingApproval(1);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // Test starts at a later millisecond than Build ended
+    await engine.putApprovalResult(alice, { pipelineName: 'gated', stageName: 'Gate', actionName: 'Approve', token: gate, result: { status: 'Approved', summary: 'ok' } });
+    await waitingApproval(3);
+    await eventually(() => projection.model.recordsOf(waiting, 'acme').length === 1, () => `records of ${waiting}: ${logged.join('\n')}`);
+
+    const bytes = new ArtifactBytes(env.store, store, projection, clock, 1024 * 1024);
+    const shared = await bytes.upload(alice, Readable.from([Buffer.from('shared by two accounts')]), {});
+    await bytes.upload(bob, Readable.from([Buffer.from('shared by two accounts')]), {});
+    await bytes.release(bob, shared.sha256);
+    const kept = await bytes.upload(bob, Readable.from([Buffer.from('kept by globex')]), {});
+    await bytes.release(bob, kept.sha256);
+    await bytes.upload(bob, Readable.from([Buffer.from('kept by globex')]), {}); // a new claim after a release
+    await bytes.upload(alice, Readable.from([Buffer.from('uploaded, never used')]), {});
+    await store.put(Readable.from([Buffer.from('left behind by a failed job')]));
+
+    // Retention: the orphan is found first, then everything old and unreferenced goes.
+    const collector = new ArtifactCollector(env.store, store, projection, { graceMs: 30 * DAY, keepExecutions: 1 }, clock, (line) => logged.push(line));
+    now = new Date(Date.now() + 29 * DAY);
+    expect((await collector.collect({ dryRun: false })).found).toHaveLength(1);
+    now = new Date(Date.now() + 31 * DAY);
+    expect((await collector.collect({ dryRun: false })).artifacts.length).toBeGreaterThan(0);
+    // After retention: a claim given up while another account keeps the bytes.
+    const late = await bytes.upload(alice, Readable.from([Buffer.from('uploaded after retention')]), {});
+    await bytes.upload(bob, Readable.from([Buffer.from('uploaded after retention')]), {});
+    await bytes.release(bob, late.sha256);
+    await recorder.idle();
+    const events = await env.eventsOf('');
+    await projection.waitForPosition(events.at(-1)!.position);
+
+    const live = projection.model;
+    const contents = live.contents();
+    const [copy] = await rebuilt();
+    expect(copy!.name).toBe(live.name);
+    expect(copy!.contents()).toEqual(contents);
+    expect(copy!.checkpoint()).toBe(live.checkpoint());
+    expect([...contents.executions.values()].map((execution) => `${execution.pipelineName} ${execution.running}`).sort()).toEqual(['gated true', 'web false', 'web false', 'web false']);
+    expect([...contents.artifacts.values()].some((entry) => entry.collected)).toBe(true);
+
+    // Every event type the fold reads matters: a rebuild blind to any one of them differs from the live one.
+    const folded = ['PipelineExecutionStarted', 'ActionExecutionStarted', 'ActionExecutionSucceeded', 'PipelineExecutionSucceeded', 'PipelineExecutionFailed'].concat(
+      ['ArtifactUploaded', 'ArtifactRecorded', 'ArtifactReleased', 'ArtifactFound', 'ArtifactCollected'],
+    );
+    const present = new Set(events.filter((event) => live.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))).map((event) => event.type));
+    expect(folded.filter((type) => !present.has(type))).toEqual([]);
+    for (const type of folded) {
+      const [blind] = await rebuilt(type);
+      expect({ type, equal: isEqual(blind!.contents(), contents) }).toEqual({ type, equal: false });
+    }
+  });
+});
