@@ -68,10 +68,14 @@ export async function projectionCatalog(store: EventStore, projection: Pipelines
   };
 }
 
-/** The pipelines with a `Source/Git` action whose `DetectChanges` is true or unset: the ones the poller watches. */
+/**
+ * The pipelines with a `Source/Git` action whose `DetectChanges` and `PollForSourceChanges` are true or unset:
+ * the ones the poller watches (decision 0018: webhooks and the poller may both start a pipeline, once per push).
+ */
 export function pollableCatalog(catalog: PipelineCatalog): PipelineCatalog {
   return {
-    listPipelines: async () => (await catalog.listPipelines()).filter((p) => gitSourceActionsOf(p.declaration).some((source) => source.detectChanges)),
+    listPipelines: async () =>
+      (await catalog.listPipelines()).filter((p) => gitSourceActionsOf(p.declaration).some((source) => source.detectChanges && source.pollForSourceChanges)),
   };
 }
 

@@ -22,6 +22,7 @@ export const GIT_SOURCE: ActionTypeDefinition = {
     property('RepositoryUrl', 'URL of the git repository (https://, ssh:// or file://).', { required: true, key: true }),
     property('BranchName', 'Branch whose head starts the pipeline.', { required: true, key: true }),
     property('DetectChanges', 'Start the pipeline when the branch changes (true by default).', { type: 'Boolean' }),
+    property('PollForSourceChanges', 'Poll the repository for changes (true by default); false leaves change detection to webhooks.', { type: 'Boolean' }),
     property('OutputArtifactFormat', 'CODE_ZIP (the files of the commit, the default) or GIT_CLONE (a full clone).'),
   ],
   inputArtifactDetails: none,

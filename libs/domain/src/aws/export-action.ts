@@ -84,6 +84,9 @@ function exportGitSource(context: ExportContext): ExportedAction {
     context.report.changed(configurationPath(context, 'OutputArtifactFormat'), format, awsFormat, 'AWS passes a full clone as a CodeBuild clone reference.');
   }
   const common: Record<string, string> = { BranchName: configuration.BranchName ?? '' };
+  if (configuration.PollForSourceChanges !== undefined) {
+    context.report.dropped(configurationPath(context, 'PollForSourceChanges'), configuration.PollForSourceChanges, 'AWS detects changes of CodeCommit and connection sources with events, not by polling.');
+  }
   if (awsFormat !== undefined) common.OutputArtifactFormat = awsFormat;
   context.report.dropped(configurationPath(context, 'RepositoryUrl'), url, 'AWS names repositories, not URLs.');
 

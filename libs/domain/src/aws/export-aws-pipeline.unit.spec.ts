@@ -70,6 +70,14 @@ describe('exportAwsPipeline', () => {
     expect(report.warnings.filter((warning) => warning.startsWith('$.stages[0].actions[0]'))).toHaveLength(2);
   });
 
+  it('reports PollForSourceChanges as dropped: AWS detects changes of a connection with events', () => {
+    const pipeline = sluicePipeline([{ name: 'Unit', actionTypeId: { category: 'Test', owner: 'Sluice', provider: 'Commands', version: '1' }, commands: ['npm test'], inputArtifacts: [{ name: 'Code' }] }]);
+    pipeline.stages[0].actions[0].configuration = { ...pipeline.stages[0].actions[0].configuration, PollForSourceChanges: 'false' };
+    const { pipeline: exported, report } = exportAwsPipeline(pipeline);
+    expect(exported.stages[0].actions[0].configuration).not.toHaveProperty('PollForSourceChanges');
+    expect(report.changes).toContainEqual(expect.objectContaining({ path: '$.stages[0].actions[0].configuration.PollForSourceChanges', kind: 'dropped', before: 'false' }));
+  });
+
   it("exports commands as CodePipeline's Commands action in the Compute category", () => {
     const { action, report } = exportedAction({
       name: 'Unit',

@@ -105,7 +105,7 @@ function dropPollForSourceChanges(context: ActionMappingContext): void {
   context.report.dropped(
     configurationPath(context, 'PollForSourceChanges'),
     poll,
-    "Sluice's DetectChanges (true by default) replaces AWS polling and the EventBridge rule or webhook kept outside the pipeline.",
+    "Sluice polls the repository and takes its webhooks (one push starts one execution); an AWS value of false would leave the source to an EventBridge rule or webhook outside the pipeline, so it is not kept. Set PollForSourceChanges \"false\" once a Sluice webhook is registered.",
   );
 }
 

@@ -7,6 +7,8 @@ export interface GitSourceAction {
   branchName: string;
   /** `DetectChanges: "false"` turns off starting on changes to `branchName`. */
   detectChanges: boolean;
+  /** `PollForSourceChanges: "false"` leaves this source to webhooks: the git poller skips it. */
+  pollForSourceChanges: boolean;
 }
 
 export function gitSourceActionsOf(declaration: PipelineDeclaration): GitSourceAction[] {
@@ -22,6 +24,7 @@ export function gitSourceActionsOf(declaration: PipelineDeclaration): GitSourceA
         repositoryUrl,
         branchName,
         detectChanges: action.configuration?.DetectChanges?.toLowerCase() !== 'false',
+        pollForSourceChanges: action.configuration?.PollForSourceChanges?.toLowerCase() !== 'false',
       });
     }
   }

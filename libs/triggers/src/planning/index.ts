@@ -2,3 +2,4 @@ export * from './git-source-actions';
 export * from './plan-starts';
 export * from './repository-url';
 export * from './source-event';
+export * from './source-revision-token';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelineDeclaration } from '@sluice/domain';
 import type { TriggerablePipeline } from '../pipeline-catalog';
+import { sourceRevisionToken } from '../planning/source-revision-token';
 import type { TriggeredStartInput } from '../start-execution-port';
 import { startGitPoller, type GitPoller, type GitPollerError } from './git-poller';
 import { gitLsRemote } from './ls-remote';
@@ -109,7 +110,7 @@ describe('git poller against real repositories', () => {
       {
         name: 'app',
         sourceRevisions: [{ actionName: 'Checkout', revisionType: 'COMMIT_ID', revisionValue: next }],
-        clientRequestToken: expect.stringMatching(/^poll-[0-9a-f]{40}$/),
+        clientRequestToken: sourceRevisionToken({ kind: 'push', repositoryUrls: [repo], ref: 'refs/heads/main', commitId: next }, [{ actionName: 'Checkout', revisionType: 'COMMIT_ID', revisionValue: next }]),
         trigger: { triggerType: 'PollForSourceChanges', triggerDetail: `${repo} refs/heads/main` },
       },
     ]);
@@ -124,6 +125,30 @@ describe('git poller against real repositories', () => {
     const after = polls();
     await waitFor(() => polls() >= after + 3);
     expect(starts).toEqual([]);
+  });
+
+  it('leaves a source with PollForSourceChanges "false" to webhooks: its repository is not even listed', async () => {
+    const repo = makeRepository(root, 'app');
+    const webhooksOnly = pipelineOn('webhooks-only', repo);
+    webhooksOnly.declaration.stages[0].actions[0].configuration!.PollForSourceChanges = 'false';
+    const listed: string[] = [];
+    const { starts, polls } = start([webhooksOnly, pipelineOn('polled', repo)]);
+    await waitFor(() => polls() >= 2);
+    const next = commit(repo, 'src.txt', 'v2');
+    await waitFor(() => starts.length >= 1);
+    const after = polls();
+    await waitFor(() => polls() >= after + 3);
+    expect(starts.map((s) => [s.name, s.sourceRevisions[0].revisionValue])).toEqual([['polled', next]]);
+
+    await poller?.stop();
+    poller = startGitPoller({
+      pipelines: { listPipelines: async () => [webhooksOnly] },
+      start: async () => ({ pipelineExecutionId: 'never' }),
+      lsRemote: async (url) => (listed.push(url), gitLsRemote(url)),
+      intervalMs: 20,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(listed).toEqual([]);
   });
 
   it('reports a repository that disappears, backs off, and keeps polling the others', async () => {

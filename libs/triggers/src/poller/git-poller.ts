@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
-import type { PipelineCatalog } from '../pipeline-catalog';
+import type { PipelineCatalog, TriggerablePipeline } from '../pipeline-catalog';
 import { gitSourceActionsOf } from '../planning/git-source-actions';
 import { planStarts } from '../planning/plan-starts';
 import { normalizeRepositoryUrl, redactRepositoryUrl } from '../planning/repository-url';
+import type { SourcePush } from '../planning/source-event';
+import { sourceRevisionToken } from '../planning/source-revision-token';
 import type { StartExecutionPort } from '../start-execution-port';
 import { gitLsRemote, type LsRemote } from './ls-remote';
 
@@ -53,7 +54,7 @@ export function startGitPoller(options: GitPollerOptions): GitPoller {
     const pipelines = await options.pipelines.listPipelines();
     const urls = new Map<string, string>();
     for (const pipeline of pipelines) {
-      for (const source of gitSourceActionsOf(pipeline.declaration)) urls.set(normalizeRepositoryUrl(source.repositoryUrl), source.repositoryUrl);
+      for (const source of polledSourcesOf(pipeline)) urls.set(normalizeRepositoryUrl(source.repositoryUrl), source.repositoryUrl);
     }
     for (const [key, url] of urls) {
       if (stopped) return;
@@ -86,12 +87,16 @@ export function startGitPoller(options: GitPollerOptions): GitPoller {
     for (const [ref, commitId] of current) {
       const before = previous.get(ref);
       if (before === commitId) continue;
-      const token = `poll-${createHash('sha256').update(JSON.stringify([normalizeRepositoryUrl(url), ref, before ?? null, commitId])).digest('hex').slice(0, 40)}`;
-      for (const { pipeline, sourceRevisions } of planStarts({ kind: 'push', repositoryUrls: [url], ref, commitId }, pipelines)) {
+      const push: SourcePush = { kind: 'push', repositoryUrls: [url], ref, commitId };
+      for (const planned of planStarts(push, pipelines)) {
+        const { pipeline } = planned;
+        const polled = new Set(polledSourcesOf(pipeline).map((source) => source.actionName));
+        const sourceRevisions = planned.sourceRevisions.filter((revision) => polled.has(revision.actionName));
+        if (sourceRevisions.length === 0) continue;
         try {
           await options.start(
             { account: pipeline.account, actor: 'git-poller' },
-            { name: pipeline.name, sourceRevisions, clientRequestToken: token, trigger: { triggerType: 'PollForSourceChanges', triggerDetail: `${redactRepositoryUrl(url)} ${ref}` } },
+            { name: pipeline.name, sourceRevisions, clientRequestToken: sourceRevisionToken(push, sourceRevisions), trigger: { triggerType: 'PollForSourceChanges', triggerDetail: `${redactRepositoryUrl(url)} ${ref}` } },
           );
         } catch (error) {
           // Forget the new commit so the next poll tries again; the token keeps the starts that worked from repeating.
@@ -124,6 +129,11 @@ export function startGitPoller(options: GitPollerOptions): GitPoller {
       await running;
     },
   };
+}
+
+/** The `Source/Git` actions the poller watches: all but those with `PollForSourceChanges: "false"`. */
+function polledSourcesOf(pipeline: TriggerablePipeline) {
+  return gitSourceActionsOf(pipeline.declaration).filter((source) => source.pollForSourceChanges);
 }
 
 function messageOf(error: unknown): string {

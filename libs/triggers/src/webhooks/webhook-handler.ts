@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { PipelineCatalog } from '../pipeline-catalog';
 import { planStarts, type PlannedStart } from '../planning/plan-starts';
+import type { SourceEvent } from '../planning/source-event';
+import { sourceRevisionToken } from '../planning/source-revision-token';
 import type { StartExecutionPort } from '../start-execution-port';
 import type { DeliveryLog } from './delivery-log';
 import { DeliveryRejected } from './delivery-rejected';
@@ -56,7 +57,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): WebhookHandler {
       const deliveryKey = `${providerName}/${webhookId}/${delivery.deliveryId}`;
       if (!(await deps.deliveries.claim(deliveryKey))) return { status: 200, body: { message: `delivery ${delivery.deliveryId} already processed` } };
       const pipelines = (await deps.pipelines.listPipelines()).filter((pipeline) => pipeline.account === registration.account);
-      const body = await startAll(planStarts(delivery.event, pipelines), `${providerName}:${delivery.deliveryId}`, deliveryKey, webhookId);
+      const body = await startAll(delivery.event, planStarts(delivery.event, pipelines), `${providerName}:${delivery.deliveryId}`, webhookId);
       if (body.failed?.length) {
         await deps.deliveries.release(deliveryKey);
         return { status: 500, body };
@@ -68,14 +69,14 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): WebhookHandler {
     }
   }
 
-  async function startAll(planned: PlannedStart[], triggerDetail: string, deliveryKey: string, webhookId: string): Promise<WebhookResponseBody> {
-    // The same token on a redelivery after a partial failure lands on the executions already started.
-    const clientRequestToken = `webhook-${createHash('sha256').update(deliveryKey).digest('hex').slice(0, 40)}`;
+  async function startAll(event: SourceEvent, planned: PlannedStart[], triggerDetail: string, webhookId: string): Promise<WebhookResponseBody> {
+    // The token names the change, not the delivery: a redelivery after a partial failure, another webhook
+    // of the repository or the poller seeing the same commit all land on the execution already started.
     const outcomes = await Promise.allSettled(
       planned.map(({ pipeline, sourceRevisions }) =>
         deps.start(
           { account: pipeline.account, actor: `webhook/${webhookId}` },
-          { name: pipeline.name, sourceRevisions, clientRequestToken, trigger: { triggerType: 'Webhook', triggerDetail } },
+          { name: pipeline.name, sourceRevisions, clientRequestToken: sourceRevisionToken(event, sourceRevisions), trigger: { triggerType: 'Webhook', triggerDetail } },
         ),
       ),
     );

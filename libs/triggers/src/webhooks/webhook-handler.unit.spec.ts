@@ -5,6 +5,7 @@ import type { TriggerablePipeline } from '../pipeline-catalog';
 import type { StartExecutionPort, TriggerCaller, TriggeredStartInput } from '../start-execution-port';
 import { InMemoryDeliveryLog } from './delivery-log';
 import { InMemoryRejectionLog } from './rejection-log';
+import { sourceRevisionToken } from '../planning/source-revision-token';
 import { createWebhookHandler } from './webhook-handler';
 import type { WebhookRequest } from './webhook-request';
 
@@ -96,7 +97,7 @@ describe('webhook handler: GitHub', () => {
         input: {
           name: 'app',
           sourceRevisions: [{ actionName: 'Checkout', revisionType: 'COMMIT_ID', revisionValue: githubPush.after }],
-          clientRequestToken: expect.stringMatching(/^webhook-[0-9a-f]{40}$/),
+          clientRequestToken: sourceRevisionToken({ kind: 'push', repositoryUrls: [], ref: githubPush.ref, commitId: githubPush.after }, [{ actionName: 'Checkout', revisionType: 'COMMIT_ID', revisionValue: githubPush.after }]),
           trigger: { triggerType: 'Webhook', triggerDetail: 'github:d-1' },
         },
       },
@@ -107,6 +108,17 @@ describe('webhook handler: GitHub', () => {
     const { handler, starts } = setup();
     await handler.handle(github({ ...githubPush, commits: [{ added: [], modified: ['docs/guide.md'], removed: [] }] }));
     expect(starts.map((s) => s.input.name).sort()).toEqual(['app', 'docs-only']);
+  });
+
+  it('sends one token for one push, whatever the delivery: the engine starts it once (decision 0018)', async () => {
+    const { handler, starts } = setup();
+    await handler.handle(github(githubPush, { delivery: 'd-1' }));
+    await handler.handle(github(githubPush, { delivery: 'd-2' }));
+    await handler.handle(github({ ...githubPush, after: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }, { delivery: 'd-3' }));
+    const tokens = starts.filter((s) => s.input.name === 'app').map((s) => s.input.clientRequestToken);
+    expect(tokens).toHaveLength(3);
+    expect(tokens[1]).toBe(tokens[0]);
+    expect(tokens[2]).not.toBe(tokens[0]);
   });
 
   it('starts nothing twice for a repeated delivery id', async () => {

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// A custom action worker for Sluice, on the public job-worker API only (no Sluice code, no npm packages).
+// Action type Test/Custom/HttpCheck: GET the configured Url, succeed when the status is ExpectedStatus (200).
+const GATEWAY = (process.env.SLUICE_URL ?? 'http://localhost:4000').replace(/\/$/, '');
+const HEARTBEAT_MS = Number(process.env.SLUICE_HEARTBEAT_MS ?? 30_000);
+const ACTION_TYPE = { category: 'Test', owner: 'Custom', provider: 'HttpCheck', version: '1' };
+// With a token the gateway knows who asks; without one (a gateway without authentication) the worker names itself.
+const headers = process.env.SLUICE_TOKEN
+  ? { 'content-type': 'application/json', authorization: `Bearer ${process.env.SLUICE_TOKEN}` }
+  : { 'content-type': 'application/json', 'x-sluice-actor': 'custom-worker/http-check' };
+const log = (line) => console.log(`[http-check] ${line}`);
+const stopping = new AbortController();
+
+async function gql(query, variables, signal) {
+  const response = await fetch(`${GATEWAY}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal });
+  const answer = await response.json();
+  if (answer.errors?.length) throw new Error(answer.errors.map((e) => e.message).join('; '));
+  return answer.data;
+}
+
+async function check(configuration) {
+  if (!configuration.Url) return { failure: { type: 'ConfigurationError', message: 'configuration.Url: required' } };
+  const expected = Number(configuration.ExpectedStatus ?? 200);
+  const started = performance.now();
+  try {
+    const response = await fetch(configuration.Url, { signal: AbortSignal.timeout(Number(configuration.TimeoutSeconds ?? 30) * 1000) });
+    await response.arrayBuffer();
+    const ms = Math.round(performance.now() - started);
+    if (response.status !== expected) return { failure: { type: 'JobFailed', message: `GET ${configuration.Url} answered ${response.status}, expected ${expected}` } };
+    return { variables: { StatusCode: String(response.status), ResponseTimeMs: String(ms) }, summary: `GET ${configuration.Url} answered ${response.status} in ${ms} ms` };
+  } catch (error) {
+    return { failure: { type: 'JobFailed', message: `GET ${configuration.Url} failed: ${error.message}` } };
+  }
+}
+
+async function work(job) {
+  await gql('mutation($id: ID!, $nonce: String!) { acknowledgeJob(jobId: $id, nonce: $nonce) { status } }', { id: job.id, nonce: job.nonce });
+  log(`job ${job.id}: ${job.data.pipelineName}/${job.data.stageName}/${job.data.actionName}`);
+  const beat = setInterval(() => {
+    gql('mutation($id: ID!, $nonce: String!) { heartbeat(jobId: $id, nonce: $nonce) { leaseExpiresAt } }', { id: job.id, nonce: job.nonce })
+      .then((data) => log(`job ${job.id}: heartbeat, lease until ${data.heartbeat.leaseExpiresAt}`), (error) => log(`job ${job.id}: heartbeat failed: ${error.message}`));
+  }, HEARTBEAT_MS);
+  try {
+    const result = await check(job.data.configuration);
+    if (result.failure) {
+      await gql('mutation($id: ID!, $f: FailureDetailsInput!) { putJobFailureResult(jobId: $id, failureDetails: $f) }', { id: job.id, f: result.failure });
+      log(`job ${job.id}: failed: ${result.failure.message}`);
+    } else {
+      const outputVariables = Object.entries(result.variables).map(([name, value]) => ({ name, value }));
+      await gql('mutation($id: ID!, $vars: [OutputVariableInput!], $d: ExecutionDetailsInput) { putJobSuccessResult(jobId: $id, outputVariables: $vars, executionDetails: $d) }', { id: job.id, vars: outputVariables, d: { summary: result.summary } });
+      log(`job ${job.id}: succeeded: ${result.summary}`);
+    }
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+process.once('SIGTERM', () => stopping.abort());
+process.once('SIGINT', () => stopping.abort());
+log(`polling ${GATEWAY}/graphql for ${Object.values(ACTION_TYPE).join('/')}`);
+while (!stopping.signal.aborted) {
+  try {
+    const data = await gql('mutation($type: ActionTypeIdInput!) { pollForJobs(actionTypeId: $type, maxBatchSize: 1, waitMs: 10000) { id nonce data { pipelineName stageName actionName configuration } } }', { type: ACTION_TYPE }, stopping.signal);
+    for (const job of data.pollForJobs) await work(job); // a job in hand is finished even when asked to stop
+  } catch (error) {
+    if (stopping.signal.aborted) break;
+    log(`poll failed, retrying in 1 s: ${error.message}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+log('stopped');

@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// NestJS 12 is ESM-only and cannot load inside jest: the platform runs as a child process, driven through the gateway.
+const ROOT = join(__dirname, '../../..');
+const ENTRY = join(__dirname, 'platform-without-demo-main.ts');
+
+export interface PlatformProcess {
+  url: string;
+  /** The admin token of account `default` (from `{dataDir}/admin-token`), for `Authorization: Bearer …`. */
+  token: string;
+  output(): string;
+  /** SIGTERM, then the exit code (SIGKILL after 30 s). */
+  stop(): Promise<number | null>;
+}
+
+/** The embedded platform without the demo, on a free port, an embedded store in `dataDir`. */
+export async function startPlatformProcess(dataDir: string, extraEnv: Record<string, string> = {}, timeoutMs = 90_000): Promise<PlatformProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+    cwd: ROOT,
+    env: { ...process.env, SLUICE_PORT: '0', SLUICE_DATA_DIR: dataDir, SLUICE_EVENT_STORE: '', SLUICE_KAFKA_BROKERS: '', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stdout!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const watch = setInterval(() => {
+      const match = /Sluice is running at (http:\/\/\S+)/.exec(output);
+      const failure = match ? undefined : child.exitCode !== null ? `exited with ${child.exitCode}` : Date.now() > deadline ? `printed no URL within ${timeoutMs / 1000} s` : undefined;
+      if (!match && !failure) return;
+      clearInterval(watch);
+      if (match) return resolve(match[1]!);
+      child.kill('SIGKILL');
+      reject(new Error(`the platform ${failure}:\n${output}`));
+    }, 50);
+  });
+  return {
+    url,
+    token: readFileSync(join(dataDir, 'admin-token'), 'utf8').trim(),
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const code = await exited;
+      clearTimeout(killer);
+      return code;
+    },
+  };
+}
