@@ -1,12 +1,28 @@
-// The gateway alone (distributed mode): SLUICE_SUBGRAPHS names the subgraphs, SLUICE_PORT its port.
-import { runUntilSignal } from '@sluice/runtime';
+// The gateway alone (distributed mode): SLUICE_SUBGRAPHS names the subgraphs, SLUICE_PORT its port, SLUICE_EVENT_STORE
+// the store subscriptions are fed from; JSON logs (SLUICE_LOG_FORMAT, SLUICE_LOG_LEVEL).
+import { ConfigError, createLogger, loadRuntimeConfig, logConfigFrom, runUntilSignal, type ConfigProblems } from '@sluice/runtime';
+import { artifactDownloadRoutesFor } from './artifact-download-proxy';
+import { gatewayAuthFrom } from './auth/auth-config';
+import { awsApiFrom } from './aws/aws-route';
 import { startGateway } from './gateway-server';
 import { loadGatewayConfig } from './subgraph-config';
 
-runUntilSignal(async () => {
-  const config = loadGatewayConfig(process.env);
-  const gateway = await startGateway({ ...config, log: (line) => console.log(line) });
-  const subgraphs = config.subgraphs.map((s) => `${s.name} (${s.url})`).join(', ');
-  console.log(`gateway listening at ${gateway.url}/graphql — subgraphs: ${subgraphs}`);
-  return () => gateway.stop();
-});
+const problems: ConfigProblems = [];
+const logger = createLogger({ service: 'gateway', ...logConfigFrom(process.env, problems) });
+
+runUntilSignal(
+  async () => {
+    if (problems.length > 0) throw new ConfigError(problems);
+    const config = loadGatewayConfig(process.env);
+    // Validates the store and bus variables before anything starts (startGateway reads them again).
+    const runtime = loadRuntimeConfig(process.env);
+    // Signed artifact download links (/artifacts/download/{token}) are served on this origin, streamed from the `artifacts` subgraph's service.
+    // Every request is authenticated with the permissions subgraph (decision 0021); /aws verifies SigV4 with its access keys (decision 0024).
+    const auth = gatewayAuthFrom(config.subgraphs, process.env);
+    const gateway = await startGateway({ ...config, bus: runtime.bus, log: logger.line, httpRoutes: artifactDownloadRoutesFor(config.subgraphs), auth, aws: awsApiFrom(config.subgraphs) });
+    const subgraphs = config.subgraphs.map((s) => `${s.name} (${s.url})`).join(', ');
+    logger.info(`gateway listening at ${gateway.url}/graphql — subgraphs: ${subgraphs}`, { url: gateway.url, pid: process.pid });
+    return () => gateway.stop();
+  },
+  { logger },
+);

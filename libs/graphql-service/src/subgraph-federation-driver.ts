@@ -14,6 +14,8 @@ export class SubgraphFederationDriver extends ApolloFederationDriver {
     const httpAdapter = this.httpAdapterHost.httpAdapter;
     preStartHook?.();
     const server = new ApolloServer<BaseContext>({
+      // Apollo's own info lines ("Enabling inline tracing…") are not the process's JSON log: only its warnings and errors.
+      logger: { debug: () => undefined, info: () => undefined, warn: (...args: unknown[]) => console.warn(...args), error: (...args: unknown[]) => console.error(...args) },
       ...(options as unknown as ApolloServerOptions<BaseContext>),
       plugins: [...(options.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer: httpAdapter.getHttpServer() })],
     });

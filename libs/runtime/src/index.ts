@@ -1,3 +1,5 @@
 export * from './runtime-config';
 export * from './open-adapters';
 export * from './run-until-signal';
+export * from './logger';
+export * from './readiness';

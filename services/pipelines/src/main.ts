@@ -1,14 +1,22 @@
-// The pipelines service alone (distributed mode): configured by environment variables (libs/runtime).
-import { loadRuntimeConfig, openEventStore, runUntilSignal } from '@sluice/runtime';
+// The pipelines service alone (distributed mode): configured by environment variables (libs/runtime), JSON logs.
+import { checkReadiness, ConfigError, createLogger, eventStoreCheck, loadRuntimeConfig, logConfigFrom, openEventStore, runUntilSignal, type ConfigProblems } from '@sluice/runtime';
 import { createPipelinesApp } from './pipelines-app';
 
-runUntilSignal(async () => {
-  const config = loadRuntimeConfig(process.env);
-  const eventStore = await openEventStore(config.eventStore);
-  const app = await createPipelinesApp({ eventStore: eventStore.store, port: config.port });
-  console.log(`pipelines service listening at ${app.url}/graphql — event store: ${eventStore.description}`);
-  return async () => {
-    await app.stop();
-    await eventStore.store.close();
-  };
-});
+const problems: ConfigProblems = [];
+const logger = createLogger({ service: 'pipelines', ...logConfigFrom(process.env, problems) });
+
+runUntilSignal(
+  async () => {
+    if (problems.length > 0) throw new ConfigError(problems);
+    const config = loadRuntimeConfig(process.env);
+    const eventStore = await openEventStore(config.eventStore);
+    const store = eventStoreCheck(eventStore.store);
+    const app = await createPipelinesApp({ eventStore: eventStore.store, port: config.port, log: logger.line, readiness: () => checkReadiness({ store }) });
+    logger.info(`pipelines service listening at ${app.url}/graphql — event store: ${eventStore.description}`, { url: app.url, pid: process.pid });
+    return async () => {
+      await app.stop();
+      await eventStore.store.close();
+    };
+  },
+  { logger },
+);

@@ -1,0 +1,70 @@
+import { isAbsolute, resolve } from 'node:path';
+import { ConfigError, loadRuntimeConfig, portFrom, type ConfigProblems, type Env } from '@sluice/runtime';
+
+/** What `npm run start:distributed` runs, from the environment; every bad variable named at once. */
+export interface DistributedConfig {
+  /** `SLUICE_EVENT_STORE`: postgres://… (default the local server's `postgres` database) or esdb://…. */
+  eventStore: string;
+  eventStoreSchema?: string;
+  /** True when the store is the default local PostgreSQL, which the script may start (infra/postgres/ensure.sh). */
+  localPostgres: boolean;
+  /** `SLUICE_KAFKA_BROKERS`; absent: a local broker is started (infra/kafka) on `kafkaPort`. */
+  kafkaBrokers?: string[];
+  /** `SLUICE_KAFKA_PORT` of that local broker (9092). */
+  kafkaPort: number;
+  /** `SLUICE_PORT`: the gateway's port (4000). */
+  port: number;
+  /** `SLUICE_ENGINES` (2) and `SLUICE_WORKERS` (2). */
+  engines: number;
+  workers: number;
+  /** `SLUICE_DATA_DIR` (./.sluice) made absolute: artifacts in `<dataDir>/artifacts` (or `SLUICE_ARTIFACTS`), the local broker in `<dataDir>/kafka`. */
+  dataDir: string;
+  artifactsDir: string;
+}
+
+export const DEFAULT_DISTRIBUTED_STORE = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function count(env: Env, variable: string, fallback: number, problems: ConfigProblems): number {
+  const raw = env[variable]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 16) problems.push({ variable, reason: `'${raw}' is not a whole number from 1 to 16` });
+  return value;
+}
+
+export function loadDistributedConfig(env: Env = process.env, cwd = process.cwd()): DistributedConfig {
+  const problems: ConfigProblems = [];
+  const eventStore = env.SLUICE_EVENT_STORE?.trim() || DEFAULT_DISTRIBUTED_STORE;
+  let runtime: ReturnType<typeof loadRuntimeConfig> | undefined;
+  try {
+    // The same validation every process does (store URL, schema, brokers), so a bad value stops here, once.
+    runtime = loadRuntimeConfig({ ...env, SLUICE_EVENT_STORE: eventStore, SLUICE_PORT: '0' });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (runtime?.eventStore.kind === 'embedded') {
+    problems.push({ variable: 'SLUICE_EVENT_STORE', reason: `'${eventStore}' is a folder: distributed mode needs a shared store, postgres://… or esdb://…` });
+  }
+  const kafkaPortRaw = env.SLUICE_KAFKA_PORT?.trim() || '9092';
+  const kafkaPort = Number(kafkaPortRaw);
+  if (!Number.isInteger(kafkaPort) || kafkaPort < 1 || kafkaPort > 65535) problems.push({ variable: 'SLUICE_KAFKA_PORT', reason: `'${kafkaPortRaw}' is not a port number` });
+  const port = env.SLUICE_PORT?.trim() ? portFrom(env, problems) : 4000;
+  const dataDir = resolve(cwd, env.SLUICE_DATA_DIR?.trim() || './.sluice');
+  const artifacts = env.SLUICE_ARTIFACTS?.trim();
+  if (artifacts && !isAbsolute(artifacts)) problems.push({ variable: 'SLUICE_ARTIFACTS', reason: `'${artifacts}' is not an absolute path` });
+  const config: DistributedConfig = {
+    eventStore,
+    ...(env.SLUICE_EVENT_STORE_SCHEMA?.trim() ? { eventStoreSchema: env.SLUICE_EVENT_STORE_SCHEMA.trim() } : {}),
+    localPostgres: eventStore === DEFAULT_DISTRIBUTED_STORE,
+    ...(runtime?.bus.kind === 'kafka' ? { kafkaBrokers: runtime.bus.brokers } : {}),
+    kafkaPort,
+    port,
+    engines: count(env, 'SLUICE_ENGINES', 2, problems),
+    workers: count(env, 'SLUICE_WORKERS', 2, problems),
+    dataDir,
+    artifactsDir: artifacts || resolve(dataDir, 'artifacts'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

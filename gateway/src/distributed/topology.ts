@@ -1,0 +1,321 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+// The bootstrap alone, not the app: NestJS is ESM-only and this module also runs inside jest.
+import { ensureAdmin } from '@sluice/permissions/src/bootstrap/ensure-admin';
+import { loadRuntimeConfig, openEventStore } from '@sluice/runtime';
+
+/**
+ * Distributed mode as OS processes: the subgraph services, N engine instances, the gateway federating them,
+ * M workers taking jobs through the gateway. One module for `npm run start:distributed`, the distributed e2e
+ * test and the distributed bench (decision 0019).
+ */
+
+const ROOT = join(__dirname, '../../..');
+
+/**
+ * Subgraph services started when their package has a `src/main.ts`, besides pipelines and executions: the
+ * one list to extend when a service gets its own process. Each prints `… listening at <url>/graphql`.
+ */
+export const OPTIONAL_SUBGRAPH_SERVICES = ['artifacts', 'permissions'] as const;
+
+export interface TopologyOptions {
+  /** `postgres://…` or `esdb://…` (SLUICE_EVENT_STORE of every process). */
+  eventStore: string;
+  /** SLUICE_EVENT_STORE_SCHEMA on PostgreSQL. */
+  eventStoreSchema?: string;
+  kafkaBrokers: string[];
+  /** SLUICE_KAFKA_TOPIC_PREFIX: several installations (test runs) on one broker. */
+  topicPrefix?: string;
+  /** A folder every worker and service shares (SLUICE_ARTIFACTS). */
+  artifactsDir: string;
+  /** SLUICE_DATA_DIR of every process: where a service keeps its files (the admin token, the artifact URL secret). */
+  dataDir?: string;
+  /** Engine instances (executions service processes), default 2. */
+  engines?: number;
+  /** Worker processes, default 2. */
+  workers?: number;
+  /** The gateway's port (0 = any free one). Services always take free loopback ports. */
+  gatewayPort?: number;
+  /** Optional services to start when present (default: every one of OPTIONAL_SUBGRAPH_SERVICES whose main.ts exists). */
+  optionalServices?: readonly string[];
+  /** Added to every process's environment (e.g. SLUICE_LOG_LEVEL), then the per-role ones. */
+  env?: Record<string, string>;
+  executionsEnv?: Record<string, string>;
+  workerEnv?: Record<string, string>;
+  /** Each line a child prints, as it prints it. */
+  onLine?: (process: string, line: string) => void;
+  /** How long one process may take to print its ready line (default 60 s). */
+  startTimeoutMs?: number;
+  /** Between SIGTERM and SIGKILL when stopping (default 30 s: a worker's job grace is 25 s by default). */
+  stopGraceMs?: number;
+}
+
+export type ProcessRole = 'subgraph' | 'engine' | 'gateway' | 'worker';
+
+export interface TopologyProcess {
+  /** `pipelines`, `executions-1`, `gateway`, `worker-2`, … */
+  readonly name: string;
+  readonly role: ProcessRole;
+  readonly pid: number;
+  /** Base URL of a process that serves HTTP (`${url}/graphql`, `/healthz`, `/readyz`). */
+  readonly url?: string;
+  /** Every line printed so far (stdout and stderr). */
+  output(): string;
+  /** kill -9: no drain, nothing flushed. Resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM, then SIGKILL after the grace. Resolves with how it ended. */
+  stop(graceMs?: number): Promise<ProcessEnd>;
+  readonly exited: Promise<ProcessEnd>;
+}
+
+export interface ProcessEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface DistributedTopology {
+  /** The gateway: `${gatewayUrl}/graphql`. */
+  gatewayUrl: string;
+  /**
+   * The admin token of account `default` (the gateway authenticates every caller, decision 0021): created with the
+   * admin at first start and kept in `<dataDir>/admin-token`; the workers get it as SLUICE_TOKEN. Undefined when the
+   * admin existed already and `<dataDir>` has no token file.
+   */
+  adminToken?: string;
+  /** True when this start created the admin (its token is shown once). */
+  adminCreated: boolean;
+  processes: TopologyProcess[];
+  process(name: string): TopologyProcess;
+  /** Workers first (they report through the gateway), then the gateway, then the services; bounded by `stopGraceMs` each. */
+  stop(): Promise<void>;
+}
+
+interface Spec {
+  name: string;
+  role: ProcessRole;
+  script: string;
+  env: Record<string, string>;
+  /** The line that says the process is up; a capture group, if any, is its base URL. */
+  ready: RegExp;
+}
+
+const LISTENING = /listening at (https?:\/\/[^\s"]+?)\/graphql/;
+const WORKER_READY = /worker \S+ taking jobs from/;
+
+/** The optional services whose process entry exists in this checkout. */
+export function presentOptionalServices(): string[] {
+  return OPTIONAL_SUBGRAPH_SERVICES.filter((name) => existsSync(join(ROOT, `services/${name}/src/main.ts`)));
+}
+
+export async function startDistributedTopology(options: TopologyOptions): Promise<DistributedTopology> {
+  const engines = options.engines ?? 2;
+  const workers = options.workers ?? 2;
+  const common: Record<string, string> = {
+    SLUICE_EVENT_STORE: options.eventStore,
+    ...(options.eventStoreSchema ? { SLUICE_EVENT_STORE_SCHEMA: options.eventStoreSchema } : {}),
+    SLUICE_KAFKA_BROKERS: options.kafkaBrokers.join(','),
+    SLUICE_KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
+    SLUICE_ARTIFACTS: options.artifactsDir,
+    ...(options.dataDir ? { SLUICE_DATA_DIR: options.dataDir } : {}),
+    SLUICE_LOG_FORMAT: 'json',
+    // Only the gateway may reach a subgraph (libs/graphql-service internal-secret.ts): a fresh secret per start
+    // unless one is given.
+    SLUICE_INTERNAL_SECRET: process.env.SLUICE_INTERNAL_SECRET?.trim() || randomBytes(24).toString('base64url'),
+    ...options.env,
+  };
+  const started: TopologyProcess[] = [];
+  const stopAll = async () => {
+    const order: ProcessRole[] = ['worker', 'gateway', 'engine', 'subgraph'];
+    for (const role of order) {
+      await Promise.all(started.filter((p) => p.role === role).map((p) => p.stop(options.stopGraceMs ?? 30_000)));
+    }
+  };
+  const launch = async (specs: Spec[]) => {
+    const results = await Promise.allSettled(specs.map((spec) => startProcess(spec, options)));
+    for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+
+  try {
+    const admin = await bootstrapAdmin(options);
+    const serviceEnv = { ...common, SLUICE_PORT: '0' };
+    const optional = options.optionalServices ?? presentOptionalServices();
+    await launch([
+      { name: 'pipelines', role: 'subgraph', script: 'services/pipelines/src/main.ts', env: serviceEnv, ready: LISTENING },
+      // Every engine instance relays the store to Kafka: a killed one leaves the others relaying (duplicates are deduped, 0002).
+      ...Array.from({ length: engines }, (_, i): Spec => ({
+        name: `executions-${i + 1}`,
+        role: 'engine',
+        script: 'services/executions/src/main.ts',
+        env: { ...serviceEnv, SLUICE_RELAY: '1', ...options.executionsEnv },
+        ready: LISTENING,
+      })),
+      ...optional.map((name): Spec => ({ name, role: 'subgraph', script: `services/${name}/src/main.ts`, env: serviceEnv, ready: LISTENING })),
+    ]);
+    // The gateway federates one executions instance per name: the first one (others serve the same data from the same store).
+    const subgraphs = started
+      .filter((p) => p.role === 'subgraph' || p.name === 'executions-1')
+      .map((p) => `${p.role === 'engine' ? 'executions' : p.name}=${p.url}/graphql`)
+      .join(',');
+    await launch([
+      {
+        name: 'gateway',
+        role: 'gateway',
+        script: 'gateway/src/main.ts',
+        env: { ...common, SLUICE_PORT: String(options.gatewayPort ?? 0), SLUICE_SUBGRAPHS: subgraphs },
+        ready: LISTENING,
+      },
+    ]);
+    const gateway = started.find((p) => p.role === 'gateway')!;
+    const adminToken = admin.token;
+    await launch(
+      Array.from({ length: workers }, (_, i): Spec => ({
+        name: `worker-${i + 1}`,
+        role: 'worker',
+        script: 'services/worker/src/main.ts',
+        // Workers reach the job API through the gateway: they get no internal secret.
+        env: { ...common, SLUICE_INTERNAL_SECRET: '', SLUICE_GATEWAY_URL: gateway.url!, SLUICE_JOBS_URL: '', ...(adminToken ? { SLUICE_TOKEN: adminToken } : {}), ...options.workerEnv },
+        ready: WORKER_READY,
+      })),
+    );
+    return {
+      gatewayUrl: gateway.url!,
+      ...(adminToken ? { adminToken } : {}),
+      adminCreated: admin.created,
+      processes: started,
+      process(name) {
+        const found = started.find((p) => p.name === name);
+        if (!found) throw new Error(`no process named '${name}' (there are: ${started.map((p) => p.name).join(', ')})`);
+        return found;
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/**
+ * The account `default` and its admin, created on the store before any service runs (as the permissions service's
+ * README asks of whoever composes it); the token comes from the creation or from `<dataDir>/admin-token`.
+ */
+async function bootstrapAdmin(options: TopologyOptions): Promise<{ created: boolean; token?: string }> {
+  const config = loadRuntimeConfig({ SLUICE_EVENT_STORE: options.eventStore, SLUICE_EVENT_STORE_SCHEMA: options.eventStoreSchema });
+  const opened = await openEventStore(config.eventStore);
+  try {
+    const admin = await ensureAdmin(opened.store, { account: 'default', ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+    if (admin.created) return { created: true, token: admin.token };
+    const file = options.dataDir ? join(options.dataDir, 'admin-token') : undefined;
+    const token = file && existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+    return { created: false, ...(token ? { token } : {}) };
+  } finally {
+    await opened.store.close();
+  }
+}
+
+function startProcess(spec: Spec, options: TopologyOptions): Promise<TopologyProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, spec.script)], {
+    cwd: ROOT,
+    env: { ...process.env, ...spec.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<ProcessEnd>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const onLine = (line: string) => {
+    output += `${line}\n`;
+    options.onLine?.(spec.name, line);
+  };
+  forEachLine(child.stdout!, onLine);
+  forEachLine(child.stderr!, onLine);
+  const timeoutMs = options.startTimeoutMs ?? 60_000;
+
+  return new Promise<TopologyProcess>((resolve, reject) => {
+    const timer = setTimeout(() => fail(`did not print its ready line within ${timeoutMs / 1000} s`), timeoutMs);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${spec.name} (pid ${child.pid}, ${spec.script}) ${why}; its last lines:\n${lastLines(output, 15)}`));
+    };
+    const check = () => {
+      const match = spec.ready.exec(readableText(output));
+      if (!match) return;
+      clearTimeout(timer);
+      child.off('exit', onEarlyExit);
+      child.stdout!.off('data', check);
+      child.stderr!.off('data', check);
+      resolve(handle(spec, child, match[1], () => output, exited));
+    };
+    const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited (${signal ?? `code ${code}`}) before it was ready`);
+    child.once('exit', onEarlyExit);
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+  });
+}
+
+function handle(spec: Spec, child: ChildProcess, url: string | undefined, output: () => string, exited: Promise<ProcessEnd>): TopologyProcess {
+  const running = () => child.exitCode === null && child.signalCode === null;
+  return {
+    name: spec.name,
+    role: spec.role,
+    pid: child.pid!,
+    url,
+    output,
+    exited,
+    async kill() {
+      if (running()) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop(graceMs = 30_000) {
+      if (running()) {
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        child.kill('SIGTERM');
+        const end = await exited;
+        clearTimeout(timer);
+        return end;
+      }
+      return exited;
+    },
+  };
+}
+
+/** JSON lines' `msg` fields, so that a ready line matches in either log format. */
+function readableText(output: string): string {
+  return output
+    .split('\n')
+    .map((line) => {
+      if (!line.startsWith('{')) return line;
+      try {
+        const entry = JSON.parse(line) as { msg?: unknown };
+        return typeof entry.msg === 'string' ? entry.msg : line;
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
+}
+
+function forEachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let pending = '';
+  stream.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) onLine(line);
+  });
+  stream.on('end', () => {
+    if (pending) onLine(pending);
+    pending = '';
+  });
+}
+
+const lastLines = (text: string, n: number): string =>
+  text
+    .trimEnd()
+    .split('\n')
+    .slice(-n)
+    .map((l) => `  ${l}`)
+    .join('\n');

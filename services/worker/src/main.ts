@@ -1,0 +1,72 @@
+// The built-in worker alone (distributed mode): takes jobs through the job API over HTTP (the gateway's
+// /graphql or an executions subgraph), runs them with the built-in providers, artifacts in a shared store.
+import { openFilesystemArtifactStore, openS3ArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
+import { ConfigError, createLogger, logConfigFrom, runUntilSignal, type ConfigProblems, type Logger } from '@sluice/runtime';
+import { graphqlJobApi } from './job-api/graphql-job-api';
+import type { WorkerEvent } from './loop/worker-events';
+import { startWorker } from './loop/worker-loop';
+import { providerRegistry } from './providers/provider-registry';
+import { loadWorkerConfig, type ArtifactsConfig } from './worker-config';
+
+const problems: ConfigProblems = [];
+const logger = createLogger({ service: 'worker', ...logConfigFrom(process.env, problems) });
+
+async function openArtifacts(config: ArtifactsConfig): Promise<{ store: ArtifactStore; description: string }> {
+  switch (config.kind) {
+    case 'directory':
+      return { store: await openFilesystemArtifactStore({ root: config.root }), description: `folder ${config.root}` };
+    case 's3':
+      return {
+        store: await openS3ArtifactStore({ bucket: config.bucket, prefix: config.prefix, endpoint: config.endpoint, region: config.region }),
+        description: `s3://${config.bucket}/${config.prefix ?? 'artifacts/'}${config.endpoint ? ` at ${config.endpoint}` : ''}`,
+      };
+  }
+}
+
+/** One JSON line per job start and end, and per problem, with the job's ids as fields. */
+function workerEventLogger(log: Logger): (event: WorkerEvent) => void {
+  return (event) => {
+    const { type, ...fields } = event;
+    switch (type) {
+      case 'JobStarted':
+      case 'JobSucceeded':
+        return log.info(type, fields);
+      case 'JobFailed':
+      case 'JobLost':
+      case 'JobLeftToLease':
+      case 'PollFailed':
+      case 'AcknowledgeFailed':
+      case 'HeartbeatFailed':
+      case 'ResultRefused':
+      case 'ReportFailed':
+        return log.warn(type, fields);
+    }
+  };
+}
+
+runUntilSignal(
+  async () => {
+    if (problems.length > 0) throw new ConfigError(problems);
+    const config = loadWorkerConfig(process.env);
+    const artifacts = await openArtifacts(config.artifacts);
+    const jobApi = graphqlJobApi({ url: config.jobsUrl, headers: config.token ? { authorization: `Bearer ${config.token}` } : {} });
+    const worker = startWorker({
+      jobApi,
+      providers: providerRegistry({ store: artifacts.store }),
+      store: artifacts.store,
+      concurrency: config.concurrency,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      log: workerEventLogger(logger),
+    });
+    logger.info(`worker ${worker.workerId} taking jobs from ${config.jobsUrl} — ${config.concurrency} at once; artifacts: ${artifacts.description}`, {
+      workerId: worker.workerId,
+      pid: process.pid,
+    });
+    return async () => {
+      // Stop polling; running jobs get the grace, then are aborted and reported failed (the engine may retry them).
+      logger.info('stopping: letting running jobs finish', { running: worker.runningJobs(), graceMs: config.stopGraceMs });
+      await worker.stop({ graceMs: config.stopGraceMs });
+    };
+  },
+  { logger },
+);
