@@ -46,6 +46,10 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('ListPipelineExecutions', 'pipeline', READ),
   action('ListActionExecutions', 'pipeline', READ),
   action('PutApprovalResult', 'action', WRITE),
+  // Artifacts: an execution's are read at its pipeline; retention acts on the account's store.
+  action('ListArtifacts', 'pipeline', READ),
+  action('GetArtifact', 'pipeline', READ),
+  action('CollectArtifacts', 'account', WRITE),
   // Job workers: like CodePipeline's, they act on the account's queue, not on one pipeline.
   action('PollForJobs', 'account', WRITE),
   action('AcknowledgeJob', 'account', WRITE),
@@ -60,6 +64,11 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('LookupAuditEvents', 'account', READ),
   action('VerifyAuditTrail', 'account', READ),
   // Identities and policies
+  action('CreateAccount', 'account', WRITE),
+  action('GetCallerIdentity', 'account', READ),
+  action('GetUser', 'account', READ),
+  action('GetGroup', 'account', READ),
+  action('GetRole', 'account', READ),
   action('CreateUser', 'account', WRITE),
   action('DeleteUser', 'account', WRITE),
   action('ListUsers', 'account', READ),
@@ -70,6 +79,9 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('ListRoles', 'account', READ),
   action('AssumeRole', 'account', WRITE),
   action('CreateToken', 'account', WRITE),
+  action('CreateAccessKey', 'account', WRITE),
+  action('DeleteAccessKey', 'account', WRITE),
+  action('ListAccessKeys', 'account', READ),
   action('RevokeToken', 'account', WRITE),
   action('ListTokens', 'account', READ),
   action('PutPolicy', 'account', WRITE),

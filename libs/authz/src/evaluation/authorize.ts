@@ -56,3 +56,12 @@ export function evaluateRequest({ principal, action, resource, context }: Author
 function explicitDeny(statement: DecidingStatement, asked: string): Decision {
   return { allowed: false, decision: 'ExplicitDeny', decidingStatement: statement, explanation: `${asked} is denied explicitly by ${describeStatement(statement)}.` };
 }
+
+/**
+ * The caller's own policies on a resource of any account, without the account boundary: the caller's half of
+ * `authorizeAssumeRole`, for a gateway that authorizes `assumeRole` before the service that keeps the role's
+ * trust policy asks the other half.
+ */
+export function authorizeOwnPolicies(request: AuthorizationRequest): Decision {
+  return evaluateRequest(request, { sameAccountOnly: false });
+}

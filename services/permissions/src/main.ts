@@ -1,0 +1,22 @@
+// The permissions service alone (distributed mode): configured by environment variables (libs/runtime), JSON logs.
+import { checkReadiness, ConfigError, createLogger, eventStoreCheck, loadRuntimeConfig, logConfigFrom, openEventStore, runUntilSignal, type ConfigProblems } from '@sluice/runtime';
+import { createPermissionsApp } from './permissions-app';
+
+const problems: ConfigProblems = [];
+const logger = createLogger({ service: 'permissions', ...logConfigFrom(process.env, problems) });
+
+runUntilSignal(
+  async () => {
+    if (problems.length > 0) throw new ConfigError(problems);
+    const config = loadRuntimeConfig(process.env);
+    const eventStore = await openEventStore(config.eventStore);
+    const store = eventStoreCheck(eventStore.store);
+    const app = await createPermissionsApp({ eventStore: eventStore.store, port: config.port, log: logger.line, readiness: () => checkReadiness({ store }) });
+    logger.info(`permissions service listening at ${app.url}/graphql — event store: ${eventStore.description}`, { url: app.url, pid: process.pid });
+    return async () => {
+      await app.stop();
+      await eventStore.store.close();
+    };
+  },
+  { logger },
+);

@@ -1,0 +1,50 @@
+import { serveSubgraph, type ServeSubgraphOptions } from '@sluice/graphql-service';
+import type { EventStore } from '@sluice/eventing';
+import type { AccessKeyCipher } from './application/access-key-cipher';
+import type { Clock } from './application/caller';
+import { PermissionsModule } from './permissions.module';
+import { PermissionsProjection } from './projections/permissions-projection';
+
+export { ensureAdmin, type EnsureAdminOptions, type EnsuredAdmin } from './bootstrap/ensure-admin';
+export { ensureAdminAccessKey, ADMIN_CREDENTIALS_FILE } from './bootstrap/ensure-admin-access-key';
+export { accessKeyCipherFromEnv, type AccessKeyCipher } from './application/access-key-cipher';
+
+export interface PermissionsAppOptions {
+  eventStore: EventStore;
+  /** 0 picks a free port. */
+  port: number;
+  clock?: Clock;
+  log?: (line: string) => void;
+  /** What `/readyz` checks (the store, in distributed mode). */
+  readiness?: ServeSubgraphOptions['readiness'];
+  /** Encrypts access-key secrets (decision 0024). Default: from SLUICE_ACCESS_KEY_MASTER_KEY or SLUICE_DATA_DIR. */
+  accessKeyCipher?: AccessKeyCipher;
+}
+
+export interface PermissionsApp {
+  /** Base URL; the subgraph answers at `${url}/graphql`. */
+  url: string;
+  projection: PermissionsProjection;
+  /** Stops serving and the projection; the event store stays open (its owner closes it). */
+  stop(): Promise<void>;
+}
+
+/** The permissions subgraph on a given event store: composition only. */
+export async function createPermissionsApp(options: PermissionsAppOptions): Promise<PermissionsApp> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const projection = new PermissionsProjection(options.eventStore, { onError: (error) => log(`permissions projection stopped: ${error.message}`) });
+  await projection.start();
+  const module = PermissionsModule.register({ eventStore: options.eventStore, projection, clock: options.clock ?? (() => new Date()), log, ...(options.accessKeyCipher ? { accessKeyCipher: options.accessKeyCipher } : {}) });
+  const served = await serveSubgraph(module, options.port, { readiness: options.readiness }).catch(async (error: unknown) => {
+    await projection.stop();
+    throw error;
+  });
+  return {
+    url: served.url,
+    projection,
+    async stop() {
+      await served.close();
+      await projection.stop();
+    },
+  };
+}

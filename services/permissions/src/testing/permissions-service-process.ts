@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import { startServiceProcess, type ServiceProcess } from '@sluice/graphql-service/testing';
+import { dropTestSchema, newTestSchema as newSchema, testPostgresUrl } from '@sluice/testing';
+
+export type PermissionsServiceProcess = ServiceProcess;
+
+const root = join(__dirname, '../../../..');
+
+/** A fresh PostgreSQL schema name for one test file's event store. */
+export const newTestSchema = (): string => newSchema('permissions');
+export { dropTestSchema };
+
+/** The service as it runs (`node --import tsx src/main.ts`) on the real PostgreSQL event store, in a child process. */
+export function startPermissionsService(schema: string): Promise<PermissionsServiceProcess> {
+  return startServiceProcess({
+    name: 'permissions service',
+    script: join(root, 'services/permissions/src/main.ts'),
+    cwd: root,
+    env: { SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '', SLUICE_INTERNAL_SECRET: '' },
+  });
+}
