@@ -8,7 +8,7 @@
  *      latency = receipt time − the update's `at` (its event's occurredAt), p50/p95 over every update.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,15 +100,20 @@ async function startPlatform(dataDir: string, timeoutMs = 120_000): Promise<Plat
     }
     await sleep(20);
   }
+  // The platform's admin token (written at first start, before the gateway listens): every request needs it.
+  tokens.set(url, readFileSync(join(dataDir, 'admin-token'), 'utf8').trim());
   return { url, readyMs: performance.now() - spawnedAt, output: () => output, stop };
 }
 
 type Answer<T> = { data?: T | null; errors?: Array<{ message: string }> };
 
+/** The admin token of each platform started, by its URL. */
+const tokens = new Map<string, string>();
+
 async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-sluice-actor': 'bench' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(url)}` },
     body: JSON.stringify({ query, variables }),
   });
   const answer = (await res.json()) as Answer<T>;
@@ -205,7 +210,7 @@ async function latency(): Promise<{ latencies: number[]; statuses: string[]; upd
     ).catch(() => undefined);
     if (first) await approveAndFinish(url, first);
 
-    subscription = subscribeAndCollect<Update>(url, 'default', SUBSCRIPTION, {}, 'executionUpdated');
+    subscription = subscribeAndCollect<Update>(url, { account: 'default', actor: 'admin', token: tokens.get(url) }, SUBSCRIPTION, {}, 'executionUpdated');
     await sleep(500); // the subscription is live at the store's head
     const statuses: string[] = [];
     const ids = new Set<string>();

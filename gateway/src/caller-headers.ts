@@ -1,7 +1,18 @@
-/** The headers that say who asks (see @sluice/graphql-service): every subgraph must hear the same caller. */
-export const CALLER_HEADERS = ['x-sluice-account', 'x-sluice-actor'] as const;
+/**
+ * The headers that say who asks (see @sluice/graphql-service, whose names these are: it is not imported here
+ * because its index loads NestJS, which is ESM-only and cannot run inside jest where gateway tests run).
+ */
+export const ACCOUNT_HEADER = 'x-sluice-account';
+export const ACTOR_HEADER = 'x-sluice-actor';
+export const PRINCIPAL_HEADER = 'x-sluice-principal';
+export const TOKEN_ID_HEADER = 'x-sluice-token-id';
+export const INTERNAL_SECRET_HEADER = 'x-sluice-internal-secret';
+export const INTERNAL_SECRET_ENV = 'SLUICE_INTERNAL_SECRET';
 
-/** The caller headers of a client's request, for Hive's `propagateHeaders.fromClientToSubgraphs`. */
+/** Every subgraph must hear the same caller. */
+export const CALLER_HEADERS = [ACCOUNT_HEADER, ACTOR_HEADER] as const;
+
+/** The caller headers of a client's request, for Hive's `propagateHeaders.fromClientToSubgraphs` (only without authentication). */
 export function callerHeadersOf(request: Request): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of CALLER_HEADERS) {

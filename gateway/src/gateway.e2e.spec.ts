@@ -3,17 +3,18 @@ import { join } from 'node:path';
 import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
 import { startServiceProcess } from '@sluice/graphql-service/testing';
 import { testPostgresUrl } from '@sluice/testing';
-import { startGateway, type RunningGateway } from './gateway-server';
-import { codesOf, gatewayClient } from './testing/gateway-client';
+import type { RunningGateway } from './gateway-server';
+import { codesOf, gatewayClient, type Caller } from './testing/gateway-client';
 import { eventually, workUntilFinished } from './testing/job-worker';
 import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from './testing/subgraph-processes';
+import { adminCaller, startTestGateway } from './testing/test-gateway';
 import { twoStagePipeline } from './testing/two-stage-pipeline';
 
 // The gateway in front of the real subgraphs: pipelines and executions each run as their own OS process on
 // one PostgreSQL store (NestJS 12 cannot load in jest), the gateway runs here. Everything below goes through
 // the gateway's /graphql only.
 const schema = newTestSchema();
-const alice = { account: 'acme', actor: 'alice' };
+let alice: Caller;
 let subgraphs: SubgraphProcesses;
 let gateway: RunningGateway;
 let gql: ReturnType<typeof gatewayClient>;
@@ -22,7 +23,8 @@ let eventStore: EventStore;
 beforeAll(async () => {
   subgraphs = await startSubgraphProcesses(schema);
   eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  gateway = await startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1', eventStore });
+  gateway = await startTestGateway(subgraphs, eventStore);
+  alice = await adminCaller(eventStore, 'acme', 'alice');
   gql = gatewayClient(gateway.url, alice);
 }, 120_000);
 
@@ -95,8 +97,8 @@ describe('gateway federating pipelines and executions', () => {
     expect(codesOf(await gql(START, { name: 'nowhere' }))).toEqual(['NOT_FOUND']);
   });
 
-  it('passes the caller headers to every subgraph: another account sees nothing of acme', async () => {
-    const other = { account: 'other', actor: 'bob' };
+  it('passes the caller to every subgraph: another account sees nothing of acme', async () => {
+    const other = await adminCaller(eventStore, 'other', 'bob');
     expect(codesOf(await gql(JOINED, { name: 'web' }, other))).toEqual(['NOT_FOUND']);
     expect(codesOf(await gql(START, { name: 'web' }, other))).toEqual(['NOT_FOUND']);
   });
@@ -127,7 +129,7 @@ describe('gateway federating pipelines and executions', () => {
     const health = await fetch(`${gateway.url}/healthz`);
     expect([health.status, await health.text()]).toEqual([200, 'ok']);
     const ready = await fetch(`${gateway.url}/readyz`);
-    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, subgraphs: { pipelines: 'up', executions: 'up' } }]);
+    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, store: 'up', bus: 'up', subgraphs: expect.objectContaining({ pipelines: 'up', executions: 'up' }) }]);
 
     await subgraphs.executions.stop();
     const notReady = await fetch(`${gateway.url}/readyz`);

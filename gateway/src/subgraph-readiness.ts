@@ -1,3 +1,4 @@
+import { internalSecretHeaders } from './auth/internal-secret-headers';
 import type { SubgraphEndpoint } from './subgraph-config';
 
 export interface Readiness {
@@ -10,7 +11,7 @@ async function probe(subgraph: SubgraphEndpoint, timeoutMs: number): Promise<str
   try {
     const response = await fetch(subgraph.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...internalSecretHeaders() },
       body: JSON.stringify({ query: '{ __typename }' }),
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -1,17 +1,19 @@
 import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
-import { startGateway, type RunningGateway } from './gateway-server';
+import type { RunningGateway } from './gateway-server';
 import type { ExecutionUpdate, PipelineStateChange } from './subscriptions/execution-updates';
-import { gatewayClient } from './testing/gateway-client';
+import { gatewayClient, type Caller } from './testing/gateway-client';
 import { eventually, workUntilFinished } from './testing/job-worker';
 import { subscribeAndCollect, type CollectedSubscription } from './testing/subscription-client';
 import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from './testing/subgraph-processes';
+import { adminCaller, startTestGateway } from './testing/test-gateway';
 import { twoStagePipeline } from './testing/two-stage-pipeline';
 
 // Subscriptions through the gateway's /graphql over graphql-ws, fed from the store the services write to:
 // the subgraphs run as OS processes on one PostgreSQL schema, the gateway runs here on the same store.
 const schema = newTestSchema();
-const alice = { account: 'acme', actor: 'alice' };
+let alice: Caller;
+let otherAccount: Caller;
 let subgraphs: SubgraphProcesses;
 let gateway: RunningGateway;
 let eventStore: EventStore;
@@ -21,7 +23,9 @@ const open: Array<CollectedSubscription<unknown>> = [];
 beforeAll(async () => {
   subgraphs = await startSubgraphProcesses(schema);
   eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  gateway = await startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1', eventStore });
+  gateway = await startTestGateway(subgraphs, eventStore);
+  alice = await adminCaller(eventStore, 'acme', 'alice');
+  otherAccount = await adminCaller(eventStore, 'other', 'bob');
   gql = gatewayClient(gateway.url, alice);
 }, 120_000);
 
@@ -41,8 +45,8 @@ const PIPELINE_STATE_CHANGED = `subscription($pipelineName: String!, $after: Str
 const CREATE = 'mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline) { name } }';
 const START = 'mutation($name: String!) { startPipelineExecution(name: $name) { pipelineExecutionId } }';
 
-function subscribe<T>(query: string, variables: Record<string, unknown>, field: string, account = alice.account): CollectedSubscription<T> {
-  const subscription = subscribeAndCollect<T>(gateway.url, account, query, variables, field);
+function subscribe<T>(query: string, variables: Record<string, unknown>, field: string, caller: Caller = alice): CollectedSubscription<T> {
+  const subscription = subscribeAndCollect<T>(gateway.url, caller, query, variables, field);
   open.push(subscription);
   return subscription;
 }
@@ -58,7 +62,7 @@ describe('gateway subscriptions over graphql-ws, fed from the event store', () =
   it('streams every change of a run, in order, ending with the execution’s Succeeded', async () => {
     expect((await gql(CREATE, { pipeline: twoStagePipeline('web') })).errors).toBeUndefined();
     live = subscribe<ExecutionUpdate>(EXECUTION_UPDATED, { pipelineName: 'web' }, 'executionUpdated');
-    const stranger = subscribe<ExecutionUpdate>(EXECUTION_UPDATED, { pipelineName: 'web' }, 'executionUpdated', 'other');
+    const stranger = subscribe<ExecutionUpdate>(EXECUTION_UPDATED, { pipelineName: 'web' }, 'executionUpdated', otherAccount);
     await eventually(() => (gateway.subscriptionCounts().live === 2 ? true : undefined), 'both subscriptions to be live');
 
     executionId = await eventually(async () => (await gql<{ startPipelineExecution: { pipelineExecutionId: string } }>(START, { name: 'web' })).data?.startPipelineExecution.pipelineExecutionId, 'the executions service to know pipeline web');

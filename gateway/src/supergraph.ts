@@ -1,5 +1,6 @@
 import { composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
+import { internalSecretHeaders } from './auth/internal-secret-headers';
 import type { SubgraphEndpoint } from './subgraph-config';
 
 /** The subgraphs' SDL did not compose: every error, each once, so one fix-and-restart settles them. */
@@ -38,7 +39,7 @@ interface SdlAnswer {
 async function fetchSdlOnce(subgraph: SubgraphEndpoint): Promise<string> {
   const response = await fetch(subgraph.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...internalSecretHeaders() },
     body: JSON.stringify({ query: '{ _service { sdl } }' }),
     signal: AbortSignal.timeout(5_000),
   });

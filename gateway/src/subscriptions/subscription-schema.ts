@@ -1,6 +1,8 @@
 import { GraphQLError, GraphQLID, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, type GraphQLFieldConfig } from 'graphql';
 import type { EventStore, RecordedEvent } from '@sluice/eventing';
 import { EXECUTION_STREAM_PREFIX, executionIdOfStream, lanesStreamId, pipelineOfLanesStream } from './execution-event-envelopes';
+import { actionLogAppendedField } from './action-log-appended';
+import { auditRecordedField } from './audit-recorded';
 import { ExecutionPipelines } from './execution-pipelines';
 import { toExecutionUpdate, toPipelineStateChange, type ExecutionUpdate, type PipelineStateChange } from './execution-updates';
 import { storeFeed, type FeedGauge } from './store-feed';
@@ -8,7 +10,11 @@ import { storeFeed, type FeedGauge } from './store-feed';
 /** Who subscribes: the account of the connection (`x-sluice-account`), as queries are scoped. */
 export interface SubscriptionContext {
   account: string;
+  /** With authentication on: may the connection's principal read this pipeline with this action (each event is asked). */
+  mayRead?: (action: string, pipelineName: string) => boolean;
 }
+
+const readable = (context: SubscriptionContext, action: string, pipelineName: string): boolean => context.mayRead?.(action, pipelineName) ?? true;
 
 const string = { type: GraphQLString };
 const required = { type: new GraphQLNonNull(GraphQLString) };
@@ -65,6 +71,7 @@ export function subscriptionSchema(store: EventStore, gauge: FeedGauge): GraphQL
           if (executionId !== undefined && executionIdOfStream(event.streamId) !== executionId) return undefined;
           const name = await pipelines.pipelineOf(event);
           if (name === undefined || (pipelineName !== undefined && name !== pipelineName)) return undefined;
+          if (!readable(context, 'sluice:GetPipelineExecution', name)) return undefined;
           return toExecutionUpdate(event, name);
         },
       });
@@ -85,6 +92,7 @@ export function subscriptionSchema(store: EventStore, gauge: FeedGauge): GraphQL
         streamPrefixes: [EXECUTION_STREAM_PREFIX, lanes],
         select: async (event: RecordedEvent) => {
           if (event.metadata.account !== context.account) return undefined;
+          if (!readable(context, 'sluice:GetPipelineState', pipelineName)) return undefined;
           if (pipelineOfLanesStream(event.streamId) !== undefined) {
             return event.streamId === lanes ? toPipelineStateChange(event, pipelineName) : undefined;
           }
@@ -103,7 +111,12 @@ export function subscriptionSchema(store: EventStore, gauge: FeedGauge): GraphQL
     }),
     subscription: new GraphQLObjectType<unknown, SubscriptionContext>({
       name: 'Subscription',
-      fields: { executionUpdated, pipelineStateChanged } as Record<string, GraphQLFieldConfig<unknown, SubscriptionContext>>,
+      fields: {
+        executionUpdated,
+        pipelineStateChanged,
+        actionLogAppended: actionLogAppendedField(store, gauge, cursorOf, (context, name) => readable(context, 'sluice:ListActionExecutions', name)),
+        auditRecorded: auditRecordedField<SubscriptionContext>(store, gauge, cursorOf),
+      } as Record<string, GraphQLFieldConfig<unknown, SubscriptionContext>>,
     }),
   });
 }

@@ -5,6 +5,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { accountIdProblem } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
+import type { GatewayAuth } from '../auth/gateway-auth';
+import { authorizeSubscribe, authenticateConnection, type ConnectionAuth } from '../auth/subscription-auth';
 import { subscriptionSchema, type SubscriptionContext } from './subscription-schema';
 
 const ACCOUNT = 'x-sluice-account';
@@ -30,15 +32,25 @@ function accountOf(params: Readonly<Record<string, unknown>> | undefined, reques
  * graphql-ws on `path` of the gateway's HTTP server, serving the gateway's subscription schema. Only
  * subscriptions: queries and mutations stay on HTTP POST, where Hive plans them over the subgraphs.
  */
-export function serveSubscriptions(server: Server, store: EventStore, options: { path: string; log: (line: string) => void }): SubscriptionServer {
+export function serveSubscriptions(server: Server, store: EventStore, options: { path: string; log: (line: string) => void; auth?: GatewayAuth }): SubscriptionServer {
   const gauge = { live: 0 };
   const schema = subscriptionSchema(store, gauge);
   const wss = new WebSocketServer({ server, path: options.path });
   const accounts = new WeakMap<object, string>();
+  const authenticated = new WeakMap<object, ConnectionAuth>();
+  const { auth } = options;
   const disposable = useServer(
     {
       schema,
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
+        if (auth) {
+          // The token is the connection's: its principal's account, never a connection param.
+          const connection = await authenticateConnection(auth, ctx.connectionParams, ctx.extra.request, ctx.extra.socket);
+          if (!connection) return false;
+          authenticated.set(ctx, connection);
+          accounts.set(ctx, connection.request.auth.principal.account);
+          return true;
+        }
         const account = accountOf(ctx.connectionParams, ctx.extra.request);
         if (accountIdProblem(account)) return false;
         accounts.set(ctx, account);
@@ -55,9 +67,18 @@ export function serveSubscriptions(server: Server, store: EventStore, options: {
           const what = operation === 'query' ? 'Queries' : 'Mutations';
           return [new GraphQLError(`${what} are served over HTTP (POST ${options.path}); this socket serves subscriptions`)];
         }
-        return undefined;
+        if (!auth) return undefined;
+        // Fail closed: with authentication on, a connection without a principal subscribes to nothing.
+        const connection = authenticated.get(_ctx);
+        return connection ? authorizeSubscribe(auth, connection, schema, payload) : [new GraphQLError('Unauthenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
       },
-      context: (ctx): SubscriptionContext => ({ account: accounts.get(ctx) ?? 'default' }),
+      context: (ctx): SubscriptionContext => {
+        const connection = authenticated.get(ctx);
+        return {
+          account: accounts.get(ctx) ?? 'default',
+          ...(auth ? { mayRead: (action: string, pipeline: string) => connection !== undefined && auth.mayReadPipeline(connection.request, action, pipeline) } : {}),
+        };
+      },
       onError: (_ctx, _id, _payload, errors) => {
         options.log(`gateway: subscription failed: ${errors.map((e) => e.message).join('; ')}`);
       },

@@ -3,18 +3,30 @@ import type { GraphQLResponse } from '@sluice/graphql-service/testing';
 export interface Caller {
   account: string;
   actor: string;
+  /** Sent as `Authorization: Bearer <token>`: who the caller is for a gateway with authentication (testing/test-gateway.ts). */
+  token?: string;
 }
 
-/** GraphQL POSTed to the gateway as a client does, with the caller headers of `caller`. */
+/** The headers a client sends: the bearer token, and account/actor (which an authenticating gateway ignores). */
+export function callerHeaders(caller: Caller): Record<string, string> {
+  return { 'x-sluice-account': caller.account, 'x-sluice-actor': caller.actor, ...(caller.token ? { authorization: `Bearer ${caller.token}` } : {}) };
+}
+
+/** GraphQL POSTed to the gateway as a client does, with the token and caller headers of `caller`. */
 export function gatewayClient(url: string, caller: Caller) {
   return async <T>(query: string, variables: Record<string, unknown> = {}, as: Caller = caller): Promise<GraphQLResponse<T>> => {
     const res = await fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-sluice-account': as.account, 'x-sluice-actor': as.actor },
+      headers: { 'content-type': 'application/json', ...callerHeaders(as) },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(30_000),
     });
-    return { status: res.status, ...((await res.json()) as Omit<GraphQLResponse<T>, 'status'>) };
+    const text = await res.text();
+    try {
+      return { status: res.status, ...(JSON.parse(text) as Omit<GraphQLResponse<T>, 'status'>) };
+    } catch {
+      throw new Error(`HTTP ${res.status} from ${url}/graphql, not JSON: ${text.slice(0, 300)}`);
+    }
   };
 }
 

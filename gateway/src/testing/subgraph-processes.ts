@@ -8,6 +8,8 @@ const root = join(__dirname, '../../..');
 export interface SubgraphProcesses {
   pipelines: ServiceProcess;
   executions: ServiceProcess;
+  /** Tokens and identities: the gateway authenticates every request with it (testing/test-gateway.ts). */
+  permissions: ServiceProcess;
   /** As the gateway is configured with them (SLUICE_SUBGRAPHS). */
   endpoints: SubgraphEndpoint[];
   stop(): Promise<void>;
@@ -19,26 +21,32 @@ export const newTestSchema = (): string => newSchema('gateway');
 export { dropTestSchema };
 
 /**
- * The pipelines and executions services as they run in distributed mode, each its own OS process, on one
- * PostgreSQL store (`schema`). Without Kafka, the executions process relays the store's pipeline events to
+ * The pipelines, executions and permissions services as they run in distributed mode, each its own OS process,
+ * on one PostgreSQL store (`schema`). Without Kafka, the executions process relays the store's pipeline events to
  * its own in-process bus: that is how its engine learns the pipelines created through the other service.
+ * `internalSecret` is given to every process as SLUICE_INTERNAL_SECRET (the gateway must then send it).
  */
-export async function startSubgraphProcesses(schema: string): Promise<SubgraphProcesses> {
-  const env = { SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '' };
-  const start = (name: 'pipelines' | 'executions') =>
-    startServiceProcess({ name: `${name} service`, script: join(root, `services/${name}/src/main.ts`), cwd: root, env });
-  const [pipelines, executions] = await Promise.allSettled([start('pipelines'), start('executions')]);
-  if (pipelines.status === 'rejected' || executions.status === 'rejected') {
-    await Promise.all([pipelines, executions].map((p) => (p.status === 'fulfilled' ? p.value.stop() : undefined)));
-    throw pipelines.status === 'rejected' ? pipelines.reason : (executions as PromiseRejectedResult).reason;
+export async function startSubgraphProcesses(schema: string, options: { internalSecret?: string } = {}): Promise<SubgraphProcesses> {
+  const env = { SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '', SLUICE_INTERNAL_SECRET: options.internalSecret ?? '' };
+  const names = ['pipelines', 'executions', 'permissions'] as const;
+  const started = await Promise.allSettled(
+    names.map((name) => startServiceProcess({ name: `${name} service`, script: join(root, `services/${name}/src/main.ts`), cwd: root, env })),
+  );
+  const failed = started.find((p): p is PromiseRejectedResult => p.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((p) => (p.status === 'fulfilled' ? p.value.stop() : undefined)));
+    throw failed.reason;
   }
+  const [pipelines, executions, permissions] = started.map((p) => (p as PromiseFulfilledResult<ServiceProcess>).value) as [ServiceProcess, ServiceProcess, ServiceProcess];
   return {
-    pipelines: pipelines.value,
-    executions: executions.value,
+    pipelines,
+    executions,
+    permissions,
     endpoints: [
-      { name: 'pipelines', url: `${pipelines.value.url}/graphql` },
-      { name: 'executions', url: `${executions.value.url}/graphql` },
+      { name: 'pipelines', url: `${pipelines.url}/graphql` },
+      { name: 'executions', url: `${executions.url}/graphql` },
+      { name: 'permissions', url: `${permissions.url}/graphql` },
     ],
-    stop: async () => void (await Promise.all([pipelines.value.stop(), executions.value.stop()])),
+    stop: async () => void (await Promise.all([pipelines.stop(), executions.stop(), permissions.stop()])),
   };
 }

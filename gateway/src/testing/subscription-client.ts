@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { Caller } from './gateway-client';
 
 export interface Received<T> {
   value: T;
@@ -11,13 +12,18 @@ export interface CollectedSubscription<T> {
   received: Array<Received<T>>;
   errors: unknown[];
   completed: boolean;
+  /** The close event when the server closed the socket (e.g. 4401 for a refused token). */
+  closed?: { code: number; reason: string };
   stop(): Promise<void>;
 }
 
-/** A graphql-ws client on the gateway's `/graphql` for `account`, collecting every message of one subscription. */
+/**
+ * A graphql-ws client on the gateway's `/graphql` for `caller` (its token goes in the connectionInit payload as
+ * `authorization`; a bare account string sends no token), collecting every message of one subscription.
+ */
 export function subscribeAndCollect<T>(
   gatewayUrl: string,
-  account: string,
+  caller: string | Caller,
   query: string,
   variables: Record<string, unknown>,
   field: string,
@@ -25,8 +31,17 @@ export function subscribeAndCollect<T>(
   const client: Client = createClient({
     url: `${gatewayUrl.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
-    connectionParams: { 'x-sluice-account': account },
+    connectionParams:
+      typeof caller === 'string'
+        ? { 'x-sluice-account': caller }
+        : { 'x-sluice-account': caller.account, ...(caller.token ? { authorization: `Bearer ${caller.token}` } : {}) },
     retryAttempts: 0,
+    on: {
+      closed: (event) => {
+        const { code, reason } = event as { code: number; reason: string };
+        collected.closed = { code, reason: String(reason) };
+      },
+    },
   });
   const collected: CollectedSubscription<T> = {
     received: [],

@@ -5,22 +5,34 @@ import { accountIdProblem, IssueCollector, ValidationError } from '@sluice/domai
 
 export const ACCOUNT_HEADER = 'x-sluice-account';
 export const ACTOR_HEADER = 'x-sluice-actor';
+/** The authenticated principal's id (a role session: the role's), set by the gateway. */
+export const PRINCIPAL_HEADER = 'x-sluice-principal';
+/** The public id of the token the gateway authenticated (`tok_…`), for the permissions service. */
+export const TOKEN_ID_HEADER = 'x-sluice-token-id';
 
 /** Who asks, for which account; each service's application `Caller` has this shape. */
 export interface RequestCaller {
   account: string;
   actor: string;
+  /** The authenticated principal's id, when the request came through the gateway. */
+  principal?: string;
 }
 
 const actor = /^[^\p{Cc}\p{Cs}]{1,256}$/u;
 
-/** Account and actor as the request names them, until the permissions service authenticates callers. */
+/**
+ * Account and actor as the request names them. Behind the gateway these are the authenticated principal's
+ * (the gateway replaces whatever the client sent, decision 0021); with SLUICE_INTERNAL_SECRET set, only the
+ * gateway reaches the subgraph (internal-secret.ts).
+ */
 export function callerFromHeaders(headers: IncomingHttpHeaders): RequestCaller {
   const given = (name: string, fallback: string): string => {
     const value = headers[name];
     return (Array.isArray(value) ? value[0] : value) ?? fallback;
   };
-  const caller = { account: given(ACCOUNT_HEADER, 'default'), actor: given(ACTOR_HEADER, 'anonymous') };
+  const caller: RequestCaller = { account: given(ACCOUNT_HEADER, 'default'), actor: given(ACTOR_HEADER, 'anonymous') };
+  const principal = headers[PRINCIPAL_HEADER];
+  if (typeof principal === 'string' && principal !== '') caller.principal = principal;
   const issues = new IssueCollector();
   const accountProblem = accountIdProblem(caller.account);
   if (accountProblem) issues.add(`headers.${ACCOUNT_HEADER}`, 'invalid_account', accountProblem);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { internalSecretProblem } from './internal-secret';
 
 /** Explicit, so a 10 MB definition reaches the validator (and its size issue at `$`) instead of a socket error. */
 export const GRAPHQL_BODY_LIMIT_BYTES = 12 * 1024 * 1024;
@@ -45,6 +46,11 @@ async function handle(
   req: IncomingMessage & { body?: unknown },
   res: ServerResponse,
 ): Promise<void> {
+  const refused = internalSecretProblem(req.headers);
+  if (refused !== undefined) {
+    req.resume();
+    return sendError(res, 401, 'UNAUTHENTICATED', refused);
+  }
   const method = (req.method ?? 'GET').toUpperCase();
   let body: unknown = req.body;
   if (method === 'POST' && body === undefined) {

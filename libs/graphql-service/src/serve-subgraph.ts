@@ -9,10 +9,34 @@ export interface ServedSubgraph {
   close(): Promise<void>;
 }
 
-/** Starts a Nest application holding a subgraph module on `port` (0 picks a free one). */
-export async function serveSubgraph(module: DynamicModule, port: number): Promise<ServedSubgraph> {
+export interface ServeSubgraphOptions {
+  /**
+   * Answers `/readyz`: 200 with the report when `ready`, else 503 (e.g. `checkReadiness` of `@sluice/runtime`:
+   * the store and the bus). Absent: ready whenever the process serves. `/healthz` always answers `ok`.
+   */
+  readiness?: () => Promise<{ ready: boolean }>;
+}
+
+type HealthRequest = { method?: string; url?: string };
+type HealthResponse = { writeHead(status: number, headers: Record<string, string>): void; end(body: string): void };
+
+/** Starts a Nest application holding a subgraph module on `port` (0 picks a free one), with `/healthz` and `/readyz`. */
+export async function serveSubgraph(module: DynamicModule, port: number, options: ServeSubgraphOptions = {}): Promise<ServedSubgraph> {
   // The GraphQL handler reads bodies itself, with an explicit limit (graphql-http-handler.ts).
   const app = await NestFactory.create(module, { bodyParser: false, logger: ['error', 'warn'] });
+  app.use((req: HealthRequest, res: HealthResponse, next: () => void) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/healthz' && path !== '/readyz') return next();
+    const answer = (status: number, type: string, body: string) => {
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    if (path === '/healthz' || !options.readiness) return answer(200, 'text/plain', 'ok');
+    options.readiness().then(
+      (report) => answer(report.ready ? 200 : 503, 'application/json', JSON.stringify(report)),
+      (error: unknown) => answer(503, 'application/json', JSON.stringify({ ready: false, error: error instanceof Error ? error.message : String(error) })),
+    );
+  });
   try {
     await app.listen(port);
   } catch (error) {

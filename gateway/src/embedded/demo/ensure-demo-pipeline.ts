@@ -7,6 +7,8 @@ import { dataOf, errorCodes, graphqlRequester } from './graphql-request';
 export interface DemoFolders {
   /** Absolute `$SLUICE_DATA_DIR/demo`. */
   root: string;
+  /** The admin token: the demo is created through the gateway as the admin. */
+  token: string;
 }
 
 export type DemoOutcome = { kind: 'kept' } | { kind: 'created'; pipelineExecutionId: string };
@@ -26,7 +28,7 @@ const KNOWN_WITHIN_MS = 30_000;
  * event store, so a restart finds the pipeline and leaves it (and its executions) as they are.
  */
 export async function ensureDemoPipeline(gatewayUrl: string, folders: DemoFolders): Promise<DemoOutcome> {
-  const gql = graphqlRequester(gatewayUrl, 'sluice-demo');
+  const gql = graphqlRequester(gatewayUrl, folders.token);
   if (await pipelineExists(gql, DEMO_PIPELINE)) return { kind: 'kept' };
 
   const repository = join(folders.root, 'repo');
@@ -53,12 +55,13 @@ async function pipelineExists(gql: ReturnType<typeof graphqlRequester>, name: st
   }
 }
 
-/** What a person does at the approval: the query for the token, then the mutation. */
-export function approvalInstructions(gatewayUrl: string): string[] {
+/** What a person does at the approval: the query for the approval token, then the mutation, both with the admin token. */
+export function approvalInstructions(gatewayUrl: string, tokenFile: string): string[] {
   return [
-    `The demo pipeline runs Source → Build → Test, then waits at Approval for you. To approve, POST to ${gatewayUrl}/graphql:`,
+    `The demo pipeline runs Source → Build → Test, then waits at Approval for you. To approve, POST to ${gatewayUrl}/graphql with the header`,
+    `"Authorization: Bearer <admin token>" (the token is in ${tokenFile}):`,
     `  query { getPipelineState(name: "${DEMO_PIPELINE}") { stageStates { stageName actionStates { actionName latestExecution { status token } } } } }`,
     `  mutation { putApprovalResult(pipelineName: "${DEMO_PIPELINE}", stageName: "Approval", actionName: "Approve", token: "<token>", result: { status: Approved, summary: "looks good" }) { approvedAt } }`,
-    `e.g. curl -s ${gatewayUrl}/graphql -H 'content-type: application/json' -d '{"query":"{ getPipelineState(name: \\"${DEMO_PIPELINE}\\") { stageStates { stageName latestExecution { status } } } }"}'`,
+    `e.g. curl -s ${gatewayUrl}/graphql -H "authorization: Bearer $(cat ${tokenFile})" -H 'content-type: application/json' -d '{"query":"{ getPipelineState(name: \\"${DEMO_PIPELINE}\\") { stageStates { stageName latestExecution { status } } } }"}'`,
   ];
 }

@@ -4,12 +4,12 @@ export interface GraphQLAnswer<T> {
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
-/** POSTs GraphQL to `${url}/graphql` as a user would, naming `actor` in the caller header (default account). */
-export function graphqlRequester(url: string, actor: string) {
+/** POSTs GraphQL to `${url}/graphql` as a user would, with `token` as its bearer token (the admin's in the embedded platform). */
+export function graphqlRequester(url: string, token: string) {
   return async <T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer<T>> => {
     const res = await fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-sluice-actor': actor },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(30_000),
     });

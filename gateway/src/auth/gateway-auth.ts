@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { authorize, resourceForAction, type AuditResult, type RequestContext } from '@sluice/authz';
+import type { EventStore } from '@sluice/eventing';
+import { ACCOUNT_HEADER, ACTOR_HEADER, PRINCIPAL_HEADER, TOKEN_ID_HEADER } from '../caller-headers';
+import { dataOf, EXECUTION_STREAM_PREFIX } from '../subscriptions/execution-event-envelopes';
+import { storeAuditRecorder, type AuditRecorder, type CallOrigin } from './audit-recorder';
+import { bearerTokenOf, type AuthenticatedPrincipal, type Authenticator } from './authenticator';
+import { authorizeOperation, type FieldCall } from './authorize-operation';
+import { AuthenticationUnavailableError } from './permissions-authenticator';
+
+export interface GatewayAuthOptions {
+  authenticator: Authenticator;
+  /** Record allowed reads too (denied calls and mutations are always recorded). Default: SLUICE_AUDIT_READS, else true. */
+  auditReads?: boolean;
+}
+
+/** A request that passed authentication: who, and where from. */
+export interface AuthenticatedRequest {
+  auth: AuthenticatedPrincipal;
+  origin: CallOrigin;
+}
+
+export type ConnectionAuthentication = { ok: true; request: AuthenticatedRequest } | { ok: false; status: 401 | 503; message: string };
+
+/** SLUICE_AUDIT_READS: `true` (default) or `false`; anything else stops the start with the variable named. */
+export function auditReadsFrom(env: NodeJS.ProcessEnv): boolean {
+  const value = env.SLUICE_AUDIT_READS;
+  if (value === undefined || value === '' || value === 'true') return true;
+  if (value === 'false') return false;
+  throw new RangeError(`SLUICE_AUDIT_READS: must be true or false, got '${value}'`);
+}
+
+const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+/** The facts of a request that conditions test and the audit trail keeps. The socket's peer, never a forwarded header. */
+export function originOf(req: IncomingMessage, time = new Date()): CallOrigin {
+  return { sourceIp: req.socket.remoteAddress ?? null, userAgent: header(req.headers['user-agent']) ?? null, requestId: randomUUID(), time };
+}
+
+export const contextOf = (origin: CallOrigin): RequestContext => ({
+  currentTime: origin.time,
+  ...(origin.sourceIp !== null ? { sourceIp: origin.sourceIp } : {}),
+  ...(origin.userAgent !== null ? { userAgent: origin.userAgent } : {}),
+});
+
+/**
+ * Token authentication, the one authorization path and the audit trail of the gateway (decision 0021):
+ * HTTP requests are authenticated before GraphQL sees them, every root field is authorized by the yoga
+ * plugin before Hive plans anything, and every call is recorded.
+ */
+export class GatewayAuth {
+  readonly recorder: AuditRecorder;
+  private readonly requests = new WeakMap<IncomingMessage, AuthenticatedRequest>();
+
+  constructor(
+    private readonly options: GatewayAuthOptions,
+    private readonly store: EventStore,
+    private readonly log: (line: string) => void,
+  ) {
+    this.recorder = storeAuditRecorder(store, { auditReads: options.auditReads ?? auditReadsFrom(process.env) });
+  }
+
+  /** Authenticates an `Authorization` value; a refusal is audited. */
+  async authenticate(authorization: string | undefined, origin: CallOrigin): Promise<ConnectionAuthentication> {
+    const bearer = bearerTokenOf(authorization);
+    let auth: AuthenticatedPrincipal | null = null;
+    let problem = 'problem' in bearer ? bearer.problem : undefined;
+    if ('token' in bearer) {
+      try {
+        auth = await this.options.authenticator.authenticate(bearer.token);
+      } catch (error) {
+        if (!(error instanceof AuthenticationUnavailableError)) throw error;
+        this.log(`gateway: ${error.message}`);
+        return { ok: false, status: 503, message: 'authentication is unavailable: the permissions service does not answer; try again' };
+      }
+      if (auth && auth.expiresAt.getTime() <= origin.time.getTime()) auth = null;
+      if (!auth) problem = 'the token is unknown, expired or revoked';
+    }
+    if (!auth) {
+      const message = `Unauthenticated: ${problem}`;
+      await this.recorder.recordRefusedAuthentication(message, origin);
+      return { ok: false, status: 401, message };
+    }
+    return { ok: true, request: { auth, origin } };
+  }
+
+  /** For `/graphql` over HTTP: true when the request may go on to GraphQL; else the 401/503 is sent. */
+  async admitHttp(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const origin = originOf(req);
+    res.setHeader('x-request-id', origin.requestId);
+    const answer = await this.authenticate(header(req.headers.authorization), origin);
+    if (answer.ok) {
+      this.requests.set(req, answer.request);
+      return true;
+    }
+    req.resume();
+    res.writeHead(answer.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...(answer.status === 401 ? { 'www-authenticate': 'Bearer realm="sluice"' } : {}),
+    });
+    res.end(JSON.stringify({ errors: [{ message: answer.message, extensions: { code: answer.status === 401 ? 'UNAUTHENTICATED' : 'SERVICE_UNAVAILABLE' } }] }));
+    return false;
+  }
+
+  /** What every subgraph hears about the caller: derived from the token, never from the client's own headers. */
+  callerHeaders(req: IncomingMessage | undefined): Record<string, string> {
+    const known = req && this.requests.get(req);
+    if (!known) return {};
+    const { principal, actor, tokenId } = known.auth;
+    return {
+      [ACCOUNT_HEADER]: principal.account,
+      [ACTOR_HEADER]: actor,
+      [PRINCIPAL_HEADER]: principal.id,
+      ...(tokenId ? { [TOKEN_ID_HEADER]: tokenId } : {}),
+    };
+  }
+
+  /** The pipeline of an execution of `account`, from its first stored event. */
+  async pipelineOfExecution(account: string, executionId: string): Promise<string | undefined> {
+    const [first] = await this.store.readStream(`${EXECUTION_STREAM_PREFIX}${executionId}`, { maxCount: 1 }).catch(() => []);
+    if (!first || first.metadata.account !== account) return undefined;
+    return dataOf(first).inputs?.pipeline?.name;
+  }
+
+  /** May the principal read `pipeline` with `action` (a pipeline-level read): the per-event filter of subscriptions. */
+  mayReadPipeline(request: AuthenticatedRequest, action: string, pipeline: string): boolean {
+    const { principal } = request.auth;
+    return authorize({ principal, action, resource: resourceForAction(action, { account: principal.account, pipeline }), context: { ...contextOf(request.origin), currentTime: new Date() } }).allowed;
+  }
+
+  /** The yoga plugin that authorizes every operation before it runs and audits it once it has. */
+  plugin(): GatewayPlugin {
+    return {
+      onExecute: async ({ args, setResultAndStopExecution }) => {
+        const req = (args.contextValue as { req?: IncomingMessage }).req;
+        const request = req ? this.requests.get(req) : undefined;
+        if (!request) {
+          setResultAndStopExecution({ errors: [new GraphQLError('Unauthenticated: the request did not pass authentication', { extensions: { code: 'UNAUTHENTICATED' } })] });
+          return;
+        }
+        const { principal } = request.auth;
+        let authorization;
+        try {
+          authorization = await authorizeOperation({
+            schema: args.schema,
+            document: args.document,
+            operationName: args.operationName,
+            variableValues: args.variableValues as Record<string, unknown> | undefined,
+            principal,
+            lookup: { pipelineOfExecution: (id) => this.pipelineOfExecution(principal.account, id) },
+            context: contextOf(request.origin),
+          });
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) throw error;
+          setResultAndStopExecution({ errors: [error] });
+          return;
+        }
+        const { calls, refusals } = authorization;
+        if (refusals.length > 0) {
+          // Nothing runs: no subgraph hears of an operation with a refused field.
+          const notRun = new Map<string, AuditResult>(calls.map((call) => [call.responseKey, { status: 'failed', errorCode: 'FORBIDDEN' }]));
+          await this.recorder.recordCalls(principal, calls, notRun, request.origin);
+          setResultAndStopExecution({ data: null, errors: refusals });
+          return;
+        }
+        return {
+          onExecuteDone: async ({ result }) => {
+            const results = isExecutionResult(result) ? resultsByField(calls, result) : new Map<string, AuditResult>();
+            await this.recorder.recordCalls(principal, calls, results, request.origin);
+          },
+        };
+      },
+    };
+  }
+}
+
+const isExecutionResult = (result: unknown): result is ExecutionResult => typeof result === 'object' && result !== null && !(Symbol.asyncIterator in result);
+
+/** Each call's result: failed with the code of its first error (by `path[0]`), else succeeded. */
+function resultsByField(calls: readonly FieldCall[], result: ExecutionResult): Map<string, AuditResult> {
+  const results = new Map<string, AuditResult>();
+  for (const error of result.errors ?? []) {
+    const key = error.path?.[0];
+    const code = error.extensions?.code;
+    const failed: AuditResult = { status: 'failed', errorCode: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' };
+    if (typeof key === 'string') {
+      if (!results.has(key)) results.set(key, failed);
+    } else {
+      // An error of the whole operation fails every call in it.
+      for (const call of calls) if (!results.has(call.responseKey)) results.set(call.responseKey, failed);
+    }
+  }
+  return results;
+}

@@ -1,0 +1,229 @@
+import { accountIdProblem, parseResourceName } from '@sluice/domain';
+import { accountResourceName, resourceForAction, type ResourceTarget } from '@sluice/authz';
+
+/** A root field's arguments, coerced by GraphQL (defaults applied, variables substituted). */
+export type FieldArguments = Readonly<Record<string, unknown>>;
+
+/** What deriving a resource may need beyond the arguments. */
+export interface TargetLookup {
+  /** The caller's account: the one the request acts in unless an argument names another. */
+  account: string;
+  /** The pipeline an execution runs, from the store; undefined when no such execution exists in `account`. */
+  pipelineOfExecution(executionId: string): Promise<string | undefined>;
+}
+
+/** An argument that does not say which resource the request acts on: a BAD_USER_INPUT naming `path`. */
+export class TargetArgumentError extends Error {
+  override readonly name = 'TargetArgumentError';
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+  }
+}
+
+/**
+ * How one root field is authorized: the catalogue action, and the resource target from the arguments
+ * (`resourceForAction` cuts it to the action's level). `authenticatedOnly` fields (who am I) need a
+ * valid token and nothing else, as STS GetCallerIdentity; they are still audited under `action`.
+ */
+export interface OperationRule {
+  action: string;
+  target?: (args: FieldArguments, lookup: TargetLookup) => ResourceTarget | Promise<ResourceTarget>;
+  authenticatedOnly?: true;
+  /**
+   * Subscriptions whose every event is authorized again on its own resource: when the target names no
+   * pipeline (all of the account's executions), the subscribe itself needs only a valid token.
+   */
+  perEventFilter?: true;
+  /**
+   * Asks only the caller's own policies, across the account boundary (`authorizeOwnPolicies`): assumeRole,
+   * whose other half, the role's trust policy, the permissions service checks (decision 0011).
+   */
+  ownPoliciesOnly?: true;
+}
+
+export type RootOperation = 'query' | 'mutation' | 'subscription';
+
+const text = (args: FieldArguments, name: string): string => {
+  const value = args[name];
+  if (typeof value !== 'string' || value === '') throw new TargetArgumentError(name, 'must be a non-empty string');
+  return value;
+};
+const optionalText = (args: FieldArguments, name: string): string | undefined => (typeof args[name] === 'string' ? (args[name] as string) : undefined);
+
+/** `pipeline.name` of a definition argument (createPipeline, updatePipeline). */
+const definitionName = (args: FieldArguments, name: string, pathInside: string[]): string => {
+  let value: unknown = args[name];
+  for (const key of pathInside) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  if (typeof value !== 'string' || value === '') throw new TargetArgumentError([name, ...pathInside].join('.'), 'must name the pipeline (a non-empty string)');
+  return value;
+};
+
+// Each a target at one level; the account is the caller's unless the rule says otherwise.
+const account = (): ((args: FieldArguments, lookup: TargetLookup) => ResourceTarget) => (_args, lookup) => ({ account: lookup.account });
+const pipelineFrom = (argument: string) => (args: FieldArguments, lookup: TargetLookup): ResourceTarget => ({ account: lookup.account, pipeline: text(args, argument) });
+const stageFrom = (pipeline: string, stage: string) => (args: FieldArguments, lookup: TargetLookup): ResourceTarget => ({
+  account: lookup.account,
+  pipeline: text(args, pipeline),
+  stage: text(args, stage),
+});
+
+/** The pipeline of an execution named by id only; an unknown execution is authorized at the account (no existence leak). */
+const executionFrom = (argument: string) => async (args: FieldArguments, lookup: TargetLookup): Promise<ResourceTarget> => {
+  const pipeline = await lookup.pipelineOfExecution(text(args, argument));
+  return pipeline === undefined ? { account: lookup.account } : { account: lookup.account, pipeline };
+};
+
+/** `resourceArn` names the pipeline, in any account (another account's is then denied by the account boundary). */
+const pipelineArn = (args: FieldArguments): ResourceTarget => {
+  const arn = text(args, 'resourceArn');
+  const parsed = parseResourceName(arn);
+  if (!parsed.ok) throw new TargetArgumentError('resourceArn', parsed.problem);
+  if (parsed.name.stage !== undefined) throw new TargetArgumentError('resourceArn', `'${arn}' names a stage or an action; tags belong to pipelines`);
+  return { account: parsed.name.account, pipeline: parsed.name.pipeline };
+};
+
+/** `verifyAuditTrail(account)` and the like: another account than the caller's is named (and then denied by the boundary). */
+const accountFrom = (argument: string) => (args: FieldArguments, lookup: TargetLookup): ResourceTarget => ({ account: optionalText(args, argument) ?? lookup.account });
+
+/** `role` of assumeRole: a role name in the caller's account, or `srn:sluice:{account}:principal/{role}` (the account acted in). */
+const roleAccount = (args: FieldArguments, lookup: TargetLookup): ResourceTarget => {
+  const role = text(args, 'role');
+  if (!role.startsWith('srn:')) return { account: lookup.account };
+  const match = /^srn:sluice:([^:]+):principal\/[^/]+$/.exec(role);
+  if (!match || accountIdProblem(match[1]!)) throw new TargetArgumentError('role', `'${role}' is neither a role name nor srn:sluice:{account}:principal/{role}`);
+  return { account: match[1]! };
+};
+
+/**
+ * Every root field of the composed API (queries and mutations of every subgraph, and the gateway's own
+ * subscriptions) and how it is authorized. A field missing here is refused at run time (FORBIDDEN, "no
+ * authorization rule"), and `operation-actions.unit.spec.ts` fails on the composed SDL first, so a new
+ * field cannot bypass authorization.
+ */
+export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<string, OperationRule>>>> = {
+  query: {
+    // pipelines
+    getPipeline: { action: 'sluice:GetPipeline', target: pipelineFrom('name') },
+    pipelineAsOf: { action: 'sluice:GetPipeline', target: pipelineFrom('name') },
+    exportAwsPipeline: { action: 'sluice:GetPipeline', target: pipelineFrom('name') },
+    // Authorized at the account: the list is of the account's pipelines (ReadOnly and Admin have it; an
+    // approver of one pipeline reads that pipeline by name). Decision 0021.
+    listPipelines: { action: 'sluice:ListPipelines', target: account() },
+    listPipelineVersions: { action: 'sluice:ListPipelineVersions', target: pipelineFrom('name') },
+    diffPipelineVersions: { action: 'sluice:ListPipelineVersions', target: pipelineFrom('name') },
+    listActionTypes: { action: 'sluice:ListActionTypes', target: account() },
+    // executions
+    getPipelineState: { action: 'sluice:GetPipelineState', target: pipelineFrom('name') },
+    pipelineStateAsOf: { action: 'sluice:GetPipelineState', target: pipelineFrom('pipelineName') },
+    executionAsOf: { action: 'sluice:GetPipelineExecution', target: executionFrom('pipelineExecutionId') },
+    getPipelineExecution: { action: 'sluice:GetPipelineExecution', target: pipelineFrom('pipelineName') },
+    listPipelineExecutions: { action: 'sluice:ListPipelineExecutions', target: pipelineFrom('pipelineName') },
+    listActionExecutions: { action: 'sluice:ListActionExecutions', target: pipelineFrom('pipelineName') },
+    getJobDetails: { action: 'sluice:GetJobDetails', target: account() },
+    actionLogs: { action: 'sluice:ListActionExecutions', target: executionFrom('pipelineExecutionId') },
+    // artifacts
+    listArtifacts: { action: 'sluice:ListArtifacts', target: executionFrom('pipelineExecutionId') },
+    // Content-addressed, shared by pipelines: read at the account (ReadOnly and Admin).
+    artifact: { action: 'sluice:GetArtifact', target: account() },
+    artifactDownloadUrl: { action: 'sluice:GetArtifact', target: pipelineFrom('pipelineName') },
+    // permissions (authenticate is @inaccessible: the gateway calls it on the subgraph, never a client)
+    whoami: { action: 'sluice:GetCallerIdentity', authenticatedOnly: true },
+    // The caller's own rights only (the dashboard's buttons): as whoami, a token is enough (decision 0023).
+    myPermissions: { action: 'sluice:GetCallerIdentity', authenticatedOnly: true },
+    getUser: { action: 'sluice:GetUser', target: account() },
+    listUsers: { action: 'sluice:ListUsers', target: account() },
+    getRole: { action: 'sluice:GetRole', target: account() },
+    listRoles: { action: 'sluice:ListRoles', target: account() },
+    getGroup: { action: 'sluice:GetGroup', target: account() },
+    listTokens: { action: 'sluice:ListTokens', target: account() },
+    listAccessKeys: { action: 'sluice:ListAccessKeys', target: account() },
+    simulatePrincipalPolicy: { action: 'sluice:SimulatePrincipalPolicy', target: account() },
+    lookupAuditEvents: { action: 'sluice:LookupAuditEvents', target: account() },
+    verifyAuditTrail: { action: 'sluice:VerifyAuditTrail', target: accountFrom('account') },
+  },
+  mutation: {
+    // pipelines
+    createPipeline: { action: 'sluice:CreatePipeline', target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'pipeline', ['name']) }) },
+    updatePipeline: { action: 'sluice:UpdatePipeline', target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'pipeline', ['name']) }) },
+    deletePipeline: { action: 'sluice:DeletePipeline', target: pipelineFrom('name') },
+    disableStageTransition: { action: 'sluice:DisableStageTransition', target: stageFrom('pipelineName', 'stageName') },
+    enableStageTransition: { action: 'sluice:EnableStageTransition', target: stageFrom('pipelineName', 'stageName') },
+    createCustomActionType: { action: 'sluice:CreateCustomActionType', target: account() },
+    deleteCustomActionType: { action: 'sluice:DeleteCustomActionType', target: account() },
+    tagResource: { action: 'sluice:TagResource', target: pipelineArn },
+    untagResource: { action: 'sluice:UntagResource', target: pipelineArn },
+    // `input` is what `aws codepipeline get-pipeline` prints: { pipeline: { name, … }, metadata }.
+    importAwsPipeline: { action: 'sluice:ImportAwsPipeline', target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'input', ['pipeline', 'name']) }) },
+    // executions
+    startPipelineExecution: { action: 'sluice:StartPipelineExecution', target: pipelineFrom('name') },
+    stopPipelineExecution: { action: 'sluice:StopPipelineExecution', target: pipelineFrom('pipelineName') },
+    retryStageExecution: { action: 'sluice:RetryStageExecution', target: stageFrom('pipelineName', 'stageName') },
+    // Re-running a past execution's stage is a retry of that stage, as Operators may (decision 0021).
+    rerunStage: { action: 'sluice:RetryStageExecution', target: stageFrom('pipelineName', 'stageName') },
+    rollbackStage: { action: 'sluice:RollbackStage', target: stageFrom('pipelineName', 'stageName') },
+    putApprovalResult: {
+      action: 'sluice:PutApprovalResult',
+      target: (args, lookup) => ({ account: lookup.account, pipeline: text(args, 'pipelineName'), stage: text(args, 'stageName'), action: text(args, 'actionName') }),
+    },
+    // job workers act on the account's queue
+    pollForJobs: { action: 'sluice:PollForJobs', target: account() },
+    acknowledgeJob: { action: 'sluice:AcknowledgeJob', target: account() },
+    // A heartbeat keeps the claim acknowledgeJob took.
+    heartbeat: { action: 'sluice:AcknowledgeJob', target: account() },
+    putJobSuccessResult: { action: 'sluice:PutJobSuccessResult', target: account() },
+    putJobFailureResult: { action: 'sluice:PutJobFailureResult', target: account() },
+    // The holder of a job logs under the claim it acknowledged, as it heartbeats.
+    appendJobLogs: { action: 'sluice:AcknowledgeJob', target: account() },
+    // artifacts: retention of the account's store
+    collectArtifacts: { action: 'sluice:CollectArtifacts', target: account() },
+    // permissions. A new tenant is created by a principal allowed CreateAccount in its own account (the
+    // embedded admin); attaching and detaching are PutPolicy and DeletePolicy.
+    createAccount: { action: 'sluice:CreateAccount', target: account() },
+    createUser: { action: 'sluice:CreateUser', target: account() },
+    createGroup: { action: 'sluice:CreateGroup', target: account() },
+    addUserToGroup: { action: 'sluice:AddUserToGroup', target: account() },
+    createRole: { action: 'sluice:CreateRole', target: account() },
+    attachPolicy: { action: 'sluice:PutPolicy', target: account() },
+    detachPolicy: { action: 'sluice:DeletePolicy', target: account() },
+    createToken: { action: 'sluice:CreateToken', target: account() },
+    revokeToken: { action: 'sluice:RevokeToken', target: account() },
+    // SigV4 access keys (decision 0024), IAM's names.
+    createAccessKey: { action: 'sluice:CreateAccessKey', target: account() },
+    deleteAccessKey: { action: 'sluice:DeleteAccessKey', target: account() },
+    // At the role's account (decision 0011), by the caller's own policies; the trust policy is checked by the service.
+    assumeRole: { action: 'sluice:AssumeRole', target: roleAccount, ownPoliciesOnly: true },
+  },
+  subscription: {
+    // Each event is authorized again on its pipeline (subscription-schema.ts); without a pipeline name or an
+    // execution id the per-event check alone decides what is delivered.
+    executionUpdated: {
+      action: 'sluice:GetPipelineExecution',
+      perEventFilter: true,
+      target: async (args, lookup) => {
+        const pipeline = optionalText(args, 'pipelineName');
+        if (pipeline !== undefined) return { account: lookup.account, pipeline };
+        return optionalText(args, 'executionId') !== undefined ? executionFrom('executionId')(args, lookup) : { account: lookup.account };
+      },
+    },
+    pipelineStateChanged: { action: 'sluice:GetPipelineState', perEventFilter: true, target: pipelineFrom('pipelineName') },
+    auditRecorded: { action: 'sluice:LookupAuditEvents', target: account() },
+    actionLogAppended: { action: 'sluice:ListActionExecutions', target: executionFrom('executionId') },
+  },
+};
+
+/** The rule of a root field, or undefined when it has none (and is therefore refused). */
+export function operationRuleOf(operation: RootOperation, field: string): OperationRule | undefined {
+  return Object.prototype.hasOwnProperty.call(OPERATION_RULES[operation], field) ? OPERATION_RULES[operation][field] : undefined;
+}
+
+/**
+ * The resource a call is authorized at: the target cut to the action's level, or the account itself when the
+ * target names no pipeline (an execution id that names no execution of the account: only a principal with
+ * account-wide rights then learns it is not found; others are refused without learning whether it exists).
+ */
+export function resourceOfTarget(action: string, target: ResourceTarget): string {
+  return target.pipeline === undefined ? accountResourceName(target.account) : resourceForAction(action, target);
+}

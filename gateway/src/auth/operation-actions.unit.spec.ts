@@ -1,0 +1,71 @@
+import { Kind, parse, printSchema, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode } from 'graphql';
+import { findAction } from '@sluice/authz';
+import type { EventStore } from '@sluice/eventing';
+import { shippedSubgraphSdls } from '../api-reference/public-api';
+import { composeSupergraph } from '../supergraph';
+import { subscriptionSchema } from '../subscriptions/subscription-schema';
+import { OPERATION_RULES, operationRuleOf, resourceOfTarget, type RootOperation } from './operation-actions';
+
+/** The root fields clients can call: the composed supergraph's, without `@inaccessible` ones. */
+function publicRootFields(supergraph: string): Record<RootOperation, string[]> {
+  const fields: Record<RootOperation, string[]> = { query: [], mutation: [], subscription: [] };
+  const roots: Record<string, RootOperation> = { Query: 'query', Mutation: 'mutation', Subscription: 'subscription' };
+  for (const node of parse(supergraph).definitions) {
+    if (node.kind !== Kind.OBJECT_TYPE_DEFINITION && node.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    const root = roots[(node as ObjectTypeDefinitionNode | ObjectTypeExtensionNode).name.value];
+    if (!root) continue;
+    for (const field of node.fields ?? []) {
+      if (field.directives?.some((d) => d.name.value === 'inaccessible')) continue;
+      fields[root].push(field.name.value);
+    }
+  }
+  return fields;
+}
+
+describe('the operation table', () => {
+  const sdls = shippedSubgraphSdls();
+  const supergraph = composeSupergraph(sdls);
+  // The gateway's own subscriptions; the store is never read while the schema is only printed.
+  const subscriptions = parse(printSchema(subscriptionSchema({} as EventStore, { live: 0 })));
+  const subscriptionFields = subscriptions.definitions.flatMap((node) =>
+    node.kind === Kind.OBJECT_TYPE_DEFINITION && node.name.value === 'Subscription' ? (node.fields ?? []).map((f) => f.name.value) : [],
+  );
+
+  it('reads the pipelines and executions subgraphs at least', () => {
+    expect(sdls.map((s) => s.name)).toEqual(expect.arrayContaining(['pipelines', 'executions']));
+  });
+
+  it('has a rule for every root field of the composed API and of the gateway subscriptions', () => {
+    const fields = { ...publicRootFields(supergraph), subscription: subscriptionFields };
+    const missing = (Object.keys(fields) as RootOperation[]).flatMap((operation) => fields[operation].filter((field) => !operationRuleOf(operation, field)).map((field) => `${operation} ${field}`));
+    expect(missing).toEqual([]);
+    expect(fields.query.length + fields.mutation.length).toBeGreaterThan(30);
+  });
+
+  it('names only catalogue actions, and no field twice', () => {
+    const rules = Object.values(OPERATION_RULES).flatMap((table) => Object.entries(table));
+    expect(rules.filter(([, rule]) => !findAction(rule.action)).map(([field]) => field)).toEqual([]);
+  });
+
+  it('derives each field’s resource at its action’s level', async () => {
+    const lookup = { account: 'acme', pipelineOfExecution: async (id: string) => (id === 'e-1' ? 'web' : undefined) };
+    const resource = async (operation: RootOperation, field: string, args: Record<string, unknown>) => {
+      const rule = operationRuleOf(operation, field)!;
+      return resourceOfTarget(rule.action, await rule.target!(args, lookup));
+    };
+    expect(await resource('mutation', 'putApprovalResult', { pipelineName: 'web', stageName: 'Deploy', actionName: 'Approve', token: 't' })).toBe('srn:sluice:acme:web/Deploy/Approve');
+    expect(await resource('mutation', 'retryStageExecution', { pipelineName: 'web', stageName: 'Build' })).toBe('srn:sluice:acme:web/Build');
+    expect(await resource('mutation', 'createPipeline', { pipeline: { name: 'web', stages: [] } })).toBe('srn:sluice:acme:web');
+    expect(await resource('mutation', 'importAwsPipeline', { input: { pipeline: { name: 'imported' } } })).toBe('srn:sluice:acme:imported');
+    expect(await resource('mutation', 'tagResource', { resourceArn: 'srn:sluice:globex:web', tags: [] })).toBe('srn:sluice:globex:web');
+    expect(await resource('query', 'executionAsOf', { pipelineExecutionId: 'e-1', at: 'x' })).toBe('srn:sluice:acme:web');
+    expect(await resource('query', 'executionAsOf', { pipelineExecutionId: 'e-unknown', at: 'x' })).toBe('srn:sluice:acme:');
+    expect(await resource('mutation', 'pollForJobs', {})).toBe('srn:sluice:acme:');
+  });
+
+  it('names the argument that does not say which resource', async () => {
+    const lookup = { account: 'acme', pipelineOfExecution: async () => undefined };
+    await expect((async () => operationRuleOf('mutation', 'createPipeline')!.target!({ pipeline: { stages: [] } }, lookup))()).rejects.toThrow('pipeline.name: must name the pipeline');
+    await expect((async () => operationRuleOf('mutation', 'tagResource')!.target!({ resourceArn: 'arn:aws:x' }, lookup))()).rejects.toThrow(/^resourceArn: /);
+  });
+});
