@@ -6,3 +6,5 @@ export { InMemoryCheckpointStore } from './checkpoint';
 export { prepareAppend, assertJsonData, validateExpectedRevision, type PreparedAppend, type PreparedEvent } from './validation';
 export { connectEventStoreDb, type EventStoreDbEventStoreOptions } from './connect-eventstoredb';
 export { PositionWaiters, ProjectionLagError } from './projection/position-waiters';
+export { rebuildProjections, type RebuildableProjection, type RebuildOptions, type RebuildProgress, type RebuildResult } from './projection/rebuild-projections';
+export { AsOfCutoff, parseInstant, scanStreams, streamAsOf, type ParsedInstant } from './projection/as-of';

@@ -1,4 +1,4 @@
-import { serveSubgraph } from '@sluice/graphql-service';
+import { serveSubgraph, type ServeSubgraphOptions } from '@sluice/graphql-service';
 import { ConfigError, type BusConfig } from '@sluice/runtime';
 import { ExecutionsApiModule } from './api/executions-api.module';
 import { createExecutionsEngine, type ExecutionsEngine, type ExecutionsEngineOptions } from './executions-engine';
@@ -7,6 +7,8 @@ export interface ExecutionsAppOptions extends Omit<ExecutionsEngineOptions, 'onE
   /** 0 picks a free port. */
   port: number;
   log?: (line: string) => void;
+  /** What `/readyz` checks (the store and the bus, in distributed mode). */
+  readiness?: ServeSubgraphOptions['readiness'];
 }
 
 export interface ExecutionsApp {
@@ -19,10 +21,10 @@ export interface ExecutionsApp {
 
 /** The executions subgraph on a given store and bus: composition only. */
 export async function createExecutionsApp(options: ExecutionsAppOptions): Promise<ExecutionsApp> {
-  const { port, log = (line: string) => console.log(line), ...engineOptions } = options;
+  const { port, log = (line: string) => console.log(line), readiness, ...engineOptions } = options;
   const engine = await createExecutionsEngine({ ...engineOptions, onError: (error, context) => log(`executions engine: ${context}: ${describe(error)}`) });
   const shutdown = new AbortController();
-  const served = await serveSubgraph(ExecutionsApiModule.register({ engine, shutdown: shutdown.signal, log }), port).catch(async (error: unknown) => {
+  const served = await serveSubgraph(ExecutionsApiModule.register({ engine, shutdown: shutdown.signal, log }), port, { readiness }).catch(async (error: unknown) => {
     await engine.stop();
     throw error;
   });

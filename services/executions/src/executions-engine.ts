@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore } from '@sluice/eventing';
+import type { EventStore, RebuildableProjection } from '@sluice/eventing';
 import type { Bus, ProcessedEventsStore } from '@sluice/messaging';
+import { ActionLogQueries } from './application/action-logs/action-log-queries';
+import { DEFAULT_ACTION_LOG_LIMITS, type ActionLogLimits } from './application/action-logs/action-log-limits';
+import { JobLogAppender } from './application/action-logs/append-job-logs';
 import { AggregateCommands } from './application/aggregate-commands';
 import { allowAllApprovals, type ApprovalAuthorizer } from './application/approval-authorizer';
 import type { Clock, IdGenerator } from './application/caller';
+import { ExecutionAsOfQueries } from './application/execution-as-of';
 import { ExecutionCommandHandlers } from './application/execution-command-handlers';
 import { ExecutionQueries } from './application/execution-queries';
 import { JobWorkerHandlers, type JobWorkerApi } from './application/job-worker-api';
@@ -12,6 +16,7 @@ import { defaultJobQueuePolicy, type JobQueuePolicy } from './domain';
 import { EngineRunner } from './engine/engine-runner';
 import type { StageConditionEvaluator } from './engine/stage-condition-evaluator';
 import { PipelineCatalog } from './pipeline-catalog/pipeline-catalog';
+import { PIPELINE_CATALOG_PROJECTION } from './pipeline-catalog/pipeline-catalog-projection';
 import { subscribeToPipelineEvents } from './pipeline-catalog/pipeline-events-subscription';
 import { ExecutionsProjection } from './projections/executions-projection';
 
@@ -34,6 +39,8 @@ export interface ExecutionsEngineOptions {
   pipelineEventsTopic?: string;
   /** Sees failures the engine retries by itself (a step that could not be appended, a projection that stopped). */
   onError?: (error: unknown, context: string) => void;
+  /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
+  actionLogLimits?: Partial<ActionLogLimits>;
 }
 
 type Handlers = Pick<
@@ -41,11 +48,17 @@ type Handlers = Pick<
   'startPipelineExecution' | 'stopPipelineExecution' | 'retryStageExecution' | 'rollbackStage' | 'rerunStage' | 'putApprovalResult'
 >;
 type Queries = Pick<ExecutionQueries, 'getPipelineState' | 'getPipelineExecution' | 'listPipelineExecutions' | 'listActionExecutions'>;
+/** Time travel: folds of the store up to an instant (docs/decisions/0022). */
+type AsOfQueries = Pick<ExecutionAsOfQueries, 'executionAsOf' | 'pipelineStateAsOf'>;
+/** Action logs as events (docs/decisions/0016): the worker appends, anyone of the account reads. */
+type ActionLogs = Pick<JobLogAppender, 'appendJobLogs'> & Pick<ActionLogQueries, 'actionLogs'>;
 
 /** The executions service's application functions, for the GraphQL API, the CLI, workers and benchmarks. */
-export interface ExecutionsEngine extends Handlers, Queries, JobWorkerApi {
+export interface ExecutionsEngine extends Handlers, Queries, AsOfQueries, ActionLogs, JobWorkerApi {
   /** The definitions received from the pipelines service (read access, e.g. to wait for a version). */
   readonly pipelineCatalog: Pick<PipelineCatalog, 'latest' | 'definition' | 'transition' | 'whenKnown'>;
+  /** The live projections' names and contents, to compare with copies rebuilt from the store (docs/decisions/0022). */
+  readonly liveProjections: ReadonlyArray<Pick<RebuildableProjection, 'name' | 'contents'>>;
   /** Counters for operators and benchmarks. */
   diagnostics(): { conflicts: number };
   /** Resolves once the read models include the store's event at `position`. */
@@ -79,6 +92,10 @@ export async function createExecutionsEngine(options: ExecutionsEngineOptions): 
   });
   const jobs = new JobWorkerHandlers({ commands, writer, states: projection.states, jobQueue: projection.jobQueue, clock, ids });
   const queries = new ExecutionQueries(projection.states, projection.readModels, catalog);
+  const asOf = new ExecutionAsOfQueries(options.store, clock);
+  const logLimits = { ...DEFAULT_ACTION_LOG_LIMITS, ...options.actionLogLimits };
+  const logAppender = new JobLogAppender({ store: options.store, writer, states: projection.states, clock, limits: logLimits });
+  const logQueries = new ActionLogQueries(options.store, (executionId) => projection.readModels.pipelineOf(executionId));
   const runner =
     options.runEngine === false
       ? null
@@ -114,11 +131,16 @@ export async function createExecutionsEngine(options: ExecutionsEngineOptions): 
     putJobSuccessResult: (jobId, result) => jobs.putJobSuccessResult(jobId, result),
     putJobFailureResult: (jobId, failure) => jobs.putJobFailureResult(jobId, failure),
     getJobDetails: (jobId) => jobs.getJobDetails(jobId),
+    appendJobLogs: (jobId, nonce, entries) => logAppender.appendJobLogs(jobId, nonce, entries),
+    actionLogs: (caller, executionId, query) => logQueries.actionLogs(caller, executionId, query),
     getPipelineState: (caller, pipelineName) => queries.getPipelineState(caller, pipelineName),
     getPipelineExecution: (caller, pipelineName, executionId) => queries.getPipelineExecution(caller, pipelineName, executionId),
     listPipelineExecutions: (caller, pipelineName, query) => queries.listPipelineExecutions(caller, pipelineName, query),
     listActionExecutions: (caller, pipelineName, query) => queries.listActionExecutions(caller, pipelineName, query),
+    executionAsOf: (caller, executionId, at) => asOf.executionAsOf(caller, executionId, at),
+    pipelineStateAsOf: (caller, pipelineName, at) => asOf.pipelineStateAsOf(caller, pipelineName, at),
     pipelineCatalog: catalog,
+    liveProjections: [projection.folds, { name: PIPELINE_CATALOG_PROJECTION, contents: () => catalog.contents() }],
     diagnostics: () => ({ conflicts: writer.conflicts }),
     waitForPosition: (position) => projection.waitForPosition(position),
     async stop() {

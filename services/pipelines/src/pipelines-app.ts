@@ -1,4 +1,4 @@
-import { serveSubgraph } from '@sluice/graphql-service';
+import { serveSubgraph, type ServeSubgraphOptions } from '@sluice/graphql-service';
 import type { EventStore } from '@sluice/eventing';
 import type { Clock } from './application/caller';
 import { PipelinesModule } from './pipelines.module';
@@ -10,6 +10,8 @@ export interface PipelinesAppOptions {
   port: number;
   clock?: Clock;
   log?: (line: string) => void;
+  /** What `/readyz` checks (the store, in distributed mode). */
+  readiness?: ServeSubgraphOptions['readiness'];
 }
 
 export interface PipelinesApp {
@@ -26,7 +28,7 @@ export async function createPipelinesApp(options: PipelinesAppOptions): Promise<
   const projection = new PipelinesProjection(options.eventStore, { onError: (error) => log(`pipelines projection stopped: ${error.message}`) });
   await projection.start();
   const module = PipelinesModule.register({ eventStore: options.eventStore, projection, clock: options.clock ?? (() => new Date()), log });
-  const served = await serveSubgraph(module, options.port).catch(async (error: unknown) => {
+  const served = await serveSubgraph(module, options.port, { readiness: options.readiness }).catch(async (error: unknown) => {
     await projection.stop();
     throw error;
   });

@@ -8,6 +8,8 @@ import { CustomActionTypeCommandHandlers } from './application/custom-action-typ
 import { ImportAwsPipelineHandler } from './application/import-aws-pipeline';
 import { PipelineCommandHandlers } from './application/pipeline-command-handlers';
 import { PipelineQueries } from './application/pipeline-queries';
+import { PipelineAsOfQueries } from './application/pipeline-as-of';
+import { PipelineAsOfResolver } from './api/pipeline-as-of.resolver';
 import { ActionTypeResolver } from './api/action-type.resolver';
 import { AwsPipelineResolver } from './api/aws-pipeline.resolver';
 import { formatGraphQLError } from './api/graphql-errors';
@@ -59,8 +61,9 @@ export class PipelinesModule {
     const queries: Provider[] = [
       { provide: PipelineQueries, inject: [PipelinesProjection], useFactory: (projection: PipelinesProjection) => new PipelineQueries(() => projection.pipelines) },
       { provide: ActionTypeQueries, inject: [PipelinesProjection], useFactory: (projection: PipelinesProjection) => new ActionTypeQueries(() => projection.actionTypes) },
+      { provide: PipelineAsOfQueries, inject: [EVENT_STORE, CLOCK], useFactory: (store: EventStore, clock: Clock) => new PipelineAsOfQueries(store, clock) },
     ];
-    const resolvers: Provider[] = [PipelineResolver, ActionTypeResolver, AwsPipelineResolver];
+    const resolvers: Provider[] = [PipelineResolver, ActionTypeResolver, AwsPipelineResolver, PipelineAsOfResolver];
 
     return {
       module: PipelinesModule,

@@ -1,11 +1,12 @@
-import type { ActionTypeId, PipelineDeclaration } from '@sluice/domain';
+import { ConflictError, NotFoundError, type ActionTypeId, type PipelineDeclaration } from '@sluice/domain';
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import type { ServiceProcess } from '@sluice/graphql-service/testing';
 import { testPostgresUrl } from '@sluice/testing';
+import { graphqlJobApi } from '@sluice/worker/src/job-api/graphql-job-api';
+import type { PolledJob } from '@sluice/worker/src/job-api/job-api';
 import { approvalAction, commandsAction, gridPipeline, pipeline, stage } from '../domain/testing/fixtures';
 import { eventually } from '../testing/eventually';
 import { startExecutionsService } from '../testing/executions-service-process';
-import { GraphQLCallError, graphqlJobWorkerApi } from '../testing/graphql-job-worker-api';
 import { PipelinePublisher } from '../testing/pipeline-publisher';
 import { startTestWorker, type TestWorker } from '../testing/test-worker';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
@@ -19,13 +20,13 @@ const unserved: ActionTypeId = { category: 'Test', owner: 'Custom', provider: 'N
 let service: ServiceProcess;
 let store: PostgresEventStore;
 let publisher: PipelinePublisher;
-let worker: TestWorker;
+let worker: TestWorker<PolledJob>;
 
 beforeAll(async () => {
   store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
   publisher = new PipelinePublisher(store);
   service = await startExecutionsService(schema);
-  worker = startTestWorker(graphqlJobWorkerApi(service.url), {
+  worker = startTestWorker(graphqlJobApi({ url: `${service.url}/graphql` }), {
     actionTypeIds: [commands],
     plan: (job) => ({ kind: 'succeed', result: { executionSummary: `ran ${job.data.actionName}` } }),
     pollWaitMs: 2_000,
@@ -177,28 +178,28 @@ describe('executions subgraph over HTTP', () => {
 
   it('hands a job out by long poll, accepts its result once, and refuses a duplicate with CONFLICT', async () => {
     await publish(pipeline([stage('Test', [{ name: 'Manual', actionTypeId: unserved, runOrder: 1, outputArtifacts: [{ name: 'Report' }] }])], { name: 'custom' }));
-    const api = graphqlJobWorkerApi(service.url, { 'x-sluice-account': 'acme' });
+    const api = graphqlJobApi({ url: `${service.url}/graphql`, headers: { 'x-sluice-account': 'acme' } });
+    const jobStatus = async (jobId: string) => (await gql('query($jobId: ID!) { getJobDetails(jobId: $jobId) { status } }', { jobId })).data!.getJobDetails.status;
     const polling = api.pollForJobs(unserved, 5, { waitMs: 15_000 });
     const id: string = (await gql(START, { name: 'custom' })).data!.startPipelineExecution.pipelineExecutionId;
     const jobs = await polling;
     expect(jobs).toHaveLength(1);
     const job = jobs[0]!;
     expect(job.data).toMatchObject({ executionId: id, pipeline: { account: 'acme', name: 'custom' }, stageName: 'Test', actionName: 'Manual', outputArtifacts: [{ name: 'Report', files: [] }] });
-    expect(await graphqlJobWorkerApi(service.url, { 'x-sluice-account': 'other-account' }).pollForJobs(unserved, 5)).toEqual([]);
+    expect(await graphqlJobApi({ url: `${service.url}/graphql`, headers: { 'x-sluice-account': 'other-account' } }).pollForJobs(unserved, 5)).toEqual([]);
 
-    await expect(api.acknowledgeJob(job.id, 'wrong-nonce')).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(api.acknowledgeJob(job.id, 'wrong-nonce')).rejects.toBeInstanceOf(ConflictError);
     expect(await api.acknowledgeJob(job.id, job.nonce)).toEqual({ status: 'InProgress' });
     expect(new Date((await api.heartbeat(job.id, job.nonce)).leaseExpiresAt).getTime()).toBeGreaterThan(Date.now());
-    expect((await api.getJobDetails(job.id)).status).toBe('InProgress');
+    expect(await jobStatus(job.id)).toBe('InProgress');
     await api.putJobSuccessResult(job.id, { outputArtifacts: [{ name: 'Report', location: 'sha256:abc' }], outputVariables: { RESULT: 'ok' }, executionSummary: 'checked by hand' });
     const duplicate = await api.putJobSuccessResult(job.id, { outputArtifacts: [{ name: 'Report', location: 'sha256:abc' }] }).catch((error: unknown) => error);
-    expect(duplicate).toBeInstanceOf(GraphQLCallError);
-    expect((duplicate as GraphQLCallError).code).toBe('CONFLICT');
+    expect(duplicate).toBeInstanceOf(ConflictError);
     expect(await finished('custom', id)).toBe('Succeeded');
-    expect((await api.getJobDetails(job.id)).status).toBe('Succeeded');
+    expect(await jobStatus(job.id)).toBe('Succeeded');
     const details = await gql(`query($id: ID) { listActionExecutions(pipelineName: "custom", pipelineExecutionId: $id) { nodes { output { outputVariables outputArtifacts { name location } } } } }`, { id });
     expect(details.data!.listActionExecutions.nodes[0].output).toEqual({ outputVariables: { RESULT: 'ok' }, outputArtifacts: [{ name: 'Report', location: 'sha256:abc' }] });
-    await expect(api.getJobDetails('no-such-job')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(api.heartbeat('no-such-job', 'any-nonce')).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('stops an execution (abandon) and refuses to stop it twice', async () => {
@@ -230,7 +231,7 @@ describe('executions subgraph over HTTP', () => {
 describe('executions service process', () => {
   it('ends a pending long poll at once when it stops', async () => {
     const other = await startExecutionsService(schema);
-    const polling = graphqlJobWorkerApi(other.url).pollForJobs(unserved, 1, { waitMs: 20_000 });
+    const polling = graphqlJobApi({ url: `${other.url}/graphql` }).pollForJobs(unserved, 1, { waitMs: 20_000 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const stopping = Date.now();
     await other.stop();

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { subgraphGraphQLModule } from '@sluice/graphql-service';
 import type { ExecutionsEngine } from '../executions-engine';
+import { ActionLogsResolver } from './action-logs.resolver';
+import { AsOfResolver } from './as-of.resolver';
 import { JobResolver } from './job.resolver';
 import { PipelineExecutionResolver } from './pipeline-execution.resolver';
 import { PipelineStateResolver } from './pipeline-state.resolver';
@@ -22,7 +24,7 @@ export class ExecutionsApiModule {
       { provide: EXECUTIONS_ENGINE, useValue: options.engine },
       { provide: SHUTDOWN_SIGNAL, useValue: options.shutdown },
     ];
-    const resolvers: Provider[] = [PipelineExecutionResolver, JobResolver, PipelineStateResolver];
+    const resolvers: Provider[] = [PipelineExecutionResolver, JobResolver, PipelineStateResolver, AsOfResolver, ActionLogsResolver];
     return {
       module: ExecutionsApiModule,
       imports: [subgraphGraphQLModule({ typeDefs: executionsTypeDefs, log: options.log })],

@@ -401,13 +401,72 @@ export const executionsTypeDefs = /* GraphQL */ `
     externalExecutionId: String
   }
 
+  "An execution as it was at an instant: the fold of its events that occurred up to then (docs/decisions/0022)."
+  type PipelineExecutionAsOf {
+    "The instant of the answer: the one asked for, or now when it is still to come."
+    at: DateTime!
+    "As getPipelineExecution answered then."
+    pipelineExecution: PipelineExecution!
+    "As listActionExecutions answered then for this execution, in start order."
+    actionExecutions: [ActionExecutionDetail!]!
+  }
+
+  "getPipelineState as it answered at an instant, with the definition valid then."
+  type PipelineStateAsOf {
+    at: DateTime!
+    state: PipelineState!
+  }
+
+  "Which output of the action a log chunk came from; system is the worker's own notes."
+  enum LogStream {
+    stdout
+    stderr
+    system
+  }
+
+  "One chunk of an action's output, as stored (docs/decisions/0016)."
+  type ActionLogEntry {
+    "The store position: pass it as after (here or to the gateway's actionLogAppended) to go on after it."
+    cursor: String!
+    stageName: String!
+    actionName: String!
+    actionExecutionId: String!
+    "The job that wrote it (an action execution's continuations are jobs of their own)."
+    jobId: ID!
+    "Per job, from 0."
+    sequence: Int!
+    stream: LogStream!
+    chunk: String!
+    at: DateTime!
+  }
+
+  type ActionLogPage {
+    entries: [ActionLogEntry!]!
+    "The cursor of the last entry (or the after given, when there is none)."
+    endCursor: String
+    hasNextPage: Boolean!
+  }
+
+  input JobLogEntryInput {
+    sequence: Int!
+    stream: LogStream!
+    chunk: String!
+    at: DateTime!
+  }
+
   type Query {
     getPipelineState(name: String!): PipelineState!
+    "getPipelineState as of an ISO-8601 instant (e.g. 2026-01-02T03:04:05.000Z); NOT_FOUND if the pipeline did not exist then."
+    pipelineStateAsOf(pipelineName: String!, at: String!): PipelineStateAsOf!
+    "An execution as of an ISO-8601 instant; NOT_FOUND if it had not started then."
+    executionAsOf(pipelineExecutionId: ID!, at: String!): PipelineExecutionAsOf!
     getPipelineExecution(pipelineName: String!, pipelineExecutionId: ID!): PipelineExecution!
     listPipelineExecutions(pipelineName: String!, first: Int = 100, after: String, filter: PipelineExecutionFilterInput): PipelineExecutionConnection!
     "Without pipelineExecutionId: every execution's, newest execution first."
     listActionExecutions(pipelineName: String!, pipelineExecutionId: ID, first: Int = 100, after: String): ActionExecutionConnection!
     getJobDetails(jobId: ID!): JobDetails!
+    "An execution's action logs in the order they were stored; first at most 5000 (default 500)."
+    actionLogs(pipelineExecutionId: ID!, stageName: String, actionName: String, after: String, first: Int): ActionLogPage!
   }
 
   type Mutation {
@@ -445,5 +504,7 @@ export const executionsTypeDefs = /* GraphQL */ `
       continuationToken: String
     ): Boolean!
     putJobFailureResult(jobId: ID!, failureDetails: FailureDetailsInput!): Boolean!
+    "The holder of a job (its nonce) appends its output; a batch sent again is stored once. Chunks at most 64 KiB, a call 256 KiB."
+    appendJobLogs(jobId: ID!, nonce: String!, entries: [JobLogEntryInput!]!): Boolean!
   }
 `;

@@ -59,6 +59,11 @@ export class PipelineCatalog implements PipelineDefinitions {
     this.wakeWaiters();
   }
 
+  /** Every entry (waiters left out): what a rebuilt copy must equal (docs/decisions/0022). */
+  contents(): ReadonlyMap<string, unknown> {
+    return this.entries;
+  }
+
   latest(pipeline: PipelineRef): DefinitionSnapshot | undefined {
     const entry = this.entries.get(pipelineKey(pipeline));
     if (!entry || entry.deleted) return undefined;

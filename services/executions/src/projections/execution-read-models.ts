@@ -54,6 +54,17 @@ export class ExecutionReadModels {
     this.actionExecutions.set(executionId, evolveActionExecutions(this.actionExecutions.get(executionId) ?? initialActionExecutionsView, event));
   }
 
+  /** Everything folded: what a rebuilt copy must equal (docs/decisions/0022). */
+  contents() {
+    return {
+      pipelineStates: this.pipelineStates,
+      executionsOfPipeline: this.executionsOfPipeline,
+      pipelineOfExecution: this.pipelineOfExecution,
+      actionExecutions: this.actionExecutions,
+      approvals: this.approvals,
+    };
+  }
+
   pipelineState(pipeline: PipelineRef): PipelineStateView | undefined {
     return this.pipelineStates.get(pipelineKey(pipeline));
   }

@@ -1,8 +1,8 @@
 import { PositionWaiters, type EventStore, type RecordedEvent, type Subscription } from '@sluice/eventing';
-import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, LANES_STREAM_PREFIX } from '../domain';
-import { ExecutionReadModels } from './execution-read-models';
-import { JobQueueIndex } from './job-queue-index';
-import { StreamStates } from './stream-states';
+import { EngineStreamsProjection } from './engine-streams-projection';
+import type { ExecutionReadModels } from './execution-read-models';
+import type { JobQueueIndex } from './job-queue-index';
+import type { StreamStates } from './stream-states';
 
 export interface ExecutionsProjectionOptions {
   waitTimeoutMs?: number;
@@ -15,9 +15,11 @@ export interface ExecutionsProjectionOptions {
  * command handler read-your-writes, as in the pipelines service.
  */
 export class ExecutionsProjection {
-  readonly states = new StreamStates();
-  readonly readModels = new ExecutionReadModels();
-  readonly jobQueue = new JobQueueIndex();
+  /** The folds (also what a rebuild compares with: contents()). */
+  readonly folds = new EngineStreamsProjection();
+  readonly states: StreamStates = this.folds.states;
+  readonly readModels: ExecutionReadModels = this.folds.readModels;
+  readonly jobQueue: JobQueueIndex = this.folds.jobQueue;
   private subscription: Subscription | undefined;
   private readonly positions: PositionWaiters;
 
@@ -26,10 +28,6 @@ export class ExecutionsProjection {
     private readonly options: ExecutionsProjectionOptions = {},
   ) {
     this.positions = new PositionWaiters(options.waitTimeoutMs);
-    this.states.onFolded((folded) => {
-      this.readModels.apply(folded);
-      this.jobQueue.apply(folded);
-    });
   }
 
   get processedPosition(): bigint | undefined {
@@ -40,7 +38,7 @@ export class ExecutionsProjection {
   async start(): Promise<void> {
     const subscription = this.store.subscribeToAll((event) => this.apply(event), {
       fromPosition: 'start',
-      streamPrefixes: [EXECUTION_STREAM_PREFIX, LANES_STREAM_PREFIX, JOB_STREAM_PREFIX],
+      streamPrefixes: this.folds.streamPrefixes,
     });
     this.subscription = subscription;
     subscription.done.catch((error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))));
@@ -60,7 +58,7 @@ export class ExecutionsProjection {
 
 
   private apply(event: RecordedEvent): void {
-    this.states.apply(event.streamId, event.revision, event);
+    this.folds.apply(event);
     this.positions.reached(event.position);
   }
 

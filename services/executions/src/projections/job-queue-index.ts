@@ -30,6 +30,11 @@ export class JobQueueIndex {
     if (job.status === 'Queued') this.wake(key);
   }
 
+  /** The open jobs by action type (long polls waiting left out): what a rebuilt copy must equal. */
+  contents(): ReadonlyMap<string, ReadonlyMap<string, OpenJob>> {
+    return this.open;
+  }
+
   /** Jobs a worker may take now, oldest first (a lease that ran out counts: the next poll takes the job over). */
   pollable(actionTypeId: ActionTypeId, now: string, account: string | null): OpenJob[] {
     const jobs = this.open.get(actionTypeKey(actionTypeId));

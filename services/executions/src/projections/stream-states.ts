@@ -69,6 +69,11 @@ export class StreamStates {
     return this.folded(jobStreamId(jobId), 'job', initialJobState);
   }
 
+  /** Every stream's folded state and revision (listeners left out): what a rebuilt copy must equal. */
+  contents(): ReadonlyMap<string, Known> {
+    return this.streams;
+  }
+
   revisionOf(streamId: string): bigint {
     return this.streams.get(streamId)?.revision ?? -1n;
   }

@@ -139,8 +139,25 @@ export const pipelinesTypeDefs = /* GraphQL */ `
     created: Pipeline
   }
 
+  "A pipeline as it was at an instant: the fold of its events that occurred up to then (docs/decisions/0022)."
+  type PipelineAsOf {
+    "The instant of the answer: the one asked for, or now when it is still to come."
+    at: DateTime!
+    account: String!
+    name: String!
+    "The definition that was current then, with its version."
+    pipeline: JSON!
+    "version and latestVersion as they were then (a name deleted and created again: its incarnation of then)."
+    metadata: PipelineMetadata!
+    "The inbound transitions as they were then (disabled ones with their reason)."
+    transitions: [StageTransition!]!
+    tags: [Tag!]!
+  }
+
   type Query {
     getPipeline(name: String!, version: Int): Pipeline!
+    "The pipeline as it was at an ISO-8601 instant (e.g. 2026-01-02T03:04:05.000Z); NOT_FOUND if it did not exist then."
+    pipelineAsOf(name: String!, at: String!): PipelineAsOf!
     listPipelines(first: Int = 50, after: String): PipelineConnection!
     listPipelineVersions(name: String!): [PipelineVersion!]!
     diffPipelineVersions(name: String!, from: Int!, to: Int!): PipelineVersionDiff!

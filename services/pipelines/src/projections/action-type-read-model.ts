@@ -38,6 +38,11 @@ export class ActionTypeReadModel {
     }
   }
 
+  /** Everything folded (the registries are a cache of it, left out): what a rebuilt copy must equal. */
+  contents(): ReadonlyMap<string, ReadonlyMap<string, CustomActionTypeView>> {
+    return this.accounts;
+  }
+
   customActionTypes(account: string): CustomActionTypeView[] {
     return [...(this.accounts.get(account)?.values() ?? [])];
   }

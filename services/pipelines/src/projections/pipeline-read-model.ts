@@ -144,6 +144,11 @@ export class PipelineReadModel {
     }
   }
 
+  /** Everything folded, by account and name: what a rebuilt copy must equal (docs/decisions/0022). */
+  contents(): ReadonlyMap<string, ReadonlyMap<string, unknown>> {
+    return this.accounts;
+  }
+
   /** The pipeline at its latest version, or at `version` (any version it ever had, also before a deletion). */
   getPipeline(account: string, name: string, version?: number): PipelineView | undefined {
     const record = this.accounts.get(account)?.get(name);

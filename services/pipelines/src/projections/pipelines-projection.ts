@@ -1,8 +1,7 @@
 import { PositionWaiters, type EventStore, type RecordedEvent, type Subscription } from '@sluice/eventing';
-import { ACTION_TYPE_STREAM_PREFIX } from '../domain/custom-action-type/custom-action-type';
-import { PIPELINE_STREAM_PREFIX } from '../domain/pipeline/pipeline-stream';
 import { ActionTypeReadModel } from './action-type-read-model';
 import { PipelineReadModel } from './pipeline-read-model';
+import { PipelinesReadModels } from './pipelines-read-models';
 
 /**
  * Feeds the read models from the store. They live in memory and are rebuilt by replaying every
@@ -10,7 +9,8 @@ import { PipelineReadModel } from './pipeline-read-model';
  * a durable read model, and replay runs at hundreds of thousands of events a second.
  */
 export class PipelinesProjection {
-  private models = { pipelines: new PipelineReadModel(), actionTypes: new ActionTypeReadModel() };
+  /** The read models; also what a rebuild compares with (contents()). */
+  readonly models = new PipelinesReadModels();
   private subscription: Subscription | undefined;
   private readonly positions: PositionWaiters;
 
@@ -38,7 +38,7 @@ export class PipelinesProjection {
   async start(): Promise<void> {
     const subscription = this.store.subscribeToAll((event) => this.apply(event), {
       fromPosition: 'start',
-      streamPrefixes: [PIPELINE_STREAM_PREFIX, ACTION_TYPE_STREAM_PREFIX],
+      streamPrefixes: this.models.streamPrefixes,
     });
     this.subscription = subscription;
     subscription.done.catch((error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))));
@@ -48,7 +48,7 @@ export class PipelinesProjection {
   /** Drops the read models and builds them again by replaying the store. */
   async rebuild(): Promise<void> {
     await this.subscription?.stop();
-    this.models = { pipelines: new PipelineReadModel(), actionTypes: new ActionTypeReadModel() };
+    this.models.reset();
     this.positions.reset();
     await this.start();
   }
@@ -66,8 +66,7 @@ export class PipelinesProjection {
 
 
   private apply(event: RecordedEvent): void {
-    this.models.pipelines.apply(event);
-    this.models.actionTypes.apply(event);
+    this.models.apply(event);
     this.positions.reached(event.position);
   }
 

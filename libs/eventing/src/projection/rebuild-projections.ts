@@ -1,0 +1,104 @@
+import type { EventStore, RecordedEvent } from '../event-store';
+
+/**
+ * What a projection offers to be dropped and rebuilt from the store (docs/decisions/0022). In-memory
+ * projections (every one so far) reset by forgetting; a durable one truncates its tables and checkpoint.
+ */
+export interface RebuildableProjection {
+  /** `<service>.<projection>`, e.g. `pipelines.read-models`: what progress lines and errors name. */
+  readonly name: string;
+  /** The streams it folds; an event of any other stream is not given to it. */
+  readonly streamPrefixes: readonly string[];
+  /** Drops every folded content and the checkpoint: the projection is as before its first event. */
+  reset(): Promise<void> | void;
+  /** Folds one event (in position order). */
+  apply(event: RecordedEvent): Promise<void> | void;
+  /** The position of the last event folded in; undefined before the first. */
+  checkpoint(): Promise<bigint | undefined> | bigint | undefined;
+  /** Called once the rebuild reached the head; a durable projection stores its checkpoint there. */
+  rebuilt?(position: bigint | undefined): Promise<void> | void;
+  /** The folded contents as plain data (maps, arrays, records), caches and waiters left out: rebuilt and live copies compare deep-equal. */
+  contents(): unknown;
+}
+
+export interface RebuildProgress {
+  /** Events of the store read so far, and how many there are (counted before the replay). */
+  read: number;
+  total: number;
+  eventsPerSecond: number;
+  /** Per projection, the events it folded so far. */
+  folded: Record<string, number>;
+  done: boolean;
+}
+
+export interface RebuildOptions {
+  /** Events per read of the store. Default 2,000. */
+  pageSize?: number;
+  /** Called after each page and once at the end. */
+  onProgress?: (progress: RebuildProgress) => void;
+}
+
+export interface RebuildResult {
+  events: number;
+  lastPosition: bigint | undefined;
+  elapsedMs: number;
+  folded: Record<string, number>;
+}
+
+/**
+ * Drops every projection given and folds the store into them again, in one pass over `$all` (each
+ * event given to the projections whose prefixes match). The store is first counted, so progress can say
+ * "read / total". Events appended during the rebuild after the count are folded too (the pass reads to the head).
+ */
+export async function rebuildProjections(store: EventStore, projections: readonly RebuildableProjection[], options: RebuildOptions = {}): Promise<RebuildResult> {
+  const names = new Set<string>();
+  for (const projection of projections) {
+    if (names.has(projection.name)) throw new Error(`Two projections are named '${projection.name}': names must be unique.`);
+    names.add(projection.name);
+  }
+  const pageSize = options.pageSize ?? 2_000;
+  const total = await countEvents(store, pageSize * 5);
+  for (const projection of projections) await projection.reset();
+  const folded: Record<string, number> = Object.fromEntries(projections.map((p) => [p.name, 0]));
+  const started = performance.now();
+  let read = 0;
+  let lastPosition: bigint | undefined;
+  const progress = (done: boolean): RebuildProgress => {
+    const seconds = (performance.now() - started) / 1000;
+    return { read, total: Math.max(total, read), eventsPerSecond: seconds > 0 ? Math.round(read / seconds) : 0, folded: { ...folded }, done };
+  };
+  for (let from: bigint | 'start' = 'start'; ; ) {
+    const page = await store.readAll({ fromPosition: from, maxCount: pageSize });
+    for (const event of page) {
+      for (const projection of projections) {
+        if (!projection.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))) continue;
+        try {
+          await projection.apply(event);
+        } catch (error) {
+          throw new Error(`Projection '${projection.name}' failed on event ${event.position} (${event.type} of ${event.streamId}): ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+          });
+        }
+        folded[projection.name]! += 1;
+      }
+    }
+    read += page.length;
+    if (page.length > 0) lastPosition = page[page.length - 1]!.position;
+    if (page.length < pageSize) break;
+    options.onProgress?.(progress(false));
+    from = lastPosition! + 1n;
+  }
+  for (const projection of projections) await projection.rebuilt?.(lastPosition);
+  options.onProgress?.(progress(true));
+  return { events: read, lastPosition, elapsedMs: performance.now() - started, folded };
+}
+
+async function countEvents(store: EventStore, pageSize: number): Promise<number> {
+  let count = 0;
+  for (let from: bigint | 'start' = 'start'; ; ) {
+    const page = await store.readAll({ fromPosition: from, maxCount: pageSize });
+    count += page.length;
+    if (page.length < pageSize) return count;
+    from = page[page.length - 1]!.position + 1n;
+  }
+}

@@ -1,0 +1,23 @@
+import { Inject } from '@nestjs/common';
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { CallerOf } from '@sluice/graphql-service';
+import type { Caller } from '../application/caller';
+import type { ExecutionsEngine } from '../executions-engine';
+import { EXECUTIONS_ENGINE } from './tokens';
+
+/** Time travel: executions and pipeline states as of an instant; no decision here. */
+@Resolver()
+export class AsOfResolver {
+  constructor(@Inject(EXECUTIONS_ENGINE) private readonly engine: ExecutionsEngine) {}
+
+  @Query('executionAsOf')
+  executionAsOf(@CallerOf() caller: Caller, @Args('pipelineExecutionId') pipelineExecutionId: string, @Args('at') at: string) {
+    return this.engine.executionAsOf(caller, pipelineExecutionId, at);
+  }
+
+  @Query('pipelineStateAsOf')
+  async pipelineStateAsOf(@CallerOf() caller: Caller, @Args('pipelineName') pipelineName: string, @Args('at') at: string) {
+    const { at: instant, ...state } = await this.engine.pipelineStateAsOf(caller, pipelineName, at);
+    return { at: instant, state };
+  }
+}

@@ -1,0 +1,42 @@
+import type { RebuildableProjection, RecordedEvent } from '@sluice/eventing';
+import { ACTION_TYPE_STREAM_PREFIX } from '../domain/custom-action-type/custom-action-type';
+import { PIPELINE_STREAM_PREFIX } from '../domain/pipeline/pipeline-stream';
+import { ActionTypeReadModel } from './action-type-read-model';
+import { PipelineReadModel } from './pipeline-read-model';
+
+/**
+ * The service's read models as one projection: what the live subscription feeds, what as-of queries
+ * fold a stream prefix into, and what `npm run rebuild-projections` drops and rebuilds (docs/decisions/0022).
+ */
+export class PipelinesReadModels implements RebuildableProjection {
+  readonly name = 'pipelines.read-models';
+  readonly streamPrefixes = [PIPELINE_STREAM_PREFIX, ACTION_TYPE_STREAM_PREFIX];
+  pipelines = new PipelineReadModel();
+  actionTypes = new ActionTypeReadModel();
+  private position: bigint | undefined;
+
+  reset(): void {
+    this.pipelines = new PipelineReadModel();
+    this.actionTypes = new ActionTypeReadModel();
+    this.position = undefined;
+  }
+
+  apply(event: RecordedEvent): void {
+    this.pipelines.apply(event);
+    this.actionTypes.apply(event);
+    this.position = event.position;
+  }
+
+  checkpoint(): bigint | undefined {
+    return this.position;
+  }
+
+  contents() {
+    return { pipelines: this.pipelines.contents(), actionTypes: this.actionTypes.contents() };
+  }
+}
+
+/** Every projection of the pipelines service, fresh: the registry the rebuild command walks. */
+export function pipelinesProjections(): RebuildableProjection[] {
+  return [new PipelinesReadModels()];
+}
