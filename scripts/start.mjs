@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureWebBuild } from './build-web.mjs';
 import { ensureDeps } from './ensure-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -11,6 +12,8 @@ if (spawnSync('git', ['--version'], { stdio: 'ignore' }).error) {
   process.exit(1);
 }
 ensureDeps();
+// The gateway serves the dashboard from web/dist (SLUICE_WEB_DIR overrides): build it when missing or stale.
+if (!process.env.SLUICE_WEB_DIR) ensureWebBuild();
 const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/embedded/main.ts')], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 1));

@@ -1,0 +1,511 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
+
+// The dashboard in Debian's Chromium (never a downloaded browser; scripts/ensure-chromium.sh installs it) against the
+// embedded platform, started as `npm start` starts it but without the demo, serving the dashboard's build.
+const ROOT = join(__dirname, '../../..');
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const PIPELINE = 'web-app';
+
+type Answer<T> = { data?: T | null; errors?: Array<{ message: string }> };
+
+async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const answer = (await res.json()) as Answer<T>;
+  if (answer.errors?.length || !answer.data) throw new Error(`GraphQL: ${JSON.stringify(answer.errors ?? answer)}`);
+  return answer.data;
+}
+
+async function eventually<T>(attempt: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await attempt();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** A raw GET: the path goes on the wire as written (fetch would resolve '..'). */
+function rawGet(url: string, path: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname === 'localhost' ? '127.0.0.1' : hostname, port, path }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+/** Source (a real git repository) → Build (two actions in parallel, then one more) → Approval → Deploy. */
+function webAppPipeline(name: string, repositoryUrl: string): Record<string, unknown> {
+  const sluice = (category: string, provider = 'Commands') => ({ category, owner: 'Sluice', provider, version: '1' });
+  const commands = (name: string, runOrder: number, command: string, category = 'Build') => ({
+    name,
+    actionTypeId: sluice(category),
+    runOrder,
+    configuration: { Commands: command },
+    inputArtifacts: [{ name: 'SourceOutput' }],
+  });
+  return {
+    name,
+    artifactStore: { type: 'S3', location: 'sluice-artifacts' },
+    stages: [
+      {
+        name: 'Source',
+        actions: [
+          {
+            name: 'Checkout',
+            actionTypeId: sluice('Source', 'Git'),
+            runOrder: 1,
+            configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' },
+            outputArtifacts: [{ name: 'SourceOutput' }],
+          },
+        ],
+      },
+      // Long enough for a person (and this test) to see the cards in progress.
+      { name: 'Build', actions: [commands('Compile', 1, 'echo compiling && sleep 3 && echo compiled'), commands('Lint', 1, 'sleep 2 && echo linted'), commands('Package', 2, 'echo packaged')] },
+      {
+        name: 'Approval',
+        actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1, configuration: { CustomData: 'Ship it?' } }],
+      },
+      { name: 'Deploy', actions: [commands('Release', 1, 'echo released', 'Deploy')] },
+    ],
+  };
+}
+
+function gitRepository(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'index.html'), '<h1>web-app</h1>\n');
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Dashboard test', '-c', 'user.email=test@sluice.local', ...args], { cwd: dir, stdio: 'pipe' });
+  git('init', '--quiet', '--initial-branch=main');
+  git('add', '.');
+  git('commit', '--quiet', '-m', 'Add the landing page');
+  return `file://${dir}`;
+}
+
+/** Every status each card and stage shows, in order, recorded in the page as it changes (no reload would keep it). */
+async function recordStatusChanges(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { seenStatuses: string[] }).seenStatuses = seen;
+    const record = () => {
+      for (const card of document.querySelectorAll<HTMLElement>('[data-action][data-status]')) {
+        const entry = `${card.closest<HTMLElement>('[data-stage]')?.dataset.stage}/${card.dataset.action}:${card.dataset.status}`;
+        if (!seen.includes(entry)) seen.push(entry);
+      }
+    };
+    record();
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+  });
+}
+
+const seenStatuses = (page: Page) => page.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses);
+const cardStatus = (page: Page, stage: string, action: string) => page.locator(`[data-stage="${stage}"] [data-action="${action}"]`).getAttribute('data-status');
+
+async function waitForCard(page: Page, stage: string, action: string, status: string, timeoutMs = 60_000): Promise<void> {
+  await page.locator(`[data-stage="${stage}"] [data-action="${action}"][data-status="${status}"]`).waitFor({ timeout: timeoutMs }).catch(async (error: unknown) => {
+    throw new Error(`${stage}/${action} did not show ${status} (it shows ${await cardStatus(page, stage, action)}; seen: ${JSON.stringify(await seenStatuses(page).catch(() => []))}): ${String(error)}`);
+  });
+}
+
+describe('the dashboard, served by the gateway, in Chromium', () => {
+  let base: string;
+  let platform: PlatformProcess | undefined;
+  let browser: Browser | undefined;
+  let url: string;
+  /** The admin token the platform wrote at its first start. */
+  let token: string;
+  let repositoryUrl: string;
+  /** A browser tab signed in with a token, the admin's by default (sessionStorage is per tab, so it is set before the page runs). */
+  const signedInContext = async (viewport: { width: number; height: number }, as: string = token) => {
+    const context = await browser!.newContext({ viewport });
+    await context.addInitScript((value) => sessionStorage.setItem('sluice.token', value), as);
+    return context;
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (Debian's chromium package)`);
+    execFileSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, stdio: 'pipe' });
+    base = realpathSync(mkdtempSync(join(tmpdir(), 'sluice-dashboard-')));
+    repositoryUrl = gitRepository(join(base, 'repo'));
+    // No git poll during the test: only the dashboard's "Release change" starts an execution.
+    platform = await startPlatformProcess(join(base, 'data'), { SLUICE_WEB_DIR: join(ROOT, 'web/dist'), SLUICE_POLL_INTERVAL_MS: '3600000' });
+    url = platform.url;
+    token = readFileSync(join(base, 'data', 'admin-token'), 'utf8').trim();
+    await gql(url, token, 'mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: webAppPipeline(PIPELINE, repositoryUrl) });
+    await gql(url, token, 'mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: webAppPipeline('docs-site', repositoryUrl) });
+    // The executions service learns definitions from events: wait until it knows the pipeline's stages.
+    await eventually(
+      async () => ((await gql<{ getPipeline: { state: { stageStates: unknown[] } | null } }>(url, token, `query { getPipeline(name: "${PIPELINE}") { state { stageStates { stageName } } } }`)).getPipeline.state?.stageStates.length ? true : undefined),
+      'the executions service to know the pipeline',
+      30_000,
+    );
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    const code = await platform?.stop();
+    if (code !== 0 && platform) console.log(`platform exited with ${code}:\n${platform.output().slice(-4000)}`);
+    if (base) rmSync(base, { recursive: true, force: true });
+  });
+
+  it('is served at / with its assets, index.html for its routes, and no way out of the build', async () => {
+    const index = await fetch(`${url}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    const script = /<script type="module" crossorigin src="(\/assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
+    const style = /<link rel="stylesheet" crossorigin href="(\/assets\/index-[\w-]+\.css)"/.exec(html)?.[1];
+    expect([script, style]).toEqual([expect.stringMatching(/^\/assets\//), expect.stringMatching(/^\/assets\//)]);
+    const js = await fetch(`${url}${script}`);
+    expect([js.status, js.headers.get('content-type'), js.headers.get('cache-control')]).toEqual([200, 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable']);
+    expect(await js.text()).toContain('graphql-transport-ws');
+    expect((await fetch(`${url}${style}`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+
+    const route = await fetch(`${url}/pipelines/${PIPELINE}/executions/abc`);
+    expect([route.status, await route.text()]).toEqual([200, html]);
+    expect((await fetch(`${url}/assets/missing-0000.js`)).status).toBe(404);
+    for (const path of ['/../package.json', '/assets/../../package.json', '/%2e%2e/%2e%2e/package.json', '/..%2f..%2fpackage.json']) {
+      const answer = await rawGet(url, path);
+      expect({ path, status: answer.status }).toEqual({ path, status: 400 });
+      expect(answer.body).not.toContain('"workspaces"');
+    }
+    // The API keeps its paths.
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const graphql = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"query":"{ __typename }"}' });
+    expect(await graphql.json()).toEqual({ data: { __typename: 'Query' } });
+    expect((await fetch(`${url}/webhooks/generic/none`)).headers.get('content-type')).not.toContain('text/html');
+  });
+
+  it('signs in, lists the pipelines, releases a change, shows it live, takes an approval, and the run succeeds', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => void (message.type() === 'error' && pageErrors.push(message.text())));
+    page.on('response', (response) => void (response.status() >= 400 && pageErrors.push(`HTTP ${response.status()} ${response.url()}`)));
+    const authorizations: Array<string | undefined> = [];
+    page.on('request', (req) => void (req.url().endsWith('/graphql') && authorizations.push(req.headers().authorization)));
+    const wsInits: string[] = [];
+    page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => void (String(payload).includes('connection_init') && wsInits.push(String(payload)))));
+
+    // Not signed in: the gateway refuses, the dashboard asks for a token; a wrong one is refused and not kept.
+    await page.goto(`${url}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.getByRole('alert').filter({ hasText: /Unauthenticated/ }).waitFor();
+    await page.getByLabel('Token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The gateway refused the token' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('sluice.token'))).toBeNull();
+
+    // Signed in: the token is kept for the tab and sent on every request and in graphql-ws's connection_init.
+    await page.getByLabel('Token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Pipelines' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('sluice.token'))).toBe(token);
+    expect(await page.getByTestId('identity').innerText()).toMatch(/^Signed in as \S+ \(default\)$/);
+    pageErrors.length = 0;
+    const signedInAt = authorizations.indexOf(`Bearer ${token}`);
+
+    // The list: both pipelines, a block per stage, search.
+    const row = page.locator(`tr[data-pipeline="${PIPELINE}"]`);
+    await row.waitFor();
+    expect(await row.locator('.block').count()).toBe(4);
+    expect(await page.locator('tr[data-pipeline="docs-site"]').count()).toBe(1);
+    await page.getByLabel('Search').fill('web');
+    await page.locator('tr[data-pipeline="docs-site"]').waitFor({ state: 'detached' });
+    expect(await row.count()).toBe(1);
+    await page.getByLabel('Search').fill('');
+    // Before sign-in the requests had no token; from the sign-in on, every one has it.
+    expect(authorizations[0]).toBeUndefined();
+    expect(signedInAt).toBeGreaterThan(0);
+    expect(new Set(authorizations.slice(signedInAt))).toEqual(new Set([`Bearer ${token}`]));
+    const signedInInit = JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
+    await eventually(async () => (wsInits.includes(signedInInit) ? true : undefined), 'a graphql-ws connection with the token', 10_000);
+    expect(wsInits.at(-1)).toBe(signedInInit);
+
+    // The pipeline view: stages as columns, actions grouped by runOrder, nothing run yet.
+    await row.getByRole('link', { name: PIPELINE }).click();
+    await page.getByRole('heading', { name: PIPELINE, level: 1 }).waitFor();
+    await page.locator('[data-stage="Build"] [data-action="Compile"]').waitFor();
+    expect(await page.locator('section[data-stage]').evaluateAll((stages) => stages.map((s) => (s as HTMLElement).dataset.stage))).toEqual(['Source', 'Build', 'Approval', 'Deploy']);
+    expect(await page.locator('[data-stage="Build"] [role="group"]').evaluateAll((groups) => groups.map((g) => g.getAttribute('aria-label')))).toEqual(['Run order 1', 'Run order 2']);
+    expect(await cardStatus(page, 'Build', 'Compile')).toBe('None');
+    expect(await page.locator('[data-transition]').count()).toBe(3);
+    // Survives only if the page is never reloaded.
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await recordStatusChanges(page);
+
+    await page.getByRole('button', { name: 'Release change' }).click();
+    await page.getByText(/Release started: execution/).waitFor();
+    await waitForCard(page, 'Build', 'Compile', 'InProgress');
+    await waitForCard(page, 'Approval', 'Approve', 'InProgress', 90_000);
+    const compile = page.locator('[data-stage="Build"] [data-action="Compile"]');
+    expect(await compile.locator('.revision').innerText()).toMatch(/^[0-9a-f]{8}\s+Add the landing page$/);
+    expect(await compile.locator('footer').innerText()).toMatch(/\d+ s/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'pipeline-view-approval.png') });
+
+    // Approve from the card: a summary is required.
+    const approval = page.locator('[data-stage="Approval"] [data-action="Approve"]');
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await approval.getByRole('alert').filter({ hasText: 'summary' }).waitFor();
+    await approval.getByLabel('Approval summary').fill('Looks good in the browser test');
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await waitForCard(page, 'Deploy', 'Release', 'Succeeded', 90_000);
+    await waitForCard(page, 'Approval', 'Approve', 'Succeeded');
+    await page.locator('tr[data-execution] .badge.status-Succeeded').waitFor({ timeout: 30_000 });
+
+    const seen = await seenStatuses(page);
+    for (const [before, after] of [
+      ['Build/Compile:None', 'Build/Compile:InProgress'],
+      ['Build/Compile:InProgress', 'Build/Compile:Succeeded'],
+      ['Build/Lint:InProgress', 'Build/Package:Succeeded'],
+      ['Approval/Approve:InProgress', 'Approval/Approve:Succeeded'],
+      ['Approval/Approve:Succeeded', 'Deploy/Release:Succeeded'],
+    ]) {
+      expect({ before, after, order: seen.indexOf(before) >= 0 && seen.indexOf(before) < seen.indexOf(after) }).toEqual({ before, after, order: true });
+    }
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+    // No polling: with nothing happening, the page asks the gateway nothing.
+    const asked = authorizations.length;
+    await page.waitForTimeout(3_000);
+    expect(authorizations.length).toBe(asked);
+
+    // A transition disabled from the view, with its reason, and enabled again: shown live.
+    const transition = page.locator('[data-transition="Deploy"]');
+    await transition.getByRole('button', { name: 'Disable transition into Deploy' }).click();
+    await transition.getByLabel('Reason').fill('Release freeze');
+    await transition.getByRole('button', { name: 'Disable', exact: true }).click();
+    await page.locator('[data-transition="Deploy"][data-enabled="false"]').waitFor({ timeout: 30_000 });
+    expect(await transition.locator('.reason').innerText()).toBe('Disabled: Release freeze');
+    await page.screenshot({ path: join(SCREENSHOTS, 'pipeline-view.png') });
+    await transition.getByRole('button', { name: 'Enable transition into Deploy' }).click();
+    await page.locator('[data-transition="Deploy"][data-enabled="true"]').waitFor({ timeout: 30_000 });
+
+    // The execution's detail: a timeline of its actions.
+    await compile.getByRole('link', { name: /^Logs/ }).click();
+    await page.locator('[data-testid="execution-status"].status-Succeeded').waitFor();
+    expect(await page.locator('.timeline tbody tr[data-action]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.action))).toEqual([
+      'Checkout',
+      'Compile',
+      'Lint',
+      'Package',
+      'Approve',
+      'Release',
+    ]);
+    expect(await page.locator('.timeline .bar.status-Succeeded').count()).toBe(6);
+    // The stored log of the action the link named is open.
+    const compileLog = page.getByRole('log', { name: 'Log of Build / Compile' });
+    await compileLog.getByText('compiled').waitFor();
+    expect(await compileLog.innerText()).toMatch(/compiling[\s\S]*compiled/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'execution-detail.png') });
+
+    // Back to the list, which now shows the run's stages as succeeded.
+    await page.getByRole('link', { name: 'Pipelines', exact: true }).first().click();
+    await row.waitFor();
+    expect(await row.locator('.block').evaluateAll((blocks) => blocks.map((b) => (b as HTMLElement).dataset.status))).toEqual(['Succeeded', 'Succeeded', 'Succeeded', 'Succeeded']);
+    await page.screenshot({ path: join(SCREENSHOTS, 'pipelines-list.png') });
+    await page.getByLabel('Filter by status').selectOption('None');
+    await row.waitFor({ state: 'detached' });
+    expect(await page.locator('tr[data-pipeline]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.pipeline))).toEqual(['docs-site']);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it('rejects an approval, retries the failed stage, and stops the execution, from the view', async () => {
+    const context = await signedInContext({ width: 1280, height: 800 });
+    const page = await context.newPage();
+    await page.goto(`${url}/pipelines/${PIPELINE}`);
+    await page.locator('[data-stage="Deploy"] [data-action="Release"]').waitFor();
+    await page.getByRole('button', { name: 'Release change' }).click();
+    const started = /Release started: execution (\S+)/.exec(await page.getByText(/Release started: execution/).innerText())![1]!;
+    // The running execution's page: Compile's log line appears while the command still runs.
+    await page.getByRole('link', { name: started.slice(0, 8), exact: true }).first().click();
+    const log = page.getByRole('log', { name: 'Log of Build / Compile' });
+    await log.getByText('compiling').waitFor({ timeout: 60_000 });
+    expect(await page.locator('.timeline tr[data-action="Compile"] .badge').innerText()).toBe('In progress');
+    expect(await log.innerText()).not.toContain('compiled');
+    await log.getByText('compiled').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'execution-logs.png') });
+    await page.getByRole('link', { name: PIPELINE, exact: true }).click();
+
+    const approval = page.locator('[data-stage="Approval"] [data-action="Approve"]');
+    await page.locator(`[data-stage="Approval"] [data-action="Approve"][data-status="InProgress"] a[href*="${started}"]`).waitFor({ timeout: 90_000 });
+
+    await approval.getByLabel('Approval summary').fill('Not this one');
+    await approval.getByRole('button', { name: 'Reject' }).click();
+    await page.locator('section[data-stage="Approval"][data-status="Failed"]').waitFor({ timeout: 30_000 });
+    expect(await approval.getAttribute('data-status')).toBe('Failed');
+    expect(await page.locator(`tr[data-execution="${started}"] .badge`).innerText()).toBe('Failed');
+
+    await page.getByRole('button', { name: 'Retry failed actions of Approval' }).click();
+    await page.locator('[data-stage="Approval"] [data-action="Approve"][data-status="InProgress"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator(`tr[data-execution="${started}"] .badge`).innerText()).toBe('In progress');
+
+    await page.getByRole('button', { name: `Stop execution ${started}` }).click();
+    await page.getByLabel('Reason').fill('Superseded by a hotfix');
+    await page.getByLabel('Abandon running actions').check();
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.locator(`tr[data-execution="${started}"] .badge.status-Stopped`).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: `Stop execution ${started}` }).waitFor({ state: 'detached' });
+    await context.close();
+  }, 180_000);
+
+  it('fits a narrow screen and is usable with the keyboard alone', async () => {
+    const context = await signedInContext({ width: 390, height: 844 });
+    const page = await context.newPage();
+    await page.goto(`${url}/pipelines/${PIPELINE}`);
+    await page.locator('[data-stage="Deploy"] [data-action="Release"][data-status="Succeeded"]').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Release change' }).waitFor();
+    // Stages stack: nothing is wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const lefts = await page.locator('section[data-stage]').evaluateAll((stages) => stages.map((s) => Math.round(s.getBoundingClientRect().left)));
+    expect(new Set(lefts).size).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'pipeline-view-narrow.png'), fullPage: true });
+
+    // Tab reaches "Release change"; Enter on a focused link navigates.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    let reached = false;
+    for (let i = 0; i < 10 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = (await page.evaluate(() => document.activeElement?.textContent)) === 'Release change';
+    }
+    expect(reached).toBe(true);
+    await page.getByRole('link', { name: 'Pipelines', exact: true }).first().focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Pipelines', level: 1 }).waitFor();
+    await context.close();
+  }, 120_000);
+
+  /** A user of the default account with one managed policy, and a token for it, made through the permissions API as the admin. */
+  async function userWithToken(userName: string, managedPolicy: string, approverScope?: { pipeline: string; stage: string }): Promise<string> {
+    await gql(url, token, 'mutation($u: String!) { createUser(userName: $u) { userName } }', { u: userName });
+    await gql(url, token, 'mutation($u: String!, $m: String!, $s: ApproverScopeInput) { attachPolicy(targetType: USER, targetName: $u, managedPolicy: $m, approverScope: $s) { name } }', {
+      u: userName,
+      m: managedPolicy,
+      s: approverScope ?? null,
+    });
+    return (await gql<{ createToken: { token: string } }>(url, token, 'mutation($u: String!) { createToken(principalId: $u) { token } }', { u: userName })).createToken.token;
+  }
+  const startExecution = async (pipeline: string) =>
+    (await gql<{ startPipelineExecution: { pipelineExecutionId: string } }>(url, token, 'mutation($p: String!) { startPipelineExecution(name: $p) { pipelineExecutionId } }', { p: pipeline }))
+      .startPipelineExecution.pipelineExecutionId;
+  /** The buttons of the page's main area, by their accessible text. */
+  const buttonsOf = (page: Page) => page.locator('main button').evaluateAll((buttons) => buttons.map((b) => (b.textContent ?? '').trim()));
+
+  it('shows a read-only user no mutate buttons, while the state still renders and updates live', async () => {
+    const viewer = await userWithToken('viewer', 'ReadOnly');
+    await expect(gql(url, viewer, 'mutation($p: String!) { startPipelineExecution(name: $p) { pipelineExecutionId } }', { p: PIPELINE })).rejects.toThrow(/Forbidden: sluice:StartPipelineExecution/);
+    const context = await signedInContext({ width: 1280, height: 800 }, viewer);
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('response', (response) => void (response.status() >= 400 && pageErrors.push(`HTTP ${response.status()} ${response.url()}`)));
+
+    await page.goto(`${url}/`);
+    await page.locator(`tr[data-pipeline="${PIPELINE}"]`).waitFor();
+    expect(await buttonsOf(page)).toEqual([]);
+
+    await page.goto(`${url}/pipelines/${PIPELINE}`);
+    await page.locator('[data-rights="known"]').waitFor();
+    await page.getByTestId('read-only').waitFor();
+    await page.locator('[data-stage="Deploy"] [data-action="Release"]').waitFor();
+    expect(await page.locator('[data-transition]').count()).toBe(3);
+    expect(await buttonsOf(page)).toEqual([]);
+    await recordStatusChanges(page);
+
+    // The admin releases through the API: the viewer's page follows it, still without a button (no Stop, no Approve).
+    const started = await startExecution(PIPELINE);
+    await waitForCard(page, 'Build', 'Compile', 'InProgress');
+    await page.locator(`[data-stage="Approval"] [data-action="Approve"][data-status="InProgress"] a[href*="${started}"]`).waitFor({ timeout: 90_000 });
+    await page.locator(`tr[data-execution="${started}"]`).waitFor();
+    expect(await page.locator('.running-row').count()).toBeGreaterThan(0);
+    expect(await buttonsOf(page)).toEqual([]);
+    expect(await page.locator('[data-stage="Approval"] [data-action="Approve"] textarea').count()).toBe(0);
+
+    // The execution's page, by Compile's Logs link: its timeline and that log, and no button either.
+    await page.locator('[data-stage="Build"] [data-action="Compile"]').getByRole('link', { name: /^Logs/ }).click();
+    expect(new URL(page.url()).pathname).toBe(`/pipelines/${PIPELINE}/executions/${started}`);
+    await page.locator('.timeline tbody tr[data-action="Approve"]').waitFor();
+    await page.getByRole('log', { name: 'Log of Build / Compile' }).getByText('compiled').waitFor({ timeout: 30_000 });
+    expect(await buttonsOf(page)).toEqual([]);
+    // Stopped by the admin: shown live on the execution page.
+    await gql(url, token, 'mutation($p: String!, $id: ID!) { stopPipelineExecution(pipelineName: $p, pipelineExecutionId: $id, abandon: true, reason: "test") { status } }', { p: PIPELINE, id: started });
+    await page.locator('[data-testid="execution-status"].status-Stopped').waitFor({ timeout: 30_000 });
+    expect(await buttonsOf(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 180_000);
+
+  it('shows an approver of one stage Approve only at that stage', async () => {
+    // Two manual approvals; the approver may decide only the second (Ship), and reads only this pipeline.
+    const gated = 'gated';
+    const approval = (name: string) => ({ name, actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1 });
+    const definition = webAppPipeline(gated, repositoryUrl) as { stages: unknown[] };
+    definition.stages = [definition.stages[0], { name: 'Check', actions: [approval('SignOff')] }, { name: 'Ship', actions: [approval('Go')] }];
+    await gql(url, token, 'mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: definition });
+    const approver = await userWithToken('shipper', 'Approver', { pipeline: gated, stage: 'Ship' });
+    await eventually(
+      async () => ((await gql<{ getPipeline: { state: { stageStates: unknown[] } | null } }>(url, token, `query { getPipeline(name: "${gated}") { state { stageStates { stageName } } } }`)).getPipeline.state?.stageStates.length ? true : undefined),
+      'the executions service to know the gated pipeline',
+      30_000,
+    );
+    const started = await startExecution(gated);
+
+    const context = await signedInContext({ width: 1280, height: 800 }, approver);
+    const page = await context.newPage();
+    await page.goto(`${url}/pipelines/${gated}`);
+    await page.locator('[data-rights="known"]').waitFor();
+    await waitForCard(page, 'Check', 'SignOff', 'InProgress', 60_000);
+    expect(await page.getByTestId('read-only').count()).toBe(0);
+    // Waiting at Check, which the approver may not decide: no form there, and no other button.
+    expect(await buttonsOf(page)).toEqual([]);
+
+    // The admin signs off Check; Ship's approval comes up live, with Approve/Reject for the approver.
+    const state = await gql<{ getPipeline: { state: { stageStates: Array<{ stageName: string; actionStates: Array<{ actionName: string; latestExecution: { token: string | null } | null }> }> } } }>(
+      url,
+      token,
+      `query { getPipeline(name: "${gated}") { state { stageStates { stageName actionStates { actionName latestExecution { token } } } } } }`,
+    );
+    const signOffToken = state.getPipeline.state.stageStates.find((s) => s.stageName === 'Check')!.actionStates[0]!.latestExecution!.token!;
+    await gql(
+      url,
+      token,
+      'mutation($p: String!, $t: String!) { putApprovalResult(pipelineName: $p, stageName: "Check", actionName: "SignOff", token: $t, result: { status: Approved, summary: "admin" }) { approvedAt } }',
+      { p: gated, t: signOffToken },
+    );
+    const go = page.locator('[data-stage="Ship"] [data-action="Go"]');
+    await waitForCard(page, 'Ship', 'Go', 'InProgress', 60_000);
+    await go.getByRole('button', { name: 'Approve' }).waitFor();
+    expect(await buttonsOf(page)).toEqual(['Approve', 'Reject']);
+    expect(await page.locator('[data-stage="Check"] button').count()).toBe(0);
+    await go.getByLabel('Approval summary').fill('Shipping it');
+    await go.getByRole('button', { name: 'Approve' }).click();
+    await waitForCard(page, 'Ship', 'Go', 'Succeeded', 60_000);
+    await page.locator(`tr[data-execution="${started}"] .badge.status-Succeeded`).waitFor({ timeout: 30_000 });
+    expect(await buttonsOf(page)).toEqual([]);
+    await context.close();
+  }, 180_000);
+});

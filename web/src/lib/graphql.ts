@@ -1,0 +1,45 @@
+import { authorizationHeaders, reportUnauthenticated } from './session';
+
+export interface GraphQLErrorEntry {
+  message: string;
+  path?: Array<string | number>;
+  extensions?: { code?: string };
+}
+
+/** A request the gateway refused or answered with errors; `message` lists them, `code` is the first one's. */
+export class GraphQLRequestError extends Error {
+  constructor(
+    readonly errors: GraphQLErrorEntry[],
+    readonly status: number,
+  ) {
+    super(errors.map((e) => e.message).join('; ') || `the gateway answered HTTP ${status}`);
+  }
+
+  get code(): string | undefined {
+    return this.errors[0]?.extensions?.code;
+  }
+}
+
+/** POST /graphql on the gateway that served the page; the data, or a GraphQLRequestError. */
+export async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...authorizationHeaders() },
+    body: JSON.stringify({ query, variables }),
+  });
+  let answer: { data?: T | null; errors?: GraphQLErrorEntry[] };
+  try {
+    answer = (await response.json()) as typeof answer;
+  } catch {
+    throw new GraphQLRequestError([], response.status);
+  }
+  if (answer.errors && answer.errors.length > 0) {
+    const error = new GraphQLRequestError(answer.errors, response.status);
+    if (error.code === 'UNAUTHENTICATED') reportUnauthenticated(error.message);
+    throw error;
+  }
+  if (answer.data === undefined || answer.data === null) throw new GraphQLRequestError([], response.status);
+  return answer.data;
+}
+
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,46 @@
+// Client-side routes on real paths (the gateway answers index.html for them): no hash, links are plain <a href>.
+export type Route =
+  | { name: 'pipelines' }
+  | { name: 'sign-in' }
+  | { name: 'pipeline'; pipelineName: string }
+  | { name: 'execution'; pipelineName: string; executionId: string }
+  | { name: 'not-found'; path: string };
+
+export function routeOf(path: string): Route {
+  const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  if (parts.length === 0) return { name: 'pipelines' };
+  if (parts.length === 1 && parts[0] === 'sign-in') return { name: 'sign-in' };
+  if (parts[0] === 'pipelines' && parts.length === 2) return { name: 'pipeline', pipelineName: parts[1]! };
+  if (parts[0] === 'pipelines' && parts[2] === 'executions' && parts.length === 4) {
+    return { name: 'execution', pipelineName: parts[1]!, executionId: parts[3]! };
+  }
+  return { name: 'not-found', path };
+}
+
+export const pipelinePath = (name: string) => `/pipelines/${encodeURIComponent(name)}`;
+export const executionPath = (name: string, id: string) => `${pipelinePath(name)}/executions/${encodeURIComponent(id)}`;
+
+class Router {
+  route = $state<Route>(routeOf(location.pathname));
+
+  constructor() {
+    addEventListener('popstate', () => (this.route = routeOf(location.pathname)));
+    // Same-origin links navigate without a reload.
+    document.addEventListener('click', (event) => {
+      const link = (event.target as Element | null)?.closest?.('a');
+      if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || link.target) return;
+      const url = new URL(link.href, location.href);
+      if (url.origin !== location.origin || url.pathname.startsWith('/graphql')) return;
+      event.preventDefault();
+      this.go(url.pathname + url.hash);
+    });
+  }
+
+  go(path: string): void {
+    history.pushState(null, '', path);
+    this.route = routeOf(location.pathname);
+    if (!location.hash) window.scrollTo(0, 0);
+  }
+}
+
+export const router = new Router();
