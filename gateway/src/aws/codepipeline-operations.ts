@@ -1,0 +1,446 @@
+import type { AwsOperation } from './aws-endpoint';
+import { validationException } from './aws-errors';
+import type { AwsGraphql } from './gateway-graphql';
+import { decodeNextToken, encodeNextToken, maxResultsOf } from './next-token';
+
+/**
+ * CodePipeline's operations, each one GraphQL operation of the gateway (decision 0024): the rules run in the services
+ * behind it; here only AWS's request and response shapes are translated. Timestamps are epoch seconds, as AWS JSON 1.1
+ * sends them.
+ */
+
+type Json = Record<string, any>;
+
+/** Epoch seconds (with milliseconds as the fraction) of an ISO-8601 instant; absent stays absent. */
+const epoch = (iso: string | null | undefined): number | undefined => (iso ? Date.parse(iso) / 1000 : undefined);
+
+/** Drops null and undefined members: AWS omits what it does not have. */
+function compact<T extends Json>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
+}
+
+function requiredString(input: Json, path: string): string {
+  const value = input[path];
+  if (value === undefined || value === null) throw validationException([{ path, value, constraint: 'Member must not be null' }]);
+  if (typeof value !== 'string' || value.length === 0) throw validationException([{ path, value, constraint: 'Member must be a non-empty string' }]);
+  return value;
+}
+
+function requiredObject(input: Json, path: string): Json {
+  const value = input[path];
+  if (value === undefined || value === null) throw validationException([{ path, value, constraint: 'Member must not be null' }]);
+  if (typeof value !== 'object' || Array.isArray(value)) throw validationException([{ path, value, constraint: 'Member must be a structure' }]);
+  return value as Json;
+}
+
+const optionalString = (input: Json, path: string): string | undefined => {
+  const value = input[path];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw validationException([{ path, value, constraint: 'Member must be a string' }]);
+  return value;
+};
+
+/** `nextToken` in, GraphQL `after` cursor; `pageInfo` out, the next `nextToken`. */
+const page = (operation: string, input: Json, options: { limit: number; default: number }) => ({
+  first: maxResultsOf(input, options),
+  after: decodeNextToken(operation, input.nextToken) ?? null,
+});
+const nextTokenOf = (operation: string, pageInfo: { hasNextPage: boolean; endCursor?: string | null }) =>
+  pageInfo.hasNextPage && pageInfo.endCursor ? { nextToken: encodeNextToken(operation, pageInfo.endCursor) } : {};
+
+const PIPELINE_METADATA = 'metadata { pipelineArn created updated version }';
+const EXECUTION_FIELDS = `pipelineExecutionId pipelineName pipelineVersion status statusSummary startTime lastUpdateTime executionMode executionType
+  trigger { triggerType triggerDetail } sourceRevisions { actionName revisionId revisionSummary revisionUrl }
+  variables { name value } stopTrigger { reason } rollbackMetadata { rollbackTargetPipelineExecutionId }`;
+
+const pipelineMetadataOf = (metadata: Json) => compact({ pipelineArn: metadata.pipelineArn, created: epoch(metadata.created), updated: epoch(metadata.updated) });
+
+function executionOf(execution: Json): Json {
+  return compact({
+    pipelineName: execution.pipelineName,
+    pipelineVersion: execution.pipelineVersion,
+    pipelineExecutionId: execution.pipelineExecutionId,
+    status: execution.status,
+    statusSummary: execution.statusSummary,
+    artifactRevisions: (execution.sourceRevisions as Json[]).map((revision) =>
+      compact({ name: revision.actionName, revisionId: revision.revisionId, revisionSummary: revision.revisionSummary, revisionUrl: revision.revisionUrl }),
+    ),
+    variables: (execution.variables as Json[]).map(({ name, value }) => ({ name, resolvedValue: value })),
+    trigger: execution.trigger,
+    executionMode: execution.executionMode,
+    executionType: execution.executionType,
+    rollbackMetadata: execution.rollbackMetadata ?? undefined,
+  });
+}
+
+function executionSummaryOf(execution: Json): Json {
+  return compact({
+    pipelineExecutionId: execution.pipelineExecutionId,
+    status: execution.status,
+    statusSummary: execution.statusSummary,
+    startTime: epoch(execution.startTime),
+    lastUpdateTime: epoch(execution.lastUpdateTime),
+    sourceRevisions: (execution.sourceRevisions as Json[]).map((revision) => compact({ ...revision })),
+    trigger: execution.trigger,
+    stopTrigger: execution.stopTrigger ?? undefined,
+    executionMode: execution.executionMode,
+    executionType: execution.executionType,
+    rollbackMetadata: execution.rollbackMetadata ?? undefined,
+  });
+}
+
+function actionExecutionOf(latest: Json): Json {
+  return compact({
+    actionExecutionId: latest.actionExecutionId,
+    status: latest.status,
+    summary: latest.summary,
+    lastStatusChange: epoch(latest.lastStatusChange),
+    token: latest.token,
+    externalExecutionId: latest.externalExecutionId,
+    externalExecutionUrl: latest.externalExecutionUrl,
+    errorDetails: latest.errorDetails ? { message: latest.errorDetails } : undefined,
+  });
+}
+
+const artifactsOf = (artifacts: Json[]) => artifacts.map(({ name, location }) => ({ name, s3location: { bucket: 'sluice-artifacts', key: location } }));
+
+const ACTION_TYPE_ID = 'actionTypeId { category owner provider version }';
+const JOB_DATA = `data { pipelineName pipelineExecutionId pipelineVersion stageName actionName actionExecutionId ${ACTION_TYPE_ID} configuration
+  inputArtifacts { name location } outputArtifacts { name files } continuationToken }`;
+
+/** An artifact as CodePipeline's job data names it: Sluice's content address stands in the S3 object key. */
+const jobArtifactsOf = (artifacts: Json[]) =>
+  artifacts.map((artifact) => compact({ name: artifact.name, location: { type: 'S3', s3Location: { bucketName: 'sluice-artifacts', objectKey: artifact.location ?? '' } } }));
+
+/** CodePipeline's JobData from Sluice's. */
+function jobDataOf(data: Json): Json {
+  return compact({
+    actionTypeId: data.actionTypeId,
+    actionConfiguration: { configuration: data.configuration },
+    pipelineContext: {
+      pipelineName: data.pipelineName,
+      stage: { name: data.stageName },
+      action: { name: data.actionName, actionExecutionId: data.actionExecutionId },
+      pipelineExecutionId: data.pipelineExecutionId,
+    },
+    inputArtifacts: jobArtifactsOf(data.inputArtifacts),
+    outputArtifacts: jobArtifactsOf(data.outputArtifacts),
+    continuationToken: data.continuationToken,
+  });
+}
+
+/** The pipeline an ARN names: Sluice's `srn:sluice:{account}:{pipeline}`, or CodePipeline's `arn:aws:codepipeline:{region}:{account}:{pipeline}`. */
+function pipelineOfArn(input: Json): string {
+  const arn = requiredString(input, 'resourceArn');
+  const name = arn.slice(arn.lastIndexOf(':') + 1);
+  if (!/^(srn:sluice|arn:aws[a-z-]*:codepipeline):/.test(arn) || name === '') {
+    throw validationException([{ path: 'resourceArn', value: arn, constraint: 'Member must be a pipeline ARN: srn:sluice:{account}:{pipeline} (or arn:aws:codepipeline:{region}:{account}:{pipeline})' }]);
+  }
+  return name;
+}
+
+function tagsOf(input: Json): Array<{ key: string; value: string }> {
+  const tags = input.tags;
+  if (!Array.isArray(tags)) throw validationException([{ path: 'tags', value: tags, constraint: 'Member must not be null' }]);
+  return tags.map((tag: Json, i) => {
+    if (typeof tag?.key !== 'string' || typeof tag?.value !== 'string') throw validationException([{ path: `tags.${i + 1}`, value: tag, constraint: 'Member must have a string key and value' }]);
+    return { key: tag.key, value: tag.value };
+  });
+}
+
+export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsOperation> {
+  return {
+    async ListPipelines(input, call) {
+      const { listPipelines } = await graphql(
+        call,
+        `query($first: Int, $after: String) { listPipelines(first: $first, after: $after) { edges { node { name pipeline ${PIPELINE_METADATA} } } pageInfo { hasNextPage endCursor } } }`,
+        page('ListPipelines', input, { limit: 1000, default: 100 }),
+      );
+      return {
+        pipelines: (listPipelines.edges as Json[]).map(({ node }) =>
+          compact({ name: node.name, version: node.metadata.version, pipelineType: node.pipeline.pipelineType, executionMode: node.pipeline.executionMode, created: epoch(node.metadata.created), updated: epoch(node.metadata.updated) }),
+        ),
+        ...nextTokenOf('ListPipelines', listPipelines.pageInfo),
+      };
+    },
+
+    async GetPipeline(input, call) {
+      const version = input.version;
+      if (version !== undefined && version !== null && (typeof version !== 'number' || !Number.isInteger(version) || version < 1)) {
+        throw validationException([{ path: 'version', value: version, constraint: 'Member must have value greater than or equal to 1' }]);
+      }
+      const { getPipeline } = await graphql(call, `query($name: String!, $version: Int) { getPipeline(name: $name, version: $version) { pipeline ${PIPELINE_METADATA} } }`, {
+        name: requiredString(input, 'name'),
+        version: version ?? null,
+      });
+      return { pipeline: getPipeline.pipeline, metadata: pipelineMetadataOf(getPipeline.metadata) };
+    },
+
+    async CreatePipeline(input, call) {
+      const tags = Array.isArray(input.tags) ? input.tags : undefined;
+      const { createPipeline } = await graphql(call, 'mutation($pipeline: JSON!, $tags: [TagInput!]) { createPipeline(pipeline: $pipeline, tags: $tags) { pipeline tags { key value } } }', {
+        pipeline: requiredObject(input, 'pipeline'),
+        tags: tags ?? null,
+      });
+      return compact({ pipeline: createPipeline.pipeline, tags: tags ? createPipeline.tags : undefined });
+    },
+
+    async UpdatePipeline(input, call) {
+      const { updatePipeline } = await graphql(call, 'mutation($pipeline: JSON!) { updatePipeline(pipeline: $pipeline) { pipeline } }', { pipeline: requiredObject(input, 'pipeline') });
+      return { pipeline: updatePipeline.pipeline };
+    },
+
+    async DeletePipeline(input, call) {
+      await graphql(call, 'mutation($name: String!) { deletePipeline(name: $name) }', { name: requiredString(input, 'name') });
+      return {};
+    },
+
+    async GetPipelineState(input, call) {
+      const { getPipeline, getPipelineState } = await graphql(
+        call,
+        `query($name: String!) {
+          getPipeline(name: $name) { ${PIPELINE_METADATA} }
+          getPipelineState(name: $name) {
+            pipelineName pipelineVersion updated
+            stageStates {
+              stageName
+              inboundTransitionState { enabled disabledReason lastChangedBy lastChangedAt }
+              latestExecution { pipelineExecutionId status }
+              actionStates { actionName latestExecution { actionExecutionId status summary externalExecutionId externalExecutionUrl token errorDetails lastStatusChange } }
+            }
+          }
+        }`,
+        { name: requiredString(input, 'name') },
+      );
+      return compact({
+        pipelineName: getPipelineState.pipelineName,
+        pipelineVersion: getPipelineState.pipelineVersion,
+        created: epoch(getPipeline.metadata.created),
+        updated: epoch(getPipelineState.updated ?? getPipeline.metadata.updated),
+        stageStates: (getPipelineState.stageStates as Json[]).map((stage) =>
+          compact({
+            stageName: stage.stageName,
+            inboundTransitionState: compact({ ...stage.inboundTransitionState, lastChangedAt: epoch(stage.inboundTransitionState.lastChangedAt) }),
+            latestExecution: stage.latestExecution ?? undefined,
+            actionStates: (stage.actionStates as Json[]).map((action) => compact({ actionName: action.actionName, latestExecution: action.latestExecution ? actionExecutionOf(action.latestExecution) : undefined })),
+          }),
+        ),
+      });
+    },
+
+    async StartPipelineExecution(input, call) {
+      const { startPipelineExecution } = await graphql(
+        call,
+        'mutation($name: String!, $variables: [PipelineVariableInput!], $clientRequestToken: String) { startPipelineExecution(name: $name, variables: $variables, clientRequestToken: $clientRequestToken) { pipelineExecutionId } }',
+        { name: requiredString(input, 'name'), variables: Array.isArray(input.variables) ? input.variables : null, clientRequestToken: optionalString(input, 'clientRequestToken') ?? null },
+      );
+      return { pipelineExecutionId: startPipelineExecution.pipelineExecutionId };
+    },
+
+    async StopPipelineExecution(input, call) {
+      const { stopPipelineExecution } = await graphql(
+        call,
+        'mutation($p: String!, $id: ID!, $abandon: Boolean, $reason: String) { stopPipelineExecution(pipelineName: $p, pipelineExecutionId: $id, abandon: $abandon, reason: $reason) { pipelineExecutionId } }',
+        { p: requiredString(input, 'pipelineName'), id: requiredString(input, 'pipelineExecutionId'), abandon: input.abandon === true, reason: optionalString(input, 'reason') ?? null },
+      );
+      return { pipelineExecutionId: stopPipelineExecution.pipelineExecutionId };
+    },
+
+    async GetPipelineExecution(input, call) {
+      const { getPipelineExecution } = await graphql(call, `query($p: String!, $id: ID!) { getPipelineExecution(pipelineName: $p, pipelineExecutionId: $id) { ${EXECUTION_FIELDS} } }`, {
+        p: requiredString(input, 'pipelineName'),
+        id: requiredString(input, 'pipelineExecutionId'),
+      });
+      return { pipelineExecution: executionOf(getPipelineExecution) };
+    },
+
+    async ListPipelineExecutions(input, call) {
+      const { listPipelineExecutions } = await graphql(
+        call,
+        `query($p: String!, $first: Int, $after: String) { listPipelineExecutions(pipelineName: $p, first: $first, after: $after) { nodes { ${EXECUTION_FIELDS} } pageInfo { hasNextPage endCursor } } }`,
+        { p: requiredString(input, 'pipelineName'), ...page('ListPipelineExecutions', input, { limit: 100, default: 100 }) },
+      );
+      return { pipelineExecutionSummaries: (listPipelineExecutions.nodes as Json[]).map(executionSummaryOf), ...nextTokenOf('ListPipelineExecutions', listPipelineExecutions.pageInfo) };
+    },
+
+    async ListActionExecutions(input, call) {
+      const filter = input.filter as Json | undefined;
+      const { listActionExecutions } = await graphql(
+        call,
+        `query($p: String!, $id: ID, $first: Int, $after: String) { listActionExecutions(pipelineName: $p, pipelineExecutionId: $id, first: $first, after: $after) {
+          nodes { pipelineExecutionId actionExecutionId pipelineVersion stageName actionName status startTime lastUpdateTime
+            input { actionTypeId { category owner provider version } configuration resolvedConfiguration inputArtifacts { name location } namespace }
+            output { outputArtifacts { name location } outputVariables executionResult { externalExecutionId externalExecutionSummary externalExecutionUrl errorDetails } } }
+          pageInfo { hasNextPage endCursor } } }`,
+        { p: requiredString(input, 'pipelineName'), id: typeof filter?.pipelineExecutionId === 'string' ? filter.pipelineExecutionId : null, ...page('ListActionExecutions', input, { limit: 100, default: 100 }) },
+      );
+      return {
+        actionExecutionDetails: (listActionExecutions.nodes as Json[]).map((detail) =>
+          compact({
+            pipelineExecutionId: detail.pipelineExecutionId,
+            actionExecutionId: detail.actionExecutionId,
+            pipelineVersion: detail.pipelineVersion,
+            stageName: detail.stageName,
+            actionName: detail.actionName,
+            startTime: epoch(detail.startTime),
+            lastUpdateTime: epoch(detail.lastUpdateTime),
+            status: detail.status,
+            input: compact({ ...detail.input, inputArtifacts: artifactsOf(detail.input.inputArtifacts) }),
+            output: {
+              outputArtifacts: artifactsOf(detail.output.outputArtifacts),
+              outputVariables: detail.output.outputVariables,
+              executionResult: compact({
+                ...detail.output.executionResult,
+                errorDetails: detail.output.executionResult.errorDetails ? { message: detail.output.executionResult.errorDetails } : undefined,
+              }),
+            },
+          }),
+        ),
+        ...nextTokenOf('ListActionExecutions', listActionExecutions.pageInfo),
+      };
+    },
+
+    async RetryStageExecution(input, call) {
+      const { retryStageExecution } = await graphql(
+        call,
+        'mutation($p: String!, $s: String!, $id: ID!, $mode: StageRetryMode!) { retryStageExecution(pipelineName: $p, stageName: $s, pipelineExecutionId: $id, retryMode: $mode) { pipelineExecutionId } }',
+        { p: requiredString(input, 'pipelineName'), s: requiredString(input, 'stageName'), id: requiredString(input, 'pipelineExecutionId'), mode: requiredString(input, 'retryMode') },
+      );
+      return { pipelineExecutionId: retryStageExecution.pipelineExecutionId };
+    },
+
+    async RollbackStage(input, call) {
+      const { rollbackStage } = await graphql(
+        call,
+        'mutation($p: String!, $s: String!, $target: ID!) { rollbackStage(pipelineName: $p, stageName: $s, targetPipelineExecutionId: $target) { pipelineExecutionId } }',
+        { p: requiredString(input, 'pipelineName'), s: requiredString(input, 'stageName'), target: requiredString(input, 'targetPipelineExecutionId') },
+      );
+      return { pipelineExecutionId: rollbackStage.pipelineExecutionId };
+    },
+
+    async PutApprovalResult(input, call) {
+      const result = requiredObject(input, 'result');
+      const { putApprovalResult } = await graphql(
+        call,
+        'mutation($p: String!, $s: String!, $a: String!, $result: ApprovalResultInput!, $token: String!) { putApprovalResult(pipelineName: $p, stageName: $s, actionName: $a, result: $result, token: $token) { approvedAt } }',
+        {
+          p: requiredString(input, 'pipelineName'),
+          s: requiredString(input, 'stageName'),
+          a: requiredString(input, 'actionName'),
+          result: { status: requiredString(result, 'status'), summary: requiredString(result, 'summary') },
+          token: requiredString(input, 'token'),
+        },
+      );
+      return { approvedAt: epoch(putApprovalResult.approvedAt) };
+    },
+
+    async DisableStageTransition(input, call) {
+      await graphql(
+        call,
+        'mutation($p: String!, $s: String!, $t: StageTransitionType!, $r: String!) { disableStageTransition(pipelineName: $p, stageName: $s, transitionType: $t, reason: $r) { enabled } }',
+        { p: requiredString(input, 'pipelineName'), s: requiredString(input, 'stageName'), t: requiredString(input, 'transitionType'), r: requiredString(input, 'reason') },
+      );
+      return {};
+    },
+
+    async EnableStageTransition(input, call) {
+      await graphql(call, 'mutation($p: String!, $s: String!, $t: StageTransitionType!) { enableStageTransition(pipelineName: $p, stageName: $s, transitionType: $t) { enabled } }', {
+        p: requiredString(input, 'pipelineName'),
+        s: requiredString(input, 'stageName'),
+        t: requiredString(input, 'transitionType'),
+      });
+      return {};
+    },
+
+    async PollForJobs(input, call) {
+      const batch = input.maxBatchSize ?? 1;
+      if (typeof batch !== 'number' || !Number.isInteger(batch) || batch < 1) throw validationException([{ path: 'maxBatchSize', value: batch, constraint: 'Member must have value greater than or equal to 1' }]);
+      const { pollForJobs } = await graphql(call, `mutation($t: ActionTypeIdInput!, $n: Int) { pollForJobs(actionTypeId: $t, maxBatchSize: $n, waitMs: 0) { id nonce accountId ${JOB_DATA} } }`, {
+        t: requiredObject(input, 'actionTypeId'),
+        n: batch,
+      });
+      return { jobs: (pollForJobs as Json[]).map((job) => ({ id: job.id, nonce: job.nonce, accountId: job.accountId, data: jobDataOf(job.data) })) };
+    },
+
+    async AcknowledgeJob(input, call) {
+      const { acknowledgeJob } = await graphql(call, 'mutation($id: ID!, $nonce: String!) { acknowledgeJob(jobId: $id, nonce: $nonce) { status } }', {
+        id: requiredString(input, 'jobId'),
+        nonce: requiredString(input, 'nonce'),
+      });
+      return { status: acknowledgeJob.status };
+    },
+
+    async GetJobDetails(input, call) {
+      const { getJobDetails } = await graphql(call, `query($id: ID!) { getJobDetails(jobId: $id) { id accountId ${JOB_DATA} } }`, { id: requiredString(input, 'jobId') });
+      return { jobDetails: { id: getJobDetails.id, accountId: getJobDetails.accountId, data: jobDataOf(getJobDetails.data) } };
+    },
+
+    async PutJobSuccessResult(input, call) {
+      const details = (input.executionDetails ?? undefined) as Json | undefined;
+      const variables = (input.outputVariables ?? {}) as Json;
+      await graphql(
+        call,
+        'mutation($id: ID!, $vars: [OutputVariableInput!], $details: ExecutionDetailsInput, $continuation: String) { putJobSuccessResult(jobId: $id, outputVariables: $vars, executionDetails: $details, continuationToken: $continuation) }',
+        {
+          id: requiredString(input, 'jobId'),
+          vars: Object.entries(variables).map(([name, value]) => ({ name, value: String(value) })),
+          details: details ? compact({ summary: details.summary, externalExecutionId: details.externalExecutionId }) : null,
+          continuation: optionalString(input, 'continuationToken') ?? null,
+        },
+      );
+      return {};
+    },
+
+    async PutJobFailureResult(input, call) {
+      const failure = requiredObject(input, 'failureDetails');
+      await graphql(call, 'mutation($id: ID!, $failure: FailureDetailsInput!) { putJobFailureResult(jobId: $id, failureDetails: $failure) }', {
+        id: requiredString(input, 'jobId'),
+        failure: compact({ type: requiredString(failure, 'type'), message: requiredString(failure, 'message'), externalExecutionId: failure.externalExecutionId }),
+      });
+      return {};
+    },
+
+    async CreateCustomActionType(input, call) {
+      const { createCustomActionType } = await graphql(
+        call,
+        `mutation($input: JSON!) { createCustomActionType(input: $input) { id { category owner provider version } settings actionConfigurationProperties
+          inputArtifactDetails { minimumCount maximumCount } outputArtifactDetails { minimumCount maximumCount } tags { key value } } }`,
+        { input },
+      );
+      const { tags, ...actionType } = createCustomActionType as Json;
+      return compact({ actionType: compact(actionType), tags: Array.isArray(input.tags) ? tags : undefined });
+    },
+
+    async ListActionTypes(input, call) {
+      const owner = optionalString(input, 'actionOwnerFilter');
+      const { listActionTypes } = await graphql(
+        call,
+        `query($owner: ActionOwner) { listActionTypes(owner: $owner) { id { category owner provider version } settings actionConfigurationProperties
+          inputArtifactDetails { minimumCount maximumCount } outputArtifactDetails { minimumCount maximumCount } } }`,
+        { owner: owner ?? null },
+      );
+      return { actionTypes: (listActionTypes as Json[]).map((type) => compact(type)) };
+    },
+
+    async TagResource(input, call) {
+      const name = pipelineOfArn(input);
+      const { getPipeline } = await graphql(call, `query($name: String!) { getPipeline(name: $name) { ${PIPELINE_METADATA} } }`, { name });
+      await graphql(call, 'mutation($arn: String!, $tags: [TagInput!]!) { tagResource(resourceArn: $arn, tags: $tags) { key } }', { arn: getPipeline.metadata.pipelineArn, tags: tagsOf(input) });
+      return {};
+    },
+
+    async UntagResource(input, call) {
+      const name = pipelineOfArn(input);
+      const keys = input.tagKeys;
+      if (!Array.isArray(keys) || keys.some((key) => typeof key !== 'string')) throw validationException([{ path: 'tagKeys', value: keys, constraint: 'Member must be a list of strings' }]);
+      const { getPipeline } = await graphql(call, `query($name: String!) { getPipeline(name: $name) { ${PIPELINE_METADATA} } }`, { name });
+      await graphql(call, 'mutation($arn: String!, $keys: [String!]!) { untagResource(resourceArn: $arn, tagKeys: $keys) { key } }', { arn: getPipeline.metadata.pipelineArn, keys });
+      return {};
+    },
+
+    async ListTagsForResource(input, call) {
+      const { getPipeline } = await graphql(call, 'query($name: String!) { getPipeline(name: $name) { tags { key value } } }', { name: pipelineOfArn(input) });
+      return { tags: getPipeline.tags };
+    },
+  };
+}
