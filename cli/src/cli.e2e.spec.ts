@@ -1,0 +1,249 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPlatformProcess, type PlatformProcess } from '@sluice/gateway/src/testing/platform-process';
+
+// The `sluice` bin as a user runs it, as a process, against a running embedded platform.
+const BIN = join(__dirname, '../bin/sluice.mjs');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let platform: PlatformProcess;
+let work: string;
+let env: NodeJS.ProcessEnv;
+
+function sluice(args: string[], extraEnv: NodeJS.ProcessEnv = {}, onStdout?: (soFar: string) => void): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      onStdout?.(stdout);
+    });
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function ok(args: string[]): Promise<string> {
+  const run = await sluice(args);
+  if (run.code !== 0) throw new Error(`sluice ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
+  return run.stdout;
+}
+
+function gitRepo(dir: string): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+  git('init', '-q', '-b', 'main');
+  writeFileSync(join(dir, 'hello.txt'), 'hello\n');
+  git('add', '.');
+  git('commit', '-q', '-m', 'first');
+  return dir;
+}
+
+const definition = (name: string, repo: string, buildCommand: string) => ({
+  name,
+  stages: [
+    {
+      name: 'Source',
+      actions: [
+        {
+          name: 'Checkout',
+          actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
+          configuration: { RepositoryUrl: `file://${repo}`, BranchName: 'main', DetectChanges: 'false' },
+          outputArtifacts: [{ name: 'Src' }],
+        },
+      ],
+    },
+    {
+      name: 'Build',
+      actions: [
+        {
+          name: 'Compile',
+          actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
+          inputArtifacts: [{ name: 'Src' }],
+          commands: [buildCommand],
+        },
+      ],
+    },
+    {
+      name: 'Approval',
+      actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } }],
+    },
+  ],
+});
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'sluice-cli-e2e-'));
+  platform = await startPlatformProcess(join(work, 'data'));
+  const tokenFile = join(work, 'data', 'admin-token');
+  env = {
+    ...process.env,
+    HOME: work,
+    SLUICE_CONFIG_FILE: join(work, 'config'),
+    SLUICE_ENDPOINT_URL: platform.url,
+    ...(existsSync(tokenFile) ? { SLUICE_TOKEN: readFileSync(tokenFile, 'utf8').trim() } : {}),
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await platform?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('the sluice CLI against a running platform', () => {
+  it('creates from a skeleton, starts, waits through an approval it gives, and reads the result', async () => {
+    const skeleton = JSON.parse(await ok(['create-pipeline', '--generate-cli-skeleton'])) as { pipeline: unknown; tags: unknown };
+    expect(Object.keys(skeleton)).toEqual(['pipeline', 'tags']);
+    const repo = gitRepo(mkdtempSync(join(work, 'repo-')));
+    const request = join(work, 'create.json');
+    writeFileSync(request, JSON.stringify({ ...skeleton, pipeline: definition('cli-web', repo, 'cat hello.txt'), tags: [{ key: 'team', value: 'cli' }] }));
+    const created = JSON.parse(await ok(['create-pipeline', '--cli-input-json', `file://${request}`])) as { pipeline: { name: string }; tags: unknown };
+    expect(created.pipeline.name).toBe('cli-web');
+    expect(created.tags).toEqual([{ key: 'team', value: 'cli' }]);
+
+    const id = (await ok(['start-pipeline-execution', '--name', 'cli-web', '--query', 'pipelineExecutionId', '--output', 'text'])).trim();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const waiting = sluice(['wait', 'pipeline-execution-succeeded', '--pipeline-name', 'cli-web', '--pipeline-execution-id', id, '--timeout-seconds', '90']);
+    let token = '';
+    const deadline = Date.now() + 60_000;
+    while (token === '' || token === 'None') {
+      if (Date.now() > deadline) throw new Error('the approval never waited');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      token = (await ok(['get-pipeline-state', '--name', 'cli-web', '--query', "stageStates[?stageName=='Approval'] | [0].actionStates[0].latestExecution.token", '--output', 'text'])).trim();
+    }
+    await ok(['put-approval-result', '--pipeline-name', 'cli-web', '--stage-name', 'Approval', '--action-name', 'Approve', '--result', 'summary="ship it",status=Approved', '--token', token]);
+    const waited = await waiting;
+    expect(waited.stderr).toBe('');
+    expect(waited.code).toBe(0);
+    expect((JSON.parse(waited.stdout) as { pipelineExecution: { status: string } }).pipelineExecution.status).toBe('Succeeded');
+
+    const actions = JSON.parse(await ok(['list-action-executions', '--pipeline-name', 'cli-web', '--filter', `pipelineExecutionId=${id}`])) as { actionExecutionDetails: Array<{ actionName: string; status: string }> };
+    expect(actions.actionExecutionDetails.map((action) => `${action.actionName}:${action.status}`).sort()).toEqual(['Approve:Succeeded', 'Checkout:Succeeded', 'Compile:Succeeded']);
+    const table = await ok(['list-pipelines', '--output', 'table']);
+    expect(table).toMatch(/ListPipelines[\s\S]*\| cli-web /);
+  });
+
+  it('exits 7 from wait when the execution fails, naming how it ended', async () => {
+    const repo = gitRepo(mkdtempSync(join(work, 'repo-')));
+    await ok(['create-pipeline', '--pipeline', JSON.stringify(definition('cli-broken', repo, 'exit 3'))]);
+    const id = (await ok(['start-pipeline-execution', '--name', 'cli-broken', '--query', 'pipelineExecutionId', '--output', 'text'])).trim();
+    const waited = await sluice(['wait', 'pipeline-execution-succeeded', '--pipeline-name', 'cli-broken', '--pipeline-execution-id', id]);
+    expect(waited.code).toBe(7);
+    expect(waited.stderr).toMatch(new RegExp(`execution ${id} of cli-broken ended Failed`));
+  });
+
+  it('gives each kind of error its exit code and one line, never a stack trace', async () => {
+    const missing = await sluice(['get-pipeline', '--name', 'nope']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/^sluice: .*nope.*\(NOT_FOUND\)\n$/);
+
+    const repo = gitRepo(mkdtempSync(join(work, 'repo-')));
+    await ok(['create-pipeline', '--pipeline', JSON.stringify(definition('cli-twice', repo, 'true'))]);
+    const again = await sluice(['create-pipeline', '--pipeline', JSON.stringify(definition('cli-twice', repo, 'true'))]);
+    expect(again.code).toBe(4);
+
+    const invalid = await sluice(['create-pipeline', '--pipeline', JSON.stringify({ name: 'cli-bad', stages: [{ name: 'Only', actions: [] }] })]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/stages/);
+
+    const usage = await sluice(['get-pipeline']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toBe('sluice: get-pipeline: missing --name (see `sluice get-pipeline help`)\n');
+
+    const unreachable = await sluice(['list-pipelines', '--endpoint-url', 'http://127.0.0.1:1']);
+    expect(unreachable.code).toBe(6);
+    expect(unreachable.stderr).toMatch(/cannot reach http:\/\/127.0.0.1:1/);
+
+    const refused = await sluice(['list-pipelines'], { SLUICE_TOKEN: 'slu_not-a-token' });
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toMatch(/refused the request \(401\)/);
+
+    // A principal whose policy does not allow the call: a read-only user, made through the permissions API.
+    const admin = async (query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(`${platform.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${env['SLUICE_TOKEN']}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data!;
+    };
+    await admin('mutation($u: String!) { createUser(userName: $u) { userName } }', { u: 'cli-reader' });
+    await admin('mutation($u: String!) { attachPolicy(targetType: USER, targetName: $u, managedPolicy: "ReadOnly") { name } }', { u: 'cli-reader' });
+    const readerToken = (await admin('mutation($u: String!) { createToken(principalId: $u) { token } }', { u: 'cli-reader' })).createToken.token as string;
+    const reader = { SLUICE_TOKEN: readerToken };
+    const me = await sluice(['whoami', '--query', 'actor', '--output', 'text'], reader);
+    expect(me.code).toBe(0);
+    expect(me.stdout).toMatch(/cli-reader/);
+    expect((await sluice(['list-pipelines', '--query', 'pipelines[].name', '--output', 'text'], reader)).code).toBe(0);
+    const denied = await sluice(['start-pipeline-execution', '--name', 'cli-twice'], reader);
+    expect(denied.code).toBe(5);
+    expect(denied.stderr).toMatch(/sluice:StartPipelineExecution.*\(FORBIDDEN\)/);
+    for (const run of [missing, again, invalid, usage, unreachable, refused, denied]) expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('keeps an endpoint and a token in a profile with login, and uses the profile', async () => {
+    const token = env['SLUICE_TOKEN'] ?? 'no-auth-yet';
+    const login = await sluice(['--profile', 'local', 'login', '--token', token, '--endpoint-url', platform.url], { SLUICE_ENDPOINT_URL: '', SLUICE_TOKEN: '' });
+    expect(login.code).toBe(0);
+    const config = readFileSync(join(work, 'config'), 'utf8');
+    expect(config).toContain('[local]');
+    expect(config).toContain(`endpoint_url = ${platform.url}`);
+    const listed = await sluice(['--profile', 'local', 'list-pipelines', '--query', 'pipelines[].name', '--output', 'text'], { SLUICE_ENDPOINT_URL: '', SLUICE_TOKEN: '' });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/cli-web/);
+    const unknown = await sluice(['--profile', 'elsewhere', 'list-pipelines']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no profile "elsewhere"/);
+  });
+
+  it('streams an action\'s log lines with logs --follow while it runs, and ends with the execution', async () => {
+    const repo = gitRepo(mkdtempSync(join(work, 'repo-')));
+    const slow = definition('cli-logs', repo, 'for i in 1 2 3 4 5 6; do echo tick-$i; sleep 0.5; done');
+    await ok(['create-pipeline', '--pipeline', JSON.stringify({ ...slow, stages: slow.stages.slice(0, 2) })]);
+    const id = (await ok(['start-pipeline-execution', '--name', 'cli-logs', '--query', 'pipelineExecutionId', '--output', 'text'])).trim();
+    let statusAtFirstLine: Promise<string> | undefined;
+    const followed = await sluice(['logs', id, '--follow'], {}, (soFar) => {
+      if (statusAtFirstLine === undefined && soFar.includes('[Build/Compile] tick-1\n')) {
+        statusAtFirstLine = ok(['get-pipeline-execution', '--pipeline-name', 'cli-logs', '--pipeline-execution-id', id, '--query', 'pipelineExecution.status', '--output', 'text']);
+      }
+    });
+    expect(followed.code).toBe(0);
+    expect((await statusAtFirstLine)?.trim()).toBe('InProgress');
+    expect(followed.stdout).toContain([1, 2, 3, 4, 5, 6].map((n) => `[Build/Compile] tick-${n}`).join('\n'));
+    const stored = await ok(['logs', id, '--stage-name', 'Build']);
+    expect(stored.split('\n').filter((line) => line.startsWith('[Build/Compile] tick-'))).toHaveLength(6);
+  });
+
+  it('runs a definition on this machine with execute, no server needed, exit code = result', async () => {
+    const repo = gitRepo(mkdtempSync(join(work, 'repo-')));
+    const file = join(work, 'local.json');
+    writeFileSync(file, JSON.stringify(definition('local-run', repo, 'echo built-$(cat hello.txt)')));
+    const refused = await sluice(['execute', file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/stages\[2\]\.actions\[0\]: "Approval" waits for a manual approval/);
+    const upToBuild = await sluice(['execute', file, '--stage', 'Build'], { SLUICE_ENDPOINT_URL: 'http://127.0.0.1:1' });
+    expect(upToBuild.stderr).toMatch(/local-run Succeeded/);
+    expect(upToBuild.code).toBe(0);
+    expect(upToBuild.stdout).toContain('[Build/Compile] built-hello');
+    writeFileSync(file, JSON.stringify(definition('local-run', repo, 'echo broken >&2; exit 4')));
+    const failed = await sluice(['execute', file, '--auto-approve']);
+    expect(failed.code).toBe(7);
+    expect(failed.stderr).toMatch(/local-run Failed: .*exit code 4/);
+    expect(failed.stdout).toContain('[Build/Compile] broken');
+  });
+
+  it('prints help for every verb', async () => {
+    const help = await ok(['help']);
+    for (const verb of ['create-pipeline', 'list-action-executions', 'put-job-failure-result', 'wait pipeline-execution-succeeded']) expect(help).toContain(verb);
+    expect(await ok(['put-approval-result', 'help'])).toMatch(/--result <structure>\s+\(required\)/);
+  });
+});

@@ -1,0 +1,110 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { CliError, type CliErrorKind } from './cli-error';
+
+interface GraphQLErrorBody {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  extensions?: { code?: string; issues?: Array<{ path?: string; message?: string }> };
+}
+
+const KIND_OF_CODE: Record<string, CliErrorKind> = {
+  BAD_USER_INPUT: 'bad-input',
+  GRAPHQL_VALIDATION_FAILED: 'bad-input',
+  GRAPHQL_PARSE_FAILED: 'bad-input',
+  NOT_FOUND: 'not-found',
+  CONFLICT: 'conflict',
+  FORBIDDEN: 'denied',
+  UNAUTHENTICATED: 'denied',
+};
+
+/** The service's first error as a CliError of its kind, with every issue's path on its own line. */
+export function errorOfResponse(errors: readonly GraphQLErrorBody[]): CliError {
+  const first = errors[0] as GraphQLErrorBody;
+  const code = first.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+  const issues = (first.extensions?.issues ?? []).map((issue) => `\n  ${issue.path ?? '$'}: ${issue.message ?? ''}`);
+  const more = errors.length > 1 ? `\n  (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
+  return new CliError(KIND_OF_CODE[code] ?? 'failed', `${first.message} (${code})${issues.join('')}${more}`);
+}
+
+/** The gateway's GraphQL API, as the CLI uses it: queries and mutations over HTTP, subscriptions over graphql-ws. */
+export class Gateway {
+  private wsClient: Client | undefined;
+
+  constructor(
+    readonly endpoint: string,
+    private readonly token: string | undefined,
+    private readonly timeoutMs = 60_000,
+  ) {}
+
+  withToken(token: string): Gateway {
+    return new Gateway(this.endpoint, token, this.timeoutMs);
+  }
+
+  private headers(): Record<string, string> {
+    return { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) };
+  }
+
+  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const url = `${this.endpoint}/graphql`;
+    let response: Response;
+    try {
+      response = await fetch(url, { method: 'POST', headers: this.headers(), body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      throw this.unreachable(error);
+    }
+    const text = await response.text();
+    let body: { data?: T; errors?: GraphQLErrorBody[] } | undefined;
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      body = undefined;
+    }
+    if (response.status === 401) throw new CliError('denied', `${url} refused the request (401): ${body?.errors?.[0]?.message ?? 'sign in with `sluice login --token …` or set SLUICE_TOKEN'}`);
+    if (response.status === 403) throw new CliError('denied', `${url} refused the request (403): ${body?.errors?.[0]?.message ?? text.slice(0, 200)}`);
+    if (body?.errors && body.errors.length > 0) throw errorOfResponse(body.errors);
+    if (!response.ok || body?.data === undefined) throw new CliError('failed', `${url} answered ${response.status}: ${text.slice(0, 200)}`);
+    return body.data;
+  }
+
+  /** Calls `onNext` with each message until it returns true (done) or the subscription ends. */
+  async subscribe<T>(query: string, variables: Record<string, unknown>, onNext: (data: T) => boolean | Promise<boolean>, signal?: AbortSignal): Promise<void> {
+    const client = this.ws();
+    const subscription = client.iterate<T>({ query, variables });
+    const stop = () => void subscription.return?.();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const result of subscription) {
+        if (result.errors && result.errors.length > 0) throw errorOfResponse(result.errors as unknown as GraphQLErrorBody[]);
+        if (result.data && (await onNext(result.data as T))) break;
+      }
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw this.unreachable(error);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      await subscription.return?.();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.wsClient?.dispose();
+  }
+
+  private ws(): Client {
+    this.wsClient ??= createClient({
+      url: `${this.endpoint.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: this.token ? { authorization: `Bearer ${this.token}` } : {},
+      retryAttempts: 5,
+      lazy: true,
+    });
+    return this.wsClient;
+  }
+
+  private unreachable(error: unknown): CliError {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : Array.isArray(error) ? 'connection closed' : String((error as { reason?: string }).reason ?? error));
+    return new CliError('unreachable', `cannot reach ${this.endpoint}: ${reason}. Is Sluice running there? Use --endpoint-url, SLUICE_ENDPOINT_URL or a profile's endpoint_url.`);
+  }
+}
