@@ -3,7 +3,7 @@
 // jest's globalSetup starts one real Kafka broker) and ends with a summary.
 // Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDeps } from './ensure-deps.mjs';
@@ -20,9 +20,15 @@ step('PostgreSQL');
 if (run('bash', ['infra/postgres/ensure.sh']) !== 0) process.exit(1);
 console.log('PostgreSQL answers on 127.0.0.1:5432.');
 
+step('tools the tests drive (Debian\'s Chromium, the AWS CLI)');
+for (const script of ['scripts/ensure-chromium.sh', 'scripts/ensure-awscli.sh']) {
+  if (existsSync(join(root, script)) && run('bash', [script]) !== 0) process.exit(1);
+}
+console.log('chromium and aws are on the PATH.');
+
 step('type-check (tsc)');
 const started = Date.now();
-const tscStatus = run('npx', ['tsc', '-p', 'tsconfig.json']);
+const tscStatus = run('npx', ['tsc', '-p', 'tsconfig.json']) || run('npx', ['tsc', '-p', 'web/tsconfig.json']);
 if (tscStatus !== 0) {
   console.error('\nType errors: fix them before the tests run.\n0 passed, 1 failed');
   process.exit(1);

@@ -2,7 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { EventStore } from '@sluice/eventing';
-import { loadRuntimeConfig, openEventStore } from '@sluice/runtime';
+import { busCheck, checkReadiness, eventStoreCheck, loadRuntimeConfig, openEventStore, type BusConfig } from '@sluice/runtime';
+import { GatewayAuth, type GatewayAuthOptions } from './auth/gateway-auth';
+import { awsRoute, type AwsApiOptions } from './aws/aws-route';
+import { ForwardedIdentities } from './aws/forwarded-identities';
+import { internalSecretHeaders } from './auth/internal-secret-headers';
 import { callerHeadersOf } from './caller-headers';
 import { gatewayMetrics } from './metrics/gateway-metrics';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics/prometheus-text';
@@ -10,6 +14,7 @@ import type { SubgraphEndpoint } from './subgraph-config';
 import { subgraphReadiness } from './subgraph-readiness';
 import { serveSubscriptions } from './subscriptions/subscription-server';
 import { loadSupergraph } from './supergraph';
+import { dashboardFiles, webDirFromEnv } from './static/dashboard-files';
 
 export interface GatewayOptions {
   subgraphs: SubgraphEndpoint[];
@@ -32,6 +37,21 @@ export interface GatewayOptions {
    * goes to the first such route (e.g. the embedded platform's webhooks).
    */
   httpRoutes?: HttpRoute[];
+  /**
+   * Token authentication, authorization of every operation and the audit trail (decision 0021). Absent: the
+   * caller headers the client sends are passed on as they are (subgraph tests only; main.ts and the embedded
+   * platform always set it).
+   */
+  auth?: GatewayAuthOptions;
+  /**
+   * The dashboard's static build, served at every path no other route owns (docs/decisions/0023). Absent: `SLUICE_WEB_DIR`,
+   * else the repository's `web/dist`; null: no dashboard (404 as for any unknown path).
+   */
+  webDir?: string | null;
+  /** The bus `/readyz` pings (Kafka: `describeCluster`; in-process: always ready). Default: the one `SLUICE_KAFKA_BROKERS` names. */
+  bus?: BusConfig;
+  /** The AWS-compatible API at `/aws` (decision 0024): SigV4 with access keys, then the same GraphQL path. Needs `auth`. */
+  aws?: AwsApiOptions;
 }
 
 export interface HttpRoute {
@@ -61,6 +81,9 @@ const send = (res: ServerResponse, status: number, type: string, body: string) =
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const log = options.log ?? (() => undefined);
+  // Checked before anything opens: a bad SLUICE_WEB_DIR fails the start with its name.
+  const webDir = options.webDir === undefined ? webDirFromEnv(process.env) : options.webDir;
+  const dashboard = webDir === null ? undefined : dashboardFiles(webDir);
   const opened = options.eventStore ? undefined : await openEventStore(loadRuntimeConfig(process.env).eventStore);
   const eventStore = options.eventStore ?? opened!.store;
   if (opened) log(`gateway: subscriptions fed from ${opened.description}`);
@@ -68,24 +91,43 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await opened?.store.close();
     throw error;
   });
+  // Ready = the store answers a read, the bus a ping, every subgraph a query (0014, 0019).
+  const readinessChecks = { store: eventStoreCheck(eventStore), bus: busCheck(options.bus ?? loadRuntimeConfig(process.env).bus) };
+  // `/aws` calls enter the one authorization path with a per-call in-process token (decision 0024).
+  const identities = new ForwardedIdentities();
+  const auth = options.auth ? new GatewayAuth({ ...options.auth, authenticator: identities.wrap(options.auth.authenticator) }, eventStore, log) : undefined;
   const runtime = createGatewayRuntime({
     supergraph,
-    propagateHeaders: { fromClientToSubgraphs: ({ request }) => callerHeadersOf(request) },
+    propagateHeaders: {
+      fromClientToSubgraphs: ({ request, context }) => ({
+        ...internalSecretHeaders(),
+        ...(auth ? auth.callerHeaders((context as { req?: IncomingMessage } | undefined)?.req) : callerHeadersOf(request)),
+      }),
+    },
+    plugins: () => (auth ? [auth.plugin()] : []),
     landingPage: false,
     logging: 'warn',
   });
+
+  const aws = auth && options.aws ? awsRoute({ ...options.aws, auth, runtime, identities, log }) : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://gateway').pathname;
     const route = options.httpRoutes?.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`));
     if (route) return void (await route.handle(req, res));
+    if (aws && (path === '/aws' || path.startsWith('/aws/'))) return void (await aws.handle(req, res));
     if (path === '/healthz') return send(res, 200, 'text/plain', 'ok');
     if (path === '/readyz') {
-      const readiness = await subgraphReadiness(options.subgraphs);
-      return send(res, readiness.ready ? 200 : 503, 'application/json', JSON.stringify(readiness));
+      const [subgraphs, dependencies] = await Promise.all([subgraphReadiness(options.subgraphs), checkReadiness(readinessChecks)]);
+      const ready = subgraphs.ready && dependencies.ready;
+      return send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ ready, ...dependencies.checks, subgraphs: subgraphs.subgraphs }));
     }
     if (path === '/metrics') return send(res, 200, PROMETHEUS_CONTENT_TYPE, metrics.render(subscriptionCounts()));
-    if (path === '/graphql') return void (await runtime.requestListener(req, res));
+    if (path === '/graphql') {
+      if (auth && req.headers.upgrade === undefined && !(await auth.admitHttp(req, res))) return;
+      return void (await runtime.requestListener(req, res));
+    }
+    if (dashboard) return void (await dashboard.handle(req, res));
     send(res, 404, 'text/plain', 'not found: GraphQL is at /graphql');
   };
   const server = createServer((req, res) => {
@@ -100,7 +142,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     server.listen(options.port, options.host, () => resolve());
   });
   const metrics = gatewayMetrics(eventStore, { log });
-  const subscriptions = serveSubscriptions(server, eventStore, { path: '/graphql', log });
+  const subscriptions = serveSubscriptions(server, eventStore, { path: '/graphql', log, auth });
   const subscriptionCounts = () => ({ connections: subscriptions.connections(), live: subscriptions.liveSubscriptions() });
   const { address, port } = server.address() as AddressInfo;
   const host = address === '::' || address === '0.0.0.0' ? 'localhost' : address.includes(':') ? `[${address}]` : address;

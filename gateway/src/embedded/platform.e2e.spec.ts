@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,10 +61,15 @@ function printedUrl(child: ChildProcess, output: () => string, timeoutMs: number
 
 type Answer<T> = { data?: T | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
 
+/** `{dataDir}/admin-token`: the platform writes the admin's token there on its first start; every request needs it. */
+let adminTokenFile: string | undefined;
+const adminToken = (): string | undefined => (adminTokenFile && existsSync(adminTokenFile) ? readFileSync(adminTokenFile, 'utf8').trim() : undefined);
+
 async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> {
+  const token = adminToken();
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-sluice-actor': 'platform-e2e' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as Answer<T>;
@@ -87,6 +92,13 @@ const STATE = `query { getPipelineState(name: "demo") { stageStates { stageName 
 const EXECUTIONS = 'query { listPipelineExecutions(pipelineName: "demo") { nodes { pipelineExecutionId status } } }';
 const EXECUTION = `query($id: ID!) { getPipelineExecution(pipelineName: "demo", pipelineExecutionId: $id) { status
   trigger { triggerType triggerDetail } sourceRevisions { actionName revisionId } } }`;
+const LOG_TEXT = 'query($id: ID!, $stageName: String) { actionLogs(pipelineExecutionId: $id, stageName: $stageName) { entries { chunk } } }';
+/** The text an execution's stage wrote, as the store keeps it (docs/decisions/0016). */
+async function loggedText(url: string, executionId: string, stageName: string): Promise<string> {
+  const answer = await gql<{ actionLogs: { entries: Array<{ chunk: string }> } }>(url, LOG_TEXT, { id: executionId, stageName });
+  expect(answer.errors).toBeUndefined();
+  return answer.data!.actionLogs.entries.map((entry) => entry.chunk).join('');
+}
 const APPROVE = `mutation($token: String!) { putApprovalResult(pipelineName: "demo", stageName: "Approval", actionName: "Approve",
   token: $token, result: { status: Approved, summary: "ship it" }) { approvedAt } }`;
 
@@ -115,6 +127,7 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
 
   beforeAll(() => {
     dataDir = realpathSync(mkdtempSync(join(tmpdir(), 'sluice-platform-')));
+    adminTokenFile = join(dataDir, 'admin-token');
   });
 
   afterAll(async () => {
@@ -129,6 +142,13 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
     console.log(`platform printed its URL after ${Date.now() - startedAt} ms (${/ready in [\d.]+ s/.exec(platform.output())?.[0]})`);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    // The admin's token: printed once, kept in the data folder readable by its owner only; nothing without it.
+    const adminTokenValue = adminToken();
+    expect(adminTokenValue).toMatch(/^slu_[A-Za-z0-9_-]{43}$/);
+    expect(platform.output()).toContain(adminTokenValue!);
+    expect(statSync(adminTokenFile!).mode & 0o777).toBe(0o600);
+    const anonymous = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ listPipelines { pageInfo { hasNextPage } } }' }) });
+    expect(anonymous.status).toBe(401);
 
     let pipeline: Answer<{ getPipeline: { name: string; pipeline: { stages: Array<{ name: string }> } } }> = {};
     await eventually(async () => ((pipeline = await gql(url, PIPELINE)).data?.getPipeline ? true : undefined), 'the demo pipeline', 30_000, () => pipeline);
@@ -150,6 +170,10 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
     expect(stageStatuses(state)).toEqual({ Source: 'Succeeded', Build: 'Succeeded', Test: 'Succeeded', Approval: 'InProgress', Deploy: null });
     expect(platform.output()).toContain('putApprovalResult(pipelineName: "demo", stageName: "Approval", actionName: "Approve"');
     expect(platform.output()).toContain("Created the webhook 'default' (account default)");
+    // The built-in worker shipped its jobs' output to the store before reporting them.
+    const waiting = (await gql<Executions>(url, EXECUTIONS)).data!.listPipelineExecutions.nodes[0]!.pipelineExecutionId;
+    expect(await loggedText(url, waiting, 'Build')).toContain('built dist/index.html');
+    expect(await loggedText(url, waiting, 'Test')).toContain('1 test passed');
 
     const approved = await gql<{ putApprovalResult: { approvedAt: string } }>(url, APPROVE, { token });
     expect(approved.errors).toBeUndefined();
@@ -177,10 +201,13 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
     const url = platform.url;
     await eventually(async () => (platform!.output().includes('The demo pipeline exists already') ? true : undefined), 'the demo check', 30_000, () => platform!.output());
     expect(platform.output()).not.toContain('Created the demo pipeline');
+    expect(platform.output()).not.toContain(adminToken()!);
 
     const executions = await gql<Executions>(url, EXECUTIONS);
     expect(executions.errors).toBeUndefined();
     expect(executions.data!.listPipelineExecutions.nodes.map((n) => n.status)).toEqual(['Succeeded']);
+    // The worker that wrote them is gone with the first process; the logs stay with the execution.
+    expect(await loggedText(url, executions.data!.listPipelineExecutions.nodes[0]!.pipelineExecutionId, 'Test')).toContain('1 test passed');
     let state: Answer<StageStates> = {};
     await eventually(async () => ((state = await gql<StageStates>(url, STATE)).data ? true : undefined), 'the state', 30_000, () => state);
     expect(stageStatuses(state)).toEqual({ Source: 'Succeeded', Build: 'Succeeded', Test: 'Succeeded', Approval: 'Succeeded', Deploy: 'Succeeded' });

@@ -1,8 +1,14 @@
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { openFilesystemArtifactStore } from '@sluice/artifact-store';
+import { DOWNLOAD_PATH, openFilesystemArtifactStore } from '@sluice/artifact-store';
 import { InMemoryCheckpointStore } from '@sluice/eventing';
+import { artifactsAppSettings, createArtifactsApp, loadArtifactsConfig, loadUrlSecret } from '@sluice/artifacts/src';
 import { createExecutionsApp } from '@sluice/executions/src/executions-app';
+import { accessKeyCipherFromEnv, createPermissionsApp, ensureAdmin, ensureAdminAccessKey } from '@sluice/permissions/src/permissions-app';
+import { cachingAuthenticator } from '../auth/authenticator';
+import { permissionsAuthenticator } from '../auth/permissions-authenticator';
+import { permissionsAccessKeys } from '../aws/permissions-access-keys';
 import { startGateway } from '../gateway-server';
 import { startEventRelay } from '@sluice/messaging';
 import { createPipelinesApp } from '@sluice/pipelines/src/pipelines-app';
@@ -67,10 +73,21 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     });
     stops.push(() => relay.stop());
 
+    // The subgraphs listen on loopback ports: one secret per process lets only this gateway reach them (decision 0021).
+    process.env.SLUICE_INTERNAL_SECRET ||= randomBytes(32).toString('base64url');
     const pipelines = await createPipelinesApp({ eventStore: eventStore.store, port: 0, log });
     stops.push(() => pipelines.stop());
     const executions = await createExecutionsApp({ store: eventStore.store, bus, port: 0, log });
     stops.push(() => executions.stop());
+    // First start: the account `default`, its user `admin` and a token, printed once below and kept in the data folder.
+    // Before the permissions app, whose projection has then read the admin's token when it answers.
+    const admin = await ensureAdmin(eventStore.store, { account: 'default', dataDir });
+    const adminTokenFile = join(dataDir, 'admin-token');
+    // The AWS-compatible API: the admin's access key in {dataDir}/admin-credentials (AWS shared-credentials format, 0600).
+    const accessKeyCipher = accessKeyCipherFromEnv(process.env, { dataDir });
+    const adminAccessKey = await ensureAdminAccessKey(eventStore.store, { dataDir, cipher: accessKeyCipher, account: 'default' });
+    const permissions = await createPermissionsApp({ eventStore: eventStore.store, port: 0, log, accessKeyCipher });
+    stops.push(() => permissions.stop());
 
     const artifactsDir = join(dataDir, 'artifacts');
     const artifacts = await openFilesystemArtifactStore({ root: artifactsDir });
@@ -83,6 +100,18 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     });
     stops.push(() => worker.stop({ graceMs: WORKER_STOP_GRACE_MS }));
 
+    // The artifacts service on the worker's store: metadata, retention, signed download links (served on the gateway's origin).
+    const artifactsConfig = loadArtifactsConfig(process.env, dataDir);
+    const artifactsApp = await createArtifactsApp({
+      store: eventStore.store,
+      artifactStore: artifacts,
+      port: 0,
+      urlSecret: await loadUrlSecret(artifactsConfig.urlSecret),
+      log,
+      ...artifactsAppSettings(artifactsConfig),
+    });
+    stops.push(() => artifactsApp.stop());
+
     // Triggers: webhooks on the gateway's server and the git poller, both starting executions in-process.
     const catalog = await projectionCatalog(eventStore.store, pipelines.projection);
     stops.push(() => catalog.stop());
@@ -94,13 +123,20 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
       subgraphs: [
         { name: 'pipelines', url: `${pipelines.url}/graphql` },
         { name: 'executions', url: `${executions.url}/graphql` },
+        { name: 'permissions', url: `${permissions.url}/graphql` },
+        { name: 'artifacts', url: `${artifactsApp.url}/graphql` },
       ],
       port: config.port,
       // Subscriptions read the platform's own store: an embedded store cannot be opened twice.
       eventStore: eventStore.store,
+      auth: { authenticator: cachingAuthenticator(permissionsAuthenticator(`${permissions.url}/graphql`)) },
+      aws: { accessKeys: permissionsAccessKeys(`${permissions.url}/graphql`) },
       // The worker polls the engine in-process, so no long poll runs through the gateway: a short drain suffices.
       drainMs: 5_000,
-      httpRoutes: [webhookRoute({ secrets, pipelines: catalog, start, log })],
+      httpRoutes: [
+        webhookRoute({ secrets, pipelines: catalog, start, log }),
+        { prefix: DOWNLOAD_PATH, handle: async (req, res) => void ((await artifactsApp.handleDownload(req, res)) || res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')) },
+      ],
       log,
     }).catch((error: unknown) => {
       throw isAddressInUse(error) ? new Error(`SLUICE_PORT: port ${config.port} is already in use; set SLUICE_PORT to another port`) : error;
@@ -117,21 +153,33 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     stops.push(() => poller.stop());
 
     log(`Sluice is running at ${gateway.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    log(`  dashboard    ${gateway.url}/   (sign in with the admin token)`);
     log(`  GraphQL      ${gateway.url}/graphql   (health: ${gateway.url}/healthz, ${gateway.url}/readyz)`);
+    log(`  AWS API      ${gateway.url}/aws   (AWS_SHARED_CREDENTIALS_FILE=${adminAccessKey.file} aws codepipeline list-pipelines --endpoint-url ${gateway.url}/aws --region us-east-1)`);
     log(`  event store  ${eventStore.description}; bus: ${busDescription}, relayed from the store`);
-    log(`  services     pipelines ${pipelines.url}/graphql, executions ${executions.url}/graphql (federated by the gateway)`);
+    log(`  services     pipelines ${pipelines.url}/graphql, executions ${executions.url}/graphql, permissions ${permissions.url}/graphql (federated by the gateway)`);
     log(`  worker       built in, ${WORKER_CONCURRENCY} jobs at once, artifacts in ${artifactsDir}`);
+    log(`  artifacts    ${artifactsApp.url}/graphql; retention after ${artifactsConfig.retentionDays} days unless one of the newest ${artifactsConfig.keepExecutions} executions of a pipeline uses them; download links at ${gateway.url}${DOWNLOAD_PATH}/…`);
     log(`  triggers     webhooks POST ${gateway.url}${WEBHOOKS_PREFIX}/{github|gitlab|generic}/{webhookId} (secrets in ${secretsFile}); git poller every ${pollIntervalMs / 1000} s`);
     if (secrets.created) {
       log(`Created the webhook 'default' (account default): POST ${gateway.url}${WEBHOOKS_PREFIX}/generic/default (or /github/default, /gitlab/default)`);
       log(`  secret ${secrets.created.secret}  (shown once; kept in ${secretsFile})`);
     }
 
+    if (admin.created) {
+      log(`Created the admin of account 'default'. Its token (shown once; kept in ${adminTokenFile}, mode 600), for "Authorization: Bearer <token>":`);
+      log(`  ${admin.token}`);
+    } else {
+      log(`Every request needs a token: the admin's is in ${adminTokenFile}.`);
+    }
+
     if (options.demo ?? true) {
-      const demo = await ensureDemoPipeline(gateway.url, { root: join(dataDir, 'demo') });
-      if (demo.kind === 'created') {
+      const token = admin.created ? admin.token : await readFile(adminTokenFile, 'utf8').then((text) => text.trim(), () => undefined);
+      const demo = token ? await ensureDemoPipeline(gateway.url, { root: join(dataDir, 'demo'), token }) : undefined;
+      if (!demo) log(`The demo pipeline was not checked: ${adminTokenFile} is gone, so the platform has no token to ask the gateway with.`);
+      else if (demo.kind === 'created') {
         log(`Created the demo pipeline on ${join(dataDir, 'demo', 'repo')} and started it (execution ${demo.pipelineExecutionId}).`);
-        for (const line of approvalInstructions(gateway.url)) log(line);
+        for (const line of approvalInstructions(gateway.url, adminTokenFile)) log(line);
       } else {
         log('The demo pipeline exists already: kept as it is.');
       }

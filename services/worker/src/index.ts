@@ -17,6 +17,8 @@ export type {
   JobData,
   JobFailureResult,
   JobFailureType,
+  JobLogEntry,
+  JobLogStream,
   JobSourceRevision,
   JobSuccessResult,
   PolledJob,
@@ -24,8 +26,9 @@ export type {
 } from './job-api/job-api';
 export { JOB_FAILURE_TYPES } from './job-api/job-api';
 export { isJobRefusal } from './job-api/job-refusal';
+export { graphqlJobApi, jobApiErrorOf, JobApiUnavailableError, type GraphQLJobApiOptions } from './job-api/graphql-job-api';
 export { workerJobOf } from './job-api/worker-job';
 export { failureResultOf, successResultOf } from './job-api/job-results';
 export { startWorker, type Worker, type WorkerOptions } from './loop/worker-loop';
 export type { WorkerEvent } from './loop/worker-events';
-export type { JobLogEntry, JobLogLimits, JobLogListener } from './loop/job-logs';
+export { DEFAULT_LOG_SHIPPING, type LogShippingOptions } from './loop/log-shipper';
