@@ -151,8 +151,8 @@ const namesAccount = (field: string) => ['tagResource', 'untagResource', 'verify
 
 /** Runs pipelines: what the Operator policy adds to reads (rerunStage is a retry of a stage). */
 const RUNS_PIPELINES = new Set(['startPipelineExecution', 'stopPipelineExecution', 'retryStageExecution', 'rerunStage', 'rollbackStage', 'disableStageTransition', 'enableStageTransition']);
-/** Needs a valid token only, as STS GetCallerIdentity. */
-const ANY_AUTHENTICATED = new Set(['whoami']);
+/** Needs a valid token only, as STS GetCallerIdentity (myPermissions answers only about the caller itself). */
+const ANY_AUTHENTICATED = new Set(['whoami', 'myPermissions']);
 
 interface Cell {
   principal: keyof Principals;
