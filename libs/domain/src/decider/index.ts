@@ -1,2 +1,3 @@
 export * from './decider';
 export * from './domain-errors';
+export * from './decide-and-append';

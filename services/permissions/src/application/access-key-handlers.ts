@@ -1,5 +1,5 @@
 import type { Principal } from '@sluice/authz';
-import { NotFoundError, ValidationError } from '@sluice/domain';
+import { decideAndAppend, NotFoundError, ValidationError } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import { accessKeyDecider } from '../domain/access-key-decider';
 import { accessKeyStream } from '../domain/access-key-events';
@@ -8,7 +8,6 @@ import type { AccessKeyReadModel, AccessKeyView } from '../projections/access-ke
 import type { PermissionsProjection } from '../projections/permissions-projection';
 import type { AccessKeyCipher } from './access-key-cipher';
 import { type Caller, type Clock, commandMetadata } from './caller';
-import { decideAndAppend } from './decide-and-append';
 
 export interface AccessKeyInfo {
   accessKeyId: string;

@@ -1,5 +1,5 @@
 import type { EventStore } from '@sluice/eventing';
-import { NotFoundError } from '@sluice/domain';
+import { decideAndAppend, NotFoundError } from '@sluice/domain';
 import { accountDecider } from '../domain/account-decider';
 import { attachedPolicyFrom, type AttachPolicyInput } from '../domain/attach-policy-input';
 import { groupDecider } from '../domain/group-decider';
@@ -9,7 +9,6 @@ import { TOKEN_LIFETIME, tokenDecider } from '../domain/token-decider';
 import { issueToken } from '../domain/token-secret';
 import type { PermissionsProjection } from '../projections/permissions-projection';
 import { type Caller, type Clock, commandMetadata } from './caller';
-import { decideAndAppend } from './decide-and-append';
 
 export type PolicyTargetType = 'USER' | 'GROUP' | 'ROLE';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { decideAndAppend } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import type { AccessKeyCipher } from '../application/access-key-cipher';
-import { decideAndAppend } from '../application/decide-and-append';
 import { accessKeyDecider } from '../domain/access-key-decider';
 import { accessKeyStream } from '../domain/access-key-events';
 import { issueAccessKey } from '../domain/access-key-secret';

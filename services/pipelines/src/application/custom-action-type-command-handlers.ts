@@ -1,3 +1,4 @@
+import { decideAndAppend } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import {
   actionTypeStreamId,
@@ -7,7 +8,6 @@ import {
 } from '../domain/custom-action-type/custom-action-type';
 import { customActionTypeDecider } from '../domain/custom-action-type/custom-action-type-decider';
 import { commandMetadata, type Caller, type Clock } from './caller';
-import { decideAndAppend } from './decide-and-append';
 import type { AccountActionTypes } from './pipeline-command-handlers';
 import { settled, type ReadYourWrites } from './read-your-writes';
 

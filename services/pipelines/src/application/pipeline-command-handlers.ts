@@ -1,4 +1,4 @@
-import type { ActionTypeRegistry } from '@sluice/domain';
+import { decideAndAppend, type ActionTypeRegistry } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import { NotFoundError } from '../domain/errors';
 import { pipelineNameOf, type PipelineCommand } from '../domain/pipeline/pipeline-commands';
@@ -7,7 +7,6 @@ import { parsePipelineArn } from '../domain/pipeline/pipeline-arn';
 import { isStorablePipelineName, pipelineStreamId } from '../domain/pipeline/pipeline-stream';
 import type { Tag } from '../domain/tag';
 import { commandMetadata, type Caller, type Clock } from './caller';
-import { decideAndAppend } from './decide-and-append';
 import { settled, type ReadYourWrites } from './read-your-writes';
 
 /** The action types an account's definitions may use (built-ins + its custom types). */

@@ -1,5 +1,5 @@
 import type { EventStore, EventMetadata } from '@sluice/eventing';
-import type { CommandMetadata, Decider } from '@sluice/domain';
+import type { CommandMetadata, Decider } from './decider';
 
 export interface Appended {
   /** Position of the last event appended; undefined when the command changed nothing. */
@@ -7,7 +7,7 @@ export interface Appended {
 }
 
 /**
- * One command, one stream: load -> fold -> decide -> append with the revision read. A writer that
+ * A service's command handling, whatever the aggregate (pipelines, principals, access keys): one command, one stream: load -> fold -> decide -> append with the revision read. A writer that
  * appended in between makes the append fail with ConcurrencyError (mapped to CONFLICT): never a lost update.
  * `streamId` is undefined when the command's input cannot name a stream; the decider then refuses it.
  */
