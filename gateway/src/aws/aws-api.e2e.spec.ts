@@ -156,6 +156,58 @@ describe('the AWS-compatible API with the AWS SDK', () => {
     expect(actions.actionExecutionDetails?.every((detail) => detail.startTime instanceof Date)).toBe(true);
   });
 
+  it('accepts an AWS CodeBuild action, returns the definition as given, and runs it with the mapped Commands provider', async () => {
+    const cp = client();
+    const definition = {
+      name: 'aws-codebuild',
+      roleArn: 'arn:aws:iam::123456789012:role/unused-by-sluice',
+      artifactStore: { type: 'S3', location: 'sluice-artifacts' },
+      stages: [
+        { name: 'Source', actions: [{ name: 'Checkout', actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' }, runOrder: 1, configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' }, outputArtifacts: [{ name: 'SourceOutput' }] }] },
+        {
+          name: 'Build',
+          actions: [
+            {
+              name: 'CodeBuild',
+              actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
+              runOrder: 1,
+              configuration: { ProjectName: 'release-build', BuildSpec: "version: 0.2\nphases:\n  build:\n    commands:\n      - grep -q 'release me' README\n" },
+              inputArtifacts: [{ name: 'SourceOutput' }],
+              roleArn: 'arn:aws:iam::123456789012:role/codebuild',
+              region: 'us-east-1',
+            },
+          ],
+        },
+      ],
+    } as unknown as PipelineDeclaration;
+    await cp.send(new CreatePipelineCommand({ pipeline: definition }));
+
+    const got = await cp.send(new GetPipelineCommand({ name: 'aws-codebuild' }));
+    expect(got.pipeline).toEqual({ ...definition, version: 1 });
+
+    const { pipelineExecutionId } = await cp.send(new StartPipelineExecutionCommand({ name: 'aws-codebuild' }));
+    const finished = await eventually(
+      async () => {
+        const { pipelineExecution } = await cp.send(new GetPipelineExecutionCommand({ pipelineName: 'aws-codebuild', pipelineExecutionId }));
+        return pipelineExecution?.status === 'InProgress' ? undefined : pipelineExecution;
+      },
+      'the execution to finish',
+      90_000,
+    );
+    expect(finished.status).toBe('Succeeded');
+    const actions = await cp.send(new ListActionExecutionsCommand({ pipelineName: 'aws-codebuild', filter: { pipelineExecutionId } }));
+    expect(actions.actionExecutionDetails?.map((detail) => [detail.actionName, detail.status]).sort()).toEqual([
+      ['Checkout', 'Succeeded'],
+      ['CodeBuild', 'Succeeded'],
+    ]);
+
+    const unmapped = { ...definition, name: 'aws-cloudformation', stages: [definition.stages![0], { name: 'Deploy', actions: [{ name: 'Stack', actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'CloudFormation', version: '1' }, inputArtifacts: [{ name: 'SourceOutput' }] }] }] } as unknown as PipelineDeclaration;
+    await expect(cp.send(new CreatePipelineCommand({ pipeline: unmapped }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('$.stages[1].actions[0].actionTypeId'),
+    });
+  });
+
   it('answers a taken name, an unknown pipeline and an unknown execution as typed SDK exceptions', async () => {
     const cp = client();
     await cp.send(new CreatePipelineCommand({ pipeline: releasePipeline('taken') }));

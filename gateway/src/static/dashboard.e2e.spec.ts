@@ -508,4 +508,133 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     expect(await buttonsOf(page)).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it('lists the executions with filters, shows the audit log, and the pipeline as of before an update', async () => {
+    const name = 'history-demo';
+    const definition = webAppPipeline(name, repositoryUrl) as { stages: Array<Record<string, unknown>> };
+    const commandsStage = (stage: string, command: string) => ({
+      name: stage,
+      actions: [{ name: `${stage}Step`, actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' }, runOrder: 1, configuration: { Commands: command }, inputArtifacts: [{ name: 'SourceOutput' }] }],
+    });
+    definition.stages = [definition.stages[0]!, commandsStage('Build', 'echo built')];
+    await gql(url, token, 'mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: definition });
+    const knownStages = (count: number) =>
+      eventually(
+        async () => ((await gql<{ getPipeline: { state: { stageStates: unknown[] } | null } }>(url, token, `query { getPipeline(name: "${name}") { state { stageStates { stageName } } } }`)).getPipeline.state?.stageStates.length === count ? true : undefined),
+        `the executions service to know ${count} stages of ${name}`,
+        30_000,
+      );
+    const finished = (id: string) =>
+      eventually(
+        async () => {
+          const { status } = (await gql<{ getPipelineExecution: { status: string } }>(url, token, 'query($p: String!, $id: ID!) { getPipelineExecution(pipelineName: $p, pipelineExecutionId: $id) { status } }', { p: name, id })).getPipelineExecution;
+          return status === 'InProgress' || status === 'Stopping' ? undefined : status;
+        },
+        `execution ${id} to finish`,
+        90_000,
+      );
+    await knownStages(2);
+    const succeeded = await startExecution(name);
+    expect(await finished(succeeded)).toBe('Succeeded');
+    // Version 2 adds a stage that fails.
+    definition.stages.push(commandsStage('Verify', 'echo checking && exit 1'));
+    await gql(url, token, 'mutation($p: JSON!) { updatePipeline(pipeline: $p) { name } }', { p: { ...definition, version: 1 } });
+    // The executions service learns the new version from its event: an execution started before then would run version 1.
+    await eventually(
+      async () => ((await gql<{ getPipeline: { state: { stageStates: Array<{ stageName: string }> } | null } }>(url, token, `query { getPipeline(name: "${name}") { state { stageStates { stageName } } } }`)).getPipeline.state?.stageStates.some((s) => s.stageName === 'Verify') ? true : undefined),
+      'the executions service to know version 2',
+      30_000,
+    ).catch(() => undefined);
+    const failed = await startExecution(name);
+    expect(await finished(failed)).toBe('Failed');
+
+    const context = await signedInContext({ width: 1280, height: 800 });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('response', (response) => void (response.status() >= 400 && pageErrors.push(`HTTP ${response.status()} ${response.url()}`)));
+    const shownExecutions = () => page.locator('table.executions tbody tr[data-execution]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.execution));
+
+    // History: both runs; filtered by Failed, the one that failed; by a trigger none had, none. Each row links to its execution.
+    await page.goto(`${url}/pipelines/${name}`);
+    await page.getByRole('link', { name: 'All executions, with filters' }).click();
+    await page.getByRole('heading', { name: `Executions of ${name}` }).waitFor();
+    await page.locator(`table.executions tr[data-execution="${succeeded}"]`).waitFor();
+    expect(await shownExecutions()).toEqual([failed, succeeded]);
+    await page.getByLabel('Status').selectOption('Failed');
+    await page.locator(`table.executions tr[data-execution="${succeeded}"]`).waitFor({ state: 'detached' });
+    await page.locator('table.executions[data-loaded]').waitFor();
+    expect(await shownExecutions()).toEqual([failed]);
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Trigger').selectOption('Webhook');
+    await page.getByText('No execution matches.').waitFor();
+    await page.getByLabel('Trigger').selectOption('StartPipelineExecution');
+    await page.locator(`table.executions tr[data-execution="${succeeded}"]`).waitFor();
+    // Live: a new execution appears on top without a reload.
+    const third = await startExecution(name);
+    await page.locator(`table.executions tr[data-execution="${third}"]`).waitFor({ timeout: 30_000 });
+    expect((await shownExecutions())[0]).toBe(third);
+    await page.screenshot({ path: join(SCREENSHOTS, 'execution-history.png') });
+    await page.locator(`table.executions tr[data-execution="${failed}"]`).getByRole('link').click();
+    expect(new URL(page.url()).pathname).toBe(`/pipelines/${name}/executions/${failed}`);
+    await page.locator('[data-testid="execution-status"].status-Failed').waitFor();
+
+    // The audit log, offered to the admin: the update just made, by operation; and a call made now appears live.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.locator('table.audit[data-loaded]').waitFor();
+    await page.getByLabel('Operation').fill('sluice:UpdatePipeline');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const updates = page.locator('table.audit tbody tr[data-operation="sluice:UpdatePipeline"]');
+    await updates.first().waitFor();
+    expect(await page.locator('table.audit tbody tr[data-audit]').count()).toBe(1);
+    expect(await updates.innerText()).toMatch(new RegExp(`sluice:UpdatePipeline[\\s\\S]*:${name}[\\s\\S]*Allow[\\s\\S]*succeeded`));
+    await page.getByLabel('Operation').fill('sluice:StartPipelineExecution');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.locator('table.audit tbody tr[data-operation="sluice:StartPipelineExecution"]').first().waitFor();
+    const before = await page.locator('table.audit tbody tr[data-audit]').count();
+    await startExecution(name);
+    await eventually(async () => ((await page.locator('table.audit tbody tr[data-audit]').count()) === before + 1 ? true : undefined), 'the new call to appear live in the audit log', 30_000);
+    expect(await page.locator('table.audit tbody tr[data-audit]:not([data-operation="sluice:StartPipelineExecution"])').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'audit-log.png') });
+
+    // The time slider, by the keyboard: Home and a second on is just after the creation; End is now.
+    await page.goto(`${url}/pipelines/${name}`);
+    await page.getByRole('link', { name: 'As of an earlier time' }).click();
+    const slider = page.getByLabel('Instant');
+    await page.getByTestId('as-of-banner').waitFor();
+    const stagesShown = () => page.locator('.as-of section[data-stage]').evaluateAll((stages) => stages.map((s) => (s as HTMLElement).dataset.stage));
+    await page.locator('.as-of[data-version="2"]').waitFor();
+    expect(await stagesShown()).toEqual(['Source', 'Build', 'Verify']);
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    // A second after the creation nothing had failed yet (Verify failed later): the state shown is the replayed one,
+    // and the definition is the one pipelineAsOf answers for that instant.
+    await page.locator('.as-of section[data-status="Failed"]').waitFor({ state: 'detached', timeout: 10_000 });
+    const at = new Date(Number(await slider.inputValue())).toISOString();
+    const then = await gql<{ pipelineAsOf: { pipeline: { stages: Array<{ name: string }> } } }>(url, token, 'query($p: String!, $at: String!) { pipelineAsOf(name: $p, at: $at) { pipeline } }', { p: name, at });
+    expect(await stagesShown()).toEqual(then.pipelineAsOf.pipeline.stages.map((stage) => stage.name));
+    expect(await page.getByTestId('as-of-banner').innerText()).toMatch(/^As of .*: version \d+, read-only\./);
+    expect(await page.locator('main button').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'pipeline-as-of.png') });
+    await page.keyboard.press('End');
+    await page.locator('.as-of section[data-stage="Verify"][data-status="Failed"]').waitFor({ timeout: 10_000 });
+    expect(await stagesShown()).toEqual(['Source', 'Build', 'Verify']);
+    await page.getByRole('link', { name: 'Back to live' }).click();
+    await page.locator('section[data-stage="Verify"]').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/pipelines/${name}`);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it('offers the audit log only to a principal allowed to read it', async () => {
+    const reader = await userWithToken('pipeline-reader', 'ReadOnly');
+    const context = await signedInContext({ width: 1280, height: 800 }, reader);
+    const page = await context.newPage();
+    await page.goto(`${url}/`);
+    await page.locator(`tr[data-pipeline="${PIPELINE}"]`).waitFor();
+    const allowed = await gql<{ myPermissions: Array<{ allowed: boolean }> }>(url, reader, 'query { myPermissions(checks: [{ action: "sluice:LookupAuditEvents", resource: "srn:sluice:default:" }]) { allowed } }').catch(() => undefined);
+    expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(allowed?.myPermissions[0]?.allowed ? 1 : 0);
+    await context.close();
+  }, 60_000);
 });

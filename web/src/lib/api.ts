@@ -211,3 +211,165 @@ export async function loadActionLogs(pipelineExecutionId: string): Promise<{ ent
 }
 
 export const ACTION_LOG_APPENDED = `subscription LiveLogs($id: ID!, $after: String) { actionLogAppended(executionId: $id, after: $after) { ${LOG_FIELDS} } }`;
+
+/** The statuses and trigger types `listPipelineExecutions` filters on (PipelineExecutionStatus, TriggerType). */
+export const EXECUTION_STATUSES = ['InProgress', 'Stopping', 'Stopped', 'Succeeded', 'Superseded', 'Failed'] as const;
+export const TRIGGER_TYPES = ['StartPipelineExecution', 'CreatePipeline', 'PollForSourceChanges', 'Webhook', 'RollbackStage', 'RerunStage', 'AutomatedRollback'] as const;
+
+export interface ExecutionFilter {
+  statuses?: string[];
+  triggerTypes?: string[];
+}
+
+export type HistoryExecution = ExecutionSummary & { pipelineVersion: number };
+
+/** One page of a pipeline's executions, newest first, filtered. */
+export async function listExecutionsPage(
+  pipelineName: string,
+  filter: ExecutionFilter,
+  first: number,
+  after: string | null,
+): Promise<{ executions: HistoryExecution[]; hasNextPage: boolean; endCursor: string | null }> {
+  const data = await request<{ listPipelineExecutions: { nodes: HistoryExecution[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+    `query History($name: String!, $first: Int, $after: String, $filter: PipelineExecutionFilterInput) {
+      listPipelineExecutions(pipelineName: $name, first: $first, after: $after, filter: $filter) { nodes { ${EXECUTION_FIELDS} pipelineVersion } pageInfo { hasNextPage endCursor } } }`,
+    {
+      name: pipelineName,
+      first,
+      after,
+      filter: { statuses: filter.statuses?.length ? filter.statuses : null, triggerTypes: filter.triggerTypes?.length ? filter.triggerTypes : null },
+    },
+  );
+  const page = data.listPipelineExecutions;
+  return { executions: page.nodes, hasNextPage: page.pageInfo.hasNextPage, endCursor: page.pageInfo.endCursor };
+}
+
+export const AUDIT_DECISIONS = ['Allow', 'ExplicitDeny', 'ImplicitDeny'] as const;
+
+export interface AuditFilter {
+  principal?: string;
+  operation?: string;
+  resource?: string;
+  decision?: string;
+  /** ISO-8601 instants. */
+  from?: string;
+  to?: string;
+}
+
+/** An audit record as the dashboard shows it, from `lookupAuditEvents` or `auditRecorded` (their shapes differ a little). */
+export interface AuditRow {
+  id: string;
+  time: string;
+  principal: string;
+  viaRole: string | null;
+  operation: string;
+  resource: string;
+  decision: string;
+  result: string;
+  errorCode: string | null;
+}
+
+const resultOf = (result: unknown): { status: string; errorCode: string | null } => {
+  const value = (typeof result === 'string' ? JSON.parse(result) : result) as { status?: unknown; errorCode?: unknown } | null;
+  return { status: String(value?.status ?? ''), errorCode: value?.errorCode ? String(value.errorCode) : null };
+};
+
+interface AuditFields {
+  id: string;
+  time: string;
+  principal: { id: string };
+  viaRole: { id: string } | null;
+  operation: string;
+  resource: string;
+  decision: string;
+  result: unknown;
+}
+
+const auditRowOf = (record: AuditFields): AuditRow => {
+  const result = resultOf(record.result);
+  return {
+    id: record.id,
+    time: record.time,
+    principal: record.principal.id,
+    viaRole: record.viaRole?.id ?? null,
+    operation: record.operation,
+    resource: record.resource,
+    decision: record.decision,
+    result: result.status,
+    errorCode: result.errorCode,
+  };
+};
+
+const nonEmpty = (value: string | undefined) => (value && value.trim() !== '' ? value.trim() : null);
+
+/** One page of the account's audit trail, newest first. */
+export async function lookupAuditEvents(filter: AuditFilter, first: number, after: string | null): Promise<{ rows: AuditRow[]; hasNextPage: boolean; endCursor: string | null }> {
+  const data = await request<{ lookupAuditEvents: { edges: Array<{ node: AuditFields }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+    `query Audit($filter: AuditEventFilter, $first: Int, $after: String) { lookupAuditEvents(filter: $filter, first: $first, after: $after) {
+      edges { node { id time principal { id } viaRole { id } operation resource decision result } } pageInfo { hasNextPage endCursor } } }`,
+    {
+      filter: {
+        principal: nonEmpty(filter.principal),
+        operation: nonEmpty(filter.operation),
+        resource: nonEmpty(filter.resource),
+        decision: nonEmpty(filter.decision),
+        from: nonEmpty(filter.from),
+        to: nonEmpty(filter.to),
+      },
+      first,
+      after,
+    },
+  );
+  const page = data.lookupAuditEvents;
+  return { rows: page.edges.map((e) => auditRowOf(e.node)), hasNextPage: page.pageInfo.hasNextPage, endCursor: page.pageInfo.endCursor };
+}
+
+export const AUDIT_RECORDED = 'subscription AuditLive { auditRecorded { cursor id time principal { id } viaRole { id } operation resource decision result { status errorCode } } }';
+export const auditRowOfRecorded = (record: AuditFields) => auditRowOf(record);
+
+/** Whether a live record belongs on the page the filter selects (as the permissions service's lookup matches). */
+export function auditRowMatches(row: AuditRow, filter: AuditFilter): boolean {
+  const principal = nonEmpty(filter.principal);
+  const operation = nonEmpty(filter.operation)?.toLowerCase();
+  const resource = nonEmpty(filter.resource);
+  const from = nonEmpty(filter.from);
+  const to = nonEmpty(filter.to);
+  const time = Date.parse(row.time);
+  return (
+    (!principal || row.principal === principal || row.viaRole === principal) &&
+    (!operation || row.operation.toLowerCase() === operation) &&
+    (!resource || (resource.endsWith('*') ? row.resource.startsWith(resource.slice(0, -1)) : row.resource === resource)) &&
+    (!nonEmpty(filter.decision) || row.decision === filter.decision) &&
+    (!from || time >= Date.parse(from)) &&
+    (!to || time <= Date.parse(to))
+  );
+}
+
+export interface PipelineAsOfView {
+  at: string;
+  definition: PipelineDefinition;
+  version: number;
+  stageStates: StageState[];
+}
+
+/** The definition and the state of a pipeline as they were at an instant (replayed from its events). */
+export async function loadPipelineAsOf(name: string, at: string): Promise<PipelineAsOfView> {
+  const data = await request<{
+    pipelineAsOf: { at: string; pipeline: PipelineDefinition; metadata: { version: number } };
+    pipelineStateAsOf: { at: string; state: { stageStates: StageState[] } };
+  }>(
+    `query AsOf($name: String!, $at: String!) {
+      pipelineAsOf(name: $name, at: $at) { at pipeline metadata { version } }
+      pipelineStateAsOf(pipelineName: $name, at: $at) { at state { stageStates { stageName
+        inboundTransitionState { enabled disabledReason lastChangedBy lastChangedAt }
+        latestExecution { pipelineExecutionId status }
+        actionStates { actionName latestExecution { actionExecutionId pipelineExecutionId status summary token errorDetails lastStatusChange } } } } }
+    }`,
+    { name, at },
+  );
+  return { at: data.pipelineAsOf.at, definition: data.pipelineAsOf.pipeline, version: data.pipelineAsOf.metadata.version, stageStates: data.pipelineStateAsOf.state.stageStates };
+}
+
+/** When the pipeline was created (the slider's start). */
+export const pipelineCreated = async (name: string): Promise<string> =>
+  (await request<{ getPipeline: { metadata: { created: string } } }>('query Created($name: String!) { getPipeline(name: $name) { metadata { created } } }', { name })).getPipeline.metadata.created;

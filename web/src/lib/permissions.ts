@@ -22,7 +22,7 @@ export function resourceName(account: string, pipeline: string, stage?: string, 
 
 // The account of the signed-in token, asked once per token.
 let accountCache: { token: string | undefined; account: Promise<string> } | undefined;
-function signedInAccount(): Promise<string> {
+export function signedInAccount(): Promise<string> {
   const token = storedToken();
   if (accountCache?.token !== token) {
     const account = request<{ whoami: { account: string } }>('query Account { whoami { account } }').then((data) => data.whoami.account);
@@ -100,4 +100,11 @@ export async function loadPipelineRights(definition: PipelineDefinition): Promis
     approve: (stage, action) => can('PutApprovalResult', stage, action),
     any: allowed.size > 0,
   };
+}
+
+/** Whether the principal may read the account's audit trail (`sluice:LookupAuditEvents` on `srn:sluice:{account}:`). */
+export async function mayLookupAuditEvents(): Promise<boolean> {
+  const account = await signedInAccount();
+  const resource = `srn:sluice:${account}:`;
+  return (await allowedOf([{ action: 'sluice:LookupAuditEvents', resource }])).has(`sluice:LookupAuditEvents ${resource}`);
 }

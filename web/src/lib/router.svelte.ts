@@ -4,12 +4,18 @@ export type Route =
   | { name: 'sign-in' }
   | { name: 'pipeline'; pipelineName: string }
   | { name: 'execution'; pipelineName: string; executionId: string }
+  | { name: 'executions'; pipelineName: string }
+  | { name: 'pipeline-as-of'; pipelineName: string }
+  | { name: 'audit' }
   | { name: 'not-found'; path: string };
 
 export function routeOf(path: string): Route {
   const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
   if (parts.length === 0) return { name: 'pipelines' };
   if (parts.length === 1 && parts[0] === 'sign-in') return { name: 'sign-in' };
+  if (parts.length === 1 && parts[0] === 'audit') return { name: 'audit' };
+  if (parts[0] === 'pipelines' && parts[2] === 'executions' && parts.length === 3) return { name: 'executions', pipelineName: parts[1]! };
+  if (parts[0] === 'pipelines' && parts[2] === 'as-of' && parts.length === 3) return { name: 'pipeline-as-of', pipelineName: parts[1]! };
   if (parts[0] === 'pipelines' && parts.length === 2) return { name: 'pipeline', pipelineName: parts[1]! };
   if (parts[0] === 'pipelines' && parts[2] === 'executions' && parts.length === 4) {
     return { name: 'execution', pipelineName: parts[1]!, executionId: parts[3]! };
@@ -18,6 +24,8 @@ export function routeOf(path: string): Route {
 }
 
 export const pipelinePath = (name: string) => `/pipelines/${encodeURIComponent(name)}`;
+export const executionsPath = (name: string) => `${pipelinePath(name)}/executions`;
+export const pipelineAsOfPath = (name: string) => `${pipelinePath(name)}/as-of`;
 export const executionPath = (name: string, id: string) => `${pipelinePath(name)}/executions/${encodeURIComponent(id)}`;
 
 class Router {

@@ -20,3 +20,4 @@ export type {
   AwsPipelineMetadata,
   AwsStageDeclaration,
 } from './aws-pipeline-declaration';
+export { mapAwsOwnedActions, RUNNABLE_AWS_ACTION_TYPES, type AwsOwnedActionsMapping } from './map-aws-owned-actions';

@@ -27,15 +27,27 @@ export const PIPELINE_EVENT_TYPES = [
   'PipelineUntagged',
 ] as const satisfies ReadonlyArray<PipelineEvent['type']>;
 
-/** `declaration` is the definition exactly as accepted, its `version` set. */
+/**
+ * `declaration` is the definition the engine runs, its `version` set: exactly as accepted, or, when it used
+ * AWS-owned action types (CodeBuild, CodeCommit…), with those mapped to Sluice providers. Only then is
+ * `givenDeclaration` present: the definition as given, its `version` set, which `getPipeline` returns (decision 0024).
+ */
 export interface PipelineCreated {
   type: 'PipelineCreated';
-  data: { name: string; version: number; declaration: PipelineDeclaration; tags: Tag[]; created: string; createdBy: string };
+  data: {
+    name: string;
+    version: number;
+    declaration: PipelineDeclaration;
+    givenDeclaration?: Record<string, unknown>;
+    tags: Tag[];
+    created: string;
+    createdBy: string;
+  };
 }
 
 export interface PipelineUpdated {
   type: 'PipelineUpdated';
-  data: { name: string; version: number; declaration: PipelineDeclaration; updated: string; updatedBy: string };
+  data: { name: string; version: number; declaration: PipelineDeclaration; givenDeclaration?: Record<string, unknown>; updated: string; updatedBy: string };
 }
 
 export interface PipelineDeleted {

@@ -7,7 +7,7 @@ export function pipelineOutput(view: PipelineView) {
   return {
     account: view.account,
     name: view.name,
-    pipeline: view.version.declaration,
+    pipeline: view.version.given ?? view.version.declaration,
     metadata: {
       pipelineArn: pipelineArn(view.account, view.name),
       created: view.created,
@@ -21,7 +21,7 @@ export function pipelineOutput(view: PipelineView) {
 }
 
 export function pipelineVersionOutput(view: PipelineVersionView) {
-  return { version: view.version, created: view.created, createdBy: view.createdBy, pipeline: view.declaration };
+  return { version: view.version, created: view.created, createdBy: view.createdBy, pipeline: view.given ?? view.declaration };
 }
 
 export function actionTypeOutput({ actionType, tags }: ActionTypeListing) {

@@ -9,6 +9,8 @@ export interface PipelineVersionView {
   version: number;
   /** The definition exactly as accepted, with its `version`. */
   declaration: PipelineDeclaration;
+  /** The definition as given, when it used AWS-owned action types that `declaration` has mapped (decision 0024). */
+  given?: Record<string, unknown>;
   created: string;
   createdBy: string;
 }
@@ -93,9 +95,9 @@ export class PipelineReadModel {
     const record = pipelines.get(id.name);
     switch (event.type) {
       case 'PipelineCreated': {
-        const { version, declaration, created, createdBy, tags } = event.data;
+        const { version, declaration, givenDeclaration, created, createdBy, tags } = event.data;
         const versions = record?.versions ?? new Map<number, PipelineVersionView>();
-        versions.set(version, { version, declaration, created, createdBy });
+        versions.set(version, { version, declaration, ...(givenDeclaration ? { given: givenDeclaration } : {}), created, createdBy });
         pipelines.set(id.name, {
           account: id.account,
           name: id.name,
@@ -111,8 +113,8 @@ export class PipelineReadModel {
       }
       case 'PipelineUpdated': {
         if (!record) return;
-        const { version, declaration, updated, updatedBy } = event.data;
-        record.versions.set(version, { version, declaration, created: updated, createdBy: updatedBy });
+        const { version, declaration, givenDeclaration, updated, updatedBy } = event.data;
+        record.versions.set(version, { version, declaration, ...(givenDeclaration ? { given: givenDeclaration } : {}), created: updated, createdBy: updatedBy });
         record.latest = version;
         record.updated = updated;
         const stages = new Set(declaration.stages.map((s) => s.name));

@@ -1,5 +1,6 @@
 import {
   checkString,
+  mapAwsOwnedActions,
   IssueCollector,
   validatePipelineDeclaration,
   ValidationError,
@@ -57,23 +58,32 @@ export function decidePipeline(command: PipelineCommand, state: PipelineState, c
 
 function createPipeline(command: CreatePipeline, state: PipelineState, { actionTypes }: PipelineContext): PipelineEvent[] {
   const issues = new IssueCollector();
-  const declaration = acceptDeclaration(command.declaration, actionTypes, issues);
+  const accepted = acceptDeclaration(command.declaration, actionTypes, issues);
   checkTags(command.tags, [], 'tags', issues);
-  if (issues.count > 0 || !declaration) throw new ValidationError(issues.issues, 'The pipeline cannot be created');
+  if (issues.count > 0 || !accepted) throw new ValidationError(issues.issues, 'The pipeline cannot be created');
+  const { declaration, given } = accepted;
   if (state.status === 'Active') throw new AlreadyExistsError(`A pipeline named '${state.name}' already exists.`);
   const version = state.status === 'Deleted' ? state.lastVersion + 1 : 1;
   const { now, actor } = command.metadata;
   return [
     {
       type: 'PipelineCreated',
-      data: { name: declaration.name, version, declaration: { ...declaration, version }, tags: command.tags, created: now, createdBy: actor },
+      data: {
+        name: declaration.name,
+        version,
+        declaration: { ...declaration, version },
+        ...(given ? { givenDeclaration: { ...given, version } } : {}),
+        tags: command.tags,
+        created: now,
+        createdBy: actor,
+      },
     },
   ];
 }
 
 function updatePipeline(command: UpdatePipeline, state: PipelineState, { actionTypes }: PipelineContext): PipelineEvent[] {
   const issues = new IssueCollector();
-  const declaration = acceptDeclaration(command.declaration, actionTypes, issues);
+  const accepted = acceptDeclaration(command.declaration, actionTypes, issues);
   const expectedVersion = (command.declaration as { version?: unknown } | null)?.version;
   if (typeof command.declaration === 'object' && command.declaration !== null && !isVersion(expectedVersion)) {
     issues.add(
@@ -82,7 +92,8 @@ function updatePipeline(command: UpdatePipeline, state: PipelineState, { actionT
       'updatePipeline needs the version you read (pipeline.version from getPipeline), so that it never overwrites an update made since.',
     );
   }
-  if (issues.count > 0 || !declaration || !isVersion(expectedVersion)) throw new ValidationError(issues.issues, 'The pipeline cannot be updated');
+  if (issues.count > 0 || !accepted || !isVersion(expectedVersion)) throw new ValidationError(issues.issues, 'The pipeline cannot be updated');
+  const { declaration, given } = accepted;
   const pipeline = requireActive(state, declaration.name);
   if (expectedVersion !== pipeline.version) throw new StaleVersionError(pipeline.name, expectedVersion, pipeline.version);
   const version = pipeline.version + 1;
@@ -90,7 +101,14 @@ function updatePipeline(command: UpdatePipeline, state: PipelineState, { actionT
   return [
     {
       type: 'PipelineUpdated',
-      data: { name: pipeline.name, version, declaration: { ...declaration, version }, updated: now, updatedBy: actor },
+      data: {
+        name: pipeline.name,
+        version,
+        declaration: { ...declaration, version },
+        ...(given ? { givenDeclaration: { ...given, version } } : {}),
+        updated: now,
+        updatedBy: actor,
+      },
     },
   ];
 }
@@ -158,12 +176,26 @@ function untagPipeline(command: UntagPipeline, state: PipelineState): PipelineEv
   return tagKeys.length === 0 ? [] : [{ type: 'PipelineUntagged', data: { name: pipeline.name, tagKeys } }];
 }
 
-/** Every issue of the definition, added to `issues`; the declaration when it is valid. */
-function acceptDeclaration(input: unknown, actionTypes: ActionTypeRegistry, issues: IssueCollector): PipelineDeclaration | undefined {
-  const result = validatePipelineDeclaration(input, actionTypes);
-  if (result.valid) return result.pipeline;
-  issues.addAll(result.issues);
-  return undefined;
+/**
+ * Every issue of the definition, added to `issues`; when it is valid, the declaration the engine runs and,
+ * if AWS-owned action types had to be mapped to Sluice providers, the definition as given.
+ */
+function acceptDeclaration(
+  input: unknown,
+  actionTypes: ActionTypeRegistry,
+  issues: IssueCollector,
+): { declaration: PipelineDeclaration; given?: Record<string, unknown> } | undefined {
+  const mapping = mapAwsOwnedActions(input);
+  if (mapping.kind === 'refused') {
+    issues.addAll(mapping.issues);
+    return undefined;
+  }
+  const result = validatePipelineDeclaration(mapping.kind === 'mapped' ? mapping.runnable : input, actionTypes);
+  if (!result.valid) {
+    issues.addAll(result.issues);
+    return undefined;
+  }
+  return mapping.kind === 'mapped' ? { declaration: result.pipeline, given: input as Record<string, unknown> } : { declaration: result.pipeline };
 }
 
 function requireActive(state: PipelineState, name: string): ActivePipeline {

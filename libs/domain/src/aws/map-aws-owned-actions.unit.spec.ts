@@ -1,0 +1,84 @@
+import { ActionTypeRegistry } from '../action-types/action-type-registry';
+import { validatePipelineDeclaration } from '../pipeline-definition/validate-pipeline';
+import { mapAwsOwnedActions } from './map-aws-owned-actions';
+
+function awsDefinition(buildType = { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' }) {
+  return {
+    name: 'aws-owned',
+    pipelineType: 'V2',
+    stages: [
+      {
+        name: 'Source',
+        actions: [
+          {
+            name: 'Checkout',
+            actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
+            configuration: { RepositoryName: 'shop', BranchName: 'main' },
+            outputArtifacts: [{ name: 'src' }],
+          },
+        ],
+      },
+      {
+        name: 'Build',
+        actions: [
+          {
+            name: 'Compile',
+            actionTypeId: buildType,
+            configuration: { ProjectName: 'shop-build', BuildSpec: 'version: 0.2\nphases:\n  build:\n    commands:\n      - echo built\n' },
+            inputArtifacts: [{ name: 'src' }],
+          },
+          {
+            name: 'Approve',
+            actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
+            runOrder: 2,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+describe('mapAwsOwnedActions', () => {
+  it('maps CodeCommit and CodeBuild to Sluice providers and leaves the input untouched', () => {
+    const given = awsDefinition();
+    const before = JSON.stringify(given);
+    const result = mapAwsOwnedActions(given);
+    expect(JSON.stringify(given)).toBe(before);
+    if (result.kind !== 'mapped') throw new Error(`expected mapped, got ${result.kind}`);
+    const stages = result.runnable.stages as Array<{ actions: Array<Record<string, unknown>> }>;
+    expect(stages[0]!.actions[0]).toMatchObject({
+      name: 'Checkout',
+      actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
+      configuration: { RepositoryUrl: 'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/shop', BranchName: 'main' },
+      outputArtifacts: [{ name: 'src' }],
+    });
+    expect(stages[1]!.actions[0]).toMatchObject({
+      name: 'Compile',
+      actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
+      commands: ['echo built'],
+      inputArtifacts: [{ name: 'src' }],
+    });
+    expect(stages[1]!.actions[1]).toEqual(given.stages[1]!.actions[1]);
+    const validation = validatePipelineDeclaration(result.runnable, ActionTypeRegistry.builtIn());
+    expect(validation.valid ? [] : validation.issues).toEqual([]);
+  });
+
+  it('refuses an AWS-owned type with no mapping, at its actionTypeId, naming the mapped types', () => {
+    const result = mapAwsOwnedActions(awsDefinition({ category: 'Deploy', owner: 'AWS', provider: 'CloudFormation', version: '1' }));
+    if (result.kind !== 'refused') throw new Error(`expected refused, got ${result.kind}`);
+    expect(result.issues).toHaveLength(1);
+    expect(result.issues[0]).toMatchObject({ path: '$.stages[1].actions[0].actionTypeId', code: 'unmapped_aws_action_type' });
+    expect(result.issues[0]!.message).toContain('Deploy/AWS/CloudFormation');
+    expect(result.issues[0]!.message).toContain('Build/AWS/CodeBuild');
+  });
+
+  it('leaves Sluice definitions and malformed input to the validator', () => {
+    const sluice = {
+      name: 'plain',
+      stages: [{ name: 'S', actions: [{ name: 'A', actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' }, commands: ['true'] }] }],
+    };
+    expect(mapAwsOwnedActions(sluice)).toEqual({ kind: 'none' });
+    expect(mapAwsOwnedActions(null)).toEqual({ kind: 'none' });
+    expect(mapAwsOwnedActions({ stages: [{ actions: [{ name: 'x', actionTypeId: { owner: 'AWS' } }] }] })).toEqual({ kind: 'none' });
+  });
+});
