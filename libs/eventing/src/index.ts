@@ -7,4 +7,5 @@ export { prepareAppend, assertJsonData, validateExpectedRevision, type PreparedA
 export { connectEventStoreDb, type EventStoreDbEventStoreOptions } from './connect-eventstoredb';
 export { PositionWaiters, ProjectionLagError } from './projection/position-waiters';
 export { rebuildProjections, type RebuildableProjection, type RebuildOptions, type RebuildProgress, type RebuildResult } from './projection/rebuild-projections';
+export { LiveProjection, type LiveProjectionOptions } from './projection/live-projection';
 export { AsOfCutoff, parseInstant, scanStreams, streamAsOf, type ParsedInstant } from './projection/as-of';
