@@ -28,12 +28,21 @@ console.log('chromium and aws are on the PATH.');
 
 step('type-check (tsc)');
 const started = Date.now();
-const tscStatus = run('npx', ['tsc', '-p', 'tsconfig.json']) || run('npx', ['tsc', '-p', 'web/tsconfig.json']);
+// The dashboard: svelte-check type-checks its .svelte files as well as its .ts ones, and fails on warnings
+// (accessibility warnings included).
+const tscStatus = run('npx', ['tsc', '-p', 'tsconfig.json']) || run('npx', ['svelte-check', '--workspace', 'web', '--tsconfig', join(root, 'web/tsconfig.json'), '--fail-on-warnings', '--output', 'human']);
 if (tscStatus !== 0) {
   console.error('\nType errors: fix them before the tests run.\n0 passed, 1 failed');
   process.exit(1);
 }
 console.log(`types ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+// Built once here, before jest's workers run several browser suites at once.
+step('the dashboard\'s build (vite)');
+if (run(process.execPath, ['scripts/build-web.mjs']) !== 0) {
+  console.error('\nThe dashboard does not build.\n0 passed, 1 failed');
+  process.exit(1);
+}
 
 step('jest (unit, int, e2e)');
 const resultsDir = join(root, '.sluice', 'test-results');

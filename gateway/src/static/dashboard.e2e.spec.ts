@@ -1,41 +1,24 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
+import type { Page } from 'playwright-core';
+import {
+  cardStatus,
+  collectPageErrors,
+  eventually,
+  gql,
+  recordStatusChanges,
+  SCREENSHOTS,
+  seenStatuses,
+  startDashboard,
+  waitForCard,
+  webAppPipeline,
+  gitRepository,
+  type Dashboard,
+} from '../testing/dashboard-harness';
 
-// The dashboard in Debian's Chromium (never a downloaded browser; scripts/ensure-chromium.sh installs it) against the
-// embedded platform, started as `npm start` starts it but without the demo, serving the dashboard's build.
-const ROOT = join(__dirname, '../../..');
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+// The dashboard in Debian's Chromium against the embedded platform, started as `npm start` starts it but without the
+// demo, serving the dashboard's build (gateway/src/testing/dashboard-harness.ts).
 const PIPELINE = 'web-app';
-
-type Answer<T> = { data?: T | null; errors?: Array<{ message: string }> };
-
-async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-  const answer = (await res.json()) as Answer<T>;
-  if (answer.errors?.length || !answer.data) throw new Error(`GraphQL: ${JSON.stringify(answer.errors ?? answer)}`);
-  return answer.data;
-}
-
-async function eventually<T>(attempt: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** A raw GET: the path goes on the wire as written (fetch would resolve '..'). */
 function rawGet(url: string, path: string): Promise<{ status: number; body: string }> {
@@ -52,119 +35,24 @@ function rawGet(url: string, path: string): Promise<{ status: number; body: stri
   });
 }
 
-/** Source (a real git repository) → Build (two actions in parallel, then one more) → Approval → Deploy. */
-function webAppPipeline(name: string, repositoryUrl: string): Record<string, unknown> {
-  const sluice = (category: string, provider = 'Commands') => ({ category, owner: 'Sluice', provider, version: '1' });
-  const commands = (name: string, runOrder: number, command: string, category = 'Build') => ({
-    name,
-    actionTypeId: sluice(category),
-    runOrder,
-    configuration: { Commands: command },
-    inputArtifacts: [{ name: 'SourceOutput' }],
-  });
-  return {
-    name,
-    artifactStore: { type: 'S3', location: 'sluice-artifacts' },
-    stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: sluice('Source', 'Git'),
-            runOrder: 1,
-            configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' },
-            outputArtifacts: [{ name: 'SourceOutput' }],
-          },
-        ],
-      },
-      // Long enough for a person (and this test) to see the cards in progress.
-      { name: 'Build', actions: [commands('Compile', 1, 'echo compiling && sleep 3 && echo compiled'), commands('Lint', 1, 'sleep 2 && echo linted'), commands('Package', 2, 'echo packaged')] },
-      {
-        name: 'Approval',
-        actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1, configuration: { CustomData: 'Ship it?' } }],
-      },
-      { name: 'Deploy', actions: [commands('Release', 1, 'echo released', 'Deploy')] },
-    ],
-  };
-}
-
-function gitRepository(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'index.html'), '<h1>web-app</h1>\n');
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Dashboard test', '-c', 'user.email=test@sluice.local', ...args], { cwd: dir, stdio: 'pipe' });
-  git('init', '--quiet', '--initial-branch=main');
-  git('add', '.');
-  git('commit', '--quiet', '-m', 'Add the landing page');
-  return `file://${dir}`;
-}
-
-/** Every status each card and stage shows, in order, recorded in the page as it changes (no reload would keep it). */
-async function recordStatusChanges(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { seenStatuses: string[] }).seenStatuses = seen;
-    const record = () => {
-      for (const card of document.querySelectorAll<HTMLElement>('[data-action][data-status]')) {
-        const entry = `${card.closest<HTMLElement>('[data-stage]')?.dataset.stage}/${card.dataset.action}:${card.dataset.status}`;
-        if (!seen.includes(entry)) seen.push(entry);
-      }
-    };
-    record();
-    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
-  });
-}
-
-const seenStatuses = (page: Page) => page.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses);
-const cardStatus = (page: Page, stage: string, action: string) => page.locator(`[data-stage="${stage}"] [data-action="${action}"]`).getAttribute('data-status');
-
-async function waitForCard(page: Page, stage: string, action: string, status: string, timeoutMs = 60_000): Promise<void> {
-  await page.locator(`[data-stage="${stage}"] [data-action="${action}"][data-status="${status}"]`).waitFor({ timeout: timeoutMs }).catch(async (error: unknown) => {
-    throw new Error(`${stage}/${action} did not show ${status} (it shows ${await cardStatus(page, stage, action)}; seen: ${JSON.stringify(await seenStatuses(page).catch(() => []))}): ${String(error)}`);
-  });
-}
-
 describe('the dashboard, served by the gateway, in Chromium', () => {
-  let base: string;
-  let platform: PlatformProcess | undefined;
-  let browser: Browser | undefined;
+  let dashboard: Dashboard;
   let url: string;
   /** The admin token the platform wrote at its first start. */
   let token: string;
   let repositoryUrl: string;
-  /** A browser tab signed in with a token, the admin's by default (sessionStorage is per tab, so it is set before the page runs). */
-  const signedInContext = async (viewport: { width: number; height: number }, as: string = token) => {
-    const context = await browser!.newContext({ viewport });
-    await context.addInitScript((value) => sessionStorage.setItem('sluice.token', value), as);
-    return context;
-  };
+  const signedInContext = (viewport: { width: number; height: number }, as?: string) => dashboard.signedInContext(viewport, as);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (Debian's chromium package)`);
-    execFileSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, stdio: 'pipe' });
-    base = realpathSync(mkdtempSync(join(tmpdir(), 'sluice-dashboard-')));
-    repositoryUrl = gitRepository(join(base, 'repo'));
-    // No git poll during the test: only the dashboard's "Release change" starts an execution.
-    platform = await startPlatformProcess(join(base, 'data'), { SLUICE_WEB_DIR: join(ROOT, 'web/dist'), SLUICE_POLL_INTERVAL_MS: '3600000' });
-    url = platform.url;
-    token = readFileSync(join(base, 'data', 'admin-token'), 'utf8').trim();
-    await gql(url, token, 'mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: webAppPipeline(PIPELINE, repositoryUrl) });
-    await gql(url, token, 'mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: webAppPipeline('docs-site', repositoryUrl) });
-    // The executions service learns definitions from events: wait until it knows the pipeline's stages.
-    await eventually(
-      async () => ((await gql<{ getPipeline: { state: { stageStates: unknown[] } | null } }>(url, token, `query { getPipeline(name: "${PIPELINE}") { state { stageStates { stageName } } } }`)).getPipeline.state?.stageStates.length ? true : undefined),
-      'the executions service to know the pipeline',
-      30_000,
-    );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    dashboard = await startDashboard();
+    ({ url, token } = dashboard);
+    repositoryUrl = gitRepository(join(dashboard.base, 'repo'));
+    await dashboard.createPipeline(webAppPipeline(PIPELINE, repositoryUrl));
+    await dashboard.createPipeline(webAppPipeline('docs-site', repositoryUrl));
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    const code = await platform?.stop();
-    if (code !== 0 && platform) console.log(`platform exited with ${code}:\n${platform.output().slice(-4000)}`);
-    if (base) rmSync(base, { recursive: true, force: true });
+    await dashboard?.stop();
   });
 
   it('is served at / with its assets, index.html for its routes, and no way out of the build', async () => {
@@ -197,12 +85,9 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
   });
 
   it('signs in, lists the pipelines, releases a change, shows it live, takes an approval, and the run succeeds', async () => {
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await dashboard.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => void (message.type() === 'error' && pageErrors.push(message.text())));
-    page.on('response', (response) => void (response.status() >= 400 && pageErrors.push(`HTTP ${response.status()} ${response.url()}`)));
+    const pageErrors = collectPageErrors(page, { console: true });
     const authorizations: Array<string | undefined> = [];
     page.on('request', (req) => void (req.url().endsWith('/graphql') && authorizations.push(req.headers().authorization)));
     const wsInits: string[] = [];
@@ -420,9 +305,7 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     await expect(gql(url, viewer, 'mutation($p: String!) { startPipelineExecution(name: $p) { pipelineExecutionId } }', { p: PIPELINE })).rejects.toThrow(/Forbidden: sluice:StartPipelineExecution/);
     const context = await signedInContext({ width: 1280, height: 800 }, viewer);
     const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('response', (response) => void (response.status() >= 400 && pageErrors.push(`HTTP ${response.status()} ${response.url()}`)));
+    const pageErrors = collectPageErrors(page);
 
     await page.goto(`${url}/`);
     await page.locator(`tr[data-pipeline="${PIPELINE}"]`).waitFor();
@@ -536,7 +419,10 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     await knownStages(2);
     const succeeded = await startExecution(name);
     expect(await finished(succeeded)).toBe('Succeeded');
-    // Version 2 adds a stage that fails.
+    // Version 2 adds a stage that fails. The slider moves by seconds from the creation: version 1 must have lasted
+    // more than two of them for "a second after the creation" to be before the update (a run takes less).
+    const { created } = (await gql<{ getPipeline: { metadata: { created: string } } }>(url, token, 'query($n: String!) { getPipeline(name: $n) { metadata { created } } }', { n: name })).getPipeline.metadata;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(created) + 2500 - Date.now())));
     definition.stages.push(commandsStage('Verify', 'echo checking && exit 1'));
     await gql(url, token, 'mutation($p: JSON!) { updatePipeline(pipeline: $p) { name } }', { p: { ...definition, version: 1 } });
     // The executions service learns the new version from its event: an execution started before then would run version 1.
@@ -550,9 +436,7 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
 
     const context = await signedInContext({ width: 1280, height: 800 });
     const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('response', (response) => void (response.status() >= 400 && pageErrors.push(`HTTP ${response.status()} ${response.url()}`)));
+    const pageErrors = collectPageErrors(page);
     const shownExecutions = () => page.locator('table.executions tbody tr[data-execution]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.execution));
 
     // History: both runs; filtered by Failed, the one that failed; by a trigger none had, none. Each row links to its execution.
@@ -608,13 +492,11 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     await slider.focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowRight');
-    // A second after the creation nothing had failed yet (Verify failed later): the state shown is the replayed one,
-    // and the definition is the one pipelineAsOf answers for that instant.
-    await page.locator('.as-of section[data-status="Failed"]').waitFor({ state: 'detached', timeout: 10_000 });
-    const at = new Date(Number(await slider.inputValue())).toISOString();
-    const then = await gql<{ pipelineAsOf: { pipeline: { stages: Array<{ name: string }> } } }>(url, token, 'query($p: String!, $at: String!) { pipelineAsOf(name: $p, at: $at) { pipeline } }', { p: name, at });
-    expect(await stagesShown()).toEqual(then.pipelineAsOf.pipeline.stages.map((stage) => stage.name));
-    expect(await page.getByTestId('as-of-banner').innerText()).toMatch(/^As of .*: version \d+, read-only\./);
+    // A second after the creation: version 1, without the Verify stage, and nothing had failed yet.
+    await page.locator('.as-of[data-version="1"]').waitFor({ timeout: 10_000 });
+    expect(await stagesShown()).toEqual(['Source', 'Build']);
+    expect(await page.locator('.as-of section[data-status="Failed"]').count()).toBe(0);
+    expect(await page.getByTestId('as-of-banner').innerText()).toMatch(/^As of .*: version 1, read-only\./);
     expect(await page.locator('main button').count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'pipeline-as-of.png') });
     await page.keyboard.press('End');

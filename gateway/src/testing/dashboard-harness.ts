@@ -1,0 +1,214 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startPlatformProcess, type PlatformProcess } from './platform-process';
+
+// What every browser test of the dashboard needs: Debian's Chromium (never a downloaded browser;
+// scripts/ensure-chromium.sh installs it), the dashboard's build, and the embedded platform serving it.
+export const ROOT = join(__dirname, '../../..');
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+
+type Answer<T> = { data?: T | null; errors?: Array<{ message: string }> };
+
+export async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const answer = (await res.json()) as Answer<T>;
+  if (answer.errors?.length || !answer.data) throw new Error(`GraphQL: ${JSON.stringify(answer.errors ?? answer)}`);
+  return answer.data;
+}
+
+export async function eventually<T>(attempt: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await attempt();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export const sluiceType = (category: string, provider = 'Commands') => ({ category, owner: 'Sluice', provider, version: '1' });
+
+/** Source (a real git repository) → Build (two actions in parallel, then one more) → Approval → Deploy. */
+export function webAppPipeline(name: string, repositoryUrl: string): Record<string, unknown> {
+  const commands = (name: string, runOrder: number, command: string, category = 'Build') => ({
+    name,
+    actionTypeId: sluiceType(category),
+    runOrder,
+    configuration: { Commands: command },
+    inputArtifacts: [{ name: 'SourceOutput' }],
+  });
+  return {
+    name,
+    artifactStore: { type: 'S3', location: 'sluice-artifacts' },
+    stages: [
+      {
+        name: 'Source',
+        actions: [
+          {
+            name: 'Checkout',
+            actionTypeId: sluiceType('Source', 'Git'),
+            runOrder: 1,
+            configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' },
+            outputArtifacts: [{ name: 'SourceOutput' }],
+          },
+        ],
+      },
+      // Long enough for a person (and a test) to see the cards in progress.
+      { name: 'Build', actions: [commands('Compile', 1, 'echo compiling && sleep 3 && echo compiled'), commands('Lint', 1, 'sleep 2 && echo linted'), commands('Package', 2, 'echo packaged')] },
+      {
+        name: 'Approval',
+        actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1, configuration: { CustomData: 'Ship it?' } }],
+      },
+      { name: 'Deploy', actions: [commands('Release', 1, 'echo released', 'Deploy')] },
+    ],
+  };
+}
+
+/** A git repository with one commit, as a file:// URL for a Sluice Git source. */
+export function gitRepository(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'index.html'), '<h1>web-app</h1>\n');
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Dashboard test', '-c', 'user.email=test@sluice.local', ...args], { cwd: dir, stdio: 'pipe' });
+  git('init', '--quiet', '--initial-branch=main');
+  git('add', '.');
+  git('commit', '--quiet', '-m', 'Add the landing page');
+  return `file://${dir}`;
+}
+
+/** Every status each card and stage shows, in order, recorded in the page as it changes (no reload would keep it). */
+export async function recordStatusChanges(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { seenStatuses: string[] }).seenStatuses = seen;
+    const record = () => {
+      for (const card of document.querySelectorAll<HTMLElement>('[data-action][data-status]')) {
+        const entry = `${card.closest<HTMLElement>('[data-stage]')?.dataset.stage}/${card.dataset.action}:${card.dataset.status}`;
+        if (!seen.includes(entry)) seen.push(entry);
+      }
+    };
+    record();
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+  });
+}
+
+export const seenStatuses = (page: Page) => page.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses);
+export const cardStatus = (page: Page, stage: string, action: string) => page.locator(`[data-stage="${stage}"] [data-action="${action}"]`).getAttribute('data-status');
+
+export async function waitForCard(page: Page, stage: string, action: string, status: string, timeoutMs = 60_000): Promise<void> {
+  await page.locator(`[data-stage="${stage}"] [data-action="${action}"][data-status="${status}"]`).waitFor({ timeout: timeoutMs }).catch(async (error: unknown) => {
+    throw new Error(`${stage}/${action} did not show ${status} (it shows ${await cardStatus(page, stage, action)}; seen: ${JSON.stringify(await seenStatuses(page).catch(() => []))}): ${String(error)}`);
+  });
+}
+
+/** Uncaught errors, console errors and HTTP errors of a page, for `expect(errors).toEqual([])`. */
+export function collectPageErrors(page: Page, { console: withConsole = false } = {}): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  if (withConsole) page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+  page.on('response', (response) => void (response.status() >= 400 && errors.push(`HTTP ${response.status()} ${response.url()}`)));
+  return errors;
+}
+
+/**
+ * Builds the dashboard when its build is stale. Several browser suites run at once in jest's workers: one builds,
+ * the others wait for it (a directory is the lock: mkdir is atomic).
+ */
+export async function ensureDashboardBuilt(): Promise<void> {
+  const lock = join(ROOT, 'web', '.build-lock');
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed run is older than any build takes.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`${lock} is held for more than 3 minutes`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, stdio: 'pipe' });
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+export interface Dashboard {
+  /** The temporary folder of this run (the platform's data is in `data/`). */
+  base: string;
+  platform: PlatformProcess;
+  url: string;
+  /** The admin token the platform wrote at its first start. */
+  token: string;
+  browser: Browser;
+  /** A browser context signed in with a token, the admin's by default (sessionStorage is per tab, so it is set before the page runs). */
+  signedInContext(viewport?: { width: number; height: number }, as?: string): Promise<BrowserContext>;
+  gql<T>(query: string, variables?: Record<string, unknown>, as?: string): Promise<T>;
+  /** Starts an execution through the API, as the admin; its id. */
+  startExecution(pipeline: string): Promise<string>;
+  /** Creates a pipeline as the admin and waits until the executions service knows its stages. */
+  createPipeline(definition: Record<string, unknown>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The embedded platform (as `npm start` starts it, without the demo) serving the dashboard's build, and Chromium. */
+export async function startDashboard(extraEnv: Record<string, string> = {}): Promise<Dashboard> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (Debian's chromium package)`);
+  await ensureDashboardBuilt();
+  const base = realpathSync(mkdtempSync(join(tmpdir(), 'sluice-dashboard-')));
+  // No git poll: only the dashboard (or the test) starts executions.
+  const platform = await startPlatformProcess(join(base, 'data'), { SLUICE_WEB_DIR: join(ROOT, 'web/dist'), SLUICE_POLL_INTERVAL_MS: '3600000', ...extraEnv });
+  const url = platform.url;
+  const token = readFileSync(join(base, 'data', 'admin-token'), 'utf8').trim();
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  } catch (error) {
+    await platform.stop();
+    throw error;
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const call = <T>(query: string, variables: Record<string, unknown> = {}, as = token) => gql<T>(url, as, query, variables);
+  return {
+    base,
+    platform,
+    url,
+    token,
+    browser,
+    async signedInContext(viewport = { width: 1280, height: 800 }, as = token) {
+      const context = await browser.newContext({ viewport });
+      await context.addInitScript((value) => sessionStorage.setItem('sluice.token', value), as);
+      return context;
+    },
+    gql: call,
+    async startExecution(pipeline) {
+      const answer = await call<{ startPipelineExecution: { pipelineExecutionId: string } }>('mutation($p: String!) { startPipelineExecution(name: $p) { pipelineExecutionId } }', { p: pipeline });
+      return answer.startPipelineExecution.pipelineExecutionId;
+    },
+    async createPipeline(definition) {
+      await call('mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: definition });
+      const stages = (definition.stages as unknown[]).length;
+      await eventually(
+        async () => ((await call<{ getPipeline: { state: { stageStates: unknown[] } | null } }>('query($n: String!) { getPipeline(name: $n) { state { stageStates { stageName } } } }', { n: definition.name })).getPipeline.state?.stageStates.length === stages ? true : undefined),
+        `the executions service to know the stages of ${String(definition.name)}`,
+        30_000,
+      );
+    },
+    async stop() {
+      await browser.close().catch(() => undefined);
+      const code = await platform.stop();
+      if (code !== 0) console.log(`platform exited with ${code}:\n${platform.output().slice(-4000)}`);
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
