@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const web = join(root, 'web');
 const built = join(web, 'dist', 'index.html');
-// Everything a build reads besides node_modules.
-const sources = ['src', 'index.html', 'vite.config.ts', 'package.json', 'public'].map((name) => join(web, name));
+// Everything a build reads besides node_modules: the editor bundles the domain's validator and diff.
+const sources = [...['src', 'index.html', 'vite.config.ts', 'package.json', 'public'].map((name) => join(web, name)), join(root, 'libs', 'domain', 'src')];
 
 function newestIn(path) {
   if (!existsSync(path)) return 0;

@@ -515,6 +515,8 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${url}/`);
     await page.locator(`tr[data-pipeline="${PIPELINE}"]`).waitFor();
+    // The link is drawn once the dashboard knows the answer (its own myPermissions call).
+    await page.locator('nav[aria-label="Main"]:not([data-audit="pending"])').waitFor();
     const allowed = await gql<{ myPermissions: Array<{ allowed: boolean }> }>(url, reader, 'query { myPermissions(checks: [{ action: "sluice:LookupAuditEvents", resource: "srn:sluice:default:" }]) { allowed } }').catch(() => undefined);
     expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(allowed?.myPermissions[0]?.allowed ? 1 : 0);
     await context.close();

@@ -63,6 +63,8 @@ export interface ExecutionSummary {
   startTime: string;
   lastUpdateTime: string;
   trigger: { triggerType: string; triggerDetail: string };
+  /** STANDARD, ROLLBACK or RERUN. */
+  executionType: string;
   sourceRevisions: Array<{ actionName: string; revisionId: string; revisionSummary: string | null; revisionUrl: string | null }>;
 }
 
@@ -86,7 +88,7 @@ export interface PipelineView {
   actions: ActionExecutionDetail[];
 }
 
-const EXECUTION_FIELDS = `pipelineExecutionId status statusSummary startTime lastUpdateTime trigger { triggerType triggerDetail }
+const EXECUTION_FIELDS = `pipelineExecutionId status statusSummary startTime lastUpdateTime trigger { triggerType triggerDetail } executionType
   sourceRevisions { actionName revisionId revisionSummary revisionUrl }`;
 const ACTION_FIELDS = `pipelineExecutionId actionExecutionId stageName actionName attempt runOrder status startTime lastUpdateTime durationMs
   output { executionResult { externalExecutionSummary errorDetails } }`;
@@ -242,6 +244,15 @@ export async function listExecutionsPage(
   );
   const page = data.listPipelineExecutions;
   return { executions: page.nodes, hasNextPage: page.pageInfo.hasNextPage, endCursor: page.pageInfo.endCursor };
+}
+
+/** One execution as a history row (for a row the live updates name, below the first page). */
+export async function loadHistoryExecution(pipelineName: string, pipelineExecutionId: string): Promise<HistoryExecution> {
+  const data = await request<{ getPipelineExecution: HistoryExecution }>(
+    `query HistoryRow($name: String!, $id: ID!) { getPipelineExecution(pipelineName: $name, pipelineExecutionId: $id) { ${EXECUTION_FIELDS} pipelineVersion } }`,
+    { name: pipelineName, id: pipelineExecutionId },
+  );
+  return data.getPipelineExecution;
 }
 
 export const AUDIT_DECISIONS = ['Allow', 'ExplicitDeny', 'ImplicitDeny'] as const;

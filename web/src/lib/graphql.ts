@@ -3,7 +3,8 @@ import { authorizationHeaders, reportUnauthenticated } from './session';
 export interface GraphQLErrorEntry {
   message: string;
   path?: Array<string | number>;
-  extensions?: { code?: string };
+  /** A refused input's issues, each with the JSON path of the field (`$.variables[0].name`). */
+  extensions?: { code?: string; issues?: Array<{ path: string; message: string }> };
 }
 
 /** A request the gateway refused or answered with errors; `message` lists them, `code` is the first one's. */

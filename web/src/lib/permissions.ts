@@ -33,7 +33,7 @@ export function signedInAccount(): Promise<string> {
 }
 
 /** `myPermissions` for the pairs, in calls of at most 200: the allowed ones, as `action resource` keys. */
-async function allowedOf(checks: PermissionCheck[]): Promise<Set<string>> {
+export async function allowedOf(checks: PermissionCheck[]): Promise<Set<string>> {
   const allowed = new Set<string>();
   for (let start = 0; start < checks.length; start += CHECKS_PER_CALL) {
     const data = await request<{ myPermissions: Array<PermissionCheck & { allowed: boolean }> }>(
@@ -50,6 +50,7 @@ export interface PipelineRights {
   release: boolean;
   stop: boolean;
   retry(stage: string): boolean;
+  rollback(stage: string): boolean;
   disableTransition(stage: string): boolean;
   enableTransition(stage: string): boolean;
   approve(stage: string, action: string): boolean;
@@ -62,6 +63,7 @@ export const NO_RIGHTS: PipelineRights = {
   release: false,
   stop: false,
   retry: () => false,
+  rollback: () => false,
   disableTransition: () => false,
   enableTransition: () => false,
   approve: () => false,
@@ -77,7 +79,7 @@ export function pipelineChecks(account: string, definition: PipelineDefinition):
   ];
   definition.stages.forEach((stage, index) => {
     const resource = resourceName(account, definition.name, stage.name);
-    checks.push({ action: 'sluice:RetryStageExecution', resource });
+    checks.push({ action: 'sluice:RetryStageExecution', resource }, { action: 'sluice:RollbackStage', resource });
     // The first stage has no inbound transition to disable.
     if (index > 0) checks.push({ action: 'sluice:DisableStageTransition', resource }, { action: 'sluice:EnableStageTransition', resource });
     for (const action of stage.actions) {
@@ -95,6 +97,7 @@ export async function loadPipelineRights(definition: PipelineDefinition): Promis
     release: can('StartPipelineExecution'),
     stop: can('StopPipelineExecution'),
     retry: (stage) => can('RetryStageExecution', stage),
+    rollback: (stage) => can('RollbackStage', stage),
     disableTransition: (stage) => can('DisableStageTransition', stage),
     enableTransition: (stage) => can('EnableStageTransition', stage),
     approve: (stage, action) => can('PutApprovalResult', stage, action),
@@ -107,4 +110,15 @@ export async function mayLookupAuditEvents(): Promise<boolean> {
   const account = await signedInAccount();
   const resource = `srn:sluice:${account}:`;
   return (await allowedOf([{ action: 'sluice:LookupAuditEvents', resource }])).has(`sluice:LookupAuditEvents ${resource}`);
+}
+
+/**
+ * Whether the principal may import a pipeline from AWS and create it (`sluice:ImportAwsPipeline` and
+ * `sluice:CreatePipeline` at the pipeline). Before a name is known the page asks for a name no pipeline has:
+ * a policy limited to some names may still allow the one pasted, which the import page asks again.
+ */
+export async function mayImportPipeline(pipelineName = 'new-pipeline'): Promise<boolean> {
+  const resource = resourceName(await signedInAccount(), pipelineName);
+  const allowed = await allowedOf(['sluice:ImportAwsPipeline', 'sluice:CreatePipeline'].map((action) => ({ action, resource })));
+  return allowed.size === 2;
 }

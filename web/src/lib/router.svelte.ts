@@ -6,7 +6,11 @@ export type Route =
   | { name: 'execution'; pipelineName: string; executionId: string }
   | { name: 'executions'; pipelineName: string }
   | { name: 'pipeline-as-of'; pipelineName: string }
+  | { name: 'pipeline-edit'; pipelineName: string }
+  | { name: 'pipeline-versions'; pipelineName: string }
+  | { name: 'new-pipeline' }
   | { name: 'audit' }
+  | { name: 'import' }
   | { name: 'not-found'; path: string };
 
 export function routeOf(path: string): Route {
@@ -14,6 +18,10 @@ export function routeOf(path: string): Route {
   if (parts.length === 0) return { name: 'pipelines' };
   if (parts.length === 1 && parts[0] === 'sign-in') return { name: 'sign-in' };
   if (parts.length === 1 && parts[0] === 'audit') return { name: 'audit' };
+  if (parts.length === 1 && parts[0] === 'new-pipeline') return { name: 'new-pipeline' };
+  if (parts[0] === 'pipelines' && parts[2] === 'edit' && parts.length === 3) return { name: 'pipeline-edit', pipelineName: parts[1]! };
+  if (parts[0] === 'pipelines' && parts[2] === 'versions' && parts.length === 3) return { name: 'pipeline-versions', pipelineName: parts[1]! };
+  if (parts.length === 1 && parts[0] === 'import') return { name: 'import' };
   if (parts[0] === 'pipelines' && parts[2] === 'executions' && parts.length === 3) return { name: 'executions', pipelineName: parts[1]! };
   if (parts[0] === 'pipelines' && parts[2] === 'as-of' && parts.length === 3) return { name: 'pipeline-as-of', pipelineName: parts[1]! };
   if (parts[0] === 'pipelines' && parts.length === 2) return { name: 'pipeline', pipelineName: parts[1]! };
@@ -26,6 +34,9 @@ export function routeOf(path: string): Route {
 export const pipelinePath = (name: string) => `/pipelines/${encodeURIComponent(name)}`;
 export const executionsPath = (name: string) => `${pipelinePath(name)}/executions`;
 export const pipelineAsOfPath = (name: string) => `${pipelinePath(name)}/as-of`;
+export const pipelineEditPath = (name: string) => `${pipelinePath(name)}/edit`;
+export const pipelineVersionsPath = (name: string) => `${pipelinePath(name)}/versions`;
+export const NEW_PIPELINE_PATH = '/new-pipeline';
 export const executionPath = (name: string, id: string) => `${pipelinePath(name)}/executions/${encodeURIComponent(id)}`;
 
 class Router {
@@ -36,7 +47,7 @@ class Router {
     // Same-origin links navigate without a reload.
     document.addEventListener('click', (event) => {
       const link = (event.target as Element | null)?.closest?.('a');
-      if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || link.target) return;
+      if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || link.target || link.hasAttribute('download')) return;
       const url = new URL(link.href, location.href);
       if (url.origin !== location.origin || url.pathname.startsWith('/graphql')) return;
       event.preventDefault();

@@ -21,7 +21,7 @@ export function codeBuildPlaceholderCommand(projectName: string): string {
 const PLACEHOLDER_COMMAND = /^echo "CodeBuild project ([A-Za-z0-9][A-Za-z0-9_-]*) was not imported: add its commands" && exit 1$/;
 
 export function projectNameOfPlaceholderCommands(commands: readonly string[]): string | undefined {
-  return commands.length === 1 ? PLACEHOLDER_COMMAND.exec(commands[0])?.[1] : undefined;
+  return commands.length === 1 ? PLACEHOLDER_COMMAND.exec(commands[0]!)?.[1] : undefined;
 }
 
 export const CONNECTION_ARN_PLACEHOLDER =

@@ -3,7 +3,7 @@ export function longestCommonSubsequence(a: readonly string[], b: readonly strin
   const lengths: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      lengths[i][j] = a[i] === b[j] ? lengths[i + 1][j + 1] + 1 : Math.max(lengths[i + 1][j], lengths[i][j + 1]);
+      lengths[i]![j] = a[i] === b[j] ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
     }
   }
   const common = new Set<string>();
@@ -11,10 +11,10 @@ export function longestCommonSubsequence(a: readonly string[], b: readonly strin
   let j = 0;
   while (i < a.length && j < b.length) {
     if (a[i] === b[j]) {
-      common.add(a[i]);
+      common.add(a[i]!);
       i++;
       j++;
-    } else if (lengths[i + 1][j] >= lengths[i][j + 1]) {
+    } else if (lengths[i + 1]![j]! >= lengths[i]![j + 1]!) {
       i++;
     } else {
       j++;

@@ -16,8 +16,8 @@ const REFERENCE = /#\{([A-Za-z0-9@_-]+)\.([A-Za-z0-9@_.-]+)\}/g;
 export function findVariableReferences(text: string, path: string): VariableReference[] {
   return [...text.matchAll(REFERENCE)].map((match) => ({
     text: match[0],
-    namespace: match[1],
-    variable: match[2],
+    namespace: match[1]!,
+    variable: match[2]!,
     path,
   }));
 }
@@ -85,7 +85,7 @@ function checkActionNamespace(reference: VariableReference, scope: ReferenceScop
     return;
   }
   if (producers.some(scope.isAvailable)) return;
-  const producer = producers[0];
+  const producer = producers[0]!;
   issues.add(
     reference.path,
     'variable_namespace_not_yet_available',

@@ -25,12 +25,12 @@ function editDistance(a: string, b: string, limit: number): number {
     let rowMinimum = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
       current.push(value);
       rowMinimum = Math.min(rowMinimum, value);
     }
     if (rowMinimum >= limit) return limit;
     previous = current;
   }
-  return previous[b.length];
+  return previous[b.length]!;
 }

@@ -1,0 +1,28 @@
+// The server's rules, run in the browser as the user types: @sluice/domain's validator (imported by module path, so
+// nothing Node-only of the package's index comes along) with the account's action types, composed as the
+// pipelines service composes it (services/pipelines/src/domain/pipeline/pipeline-decider.ts: acceptDeclaration).
+import { ActionTypeRegistry } from '@sluice/domain/src/action-types/action-type-registry';
+import type { ActionTypeDefinition } from '@sluice/domain/src/action-types/action-type-definition';
+import { mapAwsOwnedActions } from '@sluice/domain/src/aws/map-aws-owned-actions';
+import { validatePipelineDeclaration } from '@sluice/domain/src/pipeline-definition/validate-pipeline';
+import type { ValidationIssue } from '@sluice/domain/src/validation/validation-issue';
+
+export type { ValidationIssue };
+
+/** The registry the server uses for the account: the built-ins plus the custom types listActionTypes returns. */
+export function registryOf(listed: readonly ActionTypeDefinition[]): ActionTypeRegistry {
+  const builtIn = ActionTypeRegistry.builtIn();
+  return builtIn.withCustom(listed.filter((type) => !builtIn.find(type.id)));
+}
+
+/** Every issue the server would report for this definition, at its JSON path; none when it would be accepted. */
+export function definitionIssues(definition: unknown, registry: ActionTypeRegistry): ValidationIssue[] {
+  const mapping = mapAwsOwnedActions(definition);
+  const issues: ValidationIssue[] = [];
+  if (mapping.kind === 'refused') issues.push(...mapping.issues);
+  else {
+    const result = validatePipelineDeclaration(mapping.kind === 'mapped' ? mapping.runnable : definition, registry);
+    if (!result.valid) issues.push(...result.issues);
+  }
+  return issues;
+}
