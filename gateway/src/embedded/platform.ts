@@ -10,10 +10,11 @@ import { cachingAuthenticator } from '../auth/authenticator';
 import { permissionsAuthenticator } from '../auth/permissions-authenticator';
 import { permissionsAccessKeys } from '../aws/permissions-access-keys';
 import { startGateway } from '../gateway-server';
-import { startEventRelay } from '@sluice/messaging';
+import { startEventRelay, type EventRelay } from '@sluice/messaging';
 import { createPipelinesApp } from '@sluice/pipelines/src/pipelines-app';
 import { providerRegistry, startWorker } from '@sluice/worker';
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
+import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type RuntimeConfig } from '@sluice/runtime';
 import { startGitPoller } from '@sluice/triggers';
 import { DEFAULT_POLL_INTERVAL_MS, fileWebhookSecrets, pollableCatalog, projectionCatalog, WEBHOOKS_PREFIX, webhookRoute } from './triggers';
@@ -47,6 +48,8 @@ const WORKER_STOP_GRACE_MS = 10_000;
 export async function startPlatform(config: RuntimeConfig, options: PlatformOptions = {}): Promise<Platform> {
   const log = options.log ?? ((line: string) => console.log(line));
   const started = Date.now();
+  // SLUICE_STARTUP_TRACE=1: one `startup:` line per phase (bench/startup/restart.ts prints them).
+  const trace = process.env.SLUICE_STARTUP_TRACE === '1' ? startupTrace(log) : undefined;
   const dataDir = resolve(config.dataDir);
   // Whatever started is stopped in reverse order, also when a later part fails to start.
   const stops: Array<() => Promise<void>> = [];
@@ -62,23 +65,31 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     stops.push(() => eventStore.store.close());
     const { bus, description: busDescription } = openBus(config.bus);
     stops.push(() => bus.close());
+    const inProcessBus = config.bus.kind === 'in-process';
     const relay = await startEventRelay({
       store: eventStore.store,
       // The in-process bus forgets its messages when the process ends, so a relay into it must start
       // from the beginning each time (consumers dedupe); only a durable bus may resume from a stored checkpoint.
-      checkpoints: config.bus.kind === 'in-process' ? new InMemoryCheckpointStore() : eventStore.checkpoints,
+      checkpoints: inProcessBus ? new InMemoryCheckpointStore() : eventStore.checkpoints,
+      // Nothing but this process hears the in-process bus, and here only the executions service subscribes to it,
+      // to the pipelines' events: relaying every other stream read the whole store at each start and kept it in
+      // memory for nothing (as the executions service's own relay on an in-process bus, services/executions/src/main.ts).
+      ...(inProcessBus ? { streamPrefixes: [PIPELINE_STREAM_PREFIX] } : {}),
       bus,
       subscriberId: RELAY_ID,
       onError: (error, during) => log(`relay: ${during} failed, retrying: ${messageOf(error)}`),
     });
     stops.push(() => relay.stop());
+    trace?.phase('store opened, relay started');
 
     // The subgraphs listen on loopback ports: one secret per process lets only this gateway reach them (decision 0021).
     process.env.SLUICE_INTERNAL_SECRET ||= randomBytes(32).toString('base64url');
     const pipelines = await createPipelinesApp({ eventStore: eventStore.store, port: 0, log });
     stops.push(() => pipelines.stop());
+    trace?.phase('pipelines app (projection caught up)');
     const executions = await createExecutionsApp({ store: eventStore.store, bus, port: 0, log });
     stops.push(() => executions.stop());
+    trace?.phase('executions app (projection caught up, engine running)');
     // First start: the account `default`, its user `admin` and a token, printed once below and kept in the data folder.
     // Before the permissions app, whose projection has then read the admin's token when it answers.
     const admin = await ensureAdmin(eventStore.store, { account: 'default', dataDir });
@@ -88,6 +99,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     const adminAccessKey = await ensureAdminAccessKey(eventStore.store, { dataDir, cipher: accessKeyCipher, account: 'default' });
     const permissions = await createPermissionsApp({ eventStore: eventStore.store, port: 0, log, accessKeyCipher });
     stops.push(() => permissions.stop());
+    trace?.phase('admin ensured, permissions app (projection caught up)');
 
     const artifactsDir = join(dataDir, 'artifacts');
     const artifacts = await openFilesystemArtifactStore({ root: artifactsDir });
@@ -111,10 +123,12 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
       ...artifactsAppSettings(artifactsConfig),
     });
     stops.push(() => artifactsApp.stop());
+    trace?.phase('worker, artifacts app (projection caught up)');
 
     // Triggers: webhooks on the gateway's server and the git poller, both starting executions in-process.
     const catalog = await projectionCatalog(eventStore.store, pipelines.projection);
     stops.push(() => catalog.stop());
+    trace?.phase('triggers catalog (caught up)');
     const secretsFile = join(dataDir, 'webhook-secrets.json');
     const secrets = await fileWebhookSecrets(secretsFile);
     const start = executions.engine.startPipelineExecution.bind(executions.engine);
@@ -142,6 +156,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
       throw isAddressInUse(error) ? new Error(`SLUICE_PORT: port ${config.port} is already in use; set SLUICE_PORT to another port`) : error;
     });
     stops.push(() => gateway.stop());
+    trace?.phase('gateway (supergraph composed, listening)');
 
     const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     const poller = startGitPoller({
@@ -152,6 +167,10 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     });
     stops.push(() => poller.stop());
 
+    if (trace) {
+      trace.phase('git poller started');
+      trace.relay(relay);
+    }
     log(`Sluice is running at ${gateway.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     log(`  dashboard    ${gateway.url}/   (sign in with the admin token)`);
     log(`  GraphQL      ${gateway.url}/graphql   (health: ${gateway.url}/healthz, ${gateway.url}/readyz)`);
@@ -190,6 +209,36 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     await stopAll();
     throw error;
   }
+}
+
+/** Times each start-up phase (with the heap), and after "running", where the relay is and when it went idle. */
+function startupTrace(log: (line: string) => void) {
+  const started = performance.now();
+  let last = started;
+  const heap = () => `${Math.round(process.memoryUsage().heapUsed / 1048576)} MiB heap`;
+  return {
+    phase(name: string) {
+      const now = performance.now();
+      log(`startup: ${name}: ${((now - last) / 1000).toFixed(2)} s (at ${((now - started) / 1000).toFixed(2)} s, ${heap()})`);
+      last = now;
+    },
+    /** Logs where the relay is at "running", then, once it stood still for 3 s, when it last moved. */
+    relay(relay: EventRelay) {
+      log(`startup: relay at position ${relay.publishedPosition ?? 'none'} when running`);
+      let position = relay.publishedPosition;
+      let movedAt = performance.now();
+      const watch = setInterval(() => {
+        if (relay.publishedPosition !== position) {
+          position = relay.publishedPosition;
+          movedAt = performance.now();
+        } else if (performance.now() - movedAt > 3_000) {
+          clearInterval(watch);
+          log(`startup: relay idle since ${((movedAt - started) / 1000).toFixed(2)} s, position ${position ?? 'none'} (${heap()})`);
+        }
+      }, 100);
+      watch.unref();
+    },
+  };
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

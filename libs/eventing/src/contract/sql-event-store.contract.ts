@@ -52,6 +52,36 @@ export function sqlEventStoreContract(name: string, open: () => Promise<EventSto
       expect(await store.readStream(s)).toHaveLength(1);
     });
 
+    it('delivers a stream-prefix filter in order across a long store, pages of other streams between, then live', async () => {
+      // A filtered page scans a bounded window of positions (read-all.ts): 25,000 other events make the
+      // catch-up cross windows that hold none, some or many of the wanted events before the head.
+      const sparse = `sparse-${randomUUID()}`;
+      const dense = `dense-${randomUUID()}`;
+      const expected: Array<[string, string]> = [];
+      for (let round = 0; round < 5; round++) {
+        await store.append(`${dense}-${round}`, Array.from({ length: 5_000 }, (_, i) => ({ type: 'Dense', data: i })));
+        await store.append(`${sparse}-${round}`, [{ type: `Sparse${round}`, data: round }]);
+        expected.push(...Array.from({ length: 5_000 }, (): [string, string] => [`${dense}-${round}`, 'Dense']), [`${sparse}-${round}`, `Sparse${round}`]);
+      }
+      const sparseSeen: string[] = [];
+      const bothSeen: Array<[string, string]> = [];
+      const positions: bigint[] = [];
+      const sparseOnly = store.subscribeToAll((e) => void sparseSeen.push(e.type), { fromPosition: 'start', streamPrefixes: [sparse] });
+      const both = store.subscribeToAll((e) => void (bothSeen.push([e.streamId, e.type]), positions.push(e.position)), { fromPosition: 'start', streamPrefixes: [dense, sparse] });
+      await Promise.all([sparseOnly.caughtUp, both.caughtUp]);
+      expect(sparseSeen).toEqual(['Sparse0', 'Sparse1', 'Sparse2', 'Sparse3', 'Sparse4']);
+      expect(bothSeen).toEqual(expected);
+      expect(positions.every((position, i) => i === 0 || position > positions[i - 1]!)).toBe(true);
+      await store.append(`${sparse}-live`, [{ type: 'Live', data: 0 }]);
+      for (const deadline = Date.now() + 5_000; sparseSeen.length < 6 || bothSeen.length < expected.length + 1; ) {
+        if (Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await Promise.all([sparseOnly.stop(), both.stop()]);
+      expect(sparseSeen.at(-1)).toBe('Live');
+      expect(bothSeen.at(-1)).toEqual([`${sparse}-live`, 'Live']);
+    }, 60_000);
+
     it('hands out positions without holes, failed appends included', async () => {
       await Promise.allSettled(
         [...Array(50).keys()].map((n) => store.append(`holes-${n % 3}`, [{ type: 'N', data: n }], { expectedRevision: n < 3 ? 'no_stream' : 0n })),

@@ -75,7 +75,9 @@ export function evolveLanes(state: LanesState, event: LanesEvent): LanesState {
       return {
         ...state,
         nextSequence: Math.max(state.nextSequence, sequence + 1),
-        sequences: { ...state.sequences, [executionId]: sequence },
+        // An execution keeps its first arrival's sequence at every later stage: copying the record of every execution
+        // of the pipeline at each arrival made a replay quadratic in the pipeline's history (bench/startup/restart.ts).
+        sequences: state.sequences[executionId] === sequence ? state.sequences : { ...state.sequences, [executionId]: sequence },
         stages: { ...state.stages, [stageName]: { ...lane, waiting } },
       };
     }
