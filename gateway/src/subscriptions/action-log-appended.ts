@@ -56,7 +56,8 @@ export function toActionLogEntry(event: RecordedEvent, filter: { executionId: st
 
 /**
  * `actionLogAppended(executionId, stageName?, actionName?, after?)`: every chunk of an execution's logs as
- * it is stored, from the store like every other subscription (catch-up from `after`, then live, no seam).
+ * it is stored, from the store like every other subscription (catch-up from `after`, then live, no seam), reading
+ * the execution's log stream only.
  */
 export function actionLogAppendedField(
   store: EventStore,
@@ -78,7 +79,8 @@ export function actionLogAppendedField(
       return storeFeed(store, {
         after: cursorOf(args.after),
         gauge,
-        streamPrefixes: [`${ACTION_LOG_STREAM_PREFIX}${filter.executionId}`],
+        // One execution's log stream: a cursor of 0 (nothing stored yet) reads that stream, not the whole store.
+        source: { stream: `${ACTION_LOG_STREAM_PREFIX}${filter.executionId}` },
         select: (event) => {
           const entry = toActionLogEntry(event, filter);
           return entry && mayRead(context, entry.pipelineName) ? entry : undefined;

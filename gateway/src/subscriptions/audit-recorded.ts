@@ -52,7 +52,9 @@ export function auditRecordedField<C extends { account: string }>(store: EventSt
       return storeFeed(store, {
         after: cursorOf(args.after),
         gauge,
-        streamPrefixes: [streamId],
+        // Not the stream alone: an account's trail grows with every call, and resuming from a recent cursor would read
+        // all of it; a filtered read of the store from the cursor reads what came since.
+        source: { streamPrefixes: [streamId] },
         // The prefix `audit-acme` also matches `audit-acme2`: the stream must be the account's own.
         select: (event: RecordedEvent) => (event.streamId === streamId && event.type === AUDIT_RECORDED ? { ...auditRecordOf(event), cursor: event.position.toString() } : undefined),
       });

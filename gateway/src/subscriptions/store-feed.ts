@@ -3,7 +3,12 @@ import type { EventStore, RecordedEvent } from '@sluice/eventing';
 export interface StoreFeedOptions<T> {
   /** The cursor of the last update the subscriber has: delivery starts after it; absent = from now on. */
   after: bigint | undefined;
-  streamPrefixes: string[];
+  /**
+   * Where the events are: the streams with these prefixes (a filtered read of `$all` from `after`), or one stream,
+   * read from its own first event and skipped up to `after` — the store's other streams are never read, so a
+   * cursor far behind the head (or `0`) costs what the stream holds, not what the store holds.
+   */
+  source: { streamPrefixes: string[] } | { stream: string };
   /** The update an event makes for this subscriber, or undefined to skip it. */
   select: (event: RecordedEvent) => Promise<T | undefined> | T | undefined;
   /** Updates queued for a slow client before the store subscription waits for it. */
@@ -33,16 +38,20 @@ export function storeFeed<T>(store: EventStore, options: StoreFeedOptions<T>): A
     wakeConsumer = undefined;
   };
 
-  const subscription = store.subscribeToAll(
-    async (event) => {
-      const update = await options.select(event);
-      if (update === undefined || ended) return;
-      queue.push(update);
-      wake();
-      if (queue.length >= highWaterMark) await new Promise<void>((resolve) => (wakeProducer = resolve));
-    },
-    { fromPosition: options.after ?? 'end', streamPrefixes: options.streamPrefixes },
-  );
+  const deliver = async (event: RecordedEvent) => {
+    const update = await options.select(event);
+    if (update === undefined || ended) return;
+    queue.push(update);
+    wake();
+    if (queue.length >= highWaterMark) await new Promise<void>((resolve) => (wakeProducer = resolve));
+  };
+  const { source, after } = options;
+  const subscription =
+    'stream' in source
+      ? store.subscribeToStream(source.stream, (event) => (after !== undefined && event.position <= after ? undefined : deliver(event)), {
+          fromRevision: after === undefined ? 'end' : 'start',
+        })
+      : store.subscribeToAll(deliver, { fromPosition: after ?? 'end', streamPrefixes: source.streamPrefixes });
   let counted = false;
   subscription.caughtUp.then(
     () => {

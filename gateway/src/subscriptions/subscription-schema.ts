@@ -65,7 +65,8 @@ export function subscriptionSchema(store: EventStore, gauge: FeedGauge): GraphQL
       return storeFeed(store, {
         after: cursorOf(args.after),
         gauge,
-        streamPrefixes: [executionId === undefined ? EXECUTION_STREAM_PREFIX : `${EXECUTION_STREAM_PREFIX}${executionId}`],
+        // One execution: its own stream, so resuming from an old cursor reads that execution, not the store since then.
+        source: executionId === undefined ? { streamPrefixes: [EXECUTION_STREAM_PREFIX] } : { stream: `${EXECUTION_STREAM_PREFIX}${executionId}` },
         select: async (event: RecordedEvent) => {
           if (event.metadata.account !== context.account) return undefined;
           if (executionId !== undefined && executionIdOfStream(event.streamId) !== executionId) return undefined;
@@ -89,7 +90,7 @@ export function subscriptionSchema(store: EventStore, gauge: FeedGauge): GraphQL
       return storeFeed(store, {
         after: cursorOf(args.after),
         gauge,
-        streamPrefixes: [EXECUTION_STREAM_PREFIX, lanes],
+        source: { streamPrefixes: [EXECUTION_STREAM_PREFIX, lanes] },
         select: async (event: RecordedEvent) => {
           if (event.metadata.account !== context.account) return undefined;
           if (!readable(context, 'sluice:GetPipelineState', pipelineName)) return undefined;
