@@ -11,6 +11,8 @@ if (spawnSync('git', ['--version'], { stdio: 'ignore' }).error) {
   process.exit(1);
 }
 ensureDeps();
+// Workers run jobs' commands in bubblewrap as an unprivileged user: install it when we can (root).
+if (process.env.SLUICE_SANDBOX !== 'unsandboxed') spawnSync('bash', [join(root, 'scripts/ensure-sandbox.sh')], { stdio: 'inherit' });
 const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/distributed/main.ts')], { cwd: root, stdio: 'inherit' });
 // The child stops its processes on the first signal and kills them on a second one.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -12,6 +12,8 @@ if (spawnSync('git', ['--version'], { stdio: 'ignore' }).error) {
   process.exit(1);
 }
 ensureDeps();
+// Jobs' commands run in bubblewrap as an unprivileged user: install it when we can (root); the platform says loudly when it cannot be had.
+if (process.env.SLUICE_SANDBOX !== 'unsandboxed') spawnSync('bash', [join(root, 'scripts/ensure-sandbox.sh')], { stdio: 'inherit' });
 // The gateway serves the dashboard from web/dist (SLUICE_WEB_DIR overrides): build it when missing or stale.
 if (!process.env.SLUICE_WEB_DIR) ensureWebBuild();
 const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/embedded/main.ts')], { cwd: root, stdio: 'inherit' });

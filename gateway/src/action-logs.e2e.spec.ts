@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
 import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
 import { graphqlJobApi } from '@sluice/worker/src/job-api/graphql-job-api';
-import { providerRegistry } from '@sluice/worker/src/providers/provider-registry';
+import { providerRegistry, testSandbox } from '@sluice/worker';
 import { startWorker, type Worker } from '@sluice/worker/src/loop/worker-loop';
 import type { WorkerEvent } from '@sluice/worker/src/loop/worker-events';
 import { packDirectory } from '@sluice/worker/src/workspace/artifact-archives';
@@ -35,6 +35,8 @@ const open: Array<CollectedSubscription<unknown>> = [];
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'sluice-action-logs-'));
+  // The jobs' folders are under it: the sandbox's user must pass through (not list) it.
+  await chmod(folder, 0o711);
   subgraphs = await startSubgraphProcesses(schema);
   eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
   gateway = await startTestGateway(subgraphs, eventStore);
@@ -44,7 +46,7 @@ beforeAll(async () => {
   artifacts = await openFilesystemArtifactStore({ root: join(folder, 'artifacts'), fsync: false });
   worker = startWorker({
     jobApi: graphqlJobApi({ url: `${gateway.url}/graphql`, headers: { authorization: `Bearer ${alice.token}` } }),
-    providers: providerRegistry({ store: artifacts }),
+    providers: providerRegistry({ store: artifacts, sandbox: await testSandbox() }),
     store: artifacts,
     workspaceRoot: join(folder, 'jobs'),
     pollWaitMs: 1_000,

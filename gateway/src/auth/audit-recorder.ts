@@ -34,7 +34,7 @@ export interface AuditRecorder {
   recordRefusedAuthentication(reason: string, origin: CallOrigin): Promise<void>;
 }
 
-/** Request parameters as JSON (GraphQL inputs are), secrets redacted. */
+/** Request parameters as JSON (GraphQL inputs are), secrets and the credentials of URLs in any string redacted. */
 function parametersOf(args: Record<string, unknown>): { [key: string]: JsonValue } {
   const json = JSON.parse(JSON.stringify(args, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) ?? '{}') as { [key: string]: JsonValue };
   return redactSecrets(json);

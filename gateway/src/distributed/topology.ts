@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // The bootstrap alone, not the app: NestJS is ESM-only and this module also runs inside jest.
 import { ensureAdmin } from '@sluice/permissions/src/bootstrap/ensure-admin';
+import { workerEnvironment, workerToken } from './worker-credential';
 import { loadRuntimeConfig, openEventStore } from '@sluice/runtime';
 
 /**
@@ -99,6 +100,8 @@ interface Spec {
   env: Record<string, string>;
   /** The line that says the process is up; a capture group, if any, is its base URL. */
   ready: RegExp;
+  /** `env` is the whole environment (the worker's): nothing of this process's own is passed on. */
+  ownEnvironment?: boolean;
 }
 
 const LISTENING = /listening at (https?:\/\/[^\s"]+?)\/graphql/;
@@ -171,13 +174,21 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
     ]);
     const gateway = started.find((p) => p.role === 'gateway')!;
     const adminToken = admin.token;
+    // Workers hold a token of their own that only takes and reports jobs, and an environment of their own.
+    const jobToken = adminToken ? await workerToken(gateway.url!, adminToken) : undefined;
     await launch(
       Array.from({ length: workers }, (_, i): Spec => ({
         name: `worker-${i + 1}`,
         role: 'worker',
         script: 'services/worker/src/main.ts',
-        // Workers reach the job API through the gateway: they get no internal secret.
-        env: { ...common, SLUICE_INTERNAL_SECRET: '', SLUICE_GATEWAY_URL: gateway.url!, SLUICE_JOBS_URL: '', ...(adminToken ? { SLUICE_TOKEN: adminToken } : {}), ...options.workerEnv },
+        // Workers reach the job API through the gateway: no internal secret, no store or bus, no admin token.
+        env: {
+          ...workerEnvironment({ ...process.env, ...common }),
+          SLUICE_GATEWAY_URL: gateway.url!,
+          ...(jobToken ? { SLUICE_TOKEN: jobToken } : {}),
+          ...options.workerEnv,
+        },
+        ownEnvironment: true,
         ready: WORKER_READY,
       })),
     );
@@ -220,7 +231,7 @@ async function bootstrapAdmin(options: TopologyOptions): Promise<{ created: bool
 function startProcess(spec: Spec, options: TopologyOptions): Promise<TopologyProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, spec.script)], {
     cwd: ROOT,
-    env: { ...process.env, ...spec.env },
+    env: spec.ownEnvironment ? spec.env : { ...process.env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -186,7 +186,7 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
       () => executions,
     );
     expect(executions.data!.listPipelineExecutions.nodes).toHaveLength(1);
-    expect(readFileSync(join(dataDir, 'demo/deployed/current/dist/index.html'), 'utf8')).toContain('Hello from the Sluice demo pipeline!');
+    expect(readFileSync(join(dataDir, 'deployments/demo/current/dist/index.html'), 'utf8')).toContain('Hello from the Sluice demo pipeline!');
 
     const stoppedAt = Date.now();
     expect(await platform.stop()).toBe(0);

@@ -12,7 +12,7 @@ import { permissionsAccessKeys } from '../aws/permissions-access-keys';
 import { startGateway } from '../gateway-server';
 import { startEventRelay, type EventRelay } from '@sluice/messaging';
 import { createPipelinesApp } from '@sluice/pipelines/src/pipelines-app';
-import { providerRegistry, startWorker } from '@sluice/worker';
+import { loadProviderConfig, openBuiltInProviders, startWorker } from '@sluice/worker';
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type RuntimeConfig } from '@sluice/runtime';
@@ -103,9 +103,12 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
 
     const artifactsDir = join(dataDir, 'artifacts');
     const artifacts = await openFilesystemArtifactStore({ root: artifactsDir });
+    // Deploys stay under the data folder unless the operator names other roots (SLUICE_DEPLOY_ROOTS).
+    const providerConfig = loadProviderConfig(process.env, { deployRoots: [join(dataDir, 'deployments')] });
+    const { providers, sandbox } = await openBuiltInProviders(providerConfig, artifacts, { ports: config.port === 0 ? [] : [config.port] });
     const worker = startWorker({
       jobApi: executions.engine,
-      providers: providerRegistry({ store: artifacts }),
+      providers,
       store: artifacts,
       concurrency: WORKER_CONCURRENCY,
       log: workerEventLog(log),
@@ -163,6 +166,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
       pipelines: pollableCatalog(catalog),
       start,
       intervalMs: pollIntervalMs,
+      ...(providerConfig.gitCredentials ? { gitCredentials: providerConfig.gitCredentials } : {}),
       onError: (error) => log(`git poller: ${error.repositoryUrl}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
     });
     stops.push(() => poller.stop());
@@ -178,12 +182,16 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     log(`  event store  ${eventStore.description}; bus: ${busDescription}, relayed from the store`);
     log(`  services     pipelines ${pipelines.url}/graphql, executions ${executions.url}/graphql, permissions ${permissions.url}/graphql (federated by the gateway)`);
     log(`  worker       built in, ${WORKER_CONCURRENCY} jobs at once, artifacts in ${artifactsDir}`);
+    log(`  job sandbox  ${sandbox.description}`);
+    log(`  deploys      Deploy/Directory under ${providerConfig.deployRoots.join(', ') || 'nothing (SLUICE_DEPLOY_ROOTS)'}; Invoke/Http to ${providerConfig.httpAllowedHosts.join(', ') || 'no host (SLUICE_HTTP_ALLOWED_HOSTS)'}`);
     log(`  artifacts    ${artifactsApp.url}/graphql; retention after ${artifactsConfig.retentionDays} days unless one of the newest ${artifactsConfig.keepExecutions} executions of a pipeline uses them; download links at ${gateway.url}${DOWNLOAD_PATH}/…`);
     log(`  triggers     webhooks POST ${gateway.url}${WEBHOOKS_PREFIX}/{github|gitlab|generic}/{webhookId} (secrets in ${secretsFile}); git poller every ${pollIntervalMs / 1000} s`);
     if (secrets.created) {
       log(`Created the webhook 'default' (account default): POST ${gateway.url}${WEBHOOKS_PREFIX}/generic/default (or /github/default, /gitlab/default)`);
       log(`  secret ${secrets.created.secret}  (shown once; kept in ${secretsFile})`);
     }
+
+    if (sandbox.kind !== 'bubblewrap') for (const line of sandboxWarning(sandbox.description)) log(line);
 
     if (admin.created) {
       log(`Created the admin of account 'default'. Its token (shown once; kept in ${adminTokenFile}, mode 600), for "Authorization: Bearer <token>":`);
@@ -194,7 +202,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
 
     if (options.demo ?? true) {
       const token = admin.created ? admin.token : await readFile(adminTokenFile, 'utf8').then((text) => text.trim(), () => undefined);
-      const demo = token ? await ensureDemoPipeline(gateway.url, { root: join(dataDir, 'demo'), token }) : undefined;
+      const demo = token ? await ensureDemoPipeline(gateway.url, { root: join(dataDir, 'demo'), deployments: join(dataDir, 'deployments'), token }) : undefined;
       if (!demo) log(`The demo pipeline was not checked: ${adminTokenFile} is gone, so the platform has no token to ask the gateway with.`);
       else if (demo.kind === 'created') {
         log(`Created the demo pipeline on ${join(dataDir, 'demo', 'repo')} and started it (execution ${demo.pipelineExecutionId}).`);
@@ -239,6 +247,12 @@ function startupTrace(log: (line: string) => void) {
       watch.unref();
     },
   };
+}
+
+/** Said at start, where an operator cannot miss it: commands are refused, or run with the platform's own rights. */
+function sandboxWarning(description: string): string[] {
+  const rule = '!'.repeat(100);
+  return [rule, `!! JOB SANDBOX ${description}`, rule];
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

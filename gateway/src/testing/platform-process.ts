@@ -8,6 +8,8 @@ const ENTRY = join(__dirname, 'platform-without-demo-main.ts');
 
 export interface PlatformProcess {
   url: string;
+  /** The platform's process id (what a job must not be able to see or signal). */
+  pid: number;
   /** The admin token of account `default` (from `{dataDir}/admin-token`), for `Authorization: Bearer …`. */
   token: string;
   output(): string;
@@ -40,6 +42,7 @@ export async function startPlatformProcess(dataDir: string, extraEnv: Record<str
   });
   return {
     url,
+    pid: child.pid!,
     token: readFileSync(join(dataDir, 'admin-token'), 'utf8').trim(),
     output: () => output,
     async stop() {

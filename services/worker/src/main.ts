@@ -5,7 +5,8 @@ import { ConfigError, createLogger, logConfigFrom, runUntilSignal, type ConfigPr
 import { graphqlJobApi } from './job-api/graphql-job-api';
 import type { WorkerEvent } from './loop/worker-events';
 import { startWorker } from './loop/worker-loop';
-import { providerRegistry } from './providers/provider-registry';
+import { openBuiltInProviders } from './built-in-providers';
+import { loadProviderConfig } from './provider-config';
 import { loadWorkerConfig, type ArtifactsConfig } from './worker-config';
 
 const problems: ConfigProblems = [];
@@ -48,11 +49,17 @@ runUntilSignal(
   async () => {
     if (problems.length > 0) throw new ConfigError(problems);
     const config = loadWorkerConfig(process.env);
+    const providerConfig = loadProviderConfig(process.env);
     const artifacts = await openArtifacts(config.artifacts);
+    // The job API's own port is the platform's: Invoke/Http never calls it on this machine.
+    const jobsPort = Number(new URL(config.jobsUrl).port || (config.jobsUrl.startsWith('https:') ? 443 : 80));
+    const { providers, sandbox } = await openBuiltInProviders(providerConfig, artifacts.store, { ports: [jobsPort] });
+    if (sandbox.kind === 'bubblewrap') logger.info(`commands run sandboxed: ${sandbox.description}`);
+    else logger.warn(`JOB SANDBOX ${sandbox.description}`);
     const jobApi = graphqlJobApi({ url: config.jobsUrl, headers: config.token ? { authorization: `Bearer ${config.token}` } : {} });
     const worker = startWorker({
       jobApi,
-      providers: providerRegistry({ store: artifacts.store }),
+      providers,
       store: artifacts.store,
       concurrency: config.concurrency,
       heartbeatIntervalMs: config.heartbeatIntervalMs,

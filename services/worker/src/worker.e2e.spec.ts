@@ -54,7 +54,7 @@ afterAll(async () => {
 
 describe('the worker loop runs a real pipeline', () => {
   it('fetches, builds, tests and deploys: Source/Git -> Build/Commands -> Deploy/Directory', async () => {
-    const target = join(await env.folder('sluice-e2e-target-'), 'site');
+    const target = join(env.deployRoot, 'site');
     const declaration: PipelineDeclaration = {
       name: 'site',
       stages: [

@@ -5,8 +5,10 @@ import { DEMO_PIPELINE, demoPipeline } from './demo-pipeline';
 import { dataOf, errorCodes, graphqlRequester } from './graphql-request';
 
 export interface DemoFolders {
-  /** Absolute `$SLUICE_DATA_DIR/demo`. */
+  /** Absolute `$SLUICE_DATA_DIR/demo`: the demo's repository. */
   root: string;
+  /** Absolute `$SLUICE_DATA_DIR/deployments`, the folder the embedded platform deploys under by default: the demo deploys into its `demo/`. */
+  deployments: string;
   /** The admin token: the demo is created through the gateway as the admin. */
   token: string;
 }
@@ -33,7 +35,7 @@ export async function ensureDemoPipeline(gatewayUrl: string, folders: DemoFolder
 
   const repository = join(folders.root, 'repo');
   await createDemoRepository(repository);
-  const definition = demoPipeline({ repositoryUrl: pathToFileURL(repository).href, deployPath: join(folders.root, 'deployed') });
+  const definition = demoPipeline({ repositoryUrl: pathToFileURL(repository).href, deployPath: join(folders.deployments, 'demo') });
   dataOf(await gql(CREATE, { pipeline: definition }), 'createPipeline(demo)');
 
   const deadline = Date.now() + KNOWN_WITHIN_MS;

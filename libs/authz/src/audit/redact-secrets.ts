@@ -1,3 +1,4 @@
+import { redactUrlCredentials } from '@sluice/domain';
 import type { JsonValue } from './canonical-json';
 
 export const REDACTED = '***';
@@ -15,8 +16,9 @@ export const DEFAULT_SECRET_KEYS: readonly string[] = ['token', 'password', 'pas
 
 /**
  * A copy of request parameters with every secret value replaced by "***", at any depth, including the
- * `{ name, value }` pairs of environment variables whose name is secret. `additionalSecretKeys` extend
- * the defaults; they never replace them.
+ * `{ name, value }` pairs of environment variables whose name is secret, and the credentials of every URL
+ * in any string (`https://***@git.example.com/…`, as a pipeline's RepositoryUrl). `additionalSecretKeys`
+ * extend the defaults; they never replace them.
  */
 export function redactSecrets<T extends JsonValue>(parameters: T, additionalSecretKeys: readonly string[] = []): T {
   const words = [...DEFAULT_SECRET_KEYS, ...additionalSecretKeys].map(normalize);
@@ -28,6 +30,7 @@ export function redactSecrets<T extends JsonValue>(parameters: T, additionalSecr
 }
 
 function redact(value: JsonValue, isSecret: (key: string) => boolean): JsonValue {
+  if (typeof value === 'string') return redactUrlCredentials(value);
   if (Array.isArray(value)) return value.map((item: JsonValue) => redact(item, isSecret));
   if (value === null || typeof value !== 'object') return value;
   const object = value as { readonly [key: string]: JsonValue | undefined };

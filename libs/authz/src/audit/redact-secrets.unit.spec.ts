@@ -13,6 +13,20 @@ describe('redactSecrets', () => {
     ['not the ids and names that say which secret', { tokenId: 'tok-1', secretName: 'db', tokenIds: ['tok-2'] }, { tokenId: 'tok-1', secretName: 'db', tokenIds: ['tok-2'] }],
   ])('redacts %s', (_label, input, expected) => expect(redactSecrets(input)).toEqual(expected));
 
+  it('redacts the credentials of URLs in any string parameter, and nothing else of it', () => {
+    const pipeline = {
+      name: 'web',
+      stages: [{ name: 'Source', actions: [{ name: 'Checkout', configuration: { RepositoryUrl: 'https://bot:s3cr3t-canary@git.example.com/web.git', BranchName: 'main' } }] }],
+    };
+    const redacted = redactSecrets({ pipeline, note: 'mirror at http://m:pw@mirror.example.com/web.git, ask ops@example.com', clone: 'git@github.com:acme/web.git' });
+    expect(JSON.stringify(redacted)).not.toMatch(/s3cr3t-canary|m:pw/);
+    expect(redacted).toEqual({
+      pipeline: { ...pipeline, stages: [{ name: 'Source', actions: [{ name: 'Checkout', configuration: { RepositoryUrl: 'https://***@git.example.com/web.git', BranchName: 'main' } }] }] },
+      note: 'mirror at http://***@mirror.example.com/web.git, ask ops@example.com',
+      clone: 'git@github.com:acme/web.git',
+    });
+  });
+
   it('takes additional secret keys without dropping the defaults', () => {
     expect(redactSecrets({ webhookSignature: 'x', password: 'p', other: 'o' }, ['signature'])).toEqual({ webhookSignature: '***', password: '***', other: 'o' });
   });

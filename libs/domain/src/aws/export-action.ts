@@ -73,7 +73,8 @@ function configurationPath(context: ExportContext, key: string): string {
 }
 
 const CODECOMMIT_URL = /^https:\/\/git-codecommit\.([a-z0-9-]+)\.amazonaws\.com\/v1\/repos\/([^/]+?)\/?$/;
-const HOSTED_URL = /^(?:https?:\/\/|ssh:\/\/(?:[^@/]+@)?|[^@/]+@)([^/:]+)[/:](.+?)(?:\.git)?\/?$/;
+// A user (`ssh://git@`, or the `***@` of a redacted https URL) is not part of the host.
+const HOSTED_URL = /^(?:(?:https?|ssh):\/\/(?:[^@/]+@)?|[^@/]+@)([^/:]+)[/:](.+?)(?:\.git)?\/?$/;
 
 function exportGitSource(context: ExportContext): ExportedAction {
   const configuration = context.action.configuration ?? {};

@@ -1,3 +1,5 @@
+import { redactUrlCredentialsIn } from '../credentials/redact-url-credentials-in';
+import { hasUrlCredentials } from '../credentials/url-credentials';
 import type { PipelineDeclaration } from '../pipeline-definition/pipeline-declaration';
 import { ARTIFACT_BUCKET_PLACEHOLDER, ROLE_ARN_PLACEHOLDER } from './aws-placeholders';
 import type { AwsPipelineDeclaration, AwsStageDeclaration } from './aws-pipeline-declaration';
@@ -11,9 +13,16 @@ export interface ExportAwsPipelineResult {
   report: ExportReport;
 }
 
-/** The reverse of importAwsPipeline for what maps back; the rest stays custom, with a warning. */
-export function exportAwsPipeline(pipeline: PipelineDeclaration): ExportAwsPipelineResult {
+/**
+ * The reverse of importAwsPipeline for what maps back; the rest stays custom, with a warning. Credentials
+ * written into URLs are not exported: they show as `***`, with a warning naming where.
+ */
+export function exportAwsPipeline(declaration: PipelineDeclaration): ExportAwsPipelineResult {
   const report = new MappingReportBuilder();
+  for (const path of urlCredentialPaths(declaration, '$')) {
+    report.warn(`${path}: the credentials in the URL were not exported (shown as ***); give them to whatever clones it instead.`);
+  }
+  const pipeline = redactUrlCredentialsIn(declaration);
   const stages = pipeline.stages.map((stage, s): AwsStageDeclaration => ({
     ...stage,
     actions: stage.actions.map((action, a) => {
@@ -52,4 +61,12 @@ export function exportAwsPipeline(pipeline: PipelineDeclaration): ExportAwsPipel
     },
     report: report.build(),
   };
+}
+
+/** The JSON paths of the strings of `value` that hold a URL with credentials. */
+function urlCredentialPaths(value: unknown, path: string): string[] {
+  if (typeof value === 'string') return hasUrlCredentials(value) ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((item: unknown, index) => urlCredentialPaths(item, `${path}[${index}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) => urlCredentialPaths(item, `${path}.${key}`));
 }

@@ -149,6 +149,24 @@ describe('exportAwsPipeline', () => {
     expect(report.warnings.some((warning) => warning.includes('Test/Custom/Snyk/2 must also be created in AWS'))).toBe(true);
   });
 
+  it('exports no credentials written into a URL, and says where they were', () => {
+    const declaration = sluicePipeline([
+      { name: 'Hook', actionTypeId: { category: 'Invoke', owner: 'Sluice', provider: 'Http', version: '1' }, configuration: { Url: 'https://hook:h00k-pw@hooks.example.com/deploy' } },
+    ]);
+    declaration.stages[0].actions[0].configuration!.RepositoryUrl = 'https://bot:s3cr3t-canary@gitlab.com/acme/shop.git';
+    const { pipeline, report } = exportAwsPipeline(declaration);
+    expect(JSON.stringify({ pipeline, report })).not.toMatch(/s3cr3t-canary|h00k-pw/);
+    // AWS names the repository (a connection's FullRepositoryId): the URL is dropped, and reported redacted.
+    expect(pipeline.stages[0].actions[0].configuration?.FullRepositoryId).toBe('acme/shop');
+    expect(report.changes).toContainEqual(expect.objectContaining({ kind: 'dropped', path: '$.stages[0].actions[0].configuration.RepositoryUrl', before: 'https://***@gitlab.com/acme/shop.git' }));
+    expect(report.warnings).toContainEqual(expect.stringContaining('create a connection to gitlab.com in AWS'));
+    expect(pipeline.stages[1].actions[0].configuration?.Url).toBe('https://***@hooks.example.com/deploy');
+    expect(report.warnings.filter((warning) => warning.includes('credentials in the URL were not exported'))).toEqual([
+      expect.stringContaining('$.stages[0].actions[0].configuration.RepositoryUrl'),
+      expect.stringContaining('$.stages[1].actions[0].configuration.Url'),
+    ]);
+  });
+
   it('loses only the Test category of commands imported from a buildspec (AWS puts commands in Compute)', () => {
     const options = { codeBuildProjects: { 'orders-unit-tests': { buildspec: 'phases:\n  build:\n    commands: [npm test]\n' } } };
     const imported = importAwsPipeline(awsFixture('v2-connection-parallel-approval-ecs'), options);

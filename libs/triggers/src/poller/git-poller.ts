@@ -1,3 +1,4 @@
+import { redactUrlCredentials, type GitHostCredentials } from '@sluice/domain';
 import type { PipelineCatalog, TriggerablePipeline } from '../pipeline-catalog';
 import { gitSourceActionsOf } from '../planning/git-source-actions';
 import { planStarts } from '../planning/plan-starts';
@@ -20,7 +21,10 @@ export interface GitPollerOptions {
   pipelines: PipelineCatalog;
   start: StartExecutionPort;
   intervalMs?: number;
+  /** How refs are listed; `git ls-remote` (with `gitCredentials`) unless given. */
   lsRemote?: LsRemote;
+  /** The operator's git credentials for the default `lsRemote`: only for URLs without their own, only to the listed hosts. */
+  gitCredentials?: GitHostCredentials;
   /** Start on the first sight of a repository's refs too (off: the first poll only remembers them). */
   startOnFirstSight?: boolean;
   onError?: (error: GitPollerError) => void;
@@ -42,9 +46,11 @@ interface RepositoryState {
 /** Polls the repositories of every pipeline's `Source/Git` actions and starts what a push would have started. */
 export function startGitPoller(options: GitPollerOptions): GitPoller {
   const intervalMs = options.intervalMs ?? 60_000;
-  const lsRemote = options.lsRemote ?? gitLsRemote;
+  const lsRemote = options.lsRemote ?? ((url: string) => gitLsRemote(url, { credentials: options.gitCredentials }));
   const now = options.now ?? Date.now;
-  const report = options.onError ?? ((error: GitPollerError) => console.error(`git poller: ${error.repositoryUrl}: ${error.error}`));
+  const emit = options.onError ?? ((error: GitPollerError) => console.error(`git poller: ${error.repositoryUrl}: ${error.error}`));
+  // Every line the poller reports passes here: whatever a git or start error echoed, no URL keeps its credentials.
+  const report = (error: GitPollerError): void => emit({ ...error, repositoryUrl: redactUrlCredentials(error.repositoryUrl), error: redactUrlCredentials(error.error) });
   const repositories = new Map<string, RepositoryState>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

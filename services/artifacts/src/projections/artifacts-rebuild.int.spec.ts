@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,7 +8,7 @@ import { rebuildProjections, type RebuildableProjection, type RecordedEvent } fr
 // The engine's own test environment (real PostgreSQL, a fresh schema) and the real built-in worker.
 import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../../executions/src/testing/engine-test-environment';
 import type { ExecutionsEngine } from '../../../executions/src/executions-engine';
-import { providerRegistry, startWorker, type Worker } from '../../../worker/src';
+import { providerRegistry, startWorker, testSandbox, type Worker } from '../../../worker/src';
 import { ArtifactBytes } from '../application/artifact-bytes';
 import { ArtifactCollector } from '../application/collect-artifacts';
 import { OutputRecorder } from '../application/record-outputs';
@@ -131,8 +131,10 @@ beforeAll(async () => {
   env = await startEngineTestEnvironment();
   engine = await env.startEngine();
   root = await mkdtemp(join(tmpdir(), 'sluice-artifacts-rebuild-'));
+  // The jobs' folders are under it: the sandbox's user must pass through (not list) it.
+  await chmod(root, 0o711);
   store = await openFilesystemArtifactStore({ root, fsync: false });
-  worker = startWorker({ jobApi: engine, providers: providerRegistry({ store }), store, concurrency: 1, workspaceRoot: join(root, 'jobs'), pollWaitMs: 500, log: () => undefined });
+  worker = startWorker({ jobApi: engine, providers: providerRegistry({ store, sandbox: await testSandbox() }), store, concurrency: 1, workspaceRoot: join(root, 'jobs'), pollWaitMs: 500, log: () => undefined });
   recorder = new OutputRecorder(env.store, store, (line) => logged.push(line));
   projection = new ArtifactsProjection(env.store, { onOutputs: (outputs) => recorder.enqueue(outputs) });
   await projection.start();

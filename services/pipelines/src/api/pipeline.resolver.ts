@@ -5,7 +5,7 @@ import { PipelineCommandHandlers } from '../application/pipeline-command-handler
 import { PipelineQueries } from '../application/pipeline-queries';
 import type { Tag } from '../domain/tag';
 import { CallerOf } from '@sluice/graphql-service';
-import { pipelineOutput, pipelineVersionOutput } from './pipeline-output';
+import { pipelineDiffOutput, pipelineOutput, pipelineVersionOutput } from './pipeline-output';
 
 /** Pipelines: translate GraphQL to the application and back; no decision here. */
 @Resolver('Pipeline')
@@ -41,7 +41,7 @@ export class PipelineResolver {
 
   @Query('diffPipelineVersions')
   diffPipelineVersions(@CallerOf() caller: Caller, @Args('name') name: string, @Args('from') from: number, @Args('to') to: number) {
-    return this.queries.diffPipelineVersions(caller, name, from, to);
+    return pipelineDiffOutput(this.queries.diffPipelineVersions(caller, name, from, to));
   }
 
   @Mutation('createPipeline')

@@ -3,8 +3,9 @@ import type { PolledJob } from './job-api';
 
 /**
  * The provider's view of a polled job. The engine resolves `#{…}` in configuration, commands and
- * environment variables itself and sends no variable map, so `variables` is empty: commands see
- * `#{SourceVariables.CommitId}` through what their action declared.
+ * environment variables itself and sends no variable map, so `variables` is empty: in a Commands
+ * action's commands a reference became `"${SourceVariables_CommitId}"`, its value one of the job's
+ * environment variables (decision 0026).
  */
 export function workerJobOf(job: PolledJob, now: number): WorkerJob {
   const data = job.data;

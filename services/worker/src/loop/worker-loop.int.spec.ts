@@ -1,9 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { BUILD_COMMANDS, type ActionDeclaration, type ActionTypeId } from '@sluice/domain';
 import { eventually } from '@sluice/executions/src/testing/eventually';
 import type { JobApi } from '../job-api/job-api';
-import { processAlive } from '../providers/process/process-group';
+import { processesMarked, processMarker } from '../providers/testing/process-marker';
 import { alice, WorkerTestEnvironment } from './testing/worker-test-environment';
 
 // The job loop against the executions engine on PostgreSQL: slots, stop, lost leases and poll failures.
@@ -20,10 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 });
-
-async function pidsIn(folder: string): Promise<number[]> {
-  return Promise.all((await readdir(folder)).map(async (name) => Number(await readFile(join(folder, name), 'utf8'))));
-}
 
 /** Most intervals open at one instant; an interval ending when another starts does not overlap it. */
 function maxOverlap(intervals: Array<[number, number]>): number {
@@ -69,19 +64,10 @@ describe('the worker loop', () => {
   });
 
   it('on stop, aborts a job that outlives the grace: kills its process tree and reports it failed', async () => {
-    const pids = await env.folder('sluice-loop-pids-');
+    const marker = processMarker();
     await env.publish({
       name: 'endless',
-      stages: [
-        {
-          name: 'Build',
-          actions: [
-            commands('Forever', ['sleep 300 & echo $! > "$PIDS/child"', 'echo $$ > "$PIDS/shell"', 'echo started', 'wait'], {
-              environmentVariables: [{ name: 'PIDS', value: pids }],
-            }),
-          ],
-        },
-      ],
+      stages: [{ name: 'Build', actions: [commands('Forever', [`(exec -a ${marker}-child sleep 300) &`, 'echo started', `exec -a ${marker}-shell sleep 300`])] }],
     });
     const worker = env.startWorker();
     const executionId = await env.start('endless');
@@ -93,9 +79,7 @@ describe('the worker loop', () => {
     console.log(`stop with a 300 ms grace and a 500 ms kill grace, while a command runs: ${stopMs} ms`);
     expect(stopMs).toBeLessThan(5_000);
 
-    const processes = await pidsIn(pids);
-    expect(processes).toHaveLength(2);
-    for (const pid of processes) expect(await processAlive(pid)).toBe(false);
+    expect(await processesMarked(marker)).toEqual([]);
     expect(await env.finished('endless', executionId)).toBe('Failed');
     const action = env.actionExecutions('endless', executionId)[0];
     expect(action?.status).toBe('Failed');
@@ -104,10 +88,10 @@ describe('the worker loop', () => {
   });
 
   it('aborts a job whose heartbeat the service refuses, and reports nothing for it', async () => {
-    const pids = await env.folder('sluice-loop-pids-');
+    const marker = processMarker();
     await env.publish({
       name: 'abandoned',
-      stages: [{ name: 'Build', actions: [commands('Long', ['sleep 300 & echo $! > "$PIDS/child"', 'echo started', 'wait'], { environmentVariables: [{ name: 'PIDS', value: pids }] })] }],
+      stages: [{ name: 'Build', actions: [commands('Long', [`(exec -a ${marker}-child sleep 300) &`, 'echo started', 'wait'])] }],
     });
     const worker = env.startWorker({ heartbeatIntervalMs: 200 });
     const executionId = await env.start('abandoned');
@@ -120,7 +104,7 @@ describe('the worker loop', () => {
       10_000,
     );
     expect(worker.runningJobs()).toEqual([]);
-    for (const pid of await pidsIn(pids)) expect(await processAlive(pid)).toBe(false);
+    expect(await processesMarked(marker)).toEqual([]);
     expect(env.engine.getPipelineExecution(alice, 'abandoned', executionId).status).toBe('Stopped');
     const jobEvents = (await env.engines.store.readStream(`job-${jobId}`)).map((event) => event.type);
     expect(jobEvents).toContain('JobCancelled');

@@ -1,3 +1,4 @@
+import { testSandbox } from '../sandbox/testing/test-sandbox';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ describe('providerRegistry', () => {
     const root = mkdtempSync(join(tmpdir(), 'sluice-registry-'));
     const store = await openFilesystemArtifactStore({ root, fsync: false });
     try {
-      const registry = providerRegistry({ store });
+      const registry = providerRegistry({ store, sandbox: await testSandbox() });
       const workerTypes = BUILT_IN_ACTION_TYPES.filter((type) => type.id.category !== 'Approval').map((type) => actionTypeKey(type.id));
       expect([...registry.keys()].sort()).toEqual(workerTypes.sort());
       expect(providerFor(registry, { category: 'Test', owner: 'Sluice', provider: 'Commands', version: '1' })?.actionTypeId.category).toBe('Test');

@@ -1,5 +1,7 @@
 import type { ArchiveLimits, ArtifactStore } from '@sluice/artifact-store';
 import { actionTypeKey, BUILD_COMMANDS, DEPLOY_COMMANDS, TEST_COMMANDS, type ActionTypeIdLike } from '@sluice/domain';
+import type { GitCredentialsConfig } from '../provider-config';
+import type { JobSandbox } from '../sandbox/job-sandbox';
 import type { ActionProvider } from './action-provider';
 import { commandsProvider, type CommandsOptions } from './commands/commands-provider';
 import { directoryDeployProvider } from './directory/directory-deploy-provider';
@@ -8,12 +10,20 @@ import { httpInvokeProvider } from './http/http-invoke-provider';
 import { uploadSourceProvider } from './upload/upload-source-provider';
 
 export interface ProviderRegistryOptions {
+  /** Where Commands actions run (`openJobSandbox`); an unavailable sandbox refuses them with its reason. */
+  sandbox: JobSandbox;
+  /** Action types whose commands get no network. */
+  noNetwork?: readonly string[];
   /** Where uploaded archives are read from (`Source/Upload`). */
   store: ArtifactStore;
   /** Hosts `Invoke/Http` may call; none by default. */
   allowedHosts?: readonly string[];
-  /** Folders `Deploy/Directory` may deploy under; anywhere by default. */
+  /** The platform's own ports: `Invoke/Http` never calls them on this machine, even at an allowed address. */
+  refusedPorts?: readonly number[];
+  /** Folders `Deploy/Directory` may deploy under (`SLUICE_DEPLOY_ROOTS`); none = every Directory deploy is refused. */
   allowedDirectoryRoots?: readonly string[];
+  /** The operator's git credentials, for the hosts they name only (`SLUICE_GIT_*`). */
+  gitCredentials?: GitCredentialsConfig;
   /** Time between SIGTERM and SIGKILL when a job's processes are stopped (5 s). */
   killGraceMs?: number;
   /** Worker environment variables that commands see. */
@@ -23,15 +33,15 @@ export interface ProviderRegistryOptions {
 
 /** The built-in providers, keyed by `actionTypeKey` (`Build/Sluice/Commands/1`), as `pollForJobs` names action types. */
 export function providerRegistry(options: ProviderRegistryOptions): ReadonlyMap<string, ActionProvider> {
-  const commands: CommandsOptions = { killGraceMs: options.killGraceMs, inheritEnvironment: options.inheritEnvironment };
+  const commands: CommandsOptions = { sandbox: options.sandbox, noNetwork: options.noNetwork, killGraceMs: options.killGraceMs, inheritEnvironment: options.inheritEnvironment };
   const providers: ActionProvider[] = [
-    gitSourceProvider({ killGraceMs: options.killGraceMs }),
+    gitSourceProvider({ killGraceMs: options.killGraceMs, ...(options.gitCredentials ? { credentials: options.gitCredentials } : {}) }),
     uploadSourceProvider({ store: options.store, archiveLimits: options.archiveLimits }),
     commandsProvider(BUILD_COMMANDS.id, commands),
     commandsProvider(TEST_COMMANDS.id, commands),
     commandsProvider(DEPLOY_COMMANDS.id, commands),
     directoryDeployProvider({ allowedRoots: options.allowedDirectoryRoots }),
-    httpInvokeProvider({ allowedHosts: options.allowedHosts }),
+    httpInvokeProvider({ allowedHosts: options.allowedHosts, refusedPorts: options.refusedPorts }),
   ];
   return new Map(providers.map((provider) => [actionTypeKey(provider.actionTypeId), provider]));
 }

@@ -1,3 +1,4 @@
+import { testSandbox } from '../sandbox/testing/test-sandbox';
 import { readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,10 +43,12 @@ describe('a small real build: Source/Git -> Build/Commands -> Deploy/Directory',
   const jobs = new TestJobs();
   let store: ArtifactStore;
   let registry: ReadonlyMap<string, ActionProvider>;
+  let deployRoot: string;
 
   beforeAll(async () => {
     store = await openFilesystemArtifactStore({ root: await jobs.folder('sluice-store-'), fsync: false });
-    registry = providerRegistry({ store, killGraceMs: 500 });
+    deployRoot = await jobs.folder('sluice-deployments-');
+    registry = providerRegistry({ store, sandbox: await testSandbox(), killGraceMs: 500, allowedDirectoryRoots: [deployRoot] });
   });
   afterAll(async () => {
     await store.close();
@@ -82,7 +85,7 @@ describe('a small real build: Source/Git -> Build/Commands -> Deploy/Directory',
     expect(build.log).toMatch(/greets by name/);
     expect(build.completed.summary).toMatch(/Tests: 2, 2 passed, 0 failed, 0 errors, 0 skipped \(1 report\)$/);
 
-    const target = join(await jobs.folder('sluice-target-'), 'greeter');
+    const target = join(deployRoot, 'greeter');
     const deploy = await run(actionTypeKey(DIRECTORY_DEPLOY.id), {
       configuration: { Path: target },
       inputArtifacts: [{ name: 'Site', location: build.completed.outputArtifacts[0]?.location ?? '' }],

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeTree } from '../providers/files/remove-tree';
@@ -18,11 +18,14 @@ export interface JobWorkspace {
 
 export async function createJobWorkspace(jobId: string, options: JobWorkspaceOptions = {}): Promise<JobWorkspace> {
   const root = options.root ?? join(tmpdir(), 'sluice-jobs');
-  await mkdir(root, { recursive: true, mode: 0o700 });
+  // Passable but not listable (0711): a sandboxed job's user reaches its own folders inside, by their names only.
+  await mkdir(root, { recursive: true, mode: 0o711 });
+  await chmod(root, 0o711).catch(() => undefined);
   const path = await mkdtemp(join(root, `job-${jobId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60)}-`));
   const workspace = { path, inputs: join(path, 'inputs'), work: join(path, 'work') };
-  await mkdir(workspace.inputs);
-  await mkdir(workspace.work);
+  await chmod(path, 0o711);
+  await mkdir(workspace.inputs, { mode: 0o711 });
+  await mkdir(workspace.work, { mode: 0o711 });
   return workspace;
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { BUILD_COMMANDS } from '@sluice/domain';
 import { openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
 import { commandsProvider } from '../providers/commands/commands-provider';
+import { testSandbox } from '../sandbox/testing/test-sandbox';
 import { ProviderFailure } from '../providers/provider-failure';
 import { recordingIo, TestJobs } from '../providers/testing/provider-job';
 import { detectArchiveFormat } from './archive-format';
@@ -11,7 +12,10 @@ import { runJob, type WorkerJob } from './run-job';
 
 describe('runJob: a workspace per job, artifacts through a real store', () => {
   const jobs = new TestJobs();
-  const provider = commandsProvider(BUILD_COMMANDS.id, { killGraceMs: 300 });
+  let provider: ReturnType<typeof commandsProvider>;
+  beforeAll(async () => {
+    provider = commandsProvider(BUILD_COMMANDS.id, { sandbox: await testSandbox(), killGraceMs: 300 });
+  });
   let store: ArtifactStore;
   let workspaces: string;
 

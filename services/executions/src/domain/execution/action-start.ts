@@ -5,7 +5,8 @@ import type { ActionExecutionStarted, ActionWork, ExecutionEvent } from './execu
 import { isApproval, type ArtifactRef } from './execution-inputs';
 import type { ExecutionRun } from './execution-state';
 import { runOrderOf } from './execution-state';
-import { describeUnresolved, resolveList, resolveRecord, type UnresolvedReference, type VariableScope } from './variable-resolution';
+import { resolveCommands, runsShellCommands, type CommandVariable } from './command-variables';
+import { describeUnresolved, resolveList, resolveRecord, type Resolution, type UnresolvedReference, type VariableScope } from './variable-resolution';
 
 /** CodePipeline's manual approvals wait 7 days. */
 export const APPROVAL_TIMEOUT_MINUTES = 7 * 24 * 60;
@@ -23,8 +24,7 @@ export function startAction(run: ExecutionRun, stage: StageDeclaration, attempt:
     pipelineVariables: Object.fromEntries(run.inputs.variables.map((variable) => [variable.name, variable.value])),
     namespaces: run.namespaces,
   };
-  const configuration = resolveRecord(action.configuration ?? {}, 'configuration', scope);
-  const commands = resolveList(action.commands ?? [], 'commands', scope);
+  const { configuration, commands, commandEnvironment } = resolveConfigurationAndCommands(action, scope);
   const environment = resolveRecord(
     Object.fromEntries((action.environmentVariables ?? []).map((variable) => [variable.name, variable.value])),
     'environmentVariables',
@@ -58,11 +58,15 @@ export function startAction(run: ExecutionRun, stage: StageDeclaration, attempt:
       actionTypeId: action.actionTypeId,
       resolvedConfiguration: configuration.resolved ? configuration.value : (action.configuration ?? {}),
       resolvedCommands: commands.resolved ? commands.value : (action.commands ?? []),
-      resolvedEnvironmentVariables: (action.environmentVariables ?? []).map((variable) => ({
-        name: variable.name,
-        value: environment.resolved ? (environment.value[variable.name] ?? variable.value) : variable.value,
-        type: variable.type ?? 'PLAINTEXT',
-      })),
+      // The references' variables come last: on a name clash, the value the commands' expansions read wins.
+      resolvedEnvironmentVariables: [
+        ...(action.environmentVariables ?? []).map((variable) => ({
+          name: variable.name,
+          value: environment.resolved ? (environment.value[variable.name] ?? variable.value) : variable.value,
+          type: variable.type ?? 'PLAINTEXT',
+        })),
+        ...(ok ? commandEnvironment.map((variable) => ({ ...variable, type: 'PLAINTEXT' })) : []),
+      ],
       inputArtifacts: inputArtifacts.filter((artifact): artifact is ArtifactRef => artifact !== undefined),
       namespace: action.namespace ?? null,
       work,
@@ -84,4 +88,28 @@ export function startAction(run: ExecutionRun, stage: StageDeclaration, attempt:
       data: { stageName: stage.name, actionName: action.name, actionExecutionId, ...failure, externalExecutionId: null, finishedAt: now },
     },
   ];
+}
+
+/**
+ * The configuration and commands with every reference resolved. The commands of Sluice's Commands
+ * actions (their `commands` and their `Commands` configuration) are bash: there, references become
+ * expansions of environment variables (`commandEnvironment`, see command-variables.ts). Other texts are
+ * no shell and get the values themselves.
+ */
+function resolveConfigurationAndCommands(
+  action: ActionDeclaration,
+  scope: VariableScope,
+): { configuration: Resolution<Record<string, string>>; commands: Resolution<string[]>; commandEnvironment: CommandVariable[] } {
+  const declared = action.configuration ?? {};
+  if (!runsShellCommands(action.actionTypeId)) {
+    return { configuration: resolveRecord(declared, 'configuration', scope), commands: resolveList(action.commands ?? [], 'commands', scope), commandEnvironment: [] };
+  }
+  const { Commands: configured, ...others } = declared;
+  const shell = resolveCommands(configured, action.commands ?? [], scope);
+  const resolvedOthers = resolveRecord(others, 'configuration', scope);
+  const configuration: Resolution<Record<string, string>> =
+    resolvedOthers.resolved && (shell.configured?.resolved ?? true)
+      ? { resolved: true, value: { ...declared, ...resolvedOthers.value, ...(shell.configured?.resolved ? { Commands: shell.configured.value } : {}) } }
+      : { resolved: false, unresolved: [resolvedOthers, shell.configured].flatMap((resolution) => (!resolution || resolution.resolved ? [] : resolution.unresolved)) };
+  return { configuration, commands: shell.commands, commandEnvironment: shell.environment };
 }

@@ -1,4 +1,4 @@
-import type { PipelineDeclaration } from '@sluice/domain';
+import type { ActionDeclaration, PipelineDeclaration } from '@sluice/domain';
 import { AccessDeniedError, ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../errors';
 import { approvalAction, commandsAction, metadataAt, pipeline, pipelineRef, releasePipeline, stage, startCommand, T0 } from '../testing/fixtures';
 import { deciderSpec } from '@sluice/domain/testing';
@@ -132,6 +132,126 @@ describe('stages and runOrder', () => {
     const declaration = pipeline([stage('Build', [commandsAction('Compile', 1, { outputArtifacts: [{ name: 'Out' }] })])]);
     const events = executionDecider.decide(complete('Compile', ok), foldExecution(history(declaration, enter())), noExecutionContext);
     expect(events[0]).toMatchObject({ type: 'ActionExecutionFailed', data: { errorType: 'MissingOutputArtifact' } });
+  });
+});
+
+describe('variables in commands', () => {
+  const deployType = { category: 'Deploy', owner: 'Sluice', provider: 'Commands', version: '1' } as const;
+  const withEnv = (...actions: ActionDeclaration[]) => pipeline([stage('Deploy', actions)], { variables: [{ name: 'Env', defaultValue: 'staging' }] });
+  const startedWith = (declaration: PipelineDeclaration, env: string) =>
+    executionDecider.decide(startCommand('e1', declaration, { variables: [{ name: 'Env', value: env }] }), { status: 'NotStarted' }, noExecutionContext);
+  const hostile = 'x; cat /root/.sluice/admin-token';
+  const stageStarted = { type: 'StageExecutionStarted', data: { stageName: 'Deploy', attempt: 1, retryMode: null, startedAt: T1 } } as ExecutionEvent;
+  const actionStarted = (actionName: string, data: Partial<Extract<ExecutionEvent, { type: 'ActionExecutionStarted' }>['data']>): ExecutionEvent => ({
+    type: 'ActionExecutionStarted',
+    data: {
+      stageName: 'Deploy',
+      actionName,
+      actionExecutionId: `e1/Deploy/${actionName}/1`,
+      attempt: 1,
+      runOrder: 1,
+      actionTypeId: deployType,
+      resolvedConfiguration: {},
+      resolvedCommands: [],
+      resolvedEnvironmentVariables: [],
+      inputArtifacts: [],
+      namespace: null,
+      work: { kind: 'Job', jobId: `e1/Deploy/${actionName}/1`, deadline: '2026-03-01T11:00:01.000Z', continuationToken: null },
+      startedAt: T1,
+      ...data,
+    },
+  });
+
+  it('a value passed at start reaches the commands as an environment variable they expand, never as shell text', () => {
+    const ship = commandsAction('Ship', 1, {
+      actionTypeId: deployType,
+      commands: ['echo deploying to #{variables.Env}', "echo 'run #{codepipeline.PipelineExecutionId} to #{variables.Env}'"],
+      environmentVariables: [{ name: 'TARGET', value: 'web-#{variables.Env}' }],
+    });
+    given(startedWith(withEnv(ship), hostile))
+      .when(enter('Deploy'))
+      .then([
+        stageStarted,
+        actionStarted('Ship', {
+          resolvedCommands: ['echo deploying to "${variables_Env}"', `echo 'run '"\${codepipeline_PipelineExecutionId}"' to '"\${variables_Env}"''`],
+          resolvedEnvironmentVariables: [
+            { name: 'TARGET', value: `web-${hostile}`, type: 'PLAINTEXT' },
+            { name: 'variables_Env', value: hostile, type: 'PLAINTEXT' },
+            { name: 'codepipeline_PipelineExecutionId', value: 'e1', type: 'PLAINTEXT' },
+          ],
+        }),
+      ]);
+  });
+
+  it('the Commands configuration too, read as one script; a declared variable of the same name comes before, so the value wins', () => {
+    const ship = commandsAction('Ship', 1, {
+      actionTypeId: deployType,
+      commands: undefined,
+      configuration: { Commands: 'cat <<EOF\nto #{variables.Env}\nEOF\necho "#{variables.Env}"' },
+      environmentVariables: [{ name: 'variables_Env', value: 'declared' }],
+    });
+    given(startedWith(withEnv(ship), hostile))
+      .when(enter('Deploy'))
+      .then([
+        stageStarted,
+        actionStarted('Ship', {
+          resolvedConfiguration: { Commands: 'cat <<EOF\nto ${variables_Env}\nEOF\necho "${variables_Env}"' },
+          resolvedEnvironmentVariables: [
+            { name: 'variables_Env', value: 'declared', type: 'PLAINTEXT' },
+            { name: 'variables_Env', value: hostile, type: 'PLAINTEXT' },
+          ],
+        }),
+      ]);
+  });
+
+  it('texts that are no shell commands get the value itself', () => {
+    const call: ActionDeclaration = {
+      name: 'Notify',
+      actionTypeId: { category: 'Invoke', owner: 'Sluice', provider: 'Http', version: '1' },
+      runOrder: 1,
+      configuration: { Url: 'https://hooks.example.com/deploy', Body: '{"env":"#{variables.Env}"}' },
+    };
+    given(startedWith(withEnv(call), hostile))
+      .when(enter('Deploy'))
+      .then([
+        stageStarted,
+        actionStarted('Notify', { actionTypeId: call.actionTypeId, resolvedConfiguration: { Url: 'https://hooks.example.com/deploy', Body: `{"env":"${hostile}"}` } }),
+      ]);
+  });
+
+  it('unresolved or unsafe references fail the action, naming every one', () => {
+    const ship = commandsAction('Ship', 1, {
+      actionTypeId: deployType,
+      commands: ['echo #{variables.Nope}', 'sleep $(( #{variables.Env} * 60 ))'],
+      configuration: { Commands: 'echo #{Build.Tag}' },
+    });
+    given(startedWith(withEnv(ship), '1'))
+      .when(enter('Deploy'))
+      .then([
+        stageStarted,
+        actionStarted('Ship', {
+          resolvedConfiguration: { Commands: 'echo #{Build.Tag}' },
+          resolvedCommands: ['echo #{variables.Nope}', 'sleep $(( #{variables.Env} * 60 ))'],
+          work: { kind: 'None' },
+        }),
+        {
+          type: 'ActionExecutionFailed',
+          data: {
+            stageName: 'Deploy',
+            actionName: 'Ship',
+            actionExecutionId: 'e1/Deploy/Ship/1',
+            errorType: 'UnresolvedVariable',
+            message:
+              'Unresolved variable reference: #{Build.Tag} in configuration.Commands: no action with the namespace "Build" has succeeded in this execution; ' +
+              '#{variables.Nope} in commands[0]: the pipeline has no variable "Nope"; ' +
+              '#{variables.Env} in commands[1]: inside $((…)) or ((…)) bash evaluates a value as an expression, which can run commands: check $variables_Env (e.g. [[ $variables_Env =~ ^[0-9]+$ ]]) and use it',
+            externalExecutionId: null,
+            finishedAt: T1,
+          },
+        },
+        expect.objectContaining({ type: 'StageExecutionFailed' }),
+        expect.objectContaining({ type: 'PipelineExecutionFailed' }),
+      ] as ExecutionEvent[]);
   });
 });
 

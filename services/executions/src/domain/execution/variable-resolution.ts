@@ -23,6 +23,25 @@ export interface UnresolvedReference {
 
 export type Resolution<T> = { resolved: true; value: T } | { resolved: false; unresolved: UnresolvedReference[] };
 
+/** One `#{namespace.variable}` in a text, at [start, end). */
+export interface Reference {
+  start: number;
+  end: number;
+  text: string;
+  namespace: string;
+  variable: string;
+}
+
+export function referencesIn(text: string): Reference[] {
+  return [...text.matchAll(REFERENCE)].map((match) => ({
+    start: match.index,
+    end: match.index + match[0].length,
+    text: match[0],
+    namespace: match[1]!,
+    variable: match[2]!,
+  }));
+}
+
 export function resolveText(text: string, location: string, scope: VariableScope): Resolution<string> {
   const unresolved: UnresolvedReference[] = [];
   const value = text.replace(REFERENCE, (whole: string, namespace: string, variable: string) => {
@@ -60,7 +79,8 @@ function collect<T>(resolutions: Resolution<string>[], build: (values: string[])
   return { resolved: true, value: build(resolutions.map((resolution) => (resolution.resolved ? resolution.value : ''))) };
 }
 
-function lookUp(namespace: string, variable: string, scope: VariableScope): string | { reason: string } {
+/** The value of one reference in this execution, or why there is none. */
+export function lookUp(namespace: string, variable: string, scope: VariableScope): string | { reason: string } {
   if (namespace === CODEPIPELINE_NAMESPACE) {
     return variable === 'PipelineExecutionId' ? scope.executionId : { reason: `"codepipeline" has no variable "${variable}"` };
   }

@@ -1,5 +1,5 @@
 import type { ActionTypeId } from '@sluice/domain';
-import { assertNever } from '@sluice/domain';
+import { assertNever, redactUrlCredentialsIn } from '@sluice/domain';
 import type { ExecutionEvent } from '../execution/execution-events';
 import type { ArtifactRef, DefinitionSnapshot } from '../execution/execution-inputs';
 import { millisecondsBetween } from '../time';
@@ -42,7 +42,11 @@ export interface ActionExecutionsView {
 
 export const initialActionExecutionsView: ActionExecutionsView = { definition: null, executionId: null, details: [] };
 
-/** Folds one execution's stream into the attempts of its actions, oldest first. */
+/**
+ * Folds one execution's stream into the attempts of its actions, oldest first. The attempts are only ever
+ * shown (listActionExecutions, executionAsOf), so URLs in them lose their credentials here, once; the job
+ * a worker gets is made from the events, with the real URL.
+ */
 export function evolveActionExecutions(view: ActionExecutionsView, event: ExecutionEvent): ActionExecutionsView {
   switch (event.type) {
     case 'PipelineExecutionStarted':
@@ -71,7 +75,7 @@ export function evolveActionExecutions(view: ActionExecutionsView, event: Execut
         },
         output: { outputArtifacts: [], outputVariables: {}, executionResult: { externalExecutionId: null, externalExecutionSummary: null, externalExecutionUrl: null, errorDetails: null } },
       };
-      return { ...view, details: [...view.details, detail] };
+      return { ...view, details: [...view.details, redactUrlCredentialsIn(detail)] };
     }
     case 'ActionExecutionSucceeded': {
       const data = event.data;
@@ -122,7 +126,7 @@ function update(view: ActionExecutionsView, actionExecutionId: string, at: strin
   return {
     ...view,
     details: view.details.map((detail) =>
-      detail.actionExecutionId === actionExecutionId ? { ...change(detail), lastUpdateTime: at, durationMs: millisecondsBetween(detail.startTime, at) } : detail,
+      detail.actionExecutionId === actionExecutionId ? redactUrlCredentialsIn({ ...change(detail), lastUpdateTime: at, durationMs: millisecondsBetween(detail.startTime, at) }) : detail,
     ),
   };
 }

@@ -1,4 +1,4 @@
-import type { ExecutionMode } from '@sluice/domain';
+import { redactUrlCredentialsIn, type ExecutionMode } from '@sluice/domain';
 import { invalidInput } from '../errors';
 import type { ExecutionTrigger, ResolvedVariable, SourceRevision } from '../execution/execution-inputs';
 import type { ExecutionState, ExecutionStatus } from '../execution/execution-state';
@@ -21,12 +21,15 @@ export interface PipelineExecutionSummary {
   rollbackMetadata: { rollbackTargetPipelineExecutionId: string } | null;
 }
 
-/** The summary is a view of the execution's own state: no second fold to keep in step. */
+/**
+ * The summary is a view of the execution's own state: no second fold to keep in step. Only ever shown, so
+ * URLs in it (a variable's value, a failure message) lose their credentials.
+ */
 export function summaryOf(state: ExecutionState): PipelineExecutionSummary | null {
   if (state.status === 'NotStarted') return null;
   const { run } = state;
   const scope = run.inputs.scope;
-  return {
+  return redactUrlCredentialsIn<PipelineExecutionSummary>({
     pipelineExecutionId: run.executionId,
     pipelineName: run.inputs.pipeline.name,
     pipelineVersion: run.inputs.definition.version,
@@ -41,7 +44,7 @@ export function summaryOf(state: ExecutionState): PipelineExecutionSummary | nul
     variables: run.inputs.variables,
     stopTrigger: state.status === 'Stopping' || state.status === 'Stopped' ? { reason: state.stop.reason } : null,
     rollbackMetadata: scope.kind === 'SingleStage' && scope.reason === 'Rollback' ? { rollbackTargetPipelineExecutionId: scope.sourceExecutionId } : null,
-  };
+  });
 }
 
 function statusSummary(state: Exclude<ExecutionState, { status: 'NotStarted' }>): string | null {

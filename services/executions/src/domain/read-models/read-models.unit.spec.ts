@@ -1,5 +1,6 @@
 import { ValidationError } from '@sluice/domain';
-import { approvalAction, commandsAction, metadataAt, pipeline, pipelineRef, stage } from '../testing/fixtures';
+import type { JobSpec } from '../jobs/job-spec';
+import { approvalAction, commandsAction, metadataAt, pipeline, pipelineRef, sourceAction, stage } from '../testing/fixtures';
 import { Simulation } from '../testing/simulation';
 import { evolveActionExecutions, initialActionExecutionsView } from './action-executions';
 import { listPipelineExecutions, summaryOf } from './execution-summary';
@@ -57,6 +58,31 @@ describe('read models', () => {
       input: { configuration: { Target: '#{variables.TARGET}' }, resolvedConfiguration: { Target: 'staging' } },
       output: { outputVariables: { TAG: 'v1' } },
     });
+  });
+
+  it('listActionExecutions and the execution summary show URLs without their credentials; the job keeps them', () => {
+    const jobs: JobSpec[] = [];
+    const sim = new Simulation({ worker: (job) => (jobs.push(job), { kind: 'fail', message: 'fatal: could not read from https://bot:s3cr3t-canary@git.example.com/web.git' }) });
+    const checkout = sourceAction();
+    checkout.configuration = { RepositoryUrl: '#{variables.REPO}', BranchName: 'main', Mirror: 'https://m:mirr0r-pw@mirror.example.com/web.git' };
+    const privateSource = pipeline([stage('Source', [checkout]), stage('Build', [commandsAction('Compile')])]);
+    privateSource.variables = [{ name: 'REPO', defaultValue: 'https://bot:s3cr3t-canary@git.example.com/web.git' }];
+    sim.start(privateSource);
+    sim.run();
+
+    expect(jobs[0]?.configuration).toEqual({ RepositoryUrl: 'https://bot:s3cr3t-canary@git.example.com/web.git', BranchName: 'main', Mirror: 'https://m:mirr0r-pw@mirror.example.com/web.git' });
+    const view = sim.executionEvents('e1').reduce(evolveActionExecutions, initialActionExecutionsView);
+    expect(view.details[0]).toMatchObject({
+      status: 'Failed',
+      input: {
+        configuration: { RepositoryUrl: '#{variables.REPO}', Mirror: 'https://***@mirror.example.com/web.git' },
+        resolvedConfiguration: { RepositoryUrl: 'https://***@git.example.com/web.git', Mirror: 'https://***@mirror.example.com/web.git' },
+      },
+      output: { executionResult: { errorDetails: expect.stringContaining('https://***@git.example.com/web.git') } },
+    });
+    const summary = summaryOf(sim.execution('e1'));
+    expect(summary?.variables).toEqual([{ name: 'REPO', value: 'https://***@git.example.com/web.git' }]);
+    expect(JSON.stringify({ view: view.details, summary })).not.toMatch(/s3cr3t-canary|mirr0r-pw/);
   });
 
   it.each(['garbage', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1,2]').toString('base64url')])(

@@ -352,6 +352,18 @@ describe('simulation: variables, source revisions, rollback', () => {
     expect(deploySpecs(sim)[0]!.configuration).toEqual({ Path: '/srv/prod/img-e1', Commit: 'abc123', Run: 'e1' });
   });
 
+  it('in the commands of a Commands action, a reference becomes a quoted expansion of an environment variable the job carries', () => {
+    const sim = new Simulation({ worker: releaseWorker() });
+    sim.start(releasePipeline(), { variables: [{ name: 'TARGET', value: 'prod; cat /root/.sluice/admin-token' }] });
+    sim.run();
+    const compile = sim.store
+      .streamIds('job-')
+      .map((id) => sim.api.job(id.slice(4)))
+      .flatMap((job) => (job.status !== 'NotCreated' && job.spec.actionName === 'Compile' ? [job.spec] : []))[0]!;
+    expect(compile.commands).toEqual(['make TARGET="${variables_TARGET}"']);
+    expect(compile.environmentVariables).toEqual([{ name: 'variables_TARGET', value: 'prod; cat /root/.sluice/admin-token', type: 'PLAINTEXT' }]);
+  });
+
   it('an unresolved reference fails that action with a message naming it', () => {
     const sim = new Simulation({ worker: (spec) => (spec.actionName === 'Compile' ? { kind: 'succeed' } : releaseWorker()(spec)) });
     sim.start(releasePipeline());

@@ -2,6 +2,7 @@ import {
   checkString,
   mapAwsOwnedActions,
   IssueCollector,
+  restoreRedactedCredentials,
   validatePipelineDeclaration,
   ValidationError,
   type ActionTypeRegistry,
@@ -83,7 +84,9 @@ function createPipeline(command: CreatePipeline, state: PipelineState, { actionT
 
 function updatePipeline(command: UpdatePipeline, state: PipelineState, { actionTypes }: PipelineContext): PipelineEvent[] {
   const issues = new IssueCollector();
-  const accepted = acceptDeclaration(command.declaration, actionTypes, issues);
+  // getPipeline shows `https://***@host/…` for a URL with credentials: sent back as read, it keeps the stored ones.
+  const input = state.status === 'Active' ? restoreRedactedCredentials(command.declaration, state.declaration) : command.declaration;
+  const accepted = acceptDeclaration(input, actionTypes, issues);
   const expectedVersion = (command.declaration as { version?: unknown } | null)?.version;
   if (typeof command.declaration === 'object' && command.declaration !== null && !isVersion(expectedVersion)) {
     issues.add(

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { testSandbox } from '../../sandbox/testing/test-sandbox';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
@@ -30,14 +31,19 @@ export class WorkerTestEnvironment {
     readonly store: ArtifactStore,
     readonly providers: ReadonlyMap<string, ActionProvider>,
     readonly workspaceRoot: string,
+    /** The folder Directory deploys may go under (the workers' `allowedDirectoryRoots`). */
+    readonly deployRoot: string,
   ) {}
 
   static async start(): Promise<WorkerTestEnvironment> {
     const engines = await startEngineTestEnvironment();
     const engine = await engines.startEngine({ jobQueuePolicy: { acknowledgeWithinMs: 5_000, heartbeatWithinMs: 10_000 } });
     const root = await mkdtemp(join(tmpdir(), 'sluice-worker-loop-'));
+    // The jobs' folders are under it: the sandbox's user must pass through (not list) it.
+    await chmod(root, 0o711);
     const store = await openFilesystemArtifactStore({ root: join(root, 'artifacts'), fsync: false });
-    const environment = new WorkerTestEnvironment(engines, engine, store, providerRegistry({ store, killGraceMs: 500 }), join(root, 'jobs'));
+    const deployRoot = join(root, 'deployments');
+    const environment = new WorkerTestEnvironment(engines, engine, store, providerRegistry({ store, sandbox: await testSandbox(), killGraceMs: 500, allowedDirectoryRoots: [deployRoot] }), join(root, 'jobs'), deployRoot);
     environment.folders.push(root);
     return environment;
   }

@@ -1,6 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ActionTypeIdLike } from '@sluice/domain';
+import { actionTypeKey, type ActionTypeIdLike } from '@sluice/domain';
+import { assertOwnFolder, handOver, readJobFile } from '../../sandbox/job-files';
+import type { JobSandbox } from '../../sandbox/job-sandbox';
 import type { ActionProvider, ProviderIo, ProviderJob, ProviderResult } from '../action-provider';
 import { abortFailure, formatDuration, jobSignal } from '../job-signal';
 import { outputArtifactDirectory } from '../job-configuration';
@@ -14,6 +16,10 @@ import { assertVariableCount, parseExportedVariables, parseOutputVariablesFile }
 import { collectTestReports, describeTestReports, type TestReportSummary } from './test-reports';
 
 export interface CommandsOptions {
+  /** Where the commands run: bubblewrap as an unprivileged user, or (the operator's explicit choice) unsandboxed. */
+  sandbox: JobSandbox;
+  /** Action types whose commands get no network (`Test`, `Build/Sluice/Commands`, `Deploy/Sluice/Commands/1`). */
+  noNetwork?: readonly string[];
   /** Time between SIGTERM and SIGKILL of the commands' process group on a stop or timeout. */
   killGraceMs?: number;
   /** Names of the worker's environment variables the commands see (`DEFAULT_INHERITED_ENVIRONMENT`). */
@@ -27,9 +33,11 @@ export interface CommandsOptions {
  * streams their output as it comes, and on success packs the output artifacts by glob and reads
  * the exported variables. The whole process tree goes when the job ends, is stopped or times out.
  */
-export function commandsProvider(actionTypeId: ActionTypeIdLike, options: CommandsOptions = {}): ActionProvider {
+export function commandsProvider(actionTypeId: ActionTypeIdLike, options: CommandsOptions): ActionProvider {
   const killGraceMs = options.killGraceMs ?? 5000;
   const inherited = options.inheritEnvironment ?? DEFAULT_INHERITED_ENVIRONMENT;
+  const { sandbox } = options;
+  const network = !networkIsOff(actionTypeId, options.noNetwork ?? []);
   return {
     actionTypeId,
     async run(job: ProviderJob, io: ProviderIo): Promise<ProviderResult> {
@@ -41,31 +49,59 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
         outputVariablesFile: join(control, 'output-variables'),
         tmpDir: join(control, 'tmp'),
       };
-      const env = commandEnvironment(job, paths, inherited);
+      const home = join(control, 'home');
+      const env = { ...commandEnvironment(job, paths, inherited), ...sandbox.identity(home) };
       const script = join(control, 'commands.sh');
       await mkdir(paths.tmpDir, { recursive: true });
+      await mkdir(home, { recursive: true });
       await mkdir(paths.sourceDir, { recursive: true });
       await writeFile(script, commandScript(commands, job.outputVariables ?? [], exportsFile));
+      await chmod(script, 0o644);
       await writeFile(paths.outputVariablesFile, '');
-
-      const signal = jobSignal(io.signal, job.timeoutMs);
-      const tail = new OutputTail(options.failureTailLines ?? 30);
-      const started = Date.now();
-      const outcome = await runProcessGroup({
+      await writeFile(exportsFile, '');
+      const inputs = job.inputArtifacts.map((input) => input.directory);
+      if (sandbox.owner) {
+        // The job owns what it may write; the worker keeps the folders around it, so it reads back the job's files and no link of theirs.
+        const own = [paths.sourceDir, ...inputs, paths.tmpDir, home, paths.outputVariablesFile, exportsFile];
+        await handOver(sandbox.owner, [...new Set(own)], [job.workspace, control]);
+      }
+      const sandboxed = await sandbox.wrap({
         command: 'bash',
         args: ['-e', script],
         cwd: paths.sourceDir,
         env,
-        signal,
-        killGraceMs,
-        onOutput: (stream, chunk) => {
-          tail.append(chunk);
-          io.log(stream, chunk);
-        },
+        folders: [job.workspace, ...inputs.filter((input) => !input.startsWith(`${job.workspace}/`))],
+        network,
+        jobId: job.jobId,
       });
+
+      const signal = jobSignal(io.signal, job.timeoutMs);
+      const tail = new OutputTail(options.failureTailLines ?? 30);
+      const started = Date.now();
+      let outcome: ProcessGroupOutcome;
+      let limitReached: string | undefined;
+      try {
+        outcome = await runProcessGroup({
+          command: sandboxed.command,
+          args: sandboxed.args,
+          cwd: sandboxed.cwd,
+          env: sandboxed.env,
+          signal,
+          killGraceMs,
+          onOutput: (stream, chunk) => {
+            tail.append(chunk);
+            io.log(stream, chunk);
+          },
+        });
+      } finally {
+        // What the sandbox made for the job (its cgroup) goes whatever happened.
+        ({ limitReached } = await sandboxed.finish());
+      }
       const elapsed = formatDuration(Date.now() - started);
+      await assertOwnFolder(paths.sourceDir, 'the commands\' folder');
       const tests = await collectTestReports(paths.sourceDir);
-      if (outcome.status !== 'exited' || outcome.exitCode !== 0) throw failureOf(outcome, signal, job, tail, tests, elapsed);
+      // A job that ran into a limit failed even if its script went on to exit 0: some of its processes were refused or killed.
+      if (outcome.status !== 'exited' || outcome.exitCode !== 0 || limitReached) throw failureOf(outcome, signal, job, tail, tests, elapsed, limitReached);
 
       const outputArtifacts: ProviderResult['outputArtifacts'] = [];
       for (const output of job.outputArtifacts) {
@@ -74,8 +110,8 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
         outputArtifacts.push({ name: output.name, directory });
       }
       const outputVariables = assertVariableCount({
-        ...parseOutputVariablesFile(await readFile(paths.outputVariablesFile, 'utf8')),
-        ...parseExportedVariables(await readOptional(exportsFile)),
+        ...parseOutputVariablesFile(await readJobFile(paths.outputVariablesFile, MAX_VARIABLES_FILE_BYTES, '$SLUICE_OUTPUT_VARIABLES')),
+        ...parseExportedVariables(await readJobFile(exportsFile, MAX_VARIABLES_FILE_BYTES, 'the exported variables')),
       });
       const count = commands.filter((command) => command.trim() !== '').length;
       const summary = [`${count} ${count === 1 ? 'command' : 'commands'} succeeded in ${elapsed}`, tests && describeTestReports(tests)].filter(Boolean).join('. ');
@@ -84,23 +120,33 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
   };
 }
 
-function failureOf(outcome: ProcessGroupOutcome, signal: AbortSignal, job: ProviderJob, tail: OutputTail, tests: TestReportSummary | undefined, elapsed: string): ProviderFailure {
+/** 100 variables of CodePipeline's largest size, with room to spare. */
+const MAX_VARIABLES_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Whether the operator turned the network off for this action type: by category, by type without version, or exactly. */
+export function networkIsOff(actionTypeId: ActionTypeIdLike, noNetwork: readonly string[]): boolean {
+  const key = actionTypeKey(actionTypeId);
+  return noNetwork.some((entry) => key === entry || key.startsWith(`${entry}/`));
+}
+
+function failureOf(
+  outcome: ProcessGroupOutcome,
+  signal: AbortSignal,
+  job: ProviderJob,
+  tail: OutputTail,
+  tests: TestReportSummary | undefined,
+  elapsed: string,
+  limitReached: string | undefined,
+): ProviderFailure {
   const base =
     outcome.status === 'aborted'
       ? abortFailure(signal, 'Commands', job.timeoutMs)
       : new ProviderFailure(
-          outcome.status === 'exited' ? `Commands failed with exit code ${outcome.exitCode} after ${elapsed}` : `Commands were killed by ${outcome.signal} after ${elapsed}`,
+          outcome.status === 'exited'
+            ? `Commands ${outcome.exitCode === 0 ? 'exited with 0 but ran into a limit' : `failed with exit code ${outcome.exitCode}`} after ${elapsed}`
+            : `Commands were killed by ${outcome.signal} after ${elapsed}`,
           'JobFailed',
         );
-  const parts = [base.message, tests && describeTestReports(tests), tail.text() && `Last output:\n${tail.text()}`].filter(Boolean);
+  const parts = [base.message, limitReached && `The sandbox stopped it: ${limitReached}`, tests && describeTestReports(tests), tail.text() && `Last output:\n${tail.text()}`].filter(Boolean);
   return new ProviderFailure(parts.join('\n'), base.kind);
-}
-
-async function readOptional(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw error;
-  }
 }

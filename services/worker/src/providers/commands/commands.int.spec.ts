@@ -2,9 +2,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUILD_COMMANDS, TEST_COMMANDS } from '@sluice/domain';
 import { walkEntries } from '../files/walk-entries';
-import { processAlive } from '../process/process-group';
 import { ProviderFailure } from '../provider-failure';
+import { processesMarked, processMarker } from '../testing/process-marker';
 import { recordingIo, TestJobs } from '../testing/provider-job';
+import { testSandbox } from '../../sandbox/testing/test-sandbox';
 import { commandsProvider } from './commands-provider';
 
 async function filesUnder(root: string): Promise<string[]> {
@@ -27,7 +28,10 @@ async function failureOf(pending: Promise<unknown>): Promise<ProviderFailure> {
 
 describe('Commands against real bash processes', () => {
   const jobs = new TestJobs();
-  const provider = commandsProvider(BUILD_COMMANDS.id, { killGraceMs: 300 });
+  let provider: ReturnType<typeof commandsProvider>;
+  beforeAll(async () => {
+    provider = commandsProvider(BUILD_COMMANDS.id, { sandbox: await testSandbox(), killGraceMs: 300 });
+  });
   afterAll(() => jobs.cleanUp());
 
   it('runs in the primary input with the others at $SLUICE_INPUT_<NAME>, outputs by glob and exports variables', async () => {
@@ -115,13 +119,13 @@ describe('Commands against real bash processes', () => {
   });
 
   it('kills the whole process tree on timeout, background grandchildren included', async () => {
-    const pids = await jobs.folder();
+    const marker = processMarker();
     const started = Date.now();
     const failure = await failureOf(
       provider.run(
         await jobs.job({
           timeoutMs: 1000,
-          commands: [`sleep 300 & echo $! > ${pids}/grandchild`, `bash -c 'sleep 300' & echo $! > ${pids}/child`, `echo $$ > ${pids}/shell`, 'echo started', 'sleep 300'],
+          commands: [`(exec -a ${marker}-grandchild sleep 300) &`, `bash -c 'exec -a ${marker}-child sleep 300' &`, 'echo started', `exec -a ${marker}-shell sleep 300`],
         }),
         recordingIo(),
       ),
@@ -129,33 +133,31 @@ describe('Commands against real bash processes', () => {
     expect(failure.kind).toBe('TimedOut');
     expect(failure.message).toMatch(/^Commands timed out after 1\.0 s\nLast output:\nstarted/);
     expect(Date.now() - started).toBeLessThan(10_000);
-    for (const name of ['grandchild', 'child', 'shell']) {
-      const pid = Number(await readFile(join(pids, name), 'utf8'));
-      expect(await processAlive(pid)).toBe(false);
-    }
+    expect(await processesMarked(marker)).toEqual([]);
   });
 
   it('sends SIGKILL after the grace to processes that ignore SIGTERM, and reports a stop as Stopped', async () => {
-    const pids = await jobs.folder();
+    const marker = processMarker();
     const io = recordingIo();
-    const pending = provider.run(await jobs.job({ commands: ["trap '' TERM", `sleep 300 & echo $! > ${pids}/stubborn`, 'echo ready', 'wait'] }), io);
+    const pending = provider.run(await jobs.job({ commands: ["trap '' TERM", `(trap '' TERM; exec -a ${marker}-stubborn sleep 300) &`, 'echo ready', 'wait'] }), io);
     while (!io.text().includes('ready')) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await processesMarked(marker)).toHaveLength(1);
     io.controller.abort();
     const failure = await failureOf(pending);
     expect(failure.kind).toBe('Stopped');
-    expect(await processAlive(Number(await readFile(join(pids, 'stubborn'), 'utf8')))).toBe(false);
+    expect(await processesMarked(marker)).toEqual([]);
   });
 
   it('does not let background processes outlive a successful job', async () => {
-    const pids = await jobs.folder();
+    const marker = processMarker();
     const started = Date.now();
-    await provider.run(await jobs.job({ commands: [`sleep 300 & echo $! > ${pids}/left-behind`, 'echo done'] }), recordingIo());
+    await provider.run(await jobs.job({ commands: [`(exec -a ${marker}-left-behind sleep 300) &`, `pgrep -f ${marker} >/dev/null`, 'echo done'] }), recordingIo());
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(await processAlive(Number(await readFile(join(pids, 'left-behind'), 'utf8')))).toBe(false);
+    expect(await processesMarked(marker)).toEqual([]);
   });
 
   it('picks up JUnit reports into the summary, and into the failure when tests fail', async () => {
-    const testProvider = commandsProvider(TEST_COMMANDS.id, { killGraceMs: 300 });
+    const testProvider = commandsProvider(TEST_COMMANDS.id, { sandbox: await testSandbox(), killGraceMs: 300 });
     const source = await jobs.folder();
     await mkdir(join(source, 'reports'), { recursive: true });
     await mkdir(join(source, 'node_modules/dep'), { recursive: true });

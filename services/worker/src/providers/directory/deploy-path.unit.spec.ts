@@ -2,9 +2,11 @@ import { ProviderFailure } from '../provider-failure';
 import { deployPath } from './deploy-path';
 
 describe('deployPath', () => {
+  const roots = ['/srv'];
+
   it('normalises an absolute path', () => {
-    expect(deployPath('/srv//www/site/', undefined)).toBe('/srv/www/site');
-    expect(deployPath('/srv/./www', undefined)).toBe('/srv/www');
+    expect(deployPath('/srv//www/site/', roots)).toBe('/srv/www/site');
+    expect(deployPath('/srv/./www', roots)).toBe('/srv/www');
   });
 
   it.each([
@@ -14,12 +16,12 @@ describe('deployPath', () => {
     ['/', 'must not be the root folder'],
     ['/srv/a\0b', 'contains a NUL character'],
   ])('refuses %j (%s)', (raw, why) => {
-    expect(() => deployPath(raw, undefined)).toThrow(new ProviderFailure(`Path ${JSON.stringify(raw)} ${why}`, 'ConfigurationError'));
+    expect(() => deployPath(raw, roots)).toThrow(new ProviderFailure(`Path ${JSON.stringify(raw)} ${why}`, 'ConfigurationError'));
   });
 
-  it('keeps deploys under the allowed roots, not in a sibling sharing the prefix', () => {
-    expect(deployPath('/srv/www/site', ['/srv/www/'])).toBe('/srv/www/site');
-    expect(deployPath('/srv/www', ['/srv/www'])).toBe('/srv/www');
-    expect(() => deployPath('/srv/www-evil/site', ['/srv/www'])).toThrow(/outside the folders this worker deploys to \(\/srv\/www\)/);
+  it.each([[undefined], [[]]])('refuses every path when no root is configured (%j), naming the setting', (none) => {
+    expect(() => deployPath('/srv/www', none)).toThrow(
+      new ProviderFailure('Directory deploys are turned off on this worker: no folder is allowed to deploy to (SLUICE_DEPLOY_ROOTS lists them)', 'ConfigurationError'),
+    );
   });
 });

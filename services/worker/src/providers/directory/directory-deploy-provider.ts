@@ -1,4 +1,4 @@
-import { access, cp, mkdir, rename } from 'node:fs/promises';
+import { cp, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DIRECTORY_DEPLOY } from '@sluice/domain';
 import type { ActionProvider, ProviderIo, ProviderJob, ProviderResult } from '../action-provider';
@@ -6,11 +6,14 @@ import { abortFailure, jobSignal } from '../job-signal';
 import { requiredConfiguration } from '../job-configuration';
 import { removeTree } from '../files/remove-tree';
 import { ProviderFailure } from '../provider-failure';
-import { deployPath } from './deploy-path';
-import { CURRENT, currentRelease, ensureReleasesFolder, INCOMING_PREFIX, pruneReleases, switchCurrent } from './releases';
+import { assertRealPathUnderRoots, deployPath } from './deploy-path';
+import { CURRENT, RELEASES, ensureReleasesFolder, INCOMING_PREFIX, listReleases, liveRelease, markRelease, pruneReleases, releaseTaken, switchCurrent } from './releases';
 
 export interface DirectoryDeployOptions {
-  /** Folders under which `Path` must lie; any absolute path when not given. */
+  /**
+   * Folders under which `Path` must lie, symlinks followed (the operator's `SLUICE_DEPLOY_ROOTS`).
+   * None (undefined or empty) refuses every deploy: a pipeline never picks a folder on its own.
+   */
   allowedRoots?: readonly string[];
   /** The clock that names releases. */
   now?: () => Date;
@@ -19,9 +22,10 @@ export interface DirectoryDeployOptions {
 export const DEFAULT_KEEP_RELEASES = 5;
 
 /**
- * `Deploy/Directory`: copies the input artifact into a new `<Path>/releases/<id>` and then swaps the
- * `<Path>/current` symlink to it with a rename, so the switch is atomic; keeps the newest
- * `KeepReleases` releases (5 by default). `rollbackDirectoryDeploy` switches back.
+ * `Deploy/Directory`: copies the input artifact into a new `<Path>/releases/<id>`, marks it as its own
+ * (`<Path>/.sluice-releases/<id>.json`) and then swaps the `<Path>/current` symlink to it with a rename,
+ * so the switch is atomic; keeps the newest `KeepReleases` of its own releases (5 by default) and never
+ * touches anything else in `<Path>`. `Path` must lie under `allowedRoots`. `rollbackDirectoryDeploy` switches back.
  */
 export function directoryDeployProvider(options: DirectoryDeployOptions = {}): ActionProvider {
   const now = options.now ?? (() => new Date());
@@ -29,14 +33,18 @@ export function directoryDeployProvider(options: DirectoryDeployOptions = {}): A
     actionTypeId: DIRECTORY_DEPLOY.id,
     async run(job: ProviderJob, io: ProviderIo): Promise<ProviderResult> {
       const path = deployPath(requiredConfiguration(job, 'Path'), options.allowedRoots);
+      await assertRealPathUnderRoots(path, options.allowedRoots ?? []);
       const keep = keepReleases(job.configuration['KeepReleases']);
       const [input, ...others] = job.inputArtifacts;
       if (input === undefined || others.length > 0) throw new ProviderFailure(`Deploy/Directory takes exactly one input artifact, got ${job.inputArtifacts.length}`, 'ConfigurationError');
       const signal = jobSignal(io.signal, job.timeoutMs);
 
-      const previous = await currentRelease(path);
+      // Before anything is written: a `current` this provider did not make is refused, not replaced.
+      const live = await liveRelease(path, await listReleases(path));
+      const previous = live.kind === 'marked' ? live.release : undefined;
       const releases = await ensureReleasesFolder(path);
-      const release = await reserveRelease(releases, now(), job.pipelineExecutionId);
+      const createdAt = now();
+      const release = await reserveRelease(path, createdAt, job.pipelineExecutionId);
       const incoming = join(releases, `${INCOMING_PREFIX}${release}`);
       try {
         io.log('stdout', `Copying ${input.name} into ${join(releases, release)}\n`);
@@ -46,8 +54,10 @@ export function directoryDeployProvider(options: DirectoryDeployOptions = {}): A
       } finally {
         await removeTree(incoming);
       }
+      await markRelease(path, release, { pipelineExecutionId: job.pipelineExecutionId, createdAt });
       await switchCurrent(path, release);
-      io.log('stdout', `${join(path, CURRENT)} -> releases/${release}${previous === undefined ? '' : ` (was ${previous})`}\n`);
+      io.log('stdout', `${join(path, CURRENT)} -> releases/${release}${live.kind === 'none' ? '' : ` (was ${live.release})`}\n`);
+      if (live.kind === 'unmarked') io.log('stdout', `releases/${live.release} has no Sluice marker (an older Sluice made it): it stays as it is, never pruned nor rolled back to\n`);
       const removed = await pruneReleases(path, keep);
       if (removed.length > 0) io.log('stdout', `Removed old releases: ${removed.join(', ')}\n`);
       return {
@@ -72,26 +82,19 @@ function keepReleases(value: string | undefined): number {
 }
 
 /**
- * `20240301T100000123Z-<execution>` (sorts by time, with a suffix when the name is taken), reserved
- * by making its incoming folder exclusively: two deploys never copy into one folder.
+ * `20240301T100000123Z-<execution>` (sorts by time, with a suffix when the name is taken by a folder
+ * or a marker), reserved by making its incoming folder exclusively: two deploys never copy into one folder.
  */
-async function reserveRelease(releases: string, at: Date, executionId: string): Promise<string> {
+async function reserveRelease(path: string, at: Date, executionId: string): Promise<string> {
   const base = `${at.toISOString().replace(/[-:.]/g, '')}-${executionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)}`;
   for (let attempt = 1; ; attempt += 1) {
     const id = attempt === 1 ? base : `${base}.${attempt}`;
-    if (await exists(join(releases, id))) continue;
+    if (await releaseTaken(path, id)) continue;
     try {
-      await mkdir(join(releases, `${INCOMING_PREFIX}${id}`));
+      await mkdir(join(path, RELEASES, `${INCOMING_PREFIX}${id}`));
       return id;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,10 +1,12 @@
+import { gitCredentialEnvironment, type GitHostCredentials } from '@sluice/domain';
 import type { LogStream } from '../action-provider';
 import { runProcessGroup } from '../process/run-process-group';
-import { splitUrlCredentials } from '../url/url-credentials';
 
 export interface GitContext {
   /** The repository URL as configured (it may carry credentials; they never reach argv, logs or messages). */
   rawUrl: string;
+  /** The operator's credentials, sent only to their hosts and only for a URL without its own. */
+  operatorCredentials?: GitHostCredentials;
   signal: AbortSignal;
   killGraceMs: number;
   /** Git's progress and errors, already redacted, as they come. */
@@ -24,7 +26,7 @@ export async function git(args: string[], cwd: string, context: GitContext, opti
     command: 'git',
     args,
     cwd,
-    env: gitEnvironment(context.rawUrl),
+    env: gitEnvironment(context.rawUrl, context.operatorCredentials),
     signal: context.signal,
     killGraceMs: context.killGraceMs,
     onOutput: (stream, chunk) => {
@@ -42,24 +44,11 @@ export async function git(args: string[], cwd: string, context: GitContext, opti
 
 /**
  * Git never prompts (a prompt would hang the job), speaks English (its messages are parsed), and gets
- * credentials from the environment through a one-off credential helper, so they stay out of argv
- * (visible to every local user) and out of any config file written to disk.
+ * credentials — the URL's own, else the operator's for a listed host — from the environment through a
+ * one-off credential helper (`gitCredentialEnvironment`), never from argv or a file.
  */
-function gitEnvironment(rawUrl: string): NodeJS.ProcessEnv {
+export function gitEnvironment(rawUrl: string, operatorCredentials?: GitHostCredentials): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GCM_INTERACTIVE: 'never' };
   for (const name of repositoryLocationVariables) delete env[name];
-  for (const name of Object.keys(env)) if (/^GIT_CONFIG_(COUNT|KEY_\d+|VALUE_\d+)$/.test(name)) delete env[name];
-  const credentials = splitUrlCredentials(rawUrl);
-  if (credentials.username === '' && credentials.password === '') return env;
-  return {
-    ...env,
-    SLUICE_GIT_USERNAME: credentials.username,
-    SLUICE_GIT_PASSWORD: credentials.password,
-    GIT_CONFIG_COUNT: '2',
-    // An empty helper first resets the list, so the operator's own helpers are not asked (or written to).
-    GIT_CONFIG_KEY_0: 'credential.helper',
-    GIT_CONFIG_VALUE_0: '',
-    GIT_CONFIG_KEY_1: 'credential.helper',
-    GIT_CONFIG_VALUE_1: `!f() { test "$1" = get && printf 'username=%s\\npassword=%s\\n' "$SLUICE_GIT_USERNAME" "$SLUICE_GIT_PASSWORD"; }; f`,
-  };
+  return gitCredentialEnvironment(env, rawUrl, operatorCredentials);
 }

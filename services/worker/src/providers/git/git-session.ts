@@ -1,6 +1,6 @@
+import { displayUrl, redactCredentials } from '@sluice/domain';
 import { abortFailure } from '../job-signal';
 import { ProviderFailure } from '../provider-failure';
-import { displayUrl, redactCredentials } from '../url/url-credentials';
 import { git, type GitContext, type GitOutcome } from './git-command';
 
 export interface GitSourceRequest {

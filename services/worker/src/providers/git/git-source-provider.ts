@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GIT_SOURCE } from '@sluice/domain';
+import { displayUrl, GIT_SOURCE, redactCredentials, splitUrlCredentials } from '@sluice/domain';
 import type { ActionProvider, ProviderIo, ProviderJob, ProviderResult } from '../action-provider';
 import { jobSignal } from '../job-signal';
 import { outputArtifactDirectory, requiredConfiguration, singleOutputArtifact } from '../job-configuration';
+import type { GitCredentialsConfig } from '../../provider-config';
 import { ProviderFailure } from '../provider-failure';
-import { displayUrl, redactCredentials, splitUrlCredentials } from '../url/url-credentials';
 import type { GitContext } from './git-command';
 import { fetchRevision, GitSession, type GitSourceRequest } from './git-session';
 import { repositoryName } from './repository-name';
@@ -13,6 +13,11 @@ import { repositoryName } from './repository-name';
 export interface GitSourceOptions {
   /** Time between SIGTERM and SIGKILL of a git process that is stopped. */
   killGraceMs?: number;
+  /**
+   * The operator's credentials (`SLUICE_GIT_USERNAME`/`SLUICE_GIT_PASSWORD`): used for a RepositoryUrl
+   * without credentials of its own whose host (host:port) is one of `hosts`, never sent anywhere else.
+   */
+  credentials?: GitCredentialsConfig;
 }
 
 /**
@@ -31,6 +36,7 @@ export function gitSourceProvider(options: GitSourceOptions = {}): ActionProvide
       const gitDir = request.format === 'GIT_CLONE' ? join(tree, '.git') : join(job.workspace, '.git-source');
       const context: GitContext = {
         rawUrl: request.rawUrl,
+        ...(options.credentials ? { operatorCredentials: options.credentials } : {}),
         signal: jobSignal(io.signal, job.timeoutMs),
         killGraceMs,
         log: (stream, chunk) => io.log(stream, redactCredentials(chunk, request.rawUrl)),

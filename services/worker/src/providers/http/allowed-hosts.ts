@@ -1,3 +1,5 @@
+import { BlockList, isIP } from 'node:net';
+
 /**
  * The hosts an `Invoke/Http` action may call: `api.example.com` (any port), `api.example.com:8443`,
  * `*.example.com` (its subdomains, not itself), `127.0.0.1`, `[::1]:8080`. Names compare without case.
@@ -13,6 +15,23 @@ export class AllowedHosts {
     const host = url.hostname.toLowerCase();
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
     return this.entries.some((entry) => (entry.port === undefined || entry.port === port) && (entry.wildcard ? host.endsWith(`.${entry.host}`) : host === entry.host));
+  }
+
+  /**
+   * Whether an entry is this very address (`127.0.0.1`, `[::1]`, with the port or none): what it takes
+   * to call a loopback or link-local address, which an allowed name alone does not reach.
+   * `::ffff:127.0.0.1` is `127.0.0.1`.
+   */
+  listsAddress(address: string, port: string): boolean {
+    return this.entries.some((entry) => {
+      if (entry.wildcard || (entry.port !== undefined && entry.port !== port)) return false;
+      const literal = entry.host.replace(/^\[(.*)\]$/, '$1');
+      const family = isIP(literal);
+      if (family === 0) return false;
+      const only = new BlockList();
+      only.addAddress(literal, family === 4 ? 'ipv4' : 'ipv6');
+      return only.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+    });
   }
 }
 

@@ -20,6 +20,17 @@ describe('AllowedHosts', () => {
     expect(allowed.allows(new URL(url))).toBe(expected);
   });
 
+  it('tells whether an entry is a given address itself, with its port or none', () => {
+    expect(allowed.listsAddress('127.0.0.1', '3000')).toBe(true);
+    expect(allowed.listsAddress('::ffff:127.0.0.1', '3000')).toBe(true);
+    expect(allowed.listsAddress('127.0.0.2', '3000')).toBe(false);
+    expect(allowed.listsAddress('::1', '8080')).toBe(true);
+    expect(allowed.listsAddress('0:0:0:0:0:0:0:1', '8080')).toBe(true);
+    expect(allowed.listsAddress('::1', '8081')).toBe(false);
+    // A name or a pattern is not an address, whatever it resolves to.
+    expect(new AllowedHosts(['localhost', '*.internal.test']).listsAddress('127.0.0.1', '80')).toBe(false);
+  });
+
   it('allows nothing by default', () => {
     expect(new AllowedHosts([]).allows(new URL('https://example.com/'))).toBe(false);
   });

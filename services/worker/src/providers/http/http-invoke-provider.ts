@@ -5,14 +5,23 @@ import type { ActionProvider, ProviderIo, ProviderJob, ProviderResult } from '..
 import { abortFailure, jobSignal } from '../job-signal';
 import { outputArtifactDirectory, requiredConfiguration } from '../job-configuration';
 import { ProviderFailure } from '../provider-failure';
-import { displayUrl, splitUrlCredentials } from '../url/url-credentials';
+import { displayUrl, splitUrlCredentials } from '@sluice/domain';
 import { AllowedHosts } from './allowed-hosts';
+import { systemLookup, type DestinationPolicy, type HostLookup } from './check-destination';
 import { sendFollowingRedirects, type HttpRequest } from './send-request';
 import { responseVariables } from './response-variables';
 
 export interface HttpInvokeOptions {
-  /** Hosts the action may call (see `AllowedHosts`); none by default, so every call is refused until the operator lists some. */
+  /**
+   * Hosts the action may call (see `AllowedHosts`; the operator's `SLUICE_HTTP_ALLOWED_HOSTS`); none by
+   * default, so every call is refused until the operator lists some. A loopback or link-local address is
+   * called only when listed itself (`127.0.0.1`, `127.0.0.1:8080`), not through a name that resolves to it.
+   */
   allowedHosts?: readonly string[];
+  /** Ports of this machine that are never called even when listed: the platform's own (the gateway's). */
+  refusedPorts?: readonly number[];
+  /** How host names are resolved; the system's resolver by default. */
+  lookup?: HostLookup;
   /** Bytes of response body read (for variables and the output artifact); default 1 MiB. */
   maxResponseBytes?: number;
 }
@@ -22,10 +31,10 @@ const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 /**
  * `Invoke/Http`: calls `Url` with `Method` (POST) and `Body` (by default a JSON of the job's ids and
  * variables); a 2xx answer succeeds, and a JSON object answer gives output variables. Only the
- * allowed hosts are called — redirects included — and the check comes before any request.
+ * allowed hosts are called — redirects included — at the addresses checked before any request.
  */
 export function httpInvokeProvider(options: HttpInvokeOptions = {}): ActionProvider {
-  const allowed = new AllowedHosts(options.allowedHosts ?? []);
+  const policy: DestinationPolicy = { allowed: new AllowedHosts(options.allowedHosts ?? []), refusedPorts: options.refusedPorts ?? [], lookup: options.lookup ?? systemLookup };
   const maxResponseBytes = options.maxResponseBytes ?? 1024 * 1024;
   return {
     actionTypeId: HTTP_INVOKE.id,
@@ -36,7 +45,7 @@ export function httpInvokeProvider(options: HttpInvokeOptions = {}): ActionProvi
       io.log('stdout', `${request.method} ${shown}\n`);
       let response;
       try {
-        response = await sendFollowingRedirects(request, allowed, signal, maxResponseBytes, (line) => io.log('stdout', `${line}\n`));
+        response = await sendFollowingRedirects(request, policy, signal, maxResponseBytes, (line) => io.log('stdout', `${line}\n`));
       } catch (error) {
         if (error instanceof ProviderFailure) throw error;
         if (signal.aborted) throw abortFailure(signal, `${request.method} ${shown}`, job.timeoutMs);
@@ -77,7 +86,7 @@ function readRequest(job: ProviderJob): HttpRequest {
   if (!methods.includes(method)) throw new ProviderFailure(`Method must be one of ${methods.join(', ')}, got ${JSON.stringify(method)}`, 'ConfigurationError');
   const credentials = splitUrlCredentials(url.href);
   const headers: Record<string, string> = { 'user-agent': 'sluice-worker', 'x-sluice-job-id': job.jobId, 'x-sluice-pipeline-execution-id': job.pipelineExecutionId };
-  // fetch refuses URLs that carry credentials; they go in the Authorization header instead.
+  // Credentials never travel in the URL (nor show in logs); they go in the Authorization header instead.
   if (credentials.username !== '' || credentials.password !== '') headers['authorization'] = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
   if (method === 'GET' || method === 'HEAD') return { url: new URL(credentials.url), method, headers, body: undefined };
   const body = job.configuration['Body'] ?? JSON.stringify(defaultBody(job));
@@ -98,7 +107,7 @@ function isJson(text: string): boolean {
   }
 }
 
-/** fetch says "fetch failed"; the reason (ECONNREFUSED, a TLS error) is in its cause. */
+/** The reason of a network error (ECONNREFUSED, a TLS error, ENOTFOUND), or its cause's when it wraps one. */
 function networkReason(error: unknown): string {
   const message = (value: unknown): string | undefined =>
     typeof value === 'object' && value !== null && 'message' in value && typeof value.message === 'string' ? value.message : undefined;

@@ -1,0 +1,22 @@
+import { redactUrlCredentialsIn } from './redact-url-credentials-in';
+
+describe('redactUrlCredentialsIn', () => {
+  it('redacts every string at any depth and leaves keys, numbers and the input alone', () => {
+    const declaration = {
+      name: 'web',
+      version: 3,
+      stages: [{ name: 'Source', actions: [{ name: 'Checkout', runOrder: 1, configuration: { RepositoryUrl: 'https://bot:s3cr3t@git.example.com/web.git', BranchName: 'main' } }] }],
+      variables: [{ name: 'Mirror', defaultValue: 'https://m:pw@mirror.example.com/web.git' }],
+      enabled: true,
+      note: null,
+    };
+    const copy = structuredClone(declaration);
+    const redacted = redactUrlCredentialsIn(declaration);
+    expect(redacted).toEqual({
+      ...declaration,
+      stages: [{ name: 'Source', actions: [{ name: 'Checkout', runOrder: 1, configuration: { RepositoryUrl: 'https://***@git.example.com/web.git', BranchName: 'main' } }] }],
+      variables: [{ name: 'Mirror', defaultValue: 'https://***@mirror.example.com/web.git' }],
+    });
+    expect(declaration).toEqual(copy);
+  });
+});

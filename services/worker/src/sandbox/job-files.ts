@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { chmod, lstat, open, realpath } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { ProviderFailure } from '../providers/provider-failure';
+import type { SandboxOwner } from './job-sandbox';
+
+const run = promisify(execFile);
+
+/**
+ * Gives the job's user what it may write (recursively, symlinks themselves and never what they point
+ * at), and lets it pass through `traversable` folders without listing them: a folder the worker keeps
+ * (root-owned) cannot be swapped for a symlink by the job, so what the worker reads back is the job's.
+ */
+export async function handOver(owner: SandboxOwner, writable: string[], traversable: string[]): Promise<void> {
+  for (const folder of traversable) await chmod(folder, 0o711);
+  if (writable.length > 0) await run('chown', ['-hR', `${owner.uid}:${owner.gid}`, '--', ...writable]);
+}
+
+/** Refuses a folder the job replaced by a symlink (or anything else): the worker never follows a job's link out of its workspace. */
+export async function assertOwnFolder(path: string, what: string): Promise<void> {
+  const stat = await lstat(path).catch(() => undefined);
+  const real = await realpath(path).catch(() => undefined);
+  const expected = await realpath(dirname(path)).then((parent) => join(parent, basename(path)), () => undefined);
+  if (stat === undefined || !stat.isDirectory() || real === undefined || real !== expected) {
+    throw new ProviderFailure(`${what} is no longer a folder of the job (it was replaced by a link or removed)`, 'JobFailed');
+  }
+}
+
+/** A file the job wrote, read without following a symlink, at most `maxBytes`. */
+export async function readJobFile(path: string, maxBytes: number, what: string): Promise<string> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return '';
+    if (code === 'ELOOP') throw new ProviderFailure(`${what} is a symbolic link: refused`, 'JobFailed');
+    throw error;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new ProviderFailure(`${what} is not a regular file`, 'JobFailed');
+    if (stat.size > maxBytes) throw new ProviderFailure(`${what} holds ${stat.size} bytes, more than ${maxBytes}`, 'JobFailed');
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
