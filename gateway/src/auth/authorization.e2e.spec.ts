@@ -332,6 +332,57 @@ describe('what a caller may see', () => {
     expect(after).toEqual(before);
   });
 
+  it('authorizes fields below the root on the pipeline they read: a denied GetPipelineState is not read through listPipelines', async () => {
+    const asAdmin = gatewayClient(gateway.url, who.admin);
+    const document = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['sluice:ListPipelines', 'sluice:GetPipeline', 'sluice:GetPipelineState'], Resource: ['srn:sluice:acme:', 'srn:sluice:acme:*'] },
+        { Effect: 'Deny', Action: 'sluice:GetPipelineState', Resource: 'srn:sluice:acme:web' },
+      ],
+    };
+    const lister = await userWithToken(asAdmin, 'lena', { n: 'list-but-not-web-state', d: document });
+    const gql = gatewayClient(gateway.url, { account: 'acme', actor: 'lena', token: lister.token });
+    const listed = await gql<unknown>('{ listPipelines { edges { node { name state { stageStates { actionStates { latestExecution { token } } } } } } } }');
+    expect(codesOf(listed)).toEqual(['FORBIDDEN']);
+    expect(listed.errors![0]!.message).toMatch(/sluice:GetPipelineState on srn:sluice:acme:\*: listPipelines selects Pipeline\.state/);
+    expect(listed.data ?? null).toBeNull();
+    expect(codesOf(await gql('{ getPipeline(name: "web") { state { pipelineName } } }'))).toEqual(['FORBIDDEN']);
+    // What the policy allows still answers: names from the listing, another pipeline's state by name.
+    const names = await gql<{ listPipelines: { edges: Array<{ node: { name: string } }> } }>('{ listPipelines { edges { node { name } } } }');
+    expect(names.data?.listPipelines.edges.map((edge) => edge.node.name)).toEqual(expect.arrayContaining(['web', 'prod']));
+    const prod = await gql<{ getPipeline: { state: { pipelineName: string } | null } }>('{ getPipeline(name: "prod") { state { pipelineName } } }');
+    expect(prod.errors).toBeUndefined();
+  });
+
+  it('re-checks open sockets: a revoked token and a detached policy end their subscriptions within seconds, as on HTTP', async () => {
+    const asAdmin = gatewayClient(gateway.url, who.admin);
+    const QUERY = 'subscription($p: String) { executionUpdated(pipelineName: $p) { pipelineName eventType } }';
+    const sam = await userWithToken(asAdmin, 'sam', { m: 'ReadOnly' });
+    const dora = await userWithToken(asAdmin, 'dora', { m: 'ReadOnly' });
+    const samSocket = subscribeAndCollect(gateway.url, { account: 'acme', actor: 'sam', token: sam.token }, QUERY, {}, 'executionUpdated');
+    const doraSocket = subscribeAndCollect(gateway.url, { account: 'acme', actor: 'dora', token: dora.token }, QUERY, { p: 'web' }, 'executionUpdated');
+    open.push(samSocket, doraSocket);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect([samSocket.closed, doraSocket.closed]).toEqual([undefined, undefined]);
+
+    const changed = Date.now();
+    ok(await asAdmin('mutation($t: String!) { revokeToken(tokenId: $t) { status } }', { t: sam.tokenId }), 'revokeToken sam');
+    ok(await asAdmin('mutation { detachPolicy(targetType: USER, targetName: "dora", policyName: "ReadOnly") { name } }'), 'detachPolicy dora');
+    await eventually(() => (samSocket.closed && doraSocket.closed ? true : undefined), 'both sockets to be closed', 15_000);
+    const tookMs = Date.now() - changed;
+    expect(samSocket.closed?.code).toBe(4401);
+    expect(doraSocket.closed).toEqual({ code: 4403, reason: expect.stringMatching(/^Forbidden: sluice:GetPipelineExecution on srn:sluice:acme:web/) });
+    // The HTTP cache lives 5 s; a socket is checked every second on top.
+    expect(tookMs).toBeLessThan(7_500);
+
+    // Reconnecting with the same token: the subscribe itself is refused now.
+    const again = subscribeAndCollect(gateway.url, { account: 'acme', actor: 'dora', token: dora.token }, QUERY, { p: 'web' }, 'executionUpdated');
+    open.push(again);
+    await eventually(() => (again.errors.length > 0 ? true : undefined), 'the resubscribe to be refused', 10_000);
+    expect(JSON.stringify(again.errors)).toContain('FORBIDDEN');
+  });
+
   it('refuses the whole operation when one of its fields is refused: no subgraph runs the allowed one', async () => {
     const answer = await gatewayClient(gateway.url, who.approver)('mutation { a: startPipelineExecution(name: "web") { pipelineExecutionId } b: createUser(userName: "sneaky") { userName } }');
     expect(codesOf(answer)).toEqual(['FORBIDDEN', 'FORBIDDEN']);

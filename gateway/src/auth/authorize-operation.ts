@@ -1,6 +1,7 @@
 import {
   GraphQLError,
   Kind,
+  getNamedType,
   getOperationAST,
   type DocumentNode,
   type FieldNode,
@@ -10,7 +11,9 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
-import { accountResourceName, authorize, authorizeOwnPolicies, findAction, type Decision, type Principal, type RequestContext } from '@sluice/authz';
+import { accountResourceName, authorize, authorizeEveryPipeline, authorizeOwnPolicies, findAction, type Decision, type Principal, type RequestContext } from '@sluice/authz';
+import { formatResourceName, parseResourceName } from '@sluice/domain';
+import { nestedFieldUses, type NestedFieldUse } from './nested-field-rules';
 import { operationRuleOf, resourceOfTarget, TargetArgumentError, type RootOperation, type TargetLookup } from './operation-actions';
 
 /** One root field of an operation, as authorized (and later audited). */
@@ -93,9 +96,35 @@ export async function authorizeOperation(input: AuthorizeOperationInput): Promis
     seenKeys.add(responseKey);
     const fieldDefinition = rootType.getFields()[field];
     const args = fieldDefinition ? getArgumentValues(fieldDefinition, node, coerced.coerced) : {};
-    calls.push(await authorizeField({ operation, field, responseKey, args, principal: input.principal, lookup, context: input.context }));
+    const call = await authorizeField({ operation, field, responseKey, args, principal: input.principal, lookup, context: input.context });
+    if (!call.refusal && fieldDefinition) {
+      const refusal = authorizeNestedFields(nestedFieldUses(input.schema, getNamedType(fieldDefinition.type), node, fragments), call, input.principal, input.context);
+      if (refusal) call.refusal = refusal;
+    }
+    calls.push(call);
   }
   return { operation, calls, refusals: calls.flatMap((call) => (call.refusal ? [call.refusal] : [])) };
+}
+
+/**
+ * The fields below a root field that read a pipeline's resource (`NESTED_FIELD_RULES`): on the root's
+ * pipeline when it names one, else on every pipeline of the account. The first refusal, or none.
+ */
+function authorizeNestedFields(uses: NestedFieldUse[], call: FieldCall, principal: Principal, context: RequestContext): GraphQLError | undefined {
+  if (uses.length === 0) return undefined;
+  const parsed = parseResourceName(call.resource);
+  const pipeline = parsed.ok && parsed.name.pipeline !== undefined ? formatResourceName({ account: parsed.name.account, pipeline: parsed.name.pipeline }) : undefined;
+  for (const use of uses) {
+    if (pipeline) {
+      const decision = authorize({ principal, action: use.action, resource: pipeline, context });
+      if (!decision.allowed) return forbidden(use.action, pipeline, `${call.field} selects ${use.path}: ${decision.explanation}`);
+    } else {
+      const account = parsed.ok ? parsed.name.account : principal.account;
+      const decision = authorizeEveryPipeline(principal, use.action, account);
+      if (!decision.allowed) return forbidden(use.action, `${accountResourceName(account)}*`, `${call.field} selects ${use.path} of every pipeline it lists: ${decision.explanation}`);
+    }
+  }
+  return undefined;
 }
 
 async function authorizeField(request: {

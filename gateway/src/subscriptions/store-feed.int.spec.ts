@@ -1,5 +1,5 @@
 import { openEmbeddedEventStore, type EmbeddedEventStore, type RecordedEvent } from '@sluice/eventing';
-import { storeFeed } from './store-feed';
+import { CATCH_UP_CONCURRENCY, storeFeed } from './store-feed';
 
 /** The next `count` values of a feed, or what came before it ended. */
 async function take<T>(feed: AsyncIterableIterator<T>, count: number): Promise<T[]> {
@@ -63,5 +63,33 @@ describe('storeFeed', () => {
     const feed = storeFeed(store, { after: head, source: { streamPrefixes: ['pre-'] }, select: (event: RecordedEvent) => `${event.streamId}:${(event.data as { n: number }).n}` });
     expect(await take(feed, 2)).toEqual(['pre-1:1', 'pre-2:3']);
     await feed.return!();
+  });
+
+  it('lets a crowd of old cursors read history a few at a time, each still getting everything, while live feeds start at once', async () => {
+    await store.append('crowd', Array.from({ length: 50 }, (_, i) => note(i)));
+    let reading = 0;
+    let most = 0;
+    const subscribe = store.subscribeToAll.bind(store);
+    const spy = jest.spyOn(store, 'subscribeToAll').mockImplementation((handler, options) => {
+      const subscription = subscribe(handler, options);
+      if (options?.fromPosition !== 'end') {
+        reading += 1;
+        most = Math.max(most, reading);
+        subscription.caughtUp.finally(() => void (reading -= 1));
+      }
+      return subscription;
+    });
+    const feeds = Array.from({ length: 12 }, () => storeFeed(store, { after: 0n, source: { streamPrefixes: ['crowd'] }, select: (event: RecordedEvent) => (event.data as { n: number }).n }));
+    const live = storeFeed(store, { after: undefined, source: { streamPrefixes: ['crowd'] }, select: (event: RecordedEvent) => (event.data as { n: number }).n });
+    const everyone = await Promise.all(feeds.map((feed) => take(feed, 50)));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await store.append('crowd', [note(50)]);
+    expect(await take(live, 1)).toEqual([50]);
+    await Promise.all([...feeds, live].map((feed) => feed.return!()));
+    spy.mockRestore();
+
+    expect(everyone.every((values) => values.join() === Array.from({ length: 50 }, (_, i) => i).join())).toBe(true);
+    expect(most).toBeLessThanOrEqual(CATCH_UP_CONCURRENCY);
+    expect(most).toBeGreaterThan(0);
   });
 });

@@ -45,7 +45,7 @@ export function serveSubscriptions(server: Server, store: EventStore, options: {
       onConnect: async (ctx) => {
         if (auth) {
           // The token is the connection's: its principal's account, never a connection param.
-          const connection = await authenticateConnection(auth, ctx.connectionParams, ctx.extra.request, ctx.extra.socket);
+          const connection = await authenticateConnection(auth, ctx.connectionParams, ctx.extra.request, ctx.extra.socket, schema);
           if (!connection) return false;
           authenticated.set(ctx, connection);
           accounts.set(ctx, connection.request.auth.principal.account);
@@ -56,7 +56,7 @@ export function serveSubscriptions(server: Server, store: EventStore, options: {
         accounts.set(ctx, account);
         return true;
       },
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: async (_ctx, id, payload) => {
         let operation;
         try {
           operation = getOperationAST(parse(payload.query), payload.operationName ?? undefined)?.operation;
@@ -70,7 +70,17 @@ export function serveSubscriptions(server: Server, store: EventStore, options: {
         if (!auth) return undefined;
         // Fail closed: with authentication on, a connection without a principal subscribes to nothing.
         const connection = authenticated.get(_ctx);
-        return connection ? authorizeSubscribe(auth, connection, schema, payload) : [new GraphQLError('Unauthenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+        if (!connection) return [new GraphQLError('Unauthenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+        const refusals = await authorizeSubscribe(auth, connection, schema, payload);
+        // Kept while it runs: a change of the principal's policies authorizes it again.
+        if (!refusals) connection.subscriptions.set(id, payload);
+        return refusals;
+      },
+      onComplete: (ctx, id) => {
+        authenticated.get(ctx)?.subscriptions.delete(id);
+      },
+      onClose: (ctx) => {
+        authenticated.get(ctx)?.stop();
       },
       context: (ctx): SubscriptionContext => {
         const connection = authenticated.get(ctx);

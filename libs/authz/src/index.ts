@@ -8,6 +8,7 @@ export { validatePolicyDocument, type PolicyValidationResult } from './policy/va
 export * from './evaluation/decision';
 export * from './evaluation/principal';
 export { authorize, authorizeOwnPolicies } from './evaluation/authorize';
+export { authorizeEveryPipeline, type EveryPipelineDecision } from './evaluation/authorize-every-pipeline';
 export * from './evaluation/simulate-principal-policy';
 export * from './trust/trust-policy';
 export * from './trust/principal-name';
