@@ -92,9 +92,15 @@ function runInBash(commands: string[], value: string, form: 'commands' | 'config
   return { stdout: result.stdout, stderr: result.stderr, status: result.status };
 }
 
-describe.each(['commands', 'configuration'] as const)('a reference in %s, run by bash', (form) => {
+// The configuration form is the same script split on newlines: a sample of the values proves the split keeps them.
+const SAMPLED_VALUES = ['x; echo INJECTED', '`echo INJECTED`', `'; echo INJECTED; '`, '\\', '\n; echo INJECTED\n', '$HOME', '', '#{variables.V}'];
+
+describe.each([
+  ['commands', HOSTILE_VALUES],
+  ['configuration', SAMPLED_VALUES],
+] as const)('a reference in %s, run by bash', (form, values) => {
   describe.each(PLACES)('%s', (_, commands, expected) => {
-    it.each(HOSTILE_VALUES.map((value) => [JSON.stringify(value), value]))('prints exactly %s', (_, value) => {
+    it.each(values.map((value) => [JSON.stringify(value), value]))('prints exactly %s', (_, value) => {
       expect(runInBash(commands, value!, form)).toEqual({ stdout: expected(value!), stderr: '', status: 0 });
     });
   });
