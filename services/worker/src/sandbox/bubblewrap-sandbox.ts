@@ -68,7 +68,8 @@ export class BubblewrapSandbox implements JobSandbox {
       async finish() {
         if (!group) return {};
         const reached = await group.limitReached();
-        await group.remove();
+        // The group empties as the job's last processes are reaped; the job's result need not wait for that.
+        void group.remove().catch(() => undefined);
         if (reached === 'memory') return { limitReached: `the job's processes used all of their ${limits.memoryMiB} MiB of memory (SLUICE_JOB_MEMORY_MB)` };
         if (reached === 'processes') return { limitReached: `the job reached its limit of ${limits.processes} processes (SLUICE_JOB_PROCESSES)` };
         return {};
