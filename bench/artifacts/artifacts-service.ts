@@ -4,6 +4,7 @@
  * its resident set size is sampled from /proc while work runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dropTestSchema, newTestSchema, testPostgresUrl } from '../../libs/testing/src';
@@ -11,6 +12,8 @@ import { dropTestSchema, newTestSchema, testPostgresUrl } from '../../libs/testi
 export interface BenchArtifactsService {
   url: string;
   artifactsDir: string;
+  /** The byte routes answer only callers with the service's SLUICE_INTERNAL_SECRET (x-sluice-internal-secret). */
+  headers: Record<string, string>;
   /** Runs `work` while sampling the service's RSS every 20 ms: its peak growth over the start. */
   peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growthBytes: number; peakBytes: number }>;
   stop(): Promise<void>;
@@ -26,6 +29,7 @@ async function rssOf(pid: number): Promise<number> {
 export async function startBenchArtifactsService(dataDir: string, heapMb: number): Promise<BenchArtifactsService> {
   const schema = newTestSchema('bench_artifacts');
   const artifactsDir = join(dataDir, 'service-artifacts');
+  const internalSecret = randomBytes(32).toString('base64url');
   const child: ChildProcess = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', join(ROOT, 'services/artifacts/src/main.ts')], {
     cwd: ROOT,
     env: {
@@ -37,6 +41,7 @@ export async function startBenchArtifactsService(dataDir: string, heapMb: number
       SLUICE_DATA_DIR: dataDir,
       SLUICE_ARTIFACTS: artifactsDir,
       SLUICE_ARTIFACT_COLLECT_INTERVAL_MINUTES: '0',
+      SLUICE_INTERNAL_SECRET: internalSecret,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,6 +66,7 @@ export async function startBenchArtifactsService(dataDir: string, heapMb: number
   return {
     url,
     artifactsDir,
+    headers: { 'x-sluice-internal-secret': internalSecret },
     async peakRssGrowth(work) {
       const start = await rssOf(pid);
       let peak = start;

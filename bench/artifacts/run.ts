@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     ['filesystem (fsync)', () => openFilesystemArtifactStore({ root: join(scratch, 'fs') })],
     ['filesystem (no fsync)', () => openFilesystemArtifactStore({ root: join(scratch, 'fs-nosync'), fsync: false })],
     ['s3 (s3rver, loopback)', () => openS3ArtifactStore({ bucket: s3.bucket, endpoint: s3.endpoint, credentials: s3rverCredentials, spoolDir: join(scratch, 'spool') })],
-    ['artifacts service, HTTP', () => openHttpArtifactStore({ url: service.url, account: 'bench' })],
+    ['artifacts service, HTTP', () => openHttpArtifactStore({ url: service.url, account: 'bench', headers: service.headers })],
   ];
   let memory: ServiceMemory | undefined;
   const results = new Map<string, StoreFigures>(stores.map(([name]) => [name, { put: [], putExisting: [], get: [] }]));
@@ -131,7 +131,7 @@ async function measureServiceMemory(service: Awaited<ReturnType<typeof startBenc
   const mebibytes = Number(process.env.SLUICE_BENCH_HTTP_MEMORY_MB ?? 1024);
   const source = new GeneratedBytes(mebibytes * 1024 * 1024, 11);
   const expected = source.sha256();
-  const store = await openHttpArtifactStore({ url: service.url, account: 'bench' });
+  const store = await openHttpArtifactStore({ url: service.url, account: 'bench', headers: service.headers });
   let putSeconds = 0;
   let getSeconds = 0;
   const put = await peakRssGrowth(() => service.peakRssGrowth(async () => (putSeconds = await timed(() => store.put(source.stream(), { expectedSha256: expected })))));

@@ -61,7 +61,9 @@ async function main(): Promise<void> {
     const created = await gql(CREATE, { pipeline: sleepyPipeline('bench', repositoryUrl, 0) });
     if (created.errors) throw new Error(`createPipeline: ${JSON.stringify(created.errors)}`);
     const subscription = subscribeAndCollect<ExecutionUpdate>(topology.gatewayUrl, caller, SUBSCRIPTION, {}, 'executionUpdated');
-    await until(async () => (/^sluice_subscriptions 1$/m.test(await (await fetch(`${topology!.gatewayUrl}/metrics`)).text()) ? true : undefined), 'the subscription to be live');
+    // /metrics needs a token allowed sluice:GetMetrics: the admin's.
+    const metrics = async () => (await fetch(`${topology!.gatewayUrl}/metrics`, { headers: { authorization: `Bearer ${caller.token}` } })).text();
+    await until(async () => (/^sluice_subscriptions 1$/m.test(await metrics()) ? true : undefined), 'the subscription to be live');
     const durations: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const startedAt = Date.now();

@@ -3,13 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { EventStore } from '@sluice/eventing';
 import { busCheck, checkReadiness, eventStoreCheck, loadRuntimeConfig, openEventStore, type BusConfig } from '@sluice/runtime';
-import { GatewayAuth, type GatewayAuthOptions } from './auth/gateway-auth';
+import { GatewayAuth, originOf, type GatewayAuthOptions } from './auth/gateway-auth';
 import { awsRoute, type AwsApiOptions } from './aws/aws-route';
 import { ForwardedIdentities } from './aws/forwarded-identities';
 import { internalSecretHeaders } from './auth/internal-secret-headers';
 import { callerHeadersOf } from './caller-headers';
+import { Admission } from './limits/admission';
+import { gatewayLimitsFrom, withLimits, type GatewayLimitsOverride } from './limits/limits-config';
+import { limitsPlugin } from './limits/limits-plugin';
+import { requestWeight } from './limits/rate-limiter';
+import { sendTooManyRequests } from './limits/too-many-requests';
 import { gatewayMetrics } from './metrics/gateway-metrics';
+import { metricsAccess, sendMetricsRefusal } from './metrics/metrics-access';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics/prometheus-text';
+import { originFormTarget } from './request-target';
 import type { SubgraphEndpoint } from './subgraph-config';
 import { subgraphReadiness } from './subgraph-readiness';
 import { serveSubscriptions } from './subscriptions/subscription-server';
@@ -52,6 +59,10 @@ export interface GatewayOptions {
   bus?: BusConfig;
   /** The AWS-compatible API at `/aws` (decision 0024): SigV4 with access keys, then the same GraphQL path. Needs `auth`. */
   aws?: AwsApiOptions;
+  /** Over the limits of the environment (limits-config.ts: SLUICE_GRAPHQL_MAX_*, SLUICE_RATE_LIMIT_*, …), part by part. */
+  limits?: GatewayLimitsOverride;
+  /** The secret sent to the subgraphs (x-sluice-internal-secret). Default: SLUICE_INTERNAL_SECRET. */
+  internalSecret?: string;
 }
 
 export interface HttpRoute {
@@ -66,6 +77,8 @@ export interface RunningGateway {
   supergraph: string;
   /** Open graphql-ws connections, and the subscriptions on them caught up with the store and live. */
   subscriptionCounts(): { connections: number; live: number };
+  /** Writes the refusals counted so far to the audit trail now, the current period's too (else: once a period, and at stop). */
+  flushRefusals(): Promise<void>;
   /** Stops accepting, drains in-flight requests (bounded by `drainMs`), then releases the runtime. */
   stop(): Promise<void>;
 }
@@ -75,19 +88,28 @@ const send = (res: ServerResponse, status: number, type: string, body: string) =
   res.end(body);
 };
 
+/** The surfaces a caller's rate is counted on (per source address); `/healthz`, `/readyz` and the dashboard's files are not. */
+function rateLimitedSurfaceOf(path: string): string | undefined {
+  if (path === '/graphql' || path === '/metrics') return path;
+  return ['/aws', '/webhooks', '/artifacts'].find((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
 /**
  * The federated `/graphql` of the subgraphs, composed once at start, with `/healthz`, `/readyz` and `/metrics`; the same
- * `/graphql` serves graphql-ws subscriptions fed from the event store.
+ * `/graphql` serves graphql-ws subscriptions fed from the event store. Every request target is read strictly (origin-form),
+ * every caller's rate and every operation's size are bounded (limits-config.ts) before anything else is done for it.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const log = options.log ?? (() => undefined);
+  // Checked before anything opens: a bad SLUICE_GRAPHQL_MAX_* or SLUICE_RATE_LIMIT_* fails the start with its name.
+  const limits = withLimits(gatewayLimitsFrom(process.env), options.limits);
   // Checked before anything opens: a bad SLUICE_WEB_DIR fails the start with its name.
   const webDir = options.webDir === undefined ? webDirFromEnv(process.env) : options.webDir;
   const dashboard = webDir === null ? undefined : dashboardFiles(webDir);
   const opened = options.eventStore ? undefined : await openEventStore(loadRuntimeConfig(process.env).eventStore);
   const eventStore = options.eventStore ?? opened!.store;
   if (opened) log(`gateway: subscriptions fed from ${opened.description}`);
-  const supergraph = await loadSupergraph(options.subgraphs, { waitMs: options.subgraphWaitMs, log }).catch(async (error: unknown) => {
+  const supergraph = await loadSupergraph(options.subgraphs, { waitMs: options.subgraphWaitMs, log, internalSecret: options.internalSecret }).catch(async (error: unknown) => {
     await opened?.store.close();
     throw error;
   });
@@ -95,16 +117,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const readinessChecks = { store: eventStoreCheck(eventStore), bus: busCheck(options.bus ?? loadRuntimeConfig(process.env).bus) };
   // `/aws` calls enter the one authorization path with a per-call in-process token (decision 0024).
   const identities = new ForwardedIdentities();
-  const auth = options.auth ? new GatewayAuth({ ...options.auth, authenticator: identities.wrap(options.auth.authenticator) }, eventStore, log) : undefined;
+  const admission = new Admission(limits, eventStore, log, options.auth?.auditKey ? { key: options.auth.auditKey } : {});
+  const auth = options.auth ? new GatewayAuth({ ...options.auth, authenticator: identities.wrap(options.auth.authenticator) }, eventStore, log, admission) : undefined;
   const runtime = createGatewayRuntime({
     supergraph,
     propagateHeaders: {
       fromClientToSubgraphs: ({ request, context }) => ({
-        ...internalSecretHeaders(),
+        ...internalSecretHeaders(options.internalSecret),
         ...(auth ? auth.callerHeaders((context as { req?: IncomingMessage } | undefined)?.req) : callerHeadersOf(request)),
       }),
     },
-    plugins: () => (auth ? [auth.plugin()] : []),
+    // The limits first: an operation over them is refused before it is authorized, planned or recorded per field.
+    plugins: () => [limitsPlugin(admission, (req) => auth?.requestOf(req)), ...(auth ? [auth.plugin()] : [])],
     landingPage: false,
     logging: 'warn',
   });
@@ -112,17 +136,36 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const aws = auth && options.aws ? awsRoute({ ...options.aws, auth, runtime, identities, log }) : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://gateway').pathname;
+    // `//host/…` or `http://host/…` would name another host to whatever resolves it: refused before any route sees it.
+    const target = originFormTarget(req.url);
+    if (!target.ok) {
+      req.resume();
+      return send(res, 400, 'application/json', JSON.stringify({ error: 'bad_request', message: target.problem }));
+    }
+    const { path } = target;
+    const surface = rateLimitedSurfaceOf(path);
+    if (surface) {
+      const origin = originOf(req);
+      const over = admission.address(origin, surface, requestWeight(req.headers));
+      if (over) {
+        req.resume();
+        return sendTooManyRequests(res, surface, over.retryAfterSeconds, over.message, origin.requestId);
+      }
+    }
     const route = options.httpRoutes?.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`));
     if (route) return void (await route.handle(req, res));
     if (aws && (path === '/aws' || path.startsWith('/aws/'))) return void (await aws.handle(req, res));
     if (path === '/healthz') return send(res, 200, 'text/plain', 'ok');
     if (path === '/readyz') {
-      const [subgraphs, dependencies] = await Promise.all([subgraphReadiness(options.subgraphs), checkReadiness(readinessChecks)]);
+      const [subgraphs, dependencies] = await Promise.all([subgraphReadiness(options.subgraphs, undefined, options.internalSecret), checkReadiness(readinessChecks)]);
       const ready = subgraphs.ready && dependencies.ready;
       return send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ ready, ...dependencies.checks, subgraphs: subgraphs.subgraphs }));
     }
-    if (path === '/metrics') return send(res, 200, PROMETHEUS_CONTENT_TYPE, metrics.render(subscriptionCounts()));
+    if (path === '/metrics') {
+      const access = await metricsAccess(req, auth, limits.metricsPublic);
+      if (!access.ok) return sendMetricsRefusal(res, access);
+      return send(res, 200, PROMETHEUS_CONTENT_TYPE, metrics.render(subscriptionCounts(), access.account !== undefined ? { account: access.account } : {}));
+    }
     if (path === '/graphql') {
       if (auth && req.headers.upgrade === undefined && !(await auth.admitHttp(req, res))) return;
       return void (await runtime.requestListener(req, res));
@@ -151,6 +194,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     url: `http://${host}:${port}`,
     supergraph,
     subscriptionCounts,
+    flushRefusals: () => admission.refusals.flush({ all: true }),
     async stop() {
       await subscriptions.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -159,6 +203,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await closed;
       clearTimeout(cut);
       await runtime.dispose();
+      // Whatever was refused until the last request is written before the store closes.
+      await admission.stop();
       await metrics.stop();
       await opened?.store.close();
     },

@@ -59,7 +59,8 @@ describe('gateway federating pipelines and executions', () => {
 
     // The metrics projection folds the store on its own subscription: it sees the end a moment later.
     const metrics = await eventually(async () => {
-      const answer = await fetch(`${gateway.url}/metrics`);
+      // A token allowed sluice:GetMetrics (alice is acme's admin): the series of her account.
+      const answer = await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${alice.token}` } });
       const text = await answer.text();
       return text.includes('sluice_executions{account="acme",status="Succeeded"} 1\n') ? { type: answer.headers.get('content-type'), text } : undefined;
     }, '/metrics to count the succeeded execution');
@@ -106,7 +107,12 @@ describe('gateway federating pipelines and executions', () => {
   it('runs as its own process (main.ts) configured by SLUICE_SUBGRAPHS, and stops on SIGTERM', async () => {
     const root = join(__dirname, '../..');
     const SLUICE_SUBGRAPHS = subgraphs.endpoints.map((s) => `${s.name}=${s.url}`).join(',');
-    const gatewayProcess = await startServiceProcess({ name: 'gateway', script: join(root, 'gateway/src/main.ts'), cwd: root, env: { SLUICE_SUBGRAPHS, SLUICE_PORT: '0', SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema } });
+    const gatewayProcess = await startServiceProcess({
+      name: 'gateway',
+      script: join(root, 'gateway/src/main.ts'),
+      cwd: root,
+      env: { SLUICE_SUBGRAPHS, SLUICE_PORT: '0', SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_INTERNAL_SECRET: subgraphs.internalSecret },
+    });
     try {
       const answer = await gatewayClient(gatewayProcess.url, alice)(JOINED, { name: 'web' });
       expect(answer.errors).toBeUndefined();

@@ -4,6 +4,7 @@ import { ConfigError, createLogger, loadRuntimeConfig, logConfigFrom, runUntilSi
 import { artifactDownloadRoutesFor } from './artifact-download-proxy';
 import { gatewayAuthFrom } from './auth/auth-config';
 import { awsApiFrom } from './aws/aws-route';
+import { gatewayLimitsFrom } from './limits/limits-config';
 import { startGateway } from './gateway-server';
 import { loadGatewayConfig } from './subgraph-config';
 
@@ -19,6 +20,8 @@ runUntilSignal(
     // Signed artifact download links (/artifacts/download/{token}) are served on this origin, streamed from the `artifacts` subgraph's service.
     // Every request is authenticated with the permissions subgraph (decision 0021); /aws verifies SigV4 with its access keys (decision 0024).
     const auth = gatewayAuthFrom(config.subgraphs, process.env);
+    // The limits (SLUICE_GRAPHQL_MAX_*, SLUICE_RATE_LIMIT_*, SLUICE_WS_*, SLUICE_METRICS_PUBLIC) are checked before anything opens.
+    gatewayLimitsFrom(process.env);
     const gateway = await startGateway({ ...config, bus: runtime.bus, log: logger.line, httpRoutes: artifactDownloadRoutesFor(config.subgraphs), auth, aws: awsApiFrom(config.subgraphs) });
     const subgraphs = config.subgraphs.map((s) => `${s.name} (${s.url})`).join(', ');
     logger.info(`gateway listening at ${gateway.url}/graphql — subgraphs: ${subgraphs}`, { url: gateway.url, pid: process.pid });

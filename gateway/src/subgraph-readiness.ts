@@ -7,11 +7,11 @@ export interface Readiness {
   subgraphs: Record<string, string>;
 }
 
-async function probe(subgraph: SubgraphEndpoint, timeoutMs: number): Promise<string> {
+async function probe(subgraph: SubgraphEndpoint, timeoutMs: number, internalSecret: string | undefined): Promise<string> {
   try {
     const response = await fetch(subgraph.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...internalSecretHeaders() },
+      headers: { 'content-type': 'application/json', ...internalSecretHeaders(internalSecret) },
       body: JSON.stringify({ query: '{ __typename }' }),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -22,8 +22,8 @@ async function probe(subgraph: SubgraphEndpoint, timeoutMs: number): Promise<str
   }
 }
 
-/** Ready when every subgraph answers a GraphQL query now. */
-export async function subgraphReadiness(subgraphs: SubgraphEndpoint[], timeoutMs = 2_000): Promise<Readiness> {
-  const states = await Promise.all(subgraphs.map(async (s) => [s.name, await probe(s, timeoutMs)] as const));
+/** Ready when every subgraph answers a GraphQL query now (asked with `internalSecret`, default SLUICE_INTERNAL_SECRET). */
+export async function subgraphReadiness(subgraphs: SubgraphEndpoint[], timeoutMs = 2_000, internalSecret?: string): Promise<Readiness> {
+  const states = await Promise.all(subgraphs.map(async (s) => [s.name, await probe(s, timeoutMs, internalSecret)] as const));
   return { ready: states.every(([, state]) => state === 'up'), subgraphs: Object.fromEntries(states) };
 }

@@ -29,6 +29,8 @@ export interface SdlFetchOptions {
   intervalMs?: number;
   /** Told each time a subgraph is not up yet, naming it. */
   log?: (line: string) => void;
+  /** Sent as x-sluice-internal-secret. Default: SLUICE_INTERNAL_SECRET. */
+  internalSecret?: string;
 }
 
 interface SdlAnswer {
@@ -36,10 +38,10 @@ interface SdlAnswer {
   errors?: Array<{ message: string }>;
 }
 
-async function fetchSdlOnce(subgraph: SubgraphEndpoint): Promise<string> {
+async function fetchSdlOnce(subgraph: SubgraphEndpoint, internalSecret?: string): Promise<string> {
   const response = await fetch(subgraph.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...internalSecretHeaders() },
+    headers: { 'content-type': 'application/json', ...internalSecretHeaders(internalSecret) },
     body: JSON.stringify({ query: '{ _service { sdl } }' }),
     signal: AbortSignal.timeout(5_000),
   });
@@ -69,7 +71,7 @@ export async function fetchSubgraphSdl(subgraph: SubgraphEndpoint, options: SdlF
   const started = Date.now();
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await fetchSdlOnce(subgraph);
+      return await fetchSdlOnce(subgraph, options.internalSecret);
     } catch (error) {
       const problem = reasonOf(error);
       if (Date.now() - started + intervalMs > waitMs) throw new SubgraphUnreachableError(subgraph, problem, Date.now() - started);

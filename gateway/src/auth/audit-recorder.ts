@@ -5,6 +5,7 @@ import {
   auditDecision,
   auditIdentity,
   redactSecrets,
+  type AuditChainKeySource,
   type AuditRecord,
   type AuditResult,
   type JsonValue,
@@ -28,8 +29,18 @@ export const ANONYMOUS_AUDIT_ACCOUNT = 'default';
 export const AUTHENTICATE_OPERATION = 'sluice:Authenticate';
 
 export interface AuditRecorder {
-  /** Records what happened to each call; reads only when `auditReads` (denied reads always). */
-  recordCalls(principal: Principal, calls: readonly FieldCall[], results: ReadonlyMap<string, AuditResult>, origin: CallOrigin): Promise<void>;
+  /**
+   * Before an allowed operation runs: one `attempted` record per call that may change something (reads
+   * change nothing and are recorded once, after), appended and durable when this resolves. It rejects when
+   * the trail cannot be written, and the operation must then not run (decision 0028). Resolves with each
+   * recorded call's attempt record id, by response key, for `recordCalls`.
+   */
+  recordAttempts(principal: Principal, calls: readonly FieldCall[], origin: CallOrigin): Promise<ReadonlyMap<string, string>>;
+  /**
+   * Records what happened to each call; reads only when `auditReads` (denied reads always). A call in
+   * `attempts` gets its outcome as a second record whose `resultOf` names the attempt.
+   */
+  recordCalls(principal: Principal, calls: readonly FieldCall[], results: ReadonlyMap<string, AuditResult>, origin: CallOrigin, attempts?: ReadonlyMap<string, string>): Promise<void>;
   /** A request refused at authentication (principal "anonymous", decision ImplicitDeny). */
   recordRefusedAuthentication(reason: string, origin: CallOrigin): Promise<void>;
 }
@@ -41,10 +52,12 @@ function parametersOf(args: Record<string, unknown>): { [key: string]: JsonValue
 }
 
 /**
- * Audit records appended to the hash-chained trail of the account acted in (`appendAuditRecord` of
- * `@sluice/authz`), awaited before the answer goes out: a call the client saw answered is in the trail.
+ * Audit records appended to the keyed hash chain of the account acted in (`appendAuditRecord` of
+ * `@sluice/authz`): a change is recorded as attempted before any subgraph hears of it, and its outcome
+ * after, awaited before the answer goes out.
  */
-export function storeAuditRecorder(store: EventStore, options: { auditReads: boolean }): AuditRecorder {
+export function storeAuditRecorder(store: EventStore, options: { auditReads: boolean; key?: AuditChainKeySource }): AuditRecorder {
+  const append = (record: AuditRecord) => appendAuditRecord(store, record, options.key ? { key: options.key } : {});
   const base = (origin: CallOrigin) => ({
     id: randomUUID(),
     time: origin.time.toISOString(),
@@ -52,26 +65,33 @@ export function storeAuditRecorder(store: EventStore, options: { auditReads: boo
     userAgent: origin.userAgent,
     requestId: origin.requestId,
   });
+  const callRecord = (principal: Principal, call: FieldCall, origin: CallOrigin, result: AuditResult): AuditRecord => ({
+    ...base(origin),
+    ...auditIdentity(principal),
+    operation: call.action,
+    resource: call.resource,
+    requestParameters: parametersOf(call.args),
+    ...(call.decision ? auditDecision(call.decision) : { decision: 'Allow' as const, decidingStatement: null }),
+    result,
+  });
   return {
-    async recordCalls(principal, calls, results, origin) {
+    async recordAttempts(principal, calls, origin) {
+      const attempts = calls.filter((call) => !call.readOnly && !call.refusal).map((call) => ({ call, record: callRecord(principal, call, origin, { status: 'attempted' }) }));
+      await Promise.all(attempts.map(({ record }) => append(record)));
+      return new Map(attempts.map(({ call, record }) => [call.responseKey, record.id]));
+    },
+    async recordCalls(principal, calls, results, origin, attempts) {
       const records: AuditRecord[] = [];
       for (const call of calls) {
         const result: AuditResult = call.refusal ? refusalResult(call) : (results.get(call.responseKey) ?? { status: 'succeeded' });
-        if (call.readOnly && !options.auditReads && result.status !== 'denied') continue;
-        records.push({
-          ...base(origin),
-          ...auditIdentity(principal),
-          operation: call.action,
-          resource: call.resource,
-          requestParameters: parametersOf(call.args),
-          ...(call.decision ? auditDecision(call.decision) : { decision: 'Allow' as const, decidingStatement: null }),
-          result,
-        });
+        const attempt = attempts?.get(call.responseKey);
+        if (call.readOnly && !options.auditReads && result.status !== 'denied' && attempt === undefined) continue;
+        records.push({ ...callRecord(principal, call, origin, result), ...(attempt !== undefined ? { resultOf: attempt } : {}) });
       }
-      await Promise.all(records.map((record) => appendAuditRecord(store, record)));
+      await Promise.all(records.map(append));
     },
     async recordRefusedAuthentication(reason, origin) {
-      await appendAuditRecord(store, {
+      await append({
         ...base(origin),
         principal: { id: 'anonymous', account: ANONYMOUS_AUDIT_ACCOUNT },
         viaRole: null,

@@ -13,6 +13,7 @@ import {
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import { accountResourceName, authorize, authorizeEveryPipeline, authorizeOwnPolicies, findAction, type Decision, type Principal, type RequestContext } from '@sluice/authz';
 import { formatResourceName, parseResourceName } from '@sluice/domain';
+import { badNameRefusal } from './bad-name-refusal';
 import { nestedFieldUses, type NestedFieldUse } from './nested-field-rules';
 import { operationRuleOf, resourceOfTarget, TargetArgumentError, type RootOperation, type TargetLookup } from './operation-actions';
 
@@ -153,9 +154,17 @@ async function authorizeField(request: {
     const refusal = new GraphQLError(`${field}(${error.message})`, { extensions: { code: 'BAD_USER_INPUT', issues: [{ path: error.path, code: 'invalid_argument', message: error.message }] } });
     return { responseKey, field, action: rule.action, resource: accountResource, args, readOnly, refusal };
   }
-  // A subscription to all of the account's pipelines: each event is authorized on its own pipeline.
-  if (rule.perEventFilter && target.pipeline === undefined) return { responseKey, field, action: rule.action, resource: accountResourceName(target.account), args, readOnly };
-  const resource = resourceOfTarget(rule.action, target);
+  let resource: string;
+  try {
+    // A subscription to all of the account's pipelines: each event is authorized on its own pipeline.
+    if (rule.perEventFilter && target.pipeline === undefined) return { responseKey, field, action: rule.action, resource: accountResourceName(target.account), args, readOnly };
+    resource = resourceOfTarget(rule.action, target);
+  } catch (error) {
+    // A name no resource can have ("a b", "a/b", 101 characters): the caller's input, refused and audited as such.
+    const refusal = badNameRefusal(field, error, args, target);
+    if (!refusal) throw error;
+    return { responseKey, field, action: rule.action, resource: accountResource, args, readOnly, refusal };
+  }
   const decision = (rule.ownPoliciesOnly ? authorizeOwnPolicies : authorize)({ principal, action: rule.action, resource, context: request.context });
   const call: FieldCall = { responseKey, field, action: rule.action, resource, args, decision, readOnly };
   if (!decision.allowed) call.refusal = forbidden(rule.action, resource, decision.explanation);

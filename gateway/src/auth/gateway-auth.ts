@@ -2,9 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { authorize, resourceForAction, type AuditResult, type RequestContext } from '@sluice/authz';
+import { authorize, resourceForAction, type AuditChainKeySource, type AuditResult, type RequestContext } from '@sluice/authz';
 import type { EventStore } from '@sluice/eventing';
+import { accessKeyStream } from '@sluice/permissions/src/domain/access-key-events';
+import { tokenStream } from '@sluice/permissions/src/domain/identity-events';
 import { ACCOUNT_HEADER, ACTOR_HEADER, PRINCIPAL_HEADER, TOKEN_ID_HEADER } from '../caller-headers';
+import type { Admission } from '../limits/admission';
+import { requestWeight } from '../limits/rate-limiter';
+import { sendTooManyRequests } from '../limits/too-many-requests';
 import { dataOf, EXECUTION_STREAM_PREFIX } from '../subscriptions/execution-event-envelopes';
 import { storeAuditRecorder, type AuditRecorder, type CallOrigin } from './audit-recorder';
 import { bearerTokenOf, type AuthenticatedPrincipal, type Authenticator } from './authenticator';
@@ -15,6 +20,8 @@ export interface GatewayAuthOptions {
   authenticator: Authenticator;
   /** Record allowed reads too (denied calls and mutations are always recorded). Default: SLUICE_AUDIT_READS, else true. */
   auditReads?: boolean;
+  /** The audit chain key (decision 0028). Default: the process's (SLUICE_AUDIT_KEY, else `audit-chain-key` in the data folder). */
+  auditKey?: AuditChainKeySource;
 }
 
 /** A request that passed authentication: who, and where from. */
@@ -46,10 +53,23 @@ export const contextOf = (origin: CallOrigin): RequestContext => ({
   ...(origin.userAgent !== null ? { userAgent: origin.userAgent } : {}),
 });
 
+/** A 400 (not the 200 of a refused call) for an operation refused for its input: HTTP clients see the class of the error. */
+function withBadInputStatus(error: GraphQLError): GraphQLError {
+  if (error.extensions.code !== 'BAD_USER_INPUT') return error;
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+}
+
+/** The short, request-free reasons of a refused authentication (the tally's key): what the 401 said, without the token. */
+const NO_TOKEN = 'no token';
+const MALFORMED = 'malformed Authorization header';
+const UNKNOWN_TOKEN = 'unknown, expired or revoked token';
+
 /**
  * Token authentication, the one authorization path and the audit trail of the gateway (decision 0021):
- * HTTP requests are authenticated before GraphQL sees them, every root field is authorized by the yoga
- * plugin before Hive plans anything, and every call is recorded.
+ * HTTP requests are authenticated before GraphQL sees them, every operation is measured against the limits
+ * (limits-config.ts) before it is validated, every root field is authorized by the yoga plugin before Hive
+ * plans anything, and every call is recorded. Refused authentications and limits are counted, not recorded
+ * one by one (RefusalTally in the Admission): a flood costs a counter.
  */
 export class GatewayAuth {
   readonly recorder: AuditRecorder;
@@ -59,15 +79,17 @@ export class GatewayAuth {
     private readonly options: GatewayAuthOptions,
     private readonly store: EventStore,
     private readonly log: (line: string) => void,
+    readonly admission: Admission,
   ) {
-    this.recorder = storeAuditRecorder(store, { auditReads: options.auditReads ?? auditReadsFrom(process.env) });
+    this.recorder = storeAuditRecorder(store, { auditReads: options.auditReads ?? auditReadsFrom(process.env), ...(options.auditKey ? { key: options.auditKey } : {}) });
   }
 
-  /** Authenticates an `Authorization` value; a refusal is audited. */
-  async authenticate(authorization: string | undefined, origin: CallOrigin): Promise<ConnectionAuthentication> {
+  /** Authenticates an `Authorization` value for `surface` (`/graphql`, `graphql-ws`, `/metrics`); a refusal is counted. */
+  async authenticate(authorization: string | undefined, origin: CallOrigin, surface = '/graphql'): Promise<ConnectionAuthentication> {
     const bearer = bearerTokenOf(authorization);
     let auth: AuthenticatedPrincipal | null = null;
     let problem = 'problem' in bearer ? bearer.problem : undefined;
+    let reason = problem?.startsWith(NO_TOKEN) ? NO_TOKEN : MALFORMED;
     if ('token' in bearer) {
       try {
         auth = await this.options.authenticator.authenticate(bearer.token);
@@ -77,22 +99,34 @@ export class GatewayAuth {
         return { ok: false, status: 503, message: 'authentication is unavailable: the permissions service does not answer; try again' };
       }
       if (auth && auth.expiresAt.getTime() <= origin.time.getTime()) auth = null;
-      if (!auth) problem = 'the token is unknown, expired or revoked';
+      if (!auth) {
+        problem = 'the token is unknown, expired or revoked';
+        reason = UNKNOWN_TOKEN;
+      }
     }
     if (!auth) {
       const message = `Unauthenticated: ${problem}`;
-      await this.recorder.recordRefusedAuthentication(message, origin);
+      this.admission.refuse({ code: 'UNAUTHENTICATED', surface, reason, message }, origin);
       return { ok: false, status: 401, message };
     }
     return { ok: true, request: { auth, origin } };
   }
 
-  /** For `/graphql` over HTTP: true when the request may go on to GraphQL; else the 401/503 is sent. */
-  async admitHttp(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  /**
+   * For `/graphql` over HTTP: true when the request may go on to GraphQL; else the 401/503 (or the 429 of a principal
+   * over its rate) is sent. `internal`: a call the gateway makes for an `/aws` request, whose rate was taken already.
+   */
+  async admitHttp(req: IncomingMessage, res: ServerResponse, options: { internal?: boolean } = {}): Promise<boolean> {
     const origin = originOf(req);
     res.setHeader('x-request-id', origin.requestId);
     const answer = await this.authenticate(header(req.headers.authorization), origin);
     if (answer.ok) {
+      const over = options.internal ? undefined : this.admission.principal(answer.request.auth.principal, origin, '/graphql', requestWeight(req.headers));
+      if (over) {
+        req.resume();
+        sendTooManyRequests(res, '/graphql', over.retryAfterSeconds, over.message, origin.requestId);
+        return false;
+      }
       this.requests.set(req, answer.request);
       return true;
     }
@@ -126,10 +160,22 @@ export class GatewayAuth {
     return dataOf(first).inputs?.pipeline?.name;
   }
 
+  /** The principal a token or an access key of `account` belongs to, from its stream's first event (as the permissions service keeps it). */
+  async principalOfCredential(account: string, streamId: string): Promise<string | undefined> {
+    const [first] = await this.store.readStream(streamId, { maxCount: 1 }).catch(() => []);
+    const data = first?.data as { account?: unknown; principalId?: unknown } | undefined;
+    return data && data.account === account && typeof data.principalId === 'string' ? data.principalId : undefined;
+  }
+
   /** May the principal read `pipeline` with `action` (a pipeline-level read): the per-event filter of subscriptions. */
   mayReadPipeline(request: AuthenticatedRequest, action: string, pipeline: string): boolean {
     const { principal } = request.auth;
     return authorize({ principal, action, resource: resourceForAction(action, { account: principal.account, pipeline }), context: { ...contextOf(request.origin), currentTime: new Date() } }).allowed;
+  }
+
+  /** The authenticated request of `req` (after `admitHttp`), for what else looks at the call (the limits plugin). */
+  requestOf(req: IncomingMessage | undefined): AuthenticatedRequest | undefined {
+    return req ? this.requests.get(req) : undefined;
   }
 
   /** The yoga plugin that authorizes every operation before it runs and audits it once it has. */
@@ -151,12 +197,17 @@ export class GatewayAuth {
             operationName: args.operationName,
             variableValues: args.variableValues as Record<string, unknown> | undefined,
             principal,
-            lookup: { pipelineOfExecution: (id) => this.pipelineOfExecution(principal.account, id) },
+            lookup: {
+              pipelineOfExecution: (id) => this.pipelineOfExecution(principal.account, id),
+              principalId: principal.id,
+              principalOfToken: (id) => this.principalOfCredential(principal.account, tokenStream(id)),
+              principalOfAccessKey: (id) => this.principalOfCredential(principal.account, accessKeyStream(id)),
+            },
             context: contextOf(request.origin),
           });
         } catch (error) {
           if (!(error instanceof GraphQLError)) throw error;
-          setResultAndStopExecution({ errors: [error] });
+          setResultAndStopExecution({ errors: [withBadInputStatus(error)] });
           return;
         }
         const { calls, refusals } = authorization;
@@ -164,18 +215,39 @@ export class GatewayAuth {
           // Nothing runs: no subgraph hears of an operation with a refused field.
           const notRun = new Map<string, AuditResult>(calls.map((call) => [call.responseKey, { status: 'failed', errorCode: 'FORBIDDEN' }]));
           await this.recorder.recordCalls(principal, calls, notRun, request.origin);
-          setResultAndStopExecution({ data: null, errors: refusals });
+          setResultAndStopExecution({ data: null, errors: refusals.map(withBadInputStatus) });
+          return;
+        }
+        // The record before the effect (decision 0028): every change is recorded as attempted, durably, before
+        // any subgraph hears of it; when the trail cannot be written, nothing runs.
+        let attempts: ReadonlyMap<string, string>;
+        try {
+          attempts = await this.recorder.recordAttempts(principal, calls, request.origin);
+        } catch (error) {
+          this.log(`gateway: the audit trail could not be written, so request ${request.origin.requestId} was not run: ${error instanceof Error ? error.message : String(error)}`);
+          setResultAndStopExecution({ data: null, errors: [auditUnavailable()] });
           return;
         }
         return {
           onExecuteDone: async ({ result }) => {
             const results = isExecutionResult(result) ? resultsByField(calls, result) : new Map<string, AuditResult>();
-            await this.recorder.recordCalls(principal, calls, results, request.origin);
+            try {
+              await this.recorder.recordCalls(principal, calls, results, request.origin, attempts);
+            } catch (error) {
+              // What was done is in the trail already (its attempt records); only its outcome could not be added.
+              if (attempts.size === 0) throw error;
+              this.log(`gateway: the outcome of request ${request.origin.requestId} could not be recorded (its attempt is): ${error instanceof Error ? error.message : String(error)}`);
+            }
           },
         };
       },
     };
   }
+}
+
+/** The platform does not act unaudited: the answer when the attempt record could not be written (nothing ran). */
+export function auditUnavailable(): GraphQLError {
+  return new GraphQLError('The audit trail cannot be written right now, so nothing was done: try again later.', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
 }
 
 const isExecutionResult = (result: unknown): result is ExecutionResult => typeof result === 'object' && result !== null && !(Symbol.asyncIterator in result);

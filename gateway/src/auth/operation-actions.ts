@@ -1,5 +1,5 @@
 import { accountIdProblem, parseResourceName } from '@sluice/domain';
-import { accountResourceName, resourceForAction, type ResourceTarget } from '@sluice/authz';
+import { accountResourceName, principalIdProblem, resourceForAction, type ResourceTarget } from '@sluice/authz';
 
 /** A root field's arguments, coerced by GraphQL (defaults applied, variables substituted). */
 export type FieldArguments = Readonly<Record<string, unknown>>;
@@ -10,6 +10,12 @@ export interface TargetLookup {
   account: string;
   /** The pipeline an execution runs, from the store; undefined when no such execution exists in `account`. */
   pipelineOfExecution(executionId: string): Promise<string | undefined>;
+  /** The caller's own principal id: whose access key `createAccessKey` without `principalId` makes. */
+  principalId?: string;
+  /** The principal a token of `account` belongs to, from the store; undefined for an unknown token or another account's. */
+  principalOfToken?(tokenId: string): Promise<string | undefined>;
+  /** The principal an access key of `account` belongs to, from the store; undefined as for tokens. */
+  principalOfAccessKey?(accessKeyId: string): Promise<string | undefined>;
 }
 
 /** An argument that does not say which resource the request acts on: a BAD_USER_INPUT naming `path`. */
@@ -97,6 +103,24 @@ const roleAccount = (args: FieldArguments, lookup: TargetLookup): ResourceTarget
   return { account: match[1]! };
 };
 
+// Credentials are authorized at the principal they belong to (`srn:sluice:{account}:principal/{id}`), so a policy
+// can grant them for the caller itself (`principal/${sluice:username}`). Without a principal (the account's whole
+// list, an unknown token or key) the account itself is the resource: only account-wide rights reach it.
+const principalTarget = (account: string, id: string | undefined, argument: string): ResourceTarget => {
+  if (id === undefined) return { account };
+  const problem = principalIdProblem(id);
+  if (problem) throw new TargetArgumentError(argument, problem);
+  return { account, principal: id };
+};
+const principalFrom = (argument: string) => (args: FieldArguments, lookup: TargetLookup): ResourceTarget => principalTarget(lookup.account, text(args, argument), argument);
+const principalOrAccount = (argument: string) => (args: FieldArguments, lookup: TargetLookup): ResourceTarget => principalTarget(lookup.account, optionalText(args, argument), argument);
+const principalOrCaller = (argument: string) => (args: FieldArguments, lookup: TargetLookup): ResourceTarget =>
+  principalTarget(lookup.account, optionalText(args, argument) ?? lookup.principalId, argument);
+const ownerOfToken = async (args: FieldArguments, lookup: TargetLookup): Promise<ResourceTarget> =>
+  principalTarget(lookup.account, await lookup.principalOfToken?.(text(args, 'tokenId')), 'tokenId');
+const ownerOfAccessKey = async (args: FieldArguments, lookup: TargetLookup): Promise<ResourceTarget> =>
+  principalTarget(lookup.account, await lookup.principalOfAccessKey?.(text(args, 'accessKeyId')), 'accessKeyId');
+
 /**
  * Every root field of the composed API (queries and mutations of every subgraph, and the gateway's own
  * subscriptions) and how it is authorized. A field missing here is refused at run time (FORBIDDEN, "no
@@ -138,8 +162,8 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     getRole: { action: 'sluice:GetRole', target: account() },
     listRoles: { action: 'sluice:ListRoles', target: account() },
     getGroup: { action: 'sluice:GetGroup', target: account() },
-    listTokens: { action: 'sluice:ListTokens', target: account() },
-    listAccessKeys: { action: 'sluice:ListAccessKeys', target: account() },
+    listTokens: { action: 'sluice:ListTokens', target: principalOrAccount('principalId') },
+    listAccessKeys: { action: 'sluice:ListAccessKeys', target: principalOrAccount('principalId') },
     simulatePrincipalPolicy: { action: 'sluice:SimulatePrincipalPolicy', target: account() },
     lookupAuditEvents: { action: 'sluice:LookupAuditEvents', target: account() },
     verifyAuditTrail: { action: 'sluice:VerifyAuditTrail', target: accountFrom('account') },
@@ -188,11 +212,11 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     createRole: { action: 'sluice:CreateRole', target: account() },
     attachPolicy: { action: 'sluice:PutPolicy', target: account() },
     detachPolicy: { action: 'sluice:DeletePolicy', target: account() },
-    createToken: { action: 'sluice:CreateToken', target: account() },
-    revokeToken: { action: 'sluice:RevokeToken', target: account() },
+    createToken: { action: 'sluice:CreateToken', target: principalFrom('principalId') },
+    revokeToken: { action: 'sluice:RevokeToken', target: ownerOfToken },
     // SigV4 access keys (decision 0024), IAM's names.
-    createAccessKey: { action: 'sluice:CreateAccessKey', target: account() },
-    deleteAccessKey: { action: 'sluice:DeleteAccessKey', target: account() },
+    createAccessKey: { action: 'sluice:CreateAccessKey', target: principalOrCaller('principalId') },
+    deleteAccessKey: { action: 'sluice:DeleteAccessKey', target: ownerOfAccessKey },
     // At the role's account (decision 0011), by the caller's own policies; the trust policy is checked by the service.
     assumeRole: { action: 'sluice:AssumeRole', target: roleAccount, ownPoliciesOnly: true },
   },
@@ -225,5 +249,5 @@ export function operationRuleOf(operation: RootOperation, field: string): Operat
  * account-wide rights then learns it is not found; others are refused without learning whether it exists).
  */
 export function resourceOfTarget(action: string, target: ResourceTarget): string {
-  return target.pipeline === undefined ? accountResourceName(target.account) : resourceForAction(action, target);
+  return target.pipeline === undefined && target.principal === undefined ? accountResourceName(target.account) : resourceForAction(action, target);
 }

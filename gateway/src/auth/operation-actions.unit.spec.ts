@@ -63,6 +63,32 @@ describe('the operation table', () => {
     expect(await resource('mutation', 'pollForJobs', {})).toBe('srn:sluice:acme:');
   });
 
+  it('derives the resource of credential fields at the principal they belong to', async () => {
+    const lookup = {
+      account: 'acme',
+      principalId: 'rita',
+      pipelineOfExecution: async () => undefined,
+      principalOfToken: async (id: string) => (id === 'tok_admin' ? 'admin' : undefined),
+      principalOfAccessKey: async (id: string) => (id === 'AKIAADMIN' ? 'admin' : undefined),
+    };
+    const resource = async (operation: RootOperation, field: string, args: Record<string, unknown>) => {
+      const rule = operationRuleOf(operation, field)!;
+      return resourceOfTarget(rule.action, await rule.target!(args, lookup));
+    };
+    expect(await resource('mutation', 'createToken', { principalId: 'admin' })).toBe('srn:sluice:acme:principal/admin');
+    expect(await resource('mutation', 'createAccessKey', {})).toBe('srn:sluice:acme:principal/rita');
+    expect(await resource('mutation', 'createAccessKey', { principalId: 'admin' })).toBe('srn:sluice:acme:principal/admin');
+    expect(await resource('mutation', 'revokeToken', { tokenId: 'tok_admin' })).toBe('srn:sluice:acme:principal/admin');
+    expect(await resource('mutation', 'deleteAccessKey', { accessKeyId: 'AKIAADMIN' })).toBe('srn:sluice:acme:principal/admin');
+    expect(await resource('query', 'listTokens', { principalId: 'rita' })).toBe('srn:sluice:acme:principal/rita');
+    expect(await resource('query', 'listAccessKeys', { principalId: 'rita' })).toBe('srn:sluice:acme:principal/rita');
+    // The whole account's list, or a token or key the store does not know in this account: the account itself.
+    expect(await resource('query', 'listTokens', {})).toBe('srn:sluice:acme:');
+    expect(await resource('mutation', 'revokeToken', { tokenId: 'tok_unknown' })).toBe('srn:sluice:acme:');
+    expect(await resource('mutation', 'deleteAccessKey', { accessKeyId: 'AKIAOTHER' })).toBe('srn:sluice:acme:');
+    await expect(resource('mutation', 'createToken', { principalId: 'a/b' })).rejects.toThrow(/^principalId: The principal id "a\/b" contains/);
+  });
+
   it('names the argument that does not say which resource', async () => {
     const lookup = { account: 'acme', pipelineOfExecution: async () => undefined };
     await expect((async () => operationRuleOf('mutation', 'createPipeline')!.target!({ pipeline: { stages: [] } }, lookup))()).rejects.toThrow('pipeline.name: must name the pipeline');

@@ -3,12 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import type { AuditResult } from '@sluice/authz';
+import { complexityRefusal, GRAPHQL_LIMIT_VARIABLES, queryBytesRefusal, type GraphQLLimitName } from '../limits/operation-complexity';
 import { authorizeOperation } from './authorize-operation';
 import { contextOf, originOf, type AuthenticatedRequest, type GatewayAuth } from './gateway-auth';
 
 /** Close codes of a refused graphql-ws connection: as HTTP's 401 and 503, in the 4xxx range graphql-ws leaves to servers. */
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_AUTHENTICATION_UNAVAILABLE = 4503;
+/** As HTTP's 429: too many connection attempts from the address, or connections of the principal (limits-config.ts). */
+export const CLOSE_TOO_MANY = 4429;
 
 /** What of the connection's socket this needs (`ws`'s WebSocket). */
 export interface ClosableSocket {
@@ -58,11 +61,26 @@ export async function authenticateConnection(
 ): Promise<ConnectionAuth | undefined> {
   const param = params?.authorization ?? params?.Authorization;
   const authorization = typeof param === 'string' ? param : request.headers.authorization;
-  const answer = await auth.authenticate(authorization, originOf(request));
+  const origin = originOf(request);
+  // A connection attempt is a request of the address like any other; the re-checks below are not.
+  const over = auth.admission.address(origin, 'graphql-ws');
+  if (over) {
+    socket.close(CLOSE_TOO_MANY, closeReason(over.message));
+    return undefined;
+  }
+  const answer = await auth.authenticate(authorization, origin, 'graphql-ws');
   if (!answer.ok) {
     socket.close(answer.status === 401 ? CLOSE_UNAUTHENTICATED : CLOSE_AUTHENTICATION_UNAVAILABLE, closeReason(answer.message));
     return undefined;
   }
+  const opened = auth.admission.connections.connect(answer.request.auth.principal);
+  if (!opened.ok) {
+    auth.admission.refuse({ code: 'TOO_MANY_CONNECTIONS', surface: 'graphql-ws', reason: 'over SLUICE_WS_MAX_CONNECTIONS_PER_PRINCIPAL', message: opened.message }, origin, answer.request.auth.principal);
+    socket.close(CLOSE_TOO_MANY, closeReason(opened.message));
+    return undefined;
+  }
+  // Released when the socket closes, however it closes (the server's onClose stops the connection too).
+  (socket as Partial<{ once(event: 'close', listener: () => void): unknown }>).once?.('close', opened.release);
   const connection: ConnectionAuth = { request: answer.request, subscriptions: new Map(), stop: () => undefined };
   let closed = false;
   const close = (code: number, reason: string) => {
@@ -72,7 +90,10 @@ export async function authenticateConnection(
     socket.close(code, closeReason(reason));
   };
   const timers: NodeJS.Timeout[] = [];
-  connection.stop = () => timers.forEach((timer) => clearTimeout(timer));
+  connection.stop = () => {
+    timers.forEach((timer) => clearTimeout(timer));
+    opened.release();
+  };
   const expiresIn = answer.request.auth.expiresAt.getTime() - Date.now();
   // setTimeout's limit is ~24.8 days; a token living longer is caught by the re-checks when it expires.
   if (expiresIn < 2 ** 31 - 1) timers.push(setTimeout(() => close(CLOSE_UNAUTHENTICATED, 'Unauthenticated: the token expired'), Math.max(0, expiresIn)).unref());
@@ -123,6 +144,29 @@ async function recheck(auth: GatewayAuth, schema: GraphQLSchema, authorization: 
 
 const policiesOf = (request: AuthenticatedRequest): string => JSON.stringify([request.auth.principal.policies, request.auth.principal.sessionPolicy ?? null]);
 
+/** Subscribes being authorized on a connection: counted with the running ones against the limit. */
+const starting = new WeakMap<ConnectionAuth, number>();
+
+/** A subscribe over the connection's subscription limit, or whose document is over the GraphQL limits (as on HTTP). */
+function subscribeLimitRefusal(auth: GatewayAuth, connection: ConnectionAuth, payload: SubscribePayload): { code: 'TOO_MANY_SUBSCRIPTIONS' | 'QUERY_TOO_COMPLEX'; reason: string; error: GraphQLError } | undefined {
+  const problem = auth.admission.connections.subscriptionProblem(connection.subscriptions.size + (starting.get(connection) ?? 0));
+  if (problem) {
+    return { code: 'TOO_MANY_SUBSCRIPTIONS', reason: 'over SLUICE_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', error: new GraphQLError(problem, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } }) };
+  }
+  const limits = auth.admission.limits.graphql;
+  let refusal = queryBytesRefusal(payload.query, limits);
+  if (!refusal) {
+    try {
+      refusal = complexityRefusal(parse(payload.query), limits, { variables: payload.variables ?? null });
+    } catch {
+      return undefined; // a syntax error: graphql-ws reports it
+    }
+  }
+  if (!refusal) return undefined;
+  const { http: _status, ...extensions } = refusal.extensions;
+  return { code: 'QUERY_TOO_COMPLEX', reason: `over ${GRAPHQL_LIMIT_VARIABLES[refusal.extensions.limit as GraphQLLimitName]}`, error: new GraphQLError(refusal.message, { extensions }) };
+}
+
 /** Authorizes a subscribe like any operation (and audits it); refusals go back as the subscription's errors. */
 export async function authorizeSubscribe(
   auth: GatewayAuth,
@@ -132,6 +176,12 @@ export async function authorizeSubscribe(
 ): Promise<readonly GraphQLError[] | undefined> {
   const { principal } = connection.request.auth;
   const origin = { ...connection.request.origin, requestId: randomUUID(), time: new Date() };
+  const limited = subscribeLimitRefusal(auth, connection, payload);
+  if (limited) {
+    auth.admission.refuse({ code: limited.code, surface: 'graphql-ws', reason: limited.reason, message: limited.error.message }, origin, principal);
+    return [limited.error];
+  }
+  starting.set(connection, (starting.get(connection) ?? 0) + 1);
   let authorization;
   try {
     authorization = await authorizeOperation({
@@ -148,6 +198,8 @@ export async function authorizeSubscribe(
     if (error instanceof GraphQLError && error.extensions.code !== 'BAD_USER_INPUT') return undefined;
     if (error instanceof GraphQLError) return [error];
     return undefined;
+  } finally {
+    starting.set(connection, (starting.get(connection) ?? 1) - 1);
   }
   const results = new Map<string, AuditResult>(
     authorization.refusals.length > 0 ? authorization.calls.map((call) => [call.responseKey, { status: 'failed', errorCode: 'FORBIDDEN' }]) : [],

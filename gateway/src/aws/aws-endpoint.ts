@@ -32,6 +32,8 @@ export interface AwsEndpointOptions {
   operations: Readonly<Record<string, AwsOperation>>;
   /** Audits a refused authentication (bad signature, date outside the window, unknown or revoked key). */
   recordRefusal(reason: string, origin: CallOrigin): Promise<void>;
+  /** The principal's rate: a refusal (ThrottlingException, 429 with Retry-After), or undefined to go on. */
+  admitPrincipal?(auth: AuthenticatedPrincipal, origin: CallOrigin, req: IncomingMessage): { retryAfterSeconds: number; message: string } | undefined;
   maxBodyBytes?: number;
   now?: () => number;
   log?: (line: string) => void;
@@ -149,6 +151,11 @@ export function awsEndpoint(options: AwsEndpointOptions) {
         }
         const body = await readBody(req, maxBodyBytes);
         const auth = await authenticate(receivedRequest(req, body), origin);
+        const over = options.admitPrincipal?.(auth, origin, req);
+        if (over) {
+          res.setHeader('retry-after', String(over.retryAfterSeconds));
+          throw new AwsError('ThrottlingException', over.message, 429);
+        }
         const operation = operationOf(req, options.operations);
         const contentType = header(req, 'content-type')?.split(';')[0]?.trim().toLowerCase();
         if (contentType !== AWS_JSON_CONTENT_TYPE) {

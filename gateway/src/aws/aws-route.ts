@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { GatewayAuth } from '../auth/gateway-auth';
+import { stableReason } from '../auth/refusal-tally';
+import { requestWeight } from '../limits/rate-limiter';
 import type { SubgraphEndpoint } from '../subgraph-config';
 import { awsEndpoint, type AccessKeyResolver } from './aws-endpoint';
 import { codePipelineOperations } from './codepipeline-operations';
@@ -19,11 +21,15 @@ type RuntimeFetch = (url: string, init: RequestInit, context: { req: IncomingMes
 /** `/aws` composed on the gateway's own authentication gate, authorization plugin and runtime (decision 0024). */
 export function awsRoute(options: AwsApiOptions & { auth: GatewayAuth; runtime: { fetch: unknown }; identities: ForwardedIdentities; log: (line: string) => void }) {
   const fetch = options.runtime.fetch as RuntimeFetch;
-  const graphql = gatewayGraphql({ admitHttp: (req, res) => options.auth.admitHttp(req, res), fetch: (url, init, context) => fetch(url, init, context) }, options.identities);
+  // The call's rate was taken when it came in (admitPrincipal): its GraphQL operations are not counted again.
+  const graphql = gatewayGraphql({ admitHttp: (req, res) => options.auth.admitHttp(req, res, { internal: true }), fetch: (url, init, context) => fetch(url, init, context) }, options.identities);
+  const { admission } = options.auth;
   return awsEndpoint({
     accessKeys: options.accessKeys,
     operations: codePipelineOperations(graphql),
-    recordRefusal: (reason, origin) => options.auth.recorder.recordRefusedAuthentication(reason, origin),
+    // Counted, not recorded one by one: one audit record per address, reason and minute (RefusalTally).
+    recordRefusal: async (reason, origin) => admission.refuse({ code: 'UNAUTHENTICATED', surface: '/aws', reason: stableReason(reason), message: reason }, origin),
+    admitPrincipal: (auth, origin, req) => admission.principal(auth.principal, origin, '/aws', requestWeight(req.headers)),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     log: options.log,
   });

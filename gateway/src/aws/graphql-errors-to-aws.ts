@@ -14,6 +14,8 @@ const NOT_FOUND_BY_RESOURCE: Readonly<Record<string, string>> = {
   job: 'JobNotFoundException',
   'custom action type': 'ActionTypeNotFoundException',
   version: 'PipelineVersionNotFoundException',
+  // No approval waits with this token: CodePipeline's answer to a wrong or stale token.
+  'approval request': 'InvalidApprovalTokenException',
 };
 
 /** A CONFLICT means what CodePipeline calls it for this operation; anything else is a concurrent change. */
@@ -46,6 +48,11 @@ export function awsErrorOf(operation: string, error: GraphQLAnswerError): AwsErr
     }
     case 'CONFLICT':
       return new AwsError(CONFLICT_BY_OPERATION[operation] ?? 'ConcurrentModificationException', error.message);
+    case 'QUERY_TOO_COMPLEX':
+      // A page size or a list the gateway's GraphQL limits refuse (limits-config.ts): the request asked for too much.
+      return new AwsError('ValidationException', error.message);
+    case 'RATE_LIMITED':
+      return new AwsError('ThrottlingException', error.message, 429);
     case 'FORBIDDEN':
       return new AwsError('AccessDeniedException', error.message);
     case 'UNAUTHENTICATED':

@@ -7,6 +7,7 @@ describe('GraphQL error codes in CodePipeline words', () => {
     ['PutApprovalResult', { code: 'NOT_FOUND', resource: 'stage' }, 'StageNotFoundException', 400],
     ['PutApprovalResult', { code: 'NOT_FOUND', resource: 'action' }, 'ActionNotFoundException', 400],
     ['GetJobDetails', { code: 'NOT_FOUND', resource: 'job' }, 'JobNotFoundException', 400],
+    ['PutApprovalResult', { code: 'NOT_FOUND', resource: 'approval request' }, 'InvalidApprovalTokenException', 400],
     ['CreatePipeline', { code: 'CONFLICT' }, 'PipelineNameInUseException', 400],
     ['AcknowledgeJob', { code: 'CONFLICT' }, 'InvalidNonceException', 400],
     ['PutApprovalResult', { code: 'CONFLICT' }, 'ApprovalAlreadyCompletedException', 400],
@@ -15,6 +16,8 @@ describe('GraphQL error codes in CodePipeline words', () => {
     ['CreatePipeline', { code: 'BAD_USER_INPUT' }, 'ValidationException', 400],
     ['ListPipelines', { code: 'FORBIDDEN' }, 'AccessDeniedException', 400],
     ['ListPipelines', { code: 'INTERNAL_SERVER_ERROR' }, 'InternalFailure', 500],
+    ['PollForJobs', { code: 'QUERY_TOO_COMPLEX' }, 'ValidationException', 400],
+    ['ListPipelines', { code: 'RATE_LIMITED' }, 'ThrottlingException', 429],
   ])('%s %j → %s', (operation, extensions, type, status) => {
     const error = awsErrorOf(operation, { message: 'what the service said', extensions });
     expect({ type: error.type, status: error.status, message: error.message }).toEqual({ type, status, message: 'what the service said' });

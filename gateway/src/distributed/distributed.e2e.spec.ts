@@ -108,7 +108,9 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
     expect((await gql(CREATE, { pipeline: sleepyPipeline('dist', repositoryUrl, 1) })).errors).toBeUndefined();
     subscription = subscribeAndCollect<ExecutionUpdate>(topology!.gatewayUrl, caller, EXECUTION_UPDATED, { pipelineName: 'dist' }, 'executionUpdated');
     // Live (caught up with the store) before the first start, or its first events would precede the subscription.
-    await eventually(async () => (/^sluice_subscriptions 1$/m.test(await (await fetch(`${topology!.gatewayUrl}/metrics`)).text()) ? true : undefined), 'the subscription to be live');
+    // /metrics needs a token allowed sluice:GetMetrics: the admin's.
+    const metrics = async () => (await fetch(`${topology!.gatewayUrl}/metrics`, { headers: { authorization: `Bearer ${caller.token}` } })).text();
+    await eventually(async () => (/^sluice_subscriptions 1$/m.test(await metrics()) ? true : undefined), 'the subscription to be live');
     // The definition reaches the engines over Kafka: the first start is retried until they know it.
     const executionIds: string[] = [];
     executionIds.push(

@@ -123,9 +123,9 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
     SLUICE_ARTIFACTS: options.artifactsDir,
     ...(options.dataDir ? { SLUICE_DATA_DIR: options.dataDir } : {}),
     SLUICE_LOG_FORMAT: 'json',
-    // Only the gateway may reach a subgraph (libs/graphql-service internal-secret.ts): a fresh secret per start
-    // unless one is given.
-    SLUICE_INTERNAL_SECRET: process.env.SLUICE_INTERNAL_SECRET?.trim() || randomBytes(24).toString('base64url'),
+    // Only the gateway may reach a subgraph (libs/graphql-service internal-secret.ts): a fresh secret of 32 random bytes
+    // per start unless one is given (a service refuses to start with one shorter than 32 bytes).
+    SLUICE_INTERNAL_SECRET: process.env.SLUICE_INTERNAL_SECRET?.trim() || randomBytes(32).toString('base64url'),
     ...options.env,
   };
   const started: TopologyProcess[] = [];

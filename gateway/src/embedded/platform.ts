@@ -5,7 +5,9 @@ import { DOWNLOAD_PATH, openFilesystemArtifactStore } from '@sluice/artifact-sto
 import { InMemoryCheckpointStore } from '@sluice/eventing';
 import { artifactsAppSettings, createArtifactsApp, loadArtifactsConfig, loadUrlSecret } from '@sluice/artifacts/src';
 import { createExecutionsApp } from '@sluice/executions/src/executions-app';
-import { accessKeyCipherFromEnv, createPermissionsApp, ensureAdmin, ensureAdminAccessKey } from '@sluice/permissions/src/permissions-app';
+import { inProcessWorkerId } from '@sluice/executions/src/application/in-process-worker';
+import { auditChainKeyFromEnv, useProcessAuditChainKey } from '@sluice/authz';
+import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, createPermissionsApp, ensureAdmin, ensureAdminAccessKey } from '@sluice/permissions/src/permissions-app';
 import { cachingAuthenticator } from '../auth/authenticator';
 import { permissionsAuthenticator } from '../auth/permissions-authenticator';
 import { permissionsAccessKeys } from '../aws/permissions-access-keys';
@@ -17,7 +19,7 @@ import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pip
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type RuntimeConfig } from '@sluice/runtime';
 import { startGitPoller } from '@sluice/triggers';
-import { DEFAULT_POLL_INTERVAL_MS, fileWebhookSecrets, pollableCatalog, projectionCatalog, WEBHOOKS_PREFIX, webhookRoute } from './triggers';
+import { DEFAULT_POLL_INTERVAL_MS, fileWebhookSecrets, pollableCatalog, projectionCatalog, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from './triggers';
 import { workerEventLog } from './worker-event-log';
 
 /**
@@ -61,6 +63,9 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
 
   try {
     await mkdir(dataDir, { recursive: true });
+    // One audit chain key for every writer and the verifier of this process, in this data folder (decision 0028).
+    const auditKey = auditChainKeyFromEnv(process.env, { dataDir });
+    useProcessAuditChainKey(auditKey);
     const eventStore = await openEventStore(config.eventStore);
     stops.push(() => eventStore.store.close());
     const { bus, description: busDescription } = openBus(config.bus);
@@ -97,7 +102,8 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     // The AWS-compatible API: the admin's access key in {dataDir}/admin-credentials (AWS shared-credentials format, 0600).
     const accessKeyCipher = accessKeyCipherFromEnv(process.env, { dataDir });
     const adminAccessKey = await ensureAdminAccessKey(eventStore.store, { dataDir, cipher: accessKeyCipher, account: 'default' });
-    const permissions = await createPermissionsApp({ eventStore: eventStore.store, port: 0, log, accessKeyCipher });
+    const auditTrail = { key: auditKey, checkpoints: auditCheckpointsFromEnv(process.env, config.eventStore, { dataDir }) };
+    const permissions = await createPermissionsApp({ eventStore: eventStore.store, port: 0, log, accessKeyCipher, auditTrail });
     stops.push(() => permissions.stop());
     trace?.phase('admin ensured, permissions app (projection caught up)');
 
@@ -106,7 +112,12 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     // Deploys stay under the data folder unless the operator names other roots (SLUICE_DEPLOY_ROOTS).
     const providerConfig = loadProviderConfig(process.env, { deployRoots: [join(dataDir, 'deployments')] });
     const { providers, sandbox } = await openBuiltInProviders(providerConfig, artifacts, { ports: config.port === 0 ? [] : [config.port] });
+    // The in-process worker of an earlier run of this platform is gone (a restart, a kill -9): its jobs go out again now.
+    const workerIds = inProcessWorkerId(dataDir);
+    const released = await executions.engine.releaseJobs({ workerIdPrefix: workerIds.prefix, except: workerIds.id }, 'the platform restarted');
+    if (released.length > 0) log(`worker: ${released.length} job(s) the previous run's worker held handed out again`);
     const worker = startWorker({
+      workerId: workerIds.id,
       jobApi: executions.engine,
       providers,
       store: artifacts,
@@ -135,6 +146,8 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     const secretsFile = join(dataDir, 'webhook-secrets.json');
     const secrets = await fileWebhookSecrets(secretsFile);
     const start = executions.engine.startPipelineExecution.bind(executions.engine);
+    // Every trigger start is recorded, as the trigger, before it happens (decision 0028).
+    const triggerAudit = storeTriggerAudit(eventStore.store);
 
     const gateway = await startGateway({
       subgraphs: [
@@ -151,7 +164,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
       // The worker polls the engine in-process, so no long poll runs through the gateway: a short drain suffices.
       drainMs: 5_000,
       httpRoutes: [
-        webhookRoute({ secrets, pipelines: catalog, start, log }),
+        webhookRoute({ secrets, pipelines: catalog, start, audit: triggerAudit, log }),
         { prefix: DOWNLOAD_PATH, handle: async (req, res) => void ((await artifactsApp.handleDownload(req, res)) || res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')) },
       ],
       log,
@@ -165,6 +178,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     const poller = startGitPoller({
       pipelines: pollableCatalog(catalog),
       start,
+      audit: triggerAudit,
       intervalMs: pollIntervalMs,
       ...(providerConfig.gitCredentials ? { gitCredentials: providerConfig.gitCredentials } : {}),
       onError: (error) => log(`git poller: ${error.repositoryUrl}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),

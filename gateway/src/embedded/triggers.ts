@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { appendAuditRecord, redactSecrets, resourceForAction, type AuditChainKeySource, type AuditRecord, type AuditResult, type JsonValue } from '@sluice/authz';
+import { redactUrlCredentials } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import { parsePipelineStreamId, PIPELINE_STREAM_PREFIX } from '@sluice/pipelines/src/domain/pipeline/pipeline-stream';
 import type { PipelinesProjection } from '@sluice/pipelines/src/projections/pipelines-projection';
@@ -10,9 +12,13 @@ import {
   gitSourceActionsOf,
   InMemoryDeliveryLog,
   InMemoryRejectionLog,
+  triggerPrincipalId,
   type PipelineCatalog,
   type StartExecutionPort,
   type TriggerablePipeline,
+  type TriggerAuditLog,
+  type TriggeredStartOutcome,
+  type TriggeredStartRecord,
   type WebhookRegistration,
   type WebhookSecrets,
 } from '@sluice/triggers';
@@ -122,10 +128,60 @@ function parseWebhookSecrets(text: string, file: string): Record<string, Webhook
   return secrets;
 }
 
+/**
+ * Trigger starts in the account's audit trail (decision 0028), as `trigger:webhook/{id}` or `trigger:poller`:
+ * `sluice:StartPipelineExecution` on the pipeline, with the commit(s), the delivery and its address, appended
+ * (keyed, like every record) before the start and its outcome after. A trigger is authorized by its signature
+ * or the repository it watches, not by a policy: the decision is Allow with no deciding statement.
+ */
+export function storeTriggerAudit(store: EventStore, options: { key?: AuditChainKeySource; now?: () => Date } = {}): TriggerAuditLog {
+  const now = options.now ?? (() => new Date());
+  const requestIds = new Map<string, string>();
+  const recordOf = (start: TriggeredStartRecord, result: AuditResult, requestId: string): AuditRecord => ({
+    id: randomUUID(),
+    time: now().toISOString(),
+    principal: { id: triggerPrincipalId(start.trigger), account: start.account },
+    viaRole: null,
+    operation: 'sluice:StartPipelineExecution',
+    resource: resourceForAction('sluice:StartPipelineExecution', { account: start.account, pipeline: start.pipelineName }),
+    requestParameters: redactSecrets({
+      name: start.pipelineName,
+      trigger: { ...start.trigger },
+      triggerDetail: start.triggerDetail,
+      sourceRevisions: start.sourceRevisions.map((revision) => ({ ...revision })),
+    } as { [key: string]: JsonValue }),
+    decision: 'Allow',
+    decidingStatement: null,
+    result,
+    sourceIp: start.sourceIp,
+    userAgent: start.userAgent,
+    requestId,
+  });
+  const append = (record: AuditRecord) => appendAuditRecord(store, record, options.key ? { key: options.key } : {});
+  return {
+    async recordAttempt(start) {
+      const requestId = randomUUID();
+      const attempt = await append(recordOf(start, { status: 'attempted' }, requestId));
+      requestIds.set(attempt.id, requestId);
+      return attempt.id;
+    },
+    async recordOutcome(attemptId, start, outcome: TriggeredStartOutcome) {
+      const requestId = requestIds.get(attemptId) ?? randomUUID();
+      requestIds.delete(attemptId);
+      const result: AuditResult = outcome.status === 'succeeded' ? { status: 'succeeded' } : { status: 'failed', errorCode: 'START_FAILED' };
+      const record = recordOf(start, result, requestId);
+      const told: { [key: string]: JsonValue } = outcome.status === 'succeeded' ? { pipelineExecutionId: outcome.pipelineExecutionId } : { error: redactUrlCredentials(outcome.error).slice(0, 500) };
+      await append({ ...record, resultOf: attemptId, requestParameters: { ...record.requestParameters, ...told } });
+    },
+  };
+}
+
 export interface WebhookRouteDeps {
   secrets: WebhookSecrets;
   pipelines: PipelineCatalog;
   start: StartExecutionPort;
+  /** Where each start is recorded before it happens: `storeTriggerAudit(store)`. */
+  audit: TriggerAuditLog;
   log: (line: string) => void;
   maxBodyBytes?: number;
 }
@@ -138,6 +194,7 @@ export function webhookRoute(deps: WebhookRouteDeps): HttpRoute {
     secrets: deps.secrets,
     pipelines: deps.pipelines,
     start: deps.start,
+    audit: deps.audit,
     deliveries: new InMemoryDeliveryLog(),
     rejections: {
       async record(rejection) {
@@ -155,7 +212,7 @@ export function webhookRoute(deps: WebhookRouteDeps): HttpRoute {
       const { body, complete } = await readBody(req, maxBodyBytes);
       // An oversize body is cut at limit + 1 bytes: the handler refuses it (413) and records the refusal.
       const path = new URL(req.url ?? '/', 'http://gateway').pathname;
-      const { status, body: answer } = await handler.handle({ headers: req.headers, rawBody: body, path });
+      const { status, body: answer } = await handler.handle({ headers: req.headers, rawBody: body, path, sourceIp: req.socket.remoteAddress ?? null });
       reply(res, status, answer, complete ? {} : { connection: 'close' });
       if (!complete) res.once('finish', () => req.destroy());
     },

@@ -8,6 +8,7 @@ import type { ExecutionsEngine } from '@sluice/executions/src/executions-engine'
 import { startEngineTestEnvironment, type EngineTestEnvironment } from '@sluice/executions/src/testing/engine-test-environment';
 import {
   createWebhookHandler,
+  InMemoryTriggerAuditLog,
   gitLsRemote,
   InMemoryDeliveryLog,
   InMemoryRejectionLog,
@@ -63,6 +64,7 @@ function webhook(pipelines: TriggerablePipeline[], start: StartExecutionPort): W
     secrets: { lookup: async (id) => (id === 'hook' ? { account: 'acme', secret: SECRET } : undefined) },
     pipelines: { listPipelines: async () => pipelines },
     start,
+    audit: new InMemoryTriggerAuditLog(),
     // Each handler its own log, as two gateway processes (or one before and after a restart) have.
     deliveries: new InMemoryDeliveryLog(),
     rejections: new InMemoryRejectionLog(),
@@ -114,6 +116,7 @@ it(`starts one execution per push when two webhooks and the poller race for it (
   const pollerStart = recording(engines[1]!);
   poller = startGitPoller({
     pipelines: { listPipelines: async () => pipelines },
+    audit: new InMemoryTriggerAuditLog(),
     start: (caller, input) => {
       pollerStarting();
       return pollerStart(caller, input);

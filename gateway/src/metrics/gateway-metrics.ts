@@ -5,8 +5,8 @@ import { emptyMetricsState, foldMetricsEvent, JOB_STREAM_PREFIX, type MetricsSta
 import { formatPrometheusText } from './prometheus-text';
 
 export interface GatewayMetrics {
-  /** The exposition text of `/metrics` now. */
-  render(subscriptions: { connections: number; live: number }): string;
+  /** The exposition text of `/metrics` now; with `account`, only that account's labelled series. */
+  render(subscriptions: { connections: number; live: number }, options?: { account?: string }): string;
   stop(): Promise<void>;
 }
 
@@ -43,7 +43,7 @@ export function gatewayMetrics(store: EventStore | undefined, options: GatewayMe
   const lagSeconds = (): number => (caughtUp || !state?.last ? 0 : Math.max(0, now() - state.last.occurredAt) / 1000);
 
   return {
-    render: (subscriptions) => formatPrometheusText(metricFamilies({ state, lagSeconds: lagSeconds(), subscriptions })),
+    render: (subscriptions, { account } = {}) => formatPrometheusText(metricFamilies({ state, lagSeconds: lagSeconds(), subscriptions, ...(account !== undefined ? { account } : {}) })),
     async stop() {
       await subscription?.stop();
     },

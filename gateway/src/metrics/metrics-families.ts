@@ -7,13 +7,16 @@ export interface MetricsSnapshot {
   /** Seconds the projection is behind: see `gatewayMetrics`. */
   lagSeconds: number;
   subscriptions: { connections: number; live: number };
+  /** Only this account's labelled series (a caller with a token sees its own account's executions); absent: every account. */
+  account?: string;
 }
 
 const byKey = <T>(entries: Iterable<[string, T]>): Array<[string, T]> => [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
-function executionSamples(state: MetricsState): Sample[] {
+function executionSamples(state: MetricsState, only: string | undefined): Sample[] {
   const counts = new Map<string, { account: string; status: string; count: number }>();
   for (const { account, status } of state.executions.values()) {
+    if (only !== undefined && account !== only) continue;
     const key = `${account}\u0000${status}`;
     const entry = counts.get(key) ?? { account, status, count: 0 };
     entry.count += 1;
@@ -38,7 +41,7 @@ export function metricFamilies(snapshot: MetricsSnapshot): MetricFamily[] {
   const { state } = snapshot;
   const fromStore: MetricFamily[] = state
     ? [
-        { name: 'sluice_executions', type: 'gauge', help: 'Pipeline executions by their current status.', samples: executionSamples(state) },
+        { name: 'sluice_executions', type: 'gauge', help: 'Pipeline executions by their current status.', samples: executionSamples(state, snapshot.account) },
         { name: 'sluice_action_duration_seconds', type: 'histogram', help: 'Action runs, from ActionExecutionStarted to their end (succeeded, failed or abandoned).', samples: durationSamples(state) },
         { name: 'sluice_job_queue_depth', type: 'gauge', help: 'Jobs created or requeued and not yet dispatched to a worker.', samples: [{ value: state.queuedJobs.size }] },
         { name: 'sluice_event_store_position', type: 'gauge', help: 'Store position of the last event the metrics projection folded.', samples: [{ value: state.last?.position ?? 0n }] },

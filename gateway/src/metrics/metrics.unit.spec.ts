@@ -81,6 +81,14 @@ describe('the /metrics projection and its exposition text', () => {
     );
   });
 
+  it('names only the caller’s account when asked for one account', () => {
+    const state = emptyMetricsState();
+    for (const stored of events) foldMetricsEvent(state, stored);
+    const text = formatPrometheusText(metricFamilies({ state, lagSeconds: 0, subscriptions: { connections: 0, live: 0 }, account: 'acme' }));
+    expect(text.split('\n').filter((line) => line.startsWith('sluice_executions'))).toEqual(['sluice_executions{account="acme",status="Failed"} 1', 'sluice_executions{account="acme",status="InProgress"} 1']);
+    expect(text).not.toContain('ird');
+  });
+
   it('serves only the subscription gauges without a store', () => {
     const text = formatPrometheusText(metricFamilies({ state: undefined, lagSeconds: 0, subscriptions: { connections: 0, live: 0 } }));
     expect(text.split('\n').filter((line) => !line.startsWith('#'))).toEqual(['sluice_subscriptions 0', 'sluice_subscription_connections 0', '']);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startServiceProcess, type ServiceProcess } from '@sluice/graphql-service/testing';
 import { dropTestSchema, newTestSchema as newSchema, testPostgresUrl } from '@sluice/testing';
@@ -12,6 +13,8 @@ export interface SubgraphProcesses {
   permissions: ServiceProcess;
   /** As the gateway is configured with them (SLUICE_SUBGRAPHS). */
   endpoints: SubgraphEndpoint[];
+  /** Their SLUICE_INTERNAL_SECRET, which the gateway must send (startTestGateway does). */
+  internalSecret: string;
   stop(): Promise<void>;
 }
 
@@ -24,10 +27,12 @@ export { dropTestSchema };
  * The pipelines, executions and permissions services as they run in distributed mode, each its own OS process,
  * on one PostgreSQL store (`schema`). Without Kafka, the executions process relays the store's pipeline events to
  * its own in-process bus: that is how its engine learns the pipelines created through the other service.
- * `internalSecret` is given to every process as SLUICE_INTERNAL_SECRET (the gateway must then send it).
+ * `internalSecret` (default: 32 random bytes) is given to every process as SLUICE_INTERNAL_SECRET (the gateway must then send it);
+ * `env` is added to their environment (e.g. SLUICE_ACCESS_KEY_MASTER_KEY for access keys).
  */
-export async function startSubgraphProcesses(schema: string, options: { internalSecret?: string } = {}): Promise<SubgraphProcesses> {
-  const env = { SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '', SLUICE_INTERNAL_SECRET: options.internalSecret ?? '' };
+export async function startSubgraphProcesses(schema: string, options: { internalSecret?: string; env?: Record<string, string> } = {}): Promise<SubgraphProcesses> {
+  const internalSecret = options.internalSecret ?? randomBytes(32).toString('base64url');
+  const env = { ...options.env, SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '', SLUICE_INTERNAL_SECRET: internalSecret };
   const names = ['pipelines', 'executions', 'permissions'] as const;
   const started = await Promise.allSettled(
     names.map((name) => startServiceProcess({ name: `${name} service`, script: join(root, `services/${name}/src/main.ts`), cwd: root, env })),
@@ -47,6 +52,7 @@ export async function startSubgraphProcesses(schema: string, options: { internal
       { name: 'executions', url: `${executions.url}/graphql` },
       { name: 'permissions', url: `${permissions.url}/graphql` },
     ],
+    internalSecret,
     stop: async () => void (await Promise.all([pipelines.stop(), executions.stop(), permissions.stop()])),
   };
 }

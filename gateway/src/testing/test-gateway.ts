@@ -8,12 +8,13 @@ import type { SubgraphProcesses } from './subgraph-processes';
 
 /**
  * The gateway as it runs in production, in jest: authentication over the permissions process of `subgraphs`,
- * authorization and audit on `eventStore` (the store the processes write to).
+ * authorization and audit on `eventStore` (the store the processes write to), their internal secret sent to them.
  */
 export function startTestGateway(subgraphs: SubgraphProcesses, eventStore: EventStore, options: Partial<GatewayOptions> = {}): Promise<RunningGateway> {
-  const authenticator = permissionsAuthenticator(`${subgraphs.permissions.url}/graphql`);
+  const { internalSecret } = subgraphs;
+  const authenticator = permissionsAuthenticator(`${subgraphs.permissions.url}/graphql`, { internalSecret });
   authenticators.set(eventStore, authenticator);
-  return startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1', eventStore, auth: { authenticator }, ...options });
+  return startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1', eventStore, auth: { authenticator }, internalSecret, ...options });
 }
 
 /** The permissions process each store's gateway asks, so that a caller is handed out once its token authenticates. */

@@ -1,47 +1,9 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { accountIdProblem, IssueCollector, ValidationError } from '@sluice/domain';
+import { callerFromHeaders, type RequestCaller } from './request-caller';
 
-export const ACCOUNT_HEADER = 'x-sluice-account';
-export const ACTOR_HEADER = 'x-sluice-actor';
-/** The authenticated principal's id (a role session: the role's), set by the gateway. */
-export const PRINCIPAL_HEADER = 'x-sluice-principal';
-/** The public id of the token the gateway authenticated (`tok_…`), for the permissions service. */
-export const TOKEN_ID_HEADER = 'x-sluice-token-id';
-
-/** Who asks, for which account; each service's application `Caller` has this shape. */
-export interface RequestCaller {
-  account: string;
-  actor: string;
-  /** The authenticated principal's id, when the request came through the gateway. */
-  principal?: string;
-}
-
-const actor = /^[^\p{Cc}\p{Cs}]{1,256}$/u;
-
-/**
- * Account and actor as the request names them. Behind the gateway these are the authenticated principal's
- * (the gateway replaces whatever the client sent, decision 0021); with SLUICE_INTERNAL_SECRET set, only the
- * gateway reaches the subgraph (internal-secret.ts).
- */
-export function callerFromHeaders(headers: IncomingHttpHeaders): RequestCaller {
-  const given = (name: string, fallback: string): string => {
-    const value = headers[name];
-    return (Array.isArray(value) ? value[0] : value) ?? fallback;
-  };
-  const caller: RequestCaller = { account: given(ACCOUNT_HEADER, 'default'), actor: given(ACTOR_HEADER, 'anonymous') };
-  const principal = headers[PRINCIPAL_HEADER];
-  if (typeof principal === 'string' && principal !== '') caller.principal = principal;
-  const issues = new IssueCollector();
-  const accountProblem = accountIdProblem(caller.account);
-  if (accountProblem) issues.add(`headers.${ACCOUNT_HEADER}`, 'invalid_account', accountProblem);
-  if (!actor.test(caller.actor)) {
-    issues.add(`headers.${ACTOR_HEADER}`, 'invalid_actor', 'The actor must be 1 to 256 characters, without control characters.');
-  }
-  if (issues.count > 0) throw new ValidationError(issues.issues, 'The request headers are not valid');
-  return caller;
-}
+export * from './request-caller';
 
 /** The resolver parameter holding the request's caller. */
 export const CallerOf = createParamDecorator((_data: unknown, context: ExecutionContext): RequestCaller => {

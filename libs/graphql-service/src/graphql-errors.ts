@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { AccessDeniedError, ConflictError, IllegalStateError, NotFoundError, ValidationError } from '@sluice/domain';
-import { ConcurrencyError } from '@sluice/eventing';
+import { AccessDeniedError, ConflictError, IllegalStateError, NotFoundError, ResourceNameError, ValidationError } from '@sluice/domain';
+import { ConcurrencyError, EventStoreInputError } from '@sluice/eventing';
 import type { GraphQLFormattedError } from 'graphql';
 
 /** How a service-specific error is answered: a code (BAD_USER_INPUT, CONFLICT…), the message, extra extensions. */
@@ -25,9 +25,20 @@ const requestErrorCodes = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/** What the event store says of text it cannot store (libs/eventing validation/text-value.ts). */
+const UNSTORABLE_TEXT = /must not contain NUL or unpaired surrogate characters/;
+
 /** The domain errors every service shares (@sluice/domain, @sluice/eventing), by GraphQL code. */
 export function sharedErrorAnswer(error: unknown): GraphQLErrorAnswer | undefined {
   if (error instanceof ValidationError) return { code: 'BAD_USER_INPUT', message: error.message, extensions: { issues: error.issues } };
+  // Text no store can hold (NUL, an unpaired surrogate) in an id a caller gave (`acknowledgeJob(jobId: "a\u0000b")`): the caller's.
+  if (error instanceof EventStoreInputError && UNSTORABLE_TEXT.test(error.message)) {
+    return { code: 'BAD_USER_INPUT', message: 'The input holds a NUL or an unpaired surrogate character, which cannot be stored.', extensions: { issues: [{ path: '$', code: 'unstorable_text', message: error.message }] } };
+  }
+  // A name that cannot be part of a resource name (`a b`, `a/b`, 101 characters): the caller's input, not a fault.
+  if (error instanceof ResourceNameError) {
+    return { code: 'BAD_USER_INPUT', message: `${error.part}: ${error.problem}`, extensions: { issues: [{ path: error.part, code: 'invalid_name', message: error.problem }] } };
+  }
   if (error instanceof ConflictError || error instanceof IllegalStateError) return { code: 'CONFLICT', message: error.message };
   if (error instanceof ConcurrencyError) {
     return { code: 'CONFLICT', message: 'Someone else changed this resource at the same time; read it again and retry.' };

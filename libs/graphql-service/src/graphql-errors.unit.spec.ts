@@ -1,5 +1,5 @@
-import { AccessDeniedError, ConflictError, IllegalStateError, NotFoundError, ValidationError } from '@sluice/domain';
-import { ConcurrencyError } from '@sluice/eventing';
+import { AccessDeniedError, ConflictError, IllegalStateError, NotFoundError, ResourceNameError, ValidationError } from '@sluice/domain';
+import { ConcurrencyError, EventStoreInputError } from '@sluice/eventing';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { formatGraphQLError } from './graphql-errors';
 
@@ -20,6 +20,9 @@ describe('formatGraphQLError', () => {
     [new ConcurrencyError('execution-1', 'no_stream', 3n), 'CONFLICT'],
     [new NotFoundError('pipeline', 'web'), 'NOT_FOUND'],
     [new AccessDeniedError('alice', 'denied by policy p-1'), 'FORBIDDEN'],
+    [new ResourceNameError('pipeline', 'a b', 'The pipeline name "a b" may contain only letters'), 'BAD_USER_INPUT'],
+    [new EventStoreInputError('streamId', 'must not contain NUL or unpaired surrogate characters'), 'BAD_USER_INPUT'],
+    [new EventStoreInputError('expectedRevision', 'must be a bigint'), 'INTERNAL_SERVER_ERROR'],
   ])('maps %p to %s, keeping the path', (error, code) => {
     const answer = format(...thrownInResolver(error));
     expect(answer.extensions?.code).toBe(code);

@@ -1,3 +1,4 @@
+export * from './bind-address';
 export * from './caller-headers';
 export * from './graphql-errors';
 export * from './graphql-http-handler';

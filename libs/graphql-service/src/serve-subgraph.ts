@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { bindAddressFrom, urlHost } from './bind-address';
+import { requireInternalSecret } from './internal-secret';
 
 export interface ServedSubgraph {
   /** Base URL; the subgraph answers at `${url}/graphql`. */
@@ -15,13 +17,22 @@ export interface ServeSubgraphOptions {
    * the store and the bus). Absent: ready whenever the process serves. `/healthz` always answers `ok`.
    */
   readiness?: () => Promise<{ ready: boolean }>;
+  /** The address to listen on. Default: `bindAddressFrom(process.env)` (SLUICE_BIND_ADDRESS, else 127.0.0.1). */
+  host?: string;
 }
 
 type HealthRequest = { method?: string; url?: string };
 type HealthResponse = { writeHead(status: number, headers: Record<string, string>): void; end(body: string): void };
 
-/** Starts a Nest application holding a subgraph module on `port` (0 picks a free one), with `/healthz` and `/readyz`. */
+/**
+ * Starts a Nest application holding a subgraph module on `port` (0 picks a free one), with `/healthz` and `/readyz`.
+ * Refuses to start without an internal secret of at least 32 bytes (SLUICE_INTERNAL_SECRET; the embedded platform
+ * sets a random one before it starts its services in-process), and listens on loopback unless SLUICE_BIND_ADDRESS
+ * says otherwise.
+ */
 export async function serveSubgraph(module: DynamicModule, port: number, options: ServeSubgraphOptions = {}): Promise<ServedSubgraph> {
+  requireInternalSecret(process.env);
+  const host = options.host ?? bindAddressFrom(process.env);
   // The GraphQL handler reads bodies itself, with an explicit limit (graphql-http-handler.ts).
   const app = await NestFactory.create(module, { bodyParser: false, logger: ['error', 'warn'] });
   app.use((req: HealthRequest, res: HealthResponse, next: () => void) => {
@@ -38,11 +49,11 @@ export async function serveSubgraph(module: DynamicModule, port: number, options
     );
   });
   try {
-    await app.listen(port);
+    await app.listen(port, host);
   } catch (error) {
     await app.close();
     throw error;
   }
   const address = app.getHttpServer().address() as AddressInfo;
-  return { url: `http://localhost:${address.port}`, close: () => app.close() };
+  return { url: `http://${urlHost(address.address)}:${address.port}`, close: () => app.close() };
 }

@@ -1,3 +1,4 @@
+export * from './audit';
 export * from './filters';
 export * from './pipeline-catalog';
 export * from './planning';

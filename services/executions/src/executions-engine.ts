@@ -6,11 +6,13 @@ import { DEFAULT_ACTION_LOG_LIMITS, type ActionLogLimits } from './application/a
 import { JobLogAppender } from './application/action-logs/append-job-logs';
 import { AggregateCommands } from './application/aggregate-commands';
 import { allowAllApprovals, type ApprovalAuthorizer } from './application/approval-authorizer';
-import type { Clock, IdGenerator } from './application/caller';
+import { ArtifactClaimsReader } from './application/artifact-claims-reader';
+import { randomSource, type Clock, type IdGenerator, type RandomSource } from './application/caller';
+import { loadExecutionIdKey } from './application/execution-id-for-token';
 import { ExecutionAsOfQueries } from './application/execution-as-of';
 import { ExecutionCommandHandlers } from './application/execution-command-handlers';
 import { ExecutionQueries } from './application/execution-queries';
-import { JobWorkerHandlers, type JobWorkerApi } from './application/job-worker-api';
+import { JobWorkerHandlers, type JobCaller, type JobWorkerApi } from './application/job-worker-api';
 import { StreamWriter } from './application/stream-writer';
 import { defaultJobQueuePolicy, type JobQueuePolicy } from './domain';
 import { EngineRunner } from './engine/engine-runner';
@@ -24,7 +26,12 @@ export interface ExecutionsEngineOptions {
   store: EventStore;
   bus: Bus;
   clock?: Clock;
+  /** Ids of executions and correlations (random UUIDs by default). */
   ids?: IdGenerator;
+  /** Entropy of commands and nonces of jobs: 128 random bits or more (`randomSource` by default). */
+  random?: RandomSource;
+  /** The key of execution ids derived from client request tokens; by default kept in the store (loadExecutionIdKey). */
+  executionIdKey?: Buffer;
   jobQueuePolicy?: JobQueuePolicy;
   approvalAuthorizer?: ApprovalAuthorizer;
   /** Runs the rules of stage conditions; by default the built-in ones (VariableCheck) and any other rule fails its condition (engine/built-in-rules.ts). */
@@ -50,7 +57,7 @@ type Handlers = Pick<
 type Queries = Pick<ExecutionQueries, 'getPipelineState' | 'getPipelineExecution' | 'listPipelineExecutions' | 'listActionExecutions'>;
 /** Time travel: folds of the store up to an instant (docs/decisions/0022). */
 type AsOfQueries = Pick<ExecutionAsOfQueries, 'executionAsOf' | 'pipelineStateAsOf'>;
-/** Action logs as events (docs/decisions/0016): the worker appends, anyone of the account reads. */
+/** Action logs as events (docs/decisions/0016): the job's holder appends (its caller last, as every job call), anyone of the account reads. */
 type ActionLogs = Pick<JobLogAppender, 'appendJobLogs'> & Pick<ActionLogQueries, 'actionLogs'>;
 
 /** The executions service's application functions, for the GraphQL API, the CLI, workers and benchmarks. */
@@ -74,11 +81,14 @@ export interface ExecutionsEngine extends Handlers, Queries, AsOfQueries, Action
 export async function createExecutionsEngine(options: ExecutionsEngineOptions): Promise<ExecutionsEngine> {
   const clock = options.clock ?? (() => new Date());
   const ids = options.ids ?? randomUUID;
+  const random = options.random ?? randomSource;
   const onError = options.onError ?? ((error, context) => console.error(`executions engine: ${context}:`, error));
   const projection = new ExecutionsProjection(options.store, { onError: (error) => onError(error, 'projection') });
   const writer = new StreamWriter(options.store, projection.states);
   const commands = new AggregateCommands(writer, projection.states, options.jobQueuePolicy ?? defaultJobQueuePolicy);
   const catalog = new PipelineCatalog();
+  const claims = new ArtifactClaimsReader(options.store, projection.artifactClaims);
+  const executionIdKey = options.executionIdKey ?? (await loadExecutionIdKey(options.store, clock));
   const handlers = new ExecutionCommandHandlers({
     commands,
     writer,
@@ -87,14 +97,28 @@ export async function createExecutionsEngine(options: ExecutionsEngineOptions): 
     approvals: { approvalLocation: (token) => projection.readModels.approval(token) },
     authorizer: options.approvalAuthorizer ?? allowAllApprovals,
     readModel: projection,
+    claims,
+    executionIdKey,
     clock,
     ids,
+    random,
   });
-  const jobs = new JobWorkerHandlers({ commands, writer, states: projection.states, jobQueue: projection.jobQueue, clock, ids });
-  const queries = new ExecutionQueries(projection.states, projection.readModels, catalog);
-  const asOf = new ExecutionAsOfQueries(options.store, clock);
   const logLimits = { ...DEFAULT_ACTION_LOG_LIMITS, ...options.actionLogLimits };
   const logAppender = new JobLogAppender({ store: options.store, writer, states: projection.states, clock, limits: logLimits });
+  const jobs = new JobWorkerHandlers({
+    store: options.store,
+    commands,
+    writer,
+    states: projection.states,
+    jobQueue: projection.jobQueue,
+    claims,
+    notes: (spec, attempt, chunk) => logAppender.appendNote(spec, attempt, chunk),
+    clock,
+    ids,
+    random,
+  });
+  const queries = new ExecutionQueries(projection.states, projection.readModels, catalog);
+  const asOf = new ExecutionAsOfQueries(options.store, clock);
   const logQueries = new ActionLogQueries(options.store, (executionId) => projection.readModels.pipelineOf(executionId));
   const runner =
     options.runEngine === false
@@ -103,6 +127,7 @@ export async function createExecutionsEngine(options: ExecutionsEngineOptions): 
           states: projection.states,
           commands,
           clock,
+          random,
           conditionEvaluator: options.conditionEvaluator,
           onError: (error, executionId) => onError(error, `execution ${executionId}`),
         });
@@ -126,12 +151,13 @@ export async function createExecutionsEngine(options: ExecutionsEngineOptions): 
     rerunStage: (caller, input) => handlers.rerunStage(caller, input),
     putApprovalResult: (caller, input) => handlers.putApprovalResult(caller, input),
     pollForJobs: (actionTypeId, maxBatchSize, pollOptions) => jobs.pollForJobs(actionTypeId, maxBatchSize, pollOptions),
-    acknowledgeJob: (jobId, nonce) => jobs.acknowledgeJob(jobId, nonce),
-    heartbeat: (jobId, nonce) => jobs.heartbeat(jobId, nonce),
-    putJobSuccessResult: (jobId, result) => jobs.putJobSuccessResult(jobId, result),
-    putJobFailureResult: (jobId, failure) => jobs.putJobFailureResult(jobId, failure),
-    getJobDetails: (jobId) => jobs.getJobDetails(jobId),
-    appendJobLogs: (jobId, nonce, entries) => logAppender.appendJobLogs(jobId, nonce, entries),
+    acknowledgeJob: (jobId, nonce, caller?: JobCaller) => jobs.acknowledgeJob(jobId, nonce, caller),
+    heartbeat: (jobId, nonce, caller?: JobCaller) => jobs.heartbeat(jobId, nonce, caller),
+    putJobSuccessResult: (jobId, result, caller?: JobCaller) => jobs.putJobSuccessResult(jobId, result, caller),
+    putJobFailureResult: (jobId, failure, caller?: JobCaller) => jobs.putJobFailureResult(jobId, failure, caller),
+    getJobDetails: (jobId, caller?: JobCaller) => jobs.getJobDetails(jobId, caller),
+    releaseJobs: (workers, reason) => jobs.releaseJobs(workers, reason),
+    appendJobLogs: (jobId, nonce, entries, caller?: JobCaller) => logAppender.appendJobLogs(jobId, nonce, entries, caller),
     actionLogs: (caller, executionId, query) => logQueries.actionLogs(caller, executionId, query),
     getPipelineState: (caller, pipelineName) => queries.getPipelineState(caller, pipelineName),
     getPipelineExecution: (caller, pipelineName, executionId) => queries.getPipelineExecution(caller, pipelineName, executionId),

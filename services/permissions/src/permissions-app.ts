@@ -1,6 +1,10 @@
+import { processAuditChainKey } from '@sluice/authz';
 import { serveSubgraph, type ServeSubgraphOptions } from '@sluice/graphql-service';
 import type { EventStore } from '@sluice/eventing';
+import { loadRuntimeConfig } from '@sluice/runtime';
 import type { AccessKeyCipher } from './application/access-key-cipher';
+import { auditCheckpointsFromEnv } from './application/audit-checkpoints';
+import { markLegacyAuditEnds, type AuditTrailKeeping } from './application/audit-queries';
 import type { Clock } from './application/caller';
 import { PermissionsModule } from './permissions.module';
 import { PermissionsProjection } from './projections/permissions-projection';
@@ -8,6 +12,7 @@ import { PermissionsProjection } from './projections/permissions-projection';
 export { ensureAdmin, type EnsureAdminOptions, type EnsuredAdmin } from './bootstrap/ensure-admin';
 export { ensureAdminAccessKey, ADMIN_CREDENTIALS_FILE } from './bootstrap/ensure-admin-access-key';
 export { accessKeyCipherFromEnv, type AccessKeyCipher } from './application/access-key-cipher';
+export { auditCheckpointsFromEnv, fileAuditCheckpoints, type AuditCheckpoints } from './application/audit-checkpoints';
 
 export interface PermissionsAppOptions {
   eventStore: EventStore;
@@ -19,6 +24,11 @@ export interface PermissionsAppOptions {
   readiness?: ServeSubgraphOptions['readiness'];
   /** Encrypts access-key secrets (decision 0024). Default: from SLUICE_ACCESS_KEY_MASTER_KEY or SLUICE_DATA_DIR. */
   accessKeyCipher?: AccessKeyCipher;
+  /**
+   * The audit chain's key and the verifier's checkpoints (decision 0028). Default: the process's key (SLUICE_AUDIT_KEY,
+   * else `audit-chain-key` in the data folder) and checkpoints under the data folder's `audit-checkpoints/`, per store.
+   */
+  auditTrail?: AuditTrailKeeping;
 }
 
 export interface PermissionsApp {
@@ -34,7 +44,21 @@ export async function createPermissionsApp(options: PermissionsAppOptions): Prom
   const log = options.log ?? ((line: string) => console.log(line));
   const projection = new PermissionsProjection(options.eventStore, { onError: (error) => log(`permissions projection stopped: ${error.message}`) });
   await projection.start();
-  const module = PermissionsModule.register({ eventStore: options.eventStore, projection, clock: options.clock ?? (() => new Date()), log, ...(options.accessKeyCipher ? { accessKeyCipher: options.accessKeyCipher } : {}) });
+  const clock = options.clock ?? (() => new Date());
+  const auditTrail = options.auditTrail ?? { key: processAuditChainKey(), checkpoints: auditCheckpointsFromEnv(process.env, loadRuntimeConfig(process.env).eventStore) };
+  // Before answering: the key must load (a verifier without it would call every record broken) and the migration mark be made.
+  await Promise.all([auditTrail.key(), markLegacyAuditEnds(projection, auditTrail.checkpoints, clock())]).catch(async (error: unknown) => {
+    await projection.stop();
+    throw error;
+  });
+  const module = PermissionsModule.register({
+    eventStore: options.eventStore,
+    projection,
+    clock,
+    log,
+    auditTrail,
+    ...(options.accessKeyCipher ? { accessKeyCipher: options.accessKeyCipher } : {}),
+  });
   const served = await serveSubgraph(module, options.port, { readiness: options.readiness }).catch(async (error: unknown) => {
     await projection.stop();
     throw error;

@@ -4,7 +4,7 @@ import { subgraphGraphQLModule } from '@sluice/graphql-service';
 import { accessKeyCipherFromEnv, type AccessKeyCipher } from './application/access-key-cipher';
 import { AccessKeyHandlers } from './application/access-key-handlers';
 import { AssumeRoleHandler } from './application/assume-role';
-import { AuditQueries } from './application/audit-queries';
+import { AuditQueries, type AuditTrailKeeping } from './application/audit-queries';
 import type { Clock } from './application/caller';
 import { IdentityCommandHandlers } from './application/identity-command-handlers';
 import { IdentityQueries } from './application/identity-queries';
@@ -26,6 +26,8 @@ export interface PermissionsModuleOptions {
   log: (line: string) => void;
   /** Encrypts access-key secrets (decision 0024). Default: from SLUICE_ACCESS_KEY_MASTER_KEY or SLUICE_DATA_DIR. */
   accessKeyCipher?: AccessKeyCipher;
+  /** The audit chain's key and the verifier's checkpoints, kept outside the store (decision 0028). */
+  auditTrail: AuditTrailKeeping;
 }
 
 // Providers are built by factories with explicit tokens: tsx/esbuild (how the platform runs) emits no decorator metadata.
@@ -57,7 +59,11 @@ export class PermissionsModule {
     ];
     const queries: Provider[] = [
       { provide: IdentityQueries, inject: [PermissionsProjection, CLOCK], useFactory: (projection: PermissionsProjection, clock: Clock) => new IdentityQueries(projection, clock) },
-      { provide: AuditQueries, inject: [EVENT_STORE, PermissionsProjection], useFactory: (store: EventStore, projection: PermissionsProjection) => new AuditQueries(store, projection) },
+      {
+        provide: AuditQueries,
+        inject: [EVENT_STORE, PermissionsProjection, CLOCK],
+        useFactory: (store: EventStore, projection: PermissionsProjection, clock: Clock) => new AuditQueries(store, projection, options.auditTrail, clock),
+      },
     ];
     const resolvers: Provider[] = [IdentityResolver, AuditResolver, AccessKeyResolver];
     return {

@@ -1,9 +1,10 @@
 /**
  * Every operation Sluice authorizes, named like CodePipeline's (and IAM's) so AWS users recognize them.
  * The level says which resource a request names: the account itself (`srn:sluice:{account}:`), a
- * pipeline, a stage or an action; `resourceForAction` builds it.
+ * pipeline, a stage or an action, or a principal (`srn:sluice:{account}:principal/{id}`: the user or role
+ * whose credentials a token or access key action touches); `resourceForAction` builds it.
  */
-export type ResourceLevel = 'account' | 'pipeline' | 'stage' | 'action';
+export type ResourceLevel = 'account' | 'pipeline' | 'stage' | 'action' | 'principal';
 
 export const SERVICE_PREFIX = 'sluice';
 
@@ -63,6 +64,7 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   // Audit
   action('LookupAuditEvents', 'account', READ),
   action('VerifyAuditTrail', 'account', READ),
+  action('GetMetrics', 'account', WRITE),
   // Identities and policies
   action('CreateAccount', 'account', WRITE),
   action('GetCallerIdentity', 'account', READ),
@@ -78,12 +80,13 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('DeleteRole', 'account', WRITE),
   action('ListRoles', 'account', READ),
   action('AssumeRole', 'account', WRITE),
-  action('CreateToken', 'account', WRITE),
-  action('CreateAccessKey', 'account', WRITE),
-  action('DeleteAccessKey', 'account', WRITE),
-  action('ListAccessKeys', 'account', READ),
-  action('RevokeToken', 'account', WRITE),
-  action('ListTokens', 'account', READ),
+  // Credentials act on the principal they belong to, so a policy can say "only for myself" (${sluice:username}).
+  action('CreateToken', 'principal', WRITE),
+  action('CreateAccessKey', 'principal', WRITE),
+  action('DeleteAccessKey', 'principal', WRITE),
+  action('ListAccessKeys', 'principal', READ),
+  action('RevokeToken', 'principal', WRITE),
+  action('ListTokens', 'principal', READ),
   action('PutPolicy', 'account', WRITE),
   action('GetPolicy', 'account', READ),
   action('DeletePolicy', 'account', WRITE),

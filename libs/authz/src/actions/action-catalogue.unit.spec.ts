@@ -17,7 +17,9 @@ describe('the action catalogue', () => {
   ])('has sluice:%s', (operation) => expect(findAction(`sluice:${operation}`)?.name).toBe(`sluice:${operation}`));
 
   it('marks as read-only exactly the Get*, List*, audit lookups and simulation', () => {
-    const expectedReadOnly = (name: string) => /^sluice:(Get|List)/.test(name) || ['sluice:LookupAuditEvents', 'sluice:VerifyAuditTrail', 'sluice:SimulatePrincipalPolicy'].includes(name);
+    // GetMetrics is not: /metrics is the operator's (executions by account, queue depth), and ReadOnly gets every read.
+    const expectedReadOnly = (name: string) =>
+      (/^sluice:(Get|List)/.test(name) && name !== 'sluice:GetMetrics') || ['sluice:LookupAuditEvents', 'sluice:VerifyAuditTrail', 'sluice:SimulatePrincipalPolicy'].includes(name);
     expect(SLUICE_ACTIONS.filter((action) => action.readOnly !== expectedReadOnly(action.name))).toEqual([]);
   });
 
@@ -26,23 +28,32 @@ describe('the action catalogue', () => {
     ['sluice:RetryStageExecution', 'stage'],
     ['sluice:StartPipelineExecution', 'pipeline'],
     ['sluice:ListPipelines', 'account'],
+    ['sluice:CreateToken', 'principal'],
+    ['sluice:RevokeToken', 'principal'],
+    ['sluice:ListTokens', 'principal'],
+    ['sluice:CreateAccessKey', 'principal'],
+    ['sluice:DeleteAccessKey', 'principal'],
+    ['sluice:ListAccessKeys', 'principal'],
   ])('authorizes %s at the %s level', (name, level) => expect(findAction(name)?.level).toBe(level));
 
   it('finds actions in any case, as IAM does', () => expect(findAction('SLUICE:getpipelinestate')?.name).toBe('sluice:GetPipelineState'));
 });
 
 describe('request resources', () => {
-  const target = { account: 'acme', pipeline: 'web', stage: 'Deploy', action: 'Approve' };
+  const target = { account: 'acme', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'alice' };
 
   it.each([
     ['sluice:PutApprovalResult', 'srn:sluice:acme:web/Deploy/Approve'],
     ['sluice:DisableStageTransition', 'srn:sluice:acme:web/Deploy'],
     ['sluice:GetPipelineState', 'srn:sluice:acme:web'],
-    ['sluice:CreateToken', 'srn:sluice:acme:'],
+    ['sluice:ListPipelines', 'srn:sluice:acme:'],
+    ['sluice:CreateToken', 'srn:sluice:acme:principal/alice'],
   ])('cuts the target to the level of %s', (action, resource) => expect(resourceForAction(action, target)).toBe(resource));
 
   it('refuses a target without the part the level needs, and unknown actions', () => {
     expect(() => resourceForAction('sluice:PutApprovalResult', { account: 'acme', pipeline: 'web' })).toThrow('needs the stage name');
+    expect(() => resourceForAction('sluice:CreateToken', { account: 'acme' })).toThrow('needs the principal name');
+    expect(() => resourceForAction('sluice:CreateToken', { account: 'acme', principal: 'a/b' })).toThrow(RangeError);
     expect(() => resourceForAction('sluice:Fly', target)).toThrow(RangeError);
     expect(() => accountResourceName('Acme')).toThrow(RangeError);
   });
@@ -51,7 +62,8 @@ describe('request resources', () => {
     ['srn:sluice:acme:', { ok: true, account: 'acme', level: 'account' }],
     ['srn:sluice:acme:web', { ok: true, account: 'acme', level: 'pipeline' }],
     ['srn:sluice:acme:web/Deploy/Approve', { ok: true, account: 'acme', level: 'action' }],
+    ['srn:sluice:acme:principal/ci-bot@build', { ok: true, account: 'acme', level: 'principal' }],
   ])('reads %s', (text, expected) => expect(parseRequestResource(text)).toEqual(expected));
 
-  it.each(['srn:sluice:acme', 'srn:sluice::', 'srn:sluice:acme:*', 'srn:sluice:acme:web:'])('refuses %s', (text) => expect(parseRequestResource(text).ok).toBe(false));
+  it.each(['srn:sluice:acme', 'srn:sluice::', 'srn:sluice:acme:*', 'srn:sluice:acme:web:', 'srn:sluice:acme:principal/', 'srn:sluice:acme:principal/a/b', 'srn:sluice:acme:principal/*'])('refuses %s', (text) => expect(parseRequestResource(text).ok).toBe(false));
 });

@@ -1,5 +1,9 @@
-import { auditRecordHash, chainAuditRecord, verifyAuditChain } from './audit-chain';
+import { createHash } from 'node:crypto';
+import { TEST_AUDIT_KEY as KEY } from '../testing/audit-key';
+import { auditRecordHash, chainAuditRecord, legacyEndOf, verifyAuditChain } from './audit-chain';
+import { auditChainKey } from './audit-chain-key';
 import type { AuditRecord, ChainedAuditRecord } from './audit-record';
+import { canonicalJson } from './canonical-json';
 
 function record(index: number): AuditRecord {
   return {
@@ -21,7 +25,7 @@ function record(index: number): AuditRecord {
 
 function chain(count: number): ChainedAuditRecord[] {
   const records: ChainedAuditRecord[] = [];
-  for (let index = 0; index < count; index++) records.push(chainAuditRecord(records.at(-1)?.hash ?? null, record(index)));
+  for (let index = 0; index < count; index++) records.push(chainAuditRecord(records.at(-1)?.hash ?? null, record(index), KEY));
   return records;
 }
 
@@ -42,17 +46,17 @@ describe('the audit hash chain', () => {
     expect(trail[0].previousHash).toBeNull();
     for (let index = 1; index < trail.length; index++) expect(trail[index].previousHash).toBe(trail[index - 1].hash);
     for (const link of trail) expect(link.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(verifyAuditChain(trail)).toEqual({ ok: true, count: 6 });
-    expect(verifyAuditChain([])).toEqual({ ok: true, count: 0 });
+    expect(verifyAuditChain(trail, { key: KEY })).toEqual({ ok: true, count: 6 });
+    expect(verifyAuditChain([], { key: KEY })).toEqual({ ok: true, count: 0 });
   });
 
   it('hashes the same record the same whatever the order of its keys', () => {
     const reordered = Object.fromEntries(Object.entries(record(1)).reverse()) as unknown as AuditRecord;
-    expect(chainAuditRecord('abc', reordered).hash).toBe(chainAuditRecord('abc', record(1)).hash);
+    expect(chainAuditRecord('abc', reordered, KEY).hash).toBe(chainAuditRecord('abc', record(1), KEY).hash);
   });
 
   it('re-chains a record that already carries chain fields from their values, not the stale ones', () => {
-    expect(chainAuditRecord(trail[0].hash, { ...trail[1], previousHash: 'forged', hash: 'forged' } as AuditRecord)).toEqual(trail[1]);
+    expect(chainAuditRecord(trail[0].hash, { ...trail[1], previousHash: 'forged', hash: 'forged' } as AuditRecord, KEY)).toEqual(trail[1]);
   });
 
   it.each([
@@ -75,13 +79,13 @@ describe('the audit hash chain', () => {
     ['previousHash', '0'.repeat(64)],
     ['hash', 'f'.repeat(64)],
   ])('detects a change to %s of one record, naming that record', (path, value) => {
-    expect(verifyAuditChain(tampered(trail, 3, path, value))).toMatchObject({ ok: false, brokenAt: 3, reason: 'hash_mismatch' });
+    expect(verifyAuditChain(tampered(trail, 3, path, value), { key: KEY })).toMatchObject({ ok: false, brokenAt: 3, reason: 'hash_mismatch' });
   });
 
   it('detects a record rewritten with a recomputed hash at the record after it', () => {
     const rewritten = tampered(trail, 2, 'decision', 'Allow');
-    rewritten[2] = chainAuditRecord(trail[1].hash, { ...rewritten[2], operation: 'sluice:DeletePipeline' });
-    expect(verifyAuditChain(rewritten)).toMatchObject({ ok: false, brokenAt: 3, reason: 'previous_hash_mismatch' });
+    rewritten[2] = chainAuditRecord(trail[1].hash, { ...rewritten[2], operation: 'sluice:DeletePipeline' }, KEY);
+    expect(verifyAuditChain(rewritten, { key: KEY })).toMatchObject({ ok: false, brokenAt: 3, reason: 'previous_hash_mismatch' });
   });
 
   it.each([
@@ -90,17 +94,61 @@ describe('the audit hash chain', () => {
     ['two records swapped', [trail[0], trail[2], trail[1], ...trail.slice(3)], 1],
     ['the trail reversed', [...trail].reverse(), 0],
     ['a record repeated', [...trail.slice(0, 3), trail[2], ...trail.slice(3)], 3],
-    ['a forged record inserted', [...trail.slice(0, 2), chainAuditRecord(trail[1].hash, record(9)), ...trail.slice(2)], 3],
+    ['a forged record inserted', [...trail.slice(0, 2), chainAuditRecord(trail[1].hash, record(9), KEY), ...trail.slice(2)], 3],
   ])('names the first broken link when %s', (_label, records, brokenAt) => {
-    expect(verifyAuditChain(records)).toMatchObject({ ok: false, brokenAt, reason: 'previous_hash_mismatch' });
+    expect(verifyAuditChain(records, { key: KEY })).toMatchObject({ ok: false, brokenAt, reason: 'previous_hash_mismatch' });
   });
 
   it('verifies a page of the trail from the hash before it', () => {
-    expect(verifyAuditChain(trail.slice(3), { previousHash: trail[2].hash })).toEqual({ ok: true, count: 3 });
-    expect(verifyAuditChain(trail.slice(3), { previousHash: trail[1].hash })).toMatchObject({ ok: false, brokenAt: 0 });
+    expect(verifyAuditChain(trail.slice(3), { key: KEY, previousHash: trail[2].hash, firstIndex: 3 })).toEqual({ ok: true, count: 3 });
+    expect(verifyAuditChain(trail.slice(3), { key: KEY, previousHash: trail[1].hash, firstIndex: 3 })).toMatchObject({ ok: false, brokenAt: 0 });
   });
 
   it('exposes the hash function verification uses', () => {
-    expect(auditRecordHash(trail[4])).toBe(trail[4].hash);
+    expect(auditRecordHash(trail[4], KEY)).toBe(trail[4].hash);
+  });
+});
+
+/** What someone who can write to the store but lacks the key can do: recompute plain SHA-256 over a rewritten record. */
+function unkeyed(previousHash: string | null, content: AuditRecord, keepChainField: boolean): ChainedAuditRecord {
+  const { hash: _hash, chain: _chain, ...rest } = content as ChainedAuditRecord;
+  const linked = keepChainField ? { ...rest, chain: 'hmac-sha256' as const, previousHash } : { ...rest, previousHash };
+  return { ...linked, hash: createHash('sha256').update(canonicalJson(linked), 'utf8').digest('hex') };
+}
+
+describe('the keyed chain (decision 0028)', () => {
+  const trail = chain(6);
+
+  it('marks each record keyed, and hashes it with HMAC-SHA256 under the key: another key does not verify it', () => {
+    expect(trail.every((link) => link.chain === 'hmac-sha256')).toBe(true);
+    const other = auditChainKey(Buffer.alloc(32, 1));
+    expect(verifyAuditChain(trail, { key: other })).toMatchObject({ ok: false, brokenAt: 0, reason: 'hash_mismatch' });
+    expect(KEY.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(KEY.fingerprint).not.toBe(other.fingerprint);
+    expect(JSON.stringify(KEY)).not.toContain('5e5e');
+  });
+
+  it.each([
+    ['keeping the keyed mark', true],
+    ['dropping the keyed mark, as if it were from before the key', false],
+  ])('names the first record of a tail rewritten consistently without the key (%s)', (_label, keepChainField) => {
+    const rewritten = [...trail.slice(0, 3)];
+    for (const original of trail.slice(3)) rewritten.push(unkeyed(rewritten.at(-1)!.hash, { ...original, decision: 'Allow', operation: 'sluice:GetPipeline' }, keepChainField));
+    expect(verifyAuditChain(rewritten, { key: KEY })).toMatchObject({ ok: false, brokenAt: 3, reason: 'hash_mismatch' });
+  });
+
+  it('verifies the unkeyed records before the migration mark as plain SHA-256, and the keyed chain after them', () => {
+    const legacy: ChainedAuditRecord[] = [];
+    for (let index = 0; index < 3; index++) legacy.push(unkeyed(legacy.at(-1)?.hash ?? null, record(index), false));
+    const migrated = [...legacy];
+    for (let index = 3; index < 6; index++) migrated.push(chainAuditRecord(migrated.at(-1)!.hash, record(index), KEY));
+    expect(legacyEndOf(migrated)).toBe(3);
+    expect(verifyAuditChain(migrated, { key: KEY, legacyEnd: 3 })).toEqual({ ok: true, count: 6 });
+    // Without the mark (kept outside the store), unkeyed records are refused from the start.
+    expect(verifyAuditChain(migrated, { key: KEY })).toMatchObject({ ok: false, brokenAt: 0, reason: 'hash_mismatch' });
+    // A legacy record changed in place still breaks its own hash.
+    const changed = structuredClone(migrated);
+    changed[1]!.operation = 'sluice:DeletePipeline';
+    expect(verifyAuditChain(changed, { key: KEY, legacyEnd: 3 })).toMatchObject({ ok: false, brokenAt: 1, reason: 'hash_mismatch' });
   });
 });

@@ -1,11 +1,19 @@
 // The one module of @sluice/authz that reaches storage, and only through the EventStore port its
 // caller passes in. The import is type-only, so the library's runtime graph stays free of adapters.
 import type { EventStore, RecordedEvent } from '@sluice/eventing';
+import type { AuditChainKey } from './audit-chain-key';
+import { type AuditChainKeySource, processAuditChainKey } from './audit-chain-key-file';
 import type { AuditRecord, ChainedAuditRecord } from './audit-record';
 import { chainAuditRecord } from './audit-chain';
 
-/** Event type of every record of an audit trail; its data is the `ChainedAuditRecord`. */
+/** Event type of the records of an audit trail (one per call); its data is the `ChainedAuditRecord`. */
 export const AUDIT_RECORDED = 'AuditRecorded';
+/**
+ * Event type of the record of a call's outcome, when the call was recorded as `attempted` before it ran
+ * (decision 0028): a `ChainedAuditRecord` with `resultOf`, in the same chain. A type of its own so that
+ * whoever follows calls live (`auditRecorded`) sees each call once.
+ */
+export const AUDIT_OUTCOME_RECORDED = 'AuditOutcomeRecorded';
 
 /** Prefix of every audit stream, for `subscribeToAll({ streamPrefixes })`. */
 export const AUDIT_STREAM_PREFIX = 'audit-';
@@ -23,13 +31,18 @@ export function accountOfAuditStream(streamId: string): string | undefined {
   return streamId.startsWith(AUDIT_STREAM_PREFIX) ? streamId.slice(AUDIT_STREAM_PREFIX.length) : undefined;
 }
 
-/** The chained record an `AuditRecorded` event holds. */
+/** The chained record an `AuditRecorded` or `AuditOutcomeRecorded` event holds. */
 export function auditRecordOf(event: RecordedEvent): ChainedAuditRecord {
-  if (event.type !== AUDIT_RECORDED) throw new RangeError(`Event ${event.id} is a ${event.type}, not an ${AUDIT_RECORDED}`);
+  if (event.type !== AUDIT_RECORDED && event.type !== AUDIT_OUTCOME_RECORDED) throw new RangeError(`Event ${event.id} is a ${event.type}, not an ${AUDIT_RECORDED}`);
   return event.data as ChainedAuditRecord;
 }
 
 export interface AppendAuditRecordOptions {
+  /**
+   * The audit chain key the record's hash is made with (decision 0028), or where to load it from. Default: the
+   * process's key (`processAuditChainKey()`: SLUICE_AUDIT_KEY, else the data folder's `audit-chain-key`).
+   */
+  key?: AuditChainKey | AuditChainKeySource;
   /** Attempts after a conflict with another writer (another process) before giving up. Default 50. */
   maxAttempts?: number;
 }
@@ -49,18 +62,21 @@ export function auditAccountOf(record: Pick<AuditRecord, 'principal' | 'viaRole'
  * with another process re-reads the stream and chains again. Resolves with the stored record once
  * it is durable; every call yields exactly one record.
  */
-export function appendAuditRecord(store: EventStore, record: AuditRecord, options: AppendAuditRecordOptions = {}): Promise<ChainedAuditRecord> {
+export async function appendAuditRecord(store: EventStore, record: AuditRecord, options: AppendAuditRecordOptions = {}): Promise<ChainedAuditRecord> {
+  const source = options.key ?? processAuditChainKey();
+  const key = typeof source === 'function' ? await source() : source;
   const account = auditAccountOf(record);
   let writers = writersByStore.get(store);
   if (!writers) writersByStore.set(store, (writers = new Map()));
   const streamId = auditStreamOf(account);
   let writer = writers.get(streamId);
   if (!writer) writers.set(streamId, (writer = new AuditStreamWriter(store, streamId, account, options.maxAttempts ?? 50)));
-  return writer.enqueue(record);
+  return writer.enqueue(record, key);
 }
 
 interface Pending {
   record: AuditRecord;
+  key: AuditChainKey;
   resolve: (chained: ChainedAuditRecord) => void;
   reject: (error: unknown) => void;
 }
@@ -86,16 +102,16 @@ class AuditStreamWriter {
     private readonly maxAttempts: number,
   ) {}
 
-  enqueue(record: AuditRecord): Promise<ChainedAuditRecord> {
+  enqueue(record: AuditRecord, key: AuditChainKey): Promise<ChainedAuditRecord> {
     // Refuse a bad record before it joins a batch, so it fails only its own call.
     if (typeof record.id !== 'string' || !uuid.test(record.id)) return Promise.reject(new RangeError(`record.id: must be a UUID (it is the event id), got ${JSON.stringify(record.id)}`));
     try {
-      chainAuditRecord(null, record);
+      chainAuditRecord(null, record, key);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      this.pending.push({ record, resolve, reject });
+      this.pending.push({ record, key, resolve, reject });
       if (!this.writing) void this.drain();
     });
   }
@@ -106,7 +122,7 @@ class AuditStreamWriter {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, MAX_BATCH);
         try {
-          const chained = await this.write(batch.map((p) => p.record));
+          const chained = await this.write(batch);
           batch.forEach((p, i) => p.resolve(chained[i]!));
         } catch (error) {
           this.head = undefined;
@@ -118,13 +134,13 @@ class AuditStreamWriter {
     }
   }
 
-  private async write(records: readonly AuditRecord[]): Promise<ChainedAuditRecord[]> {
+  private async write(records: readonly Pick<Pending, 'record' | 'key'>[]): Promise<ChainedAuditRecord[]> {
     for (let attempt = 1; ; attempt++) {
       const head = this.head ?? (await this.readHead());
       const chained: ChainedAuditRecord[] = [];
       let previousHash = head?.hash ?? null;
-      for (const record of records) {
-        const link = chainAuditRecord(previousHash, record);
+      for (const { record, key } of records) {
+        const link = chainAuditRecord(previousHash, record, key);
         chained.push(link);
         previousHash = link.hash;
       }
@@ -133,7 +149,7 @@ class AuditStreamWriter {
           this.streamId,
           chained.map((data) => ({
             id: data.id,
-            type: AUDIT_RECORDED,
+            type: data.resultOf === undefined ? AUDIT_RECORDED : AUDIT_OUTCOME_RECORDED,
             data,
             metadata: {
               account: this.account,

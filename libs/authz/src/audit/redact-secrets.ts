@@ -34,14 +34,23 @@ function redact(value: JsonValue, isSecret: (key: string) => boolean): JsonValue
   if (Array.isArray(value)) return value.map((item: JsonValue) => redact(item, isSecret));
   if (value === null || typeof value !== 'object') return value;
   const object = value as { readonly [key: string]: JsonValue | undefined };
-  const secretPair = typeof object.name === 'string' && isSecret(object.name) && 'value' in object;
+  const own = (key: string) => (Object.hasOwn(object, key) ? object[key] : undefined);
+  const secretPair = typeof own('name') === 'string' && isSecret(own('name') as string) && Object.hasOwn(object, 'value');
   const copy: { [key: string]: JsonValue | undefined } = {};
   for (const [key, item] of Object.entries(object)) {
-    if (item === undefined) copy[key] = undefined;
-    else if (isSecret(key) || (secretPair && key === 'value')) copy[key] = REDACTED;
-    else copy[key] = redact(item, isSecret);
+    const redacted = item === undefined ? undefined : isSecret(key) || (secretPair && key === 'value') ? REDACTED : redact(item, isSecret);
+    setOwn(copy, key, redacted);
   }
   return copy;
+}
+
+/**
+ * Keys are the caller's data: `__proto__`, `constructor` or `prototype` becomes an own property like any
+ * other. Assigning `copy["__proto__"]` would set the copy's prototype instead, dropping the key from the
+ * record and making it unhashable, and so unwritable (issue 16).
+ */
+function setOwn(target: { [key: string]: JsonValue | undefined }, key: string, value: JsonValue | undefined): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function normalize(key: string): string {

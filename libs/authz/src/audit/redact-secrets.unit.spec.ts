@@ -1,4 +1,5 @@
 import type { JsonValue } from './canonical-json';
+import { canonicalJson } from './canonical-json';
 import { redactSecrets } from './redact-secrets';
 
 describe('redactSecrets', () => {
@@ -12,6 +13,21 @@ describe('redactSecrets', () => {
     ['nothing when there is no secret', { pipelineName: 'web', count: 3, tags: ['a'], enabled: true, note: null }, { pipelineName: 'web', count: 3, tags: ['a'], enabled: true, note: null }],
     ['not the ids and names that say which secret', { tokenId: 'tok-1', secretName: 'db', tokenIds: ['tok-2'] }, { tokenId: 'tok-1', secretName: 'db', tokenIds: ['tok-2'] }],
   ])('redacts %s', (_label, input, expected) => expect(redactSecrets(input)).toEqual(expected));
+
+  it('keeps "__proto__", "constructor" and "prototype" as keys like any other, at any depth', () => {
+    const input = JSON.parse('{"__proto__":{"polluted":true,"password":"p"},"constructor":{"x":1},"nested":[{"prototype":{"__proto__":"a"}}]}') as { [key: string]: JsonValue };
+    const redacted = redactSecrets(input);
+    expect(Object.getPrototypeOf(redacted)).toBe(Object.prototype);
+    expect(Object.keys(redacted)).toEqual(['__proto__', 'constructor', 'nested']);
+    expect(JSON.stringify(redacted)).toBe('{"__proto__":{"polluted":true,"password":"***"},"constructor":{"x":1},"nested":[{"prototype":{"__proto__":"a"}}]}');
+    expect(canonicalJson(redacted)).toBe('{"__proto__":{"password":"***","polluted":true},"constructor":{"x":1},"nested":[{"prototype":{"__proto__":"a"}}]}');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('reads a name/value pair only from the object\'s own keys', () => {
+    const inherited = JSON.parse('{"__proto__":{"name":"DB_PASSWORD"},"value":"kept"}') as { [key: string]: JsonValue };
+    expect(redactSecrets(inherited)).toEqual(JSON.parse('{"__proto__":{"name":"DB_PASSWORD"},"value":"kept"}'));
+  });
 
   it('redacts the credentials of URLs in any string parameter, and nothing else of it', () => {
     const pipeline = {

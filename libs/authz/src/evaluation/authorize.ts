@@ -4,7 +4,8 @@ import { parseRequestResource } from '../actions/request-resource';
 import { resolveConditionValues } from './condition-evaluation';
 import { type DecidingStatement, type Decision, describeStatement } from './decision';
 import { evaluatePolicySet } from './policy-evaluation';
-import type { AuthorizationRequest } from './principal';
+import type { PolicyVariableValues } from '../policy/policy-variables';
+import type { AuthorizationRequest, Principal } from './principal';
 
 /**
  * The one authorization path. Order, as in IAM: an explicit deny in any policy (session policy
@@ -23,11 +24,12 @@ export function evaluateRequest({ principal, action, resource, context }: Author
   const target = parseRequestResource(resource);
   if (!target.ok) throw new RangeError(target.problem);
   const values = resolveConditionValues({ context, principal, resourceAccount: target.account });
+  const variables = policyVariablesOf(principal);
   const asked = `${definition.name} on ${resource}`;
 
-  const identity = evaluatePolicySet(principal.policies, definition.name, resource, values);
+  const identity = evaluatePolicySet(principal.policies, definition.name, resource, values, variables);
   if (identity.deny) return explicitDeny(identity.deny, asked);
-  const session = principal.sessionPolicy ? evaluatePolicySet([principal.sessionPolicy], definition.name, resource, values) : undefined;
+  const session = principal.sessionPolicy ? evaluatePolicySet([principal.sessionPolicy], definition.name, resource, values, variables) : undefined;
   if (session?.deny) return explicitDeny(session.deny, asked);
 
   if (options.sameAccountOnly && target.account !== principal.account) {
@@ -51,6 +53,11 @@ export function evaluateRequest({ principal, action, resource, context }: Author
   }
   const narrowedBy = session?.allow ? ` and the session policy's ${describeStatement(session.allow)}` : '';
   return { allowed: true, decision: 'Allow', decidingStatement: identity.allow, explanation: `${asked} is allowed by ${describeStatement(identity.allow)}${narrowedBy}.` };
+}
+
+/** `${sluice:username}`: the user's own name; a role session has none (IAM's `aws:username` is absent for roles too). */
+export function policyVariablesOf(principal: Principal): PolicyVariableValues {
+  return principal.assumedBy ? {} : { username: principal.id };
 }
 
 function explicitDeny(statement: DecidingStatement, asked: string): Decision {

@@ -2,17 +2,20 @@ import { ValidationError, type ValidationIssue } from '@sluice/domain';
 import { SLUICE_ACTION_NAMES } from '../actions/action-catalogue';
 import { globToRegExp, hasWildcard } from '../matching/glob';
 import { asList, type Effect, type PolicyDocument, type PolicyStatement } from '../policy/policy-document';
+import { parsePatternVariables, type PatternPart, type PolicyVariableValues, substituteVariables } from '../policy/policy-variables';
 import { validatePolicyDocument } from '../policy/validate-policy-document';
 import { type CompiledCondition, compileConditions } from './condition-evaluation';
 
 export type Matcher = (text: string) => boolean;
+/** A matcher whose patterns may hold policy variables, substituted with the request's values. */
+export type ResourceMatcher = (resource: string, variables: PolicyVariableValues) => boolean;
 
 export interface CompiledStatement {
   index: number;
   sid?: string;
   effect: Effect;
   /** Whether the statement's Resource/NotResource covers the resource, NotResource already inverted. */
-  appliesToResource: Matcher;
+  appliesToResource: ResourceMatcher;
   conditions: readonly CompiledCondition[];
 }
 
@@ -62,9 +65,45 @@ function compileStatement(statement: PolicyStatement, index: number): CompiledSt
     index,
     sid: statement.Sid,
     effect: statement.Effect,
-    appliesToResource: negatable(anyOf(resources.patterns, { ignoreCase: false }), resources.negated),
+    appliesToResource: resourceMatcher(resources.patterns, resources.negated, statement.Effect),
     conditions: compileConditions(statement.Condition),
   };
+}
+
+/**
+ * Patterns without variables are matched as compiled once; a pattern with `${sluice:username}` is
+ * substituted per request. A variable the request lacks (a role session has no user name) fails closed:
+ * an Allow does not apply, a Deny does.
+ */
+function resourceMatcher(patterns: readonly string[], negated: boolean, effect: Effect): ResourceMatcher {
+  const parsed = patterns.map((pattern) => ({ pattern, variables: parsePatternVariables(pattern) }));
+  const plain = parsed.filter(({ variables }) => !variables.ok || variables.parts.every((part) => part.kind === 'text')).map(({ pattern }) => pattern);
+  const withVariables = parsed.flatMap(({ variables }) => (variables.ok && variables.parts.some((part) => part.kind !== 'text') ? [variables.parts] : []));
+  const plainMatcher = anyOf(plain, { ignoreCase: false });
+  if (withVariables.length === 0) {
+    const fixed = negatable(plainMatcher, negated);
+    return (resource) => fixed(resource);
+  }
+  return (resource, variables) => {
+    let matched = plainMatcher(resource);
+    for (const parts of withVariables) {
+      if (matched) break;
+      const substituted = substituteVariables(parts, variables);
+      if (!substituted) return effect === 'Deny';
+      matched = partsToRegExp(substituted).test(resource);
+    }
+    return negated ? !matched : matched;
+  };
+}
+
+/** IAM's wildcards in `text` parts; `literal` parts (substituted values, escapes) match only themselves. Variables are substituted before. */
+function partsToRegExp(parts: readonly PatternPart[]): RegExp {
+  let source = '';
+  for (const part of parts) {
+    if (part.kind === 'text') source += globToRegExp(part.text, { ignoreCase: false }).source.slice(1, -1);
+    else if (part.kind === 'literal') source += part.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 'su');
 }
 
 function negatable(matcher: Matcher, negated: boolean): Matcher {

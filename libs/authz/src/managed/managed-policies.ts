@@ -1,5 +1,5 @@
 import { formatResourceName } from '@sluice/domain';
-import { accountResourceName } from '../actions/request-resource';
+import { accountResourceName, PRINCIPAL_RESOURCE_PART } from '../actions/request-resource';
 import { SLUICE_ACTIONS } from '../actions/action-catalogue';
 import type { NamedPolicy, PolicyDocument } from '../policy/policy-document';
 
@@ -19,6 +19,31 @@ export const OPERATOR_ACTIONS: readonly string[] = [
   'sluice:EnableStageTransition',
 ];
 
+/**
+ * What every managed policy but Admin adds: a user keeps its own credentials (API tokens and SigV4 access
+ * keys: create, list, revoke), never another principal's. Admin does it for everyone (`sluice:*`).
+ */
+export const OWN_CREDENTIAL_ACTIONS: readonly string[] = [
+  'sluice:CreateToken',
+  'sluice:ListTokens',
+  'sluice:RevokeToken',
+  'sluice:CreateAccessKey',
+  'sluice:ListAccessKeys',
+  'sluice:DeleteAccessKey',
+];
+
+/**
+ * The caller's own principal, `srn:sluice:{account}:principal/${sluice:username}`: the variable is the user's
+ * name, so a role session (which has none) gets nothing from it and cannot mint credentials for its role.
+ */
+export function ownPrincipalIn(account: string): string {
+  return `${accountResourceName(account)}${PRINCIPAL_RESOURCE_PART}\${sluice:username}`;
+}
+
+function ownCredentials(account: string): PolicyDocument['Statement'][number] {
+  return { Sid: 'ManageOwnCredentials', Effect: 'Allow', Action: OWN_CREDENTIAL_ACTIONS, Resource: ownPrincipalIn(account) };
+}
+
 /** Everything in the account: the account resource (`srn:sluice:acme:`) and every pipeline, stage and action. */
 export function everythingIn(account: string): string {
   return `${accountResourceName(account)}*`;
@@ -28,29 +53,35 @@ export function readOnlyActions(): string[] {
   return SLUICE_ACTIONS.filter((action) => action.readOnly).map((action) => action.name);
 }
 
+/** Reads everything in the account (everyone's token and key listings included), and keeps its own credentials. */
 export function readOnlyPolicy(account: string): NamedPolicy {
-  return managed('ReadOnly', [{ Sid: 'ReadEverything', Effect: 'Allow', Action: readOnlyActions(), Resource: everythingIn(account) }]);
+  return managed('ReadOnly', [{ Sid: 'ReadEverything', Effect: 'Allow', Action: readOnlyActions(), Resource: everythingIn(account) }, ownCredentials(account)]);
 }
 
 export function operatorPolicy(account: string): NamedPolicy {
   return managed('Operator', [
     { Sid: 'ReadEverything', Effect: 'Allow', Action: readOnlyActions(), Resource: everythingIn(account) },
     { Sid: 'OperatePipelines', Effect: 'Allow', Action: OPERATOR_ACTIONS, Resource: everythingIn(account) },
+    ownCredentials(account),
   ]);
 }
 
 /**
  * Approve or reject at one pipeline, stage or manual action, and read that pipeline (its state, executions,
- * versions) but nothing of the account beyond it.
+ * versions) but nothing of the account beyond it; and keep its own credentials (create, list and revoke
+ * its own tokens and access keys, nobody else's).
  */
+const PIPELINE_LEVELS: ReadonlySet<string> = new Set(['pipeline', 'stage', 'action']);
+
 export function approverPolicy(account: string, pipeline: string, stage?: string, action?: string): NamedPolicy {
   const pipelineName = formatResourceName({ account, pipeline });
   const approvalScope =
     stage === undefined ? `${pipelineName}/*` : action === undefined ? `${formatResourceName({ account, pipeline, stage })}/*` : formatResourceName({ account, pipeline, stage, action });
-  const pipelineReads = SLUICE_ACTIONS.filter((definition) => definition.readOnly && definition.level !== 'account').map((definition) => definition.name);
+  const pipelineReads = SLUICE_ACTIONS.filter((definition) => definition.readOnly && PIPELINE_LEVELS.has(definition.level)).map((definition) => definition.name);
   return managed('Approver', [
     { Sid: 'Approve', Effect: 'Allow', Action: 'sluice:PutApprovalResult', Resource: approvalScope },
     { Sid: 'ReadThePipeline', Effect: 'Allow', Action: pipelineReads, Resource: [pipelineName, `${pipelineName}/*`] },
+    ownCredentials(account),
   ]);
 }
 

@@ -14,7 +14,11 @@ const IN_ACME: Record<string, string> = {
   pipeline: 'srn:sluice:acme:web',
   stage: 'srn:sluice:acme:web/Deploy',
   action: 'srn:sluice:acme:web/Deploy/Approve',
+  // Another user's credentials: the principal `p` of these checks keeps only its own.
+  principal: 'srn:sluice:acme:principal/someone-else',
 };
+const OWN = (level: string) => (level === 'principal' ? 'srn:sluice:acme:principal/p' : IN_ACME[level]!);
+const OWN_CREDENTIALS = ['sluice:CreateToken', 'sluice:ListTokens', 'sluice:RevokeToken', 'sluice:CreateAccessKey', 'sluice:ListAccessKeys', 'sluice:DeleteAccessKey'];
 
 describe('managed policies', () => {
   it.each([
@@ -35,6 +39,25 @@ describe('managed policies', () => {
     expect(added.sort()).toEqual(
       ['sluice:DisableStageTransition', 'sluice:EnableStageTransition', 'sluice:RetryStageExecution', 'sluice:RollbackStage', 'sluice:StartPipelineExecution', 'sluice:StopPipelineExecution'].sort(),
     );
+  });
+
+  it.each([
+    ['ReadOnly', readOnlyPolicy('acme')],
+    ['Operator', operatorPolicy('acme')],
+    ['Approver', approverPolicy('acme', 'web', 'Deploy')],
+  ])('%s keeps its own tokens and access keys, and no one else\'s', (_label, managed) => {
+    const ownCredentials = (resourceFor: (level: string) => string) =>
+      allowedActions([managed], resourceFor).filter((name) => SLUICE_ACTIONS.find((action) => action.name === name)?.level === 'principal');
+    expect(ownCredentials(OWN).sort()).toEqual([...OWN_CREDENTIALS].sort());
+    const othersWrites = ownCredentials((level) => IN_ACME[level]!).filter((name) => !SLUICE_ACTIONS.find((action) => action.name === name)?.readOnly);
+    expect(othersWrites).toEqual([]);
+  });
+
+  it('gives a role session no credentials of its own: it has no user name', () => {
+    const session = principal('deployer', 'acme', [operatorPolicy('acme')], { assumedBy: { id: 'bob', account: 'globex' } });
+    const decide = (action: string) => authorize({ principal: session, action, resource: 'srn:sluice:acme:principal/deployer', context: AT_NOON });
+    expect(decide('sluice:CreateAccessKey')).toMatchObject({ allowed: false, reason: 'no_matching_allow' });
+    expect(decide('sluice:ListAccessKeys').allowed).toBe(true); // ReadEverything
   });
 
   it('Admin allows every action in its account and none in another', () => {

@@ -1,17 +1,23 @@
 import { describeCharacter, type IssueCollector, quote, RESOURCE_NAME_PREFIX } from '@sluice/domain';
-import { parseRequestResource } from '../actions/request-resource';
+import { PRINCIPAL_RESOURCE_PART, parseRequestResource } from '../actions/request-resource';
 import { hasWildcard } from '../matching/glob';
+import { parsePatternVariables, patternForValidation } from './policy-variables';
 import { readPatternList } from './validate-action-patterns';
 
-/** Reads `Resource`/`NotResource`: `*`, or Sluice resource names in which `*` and `?` may stand for any part. */
+/**
+ * Reads `Resource`/`NotResource`: `*`, or Sluice resource names in which `*` and `?` may stand for any part
+ * and `${sluice:username}` for the caller's user name.
+ */
 export function readResourcePatterns(value: unknown, label: string, path: string, issues: IssueCollector): string[] | undefined {
   return readPatternList(value, label, path, issues, checkResourcePattern);
 }
 
-const SHAPE = 'srn:sluice:{account}:{pipeline}[/{stage}[/{action}]], or srn:sluice:{account}: for the account itself';
+const SHAPE = 'srn:sluice:{account}:{pipeline}[/{stage}[/{action}]], srn:sluice:{account}:principal/{id}, or srn:sluice:{account}: for the account itself';
 const ACCOUNT_CHARACTER = /^[a-z0-9*?-]$/u;
 const NAME_CHARACTER = /^[A-Za-z0-9.@_*?-]$/u;
+const PRINCIPAL_ID_CHARACTER = /^[A-Za-z0-9+=,.@_*?-]$/u;
 const MAX_NAME_LENGTH = 100;
+const MAX_PRINCIPAL_ID_LENGTH = 128;
 
 function checkResourcePattern(pattern: string, label: string, path: string, issues: IssueCollector): void {
   if (pattern === '*') return;
@@ -21,6 +27,12 @@ function checkResourcePattern(pattern: string, label: string, path: string, issu
 
 /** Why a resource pattern can never match a Sluice resource, or undefined. */
 export function resourcePatternProblem(pattern: string): string | undefined {
+  const variables = parsePatternVariables(pattern);
+  if (!variables.ok) return variables.problem;
+  return variables.parts.some((part) => part.kind !== 'text') ? literalPatternProblem(patternForValidation(variables.parts)) : literalPatternProblem(pattern);
+}
+
+function literalPatternProblem(pattern: string): string | undefined {
   if (!pattern.startsWith(RESOURCE_NAME_PREFIX)) {
     const hint = pattern.startsWith('arn:') ? ' (an AWS ARN)' : '';
     return `it does not start with "srn:sluice:"${hint}; expected ${SHAPE}.`;
@@ -39,6 +51,7 @@ export function resourcePatternProblem(pattern: string): string | undefined {
   }
   if (account === '') return 'the account part is empty; use "*" for any account.';
   if (resourcePath === undefined || resourcePath === '') return undefined;
+  if (resourcePath.startsWith(PRINCIPAL_RESOURCE_PART)) return principalPatternProblem(resourcePath.slice(PRINCIPAL_RESOURCE_PART.length));
   const segments = resourcePath.split('/');
   if (segments.length > 3) return 'it has more than pipeline/stage/action after the account.';
   for (const segment of segments) {
@@ -49,5 +62,14 @@ export function resourcePatternProblem(pattern: string): string | undefined {
     }
     if (!hasWildcard(segment) && [...segment].length > MAX_NAME_LENGTH) return `the name ${quote(segment)} is longer than ${MAX_NAME_LENGTH} characters.`;
   }
+  return undefined;
+}
+
+/** The id part of `srn:sluice:{account}:principal/{id}` with wildcards: IAM's name characters, `*` and `?`. */
+function principalPatternProblem(id: string): string | undefined {
+  if (id === '') return 'the principal id is empty; use "*" for every principal.';
+  const badCharacter = [...id].find((character) => !PRINCIPAL_ID_CHARACTER.test(character));
+  if (badCharacter !== undefined) return `the principal id ${quote(id)} contains ${describeCharacter(badCharacter)}; ids use letters, digits and + = , . @ _ -.`;
+  if (!hasWildcard(id) && [...id].length > MAX_PRINCIPAL_ID_LENGTH) return `the principal id ${quote(id)} is longer than ${MAX_PRINCIPAL_ID_LENGTH} characters.`;
   return undefined;
 }

@@ -15,13 +15,15 @@ export interface MatrixTarget {
   pipeline: string;
   stage: string;
   action: string;
+  /** Whose credentials the token and access key actions touch. */
+  principal: string;
 }
 
 export const MATRIX_TARGETS: readonly MatrixTarget[] = [
-  { label: 'acme/web Deploy approval', account: 'acme', pipeline: 'web', stage: 'Deploy', action: 'Approve' },
-  { label: 'acme/web Build', account: 'acme', pipeline: 'web', stage: 'Build', action: 'Compile' },
-  { label: 'acme/prod Deploy approval', account: 'acme', pipeline: 'prod', stage: 'Deploy', action: 'Approve' },
-  { label: 'globex/web Deploy approval', account: 'globex', pipeline: 'web', stage: 'Deploy', action: 'Approve' },
+  { label: 'acme/web Deploy approval, april\'s credentials', account: 'acme', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'april' },
+  { label: 'acme/web Build, rita\'s credentials', account: 'acme', pipeline: 'web', stage: 'Build', action: 'Compile', principal: 'rita' },
+  { label: 'acme/prod Deploy approval, otto\'s credentials', account: 'acme', pipeline: 'prod', stage: 'Deploy', action: 'Approve', principal: 'otto' },
+  { label: 'globex/web Deploy approval, bob\'s credentials', account: 'globex', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'bob' },
 ];
 
 /** Operator = everything read-only + these, restated here rather than imported from the code under test. */
@@ -33,6 +35,11 @@ const RUNS_PIPELINES = new Set([
   'sluice:DisableStageTransition',
   'sluice:EnableStageTransition',
 ]);
+
+/** Every managed policy but Admin lets a user keep its own tokens and access keys, restated here as well. */
+const OWN_CREDENTIALS = new Set(['sluice:CreateToken', 'sluice:ListTokens', 'sluice:RevokeToken', 'sluice:CreateAccessKey', 'sluice:ListAccessKeys', 'sluice:DeleteAccessKey']);
+const ownCredentials = (id: string, action: ActionDefinition, target: MatrixTarget) => target.account === 'acme' && OWN_CREDENTIALS.has(action.name) && target.principal === id;
+const onPipeline = (action: ActionDefinition) => action.level !== 'account' && action.level !== 'principal';
 
 export interface MatrixPrincipal {
   label: string;
@@ -52,23 +59,24 @@ export const MATRIX_PRINCIPALS: readonly MatrixPrincipal[] = [
   {
     label: 'read-only user of acme',
     principal: principal('rita', 'acme', [readOnlyPolicy('acme')]),
-    rule: 'read-only actions in acme',
-    expected: (action, target) => target.account === 'acme' && action.readOnly,
+    rule: 'read-only actions in acme, and its own tokens and access keys',
+    expected: (action, target) => (target.account === 'acme' && action.readOnly) || ownCredentials('rita', action, target),
   },
   {
     label: 'approver of acme/web stage Deploy',
     principal: principal('april', 'acme', [approverPolicy('acme', 'web', 'Deploy')]),
-    rule: 'PutApprovalResult on actions of web/Deploy; read-only actions on the web pipeline (not account-level reads)',
+    rule: 'PutApprovalResult on actions of web/Deploy; read-only actions on the web pipeline (not account-level reads); its own tokens and access keys',
     expected: (action, target) =>
-      target.account === 'acme' &&
-      target.pipeline === 'web' &&
-      ((action.name === 'sluice:PutApprovalResult' && target.stage === 'Deploy') || (action.readOnly && action.level !== 'account')),
+      (target.account === 'acme' &&
+        target.pipeline === 'web' &&
+        ((action.name === 'sluice:PutApprovalResult' && target.stage === 'Deploy') || (action.readOnly && onPipeline(action)))) ||
+      ownCredentials('april', action, target),
   },
   {
     label: 'operator of acme',
     principal: principal('otto', 'acme', [operatorPolicy('acme')]),
-    rule: 'read-only actions and start/stop/retry/rollback/transitions in acme',
-    expected: (action, target) => target.account === 'acme' && (action.readOnly || RUNS_PIPELINES.has(action.name)),
+    rule: 'read-only actions and start/stop/retry/rollback/transitions in acme, and its own tokens and access keys',
+    expected: (action, target) => (target.account === 'acme' && (action.readOnly || RUNS_PIPELINES.has(action.name))) || ownCredentials('otto', action, target),
   },
   {
     label: 'globex user in acme\'s deployer role, session narrowed to web',
@@ -76,9 +84,9 @@ export const MATRIX_PRINCIPALS: readonly MatrixPrincipal[] = [
       assumedBy: { id: 'bob', account: 'globex' },
       sessionPolicy: policy('session', allow('sluice:*', ['srn:sluice:acme:web', 'srn:sluice:acme:web/*'])),
     }),
-    rule: 'what an operator may do, but only on the acme/web pipeline and its stages and actions',
+    rule: 'what an operator may do, but only on the acme/web pipeline and its stages and actions (a session has no credentials of its own)',
     expected: (action, target) =>
-      target.account === 'acme' && target.pipeline === 'web' && action.level !== 'account' && (action.readOnly || RUNS_PIPELINES.has(action.name)),
+      target.account === 'acme' && target.pipeline === 'web' && onPipeline(action) && (action.readOnly || RUNS_PIPELINES.has(action.name)),
   },
   {
     label: 'admin of acme with an explicit deny on prod',
@@ -93,7 +101,7 @@ export const MATRIX_PRINCIPALS: readonly MatrixPrincipal[] = [
     ]),
     rule: 'every action in acme, except that on the prod pipeline only Get* and List* actions',
     expected: (action, target) =>
-      target.account === 'acme' && (action.level === 'account' || target.pipeline !== 'prod' || /^sluice:(Get|List)/.test(action.name)),
+      target.account === 'acme' && (!onPipeline(action) || target.pipeline !== 'prod' || /^sluice:(Get|List)/.test(action.name)),
   },
   {
     label: 'globex user granted * on * by globex',

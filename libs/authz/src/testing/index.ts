@@ -1,2 +1,3 @@
 export * from './policy-builders';
 export * from './authorization-matrix';
+export * from './audit-key';

@@ -5,6 +5,7 @@ import { checkFields, readArray, readInteger, readObject, readOneOf, readString,
 import { STAGE_RETRY_MODES, type ConditionResult } from './pipeline-declaration';
 import type { NamedAt, VariableReference } from './pipeline-facts';
 import { ACTION_NAME_RULE, ARTIFACT_NAME_RULE, PIPELINE_LIMITS, PROVIDER_RULE, VERSION_RULE } from './pipeline-limits';
+import { compileVariableCheckPattern, isVariableCheckRuleType } from './variable-check-pattern';
 import { findVariableReferences } from './variable-references';
 
 export const CONDITION_KINDS = ['beforeEntry', 'onSuccess', 'onFailure'] as const;
@@ -121,6 +122,7 @@ function readRule(value: unknown, path: string, facts: ConditionFacts, issues: I
   const name = rule.name === undefined ? undefined : readValidString(rule.name, 'The rule name', at('name'), issues, ACTION_NAME_RULE);
   if (rule.ruleTypeId !== undefined) readRuleTypeId(rule.ruleTypeId, at('ruleTypeId'), issues);
   if (rule.configuration !== undefined) readRuleConfiguration(rule.configuration, at('configuration'), facts, issues);
+  checkVariableCheckPattern(rule, at('configuration'), issues);
   if (rule.commands !== undefined) {
     const commands = readArray(rule.commands, 'The commands', at('commands'), issues, { min: 1, max: PIPELINE_LIMITS.maxCommands, itemNoun: 'command' }) ?? [];
     commands.forEach((command, index) => {
@@ -154,6 +156,19 @@ function readRule(value: unknown, path: string, facts: ConditionFacts, issues: I
   }
   return name;
 }
+
+/** A VariableCheck rule's MATCHES pattern must compile for the linear-time engine the rule runs on (variable-check-pattern.ts). */
+function checkVariableCheckPattern(rule: { ruleTypeId?: unknown; configuration?: unknown }, configurationPath: string, issues: IssueCollector): void {
+  const { ruleTypeId, configuration } = rule;
+  if (!isObject(ruleTypeId) || !isObject(configuration) || !isVariableCheckRuleType(ruleTypeId)) return;
+  if (configuration.Operator !== 'MATCHES' || typeof configuration.Value !== 'string') return;
+  // Longer than any configuration value may be: reported once, by readRuleConfiguration.
+  if ([...configuration.Value].length > PIPELINE_LIMITS.configurationValueMaxLength) return;
+  const pattern = compileVariableCheckPattern(configuration.Value);
+  if (!pattern.ok) issues.add(childPath(configurationPath, 'Value'), 'invalid_pattern', pattern.problem);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function readRuleTypeId(value: unknown, path: string, issues: IssueCollector): void {
   const id = readObject(value, 'The ruleTypeId', path, issues);

@@ -13,9 +13,27 @@ export type SluiceResourceName =
 
 export type ParsedResourceName = { ok: true; name: SluiceResourceName } | { ok: false; problem: string };
 
+/** The part of a resource name that is at fault. */
+export type ResourceNamePart = 'account' | 'pipeline' | 'stage' | 'action';
+
+/**
+ * A resource name that cannot be formed: which part, with what value, and why. A RangeError (as before it was typed),
+ * so that an edge can tell a caller's bad name (BAD_USER_INPUT naming its argument) from a fault of its own.
+ */
+export class ResourceNameError extends RangeError {
+  override readonly name = 'ResourceNameError';
+  constructor(
+    readonly part: ResourceNamePart,
+    readonly value: string,
+    readonly problem: string,
+  ) {
+    super(problem);
+  }
+}
+
 export function formatResourceName(name: SluiceResourceName): string {
-  const problem = resourceNameProblem(name);
-  if (problem) throw new RangeError(problem);
+  const fault = resourceNameFault(name);
+  if (fault) throw new ResourceNameError(fault.part, fault.value, fault.problem);
   const parts = [name.pipeline, name.stage, name.action].filter((part): part is string => part !== undefined);
   return `${RESOURCE_NAME_PREFIX}${name.account}:${parts.join('/')}`;
 }
@@ -42,12 +60,23 @@ export function parseResourceName(text: string): ParsedResourceName {
 }
 
 function resourceNameProblem(name: SluiceResourceName): string | undefined {
-  return (
-    accountIdProblem(name.account) ??
-    partProblem(name.pipeline, 'pipeline name', PIPELINE_NAME_RULE) ??
-    (name.stage !== undefined ? partProblem(name.stage, 'stage name', STAGE_NAME_RULE) : undefined) ??
-    (name.action !== undefined ? partProblem(name.action, 'action name', ACTION_NAME_RULE) : undefined)
-  );
+  return resourceNameFault(name)?.problem;
+}
+
+/** The first part of `name` that is not valid, from the account down; undefined when every part is. */
+export function resourceNameFault(name: SluiceResourceName): { part: ResourceNamePart; value: string; problem: string } | undefined {
+  const parts: Array<[ResourceNamePart, string | undefined, (value: string) => string | undefined]> = [
+    ['account', name.account, accountIdProblem],
+    ['pipeline', name.pipeline, (value) => partProblem(value, 'pipeline name', PIPELINE_NAME_RULE)],
+    ['stage', name.stage, (value) => partProblem(value, 'stage name', STAGE_NAME_RULE)],
+    ['action', name.action, (value) => partProblem(value, 'action name', ACTION_NAME_RULE)],
+  ];
+  for (const [part, value, problemOf] of parts) {
+    if (value === undefined) continue;
+    const problem = problemOf(value);
+    if (problem) return { part, value, problem };
+  }
+  return undefined;
 }
 
 function partProblem(value: string, label: string, rule: Omit<StringRule, 'label'>): string | undefined {
@@ -66,8 +95,8 @@ function partProblem(value: string, label: string, rule: Omit<StringRule, 'label
 export const PIPELINE_STREAM_PREFIX = 'pipeline-';
 
 export function pipelineStreamName(account: string, pipeline: string): string {
-  const problem = accountIdProblem(account) ?? partProblem(pipeline, 'pipeline name', PIPELINE_NAME_RULE);
-  if (problem) throw new RangeError(problem);
+  const fault = resourceNameFault({ account, pipeline });
+  if (fault) throw new ResourceNameError(fault.part, fault.value, fault.problem);
   return `${PIPELINE_STREAM_PREFIX}${account}.${pipeline}`;
 }
 

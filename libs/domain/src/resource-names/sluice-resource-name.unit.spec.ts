@@ -1,5 +1,5 @@
 import { accountIdProblem, isValidAccountId } from './account-id';
-import { formatResourceName, parsePipelineStreamName, parseResourceName, pipelineStreamName } from './sluice-resource-name';
+import { formatResourceName, parsePipelineStreamName, parseResourceName, pipelineStreamName, ResourceNameError } from './sluice-resource-name';
 
 describe('account ids', () => {
   it.each(['acme', 'a', 'team-42', 'a'.repeat(63)])('accepts %s', (id) => expect(isValidAccountId(id)).toBe(true));
@@ -38,6 +38,26 @@ describe('Sluice resource names', () => {
 
   it('refuses to format an invalid name', () => {
     expect(() => formatResourceName({ account: 'acme', pipeline: 'a/b' })).toThrow(RangeError);
+  });
+
+  it.each([
+    [{ account: 'acme', pipeline: 'a b' }, 'pipeline', 'a b', '"a b" may contain only letters'],
+    [{ account: 'acme', pipeline: 'x'.repeat(101) }, 'pipeline', 'x'.repeat(101), 'must have 1 to 100 characters'],
+    [{ account: 'acme', pipeline: 'web', stage: 'Deploy\u202e' }, 'stage', 'Deploy\u202e', 'stage name'],
+    [{ account: 'acme', pipeline: 'web', stage: 'Deploy', action: '' }, 'action', '', 'action name'],
+    [{ account: 'Acme', pipeline: 'web' }, 'account', 'Acme', 'account id'],
+  ] as const)('names the part at fault, typed: %j', (name, part, value, problem) => {
+    const error = (() => {
+      try {
+        formatResourceName(name);
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ResourceNameError);
+    expect(error).toMatchObject({ part, value });
+    expect((error as ResourceNameError).problem).toContain(problem);
   });
 });
 

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { INTERNAL_SECRET_HEADER, MIN_INTERNAL_SECRET_BYTES } from '../internal-secret';
 
 export interface GraphQLIssue {
   path: string;
@@ -14,6 +16,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface ServiceProcess {
   url: string;
+  /** The process's SLUICE_INTERNAL_SECRET: `graphql` and `post` send it; a raw request must send it as `x-sluice-internal-secret`. */
+  internalSecret: string;
   /** Without T, answers are read by field name as the query shaped them (the tests' convenience, as before the move). */
   graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Raw POST /graphql, for bodies that are not GraphQL requests. */
@@ -29,7 +33,10 @@ export interface ServiceProcessOptions {
   /** The entry point, run as the service runs: `node --import tsx <script>`. */
   script: string;
   cwd: string;
-  /** Added to this process's environment. */
+  /**
+   * Added to this process's environment. A SLUICE_INTERNAL_SECRET shorter than 32 bytes (or none, or empty) is
+   * replaced by a random one: a service does not start without it.
+   */
   env: Record<string, string>;
   startTimeoutMs?: number;
 }
@@ -39,9 +46,11 @@ export interface ServiceProcessOptions {
  * Node 20, and the API is what the tests test. Resolves once the process prints `listening at <url>/graphql`.
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
+  const given = options.env.SLUICE_INTERNAL_SECRET ?? process.env.SLUICE_INTERNAL_SECRET ?? '';
+  const internalSecret = Buffer.byteLength(given, 'utf8') >= MIN_INTERNAL_SECRET_BYTES ? given : randomBytes(32).toString('base64url');
   const child = spawn(process.execPath, ['--import', 'tsx', options.script], {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, ...options.env, SLUICE_INTERNAL_SECRET: internalSecret },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -50,11 +59,12 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   child.stderr!.on('data', onData);
   const url = await listeningUrl(child, options.name, options.startTimeoutMs ?? 60_000, () => output);
   const post = async (body: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', [INTERNAL_SECRET_HEADER]: internalSecret, ...headers }, body });
     return { status: res.status, text: await res.text() };
   };
   return {
     url,
+    internalSecret,
     post,
     output: () => output,
     async graphql(query, variables, headers) {

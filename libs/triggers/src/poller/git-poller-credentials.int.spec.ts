@@ -6,6 +6,7 @@ import type { GitHostCredentials, PipelineDeclaration } from '@sluice/domain';
 import { startGitHttpServer, type GitHttpServer } from '@sluice/testing/src/git-http-server';
 import type { TriggerablePipeline } from '../pipeline-catalog';
 import type { TriggeredStartInput } from '../start-execution-port';
+import { InMemoryTriggerAuditLog } from '../audit/trigger-audit';
 import { startGitPoller, type GitPoller, type GitPollerError } from './git-poller';
 import { gitLsRemote } from './ls-remote';
 
@@ -104,6 +105,7 @@ describe('git poller on a repository that needs credentials', () => {
     const starts: TriggeredStartInput[] = [];
     const errors: GitPollerError[] = [];
     poller = startGitPoller({
+      audit: new InMemoryTriggerAuditLog(),
       pipelines: { listPipelines: async () => [pipelineOn('private', `${server.url}/app.git`)] },
       start: async (_caller, input) => (starts.push(input), { pipelineExecutionId: `exec-${starts.length}` }),
       gitCredentials: operator,
@@ -121,6 +123,7 @@ describe('git poller on a repository that needs credentials', () => {
   it('redacts URL credentials in every error it reports, also those of a failed start', async () => {
     const errors: GitPollerError[] = [];
     poller = startGitPoller({
+      audit: new InMemoryTriggerAuditLog(),
       pipelines: { listPipelines: async () => [pipelineOn('private', `http://sluice-bot:${PASSWORD}@${server.host}/app.git`)] },
       start: async () => {
         throw new Error(`cannot start from http://sluice-bot:${PASSWORD}@${server.host}/app.git`);

@@ -6,6 +6,7 @@ import type { PipelineDeclaration } from '@sluice/domain';
 import type { TriggerablePipeline } from '../pipeline-catalog';
 import { sourceRevisionToken } from '../planning/source-revision-token';
 import type { TriggeredStartInput } from '../start-execution-port';
+import { InMemoryTriggerAuditLog } from '../audit/trigger-audit';
 import { startGitPoller, type GitPoller, type GitPollerError } from './git-poller';
 import { gitLsRemote } from './ls-remote';
 
@@ -67,13 +68,16 @@ describe('git poller against real repositories', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  function start(pipelines: TriggerablePipeline[]) {
+  function start(pipelines: TriggerablePipeline[], audit = new InMemoryTriggerAuditLog()) {
     const starts: TriggeredStartInput[] = [];
     const errors: GitPollerError[] = [];
     let polls = 0;
     poller = startGitPoller({
       pipelines: { listPipelines: async () => pipelines },
+      audit,
       start: async (_caller, input) => {
+        // The attempt is in the trail before the start happens.
+        if (!audit.entries.some((entry) => entry.kind === 'attempt' && entry.start.clientRequestToken === input.clientRequestToken)) throw new Error('started unaudited');
         starts.push(input);
         return { pipelineExecutionId: `exec-${starts.length}` };
       },
@@ -84,7 +88,7 @@ describe('git poller against real repositories', () => {
       },
       onError: (error) => errors.push(error),
     });
-    return { starts, errors, polls: () => polls };
+    return { starts, errors, polls: () => polls, audit };
   }
 
   it('lists branch heads and peeled tags', async () => {
@@ -116,6 +120,27 @@ describe('git poller against real repositories', () => {
     ]);
   });
 
+  it('records each start as the poller, with the commit, before it happens; a start that cannot be recorded waits for the next poll', async () => {
+    const repo = makeRepository(root, 'app');
+    const audit = new InMemoryTriggerAuditLog();
+    const { starts, errors, polls } = start([pipelineOn('app', repo)], audit);
+    await waitFor(() => polls() >= 2);
+    audit.failWith = new Error('the audit trail is unavailable');
+    const next = commit(repo, 'src.txt', 'v2');
+    await waitFor(() => errors.some((error) => error.error === 'the audit trail is unavailable'));
+    expect(starts).toEqual([]);
+    expect(errors.find((error) => error.pipelineName === 'app')).toMatchObject({ repositoryUrl: repo, pipelineName: 'app' });
+
+    audit.failWith = undefined;
+    await waitFor(() => starts.length === 1);
+    const [attempt, outcome] = audit.entries;
+    expect(attempt).toMatchObject({
+      kind: 'attempt',
+      start: { trigger: { kind: 'poller' }, account: 'acme', pipelineName: 'app', sourceRevisions: [{ actionName: 'Checkout', revisionValue: next }], triggerDetail: `${repo} refs/heads/main`, sourceIp: null },
+    });
+    expect(outcome).toMatchObject({ kind: 'outcome', attemptId: attempt!.id, outcome: { status: 'succeeded', pipelineExecutionId: 'exec-1' } });
+  });
+
   it('ignores commits on other branches of a pipeline without triggers', async () => {
     const repo = makeRepository(root, 'app');
     const { starts, polls } = start([pipelineOn('app', repo)]);
@@ -143,6 +168,7 @@ describe('git poller against real repositories', () => {
     await poller?.stop();
     poller = startGitPoller({
       pipelines: { listPipelines: async () => [webhooksOnly] },
+      audit: new InMemoryTriggerAuditLog(),
       start: async () => ({ pipelineExecutionId: 'never' }),
       lsRemote: async (url) => (listed.push(url), gitLsRemote(url)),
       intervalMs: 20,
@@ -170,6 +196,7 @@ describe('git poller against real repositories', () => {
     const errors: GitPollerError[] = [];
     poller = startGitPoller({
       pipelines: { listPipelines: async () => [pipelineOn('private', 'https://bot:hunter2@127.0.0.1:9/acme/app.git')] },
+      audit: new InMemoryTriggerAuditLog(),
       start: async () => ({ pipelineExecutionId: 'never' }),
       intervalMs: 50,
       onError: (error) => errors.push(error),

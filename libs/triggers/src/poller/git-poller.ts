@@ -1,4 +1,5 @@
 import { redactUrlCredentials, type GitHostCredentials } from '@sluice/domain';
+import { startAudited, type TriggerAuditLog } from '../audit/trigger-audit';
 import type { PipelineCatalog, TriggerablePipeline } from '../pipeline-catalog';
 import { gitSourceActionsOf } from '../planning/git-source-actions';
 import { planStarts } from '../planning/plan-starts';
@@ -20,6 +21,8 @@ export interface GitPollerError {
 export interface GitPollerOptions {
   pipelines: PipelineCatalog;
   start: StartExecutionPort;
+  /** Every start is recorded, as the poller, before it happens (decision 0028); one that cannot be is tried at the next poll. */
+  audit: TriggerAuditLog;
   intervalMs?: number;
   /** How refs are listed; `git ls-remote` (with `gitCredentials`) unless given. */
   lsRemote?: LsRemote;
@@ -99,10 +102,15 @@ export function startGitPoller(options: GitPollerOptions): GitPoller {
         const polled = new Set(polledSourcesOf(pipeline).map((source) => source.actionName));
         const sourceRevisions = planned.sourceRevisions.filter((revision) => polled.has(revision.actionName));
         if (sourceRevisions.length === 0) continue;
+        const clientRequestToken = sourceRevisionToken(push, sourceRevisions);
+        const triggerDetail = `${redactRepositoryUrl(url)} ${ref}`;
         try {
-          await options.start(
+          await startAudited(
+            options.audit,
+            options.start,
+            { trigger: { kind: 'poller' }, account: pipeline.account, pipelineName: pipeline.name, sourceRevisions, triggerDetail, clientRequestToken, sourceIp: null, userAgent: null },
             { account: pipeline.account, actor: 'git-poller' },
-            { name: pipeline.name, sourceRevisions, clientRequestToken: sourceRevisionToken(push, sourceRevisions), trigger: { triggerType: 'PollForSourceChanges', triggerDetail: `${redactRepositoryUrl(url)} ${ref}` } },
+            { name: pipeline.name, sourceRevisions, clientRequestToken, trigger: { triggerType: 'PollForSourceChanges', triggerDetail } },
           );
         } catch (error) {
           // Forget the new commit so the next poll tries again; the token keeps the starts that worked from repeating.

@@ -1,3 +1,4 @@
+import { startAudited, type TriggerAuditLog } from '../audit/trigger-audit';
 import type { PipelineCatalog } from '../pipeline-catalog';
 import { planStarts, type PlannedStart } from '../planning/plan-starts';
 import type { SourceEvent } from '../planning/source-event';
@@ -10,7 +11,7 @@ import { githubProvider } from './github-provider';
 import { gitlabProvider } from './gitlab-provider';
 import type { RejectionLog } from './rejection-log';
 import type { WebhookProvider } from './webhook-provider';
-import type { WebhookRequest, WebhookResponse, WebhookResponseBody } from './webhook-request';
+import { headerValue, type WebhookRequest, type WebhookResponse, type WebhookResponseBody } from './webhook-request';
 import type { WebhookSecrets } from './webhook-secrets';
 
 export const DEFAULT_MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -21,6 +22,8 @@ export interface WebhookHandlerDeps {
   secrets: WebhookSecrets;
   pipelines: PipelineCatalog;
   start: StartExecutionPort;
+  /** Every start is recorded, as the webhook, before it happens (decision 0028). */
+  audit: TriggerAuditLog;
   deliveries: DeliveryLog;
   rejections: RejectionLog;
   now: () => Date;
@@ -57,7 +60,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): WebhookHandler {
       const deliveryKey = `${providerName}/${webhookId}/${delivery.deliveryId}`;
       if (!(await deps.deliveries.claim(deliveryKey))) return { status: 200, body: { message: `delivery ${delivery.deliveryId} already processed` } };
       const pipelines = (await deps.pipelines.listPipelines()).filter((pipeline) => pipeline.account === registration.account);
-      const body = await startAll(delivery.event, planStarts(delivery.event, pipelines), `${providerName}:${delivery.deliveryId}`, webhookId);
+      const body = await startAll(delivery.event, planStarts(delivery.event, pipelines), { providerName: providerName!, webhookId, deliveryId: delivery.deliveryId, request });
       if (body.failed?.length) {
         await deps.deliveries.release(deliveryKey);
         return { status: 500, body };
@@ -69,16 +72,35 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): WebhookHandler {
     }
   }
 
-  async function startAll(event: SourceEvent, planned: PlannedStart[], triggerDetail: string, webhookId: string): Promise<WebhookResponseBody> {
+  async function startAll(
+    event: SourceEvent,
+    planned: PlannedStart[],
+    delivery: { providerName: string; webhookId: string; deliveryId: string; request: WebhookRequest },
+  ): Promise<WebhookResponseBody> {
+    const { providerName, webhookId, deliveryId, request } = delivery;
+    const triggerDetail = `${providerName}:${deliveryId}`;
     // The token names the change, not the delivery: a redelivery after a partial failure, another webhook
     // of the repository or the poller seeing the same commit all land on the execution already started.
     const outcomes = await Promise.allSettled(
-      planned.map(({ pipeline, sourceRevisions }) =>
-        deps.start(
+      planned.map(({ pipeline, sourceRevisions }) => {
+        const clientRequestToken = sourceRevisionToken(event, sourceRevisions);
+        return startAudited(
+          deps.audit,
+          deps.start,
+          {
+            trigger: { kind: 'webhook', webhookId, provider: providerName, deliveryId },
+            account: pipeline.account,
+            pipelineName: pipeline.name,
+            sourceRevisions,
+            triggerDetail,
+            clientRequestToken,
+            sourceIp: request.sourceIp ?? null,
+            userAgent: headerValue(request.headers, 'user-agent') ?? null,
+          },
           { account: pipeline.account, actor: `webhook/${webhookId}` },
-          { name: pipeline.name, sourceRevisions, clientRequestToken: sourceRevisionToken(event, sourceRevisions), trigger: { triggerType: 'Webhook', triggerDetail } },
-        ),
-      ),
+          { name: pipeline.name, sourceRevisions, clientRequestToken, trigger: { triggerType: 'Webhook', triggerDetail } },
+        );
+      }),
     );
     const started: NonNullable<WebhookResponseBody['started']> = [];
     const failed: NonNullable<WebhookResponseBody['failed']> = [];

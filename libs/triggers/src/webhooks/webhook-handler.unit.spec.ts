@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { PipelineDeclaration, PipelineTriggerDeclaration } from '@sluice/domain';
 import type { TriggerablePipeline } from '../pipeline-catalog';
 import type { StartExecutionPort, TriggerCaller, TriggeredStartInput } from '../start-execution-port';
+import { InMemoryTriggerAuditLog } from '../audit/trigger-audit';
 import { InMemoryDeliveryLog } from './delivery-log';
 import { InMemoryRejectionLog } from './rejection-log';
 import { sourceRevisionToken } from '../planning/source-revision-token';
@@ -36,8 +37,11 @@ function pipeline(name: string, account: string, url: string, triggers?: Pipelin
 function setup(options: { maxBodyBytes?: number; failFor?: string } = {}) {
   const starts: Array<{ caller: TriggerCaller; input: TriggeredStartInput }> = [];
   const startCalledAt: number[] = [];
+  const audit = new InMemoryTriggerAuditLog();
   const start: StartExecutionPort = async (caller, input) => {
     startCalledAt.push(performance.now());
+    // The attempt is in the trail before the start happens.
+    if (!audit.entries.some((entry) => entry.kind === 'attempt' && entry.start.pipelineName === input.name && entry.start.clientRequestToken === input.clientRequestToken)) throw new Error('started unaudited');
     if (input.name === options.failFor) throw new Error('event store unavailable');
     starts.push({ caller, input });
     return { pipelineExecutionId: `exec-${starts.length}` };
@@ -55,12 +59,13 @@ function setup(options: { maxBodyBytes?: number; failFor?: string } = {}) {
     secrets: { lookup: async (id) => (id === 'hook-1' ? { account: 'acme', secret: SECRET } : undefined) },
     pipelines: { listPipelines: async () => pipelines },
     start,
+    audit,
     deliveries: new InMemoryDeliveryLog(),
     rejections,
     now: () => NOW,
     maxBodyBytes: options.maxBodyBytes,
   });
-  return { handler, starts, rejections, startCalledAt };
+  return { handler, starts, rejections, startCalledAt, audit };
 }
 
 const githubPush = {
@@ -77,7 +82,8 @@ function github(payload: unknown, options: { event?: string; delivery?: string; 
   return {
     path: '/webhooks/github/hook-1',
     rawBody,
-    headers: { 'x-github-event': options.event ?? 'push', 'x-github-delivery': options.delivery ?? 'd-1', 'x-hub-signature-256': signature, 'content-type': 'application/json' },
+    headers: { 'x-github-event': options.event ?? 'push', 'x-github-delivery': options.delivery ?? 'd-1', 'x-hub-signature-256': signature, 'content-type': 'application/json', 'user-agent': 'GitHub-Hookshot/abc' },
+    sourceIp: '192.0.2.10',
   };
 }
 
@@ -102,6 +108,38 @@ describe('webhook handler: GitHub', () => {
         },
       },
     ]);
+  });
+
+  it('records each start as the webhook before it happens: the pipeline, the commit and the delivery\'s address', async () => {
+    const { handler, audit } = setup();
+    expect((await handler.handle(github(githubPush))).status).toBe(200);
+    const [attempt, outcome] = audit.entries;
+    expect(attempt).toEqual({
+      id: 'attempt-1',
+      kind: 'attempt',
+      start: {
+        trigger: { kind: 'webhook', webhookId: 'hook-1', provider: 'github', deliveryId: 'd-1' },
+        account: 'acme',
+        pipelineName: 'app',
+        sourceRevisions: [{ actionName: 'Checkout', revisionType: 'COMMIT_ID', revisionValue: githubPush.after }],
+        triggerDetail: 'github:d-1',
+        clientRequestToken: expect.any(String),
+        sourceIp: '192.0.2.10',
+        userAgent: 'GitHub-Hookshot/abc',
+      },
+    });
+    expect(outcome).toMatchObject({ kind: 'outcome', attemptId: 'attempt-1', outcome: { status: 'succeeded', pipelineExecutionId: 'exec-1' } });
+  });
+
+  it('starts nothing when the audit trail cannot be written: 500, and the redelivery tries again', async () => {
+    const { handler, starts, audit } = setup();
+    audit.failWith = new Error('the audit trail is unavailable');
+    const refused = await handler.handle(github(githubPush));
+    expect(refused).toEqual({ status: 500, body: { message: '1 of 1 starts failed', started: [], failed: [{ pipelineName: 'app', error: 'the audit trail is unavailable' }] } });
+    expect(starts).toEqual([]);
+    audit.failWith = undefined;
+    expect((await handler.handle(github(githubPush))).status).toBe(200);
+    expect(starts.map((s) => s.input.name)).toEqual(['app']);
   });
 
   it('applies file path filters to the files of the pushed commits', async () => {
@@ -198,6 +236,7 @@ describe('webhook handler: GitHub', () => {
         starts.push(input);
         return { pipelineExecutionId: 'e' };
       },
+      audit: new InMemoryTriggerAuditLog(),
       deliveries: new InMemoryDeliveryLog(),
       rejections: new InMemoryRejectionLog(),
       now: () => NOW,

@@ -4,6 +4,8 @@ export interface WebhookRequest {
   rawBody: Buffer;
   /** Ends in `/{provider}/{webhookId}`, provider one of `github`, `gitlab`, `generic`. */
   path: string;
+  /** The peer address of the connection the delivery came on (never a forwarded header): the audit trail keeps it. */
+  sourceIp?: string | null;
 }
 
 export interface WebhookResponse {

@@ -25,7 +25,8 @@ interface Answer {
 
 function call(method: string, path: string, body?: Buffer, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(`${service.url}${path}`, { method, headers }, (res) => {
+    // The byte routes are the gateway's and workers' only: they send the service's internal secret.
+    const req = request(`${service.url}${path}`, { method, headers: { 'x-sluice-internal-secret': service.internalSecret, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), cutShort: false }));
@@ -175,7 +176,7 @@ describe('artifacts service over HTTP', () => {
   });
 
   it('runs retention on demand; a dry run deletes nothing', async () => {
-    const answer = await service.graphql('mutation { collectArtifacts(dryRun: true) { dryRun artifacts { sha256 } foundCount retentionDays keepExecutions } }');
+    const answer = await service.graphql('mutation { collectArtifacts(dryRun: true) { dryRun artifacts { sha256 } foundCount retentionDays keepExecutions } }', {}, { 'x-sluice-account': 'acme' });
     expect(answer.data?.collectArtifacts).toEqual({ dryRun: true, artifacts: [], foundCount: 0, retentionDays: 30, keepExecutions: 100 });
   });
 });

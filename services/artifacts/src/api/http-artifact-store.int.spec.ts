@@ -33,7 +33,7 @@ artifactStoreContract(
     // Each test gets an account of its own and sees only the objects it added to the service's folder.
     const account = `contract-${++accounts}`;
     const before = new Set(await files(service.artifactsDir));
-    const store = await openHttpArtifactStore({ url: service.url, account });
+    const store = await openHttpArtifactStore({ url: service.url, account, headers: { 'x-sluice-internal-secret': service.internalSecret } });
     return {
       store,
       async corrupt(sha256, bytes) {

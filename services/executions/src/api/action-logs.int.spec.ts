@@ -22,7 +22,8 @@ let api: JobApi;
 beforeAll(async () => {
   store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
   service = await startExecutionsService(schema);
-  api = graphqlJobApi({ url: `${service.url}/graphql`, headers: { 'x-sluice-account': 'acme' } });
+  // A worker of account acme, reaching the subgraph as the gateway does (with the service's internal secret).
+  api = graphqlJobApi({ url: `${service.url}/graphql`, headers: { 'x-sluice-account': 'acme', 'x-sluice-internal-secret': service.internalSecret } });
 });
 
 afterAll(async () => {

@@ -3,7 +3,9 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CallerOf } from '@sluice/graphql-service';
 import type { JobLogEntryInput } from '../application/action-logs/append-job-logs';
 import type { Caller } from '../application/caller';
+import type { JobCaller } from '../application/job-worker-api';
 import type { ExecutionsEngine } from '../executions-engine';
+import { JobCallerOf } from './job-caller';
 import { EXECUTIONS_ENGINE } from './tokens';
 
 /** Action logs as events: the job's holder appends them, the account reads them (docs/decisions/0016). */
@@ -12,8 +14,8 @@ export class ActionLogsResolver {
   constructor(@Inject(EXECUTIONS_ENGINE) private readonly engine: ExecutionsEngine) {}
 
   @Mutation('appendJobLogs')
-  async appendJobLogs(@Args('jobId') jobId: string, @Args('nonce') nonce: string, @Args('entries') entries: JobLogEntryInput[]) {
-    await this.engine.appendJobLogs(jobId, nonce, entries);
+  async appendJobLogs(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string, @Args('entries') entries: JobLogEntryInput[]) {
+    await this.engine.appendJobLogs(jobId, nonce, entries, caller);
     return true;
   }
 

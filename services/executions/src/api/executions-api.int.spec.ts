@@ -26,7 +26,8 @@ beforeAll(async () => {
   store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
   publisher = new PipelinePublisher(store);
   service = await startExecutionsService(schema);
-  worker = startTestWorker(graphqlJobApi({ url: `${service.url}/graphql` }), {
+  // The platform's own worker (no account: every account's jobs), reaching the subgraph with its internal secret.
+  worker = startTestWorker(graphqlJobApi({ url: `${service.url}/graphql`, headers: { 'x-sluice-internal-secret': service.internalSecret } }), {
     actionTypeIds: [commands],
     plan: (job) => ({ kind: 'succeed', result: { executionSummary: `ran ${job.data.actionName}` } }),
     pollWaitMs: 2_000,
@@ -136,7 +137,10 @@ describe('executions subgraph over HTTP', () => {
     );
     const APPROVE = `mutation($token: String!, $status: ApprovalStatus!) {
       putApprovalResult(pipelineName: "gated", stageName: "Approve", actionName: "Approve", token: $token, result: { status: $status, summary: "looks good" }) { approvedAt } }`;
-    expect(codes(await gql(APPROVE, { token: 'approval:nope/Approve/Approve/1', status: 'Approved' }))).toEqual(['NOT_FOUND']);
+    // Tokens are random UUIDs: one nobody handed out, or the old derived form, names no request.
+    expect(token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(codes(await gql(APPROVE, { token: `approval:${id}/Approve/Approve/1`, status: 'Approved' }))).toEqual(['NOT_FOUND']);
+    expect(codes(await gql(APPROVE, { token, status: 'Approved' }, 'other-account'))).toEqual(['NOT_FOUND']);
     const approved = await gql(APPROVE, { token, status: 'Approved' });
     expect(approved.errors).toBeUndefined();
     expect(new Date(approved.data!.putApprovalResult.approvedAt).getTime()).toBeGreaterThan(0);
@@ -178,7 +182,7 @@ describe('executions subgraph over HTTP', () => {
 
   it('hands a job out by long poll, accepts its result once, and refuses a duplicate with CONFLICT', async () => {
     await publish(pipeline([stage('Test', [{ name: 'Manual', actionTypeId: unserved, runOrder: 1, outputArtifacts: [{ name: 'Report' }] }])], { name: 'custom' }));
-    const api = graphqlJobApi({ url: `${service.url}/graphql`, headers: { 'x-sluice-account': 'acme' } });
+    const api = graphqlJobApi({ url: `${service.url}/graphql`, headers: { 'x-sluice-account': 'acme', 'x-sluice-internal-secret': service.internalSecret } });
     const jobStatus = async (jobId: string) => (await gql('query($jobId: ID!) { getJobDetails(jobId: $jobId) { status } }', { jobId })).data!.getJobDetails.status;
     const polling = api.pollForJobs(unserved, 5, { waitMs: 15_000 });
     const id: string = (await gql(START, { name: 'custom' })).data!.startPipelineExecution.pipelineExecutionId;
@@ -186,7 +190,19 @@ describe('executions subgraph over HTTP', () => {
     expect(jobs).toHaveLength(1);
     const job = jobs[0]!;
     expect(job.data).toMatchObject({ executionId: id, pipeline: { account: 'acme', name: 'custom' }, stageName: 'Test', actionName: 'Manual', outputArtifacts: [{ name: 'Report', files: [] }] });
-    expect(await graphqlJobApi({ url: `${service.url}/graphql`, headers: { 'x-sluice-account': 'other-account' } }).pollForJobs(unserved, 5)).toEqual([]);
+    const stranger = graphqlJobApi({ url: `${service.url}/graphql`, headers: { 'x-sluice-account': 'other-account', 'x-sluice-internal-secret': service.internalSecret } });
+    expect(await stranger.pollForJobs(unserved, 5)).toEqual([]);
+    // Another account's worker, even holding the id and the nonce, meets an unknown job at every call, and changes nothing.
+    const strangerCalls = [
+      stranger.acknowledgeJob(job.id, job.nonce),
+      stranger.heartbeat(job.id, job.nonce),
+      stranger.putJobSuccessResult(job.id, { executionSummary: 'forged' }),
+      stranger.putJobFailureResult(job.id, { type: 'JobFailed', message: 'forged' }),
+      stranger.appendJobLogs(job.id, job.nonce, [{ sequence: 0, stream: 'stdout', chunk: 'forged\n', at: new Date().toISOString() }]),
+    ];
+    for (const call of strangerCalls) await expect(call).rejects.toBeInstanceOf(NotFoundError);
+    expect(codes(await gql('query($jobId: ID!) { getJobDetails(jobId: $jobId) { status } }', { jobId: job.id }, 'other-account'))).toEqual(['NOT_FOUND']);
+    expect(await jobStatus(job.id)).toBe('Dispatched');
 
     await expect(api.acknowledgeJob(job.id, 'wrong-nonce')).rejects.toBeInstanceOf(ConflictError);
     expect(await api.acknowledgeJob(job.id, job.nonce)).toEqual({ status: 'InProgress' });
@@ -231,7 +247,7 @@ describe('executions subgraph over HTTP', () => {
 describe('executions service process', () => {
   it('ends a pending long poll at once when it stops', async () => {
     const other = await startExecutionsService(schema);
-    const polling = graphqlJobApi({ url: `${other.url}/graphql` }).pollForJobs(unserved, 1, { waitMs: 20_000 });
+    const polling = graphqlJobApi({ url: `${other.url}/graphql`, headers: { 'x-sluice-internal-secret': other.internalSecret } }).pollForJobs(unserved, 1, { waitMs: 20_000 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const stopping = Date.now();
     await other.stop();

@@ -2,15 +2,18 @@ import type { IncomingMessage } from 'node:http';
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { ActionTypeId } from '@sluice/domain';
-import { ACCOUNT_HEADER, callerFromHeaders } from '@sluice/graphql-service';
-import type { JobFailureInput } from '../application/job-worker-api';
+import type { JobCaller, JobFailureInput } from '../application/job-worker-api';
 import type { ExecutionsEngine } from '../executions-engine';
+import { JobCallerOf, jobCallerFromHeaders } from './job-caller';
 import { jobSuccessInput, type PutJobSuccessResultArgs } from './job-inputs';
 import { jobDetailsOutput, jobOutput } from './job-output';
 import { pollBatchSize, pollWaitMs } from './request-limits';
 import { EXECUTIONS_ENGINE, SHUTDOWN_SIGNAL } from './tokens';
 
-/** The job-worker protocol over GraphQL: what the built-in worker and custom workers in any language call. */
+/**
+ * The job-worker protocol over GraphQL: what the built-in worker and custom workers in any language call.
+ * Every call names its caller (job-caller.ts): another account's job answers as an unknown one.
+ */
 @Resolver()
 export class JobResolver {
   constructor(
@@ -26,7 +29,8 @@ export class JobResolver {
     @Args('waitMs') waitMs?: number | null,
   ) {
     // Without the header a worker serves every account (the platform's built-in worker); with it, its account's jobs only.
-    const account = req.headers[ACCOUNT_HEADER] === undefined ? null : callerFromHeaders(req.headers).account;
+    const caller = jobCallerFromHeaders(req.headers);
+    const account = caller.kind === 'Account' ? caller.account : null;
     const batchSize = pollBatchSize(maxBatchSize);
     const wait = pollWaitMs(waitMs);
     // A worker that hangs up stops waiting: a job dispatched to a closed connection would wait out its ack lease.
@@ -42,29 +46,29 @@ export class JobResolver {
   }
 
   @Mutation('acknowledgeJob')
-  acknowledgeJob(@Args('jobId') jobId: string, @Args('nonce') nonce: string) {
-    return this.engine.acknowledgeJob(jobId, nonce);
+  acknowledgeJob(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string) {
+    return this.engine.acknowledgeJob(jobId, nonce, caller);
   }
 
   @Mutation('heartbeat')
-  heartbeat(@Args('jobId') jobId: string, @Args('nonce') nonce: string) {
-    return this.engine.heartbeat(jobId, nonce);
+  heartbeat(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string) {
+    return this.engine.heartbeat(jobId, nonce, caller);
   }
 
   @Mutation('putJobSuccessResult')
-  async putJobSuccessResult(@Args('jobId') jobId: string, @Args() args: PutJobSuccessResultArgs) {
-    await this.engine.putJobSuccessResult(jobId, jobSuccessInput(args));
+  async putJobSuccessResult(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args() args: PutJobSuccessResultArgs) {
+    await this.engine.putJobSuccessResult(jobId, jobSuccessInput(args), caller);
     return true;
   }
 
   @Mutation('putJobFailureResult')
-  async putJobFailureResult(@Args('jobId') jobId: string, @Args('failureDetails') failureDetails: JobFailureInput) {
-    await this.engine.putJobFailureResult(jobId, failureDetails);
+  async putJobFailureResult(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('failureDetails') failureDetails: JobFailureInput) {
+    await this.engine.putJobFailureResult(jobId, failureDetails, caller);
     return true;
   }
 
   @Query('getJobDetails')
-  async getJobDetails(@Args('jobId') jobId: string) {
-    return jobDetailsOutput(await this.engine.getJobDetails(jobId));
+  async getJobDetails(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string) {
+    return jobDetailsOutput(await this.engine.getJobDetails(jobId, caller));
   }
 }

@@ -1,10 +1,12 @@
 import type { StageRetryMode } from '@sluice/domain';
 import {
   NotFoundError,
+  ValidationError,
   executionStreamId,
-  invalidInput,
   latestExecutionInStage,
   lanesStreamId,
+  refusedArchives,
+  uploadArchivesOfStart,
   type ExecutionCommand,
   type ExecutionState,
   type ExecutionTrigger,
@@ -15,7 +17,8 @@ import {
 import type { StreamStates } from '../projections/stream-states';
 import type { AggregateCommands } from './aggregate-commands';
 import type { ApprovalAuthorizer } from './approval-authorizer';
-import { commandMetadata, type Caller, type Clock, type IdGenerator } from './caller';
+import type { ArtifactClaimsReader } from './artifact-claims-reader';
+import { commandMetadata, type Caller, type Clock, type IdGenerator, type RandomSource } from './caller';
 import { executionIdForToken } from './execution-id-for-token';
 import type { PipelineDefinitions } from './pipeline-definitions';
 import { settled, type ReadYourWrites } from './read-your-writes';
@@ -73,9 +76,16 @@ export interface ExecutionCommandHandlersDeps {
   approvals: { approvalLocation(token: string): { executionId: string } | undefined };
   authorizer: ApprovalAuthorizer;
   readModel: ReadYourWrites;
+  claims: ArtifactClaimsReader;
+  /** The key of execution ids derived from client request tokens (loadExecutionIdKey). */
+  executionIdKey: Buffer;
   clock: Clock;
   ids: IdGenerator;
+  random: RandomSource;
 }
+
+/** How long putApprovalResult waits for this node's read model to learn a token another node just handed out. */
+const APPROVAL_LOOKUP_MS = 1_000;
 
 /** The API's commands on executions (CodePipeline's operations): decide on the execution's stream, append, wait until reads see it. */
 export class ExecutionCommandHandlers {
@@ -85,8 +95,9 @@ export class ExecutionCommandHandlers {
     const pipeline = { account: caller.account, name: input.name };
     const definition = this.deps.definitions.latest(pipeline);
     if (!definition) throw new NotFoundError('pipeline', input.name);
+    await this.requireOwnArchives(caller, uploadArchivesOfStart(definition.declaration, input.sourceRevisions ?? []));
     const token = input.clientRequestToken ?? null;
-    const executionId = token === null ? this.deps.ids() : executionIdForToken(pipeline, token);
+    const executionId = token === null ? this.deps.ids() : executionIdForToken(this.deps.executionIdKey, pipeline, token);
     await this.handle({
       type: 'StartPipelineExecution',
       executionId,
@@ -149,7 +160,7 @@ export class ExecutionCommandHandlers {
   async rerunStage(caller: Caller, input: RerunStageInput): Promise<{ pipelineExecutionId: string }> {
     const pipeline = await this.requireExecutionOf(caller, input.pipelineName, input.sourcePipelineExecutionId);
     const token = input.clientRequestToken ?? null;
-    const executionId = token === null ? this.deps.ids() : executionIdForToken(pipeline, token);
+    const executionId = token === null ? this.deps.ids() : executionIdForToken(this.deps.executionIdKey, pipeline, token);
     await this.handle({
       type: 'RerunStage',
       executionId,
@@ -164,7 +175,8 @@ export class ExecutionCommandHandlers {
   }
 
   async putApprovalResult(caller: Caller, input: PutApprovalResultInput): Promise<{ approvedAt: string }> {
-    const executionId = this.deps.approvals.approvalLocation(input.token)?.executionId ?? executionIdOfApprovalToken(input.token);
+    const executionId = (await this.approvalLocation(input.token))?.executionId;
+    if (executionId === undefined) throw new NotFoundError('approval request', input.token, 'No approval request has this token.');
     await this.requireExecutionOf(caller, input.pipelineName, executionId);
     const { stageName, actionName } = input;
     const authorized = await this.deps.authorizer.mayApprove({ account: caller.account, actor: caller.actor, pipelineName: input.pipelineName, stageName, actionName });
@@ -188,15 +200,28 @@ export class ExecutionCommandHandlers {
     return pipeline;
   }
 
-  private metadata(caller: Caller) {
-    return commandMetadata(caller, this.deps.clock, this.deps.ids);
+  /**
+   * The Upload archives a start names must be ones the account may name (decision 0027): checked before the
+   * execution starts, so another account's archive never reaches a job.
+   */
+  private async requireOwnArchives(caller: Caller, archives: ReturnType<typeof uploadArchivesOfStart>): Promise<void> {
+    if (archives.length === 0) return;
+    const claims = await this.deps.claims.claimsOn(archives.map((archive) => archive.address));
+    const issues = refusedArchives(caller.account, archives, claims);
+    if (issues.length > 0) throw new ValidationError(issues, issues.map((issue) => issue.message).join(' '));
   }
-}
 
-/** `approval:{exec}/{stage}/{action}/{attempt}` (derived-ids.ts); stage and action names hold no '/'. */
-function executionIdOfApprovalToken(token: string): string {
-  const prefix = 'approval:';
-  const parts = token.startsWith(prefix) ? token.slice(prefix.length).split('/') : [];
-  if (parts.length < 4) throw invalidInput('$.token', 'The token does not name an approval request.');
-  return parts.slice(0, -3).join('/');
+  /** Tokens are drawn, so the read model is the only index; another node may have handed this one out a moment ago. */
+  private async approvalLocation(token: string): Promise<{ executionId: string } | undefined> {
+    const deadline = Date.now() + APPROVAL_LOOKUP_MS;
+    for (;;) {
+      const location = this.deps.approvals.approvalLocation(token);
+      if (location !== undefined || Date.now() >= deadline) return location;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private metadata(caller: Caller) {
+    return commandMetadata(caller, this.deps.clock, this.deps.ids, this.deps.random);
+  }
 }

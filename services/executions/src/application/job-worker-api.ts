@@ -1,11 +1,17 @@
 import type { ActionTypeId, CommandMetadata } from '@sluice/domain';
+import type { EventStore } from '@sluice/eventing';
 import {
   ConflictError,
   IllegalStateError,
   NotFoundError,
   jobStreamId,
+  isArtifactAddress,
+  mayName,
+  uploadArchiveOf,
   type JobCommand,
+  type JobEvent,
   type JobFailureType,
+  type JobRequeued,
   type JobSpec,
   type JobState,
   type SourceRevision,
@@ -13,7 +19,8 @@ import {
 import type { JobQueueIndex } from '../projections/job-queue-index';
 import type { StreamStates } from '../projections/stream-states';
 import type { AggregateCommands } from './aggregate-commands';
-import type { Clock, IdGenerator } from './caller';
+import type { ArtifactClaimsReader } from './artifact-claims-reader';
+import type { Clock, IdGenerator, RandomSource } from './caller';
 import type { StreamWriter } from './stream-writer';
 
 /** CodePipeline's `Job`: what pollForJobs hands a worker. */
@@ -24,6 +31,19 @@ export interface Job {
   accountId: string;
   data: JobSpec;
 }
+
+/**
+ * Who calls the job API (docs/decisions/0027). A worker of one account (over GraphQL: the account the gateway
+ * took from its token) sees and reports that account's jobs only; another account's job answers as an unknown
+ * one. The platform's own built-in worker, in the engine's process, serves every account, and the bytes it
+ * reports are ones it wrote itself.
+ */
+export type JobCaller = { kind: 'Account'; account: string } | { kind: 'Platform' };
+
+/** The in-process built-in worker: what a call without a caller is (the worker package's `JobApi` names none). */
+export const PLATFORM_WORKER: JobCaller = { kind: 'Platform' };
+
+export const workerOfAccount = (account: string): JobCaller => ({ kind: 'Account', account });
 
 export interface PollForJobsOptions {
   /** Long poll: wait up to this long for a job when none is waiting (default 0: answer at once). */
@@ -58,28 +78,48 @@ export interface JobDetails {
   status: JobState['status'];
 }
 
-/** The job-worker protocol, the only way work leaves the engine (the built-in worker uses it too). */
+/** Which workers a release hands the jobs of back: one, or every id with a prefix but one (the current). */
+export type ReleasedWorkers = { workerId: string } | { workerIdPrefix: string; except?: string };
+
+/**
+ * The job-worker protocol, the only way work leaves the engine (the built-in worker uses it too). Every call
+ * naming a job takes the caller last; without one it is the platform's own worker (PLATFORM_WORKER).
+ */
 export interface JobWorkerApi {
   pollForJobs(actionTypeId: ActionTypeId, maxBatchSize: number, options?: PollForJobsOptions): Promise<Job[]>;
-  acknowledgeJob(jobId: string, nonce: string): Promise<{ status: 'InProgress' }>;
+  acknowledgeJob(jobId: string, nonce: string, caller?: JobCaller): Promise<{ status: 'InProgress' }>;
   /** Keeps an acknowledged job's lease: a worker that stops heart-beating loses the job to the next poll. */
-  heartbeat(jobId: string, nonce: string): Promise<{ leaseExpiresAt: string }>;
-  putJobSuccessResult(jobId: string, result: JobSuccessInput): Promise<void>;
-  putJobFailureResult(jobId: string, failure: JobFailureInput): Promise<void>;
-  getJobDetails(jobId: string): Promise<JobDetails>;
+  heartbeat(jobId: string, nonce: string, caller?: JobCaller): Promise<{ leaseExpiresAt: string }>;
+  putJobSuccessResult(jobId: string, result: JobSuccessInput, caller?: JobCaller): Promise<void>;
+  putJobFailureResult(jobId: string, failure: JobFailureInput, caller?: JobCaller): Promise<void>;
+  getJobDetails(jobId: string, caller?: JobCaller): Promise<JobDetails>;
+  /**
+   * Workers known to be gone (a restarted process, one that deregisters): their jobs go back on the queue now,
+   * not when the lease runs out. Resolves with the ids of the jobs released.
+   */
+  releaseJobs(workers: ReleasedWorkers, reason: string): Promise<string[]>;
 }
 
+/** Writes the platform's own line into a job's action log (the log appender's `appendNote`). */
+export type JobLogNotes = (spec: JobSpec, attempt: number, chunk: string) => Promise<void>;
+
 export interface JobWorkerHandlersDeps {
+  store: EventStore;
   commands: AggregateCommands;
   writer: StreamWriter;
   states: StreamStates;
   jobQueue: JobQueueIndex;
+  claims: ArtifactClaimsReader;
+  notes: JobLogNotes;
   clock: Clock;
   ids: IdGenerator;
+  random: RandomSource;
 }
 
 /** A job someone else took, or that ended, between our look at the queue and our dispatch. */
 const lostRace = (error: unknown): boolean => error instanceof ConflictError || error instanceof IllegalStateError || error instanceof NotFoundError;
+
+type CreatedJob = Exclude<JobState, { status: 'NotCreated' }>;
 
 export class JobWorkerHandlers implements JobWorkerApi {
   constructor(private readonly deps: JobWorkerHandlersDeps) {}
@@ -103,36 +143,37 @@ export class JobWorkerHandlers implements JobWorkerApi {
     }
   }
 
-  async acknowledgeJob(jobId: string, nonce: string): Promise<{ status: 'InProgress' }> {
-    await this.fresh(jobId, (metadata) => ({ type: 'AcknowledgeJob', jobId, nonce, metadata }));
+  async acknowledgeJob(jobId: string, nonce: string, caller: JobCaller = PLATFORM_WORKER): Promise<{ status: 'InProgress' }> {
+    await this.fresh(jobId, caller, (metadata) => ({ type: 'AcknowledgeJob', jobId, nonce, metadata }));
     return { status: 'InProgress' };
   }
 
-  async heartbeat(jobId: string, nonce: string): Promise<{ leaseExpiresAt: string }> {
-    await this.fresh(jobId, (metadata) => ({ type: 'RecordJobHeartbeat', jobId, nonce, metadata }));
+  async heartbeat(jobId: string, nonce: string, caller: JobCaller = PLATFORM_WORKER): Promise<{ leaseExpiresAt: string }> {
+    await this.fresh(jobId, caller, (metadata) => ({ type: 'RecordJobHeartbeat', jobId, nonce, metadata }));
     const job = this.deps.states.job(jobId).state;
     return { leaseExpiresAt: job.status === 'InProgress' || job.status === 'Dispatched' ? job.lease.expiresAt : this.deps.clock().toISOString() };
   }
 
-  async putJobSuccessResult(jobId: string, result: JobSuccessInput): Promise<void> {
-    await this.fresh(jobId, (metadata) => ({
-      type: 'PutJobSuccessResult',
-      jobId,
-      result: {
-        outputArtifacts: result.outputArtifacts ?? [],
-        outputVariables: result.outputVariables ?? {},
-        executionSummary: result.executionSummary ?? null,
-        externalExecutionId: result.externalExecutionId ?? null,
-        externalExecutionUrl: result.externalExecutionUrl ?? null,
-        sourceRevision: result.sourceRevision ?? null,
-        continuationToken: result.continuationToken ?? null,
-      },
-      metadata,
-    }));
+  async putJobSuccessResult(jobId: string, input: JobSuccessInput, caller: JobCaller = PLATFORM_WORKER): Promise<void> {
+    const result = {
+      outputArtifacts: input.outputArtifacts ?? [],
+      outputVariables: input.outputVariables ?? {},
+      executionSummary: input.executionSummary ?? null,
+      externalExecutionId: input.externalExecutionId ?? null,
+      externalExecutionUrl: input.externalExecutionUrl ?? null,
+      sourceRevision: input.sourceRevision ?? null,
+      continuationToken: input.continuationToken ?? null,
+    };
+    const job = await this.visibleJob(jobId, caller);
+    // The platform's own worker wrote what it reports; anybody else's addresses are checked against their claims.
+    const inputs = new Set(job.spec.inputArtifacts.map((artifact) => artifact.location));
+    const named = result.outputArtifacts.map((artifact) => artifact.location).filter((location) => isArtifactAddress(location) && !inputs.has(location));
+    const claims = caller.kind === 'Platform' ? null : await this.deps.claims.claimsOn(named);
+    await this.fresh(jobId, caller, (metadata) => ({ type: 'PutJobSuccessResult', jobId, result, claims, metadata }));
   }
 
-  async putJobFailureResult(jobId: string, failure: JobFailureInput): Promise<void> {
-    await this.fresh(jobId, (metadata) => ({
+  async putJobFailureResult(jobId: string, failure: JobFailureInput, caller: JobCaller = PLATFORM_WORKER): Promise<void> {
+    await this.fresh(jobId, caller, (metadata) => ({
       type: 'PutJobFailureResult',
       jobId,
       failure: { type: failure.type, message: failure.message, externalExecutionId: failure.externalExecutionId ?? null },
@@ -140,36 +181,99 @@ export class JobWorkerHandlers implements JobWorkerApi {
     }));
   }
 
-  async getJobDetails(jobId: string): Promise<JobDetails> {
+  async getJobDetails(jobId: string, caller: JobCaller = PLATFORM_WORKER): Promise<JobDetails> {
     await this.deps.writer.catchUp(jobStreamId(jobId));
     const job = this.deps.states.job(jobId).state;
-    if (job.status === 'NotCreated') throw new NotFoundError('job', jobId);
+    if (job.status === 'NotCreated' || !visibleTo(job, caller)) throw new NotFoundError('job', jobId);
     return { id: jobId, accountId: job.spec.pipeline.account, data: job.spec, status: job.status };
   }
 
+  async releaseJobs(workers: ReleasedWorkers, reason: string): Promise<string[]> {
+    const released: string[] = [];
+    for (const job of this.deps.jobQueue.leased()) {
+      if (job.status !== 'Dispatched' && job.status !== 'InProgress') continue;
+      const workerId = job.lease.workerId;
+      const matches = 'workerId' in workers ? workerId === workers.workerId : workerId.startsWith(workers.workerIdPrefix) && workerId !== workers.except;
+      if (!matches) continue;
+      const jobId = job.spec.jobId;
+      const { events } = await this.deps.commands.job({ type: 'ReleaseJob', jobId, workerId, reason, metadata: this.metadata(job.spec.pipeline.account, 'system') });
+      if (events.length > 0) released.push(jobId);
+    }
+    return released;
+  }
+
   private async dispatch(spec: JobSpec, workerId: string): Promise<Job | null> {
-    const nonce = this.deps.ids();
+    const account = spec.pipeline.account;
+    if (await this.refusedUpload(spec)) return null;
+    const nonce = this.deps.random();
+    let dispatched: JobEvent[];
     try {
-      await this.deps.commands.job({ type: 'DispatchJob', jobId: spec.jobId, nonce, workerId, metadata: this.metadata(spec.pipeline.account, workerId) });
+      const written = await this.deps.commands.job({ type: 'DispatchJob', jobId: spec.jobId, nonce, workerId, metadata: this.metadata(account, workerId) });
+      dispatched = written.events as JobEvent[];
     } catch (error) {
       if (lostRace(error)) return null;
       throw error;
     }
     const job = this.deps.states.job(spec.jobId).state;
     if (job.status !== 'Dispatched' || job.lease.nonce !== nonce) return null;
-    return { id: spec.jobId, nonce, accountId: spec.pipeline.account, data: job.spec };
+    if (job.dispatches > 1) await this.noteAttempt(job.spec, job.dispatches, dispatched);
+    return { id: spec.jobId, nonce, accountId: account, data: job.spec };
+  }
+
+  /**
+   * An Upload source must extract an archive its account may name (decision 0027): one started from another
+   * account's archive (a revision or ObjectKey resolved from a variable) fails here, before any worker has it.
+   */
+  private async refusedUpload(spec: JobSpec): Promise<boolean> {
+    const archive = uploadArchiveOf(spec.actionTypeId, spec.configuration, spec.sourceRevision);
+    if (archive === null) return false;
+    const account = spec.pipeline.account;
+    const claims = await this.deps.claims.claimsOn([archive]);
+    if (mayName(account, claims.get(archive))) return false;
+    const failure = { type: 'RevisionUnavailable' as const, message: `The uploaded archive ${archive} was not found in account ${account}.`, externalExecutionId: null };
+    try {
+      await this.deps.commands.job({ type: 'RefuseJob', jobId: spec.jobId, failure, metadata: this.metadata(account, 'system') });
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+    }
+    return true;
+  }
+
+  /** Attempt 2 and later say in the action's log why the one before ended: the worker that held it is gone, or went silent. */
+  private async noteAttempt(spec: JobSpec, attempt: number, decided: JobEvent[]): Promise<void> {
+    const requeue = decided.find((event): event is JobRequeued => event.type === 'JobRequeued') ?? (await this.lastRequeue(spec.jobId));
+    const worker = requeue ? `the worker ${requeue.data.previousWorkerId}` : 'the worker';
+    const previous = attempt - 1;
+    const why =
+      requeue?.data.reason === 'WorkerStopped'
+        ? `${worker} holding attempt ${previous} stopped${requeue.data.detail ? ` (${requeue.data.detail})` : ''}`
+        : requeue?.data.reason === 'NotAcknowledged'
+          ? `${worker} did not acknowledge attempt ${previous} in time`
+          : `${worker} holding attempt ${previous} went silent (no heartbeat in time)`;
+    await this.deps.notes(spec, attempt, `[sluice] attempt ${attempt}: ${why}; the job was handed out again.\n`);
+  }
+
+  private async lastRequeue(jobId: string): Promise<JobRequeued | undefined> {
+    const events = await this.deps.store.readStream(jobStreamId(jobId), { direction: 'backwards' });
+    return events.find((event) => event.type === 'JobRequeued') as unknown as JobRequeued | undefined;
+  }
+
+  /** The job, if the caller may see it; another account's job is as unknown as a job that never was. */
+  private async visibleJob(jobId: string, caller: JobCaller): Promise<CreatedJob> {
+    const streamId = jobStreamId(jobId);
+    if (this.deps.states.revisionOf(streamId) < 0n) await this.deps.writer.catchUp(streamId);
+    const job = this.deps.states.job(jobId).state;
+    if (job.status === 'NotCreated' || !visibleTo(job, caller)) throw new NotFoundError('job', jobId);
+    return job;
   }
 
   /**
    * Decides on the state this process knows; if the job refuses the command, reads what other nodes wrote
    * (a worker may poll one node and answer another) and decides once more before the refusal stands.
    */
-  private async fresh(jobId: string, command: (metadata: CommandMetadata) => JobCommand): Promise<void> {
+  private async fresh(jobId: string, caller: JobCaller, command: (metadata: CommandMetadata) => JobCommand): Promise<void> {
     const streamId = jobStreamId(jobId);
-    if (this.deps.states.revisionOf(streamId) < 0n) await this.deps.writer.catchUp(streamId);
-    const job = this.deps.states.job(jobId).state;
-    if (job.status === 'NotCreated') throw new NotFoundError('job', jobId);
-    const account = job.spec.pipeline.account;
+    const account = (await this.visibleJob(jobId, caller)).spec.pipeline.account;
     try {
       await this.deps.commands.job(command(this.metadata(account, 'worker')));
     } catch (error) {
@@ -184,4 +288,9 @@ export class JobWorkerHandlers implements JobWorkerApi {
   private metadata(account: string, actor: string): CommandMetadata {
     return { now: this.deps.clock().toISOString(), account, actor, correlationId: this.deps.ids() };
   }
+}
+
+/** A job's account is its pipeline's: only that account's workers, and the platform's own, see it. */
+export function visibleTo(job: CreatedJob, caller: JobCaller): boolean {
+  return caller.kind === 'Platform' || job.spec.pipeline.account === caller.account;
 }

@@ -1,20 +1,13 @@
 /**
  * Ids the engine derives instead of drawing: two engine instances deciding the same step name the same
- * action execution, job and rollback, so the loser's append conflicts instead of creating a twin.
- * Stage and action names never hold '/' (CodePipeline's name rule), so the parts cannot run together.
+ * action execution and rollback, so the loser's append conflicts instead of creating a twin (a rollback
+ * starts a stream of its own, which no expected revision of the failed execution's stream protects).
+ * Neither grants anything: every call naming them checks the caller's account. Jobs and approval tokens,
+ * which do grant, are drawn (fresh-ids.ts). Stage and action names never hold '/' (CodePipeline's name
+ * rule), so the parts cannot run together.
  */
 export function actionExecutionIdFor(executionId: string, stageName: string, actionName: string, attempt: number): string {
   return `${executionId}/${stageName}/${actionName}/${attempt}`;
-}
-
-/** The first job of an action execution bears its id; continuation jobs count on from it. */
-export function jobIdFor(actionExecutionId: string, continuation: number): string {
-  return continuation === 0 ? actionExecutionId : `${actionExecutionId}+${continuation}`;
-}
-
-/** Changes with every attempt, so a result for an earlier approval request cannot approve this one. */
-export function approvalTokenFor(actionExecutionId: string): string {
-  return `approval:${actionExecutionId}`;
 }
 
 export function rollbackExecutionIdFor(executionId: string, stageName: string, attempt: number): string {

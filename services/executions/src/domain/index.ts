@@ -9,6 +9,7 @@ export * from './errors';
 export * from './streams';
 export * from './time';
 export * from './derived-ids';
+export * from './fresh-ids';
 
 export * from './execution/execution-inputs';
 export * from './execution/execution-commands';
@@ -31,6 +32,7 @@ export * from './jobs/job-commands';
 export * from './jobs/job-events';
 export * from './jobs/job-state';
 export * from './jobs/job-queue';
+export * from './jobs/artifact-claims';
 export { decideJob, jobDecider } from './jobs/job-decider';
 
 export * from './engine/engine-command';

@@ -1,6 +1,6 @@
 import { needsAttention, nextCommands, nextWakeUp, streamOf, type EngineCommand } from '../domain';
 import type { AggregateCommands } from '../application/aggregate-commands';
-import type { Clock } from '../application/caller';
+import type { Clock, RandomSource } from '../application/caller';
 import type { StreamStates } from '../projections/stream-states';
 import { engineViewOf } from './engine-view';
 import { executionsTouchedBy } from './executions-touched';
@@ -13,6 +13,8 @@ export interface EngineRunnerOptions {
   states: StreamStates;
   commands: AggregateCommands;
   clock: Clock;
+  /** The entropy of each pass's commands (the ids of the jobs and approvals they start). */
+  random: RandomSource;
   conditionEvaluator?: StageConditionEvaluator;
   /** Executions reconciled at once (default 32). */
   concurrency?: number;
@@ -99,7 +101,9 @@ export class EngineRunner {
     for (let pass = 0; pass < MAX_PASSES && this.active; pass += 1) {
       const view = engineViewOf(states, executionId);
       const now = clock().toISOString();
-      const commands = [...nextCommands(view, now), ...(await stageConditionChecks(view.execution, this.options.conditionEvaluator ?? builtInRules, now))];
+      const entropy = this.options.random();
+      const conditionChecks = await stageConditionChecks(view.execution, this.options.conditionEvaluator ?? builtInRules, now, entropy);
+      const commands = [...nextCommands(view, now, entropy), ...conditionChecks];
       if (commands.length === 0) break;
       const { appended, errors } = await this.applyAll(commands);
       for (const error of errors) this.options.onError?.(error, executionId);

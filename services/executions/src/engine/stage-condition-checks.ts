@@ -1,9 +1,8 @@
-import type { CommandMetadata } from '@sluice/domain';
-import { conditionsOf, findStageDeclaration, type EngineCommand, type ExecutionState } from '../domain';
+import { conditionsOf, findStageDeclaration, type EngineCommand, type ExecutionCommandMetadata, type ExecutionState } from '../domain';
 import type { StageConditionEvaluator } from './stage-condition-evaluator';
 
 /** Stages waiting for a condition's answer (StageConditionCheckStarted): ask the evaluator, answer with RecordStageConditionResult. */
-export async function stageConditionChecks(execution: ExecutionState, evaluator: StageConditionEvaluator, now: string): Promise<EngineCommand[]> {
+export async function stageConditionChecks(execution: ExecutionState, evaluator: StageConditionEvaluator, now: string, entropy: string): Promise<EngineCommand[]> {
   if (execution.status !== 'InProgress') return [];
   const { run } = execution;
   const pending = run.stages.flatMap((stage) => (stage.phase.status === 'CheckingCondition' ? [{ stage, condition: stage.phase.condition }] : []));
@@ -19,7 +18,7 @@ export async function stageConditionChecks(execution: ExecutionState, evaluator:
       };
       const request = { account, pipelineName: name, executionId: run.executionId, stageName: stage.name, condition, conditions, variables };
       const { rulesPassed, summary } = await evaluator.evaluate(request);
-      const metadata: CommandMetadata = { now, account, actor: 'system', correlationId: run.executionId };
+      const metadata: ExecutionCommandMetadata = { now, account, actor: 'system', correlationId: run.executionId, entropy };
       return {
         aggregate: 'execution',
         command: { type: 'RecordStageConditionResult', executionId: run.executionId, stageName: stage.name, attempt: stage.attempt, condition, rulesPassed, summary, metadata },

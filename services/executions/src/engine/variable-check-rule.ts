@@ -1,3 +1,4 @@
+import { compileVariableCheckPattern, VARIABLE_CHECK_LIMITS } from '@sluice/domain';
 import { resolveText } from '../domain';
 import type { RuleEvaluator, RuleOutcome } from './stage-condition-evaluator';
 
@@ -13,8 +14,9 @@ const isOperator = (value: string): value is VariableCheckOperator => (VARIABLE_
  * CodePipeline's VariableCheck: `Variable` (text with `#{namespace.variable}` references, resolved against
  * the execution's pipeline variables and the output variables of its actions so far) compared with the
  * literal `Value` by `Operator`. A reference that does not resolve fails the rule, as it fails an action.
- * MATCHES matches the whole value, as Java's `String.matches` does (AWS's regexes are Java's; the common
- * syntax is the same in JavaScript).
+ * MATCHES matches the whole value, as Java's `String.matches` does (AWS's regexes are Java's), with RE2 (linear
+ * time, on the engine's event loop: no user pattern can stall it); the pattern was checked when the pipeline
+ * was saved, and a value over `VARIABLE_CHECK_LIMITS.valueMaxLength` fails the rule.
  */
 export const variableCheckRule: RuleEvaluator = (rule, request) => {
   const configuration = rule.configuration ?? {};
@@ -40,13 +42,12 @@ function compare(actual: string, operator: VariableCheckOperator, expected: stri
     case 'CONTAINS':
       return actual.includes(expected);
     case 'MATCHES': {
-      let pattern: RegExp;
-      try {
-        pattern = new RegExp(`^(?:${expected})$`);
-      } catch (error) {
-        return `Value is not a regular expression: ${(error as Error).message}`;
+      const pattern = compileVariableCheckPattern(expected);
+      if (!pattern.ok) return `Value is not a regular expression the engine can run: ${pattern.problem}`;
+      if (actual.length > VARIABLE_CHECK_LIMITS.valueMaxLength) {
+        return `the value of the Variable has ${actual.length} characters; MATCHES compares at most ${VARIABLE_CHECK_LIMITS.valueMaxLength}`;
       }
-      return pattern.test(actual);
+      return pattern.matches(actual);
     }
   }
 }

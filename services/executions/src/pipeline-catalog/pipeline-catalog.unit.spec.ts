@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PipelineCatalog } from './pipeline-catalog';
 import { executionIdForToken } from '../application/execution-id-for-token';
 
@@ -29,11 +30,19 @@ describe('pipeline catalog', () => {
 });
 
 describe('execution id of a client request token', () => {
-  it('is the same for the same (account, pipeline, token) and differs otherwise', () => {
-    const id = executionIdForToken(web, 'release-1');
+  const key = Buffer.alloc(32, 7);
+  it('is the same for the same (key, account, pipeline, token) and differs otherwise', () => {
+    const id = executionIdForToken(key, web, 'release-1');
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(executionIdForToken(web, 'release-1')).toBe(id);
-    expect(executionIdForToken(web, 'release-2')).not.toBe(id);
-    expect(executionIdForToken({ account: 'other', name: 'web' }, 'release-1')).not.toBe(id);
+    expect(executionIdForToken(key, web, 'release-1')).toBe(id);
+    expect(executionIdForToken(key, web, 'release-2')).not.toBe(id);
+    expect(executionIdForToken(key, { account: 'other', name: 'web' }, 'release-1')).not.toBe(id);
+  });
+
+  it('cannot be worked out without the key: the unkeyed hash of the same parts, or another key, gives another id', () => {
+    const id = executionIdForToken(key, web, 'release-1');
+    expect(executionIdForToken(Buffer.alloc(32, 8), web, 'release-1')).not.toBe(id);
+    const unkeyed = createHash('sha256').update(JSON.stringify([web.account, web.name, 'release-1'])).digest('hex');
+    expect(id.replace(/-/g, '').slice(0, 8)).not.toBe(unkeyed.slice(0, 8));
   });
 });

@@ -1,5 +1,6 @@
 import type { RebuildableProjection, RecordedEvent } from '@sluice/eventing';
 import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, LANES_STREAM_PREFIX } from '../domain';
+import { ArtifactClaimsIndex } from './artifact-claims-index';
 import { ExecutionReadModels } from './execution-read-models';
 import { JobQueueIndex } from './job-queue-index';
 import { StreamStates } from './stream-states';
@@ -15,6 +16,7 @@ export class EngineStreamsProjection implements RebuildableProjection {
   states!: StreamStates;
   readModels!: ExecutionReadModels;
   jobQueue!: JobQueueIndex;
+  artifactClaims!: ArtifactClaimsIndex;
   private position: bigint | undefined;
 
   constructor() {
@@ -26,13 +28,16 @@ export class EngineStreamsProjection implements RebuildableProjection {
     const states = new StreamStates();
     const readModels = new ExecutionReadModels();
     const jobQueue = new JobQueueIndex();
+    const artifactClaims = new ArtifactClaimsIndex();
     states.onFolded((folded) => {
       readModels.apply(folded);
       jobQueue.apply(folded);
+      artifactClaims.apply(folded);
     });
     this.states = states;
     this.readModels = readModels;
     this.jobQueue = jobQueue;
+    this.artifactClaims = artifactClaims;
     this.position = undefined;
   }
 
@@ -46,6 +51,6 @@ export class EngineStreamsProjection implements RebuildableProjection {
   }
 
   contents() {
-    return { streams: this.states.contents(), readModels: this.readModels.contents(), jobQueue: this.jobQueue.contents() };
+    return { streams: this.states.contents(), readModels: this.readModels.contents(), jobQueue: this.jobQueue.contents(), artifactClaims: this.artifactClaims.contents() };
   }
 }

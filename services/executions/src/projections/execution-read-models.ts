@@ -11,7 +11,11 @@ import {
 import { pipelineKey } from './pipeline-key';
 import type { FoldedEvent } from './stream-states';
 
-/** Where a pending manual approval sits: putApprovalResult names only the pipeline, stage, action and token. */
+/**
+ * Where a manual approval request sits: putApprovalResult names only the pipeline, stage, action and token.
+ * Tokens are drawn (fresh-ids.ts), so this is the only way from a token to its execution; an answered request
+ * stays, so a second answer is refused by the execution (a conflict), not taken for an unknown token.
+ */
 export interface ApprovalLocation {
   executionId: string;
   stageName: string;
@@ -20,7 +24,7 @@ export interface ApprovalLocation {
 
 /**
  * The query side of the engine's streams, folded with the domain's read-model folds: per pipeline its
- * state (getPipelineState) and executions, per execution its action executions, and the open approvals.
+ * state (getPipelineState) and executions, per execution its action executions, and where each approval request is.
  */
 export class ExecutionReadModels {
   private readonly pipelineStates = new Map<string, PipelineStateView>();
@@ -49,7 +53,6 @@ export class ExecutionReadModels {
     if (event.type === 'ActionExecutionStarted' && event.data.work.kind === 'Approval') {
       this.approvals.set(event.data.work.token, { executionId, stageName: event.data.stageName, actionName: event.data.actionName });
     }
-    if (event.type === 'ApprovalResultRecorded') this.approvals.delete(event.data.token);
     this.pipelineStates.set(key, evolvePipelineState(this.pipelineStates.get(key) ?? initialPipelineState, { stream: 'execution', executionId, event }));
     this.actionExecutions.set(executionId, evolveActionExecutions(this.actionExecutions.get(executionId) ?? initialActionExecutionsView, event));
   }

@@ -1,4 +1,5 @@
 import { LiveProjection, type EventStore, type LiveProjectionOptions } from '@sluice/eventing';
+import type { ArtifactClaimsIndex } from './artifact-claims-index';
 import { EngineStreamsProjection } from './engine-streams-projection';
 import type { ExecutionReadModels } from './execution-read-models';
 import type { JobQueueIndex } from './job-queue-index';
@@ -31,5 +32,9 @@ export class ExecutionsProjection extends LiveProjection<EngineStreamsProjection
 
   get jobQueue(): JobQueueIndex {
     return this.models.jobQueue;
+  }
+
+  get artifactClaims(): ArtifactClaimsIndex {
+    return this.models.artifactClaims;
   }
 }

@@ -42,6 +42,11 @@ export class JobQueueIndex {
     return [...jobs.values()].filter((job) => pollable(job, now) && (account === null || job.spec.pipeline.account === account));
   }
 
+  /** Jobs a worker holds now (dispatched or acknowledged), of every action type: what a release looks through. */
+  leased(): OpenJob[] {
+    return [...this.open.values()].flatMap((jobs) => [...jobs.values()].filter((job) => job.status === 'Dispatched' || job.status === 'InProgress'));
+  }
+
   /** Resolves when a job of the type becomes available, or after `timeoutMs`, or when `signal` aborts. */
   whenAvailable(actionTypeId: ActionTypeId, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const key = actionTypeKey(actionTypeId);

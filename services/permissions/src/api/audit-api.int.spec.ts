@@ -1,17 +1,26 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
-import { appendAuditRecord, type AuditRecord, auditStreamOf, type DecisionKind } from '@sluice/authz';
+import { appendAuditRecord as append, type AuditRecord, auditStreamOf, canonicalJson, chainAuditRecord, type ChainedAuditRecord, type DecisionKind } from '@sluice/authz';
+import { TEST_AUDIT_KEY, TEST_AUDIT_KEY_TEXT } from '@sluice/authz/testing';
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
 import { dropTestSchema, newTestSchema, startPermissionsService, type PermissionsServiceProcess } from '../testing/permissions-service-process';
 
 // Audit records are written by the gateway (appendAuditRecord into the store); the service reads them back.
+// The key is the gateway's and the service's alike (SLUICE_AUDIT_KEY); the checkpoints live in the service's data folder.
 const schema = newTestSchema();
 let service: PermissionsServiceProcess;
 let store: PostgresEventStore;
+let dataDir: string;
+const serviceEnv = () => ({ SLUICE_AUDIT_KEY: TEST_AUDIT_KEY_TEXT, SLUICE_DATA_DIR: dataDir });
+const appendAuditRecord = (target: PostgresEventStore, record: AuditRecord) => append(target, record, { key: TEST_AUDIT_KEY });
 
 beforeAll(async () => {
-  service = await startPermissionsService(schema);
+  dataDir = await mkdtemp(join(tmpdir(), 'sluice-audit-api-'));
+  service = await startPermissionsService(schema, { env: serviceEnv() });
   store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
 });
 
@@ -19,6 +28,7 @@ afterAll(async () => {
   await service?.stop();
   await store?.close();
   await dropTestSchema(schema);
+  await rm(dataDir, { recursive: true, force: true });
 });
 
 const gql = (query: string, variables: Record<string, unknown>, account: string) => service.graphql(query, variables, { 'x-sluice-account': account, 'x-sluice-actor': 'auditor' });
@@ -26,7 +36,7 @@ const codes = (response: { errors?: Array<{ extensions?: { code?: string } }> })
 
 const LOOKUP = `query($filter: AuditEventFilter, $first: Int, $after: String) {
   lookupAuditEvents(filter: $filter, first: $first, after: $after) {
-    edges { cursor node { id position time principal { id account } viaRole { id account } operation resource decision decidingStatement { policyName sid index } result requestParameters previousHash hash } }
+    edges { cursor node { id position time principal { id account } viaRole { id account } operation resource decision decidingStatement { policyName sid index } result resultOf requestParameters previousHash hash } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -34,6 +44,13 @@ const VERIFY = 'query($account: String, $from: DateTime, $to: DateTime) { verify
 
 const base = Date.UTC(2026, 10, 25, 0, 0, 0);
 const at = (minute: number) => new Date(base + minute * 60_000).toISOString();
+
+/** What someone who can write to the store but has no key can do: recompute plain SHA-256 over a rewritten record. */
+function unkeyed(previousHash: string | null, content: AuditRecord, options: { keepChainMark?: boolean } = {}): ChainedAuditRecord {
+  const { hash: _hash, chain: _chain, previousHash: _previous, ...rest } = content as ChainedAuditRecord;
+  const linked = options.keepChainMark ? { ...rest, chain: 'hmac-sha256' as const, previousHash } : { ...rest, previousHash };
+  return { ...linked, hash: createHash('sha256').update(canonicalJson(linked), 'utf8').digest('hex') };
+}
 
 function record(account: string, n: number, overrides: Partial<AuditRecord> = {}): AuditRecord {
   const decision: DecisionKind = n % 5 === 0 ? 'ImplicitDeny' : 'Allow';
@@ -145,6 +162,23 @@ describe('lookupAuditEvents', () => {
   });
 });
 
+describe('a change recorded before it ran (decision 0028)', () => {
+  it('shows once in lookups, by its outcome once recorded, and every record stays in the verified chain', async () => {
+    const account = 'attempts';
+    const done = await appendAuditRecord(store, record(account, 1, { operation: 'sluice:UpdatePipeline', result: { status: 'attempted' } }));
+    await appendAuditRecord(store, record(account, 2, { operation: 'sluice:UpdatePipeline', resultOf: done.id, requestId: done.requestId }));
+    const pending = await appendAuditRecord(store, record(account, 3, { operation: 'sluice:DeletePipeline', result: { status: 'attempted' } }));
+    await waitForCount(account, 2);
+    const { nodes } = await lookupAll(account, null, 10);
+    expect(nodes.map((n) => [n.operation, n.result.status, n.resultOf ?? null])).toEqual([
+      ['sluice:DeletePipeline', 'attempted', null],
+      ['sluice:UpdatePipeline', 'succeeded', done.id],
+    ]);
+    expect(nodes[0].id).toBe(pending.id);
+    expect((await gql(VERIFY, {}, account)).data!.verifyAuditTrail).toMatchObject({ ok: true, checked: 3 });
+  });
+});
+
 describe('verifyAuditTrail', () => {
   const account = 'tamper';
   let client: Client;
@@ -176,10 +210,12 @@ describe('verifyAuditTrail', () => {
 
   it('names a record rewritten with a recomputed hash, and records cut off the end, against what it saw appended', async () => {
     const events = await stored();
-    const { chainAuditRecord } = await import('@sluice/authz');
     const twelfth = events[12]!.data as AuditRecord & { previousHash: string | null };
-    // A careful forger recomputes the hash: the chain's own links then break at the next record…
-    const forged = chainAuditRecord(twelfth.previousHash, { ...twelfth, operation: 'sluice:GetPipeline' });
+    // A forger without the key cannot recompute the keyed hash: the record itself is named.
+    await client.query(`UPDATE "${schema}".events SET data = $2::json WHERE event_id = $1`, [events[12]!.id, JSON.stringify(unkeyed(twelfth.previousHash, { ...twelfth, operation: 'sluice:GetPipeline' }))]);
+    expect((await gql(VERIFY, { from: at(11), to: at(12) }, account)).data!.verifyAuditTrail).toMatchObject({ ok: false, firstBrokenLink: { position: 12, reason: 'hash_mismatch' } });
+    // One holding the key recomputes it: the chain's own links then break at the next record…
+    const forged = chainAuditRecord(twelfth.previousHash, { ...twelfth, operation: 'sluice:GetPipeline' }, TEST_AUDIT_KEY);
     await client.query(`UPDATE "${schema}".events SET data = $2::json WHERE event_id = $1`, [events[12]!.id, JSON.stringify(forged)]);
     const fromEleven = (await gql(VERIFY, { from: at(11), to: at(12) }, account)).data!.verifyAuditTrail;
     // …and within a range ending at it, only the checkpoint of what was appended catches it.
@@ -190,5 +226,91 @@ describe('verifyAuditTrail', () => {
     expect((await gql(VERIFY, { from: at(13) }, account)).data!.verifyAuditTrail).toMatchObject({ ok: false, firstBrokenLink: { position: 13, reason: 'previous_hash_mismatch' } });
     const cut = (await gql(VERIFY, { from: at(14) }, account)).data!.verifyAuditTrail;
     expect(cut).toMatchObject({ ok: false, checked: 4, firstBrokenLink: { position: 18, id: null, reason: 'missing_records' } });
+  });
+});
+
+describe('verifyAuditTrail after a restart (decision 0028)', () => {
+  let client: Client;
+  const rewritten = 'rewritten';
+  const cut = 'cut';
+  beforeAll(async () => {
+    client = new Client({ connectionString: testPostgresUrl() });
+    await client.connect();
+    for (const account of [rewritten, cut]) for (let n = 0; n < 10; n++) await appendAuditRecord(store, record(account, n));
+    await waitForCount(rewritten, 10);
+    await waitForCount(cut, 10);
+    for (const account of [rewritten, cut]) expect((await gql(VERIFY, {}, account)).data!.verifyAuditTrail).toMatchObject({ ok: true, checked: 10 });
+  });
+  afterAll(() => client?.end());
+
+  it('names the first record of a tail rewritten consistently without the key while the service was stopped, and the records cut off its end', async () => {
+    await service.stop();
+    // Records 6 to 9 rewritten as an attacker without the key would: each re-linked and re-hashed with plain SHA-256.
+    const events = await store.readStream(auditStreamOf(rewritten));
+    let previousHash = (events[5]!.data as ChainedAuditRecord).hash;
+    for (const event of events.slice(6)) {
+      const forged = unkeyed(previousHash, { ...(event.data as AuditRecord), decision: 'Allow', result: { status: 'succeeded' } }, { keepChainMark: event.revision % 2n === 0n });
+      await client.query(`UPDATE "${schema}".events SET data = $2::json WHERE event_id = $1`, [event.id, JSON.stringify(forged)]);
+      previousHash = forged.hash;
+    }
+    // And two records cut off the end of the other trail: what is left is a consistent chain.
+    await client.query(`DELETE FROM "${schema}".events WHERE stream_id = $1 AND revision >= 8`, [auditStreamOf(cut)]);
+
+    service = await startPermissionsService(schema, { env: serviceEnv() });
+    await waitForCount(rewritten, 10);
+    const afterRewrite = (await gql(VERIFY, {}, rewritten)).data!.verifyAuditTrail;
+    expect(afterRewrite).toMatchObject({ ok: false, firstBrokenLink: { position: 6, id: (events[6]!.data as AuditRecord).id, reason: 'hash_mismatch' } });
+    const afterCut = (await gql(VERIFY, {}, cut)).data!.verifyAuditTrail;
+    expect(afterCut).toMatchObject({ ok: false, checked: 8, firstBrokenLink: { position: 8, id: null, reason: 'missing_records' } });
+    expect(afterCut.firstBrokenLink.explanation).toMatch(/record 9 was verified on/);
+  });
+});
+
+describe('a trail from before the chain was keyed (decision 0028 migration)', () => {
+  const oldSchema = newTestSchema();
+  let oldDataDir: string;
+  let oldService: PermissionsServiceProcess | undefined;
+  let oldStore: PostgresEventStore;
+  let client: Client;
+  const account = 'old';
+  afterAll(async () => {
+    await oldService?.stop();
+    await oldStore?.close();
+    await client?.end();
+    await dropTestSchema(oldSchema);
+    await rm(oldDataDir, { recursive: true, force: true });
+  });
+
+  it('verifies the unkeyed records up to the mark made at the first start, the keyed ones after, and refuses an unkeyed record past the mark', async () => {
+    oldDataDir = await mkdtemp(join(tmpdir(), 'sluice-audit-migration-'));
+    oldStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema: oldSchema });
+    // Five records as the platform wrote them before decision 0028: plain SHA-256, no mark.
+    let previousHash: string | null = null;
+    for (let n = 0; n < 5; n++) {
+      const legacy = unkeyed(previousHash, record(account, n));
+      await oldStore.append(auditStreamOf(account), [{ id: legacy.id, type: 'AuditRecorded', data: legacy, metadata: { account, actor: 'acme:alice', occurredAt: legacy.time, correlationId: legacy.requestId, causationId: null } }], {
+        expectedRevision: n === 0 ? 'no_stream' : BigInt(n - 1),
+      });
+      previousHash = legacy.hash;
+    }
+    oldService = await startPermissionsService(oldSchema, { env: { SLUICE_AUDIT_KEY: TEST_AUDIT_KEY_TEXT, SLUICE_DATA_DIR: oldDataDir } });
+    // Written from now on: keyed, chained onto the old records.
+    for (let n = 5; n < 8; n++) await append(oldStore, record(account, n), { key: TEST_AUDIT_KEY });
+    const deadline = Date.now() + 20_000;
+    let verified;
+    do {
+      verified = (await oldService.graphql(VERIFY, {}, { 'x-sluice-account': account, 'x-sluice-actor': 'auditor' })).data!.verifyAuditTrail;
+    } while (verified.checked < 8 && Date.now() < deadline && (await new Promise((r) => setTimeout(r, 100)), true));
+    expect(verified).toMatchObject({ ok: true, checked: 8, firstBrokenLink: null });
+
+    // A keyed record rewritten "as if old" (no mark, plain SHA-256) stands past the mark: broken.
+    client = new Client({ connectionString: testPostgresUrl() });
+    await client.connect();
+    const events = await oldStore.readStream(auditStreamOf(account));
+    const sixth = events[6]!.data as ChainedAuditRecord;
+    await client.query(`UPDATE "${oldSchema}".events SET data = $2::json WHERE event_id = $1`, [events[6]!.id, JSON.stringify(unkeyed(sixth.previousHash, sixth))]);
+    const tampered = (await oldService.graphql(VERIFY, {}, { 'x-sluice-account': account, 'x-sluice-actor': 'auditor' })).data!.verifyAuditTrail;
+    expect(tampered).toMatchObject({ ok: false, firstBrokenLink: { position: 6, reason: 'hash_mismatch' } });
+    expect(tampered.firstBrokenLink.explanation).toMatch(/not keyed with the audit key, but the trail is keyed from record 5 on/);
   });
 });

@@ -200,11 +200,15 @@ export const permissionsTypeDefs = /* GraphQL */ `
     requestParameters: JSON!
     decision: AuthorizationDecision!
     decidingStatement: DecidingStatement
-    "succeeded | failed | denied, with errorCode when failed."
+    "succeeded | failed | denied, with errorCode when failed; attempted for a change recorded before it ran (its outcome follows in a record whose resultOf names this one)."
     result: JSON!
+    "On the outcome of a call recorded as attempted first: the id of that attempt record."
+    resultOf: String
     sourceIp: String
     userAgent: String
     requestId: String!
+    "hmac-sha256: the hash is keyed with the audit chain key (decision 0028); null on records from before the chain was keyed."
+    chain: String
     previousHash: String
     hash: String!
   }
@@ -231,7 +235,7 @@ export const permissionsTypeDefs = /* GraphQL */ `
     id: String
     "Its position in the event store."
     storePosition: String
-    "hash_mismatch, previous_hash_mismatch, missing_records or differs_from_checkpoint."
+    "hash_mismatch (changed, or written without the audit key), previous_hash_mismatch, missing_records or differs_from_checkpoint."
     reason: String!
     explanation: String!
   }

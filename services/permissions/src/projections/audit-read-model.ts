@@ -1,4 +1,4 @@
-import { accountOfAuditStream, AUDIT_RECORDED, auditRecordOf, type ChainedAuditRecord, type DecisionKind } from '@sluice/authz';
+import { accountOfAuditStream, AUDIT_OUTCOME_RECORDED, AUDIT_RECORDED, auditRecordOf, type ChainedAuditRecord, type DecisionKind } from '@sluice/authz';
 import type { RecordedEvent } from '@sluice/eventing';
 import { ValidationError } from '@sluice/domain';
 
@@ -36,13 +36,21 @@ export const AUDIT_PAGE_SIZE = { default: 50, max: 500 } as const;
  */
 export class AuditReadModel {
   private readonly trails = new Map<string, StoredAuditRecord[]>();
+  // Per account, the attempt records whose outcome is recorded too: a lookup shows such a call once, by its outcome.
+  private readonly concluded = new Map<string, Set<string>>();
 
   apply(event: RecordedEvent): void {
     const account = accountOfAuditStream(event.streamId);
-    if (account === undefined || event.type !== AUDIT_RECORDED) return;
+    if (account === undefined || (event.type !== AUDIT_RECORDED && event.type !== AUDIT_OUTCOME_RECORDED)) return;
     let trail = this.trails.get(account);
     if (!trail) this.trails.set(account, (trail = []));
-    trail.push({ revision: event.revision, position: event.position, record: auditRecordOf(event) });
+    const record = auditRecordOf(event);
+    trail.push({ revision: event.revision, position: event.position, record });
+    if (typeof record.resultOf === 'string') {
+      let concluded = this.concluded.get(account);
+      if (!concluded) this.concluded.set(account, (concluded = new Set()));
+      concluded.add(record.resultOf);
+    }
   }
 
   /** Every account's trail, accounts sorted: rebuilt and live copies compare deep-equal. */
@@ -56,7 +64,9 @@ export class AuditReadModel {
 
   /**
    * Newest first (the order an investigation reads in, like CloudTrail's LookupEvents). The cursor is
-   * the chain revision of the last record returned, so pages stay stable while new records arrive.
+   * the chain revision of the last record returned, so pages stay stable while new records arrive. A call
+   * recorded before it ran shows once: by its outcome record (`resultOf` names the attempt), or by its
+   * attempt while no outcome is recorded. `verifyAuditTrail` checks every record of the chain.
    */
   lookup(account: string, filter: AuditFilter, first: number | null | undefined, after: string | null | undefined): AuditPage {
     const size = first ?? AUDIT_PAGE_SIZE.default;
@@ -65,11 +75,13 @@ export class AuditReadModel {
     }
     const before = after === null || after === undefined ? undefined : revisionOfCursor(after);
     const matches = matcher(filter);
+    const concluded = this.concluded.get(account);
     const trail = this.trail(account);
     const records: StoredAuditRecord[] = [];
     let index = before === undefined ? trail.length - 1 : Math.min(trail.length, Number(before)) - 1;
     for (; index >= 0 && records.length <= size; index--) {
       const stored = trail[index]!;
+      if (concluded?.has(stored.record.id)) continue;
       if (matches(stored.record)) records.push(stored);
     }
     const hasNextPage = records.length > size;

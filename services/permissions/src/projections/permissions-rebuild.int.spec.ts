@@ -102,6 +102,9 @@ describe('rebuilding the permissions service’s projections', () => {
       await accessKeys.createAccessKey(admin, 'bob');
       await accessKeys.deleteAccessKey(admin, key.accessKeyId);
       for (let n = 0; n < 5; n++) await appendAuditRecord(store, auditRecord(account, n % 2 === 0 ? 'alice' : 'bob', n));
+      // A change recorded before it ran, and its outcome (decision 0028).
+      const attempt = await appendAuditRecord(store, { ...auditRecord(account, 'alice', 5), result: { status: 'attempted' } });
+      await appendAuditRecord(store, { ...auditRecord(account, 'alice', 6), resultOf: attempt.id });
     }
     // A cache the live model fills and a rebuilt one has not: not content.
     projection.identities.authorizationPrincipal('acme', 'alice');
@@ -113,7 +116,7 @@ describe('rebuilding the permissions service’s projections', () => {
     const contents = live.contents();
     expect([...contents.identities.principals.keys()]).toHaveLength(8);
     expect([...contents.identities.tokens.values()].filter((token) => token.revokedAt !== null)).toHaveLength(4);
-    expect(contents.audit.get('acme')).toHaveLength(5);
+    expect(contents.audit.get('acme')).toHaveLength(7);
     for (const copy of copies) {
       expect(copy.name).toBe(live.name);
       expect(copy.contents()).toEqual(contents);
@@ -123,7 +126,7 @@ describe('rebuilding the permissions service’s projections', () => {
     // Every event type of the history matters: a rebuild blind to any one of them differs from the live one.
     const types = new Set((await store.readAll({ fromPosition: 'start', maxCount: 10_000 })).filter((event) => live.streamPrefixes.some((p) => event.streamId.startsWith(p))).map((event) => event.type));
     expect([...types].sort()).toEqual(
-      ['AccessKeyCreated', 'AccessKeyDeleted', 'AccountCreated', 'AuditRecorded', 'GroupCreated', 'PolicyAttached', 'PolicyDetached', 'RoleCreated', 'TokenCreated', 'TokenRevoked', 'UserAddedToGroup', 'UserCreated'].sort(),
+      ['AccessKeyCreated', 'AccessKeyDeleted', 'AccountCreated', 'AuditOutcomeRecorded', 'AuditRecorded', 'GroupCreated', 'PolicyAttached', 'PolicyDetached', 'RoleCreated', 'TokenCreated', 'TokenRevoked', 'UserAddedToGroup', 'UserCreated'].sort(),
     );
     for (const type of types) {
       const [blind] = await rebuilt(type);

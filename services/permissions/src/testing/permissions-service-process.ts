@@ -10,12 +10,15 @@ const root = join(__dirname, '../../../..');
 export const newTestSchema = (): string => newSchema('permissions');
 export { dropTestSchema };
 
-/** The service as it runs (`node --import tsx src/main.ts`) on the real PostgreSQL event store, in a child process. */
-export function startPermissionsService(schema: string): Promise<PermissionsServiceProcess> {
+/**
+ * The service as it runs (`node --import tsx src/main.ts`) on the real PostgreSQL event store, in a child process.
+ * `env` adds to its environment (SLUICE_DATA_DIR for its audit checkpoints, SLUICE_AUDIT_KEY for the chain's key).
+ */
+export function startPermissionsService(schema: string, options: { env?: Record<string, string> } = {}): Promise<PermissionsServiceProcess> {
   return startServiceProcess({
     name: 'permissions service',
     script: join(root, 'services/permissions/src/main.ts'),
     cwd: root,
-    env: { SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '', SLUICE_INTERNAL_SECRET: '' },
+    env: { SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '', SLUICE_INTERNAL_SECRET: '', ...options.env },
   });
 }

@@ -334,11 +334,11 @@ describe('bad input', () => {
     expect(issuePaths(response)).toEqual(['headers.x-sluice-account', 'headers.x-sluice-actor']);
   });
 
-  it('uses the default account and actor when no header is given', async () => {
-    const created = await service.graphql(CREATE, { pipeline: samplePipeline('defaults') });
-    expect(created.data!.createPipeline.account).toBe('default');
-    const [event] = await store.readStream(pipelineStreamId('default', 'defaults'));
-    expect(event!.metadata).toMatchObject({ account: 'default', actor: 'anonymous' });
+  it('refuses a request that names no caller, instead of taking it for account default', async () => {
+    const refused = await service.graphql(CREATE, { pipeline: samplePipeline('defaults') });
+    expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(issuePaths(refused)).toEqual(['headers.x-sluice-account']);
+    expect(await store.readStream(pipelineStreamId('default', 'defaults'))).toEqual([]);
   });
 
   it('answers GraphQL errors of the request itself with their own codes', async () => {

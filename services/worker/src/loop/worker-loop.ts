@@ -13,6 +13,11 @@ import type { ReportRetry } from './report-result';
 import { runPolledJob, type JobRunContext } from './run-polled-job';
 import { logProblems, type WorkerEvent } from './worker-events';
 
+/** The engine's own job API (in-process) also takes back the jobs of a worker that stops (`ExecutionsEngine.releaseJobs`). */
+interface JobReleasingApi {
+  releaseJobs(workers: { workerId: string }, reason: string): Promise<unknown>;
+}
+
 export interface WorkerOptions {
   jobApi: JobApi;
   /** The providers by `actionTypeKey` (`providerRegistry(...)`). */
@@ -53,7 +58,8 @@ export interface Worker {
   runningJobs(): string[];
   /**
    * Stops polling, lets running jobs finish for `graceMs`, then aborts the rest (their process trees
-   * are killed) and reports them failed. Resolves once every job has ended; calling it again waits too.
+   * are killed) and reports them failed; what it still holds then goes back on the queue when the job API
+   * can take it back. Resolves once every job has ended; calling it again waits too.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
   /** Resolves once `stop()` has finished. */
@@ -168,7 +174,21 @@ export function startWorker(options: WorkerOptions): Worker {
     }
     clearTimeout(timer);
     await allEnded;
-    resolveDone();
+    try {
+      await deregister();
+    } finally {
+      resolveDone();
+    }
+  };
+
+  /**
+   * What this worker still holds once it stops (a job dispatched while stopping, a result it could not deliver)
+   * goes back on the queue at once when the job API can take it back (the engine in-process: `releaseJobs`),
+   * instead of waiting out its lease; a job API over HTTP has no such call, and the lease hands those jobs on.
+   */
+  const deregister = async (): Promise<void> => {
+    const api = options.jobApi as JobApi & Partial<JobReleasingApi>;
+    if (typeof api.releaseJobs === 'function') await api.releaseJobs({ workerId }, 'it was shut down');
   };
 
   return {

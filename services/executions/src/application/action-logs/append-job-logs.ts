@@ -1,10 +1,11 @@
 import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '@sluice/domain';
 import type { EventStore, NewEvent } from '@sluice/eventing';
-import { jobStreamId, type JobState } from '../../domain';
+import { jobStreamId, type JobSpec, type JobState } from '../../domain';
 import type { StreamStates } from '../../projections/stream-states';
 import type { Clock } from '../caller';
 import type { StreamWriter } from '../stream-writer';
-import { actionLogStreamId, LOG_STREAMS, logEventIdFor, truncationEventIdFor, type ActionLogAppended, type LogStreamName } from './action-log-events';
+import { PLATFORM_WORKER, visibleTo, type JobCaller } from '../job-worker-api';
+import { actionLogStreamId, attemptNoteEventIdFor, LOG_STREAMS, logEventIdFor, truncationEventIdFor, type ActionLogAppended, type LogStreamName } from './action-log-events';
 import type { ActionLogLimits } from './action-log-limits';
 
 /** One chunk a worker sends with `appendJobLogs`. */
@@ -57,7 +58,8 @@ function validate(entries: unknown, limits: ActionLogLimits): JobLogEntryInput[]
 
 /**
  * `appendJobLogs`: the job's holder (its nonce) appends `ActionLogAppended` events to the execution's log
- * stream. Ids derive from (jobId, sequence), so a batch sent twice is stored once.
+ * stream. Ids derive from (jobId, attempt, sequence), so a batch sent twice is stored once, and the lines of a
+ * job handed out again are kept beside the first attempt's.
  */
 export class JobLogAppender {
   /** Bytes stored per action execution, as this process knows them (read from the stream once). */
@@ -65,9 +67,9 @@ export class JobLogAppender {
 
   constructor(private readonly deps: JobLogAppenderDeps) {}
 
-  async appendJobLogs(jobId: string, nonce: string, entries: JobLogEntryInput[]): Promise<void> {
+  async appendJobLogs(jobId: string, nonce: string, entries: JobLogEntryInput[], caller: JobCaller = PLATFORM_WORKER): Promise<void> {
     const valid = validate(entries, this.deps.limits);
-    const job = await this.holdersJob(jobId, nonce);
+    const { job, attempt } = await this.holdersJob(jobId, nonce, caller);
     if (valid.length === 0) return;
     const spec = job.spec;
     const streamId = actionLogStreamId(spec.executionId);
@@ -98,7 +100,7 @@ export class JobLogAppender {
         break;
       }
       known.bytes += size;
-      events.push(eventOf(entry, logEventIdFor(jobId, entry.sequence)));
+      events.push(eventOf(entry, logEventIdFor(jobId, entry.sequence, attempt)));
     }
     if (events.length === 0) return;
     const now = this.deps.clock().toISOString();
@@ -109,21 +111,47 @@ export class JobLogAppender {
     );
   }
 
-  /** The job, if `nonce` holds it now, or held it when it ended less than the grace ago (its last lines). */
-  private async holdersJob(jobId: string, nonce: string): Promise<Exclude<JobState, { status: 'NotCreated' }>> {
+  /**
+   * The platform's own line in a job's log (`stream: system`, sequence -1), e.g. why an attempt started;
+   * written once per (job, attempt) whichever instance writes it.
+   */
+  async appendNote(spec: JobSpec, attempt: number, chunk: string): Promise<void> {
+    const at = this.deps.clock().toISOString();
+    const data: ActionLogAppended['data'] = {
+      pipelineExecutionId: spec.executionId,
+      pipelineName: spec.pipeline.name,
+      stageName: spec.stageName,
+      actionName: spec.actionName,
+      actionExecutionId: spec.actionExecutionId,
+      jobId: spec.jobId,
+      sequence: -1,
+      stream: 'system',
+      chunk,
+      at,
+    };
+    const metadata = { account: spec.pipeline.account, actor: 'system', correlationId: spec.jobId, causationId: null, occurredAt: at };
+    await this.deps.store.append(actionLogStreamId(spec.executionId), [{ id: attemptNoteEventIdFor(spec.jobId, attempt), type: 'ActionLogAppended', data, metadata }]);
+  }
+
+  /**
+   * The job and the attempt `nonce` holds, if it holds the job now, or held it when it ended less than the grace
+   * ago (its last lines). Another account's job is as unknown as one that never was.
+   */
+  private async holdersJob(jobId: string, nonce: string, caller: JobCaller): Promise<{ job: Exclude<JobState, { status: 'NotCreated' }>; attempt: number }> {
     const streamId = jobStreamId(jobId);
     if (this.deps.states.revisionOf(streamId) < 0n) await this.deps.writer.catchUp(streamId);
     let job = this.deps.states.job(jobId).state;
-    if (job.status === 'NotCreated') throw new NotFoundError('job', jobId);
+    if (job.status === 'NotCreated' || !visibleTo(job, caller)) throw new NotFoundError('job', jobId);
     if (!this.holds(job, nonce)) {
       // Another node may have dispatched or ended it since this process last looked.
       await this.deps.writer.catchUp(streamId);
       job = this.deps.states.job(jobId).state;
     }
     if (job.status === 'NotCreated') throw new NotFoundError('job', jobId);
-    if ((job.status === 'Dispatched' || job.status === 'InProgress') && job.lease.nonce === nonce) return job;
+    if ((job.status === 'Dispatched' || job.status === 'InProgress') && job.lease.nonce === nonce) return { job, attempt: job.dispatches };
     if (ENDED.has(job.status) && 'at' in job && this.deps.clock().getTime() - Date.parse(job.at) <= this.deps.limits.endedGraceMs) {
-      if ((await this.lastNonceOf(jobId)) === nonce) return job;
+      const last = await this.lastDispatchOf(jobId);
+      if (last?.nonce === nonce) return { job, attempt: last.attempt };
     }
     throw new ConflictError(`The job '${jobId}' is not held with this nonce (it is ${job.status}); its logs are refused.`);
   }
@@ -132,10 +160,11 @@ export class JobLogAppender {
     return (job.status === 'Dispatched' || job.status === 'InProgress') && job.lease.nonce === nonce;
   }
 
-  private async lastNonceOf(jobId: string): Promise<string | undefined> {
-    const events = await this.deps.store.readStream(jobStreamId(jobId), { direction: 'backwards' });
-    const dispatched = events.find((event) => event.type === 'JobDispatched');
-    return (dispatched?.data as { nonce?: string } | undefined)?.nonce;
+  /** The nonce of the job's last dispatch, and which dispatch (attempt) it was. */
+  private async lastDispatchOf(jobId: string): Promise<{ nonce: string; attempt: number } | undefined> {
+    const dispatches = (await this.deps.store.readStream(jobStreamId(jobId))).filter((event) => event.type === 'JobDispatched');
+    const last = dispatches.at(-1)?.data as { nonce?: string } | undefined;
+    return last?.nonce === undefined ? undefined : { nonce: last.nonce, attempt: dispatches.length };
   }
 
   private storedOf(streamId: string, actionExecutionId: string): Promise<{ bytes: number; truncated: boolean }> {

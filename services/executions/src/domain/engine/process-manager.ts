@@ -1,5 +1,5 @@
-import type { CommandMetadata } from '@sluice/domain';
 import { rollbackExecutionIdFor } from '../derived-ids';
+import type { ExecutionCommandMetadata } from '../execution/execution-commands';
 import {
   findStageDeclaration,
   isActive,
@@ -30,11 +30,12 @@ export interface EngineView {
  * that come next. Level-triggered: it looks at states, not at the last event, so after a crash the
  * same call finds whatever was left half done. Every command it proposes is safe to repeat: the
  * deciders answer a command that is already applied, or no longer wanted, with no event.
+ * `entropy` is fresh randomness for the ids the proposed commands may hand out (a job, an approval token).
  */
-export function nextCommands(view: EngineView, now: string): EngineCommand[] {
+export function nextCommands(view: EngineView, now: string, entropy: string): EngineCommand[] {
   const execution = view.execution;
   if (execution.status === 'NotStarted') return [];
-  const metadata = systemMetadata(execution, now);
+  const metadata = systemMetadata(execution, now, entropy);
   return [
     ...releases(execution, view.lanes, metadata),
     ...entry(execution, view.lanes, metadata),
@@ -77,7 +78,7 @@ export function nextWakeUp(view: EngineView): string | null {
 }
 
 /** Places in the lanes the execution holds but no longer needs: a finished stage, an execution that ended. */
-function releases(execution: StartedExecution, lanes: LanesState, metadata: CommandMetadata): EngineCommand[] {
+function releases(execution: StartedExecution, lanes: LanesState, metadata: ExecutionCommandMetadata): EngineCommand[] {
   const { executionId, inputs } = execution.run;
   return placesHeldBy(lanes, executionId)
     .filter((place) => !stillNeeded(execution, place))
@@ -108,7 +109,7 @@ function releaseOutcome(execution: StartedExecution, stageName: string): StageRe
 }
 
 /** An execution waiting between stages: ask the lanes in, go in once granted, or accept being superseded. */
-function entry(execution: StartedExecution, lanes: LanesState, metadata: CommandMetadata): EngineCommand[] {
+function entry(execution: StartedExecution, lanes: LanesState, metadata: ExecutionCommandMetadata): EngineCommand[] {
   if (execution.status !== 'InProgress') return [];
   const stage = stageAwaitingEntry(execution.run);
   if (!stage) return [];
@@ -133,7 +134,7 @@ function entry(execution: StartedExecution, lanes: LanesState, metadata: Command
 }
 
 /** Jobs to create, to time out, to put back on the queue, to cancel; finished jobs to apply; approvals to expire. */
-function jobWork(execution: StartedExecution, jobs: ReadonlyMap<string, JobState>, metadata: CommandMetadata): EngineCommand[] {
+function jobWork(execution: StartedExecution, jobs: ReadonlyMap<string, JobState>, metadata: ExecutionCommandMetadata): EngineCommand[] {
   const { run } = execution;
   const now = metadata.now;
   return run.stages.flatMap((stage) =>
@@ -176,7 +177,7 @@ function jobWork(execution: StartedExecution, jobs: ReadonlyMap<string, JobState
  * A stage condition asked for a rollback: start a rollback execution of the stage from the execution
  * that last succeeded in it. Without one there is nothing to roll back to and the execution stays failed.
  */
-function rollbacks(execution: StartedExecution, lanes: LanesState, metadata: CommandMetadata): EngineCommand[] {
+function rollbacks(execution: StartedExecution, lanes: LanesState, metadata: ExecutionCommandMetadata): EngineCommand[] {
   const { run } = execution;
   return run.stages.flatMap((stage: StageRun): EngineCommand[] => {
     if (stage.rollback.status !== 'Requested') return [];
@@ -210,6 +211,6 @@ function jobIdOf(action: ActionRun): string | null {
   return null;
 }
 
-function systemMetadata(execution: StartedExecution, now: string): CommandMetadata {
-  return { now, account: execution.run.inputs.pipeline.account, actor: 'system', correlationId: execution.run.executionId };
+function systemMetadata(execution: StartedExecution, now: string, entropy: string): ExecutionCommandMetadata {
+  return { now, account: execution.run.inputs.pipeline.account, actor: 'system', correlationId: execution.run.executionId, entropy };
 }

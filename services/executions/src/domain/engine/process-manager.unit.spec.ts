@@ -1,10 +1,10 @@
 import { emptyJobSuccess } from '../jobs/job-spec';
-import { commandsAction, metadataAt, pipeline, stage, startCommand, T0 } from '../testing/fixtures';
+import { commandsAction, ENTROPY, metadataAt, pipeline, stage, startCommand, T0 } from '../testing/fixtures';
 import { Simulation } from '../testing/simulation';
 import { nextCommands, nextWakeUp } from './process-manager';
 
 const declaration = pipeline([stage('Build', [commandsAction('Compile')]), stage('Deploy', [commandsAction('Ship')])]);
-const kinds = (sim: Simulation) => nextCommands(sim.api.view('e1'), sim.now()).map(({ aggregate, command }) => `${aggregate}:${command.type}`);
+const kinds = (sim: Simulation) => nextCommands(sim.api.view('e1'), sim.now(), ENTROPY).map(({ aggregate, command }) => `${aggregate}:${command.type}`);
 
 describe('process manager: the next commands follow from the states', () => {
   it('walks an execution through lanes, stage entry, job creation, job result, release and the next stage', () => {
@@ -12,14 +12,14 @@ describe('process manager: the next commands follow from the states', () => {
     sim.api.apply({ aggregate: 'execution', command: startCommand('e1', declaration) });
     const steps: string[][] = [];
     for (let i = 0; i < 7; i += 1) {
-      const proposed = nextCommands(sim.api.view('e1'), sim.now());
+      const proposed = nextCommands(sim.api.view('e1'), sim.now(), ENTROPY);
       steps.push(proposed.map(({ aggregate, command }) => `${aggregate}:${command.type}`));
       proposed.forEach((command) => sim.api.apply(command));
       if (i === 2) {
-        const jobId = 'e1/Build/Compile/1';
+        const jobId = sim.jobIdOf('e1', 'Build', 'Compile');
         sim.api.apply({ aggregate: 'job', command: { type: 'DispatchJob', jobId, nonce: 'n', workerId: 'w', metadata: metadataAt(T0) } });
         sim.api.apply({ aggregate: 'job', command: { type: 'AcknowledgeJob', jobId, nonce: 'n', metadata: metadataAt(T0) } });
-        sim.api.apply({ aggregate: 'job', command: { type: 'PutJobSuccessResult', jobId, result: emptyJobSuccess(), metadata: metadataAt(T0) } });
+        sim.api.apply({ aggregate: 'job', command: { type: 'PutJobSuccessResult', jobId, result: emptyJobSuccess(), claims: null, metadata: metadataAt(T0) } });
       }
     }
     expect(steps).toEqual([
@@ -36,8 +36,8 @@ describe('process manager: the next commands follow from the states', () => {
   it('after a crash the same call finds the half-done step again (level-triggered), and repeating it is harmless', () => {
     const sim = new Simulation();
     sim.api.apply({ aggregate: 'execution', command: startCommand('e1', declaration) });
-    const first = nextCommands(sim.api.view('e1'), sim.now());
-    expect(nextCommands(sim.api.view('e1'), sim.now())).toEqual(first);
+    const first = nextCommands(sim.api.view('e1'), sim.now(), ENTROPY);
+    expect(nextCommands(sim.api.view('e1'), sim.now(), ENTROPY)).toEqual(first);
     first.forEach((command) => sim.api.apply(command));
     expect(first.flatMap((command) => sim.api.apply(command))).toEqual([]);
     expect(kinds(sim)).toEqual(['execution:EnterStage']);

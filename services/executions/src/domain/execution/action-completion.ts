@@ -1,4 +1,4 @@
-import { jobIdFor } from '../derived-ids';
+import { drawnJobId } from '../fresh-ids';
 import type { CompleteActionJob } from './execution-commands';
 import type { ExecutionEvent } from './execution-events';
 import { requireAction, requireStarted } from './execution-guards';
@@ -28,7 +28,7 @@ export function completeActionJob(command: CompleteActionJob, state: ExecutionSt
               stageName: command.stageName,
               actionName: command.actionName,
               previousJobId: command.jobId,
-              jobId: jobIdFor(run.started.actionExecutionId, run.continuations + 1),
+              jobId: drawnJobId(command.metadata.entropy, run.started.actionExecutionId, run.continuations + 1),
               continuationToken: result.continuationToken,
               deadline: run.work.deadline,
               at: now,
@@ -53,7 +53,7 @@ export function completeActionJob(command: CompleteActionJob, state: ExecutionSt
               },
             },
           ],
-          now,
+          command.metadata,
         );
       }
       return andSettle(
@@ -75,7 +75,7 @@ export function completeActionJob(command: CompleteActionJob, state: ExecutionSt
             },
           },
         ],
-        now,
+        command.metadata,
       );
     }
     case 'Failed':
@@ -94,7 +94,7 @@ export function completeActionJob(command: CompleteActionJob, state: ExecutionSt
             },
           },
         ],
-        now,
+        command.metadata,
       );
     case 'TimedOut':
       return andSettle(
@@ -105,7 +105,7 @@ export function completeActionJob(command: CompleteActionJob, state: ExecutionSt
             data: { ...base, errorType: 'TimedOut', message: `The action did not finish by its deadline, ${run.work.deadline}.`, externalExecutionId: null, finishedAt: now },
           },
         ],
-        now,
+        command.metadata,
       );
   }
 }

@@ -1,9 +1,11 @@
 import type { ActionDeclaration, StageDeclaration } from '@sluice/domain';
-import { actionExecutionIdFor, approvalTokenFor, jobIdFor } from '../derived-ids';
+import { actionExecutionIdFor } from '../derived-ids';
+import { drawnApprovalToken, drawnJobId } from '../fresh-ids';
 import { addMinutes } from '../time';
 import type { ActionExecutionStarted, ActionWork, ExecutionEvent } from './execution-events';
 import { isApproval, type ArtifactRef } from './execution-inputs';
 import type { ExecutionRun } from './execution-state';
+import type { SettleMetadata } from './execution-progress';
 import { runOrderOf } from './execution-state';
 import { resolveCommands, runsShellCommands, type CommandVariable } from './command-variables';
 import { describeUnresolved, resolveList, resolveRecord, type Resolution, type UnresolvedReference, type VariableScope } from './variable-resolution';
@@ -15,9 +17,11 @@ export const DEFAULT_ACTION_TIMEOUT_MINUTES = 60;
 /**
  * The events that start one action: its configuration resolved against this execution's variables and
  * its input artifacts looked up by name. An action that cannot be handed out fails at once, with a
- * message naming every reference or artifact that was missing.
+ * message naming every reference or artifact that was missing. Its job id or approval token is drawn from
+ * the command's entropy: unguessable, and recorded in the event for whoever reads it next.
  */
-export function startAction(run: ExecutionRun, stage: StageDeclaration, attempt: number, action: ActionDeclaration, now: string): ExecutionEvent[] {
+export function startAction(run: ExecutionRun, stage: StageDeclaration, attempt: number, action: ActionDeclaration, metadata: SettleMetadata): ExecutionEvent[] {
+  const { now, entropy } = metadata;
   const actionExecutionId = actionExecutionIdFor(run.executionId, stage.name, action.name, attempt);
   const scope: VariableScope = {
     executionId: run.executionId,
@@ -40,10 +44,10 @@ export function startAction(run: ExecutionRun, stage: StageDeclaration, attempt:
   const work: ActionWork = !ok
     ? { kind: 'None' }
     : isApproval(action.actionTypeId)
-      ? { kind: 'Approval', token: approvalTokenFor(actionExecutionId), expiresAt: addMinutes(now, action.timeoutInMinutes ?? APPROVAL_TIMEOUT_MINUTES) }
+      ? { kind: 'Approval', token: drawnApprovalToken(entropy, actionExecutionId), expiresAt: addMinutes(now, action.timeoutInMinutes ?? APPROVAL_TIMEOUT_MINUTES) }
       : {
           kind: 'Job',
-          jobId: jobIdFor(actionExecutionId, 0),
+          jobId: drawnJobId(entropy, actionExecutionId, 0),
           deadline: addMinutes(now, action.timeoutInMinutes ?? DEFAULT_ACTION_TIMEOUT_MINUTES),
           continuationToken: null,
         };

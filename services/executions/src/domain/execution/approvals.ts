@@ -49,7 +49,7 @@ export function putApprovalResult(command: PutApprovalResult, state: ExecutionSt
           type: 'ActionExecutionFailed',
           data: { ...base, errorType: 'ApprovalRejected', message: `Rejected by ${actor}: ${command.result.summary}`, externalExecutionId: null, finishedAt: now },
         };
-  return andSettle(execution, [recorded, outcome], now);
+  return andSettle(execution, [recorded, outcome], command.metadata);
 }
 
 /** Engine: an approval nobody answered in time fails its action. Early or stale expiries change nothing. */
@@ -76,6 +76,6 @@ export function expireApproval(command: ExpireApproval, state: ExecutionState): 
         },
       },
     ],
-    now,
+    command.metadata,
   );
 }

@@ -6,6 +6,15 @@ import type { StageConditionKind } from './execution-events';
 import type { ExecutionTrigger, SourceRevisionType } from './execution-inputs';
 
 /**
+ * The metadata of every execution command: `entropy` is fresh randomness (128 bits or more, drawn by the
+ * application for each command) from which a decision that starts actions draws their job ids and approval
+ * tokens (fresh-ids.ts), so the domain stays deterministic for a given command.
+ */
+export interface ExecutionCommandMetadata extends CommandMetadata {
+  entropy: string;
+}
+
+/**
  * Commands of the `execution-{id}` aggregate: from the API (start, stop, retry, approve) and from the
  * engine's process manager. Every one names its execution, so the caller knows which stream to load.
  */
@@ -46,7 +55,7 @@ export interface StartPipelineExecution {
   sourceRevisions: SourceRevisionOverride[];
   trigger: ExecutionTrigger;
   clientRequestToken: string | null;
-  metadata: CommandMetadata;
+  metadata: ExecutionCommandMetadata;
 }
 
 /**
@@ -63,7 +72,7 @@ export interface RerunStage {
   /** True when a stage condition asked for it rather than a person. */
   automatic: boolean;
   clientRequestToken: string | null;
-  metadata: CommandMetadata;
+  metadata: ExecutionCommandMetadata;
 }
 
 export interface StopPipelineExecution {
@@ -71,7 +80,7 @@ export interface StopPipelineExecution {
   executionId: string;
   abandon: boolean;
   reason: string;
-  metadata: CommandMetadata;
+  metadata: ExecutionCommandMetadata;
 }
 
 export interface RetryStageExecution {
@@ -81,7 +90,7 @@ export interface RetryStageExecution {
   retryMode: StageRetryMode;
   /** The execution that last entered the stage, read from the pipeline's lanes: only that one may retry it. */
   latestExecutionInStage: string | null;
-  metadata: CommandMetadata;
+  metadata: ExecutionCommandMetadata;
 }
 
 /** `authorized` is the authorization port's answer for `metadata.actor` on this action. */
@@ -93,7 +102,7 @@ export interface PutApprovalResult {
   token: string;
   result: { status: 'Approved' | 'Rejected'; summary: string };
   authorized: boolean;
-  metadata: CommandMetadata;
+  metadata: ExecutionCommandMetadata;
 }
 
 /** Engine: the lanes granted this execution the stage. */
@@ -101,7 +110,7 @@ export interface EnterStage {
   type: 'EnterStage';
   executionId: string;
   stageName: string;
-  metadata: CommandMetadata;
+  metadata: ExecutionCommandMetadata;
 }
 
 /** The condition evaluator's answer: did the condition's rules pass? */
@@ -113,7 +122,7 @@ export interface RecordStageConditionResult {
   condition: StageConditionKind;
   rulesPassed: boolean;
   summary: string | null;
-  metadata: CommandMetadata;
+  metadata: ExecutionCommandMetadata;
 }
 
 export type JobOutcome = { status: 'Succeeded'; result: JobSuccess } | { status: 'Failed'; failure: JobFailure } | { status: 'TimedOut' };
@@ -126,7 +135,7 @@ export interface CompleteActionJob {
   actionName: string;
   jobId: string;
   outcome: JobOutcome;
-  metadata: CommandMetadata;
+  metadata: ExecutionCommandMetadata;
 }
 
 export interface ExpireApproval {
@@ -135,7 +144,7 @@ export interface ExpireApproval {
   stageName: string;
   actionName: string;
   token: string;
-  metadata: CommandMetadata;
+  metadata: ExecutionCommandMetadata;
 }
 
 /** Engine: the lanes superseded this execution while it waited to enter `stageName`. */
@@ -144,7 +153,7 @@ export interface SupersedeExecution {
   executionId: string;
   stageName: string;
   supersededBy: string;
-  metadata: CommandMetadata;
+  metadata: ExecutionCommandMetadata;
 }
 
 export interface RecordStageRollbackStarted {
@@ -153,5 +162,5 @@ export interface RecordStageRollbackStarted {
   stageName: string;
   rollbackExecutionId: string;
   targetExecutionId: string;
-  metadata: CommandMetadata;
+  metadata: ExecutionCommandMetadata;
 }

@@ -1,6 +1,7 @@
 import type { ActionDeclaration, PipelineDeclaration } from '@sluice/domain';
 import { AccessDeniedError, ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../errors';
-import { approvalAction, commandsAction, metadataAt, pipeline, pipelineRef, releasePipeline, stage, startCommand, T0 } from '../testing/fixtures';
+import { approvalAction, commandsAction, ENTROPY, metadataAt, pipeline, pipelineRef, releasePipeline, stage, startCommand, T0 } from '../testing/fixtures';
+import { drawnApprovalToken, drawnJobId } from '../fresh-ids';
 import { deciderSpec } from '@sluice/domain/testing';
 import { emptyJobSuccess } from '../jobs/job-spec';
 import type { ExecutionCommand, JobOutcome } from './execution-commands';
@@ -20,7 +21,7 @@ const complete = (actionName: string, outcome: JobOutcome, attempt = 1, stageNam
   executionId: 'e1',
   stageName,
   actionName,
-  jobId: `e1/${stageName}/${actionName}/${attempt}`,
+  jobId: drawnJobId(ENTROPY, `e1/${stageName}/${actionName}/${attempt}`, 0),
   outcome,
   metadata: m,
 });
@@ -90,7 +91,7 @@ describe('stages and runOrder', () => {
   it('entering a stage starts every action of its lowest runOrder in the same decision', () => {
     const events = executionDecider.decide(enter(), foldExecution(started()), noExecutionContext);
     expect(events.map((event) => event.type)).toEqual(['StageExecutionStarted', 'ActionExecutionStarted', 'ActionExecutionStarted']);
-    expect(events[1]).toMatchObject({ data: { actionName: 'Unit', runOrder: 1, work: { kind: 'Job', jobId: 'e1/Build/Unit/1', deadline: '2026-03-01T11:00:01.000Z' } } });
+    expect(events[1]).toMatchObject({ data: { actionName: 'Unit', runOrder: 1, work: { kind: 'Job', jobId: drawnJobId(ENTROPY, 'e1/Build/Unit/1', 0), deadline: '2026-03-01T11:00:01.000Z' } } });
   });
 
   it('the next runOrder starts only when all before it succeeded', () => {
@@ -118,7 +119,7 @@ describe('stages and runOrder', () => {
   });
 
   it.each<[string, ExecutionCommand]>([
-    ['a result for another job id', { ...complete('Unit', ok), jobId: 'e1/Build/Unit/0' } as ExecutionCommand],
+    ['a result for another job id', { ...complete('Unit', ok), jobId: drawnJobId('other-entropy-of-16+', 'e1/Build/Unit/1', 0) } as ExecutionCommand],
     ['a second result for the same job', complete('Unit', ok)],
   ])('ignores %s', (_, command) => {
     given(history(twoActions, enter(), complete('Unit', ok))).when(command).thenNothingHappened();
@@ -156,7 +157,7 @@ describe('variables in commands', () => {
       resolvedEnvironmentVariables: [],
       inputArtifacts: [],
       namespace: null,
-      work: { kind: 'Job', jobId: `e1/Deploy/${actionName}/1`, deadline: '2026-03-01T11:00:01.000Z', continuationToken: null },
+      work: { kind: 'Job', jobId: drawnJobId(ENTROPY, `e1/Deploy/${actionName}/1`, 0), deadline: '2026-03-01T11:00:01.000Z', continuationToken: null },
       startedAt: T1,
       ...data,
     },
@@ -387,7 +388,7 @@ describe('retryStageExecution', () => {
 describe('putApprovalResult and expiry', () => {
   const gate = pipeline([stage('Gate', [approvalAction()])]);
   const waiting = () => history(gate, enter('Gate'));
-  const token = 'approval:e1/Gate/Approve/1';
+  const token = drawnApprovalToken(ENTROPY, 'e1/Gate/Approve/1');
   const put = (overrides: Partial<Extract<ExecutionCommand, { type: 'PutApprovalResult' }>> = {}): ExecutionCommand => ({
     type: 'PutApprovalResult',
     executionId: 'e1',
@@ -412,7 +413,7 @@ describe('putApprovalResult and expiry', () => {
   });
 
   it.each<[string, ExecutionCommand, abstract new (...args: never[]) => Error]>([
-    ['a wrong token', put({ token: 'approval:e1/Gate/Approve/0' }), ValidationError],
+    ['a wrong token', put({ token: drawnApprovalToken('other-entropy-of-16+', 'e1/Gate/Approve/1') }), ValidationError],
     ['a principal the authorization port refused', put({ authorized: false }), AccessDeniedError],
     ['an unknown action', put({ actionName: 'Nope' }), NotFoundError],
   ])('refuses %s', (_, command, error) => {

@@ -1,5 +1,6 @@
 import { fold } from '@sluice/domain';
 import { startAction } from './action-start';
+import type { ExecutionCommandMetadata } from './execution-commands';
 import type { ExecutionEvent } from './execution-events';
 import { evolveExecution } from './execution-evolve';
 import {
@@ -15,17 +16,20 @@ import {
 } from './execution-state';
 import { stageFailed, stageSucceeded } from './stage-outcomes';
 
+/** What settling needs of the command: its instant, and its randomness for the ids of actions it starts. */
+export type SettleMetadata = Pick<ExecutionCommandMetadata, 'now' | 'entropy'>;
+
 /**
  * What follows, inside one execution, from the facts just decided: the next runOrder starts, a stage
  * finishes, the execution finishes or stops. Decided in the same append as the fact that caused it,
  * so no reader ever sees a finished runOrder whose successor has not started.
  * Crossing to another aggregate (entering a stage, creating a job) is the process manager's part.
  */
-export function settle(state: ExecutionState, now: string): ExecutionEvent[] {
+export function settle(state: ExecutionState, metadata: SettleMetadata): ExecutionEvent[] {
   const events: ExecutionEvent[] = [];
   let current = state;
   for (;;) {
-    const next = nextStep(current, now);
+    const next = nextStep(current, metadata);
     if (next.length === 0) return events;
     events.push(...next);
     current = next.reduce(evolveExecution, current);
@@ -33,16 +37,17 @@ export function settle(state: ExecutionState, now: string): ExecutionEvent[] {
 }
 
 /** Decided events followed by what settles from them. */
-export function andSettle(state: ExecutionState, decided: ExecutionEvent[], now: string): ExecutionEvent[] {
+export function andSettle(state: ExecutionState, decided: ExecutionEvent[], metadata: SettleMetadata): ExecutionEvent[] {
   if (decided.length === 0) return decided;
-  return [...decided, ...settle(decided.reduce(evolveExecution, state), now)];
+  return [...decided, ...settle(decided.reduce(evolveExecution, state), metadata)];
 }
 
 export function foldExecution(events: readonly ExecutionEvent[]): ExecutionState {
   return fold({ initialState: initialExecutionState, evolve: evolveExecution }, events);
 }
 
-function nextStep(state: ExecutionState, now: string): ExecutionEvent[] {
+function nextStep(state: ExecutionState, metadata: SettleMetadata): ExecutionEvent[] {
+  const now = metadata.now;
   if (!isActive(state)) return [];
   const stage = occupiedStage(state.run);
   if (!stage) {
@@ -53,10 +58,11 @@ function nextStep(state: ExecutionState, now: string): ExecutionEvent[] {
   if (stage.phase.status === 'CheckingCondition') {
     return state.status === 'Stopping' ? [stageStopped(stage, now), stopped(state, now)] : [];
   }
-  return stepInStage(state, stage, now);
+  return stepInStage(state, stage, metadata);
 }
 
-function stepInStage(state: ActiveExecution, stage: StageRun, now: string): ExecutionEvent[] {
+function stepInStage(state: ActiveExecution, stage: StageRun, metadata: SettleMetadata): ExecutionEvent[] {
+  const now = metadata.now;
   const declaration = findStageDeclaration(state.run, stage.name);
   if (!declaration) return [];
   const actions = Object.values(stage.actions);
@@ -76,7 +82,7 @@ function stepInStage(state: ActiveExecution, stage: StageRun, now: string): Exec
   const nextRunOrder = Math.min(...pending.map(runOrderOf));
   return pending
     .filter((action) => runOrderOf(action) === nextRunOrder)
-    .flatMap((action) => startAction(state.run, declaration, stage.attempt, action, now));
+    .flatMap((action) => startAction(state.run, declaration, stage.attempt, action, metadata));
 }
 
 function stageStopped(stage: StageRun, now: string): ExecutionEvent {

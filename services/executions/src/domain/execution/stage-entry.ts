@@ -19,7 +19,7 @@ export function enterStage(command: EnterStage, state: ExecutionState): Executio
     data: { stageName: stage.name, attempt: stage.attempt + 1, retryMode: stage.phase.retryMode, startedAt: now },
   };
   const gate = conditionsOf(declaration, 'beforeEntry').length > 0 ? [checkCondition({ ...stage, attempt: stage.attempt + 1 }, 'beforeEntry', now)] : [];
-  return andSettle(execution, [entered, ...gate], now);
+  return andSettle(execution, [entered, ...gate], command.metadata);
 }
 
 /** The condition evaluator's answer; one for another attempt or condition than the one pending is stale. */
@@ -29,7 +29,7 @@ export function recordStageConditionResult(command: RecordStageConditionResult, 
   const pending = stage.phase.status === 'CheckingCondition' && stage.phase.condition === command.condition && stage.attempt === command.attempt;
   if (execution.status !== 'InProgress' || !pending) return [];
   const now = command.metadata.now;
-  return andSettle(execution, conditionOutcome(stage, declaration, command.condition, command.rulesPassed, command.summary, now), now);
+  return andSettle(execution, conditionOutcome(stage, declaration, command.condition, command.rulesPassed, command.summary, now), command.metadata);
 }
 
 /** Engine: superseded while waiting between stages. An execution that has moved on or ended is not. */

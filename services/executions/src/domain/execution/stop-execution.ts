@@ -21,7 +21,7 @@ export function stopPipelineExecution(command: StopPipelineExecution, state: Exe
   switch (execution.status) {
     case 'InProgress':
       if (command.abandon) return abandon(execution, command.reason, actor, now);
-      return andSettle(execution, [{ type: 'PipelineExecutionStopping', data: { reason: command.reason, stoppedBy: actor, at: now } }], now);
+      return andSettle(execution, [{ type: 'PipelineExecutionStopping', data: { reason: command.reason, stoppedBy: actor, at: now } }], command.metadata);
     case 'Stopping':
       if (command.abandon) return abandon(execution, command.reason, actor, now);
       throw new ConflictError(`Execution '${command.executionId}' is already stopping; stop it again with abandon to abandon its running actions.`);

@@ -1,4 +1,5 @@
 import type { CommandMetadata } from '@sluice/domain';
+import type { ArtifactClaims } from './artifact-claims';
 import type { JobFailure, JobSpec, JobSuccess } from './job-spec';
 
 /** The job-worker protocol (pollForJobs, acknowledgeJob, put*Result, heartbeat) and the engine's housekeeping. */
@@ -11,7 +12,9 @@ export type JobCommand =
   | PutJobFailureResult
   | RequeueJob
   | TimeOutJob
-  | CancelJob;
+  | CancelJob
+  | ReleaseJob
+  | RefuseJob;
 
 export interface CreateJob {
   type: 'CreateJob';
@@ -47,6 +50,11 @@ export interface PutJobSuccessResult {
   type: 'PutJobSuccessResult';
   jobId: string;
   result: JobSuccess;
+  /**
+   * The claims on the addresses the result names that are not inputs of the job (read by the application),
+   * or null when the platform's own built-in worker reports: it wrote those bytes itself (decision 0027).
+   */
+  claims: ArtifactClaims | null;
   metadata: CommandMetadata;
 }
 
@@ -75,5 +83,27 @@ export interface CancelJob {
   type: 'CancelJob';
   jobId: string;
   reason: string;
+  metadata: CommandMetadata;
+}
+
+/**
+ * The worker holding the job is known to be gone (its process was restarted, it deregistered): the job goes
+ * back on the queue at once instead of waiting out the lease. Only that worker's lease is released; a job
+ * another worker holds by now, or one that ended, is left alone.
+ */
+export interface ReleaseJob {
+  type: 'ReleaseJob';
+  jobId: string;
+  workerId: string;
+  /** Why the worker is known to be gone, for the action's log ("the platform restarted"). */
+  reason: string;
+  metadata: CommandMetadata;
+}
+
+/** The job must not be handed out (it names bytes its account may not read): it fails before any worker runs it. */
+export interface RefuseJob {
+  type: 'RefuseJob';
+  jobId: string;
+  failure: JobFailure;
   metadata: CommandMetadata;
 }

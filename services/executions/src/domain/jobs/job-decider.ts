@@ -1,6 +1,7 @@
 import { assertNever, type Decider } from '@sluice/domain';
-import { ConflictError, IllegalStateError, NotFoundError } from '../errors';
-import type { AcknowledgeJob, DispatchJob, JobCommand, PutJobFailureResult, PutJobSuccessResult, RecordJobHeartbeat } from './job-commands';
+import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../errors';
+import { refusedOutputs } from './artifact-claims';
+import type { AcknowledgeJob, DispatchJob, JobCommand, PutJobFailureResult, PutJobSuccessResult, RecordJobHeartbeat, ReleaseJob } from './job-commands';
 import type { JobEvent } from './job-events';
 import { defaultJobQueuePolicy, dispatchLease, heartbeatLeaseEnd, isFinished, isLeased, leaseExpired, pastDeadline, pollable, type JobQueuePolicy } from './job-queue';
 import { evolveJob, initialJobState, type JobState } from './job-state';
@@ -10,7 +11,7 @@ type CreatedJob = Exclude<JobState, { status: 'NotCreated' }>;
 export function decideJob(command: JobCommand, state: JobState, policy: JobQueuePolicy = defaultJobQueuePolicy): JobEvent[] {
   const now = command.metadata.now;
   if (command.type === 'CreateJob') {
-    // Job ids are derived from the action execution: a second create is the same job, not a new one.
+    // The action execution's event names the job once: a second create (another engine instance) is the same job.
     return state.status === 'NotCreated' ? [{ type: 'JobCreated', data: { spec: command.spec, createdAt: now } }] : [];
   }
   if (state.status === 'NotCreated') throw new NotFoundError('job', command.jobId);
@@ -23,6 +24,7 @@ export function decideJob(command: JobCommand, state: JobState, policy: JobQueue
       return heartbeat(command, state, policy);
     case 'PutJobSuccessResult':
       requireAcknowledged(command, state);
+      requireOwnOutputs(command, state);
       return [{ type: 'JobSucceeded', data: { jobId: command.jobId, result: command.result, at: now } }];
     case 'PutJobFailureResult':
       requireAcknowledged(command, state);
@@ -33,6 +35,10 @@ export function decideJob(command: JobCommand, state: JobState, policy: JobQueue
       return pastDeadline(state, now) ? [{ type: 'JobTimedOut', data: { jobId: command.jobId, deadline: state.spec.deadline, at: now } }] : [];
     case 'CancelJob':
       return isFinished(state) ? [] : [{ type: 'JobCancelled', data: { jobId: command.jobId, reason: command.reason, at: now } }];
+    case 'ReleaseJob':
+      return release(command, state);
+    case 'RefuseJob':
+      return isFinished(state) ? [] : [{ type: 'JobFailed', data: { jobId: command.jobId, failure: command.failure, at: now } }];
     default:
       return assertNever(command);
   }
@@ -68,11 +74,25 @@ function heartbeat(command: RecordJobHeartbeat, state: CreatedJob, policy: JobQu
   return [{ type: 'JobHeartbeatRecorded', data: { jobId: command.jobId, leaseExpiresAt: heartbeatLeaseEnd(now, policy), at: now } }];
 }
 
+function release(command: ReleaseJob, state: CreatedJob): JobEvent[] {
+  if (!isLeased(state) || state.lease.workerId !== command.workerId) return [];
+  return [
+    { type: 'JobRequeued', data: { jobId: command.jobId, reason: 'WorkerStopped', previousWorkerId: command.workerId, detail: command.reason, at: command.metadata.now } },
+  ];
+}
+
 /** A result is taken once, from a job a worker acknowledged; a late or duplicate result is refused. */
 function requireAcknowledged(command: PutJobSuccessResult | PutJobFailureResult, state: CreatedJob): void {
   if (state.status === 'InProgress') return;
   if (isFinished(state)) throw new IllegalStateError(`Job '${command.jobId}' is already ${state.status}: its result was recorded once.`);
   throw new IllegalStateError(`Job '${command.jobId}' is ${state.status}: acknowledge it before putting its result.`);
+}
+
+/** A result names only its inputs and bytes its account may name (decision 0027); a refused one changes nothing. */
+function requireOwnOutputs(command: PutJobSuccessResult, state: CreatedJob): void {
+  if (command.claims === null) return;
+  const issues = refusedOutputs(state.spec, command.result, command.claims);
+  if (issues.length > 0) throw new ValidationError(issues, `The result of job '${command.jobId}' names artifacts of no input and not of its account.`);
 }
 
 function requeued(state: Extract<JobState, { status: 'Dispatched' | 'InProgress' }>, now: string): JobEvent {

@@ -1,11 +1,11 @@
-import { ConflictError, IllegalStateError, NotFoundError } from '../errors';
+import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../errors';
 import { deciderSpec } from '@sluice/domain/testing';
 import { metadataAt, pipelineRef } from '../testing/fixtures';
 import type { JobCommand } from './job-commands';
-import { jobDecider } from './job-decider';
+import { decideJob, jobDecider } from './job-decider';
 import type { JobEvent } from './job-events';
 import { defaultJobQueuePolicy, leaseExpired, pollable } from './job-queue';
-import { emptyJobSuccess, type JobSpec } from './job-spec';
+import { emptyJobSuccess, type JobSpec, type JobSuccess } from './job-spec';
 import { evolveJob, initialJobState } from './job-state';
 
 const given = deciderSpec(jobDecider(), undefined);
@@ -38,7 +38,8 @@ const cmd = {
   dispatch: (second: number, nonce = 'n2'): JobCommand => ({ type: 'DispatchJob', jobId: 'j1', nonce, workerId: 'w2', metadata: metadataAt(at(second)) }),
   ack: (nonce: string, second = 2): JobCommand => ({ type: 'AcknowledgeJob', jobId: 'j1', nonce, metadata: metadataAt(at(second)) }),
   heartbeat: (nonce: string, second: number): JobCommand => ({ type: 'RecordJobHeartbeat', jobId: 'j1', nonce, metadata: metadataAt(at(second)) }),
-  success: (second = 3): JobCommand => ({ type: 'PutJobSuccessResult', jobId: 'j1', result: emptyJobSuccess(), metadata: metadataAt(at(second)) }),
+  success: (second = 3): JobCommand => ({ type: 'PutJobSuccessResult', jobId: 'j1', result: emptyJobSuccess(), claims: null, metadata: metadataAt(at(second)) }),
+  release: (workerId: string, second = 10): JobCommand => ({ type: 'ReleaseJob', jobId: 'j1', workerId, reason: 'the platform restarted', metadata: metadataAt(at(second)) }),
   requeue: (second: number): JobCommand => ({ type: 'RequeueJob', jobId: 'j1', metadata: metadataAt(at(second)) }),
   timeOut: (second: number): JobCommand => ({ type: 'TimeOutJob', jobId: 'j1', metadata: metadataAt(at(second)) }),
 };
@@ -66,6 +67,18 @@ describe('job protocol', () => {
       ],
     ],
     ['a job past its deadline times out', [created], cmd.timeOut(3600), [{ type: 'JobTimedOut', data: { jobId: 'j1', deadline: at(3600), at: at(3600) } }]],
+    [
+      'the worker holding it is known to be gone: back on the queue now, not when the lease runs out',
+      [created, dispatched(), acknowledged],
+      cmd.release('w1'),
+      [{ type: 'JobRequeued', data: { jobId: 'j1', reason: 'WorkerStopped', previousWorkerId: 'w1', detail: 'the platform restarted', at: at(10) } }],
+    ],
+    [
+      'a job that must not be handed out fails before any worker has it',
+      [created],
+      { type: 'RefuseJob', jobId: 'j1', failure: { type: 'RevisionUnavailable', message: 'not found', externalExecutionId: null }, metadata: metadataAt(at(1)) },
+      [{ type: 'JobFailed', data: { jobId: 'j1', failure: { type: 'RevisionUnavailable', message: 'not found', externalExecutionId: null }, at: at(1) } }],
+    ],
   ];
   it.each(accepted)('%s', (_, events, command, expected) => given(events).when(command).then(expected));
 
@@ -74,6 +87,9 @@ describe('job protocol', () => {
     ['a requeue while the lease holds', [created, dispatched()], cmd.requeue(60)],
     ['a time-out before the deadline', [created], cmd.timeOut(3599)],
     ['a repeated acknowledge', [created, dispatched(), acknowledged], cmd.ack('n1', 3)],
+    ['a release naming another worker than the holder', [created, dispatched(), acknowledged], cmd.release('w2')],
+    ['a release of a job nobody holds', [created], cmd.release('w1')],
+    ['a release of a finished job', [created, dispatched(), acknowledged, succeeded], cmd.release('w1')],
   ];
   it.each(nothing)('nothing happens on %s', (_, events, command) => given(events).when(command).thenNothingHappened());
 
@@ -88,6 +104,46 @@ describe('job protocol', () => {
     ['a dispatch past the deadline', [created], cmd.dispatch(3600), IllegalStateError],
   ];
   it.each(refused)('refuses %s', (_, events, command, error) => given(events).when(command).thenThrows(error));
+});
+
+describe('what a job result may name (decision 0027)', () => {
+  const address = (char: string) => char.repeat(64);
+  const input = address('a');
+  const withInput: JobEvent = { type: 'JobCreated', data: { spec: { ...spec, inputArtifacts: [{ name: 'Src', location: input, producedBy: { stageName: 'Source', actionName: 'Checkout' } }] }, createdAt: at(0) } };
+  const result = (location: string): JobSuccess => ({ ...emptyJobSuccess(), outputArtifacts: [{ name: 'Out', location }] });
+  const claims = new Map<string, ReadonlySet<string>>([
+    [address('b'), new Set(['acme'])],
+    [address('c'), new Set(['globex'])],
+    [address('d'), new Set()],
+  ]);
+  const put = (location: string, known: typeof claims | null = claims): JobCommand => ({ type: 'PutJobSuccessResult', jobId: 'j1', result: result(location), claims: known, metadata: metadataAt(at(3)) });
+
+  it.each([
+    ['an input of the job', input],
+    ['bytes of its own account', address('b')],
+    ['bytes nobody holds a claim on (new bytes its worker wrote)', address('d')],
+    ['bytes the platform never saw', address('e')],
+    ['a location that is no address of the store', 'sha256:j1:Out'],
+  ])('accepts %s', (_, location) => {
+    given([withInput, dispatched(), acknowledged]).when(put(location)).then([{ type: 'JobSucceeded', data: { jobId: 'j1', result: result(location), at: at(3) } }]);
+  });
+
+  it("refuses another account's bytes, naming the output, and changes nothing", () => {
+    given([withInput, dispatched(), acknowledged]).when(put(address('c'))).thenThrows(ValidationError);
+    const state = [withInput, dispatched(), acknowledged].reduce(evolveJob, initialJobState);
+    const refusal = (() => {
+      try {
+        return decideJob(put(address('c')), state);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toMatchObject({ issues: [{ path: '$.outputArtifacts[0].location', code: 'artifact_not_owned', message: expect.stringContaining('neither an input of this job nor an artifact of account acme') }] });
+  });
+
+  it('takes what the platform\'s own worker reports as it is (it wrote those bytes itself)', () => {
+    given([withInput, dispatched(), acknowledged]).when(put(address('c'), null)).then([{ type: 'JobSucceeded', data: { jobId: 'j1', result: result(address('c')), at: at(3) } }]);
+  });
 });
 
 describe('job queue rules', () => {

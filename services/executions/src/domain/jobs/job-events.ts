@@ -34,9 +34,13 @@ export interface JobHeartbeatRecorded {
   data: { jobId: string; leaseExpiresAt: string; at: string };
 }
 
+/** Why a job went back on the queue: its worker did not acknowledge, went silent, or is known to have stopped. */
+export type JobRequeueReason = 'NotAcknowledged' | 'HeartbeatMissed' | 'WorkerStopped';
+
 export interface JobRequeued {
   type: 'JobRequeued';
-  data: { jobId: string; reason: 'NotAcknowledged' | 'HeartbeatMissed'; previousWorkerId: string; at: string };
+  /** `detail`: how the worker is known to have stopped (WorkerStopped only). */
+  data: { jobId: string; reason: JobRequeueReason; previousWorkerId: string; detail?: string; at: string };
 }
 
 export interface JobSucceeded {

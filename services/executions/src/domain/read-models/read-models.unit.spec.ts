@@ -18,6 +18,14 @@ function pipelineStateOf(sim: Simulation): PipelineStateView {
   return [...fromLanes, ...fromExecutions].reduce(evolvePipelineState, initialPipelineState);
 }
 
+/** The token the execution's Gate/Approve request was given (drawn, so read from the execution). */
+function approvalTokenOf(sim: Simulation): string {
+  const execution = sim.execution('e1');
+  const action = execution.status === 'NotStarted' ? undefined : execution.run.stages.find((stage) => stage.name === 'Gate')?.actions['Approve'];
+  if (!action || action.status !== 'InProgress' || action.work.kind !== 'Approval') throw new Error('no approval waiting');
+  return action.work.token;
+}
+
 describe('read models', () => {
   it('getPipelineState: per stage the latest execution, the inbound transition, the action states with their token', () => {
     const sim = new Simulation({ worker: () => ({ kind: 'succeed', result: { executionSummary: 'built', externalExecutionUrl: 'https://ci/1' } }) });
@@ -39,10 +47,11 @@ describe('read models', () => {
           stageName: 'Gate',
           inboundTransitionState: { enabled: true, lastChangedBy: 'bob' },
           latestExecution: { pipelineExecutionId: 'e1', status: 'InProgress' },
-          actionStates: [{ actionName: 'Approve', latestExecution: { status: 'InProgress', token: 'approval:e1/Gate/Approve/1' } }],
+          actionStates: [{ actionName: 'Approve', latestExecution: { status: 'InProgress', token: approvalTokenOf(sim) } }],
         },
       ],
     });
+    expect(approvalTokenOf(sim)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it('listActionExecutions: declared and resolved configuration, outputs, timings', () => {

@@ -1,14 +1,16 @@
 import type { ActionDeclaration, ExecutionMode, PipelineDeclaration, StageDeclaration } from '@sluice/domain';
-import type { CommandMetadata } from '@sluice/domain';
-import type { StartPipelineExecution } from '../execution/execution-commands';
+import type { ExecutionCommandMetadata, StartPipelineExecution } from '../execution/execution-commands';
 import type { PipelineRef } from '../streams';
 
 /** Definitions and commands the executions domain tests share. */
 export const T0 = '2026-03-01T10:00:00.000Z';
 export const pipelineRef: PipelineRef = { account: 'acme', name: 'web' };
 
-export function metadataAt(now: string, actor = 'alice'): CommandMetadata {
-  return { now, account: 'acme', actor, correlationId: 'c-1' };
+/** The entropy of the tests' commands: fixed, so the ids drawn from it are the same at every run (drawnJobId). */
+export const ENTROPY = 'entropy-of-the-domain-tests';
+
+export function metadataAt(now: string, actor = 'alice', entropy = ENTROPY): ExecutionCommandMetadata {
+  return { now, account: 'acme', actor, correlationId: 'c-1', entropy };
 }
 
 export function sourceAction(name = 'Checkout', output = 'SourceOutput'): ActionDeclaration {

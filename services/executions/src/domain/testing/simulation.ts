@@ -1,5 +1,6 @@
 import type { PipelineDeclaration } from '@sluice/domain';
 import type { CommandMetadata } from '@sluice/domain';
+import { actionExecutionIdFor } from '../derived-ids';
 import type { EngineCommand } from '../engine/engine-command';
 import { streamOf } from '../engine/engine-command';
 import { jobsOf, needsAttention, nextCommands, nextWakeUp, type EngineView } from '../engine/process-manager';
@@ -68,7 +69,10 @@ interface Cached<S> {
 
 /** One engine instance (or API node): decides against its own copy of the states and appends with their revisions. */
 export class Engine {
+  private static instances = 0;
   private readonly cache = new Map<string, Cached<unknown>>();
+  private readonly name = `engine-${(Engine.instances += 1)}`;
+  private passes = 0;
   conflicts = 0;
 
   constructor(
@@ -76,6 +80,11 @@ export class Engine {
     readonly clock: () => string,
     readonly policy: JobQueuePolicy = defaultJobQueuePolicy,
   ) {}
+
+  /** Each pass of the process manager brings its own entropy, as the runner draws it: per instance, counted, so runs repeat. */
+  entropy(): string {
+    return `${this.name}-pass-${(this.passes += 1)}-entropy`;
+  }
 
   execution(executionId: string): ExecutionState {
     return this.fresh(executionStreamId(executionId), initialExecutionState, evolveExecution as (state: ExecutionState, event: ExecutionEvent) => ExecutionState).state;
@@ -120,7 +129,7 @@ export class Engine {
   reconcile(executionId: string): number {
     let appended = 0;
     for (let pass = 0; pass < 50; pass += 1) {
-      const commands = nextCommands(this.view(executionId), this.clock());
+      const commands = nextCommands(this.view(executionId), this.clock(), this.entropy());
       const applied = commands.reduce((count, command) => count + this.apply(command).length, 0);
       if (applied === 0) return appended;
       appended += applied;
@@ -236,7 +245,8 @@ export class FakeWorker {
           outputArtifacts: item.spec.outputArtifacts.map((artifact) => ({ name: artifact.name, location: `sha256:${item.jobId}:${artifact.name}` })),
           ...item.plan.result,
         };
-        this.api.apply({ aggregate: 'job', command: { type: 'PutJobSuccessResult', jobId: item.jobId, result, metadata } });
+        // In-process, as the platform's own worker: it wrote its outputs itself (no claims to check).
+        this.api.apply({ aggregate: 'job', command: { type: 'PutJobSuccessResult', jobId: item.jobId, result, claims: null, metadata } });
       } else {
         const failure = { type: 'JobFailed' as const, message: item.plan.message ?? 'exit code 1', externalExecutionId: null };
         this.api.apply({ aggregate: 'job', command: { type: 'PutJobFailureResult', jobId: item.jobId, failure, metadata } });
@@ -300,6 +310,25 @@ export class Simulation {
 
   execution(executionId: string): ExecutionState {
     return this.api.execution(executionId);
+  }
+
+  /** The job the execution's action runs now (its drawn id), read from the execution's state. */
+  jobIdOf(executionId: string, stageName: string, actionName: string): string {
+    const execution = this.execution(executionId);
+    if (execution.status === 'NotStarted') throw new Error(`no execution ${executionId}`);
+    const action = execution.run.stages.find((stage) => stage.name === stageName)?.actions[actionName];
+    const jobId = action && 'work' in action && action.work.kind === 'Job' ? action.work.jobId : undefined;
+    if (jobId === undefined) throw new Error(`action ${stageName}/${actionName} of ${executionId} has no job`);
+    return jobId;
+  }
+
+  /** Every job created for an action (each attempt of the action, each continuation), in the order they were created. */
+  jobIdsOf(executionId: string, stageName: string, actionName: string): string[] {
+    const prefix = actionExecutionIdFor(executionId, stageName, actionName, 0).slice(0, -1);
+    return this.store.streamIds(JOB_STREAM_PREFIX).flatMap((streamId) => {
+      const created = this.store.read(streamId)[0] as JobEvent | undefined;
+      return created?.type === 'JobCreated' && created.data.spec.actionExecutionId.startsWith(prefix) ? [created.data.spec.jobId] : [];
+    });
   }
 
   executionEvents(executionId: string): ExecutionEvent[] {

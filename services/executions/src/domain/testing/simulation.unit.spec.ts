@@ -1,5 +1,6 @@
 import type { ExecutionMode } from '@sluice/domain';
 import { nextCommands } from '../engine/process-manager';
+import { decideExecution, noExecutionContext } from '../execution/execution-decider';
 import { IllegalStateError, ValidationError } from '../errors';
 import type { ExecutionCommand } from '../execution/execution-commands';
 import type { ExecutionState } from '../execution/execution-state';
@@ -252,7 +253,7 @@ describe('simulation: stop', () => {
     expect(sim.execution('e1')).toMatchObject({ status: 'Stopped', stop: { abandoned: true } });
     sim.run();
     expect(eventsOfType(sim.executionEvents('e1'), 'ActionExecutionSucceeded')).toEqual([]);
-    expect(sim.jobEvents('e1/Build/Compile/1').map((event) => event.type)).toContain('JobCancelled');
+    expect(sim.jobEvents(sim.jobIdOf('e1', 'Build', 'Compile')).map((event) => event.type)).toContain('JobCancelled');
     expect(sim.worker.refused).toEqual([expect.any(IllegalStateError)]);
   });
 });
@@ -390,7 +391,8 @@ describe('simulation: variables, source revisions, rollback', () => {
     expect(sim.execution('r1').status).toBe('Succeeded');
     const rollback = deploySpecs(sim).find((spec) => spec.executionId === 'r1')!;
     expect(rollback.configuration).toEqual({ Path: '/srv/staging/img-e1', Commit: 'abc123', Run: 'r1' });
-    expect(rollback.inputArtifacts).toEqual([{ name: 'BuildOutput', location: 'sha256:e1/Build/Compile/1:BuildOutput', producedBy: { stageName: 'Build', actionName: 'Compile' } }]);
+    const [compiled] = sim.jobIdsOf('e1', 'Build', 'Compile');
+    expect(rollback.inputArtifacts).toEqual([{ name: 'BuildOutput', location: `sha256:${compiled}:BuildOutput`, producedBy: { stageName: 'Build', actionName: 'Compile' } }]);
     expect(running(sim.execution('r1')).run.inputs.sourceRevisions).toMatchObject([{ actionName: 'Checkout', revisionId: 'abc123' }]);
   });
 
@@ -441,7 +443,8 @@ describe('simulation: the job protocol', () => {
     sim.start(gridPipeline(1, 1));
     sim.run();
     expect(sim.execution('e1').status).toBe('Succeeded');
-    const requeued = sim.jobEvents('e1/Stage1/Action1/1').find((event) => event.type === 'JobRequeued');
+    const [jobId] = sim.jobIdsOf('e1', 'Stage1', 'Action1');
+    const requeued = sim.jobEvents(jobId!).find((event) => event.type === 'JobRequeued');
     expect(requeued).toMatchObject({ data: { reason, at: requeuedAt } });
   });
 
@@ -463,7 +466,10 @@ describe('simulation: the job protocol', () => {
     sim.start(gridPipeline(1, 1));
     sim.run();
     expect(sim.execution('e1').status).toBe('Succeeded');
-    expect(sim.api.job('e1/Stage1/Action1/1+1')).toMatchObject({ status: 'Succeeded', spec: { continuationToken: 'page-2' } });
+    const jobs = sim.jobIdsOf('e1', 'Stage1', 'Action1');
+    expect(jobs).toHaveLength(2);
+    expect(sim.api.job(jobs[0]!)).toMatchObject({ status: 'Succeeded', spec: { continuationToken: null } });
+    expect(sim.api.job(jobs[1]!)).toMatchObject({ status: 'Succeeded', spec: { continuationToken: 'page-2' } });
   });
 });
 
@@ -473,10 +479,12 @@ describe('simulation: two engine instances racing', () => {
     sim.start(pipeline([stage('Build', [commandsAction('Compile')]), stage('Deploy', [commandsAction('Ship')])]));
     const a = new Engine(sim.store, sim.clock);
     const b = new Engine(sim.store, sim.clock);
+    // Each instance brings its own entropy: the same step, proposed with other randomness.
+    const withoutMetadata = (commands: ReturnType<typeof nextCommands>) => commands.map(({ aggregate, command: { metadata: _metadata, ...command } }) => ({ aggregate, command }));
     for (let step = 0; step < 2; step += 1) {
-      const fromA = nextCommands(a.view('e1'), sim.now());
-      const fromB = nextCommands(b.view('e1'), sim.now());
-      expect(fromB).toEqual(fromA);
+      const fromA = nextCommands(a.view('e1'), sim.now(), a.entropy());
+      const fromB = nextCommands(b.view('e1'), sim.now(), b.entropy());
+      expect(withoutMetadata(fromB)).toEqual(withoutMetadata(fromA));
       const won = fromA.flatMap((command) => a.apply(command));
       const lost = fromB.flatMap((command) => b.apply(command));
       expect(won.length).toBeGreaterThan(0);
@@ -485,6 +493,29 @@ describe('simulation: two engine instances racing', () => {
     expect(b.conflicts).toBe(2);
     expect(sim.lanesEvents().map((event) => event.type)).toEqual(['ExecutionArrivedAtStage', 'StageEntryGranted']);
     expect(eventsOfType(sim.executionEvents('e1'), 'StageExecutionStarted')).toHaveLength(1);
+  });
+
+  it('racing to start an action, each draws its own job id; the append that wins names the one job created', () => {
+    const sim = new Simulation();
+    sim.start(pipeline([stage('Build', [commandsAction('Compile')])]));
+    const a = new Engine(sim.store, sim.clock);
+    const b = new Engine(sim.store, sim.clock);
+    for (const command of nextCommands(a.view('e1'), sim.now(), a.entropy())) a.apply(command);
+    // Both see the stage granted: each proposes EnterStage with its own entropy, so with another job id.
+    const enterA = nextCommands(a.view('e1'), sim.now(), a.entropy());
+    const enterB = nextCommands(b.view('e1'), sim.now(), b.entropy());
+    const drawnBy = (engine: Engine, commands: typeof enterA) => {
+      const probe = commands.map((command) => (command.aggregate === 'execution' ? command.command : null)).find((command) => command?.type === 'EnterStage')!;
+      const started = decideExecution(probe, engine.execution('e1'), noExecutionContext).find((event) => event.type === 'ActionExecutionStarted');
+      return started?.type === 'ActionExecutionStarted' && started.data.work.kind === 'Job' ? started.data.work.jobId : undefined;
+    };
+    const jobOfA = drawnBy(a, enterA);
+    expect(jobOfA).toMatch(/^[0-9a-f]{32}$/);
+    expect(drawnBy(b, enterB)).not.toBe(jobOfA);
+    expect(enterA.flatMap((command) => a.apply(command)).length).toBeGreaterThan(0);
+    expect(enterB.flatMap((command) => b.apply(command))).toEqual([]);
+    for (let pass = 0; pass < 3; pass += 1) for (const engine of [a, b]) for (const command of nextCommands(engine.view('e1'), sim.now(), engine.entropy())) engine.apply(command);
+    expect(sim.jobIdsOf('e1', 'Build', 'Compile')).toEqual([jobOfA]);
   });
 
   it('two engines driving the same executions end with each step recorded once', () => {

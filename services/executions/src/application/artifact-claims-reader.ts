@@ -1,0 +1,60 @@
+import type { EventStore } from '@sluice/eventing';
+import type { ArtifactClaims } from '../domain';
+import type { ArtifactClaimsIndex } from '../projections/artifact-claims-index';
+
+/** The artifacts service's stream of one address (services/artifacts, decision 0017): its events are the contract. */
+const artifactStreamId = (sha256: string): string => `artifact-${sha256}`;
+
+type ArtifactEvent =
+  | { type: 'ArtifactUploaded'; data: { account: string } }
+  | { type: 'ArtifactRecorded'; data: { account: string; size: number | null } }
+  | { type: 'ArtifactReleased'; data: { account: string } }
+  | { type: 'ArtifactCollected'; data: unknown };
+
+/**
+ * The claims on addresses (docs/decisions/0027), from the two places that know them: the artifacts service's
+ * `artifact-{sha256}` stream (an account that uploaded the bytes through `PUT /artifacts/{account}`, or whose
+ * output it recorded; a release or a collection ends claims, as its read rule says), and this engine's own
+ * executions (ArtifactClaimsIndex), which know an output the moment it is produced.
+ */
+export class ArtifactClaimsReader {
+  constructor(
+    private readonly store: EventStore,
+    private readonly executions: ArtifactClaimsIndex,
+  ) {}
+
+  async claimsOn(addresses: Iterable<string>): Promise<ArtifactClaims> {
+    const claims = new Map<string, ReadonlySet<string>>();
+    await Promise.all(
+      [...new Set(addresses)].map(async (address) => {
+        const accounts = await this.uploadsAndRecords(address);
+        for (const account of this.executions.claimants(address) ?? []) accounts.add(account);
+        claims.set(address, accounts);
+      }),
+    );
+    return claims;
+  }
+
+  private async uploadsAndRecords(address: string): Promise<Set<string>> {
+    const accounts = new Set<string>();
+    for (const event of (await this.store.readStream(artifactStreamId(address))) as unknown as ArtifactEvent[]) {
+      switch (event.type) {
+        case 'ArtifactUploaded':
+          accounts.add(event.data.account);
+          break;
+        case 'ArtifactRecorded':
+          if (event.data.size !== null) accounts.add(event.data.account);
+          break;
+        case 'ArtifactReleased':
+          accounts.delete(event.data.account);
+          break;
+        case 'ArtifactCollected':
+          accounts.clear();
+          break;
+        default:
+          break;
+      }
+    }
+    return accounts;
+  }
+}
