@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import type { Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
@@ -125,6 +126,14 @@ describe('GraphQL cost, depth and alias limits', () => {
     // platform in use). Each 16 KiB of a body counts as a request against the rate: the tail is answered 429.
     const gql = gatewayClient(production.url, rival);
     ok(await gql('{ listPipelines { pageInfo { hasNextPage } } }'), 'warm-up');
+    // The same query on the same machine without the abuse, in this run: the bar below is relative to it too, so
+    // a machine busy with something else does not fail the test, while a stall (5.7 s before the limits) does.
+    const quiet: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const started = performance.now();
+      ok(await gql('{ listPipelines { pageInfo { hasNextPage } } }'), 'quiet query');
+      quiet.push(performance.now() - started);
+    }
     const attacker = new Worker(ATTACKER, {
       eval: true,
       workerData: { url: `${production.url}/graphql`, token: readOnly.token, bodies: [JSON.stringify({ query: huge }), JSON.stringify({ query: aliases(2_000) })], rounds: 25, concurrency: 2 },
@@ -142,7 +151,7 @@ describe('GraphQL cost, depth and alias limits', () => {
         const answer = await gql('{ listPipelines { pageInfo { hasNextPage } } }');
         latencies.push(performance.now() - started);
         expect(answer.errors).toBeUndefined();
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
     const statuses = await attack.finally(() => void (attacking = false));
@@ -154,8 +163,10 @@ describe('GraphQL cost, depth and alias limits', () => {
     expect([statuses.length, refused + limited]).toEqual([50, 50]);
     expect(refused).toBeGreaterThanOrEqual(20);
     expect(latencies.length).toBeGreaterThan(5);
-    console.log(`abuse: 50 requests of 600 KB / 2,000 aliases in ${attackMs.toFixed(0)} ms (${refused} × 400, ${limited} × 429); another account's query p95 ${p95(latencies).toFixed(1)} ms over ${latencies.length} calls`);
-    expect(p95(latencies)).toBeLessThan(200);
+    console.log(
+      `abuse: 50 requests of 600 KB / 2,000 aliases in ${attackMs.toFixed(0)} ms (${refused} × 400, ${limited} × 429); another account's query p95 ${p95(latencies).toFixed(1)} ms over ${latencies.length} calls (without the abuse: p95 ${p95(quiet).toFixed(1)} ms over 20; load average ${loadavg()[0]!.toFixed(2)})`,
+    );
+    expect(p95(latencies)).toBeLessThan(Math.max(200, 3 * p95(quiet)));
 
     // Counted per principal, reason and minute: 50 refusals are at most 3 records (twice that across a minute's end), never 50.
     await production.flushRefusals();
