@@ -128,18 +128,22 @@ async function recheck(auth: GatewayAuth, schema: GraphQLSchema, authorization: 
   if (policiesOf(connection.request) === before) return;
   const { principal } = connection.request.auth;
   for (const payload of connection.subscriptions.values()) {
-    const authorization = await authorizeOperation({
-      schema,
-      document: parse(payload.query),
-      operationName: payload.operationName,
-      variableValues: payload.variables,
-      principal,
-      lookup: { pipelineOfExecution: (id) => auth.pipelineOfExecution(principal.account, id) },
-      context: contextOf(origin),
-    }).catch(() => undefined);
-    const refusal = authorization?.refusals[0];
+    const refusal = (await authorizeSubscribePayload(auth, schema, principal, payload, origin).catch(() => undefined))?.refusals[0];
     if (refusal) return close(CLOSE_FORBIDDEN, refusal.message);
   }
+}
+
+/** The one authorization of a subscribe's document, at subscribe and again when the principal's policies change. */
+function authorizeSubscribePayload(auth: GatewayAuth, schema: GraphQLSchema, principal: AuthenticatedRequest['auth']['principal'], payload: SubscribePayload, origin: AuthenticatedRequest['origin']) {
+  return authorizeOperation({
+    schema,
+    document: parse(payload.query),
+    operationName: payload.operationName,
+    variableValues: payload.variables,
+    principal,
+    lookup: { pipelineOfExecution: (id) => auth.pipelineOfExecution(principal.account, id) },
+    context: contextOf(origin),
+  });
 }
 
 const policiesOf = (request: AuthenticatedRequest): string => JSON.stringify([request.auth.principal.policies, request.auth.principal.sessionPolicy ?? null]);
@@ -184,15 +188,7 @@ export async function authorizeSubscribe(
   starting.set(connection, (starting.get(connection) ?? 0) + 1);
   let authorization;
   try {
-    authorization = await authorizeOperation({
-      schema,
-      document: parse(payload.query),
-      operationName: payload.operationName,
-      variableValues: payload.variables,
-      principal,
-      lookup: { pipelineOfExecution: (id) => auth.pipelineOfExecution(principal.account, id) },
-      context: contextOf(origin),
-    });
+    authorization = await authorizeSubscribePayload(auth, schema, principal, payload, origin);
   } catch (error) {
     // Parse and validation errors are graphql-ws's to report: let it validate.
     if (error instanceof GraphQLError && error.extensions.code !== 'BAD_USER_INPUT') return undefined;
