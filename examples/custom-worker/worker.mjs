@@ -55,13 +55,22 @@ async function work(job) {
   }
 }
 
+async function giveBack(job) {
+  const data = await gql('mutation($id: ID!, $nonce: String!) { releaseJob(jobId: $id, nonce: $nonce, reason: "the worker is stopping") }', { id: job.id, nonce: job.nonce }).catch(() => null);
+  log(`job ${job.id}: ${data?.releaseJob ? 'given back (the worker is stopping)' : 'left to its lease'}`);
+}
+
 process.once('SIGTERM', () => stopping.abort());
 process.once('SIGINT', () => stopping.abort());
 log(`polling ${GATEWAY}/graphql for ${Object.values(ACTION_TYPE).join('/')}`);
 while (!stopping.signal.aborted) {
   try {
     const data = await gql('mutation($type: ActionTypeIdInput!) { pollForJobs(actionTypeId: $type, maxBatchSize: 1, waitMs: 10000) { id nonce data { pipelineName stageName actionName configuration } } }', { type: ACTION_TYPE }, stopping.signal);
-    for (const job of data.pollForJobs) await work(job); // a job in hand is finished even when asked to stop
+    for (const job of data.pollForJobs) {
+      // A job handed out as the poll was cut is given back, so another worker takes it at once.
+      if (stopping.signal.aborted) await giveBack(job);
+      else await work(job); // a job in hand is finished even when asked to stop
+    }
   } catch (error) {
     if (stopping.signal.aborted) break;
     log(`poll failed, retrying in 1 s: ${error.message}`);

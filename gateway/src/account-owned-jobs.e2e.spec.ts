@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
+import { jobWorkerPolicy } from '@sluice/authz';
 import { workerToken } from './distributed/worker-credential';
 import type { RunningGateway } from './gateway-server';
 import { codesOf, gatewayClient, type Caller } from './testing/gateway-client';
@@ -17,7 +18,7 @@ let gateway: RunningGateway;
 let eventStore: EventStore;
 
 type Gql = ReturnType<typeof gatewayClient>;
-const as: Record<'acmeAdmin' | 'globexAdmin' | 'acmeWorker' | 'globexWorker', Gql> = {} as never;
+const as: Record<'acmeAdmin' | 'globexAdmin' | 'acmeWorker' | 'globexWorker' | 'acmeToolWorker' | 'acmeReader', Gql> = {} as never;
 
 const BUILD = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
 const address = (char: string): string => char.repeat(64);
@@ -99,6 +100,17 @@ async function runToGate(admin: Gql, worker: Gql, name: string, location: string
   return { executionId, jobIds: [source.id, build.id], token };
 }
 
+/** A user of the admin's account with one policy (a document, or a managed one), and a token for it. */
+async function userToken(admin: Gql, userName: string, policy: { document: unknown } | { managedPolicy: string }): Promise<string> {
+  ok(await admin('mutation($u: String!) { createUser(userName: $u) { userName } }', { u: userName }), 'createUser');
+  const attach =
+    'document' in policy
+      ? admin('mutation($u: String!, $d: JSON) { attachPolicy(targetType: USER, targetName: $u, policyName: "only-this", document: $d) { name } }', { u: userName, d: policy.document })
+      : admin('mutation($u: String!, $m: String) { attachPolicy(targetType: USER, targetName: $u, managedPolicy: $m) { name } }', { u: userName, m: policy.managedPolicy });
+  ok(await attach, 'attachPolicy');
+  return ok(await admin<{ createToken: { token: string } }>('mutation($u: String!) { createToken(principalId: $u) { token } }', { u: userName }), 'createToken').createToken.token;
+}
+
 beforeAll(async () => {
   subgraphs = await startSubgraphProcesses(schema);
   eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
@@ -108,6 +120,10 @@ beforeAll(async () => {
   as.globexAdmin = gatewayClient(gateway.url, admins.globex!);
   as.acmeWorker = gatewayClient(gateway.url, { account: 'acme', actor: 'sluice-worker', token: await workerToken(gateway.url, admins.acme!.token!, 'acme') });
   as.globexWorker = gatewayClient(gateway.url, { account: 'globex', actor: 'sluice-worker', token: await workerToken(gateway.url, admins.globex!.token!, 'globex') });
+  // Less than admin in acme: a worker of one custom action type (AWS's job-worker policy on one actiontype ARN),
+  // and a reader of everything (ReadOnly).
+  as.acmeToolWorker = gatewayClient(gateway.url, { account: 'acme', actor: 'mytool-worker', token: await userToken(as.acmeAdmin, 'mytool-worker', { document: jobWorkerPolicy('acme', ['Custom/Build/MyTool/1']).document }) });
+  as.acmeReader = gatewayClient(gateway.url, { account: 'acme', actor: 'rita', token: await userToken(as.acmeAdmin, 'rita', { managedPolicy: 'ReadOnly' }) });
   for (const admin of [as.acmeAdmin, as.globexAdmin]) ok(await admin('mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: pipeline('web') }), 'createPipeline');
   // The executions service learns pipelines from the bus: wait until a start is accepted.
   for (const admin of [as.acmeAdmin, as.globexAdmin]) {
@@ -143,12 +159,15 @@ describe('jobs belong to their account', () => {
       ['putJobFailureResult', FAIL, {}],
       ['appendJobLogs', LOGS, { nonce: job!.nonce }],
     ];
-    for (const [field, query, variables] of calls) {
-      const theirs = await as.globexWorker(query, { id: job!.id, ...variables });
-      const nobodys = await as.globexWorker(query, { id: unknown, ...variables });
-      expect([field, codesOf(theirs)]).toEqual([field, ['NOT_FOUND']]);
-      // Word for word what an id that never was gets: nothing tells that the job exists.
-      expect(theirs.errors![0]!.message.replace(job!.id, '<id>')).toBe(nobodys.errors![0]!.message.replace(unknown, '<id>'));
+    // Their worker (rights on action types only) is refused at the account, and their admin (account-wide rights)
+    // is told "not found": each word for word what an id that never was gets, so nothing tells that the job exists.
+    for (const [caller, code] of [[as.globexWorker, 'FORBIDDEN'], [as.globexAdmin, 'NOT_FOUND']] as const) {
+      for (const [field, query, variables] of calls) {
+        const theirs = await caller(query, { id: job!.id, ...variables });
+        const nobodys = await caller(query, { id: unknown, ...variables });
+        expect([field, codesOf(theirs)]).toEqual([field, [code]]);
+        expect(theirs.errors![0]!.message.replace(job!.id, '<id>')).toBe(nobodys.errors![0]!.message.replace(unknown, '<id>'));
+      }
     }
     expect(ok(await as.acmeWorker<{ getJobDetails: { status: string } }>(DETAILS, { id: job!.id }), 'details').getJobDetails.status).toBe('Dispatched');
 
@@ -205,4 +224,52 @@ describe('ids and tokens handed out are drawn', () => {
     const APPROVE = 'mutation($t: String!) { putApprovalResult(pipelineName: "web", stageName: "Gate", actionName: "Approve", token: $t, result: { status: Approved, summary: "ok" }) { approvedAt } }';
     expect(codesOf(await as.globexAdmin(APPROVE, { t: first.token }))).toEqual(['NOT_FOUND']);
   }, 90_000);
+});
+
+describe('job workers act on the action types they are allowed', () => {
+  const RELEASE = 'mutation($id: ID!, $nonce: String!) { releaseJob(jobId: $id, nonce: $nonce, reason: "the worker is stopping") }';
+  const MY_TOOL = { category: 'Build', owner: 'Custom', provider: 'MyTool', version: '1' };
+
+  it("refuses a custom type's worker every call on a built-in type's jobs, and a reader the job's details; the platform's worker takes them", async () => {
+    const executionId = await start(as.acmeAdmin, 'web');
+    // Its own type: allowed (nothing waits). A built-in type: refused before any job is handed out.
+    expect(await poll(as.acmeToolWorker, MY_TOOL, 0)).toEqual([]);
+    expect(codesOf(await as.acmeToolWorker(POLL, { t: SOURCE, wait: 0 }))).toEqual(['FORBIDDEN']);
+    const job = await take(as.acmeWorker, SOURCE, executionId);
+    // Knowing a built-in job's id and nonce (its log names the id to readers) gives a custom type's worker nothing.
+    for (const [field, query, variables] of [
+      ['getJobDetails', DETAILS, {}],
+      ['acknowledgeJob', ACK, { nonce: job.nonce }],
+      ['heartbeat', HEARTBEAT, { nonce: job.nonce }],
+      ['releaseJob', RELEASE, { nonce: job.nonce }],
+      ['putJobSuccessResult', SUCCEED, { out: [{ name: 'Src', location: address('e') }] }],
+      ['putJobFailureResult', FAIL, {}],
+      ['appendJobLogs', LOGS, { nonce: job.nonce }],
+    ] as const) {
+      expect([field, codesOf(await as.acmeToolWorker(query, { id: job.id, ...variables }))]).toEqual([field, ['FORBIDDEN']]);
+    }
+    // Reading the account's pipelines is not reading its jobs' resolved configuration.
+    expect(codesOf(await as.acmeReader(DETAILS, { id: job.id }))).toEqual(['FORBIDDEN']);
+    expect(ok(await as.acmeReader<{ getPipelineExecution: { status: string } }>(EXECUTION, { name: 'web', id: executionId }), 'reader').getPipelineExecution.status).toBe('InProgress');
+    ok(await as.acmeWorker(SUCCEED, { id: job.id, out: [{ name: 'Src', location: address('e') }] }), 'the platform worker completes it');
+  }, 60_000);
+
+  it('hands a job its holder releases out again at once, as attempt 2, saying why in the log', async () => {
+    const executionId = await start(as.acmeAdmin, 'web');
+    const first = await eventually(async () => (await poll(as.acmeWorker, SOURCE)).find((polled) => polled.data.pipelineExecutionId === executionId), 'the Source job');
+    // Only the holder's nonce releases it.
+    expect(ok(await as.acmeWorker<{ releaseJob: boolean }>(RELEASE, { id: first.id, nonce: 'f'.repeat(32) }), 'wrong nonce').releaseJob).toBe(false);
+    expect(ok(await as.acmeWorker<{ releaseJob: boolean }>(RELEASE, { id: first.id, nonce: first.nonce }), 'release').releaseJob).toBe(true);
+    const again = await poll(as.acmeWorker, SOURCE, 0);
+    expect(again.map((polled) => polled.id)).toEqual([first.id]);
+    expect(again[0]!.nonce).not.toBe(first.nonce);
+    // The old nonce holds nothing any more.
+    expect(codesOf(await as.acmeWorker(ACK, { id: first.id, nonce: first.nonce }))).not.toEqual([]);
+    const LOG = 'query($id: ID!) { actionLogs(pipelineExecutionId: $id, stageName: "Source") { entries { stream chunk } } }';
+    const note = await eventually(async () => {
+      const entries = ok(await as.acmeAdmin<{ actionLogs: { entries: Array<{ stream: string; chunk: string }> } }>(LOG, { id: executionId }), 'logs').actionLogs.entries;
+      return entries.find((entry) => entry.stream === 'system' && entry.chunk.includes('attempt 2'));
+    }, 'the attempt note');
+    expect(note.chunk).toMatch(/attempt 2: the worker .* holding attempt 1 stopped \(the worker is stopping\)/);
+  }, 60_000);
 });

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { authorize, resourceForAction, type AuditChainKeySource, type AuditResult, type RequestContext } from '@sluice/authz';
+import type { ActionTypeIdLike } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import { accessKeyStream } from '@sluice/permissions/src/domain/access-key-events';
 import { tokenStream } from '@sluice/permissions/src/domain/identity-events';
@@ -10,7 +11,7 @@ import { ACCOUNT_HEADER, ACTOR_HEADER, PRINCIPAL_HEADER, TOKEN_ID_HEADER } from 
 import type { Admission } from '../limits/admission';
 import { requestWeight } from '../limits/rate-limiter';
 import { sendTooManyRequests } from '../limits/too-many-requests';
-import { dataOf, EXECUTION_STREAM_PREFIX } from '../subscriptions/execution-event-envelopes';
+import { dataOf, EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX } from '../subscriptions/execution-event-envelopes';
 import { storeAuditRecorder, type AuditRecorder, type CallOrigin } from './audit-recorder';
 import { bearerTokenOf, type AuthenticatedPrincipal, type Authenticator } from './authenticator';
 import { authorizeOperation, type FieldCall } from './authorize-operation';
@@ -160,6 +161,13 @@ export class GatewayAuth {
     return dataOf(first).inputs?.pipeline?.name;
   }
 
+  /** The action type of a job of `account`, from its stream's first event (JobCreated: the job's spec). */
+  async actionTypeOfJob(account: string, jobId: string): Promise<ActionTypeIdLike | undefined> {
+    const [first] = await this.store.readStream(`${JOB_STREAM_PREFIX}${jobId}`, { maxCount: 1 }).catch(() => []);
+    const spec = (first?.data as { spec?: { pipeline?: { account?: unknown }; actionTypeId?: ActionTypeIdLike } } | undefined)?.spec;
+    return first?.type === 'JobCreated' && spec?.pipeline?.account === account ? spec.actionTypeId : undefined;
+  }
+
   /** The principal a token or an access key of `account` belongs to, from its stream's first event (as the permissions service keeps it). */
   async principalOfCredential(account: string, streamId: string): Promise<string | undefined> {
     const [first] = await this.store.readStream(streamId, { maxCount: 1 }).catch(() => []);
@@ -202,6 +210,7 @@ export class GatewayAuth {
               principalId: principal.id,
               principalOfToken: (id) => this.principalOfCredential(principal.account, tokenStream(id)),
               principalOfAccessKey: (id) => this.principalOfCredential(principal.account, accessKeyStream(id)),
+              actionTypeOfJob: (id) => this.actionTypeOfJob(principal.account, id),
             },
             context: contextOf(request.origin),
           });

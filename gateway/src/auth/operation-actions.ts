@@ -1,5 +1,5 @@
-import { accountIdProblem, parseResourceName } from '@sluice/domain';
-import { accountResourceName, principalIdProblem, resourceForAction, type ResourceTarget } from '@sluice/authz';
+import { accountIdProblem, type ActionTypeIdLike, parseResourceName } from '@sluice/domain';
+import { accountResourceName, actionTypeIdProblem, principalIdProblem, resourceForAction, type ResourceTarget } from '@sluice/authz';
 
 /** A root field's arguments, coerced by GraphQL (defaults applied, variables substituted). */
 export type FieldArguments = Readonly<Record<string, unknown>>;
@@ -16,6 +16,8 @@ export interface TargetLookup {
   principalOfToken?(tokenId: string): Promise<string | undefined>;
   /** The principal an access key of `account` belongs to, from the store; undefined as for tokens. */
   principalOfAccessKey?(accessKeyId: string): Promise<string | undefined>;
+  /** The action type of a job of `account`, from the store; undefined for an unknown job or another account's. */
+  actionTypeOfJob?(jobId: string): Promise<ActionTypeIdLike | undefined>;
 }
 
 /** An argument that does not say which resource the request acts on: a BAD_USER_INPUT naming `path`. */
@@ -121,6 +123,26 @@ const ownerOfToken = async (args: FieldArguments, lookup: TargetLookup): Promise
 const ownerOfAccessKey = async (args: FieldArguments, lookup: TargetLookup): Promise<ResourceTarget> =>
   principalTarget(lookup.account, await lookup.principalOfAccessKey?.(text(args, 'accessKeyId')), 'accessKeyId');
 
+// Job-worker calls are authorized at the action type of the jobs they take (`srn:sluice:{account}:actiontype/…`),
+// as CodePipeline scopes PollForJobs: pollForJobs names it; a call naming a job is authorized at that job's type.
+// An unknown job (or another account's) is authorized at the account: only account-wide rights learn it is not found.
+const actionTypeFrom = (argument: string) => (args: FieldArguments, lookup: TargetLookup): ResourceTarget => {
+  const value = args[argument];
+  const field = (name: string): string => {
+    const part = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
+    if (typeof part !== 'string' || part === '') throw new TargetArgumentError(`${argument}.${name}`, 'must be a non-empty string');
+    return part;
+  };
+  const actionType = { owner: field('owner'), category: field('category'), provider: field('provider'), version: field('version') };
+  const problem = actionTypeIdProblem(actionType);
+  if (problem) throw new TargetArgumentError(argument, problem);
+  return { account: lookup.account, actionType };
+};
+const actionTypeOfJob = (argument: string) => async (args: FieldArguments, lookup: TargetLookup): Promise<ResourceTarget> => {
+  const actionType = await lookup.actionTypeOfJob?.(text(args, argument));
+  return actionType === undefined ? { account: lookup.account } : { account: lookup.account, actionType };
+};
+
 /**
  * Every root field of the composed API (queries and mutations of every subgraph, and the gateway's own
  * subscriptions) and how it is authorized. A field missing here is refused at run time (FORBIDDEN, "no
@@ -146,7 +168,7 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     getPipelineExecution: { action: 'sluice:GetPipelineExecution', target: pipelineFrom('pipelineName') },
     listPipelineExecutions: { action: 'sluice:ListPipelineExecutions', target: pipelineFrom('pipelineName') },
     listActionExecutions: { action: 'sluice:ListActionExecutions', target: pipelineFrom('pipelineName') },
-    getJobDetails: { action: 'sluice:GetJobDetails', target: account() },
+    getJobDetails: { action: 'sluice:GetJobDetails', target: actionTypeOfJob('jobId') },
     actionLogs: { action: 'sluice:ListActionExecutions', target: executionFrom('pipelineExecutionId') },
     // artifacts
     listArtifacts: { action: 'sluice:ListArtifacts', target: executionFrom('pipelineExecutionId') },
@@ -192,15 +214,16 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
       action: 'sluice:PutApprovalResult',
       target: (args, lookup) => ({ account: lookup.account, pipeline: text(args, 'pipelineName'), stage: text(args, 'stageName'), action: text(args, 'actionName') }),
     },
-    // job workers act on the account's queue
-    pollForJobs: { action: 'sluice:PollForJobs', target: account() },
-    acknowledgeJob: { action: 'sluice:AcknowledgeJob', target: account() },
-    // A heartbeat keeps the claim acknowledgeJob took.
-    heartbeat: { action: 'sluice:AcknowledgeJob', target: account() },
-    putJobSuccessResult: { action: 'sluice:PutJobSuccessResult', target: account() },
-    putJobFailureResult: { action: 'sluice:PutJobFailureResult', target: account() },
+    // job workers act on the jobs of one action type
+    pollForJobs: { action: 'sluice:PollForJobs', target: actionTypeFrom('actionTypeId') },
+    acknowledgeJob: { action: 'sluice:AcknowledgeJob', target: actionTypeOfJob('jobId') },
+    // A heartbeat keeps the claim acknowledgeJob took; a release gives it back.
+    heartbeat: { action: 'sluice:AcknowledgeJob', target: actionTypeOfJob('jobId') },
+    releaseJob: { action: 'sluice:AcknowledgeJob', target: actionTypeOfJob('jobId') },
+    putJobSuccessResult: { action: 'sluice:PutJobSuccessResult', target: actionTypeOfJob('jobId') },
+    putJobFailureResult: { action: 'sluice:PutJobFailureResult', target: actionTypeOfJob('jobId') },
     // The holder of a job logs under the claim it acknowledged, as it heartbeats.
-    appendJobLogs: { action: 'sluice:AcknowledgeJob', target: account() },
+    appendJobLogs: { action: 'sluice:AcknowledgeJob', target: actionTypeOfJob('jobId') },
     // artifacts: retention of the account's store
     collectArtifacts: { action: 'sluice:CollectArtifacts', target: account() },
     // permissions. A new tenant is created by a principal allowed CreateAccount in its own account (the
@@ -249,5 +272,5 @@ export function operationRuleOf(operation: RootOperation, field: string): Operat
  * account-wide rights then learns it is not found; others are refused without learning whether it exists).
  */
 export function resourceOfTarget(action: string, target: ResourceTarget): string {
-  return target.pipeline === undefined && target.principal === undefined ? accountResourceName(target.account) : resourceForAction(action, target);
+  return target.pipeline === undefined && target.principal === undefined && target.actionType === undefined ? accountResourceName(target.account) : resourceForAction(action, target);
 }

@@ -60,7 +60,24 @@ describe('the operation table', () => {
     expect(await resource('mutation', 'tagResource', { resourceArn: 'srn:sluice:globex:web', tags: [] })).toBe('srn:sluice:globex:web');
     expect(await resource('query', 'executionAsOf', { pipelineExecutionId: 'e-1', at: 'x' })).toBe('srn:sluice:acme:web');
     expect(await resource('query', 'executionAsOf', { pipelineExecutionId: 'e-unknown', at: 'x' })).toBe('srn:sluice:acme:');
-    expect(await resource('mutation', 'pollForJobs', {})).toBe('srn:sluice:acme:');
+  });
+
+  it('derives the resource of job-worker fields at the action type of the jobs', async () => {
+    const commands = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
+    const lookup = { account: 'acme', pipelineOfExecution: async () => undefined, actionTypeOfJob: async (id: string) => (id === 'job-1' ? commands : undefined) };
+    const resource = async (field: string, args: Record<string, unknown>, operation: RootOperation = 'mutation') => {
+      const rule = operationRuleOf(operation, field)!;
+      return resourceOfTarget(rule.action, await rule.target!(args, lookup));
+    };
+    expect(await resource('pollForJobs', { actionTypeId: { category: 'Build', owner: 'Custom', provider: 'MyTool', version: '1' } })).toBe('srn:sluice:acme:actiontype/Custom/Build/MyTool/1');
+    for (const field of ['acknowledgeJob', 'heartbeat', 'releaseJob', 'putJobSuccessResult', 'putJobFailureResult', 'appendJobLogs']) {
+      expect([field, await resource(field, { jobId: 'job-1', nonce: 'n' })]).toEqual([field, 'srn:sluice:acme:actiontype/Sluice/Build/Commands/1']);
+      // Unknown here (or another account's): the account itself, which only account-wide rights reach.
+      expect([field, await resource(field, { jobId: 'job-2', nonce: 'n' })]).toEqual([field, 'srn:sluice:acme:']);
+    }
+    expect(await resource('getJobDetails', { jobId: 'job-1' }, 'query')).toBe('srn:sluice:acme:actiontype/Sluice/Build/Commands/1');
+    await expect(resource('pollForJobs', { actionTypeId: { category: 'Build', owner: 'Custom', provider: 'a/b', version: '1' } })).rejects.toThrow(/^actionTypeId: The action type's provider "a\/b"/);
+    await expect(resource('pollForJobs', { actionTypeId: { category: 'Build', owner: 'Custom', version: '1' } })).rejects.toThrow(/^actionTypeId\.provider: must be/);
   });
 
   it('derives the resource of credential fields at the principal they belong to', async () => {

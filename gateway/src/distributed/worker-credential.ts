@@ -1,3 +1,4 @@
+import { jobWorkerPolicy } from '@sluice/authz';
 /**
  * What a worker process is given to work with (issue 15): a token of its own that may only take and report
  * jobs of its account, and an environment of its own — never the admin's token, the event store's or Kafka's
@@ -5,8 +6,11 @@
  */
 export const WORKER_USER = 'sluice-worker';
 
-/** The job-worker protocol's actions, on the account's queue (libs/authz action catalogue). */
-export const JOB_WORKER_ACTIONS = ['sluice:PollForJobs', 'sluice:AcknowledgeJob', 'sluice:GetJobDetails', 'sluice:PutJobSuccessResult', 'sluice:PutJobFailureResult'];
+/**
+ * The action types the platform's own workers serve: the built-in ones (owners `Sluice` and `AWS`), never a
+ * custom type's jobs, which belong to the account's own workers (`actiontype/Custom/…`).
+ */
+export const BUILT_IN_ACTION_TYPES = ['Sluice/*', 'AWS/*'];
 
 /** Names of the operator's environment a worker may see: its own settings and the basics of a process. */
 const WORKER_ENVIRONMENT = /^(PATH|HOME|LANG|LC_[A-Z]+|TZ|TMPDIR|NODE_OPTIONS|SLUICE_(WORKER_|SANDBOX|JOB_|DEPLOY_ROOTS|HTTP_ALLOWED_HOSTS|GIT_|LOG_|ARTIFACTS$)[A-Z_]*)$/;
@@ -36,12 +40,14 @@ export async function workerToken(gatewayUrl: string, adminToken: string, accoun
     if (errors.length > 0 && !errors.every((error) => alreadyCodes.includes(error.extensions?.code ?? ''))) throw new Error(`${what}: ${errors.map((error) => error.message).join('; ')}`);
   };
   await tolerate('createUser', await gql('mutation($u: String!) { createUser(userName: $u) { userName } }', { u: WORKER_USER }), ['CONFLICT']);
-  const document = { Version: '2012-10-17', Statement: [{ Sid: 'TakeAndReportJobs', Effect: 'Allow', Action: JOB_WORKER_ACTIONS, Resource: `srn:sluice:${account}:` }] };
-  await tolerate(
-    'attachPolicy',
-    await gql('mutation($u: String!, $d: JSON) { attachPolicy(targetType: USER, targetName: $u, policyName: "job-worker", document: $d) { name } }', { u: WORKER_USER, d: document }),
-    ['CONFLICT'],
-  );
+  const { document } = jobWorkerPolicy(account, BUILT_IN_ACTION_TYPES);
+  // Attached afresh at every start, so a worker user kept from an older Sluice gets today's policy, not its old one.
+  const attach = () => gql('mutation($u: String!, $d: JSON) { attachPolicy(targetType: USER, targetName: $u, policyName: "job-worker", document: $d) { name } }', { u: WORKER_USER, d: document });
+  const attached = await attach();
+  if (attached.errors?.some((error) => error.extensions?.code === 'CONFLICT')) {
+    await tolerate('detachPolicy', await gql('mutation($u: String!) { detachPolicy(targetType: USER, targetName: $u, policyName: "job-worker") { name } }', { u: WORKER_USER }), ['NOT_FOUND']);
+    await tolerate('attachPolicy', await attach(), []);
+  } else await tolerate('attachPolicy', attached, []);
   const created = await gql('mutation($u: String!) { createToken(principalId: $u, description: "workers of npm run start:distributed") { token } }', { u: WORKER_USER });
   const token = (created.data as { createToken?: { token?: string } } | undefined)?.createToken?.token;
   if (!token) throw new Error(`createToken for ${WORKER_USER}: ${(created.errors ?? []).map((error) => error.message).join('; ') || 'no token'}`);

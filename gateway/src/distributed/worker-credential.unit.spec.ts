@@ -1,4 +1,5 @@
-import { JOB_WORKER_ACTIONS, workerEnvironment } from './worker-credential';
+import { authorize, jobWorkerPolicy, resourceForAction } from '@sluice/authz';
+import { BUILT_IN_ACTION_TYPES, workerEnvironment } from './worker-credential';
 
 describe('what a worker process is given', () => {
   const operatorShell = {
@@ -44,7 +45,20 @@ describe('what a worker process is given', () => {
     );
   });
 
-  it('gives its token the job-worker actions only', () => {
-    expect(JOB_WORKER_ACTIONS).toEqual(['sluice:PollForJobs', 'sluice:AcknowledgeJob', 'sluice:GetJobDetails', 'sluice:PutJobSuccessResult', 'sluice:PutJobFailureResult']);
+  it('gives its token the job-worker actions on the built-in action types only', () => {
+    const principal = { id: 'sluice-worker', account: 'default', policies: [jobWorkerPolicy('default', BUILT_IN_ACTION_TYPES)] };
+    const may = (action: string, target: Parameters<typeof resourceForAction>[1]) =>
+      authorize({ principal, action, resource: resourceForAction(action, target), context: { currentTime: new Date() } }).allowed;
+    const commands = { owner: 'Sluice', category: 'Build', provider: 'Commands', version: '1' };
+    const custom = { owner: 'Custom', category: 'Build', provider: 'MyTool', version: '1' };
+    for (const action of ['sluice:PollForJobs', 'sluice:AcknowledgeJob', 'sluice:GetJobDetails', 'sluice:PutJobSuccessResult', 'sluice:PutJobFailureResult']) {
+      expect(may(action, { account: 'default', actionType: commands })).toBe(true);
+      expect(may(action, { account: 'default', actionType: { owner: 'AWS', category: 'Approval', provider: 'Manual', version: '1' } })).toBe(true);
+      expect(may(action, { account: 'default', actionType: custom })).toBe(false);
+      expect(may(action, { account: 'other', actionType: commands })).toBe(false);
+    }
+    expect(may('sluice:GetPipeline', { account: 'default', pipeline: 'demo' })).toBe(false);
+    expect(may('sluice:StartPipelineExecution', { account: 'default', pipeline: 'demo' })).toBe(false);
+    expect(may('sluice:CreateToken', { account: 'default', principal: 'sluice-worker' })).toBe(false);
   });
 });

@@ -75,6 +75,7 @@ describe('examples/custom-worker: a custom action worker outside Sluice', () => 
   let worker: ChildProcess | undefined;
   let workerOutput = '';
   let workerExit: Promise<number | null>;
+  let workerToken: string;
 
   const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> => {
     const res = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.token}` }, body: JSON.stringify({ query, variables }) });
@@ -126,8 +127,17 @@ describe('examples/custom-worker: a custom action worker outside Sluice', () => 
       expect(made.errors).toBeUndefined();
     }
 
-    // The example exactly as a user runs it: plain node, configured by the environment only (the gateway wants a token).
-    worker = spawn(process.execPath, [WORKER], { env: { PATH: process.env.PATH, SLUICE_URL: platform.url, SLUICE_TOKEN: platform.token, SLUICE_HEARTBEAT_MS: '200' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The README's step 3: a user allowed only the job-worker actions on this action type, and its token.
+    const JOB_ACTIONS = ['sluice:PollForJobs', 'sluice:AcknowledgeJob', 'sluice:GetJobDetails', 'sluice:PutJobSuccessResult', 'sluice:PutJobFailureResult'];
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: JOB_ACTIONS, Resource: 'srn:sluice:default:actiontype/Custom/Test/HttpCheck/1' }] };
+    for (const [query, variables] of [
+      ['mutation { createUser(userName: "http-check-worker") { userName } }', {}],
+      ['mutation($d: JSON) { attachPolicy(targetType: USER, targetName: "http-check-worker", policyName: "job-worker", document: $d) { name } }', { d: policy }],
+    ] as const) expect((await gql(query, variables)).errors).toBeUndefined();
+    workerToken = (await gql<{ createToken: { token: string } }>('mutation { createToken(principalId: "http-check-worker", description: "HttpCheck worker") { token } }')).data!.createToken.token;
+
+    // The example exactly as a user runs it: plain node, configured by the environment only, with its own token.
+    worker = spawn(process.execPath, [WORKER], { env: { PATH: process.env.PATH, SLUICE_URL: platform.url, SLUICE_TOKEN: workerToken, SLUICE_HEARTBEAT_MS: '200' }, stdio: ['ignore', 'pipe', 'pipe'] });
     worker.stdout!.on('data', (chunk: Buffer) => void (workerOutput += chunk.toString()));
     worker.stderr!.on('data', (chunk: Buffer) => void (workerOutput += chunk.toString()));
     workerExit = new Promise((resolve) => worker!.once('exit', (code) => resolve(code)));
@@ -161,6 +171,17 @@ describe('examples/custom-worker: a custom action worker outside Sluice', () => 
     expect(ping.output!.executionResult.errorDetails).toContain(`GET ${targetUrl}/broken answered 503, expected 200`);
     expect(actions.find((a) => a.actionName === 'Record')).toBeUndefined();
   }, 90_000);
+
+  it("gives the worker's token this action type's jobs only: not a built-in type's, not the pipelines", async () => {
+    const asWorker = async (query: string, variables: Record<string, unknown> = {}) => {
+      const res = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${workerToken}` }, body: JSON.stringify({ query, variables }) });
+      return ((await res.json()) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.map((error) => error.extensions?.code) ?? [];
+    };
+    const poll = 'mutation($t: ActionTypeIdInput!) { pollForJobs(actionTypeId: $t, waitMs: 0) { id } }';
+    expect(await asWorker(poll, { t: { category: 'Test', owner: 'Custom', provider: 'HttpCheck', version: '1' } })).toEqual([]);
+    expect(await asWorker(poll, { t: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' } })).toEqual(['FORBIDDEN']);
+    expect(await asWorker('query { getPipeline(name: "http-check-ok") { name } }')).toEqual(['FORBIDDEN']);
+  }, 30_000);
 
   it('stops cleanly on SIGTERM', async () => {
     const asked = Date.now();

@@ -7,6 +7,7 @@ import type { RecordedEvent } from '@sluice/eventing';
  */
 export const EXECUTION_STREAM_PREFIX = 'execution-';
 export const LANES_STREAM_PREFIX = 'lanes-';
+export const JOB_STREAM_PREFIX = 'job-';
 
 export interface ExecutionEventData {
   stageName?: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { AccessDeniedError, ConflictError, IllegalStateError, NotFoundError, ResourceNameError, ValidationError } from '@sluice/domain';
+import { AccessDeniedError, ConflictError, IllegalStateError, NotConfiguredError, NotFoundError, ResourceNameError, ValidationError } from '@sluice/domain';
 import { ConcurrencyError, EventStoreInputError } from '@sluice/eventing';
 import type { GraphQLFormattedError } from 'graphql';
 
@@ -45,6 +45,7 @@ export function sharedErrorAnswer(error: unknown): GraphQLErrorAnswer | undefine
   }
   if (error instanceof NotFoundError) return { code: 'NOT_FOUND', message: error.message, extensions: { resource: error.resource } };
   if (error instanceof AccessDeniedError) return { code: 'FORBIDDEN', message: error.message, extensions: { principal: error.principal } };
+  if (error instanceof NotConfiguredError) return { code: 'SERVICE_UNAVAILABLE', message: error.message, extensions: { settings: error.settings } };
   return undefined;
 }
 

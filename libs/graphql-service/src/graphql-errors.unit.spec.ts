@@ -1,4 +1,4 @@
-import { AccessDeniedError, ConflictError, IllegalStateError, NotFoundError, ResourceNameError, ValidationError } from '@sluice/domain';
+import { AccessDeniedError, ConflictError, IllegalStateError, NotConfiguredError, NotFoundError, ResourceNameError, ValidationError } from '@sluice/domain';
 import { ConcurrencyError, EventStoreInputError } from '@sluice/eventing';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { formatGraphQLError } from './graphql-errors';
@@ -23,6 +23,7 @@ describe('formatGraphQLError', () => {
     [new ResourceNameError('pipeline', 'a b', 'The pipeline name "a b" may contain only letters'), 'BAD_USER_INPUT'],
     [new EventStoreInputError('streamId', 'must not contain NUL or unpaired surrogate characters'), 'BAD_USER_INPUT'],
     [new EventStoreInputError('expectedRevision', 'must be a bigint'), 'INTERNAL_SERVER_ERROR'],
+    [new NotConfiguredError(['SLUICE_ACCESS_KEY_MASTER_KEY'], 'Access keys are not set up on this server'), 'SERVICE_UNAVAILABLE'],
   ])('maps %p to %s, keeping the path', (error, code) => {
     const answer = format(...thrownInResolver(error));
     expect(answer.extensions?.code).toBe(code);

@@ -1,3 +1,4 @@
+import { bindAddressFrom, urlHost } from '@sluice/graphql-service';
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,6 +23,8 @@ export interface ArtifactsAppOptions {
   artifactStore: ArtifactStore;
   /** 0 picks a free port. */
   port: number;
+  /** The address it listens on: loopback unless SLUICE_BIND_ADDRESS says otherwise (as every subgraph). */
+  host?: string;
   /** Signs download URLs (see `loadUrlSecret`). */
   urlSecret: Buffer;
   log?: (line: string) => void;
@@ -81,7 +84,7 @@ export async function createArtifactsApp(options: ArtifactsAppOptions): Promise<
       }
       handleHttp(req, res).then((handled) => (handled ? undefined : next()), next);
     });
-    await app.listen(options.port);
+    await app.listen(options.port, options.host ?? bindAddressFrom(process.env));
   } catch (error) {
     await app?.close();
     await projection.stop();
@@ -91,7 +94,7 @@ export async function createArtifactsApp(options: ArtifactsAppOptions): Promise<
   const address = app.getHttpServer().address() as AddressInfo;
   const served = app;
   return {
-    url: `http://localhost:${address.port}`,
+    url: `http://${urlHost(address.address)}:${address.port}`,
     projection,
     collector,
     handleHttp,

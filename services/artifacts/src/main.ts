@@ -1,5 +1,6 @@
 // The artifacts service alone (distributed mode): configured by environment variables (libs/runtime and artifacts-config.ts), JSON logs.
 import { ConfigError, createLogger, loadRuntimeConfig, logConfigFrom, openEventStore, runUntilSignal, type ConfigProblems } from '@sluice/runtime';
+import { requireInternalSecret } from '@sluice/graphql-service';
 import { createArtifactsApp } from './artifacts-app';
 import { artifactsAppSettings, loadArtifactsConfig, loadUrlSecret, openConfiguredArtifactStore } from './artifacts-config';
 
@@ -9,6 +10,8 @@ const logger = createLogger({ service: 'artifacts', ...logConfigFrom(process.env
 runUntilSignal(
   async () => {
     if (problems.length > 0) throw new ConfigError(problems);
+    // As every service of the distributed mode: no start without an internal secret of 32 bytes or more.
+    requireInternalSecret(process.env);
     const runtime = loadRuntimeConfig(process.env);
     const config = loadArtifactsConfig(process.env, runtime.dataDir);
     const eventStore = await openEventStore(runtime.eventStore);

@@ -157,6 +157,7 @@ export async function createExecutionsEngine(options: ExecutionsEngineOptions): 
     putJobFailureResult: (jobId, failure, caller?: JobCaller) => jobs.putJobFailureResult(jobId, failure, caller),
     getJobDetails: (jobId, caller?: JobCaller) => jobs.getJobDetails(jobId, caller),
     releaseJobs: (workers, reason) => jobs.releaseJobs(workers, reason),
+    releaseJob: (jobId, nonce, reason, caller?: JobCaller) => jobs.releaseJob(jobId, nonce, reason, caller),
     appendJobLogs: (jobId, nonce, entries, caller?: JobCaller) => logAppender.appendJobLogs(jobId, nonce, entries, caller),
     actionLogs: (caller, executionId, query) => logQueries.actionLogs(caller, executionId, query),
     getPipelineState: (caller, pipelineName) => queries.getPipelineState(caller, pipelineName),

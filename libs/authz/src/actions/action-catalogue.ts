@@ -2,9 +2,11 @@
  * Every operation Sluice authorizes, named like CodePipeline's (and IAM's) so AWS users recognize them.
  * The level says which resource a request names: the account itself (`srn:sluice:{account}:`), a
  * pipeline, a stage or an action, or a principal (`srn:sluice:{account}:principal/{id}`: the user or role
- * whose credentials a token or access key action touches); `resourceForAction` builds it.
+ * whose credentials a token or access key action touches), or an action type
+ * (`srn:sluice:{account}:actiontype/{Owner}/{Category}/{Provider}/{Version}`: the jobs a worker takes and
+ * reports, as CodePipeline scopes job workers); `resourceForAction` builds it.
  */
-export type ResourceLevel = 'account' | 'pipeline' | 'stage' | 'action' | 'principal';
+export type ResourceLevel = 'account' | 'pipeline' | 'stage' | 'action' | 'principal' | 'actiontype';
 
 export const SERVICE_PREFIX = 'sluice';
 
@@ -51,12 +53,14 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('ListArtifacts', 'pipeline', READ),
   action('GetArtifact', 'pipeline', READ),
   action('CollectArtifacts', 'account', WRITE),
-  // Job workers: like CodePipeline's, they act on the account's queue, not on one pipeline.
-  action('PollForJobs', 'account', WRITE),
-  action('AcknowledgeJob', 'account', WRITE),
-  action('GetJobDetails', 'account', READ),
-  action('PutJobSuccessResult', 'account', WRITE),
-  action('PutJobFailureResult', 'account', WRITE),
+  // Job workers act on the jobs of one action type, as CodePipeline scopes them (PollForJobs on an
+  // actiontype ARN): a worker of a custom type never sees a built-in type's jobs. GetJobDetails reads a job's
+  // configuration, which the pipeline's readers do not need: ReadOnly leaves the action-type level out.
+  action('PollForJobs', 'actiontype', WRITE),
+  action('AcknowledgeJob', 'actiontype', WRITE),
+  action('GetJobDetails', 'actiontype', READ),
+  action('PutJobSuccessResult', 'actiontype', WRITE),
+  action('PutJobFailureResult', 'actiontype', WRITE),
   // Action types
   action('CreateCustomActionType', 'account', WRITE),
   action('DeleteCustomActionType', 'account', WRITE),

@@ -1,4 +1,4 @@
-import { accountIdProblem, describeCharacter, formatResourceName, parseResourceName, quote, RESOURCE_NAME_PREFIX } from '@sluice/domain';
+import { accountIdProblem, type ActionTypeIdLike, describeCharacter, formatResourceName, parseResourceName, quote, RESOURCE_NAME_PREFIX } from '@sluice/domain';
 import type { ResourceLevel } from './action-catalogue';
 import { findAction } from './action-catalogue';
 
@@ -21,6 +21,8 @@ export interface ResourceTarget {
   action?: string;
   /** The user or role a credential action (CreateToken, DeleteAccessKey, …) is for. */
   principal?: string;
+  /** The action type a job-worker action (PollForJobs, PutJobSuccessResult, …) serves. */
+  actionType?: ActionTypeIdLike;
 }
 
 /** Where the principal resources of an account start: `srn:sluice:{account}:principal/`. */
@@ -41,6 +43,44 @@ export function principalResourceName(account: string, id: string): string {
   const problem = accountIdProblem(account) ?? principalIdProblem(id);
   if (problem) throw new RangeError(problem);
   return `${RESOURCE_NAME_PREFIX}${account}:${PRINCIPAL_RESOURCE_PART}${id}`;
+}
+
+/**
+ * Where the action-type resources of an account start: `srn:sluice:{account}:actiontype/`, followed by
+ * `{Owner}/{Category}/{Provider}/{Version}` in the order of CodePipeline's `actiontype:` ARNs, so
+ * `actiontype/Custom/*` is every custom type and `actiontype/Sluice/*` every built-in one.
+ */
+export const ACTION_TYPE_RESOURCE_PART = 'actiontype/';
+const ACTION_TYPE_PART = /^[A-Za-z0-9_-]{1,35}$/u;
+
+/** Why the four parts cannot name an action type in a resource, or undefined. */
+export function actionTypeIdProblem(id: ActionTypeIdLike): string | undefined {
+  for (const [part, value] of [['owner', id.owner], ['category', id.category], ['provider', id.provider], ['version', id.version]] as const) {
+    if (!ACTION_TYPE_PART.test(value)) return `The action type's ${part} ${quote(value)} must have 1 to 35 letters, digits, "_" or "-".`;
+  }
+  return undefined;
+}
+
+/** An action type as the resource of job-worker actions: `srn:sluice:{account}:actiontype/{Owner}/{Category}/{Provider}/{Version}`. */
+export function actionTypeResourceName(account: string, id: ActionTypeIdLike): string {
+  const problem = accountIdProblem(account) ?? actionTypeIdProblem(id);
+  if (problem) throw new RangeError(problem);
+  return `${RESOURCE_NAME_PREFIX}${account}:${ACTION_TYPE_RESOURCE_PART}${id.owner}/${id.category}/${id.provider}/${id.version}`;
+}
+
+/**
+ * `{ account, id }` of `srn:sluice:{account}:actiontype/{Owner}/{Category}/{Provider}/{Version}` (parts not
+ * checked; `id` undefined when there are not four), or undefined for any other shape.
+ */
+export function parseActionTypeResource(text: string): { account: string; id: ActionTypeIdLike | undefined } | undefined {
+  if (!text.startsWith(RESOURCE_NAME_PREFIX)) return undefined;
+  const rest = text.slice(RESOURCE_NAME_PREFIX.length);
+  const colon = rest.indexOf(':');
+  if (colon < 0 || !rest.startsWith(ACTION_TYPE_RESOURCE_PART, colon + 1)) return undefined;
+  const parts = rest.slice(colon + 1 + ACTION_TYPE_RESOURCE_PART.length).split('/');
+  const [owner, category, provider, version] = parts;
+  const id = parts.length === 4 ? { owner: owner!, category: category!, provider: provider!, version: version! } : undefined;
+  return { account: rest.slice(0, colon), id };
 }
 
 /**
@@ -73,13 +113,15 @@ export function resourceAtLevel(level: ResourceLevel, target: ResourceTarget): s
       });
     case 'principal':
       return principalResourceName(target.account, target.principal ?? missing('principal'));
+    case 'actiontype':
+      return actionTypeResourceName(target.account, target.actionType ?? missing('action type'));
   }
 }
 
 export type ParsedRequestResource = { ok: true; account: string; level: ResourceLevel } | { ok: false; problem: string };
 
 /**
- * Reads a concrete (wildcard-free) resource of a request: the account resource, a principal, or a
+ * Reads a concrete (wildcard-free) resource of a request: the account resource, a principal, an action type, or a
  * pipeline/stage/action name. `srn:sluice:{account}:principal/{id}` reads as a principal, also when a
  * pipeline is named "principal" (its stages' names are then spelt the same: policies tell them apart by action).
  */
@@ -93,6 +135,13 @@ export function parseRequestResource(text: string): ParsedRequestResource {
   if (principal) {
     const problem = accountIdProblem(principal.account) ?? principalIdProblem(principal.id);
     return problem ? { ok: false, problem } : { ok: true, account: principal.account, level: 'principal' };
+  }
+  const actionType = parseActionTypeResource(text);
+  if (actionType) {
+    const problem =
+      accountIdProblem(actionType.account) ??
+      (actionType.id ? actionTypeIdProblem(actionType.id) : `${quote(text)} must name {Owner}/{Category}/{Provider}/{Version} after "actiontype/".`);
+    return problem ? { ok: false, problem } : { ok: true, account: actionType.account, level: 'actiontype' };
   }
   const parsed = parseResourceName(text);
   if (!parsed.ok) return parsed;

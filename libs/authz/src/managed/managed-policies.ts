@@ -1,5 +1,5 @@
 import { formatResourceName } from '@sluice/domain';
-import { accountResourceName, PRINCIPAL_RESOURCE_PART } from '../actions/request-resource';
+import { accountResourceName, ACTION_TYPE_RESOURCE_PART, PRINCIPAL_RESOURCE_PART } from '../actions/request-resource';
 import { SLUICE_ACTIONS } from '../actions/action-catalogue';
 import type { NamedPolicy, PolicyDocument } from '../policy/policy-document';
 
@@ -49,8 +49,25 @@ export function everythingIn(account: string): string {
   return `${accountResourceName(account)}*`;
 }
 
+/**
+ * What reading the account means: every read but the job queue's (GetJobDetails hands out a job's resolved
+ * configuration; it belongs to the workers of that action type, not to whoever reads pipelines).
+ */
 export function readOnlyActions(): string[] {
-  return SLUICE_ACTIONS.filter((action) => action.readOnly).map((action) => action.name);
+  return SLUICE_ACTIONS.filter((action) => action.readOnly && action.level !== 'actiontype').map((action) => action.name);
+}
+
+/** The job-worker protocol: take, read and report the jobs of an action type. */
+export const JOB_WORKER_ACTIONS: readonly string[] = SLUICE_ACTIONS.filter((action) => action.level === 'actiontype').map((action) => action.name);
+
+/**
+ * A worker of the given action types of `account` (`{Owner}/{Category}/{Provider}/{Version}` patterns, e.g.
+ * `Custom/Build/MyTool/1` or `Sluice/*`): the job-worker actions on those types, nothing else.
+ */
+export function jobWorkerPolicy(account: string, actionTypes: readonly string[]): NamedPolicy {
+  return managed('JobWorker', [
+    { Sid: 'TakeAndReportJobs', Effect: 'Allow', Action: [...JOB_WORKER_ACTIONS], Resource: actionTypes.map((pattern) => `${accountResourceName(account)}${ACTION_TYPE_RESOURCE_PART}${pattern}`) },
+  ]);
 }
 
 /** Reads everything in the account (everyone's token and key listings included), and keeps its own credentials. */

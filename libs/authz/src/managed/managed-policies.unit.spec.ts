@@ -2,7 +2,7 @@ import { SLUICE_ACTIONS } from '../actions/action-catalogue';
 import { authorize } from '../evaluation/authorize';
 import { validatePolicyDocument } from '../policy/validate-policy-document';
 import { AT_NOON, principal } from '../testing/policy-builders';
-import { adminPolicy, approverPolicy, operatorPolicy, readOnlyPolicy } from './managed-policies';
+import { adminPolicy, approverPolicy, jobWorkerPolicy, operatorPolicy, readOnlyPolicy } from './managed-policies';
 
 const allowedActions = (policies: ReturnType<typeof adminPolicy>[], resourceFor: (level: string) => string): string[] =>
   SLUICE_ACTIONS.filter((action) => authorize({ principal: principal('p', 'acme', policies), action: action.name, resource: resourceFor(action.level), context: AT_NOON }).allowed).map(
@@ -16,6 +16,7 @@ const IN_ACME: Record<string, string> = {
   action: 'srn:sluice:acme:web/Deploy/Approve',
   // Another user's credentials: the principal `p` of these checks keeps only its own.
   principal: 'srn:sluice:acme:principal/someone-else',
+  actiontype: 'srn:sluice:acme:actiontype/Sluice/Build/Commands/1',
 };
 const OWN = (level: string) => (level === 'principal' ? 'srn:sluice:acme:principal/p' : IN_ACME[level]!);
 const OWN_CREDENTIALS = ['sluice:CreateToken', 'sluice:ListTokens', 'sluice:RevokeToken', 'sluice:CreateAccessKey', 'sluice:ListAccessKeys', 'sluice:DeleteAccessKey'];
@@ -30,8 +31,22 @@ describe('managed policies', () => {
     ['Admin', adminPolicy('acme')],
   ])('%s is a valid policy', (_label, managed) => expect(validatePolicyDocument(managed.document).valid).toBe(true));
 
-  it('ReadOnly allows exactly the read-only actions', () => {
-    expect(allowedActions([readOnlyPolicy('acme')], (level) => IN_ACME[level])).toEqual(SLUICE_ACTIONS.filter((action) => action.readOnly).map((action) => action.name));
+  it('ReadOnly allows exactly the read-only actions but the job queue\'s (a job\'s resolved configuration is for its workers)', () => {
+    expect(allowedActions([readOnlyPolicy('acme')], (level) => IN_ACME[level])).toEqual(
+      SLUICE_ACTIONS.filter((action) => action.readOnly && action.level !== 'actiontype').map((action) => action.name),
+    );
+    expect(allowedActions([readOnlyPolicy('acme')], (level) => IN_ACME[level])).not.toContain('sluice:GetJobDetails');
+  });
+
+  it('JobWorker takes and reports the jobs of its action types, nothing else', () => {
+    const worker = jobWorkerPolicy('acme', ['Custom/Build/MyTool/*']);
+    expect(validatePolicyDocument(worker.document).valid).toBe(true);
+    const jobActions = ['sluice:PollForJobs', 'sluice:AcknowledgeJob', 'sluice:GetJobDetails', 'sluice:PutJobSuccessResult', 'sluice:PutJobFailureResult'];
+    const at = (type: string) => (level: string) => (level === 'actiontype' ? `srn:sluice:acme:actiontype/${type}` : IN_ACME[level]!);
+    expect(allowedActions([worker], at('Custom/Build/MyTool/2'))).toEqual(jobActions);
+    expect(allowedActions([worker], at('Sluice/Build/Commands/1'))).toEqual([]);
+    expect(allowedActions([worker], at('Custom/Build/MyToolbox/1'))).toEqual([]);
+    expect(allowedActions([worker], (level) => (level === 'actiontype' ? 'srn:sluice:globex:actiontype/Custom/Build/MyTool/1' : IN_ACME[level]!))).toEqual([]);
   });
 
   it('Operator adds running pipelines to reading, and nothing that changes a definition or a permission', () => {

@@ -15,6 +15,10 @@ describe('validatePolicyDocument', () => {
     ['"*" as action and resource, no Version', { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }],
     ['wildcards in action and resource, any case in the action', withStatement({ ...base, Action: ['SLUICE:get*', 'sluice:List?ipelines'], Resource: ['srn:sluice:*:*', 'srn:sluice:acme:web/*', 'srn:sluice:acme:w?b/D*/*'] })],
     ['the account resource', withStatement({ ...base, Action: 'sluice:ListPipelines', Resource: 'srn:sluice:acme:' })],
+    [
+      'action-type resources, whole and with wildcards',
+      withStatement({ ...base, Action: 'sluice:PollForJobs', Resource: ['srn:sluice:acme:actiontype/Custom/Build/MyTool/1', 'srn:sluice:acme:actiontype/Sluice/*', 'srn:sluice:*:actiontype/Custom/*/My?ool/*'] }),
+    ],
     ['NotAction and NotResource', withStatement({ Effect: 'Deny', NotAction: 'sluice:Get*', NotResource: 'srn:sluice:acme:sandbox-*' })],
     [
       'every condition operator with its key',
@@ -60,6 +64,8 @@ describe('validatePolicyDocument', () => {
     ['an uppercase account', withStatement({ ...base, Resource: 'srn:sluice:ACME:web' }), '$.Statement[0].Resource', 'invalid_resource', '"A" (U+0041)'],
     ['a resource deeper than an action', withStatement({ ...base, Resource: 'srn:sluice:acme:web/Deploy/Approve/More' }), '$.Statement[0].Resource', 'invalid_resource', 'more than pipeline/stage/action'],
     ['a space in a wildcard resource', withStatement({ ...base, NotResource: ['srn:sluice:acme:*', 'srn:sluice:acme:my web/*'], Resource: undefined }), '$.Statement[0].NotResource[1]', 'invalid_resource', 'U+0020 (SPACE)'],
+    ['an action type of three parts', withStatement({ ...base, Resource: 'srn:sluice:acme:actiontype/Custom/Build/MyTool' }), '$.Statement[0].Resource', 'invalid_resource', '{Owner}/{Category}/{Provider}/{Version}'],
+    ['a dot in a wildcard action type', withStatement({ ...base, Resource: 'srn:sluice:acme:actiontype/Custom/*/My.Tool/1' }), '$.Statement[0].Resource', 'invalid_resource', '"." (U+002E'],
     ['an empty stage in a wildcard resource', withStatement({ ...base, Resource: 'srn:sluice:acme:web//*' }), '$.Statement[0].Resource', 'invalid_resource', 'empty pipeline, stage or action name'],
     ['Principal in an identity policy', withStatement({ ...base, Principal: { Sluice: 'srn:sluice:acme:root' } }), '$.Statement[0].Principal', 'unknown_field', 'belongs in a role\'s trust policy'],
     ['an unknown condition operator', withCondition({ StringEqual: { 'sluice:SourceBranch': 'main' } }), '$.Statement[0].Condition.StringEqual', 'unknown_condition_operator', 'Did you mean "StringEquals"?'],

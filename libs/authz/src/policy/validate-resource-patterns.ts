@@ -1,5 +1,5 @@
 import { describeCharacter, type IssueCollector, quote, RESOURCE_NAME_PREFIX } from '@sluice/domain';
-import { PRINCIPAL_RESOURCE_PART, parseRequestResource } from '../actions/request-resource';
+import { ACTION_TYPE_RESOURCE_PART, PRINCIPAL_RESOURCE_PART, parseRequestResource } from '../actions/request-resource';
 import { hasWildcard } from '../matching/glob';
 import { parsePatternVariables, patternForValidation } from './policy-variables';
 import { readPatternList } from './validate-action-patterns';
@@ -12,7 +12,8 @@ export function readResourcePatterns(value: unknown, label: string, path: string
   return readPatternList(value, label, path, issues, checkResourcePattern);
 }
 
-const SHAPE = 'srn:sluice:{account}:{pipeline}[/{stage}[/{action}]], srn:sluice:{account}:principal/{id}, or srn:sluice:{account}: for the account itself';
+const SHAPE =
+  'srn:sluice:{account}:{pipeline}[/{stage}[/{action}]], srn:sluice:{account}:principal/{id}, srn:sluice:{account}:actiontype/{Owner}/{Category}/{Provider}/{Version}, or srn:sluice:{account}: for the account itself';
 const ACCOUNT_CHARACTER = /^[a-z0-9*?-]$/u;
 const NAME_CHARACTER = /^[A-Za-z0-9.@_*?-]$/u;
 const PRINCIPAL_ID_CHARACTER = /^[A-Za-z0-9+=,.@_*?-]$/u;
@@ -52,6 +53,7 @@ function literalPatternProblem(pattern: string): string | undefined {
   if (account === '') return 'the account part is empty; use "*" for any account.';
   if (resourcePath === undefined || resourcePath === '') return undefined;
   if (resourcePath.startsWith(PRINCIPAL_RESOURCE_PART)) return principalPatternProblem(resourcePath.slice(PRINCIPAL_RESOURCE_PART.length));
+  if (resourcePath.startsWith(ACTION_TYPE_RESOURCE_PART)) return actionTypePatternProblem(resourcePath.slice(ACTION_TYPE_RESOURCE_PART.length));
   const segments = resourcePath.split('/');
   if (segments.length > 3) return 'it has more than pipeline/stage/action after the account.';
   for (const segment of segments) {
@@ -71,5 +73,20 @@ function principalPatternProblem(id: string): string | undefined {
   const badCharacter = [...id].find((character) => !PRINCIPAL_ID_CHARACTER.test(character));
   if (badCharacter !== undefined) return `the principal id ${quote(id)} contains ${describeCharacter(badCharacter)}; ids use letters, digits and + = , . @ _ -.`;
   if (!hasWildcard(id) && [...id].length > MAX_PRINCIPAL_ID_LENGTH) return `the principal id ${quote(id)} is longer than ${MAX_PRINCIPAL_ID_LENGTH} characters.`;
+  return undefined;
+}
+
+const ACTION_TYPE_CHARACTER = /^[A-Za-z0-9_*?-]$/u;
+
+/** `{Owner}/{Category}/{Provider}/{Version}` of an action-type pattern: up to four parts (a `*` may span the rest). */
+function actionTypePatternProblem(id: string): string | undefined {
+  const parts = id.split('/');
+  if (parts.length > 4) return 'it has more than {Owner}/{Category}/{Provider}/{Version} after "actiontype/".';
+  for (const part of parts) {
+    if (part === '') return 'it has an empty action-type part (two "/" in a row, or a "/" at an end); use "*" for any.';
+    const badCharacter = [...part].find((character) => !ACTION_TYPE_CHARACTER.test(character));
+    if (badCharacter !== undefined) return `the action-type part ${quote(part)} contains ${describeCharacter(badCharacter)}; parts use letters, digits, "_" and "-".`;
+  }
+  if (parts.length < 4 && !parts[parts.length - 1]!.includes('*')) return 'it names fewer than {Owner}/{Category}/{Provider}/{Version} after "actiontype/" and does not end with "*".';
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { type ActionDefinition, SLUICE_ACTIONS } from '../actions/action-catalogue';
 import { resourceForAction } from '../actions/request-resource';
 import type { Principal } from '../evaluation/principal';
-import { adminPolicy, approverPolicy, operatorPolicy, readOnlyPolicy } from '../managed/managed-policies';
+import { adminPolicy, approverPolicy, jobWorkerPolicy, operatorPolicy, readOnlyPolicy } from '../managed/managed-policies';
 import { allow, policy, principal } from './policy-builders';
 
 /**
@@ -17,13 +17,18 @@ export interface MatrixTarget {
   action: string;
   /** Whose credentials the token and access key actions touch. */
   principal: string;
+  /** Whose jobs the job-worker actions take and report. */
+  actionType: { owner: string; category: string; provider: string; version: string };
 }
 
+const COMMANDS = { owner: 'Sluice', category: 'Build', provider: 'Commands', version: '1' };
+const MY_TOOL = { owner: 'Custom', category: 'Build', provider: 'MyTool', version: '1' };
+
 export const MATRIX_TARGETS: readonly MatrixTarget[] = [
-  { label: 'acme/web Deploy approval, april\'s credentials', account: 'acme', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'april' },
-  { label: 'acme/web Build, rita\'s credentials', account: 'acme', pipeline: 'web', stage: 'Build', action: 'Compile', principal: 'rita' },
-  { label: 'acme/prod Deploy approval, otto\'s credentials', account: 'acme', pipeline: 'prod', stage: 'Deploy', action: 'Approve', principal: 'otto' },
-  { label: 'globex/web Deploy approval, bob\'s credentials', account: 'globex', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'bob' },
+  { label: 'acme/web Deploy approval, april\'s credentials', account: 'acme', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'april', actionType: COMMANDS },
+  { label: 'acme/web Build, rita\'s credentials, jobs of Custom/Build/MyTool/1', account: 'acme', pipeline: 'web', stage: 'Build', action: 'Compile', principal: 'rita', actionType: MY_TOOL },
+  { label: 'acme/prod Deploy approval, otto\'s credentials', account: 'acme', pipeline: 'prod', stage: 'Deploy', action: 'Approve', principal: 'otto', actionType: COMMANDS },
+  { label: 'globex/web Deploy approval, bob\'s credentials, jobs of Custom/Build/MyTool/1', account: 'globex', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'bob', actionType: MY_TOOL },
 ];
 
 /** Operator = everything read-only + these, restated here rather than imported from the code under test. */
@@ -39,7 +44,9 @@ const RUNS_PIPELINES = new Set([
 /** Every managed policy but Admin lets a user keep its own tokens and access keys, restated here as well. */
 const OWN_CREDENTIALS = new Set(['sluice:CreateToken', 'sluice:ListTokens', 'sluice:RevokeToken', 'sluice:CreateAccessKey', 'sluice:ListAccessKeys', 'sluice:DeleteAccessKey']);
 const ownCredentials = (id: string, action: ActionDefinition, target: MatrixTarget) => target.account === 'acme' && OWN_CREDENTIALS.has(action.name) && target.principal === id;
-const onPipeline = (action: ActionDefinition) => action.level !== 'account' && action.level !== 'principal';
+const onPipeline = (action: ActionDefinition) => action.level !== 'account' && action.level !== 'principal' && action.level !== 'actiontype';
+/** What reading means in the managed policies: every read but the job queue's (restated, not imported). */
+const reads = (action: ActionDefinition) => action.readOnly && action.level !== 'actiontype';
 
 export interface MatrixPrincipal {
   label: string;
@@ -60,7 +67,7 @@ export const MATRIX_PRINCIPALS: readonly MatrixPrincipal[] = [
     label: 'read-only user of acme',
     principal: principal('rita', 'acme', [readOnlyPolicy('acme')]),
     rule: 'read-only actions in acme, and its own tokens and access keys',
-    expected: (action, target) => (target.account === 'acme' && action.readOnly) || ownCredentials('rita', action, target),
+    expected: (action, target) => (target.account === 'acme' && reads(action)) || ownCredentials('rita', action, target),
   },
   {
     label: 'approver of acme/web stage Deploy',
@@ -76,7 +83,7 @@ export const MATRIX_PRINCIPALS: readonly MatrixPrincipal[] = [
     label: 'operator of acme',
     principal: principal('otto', 'acme', [operatorPolicy('acme')]),
     rule: 'read-only actions and start/stop/retry/rollback/transitions in acme, and its own tokens and access keys',
-    expected: (action, target) => (target.account === 'acme' && (action.readOnly || RUNS_PIPELINES.has(action.name))) || ownCredentials('otto', action, target),
+    expected: (action, target) => (target.account === 'acme' && (reads(action) || RUNS_PIPELINES.has(action.name))) || ownCredentials('otto', action, target),
   },
   {
     label: 'globex user in acme\'s deployer role, session narrowed to web',
@@ -108,6 +115,12 @@ export const MATRIX_PRINCIPALS: readonly MatrixPrincipal[] = [
     principal: principal('bob', 'globex', [policy('EverythingEverywhere', allow('*', '*'))]),
     rule: 'every action in globex; nothing in acme, whatever its own policies say',
     expected: (_action, target) => target.account === 'globex',
+  },
+  {
+    label: 'worker of acme\'s custom action type MyTool',
+    principal: principal('mytool-worker', 'acme', [jobWorkerPolicy('acme', ['Custom/Build/MyTool/1'])]),
+    rule: 'the job-worker actions on jobs of Custom/Build/MyTool/1 in acme; no built-in type\'s jobs, nothing else',
+    expected: (action, target) => target.account === 'acme' && action.level === 'actiontype' && target.actionType.owner === 'Custom' && target.actionType.provider === 'MyTool',
   },
   {
     label: 'acme user with no policies',

@@ -42,3 +42,18 @@ export class AccessDeniedError extends Error {
     super(message);
   }
 }
+
+/**
+ * The server is not set up for what was asked (access keys without a master key): nothing the caller can change,
+ * the operator sets `setting`. Answered SERVICE_UNAVAILABLE with the setting named, never as a fault of the server.
+ */
+export class NotConfiguredError extends Error {
+  override readonly name: string = 'NotConfiguredError';
+  constructor(
+    /** The settings that would make it work, e.g. `SLUICE_ACCESS_KEY_MASTER_KEY`. */
+    readonly settings: readonly string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -55,6 +55,11 @@ export class JobResolver {
     return this.engine.heartbeat(jobId, nonce, caller);
   }
 
+  @Mutation('releaseJob')
+  releaseJob(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string, @Args('reason') reason: string | null) {
+    return this.engine.releaseJob(jobId, nonce, reason ?? 'the worker gave it back', caller);
+  }
+
   @Mutation('putJobSuccessResult')
   async putJobSuccessResult(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args() args: PutJobSuccessResultArgs) {
     await this.engine.putJobSuccessResult(jobId, jobSuccessInput(args), caller);

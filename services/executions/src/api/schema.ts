@@ -494,6 +494,8 @@ export const executionsTypeDefs = /* GraphQL */ `
     pollForJobs(actionTypeId: ActionTypeIdInput!, maxBatchSize: Int = 1, waitMs: Int = 0): [Job!]!
     acknowledgeJob(jobId: ID!, nonce: String!): JobAcknowledged!
     heartbeat(jobId: ID!, nonce: String!): JobHeartbeat!
+    "The holder (its nonce) gives a job back because it stops: handed out again at once, as the next attempt, with the reason in the action's log. False when the nonce no longer holds the job."
+    releaseJob(jobId: ID!, nonce: String!, reason: String): Boolean!
     "Accepted once; a duplicate or late result is a CONFLICT. With continuationToken the work goes on in a follow-up job."
     putJobSuccessResult(
       jobId: ID!

@@ -98,6 +98,11 @@ export interface JobWorkerApi {
    * not when the lease runs out. Resolves with the ids of the jobs released.
    */
   releaseJobs(workers: ReleasedWorkers, reason: string): Promise<string[]>;
+  /**
+   * The holder of a job (its nonce) gives it back because it stops: the job goes back on the queue at once,
+   * as the next attempt. False when the nonce no longer holds it (it ended, or another worker has it).
+   */
+  releaseJob(jobId: string, nonce: string, reason: string, caller?: JobCaller): Promise<boolean>;
 }
 
 /** Writes the platform's own line into a job's action log (the log appender's `appendNote`). */
@@ -200,6 +205,19 @@ export class JobWorkerHandlers implements JobWorkerApi {
       if (events.length > 0) released.push(jobId);
     }
     return released;
+  }
+
+  async releaseJob(jobId: string, nonce: string, reason: string, caller: JobCaller = PLATFORM_WORKER): Promise<boolean> {
+    const job = await this.visibleJob(jobId, caller);
+    if (job.status !== 'Dispatched' && job.status !== 'InProgress') return false;
+    if (job.lease.nonce !== nonce) return false;
+    try {
+      const { events } = await this.deps.commands.job({ type: 'ReleaseJob', jobId, workerId: job.lease.workerId, nonce, reason, metadata: this.metadata(job.spec.pipeline.account, 'worker') });
+      return events.length > 0;
+    } catch (error) {
+      if (lostRace(error)) return false;
+      throw error;
+    }
   }
 
   private async dispatch(spec: JobSpec, workerId: string): Promise<Job | null> {

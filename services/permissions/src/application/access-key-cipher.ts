@@ -1,3 +1,4 @@
+import { NotConfiguredError } from '@sluice/domain';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -57,7 +58,7 @@ export function accessKeyCipherFromEnv(env: NodeJS.ProcessEnv, options: { dataDi
     const fromEnv = env[ACCESS_KEY_MASTER_KEY_ENV];
     if (fromEnv) return aesGcmCipher(parseMasterKey(fromEnv, ACCESS_KEY_MASTER_KEY_ENV));
     const dataDir = options.dataDir ?? env.SLUICE_DATA_DIR;
-    if (!dataDir) throw new Error(`access keys need a master key: set ${ACCESS_KEY_MASTER_KEY_ENV} (32 bytes, base64 or hex) or SLUICE_DATA_DIR (the key is then kept in ${ACCESS_KEY_MASTER_KEY_FILE} there)`);
+    if (!dataDir) throw new NotConfiguredError([ACCESS_KEY_MASTER_KEY_ENV, 'SLUICE_DATA_DIR'], `Access keys are not set up on this server: its operator sets ${ACCESS_KEY_MASTER_KEY_ENV} (32 bytes, base64 or hex) or SLUICE_DATA_DIR (the key is then kept in ${ACCESS_KEY_MASTER_KEY_FILE} there)`);
     const file = join(dataDir, ACCESS_KEY_MASTER_KEY_FILE);
     const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;

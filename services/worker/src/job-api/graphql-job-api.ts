@@ -67,6 +67,7 @@ const HEARTBEAT = 'mutation($jobId: ID!, $nonce: String!) { heartbeat(jobId: $jo
 const SUCCESS = `mutation($jobId: ID!, $outputArtifacts: [ArtifactLocationInput!], $outputVariables: [OutputVariableInput!], $executionDetails: ExecutionDetailsInput, $sourceRevision: SourceRevisionInput) {
   putJobSuccessResult(jobId: $jobId, outputArtifacts: $outputArtifacts, outputVariables: $outputVariables, executionDetails: $executionDetails, sourceRevision: $sourceRevision) }`;
 const FAILURE = 'mutation($jobId: ID!, $failureDetails: FailureDetailsInput!) { putJobFailureResult(jobId: $jobId, failureDetails: $failureDetails) }';
+const RELEASE = 'mutation($jobId: ID!, $nonce: String!, $reason: String) { releaseJob(jobId: $jobId, nonce: $nonce, reason: $reason) }';
 const APPEND_LOGS = 'mutation($jobId: ID!, $nonce: String!, $entries: [JobLogEntryInput!]!) { appendJobLogs(jobId: $jobId, nonce: $nonce, entries: $entries) }';
 
 const polledJobOf = (job: { id: string; nonce: string; accountId: string; data: JobDataOutput }): PolledJob => {
@@ -116,6 +117,9 @@ export function graphqlJobApi(options: GraphQLJobApiOptions): JobApi {
     },
     async acknowledgeJob(jobId, nonce) {
       return (await call<{ acknowledgeJob: { status: string } }>(ACKNOWLEDGE, { jobId, nonce })).acknowledgeJob;
+    },
+    async releaseJob(jobId, nonce, reason) {
+      return (await call<{ releaseJob: boolean }>(RELEASE, { jobId, nonce, reason })).releaseJob;
     },
     async heartbeat(jobId, nonce) {
       return (await call<{ heartbeat: { leaseExpiresAt: string } }>(HEARTBEAT, { jobId, nonce })).heartbeat;

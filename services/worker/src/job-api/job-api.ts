@@ -22,6 +22,12 @@ export interface JobApi {
    * after the result; an entry sent again (same `sequence`) is stored once.
    */
   appendJobLogs(jobId: string, nonce: string, entries: JobLogEntry[]): Promise<void>;
+  /**
+   * The holder (`nonce`) gives a job back because it stops, so another worker takes it at once instead of
+   * after its lease. Resolves false when the nonce no longer holds it. Optional: a job API without it leaves
+   * such jobs to their lease.
+   */
+  releaseJob?(jobId: string, nonce: string, reason: string): Promise<boolean>;
 }
 
 /** Where a chunk came from: the provider's stdout or stderr, or the worker's own notes. */

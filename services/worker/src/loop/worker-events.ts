@@ -4,6 +4,7 @@ import type { JobFailureType } from '../job-api/job-api';
 export type WorkerEvent =
   | { type: 'PollFailed'; actionType: string; error: unknown; retryInMs: number }
   | { type: 'JobLeftToLease'; jobId: string; reason: string }
+  | { type: 'JobReleased'; jobId: string; reason: string }
   | { type: 'AcknowledgeFailed'; jobId: string; error: unknown }
   | { type: 'JobStarted'; jobId: string; actionType: string; pipelineExecutionId: string; stageName: string; actionName: string }
   | { type: 'HeartbeatFailed'; jobId: string; error: unknown }
@@ -36,6 +37,7 @@ export function logProblems(event: WorkerEvent): void {
     case 'LogsDropped':
       console.warn(`worker: job ${event.jobId}: ${event.chunks} log chunk(s) dropped: ${event.reason}`);
       return;
+    case 'JobReleased':
     case 'JobStarted':
     case 'JobSucceeded':
     case 'JobFailed':

@@ -120,8 +120,9 @@ export function startWorker(options: WorkerOptions): Worker {
         if (stopping.signal.aborted) break;
         const [job] = await pollOnce(actionTypeId);
         backoff.reset();
-        // A job dispatched while the worker stops is not acknowledged: its short dispatch lease hands it to another worker.
-        if (job !== undefined && stopping.signal.aborted) emit({ type: 'JobLeftToLease', jobId: job.id, reason: 'the worker is stopping' });
+        // A job dispatched while the worker stops is not run: it is given back at once where the job API can
+        // take it (releaseJob), else its short dispatch lease hands it to another worker.
+        if (job !== undefined && stopping.signal.aborted) await giveBack(job);
         else if (job !== undefined) {
           gotJob = true;
           start(job);
@@ -137,6 +138,11 @@ export function startWorker(options: WorkerOptions): Worker {
         await pause(retryInMs, stopping.signal);
       }
     }
+  };
+
+  const giveBack = async (job: PolledJob): Promise<void> => {
+    const released = await options.jobApi.releaseJob?.(job.id, job.nonce, `the worker ${workerId} is stopping`).catch(() => false);
+    emit(released ? { type: 'JobReleased', jobId: job.id, reason: 'the worker is stopping' } : { type: 'JobLeftToLease', jobId: job.id, reason: 'the worker is stopping' });
   };
 
   /** One job at most: the poller holds one slot. */

@@ -32,13 +32,14 @@ it('a result it could not deliver goes out again when it stops, as attempt 2, an
     releaseJobs: (workers, reason) => engine.releaseJobs(workers, reason),
   };
   const first = env.startWorker({ jobApi: cut, reportRetry: { attempts: 1, initialDelayMs: 10 } });
+  let second: ReturnType<typeof env.startWorker> | undefined;
   const executionId = await env.start('undelivered');
   await eventually(() => env.events.some((event) => event.type === 'ReportFailed'), () => 'the result was not given up on');
   const jobId = env.events.find((event) => event.type === 'ReportFailed')!.jobId;
 
   const stopped = Date.now();
   await first.stop();
-  env.startWorker();
+  second = env.startWorker();
   expect(await env.finished('undelivered', executionId)).toBe('Succeeded');
   // The environment's heartbeat lease is 10 s: the job came back because the worker gave it back, not because it ran out.
   expect(Date.now() - stopped).toBeLessThan(5_000);
@@ -47,4 +48,38 @@ it('a result it could not deliver goes out again when it stops, as attempt 2, an
   const notes = (await env.logs(executionId)).filter((entry) => entry.stream === 'system').map((entry) => entry.chunk);
   expect(notes).toContain(`[sluice] attempt 2: the worker ${first.workerId} holding attempt 1 stopped (it was shut down); the job was handed out again.\n`);
   expect(engine.getPipelineExecution(alice, 'undelivered', executionId).status).toBe('Succeeded');
+  await second.stop();
 });
+
+it('a job handed out as it stops is given back at once by its nonce (releaseJob), over a job API without releaseJobs', async () => {
+  await env.publish({ name: 'given-back', stages: [{ name: 'Build', actions: [{ name: 'Echo', actionTypeId: build, commands: ['echo ran'] }] }] });
+  const engine: ExecutionsEngine = env.engine;
+  let worker: ReturnType<typeof env.startWorker> | undefined;
+  // What a worker elsewhere has (graphqlJobApi): the job calls and releaseJob, never the engine's releaseJobs.
+  // The poll that brings the job is the moment the worker is asked to stop.
+  const remote: JobApi = {
+    pollForJobs: async (actionTypeId, maxBatchSize, options) => {
+      const jobs = await engine.pollForJobs(actionTypeId, maxBatchSize, options);
+      if (jobs.length > 0) void worker!.stop();
+      return jobs;
+    },
+    acknowledgeJob: (jobId, nonce) => engine.acknowledgeJob(jobId, nonce),
+    heartbeat: (jobId, nonce) => engine.heartbeat(jobId, nonce),
+    appendJobLogs: (jobId, nonce, entries) => engine.appendJobLogs(jobId, nonce, entries),
+    putJobSuccessResult: (jobId, result) => engine.putJobSuccessResult(jobId, result),
+    putJobFailureResult: (jobId, failure) => engine.putJobFailureResult(jobId, failure),
+    releaseJob: (jobId, nonce, reason) => engine.releaseJob(jobId, nonce, reason),
+  };
+  worker = env.startWorker({ jobApi: remote });
+  const executionId = await env.start('given-back');
+  await worker.done;
+  const released = env.events.find((event) => event.type === 'JobReleased');
+  expect(released).toMatchObject({ type: 'JobReleased', reason: 'the worker is stopping' });
+  const stopped = Date.now();
+  env.startWorker();
+  expect(await env.finished('given-back', executionId)).toBe('Succeeded');
+  // Not the dispatch lease running out: the job was back on the queue when the next worker polled.
+  expect(Date.now() - stopped).toBeLessThan(5_000);
+  const notes = (await env.logs(executionId)).filter((entry) => entry.stream === 'system').map((entry) => entry.chunk);
+  expect(notes.some((note) => note.includes(`attempt 2: the worker ${worker!.workerId} holding attempt 1 stopped (the worker ${worker!.workerId} is stopping)`))).toBe(true);
+}, 60_000);

@@ -95,6 +95,8 @@ export interface ReleaseJob {
   type: 'ReleaseJob';
   jobId: string;
   workerId: string;
+  /** When the holder itself gives the job back (releaseJob): only the lease of this nonce is released. */
+  nonce?: string;
   /** Why the worker is known to be gone, for the action's log ("the platform restarted"). */
   reason: string;
   metadata: CommandMetadata;

@@ -76,6 +76,7 @@ function heartbeat(command: RecordJobHeartbeat, state: CreatedJob, policy: JobQu
 
 function release(command: ReleaseJob, state: CreatedJob): JobEvent[] {
   if (!isLeased(state) || state.lease.workerId !== command.workerId) return [];
+  if (command.nonce !== undefined && state.lease.nonce !== command.nonce) return [];
   return [
     { type: 'JobRequeued', data: { jobId: command.jobId, reason: 'WorkerStopped', previousWorkerId: command.workerId, detail: command.reason, at: command.metadata.now } },
   ];

@@ -74,6 +74,12 @@ describe('job protocol', () => {
       [{ type: 'JobRequeued', data: { jobId: 'j1', reason: 'WorkerStopped', previousWorkerId: 'w1', detail: 'the platform restarted', at: at(10) } }],
     ],
     [
+      'the holder gives it back with its nonce (releaseJob): back on the queue now',
+      [created, dispatched()],
+      { type: 'ReleaseJob', jobId: 'j1', workerId: 'w1', nonce: 'n1', reason: 'the worker is stopping', metadata: metadataAt(at(3)) },
+      [{ type: 'JobRequeued', data: { jobId: 'j1', reason: 'WorkerStopped', previousWorkerId: 'w1', detail: 'the worker is stopping', at: at(3) } }],
+    ],
+    [
       'a job that must not be handed out fails before any worker has it',
       [created],
       { type: 'RefuseJob', jobId: 'j1', failure: { type: 'RevisionUnavailable', message: 'not found', externalExecutionId: null }, metadata: metadataAt(at(1)) },
@@ -90,6 +96,7 @@ describe('job protocol', () => {
     ['a release naming another worker than the holder', [created, dispatched(), acknowledged], cmd.release('w2')],
     ['a release of a job nobody holds', [created], cmd.release('w1')],
     ['a release of a finished job', [created, dispatched(), acknowledged, succeeded], cmd.release('w1')],
+    ['a release by the holder naming a nonce it does not hold', [created, dispatched(), acknowledged], { type: 'ReleaseJob', jobId: 'j1', workerId: 'w1', nonce: 'n9', reason: 'stopping', metadata: metadataAt(at(10)) }],
   ];
   it.each(nothing)('nothing happens on %s', (_, events, command) => given(events).when(command).thenNothingHappened());
 
