@@ -42,6 +42,14 @@ describe('the operation table', () => {
     expect(fields.query.length + fields.mutation.length).toBeGreaterThan(30);
   });
 
+  it('keeps the services\' own fields out of the API: the triggers\' start and the permissions\' authenticate', () => {
+    const mutations = publicRootFields(supergraph).mutation;
+    expect(mutations).not.toContain('startTriggeredExecution');
+    expect(supergraph).toMatch(/startTriggeredExecution\([^)]*\): PipelineExecution! @join__field\(graph: EXECUTIONS\) @inaccessible/);
+    expect(supergraph).toMatch(/authenticate\(token: String!\): AuthenticatedPrincipal @join__field\(graph: PERMISSIONS\) @inaccessible/);
+    expect(operationRuleOf('mutation', 'startTriggeredExecution')).toBeUndefined();
+  });
+
   it('names only catalogue actions, and no field twice', () => {
     const rules = Object.values(OPERATION_RULES).flatMap((table) => Object.entries(table));
     expect(rules.filter(([, rule]) => !findAction(rule.action)).map(([field]) => field)).toEqual([]);

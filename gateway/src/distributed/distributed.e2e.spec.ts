@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +17,7 @@ import { startDistributedTopology, type DistributedTopology, type TopologyProces
 // artifacts/permissions when their process entries exist), PostgreSQL store, the globalSetup's Kafka broker. Executions run
 // through the gateway while a graphql-ws client listens; one engine and one worker are killed with SIGKILL mid-run.
 const EXECUTIONS = 4;
+const POLL_MS = 1_000;
 const schema = newTestSchema('dist');
 // Account `default`: that of the admin token when the gateway authenticates (the token then decides the account).
 const caller: Caller = { account: 'default', actor: 'alice' };
@@ -66,6 +70,9 @@ beforeAll(async () => {
     executionsEnv: { SLUICE_JOB_ACK_TIMEOUT_MS: '3000', SLUICE_JOB_HEARTBEAT_TIMEOUT_MS: '4000' },
     workerEnv: { SLUICE_WORKER_HEARTBEAT_MS: '1000', SLUICE_WORKER_CONCURRENCY: '2', SLUICE_WORKER_STOP_GRACE_MS: '2000' },
     stopGraceMs: 10_000,
+    // Two webhook receivers and pollers (issue 17): the store keeps one execution per push whichever sees it.
+    triggers: 2,
+    triggersEnv: { SLUICE_POLL_INTERVAL_MS: String(POLL_MS) },
   });
   if (topology.adminToken) caller.token = topology.adminToken;
   store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
@@ -100,6 +107,123 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
     // Every process logs JSON lines naming itself.
     const first = JSON.parse(topology!.process('executions-2').output().split('\n').find((l) => l.startsWith('{'))!);
     expect(first).toMatchObject({ level: 'info', service: 'executions', time: expect.any(String), msg: expect.any(String) });
+  });
+
+  describe('triggers in their own processes', () => {
+    const LIST = 'query($name: String!) { listPipelineExecutions(pipelineName: $name) { nodes { pipelineExecutionId status trigger { triggerType triggerDetail } } } }';
+    type Listed = { listPipelineExecutions: { nodes: Array<{ pipelineExecutionId: string; status: string; trigger: { triggerType: string; triggerDetail: string } }> } };
+    let repo: string;
+    let repositoryUrl: string;
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=e2e', '-c', 'user.email=e2e@sluice.local', ...args], { encoding: 'utf8' }).trim();
+    const commit = (text: string): string => {
+      writeFileSync(join(repo, 'change.txt'), `${text}\n`);
+      git('add', 'change.txt');
+      git('commit', '-q', '-m', text);
+      return git('rev-parse', 'HEAD');
+    };
+    const gql = () => gatewayClient(topology!.gatewayUrl, caller);
+    const executionsOf = async (name: string) => {
+      const answer = await gql()<Listed>(LIST, { name });
+      expect(answer.errors).toBeUndefined();
+      return answer.data!.listPipelineExecutions.nodes;
+    };
+    /** Source/Git on the repository (webhooks only when `pollForSourceChanges` is false), then a Commands build. */
+    const triggered = (name: string, pollForSourceChanges: boolean) => ({
+      name,
+      stages: [
+        {
+          name: 'Source',
+          actions: [
+            {
+              name: 'Checkout',
+              actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
+              configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main', PollForSourceChanges: String(pollForSourceChanges) },
+              outputArtifacts: [{ name: 'src' }],
+            },
+          ],
+        },
+        { name: 'Build', actions: [{ name: 'Make', actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' }, commands: ['cat change.txt'], inputArtifacts: [{ name: 'src' }] }] },
+      ],
+    });
+    const succeeded = (name: string, id: string) =>
+      eventually(async () => ((await executionsOf(name)).find((e) => e.pipelineExecutionId === id)?.status === 'Succeeded' ? true : undefined), `${name} ${id} to succeed`, 60_000);
+
+    beforeAll(async () => {
+      repo = join(workDir, 'pushed-repo');
+      repositoryUrl = await makeGitRepository(repo);
+      commit('first');
+      for (const declaration of [triggered('pushed', false), triggered('polled', true)]) {
+        expect((await gql()(CREATE, { pipeline: declaration })).errors).toBeUndefined();
+      }
+    }, 60_000);
+
+    it('starts exactly one execution, which succeeds, for a signed webhook delivered through the gateway (twice, to both receivers)', async () => {
+      const secret = (JSON.parse(readFileSync(join(workDir, 'data', 'webhook-secrets.json'), 'utf8')) as Record<string, { secret: string }>).default!.secret;
+      const commitId = commit('pushed through the gateway');
+      let deliveries = 0;
+      // Each delivery its own id (a receiver ignores a delivery id it has processed): the push, not the delivery, names the execution.
+      const deliver = async () => {
+        deliveries += 1;
+        const body = JSON.stringify({ repositoryUrl, ref: 'refs/heads/main', commitId, changedFiles: ['change.txt'] });
+        const timestamp = Math.floor(Date.now() / 1000);
+        const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+        const res = await fetch(`${topology!.gatewayUrl}/webhooks/generic/default`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-sluice-timestamp': String(timestamp), 'x-sluice-signature': `sha256=${signature}`, 'x-sluice-delivery': `push-${deliveries}-${commitId}` },
+          body,
+        });
+        const answer = (await res.json()) as { started?: Array<{ pipelineName: string; pipelineExecutionId: string }> };
+        return { status: res.status, started: answer.started ?? [] };
+      };
+      // The definition reaches the engines over Kafka: a delivery before they know it starts nothing for it.
+      const first = await eventually(async () => {
+        const answer = await deliver();
+        return answer.started.some((s) => s.pipelineName === 'pushed') ? answer : undefined;
+      }, 'the webhook to start pipeline pushed', 30_000);
+      expect(first.status).toBe(200);
+      const id = first.started.find((s) => s.pipelineName === 'pushed')!.pipelineExecutionId;
+      // Sent again (the gateway passes it to the other receiver): the same execution, not a second one.
+      const again = await deliver();
+      expect(again.started.find((s) => s.pipelineName === 'pushed')?.pipelineExecutionId).toBe(id);
+      await succeeded('pushed', id);
+      const executions = await executionsOf('pushed');
+      expect(executions.map((e) => e.pipelineExecutionId)).toEqual([id]);
+      expect(executions[0]!.trigger.triggerType).toBe('Webhook');
+      // A delivery with a bad signature starts nothing and is refused as such.
+      const forged = await fetch(`${topology!.gatewayUrl}/webhooks/generic/default`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-sluice-timestamp': String(Math.floor(Date.now() / 1000)), 'x-sluice-signature': `sha256=${'0'.repeat(64)}` },
+        body: JSON.stringify({ repositoryUrl, ref: 'refs/heads/main', commitId }),
+      });
+      expect(forged.status).toBe(401);
+    }, 120_000);
+
+    it('with the webhook withheld, the pollers start exactly one execution per push, which succeeds', async () => {
+      // A poller's first listing of the repository only remembers it: push until a push starts the pipeline.
+      await eventually(
+        async () => {
+          if ((await executionsOf('polled')).length > 0) return true;
+          commit(`warm-up ${Date.now()}`);
+          await new Promise((resolve) => setTimeout(resolve, 2 * POLL_MS));
+          return undefined;
+        },
+        'a poller to start pipeline polled',
+        60_000,
+      );
+      // Both pollers have listed the repository by now; let the started runs settle, then push once.
+      await new Promise((resolve) => setTimeout(resolve, 3 * POLL_MS));
+      const before = (await executionsOf('polled')).map((e) => e.pipelineExecutionId);
+      commit('seen by both pollers');
+      const started = await eventually(async () => (await executionsOf('polled')).find((e) => !before.includes(e.pipelineExecutionId)), 'the poller to start the push', 30_000);
+      // Both pollers have polled the push at least twice by now.
+      await new Promise((resolve) => setTimeout(resolve, 4 * POLL_MS));
+      const after = (await executionsOf('polled')).filter((e) => !before.includes(e.pipelineExecutionId));
+      expect(after.map((e) => e.pipelineExecutionId)).toEqual([started.pipelineExecutionId]);
+      expect(started.trigger.triggerType).toBe('PollForSourceChanges');
+      await succeeded('polled', started.pipelineExecutionId);
+      // Webhook-only pipelines are left alone by the pollers.
+      expect(await executionsOf('pushed')).toHaveLength(1);
+    }, 120_000);
   });
 
   it('finishes every execution and streams every state change while an engine and a worker are killed with SIGKILL', async () => {

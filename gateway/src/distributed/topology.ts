@@ -37,6 +37,10 @@ export interface TopologyOptions {
   engines?: number;
   /** Worker processes, default 2. */
   workers?: number;
+  /** Webhook receiver and git poller processes (services/triggers), default 1; 0 runs no triggers. */
+  triggers?: number;
+  /** Added to the triggers processes' environment (e.g. SLUICE_POLL_INTERVAL_MS). */
+  triggersEnv?: Record<string, string>;
   /** The gateway's port (0 = any free one). Services always take free loopback ports. */
   gatewayPort?: number;
   /** Optional services to start when present (default: every one of OPTIONAL_SUBGRAPH_SERVICES whose main.ts exists). */
@@ -53,7 +57,7 @@ export interface TopologyOptions {
   stopGraceMs?: number;
 }
 
-export type ProcessRole = 'subgraph' | 'engine' | 'gateway' | 'worker';
+export type ProcessRole = 'subgraph' | 'engine' | 'triggers' | 'gateway' | 'worker';
 
 export interface TopologyProcess {
   /** `pipelines`, `executions-1`, `gateway`, `worker-2`, … */
@@ -106,6 +110,7 @@ interface Spec {
 
 const LISTENING = /listening at (https?:\/\/[^\s"]+?)\/graphql/;
 const WORKER_READY = /worker \S+ taking jobs from/;
+const TRIGGERS_READY = /triggers listening at (https?:\/\/[^\s"]+?)\/webhooks/;
 
 /** The optional services whose process entry exists in this checkout. */
 export function presentOptionalServices(): string[] {
@@ -130,7 +135,7 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
   };
   const started: TopologyProcess[] = [];
   const stopAll = async () => {
-    const order: ProcessRole[] = ['worker', 'gateway', 'engine', 'subgraph'];
+    const order: ProcessRole[] = ['worker', 'gateway', 'triggers', 'engine', 'subgraph'];
     for (const role of order) {
       await Promise.all(started.filter((p) => p.role === role).map((p) => p.stop(options.stopGraceMs ?? 30_000)));
     }
@@ -158,6 +163,19 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
       })),
       ...optional.map((name): Spec => ({ name, role: 'subgraph', script: `services/${name}/src/main.ts`, env: serviceEnv, ready: LISTENING })),
     ]);
+    // The triggers start pipelines on any executions instance (the store keeps one execution per push) and receive the
+    // webhooks the gateway passes on.
+    const engineUrls = started.filter((p) => p.role === 'engine').map((p) => `${p.url}/graphql`);
+    await launch(
+      Array.from({ length: options.triggers ?? 1 }, (_, i): Spec => ({
+        name: `triggers-${i + 1}`,
+        role: 'triggers',
+        script: 'services/triggers/src/main.ts',
+        env: { ...serviceEnv, SLUICE_EXECUTIONS_URLS: engineUrls.join(','), ...options.triggersEnv },
+        ready: TRIGGERS_READY,
+      })),
+    );
+    const webhookUrls = started.filter((p) => p.role === 'triggers').map((p) => p.url!);
     // The gateway federates one executions instance per name: the first one (others serve the same data from the same store).
     const subgraphs = started
       .filter((p) => p.role === 'subgraph' || p.name === 'executions-1')
@@ -168,7 +186,7 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
         name: 'gateway',
         role: 'gateway',
         script: 'gateway/src/main.ts',
-        env: { ...common, SLUICE_PORT: String(options.gatewayPort ?? 0), SLUICE_SUBGRAPHS: subgraphs },
+        env: { ...common, SLUICE_PORT: String(options.gatewayPort ?? 0), SLUICE_SUBGRAPHS: subgraphs, ...(webhookUrls.length > 0 ? { SLUICE_WEBHOOK_URLS: webhookUrls.join(',') } : {}) },
         ready: LISTENING,
       },
     ]);

@@ -19,7 +19,7 @@ import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pip
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type RuntimeConfig } from '@sluice/runtime';
 import { startGitPoller } from '@sluice/triggers';
-import { DEFAULT_POLL_INTERVAL_MS, fileWebhookSecrets, pollableCatalog, projectionCatalog, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from './triggers';
+import { DEFAULT_POLL_INTERVAL_MS, fileWebhookSecrets, pollableCatalog, projectionCatalog, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from '@sluice/triggers-service/src';
 import { workerEventLog } from './worker-event-log';
 
 /**

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type { StageRetryMode } from '@sluice/domain';
+import { ValidationError, type StageRetryMode } from '@sluice/domain';
 import { CallerOf } from '@sluice/graphql-service';
 import type { Caller } from '../application/caller';
 import type { PutApprovalResultInput } from '../application/execution-command-handlers';
@@ -28,6 +28,23 @@ export class PipelineExecutionResolver {
     @Args('clientRequestToken') clientRequestToken?: string | null,
   ) {
     const { pipelineExecutionId } = await this.engine.startPipelineExecution(caller, { name, variables: variables ?? [], sourceRevisions: sourceRevisions ?? [], clientRequestToken });
+    return this.engine.getPipelineExecution(caller, name, pipelineExecutionId);
+  }
+
+  @Mutation('startTriggeredExecution')
+  async startTriggeredExecution(
+    @CallerOf() caller: Caller,
+    @Args('name') name: string,
+    @Args('sourceRevisions') sourceRevisions: SourceRevisionOverride[],
+    @Args('clientRequestToken') clientRequestToken: string,
+    @Args('triggerType') triggerType: string,
+    @Args('triggerDetail') triggerDetail: string,
+  ) {
+    if (triggerType !== 'Webhook' && triggerType !== 'PollForSourceChanges') {
+      throw new ValidationError([{ path: '$.triggerType', code: 'invalid_trigger', message: `triggerType must be Webhook or PollForSourceChanges, not ${JSON.stringify(triggerType)}.` }]);
+    }
+    const trigger = { triggerType: triggerType as 'Webhook' | 'PollForSourceChanges', triggerDetail };
+    const { pipelineExecutionId } = await this.engine.startPipelineExecution(caller, { name, variables: [], sourceRevisions, clientRequestToken, trigger });
     return this.engine.getPipelineExecution(caller, name, pipelineExecutionId);
   }
 

@@ -1,6 +1,6 @@
 /** The executions subgraph, in CodePipeline's words (federation v2; the gateway composes it with the pipelines subgraph). */
 export const executionsTypeDefs = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@inaccessible"])
 
   "Any JSON value (configuration maps, output variables)."
   scalar JSON
@@ -477,6 +477,19 @@ export const executionsTypeDefs = /* GraphQL */ `
       sourceRevisions: [SourceRevisionOverrideInput!]
       clientRequestToken: String
     ): PipelineExecution!
+    """
+    A push or a poll starts the pipeline (the triggers process, behind the internal secret; not in the gateway's
+    API): as startPipelineExecution with the commit pinned, recorded as triggerType (Webhook or
+    PollForSourceChanges) with its detail. A repeated clientRequestToken answers with the execution it started,
+    so a webhook and the poller seeing one push start one execution.
+    """
+    startTriggeredExecution(
+      name: String!
+      sourceRevisions: [SourceRevisionOverrideInput!]!
+      clientRequestToken: String!
+      triggerType: String!
+      triggerDetail: String!
+    ): PipelineExecution! @inaccessible
     "Stop and wait for running actions, or abandon them."
     stopPipelineExecution(pipelineName: String!, pipelineExecutionId: ID!, abandon: Boolean = false, reason: String): PipelineExecution!
     "Retries a failed stage with the execution's original inputs."

@@ -22,25 +22,17 @@ import {
   type WebhookRegistration,
   type WebhookSecrets,
 } from '@sluice/triggers';
-import type { HttpRoute } from '../gateway-server';
+
+/** A path prefix and its handler: the gateway's `HttpRoute` (embedded) or the triggers process's own server. */
+export interface HttpRoute {
+  /** A path prefix such as `/webhooks`, without a trailing slash. */
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
+}
 
 /** Where the gateway serves webhooks: `POST ${WEBHOOKS_PREFIX}/{github|gitlab|generic}/{webhookId}`. */
 export const WEBHOOKS_PREFIX = '/webhooks';
-export const DEFAULT_POLL_INTERVAL_MS = 60_000;
-const MIN_POLL_INTERVAL_MS = 1_000;
-const MAX_POLL_INTERVAL_MS = 24 * 60 * 60 * 1000;
 const PAGE_SIZE = 500;
-
-/** `SLUICE_POLL_INTERVAL_MS` (default 60000): a whole number of milliseconds from 1000 to one day. */
-export function pollIntervalFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env.SLUICE_POLL_INTERVAL_MS?.trim();
-  if (!raw) return DEFAULT_POLL_INTERVAL_MS;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < MIN_POLL_INTERVAL_MS || value > MAX_POLL_INTERVAL_MS) {
-    throw new Error(`SLUICE_POLL_INTERVAL_MS: expected a whole number of milliseconds from ${MIN_POLL_INTERVAL_MS} to ${MAX_POLL_INTERVAL_MS}, got '${raw}'`);
-  }
-  return value;
-}
 
 /**
  * Every pipeline of every account, at its latest definition, from the pipelines service's in-process
@@ -184,6 +176,8 @@ export interface WebhookRouteDeps {
   audit: TriggerAuditLog;
   log: (line: string) => void;
   maxBodyBytes?: number;
+  /** The sender's address when the socket's is a proxy's (the gateway's `x-forwarded-for`, behind the internal secret). */
+  sourceIpOf?: (req: IncomingMessage) => string | undefined;
 }
 
 /** `POST /webhooks/{github|gitlab|generic}/{webhookId}` on the gateway's server. */
@@ -212,7 +206,7 @@ export function webhookRoute(deps: WebhookRouteDeps): HttpRoute {
       const { body, complete } = await readBody(req, maxBodyBytes);
       // An oversize body is cut at limit + 1 bytes: the handler refuses it (413) and records the refusal.
       const path = new URL(req.url ?? '/', 'http://gateway').pathname;
-      const { status, body: answer } = await handler.handle({ headers: req.headers, rawBody: body, path, sourceIp: req.socket.remoteAddress ?? null });
+      const { status, body: answer } = await handler.handle({ headers: req.headers, rawBody: body, path, sourceIp: deps.sourceIpOf?.(req) ?? req.socket.remoteAddress ?? null });
       reply(res, status, answer, complete ? {} : { connection: 'close' });
       if (!complete) res.once('finish', () => req.destroy());
     },

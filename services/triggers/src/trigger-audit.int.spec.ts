@@ -6,7 +6,7 @@ import { TEST_AUDIT_KEY } from '@sluice/authz/testing';
 import type { PipelineDeclaration } from '@sluice/domain';
 import { openEmbeddedEventStore, type EventStore } from '@sluice/eventing';
 import type { StartExecutionPort, TriggerablePipeline, TriggeredStartInput } from '@sluice/triggers';
-import { storeTriggerAudit, webhookRoute } from './triggers';
+import { storeTriggerAudit, webhookRoute } from './trigger-components';
 
 // Webhook starts go into the account's audit trail as the webhook, before the start, on a real (PGlite) store.
 const SECRET = 'a-webhook-secret-of-32-characters';

@@ -1,5 +1,5 @@
 import type { TriggerablePipeline } from '@sluice/triggers';
-import { pollableCatalog } from './triggers';
+import { pollableCatalog } from './trigger-components';
 
 const pipeline = (name: string, configuration: Record<string, string>): TriggerablePipeline => ({
   account: 'default',

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { bindAddressFrom } from '@sluice/graphql-service/src/bind-address';
+import { internalSecretConfigProblem, INTERNAL_SECRET_ENV } from '@sluice/graphql-service/src/internal-secret';
+import { ConfigError, portFrom, type ConfigProblems, type Env } from '@sluice/runtime';
+
+export const DEFAULT_POLL_INTERVAL_MS = 60_000;
+const MIN_POLL_INTERVAL_MS = 1_000;
+const MAX_POLL_INTERVAL_MS = 24 * 60 * 60 * 1000;
+
+/** `SLUICE_POLL_INTERVAL_MS` (default 60000): a whole number of milliseconds from 1000 to one day. */
+export function pollIntervalFromEnv(env: Env): number {
+  const problems: ConfigProblems = [];
+  const value = pollIntervalFrom(env, problems);
+  if (problems.length > 0) throw new Error(`${problems[0]!.variable}: ${problems[0]!.reason}`);
+  return value;
+}
+
+function pollIntervalFrom(env: Env, problems: ConfigProblems): number {
+  const raw = env.SLUICE_POLL_INTERVAL_MS?.trim();
+  if (!raw) return DEFAULT_POLL_INTERVAL_MS;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < MIN_POLL_INTERVAL_MS || value > MAX_POLL_INTERVAL_MS) {
+    problems.push({ variable: 'SLUICE_POLL_INTERVAL_MS', reason: `expected a whole number of milliseconds from ${MIN_POLL_INTERVAL_MS} to ${MAX_POLL_INTERVAL_MS}, got '${raw}'` });
+  }
+  return value;
+}
+
+/** The triggers process's settings (the only reader of its environment besides the runtime's store settings). */
+export interface TriggersConfig {
+  port: number;
+  host: string;
+  /** `${url}/graphql` of each executions instance. */
+  executionsUrls: string[];
+  internalSecret: string;
+  pollIntervalMs: number;
+  /** `<SLUICE_DATA_DIR>/webhook-secrets.json`, as the embedded platform keeps it. */
+  secretsFile: string;
+}
+
+/**
+ * SLUICE_EXECUTIONS_URLS (comma-separated `http://…/graphql` of the executions instances), SLUICE_INTERNAL_SECRET,
+ * SLUICE_PORT (0 picks a free one), SLUICE_BIND_ADDRESS (loopback), SLUICE_POLL_INTERVAL_MS, SLUICE_DATA_DIR.
+ * Every bad variable is reported at once.
+ */
+export function loadTriggersConfig(env: Env): TriggersConfig {
+  const problems: ConfigProblems = [];
+  const port = portFrom(env, problems);
+  let host = '127.0.0.1';
+  try {
+    host = bindAddressFrom(env);
+  } catch (error) {
+    problems.push({ variable: 'SLUICE_BIND_ADDRESS', reason: error instanceof Error ? error.message : String(error) });
+  }
+  const executionsUrls = (env.SLUICE_EXECUTIONS_URLS ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+  if (executionsUrls.length === 0) problems.push({ variable: 'SLUICE_EXECUTIONS_URLS', reason: 'not set: the executions services to start pipelines on, e.g. http://127.0.0.1:4100/graphql' });
+  for (const url of executionsUrls) if (!/^https?:\/\/[^\s/]+\/graphql$/.test(url)) problems.push({ variable: 'SLUICE_EXECUTIONS_URLS', reason: `'${url}' is not an http(s) URL ending in /graphql` });
+  const internalSecret = env[INTERNAL_SECRET_ENV] ?? '';
+  const secretProblem = internalSecretConfigProblem(internalSecret);
+  if (secretProblem) problems.push({ variable: INTERNAL_SECRET_ENV, reason: secretProblem });
+  const pollIntervalMs = pollIntervalFrom(env, problems);
+  const dataDir = env.SLUICE_DATA_DIR?.trim() || './.sluice';
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { port, host, executionsUrls, internalSecret, pollIntervalMs, secretsFile: join(dataDir, 'webhook-secrets.json') };
+}

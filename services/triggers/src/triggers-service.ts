@@ -1,0 +1,124 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AuditChainKeySource } from '@sluice/authz';
+import type { GitHostCredentials } from '@sluice/domain';
+import type { EventStore } from '@sluice/eventing';
+import { internalSecretProblem, INTERNAL_SECRET_HEADER } from '@sluice/graphql-service/src/internal-secret';
+import { urlHost } from '@sluice/graphql-service/src/bind-address';
+import { PipelinesProjection } from '@sluice/pipelines/src/projections/pipelines-projection';
+import { startGitPoller, type StartExecutionPort } from '@sluice/triggers';
+import { fileWebhookSecrets, pollableCatalog, projectionCatalog, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from './trigger-components';
+
+export interface TriggersServiceOptions {
+  store: EventStore;
+  /** Starts the executions (the executions subgraph over HTTP in the distributed mode). */
+  start: StartExecutionPort;
+  /** `webhook-secrets.json` (created with a random secret for account `default` when absent). */
+  secretsFile: string;
+  /** Only a request carrying it in `x-sluice-internal-secret` is answered: the gateway's proxy. */
+  internalSecret: string;
+  port: number;
+  host: string;
+  pollIntervalMs: number;
+  auditKey: AuditChainKeySource;
+  gitCredentials?: GitHostCredentials;
+  log: (line: string) => void;
+}
+
+export interface TriggersService {
+  /** `http://host:port`: webhooks at `${url}/webhooks/{github|gitlab|generic}/{webhookId}`. */
+  url: string;
+  /** True when this start created `webhook-secrets.json` (its `default` secret is shown once). */
+  createdWebhook?: { account: string; secret: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * The webhook receiver and the git poller as a process of their own (distributed mode, issue 17): the pipelines come
+ * from the store (the pipelines service's projection, run here), starts go to the executions service, and every start
+ * is recorded in the audit trail as the trigger before it happens. Two may run: each start carries a client request
+ * token derived from the push, so the store keeps one execution per push whichever process or path saw it first.
+ */
+export async function startTriggersService(options: TriggersServiceOptions): Promise<TriggersService> {
+  const projection = new PipelinesProjection(options.store);
+  await projection.start();
+  const stops: Array<() => Promise<void>> = [() => projection.stop()];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => options.log(`triggers: stopping: ${error instanceof Error ? error.message : String(error)}`));
+  };
+  try {
+    const catalog = await projectionCatalog(options.store, projection);
+    stops.push(() => catalog.stop());
+    const secrets = await fileWebhookSecrets(options.secretsFile);
+    const audit = storeTriggerAudit(options.store, { key: options.auditKey });
+    const route = webhookRoute({
+      secrets,
+      pipelines: catalog,
+      start: options.start,
+      audit,
+      log: options.log,
+      // The gateway proxies the delivery and says whom it came from; only it holds the secret that gets here.
+      sourceIpOf: (req) => forwardedFor(req),
+    });
+    const server = createServer((req, res) => void serve(req, res));
+    const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      if (path === '/healthz' || path === '/readyz') return void res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('ok');
+      const refused = internalSecretProblem(req.headers, options.internalSecret);
+      if (refused !== undefined) {
+        req.resume();
+        return void res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ message: refused, field: `headers.${INTERNAL_SECRET_HEADER}` }));
+      }
+      if (path !== WEBHOOKS_PREFIX && !path.startsWith(`${WEBHOOKS_PREFIX}/`)) {
+        req.resume();
+        return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `${path} is not a webhook path; POST ${WEBHOOKS_PREFIX}/{github|gitlab|generic}/{webhookId}` }));
+      }
+      try {
+        await route.handle(req, res);
+      } catch (error) {
+        options.log(`triggers: webhook ${path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'the webhook could not be handled; see the triggers log' }));
+      }
+    };
+    await listen(server, options.port, options.host);
+    stops.push(() => close(server));
+    const poller = startGitPoller({
+      pipelines: pollableCatalog(catalog),
+      start: options.start,
+      audit,
+      intervalMs: options.pollIntervalMs,
+      ...(options.gitCredentials ? { gitCredentials: options.gitCredentials } : {}),
+      onError: (error) => options.log(`git poller: ${error.repositoryUrl}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
+    });
+    stops.push(() => poller.stop());
+    const address = server.address() as AddressInfo;
+    return { url: `http://${urlHost(address.address)}:${address.port}`, ...(secrets.created ? { createdWebhook: secrets.created } : {}), stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The first address of `x-forwarded-for` (the gateway's), else the socket's. */
+function forwardedFor(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-forwarded-for'];
+  const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
+  return first || undefined;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
