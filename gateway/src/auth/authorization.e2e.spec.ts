@@ -165,7 +165,10 @@ interface Cell {
 /** Each principal's rule, written out: true when the call must not be FORBIDDEN. */
 const EXPECTED: Record<Exclude<keyof Principals, 'revoked'>, { rule: string; allows: (cell: Cell) => boolean }> = {
   admin: { rule: 'Admin of acme: everything in acme, nothing in globex', allows: (c) => c.target.account === 'acme' },
-  readOnly: { rule: 'ReadOnly of acme: every query in acme, no mutation', allows: (c) => c.target.account === 'acme' && c.operation === 'query' },
+  readOnly: {
+    rule: "ReadOnly of acme: every query in acme but a job's details (they are its workers'), no mutation",
+    allows: (c) => c.target.account === 'acme' && c.operation === 'query' && c.field !== 'getJobDetails',
+  },
   approver: {
     rule: 'Approver of acme/web/Deploy: putApprovalResult on web/Deploy actions, and queries of the web pipeline (not account-wide ones)',
     allows: (c) =>
