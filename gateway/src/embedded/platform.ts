@@ -43,7 +43,14 @@ export interface PlatformOptions {
 }
 
 const RELAY_ID = 'platform-relay';
-const WORKER_CONCURRENCY = 2;
+/** SLUICE_WORKER_CONCURRENCY (default 4): jobs the built-in worker runs at once, as a worker process reads it. */
+function workerConcurrencyFrom(env: NodeJS.ProcessEnv): number {
+  const raw = env.SLUICE_WORKER_CONCURRENCY?.trim();
+  if (!raw) return 4;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 64) throw new Error(`SLUICE_WORKER_CONCURRENCY: '${raw}' is not a whole number from 1 to 64`);
+  return value;
+}
 /** How long `stop` lets running jobs finish before it aborts them (and reports them failed). */
 const WORKER_STOP_GRACE_MS = 10_000;
 
@@ -53,6 +60,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
   // SLUICE_STARTUP_TRACE=1: one `startup:` line per phase (bench/startup/restart.ts prints them).
   const trace = process.env.SLUICE_STARTUP_TRACE === '1' ? startupTrace(log) : undefined;
   const dataDir = resolve(config.dataDir);
+  const workerConcurrency = workerConcurrencyFrom(process.env);
   // Whatever started is stopped in reverse order, also when a later part fails to start.
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -121,7 +129,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
       jobApi: executions.engine,
       providers,
       store: artifacts,
-      concurrency: WORKER_CONCURRENCY,
+      concurrency: workerConcurrency,
       log: workerEventLog(log),
     });
     stops.push(() => worker.stop({ graceMs: WORKER_STOP_GRACE_MS }));
@@ -195,7 +203,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     log(`  AWS API      ${gateway.url}/aws   (AWS_SHARED_CREDENTIALS_FILE=${adminAccessKey.file} aws codepipeline list-pipelines --endpoint-url ${gateway.url}/aws --region us-east-1)`);
     log(`  event store  ${eventStore.description}; bus: ${busDescription}, relayed from the store`);
     log(`  services     pipelines ${pipelines.url}/graphql, executions ${executions.url}/graphql, permissions ${permissions.url}/graphql (federated by the gateway)`);
-    log(`  worker       built in, ${WORKER_CONCURRENCY} jobs at once, artifacts in ${artifactsDir}`);
+    log(`  worker       built in, ${workerConcurrency} jobs at once, artifacts in ${artifactsDir}`);
     log(`  job sandbox  ${sandbox.description}`);
     log(`  deploys      Deploy/Directory under ${providerConfig.deployRoots.join(', ') || 'nothing (SLUICE_DEPLOY_ROOTS)'}; Invoke/Http to ${providerConfig.httpAllowedHosts.join(', ') || 'no host (SLUICE_HTTP_ALLOWED_HOSTS)'}`);
     log(`  artifacts    ${artifactsApp.url}/graphql; retention after ${artifactsConfig.retentionDays} days unless one of the newest ${artifactsConfig.keepExecutions} executions of a pipeline uses them; download links at ${gateway.url}${DOWNLOAD_PATH}/…`);

@@ -151,6 +151,7 @@ export async function createExecutionsEngine(options: ExecutionsEngineOptions): 
     rerunStage: (caller, input) => handlers.rerunStage(caller, input),
     putApprovalResult: (caller, input) => handlers.putApprovalResult(caller, input),
     pollForJobs: (actionTypeId, maxBatchSize, pollOptions) => jobs.pollForJobs(actionTypeId, maxBatchSize, pollOptions),
+    pollForAnyJobs: (actionTypeIds, maxBatchSize, pollOptions) => jobs.pollForAnyJobs(actionTypeIds, maxBatchSize, pollOptions),
     acknowledgeJob: (jobId, nonce, caller?: JobCaller) => jobs.acknowledgeJob(jobId, nonce, caller),
     heartbeat: (jobId, nonce, caller?: JobCaller) => jobs.heartbeat(jobId, nonce, caller),
     putJobSuccessResult: (jobId, result, caller?: JobCaller) => jobs.putJobSuccessResult(jobId, result, caller),

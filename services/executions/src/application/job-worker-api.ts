@@ -87,6 +87,11 @@ export type ReleasedWorkers = { workerId: string } | { workerIdPrefix: string; e
  */
 export interface JobWorkerApi {
   pollForJobs(actionTypeId: ActionTypeId, maxBatchSize: number, options?: PollForJobsOptions): Promise<Job[]>;
+  /**
+   * As pollForJobs over several action types at once, oldest job first: what a worker serving many types polls
+   * with, so that a free slot goes to whichever type has work (in-process; the GraphQL protocol stays per type).
+   */
+  pollForAnyJobs(actionTypeIds: readonly ActionTypeId[], maxBatchSize: number, options?: PollForJobsOptions): Promise<Job[]>;
   acknowledgeJob(jobId: string, nonce: string, caller?: JobCaller): Promise<{ status: 'InProgress' }>;
   /** Keeps an acknowledged job's lease: a worker that stops heart-beating loses the job to the next poll. */
   heartbeat(jobId: string, nonce: string, caller?: JobCaller): Promise<{ leaseExpiresAt: string }>;
@@ -145,6 +150,29 @@ export class JobWorkerHandlers implements JobWorkerApi {
       const remaining = deadline - Date.now();
       if (remaining <= 0 || options.signal?.aborted) return [];
       await this.deps.jobQueue.whenAvailable(actionTypeId, remaining, options.signal);
+    }
+  }
+
+  async pollForAnyJobs(actionTypeIds: readonly ActionTypeId[], maxBatchSize: number, options: PollForJobsOptions = {}): Promise<Job[]> {
+    const deadline = Date.now() + (options.waitMs ?? 0);
+    const workerId = options.workerId ?? this.deps.ids();
+    for (let round = 0; ; round += 1) {
+      const now = this.deps.clock().toISOString();
+      const candidates = actionTypeIds
+        .flatMap((actionTypeId) => this.deps.jobQueue.pollable(actionTypeId, now, options.account ?? null))
+        .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+      if (candidates.length > 0 && round < 100) {
+        const taken = (await Promise.all(candidates.slice(0, maxBatchSize).map((job) => this.dispatch(job.spec, workerId)))).filter((job): job is Job => job !== null);
+        if (taken.length > 0) return taken;
+        continue;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || options.signal?.aborted) return [];
+      // Whichever type gets work first ends the wait; the other waits are cut at once.
+      const settled = new AbortController();
+      const signal = options.signal ? AbortSignal.any([options.signal, settled.signal]) : settled.signal;
+      await Promise.race(actionTypeIds.map((actionTypeId) => this.deps.jobQueue.whenAvailable(actionTypeId, remaining, signal)));
+      settled.abort();
     }
   }
 

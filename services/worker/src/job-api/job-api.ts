@@ -13,6 +13,12 @@ import type { ActionTypeId } from '@sluice/domain';
 export interface JobApi {
   /** Long poll: dispatches up to `maxBatchSize` jobs of this type, or waits up to `waitMs` for one. */
   pollForJobs(actionTypeId: ActionTypeId, maxBatchSize: number, options?: PollForJobsOptions): Promise<PolledJob[]>;
+  /**
+   * Optional: one long poll over every type the worker serves, oldest job first (the engine in-process has it).
+   * With it the worker polls for as many jobs as it has free slots, whatever their type; without it, one poller
+   * per type takes turns at the slots.
+   */
+  pollForAnyJobs?(actionTypeIds: readonly ActionTypeId[], maxBatchSize: number, options?: PollForJobsOptions): Promise<PolledJob[]>;
   acknowledgeJob(jobId: string, nonce: string): Promise<unknown>;
   heartbeat(jobId: string, nonce: string): Promise<{ leaseExpiresAt: string }>;
   putJobSuccessResult(jobId: string, result: JobSuccessResult): Promise<void>;

@@ -47,6 +47,13 @@ export class JobSlots {
     });
   }
 
+  /** Reserves every slot free now (none waits): how many. */
+  takeFree(): number {
+    const taken = this.free;
+    this.free = 0;
+    return taken;
+  }
+
   /** Hands the slot straight to the next waiting poller, else frees it. */
   release(): void {
     const next = this.waiters.shift();

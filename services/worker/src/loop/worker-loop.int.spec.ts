@@ -52,6 +52,39 @@ describe('the worker loop', () => {
     expect(Date.now() - stopping).toBeLessThan(1_000);
   });
 
+  it('starts the four actions of a stage together when four slots are free, whatever other types it serves', async () => {
+    const timed = ['start=$(date +%s%3N)', 'sleep 0.8', 'echo "START=$start" >> "$SLUICE_OUTPUT_VARIABLES"', 'echo "END=$(date +%s%3N)" >> "$SLUICE_OUTPUT_VARIABLES"'];
+    await env.publish({ name: 'four', stages: [{ name: 'Parallel', actions: [1, 2, 3, 4].map((n) => commands(`Build${n}`, timed)) }] });
+    // The worker serves every built-in type (Git, Upload, Directory, Http, Commands of each category…): only Build has work.
+    // When each job reached the worker (the engine in-process, its polls watched).
+    const received: number[] = [];
+    const engine = env.jobApi;
+    const watched: JobApi = {
+      ...engine,
+      pollForJobs: async (...args) => engine.pollForJobs(...args).then((jobs) => (jobs.forEach(() => received.push(performance.now())), jobs)),
+      pollForAnyJobs: async (...args) => engine.pollForAnyJobs!(...args).then((jobs) => (jobs.forEach(() => received.push(performance.now())), jobs)),
+      acknowledgeJob: (...args) => engine.acknowledgeJob(...args),
+      heartbeat: (...args) => engine.heartbeat(...args),
+      putJobSuccessResult: (...args) => engine.putJobSuccessResult(...args),
+      putJobFailureResult: (...args) => engine.putJobFailureResult(...args),
+      appendJobLogs: (...args) => engine.appendJobLogs(...args),
+    };
+    const worker = env.startWorker({ concurrency: 4, jobApi: watched });
+    const executionId = await env.start('four');
+    expect(await env.finished('four', executionId)).toBe('Succeeded');
+    const intervals = env.actionExecutions('four', executionId).map((detail): [number, number] => [Number(detail.output.outputVariables['START']), Number(detail.output.outputVariables['END'])]);
+    expect(intervals).toHaveLength(4);
+    // All four ran at once (one after another, or two by two, they could not overlap four deep).
+    expect(maxOverlap(intervals)).toBe(4);
+    const starts = intervals.map(([start]) => start);
+    // Handed to the worker together: one poll for as many jobs as free slots, not one type's turn at a time.
+    expect(received).toHaveLength(4);
+    const handedWithinMs = Math.max(...received) - Math.min(...received);
+    expect(handedWithinMs).toBeLessThan(150);
+    console.log(`4 actions of one stage, concurrency 4: handed to the worker within ${handedWithinMs.toFixed(0)} ms, started within ${Math.max(...starts) - Math.min(...starts)} ms`);
+    await worker.stop();
+  });
+
   it('on stop, lets a running job finish within the grace', async () => {
     await env.publish({ name: 'graceful', stages: [{ name: 'Build', actions: [commands('Slow', ['echo started', 'sleep 1', 'echo finished'])] }] });
     const worker = env.startWorker();

@@ -158,11 +158,45 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   };
 
+  /**
+   * With a job API that polls every type at once: one loop that reserves every free slot, polls for that many jobs
+   * of any type and starts them all, so the actions of a stage start together and a slot never waits on an idle type.
+   */
+  const dispatchLoop = async (pollAny: NonNullable<JobApi['pollForAnyJobs']>, types: ActionTypeId[]): Promise<void> => {
+    const backoff = new PollBackoff(options.pollBackoff ?? { initialMs: 250, maxMs: 30_000 });
+    while (await slots.acquire(stopping.signal)) {
+      const reserved = 1 + slots.takeFree();
+      let started = 0;
+      let failure: { error: unknown } | null = null;
+      try {
+        const jobs = await pollAny.call(options.jobApi, types, reserved, { waitMs: pollWaitMs, workerId, signal: stopping.signal });
+        backoff.reset();
+        for (const job of jobs) {
+          if (stopping.signal.aborted) await giveBack(job);
+          else {
+            start(job);
+            started += 1;
+          }
+        }
+      } catch (error) {
+        failure = { error };
+      } finally {
+        for (let i = started; i < reserved; i += 1) slots.release();
+      }
+      if (failure !== null) {
+        const retryInMs = backoff.nextDelayMs();
+        emit({ type: 'PollFailed', actionType: types.map((id) => actionTypeKey(id)).join(','), error: failure.error, retryInMs });
+        await pause(retryInMs, stopping.signal);
+      }
+    }
+  };
+
   const actionTypes = (options.actionTypes ?? [...options.providers.values()].map((provider) => provider.actionTypeId)).map((id) => {
     if (!options.providers.has(actionTypeKey(id))) throw new RangeError(`no provider for ${actionTypeKey(id)}`);
     return pollableActionType(id);
   });
-  const pollers = Promise.all(actionTypes.map((id) => pollLoop(id)));
+  const pollAny = options.jobApi.pollForAnyJobs;
+  const pollers = typeof pollAny === 'function' ? dispatchLoop(pollAny, actionTypes) : Promise.all(actionTypes.map((id) => pollLoop(id)));
 
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));

@@ -59,4 +59,25 @@ describe('job files', () => {
     expect((await stat(secret)).uid).toBe(0);
     expect((await stat(root)).mode & 0o777).toBe(0o711);
   });
+
+  it('hands over a nested tree, small or large, never through a link to a folder outside it', async () => {
+    const sandbox = await testSandbox();
+    if (!sandbox.owner) return;
+    const outside = join(root, 'outside');
+    await mkdir(outside);
+    await writeFile(join(outside, 'kept.txt'), 'the worker\'s');
+    for (const [name, files] of [['small', 10], ['large', 600]] as const) {
+      const tree = join(root, name);
+      await mkdir(join(tree, 'a', 'b'), { recursive: true });
+      for (let i = 0; i < files; i += 1) await writeFile(join(tree, 'a', 'b', `f${i}.txt`), String(i));
+      await symlink(outside, join(tree, 'a', 'link-to-outside'));
+      await handOver(sandbox.owner, [tree], [root]);
+      for (const path of [tree, join(tree, 'a'), join(tree, 'a', 'b'), join(tree, 'a', 'b', 'f0.txt'), join(tree, 'a', 'b', `f${files - 1}.txt`)]) {
+        expect([name, path, (await lstat(path)).uid]).toEqual([name, path, sandbox.owner.uid]);
+      }
+      expect((await lstat(join(tree, 'a', 'link-to-outside'))).uid).toBe(sandbox.owner.uid);
+      expect((await stat(outside)).uid).toBe(0);
+      expect((await stat(join(outside, 'kept.txt'))).uid).toBe(0);
+    }
+  });
 });
