@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '@sluice/domain';
 import { publicApiSdl, subscriptionSdl } from './public-api';
 
 const INTRO = `# The GraphQL API
@@ -19,17 +20,24 @@ the audit trail (\`lookupAuditEvents\`, \`auditRecorded\`).
 
 ## Errors
 
-Errors carry \`extensions.code\`; a refused input also \`extensions.issues\`, each with the JSON path of the
-field (\`$.stages[2].actions[0].configuration.Commands\`) and what is wrong with it.
+Errors carry \`extensions.code\`, the kind of refusal, and, when a service refused, \`extensions.errorCode\`:
+which refusal it is, a stable code (decision 0030). Decide by \`errorCode\`, never by the message: messages
+are for people and may be reworded. A refused input also carries \`extensions.issues\`, each with the JSON
+path of the field (\`$.stages[2].actions[0].configuration.Commands\`) and what is wrong with it.
 
 | code | meaning |
 |---|---|
 | \`BAD_USER_INPUT\` | the input is invalid; nothing was stored |
 | \`NOT_FOUND\` | the pipeline, execution, job, … does not exist (in your account) |
-| \`CONFLICT\` | a concurrent change won: read again and retry (e.g. \`updatePipeline\` with a stale \`version\`) |
+| \`CONFLICT\` | what exists now does not allow it: a name taken, a stale \`version\`, a concurrent change (read again and retry), a state that forbids it |
 | \`FORBIDDEN\` | a policy does not allow the action at that resource; the message names both |
 | \`UNAUTHENTICATED\` | no valid token (HTTP 401) |
 
+The error codes, as \`libs/domain/src/decider/error-codes.ts\` lists them (\`/aws\` answers each as a
+CodePipeline exception: [aws-compatibility.md](aws-compatibility.md#errors)):
+`;
+
+const AFTER_ERRORS = `
 ## Examples
 
 \`\`\`bash
@@ -81,9 +89,17 @@ Generated from the services' schemas (\`npx tsx gateway/src/api-reference/write-
 a unit test fails when this page is stale.
 `;
 
-/** docs/api.md: the prose above and the schema as the gateway serves it. */
+/** Every code of the catalogue (libs/domain error-codes.ts), so the page cannot miss one. */
+function errorCodeTable(): string {
+  const rows = Object.entries(ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`);
+  return ['| errorCode | meaning |', '|---|---|', ...rows].join('\n');
+}
+
+/** docs/api.md: the prose above, the error codes and the schema as the gateway serves it. */
 export function apiReference(): string {
   return `${INTRO}
+${errorCodeTable()}
+${AFTER_ERRORS}
 ### Queries and mutations
 
 \`\`\`graphql

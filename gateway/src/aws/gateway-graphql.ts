@@ -37,7 +37,7 @@ export function gatewayGraphql(gateway: GatewayPipeline, identities: ForwardedId
         { req },
       );
       const answer = (await response.json()) as { data?: T | null; errors?: GraphQLAnswerError[] };
-      if (answer.errors?.length) throw awsErrorOf(call.operation, answer.errors[0]!);
+      if (answer.errors?.length) throw awsErrorOf(answer.errors[0]!);
       if (answer.data === undefined || answer.data === null) throw new AwsError('InternalFailure', 'The GraphQL API answered no data.', 500);
       return answer.data;
     });

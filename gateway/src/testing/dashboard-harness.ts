@@ -11,12 +11,25 @@ export const ROOT = join(__dirname, '../../..');
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 
-type Answer<T> = { data?: T | null; errors?: Array<{ message: string }> };
+type AnswerError = { message: string; extensions?: { code?: string; errorCode?: string } };
+type Answer<T> = { data?: T | null; errors?: AnswerError[] };
+
+/** A GraphQL answer with errors; `errorCodes` (decision 0030) is what a caller decides by, never the message. */
+export class GraphQLAnswerError extends Error {
+  constructor(readonly errors: readonly AnswerError[]) {
+    super(`GraphQL: ${JSON.stringify(errors)}`);
+  }
+
+  get errorCodes(): Array<string | undefined> {
+    return this.errors.map((error) => error.extensions?.errorCode);
+  }
+}
 
 export async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
   const answer = (await res.json()) as Answer<T>;
-  if (answer.errors?.length || !answer.data) throw new Error(`GraphQL: ${JSON.stringify(answer.errors ?? answer)}`);
+  if (answer.errors?.length) throw new GraphQLAnswerError(answer.errors);
+  if (!answer.data) throw new Error(`GraphQL: ${JSON.stringify(answer)}`);
   return answer.data;
 }
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { openEmbeddedEventStore, type EventStore, type NewEvent, type RecordedEvent } from '@sluice/eventing';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM, ensureDashboardBuilt, gql } from './dashboard-harness';
+import { CHROMIUM, ensureDashboardBuilt, gql, GraphQLAnswerError } from './dashboard-harness';
 import { startPlatformProcess, type PlatformProcess } from './platform-process';
 
 type Call = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
@@ -60,7 +60,7 @@ export function scalePipeline(name: string, stages: ScaleStage[]): Record<string
 
 export const actionCount = (stages: ScaleStage[]) => stages.reduce((sum, stage) => sum + stage.groups.reduce((a, b) => a + b, 0), 0);
 
-/** Creates the two custom action types (once per platform; CONFLICT when they exist is fine). */
+/** Creates the two custom action types (once per platform; ACTION_TYPE_ALREADY_EXISTS when they exist is fine). */
 export async function createScaleActionTypes(call: Call): Promise<void> {
   const create = 'mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }';
   const none = { minimumCount: 0, maximumCount: 0 };
@@ -69,7 +69,7 @@ export async function createScaleActionTypes(call: Call): Promise<void> {
     { category: SCALE_STEP.category, provider: SCALE_STEP.provider, version: '1', inputArtifactDetails: { minimumCount: 0, maximumCount: 5 }, outputArtifactDetails: { minimumCount: 0, maximumCount: 5 } },
   ]) {
     await call(create, { input }).catch((error: unknown) => {
-      if (!String(error).includes('CONFLICT') && !/exists/i.test(String(error))) throw error;
+      if (!(error instanceof GraphQLAnswerError && error.errorCodes.every((code) => code === 'ACTION_TYPE_ALREADY_EXISTS'))) throw error;
     });
   }
 }

@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { AccessDeniedError, ConflictError, IllegalStateError, NotConfiguredError, NotFoundError, ResourceNameError, ValidationError } from '@sluice/domain';
+import { AccessDeniedError, ConflictError, IllegalStateError, NotConfiguredError, NotFoundError, ResourceNameError, ValidationError, type ErrorCode } from '@sluice/domain';
 import { ConcurrencyError, EventStoreInputError } from '@sluice/eventing';
 import type { GraphQLFormattedError } from 'graphql';
 
-/** How a service-specific error is answered: a code (BAD_USER_INPUT, CONFLICT…), the message, extra extensions. */
+/**
+ * How an error is answered: its class as `code` (BAD_USER_INPUT, NOT_FOUND, CONFLICT…, which clients have always
+ * read), its stable domain code as `errorCode` (PIPELINE_NAME_IN_USE, STALE_VERSION…; decision 0030), the message,
+ * extra extensions.
+ */
 export interface GraphQLErrorAnswer {
   code: string;
+  errorCode: ErrorCode;
   message: string;
   extensions?: Record<string, unknown>;
 }
@@ -28,24 +33,29 @@ const requestErrorCodes = new Set([
 /** What the event store says of text it cannot store (libs/eventing validation/text-value.ts). */
 const UNSTORABLE_TEXT = /must not contain NUL or unpaired surrogate characters/;
 
-/** The domain errors every service shares (@sluice/domain, @sluice/eventing), by GraphQL code. */
+/** The domain errors every service shares (@sluice/domain, @sluice/eventing), by GraphQL code, each with its domain code. */
 export function sharedErrorAnswer(error: unknown): GraphQLErrorAnswer | undefined {
-  if (error instanceof ValidationError) return { code: 'BAD_USER_INPUT', message: error.message, extensions: { issues: error.issues } };
+  if (error instanceof ValidationError) return { code: 'BAD_USER_INPUT', errorCode: error.code, message: error.message, extensions: { issues: error.issues } };
   // Text no store can hold (NUL, an unpaired surrogate) in an id a caller gave (`acknowledgeJob(jobId: "a\u0000b")`): the caller's.
   if (error instanceof EventStoreInputError && UNSTORABLE_TEXT.test(error.message)) {
-    return { code: 'BAD_USER_INPUT', message: 'The input holds a NUL or an unpaired surrogate character, which cannot be stored.', extensions: { issues: [{ path: '$', code: 'unstorable_text', message: error.message }] } };
+    return {
+      code: 'BAD_USER_INPUT',
+      errorCode: 'INVALID_INPUT',
+      message: 'The input holds a NUL or an unpaired surrogate character, which cannot be stored.',
+      extensions: { issues: [{ path: '$', code: 'unstorable_text', message: error.message }] },
+    };
   }
   // A name that cannot be part of a resource name (`a b`, `a/b`, 101 characters): the caller's input, not a fault.
   if (error instanceof ResourceNameError) {
-    return { code: 'BAD_USER_INPUT', message: `${error.part}: ${error.problem}`, extensions: { issues: [{ path: error.part, code: 'invalid_name', message: error.problem }] } };
+    return { code: 'BAD_USER_INPUT', errorCode: error.code, message: `${error.part}: ${error.problem}`, extensions: { issues: [{ path: error.part, code: 'invalid_name', message: error.problem }] } };
   }
-  if (error instanceof ConflictError || error instanceof IllegalStateError) return { code: 'CONFLICT', message: error.message };
+  if (error instanceof ConflictError || error instanceof IllegalStateError) return { code: 'CONFLICT', errorCode: error.code, message: error.message };
   if (error instanceof ConcurrencyError) {
-    return { code: 'CONFLICT', message: 'Someone else changed this resource at the same time; read it again and retry.' };
+    return { code: 'CONFLICT', errorCode: 'CONCURRENT_MODIFICATION', message: 'Someone else changed this resource at the same time; read it again and retry.' };
   }
-  if (error instanceof NotFoundError) return { code: 'NOT_FOUND', message: error.message, extensions: { resource: error.resource } };
-  if (error instanceof AccessDeniedError) return { code: 'FORBIDDEN', message: error.message, extensions: { principal: error.principal } };
-  if (error instanceof NotConfiguredError) return { code: 'SERVICE_UNAVAILABLE', message: error.message, extensions: { settings: error.settings } };
+  if (error instanceof NotFoundError) return { code: 'NOT_FOUND', errorCode: error.code, message: error.message, extensions: { resource: error.resource } };
+  if (error instanceof AccessDeniedError) return { code: 'FORBIDDEN', errorCode: error.code, message: error.message, extensions: { principal: error.principal } };
+  if (error instanceof NotConfiguredError) return { code: 'SERVICE_UNAVAILABLE', errorCode: error.code, message: error.message, extensions: { settings: error.settings } };
   return undefined;
 }
 
@@ -59,7 +69,7 @@ export function formatGraphQLError(log: (line: string) => void, mappings: readon
     const original = unwrapResolverError(error);
     const at = { ...(formatted.path ? { path: formatted.path } : {}), ...(formatted.locations ? { locations: formatted.locations } : {}) };
     const answer = [...mappings, sharedErrorAnswer].reduce<GraphQLErrorAnswer | undefined>((found, mapping) => found ?? mapping(original), undefined);
-    if (answer) return { message: answer.message, ...at, extensions: { code: answer.code, ...answer.extensions } };
+    if (answer) return { message: answer.message, ...at, extensions: { code: answer.code, errorCode: answer.errorCode, ...answer.extensions } };
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && requestErrorCodes.has(code) && original === error) {
       return { message: formatted.message, ...at, extensions: { code } };

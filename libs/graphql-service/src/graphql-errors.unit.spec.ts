@@ -14,32 +14,43 @@ describe('formatGraphQLError', () => {
   const format = formatGraphQLError((line) => logged.push(line));
 
   it.each([
-    [new ValidationError([{ path: '$.variables[0].name', code: 'unknown_variable', message: 'no such variable' }]), 'BAD_USER_INPUT'],
-    [new ConflictError('taken'), 'CONFLICT'],
-    [new IllegalStateError('not stoppable'), 'CONFLICT'],
-    [new ConcurrencyError('execution-1', 'no_stream', 3n), 'CONFLICT'],
-    [new NotFoundError('pipeline', 'web'), 'NOT_FOUND'],
-    [new AccessDeniedError('alice', 'denied by policy p-1'), 'FORBIDDEN'],
-    [new ResourceNameError('pipeline', 'a b', 'The pipeline name "a b" may contain only letters'), 'BAD_USER_INPUT'],
-    [new EventStoreInputError('streamId', 'must not contain NUL or unpaired surrogate characters'), 'BAD_USER_INPUT'],
-    [new EventStoreInputError('expectedRevision', 'must be a bigint'), 'INTERNAL_SERVER_ERROR'],
-    [new NotConfiguredError(['SLUICE_ACCESS_KEY_MASTER_KEY'], 'Access keys are not set up on this server'), 'SERVICE_UNAVAILABLE'],
-  ])('maps %p to %s, keeping the path', (error, code) => {
+    [new ValidationError([{ path: '$.variables[0].name', code: 'unknown_variable', message: 'no such variable' }]), 'BAD_USER_INPUT', 'INVALID_INPUT'],
+    [new ConflictError('taken'), 'CONFLICT', 'CONFLICT'],
+    [new IllegalStateError('not stoppable'), 'CONFLICT', 'INVALID_STATE'],
+    [new ConcurrencyError('execution-1', 'no_stream', 3n), 'CONFLICT', 'CONCURRENT_MODIFICATION'],
+    [new NotFoundError('pipeline', 'web'), 'NOT_FOUND', 'PIPELINE_NOT_FOUND'],
+    [new AccessDeniedError('alice', 'denied by policy p-1'), 'FORBIDDEN', 'ACCESS_DENIED'],
+    [new ResourceNameError('pipeline', 'a b', 'The pipeline name "a b" may contain only letters'), 'BAD_USER_INPUT', 'INVALID_RESOURCE_NAME'],
+    [new EventStoreInputError('streamId', 'must not contain NUL or unpaired surrogate characters'), 'BAD_USER_INPUT', 'INVALID_INPUT'],
+    [new EventStoreInputError('expectedRevision', 'must be a bigint'), 'INTERNAL_SERVER_ERROR', undefined],
+    [new NotConfiguredError(['SLUICE_ACCESS_KEY_MASTER_KEY'], 'Access keys are not set up on this server'), 'SERVICE_UNAVAILABLE', 'NOT_CONFIGURED'],
+  ])('maps %p to %s with errorCode %s, keeping the path', (error, code, errorCode) => {
     const answer = format(...thrownInResolver(error));
     expect(answer.extensions?.code).toBe(code);
+    expect(answer.extensions?.errorCode).toBe(errorCode);
     expect(answer.path).toEqual(['startPipelineExecution']);
+  });
+
+  it.each([
+    [new ConflictError('A pipeline named web already exists.', 'PIPELINE_NAME_IN_USE'), 'CONFLICT', 'PIPELINE_NAME_IN_USE'],
+    [new IllegalStateError('Execution e is Succeeded and cannot be stopped.', 'EXECUTION_NOT_STOPPABLE'), 'CONFLICT', 'EXECUTION_NOT_STOPPABLE'],
+    [new NotFoundError('approval request', 't-1', 'No approval request has this token.'), 'NOT_FOUND', 'INVALID_APPROVAL_TOKEN'],
+    [new NotFoundError('artifact', 'out', 'retention collected it', 'ARTIFACT_COLLECTED'), 'NOT_FOUND', 'ARTIFACT_COLLECTED'],
+    [new ValidationError([{ path: '$.token', code: 'invalid_input', message: 'not the token' }], 'not the token', 'INVALID_APPROVAL_TOKEN'), 'BAD_USER_INPUT', 'INVALID_APPROVAL_TOKEN'],
+  ])('answers the code the throw site gave: %p', (error, code, errorCode) => {
+    expect(format(...thrownInResolver(error)).extensions).toMatchObject({ code, errorCode });
   });
 
   it('carries the issues of a ValidationError and the resource of a NotFoundError', () => {
     const issues = [{ path: '$.variables[0].name', code: 'unknown_variable', message: 'no such variable' }];
-    expect(format(...thrownInResolver(new ValidationError(issues))).extensions).toEqual({ code: 'BAD_USER_INPUT', issues });
-    expect(format(...thrownInResolver(new NotFoundError('pipeline', 'web'))).extensions).toEqual({ code: 'NOT_FOUND', resource: 'pipeline' });
+    expect(format(...thrownInResolver(new ValidationError(issues))).extensions).toEqual({ code: 'BAD_USER_INPUT', errorCode: 'INVALID_INPUT', issues });
+    expect(format(...thrownInResolver(new NotFoundError('pipeline', 'web'))).extensions).toEqual({ code: 'NOT_FOUND', errorCode: 'PIPELINE_NOT_FOUND', resource: 'pipeline' });
   });
 
   it("applies a service's own mapping before the shared ones", () => {
     class CursorError extends Error {}
-    const withCursor = formatGraphQLError(() => undefined, [(error) => (error instanceof CursorError ? { code: 'BAD_USER_INPUT', message: 'bad cursor' } : undefined)]);
-    expect(withCursor(...thrownInResolver(new CursorError('x')))).toMatchObject({ message: 'bad cursor', extensions: { code: 'BAD_USER_INPUT' } });
+    const withCursor = formatGraphQLError(() => undefined, [(error) => (error instanceof CursorError ? { code: 'BAD_USER_INPUT', errorCode: 'INVALID_CURSOR', message: 'bad cursor' } : undefined)]);
+    expect(withCursor(...thrownInResolver(new CursorError('x')))).toMatchObject({ message: 'bad cursor', extensions: { code: 'BAD_USER_INPUT', errorCode: 'INVALID_CURSOR' } });
     expect(withCursor(...thrownInResolver(new NotFoundError('job', 'j'))).extensions?.code).toBe('NOT_FOUND');
   });
 

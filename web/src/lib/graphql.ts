@@ -1,13 +1,17 @@
+import type { ErrorCode } from '@sluice/domain/src/decider/error-codes';
 import { authorizationHeaders, reportUnauthenticated } from './session';
 
 export interface GraphQLErrorEntry {
   message: string;
   path?: Array<string | number>;
-  /** A refused input's issues, each with the JSON path of the field (`$.variables[0].name`). */
-  extensions?: { code?: string; issues?: Array<{ path: string; message: string }> };
+  /**
+   * `code` is the kind of refusal (BAD_USER_INPUT, CONFLICT…), `errorCode` which one (STALE_VERSION…; decision 0030);
+   * a refused input's issues, each with the JSON path of the field (`$.variables[0].name`).
+   */
+  extensions?: { code?: string; errorCode?: ErrorCode; issues?: Array<{ path: string; message: string }> };
 }
 
-/** A request the gateway refused or answered with errors; `message` lists them, `code` is the first one's. */
+/** A request the gateway refused or answered with errors; `message` lists them, `code` and `errorCode` are the first one's. */
 export class GraphQLRequestError extends Error {
   constructor(
     readonly errors: GraphQLErrorEntry[],
@@ -18,6 +22,11 @@ export class GraphQLRequestError extends Error {
 
   get code(): string | undefined {
     return this.errors[0]?.extensions?.code;
+  }
+
+  /** The stable code of a domain error: what to decide by, never the message. */
+  get errorCode(): ErrorCode | undefined {
+    return this.errors[0]?.extensions?.errorCode;
   }
 }
 

@@ -1,3 +1,4 @@
 export * from './decider';
+export * from './error-codes';
 export * from './domain-errors';
 export * from './decide-and-append';

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../decider/error-codes';
 import { quote } from '../validation/describe-value';
 import { ACTION_NAME_RULE, PIPELINE_NAME_RULE, STAGE_NAME_RULE } from '../pipeline-definition/pipeline-limits';
 import type { StringRule } from '../validation/string-rules';
@@ -22,6 +23,7 @@ export type ResourceNamePart = 'account' | 'pipeline' | 'stage' | 'action';
  */
 export class ResourceNameError extends RangeError {
   override readonly name = 'ResourceNameError';
+  readonly code: ErrorCode = 'INVALID_RESOURCE_NAME';
   constructor(
     readonly part: ResourceNamePart,
     readonly value: string,

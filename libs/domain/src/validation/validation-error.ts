@@ -1,12 +1,20 @@
+import type { ErrorCode } from '../decider/error-codes';
 import type { ValidationIssue } from './validation-issue';
 
 const ISSUES_IN_MESSAGE = 5;
 
-/** Thrown (or returned) when input is refused; carries every issue, each with its JSON path. */
+/**
+ * Thrown (or returned) when input is refused; carries every issue, each with its JSON path. Its `code` is
+ * INVALID_INPUT unless the refusal has a meaning of its own (INVALID_APPROVAL_TOKEN).
+ */
 export class ValidationError extends Error {
   readonly issues: readonly ValidationIssue[];
 
-  constructor(issues: readonly ValidationIssue[], summary = 'The input is not valid') {
+  constructor(
+    issues: readonly ValidationIssue[],
+    summary = 'The input is not valid',
+    readonly code: ErrorCode = 'INVALID_INPUT',
+  ) {
     super(formatMessage(summary, issues));
     this.name = 'ValidationError';
     this.issues = issues;

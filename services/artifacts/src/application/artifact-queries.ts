@@ -56,7 +56,7 @@ export class ArtifactQueries {
       throw new NotFoundError('artifact', artifactName, `The execution '${pipelineExecutionId}' has no artifact '${artifactName}' (it has: ${names}).`);
     }
     if (!this.projection.model.isReadableBy(record.sha256, caller.account)) {
-      throw new NotFoundError('artifact', artifactName, `The artifact '${artifactName}' of execution '${pipelineExecutionId}' is no longer stored (retention collected it).`);
+      throw new NotFoundError('artifact', artifactName, `The artifact '${artifactName}' of execution '${pipelineExecutionId}' is no longer stored (retention collected it).`, 'ARTIFACT_COLLECTED');
     }
     const expiresAt = new Date(this.clock().getTime() + this.downloadUrlTtlMs);
     const token = signDownloadToken({ account: caller.account, sha256: record.sha256, fileName: fileNameOf(record), expiresAt }, this.urlSecret);

@@ -109,5 +109,5 @@ function decodeOffset(token: string): number {
   } catch {
     // reported below, as any other token this service did not issue
   }
-  throw invalidInput('$.nextToken', 'The nextToken was not issued by listActionExecutions.');
+  throw invalidInput('$.nextToken', 'The nextToken was not issued by listActionExecutions.', 'invalid_input', 'INVALID_CURSOR');
 }

@@ -83,7 +83,7 @@ export class AssumeRoleHandler {
       assumedBy = calling.principal.assumedBy;
       const remaining = Math.floor((Date.parse(calling.expiresAt) - now.getTime()) / 1000);
       if (remaining < SESSION_DURATION.minSeconds) {
-        throw new IllegalStateError(`The calling session expires in ${remaining} s; a chained session cannot outlive it and must last at least ${SESSION_DURATION.minSeconds} s.`);
+        throw new IllegalStateError(`The calling session expires in ${remaining} s; a chained session cannot outlive it and must last at least ${SESSION_DURATION.minSeconds} s.`, 'SESSION_TOO_SHORT');
       }
       expiresInSeconds = Math.min(expiresInSeconds, remaining);
     }

@@ -129,7 +129,7 @@ export class IdentityCommandHandlers {
   private requirePrincipalKind(account: string, targetType: 'USER' | 'ROLE', name: string): void {
     const view = this.identities.principal(account, name);
     const kind = targetType === 'USER' ? 'User' : 'Role';
-    if (!view || view.kind !== kind) throw new NotFoundError(kind.toLowerCase(), name);
+    if (!view || view.kind !== kind) throw new NotFoundError(kind === 'User' ? 'user' : 'role', name);
   }
 
   private async settle(appending: Promise<{ position: bigint | undefined }>): Promise<void> {

@@ -11,7 +11,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState,
       case 'CreateAccount': {
         const problem = accountIdProblem(command.account);
         if (problem) throw new ValidationError([{ path: 'account', code: 'invalid_account', message: problem }], 'The account is not valid');
-        if (state.status !== 'None') throw new ConflictError(`The account '${command.account}' already exists.`);
+        if (state.status !== 'None') throw new ConflictError(`The account '${command.account}' already exists.`, 'ACCOUNT_ALREADY_EXISTS');
         return [{ type: 'AccountCreated', data: { account: command.account, createdAt: command.metadata.now } }];
       }
       default:

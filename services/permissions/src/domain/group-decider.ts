@@ -27,7 +27,7 @@ export const groupDecider: Decider<GroupCommand, GroupEvent, GroupState, GroupCo
         checkName(command.groupName, 'The group name', 'groupName', issues);
         if (issues.count > 0) throw new ValidationError(issues.issues, 'The group is not valid');
         if (!context.accountExists) throw new NotFoundError('account', command.metadata.account);
-        if (state.status !== 'None') throw new ConflictError(`The account '${command.metadata.account}' already has a group named '${command.groupName}'.`);
+        if (state.status !== 'None') throw new ConflictError(`The account '${command.metadata.account}' already has a group named '${command.groupName}'.`, 'GROUP_NAME_IN_USE');
         return [{ type: 'GroupCreated', data: { account: command.metadata.account, groupName: command.groupName, createdAt: command.metadata.now } }];
       }
       case 'AddUserToGroup': {

@@ -20,24 +20,34 @@ const issuesOf = (run: () => unknown) => {
   throw new Error('expected a ValidationError');
 };
 
+/** What `run` threw: its class and its code, e.g. `[ConflictError, 'POLICY_NAME_IN_USE']`. */
+const refusalOf = (run: () => unknown): [unknown, unknown] => {
+  try {
+    run();
+  } catch (error) {
+    return [(error as Error).constructor, (error as { code?: unknown }).code];
+  }
+  throw new Error('expected an error');
+};
+
 describe('principalDecider', () => {
   const decide = (events: PrincipalEvent[], command: Parameters<typeof principalDecider.decide>[0], accountExists = true) =>
     principalDecider.decide(command, fold(principalDecider, events), { accountExists });
 
   it('creates a user once, in an account that exists', () => {
     expect(decide([], { type: 'CreateUser', userName: 'alice', metadata })).toEqual([userCreated]);
-    expect(() => decide([userCreated], { type: 'CreateUser', userName: 'alice', metadata })).toThrow(ConflictError);
-    expect(() => decide([], { type: 'CreateUser', userName: 'alice', metadata }, false)).toThrow(NotFoundError);
+    expect(refusalOf(() => decide([userCreated], { type: 'CreateUser', userName: 'alice', metadata }))).toEqual([ConflictError, 'PRINCIPAL_NAME_IN_USE']);
+    expect(refusalOf(() => decide([], { type: 'CreateUser', userName: 'alice', metadata }, false))).toEqual([NotFoundError, 'ACCOUNT_NOT_FOUND']);
     expect(issuesOf(() => decide([], { type: 'CreateUser', userName: 'a/b', metadata }))).toEqual(['userName']);
   });
 
   it('attaches a policy name once and detaches only what is attached', () => {
     const attached = decide([userCreated], { type: 'AttachPolicy', principalId: 'alice', policy: readOnly, metadata });
     expect(attached).toEqual([{ type: 'PolicyAttached', data: { policy: readOnly } }]);
-    expect(() => decide([userCreated, ...attached], { type: 'AttachPolicy', principalId: 'alice', policy: readOnly, metadata })).toThrow(ConflictError);
+    expect(refusalOf(() => decide([userCreated, ...attached], { type: 'AttachPolicy', principalId: 'alice', policy: readOnly, metadata }))).toEqual([ConflictError, 'POLICY_NAME_IN_USE']);
     expect(decide([userCreated, ...attached], { type: 'DetachPolicy', principalId: 'alice', policyName: 'ReadOnly', metadata })).toEqual([{ type: 'PolicyDetached', data: { policyName: 'ReadOnly' } }]);
-    expect(() => decide([userCreated], { type: 'DetachPolicy', principalId: 'alice', policyName: 'ReadOnly', metadata })).toThrow(NotFoundError);
-    expect(() => decide([], { type: 'AttachPolicy', principalId: 'ghost', policy: readOnly, metadata })).toThrow(NotFoundError);
+    expect(refusalOf(() => decide([userCreated], { type: 'DetachPolicy', principalId: 'alice', policyName: 'ReadOnly', metadata }))).toEqual([NotFoundError, 'POLICY_NOT_FOUND']);
+    expect(refusalOf(() => decide([], { type: 'AttachPolicy', principalId: 'ghost', policy: readOnly, metadata }))).toEqual([NotFoundError, 'PRINCIPAL_NOT_FOUND']);
   });
 
   it('validates a role: its trust policy by JSON path, its maximum session duration', () => {
@@ -51,8 +61,8 @@ describe('principalDecider', () => {
   });
 
   it('tells a role from a user', () => {
-    expect(() => requireKind(fold(principalDecider, [userCreated]), 'alice', 'Role')).toThrow(IllegalStateError);
-    expect(() => requireKind(principalDecider.initialState, 'alice', 'User')).toThrow(NotFoundError);
+    expect(refusalOf(() => requireKind(fold(principalDecider, [userCreated]), 'alice', 'Role'))).toEqual([IllegalStateError, 'PRINCIPAL_KIND_MISMATCH']);
+    expect(refusalOf(() => requireKind(principalDecider.initialState, 'alice', 'User'))).toEqual([NotFoundError, 'USER_NOT_FOUND']);
   });
 });
 

@@ -4,7 +4,7 @@ import type { PolicyEvent } from './identity-events';
 
 /** Attaching and detaching, shared by users, groups and roles: policy names are unique per holder. */
 export function decideAttach(holder: string, attached: readonly string[], policy: AttachedPolicy): PolicyEvent[] {
-  if (attached.includes(policy.name)) throw new ConflictError(`${holder} already has a policy named '${policy.name}'; detach it first.`);
+  if (attached.includes(policy.name)) throw new ConflictError(`${holder} already has a policy named '${policy.name}'; detach it first.`, 'POLICY_NAME_IN_USE');
   return [{ type: 'PolicyAttached', data: { policy } }];
 }
 

@@ -81,7 +81,7 @@ function createRole(command: Extract<PrincipalCommand, { type: 'CreateRole' }>, 
 
 function mustBeNew(state: PrincipalState, name: string, account: string, context: PrincipalContext): void {
   if (!context.accountExists) throw new NotFoundError('account', account);
-  if (state.status !== 'None') throw new ConflictError(`The account '${account}' already has a ${state.status.toLowerCase()} named '${name}'.`);
+  if (state.status !== 'None') throw new ConflictError(`The account '${account}' already has a ${state.status.toLowerCase()} named '${name}'.`, 'PRINCIPAL_NAME_IN_USE');
 }
 
 function existing(state: PrincipalState, id: string): Exclude<PrincipalState, { status: 'None' }> {
@@ -97,5 +97,5 @@ function holderOf(state: PrincipalState, id: string): string {
 /** For commands that only make sense for one kind (tokens for users, sessions for roles). */
 export function requireKind(state: PrincipalState, id: string, kind: 'User' | 'Role'): void {
   if (state.status === 'None') throw new NotFoundError(kind === 'User' ? 'user' : 'role', id);
-  if (state.status !== kind) throw new IllegalStateError(`'${id}' is a ${state.status.toLowerCase()}, not a ${kind.toLowerCase()}.`);
+  if (state.status !== kind) throw new IllegalStateError(`'${id}' is a ${state.status.toLowerCase()}, not a ${kind.toLowerCase()}.`, 'PRINCIPAL_KIND_MISMATCH');
 }

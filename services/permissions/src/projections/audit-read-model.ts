@@ -111,6 +111,6 @@ export const auditCursorOf = (revision: bigint) => Buffer.from(`audit:${revision
 
 function revisionOfCursor(cursor: string): bigint {
   const match = /^audit:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new ValidationError([{ path: 'after', code: 'invalid_cursor', message: 'after is not a cursor returned by lookupAuditEvents.' }], 'The page is not valid');
+  if (!match) throw new ValidationError([{ path: 'after', code: 'invalid_cursor', message: 'after is not a cursor returned by lookupAuditEvents.' }], 'The page is not valid', 'INVALID_CURSOR');
   return BigInt(match[1]!);
 }

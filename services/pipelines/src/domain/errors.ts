@@ -7,6 +7,7 @@ import { ConflictError } from '@sluice/domain';
 
 export { ConflictError, NotFoundError } from '@sluice/domain';
 
+/** The name or id is taken; its `code` says by what (PIPELINE_NAME_IN_USE, ACTION_TYPE_ALREADY_EXISTS). */
 export class AlreadyExistsError extends ConflictError {
   override readonly name = 'AlreadyExistsError';
 }
@@ -22,6 +23,7 @@ export class StaleVersionError extends ConflictError {
     super(
       `Pipeline '${pipelineName}' is at version ${actualVersion}, not ${expectedVersion}: someone updated it since you read it. ` +
         `Read it again, apply your change and update with version ${actualVersion}.`,
+      'STALE_VERSION',
     );
   }
 }

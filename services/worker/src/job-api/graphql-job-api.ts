@@ -1,4 +1,4 @@
-import { AccessDeniedError, ConflictError, type ActionTypeId, NotFoundError, ValidationError, type ValidationIssue } from '@sluice/domain';
+import { AccessDeniedError, ConflictError, type ActionTypeId, errorCodeOf, isNotFoundResource, NotFoundError, ValidationError, type ValidationIssue } from '@sluice/domain';
 import type { JobApi, JobData, JobFailureResult, JobLogEntry, JobSuccessResult, PolledJob, PollForJobsOptions } from './job-api';
 
 export interface GraphQLJobApiOptions {
@@ -24,23 +24,27 @@ export class JobApiUnavailableError extends Error {
 
 interface GraphQLAnswer<T> {
   data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string; issues?: ValidationIssue[]; resource?: string; principal?: string } }>;
+  errors?: Array<{ message: string; extensions?: { code?: string; errorCode?: string; issues?: ValidationIssue[]; resource?: string; principal?: string } }>;
 }
 
 /**
- * A GraphQL error as the shared domain error the JobApi promises: NOT_FOUND, CONFLICT (the service's
- * IllegalState and Conflict both answer CONFLICT) are refusals; BAD_USER_INPUT is the caller's mistake,
- * FORBIDDEN/UNAUTHENTICATED a credential problem; anything else means the service is unavailable.
+ * A GraphQL error as the shared domain error the JobApi promises, with the service's code (`errorCode`: INVALID_NONCE,
+ * INVALID_JOB_STATE…) kept: NOT_FOUND, CONFLICT (the service's IllegalState and Conflict both answer CONFLICT) are
+ * refusals; BAD_USER_INPUT is the caller's mistake, FORBIDDEN/UNAUTHENTICATED a credential problem; anything else means
+ * the service is unavailable.
  */
 export function jobApiErrorOf(error: NonNullable<GraphQLAnswer<unknown>['errors']>[number]): Error {
   const code = error.extensions?.code;
+  const errorCode = errorCodeOf(error.extensions?.errorCode);
   switch (code) {
-    case 'NOT_FOUND':
-      return new NotFoundError(error.extensions?.resource ?? 'job', '', error.message);
+    case 'NOT_FOUND': {
+      const resource = error.extensions?.resource;
+      return new NotFoundError(isNotFoundResource(resource) ? resource : 'job', '', error.message, errorCode);
+    }
     case 'CONFLICT':
-      return new ConflictError(error.message);
+      return new ConflictError(error.message, errorCode);
     case 'BAD_USER_INPUT':
-      return new ValidationError(error.extensions?.issues ?? [{ path: '$', message: error.message, code: 'bad_user_input' }], 'The job API refused the request');
+      return new ValidationError(error.extensions?.issues ?? [{ path: '$', message: error.message, code: 'bad_user_input' }], 'The job API refused the request', errorCode);
     case 'FORBIDDEN':
     case 'UNAUTHENTICATED':
       return new AccessDeniedError(error.extensions?.principal ?? 'worker', `${code}: ${error.message}`);

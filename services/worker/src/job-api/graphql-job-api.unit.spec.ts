@@ -20,6 +20,17 @@ describe('graphqlJobApi error mapping', () => {
     expect(isJobRefusal(error)).toBe(refusal);
   });
 
+  it("keeps the service's error code, and the class's own when the code is not one of the catalogue", async () => {
+    const stolen = await answering(() => graphqlError('CONFLICT', { errorCode: 'INVALID_NONCE' })).heartbeat('job-1', 'n-1').catch((e: unknown) => e);
+    expect(stolen).toMatchObject({ code: 'INVALID_NONCE', message: 'said CONFLICT' });
+    const missing = await answering(() => graphqlError('NOT_FOUND', { errorCode: 'JOB_NOT_FOUND', resource: 'job' })).acknowledgeJob('job-1', 'n').catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 'JOB_NOT_FOUND', resource: 'job' });
+    const newer = await answering(() => graphqlError('CONFLICT', { errorCode: 'A_CODE_FROM_A_NEWER_SERVICE' })).heartbeat('job-1', 'n-1').catch((e: unknown) => e);
+    expect(newer).toMatchObject({ code: 'CONFLICT' });
+    const unknownResource = await answering(() => graphqlError('NOT_FOUND', { resource: 'spaceship' })).heartbeat('job-1', 'n-1').catch((e: unknown) => e);
+    expect(unknownResource).toMatchObject({ code: 'JOB_NOT_FOUND', resource: 'job' });
+  });
+
   it('keeps the issues of BAD_USER_INPUT, with their paths', async () => {
     const issues = [{ path: 'entries[3].chunk', message: 'too long', code: 'too_long' }];
     const error = await answering(() => graphqlError('BAD_USER_INPUT', { issues })).acknowledgeJob('job-1', 'n').catch((e: unknown) => e);

@@ -1,5 +1,6 @@
 // The gateway operations of the pipeline editor and the version history.
 import type { ActionTypeDefinition } from '@sluice/domain/src/action-types/action-type-definition';
+import type { ErrorCode } from '@sluice/domain/src/decider/error-codes';
 import type { PipelineChange } from '@sluice/domain/src/diff/pipeline-change';
 import type { ValidationIssue } from '@sluice/domain/src/validation/validation-issue';
 import { GraphQLRequestError, request } from '../graphql';
@@ -71,12 +72,15 @@ export async function diffPipelineVersions(name: string, from: number, to: numbe
   ).diffPipelineVersions.changes;
 }
 
-/** Why a save was refused: the definition's issues by path, a version conflict, or another error (its message). */
+/** Why a save was refused: the definition's issues by path, a version conflict (by its errorCode), or another error (its message). */
 export type SaveRefusal = { kind: 'invalid'; issues: ValidationIssue[] } | { kind: 'conflict'; message: string } | { kind: 'other'; message: string };
+
+/** A save that lost to someone else's: the version it started from was replaced, or changed at the same moment. */
+const CHANGED_SINCE_LOADED: ReadonlySet<ErrorCode | undefined> = new Set<ErrorCode>(['STALE_VERSION', 'CONCURRENT_MODIFICATION']);
 
 export function refusalOf(error: unknown): SaveRefusal {
   if (!(error instanceof GraphQLRequestError)) return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
-  if (error.code === 'CONFLICT') return { kind: 'conflict', message: error.message };
+  if (CHANGED_SINCE_LOADED.has(error.errorCode)) return { kind: 'conflict', message: error.message };
   const issues = error.errors.flatMap((entry) => ((entry.extensions as { issues?: ValidationIssue[] } | undefined)?.issues ?? []));
   if (error.code === 'BAD_USER_INPUT' && issues.length > 0) return { kind: 'invalid', issues };
   return { kind: 'other', message: error.message };

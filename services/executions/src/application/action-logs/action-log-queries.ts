@@ -44,7 +44,7 @@ export class ActionLogQueries {
   async actionLogs(caller: Caller, pipelineExecutionId: string, query: ActionLogQuery = {}): Promise<ActionLogPage> {
     const after = query.after ?? null;
     if (after !== null && !/^\d{1,19}$/.test(after)) {
-      throw new ValidationError([{ path: '$.after', message: `'${after}' is not a cursor (the cursor of a log entry)`, code: 'invalid_cursor' }]);
+      throw new ValidationError([{ path: '$.after', message: `'${after}' is not a cursor (the cursor of a log entry)`, code: 'invalid_cursor' }], 'The input is not valid', 'INVALID_CURSOR');
     }
     const first = query.first ?? DEFAULT_PAGE;
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {

@@ -153,7 +153,7 @@ export class JobLogAppender {
       const last = await this.lastDispatchOf(jobId);
       if (last?.nonce === nonce) return { job, attempt: last.attempt };
     }
-    throw new ConflictError(`The job '${jobId}' is not held with this nonce (it is ${job.status}); its logs are refused.`);
+    throw new ConflictError(`The job '${jobId}' is not held with this nonce (it is ${job.status}); its logs are refused.`, 'INVALID_NONCE');
   }
 
   private holds(job: JobState, nonce: string): boolean {

@@ -20,10 +20,12 @@ export function putApprovalResult(command: PutApprovalResult, state: ExecutionSt
   if (!command.authorized) throw new AccessDeniedError(actor, `${actor} may not approve or reject action '${command.actionName}'.`);
   const run = stage.actions[command.actionName];
   if (!run || run.status !== 'InProgress' || run.work.kind !== 'Approval') {
-    throw new IllegalStateError(`Action '${command.actionName}' is not waiting for approval (it is ${run?.status ?? 'unknown'}).`);
+    // Answered (or abandoned) already; else the action has not started again since the token was handed out.
+    const code = run && run.status !== 'NotStarted' && run.status !== 'InProgress' ? 'APPROVAL_ALREADY_COMPLETED' : 'INVALID_APPROVAL_TOKEN';
+    throw new IllegalStateError(`Action '${command.actionName}' is not waiting for approval (it is ${run?.status ?? 'unknown'}).`, code);
   }
   if (run.work.token !== command.token) {
-    throw invalidInput('$.token', `The token does not match the current approval request of action '${command.actionName}'.`);
+    throw invalidInput('$.token', `The token does not match the current approval request of action '${command.actionName}'.`, 'invalid_input', 'INVALID_APPROVAL_TOKEN');
   }
   const base = { stageName: command.stageName, actionName: command.actionName, actionExecutionId: run.started.actionExecutionId };
   const recorded: ExecutionEvent = {

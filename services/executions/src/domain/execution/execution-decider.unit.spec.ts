@@ -1,4 +1,4 @@
-import type { ActionDeclaration, PipelineDeclaration } from '@sluice/domain';
+import type { ActionDeclaration, ErrorCode, PipelineDeclaration } from '@sluice/domain';
 import { AccessDeniedError, ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../errors';
 import { approvalAction, commandsAction, ENTROPY, metadataAt, pipeline, pipelineRef, releasePipeline, stage, startCommand, T0 } from '../testing/fixtures';
 import { drawnApprovalToken, drawnJobId } from '../fresh-ids';
@@ -83,7 +83,7 @@ describe('startPipelineExecution', () => {
   });
 
   it('refuses an execution id taken by another request', () => {
-    given(started()).when(startCommand('e1', twoActions, { clientRequestToken: 'other' })).thenThrows(ConflictError);
+    given(started()).when(startCommand('e1', twoActions, { clientRequestToken: 'other' })).thenThrows(ConflictError, (error) => expect(error).toMatchObject({ code: 'EXECUTION_ID_IN_USE' }));
   });
 });
 
@@ -345,13 +345,13 @@ describe('stopPipelineExecution', () => {
     expect(executionDecider.decide(stop(false), foldExecution(started()), noExecutionContext).map((e) => e.type)).toEqual(['PipelineExecutionStopping', 'PipelineExecutionStopped']);
   });
 
-  it.each<[string, () => ExecutionEvent[], ExecutionCommand, abstract new (...args: never[]) => Error]>([
-    ['an unknown execution', () => [], stop(false), NotFoundError],
-    ['a finished execution', () => history(twoActions, enter(), stop(true)), stop(false), IllegalStateError],
-    ['a second stop and wait', () => history(twoActions, enter(), stop(false)), stop(false), ConflictError],
-    ['a reason over 200 characters', () => started(), stop(false, 'x'.repeat(201)), ValidationError],
-  ])('refuses %s', (_, events, command, error) => {
-    given(events()).when(command).thenThrows(error);
+  it.each<[string, () => ExecutionEvent[], ExecutionCommand, abstract new (...args: never[]) => Error, ErrorCode]>([
+    ['an unknown execution', () => [], stop(false), NotFoundError, 'EXECUTION_NOT_FOUND'],
+    ['a finished execution', () => history(twoActions, enter(), stop(true)), stop(false), IllegalStateError, 'EXECUTION_NOT_STOPPABLE'],
+    ['a second stop and wait', () => history(twoActions, enter(), stop(false)), stop(false), ConflictError, 'EXECUTION_ALREADY_STOPPING'],
+    ['a reason over 200 characters', () => started(), stop(false, 'x'.repeat(201)), ValidationError, 'INVALID_INPUT'],
+  ])('refuses %s', (_, events, command, error, code) => {
+    given(events()).when(command).thenThrows(error, (thrown) => expect(thrown).toMatchObject({ code }));
   });
 });
 
@@ -375,13 +375,13 @@ describe('retryStageExecution', () => {
     expect(restarted).toEqual(actions.map((name) => [name, 2]));
   });
 
-  it.each<[string, () => ExecutionEvent[], ExecutionCommand, abstract new (...args: never[]) => Error]>([
-    ['an execution in progress', () => history(twoActions, enter()), retry('ALL_ACTIONS'), IllegalStateError],
-    ['a stage that did not fail', () => failedRun(), retry('ALL_ACTIONS', null, 'Deploy'), IllegalStateError],
-    ['an unknown stage', () => failedRun(), retry('ALL_ACTIONS', null, 'Nope'), NotFoundError],
-    ['a stage a newer execution has entered', () => failedRun(), retry('ALL_ACTIONS', 'e2'), ConflictError],
-  ])('refuses %s', (_, events, command, error) => {
-    given(events()).when(command).thenThrows(error);
+  it.each<[string, () => ExecutionEvent[], ExecutionCommand, abstract new (...args: never[]) => Error, ErrorCode]>([
+    ['an execution in progress', () => history(twoActions, enter()), retry('ALL_ACTIONS'), IllegalStateError, 'STAGE_NOT_RETRYABLE'],
+    ['a stage that did not fail', () => failedRun(), retry('ALL_ACTIONS', null, 'Deploy'), IllegalStateError, 'STAGE_NOT_RETRYABLE'],
+    ['an unknown stage', () => failedRun(), retry('ALL_ACTIONS', null, 'Nope'), NotFoundError, 'STAGE_NOT_FOUND'],
+    ['a stage a newer execution has entered', () => failedRun(), retry('ALL_ACTIONS', 'e2'), ConflictError, 'NOT_LATEST_EXECUTION'],
+  ])('refuses %s', (_, events, command, error, code) => {
+    given(events()).when(command).thenThrows(error, (thrown) => expect(thrown).toMatchObject({ code }));
   });
 });
 
@@ -412,16 +412,22 @@ describe('putApprovalResult and expiry', () => {
     ]);
   });
 
-  it.each<[string, ExecutionCommand, abstract new (...args: never[]) => Error]>([
-    ['a wrong token', put({ token: drawnApprovalToken('other-entropy-of-16+', 'e1/Gate/Approve/1') }), ValidationError],
-    ['a principal the authorization port refused', put({ authorized: false }), AccessDeniedError],
-    ['an unknown action', put({ actionName: 'Nope' }), NotFoundError],
-  ])('refuses %s', (_, command, error) => {
-    given(waiting()).when(command).thenThrows(error);
+  it.each<[string, ExecutionCommand, abstract new (...args: never[]) => Error, ErrorCode]>([
+    ['a wrong token', put({ token: drawnApprovalToken('other-entropy-of-16+', 'e1/Gate/Approve/1') }), ValidationError, 'INVALID_APPROVAL_TOKEN'],
+    ['a principal the authorization port refused', put({ authorized: false }), AccessDeniedError, 'ACCESS_DENIED'],
+    ['an unknown action', put({ actionName: 'Nope' }), NotFoundError, 'ACTION_NOT_FOUND'],
+    ['a summary over 512 characters', put({ result: { status: 'Approved', summary: 'x'.repeat(513) } }), ValidationError, 'INVALID_INPUT'],
+  ])('refuses %s', (_, command, error, code) => {
+    given(waiting()).when(command).thenThrows(error, (thrown) => expect(thrown).toMatchObject({ code }));
   });
 
-  it('refuses a second answer', () => {
-    given(history(gate, enter('Gate'), put())).when(put()).thenThrows(IllegalStateError);
+  it('refuses a second answer as already completed', () => {
+    given(history(gate, enter('Gate'), put())).when(put()).thenThrows(IllegalStateError, (error) => expect(error).toMatchObject({ code: 'APPROVAL_ALREADY_COMPLETED' }));
+  });
+
+  it('refuses an answer to an approval that has not started as an invalid token', () => {
+    const later = pipeline([stage('Gate', [commandsAction('Check'), approvalAction('Approve', 2)])]);
+    given(history(later, enter('Gate'))).when(put()).thenThrows(IllegalStateError, (error) => expect(error).toMatchObject({ code: 'INVALID_APPROVAL_TOKEN' }));
   });
 
   it.each([
@@ -455,11 +461,18 @@ describe('rerunStage and rollback', () => {
     expect(foldExecution([startedEvent!])).toMatchObject({ run: { stages: [{ phase: { status: 'NotStarted' } }, { phase: { status: 'AwaitingEntry' } }] } });
   });
 
-  it.each<[string, ExecutionCommand, ExecutionEvent[] | null, new (...args: never[]) => Error]>([
-    ['an unknown source execution', rerun('Rerun'), null, NotFoundError],
-    ['an unknown stage', rerun('Rerun', 'Nope'), started(), NotFoundError],
-    ['a rollback to an execution whose stage did not succeed', rerun('Rollback'), started(), IllegalStateError],
-  ])('refuses %s', (_, command, source, error) => {
-    expect(() => decideWith(command, source)).toThrow(error);
+  it.each<[string, ExecutionCommand, ExecutionEvent[] | null, new (...args: never[]) => Error, ErrorCode]>([
+    ['an unknown source execution', rerun('Rerun'), null, NotFoundError, 'EXECUTION_NOT_FOUND'],
+    ['an unknown stage', rerun('Rerun', 'Nope'), started(), NotFoundError, 'STAGE_NOT_FOUND'],
+    ['a rollback to an execution whose stage did not succeed', rerun('Rollback'), started(), IllegalStateError, 'UNABLE_TO_ROLLBACK_STAGE'],
+  ])('refuses %s', (_, command, source, error, code) => {
+    let thrown: unknown;
+    try {
+      decideWith(command, source);
+    } catch (caught) {
+      thrown = caught;
+    }
+    expect(thrown).toBeInstanceOf(error);
+    expect(thrown).toMatchObject({ code });
   });
 });

@@ -13,14 +13,14 @@ export function retryStageExecution(command: RetryStageExecution, state: Executi
   const execution = requireStarted(state, command.executionId);
   const { stage } = requireStage(execution, command.stageName);
   if (execution.status !== 'Failed' && execution.status !== 'Stopped') {
-    throw new IllegalStateError(`Execution '${command.executionId}' is ${execution.status}: only a Failed or Stopped execution can be retried.`);
+    throw new IllegalStateError(`Execution '${command.executionId}' is ${execution.status}: only a Failed or Stopped execution can be retried.`, 'STAGE_NOT_RETRYABLE');
   }
   if (stage.phase.status !== 'Failed' && stage.phase.status !== 'Stopped') {
-    throw new IllegalStateError(`Stage '${command.stageName}' is ${stage.phase.status} in execution '${command.executionId}': there is nothing to retry.`);
+    throw new IllegalStateError(`Stage '${command.stageName}' is ${stage.phase.status} in execution '${command.executionId}': there is nothing to retry.`, 'STAGE_NOT_RETRYABLE');
   }
   const latest = command.latestExecutionInStage;
   if (execution.run.inputs.executionMode !== 'PARALLEL' && latest !== null && latest !== command.executionId) {
-    throw new ConflictError(`Execution '${latest}' has entered stage '${command.stageName}' since: retrying '${command.executionId}' would run older inputs over it.`);
+    throw new ConflictError(`Execution '${latest}' has entered stage '${command.stageName}' since: retrying '${command.executionId}' would run older inputs over it.`, 'NOT_LATEST_EXECUTION');
   }
   return [
     {

@@ -9,7 +9,7 @@ import { findStageRun, type ExecutionState } from './execution-state';
 function alreadyStarted(state: ExecutionState, clientRequestToken: string | null, executionId: string): boolean {
   if (state.status === 'NotStarted') return false;
   if (clientRequestToken !== null && state.run.inputs.clientRequestToken === clientRequestToken) return true;
-  throw new ConflictError(`The execution id '${executionId}' is already used by another execution.`);
+  throw new ConflictError(`The execution id '${executionId}' is already used by another execution.`, 'EXECUTION_ID_IN_USE');
 }
 
 export function startPipelineExecution(command: StartPipelineExecution, state: ExecutionState): ExecutionEvent[] {
@@ -86,6 +86,7 @@ export function rerunStage(command: RerunStage, state: ExecutionState, source: E
   if (command.reason === 'Rollback' && stageRun.phase.status !== 'Succeeded') {
     throw new IllegalStateError(
       `Stage '${command.stageName}' did not succeed in execution '${command.sourceExecutionId}': roll back to an execution in which it succeeded.`,
+      'UNABLE_TO_ROLLBACK_STAGE',
     );
   }
   const earlier = (stageName: string) => stages.findIndex((stage) => stage.name === stageName) < stageIndex;

@@ -24,12 +24,12 @@ export function stopPipelineExecution(command: StopPipelineExecution, state: Exe
       return andSettle(execution, [{ type: 'PipelineExecutionStopping', data: { reason: command.reason, stoppedBy: actor, at: now } }], command.metadata);
     case 'Stopping':
       if (command.abandon) return abandon(execution, command.reason, actor, now);
-      throw new ConflictError(`Execution '${command.executionId}' is already stopping; stop it again with abandon to abandon its running actions.`);
+      throw new ConflictError(`Execution '${command.executionId}' is already stopping; stop it again with abandon to abandon its running actions.`, 'EXECUTION_ALREADY_STOPPING');
     case 'Succeeded':
     case 'Failed':
     case 'Stopped':
     case 'Superseded':
-      throw new IllegalStateError(`Execution '${command.executionId}' is ${execution.status} and cannot be stopped.`);
+      throw new IllegalStateError(`Execution '${command.executionId}' is ${execution.status} and cannot be stopped.`, 'EXECUTION_NOT_STOPPABLE');
   }
 }
 

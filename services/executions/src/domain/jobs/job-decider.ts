@@ -47,8 +47,8 @@ export function decideJob(command: JobCommand, state: JobState, policy: JobQueue
 function dispatch(command: DispatchJob, state: CreatedJob, policy: JobQueuePolicy): JobEvent[] {
   const now = command.metadata.now;
   if (!pollable(state, now)) {
-    if (state.status === 'Dispatched' || state.status === 'InProgress') throw new ConflictError(`Job '${command.jobId}' is held by another worker.`);
-    throw new IllegalStateError(`Job '${command.jobId}' is ${describe(state, now)} and cannot be handed out.`);
+    if (state.status === 'Dispatched' || state.status === 'InProgress') throw new ConflictError(`Job '${command.jobId}' is held by another worker.`, 'JOB_ALREADY_HELD');
+    throw new IllegalStateError(`Job '${command.jobId}' is ${describe(state, now)} and cannot be handed out.`, 'INVALID_JOB_STATE');
   }
   const lease = dispatchLease(command.nonce, command.workerId, now, policy);
   const handedOver: JobEvent[] = isLeased(state) ? [requeued(state, now)] : [];
@@ -62,15 +62,15 @@ function dispatch(command: DispatchJob, state: CreatedJob, policy: JobQueuePolic
 function acknowledge(command: AcknowledgeJob, state: CreatedJob, policy: JobQueuePolicy): JobEvent[] {
   const now = command.metadata.now;
   if (state.status === 'InProgress' && state.lease.nonce === command.nonce) return [];
-  if (state.status !== 'Dispatched') throw new IllegalStateError(`Job '${command.jobId}' is ${state.status}: there is nothing to acknowledge.`);
-  if (state.lease.nonce !== command.nonce) throw new ConflictError(`The nonce does not match job '${command.jobId}': it was handed to another worker.`);
+  if (state.status !== 'Dispatched') throw new IllegalStateError(`Job '${command.jobId}' is ${state.status}: there is nothing to acknowledge.`, 'INVALID_JOB_STATE');
+  if (state.lease.nonce !== command.nonce) throw new ConflictError(`The nonce does not match job '${command.jobId}': it was handed to another worker.`, 'INVALID_NONCE');
   return [{ type: 'JobAcknowledged', data: { jobId: command.jobId, nonce: command.nonce, leaseExpiresAt: heartbeatLeaseEnd(now, policy), at: now } }];
 }
 
 function heartbeat(command: RecordJobHeartbeat, state: CreatedJob, policy: JobQueuePolicy): JobEvent[] {
   const now = command.metadata.now;
-  if (state.status !== 'InProgress') throw new IllegalStateError(`Job '${command.jobId}' is ${state.status}: stop working on it.`);
-  if (state.lease.nonce !== command.nonce) throw new ConflictError(`The nonce does not match job '${command.jobId}': it was handed to another worker.`);
+  if (state.status !== 'InProgress') throw new IllegalStateError(`Job '${command.jobId}' is ${state.status}: stop working on it.`, 'INVALID_JOB_STATE');
+  if (state.lease.nonce !== command.nonce) throw new ConflictError(`The nonce does not match job '${command.jobId}': it was handed to another worker.`, 'INVALID_NONCE');
   return [{ type: 'JobHeartbeatRecorded', data: { jobId: command.jobId, leaseExpiresAt: heartbeatLeaseEnd(now, policy), at: now } }];
 }
 
@@ -85,8 +85,8 @@ function release(command: ReleaseJob, state: CreatedJob): JobEvent[] {
 /** A result is taken once, from a job a worker acknowledged; a late or duplicate result is refused. */
 function requireAcknowledged(command: PutJobSuccessResult | PutJobFailureResult, state: CreatedJob): void {
   if (state.status === 'InProgress') return;
-  if (isFinished(state)) throw new IllegalStateError(`Job '${command.jobId}' is already ${state.status}: its result was recorded once.`);
-  throw new IllegalStateError(`Job '${command.jobId}' is ${state.status}: acknowledge it before putting its result.`);
+  if (isFinished(state)) throw new IllegalStateError(`Job '${command.jobId}' is already ${state.status}: its result was recorded once.`, 'INVALID_JOB_STATE');
+  throw new IllegalStateError(`Job '${command.jobId}' is ${state.status}: acknowledge it before putting its result.`, 'INVALID_JOB_STATE');
 }
 
 /** A result names only its inputs and bytes its account may name (decision 0027); a refused one changes nothing. */

@@ -1,4 +1,5 @@
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../errors';
+import type { ErrorCode } from '@sluice/domain';
 import { deciderSpec } from '@sluice/domain/testing';
 import { metadataAt, pipelineRef } from '../testing/fixtures';
 import type { JobCommand } from './job-commands';
@@ -100,17 +101,19 @@ describe('job protocol', () => {
   ];
   it.each(nothing)('nothing happens on %s', (_, events, command) => given(events).when(command).thenNothingHappened());
 
-  const refused: Array<[string, JobEvent[], JobCommand, abstract new (...args: never[]) => Error]> = [
-    ['a duplicate result', [created, dispatched(), acknowledged, succeeded], cmd.success(4), IllegalStateError],
-    ['a result for an unacknowledged job', [created, dispatched()], cmd.success(), IllegalStateError],
-    ['a late result after the job was requeued', [created, dispatched(), acknowledged, { type: 'JobRequeued', data: { jobId: 'j1', reason: 'HeartbeatMissed', previousWorkerId: 'w1', at: at(303) } }], cmd.success(304), IllegalStateError],
-    ['an acknowledge with another nonce', [created, dispatched()], cmd.ack('n9'), ConflictError],
-    ['a dispatch of a job another worker holds', [created, dispatched()], cmd.dispatch(30), ConflictError],
-    ['a heartbeat with another nonce', [created, dispatched(), acknowledged], cmd.heartbeat('n9', 10), ConflictError],
-    ['anything on an unknown job', [], cmd.success(), NotFoundError],
-    ['a dispatch past the deadline', [created], cmd.dispatch(3600), IllegalStateError],
+  const refused: Array<[string, JobEvent[], JobCommand, abstract new (...args: never[]) => Error, ErrorCode]> = [
+    ['a duplicate result', [created, dispatched(), acknowledged, succeeded], cmd.success(4), IllegalStateError, 'INVALID_JOB_STATE'],
+    ['a result for an unacknowledged job', [created, dispatched()], cmd.success(), IllegalStateError, 'INVALID_JOB_STATE'],
+    ['a late result after the job was requeued', [created, dispatched(), acknowledged, { type: 'JobRequeued', data: { jobId: 'j1', reason: 'HeartbeatMissed', previousWorkerId: 'w1', at: at(303) } }], cmd.success(304), IllegalStateError, 'INVALID_JOB_STATE'],
+    ['an acknowledge with another nonce', [created, dispatched()], cmd.ack('n9'), ConflictError, 'INVALID_NONCE'],
+    ['an acknowledge of a finished job', [created, dispatched(), acknowledged, succeeded], cmd.ack('n1', 4), IllegalStateError, 'INVALID_JOB_STATE'],
+    ['a dispatch of a job another worker holds', [created, dispatched()], cmd.dispatch(30), ConflictError, 'JOB_ALREADY_HELD'],
+    ['a heartbeat with another nonce', [created, dispatched(), acknowledged], cmd.heartbeat('n9', 10), ConflictError, 'INVALID_NONCE'],
+    ['a heartbeat of a job not acknowledged', [created, dispatched()], cmd.heartbeat('n1', 10), IllegalStateError, 'INVALID_JOB_STATE'],
+    ['anything on an unknown job', [], cmd.success(), NotFoundError, 'JOB_NOT_FOUND'],
+    ['a dispatch past the deadline', [created], cmd.dispatch(3600), IllegalStateError, 'INVALID_JOB_STATE'],
   ];
-  it.each(refused)('refuses %s', (_, events, command, error) => given(events).when(command).thenThrows(error));
+  it.each(refused)('refuses %s', (_, events, command, error, code) => given(events).when(command).thenThrows(error, (thrown) => expect(thrown).toMatchObject({ code })));
 });
 
 describe('what a job result may name (decision 0027)', () => {

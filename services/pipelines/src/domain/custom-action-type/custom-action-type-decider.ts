@@ -35,9 +35,9 @@ function createCustomActionType(command: CreateCustomActionType, state: CustomAc
   if (!result.valid) throw new ValidationError(result.issues, 'The custom action type cannot be created');
   const { actionType, tags } = result;
   const name = describeCustomActionType(actionType.id);
-  if (state.status === 'Active' || actionTypes.find(actionType.id)) throw new AlreadyExistsError(`The action type ${name} exists already.`);
+  if (state.status === 'Active' || actionTypes.find(actionType.id)) throw new AlreadyExistsError(`The action type ${name} exists already.`, 'ACTION_TYPE_ALREADY_EXISTS');
   if (state.status === 'Deleted') {
-    throw new ConflictError(`The action type ${name} was deleted; a deleted custom action type cannot be created again. Use a new version.`);
+    throw new ConflictError(`The action type ${name} was deleted; a deleted custom action type cannot be created again. Use a new version.`, 'ACTION_TYPE_ALREADY_EXISTS');
   }
   const { now, actor } = command.metadata;
   return [{ type: 'CustomActionTypeCreated', data: { actionType, tags, created: now, createdBy: actor } }];

@@ -1,6 +1,6 @@
 import { ActionTypeRegistry, ValidationError, validateCustomActionType, type ActionTypeDefinition } from '@sluice/domain';
 import { sampleCustomActionType } from '../../testing/sample-pipelines';
-import type { CommandMetadata } from '@sluice/domain';
+import type { CommandMetadata, ErrorCode } from '@sluice/domain';
 import { deciderSpec } from '@sluice/domain/testing';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../errors';
 import { actionTypeStreamId, customActionTypeIdOf, type CustomActionTypeCommand, type CustomActionTypeEvent } from './custom-action-type';
@@ -25,15 +25,15 @@ describe('custom action type decider', () => {
   ];
   it.each(accepted)('%s', (_title, history, command, expected) => given(history).when(command).then(expected));
 
-  const refused: Array<[string, CustomActionTypeEvent[], CustomActionTypeCommand, abstract new (...args: never[]) => Error]> = [
-    ['creating one that exists', [created], create(sampleCustomActionType()), AlreadyExistsError],
-    ['creating again a deleted one (CodePipeline wants a new version)', [created, deleted], create(sampleCustomActionType()), ConflictError],
-    ['creating an invalid one', [], create({ ...sampleCustomActionType(), provider: 'bad provider!' }), ValidationError],
-    ['creating one without artifact details', [], create({ category: 'Deploy', provider: 'X', version: '1' }), ValidationError],
-    ['deleting one that does not exist', [], remove, NotFoundError],
-    ['deleting one twice', [created, deleted], remove, NotFoundError],
+  const refused: Array<[string, CustomActionTypeEvent[], CustomActionTypeCommand, abstract new (...args: never[]) => Error, ErrorCode]> = [
+    ['creating one that exists', [created], create(sampleCustomActionType()), AlreadyExistsError, 'ACTION_TYPE_ALREADY_EXISTS'],
+    ['creating again a deleted one (CodePipeline wants a new version)', [created, deleted], create(sampleCustomActionType()), ConflictError, 'ACTION_TYPE_ALREADY_EXISTS'],
+    ['creating an invalid one', [], create({ ...sampleCustomActionType(), provider: 'bad provider!' }), ValidationError, 'INVALID_INPUT'],
+    ['creating one without artifact details', [], create({ category: 'Deploy', provider: 'X', version: '1' }), ValidationError, 'INVALID_INPUT'],
+    ['deleting one that does not exist', [], remove, NotFoundError, 'ACTION_TYPE_NOT_FOUND'],
+    ['deleting one twice', [created, deleted], remove, NotFoundError, 'ACTION_TYPE_NOT_FOUND'],
   ];
-  it.each(refused)('refuses %s', (_title, history, command, errorClass) => given(history).when(command).thenThrows(errorClass));
+  it.each(refused)('refuses %s', (_title, history, command, errorClass, code) => given(history).when(command).thenThrows(errorClass, (error) => expect(error).toMatchObject({ code })));
 });
 
 describe('custom action type stream ids', () => {

@@ -63,7 +63,7 @@ function createPipeline(command: CreatePipeline, state: PipelineState, { actionT
   checkTags(command.tags, [], 'tags', issues);
   if (issues.count > 0 || !accepted) throw new ValidationError(issues.issues, 'The pipeline cannot be created');
   const { declaration, given } = accepted;
-  if (state.status === 'Active') throw new AlreadyExistsError(`A pipeline named '${state.name}' already exists.`);
+  if (state.status === 'Active') throw new AlreadyExistsError(`A pipeline named '${state.name}' already exists.`, 'PIPELINE_NAME_IN_USE');
   const version = state.status === 'Deleted' ? state.lastVersion + 1 : 1;
   const { now, actor } = command.metadata;
   return [

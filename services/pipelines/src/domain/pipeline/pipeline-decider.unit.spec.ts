@@ -1,6 +1,6 @@
 import { ActionTypeRegistry, ValidationError, type PipelineDeclaration } from '@sluice/domain';
 import { samplePipeline } from '../../testing/sample-pipelines';
-import type { CommandMetadata } from '@sluice/domain';
+import type { CommandMetadata, ErrorCode } from '@sluice/domain';
 import { deciderSpec } from '@sluice/domain/testing';
 import { AlreadyExistsError, NotFoundError, StaleVersionError } from '../errors';
 import type { Tag } from '../tag';
@@ -158,23 +158,24 @@ describe('pipeline decider: refused commands', () => {
     (...paths: string[]) =>
     (error: Error) =>
       expect((error as ValidationError).issues.map((i) => i.path)).toEqual(expect.arrayContaining(paths));
+  const withCode = (code: ErrorCode) => (error: Error) => expect(error).toMatchObject({ code });
 
   const cases: Array<[string, PipelineEvent[], PipelineCommand, abstract new (...args: never[]) => Error, ((error: Error) => void)?]> = [
-    ['creating a name that exists', [created], create(samplePipeline('web')), AlreadyExistsError],
+    ['creating a name that exists', [created], create(samplePipeline('web')), AlreadyExistsError, withCode('PIPELINE_NAME_IN_USE')],
     ['creating from a definition that is not an object', [], create('pipeline'), ValidationError, withIssueAt('$')],
     ['creating a definition with one stage', [], create({ ...samplePipeline('web'), stages: [(samplePipeline() as { stages: unknown[] }).stages[0]] }), ValidationError, withIssueAt('$.stages')],
     ['creating with a name holding a control character', [], create(samplePipeline('we\u0007b')), ValidationError, withIssueAt('$.name')],
     ['creating with a reserved tag key', [], create(samplePipeline('web'), [{ key: 'aws:owner', value: 'x' }]), ValidationError, withIssueAt('tags[0].key')],
     ['creating with a tag key given twice', [], create(samplePipeline('web'), [{ key: 'a', value: '1' }, { key: 'a', value: '2' }]), ValidationError, withIssueAt('tags[1].key')],
-    ['updating a pipeline that does not exist', [], update({ ...v1 }), NotFoundError],
+    ['updating a pipeline that does not exist', [], update({ ...v1 }), NotFoundError, withCode('PIPELINE_NOT_FOUND')],
     ['updating a deleted pipeline', [created, deleted], update({ ...v1, version: 2 }), NotFoundError],
-    ['updating from a stale version', [created, updated], update({ ...v1, version: 1 }), StaleVersionError],
-    ['updating from a version not yet reached', [created], update({ ...v1, version: 5 }), StaleVersionError],
-    ['updating without a version', [created], update({ ...samplePipeline('web') }), ValidationError, withIssueAt('$.version')],
+    ['updating from a stale version', [created, updated], update({ ...v1, version: 1 }), StaleVersionError, withCode('STALE_VERSION')],
+    ['updating from a version not yet reached', [created], update({ ...v1, version: 5 }), StaleVersionError, withCode('STALE_VERSION')],
+    ['updating without a version', [created], update({ ...samplePipeline('web') }), ValidationError, (error) => (withIssueAt('$.version')(error), withCode('INVALID_INPUT')(error))],
     ['updating with a version that is not a positive integer', [created], update({ ...v1, version: '1' }), ValidationError, withIssueAt('$.version')],
     ['deleting a pipeline that does not exist', [], { type: 'DeletePipeline', name: 'web', metadata }, NotFoundError],
     ['deleting twice', [created, deleted], { type: 'DeletePipeline', name: 'web', metadata }, NotFoundError],
-    ['disabling the transition of a stage that does not exist', [created], disable('Nope'), NotFoundError],
+    ['disabling the transition of a stage that does not exist', [created], disable('Nope'), NotFoundError, withCode('STAGE_NOT_FOUND')],
     ['disabling the transition into the first stage', [created], disable('Source'), ValidationError, withIssueAt('stageName')],
     ['disabling without a reason', [created], disable('Build', ''), ValidationError, withIssueAt('reason')],
     ['disabling with a 301-character reason', [created], disable('Build', 'x'.repeat(301)), ValidationError, withIssueAt('reason')],
