@@ -106,6 +106,16 @@ describe('event relay (embedded store, in-process bus)', () => {
     expect(eventFromMessage(created!)).toEqual(stored);
   });
 
+  it('never publishes a stream holding a secret of the platform (key-…), whatever prefixes it relays', async () => {
+    const keys = await receive('sluice.key.events');
+    const executions = await receive('sluice.execution.events');
+    await start({ streamPrefixes: undefined });
+    await store.append(`key-t${tag}.execution-ids`, [{ type: 'ExecutionIdKeyCreated', data: { key: 'k'.repeat(43) } }]);
+    await store.append(stream('execution-9'), events('StageEntered', 1));
+    await eventually(() => executions.some((m) => m.key === stream('execution-9')), () => `executions ${executions.length}`);
+    expect(keys).toEqual([]);
+  });
+
   it('goes on from its checkpoint after a restart, publishing nothing twice', async () => {
     const received = await receive('sluice.execution.events');
     const first = await start();

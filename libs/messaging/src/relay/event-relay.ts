@@ -129,6 +129,11 @@ class Relay implements EventRelay {
   }
 
   private async enqueue(event: RecordedEvent): Promise<void> {
+    // A stream that holds a secret of the platform never leaves the store (its position still counts as passed).
+    if (isPrivateStream(event.streamId)) {
+      this.enqueuedPosition = event.position;
+      return;
+    }
     while (this.buffer.length >= this.maxBatchSize && !this.stopRequested) {
       await new Promise<void>((resolve) => (this.wakeReader = resolve));
     }
@@ -199,4 +204,14 @@ class Relay implements EventRelay {
     }
     return false;
   }
+}
+
+/**
+ * Streams that hold the platform's own secrets, never relayed to the bus whatever the prefixes asked for: `key-…`
+ * (the HMAC key of the execution ids of triggered runs, decision 0027). Whoever reads a topic reads only facts.
+ */
+export const PRIVATE_STREAM_PREFIXES: readonly string[] = ['key-'];
+
+export function isPrivateStream(streamId: string): boolean {
+  return PRIVATE_STREAM_PREFIXES.some((prefix) => streamId.startsWith(prefix));
 }
