@@ -232,10 +232,22 @@ describe('job workers act on the action types they are allowed', () => {
 
   it("refuses a custom type's worker every call on a built-in type's jobs, and a reader the job's details; the platform's worker takes them", async () => {
     const executionId = await start(as.acmeAdmin, 'web');
-    // Its own type: allowed (nothing waits). A built-in type: refused before any job is handed out.
+    // Its own type: allowed (nothing waits). A built-in type: refused before any job is handed out, also among its own.
     expect(await poll(as.acmeToolWorker, MY_TOOL, 0)).toEqual([]);
     expect(codesOf(await as.acmeToolWorker(POLL, { t: SOURCE, wait: 0 }))).toEqual(['FORBIDDEN']);
-    const job = await take(as.acmeWorker, SOURCE, executionId);
+    const POLL_ANY = 'mutation($t: [ActionTypeIdInput!]!) { pollForAnyJobs(actionTypeIds: $t, maxBatchSize: 4) { id } }';
+    const mixed = await as.acmeToolWorker(POLL_ANY, { t: [MY_TOOL, SOURCE] });
+    expect(codesOf(mixed)).toEqual(['FORBIDDEN']);
+    expect(mixed.errors![0]!.message).toContain('srn:sluice:acme:actiontype/Sluice/Source/Upload/1');
+    expect(ok(await as.acmeToolWorker<{ pollForAnyJobs: unknown[] }>(POLL_ANY, { t: [MY_TOOL] }), 'own type').pollForAnyJobs).toEqual([]);
+    // The platform's worker takes it with one poll over every type it serves.
+    const [polled] = await eventually(async () => {
+      const answer = ok(await as.acmeWorker<{ pollForAnyJobs: PolledJob[] }>(`mutation($t: [ActionTypeIdInput!]!) { pollForAnyJobs(actionTypeIds: $t, maxBatchSize: 4, waitMs: 5000) {
+        id nonce accountId data { pipelineExecutionId stageName actionName inputArtifacts { name location } } } }`, { t: [BUILD, SOURCE] }), 'pollForAnyJobs').pollForAnyJobs;
+      return answer.some((job) => job.data.pipelineExecutionId === executionId) ? answer.filter((job) => job.data.pipelineExecutionId === executionId) : undefined;
+    }, 'the Source job through pollForAnyJobs');
+    ok(await as.acmeWorker(ACK, { id: polled!.id, nonce: polled!.nonce }), 'acknowledgeJob');
+    const job = polled!;
     // Knowing a built-in job's id and nonce (its log names the id to readers) gives a custom type's worker nothing.
     for (const [field, query, variables] of [
       ['getJobDetails', DETAILS, {}],

@@ -15,7 +15,7 @@ import { accountResourceName, authorize, authorizeEveryPipeline, authorizeOwnPol
 import { formatResourceName, parseResourceName } from '@sluice/domain';
 import { badNameRefusal } from './bad-name-refusal';
 import { nestedFieldUses, type NestedFieldUse } from './nested-field-rules';
-import { operationRuleOf, resourceOfTarget, TargetArgumentError, type RootOperation, type TargetLookup } from './operation-actions';
+import { operationRuleOf, resourceOfTarget, TargetArgumentError, type OperationRule, type RootOperation, type TargetLookup } from './operation-actions';
 
 /** One root field of an operation, as authorized (and later audited). */
 export interface FieldCall {
@@ -146,6 +146,7 @@ async function authorizeField(request: {
   }
   const readOnly = findAction(rule.action)?.readOnly ?? false;
   if (rule.authenticatedOnly) return { responseKey, field, action: rule.action, resource: accountResource, args, readOnly };
+  if (rule.targets) return authorizeEveryTarget(rule, request, readOnly);
   let target;
   try {
     target = rule.target ? await rule.target(args, lookup) : { account: lookup.account };
@@ -169,4 +170,28 @@ async function authorizeField(request: {
   const call: FieldCall = { responseKey, field, action: rule.action, resource, args, decision, readOnly };
   if (!decision.allowed) call.refusal = forbidden(rule.action, resource, decision.explanation);
   return call;
+}
+
+/**
+ * A field acting on several resources (`targets`): allowed only when the principal may act on each; refused naming
+ * the first resource it may not. Recorded at the first resource when allowed.
+ */
+function authorizeEveryTarget(rule: OperationRule, request: Parameters<typeof authorizeField>[0], readOnly: boolean): FieldCall {
+  const { field, responseKey, args, principal, lookup } = request;
+  const accountResource = accountResourceName(principal.account);
+  let resources: string[];
+  try {
+    resources = rule.targets!(args, lookup).map((target) => resourceOfTarget(rule.action, target));
+  } catch (error) {
+    if (!(error instanceof TargetArgumentError)) throw error;
+    const refusal = new GraphQLError(`${field}(${error.message})`, { extensions: { code: 'BAD_USER_INPUT', issues: [{ path: error.path, code: 'invalid_argument', message: error.message }] } });
+    return { responseKey, field, action: rule.action, resource: accountResource, args, readOnly, refusal };
+  }
+  let first: FieldCall | undefined;
+  for (const resource of resources) {
+    const decision = authorize({ principal, action: rule.action, resource, context: request.context });
+    if (!decision.allowed) return { responseKey, field, action: rule.action, resource, args, decision, readOnly, refusal: forbidden(rule.action, resource, decision.explanation) };
+    first ??= { responseKey, field, action: rule.action, resource, args, decision, readOnly };
+  }
+  return first!;
 }

@@ -39,6 +39,8 @@ export class TargetArgumentError extends Error {
 export interface OperationRule {
   action: string;
   target?: (args: FieldArguments, lookup: TargetLookup) => ResourceTarget | Promise<ResourceTarget>;
+  /** Instead of `target`: a field acting on several resources at once (pollForAnyJobs), allowed only when every one is. */
+  targets?: (args: FieldArguments, lookup: TargetLookup) => ResourceTarget[];
   authenticatedOnly?: true;
   /**
    * Subscriptions whose every event is authorized again on its own resource: when the target names no
@@ -126,17 +128,23 @@ const ownerOfAccessKey = async (args: FieldArguments, lookup: TargetLookup): Pro
 // Job-worker calls are authorized at the action type of the jobs they take (`srn:sluice:{account}:actiontype/…`),
 // as CodePipeline scopes PollForJobs: pollForJobs names it; a call naming a job is authorized at that job's type.
 // An unknown job (or another account's) is authorized at the account: only account-wide rights learn it is not found.
-const actionTypeFrom = (argument: string) => (args: FieldArguments, lookup: TargetLookup): ResourceTarget => {
-  const value = args[argument];
+const actionTypeTarget = (value: unknown, path: string, lookup: TargetLookup): ResourceTarget => {
   const field = (name: string): string => {
     const part = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
-    if (typeof part !== 'string' || part === '') throw new TargetArgumentError(`${argument}.${name}`, 'must be a non-empty string');
+    if (typeof part !== 'string' || part === '') throw new TargetArgumentError(`${path}.${name}`, 'must be a non-empty string');
     return part;
   };
   const actionType = { owner: field('owner'), category: field('category'), provider: field('provider'), version: field('version') };
   const problem = actionTypeIdProblem(actionType);
-  if (problem) throw new TargetArgumentError(argument, problem);
+  if (problem) throw new TargetArgumentError(path, problem);
   return { account: lookup.account, actionType };
+};
+const actionTypeFrom = (argument: string) => (args: FieldArguments, lookup: TargetLookup): ResourceTarget => actionTypeTarget(args[argument], argument, lookup);
+/** Every action type of a list argument: the field is allowed only when each is. */
+const actionTypesFrom = (argument: string) => (args: FieldArguments, lookup: TargetLookup): ResourceTarget[] => {
+  const list = args[argument];
+  if (!Array.isArray(list) || list.length === 0) throw new TargetArgumentError(argument, 'must name at least one action type');
+  return list.map((value, index) => actionTypeTarget(value, `${argument}[${index}]`, lookup));
 };
 const actionTypeOfJob = (argument: string) => async (args: FieldArguments, lookup: TargetLookup): Promise<ResourceTarget> => {
   const actionType = await lookup.actionTypeOfJob?.(text(args, argument));
@@ -216,6 +224,7 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     },
     // job workers act on the jobs of one action type
     pollForJobs: { action: 'sluice:PollForJobs', target: actionTypeFrom('actionTypeId') },
+    pollForAnyJobs: { action: 'sluice:PollForJobs', targets: actionTypesFrom('actionTypeIds') },
     acknowledgeJob: { action: 'sluice:AcknowledgeJob', target: actionTypeOfJob('jobId') },
     // A heartbeat keeps the claim acknowledgeJob took; a release gives it back.
     heartbeat: { action: 'sluice:AcknowledgeJob', target: actionTypeOfJob('jobId') },

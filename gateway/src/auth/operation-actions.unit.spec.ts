@@ -85,6 +85,11 @@ describe('the operation table', () => {
     }
     expect(await resource('getJobDetails', { jobId: 'job-1' }, 'query')).toBe('srn:sluice:acme:actiontype/Sluice/Build/Commands/1');
     await expect(resource('pollForJobs', { actionTypeId: { category: 'Build', owner: 'Custom', provider: 'a/b', version: '1' } })).rejects.toThrow(/^actionTypeId: The action type's provider "a\/b"/);
+    // Several types at once: a resource each, every one of which must be allowed.
+    const targets = operationRuleOf('mutation', 'pollForAnyJobs')!.targets!({ actionTypeIds: [commands, { category: 'Build', owner: 'Custom', provider: 'MyTool', version: '1' }] }, lookup);
+    expect(targets.map((target) => resourceOfTarget('sluice:PollForJobs', target))).toEqual(['srn:sluice:acme:actiontype/Sluice/Build/Commands/1', 'srn:sluice:acme:actiontype/Custom/Build/MyTool/1']);
+    expect(() => operationRuleOf('mutation', 'pollForAnyJobs')!.targets!({ actionTypeIds: [commands, { category: 'Build', owner: 'Custom', version: '1' }] }, lookup)).toThrow(/^actionTypeIds\[1\]\.provider: must be/);
+    expect(() => operationRuleOf('mutation', 'pollForAnyJobs')!.targets!({ actionTypeIds: [] }, lookup)).toThrow(/^actionTypeIds: must name at least one action type/);
     await expect(resource('pollForJobs', { actionTypeId: { category: 'Build', owner: 'Custom', version: '1' } })).rejects.toThrow(/^actionTypeId\.provider: must be/);
   });
 

@@ -1,7 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type { ActionTypeId } from '@sluice/domain';
+import { ValidationError, type ActionTypeId } from '@sluice/domain';
+
+/** Action types one pollForAnyJobs may name: every built-in type with room to spare. */
+const MAX_POLLED_TYPES = 64;
 import type { JobCaller, JobFailureInput } from '../application/job-worker-api';
 import type { ExecutionsEngine } from '../executions-engine';
 import { JobCallerOf, jobCallerFromHeaders } from './job-caller';
@@ -39,6 +42,29 @@ export class JobResolver {
     req.socket.once('close', onClose);
     try {
       const jobs = await this.engine.pollForJobs(actionTypeId, batchSize, { waitMs: wait, account, signal: AbortSignal.any([hungUp.signal, this.shutdown]) });
+      return jobs.map(jobOutput);
+    } finally {
+      req.socket.off('close', onClose);
+    }
+  }
+
+  @Mutation('pollForAnyJobs')
+  async pollForAnyJobs(
+    @Context('req') req: IncomingMessage,
+    @Args('actionTypeIds') actionTypeIds: ActionTypeId[],
+    @Args('maxBatchSize') maxBatchSize?: number | null,
+    @Args('waitMs') waitMs?: number | null,
+  ) {
+    if (actionTypeIds.length === 0 || actionTypeIds.length > MAX_POLLED_TYPES) {
+      throw new ValidationError([{ path: '$.actionTypeIds', code: 'invalid_length', message: `actionTypeIds must name 1 to ${MAX_POLLED_TYPES} action types, not ${actionTypeIds.length}.` }]);
+    }
+    const caller = jobCallerFromHeaders(req.headers);
+    const account = caller.kind === 'Account' ? caller.account : null;
+    const hungUp = new AbortController();
+    const onClose = () => hungUp.abort();
+    req.socket.once('close', onClose);
+    try {
+      const jobs = await this.engine.pollForAnyJobs(actionTypeIds, pollBatchSize(maxBatchSize), { waitMs: pollWaitMs(waitMs), account, signal: AbortSignal.any([hungUp.signal, this.shutdown]) });
       return jobs.map(jobOutput);
     } finally {
       req.socket.off('close', onClose);

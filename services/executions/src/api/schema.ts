@@ -505,6 +505,8 @@ export const executionsTypeDefs = /* GraphQL */ `
 
     "Long poll: waits up to waitMs (at most 20000) when no job waits. With an x-sluice-account header, only that account's jobs."
     pollForJobs(actionTypeId: ActionTypeIdInput!, maxBatchSize: Int = 1, waitMs: Int = 0): [Job!]!
+    "As pollForJobs over several action types (at most 64) at once, oldest job first: a worker serving many types asks for as many jobs as it has free slots. Allowed only when pollForJobs is allowed on every one of the types."
+    pollForAnyJobs(actionTypeIds: [ActionTypeIdInput!]!, maxBatchSize: Int = 1, waitMs: Int = 0): [Job!]!
     acknowledgeJob(jobId: ID!, nonce: String!): JobAcknowledged!
     heartbeat(jobId: ID!, nonce: String!): JobHeartbeat!
     "The holder (its nonce) gives a job back because it stops: handed out again at once, as the next attempt, with the reason in the action's log. False when the nonce no longer holds the job."

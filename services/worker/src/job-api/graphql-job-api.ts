@@ -66,6 +66,8 @@ const JOB_DATA = `pipelineName pipelineExecutionId stageName actionName actionEx
 
 const POLL = `mutation($actionTypeId: ActionTypeIdInput!, $maxBatchSize: Int, $waitMs: Int) {
   pollForJobs(actionTypeId: $actionTypeId, maxBatchSize: $maxBatchSize, waitMs: $waitMs) { id nonce accountId data { ${JOB_DATA} } } }`;
+const POLL_ANY = `mutation($actionTypeIds: [ActionTypeIdInput!]!, $maxBatchSize: Int, $waitMs: Int) {
+  pollForAnyJobs(actionTypeIds: $actionTypeIds, maxBatchSize: $maxBatchSize, waitMs: $waitMs) { id nonce accountId data { ${JOB_DATA} } } }`;
 const ACKNOWLEDGE = 'mutation($jobId: ID!, $nonce: String!) { acknowledgeJob(jobId: $jobId, nonce: $nonce) { status } }';
 const HEARTBEAT = 'mutation($jobId: ID!, $nonce: String!) { heartbeat(jobId: $jobId, nonce: $nonce) { leaseExpiresAt } }';
 const SUCCESS = `mutation($jobId: ID!, $outputArtifacts: [ArtifactLocationInput!], $outputVariables: [OutputVariableInput!], $executionDetails: ExecutionDetailsInput, $sourceRevision: SourceRevisionInput) {
@@ -114,6 +116,16 @@ export function graphqlJobApi(options: GraphQLJobApiOptions): JobApi {
       try {
         const data = await call<{ pollForJobs: Array<{ id: string; nonce: string; accountId: string; data: JobDataOutput }> }>(POLL, { actionTypeId, maxBatchSize, waitMs }, waitMs, poll.signal);
         return data.pollForJobs.map(polledJobOf);
+      } catch (error) {
+        if (poll.signal?.aborted) return [];
+        throw error;
+      }
+    },
+    async pollForAnyJobs(actionTypeIds: readonly ActionTypeId[], maxBatchSize: number, poll: PollForJobsOptions = {}): Promise<PolledJob[]> {
+      const waitMs = poll.waitMs ?? 0;
+      try {
+        const data = await call<{ pollForAnyJobs: Array<{ id: string; nonce: string; accountId: string; data: JobDataOutput }> }>(POLL_ANY, { actionTypeIds, maxBatchSize, waitMs }, waitMs, poll.signal);
+        return data.pollForAnyJobs.map(polledJobOf);
       } catch (error) {
         if (poll.signal?.aborted) return [];
         throw error;
