@@ -13,6 +13,7 @@ import {
   type IntrospectionQuery,
   type GraphQLField,
   type GraphQLInputType,
+  type GraphQLList,
   type GraphQLSchema,
 } from 'graphql';
 import { AUDIT_STREAM_PREFIX, auditRecordOf, processAuditChainKey, verifyAuditChain, type ChainedAuditRecord } from '@sluice/authz';
@@ -207,6 +208,11 @@ function argumentValue(arg: Pick<GraphQLArgument, 'name' | 'type'>, target: Targ
       return field === 'verifyAuditTrail' ? target.account : 'matrix-made';
     case 'tokenId':
       return 'tok_no_such_token';
+    case 'actionTypeIds': {
+      // One action type, as pollForJobs's actionTypeId: a list naming none is bad input before any policy is asked.
+      const list = (isNonNullType(arg.type) ? arg.type.ofType : arg.type) as GraphQLList<GraphQLInputType>;
+      return [valueOfType(list.ofType, 'actionTypeId')];
+    }
   }
   return valueOfType(arg.type, arg.name);
 }
