@@ -64,7 +64,12 @@ describe('request resources', () => {
     ['srn:sluice:acme:web/Deploy/Approve', { ok: true, account: 'acme', level: 'action' }],
     ['srn:sluice:acme:principal/ci-bot@build', { ok: true, account: 'acme', level: 'principal' }],
     ['srn:sluice:acme:actiontype/Custom/Build/My_Tool-2/1', { ok: true, account: 'acme', level: 'actiontype' }],
+    // A pipeline named "actiontype" or "principal": its stages and actions are still its own.
+    ['srn:sluice:acme:actiontype', { ok: true, account: 'acme', level: 'pipeline' }],
+    ['srn:sluice:acme:actiontype/Deploy', { ok: true, account: 'acme', level: 'stage' }],
+    ['srn:sluice:acme:actiontype/Deploy/Approve', { ok: true, account: 'acme', level: 'action' }],
+    ['srn:sluice:acme:principal/Deploy/Approve', { ok: true, account: 'acme', level: 'action' }],
   ])('reads %s', (text, expected) => expect(parseRequestResource(text)).toEqual(expected));
 
-  it.each(['srn:sluice:acme', 'srn:sluice::', 'srn:sluice:acme:*', 'srn:sluice:acme:web:', 'srn:sluice:acme:principal/', 'srn:sluice:acme:principal/a/b', 'srn:sluice:acme:principal/*', 'srn:sluice:acme:actiontype/Custom/Build/MyTool', 'srn:sluice:acme:actiontype/Custom/Build/My.Tool/1', 'srn:sluice:acme:actiontype/Custom/Build/MyTool/1/2'])('refuses %s', (text) => expect(parseRequestResource(text).ok).toBe(false));
+  it.each(['srn:sluice:acme', 'srn:sluice::', 'srn:sluice:acme:*', 'srn:sluice:acme:web:', 'srn:sluice:acme:principal/', 'srn:sluice:acme:principal/a b', 'srn:sluice:acme:principal/*', 'srn:sluice:acme:actiontype/Custom/Build/My.Tool/1', 'srn:sluice:acme:actiontype/Custom/Build/MyTool/1/2', 'srn:sluice:acme:actiontype/a b/c'])('refuses %s', (text) => expect(parseRequestResource(text).ok).toBe(false));
 });

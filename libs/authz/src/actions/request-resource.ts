@@ -131,20 +131,24 @@ export function parseRequestResource(text: string): ParsedRequestResource {
     const problem = accountIdProblem(account);
     return problem ? { ok: false, problem } : { ok: true, account, level: 'account' };
   }
+  // `principal/…` and `actiontype/…` read as such when they name one; otherwise they are a pipeline of that name and
+  // its stages (`srn:sluice:acme:actiontype/Deploy/Approve` is the Approve action of the pipeline "actiontype").
+  let special: ParsedRequestResource | undefined;
   const principal = parsePrincipalResource(text);
   if (principal) {
     const problem = accountIdProblem(principal.account) ?? principalIdProblem(principal.id);
-    return problem ? { ok: false, problem } : { ok: true, account: principal.account, level: 'principal' };
+    special = problem ? { ok: false, problem } : { ok: true, account: principal.account, level: 'principal' };
   }
   const actionType = parseActionTypeResource(text);
   if (actionType) {
     const problem =
       accountIdProblem(actionType.account) ??
       (actionType.id ? actionTypeIdProblem(actionType.id) : `${quote(text)} must name {Owner}/{Category}/{Provider}/{Version} after "actiontype/".`);
-    return problem ? { ok: false, problem } : { ok: true, account: actionType.account, level: 'actiontype' };
+    special = problem ? { ok: false, problem } : { ok: true, account: actionType.account, level: 'actiontype' };
   }
+  if (special?.ok) return special;
   const parsed = parseResourceName(text);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return special ?? parsed;
   const { name } = parsed;
   const level: ResourceLevel = name.action !== undefined ? 'action' : name.stage !== undefined ? 'stage' : 'pipeline';
   return { ok: true, account: name.account, level };

@@ -78,7 +78,8 @@ describe('validating policy variables and principal resources', () => {
     ['srn:sluice:acme:principal/${sluice:userid}', 'is not a policy variable'],
     ['srn:sluice:acme:principal/${sluice:username', 'has no closing'],
     ['srn:sluice:acme:principal/', 'must have 1 to 128 characters'],
-    ['srn:sluice:acme:principal/a/b', 'contains "/"'],
+    // Neither a principal nor a stage of a pipeline named "principal" ('a/b' is the action b of its stage a).
+    ['srn:sluice:acme:principal/a b', 'The principal id "a b" contains the space character'],
   ])('refuses %s naming the problem at its path', (resource, message) => {
     const result = validatePolicyDocument(withResource(resource));
     expect(result).toMatchObject({ valid: false, issues: [{ path: '$.Statement[0].Resource', code: 'invalid_resource', message: expect.stringContaining(message) }] });

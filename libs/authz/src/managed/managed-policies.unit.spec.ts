@@ -38,6 +38,18 @@ describe('managed policies', () => {
     expect(allowedActions([readOnlyPolicy('acme')], (level) => IN_ACME[level])).not.toContain('sluice:GetJobDetails');
   });
 
+  it('decides on the stages and actions of pipelines named "actiontype" and "principal" like any other\'s', () => {
+    for (const name of ['actiontype', 'principal']) expect(validatePolicyDocument(approverPolicy('acme', name, 'Deploy').document).valid).toBe(true);
+    const approver = principal('april', 'acme', [approverPolicy('acme', 'actiontype', 'Deploy')]);
+    const decide = (resource: string) => authorize({ principal: approver, action: 'sluice:PutApprovalResult', resource, context: AT_NOON }).allowed;
+    expect(decide('srn:sluice:acme:actiontype/Deploy/Approve')).toBe(true);
+    expect(decide('srn:sluice:acme:actiontype/Build/Approve')).toBe(false);
+    const admin = principal('alice', 'acme', [adminPolicy('acme')]);
+    for (const resource of ['srn:sluice:acme:principal/Deploy/Approve', 'srn:sluice:acme:actiontype/Deploy/Approve']) {
+      expect(authorize({ principal: admin, action: 'sluice:PutApprovalResult', resource, context: AT_NOON }).allowed).toBe(true);
+    }
+  });
+
   it('JobWorker takes and reports the jobs of its action types, nothing else', () => {
     const worker = jobWorkerPolicy('acme', ['Custom/Build/MyTool/*']);
     expect(validatePolicyDocument(worker.document).valid).toBe(true);

@@ -52,8 +52,19 @@ function literalPatternProblem(pattern: string): string | undefined {
   }
   if (account === '') return 'the account part is empty; use "*" for any account.';
   if (resourcePath === undefined || resourcePath === '') return undefined;
-  if (resourcePath.startsWith(PRINCIPAL_RESOURCE_PART)) return principalPatternProblem(resourcePath.slice(PRINCIPAL_RESOURCE_PART.length));
-  if (resourcePath.startsWith(ACTION_TYPE_RESOURCE_PART)) return actionTypePatternProblem(resourcePath.slice(ACTION_TYPE_RESOURCE_PART.length));
+  // `principal/…` and `actiontype/…` patterns are those resources, or else the stages of a pipeline of that name.
+  const special = resourcePath.startsWith(PRINCIPAL_RESOURCE_PART)
+    ? principalPatternProblem(resourcePath.slice(PRINCIPAL_RESOURCE_PART.length))
+    : resourcePath.startsWith(ACTION_TYPE_RESOURCE_PART)
+      ? actionTypePatternProblem(resourcePath.slice(ACTION_TYPE_RESOURCE_PART.length))
+      : null;
+  if (special === undefined) return undefined;
+  const pipeline = pipelinePatternProblem(resourcePath);
+  return pipeline === undefined ? undefined : (special ?? pipeline);
+}
+
+/** `{pipeline}[/{stage}[/{action}]]` with wildcards. */
+function pipelinePatternProblem(resourcePath: string): string | undefined {
   const segments = resourcePath.split('/');
   if (segments.length > 3) return 'it has more than pipeline/stage/action after the account.';
   for (const segment of segments) {
