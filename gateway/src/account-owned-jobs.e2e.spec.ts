@@ -18,7 +18,7 @@ let gateway: RunningGateway;
 let eventStore: EventStore;
 
 type Gql = ReturnType<typeof gatewayClient>;
-const as: Record<'acmeAdmin' | 'globexAdmin' | 'acmeWorker' | 'globexWorker' | 'acmeToolWorker' | 'acmeReader', Gql> = {} as never;
+const as: Record<'acmeAdmin' | 'globexAdmin' | 'acmeWorker' | 'globexWorker' | 'acmeToolWorker' | 'acmeReader' | 'acmeStarter', Gql> = {} as never;
 
 const BUILD = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
 const address = (char: string): string => char.repeat(64);
@@ -123,6 +123,8 @@ beforeAll(async () => {
   // Less than admin in acme: a worker of one custom action type (AWS's job-worker policy on one actiontype ARN),
   // and a reader of everything (ReadOnly).
   as.acmeToolWorker = gatewayClient(gateway.url, { account: 'acme', actor: 'mytool-worker', token: await userToken(as.acmeAdmin, 'mytool-worker', { document: jobWorkerPolicy('acme', ['Custom/Build/MyTool/1']).document }) });
+  const startOnly = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sluice:StartPipelineExecution', Resource: 'srn:sluice:acme:web' }] };
+  as.acmeStarter = gatewayClient(gateway.url, { account: 'acme', actor: 'sam', token: await userToken(as.acmeAdmin, 'sam', { document: startOnly }) });
   as.acmeReader = gatewayClient(gateway.url, { account: 'acme', actor: 'rita', token: await userToken(as.acmeAdmin, 'rita', { managedPolicy: 'ReadOnly' }) });
   for (const admin of [as.acmeAdmin, as.globexAdmin]) ok(await admin('mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: pipeline('web') }), 'createPipeline');
   // The executions service learns pipelines from the bus: wait until a start is accepted.
@@ -260,6 +262,10 @@ describe('job workers act on the action types they are allowed', () => {
     ] as const) {
       expect([field, codesOf(await as.acmeToolWorker(query, { id: job.id, ...variables }))]).toEqual([field, ['FORBIDDEN']]);
     }
+    // Allowed to start the pipeline, not to take or read its jobs.
+    expect(codesOf(await as.acmeStarter(POLL, { t: SOURCE, wait: 0 }))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await as.acmeStarter(DETAILS, { id: job.id }))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await as.acmeStarter(SUCCEED, { id: job.id, out: [] }))).toEqual(['FORBIDDEN']);
     // Reading the account's pipelines is not reading its jobs' resolved configuration.
     expect(codesOf(await as.acmeReader(DETAILS, { id: job.id }))).toEqual(['FORBIDDEN']);
     expect(ok(await as.acmeReader<{ getPipelineExecution: { status: string } }>(EXECUTION, { name: 'web', id: executionId }), 'reader').getPipelineExecution.status).toBe('InProgress');

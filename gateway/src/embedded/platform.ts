@@ -14,7 +14,7 @@ import { permissionsAccessKeys } from '../aws/permissions-access-keys';
 import { startGateway } from '../gateway-server';
 import { startEventRelay, type EventRelay } from '@sluice/messaging';
 import { createPipelinesApp } from '@sluice/pipelines/src/pipelines-app';
-import { loadProviderConfig, openBuiltInProviders, startWorker } from '@sluice/worker';
+import { loadProviderConfig, openBuiltInProviders, startWorker, workerConcurrencyFrom } from '@sluice/worker';
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type RuntimeConfig } from '@sluice/runtime';
@@ -43,14 +43,8 @@ export interface PlatformOptions {
 }
 
 const RELAY_ID = 'platform-relay';
-/** SLUICE_WORKER_CONCURRENCY (default 4): jobs the built-in worker runs at once, as a worker process reads it. */
-function workerConcurrencyFrom(env: NodeJS.ProcessEnv): number {
-  const raw = env.SLUICE_WORKER_CONCURRENCY?.trim();
-  if (!raw) return 4;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 64) throw new Error(`SLUICE_WORKER_CONCURRENCY: '${raw}' is not a whole number from 1 to 64`);
-  return value;
-}
+/** The built-in worker's jobs at once when SLUICE_WORKER_CONCURRENCY is unset. */
+const WORKER_CONCURRENCY = 4;
 /** How long `stop` lets running jobs finish before it aborts them (and reports them failed). */
 const WORKER_STOP_GRACE_MS = 10_000;
 
@@ -60,7 +54,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
   // SLUICE_STARTUP_TRACE=1: one `startup:` line per phase (bench/startup/restart.ts prints them).
   const trace = process.env.SLUICE_STARTUP_TRACE === '1' ? startupTrace(log) : undefined;
   const dataDir = resolve(config.dataDir);
-  const workerConcurrency = workerConcurrencyFrom(process.env);
+  const workerConcurrency = workerConcurrencyFrom(process.env, WORKER_CONCURRENCY);
   // Whatever started is stopped in reverse order, also when a later part fails to start.
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {

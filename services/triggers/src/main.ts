@@ -16,6 +16,7 @@ runUntilSignal(
     if (problems.length > 0) throw new ConfigError(problems);
     const config = loadTriggersConfig(process.env);
     const runtime = loadRuntimeConfig(process.env);
+    const { gitCredentials } = loadProviderConfig(process.env);
     const eventStore = await openEventStore(runtime.eventStore);
     const service = await startTriggersService({
       store: eventStore.store,
@@ -26,7 +27,7 @@ runUntilSignal(
       host: config.host,
       pollIntervalMs: config.pollIntervalMs,
       auditKey: auditChainKeyFromEnv(process.env),
-      ...(loadProviderConfig(process.env).gitCredentials ? { gitCredentials: loadProviderConfig(process.env).gitCredentials } : {}),
+      ...(gitCredentials ? { gitCredentials } : {}),
       log: logger.line,
     });
     logger.info(`triggers listening at ${service.url}${WEBHOOKS_PREFIX} — git poller every ${config.pollIntervalMs / 1000} s; starts on ${config.executionsUrls.join(', ')}; secrets in ${config.secretsFile}`, {

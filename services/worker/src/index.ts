@@ -38,3 +38,4 @@ export { openJobSandbox, SANDBOX_SETUP_HINT } from './sandbox/open-sandbox';
 export type { JobSandbox, JobCommand, SandboxedProcess, SandboxOwner } from './sandbox/job-sandbox';
 /** For other packages' tests: the machine's default job sandbox, failing loudly when it cannot be had. */
 export { testSandbox } from './sandbox/testing/test-sandbox';
+export { workerConcurrencyFrom } from './worker-config';

@@ -94,6 +94,14 @@ function artifactsFrom(env: Env, problems: ConfigProblems): ArtifactsConfig {
   return { kind: 'directory', root: raw };
 }
 
+/** SLUICE_WORKER_CONCURRENCY alone, for a worker composed elsewhere (the embedded platform's, default 4 there). */
+export function workerConcurrencyFrom(env: Env, fallback: number): number {
+  const problems: ConfigProblems = [];
+  const concurrency = integer(env, 'SLUICE_WORKER_CONCURRENCY', fallback, 1, 64, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return concurrency;
+}
+
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const problems: ConfigProblems = [];
   const token = env.SLUICE_TOKEN?.trim() || undefined;

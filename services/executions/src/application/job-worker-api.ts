@@ -136,21 +136,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
 
   /** Dispatches up to `maxBatchSize` waiting jobs; with none, waits for the queue's signal (not a sleep loop) until `waitMs`. */
   async pollForJobs(actionTypeId: ActionTypeId, maxBatchSize: number, options: PollForJobsOptions = {}): Promise<Job[]> {
-    const deadline = Date.now() + (options.waitMs ?? 0);
-    const workerId = options.workerId ?? this.deps.ids();
-    for (let round = 0; ; round += 1) {
-      const candidates = this.deps.jobQueue.pollable(actionTypeId, this.deps.clock().toISOString(), options.account ?? null);
-      // Re-look at once after lost races (others took them meanwhile); the wait must start right after a look that found nothing.
-      if (candidates.length > 0 && round < 100) {
-        const tried = candidates.slice(0, maxBatchSize).map((job) => this.dispatch(job.spec, workerId));
-        const taken = (await Promise.all(tried)).filter((job): job is Job => job !== null);
-        if (taken.length > 0) return taken;
-        continue;
-      }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 || options.signal?.aborted) return [];
-      await this.deps.jobQueue.whenAvailable(actionTypeId, remaining, options.signal);
-    }
+    return this.pollForAnyJobs([actionTypeId], maxBatchSize, options);
   }
 
   async pollForAnyJobs(actionTypeIds: readonly ActionTypeId[], maxBatchSize: number, options: PollForJobsOptions = {}): Promise<Job[]> {
@@ -161,6 +147,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
       const candidates = actionTypeIds
         .flatMap((actionTypeId) => this.deps.jobQueue.pollable(actionTypeId, now, options.account ?? null))
         .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+      // Re-look at once after lost races (others took them meanwhile); the wait must start right after a look that found nothing.
       if (candidates.length > 0 && round < 100) {
         const taken = (await Promise.all(candidates.slice(0, maxBatchSize).map((job) => this.dispatch(job.spec, workerId)))).filter((job): job is Job => job !== null);
         if (taken.length > 0) return taken;
