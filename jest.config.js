@@ -5,6 +5,10 @@ const moduleNameMapper = {
   '^@sluice/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
   // Test helpers a library offers other packages' tests, kept out of its runtime entry point.
   '^@sluice/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
+  // The browser-safe entry of @sluice/domain, which the dashboard bundles.
+  '^@sluice/([a-z-]+)/browser$': '<rootDir>/libs/$1/src/browser.ts',
+  // The part of @sluice/graphql-service that loads nothing of Nest (ESM-only, so never loaded by jest).
+  '^@sluice/graphql-service/caller$': '<rootDir>/libs/graphql-service/src/caller.ts',
 };
 const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node', testPathIgnorePatterns: ['/node_modules/', '/dist/'] };
 module.exports = {

@@ -5,13 +5,11 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { authorize, resourceForAction, type AuditChainKeySource, type AuditResult, type RequestContext } from '@sluice/authz';
 import type { ActionTypeIdLike } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
-import { accessKeyStream } from '@sluice/permissions/src/domain/access-key-events';
-import { tokenStream } from '@sluice/permissions/src/domain/identity-events';
+import { accessKeyStream, executionEventFields, executionStreamId, jobStreamId, tokenStream } from '@sluice/contracts';
 import { ACCOUNT_HEADER, ACTOR_HEADER, PRINCIPAL_HEADER, TOKEN_ID_HEADER } from '../caller-headers';
 import type { Admission } from '../limits/admission';
 import { requestWeight } from '../limits/rate-limiter';
 import { sendTooManyRequests } from '../limits/too-many-requests';
-import { dataOf, EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX } from '../subscriptions/execution-event-envelopes';
 import { storeAuditRecorder, type AuditRecorder, type CallOrigin } from './audit-recorder';
 import { bearerTokenOf, type AuthenticatedPrincipal, type Authenticator } from './authenticator';
 import { authorizeOperation, type FieldCall } from './authorize-operation';
@@ -156,14 +154,14 @@ export class GatewayAuth {
 
   /** The pipeline of an execution of `account`, from its first stored event. */
   async pipelineOfExecution(account: string, executionId: string): Promise<string | undefined> {
-    const [first] = await this.store.readStream(`${EXECUTION_STREAM_PREFIX}${executionId}`, { maxCount: 1 }).catch(() => []);
+    const [first] = await this.store.readStream(executionStreamId(executionId), { maxCount: 1 }).catch(() => []);
     if (!first || first.metadata.account !== account) return undefined;
-    return dataOf(first).inputs?.pipeline?.name;
+    return executionEventFields(first).inputs?.pipeline?.name;
   }
 
   /** The action type of a job of `account`, from its stream's first event (JobCreated: the job's spec). */
   async actionTypeOfJob(account: string, jobId: string): Promise<ActionTypeIdLike | undefined> {
-    const [first] = await this.store.readStream(`${JOB_STREAM_PREFIX}${jobId}`, { maxCount: 1 }).catch(() => []);
+    const [first] = await this.store.readStream(jobStreamId(jobId), { maxCount: 1 }).catch(() => []);
     const spec = (first?.data as { spec?: { pipeline?: { account?: unknown }; actionTypeId?: ActionTypeIdLike } } | undefined)?.spec;
     return first?.type === 'JobCreated' && spec?.pipeline?.account === account ? spec.actionTypeId : undefined;
   }

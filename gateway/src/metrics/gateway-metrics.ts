@@ -1,7 +1,7 @@
 import type { EventStore } from '@sluice/eventing';
-import { EXECUTION_STREAM_PREFIX } from '../subscriptions/execution-event-envelopes';
+import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX } from '@sluice/contracts';
 import { metricFamilies } from './metrics-families';
-import { emptyMetricsState, foldMetricsEvent, JOB_STREAM_PREFIX, type MetricsState } from './metrics-projection';
+import { emptyMetricsState, foldMetricsEvent, type MetricsState } from './metrics-projection';
 import { formatPrometheusText } from './prometheus-text';
 
 export interface GatewayMetrics {

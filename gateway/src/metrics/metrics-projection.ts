@@ -1,8 +1,7 @@
 import type { RecordedEvent } from '@sluice/eventing';
-import { dataOf, executionIdOfStream } from '../subscriptions/execution-event-envelopes';
+import { executionEventFields, executionIdOfStream, JOB_STREAM_PREFIX } from '@sluice/contracts';
 
 /** The `job-{jobId}` streams of the executions service: the durable job queue. */
-export const JOB_STREAM_PREFIX = 'job-';
 
 export const ACTION_DURATION_BUCKETS: readonly number[] = [0.1, 0.5, 1, 5, 30, 120, 600];
 
@@ -48,7 +47,7 @@ export const emptyMetricsState = (): MetricsState => ({
 function actionKey(executionId: string, event: RecordedEvent): string {
   const data = event.data as { actionExecutionId?: unknown };
   if (typeof data?.actionExecutionId === 'string') return data.actionExecutionId;
-  const { stageName, actionName } = dataOf(event);
+  const { stageName, actionName } = executionEventFields(event);
   return `${executionId}/${stageName ?? ''}/${actionName ?? ''}`;
 }
 
@@ -62,7 +61,7 @@ function observeDuration(durations: ActionDurations, seconds: number): void {
 function foldExecutionEvent(state: MetricsState, executionId: string, event: RecordedEvent, at: number): void {
   const status = EXECUTION_STATUS_OF[event.type];
   if (status !== undefined) {
-    const account = state.executions.get(executionId)?.account ?? dataOf(event).inputs?.pipeline?.account ?? event.metadata.account;
+    const account = state.executions.get(executionId)?.account ?? executionEventFields(event).inputs?.pipeline?.account ?? event.metadata.account;
     state.executions.set(executionId, { account, status });
   }
   if (event.type === 'ActionExecutionStarted') state.actionStarts.set(actionKey(executionId, event), at);

@@ -1,23 +1,10 @@
 import { GraphQLID, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql';
+import { ACTION_LOG_STREAM_PREFIX, type ActionLogAppended } from '@sluice/contracts';
 import type { EventStore, RecordedEvent } from '@sluice/eventing';
 import { storeFeed, type FeedGauge } from './store-feed';
 import type { SubscriptionContext } from './subscription-schema';
 
-// The executions service's log streams and event, as stored (docs/decisions/0016); declared here, not imported.
-const ACTION_LOG_STREAM_PREFIX = 'action-logs-';
-
-interface ActionLogAppendedData {
-  pipelineExecutionId: string;
-  pipelineName: string;
-  stageName: string;
-  actionName: string;
-  actionExecutionId: string;
-  jobId: string;
-  sequence: number;
-  stream: string;
-  chunk: string;
-  at: string;
-}
+type ActionLogAppendedData = ActionLogAppended['data'];
 
 /** One chunk of an action's output, as `actionLogAppended` sends it. */
 export interface ActionLogEntry extends Omit<ActionLogAppendedData, 'pipelineName'> {

@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent } from '@sluice/eventing';
-import { dataOf } from './execution-event-envelopes';
+import { executionEventFields } from '@sluice/contracts';
 
 /**
  * Which pipeline an execution runs: only its first event (`PipelineExecutionStarted`) says so. Learnt from
@@ -18,7 +18,7 @@ export class ExecutionPipelines {
     const known = this.names.get(event.streamId);
     if (known !== undefined) return known;
     const first = event.revision === 0n ? event : (await this.store.readStream(event.streamId, { maxCount: 1 }))[0];
-    const name = first && dataOf(first).inputs?.pipeline?.name;
+    const name = first && executionEventFields(first).inputs?.pipeline?.name;
     if (name !== undefined) this.remember(event.streamId, name);
     return name;
   }

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@sluice/eventing';
-import { dataOf, executionIdOfStream, pipelineOfLanesStream } from './execution-event-envelopes';
+import { EXECUTION_LEVEL_EVENTS, executionEventFields, executionIdOfStream, pipelineOfLanesStream, statusOf } from '@sluice/contracts';
 
 /** One change of an execution, as `executionUpdated` sends it. */
 export interface ExecutionUpdate {
@@ -27,53 +27,18 @@ export interface PipelineStateChange {
   at: string;
 }
 
-// Events absent from this table change no status (condition evaluations, retry and rollback requests, …).
-const STATUS_OF: Readonly<Record<string, string>> = {
-  PipelineExecutionStarted: 'InProgress',
-  PipelineExecutionStopping: 'Stopping',
-  PipelineExecutionStopped: 'Stopped',
-  PipelineExecutionSucceeded: 'Succeeded',
-  PipelineExecutionFailed: 'Failed',
-  PipelineExecutionSuperseded: 'Superseded',
-  StageExecutionStarted: 'InProgress',
-  StageExecutionSucceeded: 'Succeeded',
-  StageExecutionFailed: 'Failed',
-  StageExecutionSkipped: 'Skipped',
-  StageExecutionStopped: 'Stopped',
-  ActionExecutionStarted: 'InProgress',
-  ActionJobContinued: 'InProgress',
-  ActionExecutionSucceeded: 'Succeeded',
-  ActionExecutionFailed: 'Failed',
-  ActionExecutionAbandoned: 'Abandoned',
-  ExecutionArrivedAtStage: 'Waiting',
-  StageEntryGranted: 'InProgress',
-  WaitingExecutionSuperseded: 'Superseded',
-  StageEntryWithdrawn: 'Withdrawn',
-  InboundTransitionDisabled: 'Disabled',
-  InboundTransitionEnabled: 'Enabled',
-};
-
-// The failed stage of `PipelineExecutionFailed` (and the like) names where, while the status is the execution's.
-const EXECUTION_LEVEL = new Set(['PipelineExecutionFailed', 'PipelineExecutionSuperseded']);
-
-function statusOf(event: RecordedEvent): string | null {
-  if (event.type === 'StageReleased') return (event.data as { outcome?: string }).outcome ?? null;
-  if (event.type === 'ApprovalResultRecorded') return dataOf(event).status ?? null;
-  return STATUS_OF[event.type] ?? null;
-}
-
 /** An event of an `execution-` stream as an update; `pipelineName` is the execution's (its first event says it). */
 export function toExecutionUpdate(event: RecordedEvent, pipelineName: string): ExecutionUpdate | undefined {
   const executionId = executionIdOfStream(event.streamId);
   if (executionId === undefined) return undefined;
-  const data = dataOf(event);
+  const data = executionEventFields(event);
   return {
     cursor: event.position.toString(),
     pipelineName,
     pipelineExecutionId: executionId,
     status: statusOf(event),
     stageName: data.stageName ?? null,
-    actionName: EXECUTION_LEVEL.has(event.type) ? null : (data.actionName ?? null),
+    actionName: EXECUTION_LEVEL_EVENTS.has(event.type) ? null : (data.actionName ?? null),
     eventType: event.type,
     at: event.metadata.occurredAt,
   };
@@ -86,7 +51,7 @@ export function toPipelineStateChange(event: RecordedEvent, pipelineName: string
     const update = toExecutionUpdate(event, pipelineName);
     return update && { ...update };
   }
-  const data = dataOf(event);
+  const data = executionEventFields(event);
   return {
     cursor: event.position.toString(),
     pipelineName: lanes.name,

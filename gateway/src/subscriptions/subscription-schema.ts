@@ -1,6 +1,6 @@
 import { GraphQLError, GraphQLID, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, type GraphQLFieldConfig } from 'graphql';
 import type { EventStore, RecordedEvent } from '@sluice/eventing';
-import { EXECUTION_STREAM_PREFIX, executionIdOfStream, lanesStreamId, pipelineOfLanesStream } from './execution-event-envelopes';
+import { EXECUTION_STREAM_PREFIX, executionIdOfStream, executionStreamId, lanesStreamId, pipelineOfLanesStream } from '@sluice/contracts';
 import { actionLogAppendedField } from './action-log-appended';
 import { auditRecordedField } from './audit-recorded';
 import { ExecutionPipelines } from './execution-pipelines';
@@ -66,7 +66,7 @@ export function subscriptionSchema(store: EventStore, gauge: FeedGauge): GraphQL
         after: cursorOf(args.after),
         gauge,
         // One execution: its own stream, so resuming from an old cursor reads that execution, not the store since then.
-        source: executionId === undefined ? { streamPrefixes: [EXECUTION_STREAM_PREFIX] } : { stream: `${EXECUTION_STREAM_PREFIX}${executionId}` },
+        source: executionId === undefined ? { streamPrefixes: [EXECUTION_STREAM_PREFIX] } : { stream: executionStreamId(executionId) },
         select: async (event: RecordedEvent) => {
           if (event.metadata.account !== context.account) return undefined;
           if (executionId !== undefined && executionIdOfStream(event.streamId) !== executionId) return undefined;
@@ -86,7 +86,7 @@ export function subscriptionSchema(store: EventStore, gauge: FeedGauge): GraphQL
     args: { pipelineName: { type: new GraphQLNonNull(GraphQLString) }, after: { type: GraphQLString } },
     subscribe: (_source, args, context) => {
       const pipelineName = String(args.pipelineName);
-      const lanes = lanesStreamId(context.account, pipelineName);
+      const lanes = lanesStreamId({ account: context.account, name: pipelineName });
       return storeFeed(store, {
         after: cursorOf(args.after),
         gauge,

@@ -5,5 +5,4 @@ export * from './resource-names';
 export * from './aws';
 export * from './diff';
 export * from './decider';
-export * from './events';
 export * from './credentials';

@@ -11,7 +11,7 @@ import { providerRegistry, startWorker, testSandbox, type Worker } from '../../w
 import { ArtifactBytes } from './application/artifact-bytes';
 import { ArtifactCollector } from './application/collect-artifacts';
 import { OutputRecorder } from './application/record-outputs';
-import type { ArtifactRecorded } from './domain/artifact-events';
+import type { ArtifactRecorded } from '@sluice/contracts';
 import { ArtifactsProjection } from './projections/artifacts-projection';
 
 // Metadata and retention on real parts: executions run by the engine on PostgreSQL, jobs run by the real

@@ -1,3 +1,2 @@
 export { createArtifactsApp, type ArtifactsApp, type ArtifactsAppOptions } from './artifacts-app';
 export { artifactsAppSettings, loadArtifactsConfig, loadUrlSecret, openConfiguredArtifactStore, type ArtifactsConfig } from './artifacts-config';
-export type { ArtifactEvent } from './domain/artifact-events';

@@ -1,6 +1,7 @@
 import type { ActionTypeId, PipelineDeclaration } from '@sluice/domain';
 import type { Caller } from './application/caller';
-import { IllegalStateError, type JobCreated, type JobEvent } from './domain';
+import { IllegalStateError } from './domain';
+import { type JobCreated, type JobEvent } from '@sluice/contracts';
 import { approvalAction, commandsAction, gridPipeline, pipeline, stage } from './domain/testing/fixtures';
 import type { ExecutionsEngine } from './executions-engine';
 import { startEngineTestEnvironment, type EngineTestEnvironment } from './testing/engine-test-environment';

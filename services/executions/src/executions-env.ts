@@ -1,4 +1,4 @@
-import { PIPELINE_EVENTS_TOPIC } from '@sluice/domain';
+import { PIPELINE_EVENTS_TOPIC } from '@sluice/contracts';
 import { defaultTopicFor } from '@sluice/messaging';
 import type { ConfigProblems, Env } from '@sluice/runtime';
 import { defaultJobQueuePolicy, type JobQueuePolicy } from './domain';

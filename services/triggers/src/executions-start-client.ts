@@ -1,5 +1,4 @@
-import { INTERNAL_SECRET_HEADER } from '@sluice/graphql-service/src/internal-secret';
-import { ACCOUNT_HEADER, ACTOR_HEADER } from '@sluice/graphql-service/src/request-caller';
+import { INTERNAL_SECRET_HEADER, ACCOUNT_HEADER, ACTOR_HEADER } from '@sluice/graphql-service/caller';
 import type { StartExecutionPort } from '@sluice/triggers';
 
 const START = `mutation($name: String!, $sourceRevisions: [SourceRevisionOverrideInput!]!, $clientRequestToken: String!, $triggerType: String!, $triggerDetail: String!) {

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appendAuditRecord, redactSecrets, resourceForAction, type AuditChainKeySource, type AuditRecord, type AuditResult, type JsonValue } from '@sluice/authz';
 import { redactUrlCredentials } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
-import { parsePipelineStreamId, PIPELINE_STREAM_PREFIX } from '@sluice/pipelines/src/domain/pipeline/pipeline-stream';
+import { parsePipelineStreamId, PIPELINE_STREAM_PREFIX } from '@sluice/contracts';
 import type { PipelinesProjection } from '@sluice/pipelines/src/projections/pipelines-projection';
 import {
   createWebhookHandler,

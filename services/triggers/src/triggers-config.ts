@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { bindAddressFrom } from '@sluice/graphql-service/src/bind-address';
-import { internalSecretConfigProblem, INTERNAL_SECRET_ENV } from '@sluice/graphql-service/src/internal-secret';
+import { bindAddressFrom, internalSecretConfigProblem, INTERNAL_SECRET_ENV } from '@sluice/graphql-service/caller';
 import { ConfigError, portFrom, type ConfigProblems, type Env } from '@sluice/runtime';
 
 export const DEFAULT_POLL_INTERVAL_MS = 60_000;

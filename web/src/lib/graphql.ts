@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@sluice/domain/src/decider/error-codes';
+import type { ErrorCode } from '@sluice/domain/browser';
 import { authorizationHeaders, reportUnauthenticated } from './session';
 
 export interface GraphQLErrorEntry {

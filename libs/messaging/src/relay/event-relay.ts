@@ -1,3 +1,4 @@
+import { PRIVATE_STREAM_PREFIXES } from '@sluice/contracts';
 import type { CheckpointStore, EventStore, RecordedEvent } from '@sluice/eventing';
 import type { Bus } from '../bus';
 import { sleep } from '../delivery/stop-signal';
@@ -206,12 +207,7 @@ class Relay implements EventRelay {
   }
 }
 
-/**
- * Streams that hold the platform's own secrets, never relayed to the bus whatever the prefixes asked for: `key-…`
- * (the HMAC key of the execution ids of triggered runs, decision 0027). Whoever reads a topic reads only facts.
- */
-export const PRIVATE_STREAM_PREFIXES: readonly string[] = ['key-'];
-
+/** Whether a stream holds the platform's own secrets (`PRIVATE_STREAM_PREFIXES` of the published language), never relayed. */
 export function isPrivateStream(streamId: string): boolean {
   return PRIVATE_STREAM_PREFIXES.some((prefix) => streamId.startsWith(prefix));
 }

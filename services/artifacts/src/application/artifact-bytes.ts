@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { ArtifactNotFoundError, type ArtifactStore, type GetArtifactOptions, type StoredArtifact } from '@sluice/artifact-store';
 import type { EventStore } from '@sluice/eventing';
-import { artifactStreamId, derivedEventId, type ArtifactReleased, type ArtifactUploaded } from '../domain/artifact-events';
+import { artifactStreamId, derivedEventId, type ArtifactReleased, type ArtifactUploaded } from '@sluice/contracts';
 import type { ArtifactsProjection } from '../projections/artifacts-projection';
 
 export type Clock = () => Date;

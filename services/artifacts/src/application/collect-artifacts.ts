@@ -1,6 +1,6 @@
 import { ArtifactNotFoundError, type ArtifactStore } from '@sluice/artifact-store';
 import { ConcurrencyError, type EventStore } from '@sluice/eventing';
-import { artifactStreamId, derivedEventId, type ArtifactCollected, type ArtifactFound } from '../domain/artifact-events';
+import { artifactStreamId, derivedEventId, type ArtifactCollected, type ArtifactFound } from '@sluice/contracts';
 import { decideRetention, type CollectableArtifact, type RetentionPolicy } from '../domain/retention';
 import type { ArtifactsProjection } from '../projections/artifacts-projection';
 import type { Clock } from './artifact-bytes';

@@ -1,6 +1,6 @@
 import { ArtifactNotFoundError, type ArtifactStore } from '@sluice/artifact-store';
 import type { EventStore } from '@sluice/eventing';
-import { artifactStreamId, derivedEventId, type ArtifactRecorded } from '../domain/artifact-events';
+import { artifactStreamId, derivedEventId, type ArtifactRecorded } from '@sluice/contracts';
 import { CONTENT_TYPE_SNIFF_BYTES, sniffContentType } from '../domain/content-type';
 import type { PendingRecord } from '../projections/artifacts-read-model';
 

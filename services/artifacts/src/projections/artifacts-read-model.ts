@@ -1,10 +1,7 @@
 import { isArtifactAddress } from '@sluice/artifact-store';
 import type { RebuildableProjection, RecordedEvent } from '@sluice/eventing';
-import type { ArtifactRef, ExecutionEvent, SourceRevision } from '@sluice/executions/src/domain';
-import { ARTIFACT_STREAM_PREFIX, type ArtifactEvent, type ArtifactRecorded, type ArtifactSourceRevision } from '../domain/artifact-events';
+import { type ArtifactRef, type ExecutionEvent, type SourceRevision, ARTIFACT_STREAM_PREFIX, EXECUTION_STREAM_PREFIX, type ArtifactEvent, type ArtifactRecorded, type ArtifactSourceRevision } from '@sluice/contracts';
 import type { RetentionArtifact, RetentionExecution, RetentionView } from '../domain/retention';
-
-const EXECUTION_STREAM_PREFIX = 'execution-';
 
 export type ArtifactRecord = ArtifactRecorded['data'];
 

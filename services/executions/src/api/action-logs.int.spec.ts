@@ -5,7 +5,7 @@ import type { JobApi, JobLogEntry, PolledJob } from '@sluice/worker/src/job-api/
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
 import { pipeline, stage } from '../domain/testing/fixtures';
-import { actionLogStreamId } from '../application/action-logs/action-log-events';
+import { actionLogStreamId } from '@sluice/contracts';
 import { eventually } from '../testing/eventually';
 import { startExecutionsService } from '../testing/executions-service-process';
 import { PipelinePublisher } from '../testing/pipeline-publisher';

@@ -1,5 +1,5 @@
 import type { JobSuccessInput } from '../application/job-worker-api';
-import type { SourceRevision } from '../domain';
+import type { SourceRevision } from '@sluice/contracts';
 import { invalidInput } from '../domain/errors';
 
 export interface PutJobSuccessResultArgs {

@@ -1,5 +1,5 @@
 import type { JobDetails, Job } from '../application/job-worker-api';
-import type { JobSpec } from '../domain';
+import type { JobSpec } from '@sluice/contracts';
 
 /** CodePipeline's JobData names: the pipeline by name, the execution as pipelineExecutionId. */
 export function jobDataOutput(spec: JobSpec) {

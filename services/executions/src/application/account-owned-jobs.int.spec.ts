@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError, type ActionTypeId, type PipelineDeclaration } from '@sluice/domain';
-import { IllegalStateError, type JobEvent } from '../domain';
+import { IllegalStateError } from '../domain';
+import { type JobEvent } from '@sluice/contracts';
 import { pipeline, stage } from '../domain/testing/fixtures';
 import type { ExecutionsEngine } from '../executions-engine';
 import { startEngineTestEnvironment, type EngineTestEnvironment } from '../testing/engine-test-environment';

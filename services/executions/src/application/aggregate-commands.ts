@@ -1,16 +1,5 @@
-import {
-  decideExecution,
-  decideJob,
-  decideLanes,
-  executionStreamId,
-  sourceExecutionIdOf,
-  streamOf,
-  type EngineCommand,
-  type ExecutionCommand,
-  type JobCommand,
-  type JobQueuePolicy,
-  type LanesCommand,
-} from '../domain';
+import { decideExecution, decideJob, decideLanes, sourceExecutionIdOf, streamOf, type EngineCommand, type ExecutionCommand, type JobCommand, type JobQueuePolicy, type LanesCommand } from '../domain';
+import { executionStreamId } from '@sluice/contracts';
 import type { StreamStates } from '../projections/stream-states';
 import type { StreamWriter, Written } from './stream-writer';
 

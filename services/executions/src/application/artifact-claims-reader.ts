@@ -1,15 +1,8 @@
+import { artifactStreamId, type ArtifactEvent } from '@sluice/contracts';
 import type { EventStore } from '@sluice/eventing';
 import type { ArtifactClaims } from '../domain';
 import type { ArtifactClaimsIndex } from '../projections/artifact-claims-index';
 
-/** The artifacts service's stream of one address (services/artifacts, decision 0017): its events are the contract. */
-const artifactStreamId = (sha256: string): string => `artifact-${sha256}`;
-
-type ArtifactEvent =
-  | { type: 'ArtifactUploaded'; data: { account: string } }
-  | { type: 'ArtifactRecorded'; data: { account: string; size: number | null } }
-  | { type: 'ArtifactReleased'; data: { account: string } }
-  | { type: 'ArtifactCollected'; data: unknown };
 
 /**
  * The claims on addresses (docs/decisions/0027), from the two places that know them: the artifacts service's

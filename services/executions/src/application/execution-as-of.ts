@@ -1,16 +1,8 @@
 import { AsOfCutoff, parseInstant, scanStreams, streamAsOf, type EventStore, type RecordedEvent } from '@sluice/eventing';
-import {
-  EXECUTION_STREAM_PREFIX,
-  NotFoundError,
-  executionStreamId,
-  invalidInput,
-  lanesStreamId,
-  type ActionExecutionDetail,
-  type PipelineExecutionSummary,
-  type PipelineRef,
-  type PipelineStateView,
-} from '../domain';
-import { PipelineCatalogProjection, pipelineStreamIdOf } from '../pipeline-catalog/pipeline-catalog-projection';
+import { NotFoundError, invalidInput, type ActionExecutionDetail, type PipelineExecutionSummary, type PipelineStateView } from '../domain';
+import { EXECUTION_STREAM_PREFIX, executionStreamId, lanesStreamId, type PipelineRef } from '@sluice/contracts';
+import { pipelineStreamId } from '@sluice/contracts';
+import { PipelineCatalogProjection } from '../pipeline-catalog/pipeline-catalog-projection';
 import { EngineStreamsProjection } from '../projections/engine-streams-projection';
 import type { Caller, Clock } from './caller';
 import { ExecutionQueries } from './execution-queries';
@@ -75,7 +67,7 @@ export class ExecutionAsOfQueries {
     const folds = new EngineStreamsProjection();
     const catalog = new PipelineCatalogProjection();
     const cutoff = new AsOfCutoff(instant);
-    const pipelineStream = pipelineStreamIdOf(pipeline.account, pipeline.name);
+    const pipelineStream = pipelineStreamId(pipeline.account, pipeline.name);
     const lanesStream = lanesStreamId(pipeline);
     const executions = new Map<string, boolean>();
     const belongs = (event: RecordedEvent): boolean => {

@@ -1,19 +1,6 @@
 import type { StageRetryMode } from '@sluice/domain';
-import {
-  NotFoundError,
-  ValidationError,
-  executionStreamId,
-  latestExecutionInStage,
-  lanesStreamId,
-  refusedArchives,
-  uploadArchivesOfStart,
-  type ExecutionCommand,
-  type ExecutionState,
-  type ExecutionTrigger,
-  type PipelineRef,
-  type SourceRevisionOverride,
-  type VariableOverride,
-} from '../domain';
+import { NotFoundError, ValidationError, latestExecutionInStage, refusedArchives, uploadArchivesOfStart, type ExecutionCommand, type ExecutionState, type SourceRevisionOverride, type VariableOverride } from '../domain';
+import { executionStreamId, lanesStreamId, type ExecutionTrigger, type PipelineRef } from '@sluice/contracts';
 import type { StreamStates } from '../projections/stream-states';
 import type { AggregateCommands } from './aggregate-commands';
 import type { ApprovalAuthorizer } from './approval-authorizer';

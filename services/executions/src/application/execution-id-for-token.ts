@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { ConcurrencyError, type EventStore } from '@sluice/eventing';
-import type { PipelineRef } from '../domain';
+import { EXECUTION_ID_KEY_STREAM, type PipelineRef } from '@sluice/contracts';
 
 /**
  * The execution id of a start with a client request token: a name-based UUID of (account, pipeline, token),
@@ -14,8 +14,6 @@ export function executionIdForToken(key: Buffer, pipeline: PipelineRef, clientRe
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Where the key lives: in the store every engine instance shares, so all of them derive the same ids. */
-export const EXECUTION_ID_KEY_STREAM = 'key-execution-ids';
 
 interface ExecutionIdKeyCreated {
   type: 'ExecutionIdKeyCreated';

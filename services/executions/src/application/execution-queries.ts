@@ -1,18 +1,5 @@
-import {
-  NotFoundError,
-  initialPipelineState,
-  invalidInput,
-  listPipelineExecutions,
-  summaryOf,
-  type ActionExecutionDetail,
-  type DefinitionSnapshot,
-  type ListPipelineExecutionsQuery,
-  type PipelineExecutionPage,
-  type PipelineExecutionSummary,
-  type PipelineRef,
-  type PipelineStateView,
-  type StageStateView,
-} from '../domain';
+import { NotFoundError, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type PipelineStateView, type StageStateView } from '../domain';
+import { type DefinitionSnapshot, type PipelineRef } from '@sluice/contracts';
 import type { ExecutionReadModels } from '../projections/execution-read-models';
 import type { StreamStates } from '../projections/stream-states';
 import type { Caller } from './caller';

@@ -1,21 +1,7 @@
 import type { ActionTypeId, CommandMetadata } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
-import {
-  ConflictError,
-  IllegalStateError,
-  NotFoundError,
-  jobStreamId,
-  isArtifactAddress,
-  mayName,
-  uploadArchiveOf,
-  type JobCommand,
-  type JobEvent,
-  type JobFailureType,
-  type JobRequeued,
-  type JobSpec,
-  type JobState,
-  type SourceRevision,
-} from '../domain';
+import { ConflictError, IllegalStateError, NotFoundError, isArtifactAddress, mayName, uploadArchiveOf, type JobCommand, type JobState } from '../domain';
+import { jobStreamId, type JobEvent, type JobFailureType, type JobRequeued, type JobSpec, type SourceRevision } from '@sluice/contracts';
 import type { JobQueueIndex } from '../projections/job-queue-index';
 import type { StreamStates } from '../projections/stream-states';
 import type { AggregateCommands } from './aggregate-commands';

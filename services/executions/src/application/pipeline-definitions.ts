@@ -1,4 +1,4 @@
-import type { DefinitionSnapshot, PipelineRef } from '../domain';
+import type { DefinitionSnapshot, PipelineRef } from '@sluice/contracts';
 
 /** The definitions the engine runs: the pipeline catalog, fed by the pipelines service's events. */
 export interface PipelineDefinitions {

@@ -6,14 +6,11 @@
  */
 export * from '@sluice/domain';
 export * from './errors';
-export * from './streams';
 export * from './time';
 export * from './derived-ids';
 export * from './fresh-ids';
 
-export * from './execution/execution-inputs';
 export * from './execution/execution-commands';
-export * from './execution/execution-events';
 export * from './execution/execution-state';
 export { evolveExecution } from './execution/execution-evolve';
 export { decideExecution, executionDecider, noExecutionContext, sourceExecutionIdOf, type ExecutionContext } from './execution/execution-decider';
@@ -23,13 +20,10 @@ export { MAX_AUTOMATIC_RETRIES, conditionsOf } from './execution/stage-outcomes'
 export { resolveText, type VariableScope, type Resolution, type UnresolvedReference } from './execution/variable-resolution';
 
 export * from './lanes/lanes-commands';
-export * from './lanes/lanes-events';
 export * from './lanes/lanes-state';
 export { decideLanes, lanesDecider } from './lanes/lanes-decider';
 
-export * from './jobs/job-spec';
 export * from './jobs/job-commands';
-export * from './jobs/job-events';
 export * from './jobs/job-state';
 export * from './jobs/job-queue';
 export * from './jobs/artifact-claims';

@@ -1,5 +1,6 @@
 import type { ActionTypeId } from '@sluice/domain';
-import { evolveExecution, initialExecutionState, type ExecutionEvent } from '../domain';
+import { evolveExecution, initialExecutionState } from '../domain';
+import { type ExecutionEvent } from '@sluice/contracts';
 import type { Caller } from '../application/caller';
 import { gridPipeline } from '../domain/testing/fixtures';
 import type { ExecutionsEngine } from '../executions-engine';

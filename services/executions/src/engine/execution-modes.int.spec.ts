@@ -1,6 +1,6 @@
 import type { ActionTypeId, ExecutionMode } from '@sluice/domain';
 import type { Caller } from '../application/caller';
-import type { LanesEvent } from '../domain';
+import type { LanesEvent } from '@sluice/contracts';
 import { gridPipeline } from '../domain/testing/fixtures';
 import { entryOrder, maxOccupancy } from '../domain/testing/simulation-helpers';
 import type { ExecutionsEngine } from '../executions-engine';

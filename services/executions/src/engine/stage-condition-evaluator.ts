@@ -1,5 +1,6 @@
 import type { Condition, RuleDeclaration, RuleTypeId } from '@sluice/domain';
-import type { StageConditionKind, VariableScope } from '../domain';
+import type { VariableScope } from '../domain';
+import type { StageConditionKind } from '@sluice/contracts';
 
 export interface StageConditionRequest {
   account: string;

@@ -1,6 +1,6 @@
 import type { ActionTypeId, PipelineDeclaration, RuleDeclaration } from '@sluice/domain';
 import type { Caller } from '../application/caller';
-import type { StageConditionEvaluated } from '../domain';
+import type { StageConditionEvaluated } from '@sluice/contracts';
 import { commandsAction, pipeline, stage } from '../domain/testing/fixtures';
 import type { ExecutionsEngine } from '../executions-engine';
 import { startEngineTestEnvironment, type EngineTestEnvironment } from '../testing/engine-test-environment';

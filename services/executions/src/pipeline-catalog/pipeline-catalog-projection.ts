@@ -1,11 +1,8 @@
-import { isPipelineEvent } from '@sluice/domain';
+import { isPipelineEvent, PIPELINE_STREAM_PREFIX } from '@sluice/contracts';
 import type { RebuildableProjection, RecordedEvent } from '@sluice/eventing';
 import { PipelineCatalog } from './pipeline-catalog';
 
-/** The pipelines service's streams (its published language names them `pipeline-{account}.{name}`). */
-export const PIPELINE_STREAM_PREFIX = 'pipeline-';
 export const PIPELINE_CATALOG_PROJECTION = 'executions.pipeline-catalog';
-export const pipelineStreamIdOf = (account: string, name: string): string => `${PIPELINE_STREAM_PREFIX}${account}.${name}`;
 
 /**
  * The catalog folded from the store rather than the bus: the same events (the relay publishes the

@@ -1,6 +1,6 @@
-import type { PipelineDeclaration, PipelineEvent } from '@sluice/domain';
+import type { PipelineDeclaration } from '@sluice/domain';
+import type { PipelineEvent, DefinitionSnapshot, PipelineRef } from '@sluice/contracts';
 import type { PipelineDefinitions } from '../application/pipeline-definitions';
-import type { DefinitionSnapshot, PipelineRef } from '../domain';
 import { pipelineKey } from '../projections/pipeline-key';
 
 export interface TransitionState {

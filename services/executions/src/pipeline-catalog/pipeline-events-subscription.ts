@@ -1,4 +1,5 @@
-import { PIPELINE_EVENTS_TOPIC, isPipelineEvent, type CommandMetadata } from '@sluice/domain';
+import { type CommandMetadata } from '@sluice/domain';
+import { PIPELINE_EVENTS_TOPIC, isPipelineEvent } from '@sluice/contracts';
 import type { RecordedEvent } from '@sluice/eventing';
 import { eventFromMessage, idempotentHandler, InMemoryProcessedEvents, type Bus, type BusSubscription, type ProcessedEventsStore } from '@sluice/messaging';
 import type { AggregateCommands } from '../application/aggregate-commands';

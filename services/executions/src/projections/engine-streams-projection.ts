@@ -1,5 +1,5 @@
 import type { RebuildableProjection, RecordedEvent } from '@sluice/eventing';
-import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, LANES_STREAM_PREFIX } from '../domain';
+import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, LANES_STREAM_PREFIX } from '@sluice/contracts';
 import { ArtifactClaimsIndex } from './artifact-claims-index';
 import { ExecutionReadModels } from './execution-read-models';
 import { JobQueueIndex } from './job-queue-index';

@@ -1,13 +1,5 @@
-import {
-  LANES_STREAM_PREFIX,
-  evolveActionExecutions,
-  evolvePipelineState,
-  initialActionExecutionsView,
-  initialPipelineState,
-  type ActionExecutionsView,
-  type PipelineRef,
-  type PipelineStateView,
-} from '../domain';
+import { evolveActionExecutions, evolvePipelineState, initialActionExecutionsView, initialPipelineState, type ActionExecutionsView, type PipelineStateView } from '../domain';
+import { LANES_STREAM_PREFIX, type PipelineRef } from '@sluice/contracts';
 import { pipelineKey } from './pipeline-key';
 import type { FoldedEvent } from './stream-states';
 

@@ -1,4 +1,4 @@
-import type { PipelineRef } from '../domain';
+import type { PipelineRef } from '@sluice/contracts';
 
 /** A map key for a pipeline of an account; accounts hold no '.', so the key is unambiguous. */
 export function pipelineKey(pipeline: PipelineRef): string {

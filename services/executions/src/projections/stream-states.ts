@@ -1,24 +1,5 @@
-import {
-  EXECUTION_STREAM_PREFIX,
-  JOB_STREAM_PREFIX,
-  LANES_STREAM_PREFIX,
-  evolveExecution,
-  evolveJob,
-  evolveLanes,
-  executionStreamId,
-  initialExecutionState,
-  initialJobState,
-  initialLanesState,
-  jobStreamId,
-  lanesStreamId,
-  type ExecutionEvent,
-  type ExecutionState,
-  type JobEvent,
-  type JobState,
-  type LanesEvent,
-  type LanesState,
-  type PipelineRef,
-} from '../domain';
+import { evolveExecution, evolveJob, evolveLanes, initialExecutionState, initialJobState, initialLanesState, type ExecutionState, type JobState, type LanesState } from '../domain';
+import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, LANES_STREAM_PREFIX, executionStreamId, jobStreamId, lanesStreamId, type ExecutionEvent, type JobEvent, type LanesEvent, type PipelineRef } from '@sluice/contracts';
 
 /** A folded event of one of the engine's streams, with the state it led to. */
 export type FoldedEvent =

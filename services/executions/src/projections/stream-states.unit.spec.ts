@@ -1,5 +1,4 @@
-import type { JobEvent } from '../domain';
-import { emptyJobSuccess, jobStreamId } from '../domain';
+import { type JobEvent, emptyJobSuccess, jobStreamId } from '@sluice/contracts';
 import { StreamStates, type FoldedEvent } from './stream-states';
 import { JobQueueIndex } from './job-queue-index';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PIPELINE_EVENTS_TOPIC } from '@sluice/domain';
+import { PIPELINE_EVENTS_TOPIC } from '@sluice/contracts';
 import { createPostgresEventStore, type PostgresEventStore, type RecordedEvent } from '@sluice/eventing';
 import { createKafkaBus, createPostgresProcessedEvents, InProcessBus, type Bus, type EventRelay, type PostgresProcessedEvents } from '@sluice/messaging';
 import { testPostgresUrl } from '@sluice/testing';

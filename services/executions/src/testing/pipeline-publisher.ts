@@ -1,9 +1,7 @@
-import { PIPELINE_EVENTS_TOPIC, type PipelineDeclaration, type PipelineEvent } from '@sluice/domain';
+import { type PipelineDeclaration } from '@sluice/domain';
+import { PIPELINE_EVENTS_TOPIC, pipelineStreamId, type PipelineEvent } from '@sluice/contracts';
 import { InMemoryCheckpointStore, type EventStore } from '@sluice/eventing';
 import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
-
-/** The pipelines service's stream of a pipeline (its `pipeline-stream.ts`): what the relay keys the topic by. */
-const pipelineStreamId = (account: string, name: string): string => `pipeline-${account}.${name}`;
 
 /**
  * Writes pipeline events to the store as the pipelines service does (one stream per pipeline, expected

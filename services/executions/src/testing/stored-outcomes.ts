@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@sluice/eventing';
-import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX } from '../domain';
+import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX } from '@sluice/contracts';
 
 /** How often each fact is in the store: what "recorded exactly once" is checked against. */
 export interface StoredOutcomes {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
 import { ACCESS_KEY_MASTER_KEY_ENV } from '../application/access-key-cipher';
-import { accessKeyStream } from '../domain/access-key-events';
+import { accessKeyStream } from '@sluice/contracts';
 import { dropTestSchema, newTestSchema, startPermissionsService, type PermissionsServiceProcess } from '../testing/permissions-service-process';
 
 // Access keys through the permissions subgraph's HTTP POST /graphql, on the real PostgreSQL event store.

@@ -5,7 +5,7 @@ import { parse, print } from 'graphql';
 import { authorize, type Principal } from '@sluice/authz';
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
-import { tokenStream } from '../domain/identity-events';
+import { tokenStream } from '@sluice/contracts';
 import { hashToken } from '../domain/token-secret';
 import { dropTestSchema, newTestSchema, startPermissionsService, type PermissionsServiceProcess } from '../testing/permissions-service-process';
 

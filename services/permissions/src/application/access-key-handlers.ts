@@ -2,7 +2,7 @@ import type { Principal } from '@sluice/authz';
 import { decideAndAppend, NotFoundError, ValidationError } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import { accessKeyDecider } from '../domain/access-key-decider';
-import { accessKeyStream } from '../domain/access-key-events';
+import { accessKeyStream } from '@sluice/contracts';
 import { ACCESS_KEY_ID_SHAPE, issueAccessKey } from '../domain/access-key-secret';
 import type { AccessKeyReadModel, AccessKeyView } from '../projections/access-key-read-model';
 import type { PermissionsProjection } from '../projections/permissions-projection';

@@ -3,7 +3,7 @@ import { decideAndAppend, NotFoundError } from '@sluice/domain';
 import { accountDecider } from '../domain/account-decider';
 import { attachedPolicyFrom, type AttachPolicyInput } from '../domain/attach-policy-input';
 import { groupDecider } from '../domain/group-decider';
-import { accountStream, groupStream, principalStream, type RoleSession, tokenStream } from '../domain/identity-events';
+import { accountStream, groupStream, principalStream, type RoleSession, tokenStream } from '@sluice/contracts';
 import { principalDecider, requireKind } from '../domain/principal-decider';
 import { TOKEN_LIFETIME, tokenDecider } from '../domain/token-decider';
 import { issueToken } from '../domain/token-secret';

@@ -5,7 +5,7 @@ import { decideAndAppend } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import type { AccessKeyCipher } from '../application/access-key-cipher';
 import { accessKeyDecider } from '../domain/access-key-decider';
-import { accessKeyStream } from '../domain/access-key-events';
+import { accessKeyStream } from '@sluice/contracts';
 import { issueAccessKey } from '../domain/access-key-secret';
 
 /** The AWS shared-credentials file the embedded platform writes for its admin (decision 0024). */

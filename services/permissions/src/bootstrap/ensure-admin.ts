@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EventStore } from '@sluice/eventing';
 import { decideAndAppend, type CommandMetadata } from '@sluice/domain';
 import { accountDecider } from '../domain/account-decider';
-import { accountStream, principalStream, tokenStream } from '../domain/identity-events';
+import { accountStream, principalStream, tokenStream } from '@sluice/contracts';
 import { principalDecider } from '../domain/principal-decider';
 import { TOKEN_LIFETIME, tokenDecider } from '../domain/token-decider';
 import { issueToken } from '../domain/token-secret';

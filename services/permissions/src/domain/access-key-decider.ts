@@ -1,5 +1,5 @@
 import { assertNever, type CommandMetadata, type Decider, NotFoundError } from '@sluice/domain';
-import type { AccessKeyEvent } from './access-key-events';
+import type { AccessKeyEvent } from '@sluice/contracts';
 
 export type AccessKeyCommand =
   | { type: 'CreateAccessKey'; accessKeyId: string; principalId: string; encryptedSecret: string; metadata: CommandMetadata }

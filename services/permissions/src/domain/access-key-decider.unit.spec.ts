@@ -1,6 +1,6 @@
 import { NotFoundError } from '@sluice/domain';
 import { accessKeyDecider, type AccessKeyCommand, type AccessKeyState } from './access-key-decider';
-import type { AccessKeyEvent } from './access-key-events';
+import type { AccessKeyEvent } from '@sluice/contracts';
 
 const metadata = (account = 'acme') => ({ now: '2026-01-02T03:04:05.000Z', account, actor: 'admin', correlationId: 'c-1' });
 const create: AccessKeyCommand = { type: 'CreateAccessKey', accessKeyId: 'AKIAABCDEFGHIJKLMNOP', principalId: 'alice', encryptedSecret: 'v1.x', metadata: metadata() };

@@ -1,5 +1,5 @@
 import { accountIdProblem, assertNever, type CommandMetadata, ConflictError, type Decider, ValidationError } from '@sluice/domain';
-import type { AccountEvent } from './identity-events';
+import type { AccountEvent } from '@sluice/contracts';
 
 export type AccountCommand = { type: 'CreateAccount'; account: string; metadata: CommandMetadata };
 export type AccountState = { status: 'None' } | { status: 'Active' };

@@ -1,14 +1,9 @@
-import { adminPolicy, approverPolicy, type NamedPolicy, operatorPolicy, type PolicyDocument, readOnlyPolicy } from '@sluice/authz';
+import { adminPolicy, approverPolicy, type NamedPolicy, operatorPolicy, readOnlyPolicy } from '@sluice/authz';
+import type { AttachedPolicy } from '@sluice/contracts';
 import { assertNever } from '@sluice/domain';
 
-export const MANAGED_POLICY_NAMES = ['ReadOnly', 'Operator', 'Approver', 'Admin'] as const;
-export type ManagedPolicyName = (typeof MANAGED_POLICY_NAMES)[number];
+export { MANAGED_POLICY_NAMES, type AttachedPolicy, type ManagedPolicyName } from '@sluice/contracts';
 
-/** A policy as attached to a user, group or role: a managed one by name (Approver with its scope), or an inline document. */
-export type AttachedPolicy =
-  | { type: 'managed'; name: Exclude<ManagedPolicyName, 'Approver'> }
-  | { type: 'managed'; name: 'Approver'; pipeline: string; stage: string | null; action: string | null }
-  | { type: 'inline'; name: string; document: PolicyDocument };
 
 /** The document the authorizer evaluates; managed ones are computed for the account from the catalogue. */
 export function namedPolicyOf(account: string, policy: AttachedPolicy): NamedPolicy {

@@ -1,7 +1,7 @@
 import { assertNever, type CommandMetadata, ConflictError, type Decider, IssueCollector, NotFoundError, ValidationError } from '@sluice/domain';
 import type { AttachedPolicy } from './attached-policy';
 import { checkName } from './identity-names';
-import type { GroupEvent } from './identity-events';
+import type { GroupEvent } from '@sluice/contracts';
 import { decideAttach, decideDetach, evolvePolicies } from './policy-set';
 
 export type GroupCommand =

@@ -1,7 +1,7 @@
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError, fold } from '@sluice/domain';
 import { attachedPolicyFrom } from './attach-policy-input';
 import { groupDecider } from './group-decider';
-import type { PrincipalEvent } from './identity-events';
+import type { PrincipalEvent } from '@sluice/contracts';
 import { principalDecider, requireKind } from './principal-decider';
 import { TOKEN_LIFETIME, tokenDecider } from './token-decider';
 import { hashToken, issueToken, looksLikeToken } from './token-secret';

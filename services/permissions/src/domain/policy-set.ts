@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '@sluice/domain';
 import type { AttachedPolicy } from './attached-policy';
-import type { PolicyEvent } from './identity-events';
+import type { PolicyEvent } from '@sluice/contracts';
 
 /** Attaching and detaching, shared by users, groups and roles: policy names are unique per holder. */
 export function decideAttach(holder: string, attached: readonly string[], policy: AttachedPolicy): PolicyEvent[] {

@@ -2,7 +2,7 @@ import { validateTrustPolicy } from '@sluice/authz';
 import { assertNever, type CommandMetadata, ConflictError, type Decider, IllegalStateError, IssueCollector, NotFoundError, ValidationError } from '@sluice/domain';
 import type { AttachedPolicy } from './attached-policy';
 import { checkName } from './identity-names';
-import type { PrincipalEvent } from './identity-events';
+import type { PrincipalEvent } from '@sluice/contracts';
 import { decideAttach, decideDetach, evolvePolicies } from './policy-set';
 
 export const SESSION_DURATION = { minSeconds: 900, defaultSeconds: 3600, maxSeconds: 43_200 } as const;

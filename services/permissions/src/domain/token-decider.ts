@@ -1,5 +1,5 @@
 import { assertNever, type CommandMetadata, type Decider, IssueCollector, NotFoundError, ValidationError } from '@sluice/domain';
-import type { RoleSession, TokenEvent } from './identity-events';
+import type { RoleSession, TokenEvent } from '@sluice/contracts';
 
 export const TOKEN_LIFETIME = { minSeconds: 60, defaultSeconds: 90 * 24 * 3600, maxSeconds: 10 * 366 * 24 * 3600 } as const;
 

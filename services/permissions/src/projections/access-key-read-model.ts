@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@sluice/eventing';
-import { ACCESS_KEY_STREAM_PREFIX, type AccessKeyEvent } from '../domain/access-key-events';
+import { ACCESS_KEY_STREAM_PREFIX, type AccessKeyEvent } from '@sluice/contracts';
 
 export interface AccessKeyView {
   accessKeyId: string;

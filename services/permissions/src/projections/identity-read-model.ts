@@ -1,7 +1,7 @@
 import type { NamedPolicy, Principal, PrincipalRef, TrustPolicyDocument } from '@sluice/authz';
 import type { RecordedEvent } from '@sluice/eventing';
 import { type AttachedPolicy, namedPolicyOf } from '../domain/attached-policy';
-import type { IdentityEvent, RoleSession } from '../domain/identity-events';
+import type { IdentityEvent, RoleSession } from '@sluice/contracts';
 
 export interface UserView {
   kind: 'User';

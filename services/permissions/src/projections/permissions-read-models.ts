@@ -1,7 +1,6 @@
 import { AUDIT_STREAM_PREFIX } from '@sluice/authz';
 import type { RebuildableProjection, RecordedEvent } from '@sluice/eventing';
-import { ACCESS_KEY_STREAM_PREFIX } from '../domain/access-key-events';
-import { IDENTITY_STREAM_PREFIXES } from '../domain/identity-events';
+import { ACCESS_KEY_STREAM_PREFIX, IDENTITY_STREAM_PREFIXES } from '@sluice/contracts';
 import { AccessKeyReadModel } from './access-key-read-model';
 import { AuditReadModel } from './audit-read-model';
 import { IdentityReadModel } from './identity-read-model';

@@ -1,6 +1,6 @@
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
-import { pipelineStreamId } from '../domain/pipeline/pipeline-stream';
+import { pipelineStreamId } from '@sluice/contracts';
 import { startPipelinesService, type PipelinesServiceProcess } from '../testing/pipelines-service-process';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
 

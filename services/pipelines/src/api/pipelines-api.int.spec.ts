@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
-import { pipelineStreamId } from '../domain/pipeline/pipeline-stream';
+import { pipelineStreamId } from '@sluice/contracts';
 import { startPipelinesService, type PipelinesServiceProcess } from '../testing/pipelines-service-process';
 import { pipelineUsingCustomAction, sampleCustomActionType, samplePipeline } from '../testing/sample-pipelines';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';

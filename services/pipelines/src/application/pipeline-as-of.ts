@@ -1,7 +1,7 @@
 import { ValidationError } from '@sluice/domain';
 import { parseInstant, streamAsOf, type EventStore } from '@sluice/eventing';
 import { NotFoundError } from '../domain/errors';
-import { isStorablePipelineName, pipelineStreamId } from '../domain/pipeline/pipeline-stream';
+import { isStorablePipelineName, pipelineStreamId } from '@sluice/contracts';
 import type { PipelineView } from '../projections/pipeline-read-model';
 import { PipelinesReadModels } from '../projections/pipelines-read-models';
 import type { Caller, Clock } from './caller';

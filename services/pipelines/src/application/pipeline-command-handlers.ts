@@ -4,7 +4,7 @@ import { NotFoundError } from '../domain/errors';
 import { pipelineNameOf, type PipelineCommand } from '../domain/pipeline/pipeline-commands';
 import { pipelineDecider } from '../domain/pipeline/pipeline-decider';
 import { parsePipelineArn } from '../domain/pipeline/pipeline-arn';
-import { isStorablePipelineName, pipelineStreamId } from '../domain/pipeline/pipeline-stream';
+import { isStorablePipelineName, pipelineStreamId } from '@sluice/contracts';
 import type { Tag } from '../domain/tag';
 import { commandMetadata, type Caller, type Clock } from './caller';
 import { settled, type ReadYourWrites } from './read-your-writes';

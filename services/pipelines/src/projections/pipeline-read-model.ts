@@ -1,8 +1,7 @@
 import type { PipelineDeclaration } from '@sluice/domain';
 import type { RecordedEvent } from '@sluice/eventing';
 import { assertNever } from '@sluice/domain';
-import { isPipelineEvent, type PipelineEvent } from '../domain/pipeline/pipeline-events';
-import { parsePipelineStreamId } from '../domain/pipeline/pipeline-stream';
+import { isPipelineEvent, type PipelineEvent, parsePipelineStreamId } from '@sluice/contracts';
 import { mergeTags, withoutTags, type Tag } from '../domain/tag';
 
 export interface PipelineVersionView {

@@ -1,6 +1,5 @@
 import type { RecordedEvent } from '@sluice/eventing';
-import type { PipelineEvent } from '../domain/pipeline/pipeline-events';
-import { pipelineStreamId } from '../domain/pipeline/pipeline-stream';
+import { type PipelineEvent, pipelineStreamId } from '@sluice/contracts';
 import { samplePipeline } from '../testing/sample-pipelines';
 import { InvalidCursorError, PipelineReadModel } from './pipeline-read-model';
 

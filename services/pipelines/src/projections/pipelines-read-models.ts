@@ -1,6 +1,6 @@
 import type { RebuildableProjection, RecordedEvent } from '@sluice/eventing';
 import { ACTION_TYPE_STREAM_PREFIX } from '../domain/custom-action-type/custom-action-type';
-import { PIPELINE_STREAM_PREFIX } from '../domain/pipeline/pipeline-stream';
+import { PIPELINE_STREAM_PREFIX } from '@sluice/contracts';
 import { ActionTypeReadModel } from './action-type-read-model';
 import { PipelineReadModel } from './pipeline-read-model';
 

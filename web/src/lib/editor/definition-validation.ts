@@ -1,11 +1,7 @@
 // The server's rules, run in the browser as the user types: @sluice/domain's validator (imported by module path, so
 // nothing Node-only of the package's index comes along) with the account's action types, composed as the
 // pipelines service composes it (services/pipelines/src/domain/pipeline/pipeline-decider.ts: acceptDeclaration).
-import { ActionTypeRegistry } from '@sluice/domain/src/action-types/action-type-registry';
-import type { ActionTypeDefinition } from '@sluice/domain/src/action-types/action-type-definition';
-import { mapAwsOwnedActions } from '@sluice/domain/src/aws/map-aws-owned-actions';
-import { validatePipelineDeclaration } from '@sluice/domain/src/pipeline-definition/validate-pipeline';
-import type { ValidationIssue } from '@sluice/domain/src/validation/validation-issue';
+import { ActionTypeRegistry, type ActionTypeDefinition, mapAwsOwnedActions, validatePipelineDeclaration, type ValidationIssue } from '@sluice/domain/browser';
 
 export type { ValidationIssue };
 

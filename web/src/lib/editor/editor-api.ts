@@ -1,8 +1,5 @@
 // The gateway operations of the pipeline editor and the version history.
-import type { ActionTypeDefinition } from '@sluice/domain/src/action-types/action-type-definition';
-import type { ErrorCode } from '@sluice/domain/src/decider/error-codes';
-import type { PipelineChange } from '@sluice/domain/src/diff/pipeline-change';
-import type { ValidationIssue } from '@sluice/domain/src/validation/validation-issue';
+import type { ActionTypeDefinition, ErrorCode, PipelineChange, ValidationIssue } from '@sluice/domain/browser';
 import { GraphQLRequestError, request } from '../graphql';
 import { allowedOf, resourceName, signedInAccount } from '../permissions';
 

@@ -1,6 +1,6 @@
 // Where each value of a JSON text is, by the JSONPath the server's validator names it with, and where a syntax
 // error is (line and column). JSON.parse gives neither, so this is a small strict JSON scanner.
-import { childPath, indexPath, ROOT_PATH } from '@sluice/domain/src/validation/json-path';
+import { childPath, indexPath, ROOT_PATH } from '@sluice/domain/browser';
 
 /** A range of the text, as offsets into it (start inclusive, end exclusive). */
 export interface TextRange {

@@ -1,8 +1,7 @@
 import { NotFoundError, ValidationError } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
-import type { PipelineRef } from '../../domain';
+import { type PipelineRef, actionLogStreamId, type ActionLogAppended, type LogStreamName } from '@sluice/contracts';
 import type { Caller } from '../caller';
-import { actionLogStreamId, type ActionLogAppended, type LogStreamName } from './action-log-events';
 
 export interface ActionLogQuery {
   stageName?: string | null;

@@ -1,11 +1,11 @@
 import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '@sluice/domain';
 import type { EventStore, NewEvent } from '@sluice/eventing';
-import { jobStreamId, type JobSpec, type JobState } from '../../domain';
+import { type JobState } from '../../domain';
+import { jobStreamId, type JobSpec, actionLogStreamId, attemptNoteEventIdFor, LOG_STREAMS, logEventIdFor, truncationEventIdFor, type ActionLogAppended, type LogStreamName } from '@sluice/contracts';
 import type { StreamStates } from '../../projections/stream-states';
 import type { Clock } from '../caller';
 import type { StreamWriter } from '../stream-writer';
 import { PLATFORM_WORKER, visibleTo, type JobCaller } from '../job-worker-api';
-import { actionLogStreamId, attemptNoteEventIdFor, LOG_STREAMS, logEventIdFor, truncationEventIdFor, type ActionLogAppended, type LogStreamName } from './action-log-events';
 import type { ActionLogLimits } from './action-log-limits';
 
 /** One chunk a worker sends with `appendJobLogs`. */

@@ -1,7 +1,7 @@
 import type { ExecutionCommand } from '../execution/execution-commands';
 import type { JobCommand } from '../jobs/job-commands';
 import type { LanesCommand } from '../lanes/lanes-commands';
-import { executionStreamId, jobStreamId, lanesStreamId } from '../streams';
+import { executionStreamId, jobStreamId, lanesStreamId } from '@sluice/contracts';
 
 /** A command the process manager proposes, with the aggregate it goes to. */
 export type EngineCommand =

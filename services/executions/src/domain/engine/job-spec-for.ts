@@ -1,6 +1,6 @@
 import type { ActionDeclaration } from '@sluice/domain';
 import type { ActionRun, ExecutionRun } from '../execution/execution-state';
-import type { JobSpec } from '../jobs/job-spec';
+import type { JobSpec } from '@sluice/contracts';
 
 type RunningJob = Extract<ActionRun, { status: 'InProgress' }> & { work: { kind: 'Job' } };
 

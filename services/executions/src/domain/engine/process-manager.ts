@@ -11,7 +11,7 @@ import {
 } from '../execution/execution-state';
 import { isFinished, jobOutcome, leaseExpired, pastDeadline } from '../jobs/job-queue';
 import { initialJobState, type JobState } from '../jobs/job-state';
-import type { StageReleaseOutcome } from '../lanes/lanes-events';
+import type { StageReleaseOutcome } from '@sluice/contracts';
 import { laneOf, placesHeldBy, positionAt, type HeldPlace, type LanesState } from '../lanes/lanes-state';
 import { hasPassed } from '../time';
 import type { EngineCommand } from './engine-command';

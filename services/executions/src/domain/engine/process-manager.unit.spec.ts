@@ -1,4 +1,4 @@
-import { emptyJobSuccess } from '../jobs/job-spec';
+import { emptyJobSuccess } from '@sluice/contracts';
 import { commandsAction, ENTROPY, metadataAt, pipeline, stage, startCommand, T0 } from '../testing/fixtures';
 import { Simulation } from '../testing/simulation';
 import { nextCommands, nextWakeUp } from './process-manager';

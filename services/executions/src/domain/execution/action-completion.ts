@@ -1,6 +1,6 @@
 import { drawnJobId } from '../fresh-ids';
 import type { CompleteActionJob } from './execution-commands';
-import type { ExecutionEvent } from './execution-events';
+import type { ExecutionEvent } from '@sluice/contracts';
 import { requireAction, requireStarted } from './execution-guards';
 import { andSettle } from './execution-progress';
 import type { ExecutionState } from './execution-state';

@@ -1,9 +1,8 @@
 import { AccessDeniedError, IllegalStateError, invalidInput } from '../errors';
 import { hasPassed } from '../time';
 import type { ExpireApproval, PutApprovalResult } from './execution-commands';
-import type { ExecutionEvent } from './execution-events';
+import { type ExecutionEvent, isApproval } from '@sluice/contracts';
 import { requireAction, requireStarted } from './execution-guards';
-import { isApproval } from './execution-inputs';
 import { andSettle } from './execution-progress';
 import type { ExecutionState } from './execution-state';
 

@@ -1,9 +1,6 @@
 import type { PipelineDeclaration, StageRetryMode } from '@sluice/domain';
 import type { CommandMetadata } from '@sluice/domain';
-import type { JobFailure, JobSuccess } from '../jobs/job-spec';
-import type { PipelineRef } from '../streams';
-import type { StageConditionKind } from './execution-events';
-import type { ExecutionTrigger, SourceRevisionType } from './execution-inputs';
+import type { JobFailure, JobSuccess, PipelineRef, StageConditionKind, ExecutionTrigger, SourceRevisionType } from '@sluice/contracts';
 
 /**
  * The metadata of every execution command: `entropy` is fresh randomness (128 bits or more, drawn by the

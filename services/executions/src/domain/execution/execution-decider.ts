@@ -2,7 +2,7 @@ import { assertNever, type Decider } from '@sluice/domain';
 import { completeActionJob } from './action-completion';
 import { expireApproval, putApprovalResult } from './approvals';
 import type { ExecutionCommand } from './execution-commands';
-import type { ExecutionEvent } from './execution-events';
+import type { ExecutionEvent } from '@sluice/contracts';
 import { evolveExecution } from './execution-evolve';
 import { initialExecutionState, type ExecutionState } from './execution-state';
 import { retryStageExecution } from './retry-stage';

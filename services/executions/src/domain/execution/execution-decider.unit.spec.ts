@@ -3,10 +3,9 @@ import { AccessDeniedError, ConflictError, IllegalStateError, NotFoundError, Val
 import { approvalAction, commandsAction, ENTROPY, metadataAt, pipeline, pipelineRef, releasePipeline, stage, startCommand, T0 } from '../testing/fixtures';
 import { drawnApprovalToken, drawnJobId } from '../fresh-ids';
 import { deciderSpec } from '@sluice/domain/testing';
-import { emptyJobSuccess } from '../jobs/job-spec';
+import { emptyJobSuccess, type ExecutionEvent } from '@sluice/contracts';
 import type { ExecutionCommand, JobOutcome } from './execution-commands';
 import { executionDecider, noExecutionContext } from './execution-decider';
-import type { ExecutionEvent } from './execution-events';
 import { foldExecution } from './execution-progress';
 
 const given = deciderSpec(executionDecider, noExecutionContext);

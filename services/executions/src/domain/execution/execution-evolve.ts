@@ -1,5 +1,5 @@
 import { assertNever } from '@sluice/domain';
-import type { ExecutionEvent, PipelineExecutionStarted } from './execution-events';
+import type { ExecutionEvent, PipelineExecutionStarted } from '@sluice/contracts';
 import type { ActionRun, ExecutionRun, ExecutionState, StagePhase, StageRun, StartedExecution } from './execution-state';
 import { stagesInScope } from './execution-state';
 

@@ -1,7 +1,7 @@
 import { fold } from '@sluice/domain';
 import { startAction } from './action-start';
 import type { ExecutionCommandMetadata } from './execution-commands';
-import type { ExecutionEvent } from './execution-events';
+import type { ExecutionEvent } from '@sluice/contracts';
 import { evolveExecution } from './execution-evolve';
 import {
   findStageDeclaration,

@@ -1,6 +1,5 @@
 import type { ActionDeclaration, StageDeclaration, StageRetryMode } from '@sluice/domain';
-import type { ActionErrorType, ActionExecutionStarted, ActionWork, StageConditionKind } from './execution-events';
-import type { ArtifactRef, ExecutionInputs, SourceRevision } from './execution-inputs';
+import type { ActionErrorType, ActionExecutionStarted, ActionWork, StageConditionKind, ArtifactRef, ExecutionInputs, SourceRevision } from '@sluice/contracts';
 
 /** One execution, keyed on CodePipeline's execution statuses. */
 export type ExecutionState =

@@ -1,6 +1,6 @@
 import { ConflictError, IllegalStateError } from '../errors';
 import type { RetryStageExecution } from './execution-commands';
-import type { ExecutionEvent } from './execution-events';
+import type { ExecutionEvent } from '@sluice/contracts';
 import { requireStage, requireStarted } from './execution-guards';
 import type { ExecutionState } from './execution-state';
 

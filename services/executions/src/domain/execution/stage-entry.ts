@@ -1,5 +1,5 @@
 import type { EnterStage, RecordStageConditionResult, RecordStageRollbackStarted, SupersedeExecution } from './execution-commands';
-import type { ExecutionEvent } from './execution-events';
+import type { ExecutionEvent } from '@sluice/contracts';
 import { requireStage, requireStarted } from './execution-guards';
 import { andSettle } from './execution-progress';
 import type { ExecutionState } from './execution-state';

@@ -1,5 +1,5 @@
 import type { Condition, ConditionResult, StageDeclaration } from '@sluice/domain';
-import type { ExecutionEvent, StageConditionKind } from './execution-events';
+import type { ExecutionEvent, StageConditionKind } from '@sluice/contracts';
 import type { StageRun } from './execution-state';
 
 /** An onFailure RETRY retries the stage once; a second failure is final (CodePipeline's automatic retry). */

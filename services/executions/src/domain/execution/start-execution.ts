@@ -1,8 +1,7 @@
 import type { PipelineDeclaration } from '@sluice/domain';
 import { ConflictError, IllegalStateError, NotFoundError, invalidInput } from '../errors';
 import type { RerunStage, StartPipelineExecution } from './execution-commands';
-import type { ExecutionEvent } from './execution-events';
-import type { ExecutionInputs, ResolvedVariable, SourceRevision } from './execution-inputs';
+import type { ExecutionEvent, ExecutionInputs, ResolvedVariable, SourceRevision } from '@sluice/contracts';
 import { findStageRun, type ExecutionState } from './execution-state';
 
 /** A repeated request with the same client token is answered with the execution it started: no event. */

@@ -1,6 +1,6 @@
 import { ConflictError, IllegalStateError, invalidInput } from '../errors';
 import type { StopPipelineExecution } from './execution-commands';
-import type { ExecutionEvent } from './execution-events';
+import type { ExecutionEvent } from '@sluice/contracts';
 import { requireStarted } from './execution-guards';
 import { andSettle } from './execution-progress';
 import { occupiedStage, type StartedExecution, type ExecutionState } from './execution-state';

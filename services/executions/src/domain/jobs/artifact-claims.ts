@@ -1,8 +1,7 @@
 import type { ValidationIssue } from '@sluice/domain';
 import { UPLOAD_SOURCE } from '@sluice/domain';
 import type { ActionTypeId } from '@sluice/domain';
-import type { SourceRevision } from '../execution/execution-inputs';
-import type { JobSpec, JobSuccess } from './job-spec';
+import type { SourceRevision, JobSpec, JobSuccess } from '@sluice/contracts';
 
 /**
  * Who holds a claim on bytes of the shared content-addressed store (docs/decisions/0027): by address, the

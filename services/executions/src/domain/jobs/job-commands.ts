@@ -1,6 +1,6 @@
 import type { CommandMetadata } from '@sluice/domain';
 import type { ArtifactClaims } from './artifact-claims';
-import type { JobFailure, JobSpec, JobSuccess } from './job-spec';
+import type { JobFailure, JobSpec, JobSuccess } from '@sluice/contracts';
 
 /** The job-worker protocol (pollForJobs, acknowledgeJob, put*Result, heartbeat) and the engine's housekeeping. */
 export type JobCommand =

@@ -2,7 +2,7 @@ import { assertNever, type Decider } from '@sluice/domain';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../errors';
 import { refusedOutputs } from './artifact-claims';
 import type { AcknowledgeJob, DispatchJob, JobCommand, PutJobFailureResult, PutJobSuccessResult, RecordJobHeartbeat, ReleaseJob } from './job-commands';
-import type { JobEvent } from './job-events';
+import type { JobEvent } from '@sluice/contracts';
 import { defaultJobQueuePolicy, dispatchLease, heartbeatLeaseEnd, isFinished, isLeased, leaseExpired, pastDeadline, pollable, type JobQueuePolicy } from './job-queue';
 import { evolveJob, initialJobState, type JobState } from './job-state';
 

@@ -4,9 +4,8 @@ import { deciderSpec } from '@sluice/domain/testing';
 import { metadataAt, pipelineRef } from '../testing/fixtures';
 import type { JobCommand } from './job-commands';
 import { decideJob, jobDecider } from './job-decider';
-import type { JobEvent } from './job-events';
+import { type JobEvent, emptyJobSuccess, type JobSpec, type JobSuccess } from '@sluice/contracts';
 import { defaultJobQueuePolicy, leaseExpired, pollable } from './job-queue';
-import { emptyJobSuccess, type JobSpec, type JobSuccess } from './job-spec';
 import { evolveJob, initialJobState } from './job-state';
 
 const given = deciderSpec(jobDecider(), undefined);

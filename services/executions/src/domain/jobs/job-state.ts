@@ -1,6 +1,5 @@
 import { assertNever } from '@sluice/domain';
-import type { JobEvent } from './job-events';
-import type { JobFailure, JobSpec, JobSuccess } from './job-spec';
+import type { JobEvent, JobFailure, JobSpec, JobSuccess } from '@sluice/contracts';
 
 export type JobState =
   | { status: 'NotCreated' }

@@ -1,7 +1,6 @@
 import type { ExecutionMode } from '@sluice/domain';
 import type { CommandMetadata } from '@sluice/domain';
-import type { PipelineRef } from '../streams';
-import type { StageReleaseOutcome } from './lanes-events';
+import type { PipelineRef, StageReleaseOutcome } from '@sluice/contracts';
 
 export type LanesCommand = RequestStageEntry | ReleaseStage | DisableInboundTransition | EnableInboundTransition;
 

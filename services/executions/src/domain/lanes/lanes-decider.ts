@@ -1,6 +1,6 @@
 import { assertNever, type Decider } from '@sluice/domain';
 import type { DisableInboundTransition, EnableInboundTransition, LanesCommand, ReleaseStage, RequestStageEntry } from './lanes-commands';
-import type { LanesEvent } from './lanes-events';
+import type { LanesEvent } from '@sluice/contracts';
 import { evolveLanes, initialLanesState, laneOf, positionAt, type LanesState } from './lanes-state';
 import { admissions, supersessions } from './stage-locking';
 

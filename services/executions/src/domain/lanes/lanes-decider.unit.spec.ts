@@ -3,7 +3,7 @@ import { deciderSpec } from '@sluice/domain/testing';
 import { metadataAt, pipelineRef, T0 } from '../testing/fixtures';
 import type { LanesCommand } from './lanes-commands';
 import { lanesDecider } from './lanes-decider';
-import type { LanesEvent } from './lanes-events';
+import type { LanesEvent } from '@sluice/contracts';
 import { latestExecutionInStage, positionAt } from './lanes-state';
 
 const given = deciderSpec(lanesDecider, undefined);

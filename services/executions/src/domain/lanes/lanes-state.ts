@@ -1,6 +1,6 @@
 import type { ExecutionMode } from '@sluice/domain';
 import { assertNever } from '@sluice/domain';
-import type { LanesEvent } from './lanes-events';
+import type { LanesEvent } from '@sluice/contracts';
 
 export interface LanesState {
   nextSequence: number;

@@ -1,4 +1,4 @@
-import type { LanesEvent } from './lanes-events';
+import type { LanesEvent } from '@sluice/contracts';
 import type { LaneEntry, StageLane } from './lanes-state';
 
 /**

@@ -1,7 +1,6 @@
 import type { ActionTypeId } from '@sluice/domain';
 import { assertNever, redactUrlCredentialsIn } from '@sluice/domain';
-import type { ExecutionEvent } from '../execution/execution-events';
-import type { ArtifactRef, DefinitionSnapshot } from '../execution/execution-inputs';
+import type { ExecutionEvent, ArtifactRef, DefinitionSnapshot } from '@sluice/contracts';
 import { millisecondsBetween } from '../time';
 
 export type ActionExecutionStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Abandoned';

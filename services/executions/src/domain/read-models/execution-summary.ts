@@ -1,6 +1,6 @@
 import { redactUrlCredentialsIn, type ExecutionMode } from '@sluice/domain';
 import { invalidInput } from '../errors';
-import type { ExecutionTrigger, ResolvedVariable, SourceRevision } from '../execution/execution-inputs';
+import type { ExecutionTrigger, ResolvedVariable, SourceRevision } from '@sluice/contracts';
 import type { ExecutionState, ExecutionStatus } from '../execution/execution-state';
 
 /** CodePipeline's `PipelineExecutionSummary`, for listPipelineExecutions and getPipelineExecution. */

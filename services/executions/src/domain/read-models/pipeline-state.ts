@@ -1,6 +1,5 @@
 import { assertNever } from '@sluice/domain';
-import type { ExecutionEvent } from '../execution/execution-events';
-import type { LanesEvent } from '../lanes/lanes-events';
+import type { ExecutionEvent, LanesEvent } from '@sluice/contracts';
 
 export type StageExecutionStatus = 'InProgress' | 'Stopping' | 'Stopped' | 'Succeeded' | 'Failed' | 'Skipped';
 export type ActionStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Abandoned';

@@ -1,5 +1,5 @@
 import { ValidationError } from '@sluice/domain';
-import type { JobSpec } from '../jobs/job-spec';
+import type { JobSpec } from '@sluice/contracts';
 import { approvalAction, commandsAction, metadataAt, pipeline, pipelineRef, sourceAction, stage } from '../testing/fixtures';
 import { Simulation } from '../testing/simulation';
 import { evolveActionExecutions, initialActionExecutionsView } from './action-executions';

@@ -1,6 +1,6 @@
 import type { ActionDeclaration, ExecutionMode, PipelineDeclaration, StageDeclaration } from '@sluice/domain';
 import type { ExecutionCommandMetadata, StartPipelineExecution } from '../execution/execution-commands';
-import type { PipelineRef } from '../streams';
+import type { PipelineRef } from '@sluice/contracts';
 
 /** Definitions and commands the executions domain tests share. */
 export const T0 = '2026-03-01T10:00:00.000Z';

@@ -1,5 +1,4 @@
-import type { ExecutionEvent } from '../execution/execution-events';
-import type { LanesEvent } from '../lanes/lanes-events';
+import type { ExecutionEvent, LanesEvent } from '@sluice/contracts';
 import type { Simulation } from './simulation';
 
 /** Per stage, the executions in the order the lanes let them in. */

@@ -4,7 +4,7 @@ import { decideExecution, noExecutionContext } from '../execution/execution-deci
 import { IllegalStateError, ValidationError } from '../errors';
 import type { ExecutionCommand } from '../execution/execution-commands';
 import type { ExecutionState } from '../execution/execution-state';
-import type { JobSpec } from '../jobs/job-spec';
+import type { JobSpec } from '@sluice/contracts';
 import { latestExecutionInStage } from '../lanes/lanes-state';
 import { approvalAction, commandsAction, gridPipeline, metadataAt, pipeline, pipelineRef, releasePipeline, sourceAction, stage } from './fixtures';
 import { countStatuses, entryOrder, eventsOfType, maxOccupancy } from './simulation-helpers';

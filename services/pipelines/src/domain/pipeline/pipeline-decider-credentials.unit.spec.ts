@@ -2,7 +2,7 @@ import { ActionTypeRegistry, redactUrlCredentialsIn, type CommandMetadata, type 
 import { deciderSpec } from '@sluice/domain/testing';
 import { samplePipeline } from '../../testing/sample-pipelines';
 import type { PipelineCommand } from './pipeline-commands';
-import type { PipelineEvent } from './pipeline-events';
+import type { PipelineEvent } from '@sluice/contracts';
 import { pipelineDecider } from './pipeline-decider';
 
 // getPipeline shows `https://***@host/…` for a URL with credentials; the dashboard editor and the CLI send that back.

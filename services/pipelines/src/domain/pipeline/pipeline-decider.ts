@@ -22,7 +22,7 @@ import type {
   UntagPipeline,
   UpdatePipeline,
 } from './pipeline-commands';
-import type { PipelineEvent, TransitionType } from './pipeline-events';
+import type { PipelineEvent, TransitionType } from '@sluice/contracts';
 import { evolvePipeline, initialPipelineState, type ActivePipeline, type PipelineState } from './pipeline-state';
 
 /** What a pipeline decision needs besides its stream: the account's action types (built-ins + custom). */

@@ -5,7 +5,7 @@ import { deciderSpec } from '@sluice/domain/testing';
 import { AlreadyExistsError, NotFoundError, StaleVersionError } from '../errors';
 import type { Tag } from '../tag';
 import type { PipelineCommand } from './pipeline-commands';
-import type { PipelineEvent } from './pipeline-events';
+import type { PipelineEvent } from '@sluice/contracts';
 import { pipelineDecider } from './pipeline-decider';
 
 const metadata: CommandMetadata = { now: '2026-01-02T03:04:05.000Z', account: 'acme', actor: 'alice', correlationId: 'c-1' };

@@ -1,7 +1,7 @@
 import type { PipelineDeclaration } from '@sluice/domain';
 import { assertNever } from '@sluice/domain';
 import { mergeTags, withoutTags, type Tag } from '../tag';
-import type { PipelineEvent } from './pipeline-events';
+import type { PipelineEvent } from '@sluice/contracts';
 
 export interface DisabledTransition {
   reason: string;

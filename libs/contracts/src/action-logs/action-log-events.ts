@@ -1,15 +1,5 @@
 import { createHash } from 'node:crypto';
 
-/**
- * Action logs live in a stream per execution, beside (not in) the execution's own stream, so a log line
- * never contends with a state change. Not `execution-log-…`: every subscriber to the `execution-` prefix
- * (the engine's projection, the gateway's executionUpdated) would then read log lines too.
- */
-export const ACTION_LOG_STREAM_PREFIX = 'action-logs-';
-
-export function actionLogStreamId(executionId: string): string {
-  return `${ACTION_LOG_STREAM_PREFIX}${executionId}`;
-}
 
 export const LOG_STREAMS = ['stdout', 'stderr', 'system'] as const;
 export type LogStreamName = (typeof LOG_STREAMS)[number];

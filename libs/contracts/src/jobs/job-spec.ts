@@ -1,6 +1,6 @@
 import type { ActionTypeId } from '@sluice/domain';
 import type { PipelineRef } from '../streams';
-import type { ArtifactRef, SourceRevision } from '../execution/execution-inputs';
+import type { ArtifactRef, SourceRevision } from '../executions/execution-inputs';
 
 /** Everything a worker needs to run one action: CodePipeline's `JobData`, with every `#{…}` already resolved. */
 export interface JobSpec {

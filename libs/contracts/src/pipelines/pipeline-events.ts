@@ -1,5 +1,4 @@
-import type { Tag } from '../action-types';
-import type { PipelineDeclaration } from '../pipeline-definition';
+import type { PipelineDeclaration, Tag } from '@sluice/domain';
 
 /**
  * The pipelines service's published language: the events of `pipeline-{account}.{name}` streams, which

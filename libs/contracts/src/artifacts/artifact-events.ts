@@ -3,11 +3,6 @@ import { createHash } from 'node:crypto';
 /** Events of the `artifact-{sha256}` stream. Types are stored as is: renaming one is a migration. */
 export type ArtifactEvent = ArtifactUploaded | ArtifactRecorded | ArtifactReleased | ArtifactFound | ArtifactCollected;
 
-export const ARTIFACT_STREAM_PREFIX = 'artifact-';
-
-export function artifactStreamId(sha256: string): string {
-  return `${ARTIFACT_STREAM_PREFIX}${sha256}`;
-}
 
 /** An account sent these bytes through the API: from now on it may read them. */
 export interface ArtifactUploaded {

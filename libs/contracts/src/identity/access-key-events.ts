@@ -1,6 +1,3 @@
-/** One stream per access key: `accesskey-AKIA…` (the id is public; the secret is only ever stored encrypted). */
-export const accessKeyStream = (accessKeyId: string) => `accesskey-${accessKeyId}`;
-export const ACCESS_KEY_STREAM_PREFIX = 'accesskey-';
 
 export type AccessKeyEvent =
   | {

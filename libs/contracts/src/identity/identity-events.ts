@@ -1,12 +1,6 @@
 import type { PrincipalRef, TrustPolicyDocument, NamedPolicy } from '@sluice/authz';
 import type { AttachedPolicy } from './attached-policy';
 
-// Stream ids (DESIGN.md): one stream per aggregate. Account ids contain no ".", so `{account}.{name}` is unambiguous.
-export const accountStream = (account: string) => `account-${account}`;
-export const principalStream = (account: string, id: string) => `principal-${account}.${id}`;
-export const groupStream = (account: string, name: string) => `group-${account}.${name}`;
-export const tokenStream = (tokenId: string) => `token-${tokenId}`;
-export const IDENTITY_STREAM_PREFIXES = ['account-', 'principal-', 'group-', 'token-'];
 
 export type AccountEvent = { type: 'AccountCreated'; data: { account: string; createdAt: string } };
 
