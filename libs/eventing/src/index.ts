@@ -9,3 +9,5 @@ export { PositionWaiters, ProjectionLagError } from './projection/position-waite
 export { rebuildProjections, type RebuildableProjection, type RebuildOptions, type RebuildProgress, type RebuildResult } from './projection/rebuild-projections';
 export { LiveProjection, type LiveProjectionOptions } from './projection/live-projection';
 export { AsOfCutoff, parseInstant, scanStreams, streamAsOf, type ParsedInstant } from './projection/as-of';
+export { CommandHandler, cachedStates, foldedFromStore, type CommandHandlerOptions, type Decided, type Evolver, type FoldedStream, type Handled, type StateCacheOptions, type StreamStateSource } from './command-handler/command-handler';
+export { commandHandlerOf, decideAndAppend, eventMetadataOf, type Appended, type CommandMetadataLike, type DeciderLike, type DecideAndAppendOptions } from './command-handler/decide-and-append';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, RebuildableProjection } from '@sluice/eventing';
+import { CommandHandler, type EventStore, type RebuildableProjection } from '@sluice/eventing';
 import type { Bus, ProcessedEventsStore } from '@sluice/messaging';
 import { ActionLogQueries } from './application/action-logs/action-log-queries';
 import { DEFAULT_ACTION_LOG_LIMITS, type ActionLogLimits } from './application/action-logs/action-log-limits';
@@ -13,7 +13,6 @@ import { ExecutionAsOfQueries } from './application/execution-as-of';
 import { ExecutionCommandHandlers } from './application/execution-command-handlers';
 import { ExecutionQueries } from './application/execution-queries';
 import { JobWorkerHandlers, type JobCaller, type JobWorkerApi } from './application/job-worker-api';
-import { StreamWriter } from './application/stream-writer';
 import { defaultJobQueuePolicy, type JobQueuePolicy } from './domain';
 import { EngineRunner } from './engine/engine-runner';
 import type { StageConditionEvaluator } from './engine/stage-condition-evaluator';
@@ -84,14 +83,15 @@ export async function createExecutionsEngine(options: ExecutionsEngineOptions): 
   const random = options.random ?? randomSource;
   const onError = options.onError ?? ((error, context) => console.error(`executions engine: ${context}:`, error));
   const projection = new ExecutionsProjection(options.store, { onError: (error) => onError(error, 'projection') });
-  const writer = new StreamWriter(options.store, projection.states);
-  const commands = new AggregateCommands(writer, projection.states, options.jobQueuePolicy ?? defaultJobQueuePolicy);
+  // The engine decides again after a conflict (another engine took the step): up to 25 appends.
+  const handler = new CommandHandler(options.store, { maxAttempts: 25 });
+  const commands = new AggregateCommands(handler, projection.states, options.jobQueuePolicy ?? defaultJobQueuePolicy);
   const catalog = new PipelineCatalog();
   const claims = new ArtifactClaimsReader(options.store, projection.artifactClaims);
   const executionIdKey = options.executionIdKey ?? (await loadExecutionIdKey(options.store, clock));
   const handlers = new ExecutionCommandHandlers({
     commands,
-    writer,
+    handler,
     states: projection.states,
     definitions: catalog,
     approvals: { approvalLocation: (token) => projection.readModels.approval(token) },
@@ -104,11 +104,11 @@ export async function createExecutionsEngine(options: ExecutionsEngineOptions): 
     random,
   });
   const logLimits = { ...DEFAULT_ACTION_LOG_LIMITS, ...options.actionLogLimits };
-  const logAppender = new JobLogAppender({ store: options.store, writer, states: projection.states, clock, limits: logLimits });
+  const logAppender = new JobLogAppender({ store: options.store, handler, states: projection.states, clock, limits: logLimits });
   const jobs = new JobWorkerHandlers({
     store: options.store,
     commands,
-    writer,
+    handler,
     states: projection.states,
     jobQueue: projection.jobQueue,
     claims,
@@ -169,7 +169,7 @@ export async function createExecutionsEngine(options: ExecutionsEngineOptions): 
     pipelineStateAsOf: (caller, pipelineName, at) => asOf.pipelineStateAsOf(caller, pipelineName, at),
     pipelineCatalog: catalog,
     liveProjections: [projection.folds, { name: PIPELINE_CATALOG_PROJECTION, contents: () => catalog.contents() }],
-    diagnostics: () => ({ conflicts: writer.conflicts }),
+    diagnostics: () => ({ conflicts: handler.conflicts }),
     waitForPosition: (position) => projection.waitForPosition(position),
     async stop() {
       await runner?.stop();

@@ -151,9 +151,11 @@ export function checkDependencies(root: string): DependencyViolation[] {
       const domainRoom = testCode ? undefined : domainRoomOf(file);
       for (const { specifier, typeOnly } of importsOf(readFileSync(join(root, file), 'utf8'), file)) {
         if (specifier.startsWith('.')) {
-          if (domainRoom && !typeOnly) {
-            const target = relative(root, resolve(root, dirname(file), specifier)).split(sep).join('/');
-            if (target !== domainRoom && !target.startsWith(`${domainRoom}/`)) violations.push({ rule: 'impure-domain', file, message: `${file} is domain code and imports ${specifier}, outside its domain/ folder` });
+          const target = relative(root, resolve(root, dirname(file), specifier)).split(sep).join('/');
+          if (!target.startsWith(`${pkg.dir}/`) || [...nested].some((dir) => target.startsWith(`${dir}/`))) {
+            violations.push({ rule: 'deep-import', file, message: `${file} imports ${specifier}, a path out of its package ${pkg.name}: import the other package by its name` });
+          } else if (domainRoom && !typeOnly && target !== domainRoom && !target.startsWith(`${domainRoom}/`)) {
+            violations.push({ rule: 'impure-domain', file, message: `${file} is domain code and imports ${specifier}, outside its domain/ folder` });
           }
           continue;
         }

@@ -42,7 +42,8 @@ describe('the dependency rule', () => {
     expect(check({
       'services/runs/src/application/handler.ts': "import { x } from '@sluice/store/src/internal';\n",
       'services/runs/src/application/handler.unit.spec.ts': "const later = () => import('@sluice/store/src/other');\n",
-    })).toEqual(['deep-import services/runs/src/application/handler.ts', 'deep-import services/runs/src/application/handler.unit.spec.ts']);
+      'services/runs/src/testing/env.ts': "import { store } from '../../../../libs/store/src/index';\n",
+    })).toEqual(['deep-import services/runs/src/application/handler.ts', 'deep-import services/runs/src/application/handler.unit.spec.ts', 'deep-import services/runs/src/testing/env.ts']);
   });
 
   it('fails on an undeclared workspace package, and lets tests use devDependencies only', () => {

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { ArtifactNotFoundError, type ArtifactStore, type GetArtifactOptions, type StoredArtifact } from '@sluice/artifact-store';
 import type { EventStore } from '@sluice/eventing';
-import { artifactStreamId, derivedEventId, type ArtifactReleased, type ArtifactUploaded } from '@sluice/contracts';
 import type { ArtifactsProjection } from '../projections/artifacts-projection';
+import { handleArtifactCommand } from './artifact-commands';
 
 export type Clock = () => Date;
 
@@ -29,19 +29,15 @@ export class ArtifactBytes {
   async upload(caller: Caller, source: Readable, options: { expectedSha256?: string; maxBytes?: number }): Promise<StoredArtifact> {
     const maxBytes = Math.min(options.maxBytes ?? this.maxUploadBytes, this.maxUploadBytes);
     const stored = await this.artifacts.put(source, { ...(options.expectedSha256 ? { expectedSha256: options.expectedSha256 } : {}), maxBytes });
-    // The id derives from the stream's revision: concurrent uploads of the same bytes append once, while an
-    // upload after a release or a collection (the stream moved on) is a new claim.
-    const revision = this.projection.model.artifact(stored.sha256)?.revision;
-    const event: ArtifactUploaded = {
-      type: 'ArtifactUploaded',
-      data: { sha256: stored.sha256, account: caller.account, size: stored.size, uploadedBy: caller.actor, uploadedAt: this.clock().toISOString() },
-    };
-    // Already readable: a repeated upload changes nothing (and concurrent ones share the derived id).
+    // Already readable: a repeated upload changes nothing (the decider says so; concurrent ones decide in turn).
     if (!this.projection.model.isReadableBy(stored.sha256, caller.account)) {
-      const { position } = await this.events.append(artifactStreamId(stored.sha256), [
-        { id: derivedEventId(event.type, caller.account, stored.sha256, revision === undefined ? 'new' : revision.toString()), type: event.type, data: event.data, metadata: { account: caller.account, actor: caller.actor, occurredAt: event.data.uploadedAt } },
-      ]);
-      await this.projection.waitForPosition(position);
+      const uploadedAt = this.clock().toISOString();
+      const { position } = await handleArtifactCommand(
+        this.events,
+        { type: 'UploadArtifact', sha256: stored.sha256, account: caller.account, size: stored.size, uploadedBy: caller.actor, uploadedAt },
+        { account: caller.account, actor: caller.actor, occurredAt: uploadedAt },
+      );
+      if (position !== undefined) await this.projection.waitForPosition(position);
     }
     return stored;
   }
@@ -69,10 +65,12 @@ export class ArtifactBytes {
   /** The account gives up its claim. The bytes stay for other claims and kept executions; retention removes them later. */
   async release(caller: Caller, sha256: string): Promise<void> {
     if (!this.isReadable(caller.account, sha256)) return;
-    const event: ArtifactReleased = { type: 'ArtifactReleased', data: { sha256, account: caller.account, releasedBy: caller.actor, releasedAt: this.clock().toISOString() } };
-    const { position } = await this.events.append(artifactStreamId(sha256), [
-      { type: event.type, data: event.data, metadata: { account: caller.account, actor: caller.actor, occurredAt: event.data.releasedAt } },
-    ]);
-    await this.projection.waitForPosition(position);
+    const releasedAt = this.clock().toISOString();
+    const { position } = await handleArtifactCommand(
+      this.events,
+      { type: 'ReleaseArtifact', sha256, account: caller.account, releasedBy: caller.actor, releasedAt },
+      { account: caller.account, actor: caller.actor, occurredAt: releasedAt },
+    );
+    if (position !== undefined) await this.projection.waitForPosition(position);
   }
 }

@@ -1,9 +1,9 @@
 import { ArtifactNotFoundError, type ArtifactStore } from '@sluice/artifact-store';
-import { ConcurrencyError, type EventStore } from '@sluice/eventing';
-import { artifactStreamId, derivedEventId, type ArtifactCollected, type ArtifactFound } from '@sluice/contracts';
+import type { EventStore } from '@sluice/eventing';
 import { decideRetention, type CollectableArtifact, type RetentionPolicy } from '../domain/retention';
 import type { ArtifactsProjection } from '../projections/artifacts-projection';
 import type { Clock } from './artifact-bytes';
+import { handleArtifactCommand } from './artifact-commands';
 
 /** A collectable artifact and the accounts that had a claim on it or a record of it (who may be told about it). */
 export interface CollectedArtifact extends CollectableArtifact {
@@ -76,22 +76,19 @@ export class ArtifactCollector {
     const collected: CollectedArtifact[] = [];
     for (const candidate of candidates) {
       const entry = model.artifact(candidate.sha256);
-      const event: ArtifactCollected = {
-        type: 'ArtifactCollected',
-        data: { sha256: candidate.sha256, size: candidate.size, lastUsedAt: candidate.lastUsedAt, reason: candidate.reason, collectedAt: now.toISOString() },
-      };
-      try {
-        const { position } = await this.events.append(
-          artifactStreamId(candidate.sha256),
-          [{ id: derivedEventId(event.type, candidate.sha256, entry?.generation ?? 0), type: event.type, data: event.data, metadata: { actor: 'system', occurredAt: event.data.collectedAt } }],
-          { expectedRevision: entry?.revision ?? 'no_stream' },
-        );
-        await this.projection.waitForPosition(position);
-      } catch (error) {
-        // Something happened to the artifact since the decision (an upload, a record): keep it this time.
-        if (error instanceof ConcurrencyError) continue;
-        throw error;
-      }
+      const collectedAt = now.toISOString();
+      const { position } = await handleArtifactCommand(
+        this.events,
+        {
+          type: 'CollectArtifact',
+          collected: { sha256: candidate.sha256, size: candidate.size, lastUsedAt: candidate.lastUsedAt, reason: candidate.reason, collectedAt },
+          decidedAtRevision: entry?.revision === undefined ? -1 : Number(entry.revision),
+        },
+        { actor: 'system', occurredAt: collectedAt },
+      );
+      // Nothing appended: something happened to the artifact since the decision (an upload, a record): keep it this time.
+      if (position === undefined) continue;
+      await this.projection.waitForPosition(position);
       await this.artifacts.delete(candidate.sha256);
       collected.push(candidate);
     }
@@ -106,12 +103,9 @@ export class ArtifactCollector {
       if (error instanceof ArtifactNotFoundError) return;
       throw error;
     }
-    const entry = this.projection.model.artifact(sha256);
-    const event: ArtifactFound = { type: 'ArtifactFound', data: { sha256, size, foundAt: now.toISOString() } };
-    const { position } = await this.events.append(artifactStreamId(sha256), [
-      { id: derivedEventId(event.type, sha256, entry?.generation ?? 0), type: event.type, data: event.data, metadata: { actor: 'system', occurredAt: event.data.foundAt } },
-    ]);
-    await this.projection.waitForPosition(position);
+    const foundAt = now.toISOString();
+    const { position } = await handleArtifactCommand(this.events, { type: 'RecordFound', sha256, size, foundAt }, { actor: 'system', occurredAt: foundAt });
+    if (position !== undefined) await this.projection.waitForPosition(position);
   }
 }
 

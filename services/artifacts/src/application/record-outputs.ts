@@ -1,13 +1,14 @@
 import { ArtifactNotFoundError, type ArtifactStore } from '@sluice/artifact-store';
 import type { EventStore } from '@sluice/eventing';
-import { artifactStreamId, derivedEventId, type ArtifactRecorded } from '@sluice/contracts';
 import { CONTENT_TYPE_SNIFF_BYTES, sniffContentType } from '../domain/content-type';
 import type { PendingRecord } from '../projections/artifacts-read-model';
+import { handleArtifactCommand } from './artifact-commands';
 
 /**
  * Appends `ArtifactRecorded` for outputs executions produced, one at a time in arrival order, with size
- * and content type read from the stored object. The event id derives from the action execution and the
- * artifact name, so two instances, or a restart in between, record each output once.
+ * and content type read from the stored object. The decider records an output once (its stream says which
+ * were), and the event id derives from the action execution and the artifact name, so two instances, or a
+ * restart in between, record each output once.
  */
 export class OutputRecorder {
   private queue: Promise<void> = Promise.resolve();
@@ -36,15 +37,11 @@ export class OutputRecorder {
 
   private async record(output: PendingRecord): Promise<void> {
     const described = await this.describe(output.sha256);
-    const event: ArtifactRecorded = { type: 'ArtifactRecorded', data: { ...output, ...described } };
-    await this.events.append(artifactStreamId(output.sha256), [
-      {
-        id: derivedEventId('ArtifactRecorded', output.actionExecutionId, output.name),
-        type: event.type,
-        data: event.data,
-        metadata: { account: output.account, actor: 'system', occurredAt: output.recordedAt, correlationId: output.pipelineExecutionId },
-      },
-    ]);
+    await handleArtifactCommand(
+      this.events,
+      { type: 'RecordOutput', record: { ...output, ...described } },
+      { account: output.account, actor: 'system', occurredAt: output.recordedAt, correlationId: output.pipelineExecutionId },
+    );
   }
 
   private async describe(sha256: string): Promise<{ size: number | null; contentType: string | null }> {

@@ -1,47 +1,47 @@
 import { decideExecution, decideJob, decideLanes, sourceExecutionIdOf, streamOf, type EngineCommand, type ExecutionCommand, type JobCommand, type JobQueuePolicy, type LanesCommand } from '../domain';
 import { executionStreamId } from '@sluice/contracts';
 import type { StreamStates } from '../projections/stream-states';
-import type { StreamWriter, Written } from './stream-writer';
+import { eventMetadataOf, type CommandHandler, type Handled } from '@sluice/eventing';
 
 /** The one way a command reaches an aggregate, from the API or from the engine's process manager. */
 export class AggregateCommands {
   constructor(
-    private readonly writer: StreamWriter,
+    private readonly handler: CommandHandler,
     private readonly states: StreamStates,
     private readonly policy: JobQueuePolicy,
   ) {}
 
-  async execution(command: ExecutionCommand): Promise<Written<unknown>> {
+  async execution(command: ExecutionCommand): Promise<Handled<unknown>> {
     const sourceId = sourceExecutionIdOf(command);
-    if (sourceId !== null) await this.writer.catchUp(executionStreamId(sourceId));
+    if (sourceId !== null) await this.handler.catchUp(executionStreamId(sourceId), this.states);
     const sourceExecution = sourceId === null ? null : this.states.execution(sourceId).state;
-    return this.writer.decide(
+    return this.handler.handle(
       executionStreamId(command.executionId),
-      () => this.states.execution(command.executionId),
+      this.states.sourceOf(() => this.states.execution(command.executionId)),
       (state) => decideExecution(command, state, { sourceExecution }),
-      command.metadata,
+      eventMetadataOf(command.metadata),
     );
   }
 
-  lanes(command: LanesCommand): Promise<Written<unknown>> {
-    return this.writer.decide(
+  lanes(command: LanesCommand): Promise<Handled<unknown>> {
+    return this.handler.handle(
       streamOf({ aggregate: 'lanes', command }),
-      () => this.states.lanes(command.pipeline),
+      this.states.sourceOf(() => this.states.lanes(command.pipeline)),
       (state) => decideLanes(command, state),
-      command.metadata,
+      eventMetadataOf(command.metadata),
     );
   }
 
-  job(command: JobCommand): Promise<Written<unknown>> {
-    return this.writer.decide(
+  job(command: JobCommand): Promise<Handled<unknown>> {
+    return this.handler.handle(
       streamOf({ aggregate: 'job', command }),
-      () => this.states.job(command.jobId),
+      this.states.sourceOf(() => this.states.job(command.jobId)),
       (state) => decideJob(command, state, this.policy),
-      command.metadata,
+      eventMetadataOf(command.metadata),
     );
   }
 
-  apply(engineCommand: EngineCommand): Promise<Written<unknown>> {
+  apply(engineCommand: EngineCommand): Promise<Handled<unknown>> {
     switch (engineCommand.aggregate) {
       case 'execution':
         return this.execution(engineCommand.command);

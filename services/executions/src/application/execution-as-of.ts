@@ -1,7 +1,6 @@
 import { AsOfCutoff, parseInstant, scanStreams, streamAsOf, type EventStore, type RecordedEvent } from '@sluice/eventing';
 import { NotFoundError, invalidInput, type ActionExecutionDetail, type PipelineExecutionSummary, type PipelineStateView } from '../domain';
-import { EXECUTION_STREAM_PREFIX, executionStreamId, lanesStreamId, type PipelineRef } from '@sluice/contracts';
-import { pipelineStreamId } from '@sluice/contracts';
+import { EXECUTION_STREAM_PREFIX, executionStreamId, lanesStreamId, type PipelineRef, pipelineStreamId } from '@sluice/contracts';
 import { PipelineCatalogProjection } from '../pipeline-catalog/pipeline-catalog-projection';
 import { EngineStreamsProjection } from '../projections/engine-streams-projection';
 import type { Caller, Clock } from './caller';

@@ -9,7 +9,7 @@ import { commandMetadata, type Caller, type Clock, type IdGenerator, type Random
 import { executionIdForToken } from './execution-id-for-token';
 import type { PipelineDefinitions } from './pipeline-definitions';
 import { settled, type ReadYourWrites } from './read-your-writes';
-import type { StreamWriter } from './stream-writer';
+import type { CommandHandler } from '@sluice/eventing';
 
 export interface StartPipelineExecutionInput {
   name: string;
@@ -57,7 +57,7 @@ export interface PutApprovalResultInput {
 
 export interface ExecutionCommandHandlersDeps {
   commands: AggregateCommands;
-  writer: StreamWriter;
+  handler: CommandHandler;
   states: StreamStates;
   definitions: PipelineDefinitions;
   approvals: { approvalLocation(token: string): { executionId: string } | undefined };
@@ -114,7 +114,7 @@ export class ExecutionCommandHandlers {
   /** Retries the stage with the execution's original inputs; only the execution that entered the stage last may. */
   async retryStageExecution(caller: Caller, input: RetryStageExecutionInput): Promise<{ pipelineExecutionId: string }> {
     const pipeline = await this.requireExecutionOf(caller, input.pipelineName, input.pipelineExecutionId);
-    await this.deps.writer.catchUp(lanesStreamId(pipeline));
+    await this.deps.handler.catchUp(lanesStreamId(pipeline), this.deps.states);
     await this.handle({
       type: 'RetryStageExecution',
       executionId: input.pipelineExecutionId,
@@ -179,7 +179,7 @@ export class ExecutionCommandHandlers {
 
   /** The execution, read fresh from the store, must be one of the caller's pipeline: another account's is invisible. */
   private async requireExecutionOf(caller: Caller, pipelineName: string, executionId: string): Promise<PipelineRef> {
-    await this.deps.writer.catchUp(executionStreamId(executionId));
+    await this.deps.handler.catchUp(executionStreamId(executionId), this.deps.states);
     const state: ExecutionState = this.deps.states.execution(executionId).state;
     if (state.status === 'NotStarted') throw new NotFoundError('execution', executionId);
     const pipeline = state.run.inputs.pipeline;

@@ -7,7 +7,7 @@ import type { StreamStates } from '../projections/stream-states';
 import type { AggregateCommands } from './aggregate-commands';
 import type { ArtifactClaimsReader } from './artifact-claims-reader';
 import type { Clock, IdGenerator, RandomSource } from './caller';
-import type { StreamWriter } from './stream-writer';
+import type { CommandHandler } from '@sluice/eventing';
 
 /** CodePipeline's `Job`: what pollForJobs hands a worker. */
 export interface Job {
@@ -102,7 +102,7 @@ export type JobLogNotes = (spec: JobSpec, attempt: number, chunk: string) => Pro
 export interface JobWorkerHandlersDeps {
   store: EventStore;
   commands: AggregateCommands;
-  writer: StreamWriter;
+  handler: CommandHandler;
   states: StreamStates;
   jobQueue: JobQueueIndex;
   claims: ArtifactClaimsReader;
@@ -188,7 +188,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
   }
 
   async getJobDetails(jobId: string, caller: JobCaller = PLATFORM_WORKER): Promise<JobDetails> {
-    await this.deps.writer.catchUp(jobStreamId(jobId));
+    await this.deps.handler.catchUp(jobStreamId(jobId), this.deps.states);
     const job = this.deps.states.job(jobId).state;
     if (job.status === 'NotCreated' || !visibleTo(job, caller)) throw new NotFoundError('job', jobId);
     return { id: jobId, accountId: job.spec.pipeline.account, data: job.spec, status: job.status };
@@ -280,7 +280,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
   /** The job, if the caller may see it; another account's job is as unknown as a job that never was. */
   private async visibleJob(jobId: string, caller: JobCaller): Promise<CreatedJob> {
     const streamId = jobStreamId(jobId);
-    if (this.deps.states.revisionOf(streamId) < 0n) await this.deps.writer.catchUp(streamId);
+    if (this.deps.states.revisionOf(streamId) < 0n) await this.deps.handler.catchUp(streamId, this.deps.states);
     const job = this.deps.states.job(jobId).state;
     if (job.status === 'NotCreated' || !visibleTo(job, caller)) throw new NotFoundError('job', jobId);
     return job;
@@ -298,7 +298,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
     } catch (error) {
       if (!lostRace(error)) throw error;
       const before = this.deps.states.revisionOf(streamId);
-      await this.deps.writer.catchUp(streamId);
+      await this.deps.handler.catchUp(streamId, this.deps.states);
       if (this.deps.states.revisionOf(streamId) === before) throw error;
       await this.deps.commands.job(command(this.metadata(account, 'worker')));
     }

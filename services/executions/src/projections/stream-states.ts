@@ -1,4 +1,5 @@
 import { evolveExecution, evolveJob, evolveLanes, initialExecutionState, initialJobState, initialLanesState, type ExecutionState, type JobState, type LanesState } from '../domain';
+import type { StreamStateSource } from '@sluice/eventing';
 import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, LANES_STREAM_PREFIX, executionStreamId, jobStreamId, lanesStreamId, type ExecutionEvent, type JobEvent, type LanesEvent, type PipelineRef } from '@sluice/contracts';
 
 /** A folded event of one of the engine's streams, with the state it led to. */
@@ -61,6 +62,17 @@ export class StreamStates {
 
   executionIds(): string[] {
     return [...this.streams.entries()].flatMap(([streamId, known]) => (known.aggregate === 'execution' ? [streamId.slice(EXECUTION_STREAM_PREFIX.length)] : []));
+  }
+
+  /** The stream's folded state as `CommandHandler` loads it (any aggregate: what `catchUp` needs is the revision). */
+  load(streamId: string): Folded<unknown> {
+    const known = this.streams.get(streamId);
+    return known ? { revision: known.revision, state: known.state } : { revision: -1n, state: undefined };
+  }
+
+  /** One aggregate's stream as the state source of a command: its state as folded here, and this table to fold into. */
+  sourceOf<S>(current: () => Folded<S>): StreamStateSource<S> {
+    return { load: current, apply: (streamId, revision, event) => this.apply(streamId, revision, event) };
   }
 
   /** Folds `event` if it is the stream's next revision; false if it was folded already. */

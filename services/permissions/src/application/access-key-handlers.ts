@@ -1,6 +1,6 @@
 import type { Principal } from '@sluice/authz';
-import { decideAndAppend, NotFoundError, ValidationError } from '@sluice/domain';
-import type { EventStore } from '@sluice/eventing';
+import { NotFoundError, ValidationError } from '@sluice/domain';
+import { decideAndAppend, type EventStore } from '@sluice/eventing';
 import { accessKeyDecider } from '../domain/access-key-decider';
 import { accessKeyStream } from '@sluice/contracts';
 import { ACCESS_KEY_ID_SHAPE, issueAccessKey } from '../domain/access-key-secret';

@@ -1,5 +1,5 @@
-import type { EventStore } from '@sluice/eventing';
-import { decideAndAppend, NotFoundError } from '@sluice/domain';
+import { type EventStore, decideAndAppend } from '@sluice/eventing';
+import { NotFoundError } from '@sluice/domain';
 import { accountDecider } from '../domain/account-decider';
 import { attachedPolicyFrom, type AttachPolicyInput } from '../domain/attach-policy-input';
 import { groupDecider } from '../domain/group-decider';

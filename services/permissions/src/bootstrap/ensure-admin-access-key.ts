@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decideAndAppend } from '@sluice/domain';
-import type { EventStore } from '@sluice/eventing';
+import { decideAndAppend, type EventStore } from '@sluice/eventing';
 import type { AccessKeyCipher } from '../application/access-key-cipher';
 import { accessKeyDecider } from '../domain/access-key-decider';
 import { accessKeyStream } from '@sluice/contracts';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EventStore } from '@sluice/eventing';
-import { decideAndAppend, type CommandMetadata } from '@sluice/domain';
+import { type EventStore, decideAndAppend } from '@sluice/eventing';
+import { type CommandMetadata } from '@sluice/domain';
 import { accountDecider } from '../domain/account-decider';
 import { accountStream, principalStream, tokenStream } from '@sluice/contracts';
 import { principalDecider } from '../domain/principal-decider';

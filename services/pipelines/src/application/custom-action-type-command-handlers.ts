@@ -1,5 +1,4 @@
-import { decideAndAppend } from '@sluice/domain';
-import type { EventStore } from '@sluice/eventing';
+import { decideAndAppend, type EventStore } from '@sluice/eventing';
 import {
   actionTypeStreamId,
   customActionTypeIdOf,

@@ -1,5 +1,5 @@
-import { decideAndAppend, type ActionTypeRegistry } from '@sluice/domain';
-import type { EventStore } from '@sluice/eventing';
+import { type ActionTypeRegistry } from '@sluice/domain';
+import { decideAndAppend, type EventStore } from '@sluice/eventing';
 import { NotFoundError } from '../domain/errors';
 import { pipelineNameOf, type PipelineCommand } from '../domain/pipeline/pipeline-commands';
 import { pipelineDecider } from '../domain/pipeline/pipeline-decider';

@@ -4,7 +4,7 @@ import { type JobState } from '../../domain';
 import { jobStreamId, type JobSpec, actionLogStreamId, attemptNoteEventIdFor, LOG_STREAMS, logEventIdFor, truncationEventIdFor, type ActionLogAppended, type LogStreamName } from '@sluice/contracts';
 import type { StreamStates } from '../../projections/stream-states';
 import type { Clock } from '../caller';
-import type { StreamWriter } from '../stream-writer';
+import type { CommandHandler } from '@sluice/eventing';
 import { PLATFORM_WORKER, visibleTo, type JobCaller } from '../job-worker-api';
 import type { ActionLogLimits } from './action-log-limits';
 
@@ -18,7 +18,7 @@ export interface JobLogEntryInput {
 
 export interface JobLogAppenderDeps {
   store: EventStore;
-  writer: StreamWriter;
+  handler: CommandHandler;
   states: StreamStates;
   clock: Clock;
   limits: ActionLogLimits;
@@ -139,12 +139,12 @@ export class JobLogAppender {
    */
   private async holdersJob(jobId: string, nonce: string, caller: JobCaller): Promise<{ job: Exclude<JobState, { status: 'NotCreated' }>; attempt: number }> {
     const streamId = jobStreamId(jobId);
-    if (this.deps.states.revisionOf(streamId) < 0n) await this.deps.writer.catchUp(streamId);
+    if (this.deps.states.revisionOf(streamId) < 0n) await this.deps.handler.catchUp(streamId, this.deps.states);
     let job = this.deps.states.job(jobId).state;
     if (job.status === 'NotCreated' || !visibleTo(job, caller)) throw new NotFoundError('job', jobId);
     if (!this.holds(job, nonce)) {
       // Another node may have dispatched or ended it since this process last looked.
-      await this.deps.writer.catchUp(streamId);
+      await this.deps.handler.catchUp(streamId, this.deps.states);
       job = this.deps.states.job(jobId).state;
     }
     if (job.status === 'NotCreated') throw new NotFoundError('job', jobId);
