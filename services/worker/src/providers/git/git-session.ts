@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { displayUrl, redactCredentials } from '@sluice/domain';
 import { abortFailure } from '../job-signal';
 import { ProviderFailure } from '../provider-failure';
@@ -21,6 +23,19 @@ export class GitSession {
     private readonly gitDir: string,
     private readonly timeoutMs: number,
   ) {}
+
+  /** What fetches name: a clone's `origin`, else the URL itself (no remote is configured for the files of a commit). */
+  get remote(): string {
+    return this.request.format === 'GIT_CLONE' ? 'origin' : this.request.url;
+  }
+
+  /** The commit the last fetch of one ref brought (its FETCH_HEAD), read from the file rather than by `rev-parse`. */
+  async fetchedCommit(): Promise<string | undefined> {
+    const head = await readFile(join(this.gitDir, 'FETCH_HEAD'), 'utf8').catch(() => '');
+    const lines = head.split('\n').filter((line) => line !== '');
+    const commit = lines.length === 1 ? lines[0]!.split('\t')[0] : undefined;
+    return commit !== undefined && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit) ? commit : undefined;
+  }
 
   /** Runs `git --git-dir … <args>`; throws on failure. */
   async run(args: string[], options: { logStderr?: boolean } = {}): Promise<string> {
@@ -79,15 +94,16 @@ export async function fetchRevision(session: GitSession, request: GitSourceReque
   const shallow = request.format === 'CODE_ZIP' ? ['--depth=1'] : [];
   const branchRefspec = request.format === 'GIT_CLONE' ? '+refs/heads/*:refs/remotes/origin/*' : `+refs/heads/${request.branch}:${branchRef}`;
   if (request.pinned === undefined) {
-    await session.run(['fetch', '--no-tags', '--progress', ...shallow, 'origin', branchRefspec]);
-    return resolveCommit(session, branchRef, () => session.branchMissing());
+    await session.run(['fetch', '--no-tags', '--progress', ...shallow, session.remote, branchRefspec]);
+    // One branch fetched: FETCH_HEAD names its commit. A clone's fetch of every branch reads the ref.
+    return (request.format === 'CODE_ZIP' ? await session.fetchedCommit() : undefined) ?? resolveCommit(session, branchRef, () => session.branchMissing());
   }
   if (request.format === 'CODE_ZIP' && /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(request.pinned)) {
     // Servers let a client want a commit by id (protocol v2, GitHub, GitLab): one commit, no history.
-    const direct = await session.attempt(['fetch', '--no-tags', '--depth=1', 'origin', request.pinned], { logStderr: false });
+    const direct = await session.attempt(['fetch', '--no-tags', '--depth=1', session.remote, request.pinned], { logStderr: false });
     if (direct.status === 'ok') return resolveCommit(session, request.pinned, () => session.revisionMissing());
   }
   // Otherwise the branch's history (and the tags, for a pinned tag or short id) is fetched to find it.
-  await session.run(['fetch', '--tags', '--progress', 'origin', branchRefspec]);
+  await session.run(['fetch', '--tags', '--progress', session.remote, branchRefspec]);
   return resolveCommit(session, request.pinned, () => session.revisionMissing());
 }
