@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError, badInput } from '../cli-error';
 import { Gateway } from '../gateway';
+import { importTypeScript } from '../typescript-sources';
 import { parseJson } from '../values';
 import type { Verb } from '../verb';
 import { EXECUTION_FIELDS, type ExecutionAnswer } from './executions';
@@ -56,8 +57,8 @@ export const executeVerb: Verb = {
     const declaration = definitionToRun(parseJson(text, file) as Declaration, input['stage'] as string | undefined, input['autoApprove'] === true);
     const dataDir = await mkdtemp(join(tmpdir(), 'sluice-execute-'));
     // Loaded here, not at the top: only `execute` needs the platform, and loading it costs a second.
-    const { startPlatform } = await import('@sluice/gateway/src/embedded/platform');
-    const { loadRuntimeConfig } = await import('@sluice/runtime');
+    const { startPlatform } = await importTypeScript<typeof import('@sluice/gateway/src/embedded/platform')>('@sluice/gateway/src/embedded/platform');
+    const { loadRuntimeConfig } = await importTypeScript<typeof import('@sluice/runtime')>('@sluice/runtime');
     const note = (line: string) => io.stderr.write(`${line}\n`);
     const platform = await startPlatform(loadRuntimeConfig({ SLUICE_PORT: '0', SLUICE_DATA_DIR: dataDir }), {
       demo: false,
