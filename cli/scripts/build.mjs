@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const cliDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = join(cliDir, 'dist', 'sluice.cjs');
 /** Folders whose files the bundle holds: a change in one makes the bundle stale. */
-const SOURCES = [join(cliDir, 'src')];
+const SOURCES = [join(cliDir, 'src'), join(cliDir, '..', 'libs', 'domain', 'src')];
 
 function newestSource(dir) {
   let newest = 0;
@@ -42,9 +42,9 @@ export async function buildCli() {
     format: 'cjs',
     target: 'node20',
     logLevel: 'warning',
-    // The platform (only `sluice execute` loads it, from its TypeScript sources through tsx) and ws's optional
-    // native helpers stay outside the bundle.
-    external: ['@sluice/*', 'tsx', 'tsx/*', 'bufferutil', 'utf-8-validate'],
+    // The platform and the runtime (only `sluice execute` loads them, from their TypeScript sources through tsx) and
+    // ws's optional native helpers stay outside the bundle; the domain's browser entry (the definition's rules) is in.
+    external: ['@sluice/gateway', '@sluice/gateway/*', '@sluice/platform', '@sluice/platform/*', '@sluice/runtime', 'tsx', 'tsx/*', 'bufferutil', 'utf-8-validate'],
   });
   renameSync(temporary, DIST);
   return DIST;

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ActionTypeRegistry, declarationIssues } from '@sluice/domain/browser';
 import { CliError, badInput } from '../cli-error';
 import { Gateway } from '../gateway';
 import { importTypeScript } from '../typescript-sources';
@@ -30,6 +31,12 @@ export function definitionToRun(declaration: Declaration, stage: string | undefi
         throw badInput(`stages[${stageIndex}].actions[${approval}]: "${String(candidate.name)}" waits for a manual approval, which nobody can give here: pass --auto-approve, or --stage to stop before it`);
       }
     }
+  }
+  // The pipelines service's own rules (a fresh platform has only the built-in action types), before anything starts:
+  // a definition it would refuse is refused here in a blink, not after the platform has started.
+  const issues = declarationIssues({ ...declaration, stages }, ActionTypeRegistry.builtIn());
+  if (issues.length > 0) {
+    throw badInput(`PIPELINE: the definition cannot run (${issues.length} issue${issues.length === 1 ? '' : 's'}):\n${issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`);
   }
   return { ...declaration, stages };
 }

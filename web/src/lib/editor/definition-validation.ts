@@ -1,7 +1,6 @@
-// The server's rules, run in the browser as the user types: @sluice/domain's validator (imported by module path, so
-// nothing Node-only of the package's index comes along) with the account's action types, composed as the
-// pipelines service composes it (services/pipelines/src/domain/pipeline/pipeline-decider.ts: acceptDeclaration).
-import { ActionTypeRegistry, type ActionTypeDefinition, mapAwsOwnedActions, validatePipelineDeclaration, type ValidationIssue } from '@sluice/domain/browser';
+// The server's rules, run in the browser as the user types: @sluice/domain's `acceptDeclaration` (its browser entry,
+// so nothing Node-only of the package's index comes along) with the account's action types.
+import { ActionTypeRegistry, type ActionTypeDefinition, declarationIssues, type ValidationIssue } from '@sluice/domain/browser';
 
 export type { ValidationIssue };
 
@@ -13,12 +12,5 @@ export function registryOf(listed: readonly ActionTypeDefinition[]): ActionTypeR
 
 /** Every issue the server would report for this definition, at its JSON path; none when it would be accepted. */
 export function definitionIssues(definition: unknown, registry: ActionTypeRegistry): ValidationIssue[] {
-  const mapping = mapAwsOwnedActions(definition);
-  const issues: ValidationIssue[] = [];
-  if (mapping.kind === 'refused') issues.push(...mapping.issues);
-  else {
-    const result = validatePipelineDeclaration(mapping.kind === 'mapped' ? mapping.runnable : definition, registry);
-    if (!result.valid) issues.push(...result.issues);
-  }
-  return issues;
+  return declarationIssues(definition, registry);
 }

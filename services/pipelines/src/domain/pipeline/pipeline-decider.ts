@@ -1,12 +1,10 @@
 import {
+  acceptDeclaration,
   checkString,
-  mapAwsOwnedActions,
   IssueCollector,
   restoreRedactedCredentials,
-  validatePipelineDeclaration,
   ValidationError,
   type ActionTypeRegistry,
-  type PipelineDeclaration,
   type StringRule,
 } from '@sluice/domain';
 import { assertNever, type Decider } from '@sluice/domain';
@@ -183,23 +181,6 @@ function untagPipeline(command: UntagPipeline, state: PipelineState): PipelineEv
  * Every issue of the definition, added to `issues`; when it is valid, the declaration the engine runs and,
  * if AWS-owned action types had to be mapped to Sluice providers, the definition as given.
  */
-function acceptDeclaration(
-  input: unknown,
-  actionTypes: ActionTypeRegistry,
-  issues: IssueCollector,
-): { declaration: PipelineDeclaration; given?: Record<string, unknown> } | undefined {
-  const mapping = mapAwsOwnedActions(input);
-  if (mapping.kind === 'refused') {
-    issues.addAll(mapping.issues);
-    return undefined;
-  }
-  const result = validatePipelineDeclaration(mapping.kind === 'mapped' ? mapping.runnable : input, actionTypes);
-  if (!result.valid) {
-    issues.addAll(result.issues);
-    return undefined;
-  }
-  return mapping.kind === 'mapped' ? { declaration: result.pipeline, given: input as Record<string, unknown> } : { declaration: result.pipeline };
-}
 
 function requireActive(state: PipelineState, name: string): ActivePipeline {
   if (state.status !== 'Active') throw new NotFoundError('pipeline', name);
