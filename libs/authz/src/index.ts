@@ -24,3 +24,4 @@ export * from './audit/audit-chain-key-file';
 export * from './audit/audit-fields';
 export * from './audit/redact-secrets';
 export * from './audit/audit-stream';
+export * from './credentials/credential-streams';

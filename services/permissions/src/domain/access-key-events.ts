@@ -1,6 +1,5 @@
-/** One stream per access key: `accesskey-AKIA…` (the id is public; the secret is only ever stored encrypted). */
-export const accessKeyStream = (accessKeyId: string) => `accesskey-${accessKeyId}`;
-export const ACCESS_KEY_STREAM_PREFIX = 'accesskey-';
+// One stream per access key, `accesskey-AKIA…`: declared in @sluice/authz, which the gateway reads it with.
+export { accessKeyStream, ACCESS_KEY_STREAM_PREFIX } from '@sluice/authz';
 
 export type AccessKeyEvent =
   | {

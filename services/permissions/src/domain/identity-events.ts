@@ -5,7 +5,8 @@ import type { AttachedPolicy } from './attached-policy';
 export const accountStream = (account: string) => `account-${account}`;
 export const principalStream = (account: string, id: string) => `principal-${account}.${id}`;
 export const groupStream = (account: string, name: string) => `group-${account}.${name}`;
-export const tokenStream = (tokenId: string) => `token-${tokenId}`;
+// `token-{tokenId}`: declared in @sluice/authz, which the gateway reads it with.
+export { tokenStream } from '@sluice/authz';
 export const IDENTITY_STREAM_PREFIXES = ['account-', 'principal-', 'group-', 'token-'];
 
 export type AccountEvent = { type: 'AccountCreated'; data: { account: string; createdAt: string } };

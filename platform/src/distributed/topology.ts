@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // The bootstrap alone, not the app: NestJS is ESM-only and this module also runs inside jest.
-import { ensureAdmin } from '@sluice/permissions/src/bootstrap/ensure-admin';
+import { ensureAdmin } from '@sluice/permissions';
 import { workerEnvironment, workerToken } from './worker-credential';
 import { loadRuntimeConfig, openEventStore } from '@sluice/runtime';
 
