@@ -1,33 +1,39 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DOWNLOAD_PATH, openFilesystemArtifactStore } from '@sluice/artifact-store';
+import { DOWNLOAD_PATH, openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
 import { InMemoryCheckpointStore } from '@sluice/eventing';
-import { artifactsAppSettings, createArtifactsApp, loadArtifactsConfig, loadUrlSecret } from '@sluice/artifacts';
-import { createExecutionsApp, inProcessWorkerId } from '@sluice/executions';
+import { artifactsAppSettings, createArtifactsApp, loadArtifactsConfig, loadUrlSecret, type ArtifactsApp } from '@sluice/artifacts';
+import { createExecutionsApp, inProcessWorkerId, type ExecutionsApp, type ExecutionsEngine } from '@sluice/executions';
 import { auditChainKeyFromEnv, useProcessAuditChainKey } from '@sluice/authz';
-import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, createPermissionsApp, ensureAdmin, ensureAdminAccessKey } from '@sluice/permissions';
-import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway } from '@sluice/gateway';
-import { startEventRelay, type EventRelay } from '@sluice/messaging';
-import { createPipelinesApp } from '@sluice/pipelines';
-import { loadProviderConfig, openBuiltInProviders, startWorker, workerConcurrencyFrom } from '@sluice/worker';
+import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, createPermissionsApp, ensureAdmin, ensureAdminAccessKey, type EnsuredAdmin, type PermissionsApp } from '@sluice/permissions';
+import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway, type RunningGateway } from '@sluice/gateway';
+import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
+import { createPipelinesApp, type PipelinesApp } from '@sluice/pipelines';
+import { loadProviderConfig, openBuiltInProviders, startWorker, workerConcurrencyFrom, type BuiltInProviders } from '@sluice/worker';
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
-import { openBus, openEventStore, type RuntimeConfig } from '@sluice/runtime';
+import { openBus, openEventStore, type OpenedEventStore, type RuntimeConfig } from '@sluice/runtime';
 import { startGitPoller } from '@sluice/triggers';
 import { DEFAULT_POLL_INTERVAL_MS, fileWebhookSecrets, pollableCatalog, projectionCatalog, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from '@sluice/triggers-service';
 import { workerEventLog } from './worker-event-log';
+import { component, type PlatformComponent } from '../components/platform-component';
+import { startComponents } from '../components/start-components';
 
 /**
- * The whole platform in one process (embedded mode): the event store, the bus and the relay, the
- * pipelines and executions subgraphs on loopback ports, the gateway federating them on `config.port`,
- * and one built-in worker taking jobs from the executions engine in-process.
+ * The whole platform in one process (embedded mode), a list of components started in order: the event store, the
+ * bus and the relay, the pipelines, executions (the engine runner), permissions and artifacts (the collector)
+ * subgraphs on loopback ports, one built-in worker taking jobs from the executions engine in-process, the triggers'
+ * view of the pipelines, the gateway federating the subgraphs on `config.port` (with the webhook receiver and the
+ * artifact downloads on its server), and the git poller.
  */
 export interface Platform {
   /** The gateway: GraphQL at `${url}/graphql`, `/healthz`, `/readyz`. */
   url: string;
-  /** Stops the gateway, the worker (running jobs get a grace), the apps, the relay, the bus and the store, in that order. */
+  /** Stops the components in reverse order: the poller, the gateway, …, the worker (running jobs get a grace), …, the relay, the bus, the store. */
   stop(): Promise<void>;
+  /** Each component's readiness, in start order. */
+  ready(): Promise<Array<{ name: string; ready: boolean }>>;
 }
 
 export interface PlatformOptions {
@@ -47,146 +53,173 @@ const WORKER_STOP_GRACE_MS = 10_000;
 export async function startPlatform(config: RuntimeConfig, options: PlatformOptions = {}): Promise<Platform> {
   const log = options.log ?? ((line: string) => console.log(line));
   const started = Date.now();
-  // SLUICE_STARTUP_TRACE=1: one `startup:` line per phase (bench/startup/restart.ts prints them).
+  // SLUICE_STARTUP_TRACE=1: one `startup:` line per component (bench/startup/restart.ts prints them).
   const trace = process.env.SLUICE_STARTUP_TRACE === '1' ? startupTrace(log) : undefined;
   const dataDir = resolve(config.dataDir);
   const workerConcurrency = workerConcurrencyFrom(process.env, WORKER_CONCURRENCY);
-  // Whatever started is stopped in reverse order, also when a later part fails to start.
-  const stops: Array<() => Promise<void>> = [];
-  const stopAll = async () => {
-    const failures: unknown[] = [];
-    for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => failures.push(error));
-    if (failures.length > 0) throw new AggregateError(failures, `the platform did not stop cleanly: ${failures.map(messageOf).join('; ')}`);
-  };
+  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
 
+  await mkdir(dataDir, { recursive: true });
+  // One audit chain key for every writer and the verifier of this process, in this data folder (decision 0028).
+  const auditKey = auditChainKeyFromEnv(process.env, { dataDir });
+  useProcessAuditChainKey(auditKey);
+  // The subgraphs listen on loopback ports: one secret per process lets only this gateway reach them (decision 0021).
+  process.env.SLUICE_INTERNAL_SECRET ||= randomBytes(32).toString('base64url');
+  // Deploys stay under the data folder unless the operator names other roots (SLUICE_DEPLOY_ROOTS).
+  const providerConfig = loadProviderConfig(process.env, { deployRoots: [join(dataDir, 'deployments')] });
+  const artifactsDir = join(dataDir, 'artifacts');
+  const artifactsConfig = loadArtifactsConfig(process.env, dataDir);
+  const secretsFile = join(dataDir, 'webhook-secrets.json');
+  const adminTokenFile = join(dataDir, 'admin-token');
+
+  // What each component made, for the components after it; set by its start.
+  let eventStore!: OpenedEventStore;
+  let bus!: Bus;
+  let busDescription!: string;
+  let relay!: EventRelay;
+  let pipelines!: PipelinesApp;
+  let executions!: ExecutionsApp;
+  let admin!: EnsuredAdmin;
+  let adminAccessKey!: { file: string };
+  let permissions!: PermissionsApp;
+  let artifactStore!: ArtifactStore;
+  let sandbox!: BuiltInProviders['sandbox'];
+  let artifactsApp!: ArtifactsApp;
+  let catalog!: Awaited<ReturnType<typeof projectionCatalog>>;
+  let secrets!: Awaited<ReturnType<typeof fileWebhookSecrets>>;
+  let triggerAudit!: ReturnType<typeof storeTriggerAudit>;
+  let gateway!: RunningGateway;
+  let start!: ExecutionsEngine['startPipelineExecution'];
+
+  const components: PlatformComponent[] = [
+    component('event store', async () => {
+      eventStore = await openEventStore(config.eventStore);
+      return () => eventStore.store.close();
+    }),
+    component('bus', async () => {
+      ({ bus, description: busDescription } = openBus(config.bus));
+      return () => bus.close();
+    }),
+    component('relay', async () => {
+      const inProcessBus = config.bus.kind === 'in-process';
+      relay = await startEventRelay({
+        store: eventStore.store,
+        // The in-process bus forgets its messages when the process ends, so a relay into it must start
+        // from the beginning each time (consumers dedupe); only a durable bus may resume from a stored checkpoint.
+        checkpoints: inProcessBus ? new InMemoryCheckpointStore() : eventStore.checkpoints,
+        // Nothing but this process hears the in-process bus, and here only the executions service subscribes to it,
+        // to the pipelines' events: relaying every other stream read the whole store at each start and kept it in
+        // memory for nothing (as the executions service's own relay on an in-process bus, services/executions/src/main.ts).
+        ...(inProcessBus ? { streamPrefixes: [PIPELINE_STREAM_PREFIX] } : {}),
+        bus,
+        subscriberId: RELAY_ID,
+        onError: (error, during) => log(`relay: ${during} failed, retrying: ${messageOf(error)}`),
+      });
+      return () => relay.stop();
+    }),
+    // Its projection, caught up, before it answers.
+    component('pipelines', async () => {
+      pipelines = await createPipelinesApp({ eventStore: eventStore.store, port: 0, log });
+      return () => pipelines.stop();
+    }),
+    // The engine runner and the executions subgraph, its projections caught up.
+    component('executions', async () => {
+      executions = await createExecutionsApp({ store: eventStore.store, bus, port: 0, log });
+      return () => executions.stop();
+    }),
+    component('permissions', async () => {
+      // First start: the account `default`, its user `admin` and a token, printed once below and kept in the data folder.
+      // Before the permissions app, whose projection has then read the admin's token when it answers.
+      admin = await ensureAdmin(eventStore.store, { account: 'default', dataDir });
+      // The AWS-compatible API: the admin's access key in {dataDir}/admin-credentials (AWS shared-credentials format, 0600).
+      const accessKeyCipher = accessKeyCipherFromEnv(process.env, { dataDir });
+      adminAccessKey = await ensureAdminAccessKey(eventStore.store, { dataDir, cipher: accessKeyCipher, account: 'default' });
+      const auditTrail = { key: auditKey, checkpoints: auditCheckpointsFromEnv(process.env, config.eventStore, { dataDir }) };
+      permissions = await createPermissionsApp({ eventStore: eventStore.store, port: 0, log, accessKeyCipher, auditTrail });
+      return () => permissions.stop();
+    }),
+    component('worker', async () => {
+      artifactStore = await openFilesystemArtifactStore({ root: artifactsDir });
+      const builtIn = await openBuiltInProviders(providerConfig, artifactStore, { ports: config.port === 0 ? [] : [config.port] });
+      sandbox = builtIn.sandbox;
+      // The in-process worker of an earlier run of this platform is gone (a restart, a kill -9): its jobs go out again now.
+      const workerIds = inProcessWorkerId(dataDir);
+      const released = await executions.engine.releaseJobs({ workerIdPrefix: workerIds.prefix, except: workerIds.id }, 'the platform restarted');
+      if (released.length > 0) log(`worker: ${released.length} job(s) the previous run's worker held handed out again`);
+      const worker = startWorker({
+        workerId: workerIds.id,
+        jobApi: executions.engine,
+        providers: builtIn.providers,
+        store: artifactStore,
+        concurrency: workerConcurrency,
+        log: workerEventLog(log),
+      });
+      return () => worker.stop({ graceMs: WORKER_STOP_GRACE_MS });
+    }),
+    // The artifacts service on the worker's store: metadata, the collector (retention), signed download links
+    // (served on the gateway's origin).
+    component('artifacts', async () => {
+      artifactsApp = await createArtifactsApp({
+        store: eventStore.store,
+        artifactStore,
+        port: 0,
+        urlSecret: await loadUrlSecret(artifactsConfig.urlSecret),
+        log,
+        ...artifactsAppSettings(artifactsConfig),
+      });
+      return () => artifactsApp.stop();
+    }),
+    // The webhook receiver's and the poller's view of the pipelines (caught up), their secrets and audit; the
+    // receiver itself is a route of the gateway's server.
+    component('triggers', async () => {
+      catalog = await projectionCatalog(eventStore.store, pipelines.projection);
+      secrets = await fileWebhookSecrets(secretsFile);
+      start = executions.engine.startPipelineExecution.bind(executions.engine);
+      // Every trigger start is recorded, as the trigger, before it happens (decision 0028).
+      triggerAudit = storeTriggerAudit(eventStore.store);
+      return () => catalog.stop();
+    }),
+    component('gateway', async () => {
+      gateway = await startGateway({
+        subgraphs: [
+          { name: 'pipelines', url: `${pipelines.url}/graphql` },
+          { name: 'executions', url: `${executions.url}/graphql` },
+          { name: 'permissions', url: `${permissions.url}/graphql` },
+          { name: 'artifacts', url: `${artifactsApp.url}/graphql` },
+        ],
+        port: config.port,
+        // Subscriptions read the platform's own store: an embedded store cannot be opened twice.
+        eventStore: eventStore.store,
+        auth: { authenticator: cachingAuthenticator(permissionsAuthenticator(`${permissions.url}/graphql`)) },
+        aws: { accessKeys: permissionsAccessKeys(`${permissions.url}/graphql`) },
+        // The worker polls the engine in-process, so no long poll runs through the gateway: a short drain suffices.
+        drainMs: 5_000,
+        httpRoutes: [
+          webhookRoute({ secrets, pipelines: catalog, start, audit: triggerAudit, log }),
+          { prefix: DOWNLOAD_PATH, handle: async (req, res) => void ((await artifactsApp.handleDownload(req, res)) || res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')) },
+        ],
+        log,
+      }).catch((error: unknown) => {
+        throw isAddressInUse(error) ? new Error(`SLUICE_PORT: port ${config.port} is already in use; set SLUICE_PORT to another port`) : error;
+      });
+      return () => gateway.stop();
+    }),
+    component('git poller', async () => {
+      const poller = startGitPoller({
+        pipelines: pollableCatalog(catalog),
+        start,
+        audit: triggerAudit,
+        intervalMs: pollIntervalMs,
+        ...(providerConfig.gitCredentials ? { gitCredentials: providerConfig.gitCredentials } : {}),
+        onError: (error) => log(`git poller: ${error.repositoryUrl}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
+      });
+      return () => poller.stop();
+    }),
+  ];
+
+  const running = await startComponents(components, { onStarted: (part) => trace?.phase(part.name) });
   try {
-    await mkdir(dataDir, { recursive: true });
-    // One audit chain key for every writer and the verifier of this process, in this data folder (decision 0028).
-    const auditKey = auditChainKeyFromEnv(process.env, { dataDir });
-    useProcessAuditChainKey(auditKey);
-    const eventStore = await openEventStore(config.eventStore);
-    stops.push(() => eventStore.store.close());
-    const { bus, description: busDescription } = openBus(config.bus);
-    stops.push(() => bus.close());
-    const inProcessBus = config.bus.kind === 'in-process';
-    const relay = await startEventRelay({
-      store: eventStore.store,
-      // The in-process bus forgets its messages when the process ends, so a relay into it must start
-      // from the beginning each time (consumers dedupe); only a durable bus may resume from a stored checkpoint.
-      checkpoints: inProcessBus ? new InMemoryCheckpointStore() : eventStore.checkpoints,
-      // Nothing but this process hears the in-process bus, and here only the executions service subscribes to it,
-      // to the pipelines' events: relaying every other stream read the whole store at each start and kept it in
-      // memory for nothing (as the executions service's own relay on an in-process bus, services/executions/src/main.ts).
-      ...(inProcessBus ? { streamPrefixes: [PIPELINE_STREAM_PREFIX] } : {}),
-      bus,
-      subscriberId: RELAY_ID,
-      onError: (error, during) => log(`relay: ${during} failed, retrying: ${messageOf(error)}`),
-    });
-    stops.push(() => relay.stop());
-    trace?.phase('store opened, relay started');
-
-    // The subgraphs listen on loopback ports: one secret per process lets only this gateway reach them (decision 0021).
-    process.env.SLUICE_INTERNAL_SECRET ||= randomBytes(32).toString('base64url');
-    const pipelines = await createPipelinesApp({ eventStore: eventStore.store, port: 0, log });
-    stops.push(() => pipelines.stop());
-    trace?.phase('pipelines app (projection caught up)');
-    const executions = await createExecutionsApp({ store: eventStore.store, bus, port: 0, log });
-    stops.push(() => executions.stop());
-    trace?.phase('executions app (projection caught up, engine running)');
-    // First start: the account `default`, its user `admin` and a token, printed once below and kept in the data folder.
-    // Before the permissions app, whose projection has then read the admin's token when it answers.
-    const admin = await ensureAdmin(eventStore.store, { account: 'default', dataDir });
-    const adminTokenFile = join(dataDir, 'admin-token');
-    // The AWS-compatible API: the admin's access key in {dataDir}/admin-credentials (AWS shared-credentials format, 0600).
-    const accessKeyCipher = accessKeyCipherFromEnv(process.env, { dataDir });
-    const adminAccessKey = await ensureAdminAccessKey(eventStore.store, { dataDir, cipher: accessKeyCipher, account: 'default' });
-    const auditTrail = { key: auditKey, checkpoints: auditCheckpointsFromEnv(process.env, config.eventStore, { dataDir }) };
-    const permissions = await createPermissionsApp({ eventStore: eventStore.store, port: 0, log, accessKeyCipher, auditTrail });
-    stops.push(() => permissions.stop());
-    trace?.phase('admin ensured, permissions app (projection caught up)');
-
-    const artifactsDir = join(dataDir, 'artifacts');
-    const artifacts = await openFilesystemArtifactStore({ root: artifactsDir });
-    // Deploys stay under the data folder unless the operator names other roots (SLUICE_DEPLOY_ROOTS).
-    const providerConfig = loadProviderConfig(process.env, { deployRoots: [join(dataDir, 'deployments')] });
-    const { providers, sandbox } = await openBuiltInProviders(providerConfig, artifacts, { ports: config.port === 0 ? [] : [config.port] });
-    // The in-process worker of an earlier run of this platform is gone (a restart, a kill -9): its jobs go out again now.
-    const workerIds = inProcessWorkerId(dataDir);
-    const released = await executions.engine.releaseJobs({ workerIdPrefix: workerIds.prefix, except: workerIds.id }, 'the platform restarted');
-    if (released.length > 0) log(`worker: ${released.length} job(s) the previous run's worker held handed out again`);
-    const worker = startWorker({
-      workerId: workerIds.id,
-      jobApi: executions.engine,
-      providers,
-      store: artifacts,
-      concurrency: workerConcurrency,
-      log: workerEventLog(log),
-    });
-    stops.push(() => worker.stop({ graceMs: WORKER_STOP_GRACE_MS }));
-
-    // The artifacts service on the worker's store: metadata, retention, signed download links (served on the gateway's origin).
-    const artifactsConfig = loadArtifactsConfig(process.env, dataDir);
-    const artifactsApp = await createArtifactsApp({
-      store: eventStore.store,
-      artifactStore: artifacts,
-      port: 0,
-      urlSecret: await loadUrlSecret(artifactsConfig.urlSecret),
-      log,
-      ...artifactsAppSettings(artifactsConfig),
-    });
-    stops.push(() => artifactsApp.stop());
-    trace?.phase('worker, artifacts app (projection caught up)');
-
-    // Triggers: webhooks on the gateway's server and the git poller, both starting executions in-process.
-    const catalog = await projectionCatalog(eventStore.store, pipelines.projection);
-    stops.push(() => catalog.stop());
-    trace?.phase('triggers catalog (caught up)');
-    const secretsFile = join(dataDir, 'webhook-secrets.json');
-    const secrets = await fileWebhookSecrets(secretsFile);
-    const start = executions.engine.startPipelineExecution.bind(executions.engine);
-    // Every trigger start is recorded, as the trigger, before it happens (decision 0028).
-    const triggerAudit = storeTriggerAudit(eventStore.store);
-
-    const gateway = await startGateway({
-      subgraphs: [
-        { name: 'pipelines', url: `${pipelines.url}/graphql` },
-        { name: 'executions', url: `${executions.url}/graphql` },
-        { name: 'permissions', url: `${permissions.url}/graphql` },
-        { name: 'artifacts', url: `${artifactsApp.url}/graphql` },
-      ],
-      port: config.port,
-      // Subscriptions read the platform's own store: an embedded store cannot be opened twice.
-      eventStore: eventStore.store,
-      auth: { authenticator: cachingAuthenticator(permissionsAuthenticator(`${permissions.url}/graphql`)) },
-      aws: { accessKeys: permissionsAccessKeys(`${permissions.url}/graphql`) },
-      // The worker polls the engine in-process, so no long poll runs through the gateway: a short drain suffices.
-      drainMs: 5_000,
-      httpRoutes: [
-        webhookRoute({ secrets, pipelines: catalog, start, audit: triggerAudit, log }),
-        { prefix: DOWNLOAD_PATH, handle: async (req, res) => void ((await artifactsApp.handleDownload(req, res)) || res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')) },
-      ],
-      log,
-    }).catch((error: unknown) => {
-      throw isAddressInUse(error) ? new Error(`SLUICE_PORT: port ${config.port} is already in use; set SLUICE_PORT to another port`) : error;
-    });
-    stops.push(() => gateway.stop());
-    trace?.phase('gateway (supergraph composed, listening)');
-
-    const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-    const poller = startGitPoller({
-      pipelines: pollableCatalog(catalog),
-      start,
-      audit: triggerAudit,
-      intervalMs: pollIntervalMs,
-      ...(providerConfig.gitCredentials ? { gitCredentials: providerConfig.gitCredentials } : {}),
-      onError: (error) => log(`git poller: ${error.repositoryUrl}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
-    });
-    stops.push(() => poller.stop());
-
-    if (trace) {
-      trace.phase('git poller started');
-      trace.relay(relay);
-    }
+    if (trace) trace.relay(relay);
     log(`Sluice is running at ${gateway.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     log(`  dashboard    ${gateway.url}/   (sign in with the admin token)`);
     log(`  GraphQL      ${gateway.url}/graphql   (health: ${gateway.url}/healthz, ${gateway.url}/readyz)`);
@@ -224,9 +257,9 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
       }
     }
 
-    return { url: gateway.url, stop: stopAll };
+    return { url: gateway.url, stop: running.stop, ready: running.ready };
   } catch (error) {
-    await stopAll();
+    await running.stop();
     throw error;
   }
 }
