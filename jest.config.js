@@ -1,10 +1,15 @@
 // One jest run for the whole workspace: Kafka is started once (globalSetup) for every suite.
 // Test level is in the file name: *.unit.spec.ts, *.int.spec.ts, *.e2e.spec.ts.
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' } }] };
+// Libraries are mapped to their source; the other packages (services, gateway, platform) resolve through their
+// workspace link in node_modules and their package.json `main`.
+const libs = require('node:fs').readdirSync(require('node:path').join(__dirname, 'libs')).join('|');
 const moduleNameMapper = {
-  '^@sluice/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+  [`^@sluice/(${libs})$`]: '<rootDir>/libs/$1/src/index.ts',
   // Test helpers a library offers other packages' tests, kept out of its runtime entry point.
-  '^@sluice/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
+  [`^@sluice/(${libs})/testing$`]: '<rootDir>/libs/$1/src/testing/index.ts',
+  // The same for the gateway's and the platform's test helpers.
+  '^@sluice/(gateway|platform)/testing$': '<rootDir>/$1/src/testing/index.ts',
   // The browser-safe entry of @sluice/domain, which the dashboard bundles.
   '^@sluice/([a-z-]+)/browser$': '<rootDir>/libs/$1/src/browser.ts',
   // The part of @sluice/graphql-service that loads nothing of Nest (ESM-only, so never loaded by jest).

@@ -1,5 +1,5 @@
 // `npm run start:distributed`: installs what is missing, then runs every service as its own OS process
-// (gateway/src/distributed/main.ts): PostgreSQL store, Kafka bus, two engines, two workers. See docs/operations.md.
+// (platform/src/distributed/main.ts): PostgreSQL store, Kafka bus, two engines, two workers. See docs/operations.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ if (spawnSync('git', ['--version'], { stdio: 'ignore' }).error) {
 ensureDeps();
 // Workers run jobs' commands in bubblewrap as an unprivileged user: install it when we can (root).
 if (process.env.SLUICE_SANDBOX !== 'unsandboxed') spawnSync('bash', [join(root, 'scripts/ensure-sandbox.sh')], { stdio: 'inherit' });
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/distributed/main.ts')], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'platform/src/distributed/main.ts')], { cwd: root, stdio: 'inherit' });
 // The child stops its processes on the first signal and kills them on a second one.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 1));

@@ -16,6 +16,6 @@ ensureDeps();
 if (process.env.SLUICE_SANDBOX !== 'unsandboxed') spawnSync('bash', [join(root, 'scripts/ensure-sandbox.sh')], { stdio: 'inherit' });
 // The gateway serves the dashboard from web/dist (SLUICE_WEB_DIR overrides): build it when missing or stale.
 if (!process.env.SLUICE_WEB_DIR) ensureWebBuild();
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/embedded/main.ts')], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'platform/src/embedded/main.ts')], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 1));

@@ -9,7 +9,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodePipelineClient, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
 import { readSignatureClaim, verifySignature, type ReceivedRequest } from '../../gateway/src/aws/sigv4';
-import { startPlatformProcess } from '../../gateway/src/testing/platform-process';
+import { startPlatformProcess } from '../../platform/src/testing/platform-process';
 import { percentile } from '../eventing/bench-kit';
 
 const CALLS = Number(process.env.SLUICE_BENCH_CALLS ?? 300);

@@ -5,7 +5,7 @@
  * Two embedded platforms (without the demo, serving the dashboard's build), each a child process on its own temp
  * data dir, both alive for the whole run so that their loads interleave:
  *  - scale: `scale-50`, 5 stages x 10 actions in runOrder groups, with 1,000 Succeeded executions: 999 seeded as
- *    copies of one real execution's events (gateway/src/testing/dashboard-scale.ts says why and how) and the newest
+ *    copies of one real execution's events (platform/src/testing/dashboard-scale.ts says why and how) and the newest
  *    run through the API after the restart; plus `scale-50-template`, the pipeline whose one real run was copied;
  *  - baseline: `smallest`, the smallest pipeline accepted (2 stages: a source action, one step), one execution
  *    run through the API.
@@ -21,7 +21,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { actionCount, FIFTY_ACTIONS, launchChromium, SMALLEST, startScalePlatform, type ScalePlatform } from '../../gateway/src/testing/dashboard-scale';
+import { actionCount, FIFTY_ACTIONS, launchChromium, SMALLEST, startScalePlatform, type ScalePlatform } from '../../platform/src/testing/dashboard-scale';
 import { median, percentile } from '../eventing/bench-kit';
 
 const LOADS = Number(process.env.SLUICE_BENCH_RENDER_LOADS ?? 7);

@@ -1,6 +1,6 @@
 /**
  * Gateway benchmark: `npx tsx bench/gateway/run.ts`. The embedded platform (`npm start`'s entry,
- * `gateway/src/embedded/main.ts`) as a child process, driven through the gateway only:
+ * `platform/src/embedded/main.ts`) as a child process, driven through the gateway only:
  *  (1) start-up: spawn → `/readyz` answers 200, median of 3 cold starts (fresh data dirs), and one warm
  *      restart on an existing data dir; each stopped with SIGTERM;
  *  (2) state change → subscription message: a graphql-ws client on `executionUpdated(pipelineName: "demo")`
@@ -16,7 +16,7 @@ import { subscribeAndCollect, type CollectedSubscription } from '../../gateway/s
 import { median, percentile } from '../eventing/bench-kit';
 
 const ROOT = join(__dirname, '../..');
-const ENTRY = join(ROOT, 'gateway/src/embedded/main.ts');
+const ENTRY = join(ROOT, 'platform/src/embedded/main.ts');
 const COLD_STARTS = Number(process.env.SLUICE_BENCH_COLD_STARTS ?? 3);
 const RUNS = Number(process.env.SLUICE_BENCH_DEMO_RUNS ?? 5);
 
@@ -231,7 +231,7 @@ async function latency(): Promise<{ latencies: number[]; statuses: string[]; upd
 }
 
 async function main(): Promise<void> {
-  console.log('Gateway bench: the embedded platform (gateway/src/embedded/main.ts) as a child process\n');
+  console.log('Gateway bench: the embedded platform (platform/src/embedded/main.ts) as a child process\n');
   console.log('(1) start-up, spawn → /readyz 200');
   const { cold, warm } = await startUp();
   console.log(`\n(2) state change → executionUpdated message, embedded, ${RUNS} demo runs`);

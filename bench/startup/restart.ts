@@ -1,12 +1,12 @@
 /**
  * Restart on a large store: `npx tsx bench/startup/restart.ts`. Seeds an embedded store with the dashboard bench's
- * history (gateway/src/testing/dashboard-scale.ts: `scale-50`, 5 stages × 10 actions, one real execution of
+ * history (platform/src/testing/dashboard-scale.ts: `scale-50`, 5 stages × 10 actions, one real execution of
  * `scale-50-template` through the API, then SLUICE_BENCH_STARTUP_EXECUTIONS − 1 copies of it appended to the store,
  * default 200), then restarts the embedded platform (without the demo, a child process) on it and prints:
  *   - spawn → "Sluice is running",
  *   - spawn → /readyz 200,
  *   - one execution of `scale-50` through the API started once /readyz is 200 (and a second one, for comparison),
- *   - the start-up phases the platform logs with SLUICE_STARTUP_TRACE=1 (gateway/src/embedded/platform.ts: each
+ *   - the start-up phases the platform logs with SLUICE_STARTUP_TRACE=1 (platform/src/embedded/platform.ts: each
  *     app's start, which includes its projection's catch-up, the heap, and where the relay is).
  * Two restarts: "first" on a copy of the freshly seeded store (nothing has read the copies yet) and "again" on the
  * same folder after it (whatever the first restart persisted is used).
@@ -18,7 +18,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gql } from '../../gateway/src/testing/dashboard-harness';
+import { gql } from '../../platform/src/testing/dashboard-harness';
 import {
   createScaleActionTypes,
   FIFTY_ACTIONS,
@@ -27,8 +27,8 @@ import {
   scalePipeline,
   seedHistory,
   succeededExecutions,
-} from '../../gateway/src/testing/dashboard-scale';
-import { startPlatformProcess, type PlatformProcess } from '../../gateway/src/testing/platform-process';
+} from '../../platform/src/testing/dashboard-scale';
+import { startPlatformProcess, type PlatformProcess } from '../../platform/src/testing/platform-process';
 
 const EXECUTIONS = Number(process.env.SLUICE_BENCH_STARTUP_EXECUTIONS ?? 200);
 const PIPELINE = 'scale-50';

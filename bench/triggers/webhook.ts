@@ -1,6 +1,6 @@
 /**
  * Webhook benchmark: `npx tsx bench/triggers/webhook.ts`. The embedded platform without the demo
- * (`gateway/src/testing/platform-without-demo-main.ts`) as a child process on a free port and a temp data dir,
+ * (`platform/src/testing/platform-without-demo-main.ts`) as a child process on a free port and a temp data dir,
  * a pipeline on a real git repository (Source/Git → Build/Commands), polling off (1 h) so only webhooks start it.
  * Per delivery: a new commit, a signed generic webhook (`POST /webhooks/generic/default`), and the latency from
  * sending it to the first `executionUpdated` message of the started execution with status InProgress, on a
@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from '
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startPlatformProcess, type PlatformProcess } from '../../gateway/src/testing/platform-process';
+import { startPlatformProcess, type PlatformProcess } from '../../platform/src/testing/platform-process';
 import { subscribeAndCollect, type CollectedSubscription } from '../../gateway/src/testing/subscription-client';
 import { median, percentile } from '../eventing/bench-kit';
 

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPlatformProcess, type PlatformProcess } from '@sluice/gateway/src/testing/platform-process';
+import { startPlatformProcess, type PlatformProcess } from '@sluice/platform/testing';
 
 // The `sluice` bin as a user runs it, as a process, against a running embedded platform.
 const BIN = join(__dirname, '../bin/sluice.mjs');

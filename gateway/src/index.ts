@@ -5,3 +5,6 @@ export * from './subgraph-readiness';
 export * from './supergraph';
 export * from './subscriptions/execution-updates';
 export * from './subscriptions/subscription-server';
+export * from './auth/authenticator';
+export * from './auth/permissions-authenticator';
+export * from './aws/permissions-access-keys';

@@ -64,7 +64,7 @@ export const executeVerb: Verb = {
     const declaration = definitionToRun(parseJson(text, file) as Declaration, input['stage'] as string | undefined, input['autoApprove'] === true);
     const dataDir = await mkdtemp(join(tmpdir(), 'sluice-execute-'));
     // Loaded here, not at the top: only `execute` needs the platform, and loading it costs a second.
-    const { startPlatform } = await importTypeScript<typeof import('@sluice/gateway/src/embedded/platform')>('@sluice/gateway/src/embedded/platform');
+    const { startPlatform } = await importTypeScript<typeof import('@sluice/platform')>('@sluice/platform');
     const { loadRuntimeConfig } = await importTypeScript<typeof import('@sluice/runtime')>('@sluice/runtime');
     const note = (line: string) => io.stderr.write(`${line}\n`);
     const platform = await startPlatform(loadRuntimeConfig({ SLUICE_PORT: '0', SLUICE_DATA_DIR: dataDir }), {

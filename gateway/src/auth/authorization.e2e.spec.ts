@@ -18,7 +18,7 @@ import {
 } from 'graphql';
 import { AUDIT_STREAM_PREFIX, auditRecordOf, processAuditChainKey, verifyAuditChain, type ChainedAuditRecord } from '@sluice/authz';
 import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
-import { ensureAdmin } from '@sluice/permissions/src/bootstrap/ensure-admin';
+import { ensureAdmin } from '@sluice/permissions';
 import { testPostgresUrl } from '@sluice/testing';
 import type { RunningGateway } from '../gateway-server';
 import { codesOf, gatewayClient, type Caller } from '../testing/gateway-client';

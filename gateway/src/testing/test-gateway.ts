@@ -1,5 +1,5 @@
 import type { EventStore } from '@sluice/eventing';
-import { ensureAdmin } from '@sluice/permissions/src/bootstrap/ensure-admin';
+import { ensureAdmin } from '@sluice/permissions';
 import type { Authenticator } from '../auth/authenticator';
 import { permissionsAuthenticator } from '../auth/permissions-authenticator';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway-server';

@@ -30,7 +30,7 @@ export { graphqlJobApi, jobApiErrorOf, JobApiUnavailableError, type GraphQLJobAp
 export { workerJobOf } from './job-api/worker-job';
 export { failureResultOf, successResultOf } from './job-api/job-results';
 export { startWorker, type Worker, type WorkerOptions } from './loop/worker-loop';
-export type { WorkerEvent } from './loop/worker-events';
+export { logProblems, type WorkerEvent } from './loop/worker-events';
 export { DEFAULT_LOG_SHIPPING, type LogShippingOptions } from './loop/log-shipper';
 export { loadProviderConfig, DEFAULT_JOB_LIMITS, DEFAULT_SANDBOX_USER, type ProviderConfig, type SandboxConfig, type JobLimits } from './provider-config';
 export { openBuiltInProviders, type BuiltInProviders } from './built-in-providers';

@@ -3,14 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // The bootstrap alone, not the app: NestJS is ESM-only and this module also runs inside jest.
-import { ensureAdmin } from '@sluice/permissions/src/bootstrap/ensure-admin';
+import { ensureAdmin } from '@sluice/permissions';
 import { workerEnvironment, workerToken } from './worker-credential';
 import { loadRuntimeConfig, openEventStore } from '@sluice/runtime';
+import { together, type PlatformComponent } from '../components/platform-component';
+import { startComponents } from '../components/start-components';
 
 /**
  * Distributed mode as OS processes: the subgraph services, N engine instances, the gateway federating them,
  * M workers taking jobs through the gateway. One module for `npm run start:distributed`, the distributed e2e
- * test and the distributed bench (decision 0019).
+ * test and the distributed bench (decision 0019). Each process is a platform component, as each part of the
+ * embedded platform is (decision 0032): started in order, stopped in reverse.
  */
 
 const ROOT = join(__dirname, '../../..');
@@ -95,13 +98,16 @@ export interface DistributedTopology {
   process(name: string): TopologyProcess;
   /** Workers first (they report through the gateway), then the gateway, then the services; bounded by `stopGraceMs` each. */
   stop(): Promise<void>;
+  /** Each process's readiness, in start order: its `/readyz` answers 200, or, for a worker, it runs. */
+  ready(): Promise<Array<{ name: string; ready: boolean }>>;
 }
 
 interface Spec {
   name: string;
   role: ProcessRole;
   script: string;
-  env: Record<string, string>;
+  /** Asked at its start: what it needs from the processes started before it (their URLs, the workers' token). */
+  env: () => Record<string, string> | Promise<Record<string, string>>;
   /** The line that says the process is up; a capture group, if any, is its base URL. */
   ready: RegExp;
   /** `env` is the whole environment (the worker's): nothing of this process's own is passed on. */
@@ -133,99 +139,136 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
     SLUICE_INTERNAL_SECRET: process.env.SLUICE_INTERNAL_SECRET?.trim() || randomBytes(32).toString('base64url'),
     ...options.env,
   };
-  const started: TopologyProcess[] = [];
-  const stopAll = async () => {
-    const order: ProcessRole[] = ['worker', 'gateway', 'triggers', 'engine', 'subgraph'];
-    for (const role of order) {
-      await Promise.all(started.filter((p) => p.role === role).map((p) => p.stop(options.stopGraceMs ?? 30_000)));
-    }
-  };
-  const launch = async (specs: Spec[]) => {
-    const results = await Promise.allSettled(specs.map((spec) => startProcess(spec, options)));
-    for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  };
+  const serviceEnv = { ...common, SLUICE_PORT: '0' };
+  const optional = options.optionalServices ?? presentOptionalServices();
+  const admin = await bootstrapAdmin(options);
 
-  try {
-    const admin = await bootstrapAdmin(options);
-    const serviceEnv = { ...common, SLUICE_PORT: '0' };
-    const optional = options.optionalServices ?? presentOptionalServices();
-    await launch([
-      { name: 'pipelines', role: 'subgraph', script: 'services/pipelines/src/main.ts', env: serviceEnv, ready: LISTENING },
-      // Every engine instance relays the store to Kafka: a killed one leaves the others relaying (duplicates are deduped, 0002).
-      ...Array.from({ length: engines }, (_, i): Spec => ({
-        name: `executions-${i + 1}`,
-        role: 'engine',
-        script: 'services/executions/src/main.ts',
-        env: { ...serviceEnv, SLUICE_RELAY: '1', ...options.executionsEnv },
-        ready: LISTENING,
-      })),
-      ...optional.map((name): Spec => ({ name, role: 'subgraph', script: `services/${name}/src/main.ts`, env: serviceEnv, ready: LISTENING })),
-    ]);
-    // The triggers start pipelines on any executions instance (the store keeps one execution per push) and receive the
-    // webhooks the gateway passes on.
-    const engineUrls = started.filter((p) => p.role === 'engine').map((p) => `${p.url}/graphql`);
-    await launch(
-      Array.from({ length: options.triggers ?? 1 }, (_, i): Spec => ({
-        name: `triggers-${i + 1}`,
-        role: 'triggers',
-        script: 'services/triggers/src/main.ts',
-        env: { ...serviceEnv, SLUICE_EXECUTIONS_URLS: engineUrls.join(','), ...options.triggersEnv },
-        ready: TRIGGERS_READY,
-      })),
-    );
-    const webhookUrls = started.filter((p) => p.role === 'triggers').map((p) => p.url!);
-    // The gateway federates one executions instance per name: the first one (others serve the same data from the same store).
-    const subgraphs = started
-      .filter((p) => p.role === 'subgraph' || p.name === 'executions-1')
-      .map((p) => `${p.role === 'engine' ? 'executions' : p.name}=${p.url}/graphql`)
-      .join(',');
-    await launch([
-      {
-        name: 'gateway',
-        role: 'gateway',
-        script: 'gateway/src/main.ts',
-        env: { ...common, SLUICE_PORT: String(options.gatewayPort ?? 0), SLUICE_SUBGRAPHS: subgraphs, ...(webhookUrls.length > 0 ? { SLUICE_WEBHOOK_URLS: webhookUrls.join(',') } : {}) },
-        ready: LISTENING,
-      },
-    ]);
-    const gateway = started.find((p) => p.role === 'gateway')!;
-    const adminToken = admin.token;
-    // Workers hold a token of their own that only takes and reports jobs, and an environment of their own.
-    const jobToken = adminToken ? await workerToken(gateway.url!, adminToken) : undefined;
-    await launch(
-      Array.from({ length: workers }, (_, i): Spec => ({
-        name: `worker-${i + 1}`,
-        role: 'worker',
-        script: 'services/worker/src/main.ts',
-        // Workers reach the job API through the gateway: no internal secret, no store or bus, no admin token.
-        env: {
+  // `started()`: the processes running, in the order they are listed below.
+  const processes: ProcessComponent[] = [];
+  const processOf = (spec: Spec): ProcessComponent => {
+    const part = processComponent(spec, options);
+    processes.push(part);
+    return part;
+  };
+  const started = (role?: ProcessRole): TopologyProcess[] =>
+    processes.flatMap((part) => (part.process && (role === undefined || part.process.role === role) ? [part.process] : []));
+  const gatewayUrl = () => started('gateway')[0]!.url!;
+  // Workers hold a token of their own that only takes and reports jobs, and an environment of their own: one token for all.
+  let jobToken: Promise<string | undefined> | undefined;
+  const workerJobToken = () => (jobToken ??= admin.token ? workerToken(gatewayUrl(), admin.token) : Promise.resolve(undefined));
+
+  // Every process, in the order `processes` and SLUICE_SUBGRAPHS list them; `components` below says which start when.
+  const pipelines = processOf({ name: 'pipelines', role: 'subgraph', script: 'services/pipelines/src/main.ts', env: () => serviceEnv, ready: LISTENING });
+  // Every engine instance relays the store to Kafka: a killed one leaves the others relaying (duplicates are deduped, 0002).
+  const engineProcesses = Array.from({ length: engines }, (_, i) =>
+    processOf({
+      name: `executions-${i + 1}`,
+      role: 'engine',
+      script: 'services/executions/src/main.ts',
+      env: () => ({ ...serviceEnv, SLUICE_RELAY: '1', ...options.executionsEnv }),
+      ready: LISTENING,
+    }),
+  );
+  const optionalProcesses = optional.map((name) => processOf({ name, role: 'subgraph', script: `services/${name}/src/main.ts`, env: () => serviceEnv, ready: LISTENING }));
+  // The triggers start pipelines on any executions instance (the store keeps one execution per push) and receive the
+  // webhooks the gateway passes on.
+  const triggerProcesses = Array.from({ length: options.triggers ?? 1 }, (_, i) =>
+    processOf({
+      name: `triggers-${i + 1}`,
+      role: 'triggers',
+      script: 'services/triggers/src/main.ts',
+      env: () => ({ ...serviceEnv, SLUICE_EXECUTIONS_URLS: started('engine').map((p) => `${p.url}/graphql`).join(','), ...options.triggersEnv }),
+      ready: TRIGGERS_READY,
+    }),
+  );
+  const gateway = processOf({
+    name: 'gateway',
+    role: 'gateway',
+    script: 'gateway/src/main.ts',
+    env: () => {
+      const webhookUrls = started('triggers').map((p) => p.url!);
+      // The gateway federates one executions instance per name: the first one (others serve the same data from the same store).
+      const subgraphs = started()
+        .filter((p) => p.role === 'subgraph' || p.name === 'executions-1')
+        .map((p) => `${p.role === 'engine' ? 'executions' : p.name}=${p.url}/graphql`)
+        .join(',');
+      return { ...common, SLUICE_PORT: String(options.gatewayPort ?? 0), SLUICE_SUBGRAPHS: subgraphs, ...(webhookUrls.length > 0 ? { SLUICE_WEBHOOK_URLS: webhookUrls.join(',') } : {}) };
+    },
+    ready: LISTENING,
+  });
+  const workerProcesses = Array.from({ length: workers }, (_, i) =>
+    processOf({
+      name: `worker-${i + 1}`,
+      role: 'worker',
+      script: 'services/worker/src/main.ts',
+      // Workers reach the job API through the gateway: no internal secret, no store or bus, no admin token.
+      env: async () => {
+        const token = await workerJobToken();
+        return {
           ...workerEnvironment({ ...process.env, ...common }),
-          SLUICE_GATEWAY_URL: gateway.url!,
-          ...(jobToken ? { SLUICE_TOKEN: jobToken } : {}),
+          SLUICE_GATEWAY_URL: gatewayUrl(),
+          ...(token ? { SLUICE_TOKEN: token } : {}),
           ...options.workerEnv,
-        },
-        ownEnvironment: true,
-        ready: WORKER_READY,
-      })),
-    );
-    return {
-      gatewayUrl: gateway.url!,
-      ...(adminToken ? { adminToken } : {}),
-      adminCreated: admin.created,
-      processes: started,
-      process(name) {
-        const found = started.find((p) => p.name === name);
-        if (!found) throw new Error(`no process named '${name}' (there are: ${started.map((p) => p.name).join(', ')})`);
-        return found;
+        };
       },
-      stop: stopAll,
-    };
-  } catch (error) {
-    await stopAll();
-    throw error;
-  }
+      ownEnvironment: true,
+      ready: WORKER_READY,
+    }),
+  );
+
+  // Started in this order, stopped in reverse: workers (they report through the gateway), gateway, triggers, then the
+  // engines and, after them, the other services.
+  const components: PlatformComponent[] = [
+    together('services', [together('subgraphs', [pipelines, ...optionalProcesses]), together('engines', engineProcesses)], { stopInReverse: true }),
+    together('triggers', triggerProcesses),
+    gateway,
+    together('workers', workerProcesses),
+  ];
+
+  const running = await startComponents(components, { name: 'the distributed topology' });
+  const all = started();
+  return {
+    gatewayUrl: gatewayUrl(),
+    ...(admin.token ? { adminToken: admin.token } : {}),
+    adminCreated: admin.created,
+    processes: all,
+    process(name) {
+      const found = all.find((p) => p.name === name);
+      if (!found) throw new Error(`no process named '${name}' (there are: ${all.map((p) => p.name).join(', ')})`);
+      return found;
+    },
+    stop: running.stop,
+    ready: () => Promise.all(processes.filter((part) => part.process).map(async (part) => ({ name: part.name, ready: await part.ready() }))),
+  };
+}
+
+/** One OS process as a platform component; `process` once it printed its ready line. */
+interface ProcessComponent extends PlatformComponent {
+  readonly process?: TopologyProcess;
+}
+
+function processComponent(spec: Spec, options: TopologyOptions): ProcessComponent {
+  let running: TopologyProcess | undefined;
+  let ended = false;
+  return {
+    name: spec.name,
+    get process() {
+      return running;
+    },
+    async start() {
+      running = await startProcess(spec, await spec.env(), options);
+      void running.exited.then(() => (ended = true));
+    },
+    async stop() {
+      await running?.stop(options.stopGraceMs ?? 30_000);
+    },
+    async ready() {
+      if (!running || ended) return false;
+      if (!running.url) return true;
+      const answer = await fetch(`${running.url}/readyz`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+      return answer?.ok ?? false;
+    },
+  };
 }
 
 /**
@@ -246,10 +289,10 @@ async function bootstrapAdmin(options: TopologyOptions): Promise<{ created: bool
   }
 }
 
-function startProcess(spec: Spec, options: TopologyOptions): Promise<TopologyProcess> {
+function startProcess(spec: Spec, env: Record<string, string>, options: TopologyOptions): Promise<TopologyProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, spec.script)], {
     cwd: ROOT,
-    env: spec.ownEnvironment ? spec.env : { ...process.env, ...spec.env },
+    env: spec.ownEnvironment ? env : { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

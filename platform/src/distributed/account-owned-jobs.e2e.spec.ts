@@ -2,12 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
 import { jobWorkerPolicy } from '@sluice/authz';
-import { workerToken } from './distributed/worker-credential';
-import type { RunningGateway } from './gateway-server';
-import { codesOf, gatewayClient, type Caller } from './testing/gateway-client';
-import { eventually } from './testing/job-worker';
-import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from './testing/subgraph-processes';
-import { adminCaller, startTestGateway } from './testing/test-gateway';
+import { workerToken } from './worker-credential';
+import type { RunningGateway } from '@sluice/gateway';
+import { codesOf, gatewayClient, type Caller, eventually, dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses, adminCaller, startTestGateway } from '@sluice/gateway/testing';
 
 // Decision 0027 through the gateway, with two accounts: each has its admin and a worker principal (the distributed
 // mode's `sluice-worker` user, allowed only the job-worker actions on its account). The services run as OS processes

@@ -1,5 +1,5 @@
 // A pipeline of many actions and a long history of real executions, for the dashboard's scale bench
-// (bench/dashboard/render.ts) and its browser test (gateway/src/static/dashboard-scale.e2e.spec.ts): one module, so
+// (bench/dashboard/render.ts) and its browser test (platform/src/dashboard/dashboard-scale.e2e.spec.ts): one module, so
 // both measure and check the same thing. Nothing here depends on jest.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';

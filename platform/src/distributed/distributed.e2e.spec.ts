@@ -6,10 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
 import { dropTestSchema, newTestSchema, testPostgresUrl } from '@sluice/testing';
-import type { ExecutionUpdate } from '../subscriptions/execution-updates';
-import { gatewayClient, type Caller } from '../testing/gateway-client';
-import { eventually } from '../testing/job-worker';
-import { subscribeAndCollect, type CollectedSubscription } from '../testing/subscription-client';
+import type { ExecutionUpdate } from '@sluice/gateway';
+import { gatewayClient, type Caller, eventually, subscribeAndCollect, type CollectedSubscription } from '@sluice/gateway/testing';
 import { makeGitRepository, sleepyPipeline } from './testing/sleepy-pipeline';
 import { startDistributedTopology, type DistributedTopology, type TopologyProcess } from './topology';
 

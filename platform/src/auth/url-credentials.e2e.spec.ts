@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodePipelineClient, GetPipelineCommand, ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { startGitHttpServer, type GitHttpServer } from '@sluice/testing/src/git-http-server';
-import { gatewayClient, type Caller } from '../testing/gateway-client';
-import { eventually } from '../testing/job-worker';
+import { gatewayClient, type Caller, eventually } from '@sluice/gateway/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 
 // A Git source whose RepositoryUrl carries a password, through the real gateway of the embedded platform (its own

@@ -2,7 +2,7 @@
 // that bring their own pipelines and want no other work on the machine.
 import { loadRuntimeConfig, runUntilSignal } from '@sluice/runtime';
 import { startPlatform } from '../embedded/platform';
-import { pollIntervalFromEnv } from '@sluice/triggers-service/src';
+import { pollIntervalFromEnv } from '@sluice/triggers-service';
 
 runUntilSignal(async () => {
   const platform = await startPlatform(loadRuntimeConfig(process.env), { demo: false, pollIntervalMs: pollIntervalFromEnv(process.env) });

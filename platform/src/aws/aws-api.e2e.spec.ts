@@ -39,8 +39,7 @@ import {
   type ActionOwner,
   type PipelineDeclaration,
 } from '@aws-sdk/client-codepipeline';
-import { gatewayClient } from '../testing/gateway-client';
-import { eventually } from '../testing/job-worker';
+import { gatewayClient, eventually } from '@sluice/gateway/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 
 // The AWS-compatible API of the running embedded platform, driven by the real AWS SDK with the admin key pair the

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 
 // `npm start`'s entry as a child process (NestJS 12 is ESM-only and cannot load inside jest), driven through the gateway only.
 const ROOT = join(__dirname, '../../..');
-const ENTRY = join(ROOT, 'gateway/src/embedded/main.ts');
+const ENTRY = join(ROOT, 'platform/src/embedded/main.ts');
 
 interface PlatformProcess {
   url: string;

@@ -1,5 +1,4 @@
-import type { WorkerEvent } from '@sluice/worker';
-import { logProblems } from '@sluice/worker/src/loop/worker-events';
+import { logProblems, type WorkerEvent } from '@sluice/worker';
 
 /**
  * The built-in worker's log: one line per job start and end, named by stage and action (the end events

@@ -2,7 +2,7 @@
 // for a person at a terminal unless SLUICE_LOG_FORMAT=json (one JSON object a line, as the distributed processes).
 import { ConfigError, createLogger, loadRuntimeConfig, logConfigFrom, runUntilSignal, type ConfigProblems } from '@sluice/runtime';
 import { startPlatform } from './platform';
-import { pollIntervalFromEnv } from '@sluice/triggers-service/src';
+import { pollIntervalFromEnv } from '@sluice/triggers-service';
 
 const problems: ConfigProblems = [];
 const logConfig = logConfigFrom(process.env, problems, 'text');

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { collectPageErrors, eventually, gitRepository, ROOT, SCREENSHOTS, sluiceType, startDashboard, waitForCard, type Dashboard } from '../testing/dashboard-harness';
 
 // Release with variable overrides, rollback of a stage, an execution's artifacts and variables, and the AWS import,
-// in Chromium against the embedded platform (gateway/src/testing/dashboard-harness.ts).
+// in Chromium against the embedded platform (platform/src/testing/dashboard-harness.ts).
 const PIPELINE = 'release-vars';
 
 /** Source → Build (echoes the pipeline variable, writes an artifact, exports it) → Deploy (echoes the export). */

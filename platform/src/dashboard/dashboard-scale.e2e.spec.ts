@@ -6,7 +6,7 @@ import { collectPageErrors, SCREENSHOTS } from '../testing/dashboard-harness';
 import { FIFTY_ACTIONS, launchChromium, runExecutions, scaleActionName, startScalePlatform, type ScalePlatform } from '../testing/dashboard-scale';
 
 // The dashboard with a pipeline of 50 actions and a history longer than a page, seeded as bench/dashboard/render.ts
-// seeds its 1,000 (gateway/src/testing/dashboard-scale.ts): what a person sees, not how fast (the bench measures that).
+// seeds its 1,000 (platform/src/testing/dashboard-scale.ts): what a person sees, not how fast (the bench measures that).
 const PIPELINE = 'scale-50';
 const EXECUTIONS = 120;
 const PAGE_SIZE = 20;

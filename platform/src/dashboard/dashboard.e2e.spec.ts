@@ -17,7 +17,7 @@ import {
 } from '../testing/dashboard-harness';
 
 // The dashboard in Debian's Chromium against the embedded platform, started as `npm start` starts it but without the
-// demo, serving the dashboard's build (gateway/src/testing/dashboard-harness.ts).
+// demo, serving the dashboard's build (platform/src/testing/dashboard-harness.ts).
 const PIPELINE = 'web-app';
 
 /** A raw GET: the path goes on the wire as written (fetch would resolve '..'). */

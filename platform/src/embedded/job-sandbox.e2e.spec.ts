@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gatewayClient, type Caller } from '../testing/gateway-client';
-import { eventually } from '../testing/job-worker';
+import { gatewayClient, type Caller, eventually } from '@sluice/gateway/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 
 // Issue 15: the code of a pipeline runs in the job sandbox, on the user's path — `npm start`'s embedded platform,

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFilesystemArtifactStore } from '@sluice/artifact-store';
-import { packDirectory } from '@sluice/worker/src/workspace/artifact-archives';
+import { packDirectory } from '@sluice/worker';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 
 // The embedded platform end to end for artifacts: a run's output is recorded by the artifacts service,

@@ -1,0 +1,305 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DOWNLOAD_PATH, openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
+import { InMemoryCheckpointStore } from '@sluice/eventing';
+import { artifactsAppSettings, createArtifactsApp, loadArtifactsConfig, loadUrlSecret, type ArtifactsApp } from '@sluice/artifacts';
+import { createExecutionsApp, inProcessWorkerId, type ExecutionsApp, type ExecutionsEngine } from '@sluice/executions';
+import { auditChainKeyFromEnv, useProcessAuditChainKey } from '@sluice/authz';
+import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, createPermissionsApp, ensureAdmin, ensureAdminAccessKey, type EnsuredAdmin, type PermissionsApp } from '@sluice/permissions';
+import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway, type RunningGateway } from '@sluice/gateway';
+import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
+import { createPipelinesApp, type PipelinesApp } from '@sluice/pipelines';
+import { loadProviderConfig, openBuiltInProviders, startWorker, workerConcurrencyFrom, type BuiltInProviders } from '@sluice/worker';
+import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
+import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
+import { openBus, openEventStore, type OpenedEventStore, type RuntimeConfig } from '@sluice/runtime';
+import { startGitPoller } from '@sluice/triggers';
+import { DEFAULT_POLL_INTERVAL_MS, fileWebhookSecrets, pollableCatalog, projectionCatalog, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from '@sluice/triggers-service';
+import { workerEventLog } from './worker-event-log';
+import { component, type PlatformComponent } from '../components/platform-component';
+import { startComponents } from '../components/start-components';
+
+/**
+ * The whole platform in one process (embedded mode), a list of components started in order: the event store, the
+ * bus and the relay, the pipelines, executions (the engine runner), permissions and artifacts (the collector)
+ * subgraphs on loopback ports, one built-in worker taking jobs from the executions engine in-process, the triggers'
+ * view of the pipelines, the gateway federating the subgraphs on `config.port` (with the webhook receiver and the
+ * artifact downloads on its server), and the git poller.
+ */
+export interface Platform {
+  /** The gateway: GraphQL at `${url}/graphql`, `/healthz`, `/readyz`. */
+  url: string;
+  /** Stops the components in reverse order: the poller, the gateway, …, the worker (running jobs get a grace), …, the relay, the bus, the store. */
+  stop(): Promise<void>;
+  /** Each component's readiness, in start order. */
+  ready(): Promise<Array<{ name: string; ready: boolean }>>;
+}
+
+export interface PlatformOptions {
+  log?: (line: string) => void;
+  /** Create and run the demo pipeline when the store has none (default true). */
+  demo?: boolean;
+  /** How often the git poller runs `git ls-remote` on the pipelines' repositories (default 60 s; see `pollIntervalFromEnv`). */
+  pollIntervalMs?: number;
+}
+
+const RELAY_ID = 'platform-relay';
+/** The built-in worker's jobs at once when SLUICE_WORKER_CONCURRENCY is unset. */
+const WORKER_CONCURRENCY = 4;
+/** How long `stop` lets running jobs finish before it aborts them (and reports them failed). */
+const WORKER_STOP_GRACE_MS = 10_000;
+
+export async function startPlatform(config: RuntimeConfig, options: PlatformOptions = {}): Promise<Platform> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const started = Date.now();
+  // SLUICE_STARTUP_TRACE=1: one `startup:` line per component (bench/startup/restart.ts prints them).
+  const trace = process.env.SLUICE_STARTUP_TRACE === '1' ? startupTrace(log) : undefined;
+  const dataDir = resolve(config.dataDir);
+  const workerConcurrency = workerConcurrencyFrom(process.env, WORKER_CONCURRENCY);
+  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+
+  await mkdir(dataDir, { recursive: true });
+  // One audit chain key for every writer and the verifier of this process, in this data folder (decision 0028).
+  const auditKey = auditChainKeyFromEnv(process.env, { dataDir });
+  useProcessAuditChainKey(auditKey);
+  // The subgraphs listen on loopback ports: one secret per process lets only this gateway reach them (decision 0021).
+  process.env.SLUICE_INTERNAL_SECRET ||= randomBytes(32).toString('base64url');
+  // Deploys stay under the data folder unless the operator names other roots (SLUICE_DEPLOY_ROOTS).
+  const providerConfig = loadProviderConfig(process.env, { deployRoots: [join(dataDir, 'deployments')] });
+  const artifactsDir = join(dataDir, 'artifacts');
+  const artifactsConfig = loadArtifactsConfig(process.env, dataDir);
+  const secretsFile = join(dataDir, 'webhook-secrets.json');
+  const adminTokenFile = join(dataDir, 'admin-token');
+
+  // What each component made, for the components after it; set by its start.
+  let eventStore!: OpenedEventStore;
+  let bus!: Bus;
+  let busDescription!: string;
+  let relay!: EventRelay;
+  let pipelines!: PipelinesApp;
+  let executions!: ExecutionsApp;
+  let admin!: EnsuredAdmin;
+  let adminAccessKey!: { file: string };
+  let permissions!: PermissionsApp;
+  let artifactStore!: ArtifactStore;
+  let sandbox!: BuiltInProviders['sandbox'];
+  let artifactsApp!: ArtifactsApp;
+  let catalog!: Awaited<ReturnType<typeof projectionCatalog>>;
+  let secrets!: Awaited<ReturnType<typeof fileWebhookSecrets>>;
+  let triggerAudit!: ReturnType<typeof storeTriggerAudit>;
+  let gateway!: RunningGateway;
+  let start!: ExecutionsEngine['startPipelineExecution'];
+
+  const components: PlatformComponent[] = [
+    component('event store', async () => {
+      eventStore = await openEventStore(config.eventStore);
+      return () => eventStore.store.close();
+    }),
+    component('bus', async () => {
+      ({ bus, description: busDescription } = openBus(config.bus));
+      return () => bus.close();
+    }),
+    component('relay', async () => {
+      const inProcessBus = config.bus.kind === 'in-process';
+      relay = await startEventRelay({
+        store: eventStore.store,
+        // The in-process bus forgets its messages when the process ends, so a relay into it must start
+        // from the beginning each time (consumers dedupe); only a durable bus may resume from a stored checkpoint.
+        checkpoints: inProcessBus ? new InMemoryCheckpointStore() : eventStore.checkpoints,
+        // Nothing but this process hears the in-process bus, and here only the executions service subscribes to it,
+        // to the pipelines' events: relaying every other stream read the whole store at each start and kept it in
+        // memory for nothing (as the executions service's own relay on an in-process bus, services/executions/src/main.ts).
+        ...(inProcessBus ? { streamPrefixes: [PIPELINE_STREAM_PREFIX] } : {}),
+        bus,
+        subscriberId: RELAY_ID,
+        onError: (error, during) => log(`relay: ${during} failed, retrying: ${messageOf(error)}`),
+      });
+      return () => relay.stop();
+    }),
+    // Its projection, caught up, before it answers.
+    component('pipelines', async () => {
+      pipelines = await createPipelinesApp({ eventStore: eventStore.store, port: 0, log });
+      return () => pipelines.stop();
+    }),
+    // The engine runner and the executions subgraph, its projections caught up.
+    component('executions', async () => {
+      executions = await createExecutionsApp({ store: eventStore.store, bus, port: 0, log });
+      return () => executions.stop();
+    }),
+    component('permissions', async () => {
+      // First start: the account `default`, its user `admin` and a token, printed once below and kept in the data folder.
+      // Before the permissions app, whose projection has then read the admin's token when it answers.
+      admin = await ensureAdmin(eventStore.store, { account: 'default', dataDir });
+      // The AWS-compatible API: the admin's access key in {dataDir}/admin-credentials (AWS shared-credentials format, 0600).
+      const accessKeyCipher = accessKeyCipherFromEnv(process.env, { dataDir });
+      adminAccessKey = await ensureAdminAccessKey(eventStore.store, { dataDir, cipher: accessKeyCipher, account: 'default' });
+      const auditTrail = { key: auditKey, checkpoints: auditCheckpointsFromEnv(process.env, config.eventStore, { dataDir }) };
+      permissions = await createPermissionsApp({ eventStore: eventStore.store, port: 0, log, accessKeyCipher, auditTrail });
+      return () => permissions.stop();
+    }),
+    component('worker', async () => {
+      artifactStore = await openFilesystemArtifactStore({ root: artifactsDir });
+      const builtIn = await openBuiltInProviders(providerConfig, artifactStore, { ports: config.port === 0 ? [] : [config.port] });
+      sandbox = builtIn.sandbox;
+      // The in-process worker of an earlier run of this platform is gone (a restart, a kill -9): its jobs go out again now.
+      const workerIds = inProcessWorkerId(dataDir);
+      const released = await executions.engine.releaseJobs({ workerIdPrefix: workerIds.prefix, except: workerIds.id }, 'the platform restarted');
+      if (released.length > 0) log(`worker: ${released.length} job(s) the previous run's worker held handed out again`);
+      const worker = startWorker({
+        workerId: workerIds.id,
+        jobApi: executions.engine,
+        providers: builtIn.providers,
+        store: artifactStore,
+        concurrency: workerConcurrency,
+        log: workerEventLog(log),
+      });
+      return () => worker.stop({ graceMs: WORKER_STOP_GRACE_MS });
+    }),
+    // The artifacts service on the worker's store: metadata, the collector (retention), signed download links
+    // (served on the gateway's origin).
+    component('artifacts', async () => {
+      artifactsApp = await createArtifactsApp({
+        store: eventStore.store,
+        artifactStore,
+        port: 0,
+        urlSecret: await loadUrlSecret(artifactsConfig.urlSecret),
+        log,
+        ...artifactsAppSettings(artifactsConfig),
+      });
+      return () => artifactsApp.stop();
+    }),
+    // The webhook receiver's and the poller's view of the pipelines (caught up), their secrets and audit; the
+    // receiver itself is a route of the gateway's server.
+    component('triggers', async () => {
+      catalog = await projectionCatalog(eventStore.store, pipelines.projection);
+      secrets = await fileWebhookSecrets(secretsFile);
+      start = executions.engine.startPipelineExecution.bind(executions.engine);
+      // Every trigger start is recorded, as the trigger, before it happens (decision 0028).
+      triggerAudit = storeTriggerAudit(eventStore.store);
+      return () => catalog.stop();
+    }),
+    component('gateway', async () => {
+      gateway = await startGateway({
+        subgraphs: [
+          { name: 'pipelines', url: `${pipelines.url}/graphql` },
+          { name: 'executions', url: `${executions.url}/graphql` },
+          { name: 'permissions', url: `${permissions.url}/graphql` },
+          { name: 'artifacts', url: `${artifactsApp.url}/graphql` },
+        ],
+        port: config.port,
+        // Subscriptions read the platform's own store: an embedded store cannot be opened twice.
+        eventStore: eventStore.store,
+        auth: { authenticator: cachingAuthenticator(permissionsAuthenticator(`${permissions.url}/graphql`)) },
+        aws: { accessKeys: permissionsAccessKeys(`${permissions.url}/graphql`) },
+        // The worker polls the engine in-process, so no long poll runs through the gateway: a short drain suffices.
+        drainMs: 5_000,
+        httpRoutes: [
+          webhookRoute({ secrets, pipelines: catalog, start, audit: triggerAudit, log }),
+          { prefix: DOWNLOAD_PATH, handle: async (req, res) => void ((await artifactsApp.handleDownload(req, res)) || res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')) },
+        ],
+        log,
+      }).catch((error: unknown) => {
+        throw isAddressInUse(error) ? new Error(`SLUICE_PORT: port ${config.port} is already in use; set SLUICE_PORT to another port`) : error;
+      });
+      return () => gateway.stop();
+    }),
+    component('git poller', async () => {
+      const poller = startGitPoller({
+        pipelines: pollableCatalog(catalog),
+        start,
+        audit: triggerAudit,
+        intervalMs: pollIntervalMs,
+        ...(providerConfig.gitCredentials ? { gitCredentials: providerConfig.gitCredentials } : {}),
+        onError: (error) => log(`git poller: ${error.repositoryUrl}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
+      });
+      return () => poller.stop();
+    }),
+  ];
+
+  const running = await startComponents(components, { onStarted: (part) => trace?.phase(part.name) });
+  try {
+    if (trace) trace.relay(relay);
+    log(`Sluice is running at ${gateway.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    log(`  dashboard    ${gateway.url}/   (sign in with the admin token)`);
+    log(`  GraphQL      ${gateway.url}/graphql   (health: ${gateway.url}/healthz, ${gateway.url}/readyz)`);
+    log(`  AWS API      ${gateway.url}/aws   (AWS_SHARED_CREDENTIALS_FILE=${adminAccessKey.file} aws codepipeline list-pipelines --endpoint-url ${gateway.url}/aws --region us-east-1)`);
+    log(`  event store  ${eventStore.description}; bus: ${busDescription}, relayed from the store`);
+    log(`  services     pipelines ${pipelines.url}/graphql, executions ${executions.url}/graphql, permissions ${permissions.url}/graphql (federated by the gateway)`);
+    log(`  worker       built in, ${workerConcurrency} jobs at once, artifacts in ${artifactsDir}`);
+    log(`  job sandbox  ${sandbox.description}`);
+    log(`  deploys      Deploy/Directory under ${providerConfig.deployRoots.join(', ') || 'nothing (SLUICE_DEPLOY_ROOTS)'}; Invoke/Http to ${providerConfig.httpAllowedHosts.join(', ') || 'no host (SLUICE_HTTP_ALLOWED_HOSTS)'}`);
+    log(`  artifacts    ${artifactsApp.url}/graphql; retention after ${artifactsConfig.retentionDays} days unless one of the newest ${artifactsConfig.keepExecutions} executions of a pipeline uses them; download links at ${gateway.url}${DOWNLOAD_PATH}/…`);
+    log(`  triggers     webhooks POST ${gateway.url}${WEBHOOKS_PREFIX}/{github|gitlab|generic}/{webhookId} (secrets in ${secretsFile}); git poller every ${pollIntervalMs / 1000} s`);
+    if (secrets.created) {
+      log(`Created the webhook 'default' (account default): POST ${gateway.url}${WEBHOOKS_PREFIX}/generic/default (or /github/default, /gitlab/default)`);
+      log(`  secret ${secrets.created.secret}  (shown once; kept in ${secretsFile})`);
+    }
+
+    if (sandbox.kind !== 'bubblewrap') for (const line of sandboxWarning(sandbox.description)) log(line);
+
+    if (admin.created) {
+      log(`Created the admin of account 'default'. Its token (shown once; kept in ${adminTokenFile}, mode 600), for "Authorization: Bearer <token>":`);
+      log(`  ${admin.token}`);
+    } else {
+      log(`Every request needs a token: the admin's is in ${adminTokenFile}.`);
+    }
+
+    if (options.demo ?? true) {
+      const token = admin.created ? admin.token : await readFile(adminTokenFile, 'utf8').then((text) => text.trim(), () => undefined);
+      const demo = token ? await ensureDemoPipeline(gateway.url, { root: join(dataDir, 'demo'), deployments: join(dataDir, 'deployments'), token }) : undefined;
+      if (!demo) log(`The demo pipeline was not checked: ${adminTokenFile} is gone, so the platform has no token to ask the gateway with.`);
+      else if (demo.kind === 'created') {
+        log(`Created the demo pipeline on ${join(dataDir, 'demo', 'repo')} and started it (execution ${demo.pipelineExecutionId}).`);
+        for (const line of approvalInstructions(gateway.url, adminTokenFile)) log(line);
+      } else {
+        log('The demo pipeline exists already: kept as it is.');
+      }
+    }
+
+    return { url: gateway.url, stop: running.stop, ready: running.ready };
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+}
+
+/** Times each start-up phase (with the heap), and after "running", where the relay is and when it went idle. */
+function startupTrace(log: (line: string) => void) {
+  const started = performance.now();
+  let last = started;
+  const heap = () => `${Math.round(process.memoryUsage().heapUsed / 1048576)} MiB heap`;
+  return {
+    phase(name: string) {
+      const now = performance.now();
+      log(`startup: ${name}: ${((now - last) / 1000).toFixed(2)} s (at ${((now - started) / 1000).toFixed(2)} s, ${heap()})`);
+      last = now;
+    },
+    /** Logs where the relay is at "running", then, once it stood still for 3 s, when it last moved. */
+    relay(relay: EventRelay) {
+      log(`startup: relay at position ${relay.publishedPosition ?? 'none'} when running`);
+      let position = relay.publishedPosition;
+      let movedAt = performance.now();
+      const watch = setInterval(() => {
+        if (relay.publishedPosition !== position) {
+          position = relay.publishedPosition;
+          movedAt = performance.now();
+        } else if (performance.now() - movedAt > 3_000) {
+          clearInterval(watch);
+          log(`startup: relay idle since ${((movedAt - started) / 1000).toFixed(2)} s, position ${position ?? 'none'} (${heap()})`);
+        }
+      }, 100);
+      watch.unref();
+    },
+  };
+}
+
+/** Said at start, where an operator cannot miss it: commands are refused, or run with the platform's own rights. */
+function sandboxWarning(description: string): string[] {
+  const rule = '!'.repeat(100);
+  return [rule, `!! JOB SANDBOX ${description}`, rule];
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const isAddressInUse = (error: unknown): boolean => error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';

@@ -1,0 +1,2 @@
+// Test helpers the platform offers other packages' tests (the CLI's), kept out of its runtime entry point.
+export * from './platform-process';

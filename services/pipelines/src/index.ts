@@ -1,0 +1,11 @@
+// The pipelines service's public entry: what composes it into a platform.
+// The Nest app is loaded when called, not when this file is imported: NestJS 12 is ESM-only and jest cannot load it.
+import type { PipelinesApp, PipelinesAppOptions } from './pipelines-app';
+
+export type { PipelinesApp, PipelinesAppOptions } from './pipelines-app';
+
+/** The pipelines subgraph on a given store (see `pipelines-app.ts`). */
+export async function createPipelinesApp(options: PipelinesAppOptions): Promise<PipelinesApp> {
+  const { createPipelinesApp: create } = await import('./pipelines-app');
+  return create(options);
+}
