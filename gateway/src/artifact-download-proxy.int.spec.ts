@@ -4,8 +4,8 @@ import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { dropTestSchema, ensurePostgres, newTestSchema, testPostgresUrl } from '@sluice/testing';
-import { startArtifactsService, type ArtifactsServiceProcess } from '../../services/artifacts/src/testing/artifacts-service-process';
-import { recordExecutionOutput } from '../../services/artifacts/src/testing/recorded-execution';
+import { startArtifactsService, type ArtifactsServiceProcess } from '@sluice/artifacts/testing';
+import { recordExecutionOutput } from '@sluice/artifacts/testing';
 import { artifactDownloadProxyRoute, artifactDownloadRoutesFor } from './artifact-download-proxy';
 
 // Distributed mode: the gateway's origin serves signed download links by streaming them from the artifacts service.

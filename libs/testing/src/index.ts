@@ -1,2 +1,3 @@
+export * from './git-http-server';
 export * from './kafka-broker';
 export * from './postgres';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodePipelineClient, GetPipelineCommand, ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
-import { startGitHttpServer, type GitHttpServer } from '@sluice/testing/src/git-http-server';
+import { startGitHttpServer, type GitHttpServer } from '@sluice/testing';
 import { gatewayClient, type Caller, eventually } from '@sluice/gateway/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 

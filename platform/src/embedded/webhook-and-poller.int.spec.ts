@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelineDeclaration } from '@sluice/domain';
-import type { ExecutionsEngine } from '@sluice/executions/src/executions-engine';
-import { startEngineTestEnvironment, type EngineTestEnvironment } from '@sluice/executions/src/testing/engine-test-environment';
+import type { ExecutionsEngine } from '@sluice/executions';
+import { startEngineTestEnvironment, type EngineTestEnvironment } from '@sluice/executions/testing';
 import {
   createWebhookHandler,
   InMemoryTriggerAuditLog,

@@ -3,6 +3,7 @@
 import type { ExecutionsApp, ExecutionsAppOptions } from './executions-app';
 
 export * from './executions-engine';
+export type { Caller } from './application/caller';
 export type { ExecutionsApp, ExecutionsAppOptions } from './executions-app';
 export { inProcessWorkerId } from './application/in-process-worker';
 

@@ -5,7 +5,7 @@ import { appendAuditRecord, redactSecrets, resourceForAction, type AuditChainKey
 import { redactUrlCredentials } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import { parsePipelineStreamId, PIPELINE_STREAM_PREFIX } from '@sluice/contracts';
-import type { PipelinesProjection } from '@sluice/pipelines/src/projections/pipelines-projection';
+import type { PipelinesProjection } from '@sluice/pipelines';
 import {
   createWebhookHandler,
   DEFAULT_MAX_WEBHOOK_BODY_BYTES,

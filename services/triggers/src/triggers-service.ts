@@ -4,7 +4,7 @@ import type { AuditChainKeySource } from '@sluice/authz';
 import type { GitHostCredentials } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import { internalSecretProblem, INTERNAL_SECRET_HEADER, urlHost } from '@sluice/graphql-service/caller';
-import { PipelinesProjection } from '@sluice/pipelines/src/projections/pipelines-projection';
+import { PipelinesProjection } from '@sluice/pipelines';
 import { startGitPoller, type StartExecutionPort } from '@sluice/triggers';
 import { fileWebhookSecrets, pollableCatalog, projectionCatalog, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from './trigger-components';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { ensurePostgres, testPostgresUrl } from '../../../testing/src/postgres';
+import { ensurePostgres, testPostgresUrl } from '@sluice/testing';
 import { eventStoreContract, type ContractStore } from '../contract/event-store.contract';
 import { sqlEventStoreContract } from '../contract/sql-event-store.contract';
 import { sleep, waitFor } from '../contract/wait-for';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GitHostCredentials, PipelineDeclaration } from '@sluice/domain';
-import { startGitHttpServer, type GitHttpServer } from '@sluice/testing/src/git-http-server';
+import { startGitHttpServer, type GitHttpServer } from '@sluice/testing';
 import type { TriggerablePipeline } from '../pipeline-catalog';
 import type { TriggeredStartInput } from '../start-execution-port';
 import { InMemoryTriggerAuditLog } from '../audit/trigger-audit';

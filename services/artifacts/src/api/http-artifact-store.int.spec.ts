@@ -1,7 +1,7 @@
 import { chmod, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { openHttpArtifactStore } from '@sluice/artifact-store';
-import { artifactStoreContract } from '../../../../libs/artifact-store/src/contract';
+import { artifactStoreContract } from '@sluice/artifact-store/testing';
 import { dropTestSchema, ensurePostgres, newTestSchema } from '@sluice/testing';
 import { startArtifactsService, type ArtifactsServiceProcess } from '../testing/artifacts-service-process';
 

@@ -6,9 +6,9 @@ import { openFilesystemArtifactStore, type FilesystemArtifactStore } from '@slui
 import type { PipelineDeclaration } from '@sluice/domain';
 import { rebuildProjections, type RebuildableProjection, type RecordedEvent } from '@sluice/eventing';
 // The engine's own test environment (real PostgreSQL, a fresh schema) and the real built-in worker.
-import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../../executions/src/testing/engine-test-environment';
-import type { ExecutionsEngine } from '../../../executions/src/executions-engine';
-import { providerRegistry, startWorker, testSandbox, type Worker } from '../../../worker/src';
+import { startEngineTestEnvironment, type EngineTestEnvironment } from '@sluice/executions/testing';
+import type { ExecutionsEngine } from '@sluice/executions';
+import { providerRegistry, startWorker, testSandbox, type Worker } from '@sluice/worker';
 import { ArtifactBytes } from '../application/artifact-bytes';
 import { ArtifactCollector } from '../application/collect-artifacts';
 import { OutputRecorder } from '../application/record-outputs';

@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError, type ActionTypeId, type PipelineDeclaration } from '@sluice/domain';
 import type { ServiceProcess } from '@sluice/graphql-service/testing';
-import { graphqlJobApi } from '@sluice/worker/src/job-api/graphql-job-api';
-import type { JobApi, JobLogEntry, PolledJob } from '@sluice/worker/src/job-api/job-api';
+import { graphqlJobApi } from '@sluice/worker';
+import type { JobApi, JobLogEntry, PolledJob } from '@sluice/worker';
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
 import { pipeline, stage } from '../domain/testing/fixtures';

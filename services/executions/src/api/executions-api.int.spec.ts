@@ -2,8 +2,8 @@ import { ConflictError, NotFoundError, type ActionTypeId, type PipelineDeclarati
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import type { ServiceProcess } from '@sluice/graphql-service/testing';
 import { testPostgresUrl } from '@sluice/testing';
-import { graphqlJobApi } from '@sluice/worker/src/job-api/graphql-job-api';
-import type { PolledJob } from '@sluice/worker/src/job-api/job-api';
+import { graphqlJobApi } from '@sluice/worker';
+import type { PolledJob } from '@sluice/worker';
 import { approvalAction, commandsAction, gridPipeline, pipeline, stage } from '../domain/testing/fixtures';
 import { eventually } from '../testing/eventually';
 import { startExecutionsService } from '../testing/executions-service-process';

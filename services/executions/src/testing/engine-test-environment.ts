@@ -4,7 +4,7 @@ import { createPostgresEventStore, type PostgresEventStore, type RecordedEvent }
 import { createKafkaBus, createPostgresProcessedEvents, InProcessBus, type Bus, type EventRelay, type PostgresProcessedEvents } from '@sluice/messaging';
 import { testPostgresUrl } from '@sluice/testing';
 // As bench/executions does: the shared broker's address and fast-rebalance timings are test helpers kept out of the library's entry point.
-import { testKafkaBrokers, testKafkaBusOptions } from '../../../../libs/messaging/src/kafka/test-kafka';
+import { testKafkaBrokers, testKafkaBusOptions } from '@sluice/messaging/testing';
 import { createExecutionsEngine, type ExecutionsEngine, type ExecutionsEngineOptions } from '../executions-engine';
 import { PipelinePublisher, startPipelineEventsRelay } from './pipeline-publisher';
 import { dropTestSchema, newTestSchema } from './test-schema';

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { BUILD_COMMANDS, type ActionDeclaration, type ActionTypeId } from '@sluice/domain';
-import { eventually } from '@sluice/executions/src/testing/eventually';
+import { eventually } from '@sluice/executions/testing';
 import type { JobApi } from '../job-api/job-api';
 import { processesMarked, processMarker } from '../providers/testing/process-marker';
 import { alice, WorkerTestEnvironment } from './testing/worker-test-environment';

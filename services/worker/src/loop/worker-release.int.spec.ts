@@ -1,6 +1,6 @@
 import type { ActionTypeId } from '@sluice/domain';
-import type { ExecutionsEngine } from '@sluice/executions/src/executions-engine';
-import { eventually } from '@sluice/executions/src/testing/eventually';
+import type { ExecutionsEngine } from '@sluice/executions';
+import { eventually } from '@sluice/executions/testing';
 import type { JobApi } from '../job-api/job-api';
 import { alice, WorkerTestEnvironment } from './testing/worker-test-environment';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startGitHttpServer, startRedirectServer, type GitHttpServer } from '@sluice/testing/src/git-http-server';
+import { startGitHttpServer, startRedirectServer, type GitHttpServer } from '@sluice/testing';
 import type { GitCredentialsConfig } from '../../provider-config';
 import { ProviderFailure } from '../provider-failure';
 import { GitRepository } from '../testing/git-repository';
