@@ -5,6 +5,8 @@ const moduleNameMapper = {
   '^@sluice/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
   // Test helpers a library offers other packages' tests, kept out of its runtime entry point.
   '^@sluice/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
+  // Test pipelines and git repositories, kept out of @sluice/testing's entry point (no pg or kafkajs to load).
+  '^@sluice/testing/fixtures$': '<rootDir>/libs/testing/src/fixtures/index.ts',
 };
 const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node', testPathIgnorePatterns: ['/node_modules/', '/dist/'] };
 module.exports = {

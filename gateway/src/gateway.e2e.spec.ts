@@ -8,7 +8,7 @@ import { codesOf, gatewayClient, type Caller } from './testing/gateway-client';
 import { eventually, workUntilFinished } from './testing/job-worker';
 import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from './testing/subgraph-processes';
 import { adminCaller, startTestGateway } from './testing/test-gateway';
-import { twoStagePipeline } from './testing/two-stage-pipeline';
+import { twoStagePipeline } from '@sluice/testing/fixtures';
 
 // The gateway in front of the real subgraphs: pipelines and executions each run as their own OS process on
 // one PostgreSQL store (NestJS 12 cannot load in jest), the gateway runs here. Everything below goes through

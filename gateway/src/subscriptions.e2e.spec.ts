@@ -7,7 +7,7 @@ import { eventually, workUntilFinished } from './testing/job-worker';
 import { subscribeAndCollect, type CollectedSubscription } from './testing/subscription-client';
 import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from './testing/subgraph-processes';
 import { adminCaller, startTestGateway } from './testing/test-gateway';
-import { twoStagePipeline } from './testing/two-stage-pipeline';
+import { twoStagePipeline } from '@sluice/testing/fixtures';
 
 // Subscriptions through the gateway's /graphql over graphql-ws, fed from the store the services write to:
 // the subgraphs run as OS processes on one PostgreSQL schema, the gateway runs here on the same store.

@@ -26,7 +26,7 @@ import { eventually } from '../testing/job-worker';
 import { subscribeAndCollect, type CollectedSubscription } from '../testing/subscription-client';
 import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from '../testing/subgraph-processes';
 import { adminCaller, startTestGateway } from '../testing/test-gateway';
-import { twoStagePipeline } from '../testing/two-stage-pipeline';
+import { twoStagePipeline } from '@sluice/testing/fixtures';
 
 // Authentication, the one authorization path and the audit trail, through the gateway only: the pipelines,
 // executions and permissions services run as OS processes on one PostgreSQL schema behind an internal secret.

@@ -6,7 +6,7 @@ import type { RunningGateway } from '../gateway-server';
 import { codesOf, gatewayClient, type Caller } from '../testing/gateway-client';
 import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from '../testing/subgraph-processes';
 import { adminCaller, startTestGateway } from '../testing/test-gateway';
-import { twoStagePipeline } from '../testing/two-stage-pipeline';
+import { twoStagePipeline } from '@sluice/testing/fixtures';
 
 // Issue 16, through the gateway: credentials act on the principal they belong to, and the audit record is written
 // before the effect (or the effect does not happen), whatever keys a JSON argument holds.

@@ -26,7 +26,7 @@ import type { RunningGateway } from '../gateway-server';
 import { gatewayClient, type Caller } from '../testing/gateway-client';
 import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from '../testing/subgraph-processes';
 import { adminCaller, startTestGateway } from '../testing/test-gateway';
-import { twoStagePipeline } from '../testing/two-stage-pipeline';
+import { twoStagePipeline } from '@sluice/testing/fixtures';
 
 // Any name, any input: a property-based fuzz of every query and mutation of the composed API (introspected from a
 // running gateway), as an admin (so that input reaches the subgraphs), with argument values generated from their

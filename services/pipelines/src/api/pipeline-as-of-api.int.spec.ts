@@ -1,5 +1,5 @@
 import { startPipelinesService, type PipelinesServiceProcess } from '../testing/pipelines-service-process';
-import { samplePipeline } from '../testing/sample-pipelines';
+import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
 
 // pipelineAsOf through HTTP POST /graphql, the service in a child process on the real PostgreSQL store.
@@ -35,7 +35,7 @@ describe('pipelineAsOf over HTTP', () => {
     const before = await mark();
     const seen: Array<{ at: string; pipeline: Record<string, unknown> }> = [];
     const record = async () => seen.push({ at: await mark(), pipeline: (await gql(GET)).data!.getPipeline });
-    expect((await gql(`mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }`, { p: samplePipeline('web') })).errors).toBeUndefined();
+    expect((await gql(`mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }`, { p: sourceBuildDeployPipeline('web') })).errors).toBeUndefined();
     await record();
     for (const executionMode of ['QUEUED', 'PARALLEL', 'SUPERSEDED']) {
       const latest = (await gql(GET)).data!.getPipeline.pipeline;

@@ -4,7 +4,8 @@ import { createPostgresEventStore, type PostgresEventStore } from '@sluice/event
 import { testPostgresUrl } from '@sluice/testing';
 import { pipelineStreamId } from '../domain/pipeline/pipeline-stream';
 import { startPipelinesService, type PipelinesServiceProcess } from '../testing/pipelines-service-process';
-import { pipelineUsingCustomAction, sampleCustomActionType, samplePipeline } from '../testing/sample-pipelines';
+import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
+import { pipelineUsingCustomAction, sampleCustomActionType } from '../testing/sample-pipelines';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
 
 // The pipelines subgraph through HTTP POST /graphql, on the real PostgreSQL event store (one fresh schema).
@@ -38,23 +39,23 @@ const issuePaths = (response: { errors?: Array<{ extensions?: { issues?: Array<{
 
 describe('createPipeline / getPipeline', () => {
   it('stores the definition as given at version 1 and returns it with metadata', async () => {
-    const created = await gql(CREATE, { pipeline: samplePipeline('web'), tags: [{ key: 'team', value: 'web' }] });
+    const created = await gql(CREATE, { pipeline: sourceBuildDeployPipeline('web'), tags: [{ key: 'team', value: 'web' }] });
     expect(created.errors).toBeUndefined();
     expect(created.data!.createPipeline).toMatchObject({
       account: 'acme',
       name: 'web',
-      pipeline: { ...samplePipeline('web'), version: 1 },
+      pipeline: { ...sourceBuildDeployPipeline('web'), version: 1 },
       metadata: { pipelineArn: 'srn:sluice:acme:web', version: 1, latestVersion: 1 },
       tags: [{ key: 'team', value: 'web' }],
     });
     // Read-your-writes: the query right after the mutation sees it.
     const read = await gql(GET, { name: 'web' });
     expect(read.data!.getPipeline).toEqual(created.data!.createPipeline);
-    expect(JSON.stringify(read.data!.getPipeline.pipeline)).toBe(JSON.stringify({ ...samplePipeline('web'), version: 1 }));
+    expect(JSON.stringify(read.data!.getPipeline.pipeline)).toBe(JSON.stringify({ ...sourceBuildDeployPipeline('web'), version: 1 }));
   });
 
   it('accepts getPipeline output unchanged in createPipeline under another name (a copy)', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('copy-source') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('copy-source') });
     const original = (await gql(GET, { name: 'copy-source' })).data!.getPipeline.pipeline;
     const copy = await gql(CREATE, { pipeline: { ...original, name: 'copy-target' } });
     expect(copy.errors).toBeUndefined();
@@ -62,19 +63,19 @@ describe('createPipeline / getPipeline', () => {
   });
 
   it('refuses a name that exists with CONFLICT', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('taken') });
-    const again = await gql(CREATE, { pipeline: samplePipeline('taken') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('taken') });
+    const again = await gql(CREATE, { pipeline: sourceBuildDeployPipeline('taken') });
     expect(codes(again)).toEqual(['CONFLICT']);
   });
 
   it('answers NOT_FOUND for a pipeline or a version that does not exist', async () => {
     expect(codes(await gql(GET, { name: 'nowhere' }))).toEqual(['NOT_FOUND']);
-    await gql(CREATE, { pipeline: samplePipeline('one-version') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('one-version') });
     expect(codes(await gql(GET, { name: 'one-version', version: 2 }))).toEqual(['NOT_FOUND']);
   });
 
   it('keeps accounts apart', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('private') }, 'tenant-a');
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('private') }, 'tenant-a');
     expect(codes(await gql(GET, { name: 'private' }, 'tenant-b'))).toEqual(['NOT_FOUND']);
     expect((await gql(GET, { name: 'private' }, 'tenant-a')).data!.getPipeline.account).toBe('tenant-a');
   });
@@ -82,7 +83,7 @@ describe('createPipeline / getPipeline', () => {
 
 describe('updatePipeline', () => {
   it('updates from the version read to the next; a stale version is a CONFLICT that changes nothing', async () => {
-    const v1 = (await gql(CREATE, { pipeline: samplePipeline('svc') })).data!.createPipeline.pipeline;
+    const v1 = (await gql(CREATE, { pipeline: sourceBuildDeployPipeline('svc') })).data!.createPipeline.pipeline;
     const updated = await gql(UPDATE, { pipeline: { ...v1, executionMode: 'QUEUED' } }, 'acme', 'bob');
     expect(updated.errors).toBeUndefined();
     expect(updated.data!.updatePipeline.metadata).toMatchObject({ version: 2, latestVersion: 2 });
@@ -97,7 +98,7 @@ describe('updatePipeline', () => {
   });
 
   it('lets exactly one of 10 concurrent updates from the same version win; the others get CONFLICT', async () => {
-    const v1 = (await gql(CREATE, { pipeline: samplePipeline('raced') })).data!.createPipeline.pipeline;
+    const v1 = (await gql(CREATE, { pipeline: sourceBuildDeployPipeline('raced') })).data!.createPipeline.pipeline;
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) => gql(UPDATE, { pipeline: { ...v1, variables: [{ name: 'WRITER', defaultValue: `w${i}` }] } }, 'acme', `writer-${i}`)),
     );
@@ -111,24 +112,24 @@ describe('updatePipeline', () => {
   });
 
   it('asks for the version when it is missing', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('no-version') });
-    const response = await gql(UPDATE, { pipeline: samplePipeline('no-version') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('no-version') });
+    const response = await gql(UPDATE, { pipeline: sourceBuildDeployPipeline('no-version') });
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(['$.version']);
   });
 
   it('answers NOT_FOUND for a pipeline that does not exist', async () => {
-    expect(codes(await gql(UPDATE, { pipeline: { ...samplePipeline('ghost'), version: 1 } }))).toEqual(['NOT_FOUND']);
+    expect(codes(await gql(UPDATE, { pipeline: { ...sourceBuildDeployPipeline('ghost'), version: 1 } }))).toEqual(['NOT_FOUND']);
   });
 });
 
 describe('deletePipeline', () => {
   it('deletes; the name can be created again and its versions go on', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('doomed') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('doomed') });
     expect((await gql('mutation { deletePipeline(name: "doomed") }')).data).toEqual({ deletePipeline: true });
     expect(codes(await gql(GET, { name: 'doomed' }))).toEqual(['NOT_FOUND']);
     expect(codes(await gql('mutation { deletePipeline(name: "doomed") }'))).toEqual(['NOT_FOUND']);
-    const again = await gql(CREATE, { pipeline: samplePipeline('doomed') });
+    const again = await gql(CREATE, { pipeline: sourceBuildDeployPipeline('doomed') });
     expect(again.data!.createPipeline.metadata.version).toBe(2);
     expect((await gql('{ listPipelineVersions(name: "doomed") { version } }')).data!.listPipelineVersions).toEqual([{ version: 1 }, { version: 2 }]);
   });
@@ -136,7 +137,7 @@ describe('deletePipeline', () => {
 
 describe('listPipelines', () => {
   it('pages by name with an opaque cursor', async () => {
-    for (const name of ['e-pipe', 'b-pipe', 'd-pipe', 'a-pipe', 'c-pipe']) await gql(CREATE, { pipeline: samplePipeline(name) }, 'paging');
+    for (const name of ['e-pipe', 'b-pipe', 'd-pipe', 'a-pipe', 'c-pipe']) await gql(CREATE, { pipeline: sourceBuildDeployPipeline(name) }, 'paging');
     const LIST = 'query($after: String) { listPipelines(first: 2, after: $after) { edges { cursor node { name metadata { version } } } pageInfo { hasNextPage endCursor } } }';
     const pages: string[][] = [];
     let after: string | null = null;
@@ -159,7 +160,7 @@ describe('listPipelines', () => {
 
 describe('versions and diffs', () => {
   it('lists every version and diffs two of them by path', async () => {
-    const v1 = (await gql(CREATE, { pipeline: samplePipeline('evolving') }, 'acme', 'alice')).data!.createPipeline.pipeline;
+    const v1 = (await gql(CREATE, { pipeline: sourceBuildDeployPipeline('evolving') }, 'acme', 'alice')).data!.createPipeline.pipeline;
     const changed = structuredClone(v1);
     changed.stages[1].actions[0].commands = ['npm ci', 'npm run build'];
     await gql(UPDATE, { pipeline: changed }, 'acme', 'bob');
@@ -180,7 +181,7 @@ describe('versions and diffs', () => {
 
 describe('stage transitions', () => {
   it('disables an inbound transition with reason, who and when, and enables it again', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('gated') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('gated') });
     const disabled = await gql(
       'mutation { disableStageTransition(pipelineName: "gated", stageName: "Deploy", transitionType: Inbound, reason: "Release freeze until Monday") { stageName transitionType enabled disabledReason lastChangedBy lastChangedAt } }',
       {},
@@ -203,7 +204,7 @@ describe('stage transitions', () => {
   });
 
   it('names what is wrong: no reason, an outbound transition, the first stage, a stage that does not exist', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('gated-2') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('gated-2') });
     const disable = (stage: string, type: string, reason: string) =>
       gql(`mutation($reason: String!) { disableStageTransition(pipelineName: "gated-2", stageName: "${stage}", transitionType: ${type}, reason: $reason) { enabled } }`, { reason });
     expect(issuePaths(await disable('Build', 'Inbound', ''))).toEqual(['reason']);
@@ -215,7 +216,7 @@ describe('stage transitions', () => {
 
 describe('tags', () => {
   it('tags and untags a pipeline by its resource name', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('tagged') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('tagged') });
     const tagged = await gql('mutation { tagResource(resourceArn: "srn:sluice:acme:tagged", tags: [{ key: "env", value: "prod" }, { key: "team", value: "web" }]) { key value } }');
     expect(tagged.data!.tagResource).toEqual([
       { key: 'env', value: 'prod' },
@@ -260,7 +261,7 @@ describe('custom action types', () => {
 
 describe('bad input', () => {
   it('reports every issue of an invalid definition by path, and stores nothing', async () => {
-    const bad = samplePipeline('broken') as any;
+    const bad = sourceBuildDeployPipeline('broken') as any;
     bad.stages[1].name = 'Source';
     bad.stages[2].actions[0].inputArtifacts = [{ name: 'Missing' }];
     bad.stages[1].actions[0].runOrder = 1000;
@@ -294,7 +295,7 @@ describe('bad input', () => {
   });
 
   it('refuses a 10 MB definition at $ (the body limit lets it reach the validator)', async () => {
-    const huge = { ...samplePipeline('huge'), variables: [{ name: 'BIG', defaultValue: 'x'.repeat(10 * 1024 * 1024) }] };
+    const huge = { ...sourceBuildDeployPipeline('huge'), variables: [{ name: 'BIG', defaultValue: 'x'.repeat(10 * 1024 * 1024) }] };
     const response = await gql(CREATE, { pipeline: huge });
     expect(response.status).toBe(200);
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
@@ -311,7 +312,7 @@ describe('bad input', () => {
   });
 
   it('names the paths of control characters and unicode in names', async () => {
-    const pipeline = samplePipeline('bell\u0007name') as any;
+    const pipeline = sourceBuildDeployPipeline('bell\u0007name') as any;
     pipeline.stages[1].name = 'Bühne';
     pipeline.stages[1].actions[0].name = 'build 🚀';
     const response = await gql(CREATE, { pipeline });
@@ -321,7 +322,7 @@ describe('bad input', () => {
   });
 
   it('stores or refuses a NUL character in a configuration value, never an internal error', async () => {
-    const pipeline = samplePipeline('nul-config') as any;
+    const pipeline = sourceBuildDeployPipeline('nul-config') as any;
     pipeline.stages[2].actions[0].configuration.Path = '/srv/\u0000web';
     const response = await gql(CREATE, { pipeline });
     expect(codes(response).filter((code) => code !== 'BAD_USER_INPUT')).toEqual([]);
@@ -335,7 +336,7 @@ describe('bad input', () => {
   });
 
   it('refuses a request that names no caller, instead of taking it for account default', async () => {
-    const refused = await service.graphql(CREATE, { pipeline: samplePipeline('defaults') });
+    const refused = await service.graphql(CREATE, { pipeline: sourceBuildDeployPipeline('defaults') });
     expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(refused)).toEqual(['headers.x-sluice-account']);
     expect(await store.readStream(pipelineStreamId('default', 'defaults'))).toEqual([]);

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@sluice/eventing';
 import type { PipelineEvent } from '../domain/pipeline/pipeline-events';
 import { pipelineStreamId } from '../domain/pipeline/pipeline-stream';
-import { samplePipeline } from '../testing/sample-pipelines';
+import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
 import { InvalidCursorError, PipelineReadModel } from './pipeline-read-model';
 
 let position = 0n;
@@ -12,7 +12,7 @@ function recorded(account: string, event: PipelineEvent): RecordedEvent {
 }
 const created = (name: string): PipelineEvent => ({
   type: 'PipelineCreated',
-  data: { name, version: 1, declaration: { ...samplePipeline(name), version: 1 } as never, tags: [], created: '2026-01-01T00:00:00.000Z', createdBy: 'alice' },
+  data: { name, version: 1, declaration: { ...sourceBuildDeployPipeline(name), version: 1 } as never, tags: [], created: '2026-01-01T00:00:00.000Z', createdBy: 'alice' },
 });
 
 describe('pipeline read model', () => {

@@ -4,7 +4,8 @@ import type { Caller } from '../application/caller';
 import { CustomActionTypeCommandHandlers } from '../application/custom-action-type-command-handlers';
 import { PipelineCommandHandlers } from '../application/pipeline-command-handlers';
 import { StaleVersionError } from '../domain/errors';
-import { pipelineUsingCustomAction, sampleCustomActionType, samplePipeline } from '../testing/sample-pipelines';
+import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
+import { pipelineUsingCustomAction, sampleCustomActionType } from '../testing/sample-pipelines';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
 import { PipelinesProjection } from './pipelines-projection';
 
@@ -43,7 +44,7 @@ const snapshot = () => ({
 
 describe('pipelines projection', () => {
   it('is up to date when a command returns (read-your-writes)', async () => {
-    await pipelines.createPipeline(alice, samplePipeline('web'), [{ key: 'team', value: 'web' }]);
+    await pipelines.createPipeline(alice, sourceBuildDeployPipeline('web'), [{ key: 'team', value: 'web' }]);
     expect(projection.pipelines.getPipeline('acme', 'web')?.version.version).toBe(1);
     const v1 = projection.pipelines.getPipeline('acme', 'web')!.version.declaration;
     await pipelines.updatePipeline(alice, { ...v1, executionMode: 'QUEUED' });
@@ -63,7 +64,7 @@ describe('pipelines projection', () => {
     await pipelines.createPipeline(alice, pipelineUsingCustomAction('infra'), []);
     await pipelines.disableStageTransition(alice, 'infra', 'Deploy', 'Inbound', 'waiting for review');
     await pipelines.deletePipeline(alice, 'web');
-    await pipelines.createPipeline(alice, samplePipeline('web'), []);
+    await pipelines.createPipeline(alice, sourceBuildDeployPipeline('web'), []);
     const before = snapshot();
     expect(before.versions?.map((v) => v.version)).toEqual([1, 2, 3, 4]);
     expect(before.page.edges.map((e) => e.pipeline.name)).toEqual(['infra', 'web']);

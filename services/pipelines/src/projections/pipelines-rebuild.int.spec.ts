@@ -3,7 +3,8 @@ import { testPostgresUrl } from '@sluice/testing';
 import type { Caller } from '../application/caller';
 import { CustomActionTypeCommandHandlers } from '../application/custom-action-type-command-handlers';
 import { PipelineCommandHandlers } from '../application/pipeline-command-handlers';
-import { pipelineUsingCustomAction, sampleCustomActionType, samplePipeline } from '../testing/sample-pipelines';
+import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
+import { pipelineUsingCustomAction, sampleCustomActionType } from '../testing/sample-pipelines';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
 import { PipelinesProjection } from './pipelines-projection';
 import { pipelinesProjections } from './pipelines-read-models';
@@ -39,7 +40,7 @@ describe('rebuilding the pipelines service’s projections', () => {
   it('rebuilds every projection from the store equal to the live one', async () => {
     for (const caller of [alice, bob]) {
       for (const name of ['web', 'api', 'batch']) {
-        await pipelines.createPipeline(caller, samplePipeline(name), [{ key: 'team', value: name }]);
+        await pipelines.createPipeline(caller, sourceBuildDeployPipeline(name), [{ key: 'team', value: name }]);
         for (const mode of ['QUEUED', 'PARALLEL', 'SUPERSEDED']) {
           const latest = projection.pipelines.getPipeline(caller.account, name)!.version.declaration;
           await pipelines.updatePipeline(caller, { ...latest, executionMode: mode });
@@ -51,7 +52,7 @@ describe('rebuilding the pipelines service’s projections', () => {
       await pipelines.tagResource(caller, `srn:sluice:${caller.account}:batch`, [{ key: 'cost', value: 'low' }]);
       await pipelines.untagResource(caller, `srn:sluice:${caller.account}:batch`, ['team']);
       await pipelines.deletePipeline(caller, 'batch');
-      await pipelines.createPipeline(caller, samplePipeline('batch'), []);
+      await pipelines.createPipeline(caller, sourceBuildDeployPipeline('batch'), []);
       await actionTypes.createCustomActionType(caller, sampleCustomActionType('Terraform', '1'));
       await actionTypes.createCustomActionType(caller, sampleCustomActionType('Pulumi', '1'));
       await pipelines.createPipeline(caller, pipelineUsingCustomAction('infra'), []);
