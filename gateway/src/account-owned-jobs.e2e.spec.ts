@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
+import { approvalStage, COMMANDS_BUILD as BUILD, commandsStage, pipelineDefinition, stage, uploadSourceAction, UPLOAD_SOURCE as SOURCE } from '@sluice/testing/fixtures';
 import { jobWorkerPolicy } from '@sluice/authz';
 import { workerToken } from './distributed/worker-credential';
 import type { RunningGateway } from './gateway-server';
@@ -20,29 +21,17 @@ let eventStore: EventStore;
 type Gql = ReturnType<typeof gatewayClient>;
 const as: Record<'acmeAdmin' | 'globexAdmin' | 'acmeWorker' | 'globexWorker' | 'acmeToolWorker' | 'acmeReader' | 'acmeStarter', Gql> = {} as never;
 
-const BUILD = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
 const address = (char: string): string => char.repeat(64);
-const pipeline = (name: string) => ({
-  name,
-  executionMode: 'PARALLEL',
-  artifactStore: { type: 'S3', location: 'sluice-artifacts' },
-  stages: [
-    {
-      name: 'Source',
-      actions: [
-        {
-          name: 'Upload',
-          actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Upload', version: '1' },
-          runOrder: 1,
-          configuration: { ObjectKey: 'site.zip' },
-          outputArtifacts: [{ name: 'Src' }],
-        },
-      ],
-    },
-    { name: 'Build', actions: [{ name: 'Make', actionTypeId: BUILD, runOrder: 1, commands: ['make'], inputArtifacts: [{ name: 'Src' }], outputArtifacts: [{ name: 'Out' }] }] },
-    { name: 'Gate', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1 }] },
-  ],
-});
+const pipeline = (name: string) =>
+  pipelineDefinition({
+    name,
+    executionMode: 'PARALLEL',
+    stages: [
+      stage('Source', uploadSourceAction('site.zip', { runOrder: 1, output: 'Src' })),
+      commandsStage('Build', ['make'], { action: 'Make', runOrder: 1, inputs: 'Src', outputs: 'Out' }),
+      approvalStage('Gate'),
+    ],
+  });
 
 interface PolledJob {
   id: string;
@@ -50,7 +39,6 @@ interface PolledJob {
   accountId: string;
   data: { pipelineExecutionId: string; stageName: string; actionName: string; inputArtifacts: Array<{ name: string; location: string }> };
 }
-const SOURCE = { category: 'Source', owner: 'Sluice', provider: 'Upload', version: '1' };
 const POLL = `mutation($t: ActionTypeIdInput!, $wait: Int) { pollForJobs(actionTypeId: $t, maxBatchSize: 1, waitMs: $wait) {
   id nonce accountId data { pipelineExecutionId stageName actionName inputArtifacts { name location } } } }`;
 const ACK = 'mutation($id: ID!, $nonce: String!) { acknowledgeJob(jobId: $id, nonce: $nonce) { status } }';

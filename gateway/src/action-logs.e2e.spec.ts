@@ -10,6 +10,7 @@ import { startWorker, type Worker } from '@sluice/worker/src/loop/worker-loop';
 import type { WorkerEvent } from '@sluice/worker/src/loop/worker-events';
 import { packDirectory } from '@sluice/worker/src/workspace/artifact-archives';
 import { testPostgresUrl } from '@sluice/testing';
+import { commandsStage, pipelineDefinition, stage, uploadSourceAction } from '@sluice/testing/fixtures';
 import type { RunningGateway } from './gateway-server';
 import type { ActionLogEntry } from './subscriptions/action-log-appended';
 import { gatewayClient, type Caller } from './testing/gateway-client';
@@ -88,36 +89,13 @@ describe('action logs through the gateway', () => {
     await mkdir(sourceDir);
     await writeFile(join(sourceDir, 'README.md'), '# talkative\n');
     const archive = await packDirectory(artifacts, sourceDir);
-    const declaration = {
+    const declaration = pipelineDefinition({
       name: 'talkative',
-      artifactStore: { type: 'S3', location: 'sluice-artifacts' },
       stages: [
-        {
-          name: 'Source',
-          actions: [
-            {
-              name: 'Upload',
-              actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Upload', version: '1' },
-              runOrder: 1,
-              configuration: { ObjectKey: archive.sha256 },
-              outputArtifacts: [{ name: 'SourceOutput' }],
-            },
-          ],
-        },
-        {
-          name: 'Build',
-          actions: [
-            {
-              name: 'Talk',
-              actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
-              runOrder: 1,
-              commands: ['for i in 1 2 3; do echo line-$i; sleep 0.3; done'],
-              inputArtifacts: [{ name: 'SourceOutput' }],
-            },
-          ],
-        },
+        stage('Source', uploadSourceAction(archive.sha256, { runOrder: 1 })),
+        commandsStage('Build', ['for i in 1 2 3; do echo line-$i; sleep 0.3; done'], { action: 'Talk', runOrder: 1, inputs: 'SourceOutput' }),
       ],
-    };
+    });
     expect((await gql('mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline) { name } }', { pipeline: declaration })).errors).toBeUndefined();
     const executionId = await eventually(
       async () => (await gql<{ startPipelineExecution: { pipelineExecutionId: string } }>('mutation { startPipelineExecution(name: "talkative") { pipelineExecutionId } }')).data?.startPipelineExecution.pipelineExecutionId,

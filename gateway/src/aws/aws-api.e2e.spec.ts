@@ -1,7 +1,7 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -39,6 +39,7 @@ import {
   type ActionOwner,
   type PipelineDeclaration,
 } from '@aws-sdk/client-codepipeline';
+import { approvalAction, commandsStage, gitSourceStage, initGitRepository, stage } from '@sluice/testing/fixtures';
 import { gatewayClient } from '../testing/gateway-client';
 import { eventually } from '../testing/job-worker';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
@@ -53,14 +54,7 @@ let credentials: { accessKeyId: string; secretAccessKey: string };
 let repositoryUrl: string;
 
 function createRepository(): string {
-  const dir = join(dataDir, 'repo');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
-  execFileSync('mkdir', ['-p', dir]);
-  git('init', '--quiet', '--initial-branch=main');
-  writeFileSync(join(dir, 'README'), 'release me\n');
-  git('add', '.');
-  git('commit', '--quiet', '-m', 'first');
-  return `file://${dir}`;
+  return `file://${initGitRepository(join(dataDir, 'repo'), { README: 'release me\n' })}`;
 }
 
 /** Source → manual Approval → Build, in CodePipeline's JSON (what `aws codepipeline create-pipeline` sends). */
@@ -70,9 +64,9 @@ const releasePipeline = (name: string): PipelineDeclaration =>
     roleArn: 'arn:aws:iam::123456789012:role/unused-by-sluice',
     artifactStore: { type: 'S3', location: 'sluice-artifacts' },
     stages: [
-      { name: 'Source', actions: [{ name: 'Checkout', actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' }, runOrder: 1, configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' }, outputArtifacts: [{ name: 'SourceOutput' }] }] },
-      { name: 'Approval', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1, configuration: { CustomData: 'ship it?' } }] },
-      { name: 'Build', actions: [{ name: 'Build', actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' }, runOrder: 1, configuration: { Commands: 'cat README' }, inputArtifacts: [{ name: 'SourceOutput' }] }] },
+      gitSourceStage({ repositoryUrl, runOrder: 1 }),
+      stage('Approval', approvalAction('Approve', { CustomData: 'ship it?' })),
+      commandsStage('Build', 'cat README', { runOrder: 1, inputs: 'SourceOutput' }),
     ],
   }) as unknown as PipelineDeclaration;
 
@@ -164,7 +158,7 @@ describe('the AWS-compatible API with the AWS SDK', () => {
       roleArn: 'arn:aws:iam::123456789012:role/unused-by-sluice',
       artifactStore: { type: 'S3', location: 'sluice-artifacts' },
       stages: [
-        { name: 'Source', actions: [{ name: 'Checkout', actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' }, runOrder: 1, configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' }, outputArtifacts: [{ name: 'SourceOutput' }] }] },
+        gitSourceStage({ repositoryUrl, runOrder: 1 }),
         {
           name: 'Build',
           actions: [
