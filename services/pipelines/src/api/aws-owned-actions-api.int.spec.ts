@@ -3,6 +3,7 @@ import { testPostgresUrl } from '@sluice/testing';
 import { pipelineStreamId } from '../domain/pipeline/pipeline-stream';
 import { startPipelinesService, type PipelinesServiceProcess } from '../testing/pipelines-service-process';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
+import { codeBuildAction, codeCommitSourceAction, stage, type FixtureActionTypeId } from '@sluice/testing/fixtures';
 
 // A definition with AWS-owned action types through the pipelines subgraph on the real PostgreSQL event store.
 const schema = newTestSchema();
@@ -27,34 +28,12 @@ const CREATE = `mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline)
 const UPDATE = `mutation($pipeline: JSON!) { updatePipeline(pipeline: $pipeline) { pipeline metadata { version } } }`;
 const GET = `query($name: String!, $version: Int) { getPipeline(name: $name, version: $version) { pipeline } }`;
 
-function awsDefinition(name: string, deploy?: { category: string; owner: string; provider: string; version: string }) {
+function awsDefinition(name: string, deploy?: FixtureActionTypeId) {
   return {
     name,
     stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
-            configuration: { RepositoryName: 'shop', BranchName: 'main', PollForSourceChanges: 'false' },
-            outputArtifacts: [{ name: 'src' }],
-            region: 'eu-west-1',
-          },
-        ],
-      },
-      {
-        name: 'Build',
-        actions: [
-          {
-            name: 'Compile',
-            actionTypeId: deploy ?? { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
-            configuration: { ProjectName: 'shop', BuildSpec: 'version: 0.2\nphases:\n  build:\n    commands:\n      - echo built\n' },
-            inputArtifacts: [{ name: 'src' }],
-            roleArn: 'arn:aws:iam::123456789012:role/build',
-          },
-        ],
-      },
+      stage('Source', codeCommitSourceAction({ configuration: { PollForSourceChanges: 'false' }, region: 'eu-west-1' })),
+      stage('Build', codeBuildAction({ actionTypeId: deploy, roleArn: 'arn:aws:iam::123456789012:role/build' })),
     ],
     pipelineType: 'V2',
   };
