@@ -1,38 +1,26 @@
-import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
+import type { PostgresEventStore } from '@sluice/eventing';
 import type { Caller } from '../application/caller';
-import { CustomActionTypeCommandHandlers } from '../application/custom-action-type-command-handlers';
-import { PipelineCommandHandlers } from '../application/pipeline-command-handlers';
 import { StaleVersionError } from '../domain/errors';
 import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
 import { pipelineUsingCustomAction, sampleCustomActionType } from '../testing/sample-pipelines';
-import { dropTestSchema, newTestSchema } from '../testing/test-schema';
+import { startPipelinesApplication, type PipelinesApplication } from '../testing/pipelines-application';
 import { PipelinesProjection } from './pipelines-projection';
 
 // The application and its projection on the real PostgreSQL store, without the HTTP edge.
-const schema = newTestSchema();
 let store: PostgresEventStore;
 let projection: PipelinesProjection;
-let pipelines: PipelineCommandHandlers;
-let actionTypes: CustomActionTypeCommandHandlers;
-let tick = 0;
-const clock = () => new Date(Date.UTC(2026, 0, 1, 0, 0, tick++));
+let pipelines: PipelinesApplication['pipelines'];
+let actionTypes: PipelinesApplication['actionTypes'];
 const alice: Caller = { account: 'acme', actor: 'alice' };
 
+let app: PipelinesApplication | undefined;
+
 beforeAll(async () => {
-  store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  projection = new PipelinesProjection(store);
-  await projection.start();
-  const registry = (account: string) => projection.actionTypes.registryFor(account);
-  pipelines = new PipelineCommandHandlers(store, registry, projection, clock);
-  actionTypes = new CustomActionTypeCommandHandlers(store, registry, projection, clock);
+  app = await startPipelinesApplication();
+  ({ store, projection, pipelines, actionTypes } = app);
 });
 
-afterAll(async () => {
-  await projection?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
-});
+afterAll(() => app?.stop());
 
 const snapshot = () => ({
   page: projection.pipelines.listPipelines('acme', 100),

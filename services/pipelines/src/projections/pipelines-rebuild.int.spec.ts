@@ -1,40 +1,28 @@
-import { createPostgresEventStore, rebuildProjections, type PostgresEventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
+import { rebuildProjections, type PostgresEventStore } from '@sluice/eventing';
 import type { Caller } from '../application/caller';
-import { CustomActionTypeCommandHandlers } from '../application/custom-action-type-command-handlers';
-import { PipelineCommandHandlers } from '../application/pipeline-command-handlers';
 import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
 import { pipelineUsingCustomAction, sampleCustomActionType } from '../testing/sample-pipelines';
-import { dropTestSchema, newTestSchema } from '../testing/test-schema';
+import { startPipelinesApplication, type PipelinesApplication } from '../testing/pipelines-application';
 import { PipelinesProjection } from './pipelines-projection';
 import { pipelinesProjections } from './pipelines-read-models';
 
 // Every projection of the pipelines service rebuilt from the store into fresh state equals the live one
 // after a history of two accounts: versions, transitions, tags, deletions, names used again, custom types.
-const schema = newTestSchema();
 let store: PostgresEventStore;
 let projection: PipelinesProjection;
-let pipelines: PipelineCommandHandlers;
-let actionTypes: CustomActionTypeCommandHandlers;
-let tick = 0;
-const clock = () => new Date(Date.UTC(2026, 0, 1, 0, 0, tick++));
+let pipelines: PipelinesApplication['pipelines'];
+let actionTypes: PipelinesApplication['actionTypes'];
 const alice: Caller = { account: 'acme', actor: 'alice' };
 const bob: Caller = { account: 'globex', actor: 'bob' };
 
+let app: PipelinesApplication | undefined;
+
 beforeAll(async () => {
-  store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  projection = new PipelinesProjection(store);
-  await projection.start();
-  const registry = (account: string) => projection.actionTypes.registryFor(account);
-  pipelines = new PipelineCommandHandlers(store, registry, projection, clock);
-  actionTypes = new CustomActionTypeCommandHandlers(store, registry, projection, clock);
+  app = await startPipelinesApplication();
+  ({ store, projection, pipelines, actionTypes } = app);
 });
 
-afterAll(async () => {
-  await projection?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
-});
+afterAll(() => app?.stop());
 
 describe('rebuilding the pipelines service’s projections', () => {
   it('rebuilds every projection from the store equal to the live one', async () => {
