@@ -1,16 +1,10 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { openFilesystemArtifactStore, type FilesystemArtifactStore } from '@sluice/artifact-store';
 import type { PipelineDeclaration } from '@sluice/domain';
-// The engine's own test environment (real PostgreSQL, a fresh schema) and the real built-in worker.
-import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../executions/src/testing/engine-test-environment';
-import type { ExecutionsEngine } from '../../executions/src/executions-engine';
-import { providerRegistry, startWorker, testSandbox, type Worker } from '../../worker/src';
+import { commandsStage } from '@sluice/testing/fixtures';
 import { ArtifactBytes } from './application/artifact-bytes';
 import { ArtifactCollector } from './application/collect-artifacts';
 import { OutputRecorder } from './application/record-outputs';
+import { startArtifactsOnEngine, type ArtifactsOnEngine } from './testing/artifacts-on-engine';
 import type { ArtifactRecorded } from './domain/artifact-events';
 import { ArtifactsProjection } from './projections/artifacts-projection';
 
@@ -19,78 +13,28 @@ import { ArtifactsProjection } from './projections/artifacts-projection';
 const alice = { account: 'acme', actor: 'alice' };
 const DAY = 24 * 60 * 60 * 1000;
 
-let env: EngineTestEnvironment;
-let engine: ExecutionsEngine;
-let worker: Worker;
-let root: string;
-let store: FilesystemArtifactStore;
-let projection: ArtifactsProjection;
-let recorder: OutputRecorder;
+let platform: ArtifactsOnEngine | undefined;
+let env: ArtifactsOnEngine['env'];
+let store: ArtifactsOnEngine['store'];
+let projection: ArtifactsOnEngine['projection'];
 let now = new Date();
 const clock = () => now;
-const logged: string[] = [];
+let logged: string[] = [];
 
 const build: PipelineDeclaration = {
   name: 'web',
   variables: [{ name: 'CONTENT', defaultValue: 'one' }],
-  stages: [
-    {
-      name: 'Build',
-      actions: [
-        {
-          name: 'Compile',
-          actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
-          runOrder: 1,
-          commands: ['mkdir -p dist', 'echo "#{variables.CONTENT}" > dist/out.txt'],
-          outputArtifacts: [{ name: 'BuildOutput', files: ['dist/**'] }],
-        },
-      ],
-    },
-  ],
+  stages: [commandsStage('Build', ['mkdir -p dist', 'echo "#{variables.CONTENT}" > dist/out.txt'], { action: 'Compile', runOrder: 1, outputs: [{ name: 'BuildOutput', files: ['dist/**'] }] })],
 };
 
-async function eventually(check: () => boolean | Promise<boolean>, what: () => string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function run(content: string): Promise<string> {
-  const { pipelineExecutionId } = await engine.startPipelineExecution(alice, { name: 'web', variables: [{ name: 'CONTENT', value: content }] });
-  let status = '';
-  await eventually(
-    () => ['Succeeded', 'Failed', 'Stopped'].includes((status = engine.getPipelineExecution(alice, 'web', pipelineExecutionId).status)),
-    () => `${pipelineExecutionId} is ${status}`,
-  );
-  expect(status).toBe('Succeeded');
-  await eventually(() => projection.model.recordsOf(pipelineExecutionId, 'acme').length === 1, () => `no record of ${pipelineExecutionId}: ${logged.join('\n')}`);
-  return pipelineExecutionId;
-}
+const run = (content: string): Promise<string> => platform!.run('web', [{ name: 'CONTENT', value: content }], 'Succeeded', 1);
 
 beforeAll(async () => {
-  env = await startEngineTestEnvironment();
-  engine = await env.startEngine();
-  root = await mkdtemp(join(tmpdir(), 'sluice-artifacts-lifecycle-'));
-  // The jobs' folders are under it: the sandbox's user must pass through (not list) it.
-  await chmod(root, 0o711);
-  store = await openFilesystemArtifactStore({ root, fsync: false });
-  worker = startWorker({ jobApi: engine, providers: providerRegistry({ store, sandbox: await testSandbox() }), store, concurrency: 1, workspaceRoot: join(root, 'jobs'), pollWaitMs: 500, log: () => undefined });
-  recorder = new OutputRecorder(env.store, store, (line) => logged.push(line));
-  projection = new ArtifactsProjection(env.store, { onOutputs: (outputs) => recorder.enqueue(outputs) });
-  await projection.start();
-  const version = await env.publisher.publish(build);
-  await engine.pipelineCatalog.whenKnown({ account: 'acme', name: 'web' }, version);
+  platform = await startArtifactsOnEngine('sluice-artifacts-lifecycle-', [build]);
+  ({ env, store, projection, logged } = platform);
 });
 
-afterAll(async () => {
-  await worker?.stop({ graceMs: 1_000 });
-  await projection?.stop();
-  await recorder?.idle();
-  await env?.stop();
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => platform?.stop());
 
 describe('artifacts service on executions', () => {
   let first: string;

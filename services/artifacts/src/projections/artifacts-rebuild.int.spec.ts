@@ -1,18 +1,9 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { openFilesystemArtifactStore, type FilesystemArtifactStore } from '@sluice/artifact-store';
 import type { PipelineDeclaration } from '@sluice/domain';
 import { rebuildProjections, type RebuildableProjection, type RecordedEvent } from '@sluice/eventing';
-// The engine's own test environment (real PostgreSQL, a fresh schema) and the real built-in worker.
-import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../../executions/src/testing/engine-test-environment';
-import type { ExecutionsEngine } from '../../../executions/src/executions-engine';
-import { providerRegistry, startWorker, testSandbox, type Worker } from '../../../worker/src';
 import { ArtifactBytes } from '../application/artifact-bytes';
 import { ArtifactCollector } from '../application/collect-artifacts';
-import { OutputRecorder } from '../application/record-outputs';
-import { ArtifactsProjection } from './artifacts-projection';
+import { eventually, startArtifactsOnEngine, type ArtifactsOnEngine } from '../testing/artifacts-on-engine';
 import { artifactsProjections } from './artifacts-read-model';
 
 // The artifacts service's projection rebuilt from the store into a fresh instance equals the live one after a
@@ -22,16 +13,14 @@ const DAY = 24 * 60 * 60 * 1000;
 const alice = { account: 'acme', actor: 'alice' };
 const bob = { account: 'globex', actor: 'bob' };
 
-let env: EngineTestEnvironment;
-let engine: ExecutionsEngine;
-let worker: Worker;
-let root: string;
-let store: FilesystemArtifactStore;
-let projection: ArtifactsProjection;
-let recorder: OutputRecorder;
+let platform: ArtifactsOnEngine | undefined;
+let env: ArtifactsOnEngine['env'];
+let engine: ArtifactsOnEngine['engine'];
+let store: ArtifactsOnEngine['store'];
+let projection: ArtifactsOnEngine['projection'];
 let now = new Date();
 const clock = () => now;
-const logged: string[] = [];
+let logged: string[] = [];
 
 const commands = (name: string, lines: string[], io: Pick<PipelineDeclaration['stages'][number]['actions'][number], 'inputArtifacts' | 'outputArtifacts'>) => ({
   name,
@@ -79,28 +68,12 @@ async function waitingApproval(stageIndex: number): Promise<string> {
   return token!;
 }
 
-async function eventually(check: () => boolean, what: () => string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function run(content: string, outcome: 'ok' | 'fail', records: number): Promise<string> {
   const variables = [
     { name: 'CONTENT', value: content },
     { name: 'OUTCOME', value: outcome },
   ];
-  const { pipelineExecutionId } = await engine.startPipelineExecution(alice, { name: 'web', variables });
-  let status = '';
-  await eventually(
-    () => ['Succeeded', 'Failed', 'Stopped'].includes((status = engine.getPipelineExecution(alice, 'web', pipelineExecutionId).status)),
-    () => `${pipelineExecutionId} is ${status}`,
-  );
-  expect(status).toBe(outcome === 'ok' ? 'Succeeded' : 'Failed');
-  await eventually(() => projection.model.recordsOf(pipelineExecutionId, 'acme').length === records, () => `records of ${pipelineExecutionId}: ${logged.join('\n')}`);
-  return pipelineExecutionId;
+  return platform!.run('web', variables, outcome === 'ok' ? 'Succeeded' : 'Failed', records);
 }
 
 /** A fresh copy of the registry, rebuilt from the store, optionally blind to one event type. */
@@ -128,29 +101,11 @@ function isEqual(a: unknown, b: unknown): boolean {
 }
 
 beforeAll(async () => {
-  env = await startEngineTestEnvironment();
-  engine = await env.startEngine();
-  root = await mkdtemp(join(tmpdir(), 'sluice-artifacts-rebuild-'));
-  // The jobs' folders are under it: the sandbox's user must pass through (not list) it.
-  await chmod(root, 0o711);
-  store = await openFilesystemArtifactStore({ root, fsync: false });
-  worker = startWorker({ jobApi: engine, providers: providerRegistry({ store, sandbox: await testSandbox() }), store, concurrency: 1, workspaceRoot: join(root, 'jobs'), pollWaitMs: 500, log: () => undefined });
-  recorder = new OutputRecorder(env.store, store, (line) => logged.push(line));
-  projection = new ArtifactsProjection(env.store, { onOutputs: (outputs) => recorder.enqueue(outputs) });
-  await projection.start();
-  for (const declaration of [pipeline, gated]) {
-    const version = await env.publisher.publish(declaration);
-    await engine.pipelineCatalog.whenKnown({ account: 'acme', name: declaration.name }, version);
-  }
+  platform = await startArtifactsOnEngine('sluice-artifacts-rebuild-', [pipeline, gated]);
+  ({ env, engine, store, projection, logged } = platform);
 });
 
-afterAll(async () => {
-  await worker?.stop({ graceMs: 1_000 });
-  await projection?.stop();
-  await recorder?.idle();
-  await env?.stop();
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => platform?.stop());
 
 describe('rebuilding the artifacts service’s projection', () => {
   it('rebuilds the read model from the store equal to the live one, and misses any event type skipped', async () => {
@@ -184,7 +139,7 @@ describe('rebuilding the artifacts service’s projection', () => {
     const late = await bytes.upload(alice, Readable.from([Buffer.from('uploaded after retention')]), {});
     await bytes.upload(bob, Readable.from([Buffer.from('uploaded after retention')]), {});
     await bytes.release(bob, late.sha256);
-    await recorder.idle();
+    await platform!.recorder.idle();
     const events = await env.eventsOf('');
     await projection.waitForPosition(events.at(-1)!.position);
 
