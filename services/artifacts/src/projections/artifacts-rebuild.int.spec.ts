@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { PipelineDeclaration } from '@sluice/domain';
-import { rebuildProjections, type RebuildableProjection, type RecordedEvent } from '@sluice/eventing';
+import { isEqual, rebuiltSkipping } from '@sluice/eventing/testing';
 import { ArtifactBytes } from '../application/artifact-bytes';
 import { ArtifactCollector } from '../application/collect-artifacts';
 import { eventually, startArtifactsOnEngine, type ArtifactsOnEngine } from '../testing/artifacts-on-engine';
@@ -76,29 +76,7 @@ async function run(content: string, outcome: 'ok' | 'fail', records: number): Pr
   return platform!.run('web', variables, outcome === 'ok' ? 'Succeeded' : 'Failed', records);
 }
 
-/** A fresh copy of the registry, rebuilt from the store, optionally blind to one event type. */
-async function rebuilt(skipping?: string): Promise<RebuildableProjection[]> {
-  const copies = artifactsProjections();
-  const blind = copies.map((copy) => ({
-    name: copy.name,
-    streamPrefixes: copy.streamPrefixes,
-    reset: () => copy.reset(),
-    checkpoint: () => copy.checkpoint(),
-    contents: () => copy.contents(),
-    apply: (event: RecordedEvent) => (event.type === skipping ? undefined : copy.apply(event)),
-  }));
-  await rebuildProjections(env.store, blind);
-  return copies;
-}
-
-function isEqual(a: unknown, b: unknown): boolean {
-  try {
-    expect(a).toEqual(b);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const rebuilt = (skipping?: string) => rebuiltSkipping(env.store, artifactsProjections(), skipping);
 
 beforeAll(async () => {
   platform = await startArtifactsOnEngine('sluice-artifacts-rebuild-', [pipeline, gated]);
