@@ -1,20 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
+import type { EventStore } from '@sluice/eventing';
 import { approvalStage, COMMANDS_BUILD as BUILD, commandsStage, pipelineDefinition, stage, uploadSourceAction, UPLOAD_SOURCE as SOURCE } from '@sluice/testing/fixtures';
 import { jobWorkerPolicy } from '@sluice/authz';
 import { workerToken } from './distributed/worker-credential';
 import type { RunningGateway } from './gateway-server';
 import { codesOf, gatewayClient, type Caller } from './testing/gateway-client';
 import { eventually } from './testing/job-worker';
-import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from './testing/subgraph-processes';
-import { adminCaller, startTestGateway } from './testing/test-gateway';
+import { startGatewayOnSubgraphs, type GatewayOnSubgraphs } from './testing/gateway-on-subgraphs';
+import { adminCaller } from './testing/test-gateway';
 
 // Decision 0027 through the gateway, with two accounts: each has its admin and a worker principal (the distributed
 // mode's `sluice-worker` user, allowed only the job-worker actions on its account). The services run as OS processes
 // on one PostgreSQL schema behind their internal secret; the workers are this test, speaking the GraphQL job API.
-const schema = newTestSchema();
-let subgraphs: SubgraphProcesses;
+let platform: GatewayOnSubgraphs | undefined;
 let gateway: RunningGateway;
 let eventStore: EventStore;
 
@@ -100,9 +98,8 @@ async function userToken(admin: Gql, userName: string, policy: { document: unkno
 }
 
 beforeAll(async () => {
-  subgraphs = await startSubgraphProcesses(schema);
-  eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  gateway = await startTestGateway(subgraphs, eventStore);
+  platform = await startGatewayOnSubgraphs();
+  ({ gateway, eventStore } = platform);
   const admins: Record<string, Caller> = { acme: await adminCaller(eventStore, 'acme'), globex: await adminCaller(eventStore, 'globex') };
   as.acmeAdmin = gatewayClient(gateway.url, admins.acme!);
   as.globexAdmin = gatewayClient(gateway.url, admins.globex!);
@@ -122,10 +119,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await gateway?.stop();
-  await subgraphs?.stop();
-  await eventStore?.close();
-  await dropTestSchema(schema);
+  await platform?.stop();
 });
 
 describe('jobs belong to their account', () => {

@@ -2,30 +2,28 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
-import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
+import type { EventStore } from '@sluice/eventing';
 import { graphqlJobApi } from '@sluice/worker/src/job-api/graphql-job-api';
 import { providerRegistry } from '@sluice/worker/src/providers/provider-registry';
 import { testSandbox } from '@sluice/worker/src/sandbox/testing/test-sandbox';
 import { startWorker, type Worker } from '@sluice/worker/src/loop/worker-loop';
 import type { WorkerEvent } from '@sluice/worker/src/loop/worker-events';
 import { packDirectory } from '@sluice/worker/src/workspace/artifact-archives';
-import { testPostgresUrl } from '@sluice/testing';
 import { commandsStage, pipelineDefinition, stage, uploadSourceAction } from '@sluice/testing/fixtures';
 import type { RunningGateway } from './gateway-server';
 import type { ActionLogEntry } from './subscriptions/action-log-appended';
 import { gatewayClient, type Caller } from './testing/gateway-client';
 import { eventually } from './testing/job-worker';
 import { subscribeAndCollect, type CollectedSubscription } from './testing/subscription-client';
-import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from './testing/subgraph-processes';
-import { adminCaller, startTestGateway } from './testing/test-gateway';
+import { startGatewayOnSubgraphs, type GatewayOnSubgraphs } from './testing/gateway-on-subgraphs';
+import { adminCaller } from './testing/test-gateway';
 
 // Action logs end to end: the subgraphs as OS processes on one PostgreSQL schema, the gateway here on the
 // same store, and a real worker that reaches the platform only through the gateway's /graphql
 // (graphqlJobApi): it runs a Commands action that prints lines with pauses and ships them as it runs.
-const schema = newTestSchema();
 let alice: Caller;
 let otherAccount: Caller;
-let subgraphs: SubgraphProcesses;
+let platform: GatewayOnSubgraphs | undefined;
 let gateway: RunningGateway;
 let eventStore: EventStore;
 let artifacts: ArtifactStore;
@@ -39,9 +37,8 @@ beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'sluice-action-logs-'));
   // The jobs' folders are under it: the sandbox's user must pass through (not list) it.
   await chmod(folder, 0o711);
-  subgraphs = await startSubgraphProcesses(schema);
-  eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  gateway = await startTestGateway(subgraphs, eventStore);
+  platform = await startGatewayOnSubgraphs();
+  ({ gateway, eventStore } = platform);
   alice = await adminCaller(eventStore, 'acme', 'alice');
   otherAccount = await adminCaller(eventStore, 'other', 'bob');
   gql = gatewayClient(gateway.url, alice);
@@ -59,10 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(open.map((s) => s.stop()));
   await worker?.stop({ graceMs: 0 });
-  await gateway?.stop();
-  await subgraphs?.stop();
-  await eventStore?.close();
-  await dropTestSchema(schema);
+  await platform?.stop();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
