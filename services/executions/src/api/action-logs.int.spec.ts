@@ -10,6 +10,7 @@ import { eventually } from '../testing/eventually';
 import { startExecutionsService } from '../testing/executions-service-process';
 import { PipelinePublisher } from '../testing/pipeline-publisher';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
+import { graphqlAs } from '@sluice/graphql-service/testing';
 
 // appendJobLogs and actionLogs on the executions subgraph over HTTP (the service in a child process on the
 // real PostgreSQL store), spoken by the worker's own GraphQL adapter as a remote worker would.
@@ -32,7 +33,7 @@ afterAll(async () => {
   await dropTestSchema(schema);
 });
 
-const gql = (query: string, variables: Record<string, unknown> = {}, account = 'acme') => service.graphql(query, variables, { 'x-sluice-account': account, 'x-sluice-actor': 'alice' });
+const gql = graphqlAs(() => service);
 const LOGS = `query($id: ID!, $stageName: String, $actionName: String, $after: String, $first: Int) {
   actionLogs(pipelineExecutionId: $id, stageName: $stageName, actionName: $actionName, after: $after, first: $first) {
     entries { cursor stageName actionName actionExecutionId jobId sequence stream chunk at } endCursor hasNextPage } }`;

@@ -7,6 +7,7 @@ import { startPipelinesService, type PipelinesServiceProcess } from '../testing/
 import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
 import { pipelineUsingCustomAction, sampleCustomActionType } from '../testing/sample-pipelines';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
+import { errorCodes } from '@sluice/graphql-service/testing';
 
 // The pipelines subgraph through HTTP POST /graphql, on the real PostgreSQL event store (one fresh schema).
 const schema = newTestSchema();
@@ -33,7 +34,6 @@ const CREATE = `mutation($pipeline: JSON!, $tags: [TagInput!]) { createPipeline(
 const UPDATE = `mutation($pipeline: JSON!) { updatePipeline(pipeline: $pipeline) { ${PIPELINE_FIELDS} } }`;
 const GET = `query($name: String!, $version: Int) { getPipeline(name: $name, version: $version) { ${PIPELINE_FIELDS} } }`;
 
-const codes = (response: { errors?: Array<{ extensions?: { code?: string } }> }) => (response.errors ?? []).map((e) => e.extensions?.code);
 const issuePaths = (response: { errors?: Array<{ extensions?: { issues?: Array<{ path: string }> } }> }) =>
   (response.errors?.[0]?.extensions?.issues ?? []).map((issue) => issue.path);
 
@@ -65,18 +65,18 @@ describe('createPipeline / getPipeline', () => {
   it('refuses a name that exists with CONFLICT', async () => {
     await gql(CREATE, { pipeline: sourceBuildDeployPipeline('taken') });
     const again = await gql(CREATE, { pipeline: sourceBuildDeployPipeline('taken') });
-    expect(codes(again)).toEqual(['CONFLICT']);
+    expect(errorCodes(again)).toEqual(['CONFLICT']);
   });
 
   it('answers NOT_FOUND for a pipeline or a version that does not exist', async () => {
-    expect(codes(await gql(GET, { name: 'nowhere' }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(GET, { name: 'nowhere' }))).toEqual(['NOT_FOUND']);
     await gql(CREATE, { pipeline: sourceBuildDeployPipeline('one-version') });
-    expect(codes(await gql(GET, { name: 'one-version', version: 2 }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(GET, { name: 'one-version', version: 2 }))).toEqual(['NOT_FOUND']);
   });
 
   it('keeps accounts apart', async () => {
     await gql(CREATE, { pipeline: sourceBuildDeployPipeline('private') }, 'tenant-a');
-    expect(codes(await gql(GET, { name: 'private' }, 'tenant-b'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(GET, { name: 'private' }, 'tenant-b'))).toEqual(['NOT_FOUND']);
     expect((await gql(GET, { name: 'private' }, 'tenant-a')).data!.getPipeline.account).toBe('tenant-a');
   });
 });
@@ -91,7 +91,7 @@ describe('updatePipeline', () => {
 
     const eventsBefore = await store.readStream(pipelineStreamId('acme', 'svc'));
     const stale = await gql(UPDATE, { pipeline: { ...v1, executionMode: 'PARALLEL' } });
-    expect(codes(stale)).toEqual(['CONFLICT']);
+    expect(errorCodes(stale)).toEqual(['CONFLICT']);
     expect(stale.errors![0]!.message).toContain('version 2');
     expect(await store.readStream(pipelineStreamId('acme', 'svc'))).toHaveLength(eventsBefore.length);
     expect((await gql(GET, { name: 'svc' })).data!.getPipeline.pipeline.executionMode).toBe('QUEUED');
@@ -104,7 +104,7 @@ describe('updatePipeline', () => {
     );
     const winners = results.filter((r) => !r.errors);
     expect(winners).toHaveLength(1);
-    expect(results.filter((r) => codes(r)[0] === 'CONFLICT')).toHaveLength(9);
+    expect(results.filter((r) => errorCodes(r)[0] === 'CONFLICT')).toHaveLength(9);
     const current = (await gql(GET, { name: 'raced' })).data!.getPipeline;
     expect(current.metadata.version).toBe(2);
     expect(current.pipeline.variables).toEqual(winners[0]!.data!.updatePipeline.pipeline.variables);
@@ -114,12 +114,12 @@ describe('updatePipeline', () => {
   it('asks for the version when it is missing', async () => {
     await gql(CREATE, { pipeline: sourceBuildDeployPipeline('no-version') });
     const response = await gql(UPDATE, { pipeline: sourceBuildDeployPipeline('no-version') });
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(['$.version']);
   });
 
   it('answers NOT_FOUND for a pipeline that does not exist', async () => {
-    expect(codes(await gql(UPDATE, { pipeline: { ...sourceBuildDeployPipeline('ghost'), version: 1 } }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(UPDATE, { pipeline: { ...sourceBuildDeployPipeline('ghost'), version: 1 } }))).toEqual(['NOT_FOUND']);
   });
 });
 
@@ -127,8 +127,8 @@ describe('deletePipeline', () => {
   it('deletes; the name can be created again and its versions go on', async () => {
     await gql(CREATE, { pipeline: sourceBuildDeployPipeline('doomed') });
     expect((await gql('mutation { deletePipeline(name: "doomed") }')).data).toEqual({ deletePipeline: true });
-    expect(codes(await gql(GET, { name: 'doomed' }))).toEqual(['NOT_FOUND']);
-    expect(codes(await gql('mutation { deletePipeline(name: "doomed") }'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(GET, { name: 'doomed' }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql('mutation { deletePipeline(name: "doomed") }'))).toEqual(['NOT_FOUND']);
     const again = await gql(CREATE, { pipeline: sourceBuildDeployPipeline('doomed') });
     expect(again.data!.createPipeline.metadata.version).toBe(2);
     expect((await gql('{ listPipelineVersions(name: "doomed") { version } }')).data!.listPipelineVersions).toEqual([{ version: 1 }, { version: 2 }]);
@@ -152,7 +152,7 @@ describe('listPipelines', () => {
 
   it('refuses a cursor it did not give and a page size out of range', async () => {
     const bad = await gql('{ listPipelines(after: "not-a-cursor") { edges { cursor } } }', {}, 'paging');
-    expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(bad)).toEqual(['after']);
     expect(issuePaths(await gql('{ listPipelines(first: 0) { edges { cursor } } }', {}, 'paging'))).toEqual(['first']);
   });
@@ -210,7 +210,7 @@ describe('stage transitions', () => {
     expect(issuePaths(await disable('Build', 'Inbound', ''))).toEqual(['reason']);
     expect(issuePaths(await disable('Build', 'Outbound', 'x'))).toEqual(['transitionType']);
     expect(issuePaths(await disable('Source', 'Inbound', 'x'))).toEqual(['stageName']);
-    expect(codes(await disable('Nope', 'Inbound', 'x'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await disable('Nope', 'Inbound', 'x'))).toEqual(['NOT_FOUND']);
   });
 });
 
@@ -232,7 +232,7 @@ describe('tags', () => {
 describe('custom action types', () => {
   it('makes a definition that uses a custom action type valid once it is created', async () => {
     const before = await gql(CREATE, { pipeline: pipelineUsingCustomAction('uses-custom') }, 'custom');
-    expect(codes(before)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(before)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(before).some((path) => path.startsWith('$.stages[2].actions[0]'))).toBe(true);
 
     const created = await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { id { category owner provider version } inputArtifactDetails { maximumCount } } }', { input: sampleCustomActionType() }, 'custom');
@@ -246,7 +246,7 @@ describe('custom action types', () => {
     const after = await gql(CREATE, { pipeline: pipelineUsingCustomAction('uses-custom') }, 'custom');
     expect(after.errors).toBeUndefined();
 
-    expect(codes(await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }', { input: sampleCustomActionType() }, 'custom'))).toEqual(['CONFLICT']);
+    expect(errorCodes(await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }', { input: sampleCustomActionType() }, 'custom'))).toEqual(['CONFLICT']);
     const deleted = await gql('mutation { deleteCustomActionType(category: Deploy, provider: "Terraform", version: "1") }', {}, 'custom');
     expect(deleted.data).toEqual({ deleteCustomActionType: true });
     expect((await gql('{ listActionTypes(owner: Custom) { id { provider } } }', {}, 'custom')).data!.listActionTypes).toEqual([]);
@@ -254,7 +254,7 @@ describe('custom action types', () => {
 
   it('refuses an invalid custom action type with the paths', async () => {
     const response = await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }', { input: { category: 'Deploy', provider: 'has space', version: '1' } }, 'custom');
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(expect.arrayContaining(['$.provider']));
   });
 });
@@ -266,7 +266,7 @@ describe('bad input', () => {
     bad.stages[2].actions[0].inputArtifacts = [{ name: 'Missing' }];
     bad.stages[1].actions[0].runOrder = 1000;
     const response = await gql(CREATE, { pipeline: bad });
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(
       expect.arrayContaining(['$.stages[1].name', '$.stages[1].actions[0].runOrder', '$.stages[2].actions[0].inputArtifacts[0].name']),
     );
@@ -281,7 +281,7 @@ describe('bad input', () => {
     ['a number as name', { name: 42, stages: [] }],
   ])('refuses wrong types (%s) with BAD_USER_INPUT', async (_title, pipeline) => {
     const response = await gql(CREATE, { pipeline });
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response).length).toBeGreaterThan(0);
   });
 
@@ -298,7 +298,7 @@ describe('bad input', () => {
     const huge = { ...sourceBuildDeployPipeline('huge'), variables: [{ name: 'BIG', defaultValue: 'x'.repeat(10 * 1024 * 1024) }] };
     const response = await gql(CREATE, { pipeline: huge });
     expect(response.status).toBe(200);
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(['$']);
     expect(await store.readStream(pipelineStreamId('acme', 'huge'))).toEqual([]);
     expect((await gql('{ listPipelines { pageInfo { hasNextPage } } }')).errors).toBeUndefined();
@@ -316,7 +316,7 @@ describe('bad input', () => {
     pipeline.stages[1].name = 'Bühne';
     pipeline.stages[1].actions[0].name = 'build 🚀';
     const response = await gql(CREATE, { pipeline });
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(expect.arrayContaining(['$.name', '$.stages[1].name', '$.stages[1].actions[0].name']));
     expect(response.errors![0]!.extensions!.issues!.find((i) => i.path === '$.name')!.message).toContain('U+0007');
   });
@@ -325,27 +325,27 @@ describe('bad input', () => {
     const pipeline = sourceBuildDeployPipeline('nul-config') as any;
     pipeline.stages[2].actions[0].configuration.Path = '/srv/\u0000web';
     const response = await gql(CREATE, { pipeline });
-    expect(codes(response).filter((code) => code !== 'BAD_USER_INPUT')).toEqual([]);
+    expect(errorCodes(response).filter((code) => code !== 'BAD_USER_INPUT')).toEqual([]);
     if (!response.errors) expect((await gql(GET, { name: 'nul-config' })).data!.getPipeline.pipeline).toEqual({ ...pipeline, version: 1 });
   });
 
   it('refuses invalid account and actor headers', async () => {
     const response = await service.graphql('{ listPipelines { pageInfo { hasNextPage } } }', {}, { 'x-sluice-account': 'Not An Account', 'x-sluice-actor': '' });
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(['headers.x-sluice-account', 'headers.x-sluice-actor']);
   });
 
   it('refuses a request that names no caller, instead of taking it for account default', async () => {
     const refused = await service.graphql(CREATE, { pipeline: sourceBuildDeployPipeline('defaults') });
-    expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(refused)).toEqual(['headers.x-sluice-account']);
     expect(await store.readStream(pipelineStreamId('default', 'defaults'))).toEqual([]);
   });
 
   it('answers GraphQL errors of the request itself with their own codes', async () => {
-    expect(codes(await gql('{ getPipeline(name: 1) { name } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-    expect(codes(await gql('{ nonsense'))).toEqual(['GRAPHQL_PARSE_FAILED']);
-    expect(codes(await gql('query($v: Int) { getPipeline(name: "x", version: $v) { name } }', { v: 'seven' }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await gql('{ getPipeline(name: 1) { name } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(errorCodes(await gql('{ nonsense'))).toEqual(['GRAPHQL_PARSE_FAILED']);
+    expect(errorCodes(await gql('query($v: Int) { getPipeline(name: "x", version: $v) { name } }', { v: 'seven' }))).toEqual(['BAD_USER_INPUT']);
   });
 });
 
@@ -358,7 +358,7 @@ describe('AWS CodePipeline', () => {
     expect(preview.errors).toBeUndefined();
     expect(preview.data!.importAwsPipeline.created).toBeNull();
     expect(preview.data!.importAwsPipeline.report.actions.length).toBeGreaterThan(0);
-    expect(codes(await gql(GET, { name: input.pipeline.name }, 'aws-preview'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(GET, { name: input.pipeline.name }, 'aws-preview'))).toEqual(['NOT_FOUND']);
     expect((await gql('{ listActionTypes(owner: Custom) { id { provider } } }', {}, 'aws-preview')).data!.listActionTypes).toEqual([]);
   });
 
@@ -386,7 +386,7 @@ describe('AWS CodePipeline', () => {
 
   it('refuses input that is not get-pipeline output with BAD_USER_INPUT', async () => {
     const response = await gql('mutation($input: JSON!) { importAwsPipeline(input: $input) { pipeline } }', { input: { nope: true } }, 'aws');
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
   });
 });
 
