@@ -3,28 +3,15 @@ import { Client } from 'pg';
 import { composeServices, transformSupergraphToPublicSchema } from '@theguild/federation-composition';
 import { parse, print } from 'graphql';
 import { authorize, type Principal } from '@sluice/authz';
-import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
 import { tokenStream } from '../domain/identity-events';
 import { hashToken } from '../domain/token-secret';
-import { dropTestSchema, newTestSchema, startPermissionsService, type PermissionsServiceProcess } from '../testing/permissions-service-process';
-import { errorCodes } from '@sluice/graphql-service/testing';
+import { newTestSchema, startPermissionsService } from '../testing/permissions-service-process';
+import { errorCodes, serviceOnStoreForFile } from '@sluice/graphql-service/testing';
 
 // The permissions subgraph through HTTP POST /graphql, on the real PostgreSQL event store (one fresh schema).
 const schema = newTestSchema();
-let service: PermissionsServiceProcess;
-let store: PostgresEventStore;
-
-beforeAll(async () => {
-  service = await startPermissionsService(schema);
-  store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-});
-
-afterAll(async () => {
-  await service?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
-});
+const running = serviceOnStoreForFile(schema, startPermissionsService);
 
 interface As {
   account: string;
@@ -37,7 +24,7 @@ const headersOf = ({ account, principal, tokenId }: As) => ({
   ...(principal ? { 'x-sluice-principal': principal } : {}),
   ...(tokenId ? { 'x-sluice-token-id': tokenId } : {}),
 });
-const gql = (query: string, variables: Record<string, unknown> = {}, as: As = { account: 'acme' }) => service.graphql(query, variables, headersOf(as));
+const gql = (query: string, variables: Record<string, unknown> = {}, as: As = { account: 'acme' }) => running.service.graphql(query, variables, headersOf(as));
 const issuePaths = (response: { errors?: Array<{ extensions?: { issues?: Array<{ path: string }> } }> }) => (response.errors?.[0]?.extensions?.issues ?? []).map((issue) => issue.path);
 
 async function ok<T = any>(query: string, variables: Record<string, unknown> = {}, as: As = { account: 'acme' }): Promise<T> {
@@ -67,7 +54,7 @@ const createToken = async (account: string, principalId: string) => (await ok(CR
 async function storedToken(account: string, principalId: string, expiresAt: Date, session: unknown = null): Promise<{ token: string; tokenId: string }> {
   const token = `${session ? 'slus_' : 'slu_'}${randomBytes(32).toString('base64url')}`;
   const tokenId = `tok_${randomBytes(12).toString('hex')}`;
-  const { position } = await store.append(
+  const { position } = await running.store.append(
     tokenStream(tokenId),
     [{ type: 'TokenCreated', data: { tokenId, account, principalId, tokenHash: hashToken(token), createdAt: new Date(0).toISOString(), expiresAt: expiresAt.toISOString(), description: null, session } }],
     { expectedRevision: 'no_stream' },
@@ -345,7 +332,7 @@ describe('users and roles are kept per account', () => {
 describe('the authenticate query', () => {
   it('composes into the supergraph but stays out of its public API (@inaccessible)', async () => {
     const sdl = (await ok('{ _service { sdl } }'))._service.sdl as string;
-    const composed = composeServices([{ name: 'permissions', typeDefs: parse(sdl), url: `${service.url}/graphql` }]);
+    const composed = composeServices([{ name: 'permissions', typeDefs: parse(sdl), url: `${running.service.url}/graphql` }]);
     expect(composed.errors ?? []).toEqual([]);
     const supergraph = (composed as { supergraphSdl: string }).supergraphSdl;
     expect(supergraph).toContain('authenticate');

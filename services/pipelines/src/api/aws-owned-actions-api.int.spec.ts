@@ -1,28 +1,15 @@
-import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
 import { pipelineStreamId } from '../domain/pipeline/pipeline-stream';
-import { startPipelinesService, type PipelinesServiceProcess } from '../testing/pipelines-service-process';
-import { dropTestSchema, newTestSchema } from '../testing/test-schema';
+import { startPipelinesService } from '../testing/pipelines-service-process';
+import { newTestSchema } from '../testing/test-schema';
 import { codeBuildAction, codeCommitSourceAction, stage, type FixtureActionTypeId } from '@sluice/testing/fixtures';
+import { serviceOnStoreForFile } from '@sluice/graphql-service/testing';
 
 // A definition with AWS-owned action types through the pipelines subgraph on the real PostgreSQL event store.
 const schema = newTestSchema();
-let service: PipelinesServiceProcess;
-let store: PostgresEventStore;
-
-beforeAll(async () => {
-  service = await startPipelinesService(schema);
-  store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-});
-
-afterAll(async () => {
-  await service?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
-});
+const running = serviceOnStoreForFile(schema, startPipelinesService);
 
 const gql = (query: string, variables: Record<string, unknown> = {}) =>
-  service.graphql(query, variables, { 'x-sluice-account': 'acme', 'x-sluice-actor': 'alice' });
+  running.service.graphql(query, variables, { 'x-sluice-account': 'acme', 'x-sluice-actor': 'alice' });
 
 const CREATE = `mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline) { pipeline metadata { version } } }`;
 const UPDATE = `mutation($pipeline: JSON!) { updatePipeline(pipeline: $pipeline) { pipeline metadata { version } } }`;
@@ -47,7 +34,7 @@ describe('AWS-owned action types on createPipeline / updatePipeline', () => {
     const read = await gql(GET, { name: 'aws-shop' });
     expect(JSON.stringify(read.data!.getPipeline.pipeline)).toBe(JSON.stringify({ ...given, version: 1 }));
 
-    const [event] = await store.readStream(pipelineStreamId('acme', 'aws-shop'));
+    const [event] = await running.store.readStream(pipelineStreamId('acme', 'aws-shop'));
     const data = event!.data as { declaration: { stages: Array<{ actions: Array<Record<string, unknown>> }> }; givenDeclaration: unknown };
     expect(data.givenDeclaration).toEqual({ ...given, version: 1 });
     expect(data.declaration.stages[0]!.actions[0]).toMatchObject({
@@ -76,6 +63,6 @@ describe('AWS-owned action types on createPipeline / updatePipeline', () => {
     const issues = refused.errors![0]!.extensions!.issues as Array<{ path: string; message: string }>;
     expect(issues.map((issue) => issue.path)).toEqual(['$.stages[1].actions[0].actionTypeId']);
     expect(issues[0]!.message).toContain('Build/AWS/CodeBuild');
-    expect(await store.readStream(pipelineStreamId('acme', 'aws-cfn'))).toEqual([]);
+    expect(await running.store.readStream(pipelineStreamId('acme', 'aws-cfn'))).toEqual([]);
   });
 });

@@ -1,33 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
 import { pipelineStreamId } from '../domain/pipeline/pipeline-stream';
-import { startPipelinesService, type PipelinesServiceProcess } from '../testing/pipelines-service-process';
+import { startPipelinesService } from '../testing/pipelines-service-process';
 import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
 import { pipelineUsingCustomAction, sampleCustomActionType } from '../testing/sample-pipelines';
-import { dropTestSchema, newTestSchema } from '../testing/test-schema';
-import { errorCodes } from '@sluice/graphql-service/testing';
+import { newTestSchema } from '../testing/test-schema';
+import { errorCodes, serviceOnStoreForFile } from '@sluice/graphql-service/testing';
 
 // The pipelines subgraph through HTTP POST /graphql, on the real PostgreSQL event store (one fresh schema).
 const schema = newTestSchema();
-let service: PipelinesServiceProcess;
-let store: PostgresEventStore;
-
-beforeAll(async () => {
-  service = await startPipelinesService(schema);
-  store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-});
-
-afterAll(async () => {
-  await service?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
-});
+const running = serviceOnStoreForFile(schema, startPipelinesService);
 
 const as = (account: string, actor = 'alice') => ({ 'x-sluice-account': account, 'x-sluice-actor': actor });
 const gql = (query: string, variables: Record<string, unknown> = {}, account = 'acme', actor = 'alice') =>
-  service.graphql(query, variables, as(account, actor));
+  running.service.graphql(query, variables, as(account, actor));
 
 const PIPELINE_FIELDS = 'account name pipeline metadata { pipelineArn created updated version latestVersion } transitions { stageName enabled disabledReason lastChangedBy lastChangedAt } tags { key value }';
 const CREATE = `mutation($pipeline: JSON!, $tags: [TagInput!]) { createPipeline(pipeline: $pipeline, tags: $tags) { ${PIPELINE_FIELDS} } }`;
@@ -89,11 +75,11 @@ describe('updatePipeline', () => {
     expect(updated.data!.updatePipeline.metadata).toMatchObject({ version: 2, latestVersion: 2 });
     expect(updated.data!.updatePipeline.pipeline).toEqual({ ...v1, executionMode: 'QUEUED', version: 2 });
 
-    const eventsBefore = await store.readStream(pipelineStreamId('acme', 'svc'));
+    const eventsBefore = await running.store.readStream(pipelineStreamId('acme', 'svc'));
     const stale = await gql(UPDATE, { pipeline: { ...v1, executionMode: 'PARALLEL' } });
     expect(errorCodes(stale)).toEqual(['CONFLICT']);
     expect(stale.errors![0]!.message).toContain('version 2');
-    expect(await store.readStream(pipelineStreamId('acme', 'svc'))).toHaveLength(eventsBefore.length);
+    expect(await running.store.readStream(pipelineStreamId('acme', 'svc'))).toHaveLength(eventsBefore.length);
     expect((await gql(GET, { name: 'svc' })).data!.getPipeline.pipeline.executionMode).toBe('QUEUED');
   });
 
@@ -108,7 +94,7 @@ describe('updatePipeline', () => {
     const current = (await gql(GET, { name: 'raced' })).data!.getPipeline;
     expect(current.metadata.version).toBe(2);
     expect(current.pipeline.variables).toEqual(winners[0]!.data!.updatePipeline.pipeline.variables);
-    expect(await store.readStream(pipelineStreamId('acme', 'raced'))).toHaveLength(2);
+    expect(await running.store.readStream(pipelineStreamId('acme', 'raced'))).toHaveLength(2);
   });
 
   it('asks for the version when it is missing', async () => {
@@ -271,7 +257,7 @@ describe('bad input', () => {
       expect.arrayContaining(['$.stages[1].name', '$.stages[1].actions[0].runOrder', '$.stages[2].actions[0].inputArtifacts[0].name']),
     );
     for (const issue of response.errors![0]!.extensions!.issues!) expect(issue.message.length).toBeGreaterThan(10);
-    expect(await store.readStream(pipelineStreamId('acme', 'broken'))).toEqual([]);
+    expect(await running.store.readStream(pipelineStreamId('acme', 'broken'))).toEqual([]);
   });
 
   it.each([
@@ -286,7 +272,7 @@ describe('bad input', () => {
   });
 
   it('answers a malformed JSON body with a clear 400 and keeps serving', async () => {
-    const response = await service.post('{"query": "{ listPipelines { edges { cursor } } }"', as('acme'));
+    const response = await running.service.post('{"query": "{ listPipelines { edges { cursor } } }"', as('acme'));
     expect(response.status).toBe(400);
     expect(JSON.parse(response.text)).toEqual({ errors: [{ message: expect.stringContaining('not valid JSON'), extensions: { code: 'BAD_REQUEST' } }] });
     const next = await gql('{ listPipelines { pageInfo { hasNextPage } } }');
@@ -300,12 +286,12 @@ describe('bad input', () => {
     expect(response.status).toBe(200);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(['$']);
-    expect(await store.readStream(pipelineStreamId('acme', 'huge'))).toEqual([]);
+    expect(await running.store.readStream(pipelineStreamId('acme', 'huge'))).toEqual([]);
     expect((await gql('{ listPipelines { pageInfo { hasNextPage } } }')).errors).toBeUndefined();
   });
 
   it('answers a body over the limit with 413 and keeps serving', async () => {
-    const response = await service.post(JSON.stringify({ query: '{ x }', padding: 'x'.repeat(13 * 1024 * 1024) }));
+    const response = await running.service.post(JSON.stringify({ query: '{ x }', padding: 'x'.repeat(13 * 1024 * 1024) }));
     expect(response.status).toBe(413);
     expect(JSON.parse(response.text).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
     expect((await gql('{ listPipelines { pageInfo { hasNextPage } } }')).errors).toBeUndefined();
@@ -330,16 +316,16 @@ describe('bad input', () => {
   });
 
   it('refuses invalid account and actor headers', async () => {
-    const response = await service.graphql('{ listPipelines { pageInfo { hasNextPage } } }', {}, { 'x-sluice-account': 'Not An Account', 'x-sluice-actor': '' });
+    const response = await running.service.graphql('{ listPipelines { pageInfo { hasNextPage } } }', {}, { 'x-sluice-account': 'Not An Account', 'x-sluice-actor': '' });
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(['headers.x-sluice-account', 'headers.x-sluice-actor']);
   });
 
   it('refuses a request that names no caller, instead of taking it for account default', async () => {
-    const refused = await service.graphql(CREATE, { pipeline: sourceBuildDeployPipeline('defaults') });
+    const refused = await running.service.graphql(CREATE, { pipeline: sourceBuildDeployPipeline('defaults') });
     expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(refused)).toEqual(['headers.x-sluice-account']);
-    expect(await store.readStream(pipelineStreamId('default', 'defaults'))).toEqual([]);
+    expect(await running.store.readStream(pipelineStreamId('default', 'defaults'))).toEqual([]);
   });
 
   it('answers GraphQL errors of the request itself with their own codes', async () => {
@@ -405,8 +391,8 @@ describe('projection rebuild', () => {
     const answer = () => Promise.all(queries.map(([account, query, variables]) => gql(query, variables, account)));
     const before = await answer();
     for (const response of before) expect(response.errors).toBeUndefined();
-    await service.stop();
-    service = await startPipelinesService(schema);
+    await running.service.stop();
+    running.service = await startPipelinesService(schema);
     expect(await answer()).toEqual(before);
   });
 });
