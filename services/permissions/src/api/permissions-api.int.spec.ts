@@ -6,24 +6,13 @@ import { authorize, type Principal } from '@sluice/authz';
 import { testPostgresUrl } from '@sluice/testing';
 import { tokenStream } from '../domain/identity-events';
 import { hashToken } from '../domain/token-secret';
-import { newTestSchema, startPermissionsService } from '../testing/permissions-service-process';
+import { newTestSchema, startPermissionsService, headersOf, type As } from '../testing/permissions-service-process';
 import { errorCodes, serviceOnStoreForFile } from '@sluice/graphql-service/testing';
 
 // The permissions subgraph through HTTP POST /graphql, on the real PostgreSQL event store (one fresh schema).
 const schema = newTestSchema();
 const running = serviceOnStoreForFile(schema, startPermissionsService);
 
-interface As {
-  account: string;
-  principal?: string;
-  tokenId?: string;
-}
-const headersOf = ({ account, principal, tokenId }: As) => ({
-  'x-sluice-account': account,
-  'x-sluice-actor': principal ?? 'test',
-  ...(principal ? { 'x-sluice-principal': principal } : {}),
-  ...(tokenId ? { 'x-sluice-token-id': tokenId } : {}),
-});
 const gql = (query: string, variables: Record<string, unknown> = {}, as: As = { account: 'acme' }) => running.service.graphql(query, variables, headersOf(as));
 const issuePaths = (response: { errors?: Array<{ extensions?: { issues?: Array<{ path: string }> } }> }) => (response.errors?.[0]?.extensions?.issues ?? []).map((issue) => issue.path);
 
