@@ -3,7 +3,7 @@ import type { PipelineDeclaration } from '@sluice/domain';
 import { isEqual, rebuiltSkipping } from '@sluice/eventing/testing';
 import { ArtifactBytes } from '../application/artifact-bytes';
 import { ArtifactCollector } from '../application/collect-artifacts';
-import { eventually, startArtifactsOnEngine, type ArtifactsOnEngine } from '../testing/artifacts-on-engine';
+import { eventually, artifactsOnEngineForFile } from '../testing/artifacts-on-engine';
 import { artifactsProjections } from './artifacts-read-model';
 
 // The artifacts service's projection rebuilt from the store into a fresh instance equals the live one after a
@@ -13,14 +13,8 @@ const DAY = 24 * 60 * 60 * 1000;
 const alice = { account: 'acme', actor: 'alice' };
 const bob = { account: 'globex', actor: 'bob' };
 
-let platform: ArtifactsOnEngine | undefined;
-let env: ArtifactsOnEngine['env'];
-let engine: ArtifactsOnEngine['engine'];
-let store: ArtifactsOnEngine['store'];
-let projection: ArtifactsOnEngine['projection'];
 let now = new Date();
 const clock = () => now;
-let logged: string[] = [];
 
 const commands = (name: string, lines: string[], io: Pick<PipelineDeclaration['stages'][number]['actions'][number], 'inputArtifacts' | 'outputArtifacts'>) => ({
   name,
@@ -59,10 +53,12 @@ const gated: PipelineDeclaration = {
   ],
 } as PipelineDeclaration;
 
+const platform = artifactsOnEngineForFile('sluice-artifacts-rebuild-', [pipeline, gated]);
+
 async function waitingApproval(stageIndex: number): Promise<string> {
   let token: string | null = null;
   await eventually(
-    () => (token = engine.getPipelineState(alice, 'gated').stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
+    () => (token = platform.engine.getPipelineState(alice, 'gated').stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
     () => `no approval waits in stage ${stageIndex} of gated`,
   );
   return token!;
@@ -73,31 +69,25 @@ async function run(content: string, outcome: 'ok' | 'fail', records: number): Pr
     { name: 'CONTENT', value: content },
     { name: 'OUTCOME', value: outcome },
   ];
-  return platform!.run('web', variables, outcome === 'ok' ? 'Succeeded' : 'Failed', records);
+  return platform.run('web', variables, outcome === 'ok' ? 'Succeeded' : 'Failed', records);
 }
 
-const rebuilt = (skipping?: string) => rebuiltSkipping(env.store, artifactsProjections(), skipping);
+const rebuilt = (skipping?: string) => rebuiltSkipping(platform.env.store, artifactsProjections(), skipping);
 
-beforeAll(async () => {
-  platform = await startArtifactsOnEngine('sluice-artifacts-rebuild-', [pipeline, gated]);
-  ({ env, engine, store, projection, logged } = platform);
-});
-
-afterAll(() => platform?.stop());
 
 describe('rebuilding the artifacts service’s projection', () => {
   it('rebuilds the read model from the store equal to the live one, and misses any event type skipped', async () => {
     await run('one', 'ok', 2);
     await run('two', 'fail', 1);
     await run('one', 'ok', 2); // the first run's bytes again
-    const { pipelineExecutionId: waiting } = await engine.startPipelineExecution(alice, { name: 'gated' });
+    const { pipelineExecutionId: waiting } = await platform.engine.startPipelineExecution(alice, { name: 'gated' });
     const gate = await waitingApproval(1);
     await new Promise((resolve) => setTimeout(resolve, 5)); // Test starts at a later millisecond than Build ended
-    await engine.putApprovalResult(alice, { pipelineName: 'gated', stageName: 'Gate', actionName: 'Approve', token: gate, result: { status: 'Approved', summary: 'ok' } });
+    await platform.engine.putApprovalResult(alice, { pipelineName: 'gated', stageName: 'Gate', actionName: 'Approve', token: gate, result: { status: 'Approved', summary: 'ok' } });
     await waitingApproval(3);
-    await eventually(() => projection.model.recordsOf(waiting, 'acme').length === 1, () => `records of ${waiting}: ${logged.join('\n')}`);
+    await eventually(() => platform.projection.model.recordsOf(waiting, 'acme').length === 1, () => `records of ${waiting}: ${platform.logged.join('\n')}`);
 
-    const bytes = new ArtifactBytes(env.store, store, projection, clock, 1024 * 1024);
+    const bytes = new ArtifactBytes(platform.env.store, platform.store, platform.projection, clock, 1024 * 1024);
     const shared = await bytes.upload(alice, Readable.from([Buffer.from('shared by two accounts')]), {});
     await bytes.upload(bob, Readable.from([Buffer.from('shared by two accounts')]), {});
     await bytes.release(bob, shared.sha256);
@@ -105,10 +95,10 @@ describe('rebuilding the artifacts service’s projection', () => {
     await bytes.release(bob, kept.sha256);
     await bytes.upload(bob, Readable.from([Buffer.from('kept by globex')]), {}); // a new claim after a release
     await bytes.upload(alice, Readable.from([Buffer.from('uploaded, never used')]), {});
-    await store.put(Readable.from([Buffer.from('left behind by a failed job')]));
+    await platform.store.put(Readable.from([Buffer.from('left behind by a failed job')]));
 
     // Retention: the orphan is found first, then everything old and unreferenced goes.
-    const collector = new ArtifactCollector(env.store, store, projection, { graceMs: 30 * DAY, keepExecutions: 1 }, clock, (line) => logged.push(line));
+    const collector = new ArtifactCollector(platform.env.store, platform.store, platform.projection, { graceMs: 30 * DAY, keepExecutions: 1 }, clock, (line) => platform.logged.push(line));
     now = new Date(Date.now() + 29 * DAY);
     expect((await collector.collect({ dryRun: false })).found).toHaveLength(1);
     now = new Date(Date.now() + 31 * DAY);
@@ -117,11 +107,11 @@ describe('rebuilding the artifacts service’s projection', () => {
     const late = await bytes.upload(alice, Readable.from([Buffer.from('uploaded after retention')]), {});
     await bytes.upload(bob, Readable.from([Buffer.from('uploaded after retention')]), {});
     await bytes.release(bob, late.sha256);
-    await platform!.recorder.idle();
-    const events = await env.eventsOf('');
-    await projection.waitForPosition(events.at(-1)!.position);
+    await platform.recorder.idle();
+    const events = await platform.env.eventsOf('');
+    await platform.projection.waitForPosition(events.at(-1)!.position);
 
-    const live = projection.model;
+    const live = platform.projection.model;
     const contents = live.contents();
     const [copy] = await rebuilt();
     expect(copy!.name).toBe(live.name);

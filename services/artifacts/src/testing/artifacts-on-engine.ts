@@ -68,6 +68,14 @@ export async function startArtifactsOnEngine(prefix: string, pipelines: Pipeline
   return { env, engine, worker, root, store, projection, recorder, logged, run, stop };
 }
 
+/** For the test file that calls it: started before its tests, stopped after; its fields are there once they run. */
+export function artifactsOnEngineForFile(prefix: string, pipelines: PipelineDeclaration[]): ArtifactsOnEngine {
+  const platform = {} as ArtifactsOnEngine;
+  beforeAll(async () => void Object.assign(platform, await startArtifactsOnEngine(prefix, pipelines)));
+  afterAll(() => platform.stop?.());
+  return platform;
+}
+
 /** Resolves once `check` holds, checking every 100 ms; rejects after `timeoutMs` with `what()`. */
 export async function eventually(check: () => boolean | Promise<boolean>, what: () => string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -36,3 +36,11 @@ export async function startPipelinesApplication(): Promise<PipelinesApplication>
     },
   };
 }
+
+/** For the test file that calls it: the application started before its tests and stopped after; its fields are there once they run. */
+export function pipelinesApplicationForFile(): PipelinesApplication {
+  const app = {} as PipelinesApplication;
+  beforeAll(async () => void Object.assign(app, await startPipelinesApplication()));
+  afterAll(() => app.stop?.());
+  return app;
+}
