@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { approvalAction, commandsAction, gitSourceStage, initGitRepository, pipelineDefinition, stage, type FixtureCategory, type FixturePipeline } from '@sluice/testing/fixtures';
+import { eventually } from '@sluice/testing';
 import { startPlatformProcess, type PlatformProcess } from './platform-process';
 
 // What every browser test of the dashboard needs: Debian's Chromium (never a downloaded browser;
@@ -34,20 +35,7 @@ export async function gql<T>(url: string, token: string, query: string, variable
   return answer.data;
 }
 
-export async function eventually<T>(attempt: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+export { eventually };
 
 /** Source (a real git repository) → Build (two actions in parallel, then one more) → Approval → Deploy. */
 export function webAppPipeline(name: string, repositoryUrl: string): FixturePipeline {

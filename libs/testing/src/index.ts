@@ -1,3 +1,4 @@
 export * from './kafka-broker';
 export * from './postgres';
 export * from './instants';
+export * from './eventually';
