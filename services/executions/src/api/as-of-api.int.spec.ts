@@ -1,34 +1,21 @@
-import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
-import type { ServiceProcess } from '@sluice/graphql-service/testing';
-import { markInstant, testPostgresUrl } from '@sluice/testing';
+import { markInstant } from '@sluice/testing';
 import { approvalAction, commandsAction, pipeline, stage } from '../domain/testing/fixtures';
 import { eventually } from '../testing/eventually';
 import { startExecutionsService } from '../testing/executions-service-process';
 import { PipelinePublisher } from '../testing/pipeline-publisher';
-import { dropTestSchema, newTestSchema } from '../testing/test-schema';
-import { graphqlAs, errorCodes } from '@sluice/graphql-service/testing';
+import { newTestSchema } from '../testing/test-schema';
+import { graphqlAs, errorCodes, serviceOnStoreForFile } from '@sluice/graphql-service/testing';
 
 // executionAsOf and pipelineStateAsOf through HTTP POST /graphql, the service in a child process on the real
 // PostgreSQL store: an execution waits for an approval, is approved, then waits for a job nobody polls. What the
 // live queries answered at marked instants is asked again as of those instants.
 const schema = newTestSchema();
-let service: ServiceProcess;
-let store: PostgresEventStore;
+const running = serviceOnStoreForFile(schema, startExecutionsService);
 let publisher: PipelinePublisher;
 
-beforeAll(async () => {
-  store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  publisher = new PipelinePublisher(store);
-  service = await startExecutionsService(schema);
-});
+beforeAll(() => void (publisher = new PipelinePublisher(running.store)));
 
-afterAll(async () => {
-  await service?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
-});
-
-const gql = graphqlAs(() => service);
+const gql = graphqlAs(() => running.service);
 
 const EXECUTION = 'pipelineExecutionId pipelineName pipelineVersion status statusSummary startTime lastUpdateTime executionMode executionType';
 const DETAIL = 'actionExecutionId stageName actionName attempt status startTime lastUpdateTime output { executionResult { externalExecutionSummary } }';
