@@ -39,7 +39,7 @@ import {
   type ActionOwner,
   type PipelineDeclaration,
 } from '@aws-sdk/client-codepipeline';
-import { approvalAction, commandsStage, gitSourceStage, initGitRepository, stage } from '@sluice/testing/fixtures';
+import { approvalAction, codeBuildAction, commandsStage, gitSourceStage, initGitRepository, stage } from '@sluice/testing/fixtures';
 import { gatewayClient } from '../testing/gateway-client';
 import { eventually } from '../testing/job-worker';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
@@ -159,20 +159,18 @@ describe('the AWS-compatible API with the AWS SDK', () => {
       artifactStore: { type: 'S3', location: 'sluice-artifacts' },
       stages: [
         gitSourceStage({ repositoryUrl, runOrder: 1 }),
-        {
-          name: 'Build',
-          actions: [
-            {
-              name: 'CodeBuild',
-              actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
-              runOrder: 1,
-              configuration: { ProjectName: 'release-build', BuildSpec: "version: 0.2\nphases:\n  build:\n    commands:\n      - grep -q 'release me' README\n" },
-              inputArtifacts: [{ name: 'SourceOutput' }],
-              roleArn: 'arn:aws:iam::123456789012:role/codebuild',
-              region: 'us-east-1',
-            },
-          ],
-        },
+        stage(
+          'Build',
+          codeBuildAction({
+            name: 'CodeBuild',
+            projectName: 'release-build',
+            runOrder: 1,
+            buildSpec: "version: 0.2\nphases:\n  build:\n    commands:\n      - grep -q 'release me' README\n",
+            inputs: 'SourceOutput',
+            roleArn: 'arn:aws:iam::123456789012:role/codebuild',
+            region: 'us-east-1',
+          }),
+        ),
       ],
     } as unknown as PipelineDeclaration;
     await cp.send(new CreatePipelineCommand({ pipeline: definition }));
