@@ -8,6 +8,8 @@ const moduleNameMapper = {
   [`^@sluice/(${libs})$`]: '<rootDir>/libs/$1/src/index.ts',
   // Test helpers a library offers other packages' tests, kept out of its runtime entry point.
   [`^@sluice/(${libs})/testing$`]: '<rootDir>/libs/$1/src/testing/index.ts',
+  // Test pipelines and git repositories, kept out of @sluice/testing's entry point (no pg or kafkajs to load).
+  '^@sluice/testing/fixtures$': '<rootDir>/libs/testing/src/fixtures/index.ts',
   // The same for the gateway's and the platform's test helpers.
   '^@sluice/(gateway|platform)/testing$': '<rootDir>/$1/src/testing/index.ts',
   // The browser-safe entry of @sluice/domain, which the dashboard bundles.

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { subscribeAndCollect, type CollectedSubscription } from '../../gateway/src/testing/subscription-client';
 import { median, percentile } from '../eventing/bench-kit';
+import { eventually as eventuallyDefined } from '@sluice/testing';
 
 const ROOT = join(__dirname, '../..');
 const ENTRY = join(ROOT, 'platform/src/embedded/main.ts');
@@ -121,20 +122,7 @@ async function gql<T>(url: string, query: string, variables: Record<string, unkn
   return answer.data;
 }
 
-async function eventually<T>(attempt: () => Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(100);
-  }
-}
+const eventually = <T>(attempt: () => Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> => eventuallyDefined(attempt, what, timeoutMs, 100);
 
 const PIPELINE = 'query { getPipeline(name: "demo") { name } }';
 const STATE = `query { getPipelineState(name: "demo") { stageStates { stageName latestExecution { pipelineExecutionId status }

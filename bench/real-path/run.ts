@@ -14,11 +14,11 @@
  * source action against the clone + archive alone.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { commandsAction, gitSourceStage, makeGitRepository, stage, type FixturePipeline } from '@sluice/testing/fixtures';
 import { startPlatformProcess, type PlatformProcess } from '../../platform/src/testing/platform-process';
 import { loadProviderConfig } from '../../services/worker/src/provider-config';
 import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
@@ -33,44 +33,14 @@ const run = promisify(execFile);
 
 type Answer<T> = { data?: T | null; errors?: Array<{ message: string }> };
 
-function pipeline(repositoryUrl: string): Record<string, unknown> {
-  const stages = Array.from({ length: STAGES }, (_, s) => ({
-    name: `Stage${s + 1}`,
-    actions: Array.from({ length: PARALLEL }, (_, a) => ({
-      name: `Action${a + 1}`,
-      actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
-      runOrder: 1,
-      commands: [COMMAND],
-      inputArtifacts: [{ name: 'src' }],
-    })),
-  }));
-  return {
-    name: 'real-path',
-    stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-            configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main', DetectChanges: 'false' },
-            outputArtifacts: [{ name: 'src' }],
-          },
-        ],
-      },
-      ...stages,
-    ],
-  };
+function pipeline(repositoryUrl: string): FixturePipeline {
+  const actions = () => Array.from({ length: PARALLEL }, (_, a) => commandsAction(`Action${a + 1}`, [COMMAND], { runOrder: 1, inputs: 'src' }));
+  const stages = Array.from({ length: STAGES }, (_, s) => stage(`Stage${s + 1}`, ...actions()));
+  return { name: 'real-path', stages: [gitSourceStage({ repositoryUrl, output: 'src', configuration: { DetectChanges: 'false' } }), ...stages] };
 }
 
-async function makeRepository(dir: string): Promise<string> {
-  await run('git', ['init', '-q', '-b', 'main', dir]);
-  for (let i = 0; i < 10; i += 1) await writeFile(join(dir, `file-${i}.txt`), `line ${i}\n`.repeat(50));
-  const git = (...args: string[]) => run('git', ['-C', dir, '-c', 'user.name=bench', '-c', 'user.email=bench@sluice.local', ...args]);
-  await git('add', '.');
-  await git('commit', '-q', '-m', 'one commit');
-  return pathToFileURL(dir).href;
-}
+/** A one-commit repository of ten small files. */
+const makeRepository = (dir: string): Promise<string> => makeGitRepository(dir, Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`file-${i}.txt`, `line ${i}\n`.repeat(50)])));
 
 interface Measured {
   totalMs: number;

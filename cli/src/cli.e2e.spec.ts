@@ -1,8 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPlatformProcess, type PlatformProcess } from '@sluice/platform/testing';
+import { commandsStage, gitSourceStage, initGitRepository, MANUAL_APPROVAL, stage } from '@sluice/testing/fixtures';
 
 // The `sluice` bin as a user runs it, as a process, against a running embedded platform.
 const BIN = join(__dirname, '../bin/sluice.mjs');
@@ -37,44 +38,14 @@ async function ok(args: string[]): Promise<string> {
   return run.stdout;
 }
 
-function gitRepo(dir: string): string {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
-  git('init', '-q', '-b', 'main');
-  writeFileSync(join(dir, 'hello.txt'), 'hello\n');
-  git('add', '.');
-  git('commit', '-q', '-m', 'first');
-  return dir;
-}
+const gitRepo = (dir: string): string => initGitRepository(dir, { 'hello.txt': 'hello\n' });
 
 const definition = (name: string, repo: string, buildCommand: string) => ({
   name,
   stages: [
-    {
-      name: 'Source',
-      actions: [
-        {
-          name: 'Checkout',
-          actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-          configuration: { RepositoryUrl: `file://${repo}`, BranchName: 'main', DetectChanges: 'false' },
-          outputArtifacts: [{ name: 'Src' }],
-        },
-      ],
-    },
-    {
-      name: 'Build',
-      actions: [
-        {
-          name: 'Compile',
-          actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
-          inputArtifacts: [{ name: 'Src' }],
-          commands: [buildCommand],
-        },
-      ],
-    },
-    {
-      name: 'Approval',
-      actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } }],
-    },
+    gitSourceStage({ repositoryUrl: `file://${repo}`, output: 'Src', configuration: { DetectChanges: 'false' } }),
+    commandsStage('Build', [buildCommand], { action: 'Compile', inputs: 'Src' }),
+    stage('Approval', { name: 'Approve', actionTypeId: MANUAL_APPROVAL }),
   ],
 });
 

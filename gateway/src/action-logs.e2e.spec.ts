@@ -2,24 +2,23 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
-import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
+import type { EventStore } from '@sluice/eventing';
 import { graphqlJobApi, packDirectory, providerRegistry, startWorker, testSandbox, type Worker, type WorkerEvent } from '@sluice/worker';
-import { testPostgresUrl } from '@sluice/testing';
+import { commandsStage, pipelineDefinition, stage, uploadSourceAction } from '@sluice/testing/fixtures';
 import type { RunningGateway } from './gateway-server';
 import type { ActionLogEntry } from './subscriptions/action-log-appended';
 import { gatewayClient, type Caller } from './testing/gateway-client';
 import { eventually } from './testing/job-worker';
 import { subscribeAndCollect, type CollectedSubscription } from './testing/subscription-client';
-import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from './testing/subgraph-processes';
-import { adminCaller, startTestGateway } from './testing/test-gateway';
+import { startGatewayOnSubgraphs, type GatewayOnSubgraphs } from './testing/gateway-on-subgraphs';
+import { adminCaller } from './testing/test-gateway';
 
 // Action logs end to end: the subgraphs as OS processes on one PostgreSQL schema, the gateway here on the
 // same store, and a real worker that reaches the platform only through the gateway's /graphql
 // (graphqlJobApi): it runs a Commands action that prints lines with pauses and ships them as it runs.
-const schema = newTestSchema();
 let alice: Caller;
 let otherAccount: Caller;
-let subgraphs: SubgraphProcesses;
+let platform: GatewayOnSubgraphs | undefined;
 let gateway: RunningGateway;
 let eventStore: EventStore;
 let artifacts: ArtifactStore;
@@ -33,9 +32,8 @@ beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'sluice-action-logs-'));
   // The jobs' folders are under it: the sandbox's user must pass through (not list) it.
   await chmod(folder, 0o711);
-  subgraphs = await startSubgraphProcesses(schema);
-  eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  gateway = await startTestGateway(subgraphs, eventStore);
+  platform = await startGatewayOnSubgraphs();
+  ({ gateway, eventStore } = platform);
   alice = await adminCaller(eventStore, 'acme', 'alice');
   otherAccount = await adminCaller(eventStore, 'other', 'bob');
   gql = gatewayClient(gateway.url, alice);
@@ -53,10 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(open.map((s) => s.stop()));
   await worker?.stop({ graceMs: 0 });
-  await gateway?.stop();
-  await subgraphs?.stop();
-  await eventStore?.close();
-  await dropTestSchema(schema);
+  await platform?.stop();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
@@ -83,36 +78,13 @@ describe('action logs through the gateway', () => {
     await mkdir(sourceDir);
     await writeFile(join(sourceDir, 'README.md'), '# talkative\n');
     const archive = await packDirectory(artifacts, sourceDir);
-    const declaration = {
+    const declaration = pipelineDefinition({
       name: 'talkative',
-      artifactStore: { type: 'S3', location: 'sluice-artifacts' },
       stages: [
-        {
-          name: 'Source',
-          actions: [
-            {
-              name: 'Upload',
-              actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Upload', version: '1' },
-              runOrder: 1,
-              configuration: { ObjectKey: archive.sha256 },
-              outputArtifacts: [{ name: 'SourceOutput' }],
-            },
-          ],
-        },
-        {
-          name: 'Build',
-          actions: [
-            {
-              name: 'Talk',
-              actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
-              runOrder: 1,
-              commands: ['for i in 1 2 3; do echo line-$i; sleep 0.3; done'],
-              inputArtifacts: [{ name: 'SourceOutput' }],
-            },
-          ],
-        },
+        stage('Source', uploadSourceAction(archive.sha256, { runOrder: 1 })),
+        commandsStage('Build', ['for i in 1 2 3; do echo line-$i; sleep 0.3; done'], { action: 'Talk', runOrder: 1, inputs: 'SourceOutput' }),
       ],
-    };
+    });
     expect((await gql('mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline) { name } }', { pipeline: declaration })).errors).toBeUndefined();
     const executionId = await eventually(
       async () => (await gql<{ startPipelineExecution: { pipelineExecutionId: string } }>('mutation { startPipelineExecution(name: "talkative") { pipelineExecutionId } }')).data?.startPipelineExecution.pipelineExecutionId,

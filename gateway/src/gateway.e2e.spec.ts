@@ -1,38 +1,36 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
+import type { EventStore } from '@sluice/eventing';
 import { startServiceProcess } from '@sluice/graphql-service/testing';
 import { testPostgresUrl } from '@sluice/testing';
 import type { RunningGateway } from './gateway-server';
 import { codesOf, gatewayClient, type Caller } from './testing/gateway-client';
 import { eventually, workUntilFinished } from './testing/job-worker';
-import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from './testing/subgraph-processes';
-import { adminCaller, startTestGateway } from './testing/test-gateway';
-import { twoStagePipeline } from './testing/two-stage-pipeline';
+import { startGatewayOnSubgraphs, type GatewayOnSubgraphs } from './testing/gateway-on-subgraphs';
+import type { SubgraphProcesses } from './testing/subgraph-processes';
+import { adminCaller } from './testing/test-gateway';
+import { twoStagePipeline } from '@sluice/testing/fixtures';
 
 // The gateway in front of the real subgraphs: pipelines and executions each run as their own OS process on
 // one PostgreSQL store (NestJS 12 cannot load in jest), the gateway runs here. Everything below goes through
 // the gateway's /graphql only.
-const schema = newTestSchema();
 let alice: Caller;
+let platform: GatewayOnSubgraphs | undefined;
+let schema: string;
 let subgraphs: SubgraphProcesses;
 let gateway: RunningGateway;
 let gql: ReturnType<typeof gatewayClient>;
 let eventStore: EventStore;
 
 beforeAll(async () => {
-  subgraphs = await startSubgraphProcesses(schema);
-  eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  gateway = await startTestGateway(subgraphs, eventStore);
+  platform = await startGatewayOnSubgraphs();
+  ({ schema, subgraphs, gateway, eventStore } = platform);
   alice = await adminCaller(eventStore, 'acme', 'alice');
   gql = gatewayClient(gateway.url, alice);
 }, 120_000);
 
 afterAll(async () => {
-  await gateway?.stop();
-  await subgraphs?.stop();
-  await eventStore?.close();
-  await dropTestSchema(schema);
+  await platform?.stop();
 });
 
 const CREATE = 'mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline) { name metadata { version } } }';

@@ -1,29 +1,26 @@
-import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
+import type { EventStore } from '@sluice/eventing';
 import type { RunningGateway } from './gateway-server';
 import type { ExecutionUpdate, PipelineStateChange } from './subscriptions/execution-updates';
 import { gatewayClient, type Caller } from './testing/gateway-client';
 import { eventually, workUntilFinished } from './testing/job-worker';
 import { subscribeAndCollect, type CollectedSubscription } from './testing/subscription-client';
-import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from './testing/subgraph-processes';
-import { adminCaller, startTestGateway } from './testing/test-gateway';
-import { twoStagePipeline } from './testing/two-stage-pipeline';
+import { startGatewayOnSubgraphs, type GatewayOnSubgraphs } from './testing/gateway-on-subgraphs';
+import { adminCaller } from './testing/test-gateway';
+import { twoStagePipeline } from '@sluice/testing/fixtures';
 
 // Subscriptions through the gateway's /graphql over graphql-ws, fed from the store the services write to:
 // the subgraphs run as OS processes on one PostgreSQL schema, the gateway runs here on the same store.
-const schema = newTestSchema();
 let alice: Caller;
 let otherAccount: Caller;
-let subgraphs: SubgraphProcesses;
+let platform: GatewayOnSubgraphs | undefined;
 let gateway: RunningGateway;
 let eventStore: EventStore;
 let gql: ReturnType<typeof gatewayClient>;
 const open: Array<CollectedSubscription<unknown>> = [];
 
 beforeAll(async () => {
-  subgraphs = await startSubgraphProcesses(schema);
-  eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  gateway = await startTestGateway(subgraphs, eventStore);
+  platform = await startGatewayOnSubgraphs();
+  ({ gateway, eventStore } = platform);
   alice = await adminCaller(eventStore, 'acme', 'alice');
   otherAccount = await adminCaller(eventStore, 'other', 'bob');
   gql = gatewayClient(gateway.url, alice);
@@ -31,10 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(open.map((s) => s.stop()));
-  await gateway?.stop();
-  await subgraphs?.stop();
-  await eventStore?.close();
-  await dropTestSchema(schema);
+  await platform?.stop();
 });
 
 const FIELDS = 'cursor pipelineName pipelineExecutionId status stageName actionName eventType at';

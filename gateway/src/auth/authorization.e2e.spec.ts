@@ -17,21 +17,21 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { AUDIT_STREAM_PREFIX, auditRecordOf, processAuditChainKey, verifyAuditChain, type ChainedAuditRecord } from '@sluice/authz';
-import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
+import type { EventStore } from '@sluice/eventing';
 import { ensureAdmin } from '@sluice/permissions';
-import { testPostgresUrl } from '@sluice/testing';
 import type { RunningGateway } from '../gateway-server';
 import { codesOf, gatewayClient, type Caller } from '../testing/gateway-client';
 import { eventually } from '../testing/job-worker';
 import { subscribeAndCollect, type CollectedSubscription } from '../testing/subscription-client';
-import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from '../testing/subgraph-processes';
-import { adminCaller, startTestGateway } from '../testing/test-gateway';
-import { twoStagePipeline } from '../testing/two-stage-pipeline';
+import { startGatewayOnSubgraphs, type GatewayOnSubgraphs } from '../testing/gateway-on-subgraphs';
+import type { SubgraphProcesses } from '../testing/subgraph-processes';
+import { adminCaller } from '../testing/test-gateway';
+import { twoStagePipeline } from '@sluice/testing/fixtures';
 
 // Authentication, the one authorization path and the audit trail, through the gateway only: the pipelines,
 // executions and permissions services run as OS processes on one PostgreSQL schema behind an internal secret.
-const schema = newTestSchema();
 const internalSecret = randomBytes(24).toString('base64url');
+let platform: GatewayOnSubgraphs | undefined;
 let subgraphs: SubgraphProcesses;
 let gateway: RunningGateway;
 let eventStore: EventStore;
@@ -68,9 +68,8 @@ async function userWithToken(admin: ReturnType<typeof gatewayClient>, userName: 
 
 beforeAll(async () => {
   process.env.SLUICE_INTERNAL_SECRET = internalSecret;
-  subgraphs = await startSubgraphProcesses(schema, { internalSecret });
-  eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  gateway = await startTestGateway(subgraphs, eventStore);
+  platform = await startGatewayOnSubgraphs({ subgraphs: { internalSecret } });
+  ({ subgraphs, gateway, eventStore } = platform);
 
   const admin = await adminCaller(eventStore, 'acme');
   const globexAdmin = await adminCaller(eventStore, 'globex');
@@ -113,10 +112,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(open.map((s) => s.stop()));
-  await gateway?.stop();
-  await subgraphs?.stop();
-  await eventStore?.close();
-  await dropTestSchema(schema);
+  await platform?.stop();
   if (savedSecret === undefined) delete process.env.SLUICE_INTERNAL_SECRET;
   else process.env.SLUICE_INTERNAL_SECRET = savedSecret;
 });

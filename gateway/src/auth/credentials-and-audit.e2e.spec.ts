@@ -1,21 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { AUDIT_STREAM_PREFIX, auditRecordOf, processAuditChainKey, verifyAuditChain, type ChainedAuditRecord } from '@sluice/authz';
-import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
+import type { EventStore } from '@sluice/eventing';
 import type { RunningGateway } from '../gateway-server';
 import { codesOf, gatewayClient, type Caller } from '../testing/gateway-client';
-import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from '../testing/subgraph-processes';
-import { adminCaller, startTestGateway } from '../testing/test-gateway';
-import { twoStagePipeline } from '../testing/two-stage-pipeline';
+import { startGatewayOnSubgraphs, type GatewayOnSubgraphs } from '../testing/gateway-on-subgraphs';
+import { adminCaller } from '../testing/test-gateway';
+import { twoStagePipeline } from '@sluice/testing/fixtures';
 
 // Issue 16, through the gateway: credentials act on the principal they belong to, and the audit record is written
 // before the effect (or the effect does not happen), whatever keys a JSON argument holds.
-const schema = newTestSchema();
 const internalSecret = randomBytes(24).toString('base64url');
 const savedSecret = process.env.SLUICE_INTERNAL_SECRET;
 // Access keys need the permissions service's master key: given to its process like the internal secret.
 const savedMasterKey = process.env.SLUICE_ACCESS_KEY_MASTER_KEY;
-let subgraphs: SubgraphProcesses;
+let platform: GatewayOnSubgraphs | undefined;
 let gateway: RunningGateway;
 let store: EventStore;
 let admin: Caller;
@@ -59,17 +57,13 @@ async function userWithToken(userName: string, attach: Record<string, unknown>):
 beforeAll(async () => {
   process.env.SLUICE_INTERNAL_SECRET = internalSecret;
   process.env.SLUICE_ACCESS_KEY_MASTER_KEY = randomBytes(32).toString('base64');
-  subgraphs = await startSubgraphProcesses(schema, { internalSecret });
-  store = withFailingAudit(await createPostgresEventStore({ connectionString: testPostgresUrl(), schema }));
-  gateway = await startTestGateway(subgraphs, store);
+  platform = await startGatewayOnSubgraphs({ subgraphs: { internalSecret }, wrapStore: withFailingAudit });
+  ({ gateway, eventStore: store } = platform);
   admin = await adminCaller(store, 'acme');
 }, 180_000);
 
 afterAll(async () => {
-  await gateway?.stop();
-  await subgraphs?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
+  await platform?.stop();
   if (savedSecret === undefined) delete process.env.SLUICE_INTERNAL_SECRET;
   else process.env.SLUICE_INTERNAL_SECRET = savedSecret;
   if (savedMasterKey === undefined) delete process.env.SLUICE_ACCESS_KEY_MASTER_KEY;

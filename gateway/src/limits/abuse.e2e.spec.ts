@@ -18,7 +18,7 @@ import type { HttpRoute, RunningGateway } from '../gateway-server';
 import { gatewayClient, type Caller } from '../testing/gateway-client';
 import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from '../testing/subgraph-processes';
 import { adminCaller, startTestGateway } from '../testing/test-gateway';
-import { twoStagePipeline } from '../testing/two-stage-pipeline';
+import { twoStagePipeline } from '@sluice/testing/fixtures';
 
 // Issue 16: no caller can stall or blind the platform, and the gateway is no open proxy. Everything goes through
 // real gateways (limits as configured, or lowered per test) in front of the pipelines, executions and permissions

@@ -18,15 +18,14 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
+import type { EventStore } from '@sluice/eventing';
 import { CODEPIPELINE_TARGET_PREFIX } from '../aws/aws-endpoint';
 import { permissionsAccessKeys } from '../aws/permissions-access-keys';
 import type { RunningGateway } from '../gateway-server';
 import { gatewayClient, type Caller } from '../testing/gateway-client';
-import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from '../testing/subgraph-processes';
-import { adminCaller, startTestGateway } from '../testing/test-gateway';
-import { twoStagePipeline } from '../testing/two-stage-pipeline';
+import { startGatewayOnSubgraphs, type GatewayOnSubgraphs } from '../testing/gateway-on-subgraphs';
+import { adminCaller } from '../testing/test-gateway';
+import { twoStagePipeline } from '@sluice/testing/fixtures';
 
 // Any name, any input: a property-based fuzz of every query and mutation of the composed API (introspected from a
 // running gateway), as an admin (so that input reaches the subgraphs), with argument values generated from their
@@ -38,8 +37,7 @@ const AWS_CALLS = 104;
 const SEED = Number(process.env.SLUICE_FUZZ_SEED ?? 1616);
 const SLOW_MS = 1_000;
 
-const schemaName = newTestSchema();
-let subgraphs: SubgraphProcesses;
+let platform: GatewayOnSubgraphs | undefined;
 let eventStore: EventStore;
 let gateway: RunningGateway;
 let admin: Caller;
@@ -134,9 +132,11 @@ function documentOf(operation: 'query' | 'mutation', field: GraphQLField<unknown
 
 beforeAll(async () => {
   // Access keys (for /aws) need the permissions service's master key.
-  subgraphs = await startSubgraphProcesses(schemaName, { env: { SLUICE_ACCESS_KEY_MASTER_KEY: randomBytes(32).toString('base64') } });
-  eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema: schemaName });
-  gateway = await startTestGateway(subgraphs, eventStore, { aws: { accessKeys: permissionsAccessKeys(`${subgraphs.permissions.url}/graphql`, { internalSecret: subgraphs.internalSecret }) } });
+  platform = await startGatewayOnSubgraphs({
+    subgraphs: { env: { SLUICE_ACCESS_KEY_MASTER_KEY: randomBytes(32).toString('base64') } },
+    gateway: (subgraphs) => ({ aws: { accessKeys: permissionsAccessKeys(`${subgraphs.permissions.url}/graphql`, { internalSecret: subgraphs.internalSecret }) } }),
+  });
+  ({ gateway, eventStore } = platform);
   admin = await adminCaller(eventStore, 'acme');
   const gql = gatewayClient(gateway.url, admin);
   const created = await gql('mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: twoStagePipeline('web') });
@@ -149,10 +149,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await gateway?.stop();
-  await subgraphs?.stop();
-  await eventStore?.close();
-  await dropTestSchema(schemaName);
+  await platform?.stop();
 });
 
 describe('any name, any input', () => {

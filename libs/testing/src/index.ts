@@ -1,3 +1,5 @@
 export * from './git-http-server';
 export * from './kafka-broker';
 export * from './postgres';
+export * from './instants';
+export * from './eventually';

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodePipelineClient, GetPipelineCommand, ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { startGitHttpServer, type GitHttpServer } from '@sluice/testing';
 import { gatewayClient, type Caller, eventually } from '@sluice/gateway/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
+import { approvalStage, gitSourceStage, initGitRepository, pipelineDefinition } from '@sluice/testing/fixtures';
 
 // A Git source whose RepositoryUrl carries a password, through the real gateway of the embedded platform (its own
 // worker fetches from a private HTTP git host on 127.0.0.1): nobody reads the password back — not the admin, not a
@@ -32,36 +33,12 @@ const ok = <T>(answer: Answer<T>, what: string): T => {
 
 function createPrivateRepository(): string {
   const root = join(dataDir, 'git-host');
-  const work = join(root, 'work');
-  mkdirSync(work, { recursive: true });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
-  git('init', '--quiet', '--initial-branch=main');
-  writeFileSync(join(work, 'README'), 'private\n');
-  git('add', '.');
-  git('commit', '--quiet', '-m', 'first');
+  const work = initGitRepository(join(root, 'work'), { README: 'private\n' });
   execFileSync('git', ['clone', '--quiet', '--bare', work, join(root, 'app.git')]);
   return root;
 }
 
-const definition = (name: string) => ({
-  name,
-  artifactStore: { type: 'S3', location: 'sluice-artifacts' },
-  stages: [
-    {
-      name: 'Source',
-      actions: [
-        {
-          name: 'Checkout',
-          actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-          runOrder: 1,
-          configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' },
-          outputArtifacts: [{ name: 'SourceOutput' }],
-        },
-      ],
-    },
-    { name: 'Approval', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1 }] },
-  ],
-});
+const definition = (name: string) => pipelineDefinition({ name, stages: [gitSourceStage({ repositoryUrl, runOrder: 1 }), approvalStage()] });
 
 /** Starts the pipeline and waits for its Source action, which only succeeds with the repository's password. */
 async function runSource(): Promise<{ executionId: string; status: string }> {

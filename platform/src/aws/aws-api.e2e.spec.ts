@@ -1,7 +1,7 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -39,6 +39,7 @@ import {
   type ActionOwner,
   type PipelineDeclaration,
 } from '@aws-sdk/client-codepipeline';
+import { approvalAction, codeBuildAction, commandsStage, gitSourceStage, initGitRepository, stage } from '@sluice/testing/fixtures';
 import { gatewayClient, eventually } from '@sluice/gateway/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 
@@ -52,14 +53,7 @@ let credentials: { accessKeyId: string; secretAccessKey: string };
 let repositoryUrl: string;
 
 function createRepository(): string {
-  const dir = join(dataDir, 'repo');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
-  execFileSync('mkdir', ['-p', dir]);
-  git('init', '--quiet', '--initial-branch=main');
-  writeFileSync(join(dir, 'README'), 'release me\n');
-  git('add', '.');
-  git('commit', '--quiet', '-m', 'first');
-  return `file://${dir}`;
+  return `file://${initGitRepository(join(dataDir, 'repo'), { README: 'release me\n' })}`;
 }
 
 /** Source → manual Approval → Build, in CodePipeline's JSON (what `aws codepipeline create-pipeline` sends). */
@@ -69,9 +63,9 @@ const releasePipeline = (name: string): PipelineDeclaration =>
     roleArn: 'arn:aws:iam::123456789012:role/unused-by-sluice',
     artifactStore: { type: 'S3', location: 'sluice-artifacts' },
     stages: [
-      { name: 'Source', actions: [{ name: 'Checkout', actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' }, runOrder: 1, configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' }, outputArtifacts: [{ name: 'SourceOutput' }] }] },
-      { name: 'Approval', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1, configuration: { CustomData: 'ship it?' } }] },
-      { name: 'Build', actions: [{ name: 'Build', actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' }, runOrder: 1, configuration: { Commands: 'cat README' }, inputArtifacts: [{ name: 'SourceOutput' }] }] },
+      gitSourceStage({ repositoryUrl, runOrder: 1 }),
+      stage('Approval', approvalAction('Approve', { CustomData: 'ship it?' })),
+      commandsStage('Build', 'cat README', { runOrder: 1, inputs: 'SourceOutput' }),
     ],
   }) as unknown as PipelineDeclaration;
 
@@ -163,21 +157,19 @@ describe('the AWS-compatible API with the AWS SDK', () => {
       roleArn: 'arn:aws:iam::123456789012:role/unused-by-sluice',
       artifactStore: { type: 'S3', location: 'sluice-artifacts' },
       stages: [
-        { name: 'Source', actions: [{ name: 'Checkout', actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' }, runOrder: 1, configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' }, outputArtifacts: [{ name: 'SourceOutput' }] }] },
-        {
-          name: 'Build',
-          actions: [
-            {
-              name: 'CodeBuild',
-              actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
-              runOrder: 1,
-              configuration: { ProjectName: 'release-build', BuildSpec: "version: 0.2\nphases:\n  build:\n    commands:\n      - grep -q 'release me' README\n" },
-              inputArtifacts: [{ name: 'SourceOutput' }],
-              roleArn: 'arn:aws:iam::123456789012:role/codebuild',
-              region: 'us-east-1',
-            },
-          ],
-        },
+        gitSourceStage({ repositoryUrl, runOrder: 1 }),
+        stage(
+          'Build',
+          codeBuildAction({
+            name: 'CodeBuild',
+            projectName: 'release-build',
+            runOrder: 1,
+            buildSpec: "version: 0.2\nphases:\n  build:\n    commands:\n      - grep -q 'release me' README\n",
+            inputs: 'SourceOutput',
+            roleArn: 'arn:aws:iam::123456789012:role/codebuild',
+            region: 'us-east-1',
+          }),
+        ),
       ],
     } as unknown as PipelineDeclaration;
     await cp.send(new CreatePipelineCommand({ pipeline: definition }));

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, eventually, gitRepository, ROOT, SCREENSHOTS, sluiceType, startDashboard, waitForCard, type Dashboard } from '../testing/dashboard-harness';
+import { commandsStage, gitSourceStage } from '@sluice/testing/fixtures';
+import { collectPageErrors, eventually, gitRepository, ROOT, SCREENSHOTS, startDashboard, waitForCard, type Dashboard } from '../testing/dashboard-harness';
 
 // Release with variable overrides, rollback of a stage, an execution's artifacts and variables, and the AWS import,
 // in Chromium against the embedded platform (platform/src/testing/dashboard-harness.ts).
@@ -11,29 +12,14 @@ const PIPELINE = 'release-vars';
 
 /** Source → Build (echoes the pipeline variable, writes an artifact, exports it) → Deploy (echoes the export). */
 function variablesPipeline(name: string, repositoryUrl: string): Record<string, unknown> {
+  const packageCommands = ['echo "deploying to #{variables.TARGET}"', 'echo "bundle for #{variables.TARGET}" > bundle.txt', 'echo "TARGET_SEEN=#{variables.TARGET}" >> "$SLUICE_OUTPUT_VARIABLES"'];
   return {
     name,
     variables: [{ name: 'TARGET', defaultValue: 'staging', description: 'where Deploy goes' }],
     stages: [
-      {
-        name: 'Source',
-        actions: [{ name: 'Checkout', actionTypeId: sluiceType('Source', 'Git'), configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' }, outputArtifacts: [{ name: 'SourceOutput' }] }],
-      },
-      {
-        name: 'Build',
-        actions: [
-          {
-            name: 'Package',
-            actionTypeId: sluiceType('Build'),
-            inputArtifacts: [{ name: 'SourceOutput' }],
-            commands: ['echo "deploying to #{variables.TARGET}"', 'echo "bundle for #{variables.TARGET}" > bundle.txt', 'echo "TARGET_SEEN=#{variables.TARGET}" >> "$SLUICE_OUTPUT_VARIABLES"'],
-            outputArtifacts: [{ name: 'Bundle', files: ['bundle.txt'] }],
-            outputVariables: ['TARGET_SEEN'],
-            namespace: 'BuildVariables',
-          },
-        ],
-      },
-      { name: 'Deploy', actions: [{ name: 'Release', actionTypeId: sluiceType('Deploy'), inputArtifacts: [{ name: 'Bundle' }], commands: ['echo "released #{BuildVariables.TARGET_SEEN}"'] }] },
+      gitSourceStage({ repositoryUrl }),
+      commandsStage('Build', packageCommands, { action: 'Package', inputs: 'SourceOutput', outputs: [{ name: 'Bundle', files: ['bundle.txt'] }], outputVariables: ['TARGET_SEEN'], namespace: 'BuildVariables' }),
+      commandsStage('Deploy', ['echo "released #{BuildVariables.TARGET_SEEN}"'], { category: 'Deploy', action: 'Release', inputs: 'Bundle' }),
     ],
   };
 }

@@ -1,45 +1,32 @@
 import { randomBytes } from 'node:crypto';
-import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
+import type { EventStore } from '@sluice/eventing';
+import { approvalStage, COMMANDS_BUILD as BUILD, commandsStage, pipelineDefinition, stage, uploadSourceAction, UPLOAD_SOURCE as SOURCE } from '@sluice/testing/fixtures';
 import { jobWorkerPolicy } from '@sluice/authz';
 import { workerToken } from './worker-credential';
 import type { RunningGateway } from '@sluice/gateway';
-import { codesOf, gatewayClient, type Caller, eventually, dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses, adminCaller, startTestGateway } from '@sluice/gateway/testing';
+import { codesOf, gatewayClient, type Caller, eventually, startGatewayOnSubgraphs, type GatewayOnSubgraphs, adminCaller } from '@sluice/gateway/testing';
 
 // Decision 0027 through the gateway, with two accounts: each has its admin and a worker principal (the distributed
 // mode's `sluice-worker` user, allowed only the job-worker actions on its account). The services run as OS processes
 // on one PostgreSQL schema behind their internal secret; the workers are this test, speaking the GraphQL job API.
-const schema = newTestSchema();
-let subgraphs: SubgraphProcesses;
+let platform: GatewayOnSubgraphs | undefined;
 let gateway: RunningGateway;
 let eventStore: EventStore;
 
 type Gql = ReturnType<typeof gatewayClient>;
 const as: Record<'acmeAdmin' | 'globexAdmin' | 'acmeWorker' | 'globexWorker' | 'acmeToolWorker' | 'acmeReader' | 'acmeStarter', Gql> = {} as never;
 
-const BUILD = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
 const address = (char: string): string => char.repeat(64);
-const pipeline = (name: string) => ({
-  name,
-  executionMode: 'PARALLEL',
-  artifactStore: { type: 'S3', location: 'sluice-artifacts' },
-  stages: [
-    {
-      name: 'Source',
-      actions: [
-        {
-          name: 'Upload',
-          actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Upload', version: '1' },
-          runOrder: 1,
-          configuration: { ObjectKey: 'site.zip' },
-          outputArtifacts: [{ name: 'Src' }],
-        },
-      ],
-    },
-    { name: 'Build', actions: [{ name: 'Make', actionTypeId: BUILD, runOrder: 1, commands: ['make'], inputArtifacts: [{ name: 'Src' }], outputArtifacts: [{ name: 'Out' }] }] },
-    { name: 'Gate', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1 }] },
-  ],
-});
+const pipeline = (name: string) =>
+  pipelineDefinition({
+    name,
+    executionMode: 'PARALLEL',
+    stages: [
+      stage('Source', uploadSourceAction('site.zip', { runOrder: 1, output: 'Src' })),
+      commandsStage('Build', ['make'], { action: 'Make', runOrder: 1, inputs: 'Src', outputs: 'Out' }),
+      approvalStage('Gate'),
+    ],
+  });
 
 interface PolledJob {
   id: string;
@@ -47,7 +34,6 @@ interface PolledJob {
   accountId: string;
   data: { pipelineExecutionId: string; stageName: string; actionName: string; inputArtifacts: Array<{ name: string; location: string }> };
 }
-const SOURCE = { category: 'Source', owner: 'Sluice', provider: 'Upload', version: '1' };
 const POLL = `mutation($t: ActionTypeIdInput!, $wait: Int) { pollForJobs(actionTypeId: $t, maxBatchSize: 1, waitMs: $wait) {
   id nonce accountId data { pipelineExecutionId stageName actionName inputArtifacts { name location } } } }`;
 const ACK = 'mutation($id: ID!, $nonce: String!) { acknowledgeJob(jobId: $id, nonce: $nonce) { status } }';
@@ -109,9 +95,8 @@ async function userToken(admin: Gql, userName: string, policy: { document: unkno
 }
 
 beforeAll(async () => {
-  subgraphs = await startSubgraphProcesses(schema);
-  eventStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  gateway = await startTestGateway(subgraphs, eventStore);
+  platform = await startGatewayOnSubgraphs();
+  ({ gateway, eventStore } = platform);
   const admins: Record<string, Caller> = { acme: await adminCaller(eventStore, 'acme'), globex: await adminCaller(eventStore, 'globex') };
   as.acmeAdmin = gatewayClient(gateway.url, admins.acme!);
   as.globexAdmin = gatewayClient(gateway.url, admins.globex!);
@@ -131,10 +116,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await gateway?.stop();
-  await subgraphs?.stop();
-  await eventStore?.close();
-  await dropTestSchema(schema);
+  await platform?.stop();
 });
 
 describe('jobs belong to their account', () => {

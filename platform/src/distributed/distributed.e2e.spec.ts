@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,8 @@ import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
 import { dropTestSchema, newTestSchema, testPostgresUrl } from '@sluice/testing';
 import type { ExecutionUpdate } from '@sluice/gateway';
 import { gatewayClient, type Caller, eventually, subscribeAndCollect, type CollectedSubscription } from '@sluice/gateway/testing';
-import { makeGitRepository, sleepyPipeline } from './testing/sleepy-pipeline';
+import { commandsStage, commitFile, gitSourceStage, makeGitRepository } from '@sluice/testing/fixtures';
+import { sleepyPipeline } from './testing/sleepy-pipeline';
 import { startDistributedTopology, type DistributedTopology, type TopologyProcess } from './topology';
 
 // Issue 6's distributed test: every service its own OS process (pipelines, two engines, the gateway, two workers, and
@@ -112,13 +112,7 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
     type Listed = { listPipelineExecutions: { nodes: Array<{ pipelineExecutionId: string; status: string; trigger: { triggerType: string; triggerDetail: string } }> } };
     let repo: string;
     let repositoryUrl: string;
-    const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=e2e', '-c', 'user.email=e2e@sluice.local', ...args], { encoding: 'utf8' }).trim();
-    const commit = (text: string): string => {
-      writeFileSync(join(repo, 'change.txt'), `${text}\n`);
-      git('add', 'change.txt');
-      git('commit', '-q', '-m', text);
-      return git('rev-parse', 'HEAD');
-    };
+    const commit = (text: string): string => commitFile(repo, 'change.txt', `${text}\n`, text);
     const gql = () => gatewayClient(topology!.gatewayUrl, caller);
     const executionsOf = async (name: string) => {
       const answer = await gql()<Listed>(LIST, { name });
@@ -129,18 +123,8 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
     const triggered = (name: string, pollForSourceChanges: boolean) => ({
       name,
       stages: [
-        {
-          name: 'Source',
-          actions: [
-            {
-              name: 'Checkout',
-              actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-              configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main', PollForSourceChanges: String(pollForSourceChanges) },
-              outputArtifacts: [{ name: 'src' }],
-            },
-          ],
-        },
-        { name: 'Build', actions: [{ name: 'Make', actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' }, commands: ['cat change.txt'], inputArtifacts: [{ name: 'src' }] }] },
+        gitSourceStage({ repositoryUrl, output: 'src', configuration: { PollForSourceChanges: String(pollForSourceChanges) } }),
+        commandsStage('Build', ['cat change.txt'], { action: 'Make', inputs: 'src' }),
       ],
     });
     const succeeded = (name: string, id: string) =>

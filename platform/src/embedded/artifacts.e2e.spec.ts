@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFilesystemArtifactStore } from '@sluice/artifact-store';
 import { packDirectory } from '@sluice/worker';
+import { commandsStage, stage, uploadSourceAction } from '@sluice/testing/fixtures';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 
 // The embedded platform end to end for artifacts: a run's output is recorded by the artifacts service,
@@ -41,31 +42,8 @@ async function eventually<T>(attempt: () => Promise<T | undefined>, what: string
 const pipelineWithSource = (sourceSha256: string) => ({
   name: 'packaged',
   stages: [
-    {
-      name: 'Source',
-      actions: [
-        {
-          name: 'Upload',
-          actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Upload', version: '1' },
-          runOrder: 1,
-          configuration: { ObjectKey: sourceSha256 },
-          outputArtifacts: [{ name: 'SourceOutput' }],
-        },
-      ],
-    },
-    {
-      name: 'Build',
-      actions: [
-        {
-          name: 'Package',
-          actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
-          runOrder: 1,
-          inputArtifacts: [{ name: 'SourceOutput' }],
-          commands: ['mkdir -p dist', 'echo "release notes" > dist/NOTES.txt'],
-          outputArtifacts: [{ name: 'Package', files: ['dist/**'] }],
-        },
-      ],
-    },
+    stage('Source', uploadSourceAction(sourceSha256, { runOrder: 1 })),
+    commandsStage('Build', ['mkdir -p dist', 'echo "release notes" > dist/NOTES.txt'], { action: 'Package', runOrder: 1, inputs: 'SourceOutput', outputs: [{ name: 'Package', files: ['dist/**'] }] }),
   ],
 });
 

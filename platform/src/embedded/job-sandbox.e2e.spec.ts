@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayClient, type Caller, eventually } from '@sluice/gateway/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
+import { commandsAction, gitSourceStage, initGitRepository, pipelineDefinition, stage } from '@sluice/testing/fixtures';
 
 // Issue 15: the code of a pipeline runs in the job sandbox, on the user's path — `npm start`'s embedded platform,
 // its built-in worker, a real git repository, real bash — and whoever may start one pipeline, or push a commit
@@ -31,17 +32,8 @@ const ok = <T>(answer: { data?: T | null; errors?: Array<{ message: string }> },
 };
 
 function repository(): string {
-  const dir = join(folder, 'repo');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
-  execFileSync('mkdir', ['-p', dir]);
-  git('init', '--quiet', '--initial-branch=main');
-  writeFileSync(join(dir, 'README'), 'probe\n');
-  git('add', '.');
-  git('commit', '--quiet', '-m', commitMessage);
-  return `file://${dir}`;
+  return `file://${initGitRepository(join(folder, 'repo'), { README: 'probe\n' }, commitMessage)}`;
 }
-
-const commandsType = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
 
 /** Each probe prints `LEAK …` when it gets through, `denied …` when it does not; `-e` never stops the list early. */
 const probes = [
@@ -62,68 +54,39 @@ const probes = [
   'echo probes-done',
 ];
 
-const probePipeline = (repositoryUrl: string, serverPid: number) => ({
-  name: 'probe',
-  artifactStore: { type: 'S3', location: 'sluice-artifacts' },
-  variables: [{ name: 'Env', defaultValue: 'staging' }],
-  stages: [
-    {
-      name: 'Source',
-      actions: [
+const probePipeline = (repositoryUrl: string, serverPid: number) =>
+  pipelineDefinition({
+    name: 'probe',
+    variables: [{ name: 'Env', defaultValue: 'staging' }],
+    stages: [
+      gitSourceStage({ repositoryUrl, runOrder: 1, namespace: 'SourceVariables', output: 'Src' }),
+      stage(
+        'Build',
         {
-          name: 'Checkout',
-          actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-          runOrder: 1,
-          namespace: 'SourceVariables',
-          configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' },
-          outputArtifacts: [{ name: 'Src' }],
-        },
-      ],
-    },
-    {
-      name: 'Build',
-      actions: [
-        {
-          name: 'Probe',
-          actionTypeId: commandsType,
-          runOrder: 1,
-          inputArtifacts: [{ name: 'Src' }],
-          commands: probes,
+          ...commandsAction('Probe', probes, { runOrder: 1, inputs: 'Src' }),
           environmentVariables: [
             { name: 'DATA', value: dataDir },
             { name: 'SERVER_PID', value: String(serverPid) },
             { name: 'HOST_TMP', value: hostTmp },
           ],
         },
-        {
-          name: 'Neighbour',
-          actionTypeId: commandsType,
-          runOrder: 1,
-          inputArtifacts: [{ name: 'Src' }],
-          commands: ['sleep 1', 'if find / -name probe-secret.txt 2>/dev/null | grep -q .; then echo "LEAK neighbour workspace"; else echo "no neighbour"; fi', 'ls /tmp'],
-        },
-      ],
-    },
-  ],
-});
+        commandsAction('Neighbour', ['sleep 1', 'if find / -name probe-secret.txt 2>/dev/null | grep -q .; then echo "LEAK neighbour workspace"; else echo "no neighbour"; fi', 'ls /tmp'], { runOrder: 1, inputs: 'Src' }),
+      ),
+    ],
+  });
 
-const hogPipeline = (repositoryUrl: string) => ({
-  name: 'hog',
-  artifactStore: { type: 'S3', location: 'sluice-artifacts' },
-  stages: [
-    {
-      name: 'Source',
-      actions: [{ name: 'Checkout', actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' }, runOrder: 1, configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' }, outputArtifacts: [{ name: 'Src' }] }],
-    },
-    {
-      name: 'Build',
-      actions: [
-        { name: 'Memory', actionTypeId: commandsType, runOrder: 1, commands: ['x=$(head -c 600000000 /dev/zero | tr "\\0" a)', 'echo "held ${#x} bytes"'] },
-        { name: 'Forks', actionTypeId: commandsType, runOrder: 1, commands: [':(){ :|:& };:', 'sleep 3', 'echo survived'] },
-      ],
-    },
-  ],
-});
+const hogPipeline = (repositoryUrl: string) =>
+  pipelineDefinition({
+    name: 'hog',
+    stages: [
+      gitSourceStage({ repositoryUrl, runOrder: 1, output: 'Src' }),
+      stage(
+        'Build',
+        commandsAction('Memory', ['x=$(head -c 600000000 /dev/zero | tr "\\0" a)', 'echo "held ${#x} bytes"'], { runOrder: 1 }),
+        commandsAction('Forks', [':(){ :|:& };:', 'sleep 3', 'echo survived'], { runOrder: 1 }),
+      ),
+    ],
+  });
 
 async function finished(pipeline: string, executionId: string): Promise<string> {
   let status = '';

@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelineDeclaration } from '@sluice/domain';
@@ -18,6 +17,7 @@ import {
   type TriggerablePipeline,
   type WebhookHandler,
 } from '@sluice/triggers';
+import { commandsStage, commitFile, gitSourceStage, initGitRepository } from '@sluice/testing/fixtures';
 
 // Decision 0018: a push seen by two webhooks (on two engine instances, one with a fresh delivery log as after a
 // restart) and by the git poller at the same moment starts exactly one execution, on the real store.
@@ -30,33 +30,10 @@ let root: string;
 let repo: string;
 let poller: GitPoller | undefined;
 
-const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=Sluice Test', '-c', 'user.email=test@sluice.invalid', ...args], { encoding: 'utf8' }).trim();
-
-function commit(round: number): string {
-  writeFileSync(join(repo, 'round.txt'), `round ${round}\n`);
-  git('add', 'round.txt');
-  git('commit', '-q', '-m', `round ${round}`);
-  return git('rev-parse', 'HEAD');
-}
+const commit = (round: number): string => commitFile(repo, 'round.txt', `round ${round}\n`, `round ${round}`);
 
 function pipelineOn(repositoryUrl: string): PipelineDeclaration {
-  return {
-    name: 'app',
-    stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-            configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' },
-            outputArtifacts: [{ name: 'src' }],
-          },
-        ],
-      },
-      { name: 'Build', actions: [{ name: 'Make', actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' }, commands: ['true'], inputArtifacts: [{ name: 'src' }] }] },
-    ],
-  };
+  return { name: 'app', stages: [gitSourceStage({ repositoryUrl, output: 'src' }), commandsStage('Build', ['true'], { action: 'Make', inputs: 'src' })] };
 }
 
 function webhook(pipelines: TriggerablePipeline[], start: StartExecutionPort): WebhookHandler {
@@ -86,8 +63,7 @@ function delivery(commitId: string, deliveryId: string) {
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'sluice-webhook-poller-'));
   repo = join(root, 'app');
-  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  commit(0);
+  initGitRepository(repo, { 'round.txt': 'round 0\n' }, 'round 0');
   env = await startEngineTestEnvironment();
   // Two executions instances on one store, as in distributed mode.
   engines = [await env.startEngine(), await env.startEngine()];

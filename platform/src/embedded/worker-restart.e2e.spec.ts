@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { commandsStage, gitSourceStage, initGitRepository } from '@sluice/testing/fixtures';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 
 // The embedded platform killed with SIGKILL while its in-process worker runs a job, then started again on the same
@@ -40,11 +40,7 @@ const text = (entries: LogEntry[]): string => entries.map((entry) => entry.chunk
 
 beforeAll(() => {
   root = realpathSync(mkdtempSync(join(tmpdir(), 'sluice-worker-restart-')));
-  const repo = join(root, 'repo');
-  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  writeFileSync(join(repo, 'README.md'), 'restarted\n');
-  execFileSync('git', ['-C', repo, '-c', 'user.name=e2e', '-c', 'user.email=e2e@sluice.local', 'add', '.']);
-  execFileSync('git', ['-C', repo, '-c', 'user.name=e2e', '-c', 'user.email=e2e@sluice.local', 'commit', '-q', '-m', 'first']);
+  initGitRepository(join(root, 'repo'), { 'README.md': 'restarted\n' });
 });
 
 afterAll(async () => {
@@ -60,28 +56,8 @@ describe('a job held by the in-process worker of a platform killed with SIGKILL'
     const declaration = {
       name: 'restarted',
       stages: [
-        {
-          name: 'Source',
-          actions: [
-            {
-              name: 'Checkout',
-              actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-              configuration: { RepositoryUrl: pathToFileURL(join(root, 'repo')).href, BranchName: 'main', DetectChanges: 'false' },
-              outputArtifacts: [{ name: 'Src' }],
-            },
-          ],
-        },
-        {
-          name: 'Build',
-          actions: [
-            {
-              name: 'Work',
-              actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
-              inputArtifacts: [{ name: 'Src' }],
-              commands: ['echo "attempt started"', 'sleep 6', 'echo "attempt finished"'],
-            },
-          ],
-        },
+        gitSourceStage({ repositoryUrl: pathToFileURL(join(root, 'repo')).href, output: 'Src', configuration: { DetectChanges: 'false' } }),
+        commandsStage('Build', ['echo "attempt started"', 'sleep 6', 'echo "attempt finished"'], { action: 'Work', inputs: 'Src' }),
       ],
     };
     expect((await gql('mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: declaration })).errors).toBeUndefined();

@@ -1,10 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { commandsStage, gitSourceStage, initGitRepository } from '@sluice/testing/fixtures';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 
 // examples/custom-worker/worker.mjs, a plain Node program on the public job-worker API, runs the Test/Custom/HttpCheck
@@ -36,33 +37,12 @@ function pipeline(name: string, repositoryUrl: string, checkUrl: string) {
   return {
     name,
     stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-            configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main', DetectChanges: 'false' },
-            outputArtifacts: [{ name: 'src' }],
-          },
-        ],
-      },
+      gitSourceStage({ repositoryUrl, output: 'src', configuration: { DetectChanges: 'false' } }),
       {
         name: 'Check',
         actions: [{ name: 'Ping', namespace: 'Check', actionTypeId: { category: 'Test', owner: 'Custom', provider: 'HttpCheck', version: '1' }, configuration: { Url: checkUrl } }],
       },
-      {
-        name: 'Report',
-        actions: [
-          {
-            name: 'Record',
-            namespace: 'Report',
-            actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
-            commands: ['export SEEN="status #{Check.StatusCode} after #{Check.ResponseTimeMs} ms"'],
-            outputVariables: ['SEEN'],
-          },
-        ],
-      },
+      commandsStage('Report', ['export SEEN="status #{Check.StatusCode} after #{Check.ResponseTimeMs} ms"'], { action: 'Record', namespace: 'Report', outputVariables: ['SEEN'] }),
     ],
   };
 }
@@ -106,11 +86,7 @@ describe('examples/custom-worker: a custom action worker outside Sluice', () => 
 
   beforeAll(async () => {
     root = realpathSync(mkdtempSync(join(tmpdir(), 'sluice-custom-worker-')));
-    const repo = join(root, 'repo');
-    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-    writeFileSync(join(repo, 'README.md'), 'checked by HttpCheck\n');
-    execFileSync('git', ['-C', repo, '-c', 'user.name=e2e', '-c', 'user.email=e2e@sluice.local', 'add', '.']);
-    execFileSync('git', ['-C', repo, '-c', 'user.name=e2e', '-c', 'user.email=e2e@sluice.local', 'commit', '-q', '-m', 'first']);
+    const repo = initGitRepository(join(root, 'repo'), { 'README.md': 'checked by HttpCheck\n' });
     // The service the action checks: /ok answers 200 slowly enough for heartbeats, /broken 503.
     target = createServer((req, res) => {
       if (req.url === '/ok') setTimeout(() => res.writeHead(200).end('ok'), 700);

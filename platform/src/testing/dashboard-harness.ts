@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { approvalAction, commandsAction, gitSourceStage, initGitRepository, pipelineDefinition, stage, type FixtureCategory, type FixturePipeline } from '@sluice/testing/fixtures';
+import { eventually } from '@sluice/testing';
 import { startPlatformProcess, type PlatformProcess } from './platform-process';
 
 // What every browser test of the dashboard needs: Debian's Chromium (never a downloaded browser;
@@ -33,68 +35,26 @@ export async function gql<T>(url: string, token: string, query: string, variable
   return answer.data;
 }
 
-export async function eventually<T>(attempt: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-export const sluiceType = (category: string, provider = 'Commands') => ({ category, owner: 'Sluice', provider, version: '1' });
+export { eventually };
 
 /** Source (a real git repository) → Build (two actions in parallel, then one more) → Approval → Deploy. */
-export function webAppPipeline(name: string, repositoryUrl: string): Record<string, unknown> {
-  const commands = (name: string, runOrder: number, command: string, category = 'Build') => ({
+export function webAppPipeline(name: string, repositoryUrl: string): FixturePipeline {
+  const commands = (name: string, runOrder: number, command: string, category: FixtureCategory = 'Build') => commandsAction(name, command, { category, runOrder, inputs: 'SourceOutput' });
+  return pipelineDefinition({
     name,
-    actionTypeId: sluiceType(category),
-    runOrder,
-    configuration: { Commands: command },
-    inputArtifacts: [{ name: 'SourceOutput' }],
-  });
-  return {
-    name,
-    artifactStore: { type: 'S3', location: 'sluice-artifacts' },
     stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: sluiceType('Source', 'Git'),
-            runOrder: 1,
-            configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' },
-            outputArtifacts: [{ name: 'SourceOutput' }],
-          },
-        ],
-      },
+      gitSourceStage({ repositoryUrl, runOrder: 1 }),
       // Long enough for a person (and a test) to see the cards in progress.
-      { name: 'Build', actions: [commands('Compile', 1, 'echo compiling && sleep 3 && echo compiled'), commands('Lint', 1, 'sleep 2 && echo linted'), commands('Package', 2, 'echo packaged')] },
-      {
-        name: 'Approval',
-        actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1, configuration: { CustomData: 'Ship it?' } }],
-      },
-      { name: 'Deploy', actions: [commands('Release', 1, 'echo released', 'Deploy')] },
+      stage('Build', commands('Compile', 1, 'echo compiling && sleep 3 && echo compiled'), commands('Lint', 1, 'sleep 2 && echo linted'), commands('Package', 2, 'echo packaged')),
+      stage('Approval', approvalAction('Approve', { CustomData: 'Ship it?' })),
+      stage('Deploy', commands('Release', 1, 'echo released', 'Deploy')),
     ],
-  };
+  });
 }
 
 /** A git repository with one commit, as a file:// URL for a Sluice Git source. */
 export function gitRepository(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'index.html'), '<h1>web-app</h1>\n');
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Dashboard test', '-c', 'user.email=test@sluice.local', ...args], { cwd: dir, stdio: 'pipe' });
-  git('init', '--quiet', '--initial-branch=main');
-  git('add', '.');
-  git('commit', '--quiet', '-m', 'Add the landing page');
-  return `file://${dir}`;
+  return `file://${initGitRepository(dir, { 'index.html': '<h1>web-app</h1>\n' }, 'Add the landing page')}`;
 }
 
 /** Every status each card and stage shows, in order, recorded in the page as it changes (no reload would keep it). */

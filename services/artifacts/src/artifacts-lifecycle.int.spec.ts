@@ -1,16 +1,10 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { openFilesystemArtifactStore, type FilesystemArtifactStore } from '@sluice/artifact-store';
 import type { PipelineDeclaration } from '@sluice/domain';
-// The engine's own test environment (real PostgreSQL, a fresh schema) and the real built-in worker.
-import { startEngineTestEnvironment, type EngineTestEnvironment } from '@sluice/executions/testing';
-import type { ExecutionsEngine } from '@sluice/executions';
-import { providerRegistry, startWorker, testSandbox, type Worker } from '@sluice/worker';
+import { commandsStage } from '@sluice/testing/fixtures';
 import { ArtifactBytes } from './application/artifact-bytes';
 import { ArtifactCollector } from './application/collect-artifacts';
 import { OutputRecorder } from './application/record-outputs';
+import { artifactsOnEngineForFile } from './testing/artifacts-on-engine';
 import type { ArtifactRecorded } from '@sluice/contracts';
 import { ArtifactsProjection } from './projections/artifacts-projection';
 
@@ -19,78 +13,19 @@ import { ArtifactsProjection } from './projections/artifacts-projection';
 const alice = { account: 'acme', actor: 'alice' };
 const DAY = 24 * 60 * 60 * 1000;
 
-let env: EngineTestEnvironment;
-let engine: ExecutionsEngine;
-let worker: Worker;
-let root: string;
-let store: FilesystemArtifactStore;
-let projection: ArtifactsProjection;
-let recorder: OutputRecorder;
 let now = new Date();
 const clock = () => now;
-const logged: string[] = [];
 
 const build: PipelineDeclaration = {
   name: 'web',
   variables: [{ name: 'CONTENT', defaultValue: 'one' }],
-  stages: [
-    {
-      name: 'Build',
-      actions: [
-        {
-          name: 'Compile',
-          actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
-          runOrder: 1,
-          commands: ['mkdir -p dist', 'echo "#{variables.CONTENT}" > dist/out.txt'],
-          outputArtifacts: [{ name: 'BuildOutput', files: ['dist/**'] }],
-        },
-      ],
-    },
-  ],
+  stages: [commandsStage('Build', ['mkdir -p dist', 'echo "#{variables.CONTENT}" > dist/out.txt'], { action: 'Compile', runOrder: 1, outputs: [{ name: 'BuildOutput', files: ['dist/**'] }] })],
 };
 
-async function eventually(check: () => boolean | Promise<boolean>, what: () => string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const platform = artifactsOnEngineForFile('sluice-artifacts-lifecycle-', [build]);
 
-async function run(content: string): Promise<string> {
-  const { pipelineExecutionId } = await engine.startPipelineExecution(alice, { name: 'web', variables: [{ name: 'CONTENT', value: content }] });
-  let status = '';
-  await eventually(
-    () => ['Succeeded', 'Failed', 'Stopped'].includes((status = engine.getPipelineExecution(alice, 'web', pipelineExecutionId).status)),
-    () => `${pipelineExecutionId} is ${status}`,
-  );
-  expect(status).toBe('Succeeded');
-  await eventually(() => projection.model.recordsOf(pipelineExecutionId, 'acme').length === 1, () => `no record of ${pipelineExecutionId}: ${logged.join('\n')}`);
-  return pipelineExecutionId;
-}
+const run = (content: string): Promise<string> => platform.run('web', [{ name: 'CONTENT', value: content }], 'Succeeded', 1);
 
-beforeAll(async () => {
-  env = await startEngineTestEnvironment();
-  engine = await env.startEngine();
-  root = await mkdtemp(join(tmpdir(), 'sluice-artifacts-lifecycle-'));
-  // The jobs' folders are under it: the sandbox's user must pass through (not list) it.
-  await chmod(root, 0o711);
-  store = await openFilesystemArtifactStore({ root, fsync: false });
-  worker = startWorker({ jobApi: engine, providers: providerRegistry({ store, sandbox: await testSandbox() }), store, concurrency: 1, workspaceRoot: join(root, 'jobs'), pollWaitMs: 500, log: () => undefined });
-  recorder = new OutputRecorder(env.store, store, (line) => logged.push(line));
-  projection = new ArtifactsProjection(env.store, { onOutputs: (outputs) => recorder.enqueue(outputs) });
-  await projection.start();
-  const version = await env.publisher.publish(build);
-  await engine.pipelineCatalog.whenKnown({ account: 'acme', name: 'web' }, version);
-});
-
-afterAll(async () => {
-  await worker?.stop({ graceMs: 1_000 });
-  await projection?.stop();
-  await recorder?.idle();
-  await env?.stop();
-  await rm(root, { recursive: true, force: true });
-});
 
 describe('artifacts service on executions', () => {
   let first: string;
@@ -99,8 +34,8 @@ describe('artifacts service on executions', () => {
 
   it('records each output of a run as ArtifactRecorded in artifact-{sha256}, with size and content type from the stored object', async () => {
     first = await run('one');
-    const [record] = projection.model.recordsOf(first, 'acme');
-    const events = await env.store.readStream(`artifact-${record!.sha256}`);
+    const [record] = platform.projection.model.recordsOf(first, 'acme');
+    const events = await platform.env.store.readStream(`artifact-${record!.sha256}`);
     expect(events.map((event) => event.type)).toEqual(['ArtifactRecorded']);
     const data = events[0]!.data as ArtifactRecorded['data'];
     expect(data).toMatchObject({
@@ -110,7 +45,7 @@ describe('artifacts service on executions', () => {
       pipelineExecutionId: first,
       stageName: 'Build',
       actionName: 'Compile',
-      size: (await store.stat(record!.sha256)).size,
+      size: (await platform.store.stat(record!.sha256)).size,
       sourceRevision: null,
     });
     // The worker packs outputs as an archive; the type comes from its first bytes.
@@ -119,29 +54,29 @@ describe('artifacts service on executions', () => {
   });
 
   it('records an output once: a projection replaying the store appends nothing new', async () => {
-    const again = new OutputRecorder(env.store, store, (line) => logged.push(line));
-    const replay = new ArtifactsProjection(env.store, { onOutputs: (outputs) => again.enqueue(outputs) });
-    const before = (await env.eventsOf('artifact-')).length;
+    const again = new OutputRecorder(platform.env.store, platform.store, (line) => platform.logged.push(line));
+    const replay = new ArtifactsProjection(platform.env.store, { onOutputs: (outputs) => again.enqueue(outputs) });
+    const before = (await platform.env.eventsOf('artifact-')).length;
     await replay.start();
     await again.idle();
     await replay.stop();
-    expect((await env.eventsOf('artifact-')).length).toBe(before);
+    expect((await platform.env.eventsOf('artifact-')).length).toBe(before);
   });
 
   it('retention never deletes bytes a kept execution references, also when an old one shares them', async () => {
     second = await run('two');
     third = await run('one'); // the same bytes as the first run
-    const [a, b, c] = [first, second, third].map((id) => projection.model.recordsOf(id, 'acme')[0]!.sha256);
+    const [a, b, c] = [first, second, third].map((id) => platform.projection.model.recordsOf(id, 'acme')[0]!.sha256);
     expect(c).toBe(a);
     expect(b).not.toBe(a);
 
     // An upload nobody references, and bytes a worker left behind without any record (a failed action).
-    const bytes = new ArtifactBytes(env.store, store, projection, clock, 1024 * 1024);
+    const bytes = new ArtifactBytes(platform.env.store, platform.store, platform.projection, clock, 1024 * 1024);
     const upload = await bytes.upload(alice, Readable.from([Buffer.from('uploaded, never used')]), {});
-    const orphan = await store.put(Readable.from([Buffer.from('left behind by a failed job')]));
+    const orphan = await platform.store.put(Readable.from([Buffer.from('left behind by a failed job')]));
 
     // Keep the newest execution only: the first and second are dropped; the third keeps a (= c).
-    const collector = new ArtifactCollector(env.store, store, projection, { graceMs: 30 * DAY, keepExecutions: 1 }, clock, (line) => logged.push(line));
+    const collector = new ArtifactCollector(platform.env.store, platform.store, platform.projection, { graceMs: 30 * DAY, keepExecutions: 1 }, clock, (line) => platform.logged.push(line));
     now = new Date(Date.now() + 29 * DAY);
     const early = await collector.collect({ dryRun: false });
     expect(early.artifacts).toEqual([]);
@@ -150,21 +85,21 @@ describe('artifacts service on executions', () => {
     now = new Date(Date.now() + 31 * DAY);
     const dry = await collector.collect({ dryRun: true });
     expect(dry.artifacts.map((artifact) => artifact.sha256).sort()).toEqual([b, upload.sha256].sort());
-    expect(await store.has(b!)).toBe(true);
+    expect(await platform.store.has(b!)).toBe(true);
 
     const collected = await collector.collect({ dryRun: false });
     expect(collected.artifacts.map((artifact) => artifact.sha256).sort()).toEqual([b, upload.sha256].sort());
     expect(collected.freedBytes).toBe(collected.artifacts.reduce((total, artifact) => total + (artifact.size ?? 0), 0));
-    expect(await store.has(a!)).toBe(true);
-    expect(await store.has(b!)).toBe(false);
-    expect(await store.has(upload.sha256)).toBe(false);
-    expect((await env.store.readStream(`artifact-${b}`)).map((event) => event.type)).toEqual(['ArtifactRecorded', 'ArtifactCollected']);
+    expect(await platform.store.has(a!)).toBe(true);
+    expect(await platform.store.has(b!)).toBe(false);
+    expect(await platform.store.has(upload.sha256)).toBe(false);
+    expect((await platform.env.store.readStream(`artifact-${b}`)).map((event) => event.type)).toEqual(['ArtifactRecorded', 'ArtifactCollected']);
     expect(bytes.isReadable('acme', upload.sha256)).toBe(false);
 
     // The orphan's grace started when it was found (29 days in): it goes 30 days after that.
     now = new Date(Date.now() + 60 * DAY);
     const later = await collector.collect({ dryRun: false });
     expect(later.artifacts.map((artifact) => artifact.sha256)).toEqual([orphan.sha256]);
-    expect(await store.has(a!)).toBe(true);
+    expect(await platform.store.has(a!)).toBe(true);
   });
 });

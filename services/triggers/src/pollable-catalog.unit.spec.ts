@@ -1,26 +1,9 @@
 import type { TriggerablePipeline } from '@sluice/triggers';
+import { triggerablePipeline } from '@sluice/triggers/testing';
 import { pollableCatalog } from './trigger-components';
 
-const pipeline = (name: string, configuration: Record<string, string>): TriggerablePipeline => ({
-  account: 'default',
-  name,
-  declaration: {
-    name,
-    stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-            configuration: { RepositoryUrl: 'https://git.example.com/app.git', BranchName: 'main', ...configuration },
-            outputArtifacts: [{ name: 'src' }],
-          },
-        ],
-      },
-    ],
-  },
-});
+const pipeline = (name: string, configuration: Record<string, string>): TriggerablePipeline =>
+  triggerablePipeline(name, 'https://git.example.com/app.git', { account: 'default', configuration });
 
 describe('pollableCatalog', () => {
   it('lists only pipelines with a source that detects changes and may be polled', async () => {

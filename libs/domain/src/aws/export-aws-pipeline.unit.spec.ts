@@ -3,26 +3,11 @@ import { diffPipelineDeclarations } from '../diff/diff-pipeline-declarations';
 import { AWS_FIXTURES, awsFixture } from './fixtures/aws-fixtures';
 import { exportAwsPipeline } from './export-aws-pipeline';
 import { importAwsPipeline } from './import-aws-pipeline';
+import { gitSourceStage } from '@sluice/testing/fixtures';
 
 function sluicePipeline(actions: ActionDeclaration[]): PipelineDeclaration {
-  return {
-    name: 'exported',
-    pipelineType: 'V2',
-    stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-            configuration: { RepositoryUrl: 'https://gitlab.com/acme/shop.git', BranchName: 'main', OutputArtifactFormat: 'GIT_CLONE' },
-            outputArtifacts: [{ name: 'Code' }],
-          },
-        ],
-      },
-      { name: 'Work', actions },
-    ],
-  };
+  const source = gitSourceStage({ repositoryUrl: 'https://gitlab.com/acme/shop.git', output: 'Code', configuration: { OutputArtifactFormat: 'GIT_CLONE' } });
+  return { name: 'exported', pipelineType: 'V2', stages: [source, { name: 'Work', actions }] };
 }
 
 function exportedAction(action: ActionDeclaration) {

@@ -1,40 +1,13 @@
 import { ActionTypeRegistry } from '../action-types/action-type-registry';
 import { validatePipelineDeclaration } from '../pipeline-definition/validate-pipeline';
 import { mapAwsOwnedActions } from './map-aws-owned-actions';
+import { CODEBUILD, codeBuildAction, codeCommitSourceAction, MANUAL_APPROVAL, stage } from '@sluice/testing/fixtures';
 
-function awsDefinition(buildType = { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' }) {
+function awsDefinition(buildType = CODEBUILD) {
   return {
     name: 'aws-owned',
     pipelineType: 'V2',
-    stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
-            configuration: { RepositoryName: 'shop', BranchName: 'main' },
-            outputArtifacts: [{ name: 'src' }],
-          },
-        ],
-      },
-      {
-        name: 'Build',
-        actions: [
-          {
-            name: 'Compile',
-            actionTypeId: buildType,
-            configuration: { ProjectName: 'shop-build', BuildSpec: 'version: 0.2\nphases:\n  build:\n    commands:\n      - echo built\n' },
-            inputArtifacts: [{ name: 'src' }],
-          },
-          {
-            name: 'Approve',
-            actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
-            runOrder: 2,
-          },
-        ],
-      },
-    ],
+    stages: [stage('Source', codeCommitSourceAction()), stage('Build', codeBuildAction({ projectName: 'shop-build', actionTypeId: buildType }), { name: 'Approve', actionTypeId: MANUAL_APPROVAL, runOrder: 2 })],
   };
 }
 

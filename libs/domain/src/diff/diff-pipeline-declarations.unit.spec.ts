@@ -1,64 +1,19 @@
 import type { PipelineDeclaration, StageDeclaration } from '../pipeline-definition/pipeline-declaration';
 import { diffPipelineDeclarations } from './diff-pipeline-declarations';
 import type { PipelineChange } from './pipeline-change';
+import { commandsAction, commandsStage, directoryDeployAction, gitSourceStage, stage as stageOf } from '@sluice/testing/fixtures';
 
-const source: StageDeclaration = {
-  name: 'Source',
-  actions: [
-    {
-      name: 'Checkout',
-      actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-      configuration: { RepositoryUrl: 'https://github.com/acme/shop.git', BranchName: 'main' },
-      outputArtifacts: [{ name: 'Code' }],
-      namespace: 'SourceVariables',
-    },
-  ],
-};
+const source: StageDeclaration = gitSourceStage({ repositoryUrl: 'https://github.com/acme/shop.git', output: 'Code', namespace: 'SourceVariables' });
 
-const build: StageDeclaration = {
-  name: 'Build',
-  actions: [
-    {
-      name: 'Compile',
-      actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
-      runOrder: 1,
-      commands: ['npm ci', 'npm run build'],
-      inputArtifacts: [{ name: 'Code' }],
-      outputArtifacts: [{ name: 'Bundle', files: ['dist/**'] }],
-    },
-    {
-      name: 'Lint',
-      actionTypeId: { category: 'Test', owner: 'Sluice', provider: 'Commands', version: '1' },
-      runOrder: 1,
-      commands: ['npm run lint'],
-      inputArtifacts: [{ name: 'Code' }],
-    },
-  ],
-};
+const build: StageDeclaration = stageOf(
+  'Build',
+  commandsAction('Compile', ['npm ci', 'npm run build'], { runOrder: 1, inputs: 'Code', outputs: [{ name: 'Bundle', files: ['dist/**'] }] }),
+  commandsAction('Lint', ['npm run lint'], { category: 'Test', runOrder: 1, inputs: 'Code' }),
+);
 
-const test: StageDeclaration = {
-  name: 'Test',
-  actions: [
-    {
-      name: 'Unit',
-      actionTypeId: { category: 'Test', owner: 'Sluice', provider: 'Commands', version: '1' },
-      commands: ['npm test'],
-      inputArtifacts: [{ name: 'Code' }],
-    },
-  ],
-};
+const test: StageDeclaration = commandsStage('Test', ['npm test'], { category: 'Test', action: 'Unit', inputs: 'Code' });
 
-const deploy: StageDeclaration = {
-  name: 'Deploy',
-  actions: [
-    {
-      name: 'Publish',
-      actionTypeId: { category: 'Deploy', owner: 'Sluice', provider: 'Directory', version: '1' },
-      configuration: { Path: '/srv/shop' },
-      inputArtifacts: [{ name: 'Bundle' }],
-    },
-  ],
-};
+const deploy: StageDeclaration = stageOf('Deploy', directoryDeployAction('Publish', '/srv/shop', { inputs: 'Bundle' }));
 
 const base: PipelineDeclaration = {
   name: 'shop',

@@ -52,6 +52,19 @@ function start(
   });
 }
 
+/** A subscription whose handler waits for `release()` before it records each event's position in `handled`. */
+function startGated() {
+  const feed = new ServerFeed();
+  const handled: bigint[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const subscription = start(feed, async (e) => {
+    await gate;
+    handled.push(e.position);
+  });
+  return { feed, handled, release, subscription };
+}
+
 describe('catch-up subscription over the client stream', () => {
   it('delivers one event at a time, in order', async () => {
     const feed = new ServerFeed();
@@ -74,14 +87,7 @@ describe('catch-up subscription over the client stream', () => {
   });
 
   it('is caught up only once the events received before the caught-up message are handled', async () => {
-    const feed = new ServerFeed();
-    const handled: bigint[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const subscription = start(feed, async (e) => {
-      await gate;
-      handled.push(e.position);
-    });
+    const { feed, handled, release, subscription } = startGated();
     let caughtUp = false;
     void subscription.caughtUp.then(() => (caughtUp = true));
     [10n, 20n].forEach((p) => feed.write(event(p)));
@@ -148,14 +154,7 @@ describe('catch-up subscription over the client stream', () => {
   });
 
   it('stop() waits for the handler call in progress and delivers nothing after it', async () => {
-    const feed = new ServerFeed();
-    const handled: bigint[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const subscription = start(feed, async (e) => {
-      await gate;
-      handled.push(e.position);
-    });
+    const { feed, handled, release, subscription } = startGated();
     [1n, 2n].forEach((p) => feed.write(event(p)));
     await tick();
     let stopped = false;

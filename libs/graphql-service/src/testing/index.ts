@@ -1,1 +1,3 @@
 export * from './service-process';
+export * from './graphql-as';
+export * from './service-on-store';

@@ -1,26 +1,10 @@
-import type { PipelineDeclaration } from '@sluice/domain';
 import type { TriggerablePipeline } from '../pipeline-catalog';
 import { planStarts } from './plan-starts';
 import type { SourceEvent, SourcePush } from './source-event';
 import { sourceRevisionToken } from './source-revision-token';
+import { triggerablePipeline } from '../testing';
 
-const declaration: PipelineDeclaration = {
-  name: 'app',
-  stages: [
-    {
-      name: 'Source',
-      actions: [
-        {
-          name: 'Checkout',
-          actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-          configuration: { RepositoryUrl: 'git@github.com:acme/app.git', BranchName: 'main' },
-          outputArtifacts: [{ name: 'src' }],
-        },
-      ],
-    },
-  ],
-};
-const app: TriggerablePipeline = { account: 'acme', name: 'app', declaration };
+const app: TriggerablePipeline = triggerablePipeline('app', 'git@github.com:acme/app.git');
 const commit = (revisionValue: string, actionName = 'Checkout') => ({ actionName, revisionType: 'COMMIT_ID' as const, revisionValue });
 
 /** The token each path would send for an event: the planner's revisions, then the token. */

@@ -1,47 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GitHostCredentials, PipelineDeclaration } from '@sluice/domain';
+import type { GitHostCredentials } from '@sluice/domain';
 import { startGitHttpServer, type GitHttpServer } from '@sluice/testing';
-import type { TriggerablePipeline } from '../pipeline-catalog';
 import type { TriggeredStartInput } from '../start-execution-port';
 import { InMemoryTriggerAuditLog } from '../audit/trigger-audit';
 import { startGitPoller, type GitPoller, type GitPollerError } from './git-poller';
 import { gitLsRemote } from './ls-remote';
+import { git, initGitRepository } from '@sluice/testing/fixtures';
+import { triggerablePipeline, waitFor } from '../testing';
 
 const PASSWORD = 'op3rator-s3cret';
 
-const git = (repo: string, ...args: string[]) =>
-  execFileSync('git', ['-C', repo, '-c', 'user.name=Sluice Test', '-c', 'user.email=test@sluice.invalid', ...args], { encoding: 'utf8' }).trim();
-
-function pipelineOn(name: string, repositoryUrl: string): TriggerablePipeline {
-  const declaration: PipelineDeclaration = {
-    name,
-    stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-            configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' },
-            outputArtifacts: [{ name: 'src' }],
-          },
-        ],
-      },
-    ],
-  };
-  return { account: 'acme', name, declaration };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 // A private repository: git's http-backend behind HTTP Basic authentication on 127.0.0.1.
 describe('git poller on a repository that needs credentials', () => {
@@ -60,12 +31,7 @@ describe('git poller on a repository that needs credentials', () => {
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'sluice-poller-private-'));
-    work = join(root, 'work');
-    mkdirSync(work);
-    execFileSync('git', ['init', '-q', '-b', 'main', work]);
-    writeFileSync(join(work, 'README.md'), 'first');
-    git(work, 'add', 'README.md');
-    git(work, 'commit', '-q', '-m', 'first');
+    work = initGitRepository(join(root, 'work'), { 'README.md': 'first' });
     execFileSync('git', ['clone', '-q', '--bare', work, join(root, 'app.git')]);
     server = await startGitHttpServer({ root, username: 'sluice-bot', password: PASSWORD });
     operator = { username: 'sluice-bot', password: PASSWORD, hosts: [server.host] };
@@ -106,7 +72,7 @@ describe('git poller on a repository that needs credentials', () => {
     const errors: GitPollerError[] = [];
     poller = startGitPoller({
       audit: new InMemoryTriggerAuditLog(),
-      pipelines: { listPipelines: async () => [pipelineOn('private', `${server.url}/app.git`)] },
+      pipelines: { listPipelines: async () => [triggerablePipeline('private', `${server.url}/app.git`)] },
       start: async (_caller, input) => (starts.push(input), { pipelineExecutionId: `exec-${starts.length}` }),
       gitCredentials: operator,
       intervalMs: 50,
@@ -124,7 +90,7 @@ describe('git poller on a repository that needs credentials', () => {
     const errors: GitPollerError[] = [];
     poller = startGitPoller({
       audit: new InMemoryTriggerAuditLog(),
-      pipelines: { listPipelines: async () => [pipelineOn('private', `http://sluice-bot:${PASSWORD}@${server.host}/app.git`)] },
+      pipelines: { listPipelines: async () => [triggerablePipeline('private', `http://sluice-bot:${PASSWORD}@${server.host}/app.git`)] },
       start: async () => {
         throw new Error(`cannot start from http://sluice-bot:${PASSWORD}@${server.host}/app.git`);
       },

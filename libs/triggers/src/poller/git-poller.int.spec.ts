@@ -1,59 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PipelineDeclaration } from '@sluice/domain';
 import type { TriggerablePipeline } from '../pipeline-catalog';
 import { sourceRevisionToken } from '../planning/source-revision-token';
 import type { TriggeredStartInput } from '../start-execution-port';
 import { InMemoryTriggerAuditLog } from '../audit/trigger-audit';
 import { startGitPoller, type GitPoller, type GitPollerError } from './git-poller';
 import { gitLsRemote } from './ls-remote';
+import { commitFile, git, initGitRepository } from '@sluice/testing/fixtures';
+import { triggerablePipeline, waitFor } from '../testing';
 
-const git = (repo: string, ...args: string[]) =>
-  execFileSync('git', ['-C', repo, '-c', 'user.name=Sluice Test', '-c', 'user.email=test@sluice.invalid', ...args], { encoding: 'utf8' }).trim();
-
-function makeRepository(root: string, name: string): string {
-  const repo = join(root, name);
-  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  commit(repo, 'README.md', 'first');
-  return repo;
-}
-
-function commit(repo: string, file: string, content: string): string {
-  writeFileSync(join(repo, file), content);
-  git(repo, 'add', file);
-  git(repo, 'commit', '-q', '-m', `change ${file}`);
-  return git(repo, 'rev-parse', 'HEAD');
-}
-
-function pipelineOn(name: string, repositoryUrl: string): TriggerablePipeline {
-  const declaration: PipelineDeclaration = {
-    name,
-    stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-            configuration: { RepositoryUrl: repositoryUrl, BranchName: 'main' },
-            outputArtifacts: [{ name: 'src' }],
-          },
-        ],
-      },
-    ],
-  };
-  return { account: 'acme', name, declaration };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const makeRepository = (root: string, name: string): string => initGitRepository(join(root, name), { 'README.md': 'first' });
 
 describe('git poller against real repositories', () => {
   let root: string;
@@ -102,11 +59,11 @@ describe('git poller against real repositories', () => {
 
   it('remembers on first sight, then starts once per new commit with that commit id', async () => {
     const repo = makeRepository(root, 'app');
-    const { starts, polls } = start([pipelineOn('app', repo)]);
+    const { starts, polls } = start([triggerablePipeline('app', repo)]);
     await waitFor(() => polls() >= 3);
     expect(starts).toEqual([]);
 
-    const next = commit(repo, 'src.txt', 'v2');
+    const next = commitFile(repo, 'src.txt', 'v2');
     await waitFor(() => starts.length === 1);
     const after = polls();
     await waitFor(() => polls() >= after + 3);
@@ -123,10 +80,10 @@ describe('git poller against real repositories', () => {
   it('records each start as the poller, with the commit, before it happens; a start that cannot be recorded waits for the next poll', async () => {
     const repo = makeRepository(root, 'app');
     const audit = new InMemoryTriggerAuditLog();
-    const { starts, errors, polls } = start([pipelineOn('app', repo)], audit);
+    const { starts, errors, polls } = start([triggerablePipeline('app', repo)], audit);
     await waitFor(() => polls() >= 2);
     audit.failWith = new Error('the audit trail is unavailable');
-    const next = commit(repo, 'src.txt', 'v2');
+    const next = commitFile(repo, 'src.txt', 'v2');
     await waitFor(() => errors.some((error) => error.error === 'the audit trail is unavailable'));
     expect(starts).toEqual([]);
     expect(errors.find((error) => error.pipelineName === 'app')).toMatchObject({ repositoryUrl: repo, pipelineName: 'app' });
@@ -143,10 +100,10 @@ describe('git poller against real repositories', () => {
 
   it('ignores commits on other branches of a pipeline without triggers', async () => {
     const repo = makeRepository(root, 'app');
-    const { starts, polls } = start([pipelineOn('app', repo)]);
+    const { starts, polls } = start([triggerablePipeline('app', repo)]);
     await waitFor(() => polls() >= 2);
     git(repo, 'checkout', '-q', '-b', 'dev');
-    commit(repo, 'dev.txt', 'dev');
+    commitFile(repo, 'dev.txt', 'dev');
     const after = polls();
     await waitFor(() => polls() >= after + 3);
     expect(starts).toEqual([]);
@@ -154,12 +111,12 @@ describe('git poller against real repositories', () => {
 
   it('leaves a source with PollForSourceChanges "false" to webhooks: its repository is not even listed', async () => {
     const repo = makeRepository(root, 'app');
-    const webhooksOnly = pipelineOn('webhooks-only', repo);
+    const webhooksOnly = triggerablePipeline('webhooks-only', repo);
     webhooksOnly.declaration.stages[0].actions[0].configuration!.PollForSourceChanges = 'false';
     const listed: string[] = [];
-    const { starts, polls } = start([webhooksOnly, pipelineOn('polled', repo)]);
+    const { starts, polls } = start([webhooksOnly, triggerablePipeline('polled', repo)]);
     await waitFor(() => polls() >= 2);
-    const next = commit(repo, 'src.txt', 'v2');
+    const next = commitFile(repo, 'src.txt', 'v2');
     await waitFor(() => starts.length >= 1);
     const after = polls();
     await waitFor(() => polls() >= after + 3);
@@ -180,14 +137,14 @@ describe('git poller against real repositories', () => {
   it('reports a repository that disappears, backs off, and keeps polling the others', async () => {
     const gone = makeRepository(root, 'gone');
     const kept = makeRepository(root, 'kept');
-    const { starts, errors } = start([pipelineOn('gone', gone), pipelineOn('kept', kept)]);
+    const { starts, errors } = start([triggerablePipeline('gone', gone), triggerablePipeline('kept', kept)]);
     await new Promise((resolve) => setTimeout(resolve, 150));
     rmSync(gone, { recursive: true, force: true });
     await waitFor(() => errors.length >= 1);
     expect(errors[0]).toEqual(expect.objectContaining({ repositoryUrl: gone, consecutiveFailures: 1, retryInMs: 100 }));
     expect(errors[0].error).toMatch(/git ls-remote .* failed/);
 
-    const next = commit(kept, 'src.txt', 'v2');
+    const next = commitFile(kept, 'src.txt', 'v2');
     await waitFor(() => starts.length === 1);
     expect(starts[0]).toEqual(expect.objectContaining({ name: 'kept', sourceRevisions: [expect.objectContaining({ revisionValue: next })] }));
   });
@@ -195,7 +152,7 @@ describe('git poller against real repositories', () => {
   it('keeps credentials of a repository URL out of its errors', async () => {
     const errors: GitPollerError[] = [];
     poller = startGitPoller({
-      pipelines: { listPipelines: async () => [pipelineOn('private', 'https://bot:hunter2@127.0.0.1:9/acme/app.git')] },
+      pipelines: { listPipelines: async () => [triggerablePipeline('private', 'https://bot:hunter2@127.0.0.1:9/acme/app.git')] },
       audit: new InMemoryTriggerAuditLog(),
       start: async () => ({ pipelineExecutionId: 'never' }),
       intervalMs: 50,

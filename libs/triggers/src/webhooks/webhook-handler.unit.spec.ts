@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { PipelineDeclaration, PipelineTriggerDeclaration } from '@sluice/domain';
+import type { PipelineTriggerDeclaration } from '@sluice/domain';
 import type { TriggerablePipeline } from '../pipeline-catalog';
 import type { StartExecutionPort, TriggerCaller, TriggeredStartInput } from '../start-execution-port';
 import { InMemoryTriggerAuditLog } from '../audit/trigger-audit';
@@ -9,30 +9,12 @@ import { InMemoryRejectionLog } from './rejection-log';
 import { sourceRevisionToken } from '../planning/source-revision-token';
 import { createWebhookHandler } from './webhook-handler';
 import type { WebhookRequest } from './webhook-request';
+import { triggerablePipeline } from '../testing';
 
 const SECRET = 'It5-a-secret';
 const NOW = new Date('2025-06-01T12:00:00Z');
 
-function pipeline(name: string, account: string, url: string, triggers?: PipelineTriggerDeclaration[]): TriggerablePipeline {
-  const declaration: PipelineDeclaration = {
-    name,
-    stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' },
-            configuration: { RepositoryUrl: url, BranchName: 'main' },
-            outputArtifacts: [{ name: 'src' }],
-          },
-        ],
-      },
-    ],
-    triggers,
-  };
-  return { account, name, declaration };
-}
+const pipeline = (name: string, account: string, url: string, triggers?: PipelineTriggerDeclaration[]): TriggerablePipeline => triggerablePipeline(name, url, { account, triggers });
 
 function setup(options: { maxBodyBytes?: number; failFor?: string } = {}) {
   const starts: Array<{ caller: TriggerCaller; input: TriggeredStartInput }> = [];

@@ -1,18 +1,9 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { openFilesystemArtifactStore, type FilesystemArtifactStore } from '@sluice/artifact-store';
 import type { PipelineDeclaration } from '@sluice/domain';
-import { rebuildProjections, type RebuildableProjection, type RecordedEvent } from '@sluice/eventing';
-// The engine's own test environment (real PostgreSQL, a fresh schema) and the real built-in worker.
-import { startEngineTestEnvironment, type EngineTestEnvironment } from '@sluice/executions/testing';
-import type { ExecutionsEngine } from '@sluice/executions';
-import { providerRegistry, startWorker, testSandbox, type Worker } from '@sluice/worker';
+import { isEqual, rebuiltSkipping } from '@sluice/eventing/testing';
 import { ArtifactBytes } from '../application/artifact-bytes';
 import { ArtifactCollector } from '../application/collect-artifacts';
-import { OutputRecorder } from '../application/record-outputs';
-import { ArtifactsProjection } from './artifacts-projection';
+import { eventually, artifactsOnEngineForFile } from '../testing/artifacts-on-engine';
 import { artifactsProjections } from './artifacts-read-model';
 
 // The artifacts service's projection rebuilt from the store into a fresh instance equals the live one after a
@@ -22,16 +13,8 @@ const DAY = 24 * 60 * 60 * 1000;
 const alice = { account: 'acme', actor: 'alice' };
 const bob = { account: 'globex', actor: 'bob' };
 
-let env: EngineTestEnvironment;
-let engine: ExecutionsEngine;
-let worker: Worker;
-let root: string;
-let store: FilesystemArtifactStore;
-let projection: ArtifactsProjection;
-let recorder: OutputRecorder;
 let now = new Date();
 const clock = () => now;
-const logged: string[] = [];
 
 const commands = (name: string, lines: string[], io: Pick<PipelineDeclaration['stages'][number]['actions'][number], 'inputArtifacts' | 'outputArtifacts'>) => ({
   name,
@@ -70,21 +53,15 @@ const gated: PipelineDeclaration = {
   ],
 } as PipelineDeclaration;
 
+const platform = artifactsOnEngineForFile('sluice-artifacts-rebuild-', [pipeline, gated]);
+
 async function waitingApproval(stageIndex: number): Promise<string> {
   let token: string | null = null;
   await eventually(
-    () => (token = engine.getPipelineState(alice, 'gated').stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
+    () => (token = platform.engine.getPipelineState(alice, 'gated').stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
     () => `no approval waits in stage ${stageIndex} of gated`,
   );
   return token!;
-}
-
-async function eventually(check: () => boolean, what: () => string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function run(content: string, outcome: 'ok' | 'fail', records: number): Promise<string> {
@@ -92,79 +69,25 @@ async function run(content: string, outcome: 'ok' | 'fail', records: number): Pr
     { name: 'CONTENT', value: content },
     { name: 'OUTCOME', value: outcome },
   ];
-  const { pipelineExecutionId } = await engine.startPipelineExecution(alice, { name: 'web', variables });
-  let status = '';
-  await eventually(
-    () => ['Succeeded', 'Failed', 'Stopped'].includes((status = engine.getPipelineExecution(alice, 'web', pipelineExecutionId).status)),
-    () => `${pipelineExecutionId} is ${status}`,
-  );
-  expect(status).toBe(outcome === 'ok' ? 'Succeeded' : 'Failed');
-  await eventually(() => projection.model.recordsOf(pipelineExecutionId, 'acme').length === records, () => `records of ${pipelineExecutionId}: ${logged.join('\n')}`);
-  return pipelineExecutionId;
+  return platform.run('web', variables, outcome === 'ok' ? 'Succeeded' : 'Failed', records);
 }
 
-/** A fresh copy of the registry, rebuilt from the store, optionally blind to one event type. */
-async function rebuilt(skipping?: string): Promise<RebuildableProjection[]> {
-  const copies = artifactsProjections();
-  const blind = copies.map((copy) => ({
-    name: copy.name,
-    streamPrefixes: copy.streamPrefixes,
-    reset: () => copy.reset(),
-    checkpoint: () => copy.checkpoint(),
-    contents: () => copy.contents(),
-    apply: (event: RecordedEvent) => (event.type === skipping ? undefined : copy.apply(event)),
-  }));
-  await rebuildProjections(env.store, blind);
-  return copies;
-}
+const rebuilt = (skipping?: string) => rebuiltSkipping(platform.env.store, artifactsProjections(), skipping);
 
-function isEqual(a: unknown, b: unknown): boolean {
-  try {
-    expect(a).toEqual(b);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-beforeAll(async () => {
-  env = await startEngineTestEnvironment();
-  engine = await env.startEngine();
-  root = await mkdtemp(join(tmpdir(), 'sluice-artifacts-rebuild-'));
-  // The jobs' folders are under it: the sandbox's user must pass through (not list) it.
-  await chmod(root, 0o711);
-  store = await openFilesystemArtifactStore({ root, fsync: false });
-  worker = startWorker({ jobApi: engine, providers: providerRegistry({ store, sandbox: await testSandbox() }), store, concurrency: 1, workspaceRoot: join(root, 'jobs'), pollWaitMs: 500, log: () => undefined });
-  recorder = new OutputRecorder(env.store, store, (line) => logged.push(line));
-  projection = new ArtifactsProjection(env.store, { onOutputs: (outputs) => recorder.enqueue(outputs) });
-  await projection.start();
-  for (const declaration of [pipeline, gated]) {
-    const version = await env.publisher.publish(declaration);
-    await engine.pipelineCatalog.whenKnown({ account: 'acme', name: declaration.name }, version);
-  }
-});
-
-afterAll(async () => {
-  await worker?.stop({ graceMs: 1_000 });
-  await projection?.stop();
-  await recorder?.idle();
-  await env?.stop();
-  await rm(root, { recursive: true, force: true });
-});
 
 describe('rebuilding the artifacts service’s projection', () => {
   it('rebuilds the read model from the store equal to the live one, and misses any event type skipped', async () => {
     await run('one', 'ok', 2);
     await run('two', 'fail', 1);
     await run('one', 'ok', 2); // the first run's bytes again
-    const { pipelineExecutionId: waiting } = await engine.startPipelineExecution(alice, { name: 'gated' });
+    const { pipelineExecutionId: waiting } = await platform.engine.startPipelineExecution(alice, { name: 'gated' });
     const gate = await waitingApproval(1);
     await new Promise((resolve) => setTimeout(resolve, 5)); // Test starts at a later millisecond than Build ended
-    await engine.putApprovalResult(alice, { pipelineName: 'gated', stageName: 'Gate', actionName: 'Approve', token: gate, result: { status: 'Approved', summary: 'ok' } });
+    await platform.engine.putApprovalResult(alice, { pipelineName: 'gated', stageName: 'Gate', actionName: 'Approve', token: gate, result: { status: 'Approved', summary: 'ok' } });
     await waitingApproval(3);
-    await eventually(() => projection.model.recordsOf(waiting, 'acme').length === 1, () => `records of ${waiting}: ${logged.join('\n')}`);
+    await eventually(() => platform.projection.model.recordsOf(waiting, 'acme').length === 1, () => `records of ${waiting}: ${platform.logged.join('\n')}`);
 
-    const bytes = new ArtifactBytes(env.store, store, projection, clock, 1024 * 1024);
+    const bytes = new ArtifactBytes(platform.env.store, platform.store, platform.projection, clock, 1024 * 1024);
     const shared = await bytes.upload(alice, Readable.from([Buffer.from('shared by two accounts')]), {});
     await bytes.upload(bob, Readable.from([Buffer.from('shared by two accounts')]), {});
     await bytes.release(bob, shared.sha256);
@@ -172,10 +95,10 @@ describe('rebuilding the artifacts service’s projection', () => {
     await bytes.release(bob, kept.sha256);
     await bytes.upload(bob, Readable.from([Buffer.from('kept by globex')]), {}); // a new claim after a release
     await bytes.upload(alice, Readable.from([Buffer.from('uploaded, never used')]), {});
-    await store.put(Readable.from([Buffer.from('left behind by a failed job')]));
+    await platform.store.put(Readable.from([Buffer.from('left behind by a failed job')]));
 
     // Retention: the orphan is found first, then everything old and unreferenced goes.
-    const collector = new ArtifactCollector(env.store, store, projection, { graceMs: 30 * DAY, keepExecutions: 1 }, clock, (line) => logged.push(line));
+    const collector = new ArtifactCollector(platform.env.store, platform.store, platform.projection, { graceMs: 30 * DAY, keepExecutions: 1 }, clock, (line) => platform.logged.push(line));
     now = new Date(Date.now() + 29 * DAY);
     expect((await collector.collect({ dryRun: false })).found).toHaveLength(1);
     now = new Date(Date.now() + 31 * DAY);
@@ -184,11 +107,11 @@ describe('rebuilding the artifacts service’s projection', () => {
     const late = await bytes.upload(alice, Readable.from([Buffer.from('uploaded after retention')]), {});
     await bytes.upload(bob, Readable.from([Buffer.from('uploaded after retention')]), {});
     await bytes.release(bob, late.sha256);
-    await recorder.idle();
-    const events = await env.eventsOf('');
-    await projection.waitForPosition(events.at(-1)!.position);
+    await platform.recorder.idle();
+    const events = await platform.env.eventsOf('');
+    await platform.projection.waitForPosition(events.at(-1)!.position);
 
-    const live = projection.model;
+    const live = platform.projection.model;
     const contents = live.contents();
     const [copy] = await rebuilt();
     expect(copy!.name).toBe(live.name);

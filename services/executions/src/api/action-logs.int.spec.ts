@@ -1,38 +1,27 @@
 import { ConflictError, NotFoundError, ValidationError, type ActionTypeId, type PipelineDeclaration } from '@sluice/domain';
-import type { ServiceProcess } from '@sluice/graphql-service/testing';
 import { graphqlJobApi } from '@sluice/worker';
 import type { JobApi, JobLogEntry, PolledJob } from '@sluice/worker';
-import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
 import { pipeline, stage } from '../domain/testing/fixtures';
 import { actionLogStreamId } from '@sluice/contracts';
 import { eventually } from '../testing/eventually';
 import { startExecutionsService } from '../testing/executions-service-process';
 import { PipelinePublisher } from '../testing/pipeline-publisher';
-import { dropTestSchema, newTestSchema } from '../testing/test-schema';
+import { newTestSchema } from '../testing/test-schema';
+import { graphqlAs, serviceOnStoreForFile } from '@sluice/graphql-service/testing';
 
 // appendJobLogs and actionLogs on the executions subgraph over HTTP (the service in a child process on the
 // real PostgreSQL store), spoken by the worker's own GraphQL adapter as a remote worker would.
 const schema = newTestSchema();
 const manual: ActionTypeId = { category: 'Test', owner: 'Custom', provider: 'LogWriter', version: '1' };
-let service: ServiceProcess;
-let store: PostgresEventStore;
+const running = serviceOnStoreForFile(schema, startExecutionsService);
 let api: JobApi;
 
-beforeAll(async () => {
-  store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  service = await startExecutionsService(schema);
+beforeAll(() => {
   // A worker of account acme, reaching the subgraph as the gateway does (with the service's internal secret).
-  api = graphqlJobApi({ url: `${service.url}/graphql`, headers: { 'x-sluice-account': 'acme', 'x-sluice-internal-secret': service.internalSecret } });
+  api = graphqlJobApi({ url: `${running.service.url}/graphql`, headers: { 'x-sluice-account': 'acme', 'x-sluice-internal-secret': running.service.internalSecret } });
 });
 
-afterAll(async () => {
-  await service?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
-});
-
-const gql = (query: string, variables: Record<string, unknown> = {}, account = 'acme') => service.graphql(query, variables, { 'x-sluice-account': account, 'x-sluice-actor': 'alice' });
+const gql = graphqlAs(() => running.service);
 const LOGS = `query($id: ID!, $stageName: String, $actionName: String, $after: String, $first: Int) {
   actionLogs(pipelineExecutionId: $id, stageName: $stageName, actionName: $actionName, after: $after, first: $first) {
     entries { cursor stageName actionName actionExecutionId jobId sequence stream chunk at } endCursor hasNextPage } }`;
@@ -40,7 +29,7 @@ const at = '2026-03-01T10:00:00.000Z';
 const line = (sequence: number, chunk: string, stream: JobLogEntry['stream'] = 'stdout'): JobLogEntry => ({ sequence, stream, chunk, at });
 
 async function startWithJob(declaration: PipelineDeclaration): Promise<{ executionId: string; job: PolledJob }> {
-  const version = await new PipelinePublisher(store).publish(declaration);
+  const version = await new PipelinePublisher(running.store).publish(declaration);
   await eventually(
     async () => (await gql('query($name: String!) { getPipelineState(name: $name) { pipelineVersion } }', { name: declaration.name })).data?.getPipelineState.pipelineVersion === version,
     () => `pipeline ${declaration.name} not known`,
@@ -61,7 +50,7 @@ describe('action logs on the executions subgraph', () => {
     await api.appendJobLogs(job.id, job.nonce, first);
     await api.appendJobLogs(job.id, job.nonce, first); // a retried batch
     await api.appendJobLogs(job.id, job.nonce, [line(1, 'careful\n', 'stderr'), line(2, 'line-2\n')]); // overlapping
-    expect((await store.readStream(actionLogStreamId(executionId))).map((event) => (event.data as { sequence: number }).sequence)).toEqual([0, 1, 2]);
+    expect((await running.store.readStream(actionLogStreamId(executionId))).map((event) => (event.data as { sequence: number }).sequence)).toEqual([0, 1, 2]);
 
     await api.putJobSuccessResult(job.id, { executionSummary: 'written' });
     await api.appendJobLogs(job.id, job.nonce, [line(3, 'the last line\n')]);
@@ -104,6 +93,6 @@ describe('action logs on the executions subgraph', () => {
 
     const badSequence = await failureOf(api.appendJobLogs(job.id, job.nonce, [line(-1, 'z')]));
     expect((badSequence as ValidationError).issues).toEqual([expect.objectContaining({ path: 'entries[0].sequence' })]);
-    expect(await store.readStream(actionLogStreamId(executionId))).toEqual([]);
+    expect(await running.store.readStream(actionLogStreamId(executionId))).toEqual([]);
   });
 });

@@ -1,42 +1,21 @@
-import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
-import type { ServiceProcess } from '@sluice/graphql-service/testing';
-import { testPostgresUrl } from '@sluice/testing';
+import { markInstant } from '@sluice/testing';
 import { approvalAction, commandsAction, pipeline, stage } from '../domain/testing/fixtures';
 import { eventually } from '../testing/eventually';
 import { startExecutionsService } from '../testing/executions-service-process';
 import { PipelinePublisher } from '../testing/pipeline-publisher';
-import { dropTestSchema, newTestSchema } from '../testing/test-schema';
+import { newTestSchema } from '../testing/test-schema';
+import { graphqlAs, errorCodes, serviceOnStoreForFile } from '@sluice/graphql-service/testing';
 
 // executionAsOf and pipelineStateAsOf through HTTP POST /graphql, the service in a child process on the real
 // PostgreSQL store: an execution waits for an approval, is approved, then waits for a job nobody polls. What the
 // live queries answered at marked instants is asked again as of those instants.
 const schema = newTestSchema();
-let service: ServiceProcess;
-let store: PostgresEventStore;
+const running = serviceOnStoreForFile(schema, startExecutionsService);
 let publisher: PipelinePublisher;
 
-beforeAll(async () => {
-  store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  publisher = new PipelinePublisher(store);
-  service = await startExecutionsService(schema);
-});
+beforeAll(() => void (publisher = new PipelinePublisher(running.store)));
 
-afterAll(async () => {
-  await service?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
-});
-
-const gql = (query: string, variables: Record<string, unknown> = {}, account = 'acme') =>
-  service.graphql(query, variables, { 'x-sluice-account': account, 'x-sluice-actor': 'alice' });
-const codes = (response: { errors?: Array<{ extensions?: { code?: string } }> }) => (response.errors ?? []).map((e) => e.extensions?.code);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const mark = async (): Promise<string> => {
-  await sleep(5);
-  const at = new Date().toISOString();
-  await sleep(5);
-  return at;
-};
+const gql = graphqlAs(() => running.service);
 
 const EXECUTION = 'pipelineExecutionId pipelineName pipelineVersion status statusSummary startTime lastUpdateTime executionMode executionType';
 const DETAIL = 'actionExecutionId stageName actionName attempt status startTime lastUpdateTime output { executionResult { externalExecutionSummary } }';
@@ -58,7 +37,7 @@ interface Live {
 
 describe('as-of queries over HTTP', () => {
   it('answers as the live queries answered at each instant', async () => {
-    const before = await mark();
+    const before = await markInstant();
     await publisher.publish(pipeline([stage('Gate', [approvalAction('Approve')]), stage('Deploy', [commandsAction('Ship')])], { name: 'release' }));
     await eventually(async () => (await gql(`query { getPipelineState(name: "release") { pipelineVersion } }`)).data?.getPipelineState?.pipelineVersion === 1, () => 'release v1 unknown');
     const started = await gql(`mutation { startPipelineExecution(name: "release") { pipelineExecutionId } }`);
@@ -66,7 +45,7 @@ describe('as-of queries over HTTP', () => {
     let live: Live | undefined;
     const read = async () => (live = (await gql(LIVE, { name: 'release', id })).data as Live);
     await eventually(async () => (await read()).getPipelineState.stageStates[0]!.actionStates[0]!.latestExecution?.token != null, () => 'no approval waits');
-    const waiting = await mark();
+    const waiting = await markInstant();
     const seenWaiting = await read();
     const token = seenWaiting.getPipelineState.stageStates[0]!.actionStates[0]!.latestExecution!.token;
     const approved = await gql(
@@ -75,7 +54,7 @@ describe('as-of queries over HTTP', () => {
     );
     expect(approved.errors).toBeUndefined();
     await eventually(async () => (await read()).getPipelineState.stageStates[1]!.latestExecution?.status === 'InProgress', () => `Deploy did not start: ${JSON.stringify(live)}`);
-    const deploying = await mark();
+    const deploying = await markInstant();
     const seenDeploying = await read();
 
     for (const [at, seen] of [
@@ -96,18 +75,18 @@ describe('as-of queries over HTTP', () => {
     const STATE_AS_OF = `query($at: String!) { pipelineStateAsOf(pipelineName: "release", at: $at) { at } }`;
     const EXECUTION_AS_OF = `query($id: ID!, $at: String!) { executionAsOf(pipelineExecutionId: $id, at: $at) { at } }`;
     const missingState = await gql(STATE_AS_OF, { at: before });
-    expect(codes(missingState)).toEqual(['NOT_FOUND']);
+    expect(errorCodes(missingState)).toEqual(['NOT_FOUND']);
     expect(missingState.errors![0]!.message).toBe(`Pipeline 'release' did not exist at ${before}.`);
     const missingExecution = await gql(EXECUTION_AS_OF, { id, at: before });
-    expect(codes(missingExecution)).toEqual(['NOT_FOUND']);
+    expect(errorCodes(missingExecution)).toEqual(['NOT_FOUND']);
     expect(missingExecution.errors![0]!.message).toBe(`The execution '${id}' did not exist at ${before}.`);
-    expect(codes(await gql(STATE_AS_OF, { at: deploying }, 'globex'))).toEqual(['NOT_FOUND']);
-    expect(codes(await gql(EXECUTION_AS_OF, { id, at: deploying }, 'globex'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(STATE_AS_OF, { at: deploying }, 'globex'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(EXECUTION_AS_OF, { id, at: deploying }, 'globex'))).toEqual(['NOT_FOUND']);
   });
 
   it('refuses an `at` that is not an ISO instant with BAD_USER_INPUT naming at', async () => {
     const answer = await gql(`query { pipelineStateAsOf(pipelineName: "release", at: "tomorrow") { at } }`);
-    expect(codes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
     expect((answer.errors![0]!.extensions as { issues: Array<{ path: string }> }).issues.map((issue) => issue.path)).toEqual(['at']);
   });
 });

@@ -10,6 +10,7 @@ import { startExecutionsService } from '../testing/executions-service-process';
 import { PipelinePublisher } from '../testing/pipeline-publisher';
 import { startTestWorker, type TestWorker } from '../testing/test-worker';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
+import { graphqlAs, errorCodes } from '@sluice/graphql-service/testing';
 
 // The executions subgraph through HTTP POST /graphql: the service in a child process on the real PostgreSQL
 // store (its own in-process bus and relay); pipelines are appended to the store as the pipelines service does,
@@ -41,9 +42,7 @@ afterAll(async () => {
   await dropTestSchema(schema);
 });
 
-const gql = (query: string, variables: Record<string, unknown> = {}, account = 'acme') =>
-  service.graphql(query, variables, { 'x-sluice-account': account, 'x-sluice-actor': 'alice' });
-const codes = (response: { errors?: Array<{ extensions?: { code?: string } }> }) => (response.errors ?? []).map((e) => e.extensions?.code);
+const gql = graphqlAs(() => service);
 
 const EXECUTION = 'pipelineExecutionId pipelineName pipelineVersion status statusSummary executionMode executionType trigger { triggerType triggerDetail } variables { name value }';
 const START = `mutation($name: String!, $variables: [PipelineVariableInput!], $clientRequestToken: String) {
@@ -124,7 +123,7 @@ describe('executions subgraph over HTTP', () => {
     const ran = await gql(`query($id: ID) { listActionExecutions(pipelineName: "rerun", pipelineExecutionId: $id, first: 20) { nodes { stageName } } }`, { id: pipelineExecutionId });
     // Only the stage asked for runs, as CodePipeline's stage rollback does.
     expect(ran.data!.listActionExecutions.nodes.map((n: { stageName: string }) => n.stageName)).toEqual(['Stage2']);
-    expect(codes(await gql(RERUN, { source: 'no-such-execution' }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(RERUN, { source: 'no-such-execution' }))).toEqual(['NOT_FOUND']);
   });
 
   it('waits at a manual approval until putApprovalResult approves with its token', async () => {
@@ -139,13 +138,13 @@ describe('executions subgraph over HTTP', () => {
       putApprovalResult(pipelineName: "gated", stageName: "Approve", actionName: "Approve", token: $token, result: { status: $status, summary: "looks good" }) { approvedAt } }`;
     // Tokens are random UUIDs: one nobody handed out, or the old derived form, names no request.
     expect(token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(codes(await gql(APPROVE, { token: `approval:${id}/Approve/Approve/1`, status: 'Approved' }))).toEqual(['NOT_FOUND']);
-    expect(codes(await gql(APPROVE, { token, status: 'Approved' }, 'other-account'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(APPROVE, { token: `approval:${id}/Approve/Approve/1`, status: 'Approved' }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(APPROVE, { token, status: 'Approved' }, 'other-account'))).toEqual(['NOT_FOUND']);
     const approved = await gql(APPROVE, { token, status: 'Approved' });
     expect(approved.errors).toBeUndefined();
     expect(new Date(approved.data!.putApprovalResult.approvedAt).getTime()).toBeGreaterThan(0);
     expect(await finished('gated', id)).toBe('Succeeded');
-    expect(codes(await gql(APPROVE, { token, status: 'Approved' }))).toEqual(['CONFLICT']);
+    expect(errorCodes(await gql(APPROVE, { token, status: 'Approved' }))).toEqual(['CONFLICT']);
   });
 
   it('answers the same execution to a repeated client request token', async () => {
@@ -156,16 +155,16 @@ describe('executions subgraph over HTTP', () => {
   });
 
   it('answers NOT_FOUND for an unknown pipeline or execution, and for another account', async () => {
-    expect(codes(await gql(START, { name: 'nowhere' }))).toEqual(['NOT_FOUND']);
-    expect(codes(await gql(STATE, { name: 'nowhere' }))).toEqual(['NOT_FOUND']);
-    expect(codes(await gql(GET_EXECUTION, { pipelineName: 'grid', id: 'no-such-execution' }))).toEqual(['NOT_FOUND']);
-    expect(codes(await gql(STATE, { name: 'grid' }, 'other-account'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(START, { name: 'nowhere' }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(STATE, { name: 'nowhere' }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(GET_EXECUTION, { pipelineName: 'grid', id: 'no-such-execution' }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(STATE, { name: 'grid' }, 'other-account'))).toEqual(['NOT_FOUND']);
   });
 
   it('answers BAD_USER_INPUT with the path for bad variables, bad bounds and bad headers', async () => {
     await publish(pipeline([stage('Build', [commandsAction('Compile')])], { name: 'with-vars', variables: [{ name: 'TARGET', defaultValue: 'staging' }] }));
     const unknown = await gql(START, { name: 'with-vars', variables: [{ name: 'TARGET', value: 'prod' }, { name: 'NOPE', value: 'x' }] });
-    expect(codes(unknown)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(unknown)).toEqual(['BAD_USER_INPUT']);
     expect(unknown.errors![0]!.extensions!.issues!.map((issue) => issue.path)).toEqual(['$.variables[1].name']);
     const twice = await gql(START, { name: 'with-vars', variables: [{ name: 'TARGET', value: 'a' }, { name: 'TARGET', value: 'b' }] });
     expect(twice.errors![0]!.extensions!.issues!.map((issue) => issue.path)).toEqual(['$.variables[1].name']);
@@ -201,7 +200,7 @@ describe('executions subgraph over HTTP', () => {
       stranger.appendJobLogs(job.id, job.nonce, [{ sequence: 0, stream: 'stdout', chunk: 'forged\n', at: new Date().toISOString() }]),
     ];
     for (const call of strangerCalls) await expect(call).rejects.toBeInstanceOf(NotFoundError);
-    expect(codes(await gql('query($jobId: ID!) { getJobDetails(jobId: $jobId) { status } }', { jobId: job.id }, 'other-account'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql('query($jobId: ID!) { getJobDetails(jobId: $jobId) { status } }', { jobId: job.id }, 'other-account'))).toEqual(['NOT_FOUND']);
     expect(await jobStatus(job.id)).toBe('Dispatched');
 
     await expect(api.acknowledgeJob(job.id, 'wrong-nonce')).rejects.toBeInstanceOf(ConflictError);
@@ -226,7 +225,7 @@ describe('executions subgraph over HTTP', () => {
     expect(stopped.errors).toBeUndefined();
     expect(stopped.data!.stopPipelineExecution.stopTrigger).toEqual({ reason: 'wrong branch' });
     expect(await finished('stoppable', id)).toBe('Stopped');
-    expect(codes(await gql(STOP, { id }))).toEqual(['CONFLICT']);
+    expect(errorCodes(await gql(STOP, { id }))).toEqual(['CONFLICT']);
   });
 
   it('resolves the Pipeline entity with its state for the gateway', async () => {

@@ -6,19 +6,12 @@ import { eventually } from '../testing/eventually';
 import { startTestWorker, type TestWorker } from '../testing/test-worker';
 import type { Caller } from './caller';
 import { ExecutionAsOfQueries } from './execution-as-of';
+import { markInstant } from '@sluice/testing';
 
 // executionAsOf and pipelineStateAsOf on the real PostgreSQL store with the real engine: the live answers
 // are recorded at marked instants while an execution runs, then asked again of the store's history.
 const alice: Caller = { account: 'acme', actor: 'alice' };
 const commands: ActionTypeId = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** An instant strictly between what happened before the call and what happens after it. */
-const mark = async (): Promise<string> => {
-  await sleep(5);
-  const at = new Date().toISOString();
-  await sleep(5);
-  return at;
-};
 
 let env: EngineTestEnvironment;
 let engine: ExecutionsEngine;
@@ -51,16 +44,16 @@ describe('as-of queries of the executions service', () => {
   let executionId = '';
 
   beforeAll(async () => {
-    marks.before = await mark();
+    marks.before = await markInstant();
     await publish(pipeline([stage('Build', [commandsAction('Compile')]), stage('Gate', [approvalAction('Approve')]), stage('Deploy', [commandsAction('Ship')])], { name: 'timeline' }));
-    marks.created = await mark();
+    marks.created = await markInstant();
     // No worker yet: the execution waits in its first stage with its first job queued.
     ({ pipelineExecutionId: executionId } = await engine.startPipelineExecution(alice, { name: 'timeline' }));
     await eventually(
       () => engine.listActionExecutions(alice, 'timeline', { pipelineExecutionId: executionId }).actionExecutionDetails.length === 1,
       () => 'Compile did not start',
     );
-    marks.building = await mark();
+    marks.building = await markInstant();
     seen.building = { execution: live(executionId), state: engine.getPipelineState(alice, 'timeline') };
     worker = startTestWorker(engine, { actionTypeIds: [commands], pollWaitMs: 200 });
     let token: string | null = null;
@@ -68,21 +61,21 @@ describe('as-of queries of the executions service', () => {
       () => (token = engine.getPipelineState(alice, 'timeline').stageStates[1]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
       () => 'no approval is waiting',
     );
-    marks.approval = await mark();
+    marks.approval = await markInstant();
     seen.approval = { execution: live(executionId), state: engine.getPipelineState(alice, 'timeline') };
     await env.publisher.disableStageTransition('timeline', 'Deploy', 'change freeze');
     await eventually(() => engine.getPipelineState(alice, 'timeline').stageStates[2]?.inboundTransitionState.enabled === false, () => 'Deploy is not disabled');
     await engine.putApprovalResult({ account: 'acme', actor: 'bob' }, { pipelineName: 'timeline', stageName: 'Gate', actionName: 'Approve', token: token!, result: { status: 'Approved', summary: 'ok' } });
     await eventually(() => engine.getPipelineState(alice, 'timeline').stageStates[1]?.latestExecution?.status === 'Succeeded', () => 'Gate did not succeed');
-    marks.held = await mark();
+    marks.held = await markInstant();
     seen.held = { execution: live(executionId), state: engine.getPipelineState(alice, 'timeline') };
     await env.publisher.enableStageTransition('timeline', 'Deploy');
     await eventually(() => engine.getPipelineExecution(alice, 'timeline', executionId).status === 'Succeeded', () => 'the execution did not succeed');
-    marks.succeeded = await mark();
+    marks.succeeded = await markInstant();
     seen.succeeded = { execution: live(executionId), state: engine.getPipelineState(alice, 'timeline') };
     // A new version after the run: the state of then must keep the definition of then.
     await publish(pipeline([stage('Build', [commandsAction('Compile')]), stage('Deploy', [commandsAction('Ship')])], { name: 'timeline' }));
-    marks.updated = await mark();
+    marks.updated = await markInstant();
   });
 
   it('answers executionAsOf at each instant as getPipelineExecution and listActionExecutions did then', async () => {
@@ -121,15 +114,15 @@ describe('as-of queries of the executions service', () => {
     expect((await engine.pipelineStateAsOf(alice, 'timeline', marks.updated!)).pipelineVersion).toBe(1); // executions decide the stages shown, as live
     const untouched = new ExecutionAsOfQueries(env.store, () => new Date());
     await publish(pipeline([stage('Only', [commandsAction('One')])], { name: 'never-run' }));
-    const v1 = await mark();
+    const v1 = await markInstant();
     await publish(pipeline([stage('Only', [commandsAction('One')]), stage('Two', [commandsAction('Second')])], { name: 'never-run' }));
-    const v2 = await mark();
+    const v2 = await markInstant();
     expect((await untouched.pipelineStateAsOf(alice, 'never-run', v1)).stageStates.map((s) => s.stageName)).toEqual(['Only']);
     expect((await untouched.pipelineStateAsOf(alice, 'never-run', v2)).stageStates.map((s) => s.stageName)).toEqual(['Only', 'Two']);
   });
 
   it('answers the present as the live queries do', async () => {
-    const now = await mark();
+    const now = await markInstant();
     expect(withoutAt(await engine.pipelineStateAsOf(alice, 'timeline', now))).toEqual(engine.getPipelineState(alice, 'timeline'));
     expect(withoutAt(await engine.executionAsOf(alice, executionId, now))).toEqual(live(executionId));
     const future = await engine.executionAsOf(alice, executionId, '2999-01-01T00:00:00Z');

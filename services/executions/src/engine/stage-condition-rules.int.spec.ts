@@ -2,10 +2,8 @@ import type { ActionTypeId, PipelineDeclaration, RuleDeclaration } from '@sluice
 import type { Caller } from '../application/caller';
 import type { StageConditionEvaluated } from '@sluice/contracts';
 import { commandsAction, pipeline, stage } from '../domain/testing/fixtures';
-import type { ExecutionsEngine } from '../executions-engine';
-import { startEngineTestEnvironment, type EngineTestEnvironment } from '../testing/engine-test-environment';
 import { eventually } from '../testing/eventually';
-import { startTestWorker, type TestWorker } from '../testing/test-worker';
+import { engineWithWorkerForFile } from '../testing/engine-with-worker';
 
 // Stage conditions with VariableCheck rules, evaluated by the engine's built-in rules on the real store: the
 // Source action exports the branch it was given into its namespace, and the Deploy stage's conditions check it.
@@ -13,9 +11,6 @@ const alice: Caller = { account: 'acme', actor: 'alice' };
 const commands: ActionTypeId = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
 const TERMINAL = ['Succeeded', 'Failed', 'Stopped', 'Superseded'];
 
-let env: EngineTestEnvironment;
-let engine: ExecutionsEngine;
-let worker: TestWorker;
 
 const variableCheck = (name: string, variable: string, operator: string, value: string): RuleDeclaration => ({
   name,
@@ -36,30 +31,27 @@ const gatedPipeline = (name: string, deployExtra: Parameters<typeof stage>[2]): 
 const onMain = { beforeEntry: { conditions: [{ result: 'FAIL' as const, rules: [variableCheck('OnlyMain', '#{SourceVariables.BranchName}', 'EQ', 'main')] }] } };
 
 async function publish(declaration: PipelineDeclaration): Promise<void> {
-  const version = await env.publisher.publish(declaration);
-  await engine.pipelineCatalog.whenKnown({ account: 'acme', name: declaration.name }, version);
+  const version = await engineAndWorker.env.publisher.publish(declaration);
+  await engineAndWorker.engine.pipelineCatalog.whenKnown({ account: 'acme', name: declaration.name }, version);
 }
 
 async function run(pipelineName: string, variables: Array<{ name: string; value: string }> = []) {
-  const { pipelineExecutionId } = await engine.startPipelineExecution(alice, { name: pipelineName, variables });
+  const { pipelineExecutionId } = await engineAndWorker.engine.startPipelineExecution(alice, { name: pipelineName, variables });
   let status = '';
   await eventually(
-    () => TERMINAL.includes((status = engine.getPipelineExecution(alice, pipelineName, pipelineExecutionId).status)),
+    () => TERMINAL.includes((status = engineAndWorker.engine.getPipelineExecution(alice, pipelineName, pipelineExecutionId).status)),
     () => `${pipelineExecutionId} is ${status}`,
     30_000,
   );
-  const execution = engine.getPipelineExecution(alice, pipelineName, pipelineExecutionId);
-  const evaluated = (await env.eventsOf(`execution-${pipelineExecutionId}`))
+  const execution = engineAndWorker.engine.getPipelineExecution(alice, pipelineName, pipelineExecutionId);
+  const evaluated = (await engineAndWorker.env.eventsOf(`execution-${pipelineExecutionId}`))
     .filter((event) => event.type === 'StageConditionEvaluated')
     .map((event) => (event.data as StageConditionEvaluated['data']));
-  const ran = engine.listActionExecutions(alice, pipelineName, { pipelineExecutionId }).actionExecutionDetails.map((detail) => `${detail.stageName}.${detail.actionName}:${detail.status}`);
+  const ran = engineAndWorker.engine.listActionExecutions(alice, pipelineName, { pipelineExecutionId }).actionExecutionDetails.map((detail) => `${detail.stageName}.${detail.actionName}:${detail.status}`);
   return { execution, evaluated, ran };
 }
 
-beforeAll(async () => {
-  env = await startEngineTestEnvironment();
-  engine = await env.startEngine();
-  worker = startTestWorker(engine, {
+const engineAndWorker = engineWithWorkerForFile({
     actionTypeIds: [commands],
     pollWaitMs: 500,
     plan: (job) => {
@@ -68,12 +60,6 @@ beforeAll(async () => {
       return { kind: 'succeed', result: { outputVariables } };
     },
   });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await env?.stop();
-});
 
 describe('stage conditions with VariableCheck rules', () => {
   beforeAll(async () => {
@@ -102,7 +88,7 @@ describe('stage conditions with VariableCheck rules', () => {
     expect(execution.statusSummary).toContain('OnlyMain (VariableCheck): #{SourceVariables.BranchName} = "feature/x" not EQ "main"');
     expect(ran).toEqual(['Source.Checkout:Succeeded']);
     expect(evaluated).toEqual([expect.objectContaining({ stageName: 'Deploy', condition: 'beforeEntry', rulesPassed: false, applied: 'FAIL' })]);
-    expect(engine.getPipelineState(alice, 'gated-entry').stageStates[1]?.latestExecution?.status).toBe('Failed');
+    expect(engineAndWorker.engine.getPipelineState(alice, 'gated-entry').stageStates[1]?.latestExecution?.status).toBe('Failed');
   });
 
   it('fails a stage whose onSuccess check fails, on the variables its own action exported', async () => {
@@ -138,6 +124,6 @@ describe('stage conditions with VariableCheck rules', () => {
   });
 
   it('reported no engine errors', () => {
-    expect(env.errors).toEqual([]);
+    expect(engineAndWorker.env.errors).toEqual([]);
   });
 });

@@ -8,11 +8,9 @@ import { rebuildProjections } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
 import type { Caller } from '../application/caller';
 import { approvalAction, commandsAction, gridPipeline, pipeline, stage } from '../domain/testing/fixtures';
-import type { ExecutionsEngine } from '../executions-engine';
-import { startEngineTestEnvironment, type EngineTestEnvironment } from '../testing/engine-test-environment';
 import { eventually } from '../testing/eventually';
-import { startTestWorker, type TestWorker } from '../testing/test-worker';
 import { executionsProjections } from './projection-registry';
+import { engineWithWorkerForFile } from '../testing/engine-with-worker';
 
 // A realistic history on the real engine and PostgreSQL (versions, concurrent and superseded executions, a
 // failure, a retry, approvals approved and rejected, a transition disabled and enabled), then every projection
@@ -22,25 +20,22 @@ const commands: ActionTypeId = { category: 'Build', owner: 'Sluice', provider: '
 const root = join(__dirname, '../../../..');
 const terminal = ['Succeeded', 'Failed', 'Stopped', 'Superseded'];
 
-let env: EngineTestEnvironment;
-let engine: ExecutionsEngine;
-let worker: TestWorker;
 
 async function publish(declaration: PipelineDeclaration): Promise<void> {
-  const version = await env.publisher.publish(declaration);
-  await engine.pipelineCatalog.whenKnown({ account: 'acme', name: declaration.name }, version);
+  const version = await engineAndWorker.env.publisher.publish(declaration);
+  await engineAndWorker.engine.pipelineCatalog.whenKnown({ account: 'acme', name: declaration.name }, version);
 }
 
 async function finished(pipelineName: string, executionId: string): Promise<string> {
   let status = '';
-  await eventually(() => terminal.includes((status = engine.getPipelineExecution(alice, pipelineName, executionId).status)), () => `${executionId} is ${status}`);
+  await eventually(() => terminal.includes((status = engineAndWorker.engine.getPipelineExecution(alice, pipelineName, executionId).status)), () => `${executionId} is ${status}`);
   return status;
 }
 
 async function approval(pipelineName: string, stageIndex: number): Promise<string> {
   let token: string | null = null;
   await eventually(
-    () => (token = engine.getPipelineState(alice, pipelineName).stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
+    () => (token = engineAndWorker.engine.getPipelineState(alice, pipelineName).stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
     () => `no approval waits in ${pipelineName}`,
   );
   return token!;
@@ -50,7 +45,7 @@ async function approval(pipelineName: string, stageIndex: number): Promise<strin
 async function quietHead(): Promise<bigint> {
   let head = -1n;
   for (;;) {
-    const events = await env.eventsOf('');
+    const events = await engineAndWorker.env.eventsOf('');
     const now = events[events.length - 1]?.position ?? 0n;
     if (now === head) return head;
     head = now;
@@ -58,10 +53,7 @@ async function quietHead(): Promise<bigint> {
   }
 }
 
-beforeAll(async () => {
-  env = await startEngineTestEnvironment();
-  engine = await env.startEngine();
-  worker = startTestWorker(engine, {
+const engineAndWorker = engineWithWorkerForFile({
     actionTypeIds: [commands],
     pollWaitMs: 200,
     plan: (job) => {
@@ -70,12 +62,6 @@ beforeAll(async () => {
       return { kind: 'succeed', result: { executionSummary: `ran ${job.data.actionName}`, outputVariables: { ACTION: job.data.actionName } } };
     },
   });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await env?.stop();
-});
 
 describe('rebuilding the executions service’s projections', () => {
   it('rebuilds every projection from the store equal to the live one', async () => {
@@ -85,38 +71,38 @@ describe('rebuilding the executions service’s projections', () => {
     await publish(pipeline([stage('Build', [commandsAction('Compile'), commandsAction('Broken')]), stage('Deploy', [commandsAction('Ship')])], { name: 'failing' }));
     await publish(pipeline([stage('Build', [commandsAction('Flaky')]), stage('Deploy', [commandsAction('Ship')])], { name: 'flaky' }));
     await publish(pipeline([stage('Build', [commandsAction('Compile')]), stage('Gate', [approvalAction('Approve')]), stage('Deploy', [commandsAction('Ship')])], { name: 'gated' }));
-    await env.publisher.disableStageTransition('grid', 'Stage3', 'freeze');
+    await engineAndWorker.env.publisher.disableStageTransition('grid', 'Stage3', 'freeze');
 
-    const grid = await Promise.all([1, 2, 3].map(() => engine.startPipelineExecution(alice, { name: 'grid' })));
-    const queue = await Promise.all([1, 2, 3].map(() => engine.startPipelineExecution(alice, { name: 'queue' })));
-    const failing = await engine.startPipelineExecution(alice, { name: 'failing' });
-    const flaky = await engine.startPipelineExecution(alice, { name: 'flaky' });
-    const approved = await engine.startPipelineExecution(alice, { name: 'gated' });
-    await engine.putApprovalResult(alice, { pipelineName: 'gated', stageName: 'Gate', actionName: 'Approve', token: await approval('gated', 1), result: { status: 'Approved', summary: 'ok' } });
+    const grid = await Promise.all([1, 2, 3].map(() => engineAndWorker.engine.startPipelineExecution(alice, { name: 'grid' })));
+    const queue = await Promise.all([1, 2, 3].map(() => engineAndWorker.engine.startPipelineExecution(alice, { name: 'queue' })));
+    const failing = await engineAndWorker.engine.startPipelineExecution(alice, { name: 'failing' });
+    const flaky = await engineAndWorker.engine.startPipelineExecution(alice, { name: 'flaky' });
+    const approved = await engineAndWorker.engine.startPipelineExecution(alice, { name: 'gated' });
+    await engineAndWorker.engine.putApprovalResult(alice, { pipelineName: 'gated', stageName: 'Gate', actionName: 'Approve', token: await approval('gated', 1), result: { status: 'Approved', summary: 'ok' } });
     expect(await finished('gated', approved.pipelineExecutionId)).toBe('Succeeded');
-    const rejected = await engine.startPipelineExecution(alice, { name: 'gated' });
-    await engine.putApprovalResult(alice, { pipelineName: 'gated', stageName: 'Gate', actionName: 'Approve', token: await approval('gated', 1), result: { status: 'Rejected', summary: 'no' } });
+    const rejected = await engineAndWorker.engine.startPipelineExecution(alice, { name: 'gated' });
+    await engineAndWorker.engine.putApprovalResult(alice, { pipelineName: 'gated', stageName: 'Gate', actionName: 'Approve', token: await approval('gated', 1), result: { status: 'Rejected', summary: 'no' } });
     expect(await finished('gated', rejected.pipelineExecutionId)).toBe('Failed');
     expect(await finished('failing', failing.pipelineExecutionId)).toBe('Failed');
     expect(await finished('flaky', flaky.pipelineExecutionId)).toBe('Failed');
-    await engine.retryStageExecution(alice, { pipelineName: 'flaky', stageName: 'Build', pipelineExecutionId: flaky.pipelineExecutionId, retryMode: 'FAILED_ACTIONS' });
+    await engineAndWorker.engine.retryStageExecution(alice, { pipelineName: 'flaky', stageName: 'Build', pipelineExecutionId: flaky.pipelineExecutionId, retryMode: 'FAILED_ACTIONS' });
     expect(await finished('flaky', flaky.pipelineExecutionId)).toBe('Succeeded');
     for (const { pipelineExecutionId } of queue) expect(await finished('queue', pipelineExecutionId)).toBe('Succeeded');
-    await eventually(() => engine.getPipelineState(alice, 'grid').stageStates[1]?.latestExecution?.status === 'Succeeded', () => 'grid did not reach the frozen transition');
-    await env.publisher.enableStageTransition('grid', 'Stage3');
+    await eventually(() => engineAndWorker.engine.getPipelineState(alice, 'grid').stageStates[1]?.latestExecution?.status === 'Succeeded', () => 'grid did not reach the frozen transition');
+    await engineAndWorker.env.publisher.enableStageTransition('grid', 'Stage3');
     const gridStatuses = await Promise.all(grid.map(({ pipelineExecutionId }) => finished('grid', pipelineExecutionId)));
     expect(gridStatuses).toContain('Succeeded');
-    await worker.stop();
+    await engineAndWorker.worker.stop();
 
     const head = await quietHead();
-    await engine.waitForPosition(head);
+    await engineAndWorker.engine.waitForPosition(head);
     const rebuilt = executionsProjections();
-    const result = await rebuildProjections(env.store, rebuilt);
+    const result = await rebuildProjections(engineAndWorker.env.store, rebuilt);
     expect(result.lastPosition).toBe(head);
     console.log(`rebuilt ${rebuilt.map((p) => `${p.name} (${result.folded[p.name]} events)`).join(', ')} in ${Math.round(result.elapsedMs)} ms`);
 
-    expect(engine.liveProjections.map((p) => p.name).sort()).toEqual(rebuilt.map((p) => p.name).sort());
-    const live = Object.fromEntries(engine.liveProjections.map((p) => [p.name, p.contents()]));
+    expect(engineAndWorker.engine.liveProjections.map((p) => p.name).sort()).toEqual(rebuilt.map((p) => p.name).sort());
+    const live = Object.fromEntries(engineAndWorker.engine.liveProjections.map((p) => [p.name, p.contents()]));
     const liveStreams = (live['executions.engine-streams'] as { streams: Map<string, unknown> }).streams;
     expect(liveStreams.size).toBeGreaterThan(40); // 12 executions, their jobs and lanes: a history worth comparing
     for (const projection of rebuilt) {
@@ -127,7 +113,7 @@ describe('rebuilding the executions service’s projections', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'scripts/rebuild-projections.mjs'), '--json', '--only', 'executions.engine-streams,executions.pipeline-catalog'], {
       cwd: root,
       timeout: 60_000,
-      env: { ...process.env, SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: env.schema, SLUICE_KAFKA_BROKERS: '' },
+      env: { ...process.env, SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: engineAndWorker.env.schema, SLUICE_KAFKA_BROKERS: '' },
     });
     const summary = JSON.parse(stdout) as { events: number; projections: Array<{ name: string; folded: number; checkpoint: string | null }> };
     expect(summary.events).toBe(result.events);

@@ -1,28 +1,10 @@
 import { type JobEvent, emptyJobSuccess, jobStreamId } from '@sluice/contracts';
 import { StreamStates, type FoldedEvent } from './stream-states';
 import { JobQueueIndex } from './job-queue-index';
+import { jobSpec } from '../domain/testing/fixtures';
 
 const type = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' } as const;
-const spec = {
-  jobId: 'j1',
-  executionId: 'e1',
-  pipeline: { account: 'acme', name: 'web' },
-  pipelineVersion: 1,
-  stageName: 'Build',
-  actionName: 'Compile',
-  actionExecutionId: 'e1/Build/Compile/1',
-  actionTypeId: type,
-  configuration: {},
-  commands: [],
-  environmentVariables: [],
-  inputArtifacts: [],
-  outputArtifacts: [],
-  outputVariables: [],
-  namespace: null,
-  sourceRevision: null,
-  continuationToken: null,
-  deadline: '2026-03-01T11:00:00.000Z',
-};
+const spec = jobSpec({ actionTypeId: type });
 const created: JobEvent = { type: 'JobCreated', data: { spec, createdAt: '2026-03-01T10:00:00.000Z' } };
 const dispatched: JobEvent = { type: 'JobDispatched', data: { jobId: 'j1', nonce: 'n1', workerId: 'w1', leaseExpiresAt: '2026-03-01T10:01:00.000Z', at: '2026-03-01T10:00:00.000Z' } };
 const succeeded: JobEvent = { type: 'JobSucceeded', data: { jobId: 'j1', result: emptyJobSuccess(), at: '2026-03-01T10:00:30.000Z' } };

@@ -8,6 +8,7 @@ import { TEST_AUDIT_KEY, TEST_AUDIT_KEY_TEXT } from '@sluice/authz/testing';
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
 import { dropTestSchema, newTestSchema, startPermissionsService, type PermissionsServiceProcess } from '../testing/permissions-service-process';
+import { errorCodes } from '@sluice/graphql-service/testing';
 
 // Audit records are written by the gateway (appendAuditRecord into the store); the service reads them back.
 // The key is the gateway's and the service's alike (SLUICE_AUDIT_KEY); the checkpoints live in the service's data folder.
@@ -32,7 +33,6 @@ afterAll(async () => {
 });
 
 const gql = (query: string, variables: Record<string, unknown>, account: string) => service.graphql(query, variables, { 'x-sluice-account': account, 'x-sluice-actor': 'auditor' });
-const codes = (response: { errors?: Array<{ extensions?: { code?: string } }> }) => (response.errors ?? []).map((e) => e.extensions?.code);
 
 const LOOKUP = `query($filter: AuditEventFilter, $first: Int, $after: String) {
   lookupAuditEvents(filter: $filter, first: $first, after: $after) {
@@ -154,9 +154,9 @@ describe('lookupAuditEvents', () => {
   it('keeps accounts apart and refuses bad pages', async () => {
     expect((await lookupAll('other', null, 10)).nodes.map((n) => n.principal.id)).toEqual(['mallory']);
     expect(await ids({ principal: 'mallory' })).toEqual([]);
-    expect(codes(await gql(LOOKUP, { first: 0 }, account))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await gql(LOOKUP, { first: 10, after: 'not-a-cursor' }, account))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await gql(VERIFY, { account: 'other' }, account))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await gql(LOOKUP, { first: 0 }, account))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await gql(LOOKUP, { first: 10, after: 'not-a-cursor' }, account))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await gql(VERIFY, { account: 'other' }, account))).toEqual(['FORBIDDEN']);
     const badTime = await gql(LOOKUP, { filter: { from: 'yesterday' } }, account);
     expect(badTime.errors?.[0]?.extensions?.issues).toEqual([expect.objectContaining({ path: 'filter.from' })]);
   });

@@ -1,20 +1,9 @@
-import { dropTestSchema, newTestSchema, startPermissionsService, type PermissionsServiceProcess } from '../testing/permissions-service-process';
+import { dropTestSchema, newTestSchema, startPermissionsService, type PermissionsServiceProcess, headersOf, type As } from '../testing/permissions-service-process';
 
 // myPermissions through the permissions subgraph's HTTP POST /graphql on the real PostgreSQL event store (one fresh schema).
 const schema = newTestSchema();
 let service: PermissionsServiceProcess;
 
-interface As {
-  account: string;
-  principal?: string;
-  tokenId?: string;
-}
-const headersOf = ({ account, principal, tokenId }: As) => ({
-  'x-sluice-account': account,
-  'x-sluice-actor': principal ?? 'test',
-  ...(principal ? { 'x-sluice-principal': principal } : {}),
-  ...(tokenId ? { 'x-sluice-token-id': tokenId } : {}),
-});
 type Response = { data?: any; errors?: Array<{ message: string; extensions?: { code?: string; issues?: Array<{ path: string; message: string }> } }> };
 const gql = (query: string, variables: Record<string, unknown> = {}, as: As = { account: 'acme' }) => service.graphql(query, variables, headersOf(as)) as Promise<Response>;
 async function ok(query: string, variables: Record<string, unknown> = {}, as: As = { account: 'acme' }): Promise<any> {

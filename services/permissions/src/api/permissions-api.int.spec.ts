@@ -3,41 +3,17 @@ import { Client } from 'pg';
 import { composeServices, transformSupergraphToPublicSchema } from '@theguild/federation-composition';
 import { parse, print } from 'graphql';
 import { authorize, type Principal } from '@sluice/authz';
-import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
 import { tokenStream } from '@sluice/contracts';
 import { hashToken } from '../domain/token-secret';
-import { dropTestSchema, newTestSchema, startPermissionsService, type PermissionsServiceProcess } from '../testing/permissions-service-process';
+import { newTestSchema, startPermissionsService, headersOf, type As } from '../testing/permissions-service-process';
+import { errorCodes, serviceOnStoreForFile } from '@sluice/graphql-service/testing';
 
 // The permissions subgraph through HTTP POST /graphql, on the real PostgreSQL event store (one fresh schema).
 const schema = newTestSchema();
-let service: PermissionsServiceProcess;
-let store: PostgresEventStore;
+const running = serviceOnStoreForFile(schema, startPermissionsService);
 
-beforeAll(async () => {
-  service = await startPermissionsService(schema);
-  store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-});
-
-afterAll(async () => {
-  await service?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
-});
-
-interface As {
-  account: string;
-  principal?: string;
-  tokenId?: string;
-}
-const headersOf = ({ account, principal, tokenId }: As) => ({
-  'x-sluice-account': account,
-  'x-sluice-actor': principal ?? 'test',
-  ...(principal ? { 'x-sluice-principal': principal } : {}),
-  ...(tokenId ? { 'x-sluice-token-id': tokenId } : {}),
-});
-const gql = (query: string, variables: Record<string, unknown> = {}, as: As = { account: 'acme' }) => service.graphql(query, variables, headersOf(as));
-const codes = (response: { errors?: Array<{ extensions?: { code?: string } }> }) => (response.errors ?? []).map((e) => e.extensions?.code);
+const gql = (query: string, variables: Record<string, unknown> = {}, as: As = { account: 'acme' }) => running.service.graphql(query, variables, headersOf(as));
 const issuePaths = (response: { errors?: Array<{ extensions?: { issues?: Array<{ path: string }> } }> }) => (response.errors?.[0]?.extensions?.issues ?? []).map((issue) => issue.path);
 
 async function ok<T = any>(query: string, variables: Record<string, unknown> = {}, as: As = { account: 'acme' }): Promise<T> {
@@ -67,7 +43,7 @@ const createToken = async (account: string, principalId: string) => (await ok(CR
 async function storedToken(account: string, principalId: string, expiresAt: Date, session: unknown = null): Promise<{ token: string; tokenId: string }> {
   const token = `${session ? 'slus_' : 'slu_'}${randomBytes(32).toString('base64url')}`;
   const tokenId = `tok_${randomBytes(12).toString('hex')}`;
-  const { position } = await store.append(
+  const { position } = await running.store.append(
     tokenStream(tokenId),
     [{ type: 'TokenCreated', data: { tokenId, account, principalId, tokenHash: hashToken(token), createdAt: new Date(0).toISOString(), expiresAt: expiresAt.toISOString(), description: null, session } }],
     { expectedRevision: 'no_stream' },
@@ -95,7 +71,7 @@ describe('accounts, users, groups and policies', () => {
     const now = new Date();
     expect(authorize({ principal, action: 'sluice:DeletePipeline', resource: 'srn:sluice:acme:web', context: { currentTime: now } }).allowed).toBe(true);
     expect(authorize({ principal, action: 'sluice:DeletePipeline', resource: 'srn:sluice:beta:web', context: { currentTime: now } }).allowed).toBe(false);
-    expect(codes(await gql('mutation { createAccount(account: "acme") { account } }'))).toEqual(['CONFLICT']);
+    expect(errorCodes(await gql('mutation { createAccount(account: "acme") { account } }'))).toEqual(['CONFLICT']);
     expect(issuePaths(await gql('mutation { createAccount(account: "Not_An_Account") { account } }'))).toEqual(['account']);
   });
 
@@ -118,12 +94,12 @@ describe('accounts, users, groups and policies', () => {
     const detached = await ok('mutation { detachPolicy(targetType: USER, targetName: "alice", policyName: "NoSecrets") { name } }');
     expect(detached.detachPolicy).toEqual([]);
     expect((await authenticate(token))!.principal.policies.map((p) => p.name)).toEqual(['ops/ReadOnly']);
-    expect(codes(await gql('mutation { detachPolicy(targetType: USER, targetName: "alice", policyName: "NoSecrets") { name } }'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql('mutation { detachPolicy(targetType: USER, targetName: "alice", policyName: "NoSecrets") { name } }'))).toEqual(['NOT_FOUND']);
   });
 
   it('refuses malformed policies and trust policies, naming each problem by its JSON path', async () => {
     const bad = await gql(ATTACH, { type: 'USER', name: 'bob', policyName: 'Broken', document: { Version: '2012-10-17', Statement: [{ Effect: 'Alow', Action: 'sluice:GetPipelin', Resource: 'srn:sluice:acme:*' }] } });
-    expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(bad)).toEqual(expect.arrayContaining(['$.Statement[0].Effect', '$.Statement[0].Action']));
     expect(bad.errors![0]!.message).toMatch(/GetPipeline/);
 
@@ -132,10 +108,10 @@ describe('accounts, users, groups and policies', () => {
     expect(issuePaths(await gql(ATTACH, { type: 'USER', name: 'bob', managed: 'ReadOnyl' }))).toEqual(['managedPolicy']);
     expect(issuePaths(await gql(ATTACH, { type: 'USER', name: 'bob', managed: 'Approver' }))).toEqual(['approverScope']);
     expect(issuePaths(await gql(ATTACH, { type: 'USER', name: 'bob', policyName: 'Admin', document: allow('sluice:GetPipeline', '*') }))).toEqual(['policyName']);
-    expect(codes(await gql(ATTACH, { type: 'USER', name: 'nobody', managed: 'ReadOnly' }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(ATTACH, { type: 'USER', name: 'nobody', managed: 'ReadOnly' }))).toEqual(['NOT_FOUND']);
 
     const trust = await gql(CREATE_ROLE, { name: 'Loose', trust: { Statement: [{ Effect: 'Allow', Principal: { Sluice: '*' }, Action: 'sluice:AssumeRole' }] } });
-    expect(codes(trust)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(trust)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(trust)).toEqual(['$.Statement[0].Principal.Sluice']);
     expect(issuePaths(await gql(CREATE_ROLE, { name: 'Long', trust: trustOf('srn:sluice:beta:root'), max: 100_000 }))).toEqual(['maxSessionDurationSeconds']);
     expect(issuePaths(await gql('mutation { createUser(userName: "has space") { userName } }'))).toEqual(['userName']);
@@ -146,7 +122,7 @@ describe('accounts, users, groups and policies', () => {
       Array.from({ length: 12 }, (_, n) => gql(ATTACH, { type: 'USER', name: 'bob', policyName: `P${n}`, document: allow('sluice:GetPipeline', 'srn:sluice:acme:*') })),
     );
     const succeeded = attempts.filter((a) => !a.errors).length;
-    expect(attempts.filter((a) => a.errors).every((a) => codes(a)[0] === 'CONFLICT')).toBe(true);
+    expect(attempts.filter((a) => a.errors).every((a) => errorCodes(a)[0] === 'CONFLICT')).toBe(true);
     expect(succeeded).toBeGreaterThanOrEqual(1);
     expect(succeeded).toBeLessThan(12);
     const user = (await ok('{ getUser(userName: "bob") { policies { name } } }')).getUser;
@@ -154,7 +130,7 @@ describe('accounts, users, groups and policies', () => {
 
     const sameName = await Promise.all(Array.from({ length: 5 }, () => gql('mutation { createUser(userName: "twin") { userName } }')));
     expect(sameName.filter((a) => !a.errors)).toHaveLength(1);
-    expect(sameName.filter((a) => a.errors).map((a) => codes(a)[0])).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT']);
+    expect(sameName.filter((a) => a.errors).map((a) => errorCodes(a)[0])).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT']);
   });
 });
 
@@ -171,7 +147,7 @@ describe('tokens', () => {
     expect(revoked.revokeToken).toMatchObject({ tokenId, status: 'REVOKED' });
     expect(await authenticate(token)).toBeNull();
     // Another account cannot see or revoke it.
-    expect(codes(await gql('mutation($id: String!) { revokeToken(tokenId: $id) { tokenId } }', { id: tokenId }, { account: 'beta' }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql('mutation($id: String!) { revokeToken(tokenId: $id) { tokenId } }', { id: tokenId }, { account: 'beta' }))).toEqual(['NOT_FOUND']);
 
     const listed = (await ok('{ listTokens(principalId: "bob") { tokenId description status } }')).listTokens;
     expect(listed).toEqual([{ tokenId, description: 'ci', status: 'REVOKED' }]);
@@ -194,8 +170,8 @@ describe('tokens', () => {
 
   it('refuses tokens for roles, unknown users and lifetimes out of range', async () => {
     await ok(CREATE_ROLE, { name: 'Robot', trust: trustOf('srn:sluice:acme:root') });
-    expect(codes(await gql(CREATE_TOKEN, { p: 'Robot' }))).toEqual(['CONFLICT']);
-    expect(codes(await gql(CREATE_TOKEN, { p: 'ghost' }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(CREATE_TOKEN, { p: 'Robot' }))).toEqual(['CONFLICT']);
+    expect(errorCodes(await gql(CREATE_TOKEN, { p: 'ghost' }))).toEqual(['NOT_FOUND']);
     expect(issuePaths(await gql(CREATE_TOKEN, { p: 'bob', s: 10 }))).toEqual(['expiresInSeconds']);
   });
 
@@ -268,13 +244,13 @@ describe('assumeRole', () => {
   it('refuses a caller its own policies do not allow, one the trust policy does not name, and a role that is not there', async () => {
     const dave = await createToken('beta', 'dave');
     const byDave = await gql(ASSUME, { role: 'srn:sluice:acme:principal/Deployer', session: 's1' }, { account: 'beta', principal: 'dave', tokenId: dave.tokenId });
-    expect(codes(byDave)).toEqual(['FORBIDDEN']);
+    expect(errorCodes(byDave)).toEqual(['FORBIDDEN']);
     const erin = await createToken('beta', 'erin');
     const byErin = await gql(ASSUME, { role: 'srn:sluice:acme:principal/Deployer', session: 's1' }, { account: 'beta', principal: 'erin', tokenId: erin.tokenId });
-    expect(codes(byErin)).toEqual(['FORBIDDEN']);
+    expect(errorCodes(byErin)).toEqual(['FORBIDDEN']);
     expect(byErin.errors![0]!.message).toMatch(/trust policy/);
-    expect(codes(await gql(ASSUME, { role: 'srn:sluice:acme:principal/Nobody', session: 's1' }, asCarol()))).toEqual(['NOT_FOUND']);
-    expect(codes(await gql(ASSUME, { role: 'Deployer', session: 's1' }, { account: 'beta' }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await gql(ASSUME, { role: 'srn:sluice:acme:principal/Nobody', session: 's1' }, asCarol()))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(ASSUME, { role: 'Deployer', session: 's1' }, { account: 'beta' }))).toEqual(['FORBIDDEN']);
   });
 
   it('lets a session chain only into a role that names the calling role, never outliving or widening it', async () => {
@@ -286,7 +262,7 @@ describe('assumeRole', () => {
     const asSession = { account: 'acme', principal: 'Deployer', tokenId: session.tokenId };
 
     const viaRoot = await gql(ASSUME, { role: 'RootTrusted', session: 'up' }, asSession);
-    expect(codes(viaRoot)).toEqual(['FORBIDDEN']);
+    expect(errorCodes(viaRoot)).toEqual(['FORBIDDEN']);
     expect(viaRoot.errors![0]!.message).toMatch(/names the calling role/);
 
     const chained = (await ok(ASSUME, { role: 'Release', session: 'next', duration: 3600 }, asSession)).assumeRole;
@@ -299,12 +275,12 @@ describe('assumeRole', () => {
     expect(issuePaths(await gql(ASSUME, { role: 'Release', session: 'wider', policy: allow('sluice:*', '*') }, asSession))).toEqual(['sessionPolicy']);
 
     // A role id without its session token is not a caller; a calling session about to expire cannot chain.
-    expect(codes(await gql(ASSUME, { role: 'Release', session: 'bare' }, { account: 'acme', principal: 'Deployer' }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await gql(ASSUME, { role: 'Release', session: 'bare' }, { account: 'acme', principal: 'Deployer' }))).toEqual(['FORBIDDEN']);
     const ending = await storedToken('acme', 'Deployer', new Date(Date.now() + 300_000), { sessionName: 'ending', assumedBy: { id: 'carol', account: 'beta' }, sessionPolicy: null });
-    expect(codes(await gql(ASSUME, { role: 'Release', session: 'late' }, { account: 'acme', principal: 'Deployer', tokenId: ending.tokenId }))).toEqual(['CONFLICT']);
+    expect(errorCodes(await gql(ASSUME, { role: 'Release', session: 'late' }, { account: 'acme', principal: 'Deployer', tokenId: ending.tokenId }))).toEqual(['CONFLICT']);
     const expired = await storedToken('acme', 'Deployer', new Date(Date.now() - 1), { sessionName: 'gone', assumedBy: { id: 'carol', account: 'beta' }, sessionPolicy: null });
     expect(await authenticate(expired.token)).toBeNull();
-    expect(codes(await gql(ASSUME, { role: 'Release', session: 'dead' }, { account: 'acme', principal: 'Deployer', tokenId: expired.tokenId }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await gql(ASSUME, { role: 'Release', session: 'dead' }, { account: 'acme', principal: 'Deployer', tokenId: expired.tokenId }))).toEqual(['FORBIDDEN']);
   });
 
   it('says who the caller is', async () => {
@@ -326,7 +302,7 @@ describe('simulatePrincipalPolicy', () => {
 
     const bad = await gql(QUERY, { p: 'alice', a: ['sluice:GetPipelin'], r: ['srn:sluice:acme:web'] });
     expect(issuePaths(bad)).toEqual(['$.actions[0]']);
-    expect(codes(await gql(QUERY, { p: 'ghost', a: ['sluice:GetPipeline'], r: ['srn:sluice:acme:web'] }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(QUERY, { p: 'ghost', a: ['sluice:GetPipeline'], r: ['srn:sluice:acme:web'] }))).toEqual(['NOT_FOUND']);
   });
 });
 
@@ -335,7 +311,7 @@ describe('users and roles are kept per account', () => {
     const acme = (await ok('{ listUsers { userName } listRoles { roleName } }')).listUsers.map((u: { userName: string }) => u.userName);
     expect(acme).toEqual(expect.arrayContaining(['alice', 'bob', 'root-admin']));
     expect(acme).not.toContain('carol');
-    expect(codes(await gql('{ getUser(userName: "alice") { userName } }', {}, { account: 'beta' }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql('{ getUser(userName: "alice") { userName } }', {}, { account: 'beta' }))).toEqual(['NOT_FOUND']);
     const roles = (await ok('{ listRoles { roleName } }')).listRoles.map((r: { roleName: string }) => r.roleName);
     expect(roles).toEqual(expect.arrayContaining(['Deployer', 'Robot']));
   });
@@ -345,7 +321,7 @@ describe('users and roles are kept per account', () => {
 describe('the authenticate query', () => {
   it('composes into the supergraph but stays out of its public API (@inaccessible)', async () => {
     const sdl = (await ok('{ _service { sdl } }'))._service.sdl as string;
-    const composed = composeServices([{ name: 'permissions', typeDefs: parse(sdl), url: `${service.url}/graphql` }]);
+    const composed = composeServices([{ name: 'permissions', typeDefs: parse(sdl), url: `${running.service.url}/graphql` }]);
     expect(composed.errors ?? []).toEqual([]);
     const supergraph = (composed as { supergraphSdl: string }).supergraphSdl;
     expect(supergraph).toContain('authenticate');

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendAuditRecord, type AuditRecord } from '@sluice/authz';
-import { createPostgresEventStore, rebuildProjections, type PostgresEventStore, type RebuildableProjection, type RecordedEvent } from '@sluice/eventing';
+import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
+import { isEqual, rebuiltSkipping } from '@sluice/eventing/testing';
 import { dropTestSchema, newTestSchema, testPostgresUrl } from '@sluice/testing';
 import { aesGcmCipher } from '../application/access-key-cipher';
 import { AccessKeyHandlers } from '../application/access-key-handlers';
@@ -57,20 +58,7 @@ function auditRecord(account: string, principal: string, n: number): AuditRecord
   };
 }
 
-/** Fresh copies of the registry, rebuilt from the store, optionally blind to one event type. */
-async function rebuilt(skipping?: string): Promise<RebuildableProjection[]> {
-  const copies = permissionsProjections();
-  const blind = copies.map((copy) => ({
-    name: copy.name,
-    streamPrefixes: copy.streamPrefixes,
-    reset: () => copy.reset(),
-    checkpoint: () => copy.checkpoint(),
-    contents: () => copy.contents(),
-    apply: (event: RecordedEvent) => (event.type === skipping ? undefined : copy.apply(event)),
-  }));
-  await rebuildProjections(store, blind);
-  return copies;
-}
+const rebuilt = (skipping?: string) => rebuiltSkipping(store, permissionsProjections(), skipping);
 
 describe('rebuilding the permissions service’s projections', () => {
   it('rebuilds every projection from the store equal to the live one, and misses any event type skipped', async () => {
@@ -134,12 +122,3 @@ describe('rebuilding the permissions service’s projections', () => {
     }
   });
 });
-
-function isEqual(a: unknown, b: unknown): boolean {
-  try {
-    expect(a).toEqual(b);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -22,3 +22,18 @@ export function startPermissionsService(schema: string, options: { env?: Record<
     env: { SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '', SLUICE_INTERNAL_SECRET: '', ...options.env },
   });
 }
+
+/** Who a test calls the service as: an account, and the principal and token the gateway would have authenticated. */
+export interface As {
+  account: string;
+  principal?: string;
+  tokenId?: string;
+}
+
+/** The headers the gateway sends for `as` (actor `test` when no principal is named). */
+export const headersOf = ({ account, principal, tokenId }: As) => ({
+  'x-sluice-account': account,
+  'x-sluice-actor': principal ?? 'test',
+  ...(principal ? { 'x-sluice-principal': principal } : {}),
+  ...(tokenId ? { 'x-sluice-token-id': tokenId } : {}),
+});

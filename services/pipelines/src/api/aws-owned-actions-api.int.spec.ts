@@ -1,60 +1,26 @@
-import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
 import { pipelineStreamId } from '@sluice/contracts';
-import { startPipelinesService, type PipelinesServiceProcess } from '../testing/pipelines-service-process';
-import { dropTestSchema, newTestSchema } from '../testing/test-schema';
+import { startPipelinesService } from '../testing/pipelines-service-process';
+import { newTestSchema } from '../testing/test-schema';
+import { codeBuildAction, codeCommitSourceAction, stage, type FixtureActionTypeId } from '@sluice/testing/fixtures';
+import { serviceOnStoreForFile } from '@sluice/graphql-service/testing';
 
 // A definition with AWS-owned action types through the pipelines subgraph on the real PostgreSQL event store.
 const schema = newTestSchema();
-let service: PipelinesServiceProcess;
-let store: PostgresEventStore;
-
-beforeAll(async () => {
-  service = await startPipelinesService(schema);
-  store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-});
-
-afterAll(async () => {
-  await service?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
-});
+const running = serviceOnStoreForFile(schema, startPipelinesService);
 
 const gql = (query: string, variables: Record<string, unknown> = {}) =>
-  service.graphql(query, variables, { 'x-sluice-account': 'acme', 'x-sluice-actor': 'alice' });
+  running.service.graphql(query, variables, { 'x-sluice-account': 'acme', 'x-sluice-actor': 'alice' });
 
 const CREATE = `mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline) { pipeline metadata { version } } }`;
 const UPDATE = `mutation($pipeline: JSON!) { updatePipeline(pipeline: $pipeline) { pipeline metadata { version } } }`;
 const GET = `query($name: String!, $version: Int) { getPipeline(name: $name, version: $version) { pipeline } }`;
 
-function awsDefinition(name: string, deploy?: { category: string; owner: string; provider: string; version: string }) {
+function awsDefinition(name: string, deploy?: FixtureActionTypeId) {
   return {
     name,
     stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
-            configuration: { RepositoryName: 'shop', BranchName: 'main', PollForSourceChanges: 'false' },
-            outputArtifacts: [{ name: 'src' }],
-            region: 'eu-west-1',
-          },
-        ],
-      },
-      {
-        name: 'Build',
-        actions: [
-          {
-            name: 'Compile',
-            actionTypeId: deploy ?? { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
-            configuration: { ProjectName: 'shop', BuildSpec: 'version: 0.2\nphases:\n  build:\n    commands:\n      - echo built\n' },
-            inputArtifacts: [{ name: 'src' }],
-            roleArn: 'arn:aws:iam::123456789012:role/build',
-          },
-        ],
-      },
+      stage('Source', codeCommitSourceAction({ configuration: { PollForSourceChanges: 'false' }, region: 'eu-west-1' })),
+      stage('Build', codeBuildAction({ actionTypeId: deploy, roleArn: 'arn:aws:iam::123456789012:role/build' })),
     ],
     pipelineType: 'V2',
   };
@@ -68,7 +34,7 @@ describe('AWS-owned action types on createPipeline / updatePipeline', () => {
     const read = await gql(GET, { name: 'aws-shop' });
     expect(JSON.stringify(read.data!.getPipeline.pipeline)).toBe(JSON.stringify({ ...given, version: 1 }));
 
-    const [event] = await store.readStream(pipelineStreamId('acme', 'aws-shop'));
+    const [event] = await running.store.readStream(pipelineStreamId('acme', 'aws-shop'));
     const data = event!.data as { declaration: { stages: Array<{ actions: Array<Record<string, unknown>> }> }; givenDeclaration: unknown };
     expect(data.givenDeclaration).toEqual({ ...given, version: 1 });
     expect(data.declaration.stages[0]!.actions[0]).toMatchObject({
@@ -97,6 +63,6 @@ describe('AWS-owned action types on createPipeline / updatePipeline', () => {
     const issues = refused.errors![0]!.extensions!.issues as Array<{ path: string; message: string }>;
     expect(issues.map((issue) => issue.path)).toEqual(['$.stages[1].actions[0].actionTypeId']);
     expect(issues[0]!.message).toContain('Build/AWS/CodeBuild');
-    expect(await store.readStream(pipelineStreamId('acme', 'aws-cfn'))).toEqual([]);
+    expect(await running.store.readStream(pipelineStreamId('acme', 'aws-cfn'))).toEqual([]);
   });
 });

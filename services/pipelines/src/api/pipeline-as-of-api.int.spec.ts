@@ -1,6 +1,8 @@
 import { startPipelinesService, type PipelinesServiceProcess } from '../testing/pipelines-service-process';
-import { samplePipeline } from '../testing/sample-pipelines';
+import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
+import { markInstant } from '@sluice/testing';
+import { graphqlAs, errorCodes } from '@sluice/graphql-service/testing';
 
 // pipelineAsOf through HTTP POST /graphql, the service in a child process on the real PostgreSQL store.
 const schema = newTestSchema();
@@ -15,16 +17,7 @@ afterAll(async () => {
   await dropTestSchema(schema);
 });
 
-const gql = (query: string, variables: Record<string, unknown> = {}, account = 'acme') =>
-  service.graphql(query, variables, { 'x-sluice-account': account, 'x-sluice-actor': 'alice' });
-const codes = (response: { errors?: Array<{ extensions?: { code?: string } }> }) => (response.errors ?? []).map((e) => e.extensions?.code);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const mark = async (): Promise<string> => {
-  await sleep(5);
-  const at = new Date().toISOString();
-  await sleep(5);
-  return at;
-};
+const gql = graphqlAs(() => service);
 
 const FIELDS = 'account name pipeline metadata { pipelineArn created updated version latestVersion } transitions { stageName enabled disabledReason lastChangedBy lastChangedAt } tags { key value }';
 const GET = `query { getPipeline(name: "web") { ${FIELDS} } }`;
@@ -32,10 +25,10 @@ const AS_OF = `query($at: String!) { pipelineAsOf(name: "web", at: $at) { at ${F
 
 describe('pipelineAsOf over HTTP', () => {
   it('answers at each instant what getPipeline answered then', async () => {
-    const before = await mark();
+    const before = await markInstant();
     const seen: Array<{ at: string; pipeline: Record<string, unknown> }> = [];
-    const record = async () => seen.push({ at: await mark(), pipeline: (await gql(GET)).data!.getPipeline });
-    expect((await gql(`mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }`, { p: samplePipeline('web') })).errors).toBeUndefined();
+    const record = async () => seen.push({ at: await markInstant(), pipeline: (await gql(GET)).data!.getPipeline });
+    expect((await gql(`mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }`, { p: sourceBuildDeployPipeline('web') })).errors).toBeUndefined();
     await record();
     for (const executionMode of ['QUEUED', 'PARALLEL', 'SUPERSEDED']) {
       const latest = (await gql(GET)).data!.getPipeline.pipeline;
@@ -55,14 +48,14 @@ describe('pipelineAsOf over HTTP', () => {
     expect(frozen.transitions.find((t: { stageName: string }) => t.stageName === 'Deploy')).toMatchObject({ enabled: false, disabledReason: 'freeze' });
 
     const missing = await gql(AS_OF, { at: before });
-    expect(codes(missing)).toEqual(['NOT_FOUND']);
+    expect(errorCodes(missing)).toEqual(['NOT_FOUND']);
     expect(missing.errors![0]!.message).toBe(`Pipeline 'web' did not exist at ${before}.`);
-    expect(codes(await gql(AS_OF, { at: seen[3]!.at }, 'globex'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(AS_OF, { at: seen[3]!.at }, 'globex'))).toEqual(['NOT_FOUND']);
   });
 
   it('refuses an `at` that is not an ISO instant with BAD_USER_INPUT naming at', async () => {
     const answer = await gql(AS_OF, { at: '01/02/2026' });
-    expect(codes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
     expect((answer.errors![0]!.extensions as { issues: Array<{ path: string }> }).issues.map((issue) => issue.path)).toEqual(['at']);
   });
 });

@@ -1,60 +1,47 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
 import { pipelineStreamId } from '@sluice/contracts';
-import { startPipelinesService, type PipelinesServiceProcess } from '../testing/pipelines-service-process';
-import { pipelineUsingCustomAction, sampleCustomActionType, samplePipeline } from '../testing/sample-pipelines';
-import { dropTestSchema, newTestSchema } from '../testing/test-schema';
+import { startPipelinesService } from '../testing/pipelines-service-process';
+import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
+import { pipelineUsingCustomAction, sampleCustomActionType } from '../testing/sample-pipelines';
+import { newTestSchema } from '../testing/test-schema';
+import { errorCodes, serviceOnStoreForFile } from '@sluice/graphql-service/testing';
 
 // The pipelines subgraph through HTTP POST /graphql, on the real PostgreSQL event store (one fresh schema).
 const schema = newTestSchema();
-let service: PipelinesServiceProcess;
-let store: PostgresEventStore;
-
-beforeAll(async () => {
-  service = await startPipelinesService(schema);
-  store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-});
-
-afterAll(async () => {
-  await service?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
-});
+const running = serviceOnStoreForFile(schema, startPipelinesService);
 
 const as = (account: string, actor = 'alice') => ({ 'x-sluice-account': account, 'x-sluice-actor': actor });
 const gql = (query: string, variables: Record<string, unknown> = {}, account = 'acme', actor = 'alice') =>
-  service.graphql(query, variables, as(account, actor));
+  running.service.graphql(query, variables, as(account, actor));
 
 const PIPELINE_FIELDS = 'account name pipeline metadata { pipelineArn created updated version latestVersion } transitions { stageName enabled disabledReason lastChangedBy lastChangedAt } tags { key value }';
 const CREATE = `mutation($pipeline: JSON!, $tags: [TagInput!]) { createPipeline(pipeline: $pipeline, tags: $tags) { ${PIPELINE_FIELDS} } }`;
 const UPDATE = `mutation($pipeline: JSON!) { updatePipeline(pipeline: $pipeline) { ${PIPELINE_FIELDS} } }`;
 const GET = `query($name: String!, $version: Int) { getPipeline(name: $name, version: $version) { ${PIPELINE_FIELDS} } }`;
 
-const codes = (response: { errors?: Array<{ extensions?: { code?: string } }> }) => (response.errors ?? []).map((e) => e.extensions?.code);
 const issuePaths = (response: { errors?: Array<{ extensions?: { issues?: Array<{ path: string }> } }> }) =>
   (response.errors?.[0]?.extensions?.issues ?? []).map((issue) => issue.path);
 
 describe('createPipeline / getPipeline', () => {
   it('stores the definition as given at version 1 and returns it with metadata', async () => {
-    const created = await gql(CREATE, { pipeline: samplePipeline('web'), tags: [{ key: 'team', value: 'web' }] });
+    const created = await gql(CREATE, { pipeline: sourceBuildDeployPipeline('web'), tags: [{ key: 'team', value: 'web' }] });
     expect(created.errors).toBeUndefined();
     expect(created.data!.createPipeline).toMatchObject({
       account: 'acme',
       name: 'web',
-      pipeline: { ...samplePipeline('web'), version: 1 },
+      pipeline: { ...sourceBuildDeployPipeline('web'), version: 1 },
       metadata: { pipelineArn: 'srn:sluice:acme:web', version: 1, latestVersion: 1 },
       tags: [{ key: 'team', value: 'web' }],
     });
     // Read-your-writes: the query right after the mutation sees it.
     const read = await gql(GET, { name: 'web' });
     expect(read.data!.getPipeline).toEqual(created.data!.createPipeline);
-    expect(JSON.stringify(read.data!.getPipeline.pipeline)).toBe(JSON.stringify({ ...samplePipeline('web'), version: 1 }));
+    expect(JSON.stringify(read.data!.getPipeline.pipeline)).toBe(JSON.stringify({ ...sourceBuildDeployPipeline('web'), version: 1 }));
   });
 
   it('accepts getPipeline output unchanged in createPipeline under another name (a copy)', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('copy-source') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('copy-source') });
     const original = (await gql(GET, { name: 'copy-source' })).data!.getPipeline.pipeline;
     const copy = await gql(CREATE, { pipeline: { ...original, name: 'copy-target' } });
     expect(copy.errors).toBeUndefined();
@@ -62,73 +49,73 @@ describe('createPipeline / getPipeline', () => {
   });
 
   it('refuses a name that exists with CONFLICT', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('taken') });
-    const again = await gql(CREATE, { pipeline: samplePipeline('taken') });
-    expect(codes(again)).toEqual(['CONFLICT']);
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('taken') });
+    const again = await gql(CREATE, { pipeline: sourceBuildDeployPipeline('taken') });
+    expect(errorCodes(again)).toEqual(['CONFLICT']);
   });
 
   it('answers NOT_FOUND for a pipeline or a version that does not exist', async () => {
-    expect(codes(await gql(GET, { name: 'nowhere' }))).toEqual(['NOT_FOUND']);
-    await gql(CREATE, { pipeline: samplePipeline('one-version') });
-    expect(codes(await gql(GET, { name: 'one-version', version: 2 }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(GET, { name: 'nowhere' }))).toEqual(['NOT_FOUND']);
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('one-version') });
+    expect(errorCodes(await gql(GET, { name: 'one-version', version: 2 }))).toEqual(['NOT_FOUND']);
   });
 
   it('keeps accounts apart', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('private') }, 'tenant-a');
-    expect(codes(await gql(GET, { name: 'private' }, 'tenant-b'))).toEqual(['NOT_FOUND']);
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('private') }, 'tenant-a');
+    expect(errorCodes(await gql(GET, { name: 'private' }, 'tenant-b'))).toEqual(['NOT_FOUND']);
     expect((await gql(GET, { name: 'private' }, 'tenant-a')).data!.getPipeline.account).toBe('tenant-a');
   });
 });
 
 describe('updatePipeline', () => {
   it('updates from the version read to the next; a stale version is a CONFLICT that changes nothing', async () => {
-    const v1 = (await gql(CREATE, { pipeline: samplePipeline('svc') })).data!.createPipeline.pipeline;
+    const v1 = (await gql(CREATE, { pipeline: sourceBuildDeployPipeline('svc') })).data!.createPipeline.pipeline;
     const updated = await gql(UPDATE, { pipeline: { ...v1, executionMode: 'QUEUED' } }, 'acme', 'bob');
     expect(updated.errors).toBeUndefined();
     expect(updated.data!.updatePipeline.metadata).toMatchObject({ version: 2, latestVersion: 2 });
     expect(updated.data!.updatePipeline.pipeline).toEqual({ ...v1, executionMode: 'QUEUED', version: 2 });
 
-    const eventsBefore = await store.readStream(pipelineStreamId('acme', 'svc'));
+    const eventsBefore = await running.store.readStream(pipelineStreamId('acme', 'svc'));
     const stale = await gql(UPDATE, { pipeline: { ...v1, executionMode: 'PARALLEL' } });
-    expect(codes(stale)).toEqual(['CONFLICT']);
+    expect(errorCodes(stale)).toEqual(['CONFLICT']);
     expect(stale.errors![0]!.message).toContain('version 2');
-    expect(await store.readStream(pipelineStreamId('acme', 'svc'))).toHaveLength(eventsBefore.length);
+    expect(await running.store.readStream(pipelineStreamId('acme', 'svc'))).toHaveLength(eventsBefore.length);
     expect((await gql(GET, { name: 'svc' })).data!.getPipeline.pipeline.executionMode).toBe('QUEUED');
   });
 
   it('lets exactly one of 10 concurrent updates from the same version win; the others get CONFLICT', async () => {
-    const v1 = (await gql(CREATE, { pipeline: samplePipeline('raced') })).data!.createPipeline.pipeline;
+    const v1 = (await gql(CREATE, { pipeline: sourceBuildDeployPipeline('raced') })).data!.createPipeline.pipeline;
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) => gql(UPDATE, { pipeline: { ...v1, variables: [{ name: 'WRITER', defaultValue: `w${i}` }] } }, 'acme', `writer-${i}`)),
     );
     const winners = results.filter((r) => !r.errors);
     expect(winners).toHaveLength(1);
-    expect(results.filter((r) => codes(r)[0] === 'CONFLICT')).toHaveLength(9);
+    expect(results.filter((r) => errorCodes(r)[0] === 'CONFLICT')).toHaveLength(9);
     const current = (await gql(GET, { name: 'raced' })).data!.getPipeline;
     expect(current.metadata.version).toBe(2);
     expect(current.pipeline.variables).toEqual(winners[0]!.data!.updatePipeline.pipeline.variables);
-    expect(await store.readStream(pipelineStreamId('acme', 'raced'))).toHaveLength(2);
+    expect(await running.store.readStream(pipelineStreamId('acme', 'raced'))).toHaveLength(2);
   });
 
   it('asks for the version when it is missing', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('no-version') });
-    const response = await gql(UPDATE, { pipeline: samplePipeline('no-version') });
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('no-version') });
+    const response = await gql(UPDATE, { pipeline: sourceBuildDeployPipeline('no-version') });
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(['$.version']);
   });
 
   it('answers NOT_FOUND for a pipeline that does not exist', async () => {
-    expect(codes(await gql(UPDATE, { pipeline: { ...samplePipeline('ghost'), version: 1 } }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(UPDATE, { pipeline: { ...sourceBuildDeployPipeline('ghost'), version: 1 } }))).toEqual(['NOT_FOUND']);
   });
 });
 
 describe('deletePipeline', () => {
   it('deletes; the name can be created again and its versions go on', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('doomed') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('doomed') });
     expect((await gql('mutation { deletePipeline(name: "doomed") }')).data).toEqual({ deletePipeline: true });
-    expect(codes(await gql(GET, { name: 'doomed' }))).toEqual(['NOT_FOUND']);
-    expect(codes(await gql('mutation { deletePipeline(name: "doomed") }'))).toEqual(['NOT_FOUND']);
-    const again = await gql(CREATE, { pipeline: samplePipeline('doomed') });
+    expect(errorCodes(await gql(GET, { name: 'doomed' }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql('mutation { deletePipeline(name: "doomed") }'))).toEqual(['NOT_FOUND']);
+    const again = await gql(CREATE, { pipeline: sourceBuildDeployPipeline('doomed') });
     expect(again.data!.createPipeline.metadata.version).toBe(2);
     expect((await gql('{ listPipelineVersions(name: "doomed") { version } }')).data!.listPipelineVersions).toEqual([{ version: 1 }, { version: 2 }]);
   });
@@ -136,7 +123,7 @@ describe('deletePipeline', () => {
 
 describe('listPipelines', () => {
   it('pages by name with an opaque cursor', async () => {
-    for (const name of ['e-pipe', 'b-pipe', 'd-pipe', 'a-pipe', 'c-pipe']) await gql(CREATE, { pipeline: samplePipeline(name) }, 'paging');
+    for (const name of ['e-pipe', 'b-pipe', 'd-pipe', 'a-pipe', 'c-pipe']) await gql(CREATE, { pipeline: sourceBuildDeployPipeline(name) }, 'paging');
     const LIST = 'query($after: String) { listPipelines(first: 2, after: $after) { edges { cursor node { name metadata { version } } } pageInfo { hasNextPage endCursor } } }';
     const pages: string[][] = [];
     let after: string | null = null;
@@ -151,7 +138,7 @@ describe('listPipelines', () => {
 
   it('refuses a cursor it did not give and a page size out of range', async () => {
     const bad = await gql('{ listPipelines(after: "not-a-cursor") { edges { cursor } } }', {}, 'paging');
-    expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(bad)).toEqual(['after']);
     expect(issuePaths(await gql('{ listPipelines(first: 0) { edges { cursor } } }', {}, 'paging'))).toEqual(['first']);
   });
@@ -159,7 +146,7 @@ describe('listPipelines', () => {
 
 describe('versions and diffs', () => {
   it('lists every version and diffs two of them by path', async () => {
-    const v1 = (await gql(CREATE, { pipeline: samplePipeline('evolving') }, 'acme', 'alice')).data!.createPipeline.pipeline;
+    const v1 = (await gql(CREATE, { pipeline: sourceBuildDeployPipeline('evolving') }, 'acme', 'alice')).data!.createPipeline.pipeline;
     const changed = structuredClone(v1);
     changed.stages[1].actions[0].commands = ['npm ci', 'npm run build'];
     await gql(UPDATE, { pipeline: changed }, 'acme', 'bob');
@@ -180,7 +167,7 @@ describe('versions and diffs', () => {
 
 describe('stage transitions', () => {
   it('disables an inbound transition with reason, who and when, and enables it again', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('gated') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('gated') });
     const disabled = await gql(
       'mutation { disableStageTransition(pipelineName: "gated", stageName: "Deploy", transitionType: Inbound, reason: "Release freeze until Monday") { stageName transitionType enabled disabledReason lastChangedBy lastChangedAt } }',
       {},
@@ -203,19 +190,19 @@ describe('stage transitions', () => {
   });
 
   it('names what is wrong: no reason, an outbound transition, the first stage, a stage that does not exist', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('gated-2') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('gated-2') });
     const disable = (stage: string, type: string, reason: string) =>
       gql(`mutation($reason: String!) { disableStageTransition(pipelineName: "gated-2", stageName: "${stage}", transitionType: ${type}, reason: $reason) { enabled } }`, { reason });
     expect(issuePaths(await disable('Build', 'Inbound', ''))).toEqual(['reason']);
     expect(issuePaths(await disable('Build', 'Outbound', 'x'))).toEqual(['transitionType']);
     expect(issuePaths(await disable('Source', 'Inbound', 'x'))).toEqual(['stageName']);
-    expect(codes(await disable('Nope', 'Inbound', 'x'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await disable('Nope', 'Inbound', 'x'))).toEqual(['NOT_FOUND']);
   });
 });
 
 describe('tags', () => {
   it('tags and untags a pipeline by its resource name', async () => {
-    await gql(CREATE, { pipeline: samplePipeline('tagged') });
+    await gql(CREATE, { pipeline: sourceBuildDeployPipeline('tagged') });
     const tagged = await gql('mutation { tagResource(resourceArn: "srn:sluice:acme:tagged", tags: [{ key: "env", value: "prod" }, { key: "team", value: "web" }]) { key value } }');
     expect(tagged.data!.tagResource).toEqual([
       { key: 'env', value: 'prod' },
@@ -231,7 +218,7 @@ describe('tags', () => {
 describe('custom action types', () => {
   it('makes a definition that uses a custom action type valid once it is created', async () => {
     const before = await gql(CREATE, { pipeline: pipelineUsingCustomAction('uses-custom') }, 'custom');
-    expect(codes(before)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(before)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(before).some((path) => path.startsWith('$.stages[2].actions[0]'))).toBe(true);
 
     const created = await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { id { category owner provider version } inputArtifactDetails { maximumCount } } }', { input: sampleCustomActionType() }, 'custom');
@@ -245,7 +232,7 @@ describe('custom action types', () => {
     const after = await gql(CREATE, { pipeline: pipelineUsingCustomAction('uses-custom') }, 'custom');
     expect(after.errors).toBeUndefined();
 
-    expect(codes(await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }', { input: sampleCustomActionType() }, 'custom'))).toEqual(['CONFLICT']);
+    expect(errorCodes(await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }', { input: sampleCustomActionType() }, 'custom'))).toEqual(['CONFLICT']);
     const deleted = await gql('mutation { deleteCustomActionType(category: Deploy, provider: "Terraform", version: "1") }', {}, 'custom');
     expect(deleted.data).toEqual({ deleteCustomActionType: true });
     expect((await gql('{ listActionTypes(owner: Custom) { id { provider } } }', {}, 'custom')).data!.listActionTypes).toEqual([]);
@@ -253,24 +240,24 @@ describe('custom action types', () => {
 
   it('refuses an invalid custom action type with the paths', async () => {
     const response = await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }', { input: { category: 'Deploy', provider: 'has space', version: '1' } }, 'custom');
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(expect.arrayContaining(['$.provider']));
   });
 });
 
 describe('bad input', () => {
   it('reports every issue of an invalid definition by path, and stores nothing', async () => {
-    const bad = samplePipeline('broken') as any;
+    const bad = sourceBuildDeployPipeline('broken') as any;
     bad.stages[1].name = 'Source';
     bad.stages[2].actions[0].inputArtifacts = [{ name: 'Missing' }];
     bad.stages[1].actions[0].runOrder = 1000;
     const response = await gql(CREATE, { pipeline: bad });
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(
       expect.arrayContaining(['$.stages[1].name', '$.stages[1].actions[0].runOrder', '$.stages[2].actions[0].inputArtifacts[0].name']),
     );
     for (const issue of response.errors![0]!.extensions!.issues!) expect(issue.message.length).toBeGreaterThan(10);
-    expect(await store.readStream(pipelineStreamId('acme', 'broken'))).toEqual([]);
+    expect(await running.store.readStream(pipelineStreamId('acme', 'broken'))).toEqual([]);
   });
 
   it.each([
@@ -280,12 +267,12 @@ describe('bad input', () => {
     ['a number as name', { name: 42, stages: [] }],
   ])('refuses wrong types (%s) with BAD_USER_INPUT', async (_title, pipeline) => {
     const response = await gql(CREATE, { pipeline });
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response).length).toBeGreaterThan(0);
   });
 
   it('answers a malformed JSON body with a clear 400 and keeps serving', async () => {
-    const response = await service.post('{"query": "{ listPipelines { edges { cursor } } }"', as('acme'));
+    const response = await running.service.post('{"query": "{ listPipelines { edges { cursor } } }"', as('acme'));
     expect(response.status).toBe(400);
     expect(JSON.parse(response.text)).toEqual({ errors: [{ message: expect.stringContaining('not valid JSON'), extensions: { code: 'BAD_REQUEST' } }] });
     const next = await gql('{ listPipelines { pageInfo { hasNextPage } } }');
@@ -294,57 +281,57 @@ describe('bad input', () => {
   });
 
   it('refuses a 10 MB definition at $ (the body limit lets it reach the validator)', async () => {
-    const huge = { ...samplePipeline('huge'), variables: [{ name: 'BIG', defaultValue: 'x'.repeat(10 * 1024 * 1024) }] };
+    const huge = { ...sourceBuildDeployPipeline('huge'), variables: [{ name: 'BIG', defaultValue: 'x'.repeat(10 * 1024 * 1024) }] };
     const response = await gql(CREATE, { pipeline: huge });
     expect(response.status).toBe(200);
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(['$']);
-    expect(await store.readStream(pipelineStreamId('acme', 'huge'))).toEqual([]);
+    expect(await running.store.readStream(pipelineStreamId('acme', 'huge'))).toEqual([]);
     expect((await gql('{ listPipelines { pageInfo { hasNextPage } } }')).errors).toBeUndefined();
   });
 
   it('answers a body over the limit with 413 and keeps serving', async () => {
-    const response = await service.post(JSON.stringify({ query: '{ x }', padding: 'x'.repeat(13 * 1024 * 1024) }));
+    const response = await running.service.post(JSON.stringify({ query: '{ x }', padding: 'x'.repeat(13 * 1024 * 1024) }));
     expect(response.status).toBe(413);
     expect(JSON.parse(response.text).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
     expect((await gql('{ listPipelines { pageInfo { hasNextPage } } }')).errors).toBeUndefined();
   });
 
   it('names the paths of control characters and unicode in names', async () => {
-    const pipeline = samplePipeline('bell\u0007name') as any;
+    const pipeline = sourceBuildDeployPipeline('bell\u0007name') as any;
     pipeline.stages[1].name = 'Bühne';
     pipeline.stages[1].actions[0].name = 'build 🚀';
     const response = await gql(CREATE, { pipeline });
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(expect.arrayContaining(['$.name', '$.stages[1].name', '$.stages[1].actions[0].name']));
     expect(response.errors![0]!.extensions!.issues!.find((i) => i.path === '$.name')!.message).toContain('U+0007');
   });
 
   it('stores or refuses a NUL character in a configuration value, never an internal error', async () => {
-    const pipeline = samplePipeline('nul-config') as any;
+    const pipeline = sourceBuildDeployPipeline('nul-config') as any;
     pipeline.stages[2].actions[0].configuration.Path = '/srv/\u0000web';
     const response = await gql(CREATE, { pipeline });
-    expect(codes(response).filter((code) => code !== 'BAD_USER_INPUT')).toEqual([]);
+    expect(errorCodes(response).filter((code) => code !== 'BAD_USER_INPUT')).toEqual([]);
     if (!response.errors) expect((await gql(GET, { name: 'nul-config' })).data!.getPipeline.pipeline).toEqual({ ...pipeline, version: 1 });
   });
 
   it('refuses invalid account and actor headers', async () => {
-    const response = await service.graphql('{ listPipelines { pageInfo { hasNextPage } } }', {}, { 'x-sluice-account': 'Not An Account', 'x-sluice-actor': '' });
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    const response = await running.service.graphql('{ listPipelines { pageInfo { hasNextPage } } }', {}, { 'x-sluice-account': 'Not An Account', 'x-sluice-actor': '' });
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(response)).toEqual(['headers.x-sluice-account', 'headers.x-sluice-actor']);
   });
 
   it('refuses a request that names no caller, instead of taking it for account default', async () => {
-    const refused = await service.graphql(CREATE, { pipeline: samplePipeline('defaults') });
-    expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+    const refused = await running.service.graphql(CREATE, { pipeline: sourceBuildDeployPipeline('defaults') });
+    expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
     expect(issuePaths(refused)).toEqual(['headers.x-sluice-account']);
-    expect(await store.readStream(pipelineStreamId('default', 'defaults'))).toEqual([]);
+    expect(await running.store.readStream(pipelineStreamId('default', 'defaults'))).toEqual([]);
   });
 
   it('answers GraphQL errors of the request itself with their own codes', async () => {
-    expect(codes(await gql('{ getPipeline(name: 1) { name } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-    expect(codes(await gql('{ nonsense'))).toEqual(['GRAPHQL_PARSE_FAILED']);
-    expect(codes(await gql('query($v: Int) { getPipeline(name: "x", version: $v) { name } }', { v: 'seven' }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await gql('{ getPipeline(name: 1) { name } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(errorCodes(await gql('{ nonsense'))).toEqual(['GRAPHQL_PARSE_FAILED']);
+    expect(errorCodes(await gql('query($v: Int) { getPipeline(name: "x", version: $v) { name } }', { v: 'seven' }))).toEqual(['BAD_USER_INPUT']);
   });
 });
 
@@ -357,7 +344,7 @@ describe('AWS CodePipeline', () => {
     expect(preview.errors).toBeUndefined();
     expect(preview.data!.importAwsPipeline.created).toBeNull();
     expect(preview.data!.importAwsPipeline.report.actions.length).toBeGreaterThan(0);
-    expect(codes(await gql(GET, { name: input.pipeline.name }, 'aws-preview'))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(GET, { name: input.pipeline.name }, 'aws-preview'))).toEqual(['NOT_FOUND']);
     expect((await gql('{ listActionTypes(owner: Custom) { id { provider } } }', {}, 'aws-preview')).data!.listActionTypes).toEqual([]);
   });
 
@@ -385,7 +372,7 @@ describe('AWS CodePipeline', () => {
 
   it('refuses input that is not get-pipeline output with BAD_USER_INPUT', async () => {
     const response = await gql('mutation($input: JSON!) { importAwsPipeline(input: $input) { pipeline } }', { input: { nope: true } }, 'aws');
-    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
   });
 });
 
@@ -404,8 +391,8 @@ describe('projection rebuild', () => {
     const answer = () => Promise.all(queries.map(([account, query, variables]) => gql(query, variables, account)));
     const before = await answer();
     for (const response of before) expect(response.errors).toBeUndefined();
-    await service.stop();
-    service = await startPipelinesService(schema);
+    await running.service.stop();
+    running.service = await startPipelinesService(schema);
     expect(await answer()).toEqual(before);
   });
 });

@@ -1,7 +1,7 @@
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
 import { PipelinesProjection } from '../projections/pipelines-projection';
-import { samplePipeline } from '../testing/sample-pipelines';
+import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
 import type { Caller } from './caller';
 import { PipelineAsOfQueries } from './pipeline-as-of';
@@ -44,7 +44,7 @@ describe('pipelineAsOf', () => {
 
   beforeAll(async () => {
     minute = 1;
-    await commands.createPipeline(alice, samplePipeline('web'), [{ key: 'team', value: 'web' }]);
+    await commands.createPipeline(alice, sourceBuildDeployPipeline('web'), [{ key: 'team', value: 'web' }]);
     seen[1] = live.getPipeline(alice, 'web');
     minute = 2;
     await commands.updatePipeline(alice, { ...live.getPipeline(alice, 'web').version.declaration, executionMode: 'QUEUED' });
@@ -61,7 +61,7 @@ describe('pipelineAsOf', () => {
     minute = 6;
     await commands.deletePipeline(alice, 'web');
     minute = 7;
-    await commands.createPipeline(alice, samplePipeline('web'), []);
+    await commands.createPipeline(alice, sourceBuildDeployPipeline('web'), []);
     seen[7] = live.getPipeline(alice, 'web');
   });
 

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@sluice/eventing';
 import { type PipelineEvent, pipelineStreamId } from '@sluice/contracts';
-import { samplePipeline } from '../testing/sample-pipelines';
+import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
 import { InvalidCursorError, PipelineReadModel } from './pipeline-read-model';
 
 let position = 0n;
@@ -11,7 +11,7 @@ function recorded(account: string, event: PipelineEvent): RecordedEvent {
 }
 const created = (name: string): PipelineEvent => ({
   type: 'PipelineCreated',
-  data: { name, version: 1, declaration: { ...samplePipeline(name), version: 1 } as never, tags: [], created: '2026-01-01T00:00:00.000Z', createdBy: 'alice' },
+  data: { name, version: 1, declaration: { ...sourceBuildDeployPipeline(name), version: 1 } as never, tags: [], created: '2026-01-01T00:00:00.000Z', createdBy: 'alice' },
 });
 
 describe('pipeline read model', () => {

@@ -1,68 +1,44 @@
-import { createPostgresEventStore, rebuildProjections, type PostgresEventStore } from '@sluice/eventing';
-import { testPostgresUrl } from '@sluice/testing';
+import { rebuildProjections } from '@sluice/eventing';
 import type { Caller } from '../application/caller';
-import { CustomActionTypeCommandHandlers } from '../application/custom-action-type-command-handlers';
-import { PipelineCommandHandlers } from '../application/pipeline-command-handlers';
-import { pipelineUsingCustomAction, sampleCustomActionType, samplePipeline } from '../testing/sample-pipelines';
-import { dropTestSchema, newTestSchema } from '../testing/test-schema';
-import { PipelinesProjection } from './pipelines-projection';
+import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
+import { pipelineUsingCustomAction, sampleCustomActionType } from '../testing/sample-pipelines';
+import { pipelinesApplicationForFile } from '../testing/pipelines-application';
 import { pipelinesProjections } from './pipelines-read-models';
 
 // Every projection of the pipelines service rebuilt from the store into fresh state equals the live one
 // after a history of two accounts: versions, transitions, tags, deletions, names used again, custom types.
-const schema = newTestSchema();
-let store: PostgresEventStore;
-let projection: PipelinesProjection;
-let pipelines: PipelineCommandHandlers;
-let actionTypes: CustomActionTypeCommandHandlers;
-let tick = 0;
-const clock = () => new Date(Date.UTC(2026, 0, 1, 0, 0, tick++));
 const alice: Caller = { account: 'acme', actor: 'alice' };
 const bob: Caller = { account: 'globex', actor: 'bob' };
-
-beforeAll(async () => {
-  store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
-  projection = new PipelinesProjection(store);
-  await projection.start();
-  const registry = (account: string) => projection.actionTypes.registryFor(account);
-  pipelines = new PipelineCommandHandlers(store, registry, projection, clock);
-  actionTypes = new CustomActionTypeCommandHandlers(store, registry, projection, clock);
-});
-
-afterAll(async () => {
-  await projection?.stop();
-  await store?.close();
-  await dropTestSchema(schema);
-});
+const app = pipelinesApplicationForFile();
 
 describe('rebuilding the pipelines service’s projections', () => {
   it('rebuilds every projection from the store equal to the live one', async () => {
     for (const caller of [alice, bob]) {
       for (const name of ['web', 'api', 'batch']) {
-        await pipelines.createPipeline(caller, samplePipeline(name), [{ key: 'team', value: name }]);
+        await app.pipelines.createPipeline(caller, sourceBuildDeployPipeline(name), [{ key: 'team', value: name }]);
         for (const mode of ['QUEUED', 'PARALLEL', 'SUPERSEDED']) {
-          const latest = projection.pipelines.getPipeline(caller.account, name)!.version.declaration;
-          await pipelines.updatePipeline(caller, { ...latest, executionMode: mode });
+          const latest = app.projection.pipelines.getPipeline(caller.account, name)!.version.declaration;
+          await app.pipelines.updatePipeline(caller, { ...latest, executionMode: mode });
         }
       }
-      await pipelines.disableStageTransition(caller, 'web', 'Deploy', 'Inbound', 'freeze');
-      await pipelines.disableStageTransition(caller, 'api', 'Deploy', 'Inbound', 'incident');
-      await pipelines.enableStageTransition(caller, 'api', 'Deploy', 'Inbound');
-      await pipelines.tagResource(caller, `srn:sluice:${caller.account}:batch`, [{ key: 'cost', value: 'low' }]);
-      await pipelines.untagResource(caller, `srn:sluice:${caller.account}:batch`, ['team']);
-      await pipelines.deletePipeline(caller, 'batch');
-      await pipelines.createPipeline(caller, samplePipeline('batch'), []);
-      await actionTypes.createCustomActionType(caller, sampleCustomActionType('Terraform', '1'));
-      await actionTypes.createCustomActionType(caller, sampleCustomActionType('Pulumi', '1'));
-      await pipelines.createPipeline(caller, pipelineUsingCustomAction('infra'), []);
-      await actionTypes.deleteCustomActionType(caller, { category: 'Deploy', provider: 'Pulumi', version: '1' });
+      await app.pipelines.disableStageTransition(caller, 'web', 'Deploy', 'Inbound', 'freeze');
+      await app.pipelines.disableStageTransition(caller, 'api', 'Deploy', 'Inbound', 'incident');
+      await app.pipelines.enableStageTransition(caller, 'api', 'Deploy', 'Inbound');
+      await app.pipelines.tagResource(caller, `srn:sluice:${caller.account}:batch`, [{ key: 'cost', value: 'low' }]);
+      await app.pipelines.untagResource(caller, `srn:sluice:${caller.account}:batch`, ['team']);
+      await app.pipelines.deletePipeline(caller, 'batch');
+      await app.pipelines.createPipeline(caller, sourceBuildDeployPipeline('batch'), []);
+      await app.actionTypes.createCustomActionType(caller, sampleCustomActionType('Terraform', '1'));
+      await app.actionTypes.createCustomActionType(caller, sampleCustomActionType('Pulumi', '1'));
+      await app.pipelines.createPipeline(caller, pipelineUsingCustomAction('infra'), []);
+      await app.actionTypes.deleteCustomActionType(caller, { category: 'Deploy', provider: 'Pulumi', version: '1' });
     }
-    projection.actionTypes.registryFor('acme'); // a cache the live model fills and a rebuilt one has not: not content
+    app.projection.actionTypes.registryFor('acme'); // a cache the live model fills and a rebuilt one has not: not content
 
     const rebuilt = pipelinesProjections();
-    const result = await rebuildProjections(store, rebuilt);
-    expect(result.lastPosition).toBe(projection.processedPosition);
-    const live = projection.models;
+    const result = await rebuildProjections(app.store, rebuilt);
+    expect(result.lastPosition).toBe(app.projection.processedPosition);
+    const live = app.projection.models;
     expect([...live.pipelines.contents().get('acme')!.keys()].sort()).toEqual(['api', 'batch', 'infra', 'web']);
     for (const copy of rebuilt) {
       expect(copy.name).toBe(live.name);

@@ -1,7 +1,7 @@
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../errors';
 import type { ErrorCode } from '@sluice/domain';
 import { deciderSpec } from '@sluice/domain/testing';
-import { metadataAt, pipelineRef } from '../testing/fixtures';
+import { jobSpec, metadataAt } from '../testing/fixtures';
 import type { JobCommand } from './job-commands';
 import { decideJob, jobDecider } from './job-decider';
 import { type JobEvent, emptyJobSuccess, type JobSpec, type JobSuccess } from '@sluice/contracts';
@@ -10,26 +10,7 @@ import { evolveJob, initialJobState } from './job-state';
 
 const given = deciderSpec(jobDecider(), undefined);
 const at = (seconds: number) => new Date(Date.parse('2026-03-01T10:00:00.000Z') + seconds * 1000).toISOString();
-const spec: JobSpec = {
-  jobId: 'j1',
-  executionId: 'e1',
-  pipeline: pipelineRef,
-  pipelineVersion: 1,
-  stageName: 'Build',
-  actionName: 'Compile',
-  actionExecutionId: 'e1/Build/Compile/1',
-  actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
-  configuration: {},
-  commands: ['true'],
-  environmentVariables: [],
-  inputArtifacts: [],
-  outputArtifacts: [],
-  outputVariables: [],
-  namespace: null,
-  sourceRevision: null,
-  continuationToken: null,
-  deadline: at(3600),
-};
+const spec: JobSpec = jobSpec({ commands: ['true'], deadline: at(3600) });
 const created: JobEvent = { type: 'JobCreated', data: { spec, createdAt: at(0) } };
 const dispatched = (nonce = 'n1', second = 1, workerId = 'w1'): JobEvent => ({ type: 'JobDispatched', data: { jobId: 'j1', nonce, workerId, leaseExpiresAt: at(second + 60), at: at(second) } });
 const acknowledged: JobEvent = { type: 'JobAcknowledged', data: { jobId: 'j1', nonce: 'n1', leaseExpiresAt: at(302), at: at(2) } };

@@ -1,6 +1,6 @@
 import type { ActionDeclaration, ExecutionMode, PipelineDeclaration, StageDeclaration } from '@sluice/domain';
 import type { ExecutionCommandMetadata, StartPipelineExecution } from '../execution/execution-commands';
-import type { PipelineRef } from '@sluice/contracts';
+import type { JobSpec, PipelineRef } from '@sluice/contracts';
 
 /** Definitions and commands the executions domain tests share. */
 export const T0 = '2026-03-01T10:00:00.000Z';
@@ -107,3 +107,29 @@ export function startCommand(
     ...overrides,
   };
 }
+
+/** The spec of job j1: Build/Compile of execution e1 of acme/web, a Commands action with nothing in or out, due at 11:00. */
+export function jobSpec(overrides: Partial<JobSpec> = {}): JobSpec {
+  return {
+    jobId: 'j1',
+    executionId: 'e1',
+    pipeline: pipelineRef,
+    pipelineVersion: 1,
+    stageName: 'Build',
+    actionName: 'Compile',
+    actionExecutionId: 'e1/Build/Compile/1',
+    actionTypeId: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' },
+    configuration: {},
+    commands: [],
+    environmentVariables: [],
+    inputArtifacts: [],
+    outputArtifacts: [],
+    outputVariables: [],
+    namespace: null,
+    sourceRevision: null,
+    continuationToken: null,
+    deadline: '2026-03-01T11:00:00.000Z',
+    ...overrides,
+  };
+}
+

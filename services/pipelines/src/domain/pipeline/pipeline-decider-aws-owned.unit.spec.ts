@@ -2,38 +2,14 @@ import { ActionTypeRegistry, ValidationError, type CommandMetadata } from '@slui
 import type { PipelineCommand } from './pipeline-commands';
 import { decidePipeline } from './pipeline-decider';
 import { initialPipelineState } from './pipeline-state';
+import { CODEBUILD, codeBuildAction, codeCommitSourceAction, stage } from '@sluice/testing/fixtures';
 
 const metadata: CommandMetadata = { now: '2026-01-02T03:04:05.000Z', account: 'acme', actor: 'alice', correlationId: 'c-1' };
 const context = { actionTypes: ActionTypeRegistry.builtIn() };
 
 function awsDefinition(buildProvider = 'CodeBuild') {
-  return {
-    name: 'aws-web',
-    stages: [
-      {
-        name: 'Source',
-        actions: [
-          {
-            name: 'Checkout',
-            actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
-            configuration: { RepositoryName: 'shop', BranchName: 'main' },
-            outputArtifacts: [{ name: 'src' }],
-          },
-        ],
-      },
-      {
-        name: 'Build',
-        actions: [
-          {
-            name: 'Compile',
-            actionTypeId: { category: buildProvider === 'CodeBuild' ? 'Build' : 'Deploy', owner: 'AWS', provider: buildProvider, version: '1' },
-            configuration: { ProjectName: 'shop', BuildSpec: 'version: 0.2\nphases:\n  build:\n    commands:\n      - echo built\n' },
-            inputArtifacts: [{ name: 'src' }],
-          },
-        ],
-      },
-    ],
-  };
+  const actionTypeId = { ...CODEBUILD, category: buildProvider === 'CodeBuild' ? 'Build' : 'Deploy', provider: buildProvider } as const;
+  return { name: 'aws-web', stages: [stage('Source', codeCommitSourceAction()), stage('Build', codeBuildAction({ actionTypeId }))] };
 }
 
 const create = (declaration: unknown): PipelineCommand => ({ type: 'CreatePipeline', declaration, tags: [], metadata });

@@ -1,6 +1,6 @@
 import { ActionTypeRegistry, redactUrlCredentialsIn, type CommandMetadata, type PipelineDeclaration } from '@sluice/domain';
 import { deciderSpec } from '@sluice/domain/testing';
-import { samplePipeline } from '../../testing/sample-pipelines';
+import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
 import type { PipelineCommand } from './pipeline-commands';
 import type { PipelineEvent } from '@sluice/contracts';
 import { pipelineDecider } from './pipeline-decider';
@@ -14,7 +14,7 @@ const REDACTED_URL = 'https://***@git.example.com/web.git';
 
 type Definition = ReturnType<typeof definitionWith>;
 function definitionWith(repositoryUrl: string, version?: number) {
-  const definition = structuredClone(samplePipeline('web')) as unknown as PipelineDeclaration;
+  const definition = structuredClone(sourceBuildDeployPipeline('web')) as unknown as PipelineDeclaration;
   definition.stages[0]!.actions[0]!.configuration!.RepositoryUrl = repositoryUrl;
   return version === undefined ? definition : { ...definition, version };
 }

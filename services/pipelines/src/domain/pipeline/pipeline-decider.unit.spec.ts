@@ -1,5 +1,5 @@
 import { ActionTypeRegistry, ValidationError, type PipelineDeclaration } from '@sluice/domain';
-import { samplePipeline } from '../../testing/sample-pipelines';
+import { sourceBuildDeployPipeline } from '@sluice/testing/fixtures';
 import type { CommandMetadata, ErrorCode } from '@sluice/domain';
 import { deciderSpec } from '@sluice/domain/testing';
 import { AlreadyExistsError, NotFoundError, StaleVersionError } from '../errors';
@@ -11,7 +11,7 @@ import { pipelineDecider } from './pipeline-decider';
 const metadata: CommandMetadata = { now: '2026-01-02T03:04:05.000Z', account: 'acme', actor: 'alice', correlationId: 'c-1' };
 const given = deciderSpec(pipelineDecider, { actionTypes: ActionTypeRegistry.builtIn() });
 
-const v1 = { ...samplePipeline('web'), version: 1 } as unknown as PipelineDeclaration;
+const v1 = { ...sourceBuildDeployPipeline('web'), version: 1 } as unknown as PipelineDeclaration;
 const v2 = { ...v1, executionMode: 'QUEUED', version: 2 } as PipelineDeclaration;
 const created: PipelineEvent = {
   type: 'PipelineCreated',
@@ -50,14 +50,14 @@ describe('pipeline decider: accepted commands', () => {
     [
       'creates a pipeline at version 1, the definition as given',
       [],
-      create(samplePipeline('web'), [{ key: 'team', value: 'web' }]),
+      create(sourceBuildDeployPipeline('web'), [{ key: 'team', value: 'web' }]),
       [
         {
           type: 'PipelineCreated',
           data: {
             name: 'web',
             version: 1,
-            declaration: { ...samplePipeline('web'), version: 1 } as unknown as PipelineDeclaration,
+            declaration: { ...sourceBuildDeployPipeline('web'), version: 1 } as unknown as PipelineDeclaration,
             tags: [{ key: 'team', value: 'web' }],
             created: metadata.now,
             createdBy: 'alice',
@@ -68,13 +68,13 @@ describe('pipeline decider: accepted commands', () => {
     [
       'creates from a copy that carries another version: the new pipeline starts at 1',
       [],
-      create({ ...samplePipeline('web'), version: 7 }),
+      create({ ...sourceBuildDeployPipeline('web'), version: 7 }),
       [{ type: 'PipelineCreated', data: { name: 'web', version: 1, declaration: v1, tags: [], created: metadata.now, createdBy: 'alice' } }],
     ],
     [
       'recreates a deleted name on the same stream, versions going on',
       [created, updated, deleted],
-      create(samplePipeline('web')),
+      create(sourceBuildDeployPipeline('web')),
       [
         {
           type: 'PipelineCreated',
@@ -161,17 +161,17 @@ describe('pipeline decider: refused commands', () => {
   const withCode = (code: ErrorCode) => (error: Error) => expect(error).toMatchObject({ code });
 
   const cases: Array<[string, PipelineEvent[], PipelineCommand, abstract new (...args: never[]) => Error, ((error: Error) => void)?]> = [
-    ['creating a name that exists', [created], create(samplePipeline('web')), AlreadyExistsError, withCode('PIPELINE_NAME_IN_USE')],
+    ['creating a name that exists', [created], create(sourceBuildDeployPipeline('web')), AlreadyExistsError, withCode('PIPELINE_NAME_IN_USE')],
     ['creating from a definition that is not an object', [], create('pipeline'), ValidationError, withIssueAt('$')],
-    ['creating a definition with one stage', [], create({ ...samplePipeline('web'), stages: [(samplePipeline() as { stages: unknown[] }).stages[0]] }), ValidationError, withIssueAt('$.stages')],
-    ['creating with a name holding a control character', [], create(samplePipeline('we\u0007b')), ValidationError, withIssueAt('$.name')],
-    ['creating with a reserved tag key', [], create(samplePipeline('web'), [{ key: 'aws:owner', value: 'x' }]), ValidationError, withIssueAt('tags[0].key')],
-    ['creating with a tag key given twice', [], create(samplePipeline('web'), [{ key: 'a', value: '1' }, { key: 'a', value: '2' }]), ValidationError, withIssueAt('tags[1].key')],
+    ['creating a definition with one stage', [], create({ ...sourceBuildDeployPipeline('web'), stages: [(sourceBuildDeployPipeline() as { stages: unknown[] }).stages[0]] }), ValidationError, withIssueAt('$.stages')],
+    ['creating with a name holding a control character', [], create(sourceBuildDeployPipeline('we\u0007b')), ValidationError, withIssueAt('$.name')],
+    ['creating with a reserved tag key', [], create(sourceBuildDeployPipeline('web'), [{ key: 'aws:owner', value: 'x' }]), ValidationError, withIssueAt('tags[0].key')],
+    ['creating with a tag key given twice', [], create(sourceBuildDeployPipeline('web'), [{ key: 'a', value: '1' }, { key: 'a', value: '2' }]), ValidationError, withIssueAt('tags[1].key')],
     ['updating a pipeline that does not exist', [], update({ ...v1 }), NotFoundError, withCode('PIPELINE_NOT_FOUND')],
     ['updating a deleted pipeline', [created, deleted], update({ ...v1, version: 2 }), NotFoundError],
     ['updating from a stale version', [created, updated], update({ ...v1, version: 1 }), StaleVersionError, withCode('STALE_VERSION')],
     ['updating from a version not yet reached', [created], update({ ...v1, version: 5 }), StaleVersionError, withCode('STALE_VERSION')],
-    ['updating without a version', [created], update({ ...samplePipeline('web') }), ValidationError, (error) => (withIssueAt('$.version')(error), withCode('INVALID_INPUT')(error))],
+    ['updating without a version', [created], update({ ...sourceBuildDeployPipeline('web') }), ValidationError, (error) => (withIssueAt('$.version')(error), withCode('INVALID_INPUT')(error))],
     ['updating with a version that is not a positive integer', [created], update({ ...v1, version: '1' }), ValidationError, withIssueAt('$.version')],
     ['deleting a pipeline that does not exist', [], { type: 'DeletePipeline', name: 'web', metadata }, NotFoundError],
     ['deleting twice', [created, deleted], { type: 'DeletePipeline', name: 'web', metadata }, NotFoundError],
@@ -200,7 +200,7 @@ describe('pipeline decider: refused commands', () => {
   });
 
   it('reports every issue of a definition at once', () => {
-    const bad = samplePipeline('web') as { stages: Array<{ name: string; actions: Array<Record<string, unknown>> }> };
+    const bad = sourceBuildDeployPipeline('web') as { stages: Array<{ name: string; actions: Array<Record<string, unknown>> }> };
     bad.stages[1]!.name = 'Source';
     bad.stages[2]!.actions[0]!.inputArtifacts = [{ name: 'Missing' }];
     given([]).when(create(bad)).thenThrows(ValidationError, (error) => {
