@@ -37,6 +37,13 @@ if (tscStatus !== 0) {
 }
 console.log(`types ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
+// No deep import, every workspace import declared, pure domain/ folders, no package cycle (docs/decisions/0033).
+step('the dependency rule');
+if (run(process.execPath, ['--import', 'tsx', 'libs/testing/src/dependency-rules/main.ts']) !== 0) {
+  console.error('\nThe dependency rule is broken: fix the imports above before the tests run.\n0 passed, 1 failed');
+  process.exit(1);
+}
+
 // Built once here, before jest's workers run several browser suites at once.
 step('the dashboard\'s build (vite)');
 if (run(process.execPath, ['scripts/build-web.mjs']) !== 0) {
