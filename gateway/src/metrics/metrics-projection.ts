@@ -1,19 +1,13 @@
 import type { RecordedEvent } from '@sluice/eventing';
-import { executionEventFields, executionIdOfStream, JOB_STREAM_PREFIX } from '@sluice/contracts';
+import { executionEventFields, executionIdOfStream, JOB_STREAM_PREFIX, statusOf } from '@sluice/contracts';
 
 /** The `job-{jobId}` streams of the executions service: the durable job queue. */
 
 export const ACTION_DURATION_BUCKETS: readonly number[] = [0.1, 0.5, 1, 5, 30, 120, 600];
 
-// Only the execution-level events change what `sluice_executions` counts.
-const EXECUTION_STATUS_OF: Readonly<Record<string, string>> = {
-  PipelineExecutionStarted: 'InProgress',
-  PipelineExecutionStopping: 'Stopping',
-  PipelineExecutionStopped: 'Stopped',
-  PipelineExecutionSucceeded: 'Succeeded',
-  PipelineExecutionFailed: 'Failed',
-  PipelineExecutionSuperseded: 'Superseded',
-};
+// Only the execution-level events (`PipelineExecution…`) change what `sluice_executions` counts; their status is
+// the published one (`statusOf`).
+const isExecutionLevel = (type: string): boolean => type.startsWith('PipelineExecution');
 const ACTION_ENDS = new Set(['ActionExecutionSucceeded', 'ActionExecutionFailed', 'ActionExecutionAbandoned']);
 // A requeued job waits for a worker again; a dispatched one is a worker's until its lease says otherwise.
 const JOB_QUEUED = new Set(['JobCreated', 'JobRequeued']);
@@ -59,8 +53,8 @@ function observeDuration(durations: ActionDurations, seconds: number): void {
 }
 
 function foldExecutionEvent(state: MetricsState, executionId: string, event: RecordedEvent, at: number): void {
-  const status = EXECUTION_STATUS_OF[event.type];
-  if (status !== undefined) {
+  const status = isExecutionLevel(event.type) ? statusOf(event) : null;
+  if (status !== null) {
     const account = state.executions.get(executionId)?.account ?? executionEventFields(event).inputs?.pipeline?.account ?? event.metadata.account;
     state.executions.set(executionId, { account, status });
   }

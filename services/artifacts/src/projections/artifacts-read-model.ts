@@ -23,18 +23,7 @@ export interface ArtifactEntry {
 }
 
 /** An output an action produced that the service still has to record (the reactor appends `ArtifactRecorded`). */
-export interface PendingRecord {
-  sha256: string;
-  account: string;
-  name: string;
-  pipelineName: string;
-  pipelineExecutionId: string;
-  stageName: string;
-  actionName: string;
-  actionExecutionId: string;
-  sourceRevision: ArtifactSourceRevision | null;
-  recordedAt: string;
-}
+export type PendingRecord = Omit<ArtifactRecorded['data'], 'size' | 'contentType'>;
 
 interface ExecutionEntry extends RetentionExecution {
   account: string;

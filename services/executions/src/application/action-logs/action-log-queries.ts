@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
-import { type PipelineRef, actionLogStreamId, type ActionLogAppended, type LogStreamName } from '@sluice/contracts';
+import { type PipelineRef, actionLogStreamId, type ActionLogAppended } from '@sluice/contracts';
 import type { Caller } from '../caller';
 
 export interface ActionLogQuery {
@@ -11,17 +11,10 @@ export interface ActionLogQuery {
   first?: number | null;
 }
 
-export interface ActionLogEntry {
+/** One chunk as `actionLogs` answers it: the stored event's data, where it was written. */
+export interface ActionLogEntry extends Omit<ActionLogAppended['data'], 'pipelineExecutionId' | 'pipelineName'> {
   /** The event's store position: the same cursor `actionLogAppended` takes as `after`. */
   cursor: string;
-  stageName: string;
-  actionName: string;
-  actionExecutionId: string;
-  jobId: string;
-  sequence: number;
-  stream: LogStreamName;
-  chunk: string;
-  at: string;
 }
 
 export interface ActionLogPage {
