@@ -5,12 +5,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { rebuildProjections } from '@sluice/eventing';
-import { openEventStore } from '@sluice/runtime/src/open-adapters';
-import { loadRuntimeConfig } from '@sluice/runtime/src/runtime-config';
-import { pipelinesProjections } from '@sluice/pipelines/src/projections/pipelines-read-models';
-import { executionsProjections } from '@sluice/executions/src/projections/projection-registry';
-import { artifactsProjections } from '@sluice/artifacts/src/projections/artifacts-read-model';
-import { permissionsProjections } from '@sluice/permissions/src/projections/permissions-read-models';
+// The packages are TypeScript compiled to CommonJS by tsx, whose re-exports Node's ESM loader cannot name: each is
+// imported whole (its default export is its exports object) and taken apart.
+import runtime from '@sluice/runtime';
+import pipelines from '@sluice/pipelines';
+import executions from '@sluice/executions';
+import artifacts from '@sluice/artifacts';
+import permissions from '@sluice/permissions';
+
+const { loadRuntimeConfig, openEventStore } = runtime;
+const { pipelinesProjections } = pipelines;
+const { executionsProjections } = executions;
+const { artifactsProjections } = artifacts;
+const { permissionsProjections } = permissions;
 
 const USAGE = `Usage: npm run rebuild-projections [-- --only <name>[,<name>…]] [-- --json]
 Projections: ${registry().map((p) => p.name).join(', ')}`;

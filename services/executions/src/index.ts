@@ -4,6 +4,8 @@ import type { ExecutionsApp, ExecutionsAppOptions } from './executions-app';
 
 export * from './executions-engine';
 export type { Caller } from './application/caller';
+/** Its projections, for `npm run rebuild-projections`. */
+export { executionsProjections } from './projections/projection-registry';
 export type { ExecutionsApp, ExecutionsAppOptions } from './executions-app';
 export { inProcessWorkerId } from './application/in-process-worker';
 

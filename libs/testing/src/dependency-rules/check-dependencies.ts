@@ -67,6 +67,17 @@ export function readWorkspace(root: string): WorkspacePackage[] {
     });
 }
 
+/** The root's scripts (`scripts/*.mjs`, `*.ts`): tooling users run, outside every workspace package. */
+function rootToolFiles(root: string): string[] {
+  try {
+    return readdirSync(join(root, 'scripts'))
+      .filter((name) => /\.(mjs|ts)$/.test(name) && !name.endsWith('.spec.ts'))
+      .map((name) => `scripts/${name}`);
+  } catch {
+    return [];
+  }
+}
+
 function sourceFiles(root: string, dir: string, nestedPackageDirs: ReadonlySet<string>): string[] {
   const out: string[] = [];
   const walk = (relativeDir: string) => {
@@ -89,7 +100,7 @@ interface ImportOf {
 /** The module specifiers a file imports or re-exports (static and dynamic), and whether each is type-only. */
 export function importsOf(text: string, fileName: string): ImportOf[] {
   const code = fileName.endsWith('.svelte') ? [...text.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map((match) => match[1]).join('\n') : text;
-  const source = ts.createSourceFile(fileName.replace(/\.svelte$/, '.ts'), code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const source = ts.createSourceFile(fileName.replace(/\.(svelte|mjs)$/, '.ts'), code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const found: ImportOf[] = [];
   const visit = (node: ts.Node) => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -174,6 +185,17 @@ export function checkDependencies(root: string): DependencyViolation[] {
           violations.push({ rule: 'undeclared', file, message: `${file} imports ${name}, which ${pkg.dir}/package.json does not declare in ${testCode ? 'dependencies or devDependencies' : 'dependencies'}` });
         }
         if (!testCode && !typeOnly) edges.add(name);
+      }
+    }
+  }
+  // The root's own tooling (`npm run rebuild-projections`, `npm start`, …) runs as users run it: a path into a
+  // package's src/ would break the moment the package's `exports` closed it.
+  for (const file of rootToolFiles(root)) {
+    for (const { specifier } of importsOf(readFileSync(join(root, file), 'utf8'), file)) {
+      const target = byName.get(packageNameOf(specifier));
+      const subpath = target ? specifier.slice(target.name.length + 1) : '';
+      if (target && subpath && !target.exportedSubpaths.has(subpath)) {
+        violations.push({ rule: 'deep-import', file, message: `${file} imports ${specifier}: import ${target.name} by its name (or an entry its package.json exports), not a path into it` });
       }
     }
   }

@@ -43,7 +43,8 @@ describe('the dependency rule', () => {
       'services/runs/src/application/handler.ts': "import { x } from '@sluice/store/src/internal';\n",
       'services/runs/src/application/handler.unit.spec.ts': "const later = () => import('@sluice/store/src/other');\n",
       'services/runs/src/testing/env.ts': "import { store } from '../../../../libs/store/src/index';\n",
-    })).toEqual(['deep-import services/runs/src/application/handler.ts', 'deep-import services/runs/src/application/handler.unit.spec.ts', 'deep-import services/runs/src/testing/env.ts']);
+      'scripts/rebuild.mjs': "import { store } from '@sluice/store/src/index';\nimport { browser } from '@sluice/store/browser';\n",
+    })).toEqual(['deep-import services/runs/src/application/handler.ts', 'deep-import services/runs/src/application/handler.unit.spec.ts', 'deep-import services/runs/src/testing/env.ts', 'deep-import scripts/rebuild.mjs']);
   });
 
   it('fails on an undeclared workspace package, and lets tests use devDependencies only', () => {
