@@ -9,6 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { authorize, type NamedPolicy, type Principal } from '@sluice/authz';
 import { openEmbeddedEventStore } from '@sluice/eventing';
 import { createPermissionsApp, ensureAdmin } from '@sluice/permissions/src/permissions-app';
+import { loadPermissionsConfig } from '@sluice/permissions/src/permissions-config';
 import { hashToken } from '@sluice/permissions/src/domain/token-secret';
 import { percentile } from '../eventing/bench-kit';
 
@@ -66,7 +67,8 @@ async function benchAuthenticate(): Promise<void> {
   const store = await openEmbeddedEventStore({ dataDir: 'memory' });
   const admin = await ensureAdmin(store, { account: 'acme' });
   if (!admin.created) throw new Error('expected a fresh admin');
-  const app = await createPermissionsApp({ eventStore: store, port: 0, log: () => undefined });
+  const { accessKeyCipher, auditTrail } = loadPermissionsConfig(process.env);
+  const app = await createPermissionsApp({ eventStore: store, port: 0, log: () => undefined, accessKeyCipher, auditTrail });
   try {
     // 2,000 more tokens in the index (a Map: its size does not change the lookup).
     const gql = async (query: string, variables: Record<string, unknown>) => {

@@ -6,6 +6,8 @@ import type { PermissionsApp, PermissionsAppOptions } from './permissions-app';
 export type { PermissionsApp, PermissionsAppOptions } from './permissions-app';
 /** Its projections, for `npm run rebuild-projections`. */
 export { permissionsProjections } from './projections/permissions-read-models';
+/** The service's configuration, read from the environment once. */
+export { loadPermissionsConfig, type PermissionsConfig } from './permissions-config';
 export { ensureAdmin, type EnsureAdminOptions, type EnsuredAdmin } from './bootstrap/ensure-admin';
 export { ensureAdminAccessKey, ADMIN_CREDENTIALS_FILE } from './bootstrap/ensure-admin-access-key';
 export { accessKeyCipherFromEnv, type AccessKeyCipher } from './application/access-key-cipher';

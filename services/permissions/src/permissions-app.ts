@@ -1,9 +1,6 @@
-import { processAuditChainKey } from '@sluice/authz';
 import { serveSubgraph, type ServeSubgraphOptions } from '@sluice/graphql-service';
 import type { EventStore } from '@sluice/eventing';
-import { loadRuntimeConfig } from '@sluice/runtime';
 import type { AccessKeyCipher } from './application/access-key-cipher';
-import { auditCheckpointsFromEnv } from './application/audit-checkpoints';
 import { markLegacyAuditEnds, type AuditTrailKeeping } from './application/audit-queries';
 import type { Clock } from './application/caller';
 import { PermissionsModule } from './permissions.module';
@@ -22,13 +19,10 @@ export interface PermissionsAppOptions {
   log?: (line: string) => void;
   /** What `/readyz` checks (the store, in distributed mode). */
   readiness?: ServeSubgraphOptions['readiness'];
-  /** Encrypts access-key secrets (decision 0024). Default: from SLUICE_ACCESS_KEY_MASTER_KEY or SLUICE_DATA_DIR. */
-  accessKeyCipher?: AccessKeyCipher;
-  /**
-   * The audit chain's key and the verifier's checkpoints (decision 0028). Default: the process's key (SLUICE_AUDIT_KEY,
-   * else `audit-chain-key` in the data folder) and checkpoints under the data folder's `audit-checkpoints/`, per store.
-   */
-  auditTrail?: AuditTrailKeeping;
+  /** Encrypts access-key secrets (decision 0024); `loadPermissionsConfig` builds it from the environment. */
+  accessKeyCipher: AccessKeyCipher;
+  /** The audit chain's key and the verifier's checkpoints (decision 0028); `loadPermissionsConfig` builds them. */
+  auditTrail: AuditTrailKeeping;
 }
 
 export interface PermissionsApp {
@@ -45,7 +39,7 @@ export async function createPermissionsApp(options: PermissionsAppOptions): Prom
   const projection = new PermissionsProjection(options.eventStore, { onError: (error) => log(`permissions projection stopped: ${error.message}`) });
   await projection.start();
   const clock = options.clock ?? (() => new Date());
-  const auditTrail = options.auditTrail ?? { key: processAuditChainKey(), checkpoints: auditCheckpointsFromEnv(process.env, loadRuntimeConfig(process.env).eventStore) };
+  const { auditTrail } = options;
   // Before answering: the key must load (a verifier without it would call every record broken) and the migration mark be made.
   await Promise.all([auditTrail.key(), markLegacyAuditEnds(projection, auditTrail.checkpoints, clock())]).catch(async (error: unknown) => {
     await projection.stop();
@@ -57,7 +51,7 @@ export async function createPermissionsApp(options: PermissionsAppOptions): Prom
     clock,
     log,
     auditTrail,
-    ...(options.accessKeyCipher ? { accessKeyCipher: options.accessKeyCipher } : {}),
+    accessKeyCipher: options.accessKeyCipher,
   });
   const served = await serveSubgraph(module, options.port, { readiness: options.readiness }).catch(async (error: unknown) => {
     await projection.stop();

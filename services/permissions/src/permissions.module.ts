@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import type { EventStore } from '@sluice/eventing';
 import { subgraphGraphQLModule } from '@sluice/graphql-service';
-import { accessKeyCipherFromEnv, type AccessKeyCipher } from './application/access-key-cipher';
+import type { AccessKeyCipher } from './application/access-key-cipher';
 import { AccessKeyHandlers } from './application/access-key-handlers';
 import { AssumeRoleHandler } from './application/assume-role';
 import { AuditQueries, type AuditTrailKeeping } from './application/audit-queries';
@@ -25,7 +25,7 @@ export interface PermissionsModuleOptions {
   clock: Clock;
   log: (line: string) => void;
   /** Encrypts access-key secrets (decision 0024). Default: from SLUICE_ACCESS_KEY_MASTER_KEY or SLUICE_DATA_DIR. */
-  accessKeyCipher?: AccessKeyCipher;
+  accessKeyCipher: AccessKeyCipher;
   /** The audit chain's key and the verifier's checkpoints, kept outside the store (decision 0028). */
   auditTrail: AuditTrailKeeping;
 }
@@ -54,7 +54,7 @@ export class PermissionsModule {
         provide: AccessKeyHandlers,
         inject: [EVENT_STORE, PermissionsProjection, CLOCK],
         useFactory: (store: EventStore, projection: PermissionsProjection, clock: Clock) =>
-          new AccessKeyHandlers(store, projection, options.accessKeyCipher ?? accessKeyCipherFromEnv(process.env), clock),
+          new AccessKeyHandlers(store, projection, options.accessKeyCipher, clock),
       },
     ];
     const queries: Provider[] = [
