@@ -6,6 +6,7 @@
  *    tokens (SLUICE_BENCH_TOKENS, default 2,000); and the same query over HTTP against the service (PGlite in memory), as the gateway calls it.
  */
 import { cpus, loadavg } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { authorize, type NamedPolicy, type Principal } from '@sluice/authz';
 import { openEmbeddedEventStore } from '@sluice/eventing';
 import { createPermissionsApp, ensureAdmin } from '@sluice/permissions/src/permissions-app';
@@ -68,11 +69,12 @@ async function benchAuthenticate(): Promise<void> {
   const admin = await ensureAdmin(store, { account: 'acme' });
   if (!admin.created) throw new Error('expected a fresh admin');
   const { accessKeyCipher, auditTrail } = loadPermissionsConfig(process.env);
-  const app = await createPermissionsApp({ eventStore: store, port: 0, log: () => undefined, accessKeyCipher, auditTrail });
+  const serve = { port: 0, host: '127.0.0.1', internalSecret: randomBytes(32).toString('base64url') };
+  const app = await createPermissionsApp({ eventStore: store, serve, log: () => undefined, accessKeyCipher, auditTrail });
   try {
     // 2,000 more tokens in the index (a Map: its size does not change the lookup).
     const gql = async (query: string, variables: Record<string, unknown>) => {
-      const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sluice-account': 'acme' }, body: JSON.stringify({ query, variables }) });
+      const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sluice-account': 'acme', 'x-sluice-internal-secret': serve.internalSecret }, body: JSON.stringify({ query, variables }) });
       const body = (await response.json()) as { data?: any; errors?: unknown };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       return body.data;

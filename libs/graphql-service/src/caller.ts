@@ -4,3 +4,4 @@
 export * from './bind-address';
 export * from './internal-secret';
 export * from './request-caller';
+export * from './serve-config';

@@ -33,20 +33,21 @@ function readBody(req: IncomingMessage, limit: number): Promise<Read> {
  * Apollo Server over Node's request/response, as `@as-integrations/express5` does (that package is
  * not installed here), owning body parsing so that the limit and a malformed body get clear answers.
  */
-export function graphqlHttpHandler(server: ApolloServer<BaseContext>, context: ContextFunction, bodyLimitBytes = GRAPHQL_BODY_LIMIT_BYTES) {
+export function graphqlHttpHandler(server: ApolloServer<BaseContext>, context: ContextFunction, internalSecret: string | undefined, bodyLimitBytes = GRAPHQL_BODY_LIMIT_BYTES) {
   return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: (error?: unknown) => void): void => {
-    handle(server, context, bodyLimitBytes, req, res).catch(next);
+    handle(server, context, internalSecret, bodyLimitBytes, req, res).catch(next);
   };
 }
 
 async function handle(
   server: ApolloServer<BaseContext>,
   context: ContextFunction,
+  internalSecret: string | undefined,
   bodyLimitBytes: number,
   req: IncomingMessage & { body?: unknown },
   res: ServerResponse,
 ): Promise<void> {
-  const refused = internalSecretProblem(req.headers);
+  const refused = internalSecretProblem(req.headers, internalSecret);
   if (refused !== undefined) {
     req.resume();
     return sendError(res, 401, 'UNAUTHENTICATED', refused);

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** Carries the secret the gateway and the subgraphs share, so nobody reaches a subgraph around the gateway. */
 export const INTERNAL_SECRET_HEADER = 'x-sluice-internal-secret';
 
-/** The environment variable holding it. A service does not start without it (serve-subgraph.ts). */
+/** The environment variable holding it. A service does not start without it (`subgraphServeConfigFrom`, `serveSubgraph`). */
 export const INTERNAL_SECRET_ENV = 'SLUICE_INTERNAL_SECRET';
 
 /** As long as a random 256-bit key: anything shorter is guessable enough to be refused. */
@@ -26,7 +26,7 @@ export function internalSecretConfigProblem(secret: string | undefined): string 
 }
 
 /** The configured secret; throws `InternalSecretConfigError` naming the variable when it is unset or too short. */
-export function requireInternalSecret(env: Readonly<Record<string, string | undefined>> = process.env): string {
+export function requireInternalSecret(env: Readonly<Record<string, string | undefined>>): string {
   const secret = env[INTERNAL_SECRET_ENV];
   const problem = internalSecretConfigProblem(secret);
   if (problem !== undefined) throw new InternalSecretConfigError(problem);
@@ -38,7 +38,7 @@ export function requireInternalSecret(env: Readonly<Record<string, string | unde
  * in `x-sluice-internal-secret` (compared in constant time). Without a usable secret configured, every request is
  * refused (fail closed): no service serves callers that bypass the gateway.
  */
-export function internalSecretProblem(headers: IncomingHttpHeaders, secret: string | undefined = process.env[INTERNAL_SECRET_ENV]): string | undefined {
+export function internalSecretProblem(headers: IncomingHttpHeaders, secret: string | undefined): string | undefined {
   const configProblem = internalSecretConfigProblem(secret);
   if (configProblem !== undefined) return `this service refuses every request: ${configProblem}`;
   const given = headers[INTERNAL_SECRET_HEADER];

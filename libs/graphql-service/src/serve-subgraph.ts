@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { bindAddressFrom, urlHost } from './bind-address';
-import { requireInternalSecret } from './internal-secret';
+import { urlHost } from './bind-address';
+import { internalSecretConfigProblem, InternalSecretConfigError } from './internal-secret';
+import type { SubgraphServeConfig } from './serve-config';
 
 export interface ServedSubgraph {
   /** Base URL; the subgraph answers at `${url}/graphql`. */
@@ -11,33 +13,55 @@ export interface ServedSubgraph {
   close(): Promise<void>;
 }
 
-export interface ServeSubgraphOptions {
+/** A route the server answers before GraphQL; resolves whether it handled the request. */
+export type SubgraphHttpRoutes = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+export interface ServeSubgraphOptions extends SubgraphServeConfig {
   /**
    * Answers `/readyz`: 200 with the report when `ready`, else 503 (e.g. `checkReadiness` of `@sluice/runtime`:
    * the store and the bus). Absent: ready whenever the process serves. `/healthz` always answers `ok`.
    */
   readiness?: () => Promise<{ ready: boolean }>;
-  /** The address to listen on. Default: `bindAddressFrom(process.env)` (SLUICE_BIND_ADDRESS, else 127.0.0.1). */
-  host?: string;
+  /** Routes beside GraphQL (the artifacts' byte routes), tried first; they check the internal secret themselves. */
+  httpRoutes?: SubgraphHttpRoutes;
+  /** Stopped once the server has closed, or when it fails to start: what the module reads (its projection). */
+  stopAfter?: () => Promise<void>;
 }
 
 type HealthRequest = { method?: string; url?: string };
 type HealthResponse = { writeHead(status: number, headers: Record<string, string>): void; end(body: string): void };
 
 /**
- * Starts a Nest application holding a subgraph module on `port` (0 picks a free one), with `/healthz` and `/readyz`.
- * Refuses to start without an internal secret of at least 32 bytes (SLUICE_INTERNAL_SECRET; the embedded platform
- * sets a random one before it starts its services in-process), and listens on loopback unless SLUICE_BIND_ADDRESS
- * says otherwise.
+ * Starts a Nest application holding a subgraph module on `options.port`, with `/healthz` and `/readyz`. Refuses to
+ * start without an internal secret of at least 32 bytes: no service serves callers that bypass the gateway.
  */
-export async function serveSubgraph(module: DynamicModule, port: number, options: ServeSubgraphOptions = {}): Promise<ServedSubgraph> {
-  requireInternalSecret(process.env);
-  const host = options.host ?? bindAddressFrom(process.env);
-  // The GraphQL handler reads bodies itself, with an explicit limit (graphql-http-handler.ts).
+export async function serveSubgraph(module: DynamicModule, options: ServeSubgraphOptions): Promise<ServedSubgraph> {
+  try {
+    const problem = internalSecretConfigProblem(options.internalSecret);
+    if (problem !== undefined) throw new InternalSecretConfigError(problem);
+    const served = await listen(module, options);
+    return {
+      url: served.url,
+      async close() {
+        await served.close();
+        await options.stopAfter?.();
+      },
+    };
+  } catch (error) {
+    await options.stopAfter?.();
+    throw error;
+  }
+}
+
+async function listen(module: DynamicModule, options: ServeSubgraphOptions): Promise<ServedSubgraph> {
+  // The GraphQL handler reads bodies itself, with an explicit limit (graphql-http-handler.ts); byte routes stream theirs.
   const app = await NestFactory.create(module, { bodyParser: false, logger: ['error', 'warn'] });
-  app.use((req: HealthRequest, res: HealthResponse, next: () => void) => {
+  app.use((req: HealthRequest & IncomingMessage, res: HealthResponse & ServerResponse, next: (error?: unknown) => void) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== '/healthz' && path !== '/readyz') return next();
+    if (path !== '/healthz' && path !== '/readyz') {
+      if (!options.httpRoutes) return next();
+      return void options.httpRoutes(req, res).then((handled) => (handled ? undefined : next()), next);
+    }
     const answer = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
@@ -49,7 +73,7 @@ export async function serveSubgraph(module: DynamicModule, port: number, options
     );
   });
   try {
-    await app.listen(port, host);
+    await app.listen(options.port, options.host);
   } catch (error) {
     await app.close();
     throw error;

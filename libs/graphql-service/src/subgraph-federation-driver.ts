@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type Type } from '@nestjs/common';
 import { graphqlHttpHandler, type ContextFunction } from './graphql-http-handler';
 
 /**
@@ -10,6 +10,9 @@ import { graphqlHttpHandler, type ContextFunction } from './graphql-http-handler
  */
 @Injectable()
 export class SubgraphFederationDriver extends ApolloFederationDriver {
+  /** What a request must carry in `x-sluice-internal-secret` (see `subgraphFederationDriver`). */
+  protected readonly internalSecret: string | undefined = undefined;
+
   protected override async registerExpress(options: ApolloFederationDriverConfig, { preStartHook }: { preStartHook?: () => void } = {}): Promise<void> {
     const httpAdapter = this.httpAdapterHost.httpAdapter;
     preStartHook?.();
@@ -21,7 +24,16 @@ export class SubgraphFederationDriver extends ApolloFederationDriver {
     });
     await server.start();
     const context = (options.context ?? (async ({ req }) => ({ req }))) as ContextFunction;
-    httpAdapter.use(options.path ?? '/graphql', graphqlHttpHandler(server, context));
+    httpAdapter.use(options.path ?? '/graphql', graphqlHttpHandler(server, context, this.internalSecret));
     this.apolloServer = server;
   }
+}
+
+/** The driver of a subgraph that answers only requests carrying `internalSecret` (Nest builds drivers itself: the secret is the class's). */
+export function subgraphFederationDriver(internalSecret: string): Type<SubgraphFederationDriver> {
+  @Injectable()
+  class GuardedSubgraphFederationDriver extends SubgraphFederationDriver {
+    protected override readonly internalSecret = internalSecret;
+  }
+  return GuardedSubgraphFederationDriver;
 }

@@ -3,3 +3,4 @@ export * from './open-adapters';
 export * from './run-until-signal';
 export * from './logger';
 export * from './readiness';
+export * from './service-main';

@@ -3,13 +3,14 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DOWNLOAD_PATH, openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
 import { InMemoryCheckpointStore } from '@sluice/eventing';
+import { bindAddressFrom, type SubgraphServeConfig } from '@sluice/graphql-service/caller';
 import { artifactsAppSettings, createArtifactsApp, loadArtifactsConfig, loadUrlSecret, type ArtifactsApp } from '@sluice/artifacts';
 import { createExecutionsApp, inProcessWorkerId, type ExecutionsApp, type ExecutionsEngine } from '@sluice/executions';
 import { auditChainKeyFromEnv, useProcessAuditChainKey } from '@sluice/authz';
 import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, createPermissionsApp, ensureAdmin, ensureAdminAccessKey, type EnsuredAdmin, type PermissionsApp } from '@sluice/permissions';
 import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway, type RunningGateway } from '@sluice/gateway';
 import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
-import { createPipelinesApp, type PipelinesApp } from '@sluice/pipelines';
+import { createPipelinesService, type PipelinesService } from '@sluice/pipelines';
 import { loadProviderConfig, openBuiltInProviders, startWorker, workerConcurrencyFrom, type BuiltInProviders } from '@sluice/worker';
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
@@ -64,7 +65,8 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
   const auditKey = auditChainKeyFromEnv(process.env, { dataDir });
   useProcessAuditChainKey(auditKey);
   // The subgraphs listen on loopback ports: one secret per process lets only this gateway reach them (decision 0021).
-  process.env.SLUICE_INTERNAL_SECRET ||= randomBytes(32).toString('base64url');
+  const serve: SubgraphServeConfig = { port: 0, host: bindAddressFrom(process.env), internalSecret: process.env.SLUICE_INTERNAL_SECRET || randomBytes(32).toString('base64url') };
+  const { internalSecret } = serve;
   // Deploys stay under the data folder unless the operator names other roots (SLUICE_DEPLOY_ROOTS).
   const providerConfig = loadProviderConfig(process.env, { deployRoots: [join(dataDir, 'deployments')] });
   const artifactsDir = join(dataDir, 'artifacts');
@@ -77,7 +79,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
   let bus!: Bus;
   let busDescription!: string;
   let relay!: EventRelay;
-  let pipelines!: PipelinesApp;
+  let pipelines!: PipelinesService;
   let executions!: ExecutionsApp;
   let admin!: EnsuredAdmin;
   let adminAccessKey!: { file: string };
@@ -119,12 +121,12 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     }),
     // Its projection, caught up, before it answers.
     component('pipelines', async () => {
-      pipelines = await createPipelinesApp({ eventStore: eventStore.store, port: 0, log });
+      pipelines = await createPipelinesService({ eventStore: eventStore.store, serve, log });
       return () => pipelines.stop();
     }),
     // The engine runner and the executions subgraph, its projections caught up.
     component('executions', async () => {
-      executions = await createExecutionsApp({ store: eventStore.store, bus, port: 0, log });
+      executions = await createExecutionsApp({ store: eventStore.store, bus, serve, log });
       return () => executions.stop();
     }),
     component('permissions', async () => {
@@ -135,7 +137,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
       const accessKeyCipher = accessKeyCipherFromEnv(process.env, { dataDir });
       adminAccessKey = await ensureAdminAccessKey(eventStore.store, { dataDir, cipher: accessKeyCipher, account: 'default' });
       const auditTrail = { key: auditKey, checkpoints: auditCheckpointsFromEnv(process.env, config.eventStore, { dataDir }) };
-      permissions = await createPermissionsApp({ eventStore: eventStore.store, port: 0, log, accessKeyCipher, auditTrail });
+      permissions = await createPermissionsApp({ eventStore: eventStore.store, serve, log, accessKeyCipher, auditTrail });
       return () => permissions.stop();
     }),
     component('worker', async () => {
@@ -162,7 +164,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
       artifactsApp = await createArtifactsApp({
         store: eventStore.store,
         artifactStore,
-        port: 0,
+        serve,
         urlSecret: await loadUrlSecret(artifactsConfig.urlSecret),
         log,
         ...artifactsAppSettings(artifactsConfig),
@@ -190,8 +192,9 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
         port: config.port,
         // Subscriptions read the platform's own store: an embedded store cannot be opened twice.
         eventStore: eventStore.store,
-        auth: { authenticator: cachingAuthenticator(permissionsAuthenticator(`${permissions.url}/graphql`)) },
-        aws: { accessKeys: permissionsAccessKeys(`${permissions.url}/graphql`) },
+        auth: { authenticator: cachingAuthenticator(permissionsAuthenticator(`${permissions.url}/graphql`, { internalSecret })) },
+        aws: { accessKeys: permissionsAccessKeys(`${permissions.url}/graphql`, { internalSecret }) },
+        internalSecret,
         // The worker polls the engine in-process, so no long poll runs through the gateway: a short drain suffices.
         drainMs: 5_000,
         httpRoutes: [

@@ -1,8 +1,4 @@
-import { bindAddressFrom, urlHost } from '@sluice/graphql-service';
-import 'reflect-metadata';
-import type { AddressInfo } from 'node:net';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { NestFactory } from '@nestjs/core';
+import { serveSubgraph, type SubgraphServeConfig } from '@sluice/graphql-service';
 import type { ArtifactStore } from '@sluice/artifact-store';
 import type { EventStore } from '@sluice/eventing';
 import { checkReadiness, eventStoreCheck } from '@sluice/runtime';
@@ -21,10 +17,8 @@ export interface ArtifactsAppOptions {
   store: EventStore;
   /** Where the bytes are: the same store the workers write to. */
   artifactStore: ArtifactStore;
-  /** 0 picks a free port. */
-  port: number;
-  /** The address it listens on: loopback unless SLUICE_BIND_ADDRESS says otherwise (as every subgraph). */
-  host?: string;
+  /** Its port, address and the gateway's secret (the byte routes want it too, but for signed download links). */
+  serve: SubgraphServeConfig;
   /** Signs download URLs (see `loadUrlSecret`). */
   urlSecret: Buffer;
   log?: (line: string) => void;
@@ -68,33 +62,14 @@ export async function createArtifactsApp(options: ArtifactsAppOptions): Promise<
   const collector = new ArtifactCollector(options.store, options.artifactStore, projection, policy, clock, log);
   const bytes = new ArtifactBytes(options.store, options.artifactStore, projection, clock, options.maxUploadBytes ?? DEFAULTS.maxUploadBytes);
   const queries = new ArtifactQueries(projection, options.urlSecret, clock, (options.downloadUrlTtlMinutes ?? DEFAULTS.downloadUrlTtlMinutes) * 60_000);
-  const handleHttp = artifactHttpRoutes({ bytes, urlSecret: options.urlSecret, clock, log });
+  const handleHttp = artifactHttpRoutes({ bytes, urlSecret: options.urlSecret, internalSecret: options.serve.internalSecret, clock, log });
 
-  let app: Awaited<ReturnType<typeof NestFactory.create>> | undefined;
-  try {
-    // The GraphQL handler reads bodies itself; the byte routes stream theirs (no body parser at all).
-    app = await NestFactory.create(ArtifactsModule.register({ queries, collector, log }), { bodyParser: false, logger: ['error', 'warn'] });
-    app.use((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
-      const path = (req.url ?? '').split('?')[0];
-      if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('ok');
-      if (path === '/readyz') {
-        return void checkReadiness({ eventStore: eventStoreCheck(options.store) }).then((report) =>
-          res.writeHead(report.ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(report)),
-        );
-      }
-      handleHttp(req, res).then((handled) => (handled ? undefined : next()), next);
-    });
-    await app.listen(options.port, options.host ?? bindAddressFrom(process.env));
-  } catch (error) {
-    await app?.close();
-    await projection.stop();
-    throw error;
-  }
+  const module = ArtifactsModule.register({ queries, collector, log, internalSecret: options.serve.internalSecret });
+  const readiness = () => checkReadiness({ eventStore: eventStoreCheck(options.store) });
+  const served = await serveSubgraph(module, { ...options.serve, readiness, httpRoutes: handleHttp, stopAfter: () => projection.stop() });
   const stopCollecting = options.collectIntervalMinutes ? collector.startPeriodic(options.collectIntervalMinutes * 60_000) : async () => {};
-  const address = app.getHttpServer().address() as AddressInfo;
-  const served = app;
   return {
-    url: `http://${urlHost(address.address)}:${address.port}`,
+    url: served.url,
     projection,
     collector,
     handleHttp,
@@ -103,7 +78,6 @@ export async function createArtifactsApp(options: ArtifactsAppOptions): Promise<
     async stop() {
       await stopCollecting();
       await served.close();
-      await projection.stop();
       await recorder.idle();
     },
   };

@@ -9,6 +9,7 @@ export interface ArtifactsModuleOptions {
   queries: ArtifactQueries;
   collector: ArtifactCollector;
   log: (line: string) => void;
+  internalSecret: string;
 }
 
 // Providers are values built by the app (tsx/esbuild emits no decorator metadata for Nest to inject by type).
@@ -22,7 +23,7 @@ export class ArtifactsModule {
     const resolvers: Provider[] = [ArtifactResolver];
     return {
       module: ArtifactsModule,
-      imports: [subgraphGraphQLModule({ typeDefs: artifactsTypeDefs, log: options.log })],
+      imports: [subgraphGraphQLModule({ typeDefs: artifactsTypeDefs, log: options.log, internalSecret: options.internalSecret })],
       providers: [...application, ...resolvers],
     };
   }

@@ -1,6 +1,6 @@
 // The artifacts service alone (distributed mode): configured by environment variables (libs/runtime and artifacts-config.ts), JSON logs.
 import { ConfigError, createLogger, loadRuntimeConfig, logConfigFrom, openEventStore, runUntilSignal, type ConfigProblems } from '@sluice/runtime';
-import { requireInternalSecret } from '@sluice/graphql-service';
+import { subgraphServeConfigFrom } from '@sluice/graphql-service';
 import { createArtifactsApp } from './artifacts-app';
 import { artifactsAppSettings, loadArtifactsConfig, loadUrlSecret, openConfiguredArtifactStore } from './artifacts-config';
 
@@ -10,8 +10,6 @@ const logger = createLogger({ service: 'artifacts', ...logConfigFrom(process.env
 runUntilSignal(
   async () => {
     if (problems.length > 0) throw new ConfigError(problems);
-    // As every service of the distributed mode: no start without an internal secret of 32 bytes or more.
-    requireInternalSecret(process.env);
     const runtime = loadRuntimeConfig(process.env);
     const config = loadArtifactsConfig(process.env, runtime.dataDir);
     const eventStore = await openEventStore(runtime.eventStore);
@@ -19,7 +17,8 @@ runUntilSignal(
     const app = await createArtifactsApp({
       store: eventStore.store,
       artifactStore: artifacts.store,
-      port: runtime.port,
+      // As every service of the distributed mode: no start without an internal secret of 32 bytes or more.
+      serve: subgraphServeConfigFrom(process.env, runtime.port),
       urlSecret: await loadUrlSecret(config.urlSecret),
       log: logger.line,
       ...artifactsAppSettings(config),

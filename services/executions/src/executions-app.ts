@@ -1,11 +1,11 @@
-import { serveSubgraph, type ServeSubgraphOptions } from '@sluice/graphql-service';
+import { serveSubgraph, type ServeSubgraphOptions, type SubgraphServeConfig } from '@sluice/graphql-service';
 import { ConfigError, type BusConfig } from '@sluice/runtime';
 import { ExecutionsApiModule } from './api/executions-api.module';
 import { createExecutionsEngine, type ExecutionsEngine, type ExecutionsEngineOptions } from './executions-engine';
 
 export interface ExecutionsAppOptions extends Omit<ExecutionsEngineOptions, 'onError'> {
-  /** 0 picks a free port. */
-  port: number;
+  /** Its port, address and the gateway's secret. */
+  serve: SubgraphServeConfig;
   log?: (line: string) => void;
   /** What `/readyz` checks (the store and the bus, in distributed mode). */
   readiness?: ServeSubgraphOptions['readiness'];
@@ -21,20 +21,17 @@ export interface ExecutionsApp {
 
 /** The executions subgraph on a given store and bus: composition only. */
 export async function createExecutionsApp(options: ExecutionsAppOptions): Promise<ExecutionsApp> {
-  const { port, log = (line: string) => console.log(line), readiness, ...engineOptions } = options;
+  const { serve, log = (line: string) => console.log(line), readiness, ...engineOptions } = options;
   const engine = await createExecutionsEngine({ ...engineOptions, onError: (error, context) => log(`executions engine: ${context}: ${describe(error)}`) });
   const shutdown = new AbortController();
-  const served = await serveSubgraph(ExecutionsApiModule.register({ engine, shutdown: shutdown.signal, log }), port, { readiness }).catch(async (error: unknown) => {
-    await engine.stop();
-    throw error;
-  });
+  const module = ExecutionsApiModule.register({ engine, shutdown: shutdown.signal, log, internalSecret: serve.internalSecret });
+  const served = await serveSubgraph(module, { ...serve, readiness, stopAfter: () => engine.stop() });
   return {
     url: served.url,
     engine,
     async stop() {
       shutdown.abort();
       await served.close();
-      await engine.stop();
     },
   };
 }

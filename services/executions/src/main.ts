@@ -14,6 +14,7 @@ import {
   runUntilSignal,
   type ConfigProblems,
 } from '@sluice/runtime';
+import { subgraphServeConfigFrom } from '@sluice/graphql-service';
 import { createExecutionsApp, relayConfigFrom } from './executions-app';
 import { executionsEnvFrom, prefixedTopics } from './executions-env';
 
@@ -52,7 +53,7 @@ runUntilSignal(
     const app = await createExecutionsApp({
       store: eventStore.store,
       bus,
-      port: config.port,
+      serve: subgraphServeConfigFrom(process.env, config.port),
       processedEvents,
       jobQueuePolicy: own.jobQueuePolicy,
       pipelineEventsTopic: topics.pipelineEventsTopic,

@@ -1,5 +1,6 @@
 // The permissions service alone (distributed mode): configured by environment variables (libs/runtime), JSON logs.
 import { checkReadiness, ConfigError, createLogger, eventStoreCheck, logConfigFrom, openEventStore, runUntilSignal, type ConfigProblems } from '@sluice/runtime';
+import { subgraphServeConfigFrom } from '@sluice/graphql-service';
 import { createPermissionsApp } from './permissions-app';
 import { loadPermissionsConfig } from './permissions-config';
 
@@ -14,7 +15,7 @@ runUntilSignal(
     const store = eventStoreCheck(eventStore.store);
     const app = await createPermissionsApp({
       eventStore: eventStore.store,
-      port: config.runtime.port,
+      serve: subgraphServeConfigFrom(process.env, config.runtime.port),
       log: logger.line,
       readiness: () => checkReadiness({ store }),
       accessKeyCipher: config.accessKeyCipher,

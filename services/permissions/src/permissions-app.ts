@@ -1,4 +1,4 @@
-import { serveSubgraph, type ServeSubgraphOptions } from '@sluice/graphql-service';
+import { serveSubgraph, type ServeSubgraphOptions, type SubgraphServeConfig } from '@sluice/graphql-service';
 import type { EventStore } from '@sluice/eventing';
 import type { AccessKeyCipher } from './application/access-key-cipher';
 import { markLegacyAuditEnds, type AuditTrailKeeping } from './application/audit-queries';
@@ -13,8 +13,8 @@ export { auditCheckpointsFromEnv, fileAuditCheckpoints, type AuditCheckpoints } 
 
 export interface PermissionsAppOptions {
   eventStore: EventStore;
-  /** 0 picks a free port. */
-  port: number;
+  /** Its port, address and the gateway's secret. */
+  serve: SubgraphServeConfig;
   clock?: Clock;
   log?: (line: string) => void;
   /** What `/readyz` checks (the store, in distributed mode). */
@@ -52,17 +52,8 @@ export async function createPermissionsApp(options: PermissionsAppOptions): Prom
     log,
     auditTrail,
     accessKeyCipher: options.accessKeyCipher,
+    internalSecret: options.serve.internalSecret,
   });
-  const served = await serveSubgraph(module, options.port, { readiness: options.readiness }).catch(async (error: unknown) => {
-    await projection.stop();
-    throw error;
-  });
-  return {
-    url: served.url,
-    projection,
-    async stop() {
-      await served.close();
-      await projection.stop();
-    },
-  };
+  const served = await serveSubgraph(module, { ...options.serve, readiness: options.readiness, stopAfter: () => projection.stop() });
+  return { url: served.url, projection, stop: () => served.close() };
 }

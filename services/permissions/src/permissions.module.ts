@@ -28,6 +28,7 @@ export interface PermissionsModuleOptions {
   accessKeyCipher: AccessKeyCipher;
   /** The audit chain's key and the verifier's checkpoints, kept outside the store (decision 0028). */
   auditTrail: AuditTrailKeeping;
+  internalSecret: string;
 }
 
 // Providers are built by factories with explicit tokens: tsx/esbuild (how the platform runs) emits no decorator metadata.
@@ -68,7 +69,7 @@ export class PermissionsModule {
     const resolvers: Provider[] = [IdentityResolver, AuditResolver, AccessKeyResolver];
     return {
       module: PermissionsModule,
-      imports: [subgraphGraphQLModule({ typeDefs: permissionsTypeDefs + accessKeyTypeDefs, log: options.log })],
+      imports: [subgraphGraphQLModule({ typeDefs: permissionsTypeDefs + accessKeyTypeDefs, log: options.log, internalSecret: options.internalSecret })],
       providers: [...adapters, ...projections, ...commandHandlers, ...queries, ...resolvers],
     };
   }

@@ -1,22 +1,23 @@
-// The pipelines service alone (distributed mode): configured by environment variables (libs/runtime), JSON logs.
-import { checkReadiness, ConfigError, createLogger, eventStoreCheck, loadRuntimeConfig, logConfigFrom, openEventStore, runUntilSignal, type ConfigProblems } from '@sluice/runtime';
-import { createPipelinesApp } from './pipelines-app';
+// The pipelines service alone (distributed mode): configured by its environment (pipelines-config.ts), JSON logs.
+import { checkReadiness, eventStoreCheck, openEventStore, serviceMain } from '@sluice/runtime';
+import { loadPipelinesConfig } from './pipelines-config';
+import { createPipelinesService } from './pipelines-service';
 
-const problems: ConfigProblems = [];
-const logger = createLogger({ service: 'pipelines', ...logConfigFrom(process.env, problems) });
-
-runUntilSignal(
-  async () => {
-    if (problems.length > 0) throw new ConfigError(problems);
-    const config = loadRuntimeConfig(process.env);
-    const eventStore = await openEventStore(config.eventStore);
+serviceMain({
+  service: 'pipelines',
+  env: process.env,
+  loadConfig: loadPipelinesConfig,
+  async start(config, logger) {
+    const eventStore = await openEventStore(config.runtime.eventStore);
     const store = eventStoreCheck(eventStore.store);
-    const app = await createPipelinesApp({ eventStore: eventStore.store, port: config.port, log: logger.line, readiness: () => checkReadiness({ store }) });
-    logger.info(`pipelines service listening at ${app.url}/graphql — event store: ${eventStore.description}`, { url: app.url, pid: process.pid });
-    return async () => {
-      await app.stop();
-      await eventStore.store.close();
+    const service = await createPipelinesService({ eventStore: eventStore.store, serve: config.serve, log: logger.line, readiness: () => checkReadiness({ store }) });
+    return {
+      message: `pipelines service listening at ${service.url}/graphql — event store: ${eventStore.description}`,
+      fields: { url: service.url },
+      async stop() {
+        await service.stop();
+        await eventStore.store.close();
+      },
     };
   },
-  { logger },
-);
+});

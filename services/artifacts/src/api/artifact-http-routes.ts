@@ -25,6 +25,8 @@ export interface ArtifactHttpRoutesOptions {
   bytes: ArtifactBytes;
   /** Signs and checks download tokens. */
   urlSecret: Buffer;
+  /** What the byte routes (but a signed download link) must be sent in `x-sluice-internal-secret`. */
+  internalSecret: string;
   clock: Clock;
   log: (line: string) => void;
 }
@@ -56,7 +58,7 @@ export function artifactHttpRoutes(options: ArtifactHttpRoutesOptions): Artifact
         return true;
       }
       // The byte routes are internal like the subgraph (workers send the secret); a download link carries its own grant.
-      const refused = internalSecretProblem(req.headers);
+      const refused = internalSecretProblem(req.headers, options.internalSecret);
       if (refused !== undefined) throw new HttpProblem(401, { error: 'forbidden', field: 'headers.x-sluice-internal-secret', message: refused });
       const [account, sha256, ...rest] = segments;
       if (account === undefined || account === '' || rest.length > 0) throw new HttpProblem(404, { error: 'not_found', message: `no route ${req.method} ${path}; see PUT /artifacts/{account}, GET /artifacts/{account}/{sha256}` });

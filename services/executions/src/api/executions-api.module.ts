@@ -1,5 +1,5 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { subgraphGraphQLModule } from '@sluice/graphql-service';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { subgraphApiModule } from '@sluice/graphql-service';
 import type { ExecutionsEngine } from '../executions-engine';
 import { ActionLogsResolver } from './action-logs.resolver';
 import { AsOfResolver } from './as-of.resolver';
@@ -14,21 +14,22 @@ export interface ExecutionsApiModuleOptions {
   engine: ExecutionsEngine;
   shutdown: AbortSignal;
   log: (line: string) => void;
+  internalSecret: string;
 }
 
 /** The executions subgraph: the engine's application functions behind GraphQL. */
 @Module({})
 export class ExecutionsApiModule {
   static register(options: ExecutionsApiModuleOptions): DynamicModule {
-    const application: Provider[] = [
-      { provide: EXECUTIONS_ENGINE, useValue: options.engine },
-      { provide: SHUTDOWN_SIGNAL, useValue: options.shutdown },
-    ];
-    const resolvers: Provider[] = [PipelineExecutionResolver, JobResolver, PipelineStateResolver, AsOfResolver, ActionLogsResolver];
-    return {
-      module: ExecutionsApiModule,
-      imports: [subgraphGraphQLModule({ typeDefs: executionsTypeDefs, log: options.log })],
-      providers: [...application, ...resolvers],
-    };
+    return subgraphApiModule(ExecutionsApiModule, {
+      typeDefs: executionsTypeDefs,
+      log: options.log,
+      internalSecret: options.internalSecret,
+      bindings: [
+        [EXECUTIONS_ENGINE, options.engine],
+        [SHUTDOWN_SIGNAL, options.shutdown],
+      ],
+      resolvers: [PipelineExecutionResolver, JobResolver, PipelineStateResolver, AsOfResolver, ActionLogsResolver],
+    });
   }
 }

@@ -1,7 +1,8 @@
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
-import { CustomActionTypeCommandHandlers } from '../application/custom-action-type-command-handlers';
-import { PipelineCommandHandlers } from '../application/pipeline-command-handlers';
+import type { CustomActionTypeCommandHandlers } from '../application/custom-action-type-command-handlers';
+import type { PipelineCommandHandlers } from '../application/pipeline-command-handlers';
+import { composePipelines } from '../pipelines-service';
 import { PipelinesProjection } from '../projections/pipelines-projection';
 import { dropTestSchema, newTestSchema } from './test-schema';
 
@@ -23,12 +24,12 @@ export async function startPipelinesApplication(): Promise<PipelinesApplication>
   const store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
   const projection = new PipelinesProjection(store);
   await projection.start();
-  const registry = (account: string) => projection.actionTypes.registryFor(account);
+  const { pipelines, actionTypes } = composePipelines(store, projection, clock);
   return {
     store,
     projection,
-    pipelines: new PipelineCommandHandlers(store, registry, projection, clock),
-    actionTypes: new CustomActionTypeCommandHandlers(store, registry, projection, clock),
+    pipelines,
+    actionTypes,
     stop: async () => {
       await projection.stop();
       await store.close();

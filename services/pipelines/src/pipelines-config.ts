@@ -1,0 +1,16 @@
+import { subgraphServeConfigFrom, type SubgraphServeConfig } from '@sluice/graphql-service';
+import { loadRuntimeConfig, type Env, type RuntimeConfig } from '@sluice/runtime';
+
+/** Everything the pipelines service takes from its environment. */
+export interface PipelinesConfig {
+  /** The event store (SLUICE_EVENT_STORE, …) and the port (SLUICE_PORT). */
+  runtime: RuntimeConfig;
+  /** Where it listens (SLUICE_BIND_ADDRESS) and the gateway's secret (SLUICE_INTERNAL_SECRET). */
+  serve: SubgraphServeConfig;
+}
+
+/** The one reader of the environment in the pipelines service: composition and the API take what this returns. */
+export function loadPipelinesConfig(env: Env): PipelinesConfig {
+  const runtime = loadRuntimeConfig(env);
+  return { runtime, serve: subgraphServeConfigFrom(env, runtime.port) };
+}

@@ -1,0 +1,67 @@
+import type { ServeSubgraphOptions, SubgraphServeConfig } from '@sluice/graphql-service';
+import type { EventStore } from '@sluice/eventing';
+import { ActionTypeQueries } from './application/action-type-queries';
+import type { Clock } from './application/caller';
+import { CustomActionTypeCommandHandlers } from './application/custom-action-type-command-handlers';
+import { ImportAwsPipelineHandler } from './application/import-aws-pipeline';
+import { PipelineAsOfQueries } from './application/pipeline-as-of';
+import { PipelineCommandHandlers } from './application/pipeline-command-handlers';
+import { PipelineQueries } from './application/pipeline-queries';
+import { PipelinesProjection } from './projections/pipelines-projection';
+
+/** The pipelines application on one store: its command handlers and queries over its projection, no framework. */
+export interface PipelinesApplication {
+  projection: PipelinesProjection;
+  pipelines: PipelineCommandHandlers;
+  actionTypes: CustomActionTypeCommandHandlers;
+  importAws: ImportAwsPipelineHandler;
+  pipelineQueries: PipelineQueries;
+  actionTypeQueries: ActionTypeQueries;
+  asOf: PipelineAsOfQueries;
+}
+
+/** Composes the application on a projection its caller starts and stops. */
+export function composePipelines(store: EventStore, projection: PipelinesProjection, clock: Clock): PipelinesApplication {
+  const registry = (account: string) => projection.actionTypes.registryFor(account);
+  const pipelines = new PipelineCommandHandlers(store, registry, projection, clock);
+  const actionTypes = new CustomActionTypeCommandHandlers(store, registry, projection, clock);
+  return {
+    projection,
+    pipelines,
+    actionTypes,
+    importAws: new ImportAwsPipelineHandler(pipelines, actionTypes, registry),
+    pipelineQueries: new PipelineQueries(() => projection.pipelines),
+    actionTypeQueries: new ActionTypeQueries(() => projection.actionTypes),
+    asOf: new PipelineAsOfQueries(store, clock),
+  };
+}
+
+export interface PipelinesServiceOptions {
+  eventStore: EventStore;
+  /** Its port, address and the gateway's secret (`loadPipelinesConfig`, or the platform's choice). */
+  serve: SubgraphServeConfig;
+  clock?: Clock;
+  log?: (line: string) => void;
+  /** What `/readyz` checks (the store, in distributed mode). */
+  readiness?: ServeSubgraphOptions['readiness'];
+}
+
+export interface PipelinesService {
+  /** Base URL; the subgraph answers at `${url}/graphql`. */
+  url: string;
+  projection: PipelinesProjection;
+  /** Stops serving and the projection; the event store stays open (its owner closes it). */
+  stop(): Promise<void>;
+}
+
+/** The pipelines service on a given event store: its projection caught up, then the subgraph. */
+export async function createPipelinesService(options: PipelinesServiceOptions): Promise<PipelinesService> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const projection = new PipelinesProjection(options.eventStore, { onError: (error) => log(`pipelines projection stopped: ${error.message}`) });
+  await projection.start();
+  const application = composePipelines(options.eventStore, projection, options.clock ?? (() => new Date()));
+  // NestJS is ESM-only (jest cannot load it): the API is loaded when served, not when this file is imported.
+  const { servePipelinesApi } = await import('./api/pipelines-api.module');
+  const served = await servePipelinesApi(application, { ...options.serve, readiness: options.readiness, log, stopAfter: () => projection.stop() });
+  return { url: served.url, projection, stop: () => served.close() };
+}
