@@ -16,6 +16,7 @@ const moduleNameMapper = {
   '^@sluice/([a-z-]+)/browser$': '<rootDir>/libs/$1/src/browser.ts',
   // The part of @sluice/graphql-service that loads nothing of Nest (ESM-only, so never loaded by jest).
   '^@sluice/graphql-service/caller$': '<rootDir>/libs/graphql-service/src/caller.ts',
+  '^@sluice/graphql-service/schema$': '<rootDir>/libs/graphql-service/src/schema.ts',
 };
 const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node', testPathIgnorePatterns: ['/node_modules/', '/dist/'] };
 module.exports = {

@@ -4,6 +4,7 @@ export * from './graphql-errors';
 export * from './graphql-http-handler';
 export * from './internal-secret';
 export * from './scalars';
+export * from './schema';
 export * from './serve-config';
 export * from './serve-subgraph';
 export * from './subgraph-federation-driver';

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { bindAddressFrom, internalSecretConfigProblem, INTERNAL_SECRET_ENV } from '@sluice/graphql-service/caller';
-import { ConfigError, portFrom, type ConfigProblems, type Env } from '@sluice/runtime';
+import { auditChainKeyFromEnv, type AuditChainKeySource } from '@sluice/authz';
+import { ConfigError, loadRuntimeConfig, portFrom, type ConfigProblems, type Env, type RuntimeConfig } from '@sluice/runtime';
+import { loadProviderConfig, type GitCredentialsConfig } from '@sluice/worker';
 
 export const DEFAULT_POLL_INTERVAL_MS = 60_000;
 const MIN_POLL_INTERVAL_MS = 1_000;
@@ -34,6 +36,21 @@ export interface TriggersConfig {
   pollIntervalMs: number;
   /** `<SLUICE_DATA_DIR>/webhook-secrets.json`, as the embedded platform keeps it. */
   secretsFile: string;
+}
+
+/** Everything the triggers process takes from its environment: its own settings, the store's, git's credentials, the audit key. */
+export interface TriggersProcessConfig extends TriggersConfig {
+  runtime: RuntimeConfig;
+  /** SLUICE_GIT_USERNAME/PASSWORD/HOSTS, as the worker reads them: the poller's `git ls-remote` on private repositories. */
+  gitCredentials?: GitCredentialsConfig;
+  /** The audit chain's key (SLUICE_AUDIT_KEY, else the data folder's): trigger starts are audited (decision 0028). */
+  auditKey: AuditChainKeySource;
+}
+
+/** The one reader of the environment in the triggers process (`main.ts` passes it `process.env`). */
+export function loadTriggersProcessConfig(env: Env): TriggersProcessConfig {
+  const { gitCredentials } = loadProviderConfig(env);
+  return { ...loadTriggersConfig(env), runtime: loadRuntimeConfig(env), ...(gitCredentials ? { gitCredentials } : {}), auditKey: auditChainKeyFromEnv(env) };
 }
 
 /**

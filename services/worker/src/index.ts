@@ -32,7 +32,7 @@ export { failureResultOf, successResultOf } from './job-api/job-results';
 export { startWorker, type Worker, type WorkerOptions } from './loop/worker-loop';
 export { logProblems, type WorkerEvent } from './loop/worker-events';
 export { DEFAULT_LOG_SHIPPING, type LogShippingOptions } from './loop/log-shipper';
-export { loadProviderConfig, DEFAULT_JOB_LIMITS, DEFAULT_SANDBOX_USER, type ProviderConfig, type SandboxConfig, type JobLimits } from './provider-config';
+export { loadProviderConfig, DEFAULT_JOB_LIMITS, DEFAULT_SANDBOX_USER, type ProviderConfig, type SandboxConfig, type JobLimits, type GitCredentialsConfig } from './provider-config';
 export { openBuiltInProviders, type BuiltInProviders } from './built-in-providers';
 export { openJobSandbox, SANDBOX_SETUP_HINT } from './sandbox/open-sandbox';
 export type { JobSandbox, JobCommand, SandboxedProcess, SandboxOwner } from './sandbox/job-sandbox';

@@ -1,16 +1,12 @@
 // The built-in worker alone (distributed mode): takes jobs through the job API over HTTP (the gateway's
 // /graphql or an executions subgraph), runs them with the built-in providers, artifacts in a shared store.
 import { openFilesystemArtifactStore, openS3ArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
-import { ConfigError, createLogger, logConfigFrom, runUntilSignal, type ConfigProblems, type Logger } from '@sluice/runtime';
+import { serviceMain, type Logger } from '@sluice/runtime';
 import { graphqlJobApi } from './job-api/graphql-job-api';
 import type { WorkerEvent } from './loop/worker-events';
 import { startWorker } from './loop/worker-loop';
 import { openBuiltInProviders } from './built-in-providers';
-import { loadProviderConfig } from './provider-config';
-import { loadWorkerConfig, type ArtifactsConfig } from './worker-config';
-
-const problems: ConfigProblems = [];
-const logger = createLogger({ service: 'worker', ...logConfigFrom(process.env, problems) });
+import { loadWorkerProcessConfig, type ArtifactsConfig } from './worker-config';
 
 async function openArtifacts(config: ArtifactsConfig): Promise<{ store: ArtifactStore; description: string }> {
   switch (config.kind) {
@@ -45,15 +41,15 @@ function workerEventLogger(log: Logger): (event: WorkerEvent) => void {
   };
 }
 
-runUntilSignal(
-  async () => {
-    if (problems.length > 0) throw new ConfigError(problems);
-    const config = loadWorkerConfig(process.env);
-    const providerConfig = loadProviderConfig(process.env);
+serviceMain({
+  service: 'worker',
+  env: process.env,
+  loadConfig: loadWorkerProcessConfig,
+  async start(config, logger) {
     const artifacts = await openArtifacts(config.artifacts);
     // The job API's own port is the platform's: Invoke/Http never calls it on this machine.
     const jobsPort = Number(new URL(config.jobsUrl).port || (config.jobsUrl.startsWith('https:') ? 443 : 80));
-    const { providers, sandbox } = await openBuiltInProviders(providerConfig, artifacts.store, { ports: [jobsPort] });
+    const { providers, sandbox } = await openBuiltInProviders(config.providers, artifacts.store, { ports: [jobsPort] });
     if (sandbox.kind === 'bubblewrap') logger.info(`commands run sandboxed: ${sandbox.description}`);
     else logger.warn(`JOB SANDBOX ${sandbox.description}`);
     const jobApi = graphqlJobApi({ url: config.jobsUrl, headers: config.token ? { authorization: `Bearer ${config.token}` } : {} });
@@ -65,15 +61,14 @@ runUntilSignal(
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       log: workerEventLogger(logger),
     });
-    logger.info(`worker ${worker.workerId} taking jobs from ${config.jobsUrl} — ${config.concurrency} at once; artifacts: ${artifacts.description}`, {
-      workerId: worker.workerId,
-      pid: process.pid,
-    });
-    return async () => {
-      // Stop polling; running jobs get the grace, then are aborted and reported failed (the engine may retry them).
-      logger.info('stopping: letting running jobs finish', { running: worker.runningJobs(), graceMs: config.stopGraceMs });
-      await worker.stop({ graceMs: config.stopGraceMs });
+    return {
+      message: `worker ${worker.workerId} taking jobs from ${config.jobsUrl} — ${config.concurrency} at once; artifacts: ${artifacts.description}`,
+      fields: { workerId: worker.workerId },
+      async stop() {
+        // Stop polling; running jobs get the grace, then are aborted and reported failed (the engine may retry them).
+        logger.info('stopping: letting running jobs finish', { running: worker.runningJobs(), graceMs: config.stopGraceMs });
+        await worker.stop({ graceMs: config.stopGraceMs });
+      },
     };
   },
-  { logger },
-);
+});

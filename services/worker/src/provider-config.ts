@@ -72,7 +72,7 @@ const actionTypePattern = /^(Source|Build|Test|Deploy|Approval|Invoke)(\/[A-Za-z
  * The providers' settings. `defaults.deployRoots` is what the embedded platform allows without being
  * told (its own data folder's `deployments/`); a worker process on its own allows nothing by default.
  */
-export function loadProviderConfig(env: Env = process.env, defaults: { deployRoots?: string[] } = {}): ProviderConfig {
+export function loadProviderConfig(env: Env, defaults: { deployRoots?: string[] } = {}): ProviderConfig {
   const problems: ConfigProblems = [];
 
   const modeRaw = env.SLUICE_SANDBOX?.trim() || 'bubblewrap';

@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { ConfigError, type ConfigProblems, type Env } from '@sluice/runtime';
+import { loadProviderConfig, type ProviderConfig } from './provider-config';
 
 export type ArtifactsConfig =
   /** A folder every worker and service of one machine shares. */
@@ -102,7 +103,7 @@ export function workerConcurrencyFrom(env: Env, fallback: number): number {
   return concurrency;
 }
 
-export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+export function loadWorkerConfig(env: Env): WorkerConfig {
   const problems: ConfigProblems = [];
   const token = env.SLUICE_TOKEN?.trim() || undefined;
   if (token && /\s/.test(token)) problems.push({ variable: 'SLUICE_TOKEN', reason: 'contains white space' });
@@ -116,4 +117,9 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The one reader of the worker process's environment (`main.ts` passes it `process.env`): its settings and its providers'. */
+export function loadWorkerProcessConfig(env: Env): WorkerConfig & { providers: ProviderConfig } {
+  return { ...loadWorkerConfig(env), providers: loadProviderConfig(env) };
 }

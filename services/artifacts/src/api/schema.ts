@@ -1,13 +1,8 @@
+import { subgraphSchemaPreamble } from '@sluice/graphql-service/schema';
+
 /** The artifacts subgraph (federation v2; the gateway composes it). */
 export const artifactsTypeDefs = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
-
-  "Any JSON value."
-  scalar JSON
-
-  "An ISO-8601 instant, e.g. 2026-01-02T03:04:05.000Z."
-  scalar DateTime
-
+${subgraphSchemaPreamble(['@key', '@shareable'])}
   "A revision of the source an artifact was built from."
   type ArtifactSourceRevision {
     actionName: String!

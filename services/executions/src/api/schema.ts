@@ -1,30 +1,9 @@
+import { ACTION_ENUMS_SDL, subgraphSchemaPreamble } from '@sluice/graphql-service/schema';
+
 /** The executions subgraph, in CodePipeline's words (federation v2; the gateway composes it with the pipelines subgraph). */
 export const executionsTypeDefs = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@inaccessible"])
-
-  "Any JSON value (configuration maps, output variables)."
-  scalar JSON
-
-  "An ISO-8601 instant, e.g. 2026-01-02T03:04:05.000Z."
-  scalar DateTime
-
-  "The same enums as the pipelines subgraph's."
-  enum ActionCategory {
-    Source
-    Build
-    Test
-    Deploy
-    Approval
-    Invoke
-  }
-
-  enum ActionOwner {
-    AWS
-    ThirdParty
-    Custom
-    Sluice
-  }
-
+${subgraphSchemaPreamble(['@key', '@shareable', '@inaccessible'])}
+${ACTION_ENUMS_SDL}
   enum ExecutionMode {
     SUPERSEDED
     QUEUED

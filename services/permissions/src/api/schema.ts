@@ -1,13 +1,8 @@
+import { subgraphSchemaPreamble } from '@sluice/graphql-service/schema';
+
 /** The permissions subgraph, named like IAM and CloudTrail (federation v2; the gateway composes it). */
 export const permissionsTypeDefs = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@inaccessible"])
-
-  "Any JSON value: policy documents travel as IAM-style JSON."
-  scalar JSON
-
-  "An ISO-8601 instant, e.g. 2026-01-02T03:04:05.000Z."
-  scalar DateTime
-
+${subgraphSchemaPreamble(['@key', '@shareable', '@inaccessible'])}
   enum PolicyTargetType {
     USER
     GROUP

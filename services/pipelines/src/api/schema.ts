@@ -1,29 +1,9 @@
+import { ACTION_ENUMS_SDL, subgraphSchemaPreamble } from '@sluice/graphql-service/schema';
+
 /** The pipelines subgraph, in CodePipeline's words (federation v2; the gateway composes it). */
 export const pipelinesTypeDefs = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
-
-  "Any JSON value: pipeline definitions travel in CodePipeline's JSON shape, accepted and returned as is."
-  scalar JSON
-
-  "An ISO-8601 instant, e.g. 2026-01-02T03:04:05.000Z."
-  scalar DateTime
-
-  enum ActionCategory {
-    Source
-    Build
-    Test
-    Deploy
-    Approval
-    Invoke
-  }
-
-  enum ActionOwner {
-    AWS
-    ThirdParty
-    Custom
-    Sluice
-  }
-
+${subgraphSchemaPreamble(['@key', '@shareable'])}
+${ACTION_ENUMS_SDL}
   "CodePipeline's transition types; Sluice disables and enables Inbound transitions."
   enum StageTransitionType {
     Inbound
