@@ -19,3 +19,4 @@ export * from './identity/access-key-events';
 export * from './audit/audit-events';
 export * from './status-of';
 export * from './upcasting';
+export * from './name-based-uuid';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nameBasedUuid } from '../name-based-uuid';
 
 
 export const LOG_STREAMS = ['stdout', 'stderr', 'system'] as const;
@@ -22,13 +22,6 @@ export interface ActionLogAppended {
     chunk: string;
     at: string;
   };
-}
-
-/** A name-based UUID: a chunk sent again (a retried batch) gets the id it had, and the store keeps it once. */
-function nameBasedUuid(parts: readonly unknown[]): string {
-  const hex = createHash('sha256').update(JSON.stringify(parts)).digest('hex');
-  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The id of a worker's chunk: per job, attempt (how many times it was handed out) and sequence. */

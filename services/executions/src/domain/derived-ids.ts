@@ -1,3 +1,5 @@
+import { nameBasedUuid } from '@sluice/contracts';
+
 /**
  * Ids the engine derives instead of drawing: two engine instances deciding the same step name the same
  * action execution and rollback, so the loser's append conflicts instead of creating a twin (a rollback
@@ -10,6 +12,7 @@ export function actionExecutionIdFor(executionId: string, stageName: string, act
   return `${executionId}/${stageName}/${actionName}/${attempt}`;
 }
 
+/** A UUID, as every execution id is (CodePipeline's model), named by the failed execution, its stage and attempt. */
 export function rollbackExecutionIdFor(executionId: string, stageName: string, attempt: number): string {
-  return `${executionId}.rollback.${stageName}.${attempt}`;
+  return nameBasedUuid(['rollback', executionId, stageName, attempt]);
 }

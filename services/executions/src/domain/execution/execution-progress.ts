@@ -76,7 +76,7 @@ function stepInStage(state: ActiveExecution, stage: StageRun, metadata: SettleMe
       : stageStopped(stage, now);
     return [stageEnd, stopped(state, now)];
   }
-  if (failed) return stageFailed(stage, declaration, now);
+  if (failed) return stageFailed(stage, declaration, state.run.inputs.scope, now);
   if (allSucceeded) return stageSucceeded(stage, declaration, now);
   const pending = declaration.actions.filter((action) => stage.actions[action.name]?.status === 'NotStarted');
   const nextRunOrder = Math.min(...pending.map(runOrderOf));

@@ -1,5 +1,5 @@
 import type { Condition, ConditionResult, StageDeclaration } from '@sluice/domain';
-import type { ExecutionEvent, StageConditionKind } from '@sluice/contracts';
+import type { ExecutionEvent, ExecutionScope, StageConditionKind } from '@sluice/contracts';
 import type { StageRun } from './execution-state';
 
 /** An onFailure RETRY retries the stage once; a second failure is final (CodePipeline's automatic retry). */
@@ -45,12 +45,22 @@ export function failStageAndExecution(stage: StageRun, message: string, failedAc
 }
 
 /** A stage whose actions failed: its onFailure result, checked first against its conditions when it has any. */
-export function stageFailed(stage: StageRun, declaration: StageDeclaration, now: string): ExecutionEvent[] {
+export function stageFailed(stage: StageRun, declaration: StageDeclaration, scope: ExecutionScope, now: string): ExecutionEvent[] {
   if (conditionsOf(declaration, 'onFailure').length > 0) return [checkCondition(stage, 'onFailure', now)];
-  return applyFailureResult(stage, declaration, declaration.onFailure?.result ?? 'FAIL', now);
+  return applyFailureResult(stage, declaration, declaration.onFailure?.result ?? 'FAIL', scope, now);
 }
 
-export function applyFailureResult(stage: StageRun, declaration: StageDeclaration, result: ConditionResult, now: string): ExecutionEvent[] {
+/**
+ * A rollback execution is never rolled back in turn (nor is it by CodePipeline): where its stage would roll back,
+ * it fails, one rollback deep. Otherwise a rollback that fails again would start another without end.
+ */
+export function isRollback(scope: ExecutionScope): boolean {
+  return scope.kind === 'SingleStage' && scope.reason === 'Rollback';
+}
+
+const NOT_ROLLED_BACK = ' (this execution is itself a rollback: it is not rolled back in turn)';
+
+export function applyFailureResult(stage: StageRun, declaration: StageDeclaration, result: ConditionResult, scope: ExecutionScope, now: string): ExecutionEvent[] {
   const { failedActions, message } = failureOf(stage);
   const failed: ExecutionEvent = {
     type: 'StageExecutionFailed',
@@ -73,6 +83,7 @@ export function applyFailureResult(stage: StageRun, declaration: StageDeclaratio
         },
       ];
     case 'ROLLBACK':
+      if (isRollback(scope)) return failStageAndExecution(stage, `${message}${NOT_ROLLED_BACK}`, failedActions, now);
       return [failed, { type: 'StageRollbackRequested', data: { stageName: stage.name, attempt: stage.attempt, at: now } }, failExecution(stage.name, message, now)];
     case 'SKIP':
       return [{ type: 'StageExecutionSkipped', data: { stageName: stage.name, attempt: stage.attempt, reason: `onFailure SKIP after: ${message}`, at: now } }];
@@ -94,6 +105,7 @@ export function conditionOutcome(
   condition: StageConditionKind,
   rulesPassed: boolean,
   summary: string | null,
+  scope: ExecutionScope,
   now: string,
 ): ExecutionEvent[] {
   const applied = outcomeOf(declaration, condition, rulesPassed);
@@ -115,6 +127,7 @@ export function conditionOutcome(
     case 'onSuccess': {
       if (applied === 'PROCEED') return [evaluated, { type: 'StageExecutionSucceeded', data: { stageName: stage.name, attempt: stage.attempt, at: now } }];
       const message = `The onSuccess condition failed${because}`;
+      if (applied === 'ROLLBACK' && isRollback(scope)) return [evaluated, ...failStageAndExecution(stage, `${message}${NOT_ROLLED_BACK}`, [], now)];
       if (applied === 'ROLLBACK') {
         return [
           evaluated,
@@ -126,7 +139,7 @@ export function conditionOutcome(
       return [evaluated, ...failStageAndExecution(stage, message, [], now)];
     }
     case 'onFailure':
-      return [evaluated, ...applyFailureResult(stage, declaration, applied === 'PROCEED' ? 'FAIL' : applied, now)];
+      return [evaluated, ...applyFailureResult(stage, declaration, applied === 'PROCEED' ? 'FAIL' : applied, scope, now)];
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ExecutionMode } from '@sluice/domain';
+import { rollbackExecutionIdFor } from '../derived-ids';
 import { nextCommands } from '../engine/process-manager';
 import { decideExecution, noExecutionContext } from '../execution/execution-decider';
 import { IllegalStateError, ValidationError } from '../errors';
@@ -404,10 +405,29 @@ describe('simulation: variables, source revisions, rollback', () => {
     sim.run();
     sim.start(declaration);
     sim.run();
-    const rollbackId = 'e2.rollback.Deploy.1';
+    const rollbackId = rollbackExecutionIdFor('e2', 'Deploy', 1);
+    expect(rollbackId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(sim.statuses()).toEqual({ e1: 'Succeeded', e2: 'Failed', [rollbackId]: 'Succeeded' });
     expect(running(sim.execution(rollbackId)).run.inputs.trigger).toEqual({ triggerType: 'AutomatedRollback', triggerDetail: 'e1' });
     expect(running(sim.execution('e2')).run.stages[2]!.rollback).toEqual({ status: 'Started', rollbackExecutionId: rollbackId, targetExecutionId: 'e1' });
+  });
+
+  it('a rollback whose stage fails again ends Failed, one rollback deep: a rollback is never rolled back', () => {
+    const declaration = releasePipeline();
+    declaration.stages[2] = { ...declaration.stages[2]!, onFailure: { result: 'ROLLBACK' } };
+    const succeedAsBefore = releaseWorker();
+    const sim = new Simulation({
+      worker: (spec) => (spec.executionId !== 'e1' && spec.actionName !== 'Checkout' && spec.actionName !== 'Compile' ? { kind: 'fail', message: 'health check failed' } : succeedAsBefore(spec)),
+    });
+    sim.start(declaration);
+    sim.run();
+    sim.start(declaration);
+    sim.run();
+    const rollbackId = rollbackExecutionIdFor('e2', 'Deploy', 1);
+    expect(sim.statuses()).toEqual({ e1: 'Succeeded', e2: 'Failed', [rollbackId]: 'Failed' });
+    const rollback = sim.execution(rollbackId);
+    expect(eventsOfType(sim.executionEvents(rollbackId), 'StageRollbackRequested')).toEqual([]);
+    expect(rollback.status === 'Failed' && rollback.failure.message).toMatch(/itself a rollback: it is not rolled back in turn/);
   });
 
   it('a source revision override pins what the source action fetches', () => {
