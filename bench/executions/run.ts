@@ -15,7 +15,7 @@ import { InMemoryCheckpointStore, openEmbeddedEventStore, type EventStore } from
 import { createKafkaBus, InProcessBus, startEventRelay, type Bus } from '@sluice/messaging';
 import { testKafkaBusOptions } from '../../libs/messaging/src/kafka/test-kafka';
 import { startKafkaBroker, type KafkaBroker } from '@sluice/testing';
-import { createExecutionsEngine, type ExecutionsEngine } from '../../services/executions/src/executions-engine';
+import { createExecutionsEngine, type ExecutionsEngine } from '../../services/executions/src/executions-service';
 import { gridPipeline } from '../../services/executions/src/domain/testing/fixtures';
 import { PipelinePublisher } from '../../services/executions/src/testing/pipeline-publisher';
 import { startTestWorker, type TestWorker } from '../../services/executions/src/testing/test-worker';

@@ -16,7 +16,7 @@ import { PipelineAsOfQueries } from '../../services/pipelines/src/application/pi
 import { PipelineQueries } from '../../services/pipelines/src/application/pipeline-queries';
 import { PipelinesProjection } from '../../services/pipelines/src/projections/pipelines-projection';
 import { ExecutionAsOfQueries } from '../../services/executions/src/application/execution-as-of';
-import { createExecutionsEngine } from '../../services/executions/src/executions-engine';
+import { createExecutionsEngine } from '../../services/executions/src/executions-service';
 import { gridPipeline } from '../../services/executions/src/domain/testing/fixtures';
 import { PipelinePublisher } from '../../services/executions/src/testing/pipeline-publisher';
 import { startTestWorker } from '../../services/executions/src/testing/test-worker';

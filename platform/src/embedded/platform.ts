@@ -5,7 +5,7 @@ import { DOWNLOAD_PATH, openFilesystemArtifactStore, type ArtifactStore } from '
 import { InMemoryCheckpointStore } from '@sluice/eventing';
 import { bindAddressFrom, type SubgraphServeConfig } from '@sluice/graphql-service/caller';
 import { artifactsAppSettings, createArtifactsApp, loadArtifactsConfig, loadUrlSecret, type ArtifactsApp } from '@sluice/artifacts';
-import { createExecutionsApp, inProcessWorkerId, type ExecutionsApp, type ExecutionsEngine } from '@sluice/executions';
+import { createExecutionsService, inProcessWorkerId, type ExecutionsEngine, type ExecutionsService } from '@sluice/executions';
 import { auditChainKeyFromEnv, useProcessAuditChainKey } from '@sluice/authz';
 import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, createPermissionsApp, ensureAdmin, ensureAdminAccessKey, type EnsuredAdmin, type PermissionsApp } from '@sluice/permissions';
 import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway, type RunningGateway } from '@sluice/gateway';
@@ -80,7 +80,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
   let busDescription!: string;
   let relay!: EventRelay;
   let pipelines!: PipelinesService;
-  let executions!: ExecutionsApp;
+  let executions!: ExecutionsService;
   let admin!: EnsuredAdmin;
   let adminAccessKey!: { file: string };
   let permissions!: PermissionsApp;
@@ -126,7 +126,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     }),
     // The engine runner and the executions subgraph, its projections caught up.
     component('executions', async () => {
-      executions = await createExecutionsApp({ store: eventStore.store, bus, serve, log });
+      executions = await createExecutionsService({ store: eventStore.store, bus, serve, log });
       return () => executions.stop();
     }),
     component('permissions', async () => {

@@ -1,35 +1,19 @@
-// The executions service alone (distributed mode): configured by environment variables (libs/runtime), JSON logs.
+// The executions service alone (distributed mode): configured by its environment (executions-config.ts), JSON logs.
 import { InMemoryCheckpointStore } from '@sluice/eventing';
 import { createPostgresProcessedEvents, startEventRelay, type EventRelay, type ProcessedEventsStore } from '@sluice/messaging';
-import {
-  busCheck,
-  checkReadiness,
-  ConfigError,
-  createLogger,
-  eventStoreCheck,
-  loadRuntimeConfig,
-  logConfigFrom,
-  openBus,
-  openEventStore,
-  runUntilSignal,
-  type ConfigProblems,
-} from '@sluice/runtime';
-import { subgraphServeConfigFrom } from '@sluice/graphql-service';
-import { createExecutionsApp, relayConfigFrom } from './executions-app';
-import { executionsEnvFrom, prefixedTopics } from './executions-env';
+import { busCheck, checkReadiness, eventStoreCheck, openBus, openEventStore, serviceMain } from '@sluice/runtime';
+import { loadExecutionsConfig, prefixedTopics } from './executions-config';
+import { createExecutionsService } from './executions-service';
 
-const problems: ConfigProblems = [];
-const logger = createLogger({ service: 'executions', ...logConfigFrom(process.env, problems) });
-
-runUntilSignal(
-  async () => {
-    const own = executionsEnvFrom(process.env, problems);
-    if (problems.length > 0) throw new ConfigError(problems);
-    const config = loadRuntimeConfig(process.env);
-    const relayConfig = relayConfigFrom(process.env, config.bus);
-    const topics = prefixedTopics(own.topicPrefix);
-    const eventStore = await openEventStore(config.eventStore);
-    const { bus, description: busDescription } = openBus(config.bus);
+serviceMain({
+  service: 'executions',
+  env: process.env,
+  loadConfig: loadExecutionsConfig,
+  async start(config, logger) {
+    const { runtime, relay: relayConfig } = config;
+    const topics = prefixedTopics(config.topicPrefix);
+    const eventStore = await openEventStore(runtime.eventStore);
+    const { bus, description: busDescription } = openBus(runtime.bus);
     const relayLog = logger.child({ component: 'relay' });
     const relay: EventRelay | null =
       relayConfig.kind === 'off'
@@ -37,7 +21,7 @@ runUntilSignal(
         : await startEventRelay({
             store: eventStore.store,
             // The in-process bus forgets everything when the process ends: its relay starts from the beginning each time.
-            checkpoints: config.bus.kind === 'in-process' ? new InMemoryCheckpointStore() : eventStore.checkpoints,
+            checkpoints: runtime.bus.kind === 'in-process' ? new InMemoryCheckpointStore() : eventStore.checkpoints,
             bus,
             subscriberId: relayConfig.kind === 'all-events' ? 'sluice-relay' : 'executions-relay',
             topicFor: topics.topicFor,
@@ -46,33 +30,31 @@ runUntilSignal(
           });
     // On Kafka a redelivery may reach another instance: the transition feed's dedupe must be shared (decision 0010).
     const processedEvents: (ProcessedEventsStore & { close(): Promise<void> }) | undefined =
-      config.bus.kind === 'kafka' && config.eventStore.kind === 'postgres'
-        ? await createPostgresProcessedEvents({ connectionString: config.eventStore.connectionString, schema: config.eventStore.schema, consumer: 'executions' })
+      runtime.bus.kind === 'kafka' && runtime.eventStore.kind === 'postgres'
+        ? await createPostgresProcessedEvents({ connectionString: runtime.eventStore.connectionString, schema: runtime.eventStore.schema, consumer: 'executions' })
         : undefined;
-    const checks = { store: eventStoreCheck(eventStore.store), bus: busCheck(config.bus) };
-    const app = await createExecutionsApp({
+    const checks = { store: eventStoreCheck(eventStore.store), bus: busCheck(runtime.bus) };
+    const service = await createExecutionsService({
       store: eventStore.store,
       bus,
-      serve: subgraphServeConfigFrom(process.env, config.port),
+      serve: config.serve,
       processedEvents,
-      jobQueuePolicy: own.jobQueuePolicy,
+      jobQueuePolicy: config.jobQueuePolicy,
       pipelineEventsTopic: topics.pipelineEventsTopic,
       log: logger.line,
       readiness: () => checkReadiness(checks),
     });
-    logger.info(`executions service listening at ${app.url}/graphql — event store: ${eventStore.description}; bus: ${busDescription}; relay: ${relayConfig.kind}`, {
-      url: app.url,
-      pid: process.pid,
-      jobQueuePolicy: own.jobQueuePolicy,
-    });
-    return async () => {
-      // Long polls end and in-flight requests finish (the app's stop), then the relay stores its checkpoint.
-      await app.stop();
-      await relay?.stop();
-      await processedEvents?.close();
-      await bus.close();
-      await eventStore.store.close();
+    return {
+      message: `executions service listening at ${service.url}/graphql — event store: ${eventStore.description}; bus: ${busDescription}; relay: ${relayConfig.kind}`,
+      fields: { url: service.url, jobQueuePolicy: config.jobQueuePolicy },
+      async stop() {
+        // Long polls end and in-flight requests finish (the service's stop), then the relay stores its checkpoint.
+        await service.stop();
+        await relay?.stop();
+        await processedEvents?.close();
+        await bus.close();
+        await eventStore.store.close();
+      },
     };
   },
-  { logger },
-);
+});

@@ -1,21 +1,23 @@
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CallerOf } from '@sluice/graphql-service';
-import type { JobLogEntryInput } from '../application/action-logs/append-job-logs';
+import { ActionLogQueries } from '../application/action-logs/action-log-queries';
+import { JobLogAppender, type JobLogEntryInput } from '../application/action-logs/append-job-logs';
 import type { Caller } from '../application/caller';
 import type { JobCaller } from '../application/job-worker-api';
-import type { ExecutionsEngine } from '../executions-engine';
 import { JobCallerOf } from './job-caller';
-import { EXECUTIONS_ENGINE } from './tokens';
 
 /** Action logs as events: the job's holder appends them, the account reads them (docs/decisions/0016). */
 @Resolver()
 export class ActionLogsResolver {
-  constructor(@Inject(EXECUTIONS_ENGINE) private readonly engine: ExecutionsEngine) {}
+  constructor(
+    @Inject(JobLogAppender) private readonly jobLogs: JobLogAppender,
+    @Inject(ActionLogQueries) private readonly actionLogQueries: ActionLogQueries,
+  ) {}
 
   @Mutation('appendJobLogs')
   async appendJobLogs(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string, @Args('entries') entries: JobLogEntryInput[]) {
-    await this.engine.appendJobLogs(jobId, nonce, entries, caller);
+    await this.jobLogs.appendJobLogs(jobId, nonce, entries, caller);
     return true;
   }
 
@@ -28,6 +30,6 @@ export class ActionLogsResolver {
     @Args('after') after?: string | null,
     @Args('first') first?: number | null,
   ) {
-    return this.engine.actionLogs(caller, pipelineExecutionId, { stageName, actionName, after, first });
+    return this.actionLogQueries.actionLogs(caller, pipelineExecutionId, { stageName, actionName, after, first });
   }
 }

@@ -5,13 +5,12 @@ import { ValidationError, type ActionTypeId } from '@sluice/domain';
 
 /** Action types one pollForAnyJobs may name: every built-in type with room to spare. */
 const MAX_POLLED_TYPES = 64;
-import type { JobCaller, JobFailureInput } from '../application/job-worker-api';
-import type { ExecutionsEngine } from '../executions-engine';
+import { JobWorkerHandlers, type JobCaller, type JobFailureInput } from '../application/job-worker-api';
 import { JobCallerOf, jobCallerFromHeaders } from './job-caller';
 import { jobSuccessInput, type PutJobSuccessResultArgs } from './job-inputs';
 import { jobDetailsOutput, jobOutput } from './job-output';
 import { pollBatchSize, pollWaitMs } from './request-limits';
-import { EXECUTIONS_ENGINE, SHUTDOWN_SIGNAL } from './tokens';
+import { SHUTDOWN_SIGNAL } from './tokens';
 
 /**
  * The job-worker protocol over GraphQL: what the built-in worker and custom workers in any language call.
@@ -20,7 +19,7 @@ import { EXECUTIONS_ENGINE, SHUTDOWN_SIGNAL } from './tokens';
 @Resolver()
 export class JobResolver {
   constructor(
-    @Inject(EXECUTIONS_ENGINE) private readonly engine: ExecutionsEngine,
+    @Inject(JobWorkerHandlers) private readonly jobs: JobWorkerHandlers,
     @Inject(SHUTDOWN_SIGNAL) private readonly shutdown: AbortSignal,
   ) {}
 
@@ -41,7 +40,7 @@ export class JobResolver {
     const onClose = () => hungUp.abort();
     req.socket.once('close', onClose);
     try {
-      const jobs = await this.engine.pollForJobs(actionTypeId, batchSize, { waitMs: wait, account, signal: AbortSignal.any([hungUp.signal, this.shutdown]) });
+      const jobs = await this.jobs.pollForJobs(actionTypeId, batchSize, { waitMs: wait, account, signal: AbortSignal.any([hungUp.signal, this.shutdown]) });
       return jobs.map(jobOutput);
     } finally {
       req.socket.off('close', onClose);
@@ -64,7 +63,7 @@ export class JobResolver {
     const onClose = () => hungUp.abort();
     req.socket.once('close', onClose);
     try {
-      const jobs = await this.engine.pollForAnyJobs(actionTypeIds, pollBatchSize(maxBatchSize), { waitMs: pollWaitMs(waitMs), account, signal: AbortSignal.any([hungUp.signal, this.shutdown]) });
+      const jobs = await this.jobs.pollForAnyJobs(actionTypeIds, pollBatchSize(maxBatchSize), { waitMs: pollWaitMs(waitMs), account, signal: AbortSignal.any([hungUp.signal, this.shutdown]) });
       return jobs.map(jobOutput);
     } finally {
       req.socket.off('close', onClose);
@@ -73,33 +72,33 @@ export class JobResolver {
 
   @Mutation('acknowledgeJob')
   acknowledgeJob(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string) {
-    return this.engine.acknowledgeJob(jobId, nonce, caller);
+    return this.jobs.acknowledgeJob(jobId, nonce, caller);
   }
 
   @Mutation('heartbeat')
   heartbeat(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string) {
-    return this.engine.heartbeat(jobId, nonce, caller);
+    return this.jobs.heartbeat(jobId, nonce, caller);
   }
 
   @Mutation('releaseJob')
   releaseJob(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string, @Args('reason') reason: string | null) {
-    return this.engine.releaseJob(jobId, nonce, reason ?? 'the worker gave it back', caller);
+    return this.jobs.releaseJob(jobId, nonce, reason ?? 'the worker gave it back', caller);
   }
 
   @Mutation('putJobSuccessResult')
   async putJobSuccessResult(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args() args: PutJobSuccessResultArgs) {
-    await this.engine.putJobSuccessResult(jobId, jobSuccessInput(args), caller);
+    await this.jobs.putJobSuccessResult(jobId, jobSuccessInput(args), caller);
     return true;
   }
 
   @Mutation('putJobFailureResult')
   async putJobFailureResult(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('failureDetails') failureDetails: JobFailureInput) {
-    await this.engine.putJobFailureResult(jobId, failureDetails, caller);
+    await this.jobs.putJobFailureResult(jobId, failureDetails, caller);
     return true;
   }
 
   @Query('getJobDetails')
   async getJobDetails(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string) {
-    return jobDetailsOutput(await this.engine.getJobDetails(jobId, caller));
+    return jobDetailsOutput(await this.jobs.getJobDetails(jobId, caller));
   }
 }

@@ -3,11 +3,10 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ValidationError, type StageRetryMode } from '@sluice/domain';
 import { CallerOf } from '@sluice/graphql-service';
 import type { Caller } from '../application/caller';
-import type { PutApprovalResultInput } from '../application/execution-command-handlers';
+import { ExecutionCommandHandlers, type PutApprovalResultInput } from '../application/execution-command-handlers';
+import { ExecutionQueries } from '../application/execution-queries';
 import type { PipelineExecutionSummary, SourceRevisionOverride, VariableOverride } from '../domain';
-import type { ExecutionsEngine } from '../executions-engine';
 import { pageSize } from './request-limits';
-import { EXECUTIONS_ENGINE } from './tokens';
 
 interface PipelineExecutionFilter {
   statuses?: Array<PipelineExecutionSummary['status']> | null;
@@ -17,7 +16,10 @@ interface PipelineExecutionFilter {
 /** Executions: CodePipeline's operations translated to the engine and back; no decision here. */
 @Resolver()
 export class PipelineExecutionResolver {
-  constructor(@Inject(EXECUTIONS_ENGINE) private readonly engine: ExecutionsEngine) {}
+  constructor(
+    @Inject(ExecutionCommandHandlers) private readonly executions: ExecutionCommandHandlers,
+    @Inject(ExecutionQueries) private readonly queries: ExecutionQueries,
+  ) {}
 
   @Mutation('startPipelineExecution')
   async startPipelineExecution(
@@ -27,8 +29,8 @@ export class PipelineExecutionResolver {
     @Args('sourceRevisions') sourceRevisions?: SourceRevisionOverride[] | null,
     @Args('clientRequestToken') clientRequestToken?: string | null,
   ) {
-    const { pipelineExecutionId } = await this.engine.startPipelineExecution(caller, { name, variables: variables ?? [], sourceRevisions: sourceRevisions ?? [], clientRequestToken });
-    return this.engine.getPipelineExecution(caller, name, pipelineExecutionId);
+    const { pipelineExecutionId } = await this.executions.startPipelineExecution(caller, { name, variables: variables ?? [], sourceRevisions: sourceRevisions ?? [], clientRequestToken });
+    return this.queries.getPipelineExecution(caller, name, pipelineExecutionId);
   }
 
   @Mutation('startTriggeredExecution')
@@ -44,8 +46,8 @@ export class PipelineExecutionResolver {
       throw new ValidationError([{ path: '$.triggerType', code: 'invalid_trigger', message: `triggerType must be Webhook or PollForSourceChanges, not ${JSON.stringify(triggerType)}.` }]);
     }
     const trigger = { triggerType: triggerType as 'Webhook' | 'PollForSourceChanges', triggerDetail };
-    const { pipelineExecutionId } = await this.engine.startPipelineExecution(caller, { name, variables: [], sourceRevisions, clientRequestToken, trigger });
-    return this.engine.getPipelineExecution(caller, name, pipelineExecutionId);
+    const { pipelineExecutionId } = await this.executions.startPipelineExecution(caller, { name, variables: [], sourceRevisions, clientRequestToken, trigger });
+    return this.queries.getPipelineExecution(caller, name, pipelineExecutionId);
   }
 
   @Mutation('stopPipelineExecution')
@@ -56,8 +58,8 @@ export class PipelineExecutionResolver {
     @Args('abandon') abandon?: boolean | null,
     @Args('reason') reason?: string | null,
   ) {
-    await this.engine.stopPipelineExecution(caller, { pipelineName, pipelineExecutionId, abandon: abandon ?? false, reason: reason ?? '' });
-    return this.engine.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+    await this.executions.stopPipelineExecution(caller, { pipelineName, pipelineExecutionId, abandon: abandon ?? false, reason: reason ?? '' });
+    return this.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
   }
 
   @Mutation('retryStageExecution')
@@ -68,8 +70,8 @@ export class PipelineExecutionResolver {
     @Args('pipelineExecutionId') pipelineExecutionId: string,
     @Args('retryMode') retryMode: StageRetryMode,
   ) {
-    await this.engine.retryStageExecution(caller, { pipelineName, stageName, pipelineExecutionId, retryMode });
-    return this.engine.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+    await this.executions.retryStageExecution(caller, { pipelineName, stageName, pipelineExecutionId, retryMode });
+    return this.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
   }
 
   @Mutation('rollbackStage')
@@ -79,8 +81,8 @@ export class PipelineExecutionResolver {
     @Args('stageName') stageName: string,
     @Args('targetPipelineExecutionId') targetPipelineExecutionId: string,
   ) {
-    const { pipelineExecutionId } = await this.engine.rollbackStage(caller, { pipelineName, stageName, targetPipelineExecutionId });
-    return this.engine.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+    const { pipelineExecutionId } = await this.executions.rollbackStage(caller, { pipelineName, stageName, targetPipelineExecutionId });
+    return this.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
   }
 
   @Mutation('rerunStage')
@@ -91,8 +93,8 @@ export class PipelineExecutionResolver {
     @Args('sourcePipelineExecutionId') sourcePipelineExecutionId: string,
     @Args('clientRequestToken') clientRequestToken: string | null,
   ) {
-    const { pipelineExecutionId } = await this.engine.rerunStage(caller, { pipelineName, stageName, sourcePipelineExecutionId, clientRequestToken });
-    return this.engine.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+    const { pipelineExecutionId } = await this.executions.rerunStage(caller, { pipelineName, stageName, sourcePipelineExecutionId, clientRequestToken });
+    return this.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
   }
 
   @Mutation('putApprovalResult')
@@ -104,17 +106,17 @@ export class PipelineExecutionResolver {
     @Args('result') result: PutApprovalResultInput['result'],
     @Args('token') token: string,
   ) {
-    return this.engine.putApprovalResult(caller, { pipelineName, stageName, actionName, result, token });
+    return this.executions.putApprovalResult(caller, { pipelineName, stageName, actionName, result, token });
   }
 
   @Query('getPipelineState')
   getPipelineState(@CallerOf() caller: Caller, @Args('name') name: string) {
-    return this.engine.getPipelineState(caller, name);
+    return this.queries.getPipelineState(caller, name);
   }
 
   @Query('getPipelineExecution')
   getPipelineExecution(@CallerOf() caller: Caller, @Args('pipelineName') pipelineName: string, @Args('pipelineExecutionId') pipelineExecutionId: string) {
-    return this.engine.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+    return this.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
   }
 
   @Query('listPipelineExecutions')
@@ -125,7 +127,7 @@ export class PipelineExecutionResolver {
     @Args('after') after?: string | null,
     @Args('filter') filter?: PipelineExecutionFilter | null,
   ) {
-    const page = this.engine.listPipelineExecutions(caller, pipelineName, {
+    const page = this.queries.listPipelineExecutions(caller, pipelineName, {
       maxResults: pageSize(first),
       nextToken: after,
       ...(filter?.statuses ? { statuses: filter.statuses } : {}),
@@ -142,7 +144,7 @@ export class PipelineExecutionResolver {
     @Args('first') first?: number | null,
     @Args('after') after?: string | null,
   ) {
-    const page = this.engine.listActionExecutions(caller, pipelineName, {
+    const page = this.queries.listActionExecutions(caller, pipelineName, {
       ...(pipelineExecutionId != null ? { pipelineExecutionId } : {}),
       maxResults: pageSize(first),
       nextToken: after,

@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Parent, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { NotFoundError } from '../domain';
-import type { ExecutionsEngine } from '../executions-engine';
-import { EXECUTIONS_ENGINE } from './tokens';
+import { ExecutionQueries } from '../application/execution-queries';
 
 interface PipelineReference {
   account: string;
@@ -12,7 +11,7 @@ interface PipelineReference {
 /** The pipelines subgraph's `Pipeline` entity, given its run state here: the gateway joins them by (account, name). */
 @Resolver('Pipeline')
 export class PipelineStateResolver {
-  constructor(@Inject(EXECUTIONS_ENGINE) private readonly engine: ExecutionsEngine) {}
+  constructor(@Inject(ExecutionQueries) private readonly queries: ExecutionQueries) {}
 
   @ResolveReference()
   resolveReference(reference: PipelineReference): PipelineReference {
@@ -22,7 +21,7 @@ export class PipelineStateResolver {
   @ResolveField('state')
   state(@Parent() pipeline: PipelineReference) {
     try {
-      return this.engine.getPipelineState({ account: pipeline.account, actor: 'federation' }, pipeline.name);
+      return this.queries.getPipelineState({ account: pipeline.account, actor: 'federation' }, pipeline.name);
     } catch (error) {
       // The pipeline exists (the pipelines subgraph named it); its definition has not crossed the bus yet.
       if (error instanceof NotFoundError) return null;

@@ -2,7 +2,7 @@ import { NotFoundError, ValidationError, type ActionTypeId, type PipelineDeclara
 import { IllegalStateError } from '../domain';
 import { type JobEvent } from '@sluice/contracts';
 import { pipeline, stage } from '../domain/testing/fixtures';
-import type { ExecutionsEngine } from '../executions-engine';
+import type { ExecutionsEngine } from '../executions-service';
 import { startEngineTestEnvironment, type EngineTestEnvironment } from '../testing/engine-test-environment';
 import { eventually } from '../testing/eventually';
 import { PipelinePublisher } from '../testing/pipeline-publisher';

@@ -1,6 +1,6 @@
 import type { ActionTypeId, PipelineDeclaration } from '@sluice/domain';
 import { approvalAction, commandsAction, pipeline, stage } from '../domain/testing/fixtures';
-import type { ExecutionsEngine } from '../executions-engine';
+import type { ExecutionsEngine } from '../executions-service';
 import { startEngineTestEnvironment, type EngineTestEnvironment } from '../testing/engine-test-environment';
 import { eventually } from '../testing/eventually';
 import { startTestWorker, type TestWorker } from '../testing/test-worker';

@@ -1,7 +1,7 @@
 import { AsOfCutoff, parseInstant, scanStreams, streamAsOf, type EventStore, type RecordedEvent } from '@sluice/eventing';
 import { NotFoundError, invalidInput, type ActionExecutionDetail, type PipelineExecutionSummary, type PipelineStateView } from '../domain';
 import { EXECUTION_STREAM_PREFIX, executionStreamId, lanesStreamId, type PipelineRef, pipelineStreamId } from '@sluice/contracts';
-import { PipelineCatalogProjection } from '../pipeline-catalog/pipeline-catalog-projection';
+import { PipelineCatalogProjection } from '../projections/pipeline-catalog/pipeline-catalog-projection';
 import { EngineStreamsProjection } from '../projections/engine-streams-projection';
 import type { Caller, Clock } from './caller';
 import { ExecutionQueries } from './execution-queries';

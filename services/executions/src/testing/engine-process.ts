@@ -3,7 +3,7 @@
 import { InMemoryCheckpointStore } from '@sluice/eventing';
 import { startEventRelay } from '@sluice/messaging';
 import { loadRuntimeConfig, openBus, openEventStore, runUntilSignal } from '@sluice/runtime';
-import { createExecutionsEngine } from '../executions-engine';
+import { createExecutionsEngine } from '../executions-service';
 
 const ENGINE_READY_LINE = 'executions engine ready';
 

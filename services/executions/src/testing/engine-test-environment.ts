@@ -5,7 +5,7 @@ import { createKafkaBus, createPostgresProcessedEvents, InProcessBus, type Bus, 
 import { testPostgresUrl } from '@sluice/testing';
 // As bench/executions does: the shared broker's address and fast-rebalance timings are test helpers kept out of the library's entry point.
 import { testKafkaBrokers, testKafkaBusOptions } from '@sluice/messaging/testing';
-import { createExecutionsEngine, type ExecutionsEngine, type ExecutionsEngineOptions } from '../executions-engine';
+import { createExecutionsEngine, type ExecutionsEngine, type ExecutionsEngineOptions } from '../executions-service';
 import { PipelinePublisher, startPipelineEventsRelay } from './pipeline-publisher';
 import { dropTestSchema, newTestSchema } from './test-schema';
 

@@ -1,4 +1,4 @@
-import type { ExecutionsEngine, ExecutionsEngineOptions } from '../executions-engine';
+import type { ExecutionsEngine, ExecutionsEngineOptions } from '../executions-service';
 import { startEngineTestEnvironment, type EngineTestEnvironment } from './engine-test-environment';
 import { startTestWorker, type TestWorker, type TestWorkerOptions } from './test-worker';
 

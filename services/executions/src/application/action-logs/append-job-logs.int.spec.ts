@@ -1,6 +1,6 @@
 import { ConflictError, type ActionTypeId } from '@sluice/domain';
 import { pipeline, stage } from '../../domain/testing/fixtures';
-import type { ExecutionsEngine } from '../../executions-engine';
+import type { ExecutionsEngine } from '../../executions-service';
 import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../testing/engine-test-environment';
 import type { Caller } from '../caller';
 

@@ -1,9 +1,9 @@
 import type { ActionTypeId, PipelineDeclaration, RuleDeclaration } from '@sluice/domain';
-import type { Caller } from '../application/caller';
+import type { Caller } from '../caller';
 import type { StageConditionEvaluated } from '@sluice/contracts';
-import { commandsAction, pipeline, stage } from '../domain/testing/fixtures';
-import { eventually } from '../testing/eventually';
-import { engineWithWorkerForFile } from '../testing/engine-with-worker';
+import { commandsAction, pipeline, stage } from '../../domain/testing/fixtures';
+import { eventually } from '../../testing/eventually';
+import { engineWithWorkerForFile } from '../../testing/engine-with-worker';
 
 // Stage conditions with VariableCheck rules, evaluated by the engine's built-in rules on the real store: the
 // Source action exports the branch it was given into its namespace, and the Deploy stage's conditions check it.

@@ -1,4 +1,4 @@
-import type { FoldedEvent } from '../projections/stream-states';
+import type { FoldedEvent } from '../../projections/stream-states';
 import { EXECUTION_STREAM_PREFIX } from '@sluice/contracts';
 
 /** The executions whose next step an event may change: its own, its job's, or those a lanes event names. */

@@ -1,5 +1,5 @@
-import { initialLanesState, jobsOf, type EngineView } from '../domain';
-import type { StreamStates } from '../projections/stream-states';
+import { initialLanesState, jobsOf, type EngineView } from '../../domain';
+import type { StreamStates } from '../../projections/stream-states';
 
 /** What the process manager looks at for one execution, from the states this process holds (no I/O). */
 export function engineViewOf(states: StreamStates, executionId: string): EngineView {

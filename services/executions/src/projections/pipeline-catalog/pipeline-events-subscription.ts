@@ -2,7 +2,7 @@ import { type CommandMetadata } from '@sluice/domain';
 import { PIPELINE_EVENTS_TOPIC, isPipelineEvent } from '@sluice/contracts';
 import type { RecordedEvent } from '@sluice/eventing';
 import { eventFromMessage, idempotentHandler, InMemoryProcessedEvents, type Bus, type BusSubscription, type ProcessedEventsStore } from '@sluice/messaging';
-import type { AggregateCommands } from '../application/aggregate-commands';
+import type { AggregateCommands } from '../../application/aggregate-commands';
 import type { PipelineCatalog } from './pipeline-catalog';
 
 /** The consumer group of the executions service: work done once for the whole service. */

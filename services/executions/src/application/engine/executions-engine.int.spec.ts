@@ -1,11 +1,11 @@
 import type { ActionTypeId, PipelineDeclaration } from '@sluice/domain';
-import type { Caller } from './application/caller';
-import { IllegalStateError } from './domain';
+import type { Caller } from '../caller';
+import { IllegalStateError } from '../../domain';
 import { type JobCreated, type JobEvent } from '@sluice/contracts';
-import { approvalAction, commandsAction, gridPipeline, pipeline, stage } from './domain/testing/fixtures';
-import { eventually } from './testing/eventually';
-import type { TestWorkerPlan } from './testing/test-worker';
-import { engineWithWorkerForFile } from './testing/engine-with-worker';
+import { approvalAction, commandsAction, gridPipeline, pipeline, stage } from '../../domain/testing/fixtures';
+import { eventually } from '../../testing/eventually';
+import type { TestWorkerPlan } from '../../testing/test-worker';
+import { engineWithWorkerForFile } from '../../testing/engine-with-worker';
 
 // The engine end to end on the real PostgreSQL store: pipelines arrive as events over the bus, a test
 // worker speaks only the job-worker protocol, and every answer comes from the application functions.

@@ -1,5 +1,5 @@
 import type { Condition, RuleDeclaration, RuleTypeId } from '@sluice/domain';
-import type { VariableScope } from '../domain';
+import type { VariableScope } from '../../domain';
 import type { StageConditionKind } from '@sluice/contracts';
 
 export interface StageConditionRequest {

@@ -1,13 +1,13 @@
 import type { ActionTypeId, ExecutionMode } from '@sluice/domain';
-import type { Caller } from '../application/caller';
+import type { Caller } from '../caller';
 import type { LanesEvent } from '@sluice/contracts';
-import { gridPipeline } from '../domain/testing/fixtures';
-import { entryOrder, maxOccupancy } from '../domain/testing/simulation-helpers';
-import type { ExecutionsEngine } from '../executions-engine';
-import { startEngineTestEnvironment, type EngineTestEnvironment } from '../testing/engine-test-environment';
-import { eventually } from '../testing/eventually';
-import { notExactlyOnce, storedOutcomes } from '../testing/stored-outcomes';
-import { startTestWorker, type TestWorker } from '../testing/test-worker';
+import { gridPipeline } from '../../domain/testing/fixtures';
+import { entryOrder, maxOccupancy } from '../../domain/testing/simulation-helpers';
+import type { ExecutionsEngine } from '../../executions-service';
+import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../testing/engine-test-environment';
+import { eventually } from '../../testing/eventually';
+import { notExactlyOnce, storedOutcomes } from '../../testing/stored-outcomes';
+import { startTestWorker, type TestWorker } from '../../testing/test-worker';
 
 // 200 executions of one pipeline started at once, in each execution mode, on the real store.
 const alice: Caller = { account: 'acme', actor: 'alice' };

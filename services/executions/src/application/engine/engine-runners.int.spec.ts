@@ -1,11 +1,11 @@
 import type { ActionTypeId } from '@sluice/domain';
-import type { Caller } from '../application/caller';
-import { gridPipeline } from '../domain/testing/fixtures';
-import type { ExecutionsEngine } from '../executions-engine';
-import { startEngineTestEnvironment, type EngineTestEnvironment } from '../testing/engine-test-environment';
-import { eventually } from '../testing/eventually';
-import { notExactlyOnce, storedOutcomes } from '../testing/stored-outcomes';
-import { startTestWorker, type TestWorker } from '../testing/test-worker';
+import type { Caller } from '../caller';
+import { gridPipeline } from '../../domain/testing/fixtures';
+import type { ExecutionsEngine } from '../../executions-service';
+import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../testing/engine-test-environment';
+import { eventually } from '../../testing/eventually';
+import { notExactlyOnce, storedOutcomes } from '../../testing/stored-outcomes';
+import { startTestWorker, type TestWorker } from '../../testing/test-worker';
 
 // Two engine instances on one PostgreSQL store (distributed mode): each decides against its own copy
 // of the states and appends with expected revisions, so neither may apply a step the other applied.

@@ -1,4 +1,4 @@
-import { conditionsOf, findStageDeclaration, type EngineCommand, type ExecutionCommandMetadata, type ExecutionState } from '../domain';
+import { conditionsOf, findStageDeclaration, type EngineCommand, type ExecutionCommandMetadata, type ExecutionState } from '../../domain';
 import type { StageConditionEvaluator } from './stage-condition-evaluator';
 
 /** Stages waiting for a condition's answer (StageConditionCheckStarted): ask the evaluator, answer with RecordStageConditionResult. */

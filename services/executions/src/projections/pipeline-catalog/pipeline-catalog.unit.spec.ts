@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PipelineCatalog } from './pipeline-catalog';
-import { executionIdForToken } from '../application/execution-id-for-token';
+import { executionIdForToken } from '../../application/execution-id-for-token';
 
 const web = { account: 'acme', name: 'web' };
 const declaration = (version: number) => ({ name: 'web', version, stages: [{ name: 'Build', actions: [] }] });

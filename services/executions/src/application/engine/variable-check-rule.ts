@@ -1,5 +1,5 @@
 import { compileVariableCheckPattern, VARIABLE_CHECK_LIMITS } from '@sluice/domain';
-import { resolveText } from '../domain';
+import { resolveText } from '../../domain';
 import type { RuleEvaluator, RuleOutcome } from './stage-condition-evaluator';
 
 /** The operators AWS documents for the VariableCheck rule (rule-reference-VariableCheck). */

@@ -1,14 +1,14 @@
 import type { ActionTypeId } from '@sluice/domain';
-import { evolveExecution, initialExecutionState } from '../domain';
+import { evolveExecution, initialExecutionState } from '../../domain';
 import { type ExecutionEvent } from '@sluice/contracts';
-import type { Caller } from '../application/caller';
-import { gridPipeline } from '../domain/testing/fixtures';
-import type { ExecutionsEngine } from '../executions-engine';
-import { startEngineProcess, type EngineProcess } from '../testing/engine-process-handle';
-import { startEngineTestEnvironment, type EngineTestEnvironment } from '../testing/engine-test-environment';
-import { eventually } from '../testing/eventually';
-import { notExactlyOnce, storedOutcomes } from '../testing/stored-outcomes';
-import { startTestWorker, type TestWorker } from '../testing/test-worker';
+import type { Caller } from '../caller';
+import { gridPipeline } from '../../domain/testing/fixtures';
+import type { ExecutionsEngine } from '../../executions-service';
+import { startEngineProcess, type EngineProcess } from '../../testing/engine-process-handle';
+import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../testing/engine-test-environment';
+import { eventually } from '../../testing/eventually';
+import { notExactlyOnce, storedOutcomes } from '../../testing/stored-outcomes';
+import { startTestWorker, type TestWorker } from '../../testing/test-worker';
 
 // The engine runs in a child process that is kill -9'd mid-flight; a new one on the same store must
 // finish every execution from what the store holds, applying each action's result exactly once.

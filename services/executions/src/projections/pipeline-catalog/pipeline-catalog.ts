@@ -1,7 +1,7 @@
 import type { PipelineDeclaration } from '@sluice/domain';
 import type { PipelineEvent, DefinitionSnapshot, PipelineRef } from '@sluice/contracts';
-import type { PipelineDefinitions } from '../application/pipeline-definitions';
-import { pipelineKey } from '../projections/pipeline-key';
+import type { PipelineDefinitions } from '../../application/pipeline-definitions';
+import { pipelineKey } from '../pipeline-key';
 
 export interface TransitionState {
   enabled: boolean;

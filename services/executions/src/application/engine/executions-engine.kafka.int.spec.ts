@@ -1,11 +1,11 @@
 import type { ActionTypeId, PipelineDeclaration } from '@sluice/domain';
-import type { Caller } from './application/caller';
-import { commandsAction, gridPipeline, pipeline, stage } from './domain/testing/fixtures';
-import type { ExecutionsEngine } from './executions-engine';
-import { startEngineTestEnvironment, type EngineTestEnvironment } from './testing/engine-test-environment';
-import { eventually } from './testing/eventually';
-import { notExactlyOnce, storedOutcomes } from './testing/stored-outcomes';
-import { startTestWorker, type TestWorker } from './testing/test-worker';
+import type { Caller } from '../caller';
+import { commandsAction, gridPipeline, pipeline, stage } from '../../domain/testing/fixtures';
+import type { ExecutionsEngine } from '../../executions-service';
+import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../testing/engine-test-environment';
+import { eventually } from '../../testing/eventually';
+import { notExactlyOnce, storedOutcomes } from '../../testing/stored-outcomes';
+import { startTestWorker, type TestWorker } from '../../testing/test-worker';
 
 // Distributed mode end to end: the PostgreSQL store, the relay carrying the pipelines service's events to
 // the real Kafka broker of the jest globalSetup, and two engine instances reading them, each with its own

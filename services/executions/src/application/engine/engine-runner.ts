@@ -1,7 +1,7 @@
-import { needsAttention, nextCommands, nextWakeUp, streamOf, type EngineCommand } from '../domain';
-import type { AggregateCommands } from '../application/aggregate-commands';
-import type { Clock, RandomSource } from '../application/caller';
-import type { StreamStates } from '../projections/stream-states';
+import { needsAttention, nextCommands, nextWakeUp, streamOf, type EngineCommand } from '../../domain';
+import type { AggregateCommands } from '../aggregate-commands';
+import type { Clock, RandomSource } from '../caller';
+import type { StreamStates } from '../../projections/stream-states';
 import { engineViewOf } from './engine-view';
 import { executionsTouchedBy } from './executions-touched';
 import { builtInRules } from './built-in-rules';
