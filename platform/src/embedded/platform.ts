@@ -7,7 +7,7 @@ import { bindAddressFrom, type SubgraphServeConfig } from '@sluice/graphql-servi
 import { artifactsAppSettings, createArtifactsApp, loadArtifactsConfig, loadUrlSecret, type ArtifactsApp } from '@sluice/artifacts';
 import { createExecutionsApp, inProcessWorkerId, type ExecutionsApp, type ExecutionsEngine } from '@sluice/executions';
 import { auditChainKeyFromEnv, useProcessAuditChainKey } from '@sluice/authz';
-import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, createPermissionsApp, ensureAdmin, ensureAdminAccessKey, type EnsuredAdmin, type PermissionsApp } from '@sluice/permissions';
+import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, createPermissionsService, ensureAdmin, ensureAdminAccessKey, type EnsuredAdmin, type PermissionsService } from '@sluice/permissions';
 import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway, type RunningGateway } from '@sluice/gateway';
 import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
 import { createPipelinesService, type PipelinesService } from '@sluice/pipelines';
@@ -83,7 +83,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
   let executions!: ExecutionsApp;
   let admin!: EnsuredAdmin;
   let adminAccessKey!: { file: string };
-  let permissions!: PermissionsApp;
+  let permissions!: PermissionsService;
   let artifactStore!: ArtifactStore;
   let sandbox!: BuiltInProviders['sandbox'];
   let artifactsApp!: ArtifactsApp;
@@ -131,13 +131,13 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     }),
     component('permissions', async () => {
       // First start: the account `default`, its user `admin` and a token, printed once below and kept in the data folder.
-      // Before the permissions app, whose projection has then read the admin's token when it answers.
+      // Before the permissions service, whose projection has then read the admin's token when it answers.
       admin = await ensureAdmin(eventStore.store, { account: 'default', dataDir });
       // The AWS-compatible API: the admin's access key in {dataDir}/admin-credentials (AWS shared-credentials format, 0600).
       const accessKeyCipher = accessKeyCipherFromEnv(process.env, { dataDir });
       adminAccessKey = await ensureAdminAccessKey(eventStore.store, { dataDir, cipher: accessKeyCipher, account: 'default' });
       const auditTrail = { key: auditKey, checkpoints: auditCheckpointsFromEnv(process.env, config.eventStore, { dataDir }) };
-      permissions = await createPermissionsApp({ eventStore: eventStore.store, serve, log, accessKeyCipher, auditTrail });
+      permissions = await createPermissionsService({ eventStore: eventStore.store, serve, log, accessKeyCipher, auditTrail });
       return () => permissions.stop();
     }),
     component('worker', async () => {
