@@ -9,9 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { authorize, type NamedPolicy, type Principal } from '@sluice/authz';
 import { openEmbeddedEventStore } from '@sluice/eventing';
-import { createPermissionsApp, ensureAdmin } from '@sluice/permissions/src/permissions-app';
-import { loadPermissionsConfig } from '@sluice/permissions/src/permissions-config';
-import { hashToken } from '@sluice/permissions/src/domain/token-secret';
+import { createPermissionsService, ensureAdmin, hashToken, loadPermissionsConfig } from '@sluice/permissions';
 import { percentile } from '../eventing/bench-kit';
 
 const ms = (startedNs: bigint) => Number(process.hrtime.bigint() - startedNs) / 1e6;
@@ -68,9 +66,10 @@ async function benchAuthenticate(): Promise<void> {
   const store = await openEmbeddedEventStore({ dataDir: 'memory' });
   const admin = await ensureAdmin(store, { account: 'acme' });
   if (!admin.created) throw new Error('expected a fresh admin');
-  const { accessKeyCipher, auditTrail } = loadPermissionsConfig(process.env);
   const serve = { port: 0, host: '127.0.0.1', internalSecret: randomBytes(32).toString('base64url') };
-  const app = await createPermissionsApp({ eventStore: store, serve, log: () => undefined, accessKeyCipher, auditTrail });
+  // The service's own loader, given the secret this bench calls it with (the environment is read, not written).
+  const { accessKeyCipher, auditTrail } = loadPermissionsConfig({ ...process.env, SLUICE_INTERNAL_SECRET: serve.internalSecret });
+  const app = await createPermissionsService({ eventStore: store, serve, log: () => undefined, accessKeyCipher, auditTrail });
   try {
     // 2,000 more tokens in the index (a Map: its size does not change the lookup).
     const gql = async (query: string, variables: Record<string, unknown>) => {

@@ -4,10 +4,10 @@ import { join, resolve } from 'node:path';
 import { DOWNLOAD_PATH, openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
 import { InMemoryCheckpointStore } from '@sluice/eventing';
 import { bindAddressFrom, type SubgraphServeConfig } from '@sluice/graphql-service/caller';
-import { artifactsAppSettings, createArtifactsApp, loadArtifactsConfig, loadUrlSecret, type ArtifactsApp } from '@sluice/artifacts';
+import { artifactsSettingsFrom, createArtifactsService, loadUrlSecret, type ArtifactsService } from '@sluice/artifacts';
 import { createExecutionsService, inProcessWorkerId, type ExecutionsEngine, type ExecutionsService } from '@sluice/executions';
 import { auditChainKeyFromEnv, useProcessAuditChainKey } from '@sluice/authz';
-import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, createPermissionsApp, ensureAdmin, ensureAdminAccessKey, type EnsuredAdmin, type PermissionsApp } from '@sluice/permissions';
+import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, createPermissionsService, ensureAdmin, ensureAdminAccessKey, type EnsuredAdmin, type PermissionsService } from '@sluice/permissions';
 import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway, type RunningGateway } from '@sluice/gateway';
 import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
 import { createPipelinesService, type PipelinesService } from '@sluice/pipelines';
@@ -70,7 +70,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
   // Deploys stay under the data folder unless the operator names other roots (SLUICE_DEPLOY_ROOTS).
   const providerConfig = loadProviderConfig(process.env, { deployRoots: [join(dataDir, 'deployments')] });
   const artifactsDir = join(dataDir, 'artifacts');
-  const artifactsConfig = loadArtifactsConfig(process.env, dataDir);
+  const artifactsSettings = artifactsSettingsFrom(process.env, dataDir);
   const secretsFile = join(dataDir, 'webhook-secrets.json');
   const adminTokenFile = join(dataDir, 'admin-token');
 
@@ -83,10 +83,10 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
   let executions!: ExecutionsService;
   let admin!: EnsuredAdmin;
   let adminAccessKey!: { file: string };
-  let permissions!: PermissionsApp;
+  let permissions!: PermissionsService;
   let artifactStore!: ArtifactStore;
   let sandbox!: BuiltInProviders['sandbox'];
-  let artifactsApp!: ArtifactsApp;
+  let artifacts!: ArtifactsService;
   let catalog!: Awaited<ReturnType<typeof projectionCatalog>>;
   let secrets!: Awaited<ReturnType<typeof fileWebhookSecrets>>;
   let triggerAudit!: ReturnType<typeof storeTriggerAudit>;
@@ -131,13 +131,13 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     }),
     component('permissions', async () => {
       // First start: the account `default`, its user `admin` and a token, printed once below and kept in the data folder.
-      // Before the permissions app, whose projection has then read the admin's token when it answers.
+      // Before the permissions service, whose projection has then read the admin's token when it answers.
       admin = await ensureAdmin(eventStore.store, { account: 'default', dataDir });
       // The AWS-compatible API: the admin's access key in {dataDir}/admin-credentials (AWS shared-credentials format, 0600).
       const accessKeyCipher = accessKeyCipherFromEnv(process.env, { dataDir });
       adminAccessKey = await ensureAdminAccessKey(eventStore.store, { dataDir, cipher: accessKeyCipher, account: 'default' });
       const auditTrail = { key: auditKey, checkpoints: auditCheckpointsFromEnv(process.env, config.eventStore, { dataDir }) };
-      permissions = await createPermissionsApp({ eventStore: eventStore.store, serve, log, accessKeyCipher, auditTrail });
+      permissions = await createPermissionsService({ eventStore: eventStore.store, serve, log, accessKeyCipher, auditTrail });
       return () => permissions.stop();
     }),
     component('worker', async () => {
@@ -161,15 +161,15 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     // The artifacts service on the worker's store: metadata, the collector (retention), signed download links
     // (served on the gateway's origin).
     component('artifacts', async () => {
-      artifactsApp = await createArtifactsApp({
-        store: eventStore.store,
+      artifacts = await createArtifactsService({
+        eventStore: eventStore.store,
         artifactStore,
         serve,
-        urlSecret: await loadUrlSecret(artifactsConfig.urlSecret),
+        urlSecret: await loadUrlSecret(artifactsSettings.urlSecret),
         log,
-        ...artifactsAppSettings(artifactsConfig),
+        settings: artifactsSettings,
       });
-      return () => artifactsApp.stop();
+      return () => artifacts.stop();
     }),
     // The webhook receiver's and the poller's view of the pipelines (caught up), their secrets and audit; the
     // receiver itself is a route of the gateway's server.
@@ -187,7 +187,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
           { name: 'pipelines', url: `${pipelines.url}/graphql` },
           { name: 'executions', url: `${executions.url}/graphql` },
           { name: 'permissions', url: `${permissions.url}/graphql` },
-          { name: 'artifacts', url: `${artifactsApp.url}/graphql` },
+          { name: 'artifacts', url: `${artifacts.url}/graphql` },
         ],
         port: config.port,
         // Subscriptions read the platform's own store: an embedded store cannot be opened twice.
@@ -199,7 +199,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
         drainMs: 5_000,
         httpRoutes: [
           webhookRoute({ secrets, pipelines: catalog, start, audit: triggerAudit, log }),
-          { prefix: DOWNLOAD_PATH, handle: async (req, res) => void ((await artifactsApp.handleDownload(req, res)) || res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')) },
+          { prefix: DOWNLOAD_PATH, handle: async (req, res) => void ((await artifacts.handleDownload(req, res)) || res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')) },
         ],
         log,
       }).catch((error: unknown) => {
@@ -232,7 +232,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
     log(`  worker       built in, ${workerConcurrency} jobs at once, artifacts in ${artifactsDir}`);
     log(`  job sandbox  ${sandbox.description}`);
     log(`  deploys      Deploy/Directory under ${providerConfig.deployRoots.join(', ') || 'nothing (SLUICE_DEPLOY_ROOTS)'}; Invoke/Http to ${providerConfig.httpAllowedHosts.join(', ') || 'no host (SLUICE_HTTP_ALLOWED_HOSTS)'}`);
-    log(`  artifacts    ${artifactsApp.url}/graphql; retention after ${artifactsConfig.retentionDays} days unless one of the newest ${artifactsConfig.keepExecutions} executions of a pipeline uses them; download links at ${gateway.url}${DOWNLOAD_PATH}/…`);
+    log(`  artifacts    ${artifacts.url}/graphql; retention after ${artifactsSettings.retentionDays} days unless one of the newest ${artifactsSettings.keepExecutions} executions of a pipeline uses them; download links at ${gateway.url}${DOWNLOAD_PATH}/…`);
     log(`  triggers     webhooks POST ${gateway.url}${WEBHOOKS_PREFIX}/{github|gitlab|generic}/{webhookId} (secrets in ${secretsFile}); git poller every ${pollIntervalMs / 1000} s`);
     if (secrets.created) {
       log(`Created the webhook 'default' (account default): POST ${gateway.url}${WEBHOOKS_PREFIX}/generic/default (or /github/default, /gitlab/default)`);

@@ -2,11 +2,30 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { openFilesystemArtifactStore, openS3ArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
-import { ConfigError, type ConfigProblems, type Env } from '@sluice/runtime';
+import { subgraphServeConfigFrom, type SubgraphServeConfig } from '@sluice/graphql-service/caller';
+import { ConfigError, loadRuntimeConfig, type ConfigProblems, type Env, type RuntimeConfig } from '@sluice/runtime';
 
 export type ArtifactStoreConfig = { kind: 'filesystem'; root: string } | { kind: 's3'; bucket: string; endpoint?: string; region?: string; prefix?: string };
 
+/** Everything the artifacts service takes from its environment. */
 export interface ArtifactsConfig {
+  /** The event store (SLUICE_EVENT_STORE, …), the data folder (SLUICE_DATA_DIR) and the port (SLUICE_PORT). */
+  runtime: RuntimeConfig;
+  /** Where it listens (SLUICE_BIND_ADDRESS) and the gateway's secret (SLUICE_INTERNAL_SECRET). */
+  serve: SubgraphServeConfig;
+  /** Its own variables, SLUICE_ARTIFACT…. */
+  artifacts: ArtifactsSettings;
+}
+
+/** The one reader of the environment in the artifacts service: composition and the API take what this returns. */
+export function loadArtifactsConfig(env: Env): ArtifactsConfig {
+  const runtime = loadRuntimeConfig(env);
+  const artifacts = artifactsSettingsFrom(env, runtime.dataDir);
+  return { runtime, serve: subgraphServeConfigFrom(env, runtime.port), artifacts };
+}
+
+/** Where the bytes are, retention, limits and the download links' key: the SLUICE_ARTIFACT… variables. */
+export interface ArtifactsSettings {
   store: ArtifactStoreConfig;
   retentionDays: number;
   keepExecutions: number;
@@ -20,10 +39,13 @@ export interface ArtifactsConfig {
 
 export const DEFAULTS = { retentionDays: 30, keepExecutions: 100, collectIntervalMinutes: 60, maxUploadBytes: 10 * 1024 ** 3, downloadUrlTtlMinutes: 15 };
 
-/** The artifacts service's variables (beside the runtime's); every bad one is named at once. */
-export function loadArtifactsConfig(env: Env, dataDir: string): ArtifactsConfig {
+/**
+ * The artifacts service's own variables, every bad one named at once; `dataDir` holds the default folder and the
+ * kept URL secret. Also the form a composition root with a data folder of its own uses (the embedded platform).
+ */
+export function artifactsSettingsFrom(env: Env, dataDir: string): ArtifactsSettings {
   const problems: ConfigProblems = [];
-  const config: ArtifactsConfig = {
+  const config: ArtifactsSettings = {
     store: storeFrom(env.SLUICE_ARTIFACTS?.trim() || join(dataDir, 'artifacts'), problems),
     retentionDays: numberFrom(env, 'SLUICE_ARTIFACT_RETENTION_DAYS', DEFAULTS.retentionDays, { integer: false, min: 0 }, problems),
     keepExecutions: numberFrom(env, 'SLUICE_ARTIFACT_KEEP_EXECUTIONS', DEFAULTS.keepExecutions, { integer: true, min: 0 }, problems),
@@ -88,7 +110,7 @@ export async function openConfiguredArtifactStore(config: ArtifactStoreConfig): 
 }
 
 /** The key download URLs are signed with: given, or 32 random bytes kept (0600) in the data dir so links survive a restart. */
-export async function loadUrlSecret(source: ArtifactsConfig['urlSecret']): Promise<Buffer> {
+export async function loadUrlSecret(source: ArtifactsSettings['urlSecret']): Promise<Buffer> {
   if (source.kind === 'given') return source.secret;
   try {
     return Buffer.from((await readFile(source.path, 'utf8')).trim(), 'hex');
@@ -105,15 +127,4 @@ export async function loadUrlSecret(source: ArtifactsConfig['urlSecret']): Promi
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return Buffer.from((await readFile(source.path, 'utf8')).trim(), 'hex');
     throw error;
   }
-}
-
-/** The app options a configuration sets (besides the stores and the secret). */
-export function artifactsAppSettings(config: ArtifactsConfig) {
-  return {
-    retentionDays: config.retentionDays,
-    keepExecutions: config.keepExecutions,
-    collectIntervalMinutes: config.collectIntervalMinutes,
-    maxUploadBytes: config.maxUploadBytes,
-    downloadUrlTtlMinutes: config.downloadUrlTtlMinutes,
-  };
 }

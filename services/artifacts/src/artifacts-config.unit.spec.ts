@@ -1,9 +1,9 @@
 import { ConfigError } from '@sluice/runtime';
-import { loadArtifactsConfig } from './artifacts-config';
+import { artifactsSettingsFrom, loadArtifactsConfig } from './artifacts-config';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
-    loadArtifactsConfig(env, '/data');
+    artifactsSettingsFrom(env, '/data');
   } catch (error) {
     if (error instanceof ConfigError) return error.problems.map((problem) => problem.variable);
     throw error;
@@ -13,7 +13,7 @@ const problemsOf = (env: Record<string, string>): string[] => {
 
 describe('artifacts configuration', () => {
   it('defaults to a folder in the data dir, 30 days, 100 executions, a secret kept in the data dir', () => {
-    expect(loadArtifactsConfig({}, '/data')).toMatchObject({
+    expect(artifactsSettingsFrom({}, '/data')).toMatchObject({
       store: { kind: 'filesystem', root: '/data/artifacts' },
       retentionDays: 30,
       keepExecutions: 100,
@@ -22,7 +22,7 @@ describe('artifacts configuration', () => {
   });
 
   it('reads an S3 location with its endpoint', () => {
-    expect(loadArtifactsConfig({ SLUICE_ARTIFACTS: 's3://builds?endpoint=http://127.0.0.1:9000&region=eu-west-1' }, '/data').store).toEqual({
+    expect(artifactsSettingsFrom({ SLUICE_ARTIFACTS: 's3://builds?endpoint=http://127.0.0.1:9000&region=eu-west-1' }, '/data').store).toEqual({
       kind: 's3',
       bucket: 'builds',
       endpoint: 'http://127.0.0.1:9000',
@@ -41,5 +41,14 @@ describe('artifacts configuration', () => {
       }),
     ).toEqual(['SLUICE_ARTIFACTS', 'SLUICE_ARTIFACT_RETENTION_DAYS', 'SLUICE_ARTIFACT_KEEP_EXECUTIONS', 'SLUICE_ARTIFACT_MAX_BYTES', 'SLUICE_ARTIFACT_URL_SECRET']);
     expect(problemsOf({ SLUICE_ARTIFACTS: 's3://x?endpoint=nope&colour=red' })).toEqual(['SLUICE_ARTIFACTS', 'SLUICE_ARTIFACTS', 'SLUICE_ARTIFACTS']);
+  });
+
+  it('is loaded for the service alone with the runtime, where it listens and the gateway\'s secret', () => {
+    const internalSecret = 'x'.repeat(32);
+    const config = loadArtifactsConfig({ SLUICE_DATA_DIR: '/srv/sluice', SLUICE_PORT: '4300', SLUICE_INTERNAL_SECRET: internalSecret });
+    expect(config.runtime).toMatchObject({ dataDir: '/srv/sluice', port: 4300 });
+    expect(config.serve).toEqual({ port: 4300, host: '127.0.0.1', internalSecret });
+    expect(config.artifacts).toMatchObject({ store: { kind: 'filesystem', root: '/srv/sluice/artifacts' }, urlSecret: { kind: 'file', path: '/srv/sluice/artifact-url-secret' } });
+    expect(() => loadArtifactsConfig({ SLUICE_DATA_DIR: '/srv/sluice' })).toThrow(/SLUICE_INTERNAL_SECRET/);
   });
 });

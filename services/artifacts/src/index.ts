@@ -1,4 +1,13 @@
-export { createArtifactsApp, type ArtifactsApp, type ArtifactsAppOptions } from './artifacts-app';
-export { artifactsAppSettings, loadArtifactsConfig, loadUrlSecret, openConfiguredArtifactStore, type ArtifactsConfig } from './artifacts-config';
+// The artifacts service's public entry: what composes it into a platform.
+export {
+  composeArtifacts,
+  createArtifactsService,
+  type ArtifactsApplication,
+  type ArtifactsParts,
+  type ArtifactsService,
+  type ArtifactsServiceOptions,
+  type ArtifactsServiceSettings,
+} from './artifacts-service';
+export { artifactsSettingsFrom, loadArtifactsConfig, loadUrlSecret, openConfiguredArtifactStore, type ArtifactsConfig, type ArtifactsSettings } from './artifacts-config';
 /** Its projections, for `npm run rebuild-projections`. */
 export { artifactsProjections } from './projections/artifacts-read-model';

@@ -1,37 +1,31 @@
-// The artifacts service alone (distributed mode): configured by environment variables (libs/runtime and artifacts-config.ts), JSON logs.
-import { ConfigError, createLogger, loadRuntimeConfig, logConfigFrom, openEventStore, runUntilSignal, type ConfigProblems } from '@sluice/runtime';
-import { subgraphServeConfigFrom } from '@sluice/graphql-service';
-import { createArtifactsApp } from './artifacts-app';
-import { artifactsAppSettings, loadArtifactsConfig, loadUrlSecret, openConfiguredArtifactStore } from './artifacts-config';
+// The artifacts service alone (distributed mode): configured by its environment (artifacts-config.ts), JSON logs.
+import { openEventStore, serviceMain } from '@sluice/runtime';
+import { loadArtifactsConfig, loadUrlSecret, openConfiguredArtifactStore } from './artifacts-config';
+import { createArtifactsService } from './artifacts-service';
 
-const problems: ConfigProblems = [];
-const logger = createLogger({ service: 'artifacts', ...logConfigFrom(process.env, problems) });
-
-runUntilSignal(
-  async () => {
-    if (problems.length > 0) throw new ConfigError(problems);
-    const runtime = loadRuntimeConfig(process.env);
-    const config = loadArtifactsConfig(process.env, runtime.dataDir);
-    const eventStore = await openEventStore(runtime.eventStore);
-    const artifacts = await openConfiguredArtifactStore(config.store);
-    const app = await createArtifactsApp({
-      store: eventStore.store,
+serviceMain({
+  service: 'artifacts',
+  env: process.env,
+  loadConfig: loadArtifactsConfig,
+  async start(config, logger) {
+    const eventStore = await openEventStore(config.runtime.eventStore);
+    const artifacts = await openConfiguredArtifactStore(config.artifacts.store);
+    const service = await createArtifactsService({
+      eventStore: eventStore.store,
       artifactStore: artifacts.store,
-      // As every service of the distributed mode: no start without an internal secret of 32 bytes or more.
-      serve: subgraphServeConfigFrom(process.env, runtime.port),
-      urlSecret: await loadUrlSecret(config.urlSecret),
+      serve: config.serve,
+      urlSecret: await loadUrlSecret(config.artifacts.urlSecret),
       log: logger.line,
-      ...artifactsAppSettings(config),
+      settings: config.artifacts,
     });
-    logger.info(`artifacts service listening at ${app.url}/graphql — bytes at ${app.url}/artifacts, stored in ${artifacts.description}; event store: ${eventStore.description}`, {
-      url: app.url,
-      pid: process.pid,
-    });
-    return async () => {
-      await app.stop();
-      await artifacts.store.close();
-      await eventStore.store.close();
+    return {
+      message: `artifacts service listening at ${service.url}/graphql — bytes at ${service.url}/artifacts, stored in ${artifacts.description}; event store: ${eventStore.description}`,
+      fields: { url: service.url },
+      async stop() {
+        await service.stop();
+        await artifacts.store.close();
+        await eventStore.store.close();
+      },
     };
   },
-  { logger },
-);
+});

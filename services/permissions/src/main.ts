@@ -1,31 +1,30 @@
-// The permissions service alone (distributed mode): configured by environment variables (libs/runtime), JSON logs.
-import { checkReadiness, ConfigError, createLogger, eventStoreCheck, logConfigFrom, openEventStore, runUntilSignal, type ConfigProblems } from '@sluice/runtime';
-import { subgraphServeConfigFrom } from '@sluice/graphql-service';
-import { createPermissionsApp } from './permissions-app';
+// The permissions service alone (distributed mode): configured by its environment (permissions-config.ts), JSON logs.
+import { checkReadiness, eventStoreCheck, openEventStore, serviceMain } from '@sluice/runtime';
 import { loadPermissionsConfig } from './permissions-config';
+import { createPermissionsService } from './permissions-service';
 
-const problems: ConfigProblems = [];
-const logger = createLogger({ service: 'permissions', ...logConfigFrom(process.env, problems) });
-
-runUntilSignal(
-  async () => {
-    if (problems.length > 0) throw new ConfigError(problems);
-    const config = loadPermissionsConfig(process.env);
+serviceMain({
+  service: 'permissions',
+  env: process.env,
+  loadConfig: loadPermissionsConfig,
+  async start(config, logger) {
     const eventStore = await openEventStore(config.runtime.eventStore);
     const store = eventStoreCheck(eventStore.store);
-    const app = await createPermissionsApp({
+    const service = await createPermissionsService({
       eventStore: eventStore.store,
-      serve: subgraphServeConfigFrom(process.env, config.runtime.port),
+      serve: config.serve,
       log: logger.line,
       readiness: () => checkReadiness({ store }),
       accessKeyCipher: config.accessKeyCipher,
       auditTrail: config.auditTrail,
     });
-    logger.info(`permissions service listening at ${app.url}/graphql — event store: ${eventStore.description}`, { url: app.url, pid: process.pid });
-    return async () => {
-      await app.stop();
-      await eventStore.store.close();
+    return {
+      message: `permissions service listening at ${service.url}/graphql — event store: ${eventStore.description}`,
+      fields: { url: service.url },
+      async stop() {
+        await service.stop();
+        await eventStore.store.close();
+      },
     };
   },
-  { logger },
-);
+});

@@ -16,6 +16,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface ServiceProcess {
   url: string;
+  /** The child's process id (a bench samples its memory). */
+  pid: number;
   /** The process's SLUICE_INTERNAL_SECRET: `graphql` and `post` send it; a raw request must send it as `x-sluice-internal-secret`. */
   internalSecret: string;
   /** Without T, answers are read by field name as the query shaped them (the tests' convenience, as before the move). */
@@ -38,6 +40,8 @@ export interface ServiceProcessOptions {
    * replaced by a random one: a service does not start without it.
    */
   env: Record<string, string>;
+  /** Node's own flags before `--import tsx` (a bench's `--max-old-space-size=64`). */
+  nodeArgs?: string[];
   startTimeoutMs?: number;
 }
 
@@ -48,7 +52,7 @@ export interface ServiceProcessOptions {
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const given = options.env.SLUICE_INTERNAL_SECRET ?? process.env.SLUICE_INTERNAL_SECRET ?? '';
   const internalSecret = Buffer.byteLength(given, 'utf8') >= MIN_INTERNAL_SECRET_BYTES ? given : randomBytes(32).toString('base64url');
-  const child = spawn(process.execPath, ['--import', 'tsx', options.script], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env, SLUICE_INTERNAL_SECRET: internalSecret },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,6 +68,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   };
   return {
     url,
+    pid: child.pid!,
     internalSecret,
     post,
     output: () => output,

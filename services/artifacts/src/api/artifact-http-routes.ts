@@ -17,7 +17,7 @@ import {
   type ByteRange,
 } from '@sluice/artifact-store';
 import { accountIdProblem } from '@sluice/domain';
-import { ACTOR_HEADER, internalSecretProblem } from '@sluice/graphql-service';
+import { ACTOR_HEADER, internalSecretProblem } from '@sluice/graphql-service/caller';
 import type { ArtifactBytes, Clock } from '../application/artifact-bytes';
 import { DownloadTokenError, verifyDownloadToken } from '../domain/download-token';
 

@@ -14,14 +14,25 @@ export interface ArtifactsServiceProcess extends ServiceProcess {
   dataDir: string;
 }
 
-/** The service as it runs (`node --import tsx src/main.ts`) on the real PostgreSQL event store and a filesystem store, in a child process. */
-export async function startArtifactsService(schema: string, env: Record<string, string> = {}): Promise<ArtifactsServiceProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'sluice-artifacts-service-'));
+export interface ArtifactsServiceProcessOptions {
+  /** Its SLUICE_DATA_DIR (default: a new folder under the system's temporary one). */
+  dataDir?: string;
+  /** Node's flags, e.g. a small heap (`--max-old-space-size=64`, bench/artifacts). */
+  nodeArgs?: string[];
+}
+
+/**
+ * The service as it runs (`node --import tsx src/main.ts`) on the real PostgreSQL event store and a filesystem store,
+ * in a child process; `env` adds to its environment.
+ */
+export async function startArtifactsService(schema: string, env: Record<string, string> = {}, options: ArtifactsServiceProcessOptions = {}): Promise<ArtifactsServiceProcess> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'sluice-artifacts-service-')));
   const artifactsDir = join(dataDir, 'artifacts');
   const service = await startServiceProcess({
     name: 'artifacts service',
     script: join(root, 'services/artifacts/src/main.ts'),
     cwd: root,
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
     env: {
       SLUICE_EVENT_STORE: testPostgresUrl(),
       SLUICE_EVENT_STORE_SCHEMA: schema,

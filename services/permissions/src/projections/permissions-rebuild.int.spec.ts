@@ -1,13 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { appendAuditRecord, type AuditRecord } from '@sluice/authz';
+import { appendAuditRecord, fixedAuditChainKey, type AuditRecord } from '@sluice/authz';
+import { TEST_AUDIT_KEY } from '@sluice/authz/testing';
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { isEqual, rebuiltSkipping } from '@sluice/eventing/testing';
 import { dropTestSchema, newTestSchema, testPostgresUrl } from '@sluice/testing';
 import { aesGcmCipher } from '../application/access-key-cipher';
-import { AccessKeyHandlers } from '../application/access-key-handlers';
-import { AssumeRoleHandler } from '../application/assume-role';
+import type { AccessKeyHandlers } from '../application/access-key-handlers';
+import type { AssumeRoleHandler } from '../application/assume-role';
+import { inMemoryAuditCheckpoints } from '../application/audit-checkpoints';
 import type { Caller } from '../application/caller';
-import { IdentityCommandHandlers } from '../application/identity-command-handlers';
+import type { IdentityCommandHandlers } from '../application/identity-command-handlers';
+import { composePermissions } from '../permissions-service';
 import { PermissionsProjection } from './permissions-projection';
 import { permissionsProjections } from './permissions-read-models';
 
@@ -29,9 +32,8 @@ beforeAll(async () => {
   store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
   projection = new PermissionsProjection(store);
   await projection.start();
-  identities = new IdentityCommandHandlers(store, projection, clock);
-  accessKeys = new AccessKeyHandlers(store, projection, aesGcmCipher(randomBytes(32)), clock);
-  assumeRole = new AssumeRoleHandler(projection, identities, clock);
+  const auditTrail = { key: fixedAuditChainKey(TEST_AUDIT_KEY), checkpoints: inMemoryAuditCheckpoints() };
+  ({ identities, accessKeys, assumeRole } = composePermissions(store, projection, { clock, accessKeyCipher: aesGcmCipher(randomBytes(32)), auditTrail }));
 });
 
 afterAll(async () => {

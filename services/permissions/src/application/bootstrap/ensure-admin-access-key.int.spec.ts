@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { embeddedStoreForFile } from '@sluice/eventing/testing';
-import { accessKeyCipherFromEnv } from '../application/access-key-cipher';
-import { PermissionsProjection } from '../projections/permissions-projection';
+import { accessKeyCipherFromEnv } from '../access-key-cipher';
+import { PermissionsProjection } from '../../projections/permissions-projection';
 import { ensureAdmin } from './ensure-admin';
 import { ensureAdminAccessKey } from './ensure-admin-access-key';
 

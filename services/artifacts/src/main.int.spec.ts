@@ -12,7 +12,7 @@ const lanAddress = Object.values(networkInterfaces())
   .find((entry) => entry !== undefined && entry.family === 'IPv4' && !entry.internal)?.address;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'sluice-artifacts-app-'));
+  root = await mkdtemp(join(tmpdir(), 'sluice-artifacts-main-'));
 });
 
 afterAll(async () => {

@@ -2,8 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { authorize } from '@sluice/authz';
 import { embeddedStoreForFile } from '@sluice/eventing/testing';
-import { PermissionsProjection } from '../projections/permissions-projection';
-import { hashToken } from '../domain/token-secret';
+import { PermissionsProjection } from '../../projections/permissions-projection';
+import { hashToken } from '../../domain/token-secret';
 import { ensureAdmin } from './ensure-admin';
 
 // The embedded platform's first start, on PGlite (what embedded mode runs on), folded by the service's own projection.

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decideAndAppend, type EventStore } from '@sluice/eventing';
-import type { AccessKeyCipher } from '../application/access-key-cipher';
-import { accessKeyDecider } from '../domain/access-key-decider';
+import type { AccessKeyCipher } from '../access-key-cipher';
+import { accessKeyDecider } from '../../domain/access-key-decider';
 import { accessKeyStream } from '@sluice/contracts';
-import { issueAccessKey } from '../domain/access-key-secret';
+import { issueAccessKey } from '../../domain/access-key-secret';
 
 /** The AWS shared-credentials file the embedded platform writes for its admin (decision 0024). */
 export const ADMIN_CREDENTIALS_FILE = 'admin-credentials';

@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import type { PipelineDeclaration } from '@sluice/domain';
 import { commandsStage } from '@sluice/testing/fixtures';
-import { ArtifactBytes } from './application/artifact-bytes';
-import { ArtifactCollector } from './application/collect-artifacts';
-import { OutputRecorder } from './application/record-outputs';
-import { artifactsOnEngineForFile } from './testing/artifacts-on-engine';
+import { ArtifactBytes } from './artifact-bytes';
+import { ArtifactCollector } from './collect-artifacts';
+import { OutputRecorder } from './record-outputs';
+import { artifactsOnEngineForFile } from '../testing/artifacts-on-engine';
 import type { ArtifactRecorded } from '@sluice/contracts';
-import { ArtifactsProjection } from './projections/artifacts-projection';
+import { ArtifactsProjection } from '../projections/artifacts-projection';
 
 // Metadata and retention on real parts: executions run by the engine on PostgreSQL, jobs run by the real
 // worker writing archives to a filesystem store, and the artifacts service's projection, recorder and collector.

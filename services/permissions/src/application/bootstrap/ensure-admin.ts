@@ -3,11 +3,11 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type EventStore, decideAndAppend } from '@sluice/eventing';
 import { type CommandMetadata } from '@sluice/domain';
-import { accountDecider } from '../domain/account-decider';
+import { accountDecider } from '../../domain/account-decider';
 import { accountStream, principalStream, tokenStream } from '@sluice/contracts';
-import { principalDecider } from '../domain/principal-decider';
-import { TOKEN_LIFETIME, tokenDecider } from '../domain/token-decider';
-import { issueToken } from '../domain/token-secret';
+import { principalDecider } from '../../domain/principal-decider';
+import { TOKEN_LIFETIME, tokenDecider } from '../../domain/token-decider';
+import { issueToken } from '../../domain/token-secret';
 
 export interface EnsureAdminOptions {
   /** Default `default`. */
