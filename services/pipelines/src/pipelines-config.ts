@@ -1,4 +1,4 @@
-import { subgraphServeConfigFrom, type SubgraphServeConfig } from '@sluice/graphql-service';
+import { subgraphServeConfigFrom, type SubgraphServeConfig } from '@sluice/graphql-service/caller';
 import { loadRuntimeConfig, type Env, type RuntimeConfig } from '@sluice/runtime';
 
 /** Everything the pipelines service takes from its environment. */
