@@ -11,7 +11,6 @@ import {
   readOneOf,
   readString,
   readValidString,
-  type JsonObject,
 } from '../validation/json-shape';
 import type { ValidationIssue } from '../validation/validation-issue';
 import {
@@ -76,8 +75,8 @@ export function validateCustomActionType(input: unknown): CustomActionTypeValida
     root.category === undefined
       ? undefined
       : readOneOf(root.category, AWS_ACTION_CATEGORIES, 'The category', childPath(ROOT_PATH, 'category'), issues);
-  const provider = readIdPart(root, 'provider', CUSTOM_ACTION_TYPE_LIMITS.providerMaxLength, issues);
-  const version = readIdPart(root, 'version', CUSTOM_ACTION_TYPE_LIMITS.versionMaxLength, issues);
+  const provider = readIdPart(root.provider, 'provider', CUSTOM_ACTION_TYPE_LIMITS.providerMaxLength, issues);
+  const version = readIdPart(root.version, 'version', CUSTOM_ACTION_TYPE_LIMITS.versionMaxLength, issues);
   const settings = root.settings === undefined ? undefined : readSettings(root.settings, issues);
   const properties =
     root.configurationProperties === undefined ? [] : readConfigurationProperties(root.configurationProperties, issues);
@@ -99,9 +98,9 @@ export function validateCustomActionType(input: unknown): CustomActionTypeValida
 }
 
 /** The provider or the version of the id, when given: 1 to `maxLength` id characters. */
-function readIdPart(root: JsonObject, field: 'provider' | 'version', maxLength: number, issues: IssueCollector): string | undefined {
-  if (root[field] === undefined) return undefined;
-  return readValidString(root[field], `The ${field}`, childPath(ROOT_PATH, field), issues, {
+function readIdPart(value: unknown, field: 'provider' | 'version', maxLength: number, issues: IssueCollector): string | undefined {
+  if (value === undefined) return undefined;
+  return readValidString(value, `The ${field}`, childPath(ROOT_PATH, field), issues, {
     minLength: 1,
     maxLength,
     allowedCharacter: ID_CHARACTER,
