@@ -4,9 +4,5 @@
 set -euo pipefail
 command -v chromium >/dev/null 2>&1 && exit 0
 echo "Installing Chromium (apt-get install chromium) for the dashboard's browser tests…"
-SUDO=""
-if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >/dev/null
-$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+bash "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh" chromium
 command -v chromium >/dev/null 2>&1 || { echo "chromium is still not on the PATH after apt-get install" >&2; exit 1; }

@@ -17,9 +17,7 @@ if [ "$(id -u)" != "0" ]; then
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing the job sandbox (apt-get install ${missing[*]})…"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
+  bash "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh" $(printf '%s\n' "${missing[@]}" | sort -u)
 fi
 if ! id -u "$user" >/dev/null 2>&1; then
   echo "Creating the unprivileged user $user that jobs run as…"

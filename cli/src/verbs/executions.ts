@@ -1,3 +1,4 @@
+import { nextTokenOf, pageVariables, pagingParameters, type PageInfo } from '../paging';
 import type { Verb } from '../verb';
 
 export const EXECUTION_FIELDS = `pipelineExecutionId pipelineName pipelineVersion status statusSummary startTime lastUpdateTime executionMode executionType
@@ -101,20 +102,19 @@ export const executionVerbs: Verb[] = [
     parameters: [
       { name: 'pipelineName', type: 'string', required: true, description: 'The pipeline.' },
       { name: 'filter', type: 'structure', description: 'statuses / triggerTypes, as JSON.', skeleton: { statuses: ['Failed'], triggerTypes: ['Webhook'] } },
-      { name: 'maxResults', type: 'integer', description: 'Page size; every page is fetched unless --no-paginate.' },
-      { name: 'nextToken', type: 'string', description: 'The nextToken of an earlier page.' },
+      ...pagingParameters(),
     ],
     paginated: { items: 'pipelineExecutionSummaries' },
     examples: ["sluice list-pipeline-executions --pipeline-name web --max-results 10 --no-paginate --output table"],
     async run(input, { gateway }) {
-      const data = await gateway.request<{ listPipelineExecutions: { nodes: ExecutionAnswer[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+      const data = await gateway.request<{ listPipelineExecutions: { nodes: ExecutionAnswer[]; pageInfo: PageInfo } }>(
         `query($pipelineName: String!, $first: Int, $after: String, $filter: PipelineExecutionFilterInput) {
           listPipelineExecutions(pipelineName: $pipelineName, first: $first, after: $after, filter: $filter) { nodes { ${EXECUTION_FIELDS} } pageInfo { hasNextPage endCursor } }
         }`,
-        { pipelineName: input['pipelineName'], first: input['maxResults'] ?? 100, after: input['nextToken'] ?? null, filter: input['filter'] ?? null },
+        { pipelineName: input['pipelineName'], ...pageVariables(input), filter: input['filter'] ?? null },
       );
       const page = data.listPipelineExecutions;
-      return { pipelineExecutionSummaries: page.nodes, ...(page.pageInfo.hasNextPage && page.pageInfo.endCursor ? { nextToken: page.pageInfo.endCursor } : {}) };
+      return { pipelineExecutionSummaries: page.nodes, ...nextTokenOf(page.pageInfo) };
     },
   },
   {
@@ -123,14 +123,13 @@ export const executionVerbs: Verb[] = [
     parameters: [
       { name: 'pipelineName', type: 'string', required: true, description: 'The pipeline.' },
       { name: 'filter', type: 'structure', description: 'pipelineExecutionId=… to list one execution’s actions.', skeleton: { pipelineExecutionId: '' } },
-      { name: 'maxResults', type: 'integer', description: 'Page size; every page is fetched unless --no-paginate.' },
-      { name: 'nextToken', type: 'string', description: 'The nextToken of an earlier page.' },
+      ...pagingParameters(),
     ],
     paginated: { items: 'actionExecutionDetails' },
     examples: ['sluice list-action-executions --pipeline-name web --filter pipelineExecutionId=3f1c…'],
     async run(input, { gateway }) {
       const filter = (input['filter'] ?? {}) as { pipelineExecutionId?: string };
-      const data = await gateway.request<{ listActionExecutions: { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+      const data = await gateway.request<{ listActionExecutions: { nodes: unknown[]; pageInfo: PageInfo } }>(
         `query($pipelineName: String!, $pipelineExecutionId: ID, $first: Int, $after: String) {
           listActionExecutions(pipelineName: $pipelineName, pipelineExecutionId: $pipelineExecutionId, first: $first, after: $after) {
             nodes { pipelineExecutionId actionExecutionId pipelineVersion stageName actionName attempt runOrder status startTime lastUpdateTime durationMs
@@ -139,10 +138,10 @@ export const executionVerbs: Verb[] = [
             pageInfo { hasNextPage endCursor }
           }
         }`,
-        { pipelineName: input['pipelineName'], pipelineExecutionId: filter.pipelineExecutionId ?? null, first: input['maxResults'] ?? 100, after: input['nextToken'] ?? null },
+        { pipelineName: input['pipelineName'], pipelineExecutionId: filter.pipelineExecutionId ?? null, ...pageVariables(input) },
       );
       const page = data.listActionExecutions;
-      return { actionExecutionDetails: page.nodes, ...(page.pageInfo.hasNextPage && page.pageInfo.endCursor ? { nextToken: page.pageInfo.endCursor } : {}) };
+      return { actionExecutionDetails: page.nodes, ...nextTokenOf(page.pageInfo) };
     },
   },
   {

@@ -1,3 +1,4 @@
+import { nextTokenOf, pageVariables, pagingParameters, type PageInfo } from '../paging';
 import type { Verb } from '../verb';
 
 const PRINCIPAL = 'id account';
@@ -66,8 +67,7 @@ export const permissionVerbs: Verb[] = [
       { name: 'decision', type: 'string', enum: ['Allow', 'ExplicitDeny', 'ImplicitDeny'], description: 'Only this decision.' },
       { name: 'startTime', type: 'string', description: 'From this instant (ISO-8601).' },
       { name: 'endTime', type: 'string', description: 'Up to this instant (ISO-8601).' },
-      { name: 'maxResults', type: 'integer', description: 'Page size; every page is fetched unless --no-paginate.' },
-      { name: 'nextToken', type: 'string', description: 'The nextToken of an earlier page.' },
+      ...pagingParameters(),
     ],
     paginated: { items: 'events' },
     examples: ["sluice lookup-audit-events --decision ImplicitDeny --start-time 2026-11-01T00:00:00Z --output table", "sluice lookup-audit-events --resource 'srn:sluice:default:web*' --query 'events[].[time, principal.id, operation]' --output text"],
@@ -80,17 +80,17 @@ export const permissionVerbs: Verb[] = [
         from: input['startTime'] ?? null,
         to: input['endTime'] ?? null,
       };
-      const data = await gateway.request<{ lookupAuditEvents: { edges: Array<{ node: unknown }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+      const data = await gateway.request<{ lookupAuditEvents: { edges: Array<{ node: unknown }>; pageInfo: PageInfo } }>(
         `query($filter: AuditEventFilter, $first: Int, $after: String) {
           lookupAuditEvents(filter: $filter, first: $first, after: $after) {
             edges { node { id position time principal { ${PRINCIPAL} } viaRole { ${PRINCIPAL} } operation resource requestParameters decision decidingStatement { policyName sid index } result sourceIp userAgent requestId } }
             pageInfo { hasNextPage endCursor }
           }
         }`,
-        { filter, first: input['maxResults'] ?? 100, after: input['nextToken'] ?? null },
+        { filter, ...pageVariables(input) },
       );
       const page = data.lookupAuditEvents;
-      return { events: page.edges.map((edge) => edge.node), ...(page.pageInfo.hasNextPage && page.pageInfo.endCursor ? { nextToken: page.pageInfo.endCursor } : {}) };
+      return { events: page.edges.map((edge) => edge.node), ...nextTokenOf(page.pageInfo) };
     },
   },
   {

@@ -1,3 +1,4 @@
+import { nextTokenOf, pageVariables, pagingParameters, type PageInfo } from '../paging';
 import type { Input, Verb } from '../verb';
 
 const PIPELINE_SKELETON = {
@@ -96,19 +97,14 @@ export const pipelineVerbs: Verb[] = [
   {
     name: 'list-pipelines',
     summary: 'Lists the account’s pipelines by name.',
-    parameters: [
-      { name: 'maxResults', type: 'integer', description: 'Page size (1–1000); the CLI fetches every page unless --no-paginate.' },
-      { name: 'nextToken', type: 'string', description: 'The nextToken of an earlier page.' },
-    ],
+    parameters: pagingParameters('Page size (1–1000); the CLI fetches every page unless --no-paginate.'),
     paginated: { items: 'pipelines' },
     examples: ['sluice list-pipelines', "sluice list-pipelines --query 'pipelines[].name' --output text"],
     async run(input, { gateway }) {
-      const data = await gateway.request<{
-        listPipelines: { edges: Array<{ node: PipelineAnswer & { name: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-      }>(`query($first: Int, $after: String) { listPipelines(first: $first, after: $after) { edges { node { name ${PIPELINE_FIELDS} } } pageInfo { hasNextPage endCursor } } }`, {
-        first: input['maxResults'] ?? 100,
-        after: input['nextToken'] ?? null,
-      });
+      const data = await gateway.request<{ listPipelines: { edges: Array<{ node: PipelineAnswer & { name: string } }>; pageInfo: PageInfo } }>(
+        `query($first: Int, $after: String) { listPipelines(first: $first, after: $after) { edges { node { name ${PIPELINE_FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
+        pageVariables(input),
+      );
       const page = data.listPipelines;
       return {
         pipelines: page.edges.map(({ node }) => ({
@@ -119,7 +115,7 @@ export const pipelineVerbs: Verb[] = [
           created: node.metadata.created,
           updated: node.metadata.updated,
         })),
-        ...(page.pageInfo.hasNextPage && page.pageInfo.endCursor ? { nextToken: page.pageInfo.endCursor } : {}),
+        ...nextTokenOf(page.pageInfo),
       };
     },
   },

@@ -1,12 +1,16 @@
-/** Bad input to the store; `field` names what was wrong (`sha256`, `maxBytes`, `range`). */
-export class ArtifactStoreInputError extends Error {
-  override readonly name = 'ArtifactStoreInputError';
+/** Bad input; `field` names what was wrong. The subclass says whose input: the store's or the archive functions'. */
+export abstract class InputError extends Error {
   constructor(
     readonly field: string,
     reason: string,
   ) {
     super(`${field}: ${reason}`);
   }
+}
+
+/** Bad input to the store (`sha256`, `maxBytes`, `range`). */
+export class ArtifactStoreInputError extends InputError {
+  override readonly name = 'ArtifactStoreInputError';
 }
 
 export class ArtifactNotFoundError extends Error {

@@ -122,3 +122,18 @@ export async function mayImportPipeline(pipelineName = 'new-pipeline'): Promise<
   const allowed = await allowedOf(['sluice:ImportAwsPipeline', 'sluice:CreatePipeline'].map((action) => ({ action, resource })));
   return allowed.size === 2;
 }
+
+/**
+ * Asks `may` and hands its answer to `answer` (false when the question fails), for an `$effect` to return: the
+ * function it returns drops an answer that comes after the effect was re-run or its view left.
+ */
+export function answerWhenAllowed(may: () => Promise<boolean>, answer: (allowed: boolean) => void): () => void {
+  let current = true;
+  may().then(
+    (allowed) => current && answer(allowed),
+    () => current && answer(false),
+  );
+  return () => {
+    current = false;
+  };
+}

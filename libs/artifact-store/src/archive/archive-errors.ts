@@ -1,3 +1,5 @@
+import { InputError } from '../errors';
+
 /** An entry that would land outside the target or is of a kind extraction does not make. */
 export class UnsafeArchiveEntryError extends Error {
   override readonly name = 'UnsafeArchiveEntryError';
@@ -37,12 +39,6 @@ export class InvalidArchiveError extends Error {
 }
 
 /** Bad arguments to extractArchive/createArchive; `field` names which. */
-export class ArchiveInputError extends Error {
+export class ArchiveInputError extends InputError {
   override readonly name = 'ArchiveInputError';
-  constructor(
-    readonly field: string,
-    reason: string,
-  ) {
-    super(`${field}: ${reason}`);
-  }
 }

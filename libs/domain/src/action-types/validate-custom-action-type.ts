@@ -75,24 +75,8 @@ export function validateCustomActionType(input: unknown): CustomActionTypeValida
     root.category === undefined
       ? undefined
       : readOneOf(root.category, AWS_ACTION_CATEGORIES, 'The category', childPath(ROOT_PATH, 'category'), issues);
-  const provider =
-    root.provider === undefined
-      ? undefined
-      : readValidString(root.provider, 'The provider', childPath(ROOT_PATH, 'provider'), issues, {
-          minLength: 1,
-          maxLength: CUSTOM_ACTION_TYPE_LIMITS.providerMaxLength,
-          allowedCharacter: ID_CHARACTER,
-          allowedDescription: ID_CHARACTERS,
-        });
-  const version =
-    root.version === undefined
-      ? undefined
-      : readValidString(root.version, 'The version', childPath(ROOT_PATH, 'version'), issues, {
-          minLength: 1,
-          maxLength: CUSTOM_ACTION_TYPE_LIMITS.versionMaxLength,
-          allowedCharacter: ID_CHARACTER,
-          allowedDescription: ID_CHARACTERS,
-        });
+  const provider = readIdPart(root.provider, 'provider', CUSTOM_ACTION_TYPE_LIMITS.providerMaxLength, issues);
+  const version = readIdPart(root.version, 'version', CUSTOM_ACTION_TYPE_LIMITS.versionMaxLength, issues);
   const settings = root.settings === undefined ? undefined : readSettings(root.settings, issues);
   const properties =
     root.configurationProperties === undefined ? [] : readConfigurationProperties(root.configurationProperties, issues);
@@ -111,6 +95,17 @@ export function validateCustomActionType(input: unknown): CustomActionTypeValida
     ...(settings ? { settings } : {}),
   };
   return { valid: true, actionType, tags };
+}
+
+/** The provider or the version of the id, when given: 1 to `maxLength` id characters. */
+function readIdPart(value: unknown, field: 'provider' | 'version', maxLength: number, issues: IssueCollector): string | undefined {
+  if (value === undefined) return undefined;
+  return readValidString(value, `The ${field}`, childPath(ROOT_PATH, field), issues, {
+    minLength: 1,
+    maxLength,
+    allowedCharacter: ID_CHARACTER,
+    allowedDescription: ID_CHARACTERS,
+  });
 }
 
 const SETTINGS_FIELDS = ['thirdPartyConfigurationUrl', 'entityUrlTemplate', 'executionUrlTemplate', 'revisionUrlTemplate'] as const;

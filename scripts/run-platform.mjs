@@ -1,0 +1,28 @@
+// What `npm start` and `npm run start:distributed` share: refuse to start without git, install what is missing (the
+// npm dependencies, the job sandbox), then run the platform's entry as a child process that signals are passed to.
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDeps } from './ensure-deps.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * `entry` is the platform's main file; `command` how the person started it and `gitUse` what runs git, both for the
+ * message when git is missing; `beforeRun` comes once everything is installed, just before the platform starts.
+ */
+export function runPlatform({ entry, command, gitUse, beforeRun = () => {} }) {
+  if (spawnSync('git', ['--version'], { stdio: 'ignore' }).error) {
+    console.error(`Sluice needs git on the PATH (${gitUse}). Install git, e.g. \`apt-get install git\`, then run \`${command}\` again.`);
+    process.exit(1);
+  }
+  ensureDeps();
+  // Jobs' commands run in bubblewrap as an unprivileged user: install it when we can (root); the platform says loudly
+  // when it cannot be had.
+  if (process.env.SLUICE_SANDBOX !== 'unsandboxed') spawnSync('bash', [join(root, 'scripts/ensure-sandbox.sh')], { stdio: 'inherit' });
+  beforeRun();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], { cwd: root, stdio: 'inherit' });
+  // The distributed platform stops its processes on the first signal and kills them on a second one.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code) => process.exit(code ?? 1));
+}
