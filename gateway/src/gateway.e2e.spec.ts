@@ -121,7 +121,7 @@ describe('gateway federating pipelines and executions', () => {
 
     const refused = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/main.ts')], {
       cwd: root,
-      env: { ...process.env, SLUICE_SUBGRAPHS: 'pipelines', SLUICE_PORT: '0' },
+      env: { ...process.env, SLUICE_SUBGRAPHS: 'pipelines', SLUICE_PORT: '0', SLUICE_INTERNAL_SECRET: subgraphs.internalSecret },
       encoding: 'utf8',
       timeout: 30_000,
     });
