@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     const brokers = process.env.SLUICE_BENCH_KAFKA ? process.env.SLUICE_BENCH_KAFKA.split(',') : (broker = await startKafkaBroker()).brokers;
     const spawnedAt = performance.now();
     topology = await startDistributedTopology({
+      inheritedEnv: process.env,
       eventStore: benchPostgresUrl,
       eventStoreSchema: schema,
       kafkaBrokers: brokers,

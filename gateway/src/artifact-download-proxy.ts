@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { DOWNLOAD_PATH } from '@sluice/artifact-store';
 import type { HttpRoute } from './gateway-server';
 import { originFormTarget } from './request-target';
-import type { SubgraphEndpoint } from './subgraph-config';
+import type { SubgraphEndpoint } from './gateway-config';
 
 /** Response headers passed back as the artifacts service sent them (hop-by-hop ones are the server's business). */
 const PASSED_HEADERS = ['content-type', 'content-length', 'content-range', 'content-disposition', 'accept-ranges', 'cache-control', 'x-sluice-sha256', 'x-sluice-size'];

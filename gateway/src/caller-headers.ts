@@ -7,7 +7,6 @@ export const ACTOR_HEADER = 'x-sluice-actor';
 export const PRINCIPAL_HEADER = 'x-sluice-principal';
 export const TOKEN_ID_HEADER = 'x-sluice-token-id';
 export const INTERNAL_SECRET_HEADER = 'x-sluice-internal-secret';
-export const INTERNAL_SECRET_ENV = 'SLUICE_INTERNAL_SECRET';
 
 /** Every subgraph must hear the same caller. */
 export const CALLER_HEADERS = [ACCOUNT_HEADER, ACTOR_HEADER] as const;

@@ -2,14 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { EventStore } from '@sluice/eventing';
-import { busCheck, checkReadiness, eventStoreCheck, loadRuntimeConfig, openEventStore, type BusConfig } from '@sluice/runtime';
+import { busCheck, checkReadiness, eventStoreCheck, type BusConfig } from '@sluice/runtime';
 import { GatewayAuth, originOf, type GatewayAuthOptions } from './auth/gateway-auth';
 import { awsRoute, type AwsApiOptions } from './aws/aws-route';
 import { ForwardedIdentities } from './aws/forwarded-identities';
 import { internalSecretHeaders } from './auth/internal-secret-headers';
 import { callerHeadersOf } from './caller-headers';
 import { Admission } from './limits/admission';
-import { gatewayLimitsFrom, withLimits, type GatewayLimitsOverride } from './limits/limits-config';
+import { DEFAULT_GATEWAY_LIMITS, withLimits, type GatewayLimitsOverride } from './limits/limits-config';
 import { limitsPlugin } from './limits/limits-plugin';
 import { requestWeight } from './limits/rate-limiter';
 import { sendTooManyRequests } from './limits/too-many-requests';
@@ -17,11 +17,11 @@ import { gatewayMetrics } from './metrics/gateway-metrics';
 import { metricsAccess, sendMetricsRefusal } from './metrics/metrics-access';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics/prometheus-text';
 import { originFormTarget } from './request-target';
-import type { SubgraphEndpoint } from './subgraph-config';
+import type { SubgraphEndpoint } from './gateway-config';
 import { subgraphReadiness } from './subgraph-readiness';
 import { serveSubscriptions } from './subscriptions/subscription-server';
 import { loadSupergraph } from './supergraph';
-import { dashboardFiles, webDirFromEnv } from './static/dashboard-files';
+import { dashboardFiles } from './static/dashboard-files';
 
 export interface GatewayOptions {
   subgraphs: SubgraphEndpoint[];
@@ -35,10 +35,10 @@ export interface GatewayOptions {
   drainMs?: number;
   log?: (line: string) => void;
   /**
-   * The store subscriptions are fed from. Absent: the store `SLUICE_EVENT_STORE` names (the one the
-   * services write to), opened here and closed by `stop`.
+   * The store the services write to: subscriptions are fed from it, the audit trail and the refusals written to it.
+   * Opened and closed by the caller (main.ts: the one `SLUICE_EVENT_STORE` names).
    */
-  eventStore?: EventStore;
+  eventStore: EventStore;
   /**
    * Extra HTTP routes served before GraphQL: a request whose path is `prefix` or starts with `${prefix}/`
    * goes to the first such route (e.g. the embedded platform's webhooks).
@@ -51,18 +51,21 @@ export interface GatewayOptions {
    */
   auth?: GatewayAuthOptions;
   /**
-   * The dashboard's static build, served at every path no other route owns (docs/decisions/0023). Absent: `SLUICE_WEB_DIR`,
-   * else the repository's `web/dist`; null: no dashboard (404 as for any unknown path).
+   * The dashboard's static build, served at every path no other route owns (docs/decisions/0023): gateway-config.ts's
+   * `webDir` (SLUICE_WEB_DIR, else the repository's `web/dist`); null: no dashboard (404 as for any unknown path).
    */
-  webDir?: string | null;
-  /** The bus `/readyz` pings (Kafka: `describeCluster`; in-process: always ready). Default: the one `SLUICE_KAFKA_BROKERS` names. */
-  bus?: BusConfig;
+  webDir: string | null;
+  /** The bus `/readyz` pings (Kafka: `describeCluster`; in-process: always ready): gateway-config.ts's `runtime.bus`. */
+  bus: BusConfig;
   /** The AWS-compatible API at `/aws` (decision 0024): SigV4 with access keys, then the same GraphQL path. Needs `auth`. */
   aws?: AwsApiOptions;
-  /** Over the limits of the environment (limits-config.ts: SLUICE_GRAPHQL_MAX_*, SLUICE_RATE_LIMIT_*, …), part by part. */
+  /**
+   * Over the defaults (DEFAULT_GATEWAY_LIMITS), part by part: main.ts and the embedded platform pass gateway-config.ts's
+   * `limits` (SLUICE_GRAPHQL_MAX_*, SLUICE_RATE_LIMIT_*, …) whole, a test the one it overrides.
+   */
   limits?: GatewayLimitsOverride;
-  /** The secret sent to the subgraphs (x-sluice-internal-secret). Default: SLUICE_INTERNAL_SECRET. */
-  internalSecret?: string;
+  /** The secret sent to the subgraphs (x-sluice-internal-secret): gateway-config.ts's `internalSecret` (SLUICE_INTERNAL_SECRET). */
+  internalSecret: string;
 }
 
 export interface HttpRoute {
@@ -79,7 +82,7 @@ export interface RunningGateway {
   subscriptionCounts(): { connections: number; live: number };
   /** Writes the refusals counted so far to the audit trail now, the current period's too (else: once a period, and at stop). */
   flushRefusals(): Promise<void>;
-  /** Stops accepting, drains in-flight requests (bounded by `drainMs`), then releases the runtime. */
+  /** Stops accepting, drains in-flight requests (bounded by `drainMs`), then releases the runtime (not the store: its opener closes it). */
   stop(): Promise<void>;
 }
 
@@ -101,20 +104,12 @@ function rateLimitedSurfaceOf(path: string): string | undefined {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const log = options.log ?? (() => undefined);
-  // Checked before anything opens: a bad SLUICE_GRAPHQL_MAX_* or SLUICE_RATE_LIMIT_* fails the start with its name.
-  const limits = withLimits(gatewayLimitsFrom(process.env), options.limits);
-  // Checked before anything opens: a bad SLUICE_WEB_DIR fails the start with its name.
-  const webDir = options.webDir === undefined ? webDirFromEnv(process.env) : options.webDir;
-  const dashboard = webDir === null ? undefined : dashboardFiles(webDir);
-  const opened = options.eventStore ? undefined : await openEventStore(loadRuntimeConfig(process.env).eventStore);
-  const eventStore = options.eventStore ?? opened!.store;
-  if (opened) log(`gateway: subscriptions fed from ${opened.description}`);
-  const supergraph = await loadSupergraph(options.subgraphs, { waitMs: options.subgraphWaitMs, log, internalSecret: options.internalSecret }).catch(async (error: unknown) => {
-    await opened?.store.close();
-    throw error;
-  });
+  const limits = withLimits(DEFAULT_GATEWAY_LIMITS, options.limits);
+  const dashboard = options.webDir === null ? undefined : dashboardFiles(options.webDir);
+  const { eventStore } = options;
+  const supergraph = await loadSupergraph(options.subgraphs, { waitMs: options.subgraphWaitMs, log, internalSecret: options.internalSecret });
   // Ready = the store answers a read, the bus a ping, every subgraph a query (0014, 0019).
-  const readinessChecks = { store: eventStoreCheck(eventStore), bus: busCheck(options.bus ?? loadRuntimeConfig(process.env).bus) };
+  const readinessChecks = { store: eventStoreCheck(eventStore), bus: busCheck(options.bus) };
   // `/aws` calls enter the one authorization path with a per-call in-process token (decision 0024).
   const identities = new ForwardedIdentities();
   const admission = new Admission(limits, eventStore, log, options.auth?.auditKey ? { key: options.auth.auditKey } : {});
@@ -157,7 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (aws && (path === '/aws' || path.startsWith('/aws/'))) return void (await aws.handle(req, res));
     if (path === '/healthz') return send(res, 200, 'text/plain', 'ok');
     if (path === '/readyz') {
-      const [subgraphs, dependencies] = await Promise.all([subgraphReadiness(options.subgraphs, undefined, options.internalSecret), checkReadiness(readinessChecks)]);
+      const [subgraphs, dependencies] = await Promise.all([subgraphReadiness(options.subgraphs, options.internalSecret), checkReadiness(readinessChecks)]);
       const ready = subgraphs.ready && dependencies.ready;
       return send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ ready, ...dependencies.checks, subgraphs: subgraphs.subgraphs }));
     }
@@ -206,7 +201,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Whatever was refused until the last request is written before the store closes.
       await admission.stop();
       await metrics.stop();
-      await opened?.store.close();
     },
   };
 }

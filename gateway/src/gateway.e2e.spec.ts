@@ -121,12 +121,22 @@ describe('gateway federating pipelines and executions', () => {
 
     const refused = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/main.ts')], {
       cwd: root,
-      env: { ...process.env, SLUICE_SUBGRAPHS: 'pipelines', SLUICE_PORT: '0' },
+      env: { ...process.env, SLUICE_SUBGRAPHS: 'pipelines', SLUICE_PORT: '0', SLUICE_INTERNAL_SECRET: subgraphs.internalSecret },
       encoding: 'utf8',
       timeout: 30_000,
     });
     expect(refused.status).toBe(1);
     expect(refused.stderr.trim()).toBe(`Invalid configuration:\n  SLUICE_SUBGRAPHS: 'pipelines' is not name=url (e.g. pipelines=http://127.0.0.1:4101/graphql,executions=http://127.0.0.1:4102/graphql)`);
+
+    // Without the subgraphs' secret it could reach none of them: refused at start, not at the first request.
+    const secretless = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/main.ts')], {
+      cwd: root,
+      env: { ...process.env, SLUICE_SUBGRAPHS, SLUICE_PORT: '0', SLUICE_INTERNAL_SECRET: '' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(secretless.status).toBe(1);
+    expect(secretless.stderr.trim()).toMatch(/^Invalid configuration:\n {2}SLUICE_INTERNAL_SECRET: SLUICE_INTERNAL_SECRET is not set/);
   });
 
   it('answers /healthz, and /readyz while every subgraph answers, naming the one that does not', async () => {

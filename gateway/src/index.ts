@@ -1,6 +1,6 @@
 export * from './caller-headers';
 export * from './gateway-server';
-export * from './subgraph-config';
+export * from './gateway-config';
 export * from './subgraph-readiness';
 export * from './supergraph';
 export * from './subscriptions/execution-updates';

@@ -1,5 +1,5 @@
 import { internalSecretHeaders } from './auth/internal-secret-headers';
-import type { SubgraphEndpoint } from './subgraph-config';
+import type { SubgraphEndpoint } from './gateway-config';
 
 export interface Readiness {
   ready: boolean;
@@ -7,7 +7,7 @@ export interface Readiness {
   subgraphs: Record<string, string>;
 }
 
-async function probe(subgraph: SubgraphEndpoint, timeoutMs: number, internalSecret: string | undefined): Promise<string> {
+async function probe(subgraph: SubgraphEndpoint, timeoutMs: number, internalSecret: string): Promise<string> {
   try {
     const response = await fetch(subgraph.url, {
       method: 'POST',
@@ -22,8 +22,8 @@ async function probe(subgraph: SubgraphEndpoint, timeoutMs: number, internalSecr
   }
 }
 
-/** Ready when every subgraph answers a GraphQL query now (asked with `internalSecret`, default SLUICE_INTERNAL_SECRET). */
-export async function subgraphReadiness(subgraphs: SubgraphEndpoint[], timeoutMs = 2_000, internalSecret?: string): Promise<Readiness> {
+/** Ready when every subgraph answers a GraphQL query now (asked with `internalSecret`). */
+export async function subgraphReadiness(subgraphs: SubgraphEndpoint[], internalSecret: string, timeoutMs = 2_000): Promise<Readiness> {
   const states = await Promise.all(subgraphs.map(async (s) => [s.name, await probe(s, timeoutMs, internalSecret)] as const));
   return { ready: states.every(([, state]) => state === 'up'), subgraphs: Object.fromEntries(states) };
 }

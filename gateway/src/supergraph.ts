@@ -1,7 +1,7 @@
 import { composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { internalSecretHeaders } from './auth/internal-secret-headers';
-import type { SubgraphEndpoint } from './subgraph-config';
+import type { SubgraphEndpoint } from './gateway-config';
 
 /** The subgraphs' SDL did not compose: every error, each once, so one fix-and-restart settles them. */
 export class CompositionError extends Error {
@@ -29,8 +29,8 @@ export interface SdlFetchOptions {
   intervalMs?: number;
   /** Told each time a subgraph is not up yet, naming it. */
   log?: (line: string) => void;
-  /** Sent as x-sluice-internal-secret. Default: SLUICE_INTERNAL_SECRET. */
-  internalSecret?: string;
+  /** Sent as x-sluice-internal-secret. */
+  internalSecret: string;
 }
 
 interface SdlAnswer {
@@ -38,7 +38,7 @@ interface SdlAnswer {
   errors?: Array<{ message: string }>;
 }
 
-async function fetchSdlOnce(subgraph: SubgraphEndpoint, internalSecret?: string): Promise<string> {
+async function fetchSdlOnce(subgraph: SubgraphEndpoint, internalSecret: string): Promise<string> {
   const response = await fetch(subgraph.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...internalSecretHeaders(internalSecret) },
@@ -65,7 +65,7 @@ const reasonOf = (error: unknown): string => {
 };
 
 /** The subgraph's SDL, retried while it is not up yet (services start in any order). */
-export async function fetchSubgraphSdl(subgraph: SubgraphEndpoint, options: SdlFetchOptions = {}): Promise<string> {
+export async function fetchSubgraphSdl(subgraph: SubgraphEndpoint, options: SdlFetchOptions): Promise<string> {
   const waitMs = options.waitMs ?? 60_000;
   const intervalMs = options.intervalMs ?? 500;
   const started = Date.now();
@@ -104,7 +104,7 @@ export function composeSupergraph(subgraphs: SubgraphSdl[]): string {
 }
 
 /** Fetches every subgraph's SDL (in parallel, each retried while down) and composes them. */
-export async function loadSupergraph(subgraphs: SubgraphEndpoint[], options: SdlFetchOptions = {}): Promise<string> {
+export async function loadSupergraph(subgraphs: SubgraphEndpoint[], options: SdlFetchOptions): Promise<string> {
   const sdls = await Promise.all(subgraphs.map(async (subgraph) => ({ ...subgraph, sdl: await fetchSubgraphSdl(subgraph, options) })));
   return composeSupergraph(sdls);
 }

@@ -39,6 +39,7 @@ describe('composeSupergraph', () => {
 });
 
 describe('fetchSubgraphSdl', () => {
+  const internalSecret = 's'.repeat(32);
   let server: Server | undefined;
   afterEach(() => server?.close());
 
@@ -53,7 +54,7 @@ describe('fetchSubgraphSdl', () => {
   it('waits for a subgraph that comes up late, saying which one it waits for', async () => {
     const port = await freePort();
     const lines: string[] = [];
-    const fetched = fetchSubgraphSdl({ name: 'pipelines', url: `http://127.0.0.1:${port}/graphql` }, { waitMs: 5_000, intervalMs: 50, log: (l) => lines.push(l) });
+    const fetched = fetchSubgraphSdl({ name: 'pipelines', url: `http://127.0.0.1:${port}/graphql` }, { waitMs: 5_000, intervalMs: 50, log: (l) => lines.push(l), internalSecret });
     await new Promise((resolve) => setTimeout(resolve, 300));
     server = createServer((_req, res) => res.end(JSON.stringify({ data: { _service: { sdl: pipelines } } }))).listen(port, '127.0.0.1');
     await expect(fetched).resolves.toBe(pipelines);
@@ -62,7 +63,7 @@ describe('fetchSubgraphSdl', () => {
 
   it('gives up after the wait, naming the subgraph', async () => {
     const port = await freePort();
-    const fetched = fetchSubgraphSdl({ name: 'executions', url: `http://127.0.0.1:${port}/graphql` }, { waitMs: 200, intervalMs: 50 });
+    const fetched = fetchSubgraphSdl({ name: 'executions', url: `http://127.0.0.1:${port}/graphql` }, { waitMs: 200, intervalMs: 50, internalSecret });
     await expect(fetched).rejects.toThrow(SubgraphUnreachableError);
     await expect(fetched).rejects.toThrow(/subgraph 'executions' at http:\/\/127.0.0.1:\d+\/graphql did not give its SDL/);
   });
@@ -71,7 +72,7 @@ describe('fetchSubgraphSdl', () => {
     server = createServer((_req, res) => res.end(JSON.stringify({ errors: [{ message: 'Cannot query field "_service" on type "Query".' }] }))).listen(0, '127.0.0.1');
     await new Promise((resolve) => server!.once('listening', resolve));
     const { port } = server.address() as AddressInfo;
-    await expect(fetchSubgraphSdl({ name: 'plain', url: `http://127.0.0.1:${port}/graphql` }, { waitMs: 100, intervalMs: 50 })).rejects.toThrow(
+    await expect(fetchSubgraphSdl({ name: 'plain', url: `http://127.0.0.1:${port}/graphql` }, { waitMs: 100, intervalMs: 50, internalSecret })).rejects.toThrow(
       /no _service.sdl \(is it a federation subgraph\?\): Cannot query field "_service"/,
     );
   });

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { webhookProxyRoute, webhookProxyRoutesFrom } from './webhook-proxy';
+import { webhookProxyRoute, webhookProxyRoutes } from './webhook-proxy';
 
 // The gateway's /webhooks in the distributed mode: passed to a triggers process with the internal secret and the
 // sender's address; the platform's own headers are never taken from the client; an unreachable receiver is skipped.
@@ -99,8 +99,13 @@ it('answers 502 when no receiver can be reached, and 405 to anything but POST', 
   expect(get.headers.get('allow')).toBe('POST');
 });
 
-it('reads SLUICE_WEBHOOK_URLS: none means no route, a bad one names the variable', () => {
-  expect(webhookProxyRoutesFrom({})).toEqual([]);
-  expect(webhookProxyRoutesFrom({ SLUICE_WEBHOOK_URLS: 'http://127.0.0.1:4100, http://127.0.0.1:4101/' })).toHaveLength(1);
-  expect(() => webhookProxyRoutesFrom({ SLUICE_WEBHOOK_URLS: 'ftp://x' })).toThrow(/SLUICE_WEBHOOK_URLS: 'ftp:\/\/x' is not http\(s\):\/\/host:port/);
+it('is one route for the triggers URLs of the config (SLUICE_WEBHOOK_URLS), none without one, and sends the internal secret it is given', async () => {
+  expect(webhookProxyRoutes([], 's'.repeat(32))).toEqual([]);
+  const receiver = await listen(() => ({ status: 200, body: { started: [] } }));
+  const routes = webhookProxyRoutes([receiver.url], 't'.repeat(32));
+  expect(routes).toHaveLength(1);
+  const gateway = await gatewayWith(routes[0]!);
+  const answer = await fetch(`${gateway}/webhooks/generic/default`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  expect(answer.status).toBe(200);
+  expect(receiver.seen[0]!.headers['x-sluice-internal-secret']).toBe('t'.repeat(32));
 });

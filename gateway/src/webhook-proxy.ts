@@ -1,5 +1,4 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { ConfigError, type Env } from '@sluice/runtime';
 import { DEFAULT_MAX_WEBHOOK_BODY_BYTES } from '@sluice/triggers';
 import { internalSecretHeaders } from './auth/internal-secret-headers';
 import type { HttpRoute } from './gateway-server';
@@ -19,7 +18,7 @@ const DROPPED = /^(host|connection|keep-alive|proxy-.*|te|trailer|transfer-encod
  * here up to the receiver's limit + 1 byte (it answers 413 past it); the sender's address goes as `x-forwarded-for`,
  * with the internal secret that only the gateway holds. A receiver that cannot be reached is skipped for the next.
  */
-export function webhookProxyRoute(receivers: readonly string[], options: { headers?: Record<string, string>; maxBodyBytes?: number; timeoutMs?: number } = {}): HttpRoute {
+export function webhookProxyRoute(receivers: readonly string[], options: { headers: Record<string, string>; maxBodyBytes?: number; timeoutMs?: number }): HttpRoute {
   if (receivers.length === 0) throw new RangeError('the webhook proxy needs at least one triggers URL');
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BODY_BYTES;
   let next = 0;
@@ -40,7 +39,7 @@ export function webhookProxyRoute(receivers: readonly string[], options: { heade
       const body = await readUpTo(req, limit + 1);
       const headers: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !DROPPED.test(name)) headers[name] = value;
-      Object.assign(headers, { 'content-length': String(body.length), 'x-forwarded-for': req.socket.remoteAddress ?? '' }, options.headers ?? internalSecretHeaders());
+      Object.assign(headers, { 'content-length': String(body.length), 'x-forwarded-for': req.socket.remoteAddress ?? '' }, options.headers);
       const problems: string[] = [];
       for (let tried = 0; tried < receivers.length; tried += 1) {
         const receiver = receivers[(next + tried) % receivers.length]!;
@@ -59,15 +58,9 @@ export function webhookProxyRoute(receivers: readonly string[], options: { heade
   };
 }
 
-/** `SLUICE_WEBHOOK_URLS`: the triggers processes (`http://host:port`, comma-separated); none: no webhook route. */
-export function webhookProxyRoutesFrom(env: Env): HttpRoute[] {
-  const urls = (env.SLUICE_WEBHOOK_URLS ?? '')
-    .split(',')
-    .map((url) => url.trim().replace(/\/+$/, ''))
-    .filter((url) => url !== '');
-  const bad = urls.filter((url) => !/^https?:\/\/[^\s/]+$/.test(url));
-  if (bad.length > 0) throw new ConfigError(bad.map((url) => ({ variable: 'SLUICE_WEBHOOK_URLS', reason: `'${url}' is not http(s)://host:port` })));
-  return urls.length > 0 ? [webhookProxyRoute(urls)] : [];
+/** The gateway process's `/webhooks` (gateway-config.ts: SLUICE_WEBHOOK_URLS), sent with the internal secret; no triggers URL: no route. */
+export function webhookProxyRoutes(triggersUrls: readonly string[], internalSecret: string): HttpRoute[] {
+  return triggersUrls.length > 0 ? [webhookProxyRoute(triggersUrls, { headers: internalSecretHeaders(internalSecret) })] : [];
 }
 
 function readUpTo(req: IncomingMessage, max: number): Promise<Buffer> {

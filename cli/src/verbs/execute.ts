@@ -64,12 +64,13 @@ export const executeVerb: Verb = {
     const declaration = definitionToRun(parseJson(text, file) as Declaration, input['stage'] as string | undefined, input['autoApprove'] === true);
     const dataDir = await mkdtemp(join(tmpdir(), 'sluice-execute-'));
     // Loaded here, not at the top: only `execute` needs the platform, and loading it costs a second.
-    const { startPlatform } = await importTypeScript<typeof import('@sluice/platform')>('@sluice/platform');
-    const { loadRuntimeConfig } = await importTypeScript<typeof import('@sluice/runtime')>('@sluice/runtime');
+    const { loadPlatformConfig, startPlatform } = await importTypeScript<typeof import('@sluice/platform')>('@sluice/platform');
     const note = (line: string) => io.stderr.write(`${line}\n`);
-    const platform = await startPlatform(loadRuntimeConfig({ SLUICE_PORT: '0', SLUICE_DATA_DIR: dataDir }), {
+    // The operator's settings (sandbox, worker, deploy roots, …) as `npm start` takes them, but a store and a bus of
+    // its own in the temporary folder, any free port, and no polling.
+    const config = loadPlatformConfig({ ...process.env, SLUICE_PORT: '0', SLUICE_DATA_DIR: dataDir, SLUICE_EVENT_STORE: '', SLUICE_KAFKA_BROKERS: '' });
+    const platform = await startPlatform({ ...config, pollIntervalMs: 24 * 60 * 60 * 1000 }, {
       demo: false,
-      pollIntervalMs: 24 * 60 * 60 * 1000,
       log: (line) => {
         if (line.startsWith('worker: ')) note(line.slice('worker: '.length));
       },

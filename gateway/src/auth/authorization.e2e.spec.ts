@@ -35,7 +35,6 @@ let platform: GatewayOnSubgraphs | undefined;
 let subgraphs: SubgraphProcesses;
 let gateway: RunningGateway;
 let eventStore: EventStore;
-const savedSecret = process.env.SLUICE_INTERNAL_SECRET;
 
 interface Principals {
   admin: Caller;
@@ -67,7 +66,6 @@ async function userWithToken(admin: ReturnType<typeof gatewayClient>, userName: 
 }
 
 beforeAll(async () => {
-  process.env.SLUICE_INTERNAL_SECRET = internalSecret;
   platform = await startGatewayOnSubgraphs({ subgraphs: { internalSecret } });
   ({ subgraphs, gateway, eventStore } = platform);
 
@@ -113,8 +111,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(open.map((s) => s.stop()));
   await platform?.stop();
-  if (savedSecret === undefined) delete process.env.SLUICE_INTERNAL_SECRET;
-  else process.env.SLUICE_INTERNAL_SECRET = savedSecret;
 });
 
 // ---- The matrix: every root field of the gateway's API × 4 principals × targets in and out of scope ----

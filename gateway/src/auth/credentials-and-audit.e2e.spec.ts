@@ -10,9 +10,6 @@ import { twoStagePipeline } from '@sluice/testing/fixtures';
 // Issue 16, through the gateway: credentials act on the principal they belong to, and the audit record is written
 // before the effect (or the effect does not happen), whatever keys a JSON argument holds.
 const internalSecret = randomBytes(24).toString('base64url');
-const savedSecret = process.env.SLUICE_INTERNAL_SECRET;
-// Access keys need the permissions service's master key: given to its process like the internal secret.
-const savedMasterKey = process.env.SLUICE_ACCESS_KEY_MASTER_KEY;
 let platform: GatewayOnSubgraphs | undefined;
 let gateway: RunningGateway;
 let store: EventStore;
@@ -55,19 +52,15 @@ async function userWithToken(userName: string, attach: Record<string, unknown>):
 }
 
 beforeAll(async () => {
-  process.env.SLUICE_INTERNAL_SECRET = internalSecret;
-  process.env.SLUICE_ACCESS_KEY_MASTER_KEY = randomBytes(32).toString('base64');
-  platform = await startGatewayOnSubgraphs({ subgraphs: { internalSecret }, wrapStore: withFailingAudit });
+  // Access keys need the permissions service's master key: given to its process like the internal secret.
+  const env = { SLUICE_ACCESS_KEY_MASTER_KEY: randomBytes(32).toString('base64') };
+  platform = await startGatewayOnSubgraphs({ subgraphs: { internalSecret, env }, wrapStore: withFailingAudit });
   ({ gateway, eventStore: store } = platform);
   admin = await adminCaller(store, 'acme');
 }, 180_000);
 
 afterAll(async () => {
   await platform?.stop();
-  if (savedSecret === undefined) delete process.env.SLUICE_INTERNAL_SECRET;
-  else process.env.SLUICE_INTERNAL_SECRET = savedSecret;
-  if (savedMasterKey === undefined) delete process.env.SLUICE_ACCESS_KEY_MASTER_KEY;
-  else process.env.SLUICE_ACCESS_KEY_MASTER_KEY = savedMasterKey;
 });
 
 describe('credentials act on the principal they belong to', () => {

@@ -17,7 +17,7 @@ import { AuthenticationUnavailableError } from './permissions-authenticator';
 
 export interface GatewayAuthOptions {
   authenticator: Authenticator;
-  /** Record allowed reads too (denied calls and mutations are always recorded). Default: SLUICE_AUDIT_READS, else true. */
+  /** Record allowed reads too (denied calls and mutations are always recorded). Default true (gateway-config.ts: SLUICE_AUDIT_READS). */
   auditReads?: boolean;
   /** The audit chain key (decision 0028). Default: the process's (SLUICE_AUDIT_KEY, else `audit-chain-key` in the data folder). */
   auditKey?: AuditChainKeySource;
@@ -30,14 +30,6 @@ export interface AuthenticatedRequest {
 }
 
 export type ConnectionAuthentication = { ok: true; request: AuthenticatedRequest } | { ok: false; status: 401 | 503; message: string };
-
-/** SLUICE_AUDIT_READS: `true` (default) or `false`; anything else stops the start with the variable named. */
-export function auditReadsFrom(env: NodeJS.ProcessEnv): boolean {
-  const value = env.SLUICE_AUDIT_READS;
-  if (value === undefined || value === '' || value === 'true') return true;
-  if (value === 'false') return false;
-  throw new RangeError(`SLUICE_AUDIT_READS: must be true or false, got '${value}'`);
-}
 
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
@@ -80,7 +72,7 @@ export class GatewayAuth {
     private readonly log: (line: string) => void,
     readonly admission: Admission,
   ) {
-    this.recorder = storeAuditRecorder(store, { auditReads: options.auditReads ?? auditReadsFrom(process.env), ...(options.auditKey ? { key: options.auditKey } : {}) });
+    this.recorder = storeAuditRecorder(store, { auditReads: options.auditReads ?? true, ...(options.auditKey ? { key: options.auditKey } : {}) });
   }
 
   /** Authenticates an `Authorization` value for `surface` (`/graphql`, `graphql-ws`, `/metrics`); a refusal is counted. */

@@ -16,9 +16,9 @@ export class AuthenticationUnavailableError extends Error {
 
 /**
  * `authenticate(token)` of the permissions subgraph, asked on its own URL (the field is @inaccessible in
- * the supergraph), with the internal secret when one is configured (`internalSecret`, else SLUICE_INTERNAL_SECRET).
+ * the supergraph), with the internal secret.
  */
-export function permissionsAuthenticator(permissionsGraphqlUrl: string, options: { internalSecret?: string; timeoutMs?: number } = {}): Authenticator {
+export function permissionsAuthenticator(permissionsGraphqlUrl: string, options: { internalSecret: string; timeoutMs?: number }): Authenticator {
   return {
     async authenticate(token) {
       let answer: Answer;

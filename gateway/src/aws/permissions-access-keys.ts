@@ -17,7 +17,7 @@ interface Answer {
  * supergraph) with the internal secret, as `permissionsAuthenticator` asks `authenticate`. Not cached: a deleted key
  * is refused on the next request.
  */
-export function permissionsAccessKeys(permissionsGraphqlUrl: string, options: { internalSecret?: string; timeoutMs?: number } = {}): AccessKeyResolver {
+export function permissionsAccessKeys(permissionsGraphqlUrl: string, options: { internalSecret: string; timeoutMs?: number }): AccessKeyResolver {
   return {
     async resolve(accessKeyId) {
       let answer: Answer;

@@ -3,7 +3,8 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dashboardFiles, webDirFromEnv } from './dashboard-files';
+import type { ConfigProblems } from '@sluice/runtime';
+import { dashboardFiles, webDirFrom } from './dashboard-files';
 
 interface Answer {
   status: number;
@@ -130,9 +131,15 @@ describe('the dashboard files the gateway serves at /', () => {
   });
 
   it('takes SLUICE_WEB_DIR when it is a directory, names it when it is not, and defaults to web/dist', () => {
-    expect(webDirFromEnv({ SLUICE_WEB_DIR: web })).toBe(web);
-    expect(() => webDirFromEnv({ SLUICE_WEB_DIR: join(base, 'missing') })).toThrow(/^SLUICE_WEB_DIR: '.*missing' is not a directory/);
-    expect(() => webDirFromEnv({ SLUICE_WEB_DIR: join(base, 'secret.txt') })).toThrow(/SLUICE_WEB_DIR/);
-    expect(webDirFromEnv({})).toBe(join(__dirname, '../../../web/dist'));
+    const problemsOf = (env: Record<string, string>) => {
+      const problems: ConfigProblems = [];
+      webDirFrom(env, problems);
+      return problems;
+    };
+    expect(webDirFrom({ SLUICE_WEB_DIR: web }, [])).toBe(web);
+    expect(problemsOf({ SLUICE_WEB_DIR: web })).toEqual([]);
+    expect(problemsOf({ SLUICE_WEB_DIR: join(base, 'missing') })).toEqual([{ variable: 'SLUICE_WEB_DIR', reason: expect.stringMatching(/^'.*missing' is not a directory/) }]);
+    expect(problemsOf({ SLUICE_WEB_DIR: join(base, 'secret.txt') })).toEqual([{ variable: 'SLUICE_WEB_DIR', reason: expect.stringMatching(/secret\.txt' is not a directory/) }]);
+    expect(webDirFrom({}, [])).toBe(join(__dirname, '../../../web/dist'));
   });
 });

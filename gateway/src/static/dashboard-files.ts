@@ -2,6 +2,7 @@ import { createReadStream, statSync, type Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import type { ConfigProblems, Env } from '@sluice/runtime';
 
 /** The repository's `web/dist`, where `npm run build -w @sluice/web` writes the dashboard. */
 export const DEFAULT_WEB_DIR = resolve(__dirname, '../../../web/dist');
@@ -42,10 +43,10 @@ const INDEX_POLICY = [
 ].join('; ');
 
 /**
- * Where the dashboard's build is: `SLUICE_WEB_DIR` when set (it must be a directory), else the repository's `web/dist`
- * (which may not be built yet: `/` then says how to build it).
+ * Where the dashboard's build is: `SLUICE_WEB_DIR` when set (it must be a directory; else a problem naming it), else the
+ * repository's `web/dist` (which may not be built yet: `/` then says how to build it). Read by gateway-config.ts.
  */
-export function webDirFromEnv(env: Record<string, string | undefined>): string {
+export function webDirFrom(env: Env, problems: ConfigProblems): string {
   const configured = env.SLUICE_WEB_DIR?.trim();
   if (!configured) return DEFAULT_WEB_DIR;
   const dir = resolve(configured);
@@ -55,7 +56,9 @@ export function webDirFromEnv(env: Record<string, string | undefined>): string {
   } catch {
     stats = undefined;
   }
-  if (!stats?.isDirectory()) throw new Error(`SLUICE_WEB_DIR: '${configured}' is not a directory (it should hold the dashboard's build: npm run build -w @sluice/web, then point it at web/dist)`);
+  if (!stats?.isDirectory()) {
+    problems.push({ variable: 'SLUICE_WEB_DIR', reason: `'${configured}' is not a directory (it should hold the dashboard's build: npm run build -w @sluice/web, then point it at web/dist)` });
+  }
   return dir;
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startServiceProcess, type ServiceProcess } from '@sluice/graphql-service/testing';
 import { dropTestSchema, newTestSchema as newSchema, testPostgresUrl } from '@sluice/testing';
-import type { SubgraphEndpoint } from '../subgraph-config';
+import type { SubgraphEndpoint } from '../gateway-config';
 
 const root = join(__dirname, '../../..');
 

@@ -3,18 +3,20 @@ import { ensureAdmin } from '@sluice/permissions';
 import type { Authenticator } from '../auth/authenticator';
 import { permissionsAuthenticator } from '../auth/permissions-authenticator';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway-server';
+import { DEFAULT_WEB_DIR } from '../static/dashboard-files';
 import type { Caller } from './gateway-client';
 import type { SubgraphProcesses } from './subgraph-processes';
 
 /**
  * The gateway as it runs in production, in jest: authentication over the permissions process of `subgraphs`,
- * authorization and audit on `eventStore` (the store the processes write to), their internal secret sent to them.
+ * authorization and audit on `eventStore` (the store the processes write to), their internal secret sent to them; the
+ * default limits, the repository's dashboard build, no bus (the processes run without Kafka).
  */
 export function startTestGateway(subgraphs: SubgraphProcesses, eventStore: EventStore, options: Partial<GatewayOptions> = {}): Promise<RunningGateway> {
   const { internalSecret } = subgraphs;
   const authenticator = permissionsAuthenticator(`${subgraphs.permissions.url}/graphql`, { internalSecret });
   authenticators.set(eventStore, authenticator);
-  return startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1', eventStore, auth: { authenticator }, internalSecret, ...options });
+  return startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1', eventStore, bus: { kind: 'in-process' }, webDir: DEFAULT_WEB_DIR, auth: { authenticator }, internalSecret, ...options });
 }
 
 /** The permissions process each store's gateway asks, so that a caller is handed out once its token authenticates. */

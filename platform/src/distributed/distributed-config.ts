@@ -20,6 +20,8 @@ export interface DistributedConfig {
   /** `SLUICE_DATA_DIR` (./.sluice) made absolute: artifacts in `<dataDir>/artifacts` (or `SLUICE_ARTIFACTS`), the local broker in `<dataDir>/kafka`. */
   dataDir: string;
   artifactsDir: string;
+  /** `SLUICE_LOG_FORMAT` of every process: JSON lines unless the operator says otherwise (each process checks the value). */
+  logFormat: string;
 }
 
 export const DEFAULT_DISTRIBUTED_STORE = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -32,7 +34,8 @@ function count(env: Env, variable: string, fallback: number, problems: ConfigPro
   return value;
 }
 
-export function loadDistributedConfig(env: Env = process.env, cwd = process.cwd()): DistributedConfig {
+/** The one reader of the environment of `npm run start:distributed` (besides the environment the children inherit: topology.ts). */
+export function loadDistributedConfig(env: Env, cwd = process.cwd()): DistributedConfig {
   const problems: ConfigProblems = [];
   const eventStore = env.SLUICE_EVENT_STORE?.trim() || DEFAULT_DISTRIBUTED_STORE;
   let runtime: ReturnType<typeof loadRuntimeConfig> | undefined;
@@ -64,6 +67,7 @@ export function loadDistributedConfig(env: Env = process.env, cwd = process.cwd(
     workers: count(env, 'SLUICE_WORKERS', 2, problems),
     dataDir,
     artifactsDir: artifacts || resolve(dataDir, 'artifacts'),
+    logFormat: env.SLUICE_LOG_FORMAT?.trim() || 'json',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

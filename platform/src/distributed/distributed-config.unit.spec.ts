@@ -22,16 +22,17 @@ describe('loadDistributedConfig', () => {
       workers: 2,
       dataDir: '/srv/.sluice',
       artifactsDir: '/srv/.sluice/artifacts',
+      logFormat: 'json',
     });
   });
 
   it('takes a given store, brokers and sizes', () => {
     expect(
       loadDistributedConfig(
-        { SLUICE_EVENT_STORE: 'postgres://db/sluice', SLUICE_EVENT_STORE_SCHEMA: 'prod', SLUICE_KAFKA_BROKERS: 'k1:9092,k2:9092', SLUICE_ENGINES: '3', SLUICE_WORKERS: '4', SLUICE_PORT: '8080', SLUICE_ARTIFACTS: '/mnt/artifacts' },
+        { SLUICE_EVENT_STORE: 'postgres://db/sluice', SLUICE_EVENT_STORE_SCHEMA: 'prod', SLUICE_KAFKA_BROKERS: 'k1:9092,k2:9092', SLUICE_ENGINES: '3', SLUICE_WORKERS: '4', SLUICE_PORT: '8080', SLUICE_ARTIFACTS: '/mnt/artifacts', SLUICE_LOG_FORMAT: 'text' },
         '/srv',
       ),
-    ).toMatchObject({ eventStore: 'postgres://db/sluice', eventStoreSchema: 'prod', localPostgres: false, kafkaBrokers: ['k1:9092', 'k2:9092'], engines: 3, workers: 4, port: 8080, artifactsDir: '/mnt/artifacts' });
+    ).toMatchObject({ eventStore: 'postgres://db/sluice', eventStoreSchema: 'prod', localPostgres: false, kafkaBrokers: ['k1:9092', 'k2:9092'], engines: 3, workers: 4, port: 8080, artifactsDir: '/mnt/artifacts', logFormat: 'text' });
   });
 
   it('refuses a folder store and names every bad variable at once', () => {

@@ -58,6 +58,7 @@ beforeAll(async () => {
   if (!brokers) throw new Error('SLUICE_TEST_KAFKA_BROKERS is not set: run this test without SLUICE_TEST_KAFKA=skip (the jest globalSetup starts Kafka)');
   workDir = await mkdtemp(join(tmpdir(), 'sluice-distributed-'));
   topology = await startDistributedTopology({
+    inheritedEnv: process.env,
     eventStore: testPostgresUrl(),
     eventStoreSchema: schema,
     kafkaBrokers: brokers.split(','),

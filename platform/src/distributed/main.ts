@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '@sluice/runtime';
+import { ConfigError, type Env } from '@sluice/runtime';
 import { detachedBrokerStatus, startKafkaBroker } from '@sluice/testing';
 import { loadDistributedConfig, type DistributedConfig } from './distributed-config';
 import { startDistributedTopology, type DistributedTopology } from './topology';
@@ -10,10 +10,10 @@ import { startDistributedTopology, type DistributedTopology } from './topology';
 const ROOT = join(__dirname, '../../..');
 const say = (line: string) => console.log(`[start:distributed] ${line}`);
 
-function ensurePostgres(config: DistributedConfig): void {
+function ensurePostgres(config: DistributedConfig, parentEnv: Env): void {
   if (!/^postgres(ql)?:\/\//.test(config.eventStore)) return;
   // The default local server may be started; a given one is only checked.
-  const { SLUICE_TEST_POSTGRES_URL: _ignored, ...inherited } = process.env;
+  const { SLUICE_TEST_POSTGRES_URL: _ignored, ...inherited } = parentEnv;
   const env = config.localPostgres ? inherited : { ...inherited, SLUICE_TEST_POSTGRES_URL: config.eventStore };
   const checked = spawnSync('bash', [join(ROOT, 'infra/postgres/ensure.sh')], { env, stdio: 'inherit' });
   if (checked.status !== 0) throw new Error(`PostgreSQL is not reachable for SLUICE_EVENT_STORE (${config.eventStore.replace(/\/\/[^@/]*@/, '//')})`);
@@ -33,9 +33,10 @@ async function kafkaBrokers(config: DistributedConfig): Promise<string[]> {
   return broker.brokers;
 }
 
-async function main(): Promise<void> {
-  const config = loadDistributedConfig(process.env);
-  ensurePostgres(config);
+/** `env`: the operator's environment, read by distributed-config.ts and passed on to the scripts and processes it starts. */
+async function main(env: Env): Promise<void> {
+  const config = loadDistributedConfig(env);
+  ensurePostgres(config, env);
   const brokers = await kafkaBrokers(config);
   mkdirSync(config.artifactsDir, { recursive: true });
   const width = 13;
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   let stopping = false;
   const started = Date.now();
   topology = await startDistributedTopology({
+    inheritedEnv: env,
     eventStore: config.eventStore,
     eventStoreSchema: config.eventStoreSchema,
     kafkaBrokers: brokers,
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
     engines: config.engines,
     workers: config.workers,
     gatewayPort: config.port,
-    env: { SLUICE_LOG_FORMAT: process.env.SLUICE_LOG_FORMAT?.trim() || 'json' },
+    env: { SLUICE_LOG_FORMAT: config.logFormat },
     onLine: (name, line) => console.log(`${name.padEnd(width)}| ${line}`),
   });
   say(`Sluice (distributed) is running at ${topology.gatewayUrl} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stopAll('SIGTERM'));
 }
 
-main().catch((error: unknown) => {
+main(process.env).catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : `[start:distributed] could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

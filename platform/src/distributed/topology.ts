@@ -5,7 +5,7 @@ import { join } from 'node:path';
 // The bootstrap alone, not the app: NestJS is ESM-only and this module also runs inside jest.
 import { ensureAdmin } from '@sluice/permissions';
 import { workerEnvironment, workerToken } from './worker-credential';
-import { loadRuntimeConfig, openEventStore } from '@sluice/runtime';
+import { loadRuntimeConfig, openEventStore, type Env } from '@sluice/runtime';
 import { together, type PlatformComponent } from '../components/platform-component';
 import { startComponents } from '../components/start-components';
 
@@ -25,6 +25,12 @@ const ROOT = join(__dirname, '../../..');
 export const OPTIONAL_SUBGRAPH_SERVICES = ['artifacts', 'permissions'] as const;
 
 export interface TopologyOptions {
+  /**
+   * The environment every process starts from (main.ts: the operator's, process.env), the platform's own variables laid
+   * over it; its SLUICE_INTERNAL_SECRET, if set, is the one the processes share. A worker sees only its part of it
+   * (workerEnvironment). The one place the parent's environment reaches the children.
+   */
+  inheritedEnv: Env;
   /** `postgres://…` or `esdb://…` (SLUICE_EVENT_STORE of every process). */
   eventStore: string;
   /** SLUICE_EVENT_STORE_SCHEMA on PostgreSQL. */
@@ -136,7 +142,7 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
     SLUICE_LOG_FORMAT: 'json',
     // Only the gateway may reach a subgraph (libs/graphql-service internal-secret.ts): a fresh secret of 32 random bytes
     // per start unless one is given (a service refuses to start with one shorter than 32 bytes).
-    SLUICE_INTERNAL_SECRET: process.env.SLUICE_INTERNAL_SECRET?.trim() || randomBytes(32).toString('base64url'),
+    SLUICE_INTERNAL_SECRET: options.inheritedEnv.SLUICE_INTERNAL_SECRET?.trim() || randomBytes(32).toString('base64url'),
     ...options.env,
   };
   const serviceEnv = { ...common, SLUICE_PORT: '0' };
@@ -205,7 +211,7 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
       env: async () => {
         const token = await workerJobToken();
         return {
-          ...workerEnvironment({ ...process.env, ...common }),
+          ...workerEnvironment({ ...options.inheritedEnv, ...common }),
           SLUICE_GATEWAY_URL: gatewayUrl(),
           ...(token ? { SLUICE_TOKEN: token } : {}),
           ...options.workerEnv,
@@ -292,7 +298,7 @@ async function bootstrapAdmin(options: TopologyOptions): Promise<{ created: bool
 function startProcess(spec: Spec, env: Record<string, string>, options: TopologyOptions): Promise<TopologyProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, spec.script)], {
     cwd: ROOT,
-    env: spec.ownEnvironment ? env : { ...process.env, ...env },
+    env: spec.ownEnvironment ? env : { ...options.inheritedEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

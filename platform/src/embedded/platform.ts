@@ -1,22 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DOWNLOAD_PATH, openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
 import { InMemoryCheckpointStore } from '@sluice/eventing';
-import { bindAddressFrom, type SubgraphServeConfig } from '@sluice/graphql-service/caller';
-import { artifactsSettingsFrom, createArtifactsService, loadUrlSecret, type ArtifactsService } from '@sluice/artifacts';
+import { createArtifactsService, loadUrlSecret, type ArtifactsService } from '@sluice/artifacts';
 import { createExecutionsService, inProcessWorkerId, type ExecutionsEngine, type ExecutionsService } from '@sluice/executions';
-import { auditChainKeyFromEnv, useProcessAuditChainKey } from '@sluice/authz';
-import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, createPermissionsService, ensureAdmin, ensureAdminAccessKey, type EnsuredAdmin, type PermissionsService } from '@sluice/permissions';
+import { useProcessAuditChainKey } from '@sluice/authz';
+import { createPermissionsService, ensureAdmin, ensureAdminAccessKey, type EnsuredAdmin, type PermissionsService } from '@sluice/permissions';
 import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway, type RunningGateway } from '@sluice/gateway';
 import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
 import { createPipelinesService, type PipelinesService } from '@sluice/pipelines';
-import { loadProviderConfig, openBuiltInProviders, startWorker, workerConcurrencyFrom, type BuiltInProviders } from '@sluice/worker';
+import { openBuiltInProviders, startWorker, type BuiltInProviders } from '@sluice/worker';
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
-import { openBus, openEventStore, type OpenedEventStore, type RuntimeConfig } from '@sluice/runtime';
+import { openBus, openEventStore, type OpenedEventStore } from '@sluice/runtime';
 import { startGitPoller } from '@sluice/triggers';
-import { DEFAULT_POLL_INTERVAL_MS, fileWebhookSecrets, pollableCatalog, projectionCatalog, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from '@sluice/triggers-service';
+import { fileWebhookSecrets, pollableCatalog, projectionCatalog, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from '@sluice/triggers-service';
+import type { PlatformConfig } from './platform-config';
 import { workerEventLog } from './worker-event-log';
 import { component, type PlatformComponent } from '../components/platform-component';
 import { startComponents } from '../components/start-components';
@@ -25,8 +24,8 @@ import { startComponents } from '../components/start-components';
  * The whole platform in one process (embedded mode), a list of components started in order: the event store, the
  * bus and the relay, the pipelines, executions (the engine runner), permissions and artifacts (the collector)
  * subgraphs on loopback ports, one built-in worker taking jobs from the executions engine in-process, the triggers'
- * view of the pipelines, the gateway federating the subgraphs on `config.port` (with the webhook receiver and the
- * artifact downloads on its server), and the git poller.
+ * view of the pipelines, the gateway federating the subgraphs on `config.runtime.port` (with the webhook receiver and the
+ * artifact downloads on its server), and the git poller. Configured by what platform-config.ts read, nothing else.
  */
 export interface Platform {
   /** The gateway: GraphQL at `${url}/graphql`, `/healthz`, `/readyz`. */
@@ -41,36 +40,25 @@ export interface PlatformOptions {
   log?: (line: string) => void;
   /** Create and run the demo pipeline when the store has none (default true). */
   demo?: boolean;
-  /** How often the git poller runs `git ls-remote` on the pipelines' repositories (default 60 s; see `pollIntervalFromEnv`). */
-  pollIntervalMs?: number;
 }
 
 const RELAY_ID = 'platform-relay';
-/** The built-in worker's jobs at once when SLUICE_WORKER_CONCURRENCY is unset. */
-const WORKER_CONCURRENCY = 4;
 /** How long `stop` lets running jobs finish before it aborts them (and reports them failed). */
 const WORKER_STOP_GRACE_MS = 10_000;
 
-export async function startPlatform(config: RuntimeConfig, options: PlatformOptions = {}): Promise<Platform> {
+export async function startPlatform(config: PlatformConfig, options: PlatformOptions = {}): Promise<Platform> {
   const log = options.log ?? ((line: string) => console.log(line));
   const started = Date.now();
-  // SLUICE_STARTUP_TRACE=1: one `startup:` line per component (bench/startup/restart.ts prints them).
-  const trace = process.env.SLUICE_STARTUP_TRACE === '1' ? startupTrace(log) : undefined;
-  const dataDir = resolve(config.dataDir);
-  const workerConcurrency = workerConcurrencyFrom(process.env, WORKER_CONCURRENCY);
-  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const trace = config.startupTrace ? startupTrace(log) : undefined;
+  const { dataDir, workerConcurrency, pollIntervalMs, auditKey, providers: providerConfig, artifacts: artifactsSettings } = config;
 
   await mkdir(dataDir, { recursive: true });
   // One audit chain key for every writer and the verifier of this process, in this data folder (decision 0028).
-  const auditKey = auditChainKeyFromEnv(process.env, { dataDir });
   useProcessAuditChainKey(auditKey);
   // The subgraphs listen on loopback ports: one secret per process lets only this gateway reach them (decision 0021).
-  const serve: SubgraphServeConfig = { port: 0, host: bindAddressFrom(process.env), internalSecret: process.env.SLUICE_INTERNAL_SECRET || randomBytes(32).toString('base64url') };
+  const { serve } = config;
   const { internalSecret } = serve;
-  // Deploys stay under the data folder unless the operator names other roots (SLUICE_DEPLOY_ROOTS).
-  const providerConfig = loadProviderConfig(process.env, { deployRoots: [join(dataDir, 'deployments')] });
   const artifactsDir = join(dataDir, 'artifacts');
-  const artifactsSettings = artifactsSettingsFrom(process.env, dataDir);
   const secretsFile = join(dataDir, 'webhook-secrets.json');
   const adminTokenFile = join(dataDir, 'admin-token');
 
@@ -95,15 +83,15 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
 
   const components: PlatformComponent[] = [
     component('event store', async () => {
-      eventStore = await openEventStore(config.eventStore);
+      eventStore = await openEventStore(config.runtime.eventStore);
       return () => eventStore.store.close();
     }),
     component('bus', async () => {
-      ({ bus, description: busDescription } = openBus(config.bus));
+      ({ bus, description: busDescription } = openBus(config.runtime.bus));
       return () => bus.close();
     }),
     component('relay', async () => {
-      const inProcessBus = config.bus.kind === 'in-process';
+      const inProcessBus = config.runtime.bus.kind === 'in-process';
       relay = await startEventRelay({
         store: eventStore.store,
         // The in-process bus forgets its messages when the process ends, so a relay into it must start
@@ -134,15 +122,15 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
       // Before the permissions service, whose projection has then read the admin's token when it answers.
       admin = await ensureAdmin(eventStore.store, { account: 'default', dataDir });
       // The AWS-compatible API: the admin's access key in {dataDir}/admin-credentials (AWS shared-credentials format, 0600).
-      const accessKeyCipher = accessKeyCipherFromEnv(process.env, { dataDir });
+      const { accessKeyCipher } = config;
       adminAccessKey = await ensureAdminAccessKey(eventStore.store, { dataDir, cipher: accessKeyCipher, account: 'default' });
-      const auditTrail = { key: auditKey, checkpoints: auditCheckpointsFromEnv(process.env, config.eventStore, { dataDir }) };
+      const auditTrail = { key: auditKey, checkpoints: config.auditCheckpoints };
       permissions = await createPermissionsService({ eventStore: eventStore.store, serve, log, accessKeyCipher, auditTrail });
       return () => permissions.stop();
     }),
     component('worker', async () => {
       artifactStore = await openFilesystemArtifactStore({ root: artifactsDir });
-      const builtIn = await openBuiltInProviders(providerConfig, artifactStore, { ports: config.port === 0 ? [] : [config.port] });
+      const builtIn = await openBuiltInProviders(providerConfig, artifactStore, { ports: config.runtime.port === 0 ? [] : [config.runtime.port] });
       sandbox = builtIn.sandbox;
       // The in-process worker of an earlier run of this platform is gone (a restart, a kill -9): its jobs go out again now.
       const workerIds = inProcessWorkerId(dataDir);
@@ -189,10 +177,13 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
           { name: 'permissions', url: `${permissions.url}/graphql` },
           { name: 'artifacts', url: `${artifacts.url}/graphql` },
         ],
-        port: config.port,
+        port: config.runtime.port,
         // Subscriptions read the platform's own store: an embedded store cannot be opened twice.
         eventStore: eventStore.store,
-        auth: { authenticator: cachingAuthenticator(permissionsAuthenticator(`${permissions.url}/graphql`, { internalSecret })) },
+        bus: config.runtime.bus,
+        limits: config.gateway.limits,
+        webDir: config.gateway.webDir,
+        auth: { authenticator: cachingAuthenticator(permissionsAuthenticator(`${permissions.url}/graphql`, { internalSecret })), auditReads: config.gateway.auditReads },
         aws: { accessKeys: permissionsAccessKeys(`${permissions.url}/graphql`, { internalSecret }) },
         internalSecret,
         // The worker polls the engine in-process, so no long poll runs through the gateway: a short drain suffices.
@@ -203,7 +194,7 @@ export async function startPlatform(config: RuntimeConfig, options: PlatformOpti
         ],
         log,
       }).catch((error: unknown) => {
-        throw isAddressInUse(error) ? new Error(`SLUICE_PORT: port ${config.port} is already in use; set SLUICE_PORT to another port`) : error;
+        throw isAddressInUse(error) ? new Error(`SLUICE_PORT: port ${config.runtime.port} is already in use; set SLUICE_PORT to another port`) : error;
       });
       return () => gateway.stop();
     }),
