@@ -3,6 +3,7 @@ import type { AuthenticatedPrincipal } from '../auth/authenticator';
 import type { CallOrigin } from '../auth/audit-recorder';
 import { originOf } from '../auth/gateway-auth';
 import { AwsError, authenticationStatus } from './aws-errors';
+import { asDeclaredBy } from './codepipeline-model';
 import { readSignatureClaim, SigV4Error, verifySignature, type ReceivedRequest } from './sigv4';
 
 export const AWS_JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -161,7 +162,10 @@ export function awsEndpoint(options: AwsEndpointOptions) {
         if (contentType !== AWS_JSON_CONTENT_TYPE) {
           throw new AwsError('SerializationException', `Content-Type must be ${AWS_JSON_CONTENT_TYPE}, got '${contentType ?? ''}'.`);
         }
-        const output = await options.operations[operation]!(inputOf(body), { operation, auth, origin, req });
+        const output = await options.operations[operation]!(inputOf(body), { operation, auth, origin, req }).catch((error: unknown) => {
+          // Only what the operation's model declares (or every operation may answer) reaches the client.
+          throw error instanceof AwsError ? asDeclaredBy(operation, error) : error;
+        });
         sendJson(res, 200, requestId, output);
       } catch (error) {
         if (!(error instanceof AwsError)) {

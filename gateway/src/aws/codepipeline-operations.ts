@@ -1,5 +1,5 @@
-import type { AwsOperation } from './aws-endpoint';
-import { validationException } from './aws-errors';
+import type { AwsCall, AwsOperation } from './aws-endpoint';
+import { AwsError, validationException } from './aws-errors';
 import type { AwsGraphql } from './gateway-graphql';
 import { decodeNextToken, encodeNextToken, maxResultsOf } from './next-token';
 
@@ -129,21 +129,37 @@ function jobDataOf(data: Json): Json {
   });
 }
 
-/** The pipeline an ARN names: Sluice's `srn:sluice:{account}:{pipeline}`, or CodePipeline's `arn:aws:codepipeline:{region}:{account}:{pipeline}`. */
-function pipelineOfArn(input: Json): string {
+/**
+ * The pipeline an ARN names: Sluice's `srn:sluice:{account}:{pipeline}`, or CodePipeline's
+ * `arn:aws:codepipeline:{region}:{account}:{pipeline}` — in the caller's own account only: an ARN naming another
+ * account is refused (`InvalidArnException`), never read as the caller's pipeline of that name.
+ */
+function pipelineOfArn(input: Json, call: AwsCall): string {
   const arn = requiredString(input, 'resourceArn');
-  const name = arn.slice(arn.lastIndexOf(':') + 1);
-  if (!/^(srn:sluice|arn:aws[a-z-]*:codepipeline):/.test(arn) || name === '') {
-    throw validationException([{ path: 'resourceArn', value: arn, constraint: 'Member must be a pipeline ARN: srn:sluice:{account}:{pipeline} (or arn:aws:codepipeline:{region}:{account}:{pipeline})' }]);
-  }
-  return name;
+  const parts = /^(?:srn:sluice:([^:]+)|arn:aws[a-z-]*:codepipeline:[^:]*:([^:]+)):([^:/]+)$/.exec(arn);
+  if (!parts) throw new AwsError('InvalidArnException', `The ARN '${arn}' does not name a pipeline: use srn:sluice:{account}:{pipeline} (or arn:aws:codepipeline:{region}:{account}:{pipeline}).`);
+  const account = parts[1] ?? parts[2]!;
+  const own = call.auth.principal.account;
+  if (account !== own) throw new AwsError('InvalidArnException', `The ARN '${arn}' names account '${account}'; this key belongs to account '${own}', whose pipelines only it can reach.`);
+  return parts[3]!;
 }
+
+/** Answers PipelineNotFoundException (through the services' code) unless the caller's account has the pipeline. */
+async function requirePipeline(graphql: AwsGraphql, call: AwsCall, name: string): Promise<void> {
+  await graphql(call, 'query($name: String!) { getPipeline(name: $name) { name } }', { name });
+}
+
+/** CodePipeline's limit of tags on a resource. */
+const MAX_TAGS = 50;
 
 function tagsOf(input: Json): Array<{ key: string; value: string }> {
   const tags = input.tags;
   if (!Array.isArray(tags)) throw validationException([{ path: 'tags', value: tags, constraint: 'Member must not be null' }]);
+  // CodePipeline's own exceptions for the two tag rules its model names; the services check the rest (decision 0030).
+  if (tags.length > MAX_TAGS) throw new AwsError('TooManyTagsException', `A resource has at most ${MAX_TAGS} tags; the request gives ${tags.length}.`);
   return tags.map((tag: Json, i) => {
     if (typeof tag?.key !== 'string' || typeof tag?.value !== 'string') throw validationException([{ path: `tags.${i + 1}`, value: tag, constraint: 'Member must have a string key and value' }]);
+    if (tag.key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidTagsException', `Tag keys starting with 'aws:' are reserved for AWS; tags.${i + 1}.key is '${tag.key}'.`);
     return { key: tag.key, value: tag.value };
   });
 }
@@ -260,6 +276,7 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
         `query($p: String!, $first: Int, $after: String) { listPipelineExecutions(pipelineName: $p, first: $first, after: $after) { nodes { ${EXECUTION_FIELDS} } pageInfo { hasNextPage endCursor } } }`,
         { p: requiredString(input, 'pipelineName'), ...page('ListPipelineExecutions', input, { limit: 100, default: 100 }) },
       );
+      if (listPipelineExecutions.nodes.length === 0) await requirePipeline(graphql, call, requiredString(input, 'pipelineName'));
       return { pipelineExecutionSummaries: (listPipelineExecutions.nodes as Json[]).map(executionSummaryOf), ...nextTokenOf('ListPipelineExecutions', listPipelineExecutions.pageInfo) };
     },
 
@@ -274,6 +291,7 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
           pageInfo { hasNextPage endCursor } } }`,
         { p: requiredString(input, 'pipelineName'), id: typeof filter?.pipelineExecutionId === 'string' ? filter.pipelineExecutionId : null, ...page('ListActionExecutions', input, { limit: 100, default: 100 }) },
       );
+      if (listActionExecutions.nodes.length === 0) await requirePipeline(graphql, call, requiredString(input, 'pipelineName'));
       return {
         actionExecutionDetails: (listActionExecutions.nodes as Json[]).map((detail) =>
           compact({
@@ -355,10 +373,19 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
     async PollForJobs(input, call) {
       const batch = input.maxBatchSize ?? 1;
       if (typeof batch !== 'number' || !Number.isInteger(batch) || batch < 1) throw validationException([{ path: 'maxBatchSize', value: batch, constraint: 'Member must have value greater than or equal to 1' }]);
+      const actionTypeId = requiredObject(input, 'actionTypeId');
       const { pollForJobs } = await graphql(call, `mutation($t: ActionTypeIdInput!, $n: Int) { pollForJobs(actionTypeId: $t, maxBatchSize: $n, waitMs: 0) { id nonce accountId ${JOB_DATA} } }`, {
-        t: requiredObject(input, 'actionTypeId'),
+        t: actionTypeId,
         n: batch,
       });
+      // No job: as CodePipeline, say so when the custom action type does not exist rather than answer "none yet".
+      if (pollForJobs.length === 0 && actionTypeId.owner === 'Custom') {
+        const { listActionTypes } = await graphql(call, 'query { listActionTypes(owner: Custom) { id { category owner provider version } } }', {});
+        const same = (id: Json) => ['category', 'owner', 'provider', 'version'].every((key) => id[key] === actionTypeId[key]);
+        if (!(listActionTypes as Json[]).some((type) => same(type.id))) {
+          throw new AwsError('ActionTypeNotFoundException', `The custom action type ${['category', 'owner', 'provider', 'version'].map((key) => String(actionTypeId[key])).join('/')} does not exist in this account.`);
+        }
+      }
       return { jobs: (pollForJobs as Json[]).map((job) => ({ id: job.id, nonce: job.nonce, accountId: job.accountId, data: jobDataOf(job.data) })) };
     },
 
@@ -412,6 +439,8 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
     },
 
     async ListActionTypes(input, call) {
+      // One page holds every type: no token is ever handed out, so one given must at least be one (else InvalidNextToken).
+      decodeNextToken('ListActionTypes', input.nextToken);
       const owner = optionalString(input, 'actionOwnerFilter');
       const { listActionTypes } = await graphql(
         call,
@@ -423,14 +452,14 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
     },
 
     async TagResource(input, call) {
-      const name = pipelineOfArn(input);
+      const name = pipelineOfArn(input, call);
       const { getPipeline } = await graphql(call, `query($name: String!) { getPipeline(name: $name) { ${PIPELINE_METADATA} } }`, { name });
       await graphql(call, 'mutation($arn: String!, $tags: [TagInput!]!) { tagResource(resourceArn: $arn, tags: $tags) { key } }', { arn: getPipeline.metadata.pipelineArn, tags: tagsOf(input) });
       return {};
     },
 
     async UntagResource(input, call) {
-      const name = pipelineOfArn(input);
+      const name = pipelineOfArn(input, call);
       const keys = input.tagKeys;
       if (!Array.isArray(keys) || keys.some((key) => typeof key !== 'string')) throw validationException([{ path: 'tagKeys', value: keys, constraint: 'Member must be a list of strings' }]);
       const { getPipeline } = await graphql(call, `query($name: String!) { getPipeline(name: $name) { ${PIPELINE_METADATA} } }`, { name });
@@ -439,7 +468,7 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
     },
 
     async ListTagsForResource(input, call) {
-      const { getPipeline } = await graphql(call, 'query($name: String!) { getPipeline(name: $name) { tags { key value } } }', { name: pipelineOfArn(input) });
+      const { getPipeline } = await graphql(call, 'query($name: String!) { getPipeline(name: $name) { tags { key value } } }', { name: pipelineOfArn(input, call) });
       return { tags: getPipeline.tags };
     },
   };

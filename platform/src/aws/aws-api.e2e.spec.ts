@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import {
   AcknowledgeJobCommand,
   CodePipelineClient,
-  ConcurrentModificationException,
   DeletePipelineCommand,
   DisableStageTransitionCommand,
   EnableStageTransitionCommand,
@@ -19,6 +18,7 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   UpdatePipelineCommand,
+  ValidationException,
   CreateCustomActionTypeCommand,
   CreatePipelineCommand,
   GetJobDetailsCommand,
@@ -272,7 +272,11 @@ describe('the other pipeline operations with the AWS SDK', () => {
     const updated = await cp.send(new UpdatePipelineCommand({ pipeline: changed }));
     expect(updated.pipeline?.version).toBe(2);
     expect((await cp.send(new GetPipelineCommand({ name: 'edited' }))).pipeline?.stages?.map((stage) => stage.name)).toEqual(['Source', 'Build']);
-    await expect(cp.send(new UpdatePipelineCommand({ pipeline: changed }))).rejects.toBeInstanceOf(ConcurrentModificationException);
+    // A stale version: UpdatePipeline's model declares no ConcurrentModificationException, so it is a ValidationException
+    // (decision 0037), with the service's message naming the version.
+    const stale = cp.send(new UpdatePipelineCommand({ pipeline: changed }));
+    await expect(stale).rejects.toBeInstanceOf(ValidationException);
+    await expect(stale).rejects.toThrow(/version/i);
     await cp.send(new DeletePipelineCommand({ name: 'edited' }));
     await expect(cp.send(new GetPipelineCommand({ name: 'edited' }))).rejects.toBeInstanceOf(PipelineNotFoundException);
   });
