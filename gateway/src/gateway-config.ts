@@ -1,5 +1,5 @@
 import { INTERNAL_SECRET_ENV, internalSecretConfigProblem } from '@sluice/graphql-service/caller';
-import { ConfigError, loadRuntimeConfig, type ConfigProblems, type Env, type RuntimeConfig } from '@sluice/runtime';
+import { ConfigError, gathered, loadRuntimeConfig, type ConfigProblems, type Env, type RuntimeConfig } from '@sluice/runtime';
 import { gatewayLimitsFrom, type GatewayLimits } from './limits/limits-config';
 import { webDirFrom } from './static/dashboard-files';
 
@@ -101,17 +101,6 @@ function webhookUrlsFrom(env: Env, problems: Problems): string[] {
     .filter((url) => url !== '');
   for (const url of urls) if (!/^https?:\/\/[^\s/]+$/.test(url)) problems.push({ variable: 'SLUICE_WEBHOOK_URLS', reason: `'${url}' is not http(s)://host:port` });
   return urls;
-}
-
-/** `read`'s value, or undefined with its problems added when it throws a `ConfigError`. */
-function gathered<T>(problems: Problems, read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.push(...error.problems);
-    return undefined;
-  }
 }
 
 function settingsFrom(env: Env, problems: Problems): Partial<GatewaySettings> {

@@ -1,4 +1,4 @@
-import { ConfigError } from '@sluice/runtime';
+import { configProblemsOf } from '@sluice/runtime';
 import { gatewaySettingsFrom, loadGatewayConfig } from './gateway-config';
 import { DEFAULT_GATEWAY_LIMITS } from './limits/limits-config';
 import { DEFAULT_WEB_DIR } from './static/dashboard-files';
@@ -7,15 +7,7 @@ const SECRET = 's'.repeat(32);
 /** A gateway's environment with nothing wrong in it: each test changes one thing. */
 const VALID = { SLUICE_SUBGRAPHS: 'pipelines=http://p/graphql,permissions=http://q/graphql', SLUICE_INTERNAL_SECRET: SECRET };
 
-const problemsOf = (env: Record<string, string>, load: (env: Record<string, string>) => unknown = loadGatewayConfig) => {
-  try {
-    load(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-};
+const problemsOf = (env: Record<string, string>, load: (env: Record<string, string>) => unknown = loadGatewayConfig) => configProblemsOf(() => load(env));
 
 describe('loadGatewayConfig', () => {
   it('reads the subgraphs as name=url pairs and the port', () => {

@@ -1,6 +1,6 @@
 // The gateway alone (distributed mode): configured by its environment (gateway-config.ts: SLUICE_SUBGRAPHS, SLUICE_PORT,
 // SLUICE_EVENT_STORE the subscriptions are fed from, SLUICE_INTERNAL_SECRET, the limits, …), JSON logs.
-import { openEventStore, serviceMain } from '@sluice/runtime';
+import { serviceMainOnStore } from '@sluice/runtime';
 import { artifactDownloadRoutesFor } from './artifact-download-proxy';
 import { gatewayAuthFrom } from './auth/auth-config';
 import { awsApiFrom } from './aws/aws-route';
@@ -8,42 +8,33 @@ import { loadGatewayConfig } from './gateway-config';
 import { startGateway } from './gateway-server';
 import { webhookProxyRoutes } from './webhook-proxy';
 
-serviceMain({
+serviceMainOnStore({
   service: 'gateway',
   env: process.env,
   loadConfig: loadGatewayConfig,
-  async start(config, logger) {
-    const eventStore = await openEventStore(config.runtime.eventStore);
+  async start(config, { logger, eventStore }) {
     logger.line(`gateway: subscriptions fed from ${eventStore.description}`);
-    try {
-      const gateway = await startGateway({
-        subgraphs: config.subgraphs,
-        port: config.port,
-        eventStore: eventStore.store,
-        bus: config.runtime.bus,
-        internalSecret: config.internalSecret,
-        limits: config.limits,
-        webDir: config.webDir,
-        log: logger.line,
-        // Signed artifact download links (/artifacts/download/{token}) are served on this origin, streamed from the `artifacts` subgraph's service;
-        // webhooks (/webhooks/…) are passed to the triggers processes of SLUICE_WEBHOOK_URLS.
-        httpRoutes: [...artifactDownloadRoutesFor(config.subgraphs), ...webhookProxyRoutes(config.webhookUrls, config.internalSecret)],
-        // Every request is authenticated with the permissions subgraph (decision 0021); /aws verifies SigV4 with its access keys (decision 0024).
-        auth: gatewayAuthFrom(config),
-        aws: awsApiFrom(config.subgraphs, config.internalSecret),
-      });
-      const subgraphs = config.subgraphs.map((s) => `${s.name} (${s.url})`).join(', ');
-      return {
-        message: `gateway listening at ${gateway.url}/graphql — subgraphs: ${subgraphs}`,
-        fields: { url: gateway.url },
-        async stop() {
-          await gateway.stop();
-          await eventStore.store.close();
-        },
-      };
-    } catch (error) {
-      await eventStore.store.close();
-      throw error;
-    }
+    const gateway = await startGateway({
+      subgraphs: config.subgraphs,
+      port: config.port,
+      eventStore: eventStore.store,
+      bus: config.runtime.bus,
+      internalSecret: config.internalSecret,
+      limits: config.limits,
+      webDir: config.webDir,
+      log: logger.line,
+      // Signed artifact download links (/artifacts/download/{token}) are served on this origin, streamed from the `artifacts` subgraph's service;
+      // webhooks (/webhooks/…) are passed to the triggers processes of SLUICE_WEBHOOK_URLS.
+      httpRoutes: [...artifactDownloadRoutesFor(config.subgraphs), ...webhookProxyRoutes(config.webhookUrls, config.internalSecret)],
+      // Every request is authenticated with the permissions subgraph (decision 0021); /aws verifies SigV4 with its access keys (decision 0024).
+      auth: gatewayAuthFrom(config),
+      aws: awsApiFrom(config.subgraphs, config.internalSecret),
+    });
+    const subgraphs = config.subgraphs.map((s) => `${s.name} (${s.url})`).join(', ');
+    return {
+      message: `gateway listening at ${gateway.url}/graphql — subgraphs: ${subgraphs}`,
+      fields: { url: gateway.url },
+      stop: () => gateway.stop(),
+    };
   },
 });

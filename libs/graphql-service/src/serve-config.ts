@@ -21,3 +21,20 @@ export function subgraphServeConfigFrom(env: Readonly<Record<string, string | un
   if (problem !== undefined) throw new InternalSecretConfigError(problem);
   return { port, host: bindAddressFrom(env), internalSecret: internalSecret! };
 }
+
+/** What every `create<Service>Service` takes to serve its subgraph, beside what it runs on. */
+export interface SubgraphServiceOptions {
+  /** Its port, address and the gateway's secret (its `<service>-config.ts`, or the platform's choice). */
+  serve: SubgraphServeConfig;
+  log?: (line: string) => void;
+  /** What `/readyz` checks (the store, and the bus where it has one, in distributed mode). */
+  readiness?: () => Promise<{ ready: boolean }>;
+}
+
+/** A service serving its subgraph. */
+export interface SubgraphService {
+  /** Base URL; the subgraph answers at `${url}/graphql`. */
+  url: string;
+  /** Stops serving and what the service started; what it was given (the store, the bus) stays open: its owner closes it. */
+  stop(): Promise<void>;
+}

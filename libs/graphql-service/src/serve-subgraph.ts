@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { urlHost } from './bind-address';
 import { internalSecretConfigProblem, InternalSecretConfigError } from './internal-secret';
 import type { SubgraphServeConfig } from './serve-config';
+import { subgraphApiModule, type SubgraphApi } from './subgraph-module';
 
 export interface ServedSubgraph {
   /** Base URL; the subgraph answers at `${url}/graphql`. */
@@ -80,4 +81,9 @@ async function listen(module: DynamicModule, options: ServeSubgraphOptions): Pro
   }
   const address = app.getHttpServer().address() as AddressInfo;
   return { url: `http://${urlHost(address.address)}:${address.port}`, close: () => app.close() };
+}
+
+/** A service's API module (`subgraphApiModule`) served (`serveSubgraph`): what every `<service>-api.module.ts` does. */
+export function serveSubgraphApi(module: Type, api: SubgraphApi, options: ServeSubgraphOptions & { log: (line: string) => void }): Promise<ServedSubgraph> {
+  return serveSubgraph(subgraphApiModule(module, { ...api, log: options.log, internalSecret: options.internalSecret }), options);
 }

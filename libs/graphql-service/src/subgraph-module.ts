@@ -27,15 +27,20 @@ export function subgraphGraphQLModule(options: SubgraphModuleOptions): DynamicMo
   });
 }
 
-/** A value the service's composition built, under the token its resolvers inject (`@Inject(PipelineQueries)`). */
+/** A value the service's composition built, under the token its resolvers inject (`@Inject(PIPELINES_APPLICATION)`). */
 export type SubgraphBinding = readonly [token: InjectionToken, value: unknown];
 
-export interface SubgraphApiOptions extends SubgraphModuleOptions {
+/** A service's API: its schema, its own errors, what composition built and the resolvers that translate to it. */
+export interface SubgraphApi {
+  typeDefs: string;
+  errorMappings?: readonly GraphQLErrorMapping[];
   /** What composition built (`<service>-service.ts`): Nest binds these values and builds nothing itself. */
   bindings: readonly SubgraphBinding[];
   /** The resolvers: GraphQL in, the bound application out, no decision of their own. */
   resolvers: readonly Type[];
 }
+
+export type SubgraphApiOptions = SubgraphApi & SubgraphModuleOptions;
 
 /**
  * A service's API module: the subgraph's GraphQL module, the values composition built bound to their tokens, and

@@ -29,6 +29,27 @@ export class ConfigError extends Error {
 
 export type Env = Record<string, string | undefined>;
 export type ConfigProblems = Array<{ variable: string; reason: string }>;
+
+/**
+ * `read`'s value, or undefined with its problems added to `problems` when it throws a `ConfigError`: so that a loader
+ * built of other loaders names every bad variable at once. Anything else `read` throws passes through.
+ */
+export function gathered<T>(problems: ConfigProblems, read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}
+
+/** The problems `read` refuses with (its `ConfigError`'s), or none when it accepts. */
+export function configProblemsOf(read: () => unknown): ConfigProblems {
+  const problems: ConfigProblems = [];
+  gathered(problems, read);
+  return problems;
+}
 type Problems = ConfigProblems;
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError, loadRuntimeConfig, portFrom, type ConfigProblems, type Env } from '@sluice/runtime';
+import { ConfigError, gathered, loadRuntimeConfig, portFrom, type ConfigProblems, type Env } from '@sluice/runtime';
 
 /** What `npm run start:distributed` runs, from the environment; every bad variable named at once. */
 export interface DistributedConfig {
@@ -38,14 +38,8 @@ function count(env: Env, variable: string, fallback: number, problems: ConfigPro
 export function loadDistributedConfig(env: Env, cwd = process.cwd()): DistributedConfig {
   const problems: ConfigProblems = [];
   const eventStore = env.SLUICE_EVENT_STORE?.trim() || DEFAULT_DISTRIBUTED_STORE;
-  let runtime: ReturnType<typeof loadRuntimeConfig> | undefined;
-  try {
-    // The same validation every process does (store URL, schema, brokers), so a bad value stops here, once.
-    runtime = loadRuntimeConfig({ ...env, SLUICE_EVENT_STORE: eventStore, SLUICE_PORT: '0' });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.push(...error.problems);
-  }
+  // The same validation every process does (store URL, schema, brokers), so a bad value stops here, once.
+  const runtime = gathered(problems, () => loadRuntimeConfig({ ...env, SLUICE_EVENT_STORE: eventStore, SLUICE_PORT: '0' }));
   if (runtime?.eventStore.kind === 'embedded') {
     problems.push({ variable: 'SLUICE_EVENT_STORE', reason: `'${eventStore}' is a folder: distributed mode needs a shared store, postgres://… or esdb://…` });
   }

@@ -1,15 +1,7 @@
-import { ConfigError } from '@sluice/runtime';
+import { configProblemsOf } from '@sluice/runtime';
 import { DEFAULT_DISTRIBUTED_STORE, loadDistributedConfig } from './distributed-config';
 
-const variablesOf = (env: Record<string, string>): string[] => {
-  try {
-    loadDistributedConfig(env, '/srv');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => p.variable);
-    throw error;
-  }
-  return [];
-};
+const variablesOf = (env: Record<string, string>): string[] => configProblemsOf(() => loadDistributedConfig(env, '/srv')).map((p) => p.variable);
 
 describe('loadDistributedConfig', () => {
   it('defaults to the local PostgreSQL, a local Kafka broker, two engines and two workers, the gateway on 4000', () => {

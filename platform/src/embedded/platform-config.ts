@@ -5,7 +5,7 @@ import { auditChainKeyFromEnv, type AuditChainKeySource } from '@sluice/authz';
 import { gatewaySettingsFrom, type GatewaySettings } from '@sluice/gateway';
 import { bindAddressFrom, type SubgraphServeConfig } from '@sluice/graphql-service/caller';
 import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, type AccessKeyCipher, type AuditCheckpoints } from '@sluice/permissions';
-import { ConfigError, loadRuntimeConfig, logConfigFrom, type ConfigProblems, type Env, type LogConfig, type RuntimeConfig } from '@sluice/runtime';
+import { ConfigError, gathered, loadRuntimeConfig, logConfigFrom, type ConfigProblems, type Env, type LogConfig, type RuntimeConfig } from '@sluice/runtime';
 import { pollIntervalFromEnv } from '@sluice/triggers-service';
 import { loadProviderConfig, workerConcurrencyFrom, type ProviderConfig } from '@sluice/worker';
 
@@ -44,17 +44,6 @@ export interface PlatformConfig {
 
 /** The built-in worker's jobs at once when SLUICE_WORKER_CONCURRENCY is unset. */
 const WORKER_CONCURRENCY = 4;
-
-/** `read`'s value, or undefined with its problems added when it throws a `ConfigError`. */
-function gathered<T>(problems: ConfigProblems, read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.push(...error.problems);
-    return undefined;
-  }
-}
 
 /**
  * The one reader of the environment in the embedded platform (`npm start`, `sluice execute`): every bad variable of

@@ -1,63 +1,13 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { NPM_START_ENTRY, startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 
 // `npm start`'s entry as a child process (NestJS 12 is ESM-only and cannot load inside jest), driven through the gateway only.
-const ROOT = join(__dirname, '../../..');
-const ENTRY = join(ROOT, 'platform/src/embedded/main.ts');
-
-interface PlatformProcess {
-  url: string;
-  output(): string;
-  /** SIGTERM, then the exit code. */
-  stop(): Promise<number | null>;
-}
-
-async function startPlatformProcess(dataDir: string, extraEnv: Record<string, string> = {}): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
-    cwd: ROOT,
-    env: { ...process.env, SLUICE_PORT: '0', SLUICE_DATA_DIR: dataDir, SLUICE_EVENT_STORE: '', SLUICE_KAFKA_BROKERS: '', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.stdout!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-  const url = await printedUrl(child, () => output, 90_000);
-  return {
-    url,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      const code = await exited;
-      clearTimeout(killer);
-      return code;
-    },
-  };
-}
-
-function printedUrl(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const fail = (why: string) => {
-      clearInterval(watch);
-      child.kill('SIGKILL');
-      reject(new Error(`the platform ${why}:\n${output()}`));
-    };
-    const deadline = Date.now() + timeoutMs;
-    const watch = setInterval(() => {
-      const match = /Sluice is running at (http:\/\/\S+)/.exec(output());
-      if (match) {
-        clearInterval(watch);
-        resolve(match[1]!);
-      } else if (child.exitCode !== null) fail(`exited with ${child.exitCode}`);
-      else if (Date.now() > deadline) fail(`printed no URL within ${timeoutMs / 1000} s`);
-    }, 50);
-  });
-}
+const start = (dataDir: string, extraEnv: Record<string, string> = {}) => startPlatformProcess(dataDir, extraEnv, 90_000, NPM_START_ENTRY);
 
 type Answer<T> = { data?: T | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
 
@@ -137,7 +87,7 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
 
   it('creates the demo on first start and runs it to the approval, then through Deploy once approved', async () => {
     const startedAt = Date.now();
-    platform = await startPlatformProcess(dataDir);
+    platform = await start(dataDir);
     const url = platform.url;
     console.log(`platform printed its URL after ${Date.now() - startedAt} ms (${/ready in [\d.]+ s/.exec(platform.output())?.[0]})`);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -197,7 +147,7 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
 
   it('keeps the demo and its execution across a restart on the same data dir, without creating it again', async () => {
     await platform?.stop();
-    platform = await startPlatformProcess(dataDir);
+    platform = await start(dataDir);
     const url = platform.url;
     await eventually(async () => (platform!.output().includes('The demo pipeline exists already') ? true : undefined), 'the demo check', 30_000, () => platform!.output());
     expect(platform.output()).not.toContain('Created the demo pipeline');
@@ -219,7 +169,7 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
   it('starts the demo from a signed generic webhook after a commit, and refuses a bad signature', async () => {
     await platform?.stop();
     // No poll during the test: the webhook alone must start the execution.
-    platform = await startPlatformProcess(dataDir, { SLUICE_POLL_INTERVAL_MS: '3600000' });
+    platform = await start(dataDir, { SLUICE_POLL_INTERVAL_MS: '3600000' });
     const url = platform.url;
     await eventually(async () => (platform!.output().includes('The demo pipeline exists already') ? true : undefined), 'the demo check', 30_000, () => platform!.output());
     expect(platform.output()).not.toContain('Created the webhook');
@@ -286,9 +236,9 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
 
   it('polls the demo repository and starts the demo on a new commit; refuses a bad SLUICE_POLL_INTERVAL_MS', async () => {
     await platform?.stop();
-    await expect(startPlatformProcess(dataDir, { SLUICE_POLL_INTERVAL_MS: '10ms' })).rejects.toThrow(/SLUICE_POLL_INTERVAL_MS: expected a whole number/);
+    await expect(start(dataDir, { SLUICE_POLL_INTERVAL_MS: '10ms' })).rejects.toThrow(/SLUICE_POLL_INTERVAL_MS: expected a whole number/);
 
-    platform = await startPlatformProcess(dataDir, { SLUICE_POLL_INTERVAL_MS: '1000' });
+    platform = await start(dataDir, { SLUICE_POLL_INTERVAL_MS: '1000' });
     const url = platform.url;
     await eventually(async () => (platform!.output().includes('The demo pipeline exists already') ? true : undefined), 'the demo check', 30_000, () => platform!.output());
     const before = (await gql<Executions>(url, EXECUTIONS)).data!.listPipelineExecutions.nodes.length;

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 
 // NestJS 12 is ESM-only and cannot load inside jest: the platform runs as a child process, driven through the gateway.
 const ROOT = join(__dirname, '../../..');
-const ENTRY = join(__dirname, 'platform-without-demo-main.ts');
+const WITHOUT_DEMO = join(__dirname, 'platform-without-demo-main.ts');
+/** `npm start`'s own entry: the platform with its demo pipeline. */
+export const NPM_START_ENTRY = join(ROOT, 'platform/src/embedded/main.ts');
 
 export interface PlatformProcess {
   url: string;
@@ -17,9 +19,9 @@ export interface PlatformProcess {
   stop(): Promise<number | null>;
 }
 
-/** The embedded platform without the demo, on a free port, an embedded store in `dataDir`. */
-export async function startPlatformProcess(dataDir: string, extraEnv: Record<string, string> = {}, timeoutMs = 90_000): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+/** The embedded platform (without the demo unless `entry` is `NPM_START_ENTRY`), on a free port, an embedded store in `dataDir`. */
+export async function startPlatformProcess(dataDir: string, extraEnv: Record<string, string> = {}, timeoutMs = 90_000, entry = WITHOUT_DEMO): Promise<PlatformProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, SLUICE_PORT: '0', SLUICE_DATA_DIR: dataDir, SLUICE_EVENT_STORE: '', SLUICE_KAFKA_BROKERS: '', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,15 +1,7 @@
-import { ConfigError } from '@sluice/runtime';
+import { configProblemsOf } from '@sluice/runtime';
 import { artifactsSettingsFrom, loadArtifactsConfig } from './artifacts-config';
 
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    artifactsSettingsFrom(env, '/data');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((problem) => problem.variable);
-    throw error;
-  }
-  return [];
-};
+const problemsOf = (env: Record<string, string>): string[] => configProblemsOf(() => artifactsSettingsFrom(env, '/data')).map((problem) => problem.variable);
 
 describe('artifacts configuration', () => {
   it('defaults to a folder in the data dir, 30 days, 100 executions, a secret kept in the data dir', () => {

@@ -1,7 +1,7 @@
 import type { ArtifactStore } from '@sluice/artifact-store';
 import { isDownloadPath } from '@sluice/artifact-store';
 import type { EventStore } from '@sluice/eventing';
-import type { SubgraphServeConfig } from '@sluice/graphql-service';
+import type { SubgraphService, SubgraphServiceOptions } from '@sluice/graphql-service';
 import { checkReadiness, eventStoreCheck } from '@sluice/runtime';
 import { ArtifactBytes, type Clock } from './application/artifact-bytes';
 import { ArtifactQueries } from './application/artifact-queries';
@@ -15,6 +15,9 @@ import { ArtifactsProjection } from './projections/artifacts-projection';
 export type ArtifactsServiceSettings = Partial<Omit<ArtifactsSettings, 'store' | 'urlSecret'>>;
 
 /** The artifacts application on one event store and one byte store, over its projection: no framework. */
+/** The token the API's resolvers inject the composed application by: the one value Nest binds (decision 0036). */
+export const ARTIFACTS_APPLICATION = Symbol('ArtifactsApplication');
+
 export interface ArtifactsApplication {
   projection: ArtifactsProjection;
   /** Uploads, downloads and releases per account: what the byte routes call. */
@@ -47,22 +50,19 @@ export function composeArtifacts(eventStore: EventStore, artifactStore: Artifact
   };
 }
 
-export interface ArtifactsServiceOptions {
+export interface ArtifactsServiceOptions extends SubgraphServiceOptions {
   /** The event store (source of truth of ownership, metadata and retention). */
   eventStore: EventStore;
   /** Where the bytes are: the same store the workers write to. */
   artifactStore: ArtifactStore;
-  /** Its port, address and the gateway's secret (the byte routes want it too, but for signed download links). */
-  serve: SubgraphServeConfig;
   /** Signs download URLs (see `loadUrlSecret`). */
   urlSecret: Buffer;
-  log?: (line: string) => void;
   clock?: Clock;
   /** A `collectIntervalMinutes` of 0 (or none): retention runs only on demand. */
   settings?: ArtifactsServiceSettings;
 }
 
-export interface ArtifactsService {
+export interface ArtifactsService extends SubgraphService {
   /** Base URL: GraphQL at `${url}/graphql`, bytes at `${url}/artifacts/…`. */
   url: string;
   projection: ArtifactsProjection;

@@ -1,14 +1,13 @@
 // The artifacts service alone (distributed mode): configured by its environment (artifacts-config.ts), JSON logs.
-import { openEventStore, serviceMain } from '@sluice/runtime';
+import { serviceMainOnStore } from '@sluice/runtime';
 import { loadArtifactsConfig, loadUrlSecret, openConfiguredArtifactStore } from './artifacts-config';
 import { createArtifactsService } from './artifacts-service';
 
-serviceMain({
+serviceMainOnStore({
   service: 'artifacts',
   env: process.env,
   loadConfig: loadArtifactsConfig,
-  async start(config, logger) {
-    const eventStore = await openEventStore(config.runtime.eventStore);
+  async start(config, { logger, eventStore }) {
     const artifacts = await openConfiguredArtifactStore(config.artifacts.store);
     const service = await createArtifactsService({
       eventStore: eventStore.store,
@@ -24,7 +23,6 @@ serviceMain({
       async stop() {
         await service.stop();
         await artifacts.store.close();
-        await eventStore.store.close();
       },
     };
   },

@@ -1,4 +1,4 @@
-import { ConfigError, type Env } from '@sluice/runtime';
+import { configProblemsOf, type ConfigProblems, type Env } from '@sluice/runtime';
 import { defaultJobQueuePolicy } from './domain';
 import { loadExecutionsConfig, prefixedTopics } from './executions-config';
 
@@ -6,15 +6,7 @@ const secret = 'a'.repeat(32);
 /** The variables every service needs, so that only the ones under test vary. */
 const load = (env: Env) => loadExecutionsConfig({ SLUICE_INTERNAL_SECRET: secret, ...env });
 
-const problemsOf = (env: Env): ConfigError['problems'] => {
-  try {
-    load(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-};
+const problemsOf = (env: Env): ConfigProblems => configProblemsOf(() => load(env));
 
 describe('loadExecutionsConfig', () => {
   it('keeps the default leases and topics when nothing is set', () => {

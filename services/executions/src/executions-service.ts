@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ServeSubgraphOptions, SubgraphServeConfig } from '@sluice/graphql-service';
+import type { SubgraphService, SubgraphServiceOptions } from '@sluice/graphql-service';
 import { CommandHandler, type EventStore, type RebuildableProjection } from '@sluice/eventing';
 import type { Bus, ProcessedEventsStore } from '@sluice/messaging';
 import { ActionLogQueries } from './application/action-logs/action-log-queries';
@@ -39,6 +39,9 @@ export interface ExecutionsComposition {
 }
 
 /** The executions application on one store: its command handlers and queries over its projection and catalog, no framework. */
+/** The token the API's resolvers inject the composed application by: the one value Nest binds (decision 0036). */
+export const EXECUTIONS_APPLICATION = Symbol('ExecutionsApplication');
+
 export interface ExecutionsApplication {
   projection: ExecutionsProjection;
   /** The definitions received from the pipelines service. */
@@ -251,20 +254,11 @@ export async function createExecutionsEngine(options: ExecutionsEngineOptions): 
   return (await startExecutions(options)).engine;
 }
 
-export interface ExecutionsServiceOptions extends Omit<ExecutionsEngineOptions, 'onError'> {
-  /** Its port, address and the gateway's secret (`loadExecutionsConfig`, or the platform's choice). */
-  serve: SubgraphServeConfig;
-  log?: (line: string) => void;
-  /** What `/readyz` checks (the store and the bus, in distributed mode). */
-  readiness?: ServeSubgraphOptions['readiness'];
-}
+export interface ExecutionsServiceOptions extends Omit<ExecutionsEngineOptions, 'onError'>, SubgraphServiceOptions {}
 
-export interface ExecutionsService {
-  /** Base URL; the subgraph answers at `${url}/graphql`. */
-  url: string;
+/** Its `stop` ends long polls, stops serving and the engine. */
+export interface ExecutionsService extends SubgraphService {
   engine: ExecutionsEngine;
-  /** Ends long polls, stops serving and the engine; the store and the bus stay open (their owner closes them). */
-  stop(): Promise<void>;
 }
 
 /** The executions service on a given store and bus: its engine caught up and running, then the subgraph. */

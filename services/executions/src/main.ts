@@ -1,18 +1,17 @@
 // The executions service alone (distributed mode): configured by its environment (executions-config.ts), JSON logs.
 import { InMemoryCheckpointStore } from '@sluice/eventing';
 import { createPostgresProcessedEvents, startEventRelay, type EventRelay, type ProcessedEventsStore } from '@sluice/messaging';
-import { busCheck, checkReadiness, eventStoreCheck, openBus, openEventStore, serviceMain } from '@sluice/runtime';
+import { busCheck, checkReadiness, eventStoreCheck, openBus, serviceMainOnStore } from '@sluice/runtime';
 import { loadExecutionsConfig, prefixedTopics } from './executions-config';
 import { createExecutionsService } from './executions-service';
 
-serviceMain({
+serviceMainOnStore({
   service: 'executions',
   env: process.env,
   loadConfig: loadExecutionsConfig,
-  async start(config, logger) {
+  async start(config, { logger, eventStore }) {
     const { runtime, relay: relayConfig } = config;
     const topics = prefixedTopics(config.topicPrefix);
-    const eventStore = await openEventStore(runtime.eventStore);
     const { bus, description: busDescription } = openBus(runtime.bus);
     const relayLog = logger.child({ component: 'relay' });
     const relay: EventRelay | null =
@@ -53,7 +52,6 @@ serviceMain({
         await relay?.stop();
         await processedEvents?.close();
         await bus.close();
-        await eventStore.store.close();
       },
     };
   },

@@ -1,4 +1,4 @@
-import type { ServeSubgraphOptions, SubgraphServeConfig } from '@sluice/graphql-service';
+import type { SubgraphService, SubgraphServiceOptions } from '@sluice/graphql-service';
 import type { EventStore } from '@sluice/eventing';
 import type { AccessKeyCipher } from './application/access-key-cipher';
 import { AccessKeyHandlers } from './application/access-key-handlers';
@@ -10,6 +10,9 @@ import { IdentityQueries } from './application/identity-queries';
 import { PermissionsProjection } from './projections/permissions-projection';
 
 /** The permissions application on one store: its command handlers and queries over its projection, no framework. */
+/** The token the API's resolvers inject the composed application by: the one value Nest binds (decision 0036). */
+export const PERMISSIONS_APPLICATION = Symbol('PermissionsApplication');
+
 export interface PermissionsApplication {
   projection: PermissionsProjection;
   identities: IdentityCommandHandlers;
@@ -40,26 +43,18 @@ export function composePermissions(store: EventStore, projection: PermissionsPro
   };
 }
 
-export interface PermissionsServiceOptions {
+export interface PermissionsServiceOptions extends SubgraphServiceOptions {
   eventStore: EventStore;
-  /** Its port, address and the gateway's secret (`loadPermissionsConfig`, or the platform's choice). */
-  serve: SubgraphServeConfig;
   clock?: Clock;
-  log?: (line: string) => void;
-  /** What `/readyz` checks (the store, in distributed mode). */
-  readiness?: ServeSubgraphOptions['readiness'];
   /** Encrypts access-key secrets (decision 0024); `loadPermissionsConfig` builds it from the environment. */
   accessKeyCipher: AccessKeyCipher;
   /** The audit chain's key and the verifier's checkpoints (decision 0028); `loadPermissionsConfig` builds them. */
   auditTrail: AuditTrailKeeping;
 }
 
-export interface PermissionsService {
-  /** Base URL; the subgraph answers at `${url}/graphql`. */
-  url: string;
+/** Its `stop` stops serving and the projection. */
+export interface PermissionsService extends SubgraphService {
   projection: PermissionsProjection;
-  /** Stops serving and the projection; the event store stays open (its owner closes it). */
-  stop(): Promise<void>;
 }
 
 /** The permissions service on a given event store: its projection caught up, the audit trail's key and mark, then the subgraph. */

@@ -1,23 +1,18 @@
 // The pipelines service alone (distributed mode): configured by its environment (pipelines-config.ts), JSON logs.
-import { checkReadiness, eventStoreCheck, openEventStore, serviceMain } from '@sluice/runtime';
+import { serviceMainOnStore } from '@sluice/runtime';
 import { loadPipelinesConfig } from './pipelines-config';
 import { createPipelinesService } from './pipelines-service';
 
-serviceMain({
+serviceMainOnStore({
   service: 'pipelines',
   env: process.env,
   loadConfig: loadPipelinesConfig,
-  async start(config, logger) {
-    const eventStore = await openEventStore(config.runtime.eventStore);
-    const store = eventStoreCheck(eventStore.store);
-    const service = await createPipelinesService({ eventStore: eventStore.store, serve: config.serve, log: logger.line, readiness: () => checkReadiness({ store }) });
+  async start(config, { logger, eventStore, readiness }) {
+    const service = await createPipelinesService({ eventStore: eventStore.store, serve: config.serve, log: logger.line, readiness });
     return {
       message: `pipelines service listening at ${service.url}/graphql — event store: ${eventStore.description}`,
       fields: { url: service.url },
-      async stop() {
-        await service.stop();
-        await eventStore.store.close();
-      },
+      stop: () => service.stop(),
     };
   },
 });

@@ -1,4 +1,4 @@
-import type { ServeSubgraphOptions, SubgraphServeConfig } from '@sluice/graphql-service';
+import type { SubgraphService, SubgraphServiceOptions } from '@sluice/graphql-service';
 import type { EventStore } from '@sluice/eventing';
 import { ActionTypeQueries } from './application/action-type-queries';
 import type { Clock } from './application/caller';
@@ -10,6 +10,9 @@ import { PipelineQueries } from './application/pipeline-queries';
 import { PipelinesProjection } from './projections/pipelines-projection';
 
 /** The pipelines application on one store: its command handlers and queries over its projection, no framework. */
+/** The token the API's resolvers inject the composed application by: the one value Nest binds (decision 0036). */
+export const PIPELINES_APPLICATION = Symbol('PipelinesApplication');
+
 export interface PipelinesApplication {
   projection: PipelinesProjection;
   pipelines: PipelineCommandHandlers;
@@ -36,22 +39,14 @@ export function composePipelines(store: EventStore, projection: PipelinesProject
   };
 }
 
-export interface PipelinesServiceOptions {
+export interface PipelinesServiceOptions extends SubgraphServiceOptions {
   eventStore: EventStore;
-  /** Its port, address and the gateway's secret (`loadPipelinesConfig`, or the platform's choice). */
-  serve: SubgraphServeConfig;
   clock?: Clock;
-  log?: (line: string) => void;
-  /** What `/readyz` checks (the store, in distributed mode). */
-  readiness?: ServeSubgraphOptions['readiness'];
 }
 
-export interface PipelinesService {
-  /** Base URL; the subgraph answers at `${url}/graphql`. */
-  url: string;
+/** Its `stop` stops serving and the projection. */
+export interface PipelinesService extends SubgraphService {
   projection: PipelinesProjection;
-  /** Stops serving and the projection; the event store stays open (its owner closes it). */
-  stop(): Promise<void>;
 }
 
 /** The pipelines service on a given event store: its projection caught up, then the subgraph. */

@@ -1,17 +1,16 @@
 // The webhook receiver and the git poller alone (distributed mode): configured by its environment
 // (triggers-config.ts), JSON logs. The gateway proxies /webhooks here.
-import { openEventStore, serviceMain } from '@sluice/runtime';
+import { serviceMainOnStore } from '@sluice/runtime';
 import { executionsStartClient } from './executions-start-client';
 import { WEBHOOKS_PREFIX } from './trigger-components';
 import { loadTriggersProcessConfig } from './triggers-config';
 import { startTriggersService } from './triggers-service';
 
-serviceMain({
+serviceMainOnStore({
   service: 'triggers',
   env: process.env,
   loadConfig: loadTriggersProcessConfig,
-  async start(config, logger) {
-    const eventStore = await openEventStore(config.runtime.eventStore);
+  async start(config, { logger, eventStore }) {
     const service = await startTriggersService({
       store: eventStore.store,
       start: executionsStartClient({ urls: config.executionsUrls, internalSecret: config.internalSecret }),
@@ -28,10 +27,7 @@ serviceMain({
     return {
       message: `triggers listening at ${service.url}${WEBHOOKS_PREFIX} — git poller every ${config.pollIntervalMs / 1000} s; starts on ${config.executionsUrls.join(', ')}; secrets in ${config.secretsFile}`,
       fields: { url: service.url },
-      async stop() {
-        await service.stop();
-        await eventStore.store.close();
-      },
+      stop: () => service.stop(),
     };
   },
 });

@@ -45,7 +45,7 @@ serviceMain({
   service: 'worker',
   env: process.env,
   loadConfig: loadWorkerProcessConfig,
-  async start(config, logger) {
+  async start(config, { logger }) {
     const artifacts = await openArtifacts(config.artifacts);
     // The job API's own port is the platform's: Invoke/Http never calls it on this machine.
     const jobsPort = Number(new URL(config.jobsUrl).port || (config.jobsUrl.startsWith('https:') ? 443 : 80));

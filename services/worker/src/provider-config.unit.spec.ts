@@ -1,15 +1,7 @@
-import { ConfigError } from '@sluice/runtime';
+import { configProblemsOf } from '@sluice/runtime';
 import { DEFAULT_JOB_LIMITS, loadProviderConfig } from './provider-config';
 
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadProviderConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.variable}: ${p.reason}`);
-    throw error;
-  }
-  return [];
-};
+const problemsOf = (env: Record<string, string>): string[] => configProblemsOf(() => loadProviderConfig(env)).map((p) => `${p.variable}: ${p.reason}`);
 
 describe('loadProviderConfig', () => {
   it('sandboxes with bubblewrap as sluice-job by default; deploys and calls nowhere unless told', () => {

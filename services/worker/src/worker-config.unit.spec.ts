@@ -1,15 +1,7 @@
-import { ConfigError } from '@sluice/runtime';
+import { configProblemsOf } from '@sluice/runtime';
 import { loadWorkerConfig } from './worker-config';
 
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadWorkerConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.variable}: ${p.reason}`);
-    throw error;
-  }
-  return [];
-};
+const problemsOf = (env: Record<string, string>): string[] => configProblemsOf(() => loadWorkerConfig(env)).map((p) => `${p.variable}: ${p.reason}`);
 
 describe('loadWorkerConfig', () => {
   it('takes jobs from the gateway, artifacts from a shared folder, two at once by default', () => {

@@ -1,12 +1,6 @@
 import { Module } from '@nestjs/common';
-import { serveSubgraph, subgraphApiModule, type ServeSubgraphOptions, type ServedSubgraph } from '@sluice/graphql-service';
-import { ActionLogQueries } from '../application/action-logs/action-log-queries';
-import { JobLogAppender } from '../application/action-logs/append-job-logs';
-import { ExecutionAsOfQueries } from '../application/execution-as-of';
-import { ExecutionCommandHandlers } from '../application/execution-command-handlers';
-import { ExecutionQueries } from '../application/execution-queries';
-import { JobWorkerHandlers } from '../application/job-worker-api';
-import type { ExecutionsApplication } from '../executions-service';
+import { serveSubgraphApi, type ServeSubgraphOptions, type ServedSubgraph } from '@sluice/graphql-service';
+import { EXECUTIONS_APPLICATION, type ExecutionsApplication } from '../executions-service';
 import { ActionLogsResolver } from './action-logs.resolver';
 import { AsOfResolver } from './as-of.resolver';
 import { JobResolver } from './job.resolver';
@@ -27,20 +21,13 @@ export class ExecutionsApiModule {}
 
 /** Serves the application, started by the caller: the API answers only once the engine's read models caught up. */
 export function serveExecutionsApi(application: ExecutionsApplication, options: ExecutionsApiOptions): Promise<ServedSubgraph> {
-  const module = subgraphApiModule(ExecutionsApiModule, {
+  const api = {
     typeDefs: executionsTypeDefs,
-    log: options.log,
-    internalSecret: options.internalSecret,
     bindings: [
-      [ExecutionCommandHandlers, application.executions],
-      [ExecutionQueries, application.queries],
-      [ExecutionAsOfQueries, application.asOf],
-      [JobWorkerHandlers, application.jobs],
-      [JobLogAppender, application.jobLogs],
-      [ActionLogQueries, application.actionLogs],
+      [EXECUTIONS_APPLICATION, application],
       [SHUTDOWN_SIGNAL, options.shutdown],
-    ],
+    ] as const,
     resolvers: [PipelineExecutionResolver, JobResolver, PipelineStateResolver, AsOfResolver, ActionLogsResolver],
-  });
-  return serveSubgraph(module, options);
+  };
+  return serveSubgraphApi(ExecutionsApiModule, api, options);
 }

@@ -5,12 +5,13 @@ import { ValidationError, type ActionTypeId } from '@sluice/domain';
 
 /** Action types one pollForAnyJobs may name: every built-in type with room to spare. */
 const MAX_POLLED_TYPES = 64;
-import { JobWorkerHandlers, type JobCaller, type JobFailureInput } from '../application/job-worker-api';
+import type { JobCaller, JobFailureInput } from '../application/job-worker-api';
 import { JobCallerOf, jobCallerFromHeaders } from './job-caller';
 import { jobSuccessInput, type PutJobSuccessResultArgs } from './job-inputs';
 import { jobDetailsOutput, jobOutput } from './job-output';
 import { pollBatchSize, pollWaitMs } from './request-limits';
 import { SHUTDOWN_SIGNAL } from './tokens';
+import { EXECUTIONS_APPLICATION, type ExecutionsApplication } from '../executions-service';
 
 /**
  * The job-worker protocol over GraphQL: what the built-in worker and custom workers in any language call.
@@ -19,7 +20,7 @@ import { SHUTDOWN_SIGNAL } from './tokens';
 @Resolver()
 export class JobResolver {
   constructor(
-    @Inject(JobWorkerHandlers) private readonly jobs: JobWorkerHandlers,
+    @Inject(EXECUTIONS_APPLICATION) private readonly app: ExecutionsApplication,
     @Inject(SHUTDOWN_SIGNAL) private readonly shutdown: AbortSignal,
   ) {}
 
@@ -40,7 +41,7 @@ export class JobResolver {
     const onClose = () => hungUp.abort();
     req.socket.once('close', onClose);
     try {
-      const jobs = await this.jobs.pollForJobs(actionTypeId, batchSize, { waitMs: wait, account, signal: AbortSignal.any([hungUp.signal, this.shutdown]) });
+      const jobs = await this.app.jobs.pollForJobs(actionTypeId, batchSize, { waitMs: wait, account, signal: AbortSignal.any([hungUp.signal, this.shutdown]) });
       return jobs.map(jobOutput);
     } finally {
       req.socket.off('close', onClose);
@@ -63,7 +64,7 @@ export class JobResolver {
     const onClose = () => hungUp.abort();
     req.socket.once('close', onClose);
     try {
-      const jobs = await this.jobs.pollForAnyJobs(actionTypeIds, pollBatchSize(maxBatchSize), { waitMs: pollWaitMs(waitMs), account, signal: AbortSignal.any([hungUp.signal, this.shutdown]) });
+      const jobs = await this.app.jobs.pollForAnyJobs(actionTypeIds, pollBatchSize(maxBatchSize), { waitMs: pollWaitMs(waitMs), account, signal: AbortSignal.any([hungUp.signal, this.shutdown]) });
       return jobs.map(jobOutput);
     } finally {
       req.socket.off('close', onClose);
@@ -72,33 +73,33 @@ export class JobResolver {
 
   @Mutation('acknowledgeJob')
   acknowledgeJob(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string) {
-    return this.jobs.acknowledgeJob(jobId, nonce, caller);
+    return this.app.jobs.acknowledgeJob(jobId, nonce, caller);
   }
 
   @Mutation('heartbeat')
   heartbeat(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string) {
-    return this.jobs.heartbeat(jobId, nonce, caller);
+    return this.app.jobs.heartbeat(jobId, nonce, caller);
   }
 
   @Mutation('releaseJob')
   releaseJob(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string, @Args('reason') reason: string | null) {
-    return this.jobs.releaseJob(jobId, nonce, reason ?? 'the worker gave it back', caller);
+    return this.app.jobs.releaseJob(jobId, nonce, reason ?? 'the worker gave it back', caller);
   }
 
   @Mutation('putJobSuccessResult')
   async putJobSuccessResult(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args() args: PutJobSuccessResultArgs) {
-    await this.jobs.putJobSuccessResult(jobId, jobSuccessInput(args), caller);
+    await this.app.jobs.putJobSuccessResult(jobId, jobSuccessInput(args), caller);
     return true;
   }
 
   @Mutation('putJobFailureResult')
   async putJobFailureResult(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('failureDetails') failureDetails: JobFailureInput) {
-    await this.jobs.putJobFailureResult(jobId, failureDetails, caller);
+    await this.app.jobs.putJobFailureResult(jobId, failureDetails, caller);
     return true;
   }
 
   @Query('getJobDetails')
   async getJobDetails(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string) {
-    return jobDetailsOutput(await this.jobs.getJobDetails(jobId, caller));
+    return jobDetailsOutput(await this.app.jobs.getJobDetails(jobId, caller));
   }
 }

@@ -3,10 +3,10 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ValidationError, type StageRetryMode } from '@sluice/domain';
 import { CallerOf } from '@sluice/graphql-service';
 import type { Caller } from '../application/caller';
-import { ExecutionCommandHandlers, type PutApprovalResultInput } from '../application/execution-command-handlers';
-import { ExecutionQueries } from '../application/execution-queries';
+import type { PutApprovalResultInput } from '../application/execution-command-handlers';
 import type { PipelineExecutionSummary, SourceRevisionOverride, VariableOverride } from '../domain';
 import { pageSize } from './request-limits';
+import { EXECUTIONS_APPLICATION, type ExecutionsApplication } from '../executions-service';
 
 interface PipelineExecutionFilter {
   statuses?: Array<PipelineExecutionSummary['status']> | null;
@@ -16,10 +16,7 @@ interface PipelineExecutionFilter {
 /** Executions: CodePipeline's operations translated to the engine and back; no decision here. */
 @Resolver()
 export class PipelineExecutionResolver {
-  constructor(
-    @Inject(ExecutionCommandHandlers) private readonly executions: ExecutionCommandHandlers,
-    @Inject(ExecutionQueries) private readonly queries: ExecutionQueries,
-  ) {}
+  constructor(@Inject(EXECUTIONS_APPLICATION) private readonly app: ExecutionsApplication) {}
 
   @Mutation('startPipelineExecution')
   async startPipelineExecution(
@@ -29,8 +26,8 @@ export class PipelineExecutionResolver {
     @Args('sourceRevisions') sourceRevisions?: SourceRevisionOverride[] | null,
     @Args('clientRequestToken') clientRequestToken?: string | null,
   ) {
-    const { pipelineExecutionId } = await this.executions.startPipelineExecution(caller, { name, variables: variables ?? [], sourceRevisions: sourceRevisions ?? [], clientRequestToken });
-    return this.queries.getPipelineExecution(caller, name, pipelineExecutionId);
+    const { pipelineExecutionId } = await this.app.executions.startPipelineExecution(caller, { name, variables: variables ?? [], sourceRevisions: sourceRevisions ?? [], clientRequestToken });
+    return this.app.queries.getPipelineExecution(caller, name, pipelineExecutionId);
   }
 
   @Mutation('startTriggeredExecution')
@@ -46,8 +43,8 @@ export class PipelineExecutionResolver {
       throw new ValidationError([{ path: '$.triggerType', code: 'invalid_trigger', message: `triggerType must be Webhook or PollForSourceChanges, not ${JSON.stringify(triggerType)}.` }]);
     }
     const trigger = { triggerType: triggerType as 'Webhook' | 'PollForSourceChanges', triggerDetail };
-    const { pipelineExecutionId } = await this.executions.startPipelineExecution(caller, { name, variables: [], sourceRevisions, clientRequestToken, trigger });
-    return this.queries.getPipelineExecution(caller, name, pipelineExecutionId);
+    const { pipelineExecutionId } = await this.app.executions.startPipelineExecution(caller, { name, variables: [], sourceRevisions, clientRequestToken, trigger });
+    return this.app.queries.getPipelineExecution(caller, name, pipelineExecutionId);
   }
 
   @Mutation('stopPipelineExecution')
@@ -58,8 +55,8 @@ export class PipelineExecutionResolver {
     @Args('abandon') abandon?: boolean | null,
     @Args('reason') reason?: string | null,
   ) {
-    await this.executions.stopPipelineExecution(caller, { pipelineName, pipelineExecutionId, abandon: abandon ?? false, reason: reason ?? '' });
-    return this.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+    await this.app.executions.stopPipelineExecution(caller, { pipelineName, pipelineExecutionId, abandon: abandon ?? false, reason: reason ?? '' });
+    return this.app.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
   }
 
   @Mutation('retryStageExecution')
@@ -70,8 +67,8 @@ export class PipelineExecutionResolver {
     @Args('pipelineExecutionId') pipelineExecutionId: string,
     @Args('retryMode') retryMode: StageRetryMode,
   ) {
-    await this.executions.retryStageExecution(caller, { pipelineName, stageName, pipelineExecutionId, retryMode });
-    return this.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+    await this.app.executions.retryStageExecution(caller, { pipelineName, stageName, pipelineExecutionId, retryMode });
+    return this.app.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
   }
 
   @Mutation('rollbackStage')
@@ -81,8 +78,8 @@ export class PipelineExecutionResolver {
     @Args('stageName') stageName: string,
     @Args('targetPipelineExecutionId') targetPipelineExecutionId: string,
   ) {
-    const { pipelineExecutionId } = await this.executions.rollbackStage(caller, { pipelineName, stageName, targetPipelineExecutionId });
-    return this.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+    const { pipelineExecutionId } = await this.app.executions.rollbackStage(caller, { pipelineName, stageName, targetPipelineExecutionId });
+    return this.app.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
   }
 
   @Mutation('rerunStage')
@@ -93,8 +90,8 @@ export class PipelineExecutionResolver {
     @Args('sourcePipelineExecutionId') sourcePipelineExecutionId: string,
     @Args('clientRequestToken') clientRequestToken: string | null,
   ) {
-    const { pipelineExecutionId } = await this.executions.rerunStage(caller, { pipelineName, stageName, sourcePipelineExecutionId, clientRequestToken });
-    return this.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+    const { pipelineExecutionId } = await this.app.executions.rerunStage(caller, { pipelineName, stageName, sourcePipelineExecutionId, clientRequestToken });
+    return this.app.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
   }
 
   @Mutation('putApprovalResult')
@@ -106,17 +103,17 @@ export class PipelineExecutionResolver {
     @Args('result') result: PutApprovalResultInput['result'],
     @Args('token') token: string,
   ) {
-    return this.executions.putApprovalResult(caller, { pipelineName, stageName, actionName, result, token });
+    return this.app.executions.putApprovalResult(caller, { pipelineName, stageName, actionName, result, token });
   }
 
   @Query('getPipelineState')
   getPipelineState(@CallerOf() caller: Caller, @Args('name') name: string) {
-    return this.queries.getPipelineState(caller, name);
+    return this.app.queries.getPipelineState(caller, name);
   }
 
   @Query('getPipelineExecution')
   getPipelineExecution(@CallerOf() caller: Caller, @Args('pipelineName') pipelineName: string, @Args('pipelineExecutionId') pipelineExecutionId: string) {
-    return this.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+    return this.app.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
   }
 
   @Query('listPipelineExecutions')
@@ -127,7 +124,7 @@ export class PipelineExecutionResolver {
     @Args('after') after?: string | null,
     @Args('filter') filter?: PipelineExecutionFilter | null,
   ) {
-    const page = this.queries.listPipelineExecutions(caller, pipelineName, {
+    const page = this.app.queries.listPipelineExecutions(caller, pipelineName, {
       maxResults: pageSize(first),
       nextToken: after,
       ...(filter?.statuses ? { statuses: filter.statuses } : {}),
@@ -144,7 +141,7 @@ export class PipelineExecutionResolver {
     @Args('first') first?: number | null,
     @Args('after') after?: string | null,
   ) {
-    const page = this.queries.listActionExecutions(caller, pipelineName, {
+    const page = this.app.queries.listActionExecutions(caller, pipelineName, {
       ...(pipelineExecutionId != null ? { pipelineExecutionId } : {}),
       maxResults: pageSize(first),
       nextToken: after,

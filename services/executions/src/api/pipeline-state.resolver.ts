@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Parent, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { NotFoundError } from '../domain';
-import { ExecutionQueries } from '../application/execution-queries';
+import { EXECUTIONS_APPLICATION, type ExecutionsApplication } from '../executions-service';
 
 interface PipelineReference {
   account: string;
@@ -11,7 +11,7 @@ interface PipelineReference {
 /** The pipelines subgraph's `Pipeline` entity, given its run state here: the gateway joins them by (account, name). */
 @Resolver('Pipeline')
 export class PipelineStateResolver {
-  constructor(@Inject(ExecutionQueries) private readonly queries: ExecutionQueries) {}
+  constructor(@Inject(EXECUTIONS_APPLICATION) private readonly app: ExecutionsApplication) {}
 
   @ResolveReference()
   resolveReference(reference: PipelineReference): PipelineReference {
@@ -21,7 +21,7 @@ export class PipelineStateResolver {
   @ResolveField('state')
   state(@Parent() pipeline: PipelineReference) {
     try {
-      return this.queries.getPipelineState({ account: pipeline.account, actor: 'federation' }, pipeline.name);
+      return this.app.queries.getPipelineState({ account: pipeline.account, actor: 'federation' }, pipeline.name);
     } catch (error) {
       // The pipeline exists (the pipelines subgraph named it); its definition has not crossed the bus yet.
       if (error instanceof NotFoundError) return null;

@@ -1,12 +1,6 @@
 import { Module } from '@nestjs/common';
-import { serveSubgraph, subgraphApiModule, type ServeSubgraphOptions, type ServedSubgraph } from '@sluice/graphql-service';
-import { AccessKeyHandlers } from '../application/access-key-handlers';
-import { AssumeRoleHandler } from '../application/assume-role';
-import { AuditQueries } from '../application/audit-queries';
-import { IdentityCommandHandlers } from '../application/identity-command-handlers';
-import { IdentityQueries } from '../application/identity-queries';
-import type { PermissionsApplication } from '../permissions-service';
-import { PermissionsProjection } from '../projections/permissions-projection';
+import { serveSubgraphApi, type ServeSubgraphOptions, type ServedSubgraph } from '@sluice/graphql-service';
+import { PERMISSIONS_APPLICATION, type PermissionsApplication } from '../permissions-service';
 import { AccessKeyResolver } from './access-key.resolver';
 import { accessKeyTypeDefs } from './access-key-schema';
 import { AuditResolver } from './audit.resolver';
@@ -18,19 +12,10 @@ import { permissionsTypeDefs } from './schema';
 export class PermissionsApiModule {}
 
 export function servePermissionsApi(application: PermissionsApplication, options: ServeSubgraphOptions & { log: (line: string) => void }): Promise<ServedSubgraph> {
-  const module = subgraphApiModule(PermissionsApiModule, {
+  const api = {
     typeDefs: permissionsTypeDefs + accessKeyTypeDefs,
-    log: options.log,
-    internalSecret: options.internalSecret,
-    bindings: [
-      [PermissionsProjection, application.projection],
-      [IdentityCommandHandlers, application.identities],
-      [AssumeRoleHandler, application.assumeRole],
-      [AccessKeyHandlers, application.accessKeys],
-      [IdentityQueries, application.identityQueries],
-      [AuditQueries, application.audit],
-    ],
+    bindings: [[PERMISSIONS_APPLICATION, application]] as const,
     resolvers: [IdentityResolver, AuditResolver, AccessKeyResolver],
-  });
-  return serveSubgraph(module, options);
+  };
+  return serveSubgraphApi(PermissionsApiModule, api, options);
 }

@@ -1,12 +1,6 @@
 import { Module } from '@nestjs/common';
-import { serveSubgraph, subgraphApiModule, type ServeSubgraphOptions, type ServedSubgraph } from '@sluice/graphql-service';
-import { ActionTypeQueries } from '../application/action-type-queries';
-import { CustomActionTypeCommandHandlers } from '../application/custom-action-type-command-handlers';
-import { ImportAwsPipelineHandler } from '../application/import-aws-pipeline';
-import { PipelineAsOfQueries } from '../application/pipeline-as-of';
-import { PipelineCommandHandlers } from '../application/pipeline-command-handlers';
-import { PipelineQueries } from '../application/pipeline-queries';
-import type { PipelinesApplication } from '../pipelines-service';
+import { serveSubgraphApi, type ServeSubgraphOptions, type ServedSubgraph } from '@sluice/graphql-service';
+import { PIPELINES_APPLICATION, type PipelinesApplication } from '../pipelines-service';
 import { ActionTypeResolver } from './action-type.resolver';
 import { AwsPipelineResolver } from './aws-pipeline.resolver';
 import { invalidCursorAnswer } from './graphql-errors';
@@ -19,20 +13,11 @@ import { pipelinesTypeDefs } from './schema';
 export class PipelinesApiModule {}
 
 export function servePipelinesApi(application: PipelinesApplication, options: ServeSubgraphOptions & { log: (line: string) => void }): Promise<ServedSubgraph> {
-  const module = subgraphApiModule(PipelinesApiModule, {
+  const api = {
     typeDefs: pipelinesTypeDefs,
-    log: options.log,
     errorMappings: [invalidCursorAnswer],
-    internalSecret: options.internalSecret,
-    bindings: [
-      [PipelineCommandHandlers, application.pipelines],
-      [CustomActionTypeCommandHandlers, application.actionTypes],
-      [ImportAwsPipelineHandler, application.importAws],
-      [PipelineQueries, application.pipelineQueries],
-      [ActionTypeQueries, application.actionTypeQueries],
-      [PipelineAsOfQueries, application.asOf],
-    ],
+    bindings: [[PIPELINES_APPLICATION, application]] as const,
     resolvers: [PipelineResolver, ActionTypeResolver, AwsPipelineResolver, PipelineAsOfResolver],
-  });
-  return serveSubgraph(module, options);
+  };
+  return serveSubgraphApi(PipelinesApiModule, api, options);
 }
