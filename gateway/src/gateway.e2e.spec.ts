@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { EventStore } from '@sluice/eventing';
 import { startServiceProcess } from '@sluice/graphql-service/testing';
@@ -10,6 +10,19 @@ import { startGatewayOnSubgraphs, type GatewayOnSubgraphs } from './testing/gate
 import type { SubgraphProcesses } from './testing/subgraph-processes';
 import { adminCaller } from './testing/test-gateway';
 import { twoStagePipeline } from '@sluice/testing/fixtures';
+
+/**
+ * `main.ts` run to its end, without blocking this process: the gateway under test serves from it, and a blocked event
+ * loop lets its idle keep-alive sockets expire unseen, so that the next request meets a reset socket.
+ */
+function gatewayMainExit(env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
+  const root = join(__dirname, '../..');
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/main.ts')], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 }, (_error, _stdout, stderr) =>
+      resolve({ status: child.exitCode, stderr }),
+    );
+  });
+}
 
 // The gateway in front of the real subgraphs: pipelines and executions each run as their own OS process on
 // one PostgreSQL store (NestJS 12 cannot load in jest), the gateway runs here. Everything below goes through
@@ -119,22 +132,12 @@ describe('gateway federating pipelines and executions', () => {
     }
     expect(gatewayProcess.output()).toMatch(/SIGTERM: stopping/);
 
-    const refused = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/main.ts')], {
-      cwd: root,
-      env: { ...process.env, SLUICE_SUBGRAPHS: 'pipelines', SLUICE_PORT: '0', SLUICE_INTERNAL_SECRET: subgraphs.internalSecret },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const refused = await gatewayMainExit({ SLUICE_SUBGRAPHS: 'pipelines', SLUICE_PORT: '0', SLUICE_INTERNAL_SECRET: subgraphs.internalSecret });
     expect(refused.status).toBe(1);
     expect(refused.stderr.trim()).toBe(`Invalid configuration:\n  SLUICE_SUBGRAPHS: 'pipelines' is not name=url (e.g. pipelines=http://127.0.0.1:4101/graphql,executions=http://127.0.0.1:4102/graphql)`);
 
     // Without the subgraphs' secret it could reach none of them: refused at start, not at the first request.
-    const secretless = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/main.ts')], {
-      cwd: root,
-      env: { ...process.env, SLUICE_SUBGRAPHS, SLUICE_PORT: '0', SLUICE_INTERNAL_SECRET: '' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const secretless = await gatewayMainExit({ SLUICE_SUBGRAPHS, SLUICE_PORT: '0', SLUICE_INTERNAL_SECRET: '' });
     expect(secretless.status).toBe(1);
     expect(secretless.stderr.trim()).toMatch(/^Invalid configuration:\n {2}SLUICE_INTERNAL_SECRET: SLUICE_INTERNAL_SECRET is not set/);
   });
