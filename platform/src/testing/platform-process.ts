@@ -33,7 +33,8 @@ export async function startPlatformProcess(dataDir: string, extraEnv: Record<str
   const url = await new Promise<string>((resolve, reject) => {
     const deadline = Date.now() + timeoutMs;
     const watch = setInterval(() => {
-      const match = /Sluice is running at (http:\/\/\S+)/.exec(output);
+      // The whole banner, not only its first line: a test reads what it says (the sandbox, the services) at once.
+      const match = /^ {2}triggers {5}/m.test(output) ? /Sluice is running at (http:\/\/\S+)/.exec(output) : null;
       const failure = match ? undefined : child.exitCode !== null ? `exited with ${child.exitCode}` : Date.now() > deadline ? `printed no URL within ${timeoutMs / 1000} s` : undefined;
       if (!match && !failure) return;
       clearInterval(watch);
