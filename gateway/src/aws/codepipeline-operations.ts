@@ -144,9 +144,19 @@ function pipelineOfArn(input: Json, call: AwsCall): string {
   return parts[3]!;
 }
 
-/** Answers PipelineNotFoundException (through the services' code) unless the caller's account has the pipeline. */
+/**
+ * Answers PipelineNotFoundException (through the services' code) unless the caller's account has the pipeline. A
+ * caller whose policies allow the list but not reading the pipeline keeps its empty list: the check must not refuse
+ * more than the operation did.
+ */
 async function requirePipeline(graphql: AwsGraphql, call: AwsCall, name: string): Promise<void> {
-  await graphql(call, 'query($name: String!) { getPipeline(name: $name) { name } }', { name });
+  await graphql(call, 'query($name: String!) { getPipeline(name: $name) { name } }', { name }).catch(notForbidden);
+}
+
+/** Rethrows all but AccessDeniedException: an existence check the caller may not make is not made. */
+function notForbidden(error: unknown): undefined {
+  if (error instanceof AwsError && error.type === 'AccessDeniedException') return undefined;
+  throw error;
 }
 
 /** CodePipeline's limit of tags on a resource. */
@@ -380,9 +390,10 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
       });
       // No job: as CodePipeline, say so when the custom action type does not exist rather than answer "none yet".
       if (pollForJobs.length === 0 && actionTypeId.owner === 'Custom') {
-        const { listActionTypes } = await graphql(call, 'query { listActionTypes(owner: Custom) { id { category owner provider version } } }', {});
+        // A worker allowed to poll but not to list action types is not refused for asking: the check is skipped.
+        const listed = await graphql(call, 'query { listActionTypes(owner: Custom) { id { category owner provider version } } }', {}).catch(notForbidden);
         const same = (id: Json) => ['category', 'owner', 'provider', 'version'].every((key) => id[key] === actionTypeId[key]);
-        if (!(listActionTypes as Json[]).some((type) => same(type.id))) {
+        if (listed && !(listed.listActionTypes as Json[]).some((type) => same(type.id))) {
           throw new AwsError('ActionTypeNotFoundException', `The custom action type ${['category', 'owner', 'provider', 'version'].map((key) => String(actionTypeId[key])).join('/')} does not exist in this account.`);
         }
       }
