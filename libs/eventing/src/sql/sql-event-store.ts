@@ -20,6 +20,7 @@ import { assertText } from '../validation/text-value';
 import { appendGroup } from './append-to-stream';
 import { CatchUpSubscription, type CatchUpSource } from './catch-up-subscription';
 import { GroupCommitQueue, type GroupLimits } from './group-commit';
+import { LiveTail } from './live-tail';
 import { headPosition, readAll, readAllPage } from './read-all';
 import { readStream, streamRevision } from './read-stream';
 import { SqlCheckpointStore } from './sql-checkpoint-store';
@@ -52,6 +53,8 @@ export class SqlEventStore implements EventStore {
   private readonly sql: Statements;
   private readonly appends: GroupCommitQueue<PreparedAppend, AppendResult>;
   private readonly subscriptions = new Set<Subscription>();
+  /** The newest events, read once for every live `$all` subscription of this process. */
+  private readonly tail: LiveTail;
   private closed = false;
 
   constructor(
@@ -62,6 +65,12 @@ export class SqlEventStore implements EventStore {
     this.sql = statements(schema);
     this.checkpoints = new SqlCheckpointStore(executor, this.sql);
     this.appends = new GroupCommitQueue<PreparedAppend, AppendResult>((group) => this.commit(group), settings.groupLimits);
+    this.tail = new LiveTail(executor, this.sql, this.wake, {
+      pageSize: settings.pageSize,
+      maxEvents: 4 * settings.pageSize,
+      maxBytes: 16 * 1024 * 1024,
+      maxAgeMs: settings.pollIntervalMs / 2,
+    });
   }
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
@@ -96,7 +105,7 @@ export class SqlEventStore implements EventStore {
     }
     const source: CatchUpSource = {
       start: async () => (from === 'start' ? 0n : from === 'end' ? headPosition(this.executor, this.sql) : from),
-      readAfter: (cursor, limit) => readAllPage(this.executor, this.sql, cursor, limit, prefixes),
+      readAfter: async (cursor, limit) => (await this.tail.pageAfter(cursor, limit, prefixes)) ?? readAllPage(this.executor, this.sql, cursor, limit, prefixes),
       cursorOf: (event) => event.position,
     };
     return this.track(new CatchUpSubscription(source, handler, this.wake, this.settings));

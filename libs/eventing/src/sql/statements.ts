@@ -16,6 +16,8 @@ export interface Statements {
   readAll: Statement;
   readAllBetween: Statement;
   readAllBetweenWithPrefixes: Statement;
+  /** The head and the events after $1 up to it (at most $2): one round trip for the live tail. */
+  readTail: Statement;
   headPosition: Statement;
   streamRevision: Statement;
   loadCheckpoint: Statement;
@@ -66,6 +68,13 @@ export function statements(schema: string): Statements {
         WHERE position > $1::bigint AND position <= $2::bigint
           AND EXISTS (SELECT 1 FROM unnest($4::text[]) AS p(prefix) WHERE starts_with(e.stream_id, p.prefix))
         ORDER BY e.position LIMIT $3::bigint`,
+    ),
+    readTail: named(
+      'read-tail',
+      `SELECT p.last::text AS head, t.* FROM ${s}.positions p
+        LEFT JOIN LATERAL (SELECT ${eventColumns} FROM ${s}.events e
+          WHERE e.position > $1::bigint AND e.position <= p.last ORDER BY e.position LIMIT $2::bigint) t ON true
+        WHERE p.singleton ORDER BY t.position::bigint`,
     ),
     headPosition: named('head-position', `SELECT last::text AS position FROM ${s}.positions WHERE singleton`),
     streamRevision: named(
