@@ -9,7 +9,7 @@ import { createPermissionsService, ensureAdmin, ensureAdminAccessKey, type Ensur
 import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway, type RunningGateway } from '@sluice/gateway';
 import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
 import { createPipelinesService, type PipelinesService } from '@sluice/pipelines';
-import { openBuiltInProviders, startWorker, type BuiltInProviders } from '@sluice/worker';
+import { openBuiltInProviders, startLauncherProcess, startWorker, type BuiltInProviders } from '@sluice/worker';
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type OpenedEventStore } from '@sluice/runtime';
@@ -130,7 +130,9 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     }),
     component('worker', async () => {
       artifactStore = await openFilesystemArtifactStore({ root: artifactsDir });
-      const builtIn = await openBuiltInProviders(providerConfig, artifactStore, { ports: config.runtime.port === 0 ? [] : [config.runtime.port] });
+      // Jobs' processes are spawned by a small process of their own: a fork of this one blocks its event loop (issue 18).
+      const launcher = startLauncherProcess();
+      const builtIn = await openBuiltInProviders(providerConfig, artifactStore, { ports: config.runtime.port === 0 ? [] : [config.runtime.port], launcher });
       sandbox = builtIn.sandbox;
       // The in-process worker of an earlier run of this platform is gone (a restart, a kill -9): its jobs go out again now.
       const workerIds = inProcessWorkerId(dataDir);
@@ -144,7 +146,10 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
         concurrency: workerConcurrency,
         log: workerEventLog(log),
       });
-      return () => worker.stop({ graceMs: WORKER_STOP_GRACE_MS });
+      return async () => {
+        await worker.stop({ graceMs: WORKER_STOP_GRACE_MS });
+        await launcher.close();
+      };
     }),
     // The artifacts service on the worker's store: metadata, the collector (retention), signed download links
     // (served on the gateway's origin).

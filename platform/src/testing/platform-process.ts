@@ -21,7 +21,9 @@ export interface PlatformProcess {
 
 /** The embedded platform (without the demo unless `entry` is `NPM_START_ENTRY`), on a free port, an embedded store in `dataDir`. */
 export async function startPlatformProcess(dataDir: string, extraEnv: Record<string, string> = {}, timeoutMs = 90_000, entry = WITHOUT_DEMO): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // SLUICE_CPU_PROFILE_DIR: a V8 CPU profile of the platform, written there when it stops (the benches' profiling).
+  const profile = process.env.SLUICE_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SLUICE_CPU_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, SLUICE_PORT: '0', SLUICE_DATA_DIR: dataDir, SLUICE_EVENT_STORE: '', SLUICE_KAFKA_BROKERS: '', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 import type { ArtifactStore } from '@sluice/artifact-store';
 import type { ProviderConfig } from './provider-config';
 import type { ActionProvider } from './providers/action-provider';
+import type { ProcessLauncher } from './providers/process/process-launcher';
 import { providerRegistry } from './providers/provider-registry';
 import type { JobSandbox } from './sandbox/job-sandbox';
 import { openJobSandbox } from './sandbox/open-sandbox';
@@ -12,7 +13,11 @@ export interface BuiltInProviders {
 }
 
 /** The built-in providers as the operator configured them (`loadProviderConfig`): the one composition the embedded platform and the worker process share. */
-export async function openBuiltInProviders(config: ProviderConfig, store: ArtifactStore, platform: { ports?: readonly number[] } = {}): Promise<BuiltInProviders> {
+export async function openBuiltInProviders(
+  config: ProviderConfig,
+  store: ArtifactStore,
+  platform: { ports?: readonly number[]; launcher?: ProcessLauncher } = {},
+): Promise<BuiltInProviders> {
   const sandbox = await openJobSandbox(config.sandbox);
   const providers = providerRegistry({
     store,
@@ -21,6 +26,7 @@ export async function openBuiltInProviders(config: ProviderConfig, store: Artifa
     allowedDirectoryRoots: config.deployRoots,
     allowedHosts: config.httpAllowedHosts,
     refusedPorts: platform.ports ?? [],
+    ...(platform.launcher ? { launcher: platform.launcher } : {}),
     ...(config.gitCredentials ? { gitCredentials: config.gitCredentials } : {}),
   });
   return { providers, sandbox };

@@ -35,6 +35,8 @@ export { DEFAULT_LOG_SHIPPING, type LogShippingOptions } from './loop/log-shippe
 export { loadProviderConfig, DEFAULT_JOB_LIMITS, DEFAULT_SANDBOX_USER, type ProviderConfig, type SandboxConfig, type JobLimits, type GitCredentialsConfig } from './provider-config';
 export { openBuiltInProviders, type BuiltInProviders } from './built-in-providers';
 export { openJobSandbox, SANDBOX_SETUP_HINT } from './sandbox/open-sandbox';
+export { directLauncher, type LaunchedProcess, type ProcessEvents, type ProcessLauncher, type ProcessSpec } from './providers/process/process-launcher';
+export { startLauncherProcess, type LauncherProcess } from './providers/process/launcher-process';
 export type { JobSandbox, JobCommand, SandboxedProcess, SandboxOwner } from './sandbox/job-sandbox';
 /** For other packages' tests: the machine's default job sandbox, failing loudly when it cannot be had. */
 export { testSandbox } from './sandbox/testing/test-sandbox';

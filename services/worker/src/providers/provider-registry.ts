@@ -3,6 +3,7 @@ import { actionTypeKey, BUILD_COMMANDS, DEPLOY_COMMANDS, TEST_COMMANDS, type Act
 import type { GitCredentialsConfig } from '../provider-config';
 import type { JobSandbox } from '../sandbox/job-sandbox';
 import type { ActionProvider } from './action-provider';
+import type { ProcessLauncher } from './process/process-launcher';
 import { commandsProvider, type CommandsOptions } from './commands/commands-provider';
 import { directoryDeployProvider } from './directory/directory-deploy-provider';
 import { gitSourceProvider } from './git/git-source-provider';
@@ -29,13 +30,15 @@ export interface ProviderRegistryOptions {
   /** Worker environment variables that commands see. */
   inheritEnvironment?: CommandsOptions['inheritEnvironment'];
   archiveLimits?: Partial<ArchiveLimits>;
+  /** Who starts the jobs' processes (git, the commands): this process by default, `startLauncherProcess()` from a large one. */
+  launcher?: ProcessLauncher;
 }
 
 /** The built-in providers, keyed by `actionTypeKey` (`Build/Sluice/Commands/1`), as `pollForJobs` names action types. */
 export function providerRegistry(options: ProviderRegistryOptions): ReadonlyMap<string, ActionProvider> {
-  const commands: CommandsOptions = { sandbox: options.sandbox, noNetwork: options.noNetwork, killGraceMs: options.killGraceMs, inheritEnvironment: options.inheritEnvironment };
+  const commands: CommandsOptions = { sandbox: options.sandbox, noNetwork: options.noNetwork, killGraceMs: options.killGraceMs, inheritEnvironment: options.inheritEnvironment, launcher: options.launcher };
   const providers: ActionProvider[] = [
-    gitSourceProvider({ killGraceMs: options.killGraceMs, ...(options.gitCredentials ? { credentials: options.gitCredentials } : {}) }),
+    gitSourceProvider({ killGraceMs: options.killGraceMs, launcher: options.launcher, ...(options.gitCredentials ? { credentials: options.gitCredentials } : {}) }),
     uploadSourceProvider({ store: options.store, archiveLimits: options.archiveLimits }),
     commandsProvider(BUILD_COMMANDS.id, commands),
     commandsProvider(TEST_COMMANDS.id, commands),

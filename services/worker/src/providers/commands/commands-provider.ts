@@ -7,6 +7,7 @@ import type { ActionProvider, ProviderIo, ProviderJob, ProviderResult } from '..
 import { abortFailure, formatDuration, jobSignal } from '../job-signal';
 import { outputArtifactDirectory } from '../job-configuration';
 import { OutputTail } from '../process/output-tail';
+import type { ProcessLauncher } from '../process/process-launcher';
 import { runProcessGroup, type ProcessGroupOutcome } from '../process/run-process-group';
 import { ProviderFailure } from '../provider-failure';
 import { commandEnvironment, DEFAULT_INHERITED_ENVIRONMENT, type CommandPaths } from './command-environment';
@@ -26,6 +27,8 @@ export interface CommandsOptions {
   inheritEnvironment?: readonly string[];
   /** Lines of output quoted in a failure message. */
   failureTailLines?: number;
+  /** Who starts the commands' process (this process by default). */
+  launcher?: ProcessLauncher;
 }
 
 /**
@@ -88,6 +91,7 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
           env: sandboxed.env,
           signal,
           killGraceMs,
+          launcher: options.launcher,
           onOutput: (stream, chunk) => {
             tail.append(chunk);
             io.log(stream, chunk);

@@ -6,6 +6,8 @@ import { ProviderFailure } from '../provider-failure';
 import { processesMarked, processMarker } from '../testing/process-marker';
 import { recordingIo, TestJobs } from '../testing/provider-job';
 import { testSandbox } from '../../sandbox/testing/test-sandbox';
+import { startLauncherProcess } from '../process/launcher-process';
+import { directLauncher, type ProcessLauncher } from '../process/process-launcher';
 import { commandsProvider } from './commands-provider';
 
 async function filesUnder(root: string): Promise<string[]> {
@@ -26,11 +28,18 @@ async function failureOf(pending: Promise<unknown>): Promise<ProviderFailure> {
   return error;
 }
 
-describe('Commands against real bash processes', () => {
+// Every case twice: processes spawned by this process, and by the launcher process the embedded platform uses.
+const launcherProcess = startLauncherProcess();
+afterAll(() => launcherProcess.close());
+
+describe.each([
+  ['spawned here', directLauncher],
+  ['spawned by the launcher process', launcherProcess],
+] as const)('Commands against real bash processes (%s)', (_how, launcher: ProcessLauncher) => {
   const jobs = new TestJobs();
   let provider: ReturnType<typeof commandsProvider>;
   beforeAll(async () => {
-    provider = commandsProvider(BUILD_COMMANDS.id, { sandbox: await testSandbox(), killGraceMs: 300 });
+    provider = commandsProvider(BUILD_COMMANDS.id, { sandbox: await testSandbox(), killGraceMs: 300, launcher });
   });
   afterAll(() => jobs.cleanUp());
 
@@ -157,7 +166,7 @@ describe('Commands against real bash processes', () => {
   });
 
   it('picks up JUnit reports into the summary, and into the failure when tests fail', async () => {
-    const testProvider = commandsProvider(TEST_COMMANDS.id, { sandbox: await testSandbox(), killGraceMs: 300 });
+    const testProvider = commandsProvider(TEST_COMMANDS.id, { sandbox: await testSandbox(), killGraceMs: 300, launcher });
     const source = await jobs.folder();
     await mkdir(join(source, 'reports'), { recursive: true });
     await mkdir(join(source, 'node_modules/dep'), { recursive: true });

@@ -1,5 +1,6 @@
 import { gitCredentialEnvironment, type GitHostCredentials } from '@sluice/domain';
 import type { LogStream } from '../action-provider';
+import type { ProcessLauncher } from '../process/process-launcher';
 import { runProcessGroup } from '../process/run-process-group';
 
 export interface GitContext {
@@ -9,6 +10,8 @@ export interface GitContext {
   operatorCredentials?: GitHostCredentials;
   signal: AbortSignal;
   killGraceMs: number;
+  /** Who starts git (this process by default). */
+  launcher?: ProcessLauncher;
   /** Git's progress and errors, already redacted, as they come. */
   log(stream: LogStream, chunk: string): void;
 }
@@ -29,6 +32,7 @@ export async function git(args: string[], cwd: string, context: GitContext, opti
     env: gitEnvironment(context.rawUrl, context.operatorCredentials),
     signal: context.signal,
     killGraceMs: context.killGraceMs,
+    launcher: context.launcher,
     onOutput: (stream, chunk) => {
       if (stream === 'stdout') stdout += chunk;
       else {

@@ -6,6 +6,7 @@ import { jobSignal } from '../job-signal';
 import { outputArtifactDirectory, requiredConfiguration, singleOutputArtifact } from '../job-configuration';
 import type { GitCredentialsConfig } from '../../provider-config';
 import { ProviderFailure } from '../provider-failure';
+import type { ProcessLauncher } from '../process/process-launcher';
 import type { GitContext } from './git-command';
 import { isValidBranchName } from './branch-name';
 import { fetchRevision, GitSession, type GitSourceRequest } from './git-session';
@@ -19,6 +20,8 @@ export interface GitSourceOptions {
    * without credentials of its own whose host (host:port) is one of `hosts`, never sent anywhere else.
    */
   credentials?: GitCredentialsConfig;
+  /** Who starts git (this process by default). */
+  launcher?: ProcessLauncher;
 }
 
 /**
@@ -40,6 +43,7 @@ export function gitSourceProvider(options: GitSourceOptions = {}): ActionProvide
         ...(options.credentials ? { operatorCredentials: options.credentials } : {}),
         signal: jobSignal(io.signal, job.timeoutMs),
         killGraceMs,
+        ...(options.launcher ? { launcher: options.launcher } : {}),
         log: (stream, chunk) => io.log(stream, redactCredentials(chunk, request.rawUrl)),
       };
       const session = new GitSession(request, context, job.workspace, gitDir, job.timeoutMs);

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogStream } from '../action-provider';
 import { groupAlive, signalGroup } from './process-group';
+import { directLauncher, type LaunchedProcess, type ProcessLauncher } from './process-launcher';
 
 export interface ProcessGroupOptions {
   command: string;
@@ -13,6 +12,8 @@ export interface ProcessGroupOptions {
   /** Time between SIGTERM and SIGKILL of the group. */
   killGraceMs: number;
   onOutput(stream: LogStream, chunk: string): void;
+  /** Who starts the process (this process by default). */
+  launcher?: ProcessLauncher;
 }
 
 export type ProcessGroupOutcome =
@@ -30,57 +31,51 @@ const pollMs = 20;
 export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessGroupOutcome> {
   return new Promise<ProcessGroupOutcome>((resolve, reject) => {
     if (options.signal.aborted) return resolve({ status: 'aborted' });
-    const child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const pgid = child.pid;
-    if (pgid === undefined) {
-      child.once('error', reject);
-      return;
-    }
     let exit: ProcessGroupOutcome | undefined;
     let aborted = false;
-    let terminating: Promise<void> | undefined;
-    const terminate = (): Promise<void> => (terminating ??= terminateGroup(pgid, options.killGraceMs, () => closed));
     let closed = false;
-
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const decoder = new StringDecoder('utf8');
-      child[stream].on('data', (data: Buffer) => {
-        const text = decoder.write(data);
-        if (text !== '') options.onOutput(stream, text);
-      });
-      child[stream].on('end', () => {
-        const rest = decoder.end();
-        if (rest !== '') options.onOutput(stream, rest);
-      });
-    }
+    let terminating: Promise<void> | undefined;
+    let launched: LaunchedProcess | undefined;
+    let markExited: () => void = () => undefined;
+    const exited = new Promise<void>((done) => (markExited = done));
+    const terminate = (): Promise<void> => (terminating ??= launched ? terminateGroup(launched.pid, options.killGraceMs, () => closed) : Promise.resolve());
     const onAbort = (): void => {
       aborted = true;
       void terminate();
     };
-    options.signal.addEventListener('abort', onAbort, { once: true });
-    child.once('error', (error) => {
+    const fail = (error: Error): void => {
       options.signal.removeEventListener('abort', onAbort);
       reject(error);
-    });
-    child.once('exit', (code, signal) => {
-      exit = code !== null ? { status: 'exited', exitCode: code } : { status: 'signalled', signal: signal ?? 'SIGKILL' };
-      // Background processes keep the output pipes open: the leader's exit ends the job, so they go too.
-      void terminate();
-    });
-    child.once('close', () => {
-      closed = true;
-    });
-    void (async () => {
-      await new Promise<void>((done) => child.once('exit', () => done()));
-      await terminate();
-      options.signal.removeEventListener('abort', onAbort);
-      if (!closed) {
+    };
+    (options.launcher ?? directLauncher)
+      .launch(
+        { command: options.command, args: options.args, cwd: options.cwd, env: options.env },
+        {
+          output: options.onOutput,
+          exit: (code, signal) => {
+            exit = code !== null ? { status: 'exited', exitCode: code } : { status: 'signalled', signal: signal ?? 'SIGKILL' };
+            markExited();
+          },
+          close: () => {
+            closed = true;
+          },
+          // The process group still goes: nothing a job started outlives it.
+          error: (error) => void terminate().finally(() => fail(error)),
+        },
+      )
+      .then(async (process) => {
+        launched = process;
+        options.signal.addEventListener('abort', onAbort, { once: true });
+        if (options.signal.aborted) onAbort();
+        await exited;
+        // Background processes keep the output pipes open: the leader's exit ends the job, so they go too.
+        await terminate();
+        options.signal.removeEventListener('abort', onAbort);
         // A process that left the group may still hold the pipes; the job does not wait for it.
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }
-      resolve(aborted ? { status: 'aborted' } : (exit as ProcessGroupOutcome));
-    })().catch(reject);
+        if (!closed) process.destroyPipes();
+        resolve(aborted ? { status: 'aborted' } : (exit as ProcessGroupOutcome));
+      }, reject)
+      .catch(reject);
   });
 }
 
