@@ -1,10 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import type { PGlite } from '@electric-sql/pglite';
 import { schemaSql } from '../sql/schema';
 import { validateSchemaName } from '../sql/schema-name';
 import { defaultSqlEventStoreSettings, SqlEventStore } from '../sql/sql-event-store';
-import { loadPGlite } from './load-pglite';
-import { PGliteExecutor } from './pglite-executor';
+import { PGliteThread } from './pglite-thread';
 
 export interface EmbeddedEventStoreOptions {
   /** Folder of the database files, or 'memory' for a store that ends with the process. Default './.sluice/events'. */
@@ -16,18 +14,18 @@ export interface EmbeddedEventStoreOptions {
 }
 
 /**
- * The event store in an embedded PostgreSQL (PGlite), for the zero-install mode. One process owns
- * the data folder, so appends wake subscriptions in-process; no LISTEN is needed.
+ * The event store in an embedded PostgreSQL (PGlite, on a thread of its own), for the zero-install mode. One
+ * process owns the data folder, so appends wake subscriptions in-process; no LISTEN is needed.
  */
 export class EmbeddedEventStore extends SqlEventStore {
   constructor(
-    private readonly db: PGlite,
+    private readonly db: PGliteThread,
     schema: string,
     pollIntervalMs: number,
     /** The data folder, or 'memory'. */
     readonly dataDir: string,
   ) {
-    super(new PGliteExecutor(db), schema, { ...defaultSqlEventStoreSettings, pollIntervalMs });
+    super(db, schema, { ...defaultSqlEventStoreSettings, pollIntervalMs });
   }
 
   override async close(): Promise<void> {
@@ -41,9 +39,9 @@ export async function openEmbeddedEventStore(options: EmbeddedEventStoreOptions 
   const schema = validateSchemaName(options.schema ?? 'sluice');
   const dataDir = options.dataDir ?? './.sluice/events';
   if (dataDir !== 'memory') mkdirSync(dataDir, { recursive: true });
-  const db = await loadPGlite().create(dataDir === 'memory' ? undefined : dataDir);
+  const db = await PGliteThread.open(dataDir === 'memory' ? undefined : dataDir);
   try {
-    await new PGliteExecutor(db).runScript(schemaSql(schema));
+    await db.runScript(schemaSql(schema));
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

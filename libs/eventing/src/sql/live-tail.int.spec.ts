@@ -1,7 +1,5 @@
-import type { PGlite } from '@electric-sql/pglite';
 import type { RecordedEvent, Subscription } from '../event-store';
-import { loadPGlite } from '../embedded/load-pglite';
-import { PGliteExecutor } from '../embedded/pglite-executor';
+import { PGliteThread } from '../embedded/pglite-thread';
 import { schemaSql } from './schema';
 import { defaultSqlEventStoreSettings, SqlEventStore } from './sql-event-store';
 import type { SqlExecutor } from './sql-executor';
@@ -32,15 +30,15 @@ const until = async (condition: () => boolean, timeoutMs = 5000): Promise<void> 
 };
 
 describe('the live tail: live $all subscriptions share one read per append', () => {
-  let db: PGlite;
+  let db: PGliteThread;
   let executor: CountingExecutor;
   let store: SqlEventStore;
   const subscriptions: Subscription[] = [];
 
   beforeEach(async () => {
-    db = await loadPGlite().create();
-    await new PGliteExecutor(db).runScript(schemaSql('tail'));
-    executor = new CountingExecutor(new PGliteExecutor(db));
+    db = await PGliteThread.open(undefined);
+    await db.runScript(schemaSql('tail'));
+    executor = new CountingExecutor(db);
     store = new SqlEventStore(executor, 'tail', { ...defaultSqlEventStoreSettings, pageSize: 10, pollIntervalMs: 60_000 });
   });
   afterEach(async () => {
