@@ -6,6 +6,7 @@ import { workerJobOf } from '../job-api/worker-job';
 import type { ActionProvider, ProviderIo } from '../providers/action-provider';
 import { ProviderFailure } from '../providers/provider-failure';
 import { providerFor } from '../providers/provider-registry';
+import type { ExtractedInputs } from '../workspace/extracted-inputs';
 import { runJob, type CompletedJob } from '../workspace/run-job';
 import type { JobCancellation } from './job-cancellation';
 import { keepHeartbeat } from './job-heartbeat';
@@ -20,6 +21,7 @@ export interface JobRunContext {
   store: ArtifactStore;
   workspaceRoot?: string;
   archiveLimits?: Partial<ArchiveLimits>;
+  inputs?: ExtractedInputs;
   heartbeatIntervalMs: number;
   reportRetry: ReportRetry;
   logShipping: LogShippingOptions;
@@ -84,7 +86,7 @@ async function run(job: PolledJob, cancellation: JobCancellation, logs: JobLogSh
   if (provider === undefined) return { status: 'Failed', failure: { type: 'ConfigurationError', message: `this worker has no provider for ${actionTypeKey(data.actionTypeId)}` } };
   const io: ProviderIo = { signal: cancellation.signal, log: (stream, chunk) => logs.write(stream, chunk) };
   try {
-    const completed = await runJob(provider, workerJobOf(job, Date.now()), io, { store: context.store, root: context.workspaceRoot, archiveLimits: context.archiveLimits });
+    const completed = await runJob(provider, workerJobOf(job, Date.now()), io, { store: context.store, root: context.workspaceRoot, archiveLimits: context.archiveLimits, inputs: context.inputs });
     return { status: 'Succeeded', completed };
   } catch (error) {
     if (error instanceof ProviderFailure) return { status: 'Failed', failure: failureResultOf(error.kind, error.message) };

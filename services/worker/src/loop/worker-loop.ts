@@ -10,6 +10,7 @@ import { JobSlots } from './job-slots';
 import { DEFAULT_LOG_SHIPPING, type LogShippingOptions } from './log-shipper';
 import { pause, PollBackoff, type PollBackoffOptions } from './poll-backoff';
 import type { ReportRetry } from './report-result';
+import { ExtractedInputs } from '../workspace/extracted-inputs';
 import { runPolledJob, type JobRunContext } from './run-polled-job';
 import { logProblems, type WorkerEvent } from './worker-events';
 
@@ -96,6 +97,9 @@ export function startWorker(options: WorkerOptions): Worker {
     logShipping: { ...DEFAULT_LOG_SHIPPING, ...options.logShipping },
     emit,
   };
+  // Inputs extracted once, copied into each job that takes them.
+  const inputs = new ExtractedInputs(options.workspaceRoot);
+  context.inputs = inputs;
   const stopping = new AbortController();
   const running = new Map<string, { cancellation: JobCancellation; ended: Promise<void> }>();
 
@@ -217,6 +221,7 @@ export function startWorker(options: WorkerOptions): Worker {
     try {
       await deregister();
     } finally {
+      await inputs.close();
       resolveDone();
     }
   };

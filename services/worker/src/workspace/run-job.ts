@@ -15,6 +15,7 @@ import { assertArtifactName } from '../providers/job-configuration';
 import { ProviderFailure } from '../providers/provider-failure';
 import { UnknownArchiveFormatError } from './archive-format';
 import { packDirectory, unpackArtifact } from './artifact-archives';
+import type { ExtractedInputs } from './extracted-inputs';
 import { withJobWorkspace, type JobWorkspaceOptions } from './job-workspace';
 
 /** A job as the loop gets it from `pollForJobs`: input artifacts by their store address. */
@@ -34,6 +35,8 @@ export interface CompletedJob {
 export interface RunJobOptions extends JobWorkspaceOptions {
   store: ArtifactStore;
   archiveLimits?: Partial<ArchiveLimits>;
+  /** The worker's extracted inputs, copied into the job instead of extracting each input again. */
+  inputs?: ExtractedInputs;
 }
 
 /**
@@ -46,7 +49,10 @@ export async function runJob(provider: ActionProvider, job: WorkerJob, io: Provi
     const inputArtifacts: ProviderJob['inputArtifacts'] = [];
     for (const input of job.inputArtifacts) {
       const directory = join(workspace.inputs, assertArtifactName(input.name));
-      await explain(`input artifact ${input.name} (${input.location})`, () => unpackArtifact(options.store, input.location, directory, options.archiveLimits));
+      await explain(`input artifact ${input.name} (${input.location})`, async () => {
+        if (options.inputs) await options.inputs.copyInto(options.store, input.location, directory, options.archiveLimits);
+        else await unpackArtifact(options.store, input.location, directory, options.archiveLimits);
+      });
       inputArtifacts.push({ name: input.name, directory });
     }
     const result = await provider.run({ ...job, inputArtifacts, workspace: workspace.work }, io);
