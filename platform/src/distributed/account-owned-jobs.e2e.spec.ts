@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { JOB_ID_HEADER, openFilesystemArtifactStore } from '@sluice/artifact-store';
+import { HttpArtifactStore, JOB_ID_HEADER, openFilesystemArtifactStore } from '@sluice/artifact-store';
 import type { EventStore } from '@sluice/eventing';
 import { approvalStage, COMMANDS_BUILD as BUILD, commandsStage, pipelineDefinition, stage, uploadSourceAction, UPLOAD_SOURCE as SOURCE } from '@sluice/testing/fixtures';
 import { jobWorkerPolicy } from '@sluice/authz';
@@ -271,6 +271,38 @@ describe('artifacts belong to their account', () => {
     expect(codesOf(await as.acmeWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: sha256 }] }))).toEqual(['BAD_USER_INPUT']);
     expect(await uploaded('acmeWorker', 'acme', source.id, bytes)).toBe(sha256);
     ok(await as.acmeWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: sha256 }] }), 'own upload');
+  }, 60_000);
+
+  it('streams an upload through the gateway; one whose source fails stores nothing and claims nothing', async () => {
+    const executionId = await start(as.acmeAdmin, 'web');
+    const source = await take(as.acmeWorker, SOURCE, executionId);
+    // The worker's own client (services/worker main.ts): chunked, no length known in advance.
+    const uploads = new HttpArtifactStore(new URL(gateway.url), 'acme', { authorization: `Bearer ${tokens.acmeWorker}`, [JOB_ID_HEADER]: source.id });
+    const chunk = randomBytes(1024 * 1024);
+    const hash = createHash('sha256');
+    const chunks = function* () {
+      for (let i = 0; i < 8; i += 1) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    };
+    const stored = await uploads.put(Readable.from(chunks()));
+    expect(stored).toEqual({ sha256: hash.digest('hex'), size: 8 * 1024 * 1024 });
+
+    const partial = randomBytes(512 * 1024);
+    const failing = Readable.from(
+      (async function* () {
+        yield partial;
+        throw new Error('the disk went away');
+      })(),
+    );
+    await expect(uploads.put(failing)).rejects.toThrow('the disk went away');
+    const sha256 = createHash('sha256').update(partial).digest('hex');
+    const store = await openFilesystemArtifactStore({ root: join(workDir, 'artifacts') });
+    expect(await store.has(sha256)).toBe(false);
+    await store.close();
+    expect(codesOf(await as.acmeWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: sha256 }] }))).toEqual(['BAD_USER_INPUT']);
+    ok(await as.acmeWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: stored.sha256 }] }), 'the streamed upload');
   }, 60_000);
 
   it("lets a worker allowed only its custom type's job actions upload its job's output", async () => {
