@@ -325,6 +325,14 @@ describe('artifacts belong to their account', () => {
     const job = await take(as.acmeToolWorker, MY_TOOL, executionId);
     const output = await uploaded('acmeToolWorker', 'acme', job.id);
     ok(await as.acmeToolWorker(SUCCEED, { id: job.id, out: [{ name: 'Out', location: output }] }), 'its result');
+    // The upload is in the trail as the job's result is: attempted before a byte moved, then its outcome (shown once, by
+    // the outcome naming its attempt).
+    const AUDIT = 'query($f: AuditEventFilter!) { lookupAuditEvents(filter: $f, first: 100) { edges { node { resource requestParameters result resultOf } } } }';
+    type Record = { resource: string; requestParameters: { jobId?: string; account?: string }; result: { status: string }; resultOf: string | null };
+    const trail = ok(await as.acmeAdmin<{ lookupAuditEvents: { edges: Array<{ node: Record }> } }>(AUDIT, { f: { operation: 'sluice:PutJobSuccessResult' } }), 'audit');
+    // The upload's parameters name the account it went into (the GraphQL result's do not).
+    const records = trail.lookupAuditEvents.edges.map((edge) => edge.node).filter((record) => record.requestParameters.jobId === job.id && record.requestParameters.account === 'acme');
+    expect(records).toEqual([{ resource: 'srn:sluice:acme:actiontype/Custom/Build/MyTool/1', requestParameters: { account: 'acme', jobId: job.id }, result: { status: 'succeeded' }, resultOf: expect.any(String) }]);
     await eventually(async () => ((await as.acmeAdmin<{ getPipelineExecution: { status: string } }>(EXECUTION, { name: 'tool', id: executionId })).data?.getPipelineExecution.status === 'Succeeded' ? true : undefined), 'the tool run succeeded');
   }, 60_000);
 
