@@ -8,7 +8,6 @@ import type { AuthenticatedRequest, GatewayAuth } from './auth/gateway-auth';
 import { contextOf, originOf } from './auth/gateway-auth';
 import type { FieldCall } from './auth/authorize-operation';
 import { internalSecretHeaders } from './auth/internal-secret-headers';
-import { requestWeight } from './limits/rate-limiter';
 import { sendTooManyRequests } from './limits/too-many-requests';
 import type { HttpRoute } from './gateway-server';
 import type { SubgraphEndpoint } from './gateway-config';
@@ -66,7 +65,7 @@ export function artifactUploadRoute(options: ArtifactUploadRouteOptions): HttpRo
           res.setHeader('allow', 'PUT');
           throw new UploadRefusal(405, { error: 'bad_request', message: `${req.method} is not allowed on ${ARTIFACTS_PATH}/{account} at the gateway; use PUT to upload a job's output` });
         }
-        const account = decodeURIComponent(segments[0]!);
+        const account = accountOfPath(segments[0]!);
         const authenticated = await auth.authenticate(header(req, 'authorization'), origin, ARTIFACTS_PATH);
         if (!authenticated.ok) {
           if (authenticated.status === 401) res.setHeader('www-authenticate', 'Bearer realm="sluice"');
@@ -74,7 +73,8 @@ export function artifactUploadRoute(options: ArtifactUploadRouteOptions): HttpRo
         }
         request = authenticated.request;
         const { principal, actor } = request.auth;
-        const over = auth.admission.principal(principal, origin, ARTIFACTS_PATH, requestWeight(req.headers));
+        // One request, whatever its size: the body is streamed to the store (SLUICE_ARTIFACT_MAX_BYTES bounds it), never parsed.
+        const over = auth.admission.principal(principal, origin, ARTIFACTS_PATH, 1);
         if (over) {
           req.resume();
           return sendTooManyRequests(res, ARTIFACTS_PATH, over.retryAfterSeconds, over.message, origin.requestId);
@@ -188,6 +188,15 @@ function proxyUpload(req: IncomingMessage, res: ServerResponse, target: URL, ext
       if (!req.complete) upstream.destroy(new Error('the uploader went away'));
     });
   });
+}
+
+/** The path's account, percent-decoded; a malformed escape is the uploader's mistake (400), never the gateway's. */
+function accountOfPath(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new UploadRefusal(400, { error: 'bad_request', field: 'path.account', message: `path.account: ${JSON.stringify(segment.slice(0, 140))} is not a valid percent-encoded name` });
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

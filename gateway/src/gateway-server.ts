@@ -144,7 +144,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const surface = rateLimitedSurfaceOf(path);
     if (surface) {
       const origin = originOf(req);
-      const over = admission.address(origin, surface, requestWeight(req.headers));
+      // An artifact body is streamed to the store, never parsed: its size is the artifacts service's limit, not a rate.
+      const over = admission.address(origin, surface, surface === '/artifacts' ? 1 : requestWeight(req.headers));
       if (over) {
         req.resume();
         return sendTooManyRequests(res, surface, over.retryAfterSeconds, over.message, origin.requestId);

@@ -259,6 +259,7 @@ describe('artifacts belong to their account', () => {
     expect(await uploadAs('acmeAdmin', 'acme', theirJob.id, bytes)).toMatchObject({ status: 404, body: { error: 'not_found', message: `Job '${theirJob.id}' was not found.` } });
     // No job named, no token: refused, naming what is missing.
     expect(await uploadAs('acmeWorker', 'acme', undefined, bytes)).toMatchObject({ status: 400, body: { field: `headers.${JOB_ID_HEADER}` } });
+    expect((await fetch(`${gateway.url}/artifacts/%ZZ`, { method: 'PUT', headers: { authorization: `Bearer ${tokens.acmeWorker}`, [JOB_ID_HEADER]: source.id }, body: 'x' })).status).toBe(400);
     const anonymous = await fetch(`${gateway.url}/artifacts/acme`, { method: 'PUT', headers: { [JOB_ID_HEADER]: source.id }, body: new Uint8Array(bytes) });
     expect(anonymous.status).toBe(401);
     // A worker of one custom type may not upload for a built-in type's job; neither may a starter or a reader.
@@ -288,6 +289,9 @@ describe('artifacts belong to their account', () => {
     };
     const stored = await uploads.put(Readable.from(chunks()));
     expect(stored).toEqual({ sha256: hash.digest('hex'), size: 8 * 1024 * 1024 });
+    // A declared length counts as one request, however large: 40 MiB is more than the default burst's worth of 16 KiB.
+    const large = randomBytes(40 * 1024 * 1024);
+    expect((await uploadAs('acmeWorker', 'acme', source.id, large)).status).toBe(201);
 
     const partial = randomBytes(512 * 1024);
     const failing = Readable.from(
