@@ -145,12 +145,14 @@ function proxyUpload(req: IncomingMessage, res: ServerResponse, target: URL, ext
     if (chunked) Object.assign(headers, { 'transfer-encoding': 'chunked', trailer: UPLOAD_ABORTED_TRAILER });
     else headers['content-length'] = length;
     let settled = false;
+    let answered = 0;
     const settle = (status: number) => {
       if (!settled) resolve(status);
       settled = true;
     };
     const upstream = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method: 'PUT', headers }, (answer) => {
       const status = answer.statusCode ?? 502;
+      answered = status;
       res.writeHead(status, { 'content-type': answer.headers['content-type'] ?? 'application/json', 'cache-control': 'no-store', ...(answer.headers.connection === 'close' ? { connection: 'close' } : {}) });
       answer.on('data', (chunk: Buffer) => {
         if (!res.write(chunk)) answer.pause();
@@ -160,17 +162,20 @@ function proxyUpload(req: IncomingMessage, res: ServerResponse, target: URL, ext
         res.end();
         settle(status);
       });
-      answer.once('error', () => {
+      // The service's answer broke off (its error is that): so does ours.
+      answer.on('error', () => undefined);
+      answer.once('close', () => {
+        if (answer.complete) return;
         res.destroy();
         settle(502);
       });
     });
     upstream.once('error', (error) => {
       req.resume();
-      if (!res.headersSent) {
-        const body: ArtifactHttpError = { error: 'internal', message: `the artifacts service did not answer: ${error.message}` };
-        res.writeHead(502, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify(body));
-      } else res.destroy();
+      // The service answered already (a refusal before the whole body came): its answer goes on to the uploader.
+      if (res.headersSent) return;
+      const body: ArtifactHttpError = { error: 'internal', message: `the artifacts service did not answer: ${error.message}` };
+      res.writeHead(502, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify(body));
       settle(502);
     });
     req.on('data', (chunk: Buffer) => {
@@ -186,6 +191,7 @@ function proxyUpload(req: IncomingMessage, res: ServerResponse, target: URL, ext
     req.once('aborted', () => upstream.destroy(new Error('the uploader went away')));
     res.once('close', () => {
       if (!req.complete) upstream.destroy(new Error('the uploader went away'));
+      settle(answered || 499);
     });
   });
 }
