@@ -102,7 +102,10 @@ export function artifactUploadRoute(options: ArtifactUploadRouteOptions): HttpRo
           throw new UploadRefusal(404, { error: 'not_found', field: `headers.${JOB_ID_HEADER}`, message: `Job '${jobId}' was not found.` });
         }
         // The record before the effect (decision 0028): no byte moves unless the attempt is in the trail.
-        const attempts = await auth.recorder.recordAttempts(principal, [call], origin);
+        const attempts = await auth.recorder.recordAttempts(principal, [call], origin).catch((error: unknown) => {
+          options.log(`gateway: the audit trail could not be written, so upload ${origin.requestId} was not run: ${error instanceof Error ? error.message : String(error)}`);
+          throw new UploadRefusal(503, { error: 'internal', message: 'The audit trail cannot be written right now, so nothing was uploaded: try again later.' });
+        });
         const status = await proxyUpload(req, res, new URL(`${prefix}${ARTIFACTS_PATH}/${encodeURIComponent(account)}`), {
           ...internalSecretHeaders(options.internalSecret),
           [ACTOR_HEADER]: actor,
