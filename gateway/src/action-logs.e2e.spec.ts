@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
+import { HttpArtifactStore, JOB_ID_HEADER, openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
 import type { EventStore } from '@sluice/eventing';
 import { graphqlJobApi, packDirectory, providerRegistry, startWorker, testSandbox, type Worker, type WorkerEvent } from '@sluice/worker';
 import { commandsStage, pipelineDefinition, stage, uploadSourceAction } from '@sluice/testing/fixtures';
@@ -15,7 +15,8 @@ import { adminCaller } from './testing/test-gateway';
 
 // Action logs end to end: the subgraphs as OS processes on one PostgreSQL schema, the gateway here on the
 // same store, and a real worker that reaches the platform only through the gateway's /graphql
-// (graphqlJobApi): it runs a Commands action that prints lines with pauses and ships them as it runs.
+// (graphqlJobApi) and uploads its outputs there (decision 0038): it runs a Commands action that prints lines with
+// pauses and ships them as it runs.
 let alice: Caller;
 let otherAccount: Caller;
 let platform: GatewayOnSubgraphs | undefined;
@@ -32,7 +33,7 @@ beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'sluice-action-logs-'));
   // The jobs' folders are under it: the sandbox's user must pass through (not list) it.
   await chmod(folder, 0o711);
-  platform = await startGatewayOnSubgraphs();
+  platform = await startGatewayOnSubgraphs({ subgraphs: { artifactsDir: join(folder, 'artifacts') } });
   ({ gateway, eventStore } = platform);
   alice = await adminCaller(eventStore, 'acme', 'alice');
   otherAccount = await adminCaller(eventStore, 'other', 'bob');
@@ -42,6 +43,7 @@ beforeAll(async () => {
     jobApi: graphqlJobApi({ url: `${gateway.url}/graphql`, headers: { authorization: `Bearer ${alice.token}` } }),
     providers: providerRegistry({ store: artifacts, sandbox: await testSandbox() }),
     store: artifacts,
+    outputStoreFor: (job) => new HttpArtifactStore(new URL(gateway.url), job.accountId, { authorization: `Bearer ${alice.token}`, [JOB_ID_HEADER]: job.id }),
     workspaceRoot: join(folder, 'jobs'),
     pollWaitMs: 1_000,
     log: (event) => void workerEvents.push(event),

@@ -4,6 +4,7 @@ import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { EventStore } from '@sluice/eventing';
 import { busCheck, checkReadiness, eventStoreCheck, type BusConfig } from '@sluice/runtime';
 import { GatewayAuth, originOf, type GatewayAuthOptions } from './auth/gateway-auth';
+import { artifactUploadRouteFor } from './artifact-upload-route';
 import { awsRoute, type AwsApiOptions } from './aws/aws-route';
 import { ForwardedIdentities } from './aws/forwarded-identities';
 import { internalSecretHeaders } from './auth/internal-secret-headers';
@@ -129,6 +130,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   const aws = auth && options.aws ? awsRoute({ ...options.aws, auth, runtime, identities, log }) : undefined;
+  // Workers' outputs, uploaded with their token to the subgraph named `artifacts` (decision 0038); download links are an httpRoute.
+  const uploads = auth ? artifactUploadRouteFor(options.subgraphs, { auth, internalSecret: options.internalSecret, log }) : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // `//host/…` or `http://host/…` would name another host to whatever resolves it: refused before any route sees it.
@@ -141,7 +144,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const surface = rateLimitedSurfaceOf(path);
     if (surface) {
       const origin = originOf(req);
-      const over = admission.address(origin, surface, requestWeight(req.headers));
+      // An artifact body is streamed to the store, never parsed: its size is the artifacts service's limit, not a rate.
+      const over = admission.address(origin, surface, surface === '/artifacts' ? 1 : requestWeight(req.headers));
       if (over) {
         req.resume();
         return sendTooManyRequests(res, surface, over.retryAfterSeconds, over.message, origin.requestId);
@@ -150,6 +154,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const route = options.httpRoutes?.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`));
     if (route) return void (await route.handle(req, res));
     if (aws && (path === '/aws' || path.startsWith('/aws/'))) return void (await aws.handle(req, res));
+    if (uploads && (path === uploads.prefix || path.startsWith(`${uploads.prefix}/`))) return void (await uploads.handle(req, res));
     if (path === '/healthz') return send(res, 200, 'text/plain', 'ok');
     if (path === '/readyz') {
       const [subgraphs, dependencies] = await Promise.all([subgraphReadiness(options.subgraphs, options.internalSecret), checkReadiness(readinessChecks)]);

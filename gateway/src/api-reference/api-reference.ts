@@ -81,7 +81,31 @@ A worker takes jobs of an action type through \`pollForJobs\` (a long poll: \`wa
 confirms with \`acknowledgeJob(jobId, nonce)\`, keeps its lease with \`heartbeat\`, sends output with
 \`appendJobLogs\`, and ends with \`putJobSuccessResult\` or \`putJobFailureResult\`. A job whose worker
 stops heart-beating goes back on the queue. \`examples/custom-worker/worker.mjs\` is a complete worker in
-70 lines of plain Node.
+about 120 lines of plain Node, output artifact included.
+
+### Output artifacts: upload, then name
+
+A job result's \`outputArtifacts\` may name only the job's input artifacts and bytes its worker uploaded for
+the job's account (decision 0038); any other 64-hex location (another account's bytes, or bytes nobody
+uploaded) is refused with \`BAD_USER_INPUT\` at \`$.outputArtifacts[i].location\` and the job stays as it was.
+A worker uploads each output to the gateway with its own token, naming the job:
+
+\`\`\`sh
+curl -s -X PUT "http://localhost:4000/artifacts/$ACCOUNT" \\
+  -H "authorization: Bearer $SLUICE_TOKEN" -H "x-sluice-job-id: $JOB_ID" \\
+  -H 'content-type: application/octet-stream' --data-binary @output.tar
+# 201 {"sha256":"9f86d08…","size":10240}
+\`\`\`
+
+then reports \`putJobSuccessResult(jobId: $JOB_ID, outputArtifacts: [{ name: "BuildOutput", location: "9f86d08…" }])\`.
+\`$ACCOUNT\` is the job's \`accountId\` (the token's account: another one is 403 at \`path.account\`). The upload
+is authorized as the job's result is, \`sluice:PutJobSuccessResult\` at the job's action type, so a worker
+allowed only its type's job actions may upload for its jobs and for no other job (403; another account's
+job is refused as an unknown one is). The body is streamed, never held in memory; equal bytes are stored
+once. Optional headers: \`x-sluice-sha256\` (the expected address: a mismatch stores nothing, 400) and
+\`x-sluice-max-bytes\` (413 beyond). A chunked upload whose source fails ends with the trailer
+\`x-sluice-upload-aborted: <reason>\`: nothing is stored. Built-in actions unpack an input as zip, tar or
+tar.gz, told by its first bytes: upload an output another action reads as one of those.
 
 ## Schema
 

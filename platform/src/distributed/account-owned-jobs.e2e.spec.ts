@@ -1,4 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { HttpArtifactStore, JOB_ID_HEADER, openFilesystemArtifactStore } from '@sluice/artifact-store';
 import type { EventStore } from '@sluice/eventing';
 import { approvalStage, COMMANDS_BUILD as BUILD, commandsStage, pipelineDefinition, stage, uploadSourceAction, UPLOAD_SOURCE as SOURCE } from '@sluice/testing/fixtures';
 import { jobWorkerPolicy } from '@sluice/authz';
@@ -6,17 +11,22 @@ import { workerToken } from './worker-credential';
 import type { RunningGateway } from '@sluice/gateway';
 import { codesOf, gatewayClient, type Caller, eventually, startGatewayOnSubgraphs, type GatewayOnSubgraphs, adminCaller } from '@sluice/gateway/testing';
 
-// Decision 0027 through the gateway, with two accounts: each has its admin and a worker principal (the distributed
-// mode's `sluice-worker` user, allowed only the job-worker actions on its account). The services run as OS processes
-// on one PostgreSQL schema behind their internal secret; the workers are this test, speaking the GraphQL job API.
+// Decisions 0027 and 0038 through the gateway, with two accounts: each has its admin and a worker principal (the
+// distributed mode's `sluice-worker` user, allowed only the job-worker actions on its account). The services (the
+// artifacts service among them) run as OS processes on one PostgreSQL schema behind their internal secret; the workers
+// are this test, speaking the GraphQL job API and uploading their outputs to the gateway's `PUT /artifacts/{account}`.
 let platform: GatewayOnSubgraphs | undefined;
 let gateway: RunningGateway;
 let eventStore: EventStore;
+let workDir: string;
 
 type Gql = ReturnType<typeof gatewayClient>;
-const as: Record<'acmeAdmin' | 'globexAdmin' | 'acmeWorker' | 'globexWorker' | 'acmeToolWorker' | 'acmeReader' | 'acmeStarter', Gql> = {} as never;
+type Who = 'acmeAdmin' | 'globexAdmin' | 'acmeWorker' | 'globexWorker' | 'acmeToolWorker' | 'acmeReader' | 'acmeStarter';
+const as: Record<Who, Gql> = {} as never;
+const tokens: Record<Who, string> = {} as never;
 
 const address = (char: string): string => char.repeat(64);
+const MY_TOOL = { category: 'Build', owner: 'Custom', provider: 'MyTool', version: '1' };
 const pipeline = (name: string) =>
   pipelineDefinition({
     name,
@@ -52,6 +62,23 @@ const ok = <T>(answer: { data?: T | null; errors?: Array<{ message: string }> },
   return answer.data;
 };
 
+/** `PUT /artifacts/{account}` on the gateway with `who`'s token, as the output of `jobId`: the status and the answer. */
+async function uploadAs(who: Who, account: string, jobId: string | undefined, bytes: Buffer): Promise<{ status: number; body: { sha256?: string; size?: number; error?: string; field?: string; message?: string } }> {
+  const response = await fetch(`${gateway.url}/artifacts/${account}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/octet-stream', ...(jobId ? { [JOB_ID_HEADER]: jobId } : {}) },
+    body: new Uint8Array(bytes),
+  });
+  return { status: response.status, body: (await response.json()) as never };
+}
+
+/** The address of `bytes` once `who` uploaded them as the output of `jobId` into its own account. */
+async function uploaded(who: Who, account: string, jobId: string, bytes: Buffer = randomBytes(64)): Promise<string> {
+  const answer = await uploadAs(who, account, jobId, bytes);
+  expect(answer).toEqual({ status: 201, body: { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length } });
+  return answer.body.sha256!;
+}
+
 async function poll(worker: Gql, actionTypeId: Record<string, string>, waitMs = 5_000): Promise<PolledJob[]> {
   return ok(await worker<{ pollForJobs: PolledJob[] }>(POLL, { t: actionTypeId, wait: waitMs }), 'pollForJobs').pollForJobs;
 }
@@ -67,20 +94,22 @@ async function start(admin: Gql, name: string, revisions?: unknown[]): Promise<s
   return ok(await admin<{ startPipelineExecution: { pipelineExecutionId: string } }>(START, { name, revisions }), `start ${name}`).startPipelineExecution.pipelineExecutionId;
 }
 
-/** An execution through Source and Build by `worker`, Build naming `location`; resolves at the approval with its token. */
-async function runToGate(admin: Gql, worker: Gql, name: string, location: string): Promise<{ executionId: string; jobIds: string[]; token: string }> {
+/** An execution through Source and Build by `worker`, each uploading its output; resolves at the approval with its token and Build's output. */
+async function runToGate(admin: Gql, who: 'acmeWorker' | 'globexWorker', name: string, output: Buffer = randomBytes(64)): Promise<{ executionId: string; jobIds: string[]; token: string; built: string }> {
+  const worker = as[who];
+  const account = who === 'acmeWorker' ? 'acme' : 'globex';
   const executionId = await start(admin, name);
   const source = await take(worker, SOURCE, executionId);
-  // New bytes of its own (what a worker writing the store reports): nobody holds them yet.
-  ok(await worker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: randomBytes(32).toString('hex') }] }), 'source result');
+  ok(await worker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: await uploaded(who, account, source.id) }] }), 'source result');
   const build = await take(worker, BUILD, executionId);
-  ok(await worker(SUCCEED, { id: build.id, out: [{ name: 'Out', location }] }), 'build result');
+  const built = await uploaded(who, account, build.id, output);
+  ok(await worker(SUCCEED, { id: build.id, out: [{ name: 'Out', location: built }] }), 'build result');
   const token = await eventually(async () => {
     const state = ok(await admin<{ getPipelineState: { stageStates: Array<{ stageName: string; latestExecution: { pipelineExecutionId: string } | null; actionStates: Array<{ latestExecution: { token: string | null } | null }> }> } }>(STATE, { name }), 'state');
     const gate = state.getPipelineState.stageStates.find((stage) => stage.stageName === 'Gate');
     return gate?.latestExecution?.pipelineExecutionId === executionId ? (gate.actionStates[0]?.latestExecution?.token ?? undefined) : undefined;
   }, `the approval of ${executionId}`);
-  return { executionId, jobIds: [source.id, build.id], token };
+  return { executionId, jobIds: [source.id, build.id], token, built };
 }
 
 /** A user of the admin's account with one policy (a document, or a managed one), and a token for it. */
@@ -95,19 +124,24 @@ async function userToken(admin: Gql, userName: string, policy: { document: unkno
 }
 
 beforeAll(async () => {
-  platform = await startGatewayOnSubgraphs();
+  workDir = await mkdtemp(join(tmpdir(), 'sluice-account-owned-'));
+  platform = await startGatewayOnSubgraphs({ subgraphs: { artifactsDir: join(workDir, 'artifacts') } });
   ({ gateway, eventStore } = platform);
   const admins: Record<string, Caller> = { acme: await adminCaller(eventStore, 'acme'), globex: await adminCaller(eventStore, 'globex') };
-  as.acmeAdmin = gatewayClient(gateway.url, admins.acme!);
-  as.globexAdmin = gatewayClient(gateway.url, admins.globex!);
-  as.acmeWorker = gatewayClient(gateway.url, { account: 'acme', actor: 'sluice-worker', token: await workerToken(gateway.url, admins.acme!.token!, 'acme') });
-  as.globexWorker = gatewayClient(gateway.url, { account: 'globex', actor: 'sluice-worker', token: await workerToken(gateway.url, admins.globex!.token!, 'globex') });
+  const client = (who: Who, account: string, actor: string, token: string) => {
+    tokens[who] = token;
+    as[who] = gatewayClient(gateway.url, { account, actor, token });
+  };
+  client('acmeAdmin', 'acme', 'admin', admins.acme!.token!);
+  client('globexAdmin', 'globex', 'admin', admins.globex!.token!);
+  client('acmeWorker', 'acme', 'sluice-worker', await workerToken(gateway.url, admins.acme!.token!, 'acme'));
+  client('globexWorker', 'globex', 'sluice-worker', await workerToken(gateway.url, admins.globex!.token!, 'globex'));
   // Less than admin in acme: a worker of one custom action type (AWS's job-worker policy on one actiontype ARN),
   // and a reader of everything (ReadOnly).
-  as.acmeToolWorker = gatewayClient(gateway.url, { account: 'acme', actor: 'mytool-worker', token: await userToken(as.acmeAdmin, 'mytool-worker', { document: jobWorkerPolicy('acme', ['Custom/Build/MyTool/1']).document }) });
+  client('acmeToolWorker', 'acme', 'mytool-worker', await userToken(as.acmeAdmin, 'mytool-worker', { document: jobWorkerPolicy('acme', ['Custom/Build/MyTool/1']).document }));
   const startOnly = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sluice:StartPipelineExecution', Resource: 'srn:sluice:acme:web' }] };
-  as.acmeStarter = gatewayClient(gateway.url, { account: 'acme', actor: 'sam', token: await userToken(as.acmeAdmin, 'sam', { document: startOnly }) });
-  as.acmeReader = gatewayClient(gateway.url, { account: 'acme', actor: 'rita', token: await userToken(as.acmeAdmin, 'rita', { managedPolicy: 'ReadOnly' }) });
+  client('acmeStarter', 'acme', 'sam', await userToken(as.acmeAdmin, 'sam', { document: startOnly }));
+  client('acmeReader', 'acme', 'rita', await userToken(as.acmeAdmin, 'rita', { managedPolicy: 'ReadOnly' }));
   for (const admin of [as.acmeAdmin, as.globexAdmin]) ok(await admin('mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: pipeline('web') }), 'createPipeline');
   // The executions service learns pipelines from the bus: wait until a start is accepted.
   for (const admin of [as.acmeAdmin, as.globexAdmin]) {
@@ -117,6 +151,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await platform?.stop();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
 describe('jobs belong to their account', () => {
@@ -154,16 +189,19 @@ describe('jobs belong to their account', () => {
 
     ok(await as.acmeWorker(ACK, { id: job!.id, nonce: job!.nonce }), 'acknowledgeJob');
     ok(await as.acmeWorker(HEARTBEAT, { id: job!.id, nonce: job!.nonce }), 'heartbeat');
-    ok(await as.acmeWorker(SUCCEED, { id: job!.id, out: [{ name: 'Src', location: address('a') }] }), 'putJobSuccessResult');
+    const output = await uploaded('acmeWorker', 'acme', job!.id);
+    ok(await as.acmeWorker(SUCCEED, { id: job!.id, out: [{ name: 'Src', location: output }] }), 'putJobSuccessResult');
     const build = await take(as.acmeWorker, BUILD, executionId);
-    expect(build.data.inputArtifacts).toEqual([{ name: 'Src', location: address('a') }]);
+    expect(build.data.inputArtifacts).toEqual([{ name: 'Src', location: output }]);
   }, 60_000);
 });
 
 describe('artifacts belong to their account', () => {
-  it("refuses a job result naming another account's bytes, naming the output, and takes the account's own", async () => {
-    const theirs = address('b');
-    await runToGate(as.globexAdmin, as.globexWorker, 'web', theirs);
+  // acme's own upload, kept for the Upload start below.
+  let acmeUpload = '';
+
+  it("refuses a job result naming another account's upload, naming the output, and takes the account's own upload", async () => {
+    const { built: theirs } = await runToGate(as.globexAdmin, 'globexWorker', 'web');
 
     const executionId = await start(as.acmeAdmin, 'web');
     const source = await take(as.acmeWorker, SOURCE, executionId);
@@ -171,21 +209,144 @@ describe('artifacts belong to their account', () => {
     expect(codesOf(refused)).toEqual(['BAD_USER_INPUT']);
     expect(refused.errors![0]!.extensions).toMatchObject({ issues: [{ path: '$.outputArtifacts[0].location', code: 'artifact_not_owned' }] });
     expect(ok(await as.acmeWorker<{ getJobDetails: { status: string } }>(DETAILS, { id: source.id }), 'details').getJobDetails.status).toBe('InProgress');
-    // Its input passed on, or new bytes its worker wrote, are the job's to name.
-    ok(await as.acmeWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: address('c') }] }), 'own result');
+    // Its worker's own upload is the job's to name, and its input passed on.
+    acmeUpload = await uploaded('acmeWorker', 'acme', source.id);
+    ok(await as.acmeWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: acmeUpload }] }), 'own result');
     const build = await take(as.acmeWorker, BUILD, executionId);
-    ok(await as.acmeWorker(SUCCEED, { id: build.id, out: [{ name: 'Out', location: address('c') }] }), 'input passed on');
+    ok(await as.acmeWorker(SUCCEED, { id: build.id, out: [{ name: 'Out', location: acmeUpload }] }), 'input passed on');
     await eventually(async () => ((await as.acmeAdmin<{ getPipelineExecution: { status: string } }>(EXECUTION, { name: 'web', id: executionId })).data?.getPipelineExecution.status === 'InProgress' ? true : undefined), 'the run at its gate');
   }, 60_000);
 
+  it('refuses bytes written straight into the store (nobody uploaded them), and takes them once uploaded, stored once', async () => {
+    const bytes = randomBytes(256);
+    // What the built-in worker did before it uploaded, and what an operator may still do: bytes nobody holds a claim on.
+    const store = await openFilesystemArtifactStore({ root: join(workDir, 'artifacts') });
+    const written = (await store.put(Readable.from([bytes]))).sha256;
+    const executionId = await start(as.globexAdmin, 'web');
+    const source = await take(as.globexWorker, SOURCE, executionId);
+    const refused = await as.globexWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: written }] });
+    expect(codesOf(refused)).toEqual(['BAD_USER_INPUT']);
+    expect(refused.errors![0]!.extensions).toMatchObject({ issues: [{ path: '$.outputArtifacts[0].location', code: 'artifact_not_owned' }] });
+    expect(ok(await as.globexWorker<{ getJobDetails: { status: string } }>(DETAILS, { id: source.id }), 'details').getJobDetails.status).toBe('InProgress');
+
+    // acme's upload is acme's: globex's worker may not name it either.
+    const refusedTheirs = await as.globexWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: acmeUpload }] });
+    expect(refusedTheirs.errors![0]!.extensions).toMatchObject({ issues: [{ path: '$.outputArtifacts[0].location', code: 'artifact_not_owned' }] });
+
+    // The same bytes uploaded by globex's worker for its job: the same address, kept once, now globex's to name.
+    expect(await uploaded('globexWorker', 'globex', source.id, bytes)).toBe(written);
+    const addresses: string[] = [];
+    for await (const address of store.list()) addresses.push(address);
+    expect(addresses.filter((address) => address === written)).toEqual([written]);
+    await store.close();
+    ok(await as.globexWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: written }] }), 'own upload');
+    const build = await take(as.globexWorker, BUILD, executionId);
+    expect(build.data.inputArtifacts).toEqual([{ name: 'Src', location: written }]);
+  }, 60_000);
+
+  it("uploads only for a job of the token's account, into that account, with the rights to report that job's result", async () => {
+    const executionId = await start(as.acmeAdmin, 'web');
+    const source = await take(as.acmeWorker, SOURCE, executionId);
+    const globexRun = await start(as.globexAdmin, 'web');
+    const theirJob = await take(as.globexWorker, SOURCE, globexRun);
+    const bytes = randomBytes(32);
+
+    // Into another account: refused, naming the path.
+    expect(await uploadAs('acmeWorker', 'globex', theirJob.id, bytes)).toMatchObject({ status: 403, body: { error: 'forbidden', field: 'path.account' } });
+    // Another account's job, into its own account: its worker (rights on action types only) is refused at the
+    // account, its admin told "not found", as for a job that never was.
+    expect(await uploadAs('acmeWorker', 'acme', theirJob.id, bytes)).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    expect(await uploadAs('acmeAdmin', 'acme', theirJob.id, bytes)).toMatchObject({ status: 404, body: { error: 'not_found', message: `Job '${theirJob.id}' was not found.` } });
+    // No job named, no token: refused, naming what is missing.
+    expect(await uploadAs('acmeWorker', 'acme', undefined, bytes)).toMatchObject({ status: 400, body: { field: `headers.${JOB_ID_HEADER}` } });
+    expect((await fetch(`${gateway.url}/artifacts/%ZZ`, { method: 'PUT', headers: { authorization: `Bearer ${tokens.acmeWorker}`, [JOB_ID_HEADER]: source.id }, body: 'x' })).status).toBe(400);
+    const anonymous = await fetch(`${gateway.url}/artifacts/acme`, { method: 'PUT', headers: { [JOB_ID_HEADER]: source.id }, body: new Uint8Array(bytes) });
+    expect(anonymous.status).toBe(401);
+    // A worker of one custom type may not upload for a built-in type's job; neither may a starter or a reader.
+    for (const who of ['acmeToolWorker', 'acmeStarter', 'acmeReader'] as const) {
+      const answer = await uploadAs(who, 'acme', source.id, bytes);
+      expect([who, answer.status, answer.body.message]).toEqual([who, 403, expect.stringContaining('sluice:PutJobSuccessResult on srn:sluice:acme:actiontype/Sluice/Source/Upload/1')]);
+    }
+    // None of those stored a claim: the job's own worker may still not name the bytes until it uploads them.
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    expect(codesOf(await as.acmeWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: sha256 }] }))).toEqual(['BAD_USER_INPUT']);
+    expect(await uploaded('acmeWorker', 'acme', source.id, bytes)).toBe(sha256);
+    ok(await as.acmeWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: sha256 }] }), 'own upload');
+  }, 60_000);
+
+  it('streams an upload through the gateway; one whose source fails stores nothing and claims nothing', async () => {
+    const executionId = await start(as.acmeAdmin, 'web');
+    const source = await take(as.acmeWorker, SOURCE, executionId);
+    // The worker's own client (services/worker main.ts): chunked, no length known in advance.
+    const uploads = new HttpArtifactStore(new URL(gateway.url), 'acme', { authorization: `Bearer ${tokens.acmeWorker}`, [JOB_ID_HEADER]: source.id });
+    const chunk = randomBytes(1024 * 1024);
+    const hash = createHash('sha256');
+    const chunks = function* () {
+      for (let i = 0; i < 8; i += 1) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    };
+    const stored = await uploads.put(Readable.from(chunks()));
+    expect(stored).toEqual({ sha256: hash.digest('hex'), size: 8 * 1024 * 1024 });
+    // A declared length counts as one request, however large: 40 MiB is more than the default burst's worth of 16 KiB.
+    const large = randomBytes(40 * 1024 * 1024);
+    expect((await uploadAs('acmeWorker', 'acme', source.id, large)).status).toBe(201);
+
+    const partial = randomBytes(512 * 1024);
+    const failing = Readable.from(
+      (async function* () {
+        yield partial;
+        throw new Error('the disk went away');
+      })(),
+    );
+    await expect(uploads.put(failing)).rejects.toThrow('the disk went away');
+    const sha256 = createHash('sha256').update(partial).digest('hex');
+    const store = await openFilesystemArtifactStore({ root: join(workDir, 'artifacts') });
+    expect(await store.has(sha256)).toBe(false);
+    await store.close();
+    expect(codesOf(await as.acmeWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: sha256 }] }))).toEqual(['BAD_USER_INPUT']);
+    ok(await as.acmeWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: stored.sha256 }] }), 'the streamed upload');
+  }, 60_000);
+
+  it("lets a worker allowed only its custom type's job actions upload its job's output", async () => {
+    const input = {
+      category: 'Build', provider: 'MyTool', version: '1', configurationProperties: [],
+      inputArtifactDetails: { minimumCount: 0, maximumCount: 0 }, outputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
+    };
+    ok(await as.acmeAdmin('mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }', { input }), 'createCustomActionType');
+    const tool = pipelineDefinition({
+      name: 'tool',
+      stages: [
+        stage('Source', uploadSourceAction('tool.zip', { runOrder: 1, output: 'Src' })),
+        stage('Build', { name: 'Tool', actionTypeId: MY_TOOL, runOrder: 1, configuration: {}, inputArtifacts: [], outputArtifacts: [{ name: 'Out' }] } as never),
+      ],
+    });
+    ok(await as.acmeAdmin('mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: tool }), 'createPipeline tool');
+    const executionId = await eventually(async () => (await as.acmeAdmin<{ startPipelineExecution: { pipelineExecutionId: string } }>(START, { name: 'tool' })).data?.startPipelineExecution.pipelineExecutionId, 'the tool pipeline at the executions service');
+    const source = await take(as.acmeWorker, SOURCE, executionId);
+    ok(await as.acmeWorker(SUCCEED, { id: source.id, out: [{ name: 'Src', location: await uploaded('acmeWorker', 'acme', source.id) }] }), 'source result');
+    const job = await take(as.acmeToolWorker, MY_TOOL, executionId);
+    const output = await uploaded('acmeToolWorker', 'acme', job.id);
+    ok(await as.acmeToolWorker(SUCCEED, { id: job.id, out: [{ name: 'Out', location: output }] }), 'its result');
+    // The upload is in the trail as the job's result is: attempted before a byte moved, then its outcome (shown once, by
+    // the outcome naming its attempt).
+    const AUDIT = 'query($f: AuditEventFilter!) { lookupAuditEvents(filter: $f, first: 100) { edges { node { resource requestParameters result resultOf } } } }';
+    type Record = { resource: string; requestParameters: { jobId?: string; account?: string }; result: { status: string }; resultOf: string | null };
+    const trail = ok(await as.acmeAdmin<{ lookupAuditEvents: { edges: Array<{ node: Record }> } }>(AUDIT, { f: { operation: 'sluice:PutJobSuccessResult' } }), 'audit');
+    // The upload's parameters name the account it went into (the GraphQL result's do not).
+    const records = trail.lookupAuditEvents.edges.map((edge) => edge.node).filter((record) => record.requestParameters.jobId === job.id && record.requestParameters.account === 'acme');
+    expect(records).toEqual([{ resource: 'srn:sluice:acme:actiontype/Custom/Build/MyTool/1', requestParameters: { account: 'acme', jobId: job.id }, result: { status: 'succeeded' }, resultOf: expect.any(String) }]);
+    await eventually(async () => ((await as.acmeAdmin<{ getPipelineExecution: { status: string } }>(EXECUTION, { name: 'tool', id: executionId })).data?.getPipelineExecution.status === 'Succeeded' ? true : undefined), 'the tool run succeeded');
+  }, 60_000);
+
   it("refuses an Upload start naming another account's archive, before any job, as a missing archive", async () => {
-    const theirs = address('b');
+    const { built: theirs } = await runToGate(as.globexAdmin, 'globexWorker', 'web');
     const refused = await as.acmeAdmin(START, { name: 'web', revisions: [{ actionName: 'Upload', revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: theirs }] });
     expect(codesOf(refused)).toEqual(['BAD_USER_INPUT']);
     expect(refused.errors![0]!.extensions).toMatchObject({ issues: [{ path: '$.sourceRevisions[0].revisionValue', message: `The uploaded archive ${theirs} was not found in account acme.` }] });
     // The same answer as for an archive nobody has: nothing tells that globex holds it.
-    const mine = address('c');
-    const started = await start(as.acmeAdmin, 'web', [{ actionName: 'Upload', revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: mine }]);
+    const started = await start(as.acmeAdmin, 'web', [{ actionName: 'Upload', revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: acmeUpload }]);
     const job = await take(as.acmeWorker, SOURCE, started);
     expect(job.data.pipelineExecutionId).toBe(started);
   }, 60_000);
@@ -193,8 +354,9 @@ describe('artifacts belong to their account', () => {
 
 describe('ids and tokens handed out are drawn', () => {
   it('two identical runs get unrelated job ids and approval tokens (random UUIDs)', async () => {
-    const first = await runToGate(as.acmeAdmin, as.acmeWorker, 'web', address('d'));
-    const second = await runToGate(as.acmeAdmin, as.acmeWorker, 'web', address('d'));
+    const output = randomBytes(64);
+    const first = await runToGate(as.acmeAdmin, 'acmeWorker', 'web', output);
+    const second = await runToGate(as.acmeAdmin, 'acmeWorker', 'web', output);
     for (const run of [first, second]) {
       expect(run.token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       for (const jobId of run.jobIds) expect(jobId).toMatch(/^[0-9a-f]{32}$/);
@@ -209,7 +371,6 @@ describe('ids and tokens handed out are drawn', () => {
 
 describe('job workers act on the action types they are allowed', () => {
   const RELEASE = 'mutation($id: ID!, $nonce: String!) { releaseJob(jobId: $id, nonce: $nonce, reason: "the worker is stopping") }';
-  const MY_TOOL = { category: 'Build', owner: 'Custom', provider: 'MyTool', version: '1' };
 
   it("refuses a custom type's worker every call on a built-in type's jobs, and a reader the job's details; the platform's worker takes them", async () => {
     const executionId = await start(as.acmeAdmin, 'web');
@@ -248,7 +409,7 @@ describe('job workers act on the action types they are allowed', () => {
     // Reading the account's pipelines is not reading its jobs' resolved configuration.
     expect(codesOf(await as.acmeReader(DETAILS, { id: job.id }))).toEqual(['FORBIDDEN']);
     expect(ok(await as.acmeReader<{ getPipelineExecution: { status: string } }>(EXECUTION, { name: 'web', id: executionId }), 'reader').getPipelineExecution.status).toBe('InProgress');
-    ok(await as.acmeWorker(SUCCEED, { id: job.id, out: [{ name: 'Src', location: address('e') }] }), 'the platform worker completes it');
+    ok(await as.acmeWorker(SUCCEED, { id: job.id, out: [{ name: 'Src', location: await uploaded('acmeWorker', 'acme', job.id) }] }), 'the platform worker completes it');
   }, 60_000);
 
   it('hands a job its holder releases out again at once, as attempt 2, saying why in the log', async () => {

@@ -169,6 +169,14 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
       const again = await deliver();
       expect(again.started.find((s) => s.pipelineName === 'pushed')?.pipelineExecutionId).toBe(id);
       await succeeded('pushed', id);
+      // The worker uploaded its output through the gateway (decision 0038): the artifacts service recorded default's claim.
+      const ACTIONS = 'query($id: ID) { listActionExecutions(pipelineName: "pushed", pipelineExecutionId: $id) { nodes { actionName output { outputArtifacts { name location } } } } }';
+      type Actions = { listActionExecutions: { nodes: Array<{ actionName: string; output: { outputArtifacts: Array<{ name: string; location: string }> } | null }> } };
+      const checkout = (await gql()<Actions>(ACTIONS, { id })).data!.listActionExecutions.nodes.find((node) => node.actionName === 'Checkout')!;
+      const [source] = checkout.output!.outputArtifacts;
+      expect(source).toMatchObject({ name: 'src', location: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      const claims = await store!.readStream(`artifact-${source!.location}`);
+      expect(claims.filter((event) => event.type === 'ArtifactUploaded').map((event) => (event.data as { account: string }).account)).toEqual(['default']);
       const executions = await executionsOf('pushed');
       expect(executions.map((e) => e.pipelineExecutionId)).toEqual([id]);
       expect(executions[0]!.trigger.triggerType).toBe('Webhook');

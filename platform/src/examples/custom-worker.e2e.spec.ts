@@ -9,7 +9,8 @@ import { commandsStage, gitSourceStage, initGitRepository } from '@sluice/testin
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 
 // examples/custom-worker/worker.mjs, a plain Node program on the public job-worker API, runs the Test/Custom/HttpCheck
-// action inside real pipelines of the embedded platform: its output variables reach the next action, its failure the run.
+// action inside real pipelines of the embedded platform: its output variables reach the next action, its failure the run,
+// and its output artifact, uploaded with its own token through the gateway (decision 0038), the next action's files.
 const WORKER = join(__dirname, '../../../examples/custom-worker/worker.mjs');
 
 type Answer<T> = { data?: T | null; errors?: Array<{ message: string }> };
@@ -30,7 +31,7 @@ const HTTP_CHECK = {
     { name: 'TimeoutSeconds', required: false, key: false, secret: false, type: 'Number', description: 'How long to wait for the answer (30).' },
   ],
   inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
-  outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+  outputArtifactDetails: { minimumCount: 0, maximumCount: 1 },
 };
 
 function pipeline(name: string, repositoryUrl: string, checkUrl: string) {
@@ -40,9 +41,22 @@ function pipeline(name: string, repositoryUrl: string, checkUrl: string) {
       gitSourceStage({ repositoryUrl, output: 'src', configuration: { DetectChanges: 'false' } }),
       {
         name: 'Check',
-        actions: [{ name: 'Ping', namespace: 'Check', actionTypeId: { category: 'Test', owner: 'Custom', provider: 'HttpCheck', version: '1' }, configuration: { Url: checkUrl } }],
+        actions: [
+          {
+            name: 'Ping',
+            namespace: 'Check',
+            actionTypeId: { category: 'Test', owner: 'Custom', provider: 'HttpCheck', version: '1' },
+            configuration: { Url: checkUrl },
+            outputArtifacts: [{ name: 'response' }],
+          },
+        ],
       },
-      commandsStage('Report', ['export SEEN="status #{Check.StatusCode} after #{Check.ResponseTimeMs} ms"'], { action: 'Record', namespace: 'Report', outputVariables: ['SEEN'] }),
+      commandsStage('Report', ['export SEEN="status #{Check.StatusCode} after #{Check.ResponseTimeMs} ms: $(cat response.body)"'], {
+        action: 'Record',
+        namespace: 'Report',
+        outputVariables: ['SEEN'],
+        inputs: 'response',
+      }),
     ],
   };
 }
@@ -126,7 +140,7 @@ describe('examples/custom-worker: a custom action worker outside Sluice', () => 
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('runs the custom action to Succeeded; its output variables flow into the next action', async () => {
+  it('runs the custom action to Succeeded; its output variables and its uploaded output artifact flow into the next action', async () => {
     const { status, actions } = await run('http-check-ok');
     expect(status).toBe('Succeeded');
     const ping = actions.find((a) => a.actionName === 'Ping')!;
@@ -134,7 +148,8 @@ describe('examples/custom-worker: a custom action worker outside Sluice', () => 
     expect(ping.output!.executionResult.externalExecutionSummary).toMatch(new RegExp(`^GET ${targetUrl}/ok answered 200 in \\d+ ms$`));
     const record = actions.find((a) => a.actionName === 'Record')!;
     expect(record.status).toBe('Succeeded');
-    expect(record.output!.outputVariables).toEqual({ SEEN: `status 200 after ${ping.output!.outputVariables.ResponseTimeMs} ms` });
+    // The body the worker uploaded as `response`, unpacked by the built-in worker for Record.
+    expect(record.output!.outputVariables).toEqual({ SEEN: `status 200 after ${ping.output!.outputVariables.ResponseTimeMs} ms: ok` });
     // The check takes 700 ms and the worker heart-beats every 200 ms while it works.
     expect(workerOutput).toMatch(/heartbeat, lease until \d{4}-/);
   }, 90_000);
@@ -157,6 +172,9 @@ describe('examples/custom-worker: a custom action worker outside Sluice', () => 
     expect(await asWorker(poll, { t: { category: 'Test', owner: 'Custom', provider: 'HttpCheck', version: '1' } })).toEqual([]);
     expect(await asWorker(poll, { t: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' } })).toEqual(['FORBIDDEN']);
     expect(await asWorker('query { getPipeline(name: "http-check-ok") { name } }')).toEqual(['FORBIDDEN']);
+    // Its uploads go into its own account only.
+    const elsewhere = await fetch(`${platform.url}/artifacts/globex`, { method: 'PUT', headers: { authorization: `Bearer ${workerToken}`, 'x-sluice-job-id': 'f'.repeat(32) }, body: 'x' });
+    expect([elsewhere.status, ((await elsewhere.json()) as { field?: string }).field]).toEqual([403, 'path.account']);
   }, 30_000);
 
   it('stops cleanly on SIGTERM', async () => {

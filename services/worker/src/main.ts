@@ -1,6 +1,6 @@
 // The built-in worker alone (distributed mode): takes jobs through the job API over HTTP (the gateway's
 // /graphql or an executions subgraph), runs them with the built-in providers, artifacts in a shared store.
-import { openFilesystemArtifactStore, openS3ArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
+import { HttpArtifactStore, JOB_ID_HEADER, openFilesystemArtifactStore, openS3ArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
 import { serviceMain, type Logger } from '@sluice/runtime';
 import { graphqlJobApi } from './job-api/graphql-job-api';
 import type { WorkerEvent } from './loop/worker-events';
@@ -52,17 +52,22 @@ serviceMain({
     const { providers, sandbox } = await openBuiltInProviders(config.providers, artifacts.store, { ports: [jobsPort] });
     if (sandbox.kind === 'bubblewrap') logger.info(`commands run sandboxed: ${sandbox.description}`);
     else logger.warn(`JOB SANDBOX ${sandbox.description}`);
-    const jobApi = graphqlJobApi({ url: config.jobsUrl, headers: config.token ? { authorization: `Bearer ${config.token}` } : {} });
+    const authorization: Record<string, string> = config.token ? { authorization: `Bearer ${config.token}` } : {};
+    const jobApi = graphqlJobApi({ url: config.jobsUrl, headers: authorization });
+    // Outputs are uploaded through the gateway as the job's, so that its account holds the claim (decision 0038);
+    // inputs are read from the shared store directly.
+    const uploads = new URL(config.uploadUrl);
     const worker = startWorker({
       jobApi,
       providers,
       store: artifacts.store,
+      outputStoreFor: (job) => new HttpArtifactStore(uploads, job.accountId, { ...authorization, [JOB_ID_HEADER]: job.id }),
       concurrency: config.concurrency,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       log: workerEventLogger(logger),
     });
     return {
-      message: `worker ${worker.workerId} taking jobs from ${config.jobsUrl} — ${config.concurrency} at once; artifacts: ${artifacts.description}`,
+      message: `worker ${worker.workerId} taking jobs from ${config.jobsUrl} — ${config.concurrency} at once; artifacts: ${artifacts.description}, outputs uploaded to ${config.uploadUrl}/artifacts`,
       fields: { workerId: worker.workerId },
       async stop() {
         // Stop polling; running jobs get the grace, then are aborted and reported failed (the engine may retry them).

@@ -12,6 +12,11 @@ export type ArtifactsConfig =
 export interface WorkerConfig {
   /** The GraphQL endpoint of the job API: `${SLUICE_GATEWAY_URL}/graphql`, or `SLUICE_JOBS_URL` as given. */
   jobsUrl: string;
+  /**
+   * Where outputs are uploaded (`PUT {uploadUrl}/artifacts/{account}` with the token, decision 0038): the gateway
+   * the jobs come from, i.e. `jobsUrl` without its `/graphql`. Inputs are read from `artifacts` directly.
+   */
+  uploadUrl: string;
   /** `SLUICE_TOKEN`, sent as `authorization: Bearer …` when set. */
   token?: string;
   /** `SLUICE_WORKER_CONCURRENCY`: jobs at once (default 2). */
@@ -107,8 +112,10 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
   const problems: ConfigProblems = [];
   const token = env.SLUICE_TOKEN?.trim() || undefined;
   if (token && /\s/.test(token)) problems.push({ variable: 'SLUICE_TOKEN', reason: 'contains white space' });
+  const jobsUrl = jobsUrlFrom(env, problems);
   const config: WorkerConfig = {
-    jobsUrl: jobsUrlFrom(env, problems),
+    jobsUrl,
+    uploadUrl: jobsUrl.replace(/\/graphql\/?$/, ''),
     ...(token ? { token } : {}),
     concurrency: integer(env, 'SLUICE_WORKER_CONCURRENCY', 2, 1, 64, problems),
     artifacts: artifactsFrom(env, problems),

@@ -7,6 +7,7 @@ describe('loadWorkerConfig', () => {
   it('takes jobs from the gateway, artifacts from a shared folder, two at once by default', () => {
     expect(loadWorkerConfig({ SLUICE_GATEWAY_URL: 'http://127.0.0.1:4000/', SLUICE_ARTIFACTS: '/srv/sluice/artifacts' })).toEqual({
       jobsUrl: 'http://127.0.0.1:4000/graphql',
+      uploadUrl: 'http://127.0.0.1:4000',
       concurrency: 2,
       artifacts: { kind: 'directory', root: '/srv/sluice/artifacts' },
       heartbeatIntervalMs: 30_000,
@@ -26,6 +27,7 @@ describe('loadWorkerConfig', () => {
       }),
     ).toEqual({
       jobsUrl: 'http://executions:4102/graphql',
+      uploadUrl: 'http://executions:4102',
       token: 'sk_abc',
       concurrency: 8,
       artifacts: { kind: 's3', bucket: 'ci-artifacts', prefix: 'sluice/', endpoint: 'http://minio:9000', region: 'eu-west-1' },

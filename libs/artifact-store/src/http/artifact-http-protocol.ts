@@ -24,6 +24,11 @@ export const SHA256_HEADER = 'x-sluice-sha256';
 export const MAX_BYTES_HEADER = 'x-sluice-max-bytes';
 /** Response: the stored size. A full GET is sent chunked: a body cut short means the bytes failed verification. */
 export const SIZE_HEADER = 'x-sluice-size';
+/**
+ * Request, on the gateway's `PUT /artifacts/{account}`: the job whose output the bytes are. The upload is authorized
+ * as that job's result is (`sluice:PutJobSuccessResult` at its action type) and claims the bytes for its account.
+ */
+export const JOB_ID_HEADER = 'x-sluice-job-id';
 /** Request trailer: the uploader's source failed; the service must store nothing (400). */
 export const UPLOAD_ABORTED_TRAILER = 'x-sluice-upload-aborted';
 

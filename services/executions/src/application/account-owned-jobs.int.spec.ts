@@ -58,7 +58,7 @@ afterAll(async () => {
 });
 
 describe('a job result names only its inputs and bytes its account may name', () => {
-  it("refuses another account's upload, changing nothing; takes new bytes, which are the account's from then on", async () => {
+  it("refuses another account's upload and bytes nobody uploaded, changing nothing; takes its own upload", async () => {
     const type = custom('Produce');
     const declaration = (name: string) => pipeline([stage('Build', [{ name: 'Make', actionTypeId: type, runOrder: 1, outputArtifacts: [{ name: 'Out' }] }])], { name });
     await publish(acme, declaration('produce'));
@@ -74,11 +74,17 @@ describe('a job result names only its inputs and bytes its account may name', ()
     expect(refused).toMatchObject({ issues: [{ path: '$.outputArtifacts[0].location', code: 'artifact_not_owned', message: expect.stringContaining('neither an input of this job nor an artifact of account acme') }] });
     expect(await jobEvents(job!.id)).toEqual(['JobCreated', 'JobDispatched', 'JobAcknowledged']);
 
+    // Bytes written straight into the store (no upload, no execution names them) are nobody's: refused too.
     const fresh = address('2');
+    const unclaimed = await failureOf(engine.putJobSuccessResult(job!.id, { outputArtifacts: [{ name: 'Out', location: fresh }] }, acmeWorker));
+    expect(unclaimed).toMatchObject({ issues: [{ path: '$.outputArtifacts[0].location', code: 'artifact_not_owned' }] });
+    expect(await jobEvents(job!.id)).toEqual(['JobCreated', 'JobDispatched', 'JobAcknowledged']);
+    // Its worker's upload makes them acme's.
+    await uploaded('acme', fresh);
     await engine.putJobSuccessResult(job!.id, { outputArtifacts: [{ name: 'Out', location: fresh }] }, acmeWorker);
     expect(await finished(acme, 'produce', pipelineExecutionId)).toBe('Succeeded');
 
-    // acme's execution produced `fresh`: globex may not name it now, though nobody uploaded it.
+    // acme uploaded `fresh` and its execution produced it: globex may not name it.
     const other = await engine.startPipelineExecution(globex, { name: 'produce' });
     const [theirJob] = await engine.pollForJobs(type, 1, { waitMs: 10_000, account: 'globex' });
     expect(theirJob!.data.executionId).toBe(other.pipelineExecutionId);

@@ -1,6 +1,6 @@
 import type { ActionTypeId, CommandMetadata } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
-import { ConflictError, IllegalStateError, NotFoundError, isArtifactAddress, mayName, uploadArchiveOf, type JobCommand, type JobState } from '../domain';
+import { ConflictError, IllegalStateError, NotFoundError, isArtifactAddress, mayExtract, uploadArchiveOf, type JobCommand, type JobState } from '../domain';
 import { jobStreamId, type JobEvent, type JobFailureType, type JobRequeued, type JobSpec, type SourceRevision } from '@sluice/contracts';
 import type { JobQueueIndex } from '../projections/job-queue-index';
 import type { StreamStates } from '../projections/stream-states';
@@ -248,7 +248,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
     if (archive === null) return false;
     const account = spec.pipeline.account;
     const claims = await this.deps.claims.claimsOn([archive]);
-    if (mayName(account, claims.get(archive))) return false;
+    if (mayExtract(account, claims.get(archive))) return false;
     const failure = { type: 'RevisionUnavailable' as const, message: `The uploaded archive ${archive} was not found in account ${account}.`, externalExecutionId: null };
     try {
       await this.deps.commands.job({ type: 'RefuseJob', jobId: spec.jobId, failure, metadata: this.metadata(account, 'system') });

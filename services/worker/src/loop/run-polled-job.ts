@@ -19,6 +19,8 @@ export interface JobRunContext {
   workerId: string;
   providers: ReadonlyMap<string, ActionProvider>;
   store: ArtifactStore;
+  /** Where a job's outputs go when not into `store` (WorkerOptions.outputStoreFor). */
+  outputStoreFor?: (job: PolledJob) => ArtifactStore;
   workspaceRoot?: string;
   archiveLimits?: Partial<ArchiveLimits>;
   inputs?: ExtractedInputs;
@@ -86,7 +88,13 @@ async function run(job: PolledJob, cancellation: JobCancellation, logs: JobLogSh
   if (provider === undefined) return { status: 'Failed', failure: { type: 'ConfigurationError', message: `this worker has no provider for ${actionTypeKey(data.actionTypeId)}` } };
   const io: ProviderIo = { signal: cancellation.signal, log: (stream, chunk) => logs.write(stream, chunk) };
   try {
-    const completed = await runJob(provider, workerJobOf(job, Date.now()), io, { store: context.store, root: context.workspaceRoot, archiveLimits: context.archiveLimits, inputs: context.inputs });
+    const completed = await runJob(provider, workerJobOf(job, Date.now()), io, {
+      store: context.store,
+      ...(context.outputStoreFor ? { outputStore: context.outputStoreFor(job) } : {}),
+      root: context.workspaceRoot,
+      archiveLimits: context.archiveLimits,
+      inputs: context.inputs,
+    });
     return { status: 'Succeeded', completed };
   } catch (error) {
     if (error instanceof ProviderFailure) return { status: 'Failed', failure: failureResultOf(error.kind, error.message) };

@@ -25,6 +25,11 @@ export interface WorkerOptions {
   providers: ReadonlyMap<string, ActionProvider>;
   /** Where input artifacts are read from and output artifacts written to. */
   store: ArtifactStore;
+  /**
+   * Where a job's output artifacts go instead of `store`: a worker outside the platform's process uploads them
+   * through the gateway, so that the job's account holds the claim on them (decision 0038).
+   */
+  outputStoreFor?: (job: PolledJob) => ArtifactStore;
   /** Jobs run at once, at most (2). */
   concurrency?: number;
   /** Action types to poll (every type of `providers` by default). */
@@ -90,6 +95,7 @@ export function startWorker(options: WorkerOptions): Worker {
     workerId,
     providers: options.providers,
     store: options.store,
+    ...(options.outputStoreFor ? { outputStoreFor: options.outputStoreFor } : {}),
     workspaceRoot: options.workspaceRoot,
     archiveLimits: options.archiveLimits,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 30_000,

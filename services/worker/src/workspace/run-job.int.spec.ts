@@ -78,6 +78,22 @@ describe('runJob: a workspace per job, artifacts through a real store', () => {
     expect(await readdir(workspaces)).toEqual([]);
   });
 
+  it('packs the outputs into the output store when given one (a remote worker uploads them), reading inputs from the store', async () => {
+    const source = await stored({ 'main.txt': 'shared' });
+    const outputs = await openFilesystemArtifactStore({ root: await jobs.folder('sluice-uploads-'), fsync: false });
+    try {
+      const completed = await runJob(provider, workerJob({ inputArtifacts: [{ name: 'Source', location: source }], commands: ['cp main.txt out.txt'], outputArtifacts: [{ name: 'Out', files: ['out.txt'] }] }), recordingIo(), {
+        store,
+        outputStore: outputs,
+        root: workspaces,
+      });
+      const location = completed.outputArtifacts[0]!.location;
+      expect([await outputs.has(location), await store.has(location)]).toEqual([true, false]);
+    } finally {
+      await outputs.close();
+    }
+  });
+
   it('removes the workspace when the job fails, read-only folders included', async () => {
     const failure = await runJob(provider, workerJob({ commands: ['mkdir -p locked/deep', 'touch locked/deep/file', 'chmod -R a-w locked', 'exit 4'] }), recordingIo(), { store, root: workspaces }).catch(
       (error: unknown) => error,

@@ -34,6 +34,8 @@ export interface CompletedJob {
 
 export interface RunJobOptions extends JobWorkspaceOptions {
   store: ArtifactStore;
+  /** Where the outputs are packed, when not into `store`: a remote worker's upload to its account (decision 0038). */
+  outputStore?: ArtifactStore;
   archiveLimits?: Partial<ArchiveLimits>;
   /** The worker's extracted inputs, copied into the job instead of extracting each input again. */
   inputs?: ExtractedInputs;
@@ -58,7 +60,7 @@ export async function runJob(provider: ActionProvider, job: WorkerJob, io: Provi
     const result = await provider.run({ ...job, inputArtifacts, workspace: workspace.work }, io);
     const outputArtifacts: CompletedJob['outputArtifacts'] = [];
     for (const output of result.outputArtifacts) {
-      const stored = await explain(`output artifact ${output.name}`, () => packDirectory(options.store, output.directory));
+      const stored = await explain(`output artifact ${output.name}`, () => packDirectory(options.outputStore ?? options.store, output.directory));
       outputArtifacts.push({ name: output.name, location: stored.sha256, size: stored.size });
     }
     return { ...result, outputArtifacts };

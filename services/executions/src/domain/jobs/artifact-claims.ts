@@ -18,30 +18,39 @@ export function isArtifactAddress(location: string): boolean {
 }
 
 /**
- * An account may name bytes it holds a claim on, or bytes nobody holds one on: new bytes a built-in worker or
- * the operator wrote straight into the store, which the first account to name them claims (its execution
- * records them). Bytes another account holds and this one does not are refused.
+ * The account holds a claim on the bytes: it uploaded them (`PUT /artifacts/{account}`, a remote worker's output),
+ * or its executions produced or started from them. Bytes nobody holds a claim on are no account's (decision 0038).
  */
-export function mayName(account: string, claimants: ReadonlySet<string> | undefined): boolean {
+export function holdsClaim(account: string, claimants: ReadonlySet<string> | undefined): boolean {
+  return claimants?.has(account) ?? false;
+}
+
+/**
+ * The archive an Upload source may extract: one its account holds a claim on, or one nobody holds a claim on (an
+ * archive the operator put into the store: people have no upload route of their own yet). Another account's is
+ * refused.
+ */
+export function mayExtract(account: string, claimants: ReadonlySet<string> | undefined): boolean {
   return claimants === undefined || claimants.size === 0 || claimants.has(account);
 }
 
 /**
- * What a job's result may not name: an output location that is an address, not one of the job's own inputs,
- * and bytes the job's account may not name. One issue per such output, at its path in the request.
+ * What a job's result may not name: an output location that is an address, not one of the job's own inputs, and
+ * bytes its account holds no claim on, another account's or nobody's (decision 0038: a worker outside the platform's
+ * process uploads its outputs, which claims them). One issue per such output, at its path in the request.
  */
 export function refusedOutputs(spec: JobSpec, result: JobSuccess, claims: ArtifactClaims): ValidationIssue[] {
   const account = spec.pipeline.account;
   const inputs = new Set(spec.inputArtifacts.map((input) => input.location));
   return result.outputArtifacts.flatMap((output, index): ValidationIssue[] => {
-    if (!isArtifactAddress(output.location) || inputs.has(output.location) || mayName(account, claims.get(output.location))) return [];
+    if (!isArtifactAddress(output.location) || inputs.has(output.location) || holdsClaim(account, claims.get(output.location))) return [];
     return [
       {
         path: `$.outputArtifacts[${index}].location`,
         code: 'artifact_not_owned',
         message:
           `The output artifact "${output.name}" names ${output.location}, which is neither an input of this job nor an artifact of account ${account}: ` +
-          'a result names only bytes its worker wrote or uploaded for this account, or its inputs.',
+          `a result names only its inputs and bytes its worker uploaded for this account (PUT /artifacts/${account} with the job's id).`,
       },
     ];
   });
@@ -95,6 +104,6 @@ export function uploadArchivesOfStart(
 /** The named archives the account may not name, answered as a missing archive is: nothing says another account has them. */
 export function refusedArchives(account: string, archives: readonly NamedArchive[], claims: ArtifactClaims): ValidationIssue[] {
   return archives
-    .filter((archive) => !mayName(account, claims.get(archive.address)))
+    .filter((archive) => !mayExtract(account, claims.get(archive.address)))
     .map((archive) => ({ path: archive.path, code: 'archive_not_found', message: `The uploaded archive ${archive.address} was not found in account ${account}.` }));
 }

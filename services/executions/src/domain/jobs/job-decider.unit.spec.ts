@@ -110,20 +110,22 @@ describe('what a job result may name (decision 0027)', () => {
 
   it.each([
     ['an input of the job', input],
-    ['bytes of its own account', address('b')],
-    ['bytes nobody holds a claim on (new bytes its worker wrote)', address('d')],
-    ['bytes the platform never saw', address('e')],
+    ['bytes of its own account (its worker uploaded them)', address('b')],
     ['a location that is no address of the store', 'sha256:j1:Out'],
   ])('accepts %s', (_, location) => {
     given([withInput, dispatched(), acknowledged]).when(put(location)).then([{ type: 'JobSucceeded', data: { jobId: 'j1', result: result(location), at: at(3) } }]);
   });
 
-  it("refuses another account's bytes, naming the output, and changes nothing", () => {
-    given([withInput, dispatched(), acknowledged]).when(put(address('c'))).thenThrows(ValidationError);
+  it.each([
+    ["another account's bytes", address('c')],
+    ['bytes nobody holds a claim on (written straight into the store)', address('d')],
+    ['bytes the platform never saw', address('e')],
+  ])('refuses %s, naming the output, and changes nothing', (_, location) => {
+    given([withInput, dispatched(), acknowledged]).when(put(location)).thenThrows(ValidationError);
     const state = [withInput, dispatched(), acknowledged].reduce(evolveJob, initialJobState);
     const refusal = (() => {
       try {
-        return decideJob(put(address('c')), state);
+        return decideJob(put(location), state);
       } catch (error) {
         return error;
       }
