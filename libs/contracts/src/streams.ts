@@ -112,3 +112,6 @@ export function parseWebhookStreamId(streamId: string): { account: string; name:
   const dot = rest.indexOf('.');
   return dot > 0 ? { account: rest.slice(0, dot), name: rest.slice(dot + 1) } : undefined;
 }
+
+/** Where the gateway serves the webhooks of the accounts (decision 0038): `POST /webhooks/aws/{urlId}`. */
+export const WEBHOOKS_AWS_PATH = '/webhooks/aws';
