@@ -46,7 +46,7 @@ const DELIVERY_HEADERS = ['x-github-delivery', 'x-gitlab-event-uuid', 'x-request
  * `POST /webhooks/aws/{urlId}` as CodePipeline serves a webhook: authenticated as its definition says (GITHUB_HMAC:
  * `X-Hub-Signature-256` over the body; IP: the sender in AllowedIPRange; UNAUTHENTICATED: anyone with the URL), then
  * every filter must match the JSON body, `{Key}` read from the target action's configuration; then the target
- * pipeline starts. A GitHub-style push (`ref`, `after`) to a Source/Git target pins that commit, with the token the
+ * pipeline starts. A GitHub-style push (`ref`, `after`) to the branch of a Source/Git target pins that commit, with the token the
  * poller would use (decision 0018), so a push seen by both starts once.
  */
 export function createAccountWebhookHandler(deps: AccountWebhookHandlerDeps) {
@@ -77,7 +77,9 @@ export function createAccountWebhookHandler(deps: AccountWebhookHandlerDeps) {
     const isGitSource = action.actionTypeId.category === 'Source' && action.actionTypeId.provider === 'Git';
     let sourceRevisions: SourceRevisionOverride[] = [];
     let clientRequestToken: string;
-    if (isGitSource && typeof ref === 'string' && typeof after === 'string' && COMMIT.test(after)) {
+    // Pinned only when the push is to the branch the source fetches: another branch's commit is not what it builds.
+    const pushToSourceBranch = isGitSource && ref === `refs/heads/${action.configuration?.BranchName ?? ''}`;
+    if (pushToSourceBranch && typeof ref === 'string' && typeof after === 'string' && COMMIT.test(after)) {
       if (NULL_COMMIT.test(after)) return { status: 202, body: { message: `ignored: ${ref} was deleted` } };
       sourceRevisions = [{ actionName: action.name, revisionType: 'COMMIT_ID', revisionValue: after }];
       clientRequestToken = sourceRevisionToken({ kind: 'push', repositoryUrls: [], ref, commitId: after }, sourceRevisions);
