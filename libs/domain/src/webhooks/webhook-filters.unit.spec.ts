@@ -41,10 +41,17 @@ describe('allowed IP ranges', () => {
     ['127.0.0.1/32', '127.0.0.1', true],
     ['2001:db8::/32', '2001:db8::1', true],
     ['2001:db8::/32', '10.0.0.1', false],
+    ['2001:db8::/32', '2001:db9::1', false],
+    ['::1/128', '::1', true],
+    ['10.1.0.0/16', '10.1.255.255', true],
+    ['10.1.0.0/16', '10.2.0.0', false],
+    ['0.0.0.0/0', '203.0.113.9', true],
+    ['192.168.1.0/25', '192.168.1.127', true],
+    ['192.168.1.0/25', '192.168.1.128', false],
   ])('%s contains %s: %s', (range, address, contained) => {
     const parsed = parseIpRange(range);
     expect(parsed.ok && parsed.contains(address)).toBe(contained);
   });
 
-  it.each(['10.0.0.0', '10.0.0.0/33', 'ten/8', '10.0.0.0/8/1', '::/129'])('refuses %j', (range) => expect(parseIpRange(range).ok).toBe(false));
+  it.each(['10.0.0.0', '10.0.0.0/33', 'ten/8', '10.0.0.0/8/1', '::/129', '10.0.0.256/8', '1::2::3/64', '2001:db8:1:2:3:4:5:6:7/64', '010.0.0.0/8'])('refuses %j', (range) => expect(parseIpRange(range).ok).toBe(false));
 });
