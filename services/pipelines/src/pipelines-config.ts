@@ -14,5 +14,5 @@ export interface PipelinesConfig {
 /** The one reader of the environment in the pipelines service: composition and the API take what this returns. */
 export function loadPipelinesConfig(env: Env): PipelinesConfig {
   const runtime = loadRuntimeConfig(env);
-  return { runtime, serve: subgraphServeConfigFrom(env, runtime.port), masterKeyCipher: masterKeyCipherFromEnv(env, { dataDir: runtime.dataDir }) };
+  return { runtime, serve: subgraphServeConfigFrom(env, runtime.port), masterKeyCipher: masterKeyCipherFromEnv(env) };
 }

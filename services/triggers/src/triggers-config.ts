@@ -58,7 +58,7 @@ export function loadTriggersProcessConfig(env: Env): TriggersProcessConfig {
     runtime,
     ...(gitCredentials ? { gitCredentials } : {}),
     auditKey: auditChainKeyFromEnv(env),
-    masterKeyCipher: masterKeyCipherFromEnv(env, { dataDir: runtime.dataDir }),
+    masterKeyCipher: masterKeyCipherFromEnv(env),
   };
 }
 
