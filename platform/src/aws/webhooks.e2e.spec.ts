@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -214,5 +216,31 @@ describe('webhooks with the AWS SDK', () => {
     // Put again, it gets a new URL: the deleted one stays dead.
     const again = await admin.send(new PutWebhookCommand({ webhook: onPush() }));
     expect(again.webhook?.url).not.toBe(url);
+  });
+});
+
+const AWS_CLI = process.env.SLUICE_AWS_CLI ?? '/usr/bin/aws';
+const describeCli = process.env.SLUICE_TEST_AWSCLI === 'skip' ? describe.skip : describe;
+
+describeCli('webhooks with the real AWS CLI, as docs/aws-compatibility.md shows them', () => {
+  const aws = async (...args: string[]) => {
+    if (!existsSync(AWS_CLI)) throw new Error(`${AWS_CLI} is missing: run scripts/ensure-awscli.sh (or set SLUICE_TEST_AWSCLI=skip to skip these tests)`);
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dataDir, AWS_SHARED_CREDENTIALS_FILE: join(dataDir, 'admin-credentials'), AWS_CONFIG_FILE: join(dataDir, 'no-aws-config'), AWS_PAGER: '' };
+    const { stdout } = await promisify(execFile)(AWS_CLI, ['codepipeline', ...args, '--endpoint-url', `${platform.url}/aws`, '--region', 'us-east-1', '--output', 'json'], { env, timeout: 60_000 });
+    return JSON.parse(stdout || '{}') as Record<string, any>;
+  };
+
+  it('puts a webhook with put-webhook, lists it with list-webhooks, and a signed push to its URL is answered with the execution of that push', async () => {
+    const put = await aws(
+      'put-webhook',
+      '--webhook',
+      JSON.stringify({ ...onPush({ name: 'from-the-cli' }), authenticationConfiguration: { SecretToken: 'a-long-random-secret' } }),
+    );
+    expect(put.webhook.url).toMatch(/\/webhooks\/aws\/[0-9a-f]{40}$/);
+    const listed = await aws('list-webhooks');
+    expect(listed.webhooks.map((w: { definition: { name: string } }) => w.definition.name)).toContain('from-the-cli');
+    const answer = await postPush(put.webhook.url, pushOf('refs/heads/main', git(repository, 'rev-parse', 'HEAD')), 'a-long-random-secret');
+    expect(answer).toMatchObject({ status: 200, body: { started: [expect.objectContaining({ pipelineExecutionId: expect.any(String) })] } });
+    await aws('delete-webhook', '--name', 'from-the-cli');
   });
 });
