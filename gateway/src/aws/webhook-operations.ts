@@ -84,7 +84,12 @@ export function webhookOperations(graphql: AwsGraphql): Record<string, AwsOperat
     },
 
     async ListWebhooks(input, call) {
-      const first = maxResultsOf({ maxResults: input.MaxResults }, { limit: 100, default: 100 });
+      // ListWebhooks spells its paging members MaxResults and NextToken (the other listings: maxResults, nextToken).
+      const MaxResults = input.MaxResults as unknown;
+      if (MaxResults !== undefined && MaxResults !== null && (typeof MaxResults !== 'number' || !Number.isInteger(MaxResults) || MaxResults < 1 || MaxResults > 100)) {
+        throw validationException([{ path: 'MaxResults', value: MaxResults, constraint: 'Member must be an integer from 1 to 100' }]);
+      }
+      const first = maxResultsOf({ maxResults: MaxResults }, { limit: 100, default: 100 });
       const after = decodeNextToken('ListWebhooks', input.NextToken) ?? null;
       const { webhooks } = await graphql(
         call,
