@@ -196,6 +196,9 @@ function argumentValue(arg: Pick<GraphQLArgument, 'name' | 'type'>, target: Targ
       return field === 'importAwsPipeline' ? { pipeline: { name: target.pipeline } } : {};
     case 'resourceArn':
       return `srn:sluice:${target.account}:${target.pipeline}`;
+    case 'webhook':
+      // putWebhook's definition: authorized at the webhook it names (named after the target's pipeline here).
+      return { name: target.pipeline };
     case 'account':
       return field === 'verifyAuditTrail' ? target.account : 'matrix-made';
     case 'tokenId':

@@ -1,5 +1,5 @@
 import { accountIdProblem, type ActionTypeIdLike, parseResourceName } from '@sluice/domain';
-import { accountResourceName, actionTypeIdProblem, principalIdProblem, resourceForAction, type ResourceTarget } from '@sluice/authz';
+import { accountResourceName, actionTypeIdProblem, principalIdProblem, resourceForAction, webhookNameProblem, type ResourceTarget } from '@sluice/authz';
 
 /** A root field's arguments, coerced by GraphQL (defaults applied, variables substituted). */
 export type FieldArguments = Readonly<Record<string, unknown>>;
@@ -69,6 +69,17 @@ const definitionName = (args: FieldArguments, name: string, pathInside: string[]
   for (const key of pathInside) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   if (typeof value !== 'string' || value === '') throw new TargetArgumentError([name, ...pathInside].join('.'), 'must name the pipeline (a non-empty string)');
   return value;
+};
+
+/** A webhook of the caller's account by name (`name`, or `webhook.name` of putWebhook's definition). */
+const webhookFrom = (argument: string, pathInside: string[] = []) => (args: FieldArguments, lookup: TargetLookup): ResourceTarget => {
+  let value: unknown = args[argument];
+  for (const key of pathInside) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  const path = [argument, ...pathInside].join('.');
+  if (typeof value !== 'string') throw new TargetArgumentError(path, 'must name the webhook (a string)');
+  const problem = webhookNameProblem(value);
+  if (problem) throw new TargetArgumentError(path, problem);
+  return { account: lookup.account, webhook: value };
 };
 
 // Each a target at one level; the account is the caller's unless the rule says otherwise.
@@ -169,6 +180,7 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     listPipelineVersions: { action: 'sluice:ListPipelineVersions', target: pipelineFrom('name') },
     diffPipelineVersions: { action: 'sluice:ListPipelineVersions', target: pipelineFrom('name') },
     listActionTypes: { action: 'sluice:ListActionTypes', target: account() },
+    webhooks: { action: 'sluice:ListWebhooks', target: account() },
     // executions
     getPipelineState: { action: 'sluice:GetPipelineState', target: pipelineFrom('name') },
     pipelineStateAsOf: { action: 'sluice:GetPipelineState', target: pipelineFrom('pipelineName') },
@@ -209,6 +221,11 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     deleteCustomActionType: { action: 'sluice:DeleteCustomActionType', target: account() },
     tagResource: { action: 'sluice:TagResource', target: pipelineArn },
     untagResource: { action: 'sluice:UntagResource', target: pipelineArn },
+    // webhooks, each at srn:sluice:{account}:webhook/{name} (decision 0039)
+    putWebhook: { action: 'sluice:PutWebhook', target: webhookFrom('webhook', ['name']) },
+    deleteWebhook: { action: 'sluice:DeleteWebhook', target: webhookFrom('name') },
+    registerWebhookWithThirdParty: { action: 'sluice:RegisterWebhookWithThirdParty', target: webhookFrom('name') },
+    deregisterWebhookWithThirdParty: { action: 'sluice:DeregisterWebhookWithThirdParty', target: webhookFrom('name') },
     // `input` is what `aws codepipeline get-pipeline` prints: { pipeline: { name, … }, metadata }.
     importAwsPipeline: { action: 'sluice:ImportAwsPipeline', target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'input', ['pipeline', 'name']) }) },
     // executions
@@ -281,5 +298,5 @@ export function operationRuleOf(operation: RootOperation, field: string): Operat
  * account-wide rights then learns it is not found; others are refused without learning whether it exists).
  */
 export function resourceOfTarget(action: string, target: ResourceTarget): string {
-  return target.pipeline === undefined && target.principal === undefined && target.actionType === undefined ? accountResourceName(target.account) : resourceForAction(action, target);
+  return target.pipeline === undefined && target.principal === undefined && target.actionType === undefined && target.webhook === undefined ? accountResourceName(target.account) : resourceForAction(action, target);
 }

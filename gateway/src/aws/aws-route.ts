@@ -8,6 +8,7 @@ import { codePipelineOperations } from './codepipeline-operations';
 import type { ForwardedIdentities } from './forwarded-identities';
 import { gatewayGraphql } from './gateway-graphql';
 import { permissionsAccessKeys } from './permissions-access-keys';
+import { webhookOperations } from './webhook-operations';
 
 /** The `/aws` options of the gateway: where access keys are looked up. */
 export interface AwsApiOptions {
@@ -26,7 +27,7 @@ export function awsRoute(options: AwsApiOptions & { auth: GatewayAuth; runtime: 
   const { admission } = options.auth;
   return awsEndpoint({
     accessKeys: options.accessKeys,
-    operations: codePipelineOperations(graphql),
+    operations: { ...codePipelineOperations(graphql), ...webhookOperations(graphql) },
     // Counted, not recorded one by one: one audit record per address, reason and minute (RefusalTally).
     recordRefusal: async (reason, origin) => admission.refuse({ code: 'UNAUTHENTICATED', surface: '/aws', reason: stableReason(reason), message: reason }, origin),
     admitPrincipal: (auth, origin, req) => admission.principal(auth.principal, origin, '/aws', requestWeight(req.headers)),

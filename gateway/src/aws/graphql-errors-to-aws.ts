@@ -17,6 +17,8 @@ const AWS_EXCEPTION_OF_CODE: Readonly<Record<ErrorCode, string>> = {
   INVALID_RESOURCE_NAME: 'ValidationException',
   INVALID_CURSOR: 'InvalidNextTokenException',
   INVALID_APPROVAL_TOKEN: 'InvalidApprovalTokenException',
+  INVALID_WEBHOOK_FILTER_PATTERN: 'InvalidWebhookFilterPatternException',
+  INVALID_WEBHOOK_AUTHENTICATION_PARAMETERS: 'InvalidWebhookAuthenticationParametersException',
 
   PIPELINE_NOT_FOUND: 'PipelineNotFoundException',
   PIPELINE_VERSION_NOT_FOUND: 'PipelineVersionNotFoundException',
@@ -35,6 +37,7 @@ const AWS_EXCEPTION_OF_CODE: Readonly<Record<ErrorCode, string>> = {
   POLICY_NOT_FOUND: 'ResourceNotFoundException',
   ACCESS_KEY_NOT_FOUND: 'ResourceNotFoundException',
   TOKEN_NOT_FOUND: 'ResourceNotFoundException',
+  WEBHOOK_NOT_FOUND: 'WebhookNotFoundException',
 
   CONFLICT: 'ConcurrentModificationException',
   CONCURRENT_MODIFICATION: 'ConcurrentModificationException',

@@ -5,6 +5,7 @@
  */
 export * from './streams';
 export * from './pipelines/pipeline-events';
+export * from './webhooks/webhook-events';
 export * from './executions/execution-inputs';
 export * from './executions/execution-events';
 export * from './executions/execution-event-fields';

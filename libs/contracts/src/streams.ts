@@ -98,3 +98,20 @@ export const PRIVATE_STREAM_PREFIXES: readonly string[] = ['key-'];
 
 /** Where the executions service keeps that key: in the store every engine instance shares, so all derive the same ids. */
 export const EXECUTION_ID_KEY_STREAM = 'key-execution-ids';
+
+/** A webhook of an account (decision 0039): `webhook-{account}.{name}`, written by pipelines, read by the triggers. */
+export const WEBHOOK_STREAM_PREFIX = 'webhook-';
+
+export function webhookStreamId(account: string, name: string): string {
+  return `${WEBHOOK_STREAM_PREFIX}${account}.${name}`;
+}
+
+export function parseWebhookStreamId(streamId: string): { account: string; name: string } | undefined {
+  if (!streamId.startsWith(WEBHOOK_STREAM_PREFIX)) return undefined;
+  const rest = streamId.slice(WEBHOOK_STREAM_PREFIX.length);
+  const dot = rest.indexOf('.');
+  return dot > 0 ? { account: rest.slice(0, dot), name: rest.slice(dot + 1) } : undefined;
+}
+
+/** Where the gateway serves the webhooks of the accounts (decision 0039): `POST /webhooks/aws/{urlId}`. */
+export const WEBHOOKS_AWS_PATH = '/webhooks/aws';

@@ -6,3 +6,4 @@ export * from './aws';
 export * from './diff';
 export * from './decider';
 export * from './credentials';
+export * from './webhooks';

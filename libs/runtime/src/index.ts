@@ -4,3 +4,4 @@ export * from './run-until-signal';
 export * from './logger';
 export * from './readiness';
 export * from './service-main';
+export * from './master-key-cipher';

@@ -57,6 +57,31 @@ const refusedInputs = (existing: string): Record<string, Array<Record<string, un
   ],
   UntagResource: [{}, { resourceArn: 'not-an-arn', tagKeys: ['team'] }, { resourceArn: arnOf(UNKNOWN), tagKeys: ['team'] }],
   ListTagsForResource: [{}, { resourceArn: 'not-an-arn' }, { resourceArn: arnOf(UNKNOWN) }, { resourceArn: arnOf(existing, '999999999999') }],
+  // Webhooks (issue 19, decision 0039).
+  PutWebhook: [
+    {},
+    { webhook: webhookOn(UNKNOWN) },
+    { webhook: { ...webhookOn(existing), name: 'bad name!' } },
+    { webhook: { ...webhookOn(existing), filters: [{ jsonPath: '$..ref', matchEquals: 'x' }] } },
+    { webhook: { ...webhookOn(existing), authenticationConfiguration: {} } },
+    { webhook: { ...webhookOn(existing), authentication: 'IP', authenticationConfiguration: { AllowedIPRange: 'everyone' } } },
+    { webhook: webhookOn(existing), tags: [{ key: 'aws:reserved', value: 'x' }] },
+    { webhook: webhookOn(existing), tags: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' })) },
+  ],
+  ListWebhooks: [{ NextToken: 'not-a-token' }, { MaxResults: 0 }],
+  DeleteWebhook: [{}, { name: 'x'.repeat(101) }],
+  RegisterWebhookWithThirdParty: [{}, { webhookName: 'no-such-webhook' }],
+  DeregisterWebhookWithThirdParty: [{}, { webhookName: 'no-such-webhook' }],
+});
+
+/** A webhook on the Source action of `pipeline`, valid but for what a case changes. */
+const webhookOn = (pipeline: string) => ({
+  name: 'on-push',
+  targetPipeline: pipeline,
+  targetAction: 'Checkout',
+  filters: [{ jsonPath: '$.ref', matchEquals: 'refs/heads/{Branch}' }],
+  authentication: 'GITHUB_HMAC',
+  authenticationConfiguration: { SecretToken: 'a-secret-token' },
 });
 
 type Answer = { operation: string; input: string; error: string; status: number | undefined };

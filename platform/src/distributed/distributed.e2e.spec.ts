@@ -189,6 +189,39 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
       expect(forged.status).toBe(401);
     }, 120_000);
 
+    it('starts the target of a webhook put through the API (issue 19), signed as GitHub signs, through the gateway to a triggers process', async () => {
+      const secret = 'distributed-webhook-secret';
+      // A pipeline of its own: the other cases count the executions of theirs.
+      expect((await gql()(CREATE, { pipeline: triggered('hooked', false) })).errors).toBeUndefined();
+      const put = await gql()<{ putWebhook: { path: string } }>('mutation($w: JSON!) { putWebhook(webhook: $w) { path } }', {
+        w: {
+          name: 'on-push',
+          targetPipeline: 'hooked',
+          targetAction: 'Checkout',
+          filters: [{ jsonPath: '$.ref', matchEquals: 'refs/heads/{Branch}' }],
+          authentication: 'GITHUB_HMAC',
+          authenticationConfiguration: { SecretToken: secret },
+        },
+      });
+      expect(put.errors).toBeUndefined();
+      const commitId = commit('pushed to a webhook put through the API');
+      const body = JSON.stringify({ ref: 'refs/heads/main', after: commitId });
+      const deliver = (key: string) =>
+        fetch(`${topology!.gatewayUrl}${put.data!.putWebhook.path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${createHmac('sha256', key).update(body).digest('hex')}` },
+          body,
+        });
+      // The triggers processes fold the webhook from the store: until they have, its URL is unknown to them (404).
+      const started = await eventually(async () => {
+        const res = await deliver(secret);
+        return res.status === 200 ? ((await res.json()) as { started: Array<{ pipelineExecutionId: string }> }).started[0]!.pipelineExecutionId : undefined;
+      }, 'the webhook to be served by the triggers', 30_000);
+      expect((await deliver('not-the-secret')).status).toBe(401);
+      await succeeded('hooked', started);
+      expect((await executionsOf('hooked')).find((e) => e.pipelineExecutionId === started)?.trigger).toEqual({ triggerType: 'Webhook', triggerDetail: 'webhook:on-push' });
+    }, 120_000);
+
     it('with the webhook withheld, the pollers start exactly one execution per push, which succeeds', async () => {
       // A poller's first listing of the repository only remembers it: push until a push starts the pipeline.
       await eventually(

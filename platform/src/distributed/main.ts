@@ -58,7 +58,7 @@ async function main(env: Env): Promise<void> {
   });
   say(`Sluice (distributed) is running at ${topology.gatewayUrl} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   say(`  GraphQL ${topology.gatewayUrl}/graphql   health ${topology.gatewayUrl}/healthz, ${topology.gatewayUrl}/readyz, metrics ${topology.gatewayUrl}/metrics`);
-  say(`  webhooks POST ${topology.gatewayUrl}/webhooks/{github|gitlab|generic}/{webhookId} (secrets in ${join(config.dataDir, 'webhook-secrets.json')}); the git poller runs in the triggers process`);
+  say(`  webhooks POST ${topology.gatewayUrl}/webhooks/{github|gitlab|generic}/{webhookId} (secrets in ${join(config.dataDir, 'webhook-secrets.json')}) and POST ${topology.gatewayUrl}/webhooks/aws/{id} (PutWebhook); the git poller runs in the triggers process`);
   say(`  store ${config.eventStore.replace(/\/\/[^@/]*@/, '//')}${config.eventStoreSchema ? ` (schema ${config.eventStoreSchema})` : ''}; Kafka ${brokers.join(',')}; artifacts ${config.artifactsDir}`);
   if (topology.adminCreated) say(`Created the admin of account 'default'. Its token (shown once; kept in ${join(config.dataDir, 'admin-token')}): ${topology.adminToken}`);
   if (topology.adminToken) say(`  admin token (account default) in ${join(config.dataDir, 'admin-token')}: send it as "Authorization: Bearer <token>"`);

@@ -5,7 +5,7 @@ import { auditChainKeyFromEnv, type AuditChainKeySource } from '@sluice/authz';
 import { gatewaySettingsFrom, type GatewaySettings } from '@sluice/gateway';
 import { bindAddressFrom, type SubgraphServeConfig } from '@sluice/graphql-service/caller';
 import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, type AccessKeyCipher, type AuditCheckpoints } from '@sluice/permissions';
-import { ConfigError, gathered, loadRuntimeConfig, logConfigFrom, type ConfigProblems, type Env, type LogConfig, type RuntimeConfig } from '@sluice/runtime';
+import { ConfigError, gathered, loadRuntimeConfig, logConfigFrom, masterKeyCipherFromEnv, type ConfigProblems, type Env, type LogConfig, type MasterKeyCipher, type RuntimeConfig } from '@sluice/runtime';
 import { pollIntervalFromEnv } from '@sluice/triggers-service';
 import { loadProviderConfig, workerConcurrencyFrom, type ProviderConfig } from '@sluice/worker';
 
@@ -34,6 +34,8 @@ export interface PlatformConfig {
   auditCheckpoints: AuditCheckpoints;
   /** Access keys' secrets are encrypted with it (SLUICE_ACCESS_KEY_MASTER_KEY, else a file in the data folder). */
   accessKeyCipher: AccessKeyCipher;
+  /** Webhook secret tokens are sealed with the same master key (decision 0039). */
+  masterKeyCipher: MasterKeyCipher;
   /** The built-in worker's sandbox, deploy roots (the data folder's `deployments` unless SLUICE_DEPLOY_ROOTS), allowed hosts, git credentials. */
   providers: ProviderConfig;
   /** SLUICE_ARTIFACT_* and SLUICE_ARTIFACTS: retention, limits, the download links' secret. */
@@ -72,6 +74,7 @@ export function loadPlatformConfig(env: Env): PlatformConfig {
     auditKey: auditChainKeyFromEnv(env, { dataDir }),
     auditCheckpoints: auditCheckpointsFromEnv(env, runtime!.eventStore, { dataDir }),
     accessKeyCipher: accessKeyCipherFromEnv(env, { dataDir }),
+    masterKeyCipher: masterKeyCipherFromEnv(env, { dataDir }),
     providers: providers!,
     artifacts: artifacts!,
     gateway: gateway!,

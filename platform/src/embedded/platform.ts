@@ -14,7 +14,7 @@ import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pip
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type OpenedEventStore } from '@sluice/runtime';
 import { startGitPoller } from '@sluice/triggers';
-import { fileWebhookSecrets, pollableCatalog, projectionCatalog, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from '@sluice/triggers-service';
+import { fileWebhookSecrets, pollableCatalog, projectionCatalog, projectionWebhooks, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from '@sluice/triggers-service';
 import type { PlatformConfig } from './platform-config';
 import { workerEventLog } from './worker-event-log';
 import { component, type PlatformComponent } from '../components/platform-component';
@@ -109,7 +109,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     }),
     // Its projection, caught up, before it answers.
     component('pipelines', async () => {
-      pipelines = await createPipelinesService({ eventStore: eventStore.store, serve, log });
+      pipelines = await createPipelinesService({ eventStore: eventStore.store, serve, log, masterKeyCipher: config.masterKeyCipher });
       return () => pipelines.stop();
     }),
     // The engine runner and the executions subgraph, its projections caught up.
@@ -194,7 +194,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
         // The worker polls the engine in-process, so no long poll runs through the gateway: a short drain suffices.
         drainMs: 5_000,
         httpRoutes: [
-          webhookRoute({ secrets, pipelines: catalog, start, audit: triggerAudit, log }),
+          webhookRoute({ secrets, pipelines: catalog, start, audit: triggerAudit, log, accountWebhooks: projectionWebhooks(pipelines.projection, config.masterKeyCipher) }),
           { prefix: DOWNLOAD_PATH, handle: async (req, res) => void ((await artifacts.handleDownload(req, res)) || res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')) },
         ],
         log,
@@ -229,7 +229,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     log(`  job sandbox  ${sandbox.description}`);
     log(`  deploys      Deploy/Directory under ${providerConfig.deployRoots.join(', ') || 'nothing (SLUICE_DEPLOY_ROOTS)'}; Invoke/Http to ${providerConfig.httpAllowedHosts.join(', ') || 'no host (SLUICE_HTTP_ALLOWED_HOSTS)'}`);
     log(`  artifacts    ${artifacts.url}/graphql; retention after ${artifactsSettings.retentionDays} days unless one of the newest ${artifactsSettings.keepExecutions} executions of a pipeline uses them; download links at ${gateway.url}${DOWNLOAD_PATH}/…`);
-    log(`  triggers     webhooks POST ${gateway.url}${WEBHOOKS_PREFIX}/{github|gitlab|generic}/{webhookId} (secrets in ${secretsFile}); git poller every ${pollIntervalMs / 1000} s`);
+    log(`  triggers     webhooks POST ${gateway.url}${WEBHOOKS_PREFIX}/{github|gitlab|generic}/{webhookId} (secrets in ${secretsFile}) and POST ${gateway.url}/webhooks/aws/{id} (PutWebhook); git poller every ${pollIntervalMs / 1000} s`);
     if (secrets.created) {
       log(`Created the webhook 'default' (account default): POST ${gateway.url}${WEBHOOKS_PREFIX}/generic/default (or /github/default, /gitlab/default)`);
       log(`  secret ${secrets.created.secret}  (shown once; kept in ${secretsFile})`);

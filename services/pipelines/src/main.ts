@@ -8,7 +8,7 @@ serviceMainOnStore({
   env: process.env,
   loadConfig: loadPipelinesConfig,
   async start(config, { logger, eventStore, readiness }) {
-    const service = await createPipelinesService({ eventStore: eventStore.store, serve: config.serve, log: logger.line, readiness });
+    const service = await createPipelinesService({ eventStore: eventStore.store, serve: config.serve, masterKeyCipher: config.masterKeyCipher, log: logger.line, readiness });
     return {
       message: `pipelines service listening at ${service.url}/graphql — event store: ${eventStore.description}`,
       fields: { url: service.url },

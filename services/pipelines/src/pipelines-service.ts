@@ -8,6 +8,9 @@ import { PipelineAsOfQueries } from './application/pipeline-as-of';
 import { PipelineCommandHandlers } from './application/pipeline-command-handlers';
 import { PipelineQueries } from './application/pipeline-queries';
 import { PipelinesProjection } from './projections/pipelines-projection';
+import { WebhookCommandHandlers } from './application/webhook-command-handlers';
+import { WebhookQueries } from './application/webhook-queries';
+import type { MasterKeyCipher } from '@sluice/runtime';
 
 /** The pipelines application on one store: its command handlers and queries over its projection, no framework. */
 /** The token the API's resolvers inject the composed application by: the one value Nest binds (decision 0036). */
@@ -21,10 +24,12 @@ export interface PipelinesApplication {
   pipelineQueries: PipelineQueries;
   actionTypeQueries: ActionTypeQueries;
   asOf: PipelineAsOfQueries;
+  webhooks: WebhookCommandHandlers;
+  webhookQueries: WebhookQueries;
 }
 
 /** Composes the application on a projection its caller starts and stops. */
-export function composePipelines(store: EventStore, projection: PipelinesProjection, clock: Clock): PipelinesApplication {
+export function composePipelines(store: EventStore, projection: PipelinesProjection, clock: Clock, cipher: MasterKeyCipher): PipelinesApplication {
   const registry = (account: string) => projection.actionTypes.registryFor(account);
   const pipelines = new PipelineCommandHandlers(store, registry, projection, clock);
   const actionTypes = new CustomActionTypeCommandHandlers(store, registry, projection, clock);
@@ -36,12 +41,16 @@ export function composePipelines(store: EventStore, projection: PipelinesProject
     pipelineQueries: new PipelineQueries(() => projection.pipelines),
     actionTypeQueries: new ActionTypeQueries(() => projection.actionTypes),
     asOf: new PipelineAsOfQueries(store, clock),
+    webhooks: new WebhookCommandHandlers(store, () => projection.pipelines, cipher, projection, clock),
+    webhookQueries: new WebhookQueries(() => projection.webhooks),
   };
 }
 
 export interface PipelinesServiceOptions extends SubgraphServiceOptions {
   eventStore: EventStore;
   clock?: Clock;
+  /** Seals webhook secret tokens (decision 0039): the server's master key, as access keys are. */
+  masterKeyCipher: MasterKeyCipher;
 }
 
 /** Its `stop` stops serving and the projection. */
@@ -54,7 +63,7 @@ export async function createPipelinesService(options: PipelinesServiceOptions): 
   const log = options.log ?? ((line: string) => console.log(line));
   const projection = new PipelinesProjection(options.eventStore, { onError: (error) => log(`pipelines projection stopped: ${error.message}`) });
   await projection.start();
-  const application = composePipelines(options.eventStore, projection, options.clock ?? (() => new Date()));
+  const application = composePipelines(options.eventStore, projection, options.clock ?? (() => new Date()), options.masterKeyCipher);
   // NestJS is ESM-only (jest cannot load it): the API is loaded when served, not when this file is imported.
   const { servePipelinesApi } = await import('./api/pipelines-api.module');
   const served = await servePipelinesApi(application, { ...options.serve, readiness: options.readiness, log, stopAfter: () => projection.stop() });

@@ -20,6 +20,7 @@ serviceMainOnStore({
       host: config.host,
       pollIntervalMs: config.pollIntervalMs,
       auditKey: config.auditKey,
+      masterKeyCipher: config.masterKeyCipher,
       ...(config.gitCredentials ? { gitCredentials: config.gitCredentials } : {}),
       log: logger.line,
     });

@@ -6,8 +6,12 @@ import { redactUrlCredentials } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import { parsePipelineStreamId, PIPELINE_STREAM_PREFIX } from '@sluice/contracts';
 import type { PipelinesProjection } from '@sluice/pipelines';
+import { WEBHOOKS_AWS_PATH, webhookSecretBinding } from '@sluice/contracts';
+import type { MasterKeyCipher } from '@sluice/runtime';
 import {
+  createAccountWebhookHandler,
   createWebhookHandler,
+  type AccountWebhooks,
   DEFAULT_MAX_WEBHOOK_BODY_BYTES,
   gitSourceActionsOf,
   InMemoryDeliveryLog,
@@ -74,6 +78,32 @@ export function pollableCatalog(catalog: PipelineCatalog): PipelineCatalog {
   return {
     listPipelines: async () =>
       (await catalog.listPipelines()).filter((p) => gitSourceActionsOf(p.declaration).some((source) => source.detectChanges && source.pollForSourceChanges)),
+  };
+}
+
+/**
+ * The webhooks put through the API (decision 0039), from the pipelines service's projection: each by its URL id, its
+ * secret token opened with the master key, its target pipeline at its latest definition.
+ */
+export function projectionWebhooks(projection: PipelinesProjection, cipher: MasterKeyCipher): AccountWebhooks {
+  return {
+    async lookup(urlId) {
+      const view = projection.webhooks.webhookAtUrl(urlId);
+      if (!view) return undefined;
+      const { definition, account } = view;
+      const active = projection.pipelines.listPipelineVersions(account, definition.targetPipeline) !== undefined;
+      return {
+        account,
+        name: definition.name,
+        targetPipeline: definition.targetPipeline,
+        targetAction: definition.targetAction,
+        filters: definition.filters,
+        authentication: definition.authentication,
+        ...(view.sealedSecretToken !== undefined ? { secretToken: await cipher.open(view.sealedSecretToken, webhookSecretBinding(account, definition.name)) } : {}),
+        ...(definition.allowedIpRange !== undefined ? { allowedIpRange: definition.allowedIpRange } : {}),
+        targetDeclaration: active ? projection.pipelines.getPipeline(account, definition.targetPipeline)?.version.declaration : undefined,
+      };
+    },
   };
 }
 
@@ -178,24 +208,30 @@ export interface WebhookRouteDeps {
   maxBodyBytes?: number;
   /** The sender's address when the socket's is a proxy's (the gateway's `x-forwarded-for`, behind the internal secret). */
   sourceIpOf?: (req: IncomingMessage) => string | undefined;
+  /** The webhooks put through the API, served at `/webhooks/aws/{urlId}` (`projectionWebhooks`). */
+  accountWebhooks?: AccountWebhooks;
 }
 
-/** `POST /webhooks/{github|gitlab|generic}/{webhookId}` on the gateway's server. */
+/** `POST /webhooks/{github|gitlab|generic}/{webhookId}` (file-configured) and `POST /webhooks/aws/{urlId}` (put through the API) on the gateway's server. */
 export function webhookRoute(deps: WebhookRouteDeps): HttpRoute {
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BODY_BYTES;
   const rejections = new InMemoryRejectionLog();
+  const recordRejection = {
+    async record(rejection: Parameters<InMemoryRejectionLog['record']>[0]) {
+      await rejections.record(rejection);
+      deps.log(`webhook: refused ${rejection.path} (${rejection.status}): ${rejection.reason}`);
+    },
+  };
+  const accountHandler = deps.accountWebhooks
+    ? createAccountWebhookHandler({ webhooks: deps.accountWebhooks, start: deps.start, audit: deps.audit, rejections: recordRejection, now: () => new Date(), maxBodyBytes })
+    : undefined;
   const handler = createWebhookHandler({
     secrets: deps.secrets,
     pipelines: deps.pipelines,
     start: deps.start,
     audit: deps.audit,
     deliveries: new InMemoryDeliveryLog(),
-    rejections: {
-      async record(rejection) {
-        await rejections.record(rejection);
-        deps.log(`webhook: refused ${rejection.path} (${rejection.status}): ${rejection.reason}`);
-      },
-    },
+    rejections: recordRejection,
     now: () => new Date(),
     maxBodyBytes,
   });
@@ -206,7 +242,9 @@ export function webhookRoute(deps: WebhookRouteDeps): HttpRoute {
       const { body, complete } = await readBody(req, maxBodyBytes);
       // An oversize body is cut at limit + 1 bytes: the handler refuses it (413) and records the refusal.
       const path = new URL(req.url ?? '/', 'http://gateway').pathname;
-      const { status, body: answer } = await handler.handle({ headers: req.headers, rawBody: body, path, sourceIp: deps.sourceIpOf?.(req) ?? req.socket.remoteAddress ?? null });
+      const request = { headers: req.headers, rawBody: body, path, sourceIp: deps.sourceIpOf?.(req) ?? req.socket.remoteAddress ?? null };
+      const ofAccount = accountHandler !== undefined && path.startsWith(`${WEBHOOKS_AWS_PATH}/`);
+      const { status, body: answer } = await (ofAccount ? accountHandler.handle(request) : handler.handle(request));
       reply(res, status, answer, complete ? {} : { connection: 'close' });
       if (!complete) res.once('finish', () => req.destroy());
     },

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { bindAddressFrom, internalSecretConfigProblem, INTERNAL_SECRET_ENV } from '@sluice/graphql-service/caller';
 import { auditChainKeyFromEnv, type AuditChainKeySource } from '@sluice/authz';
-import { ConfigError, loadRuntimeConfig, portFrom, type ConfigProblems, type Env, type RuntimeConfig } from '@sluice/runtime';
+import { ConfigError, loadRuntimeConfig, masterKeyCipherFromEnv, portFrom, type ConfigProblems, type Env, type MasterKeyCipher, type RuntimeConfig } from '@sluice/runtime';
 import { loadProviderConfig, type GitCredentialsConfig } from '@sluice/worker';
 
 export const DEFAULT_POLL_INTERVAL_MS = 60_000;
@@ -45,12 +45,21 @@ export interface TriggersProcessConfig extends TriggersConfig {
   gitCredentials?: GitCredentialsConfig;
   /** The audit chain's key (SLUICE_AUDIT_KEY, else the data folder's): trigger starts are audited (decision 0028). */
   auditKey: AuditChainKeySource;
+  /** SLUICE_ACCESS_KEY_MASTER_KEY, else the key kept in SLUICE_DATA_DIR: opens the secret tokens of the webhooks put through the API. */
+  masterKeyCipher: MasterKeyCipher;
 }
 
 /** The one reader of the environment in the triggers process (`main.ts` passes it `process.env`). */
 export function loadTriggersProcessConfig(env: Env): TriggersProcessConfig {
   const { gitCredentials } = loadProviderConfig(env);
-  return { ...loadTriggersConfig(env), runtime: loadRuntimeConfig(env), ...(gitCredentials ? { gitCredentials } : {}), auditKey: auditChainKeyFromEnv(env) };
+  const runtime = loadRuntimeConfig(env);
+  return {
+    ...loadTriggersConfig(env),
+    runtime,
+    ...(gitCredentials ? { gitCredentials } : {}),
+    auditKey: auditChainKeyFromEnv(env),
+    masterKeyCipher: masterKeyCipherFromEnv(env),
+  };
 }
 
 /**

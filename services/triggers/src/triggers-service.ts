@@ -6,7 +6,8 @@ import type { EventStore } from '@sluice/eventing';
 import { internalSecretProblem, INTERNAL_SECRET_HEADER, urlHost } from '@sluice/graphql-service/caller';
 import { PipelinesProjection } from '@sluice/pipelines';
 import { startGitPoller, type StartExecutionPort } from '@sluice/triggers';
-import { fileWebhookSecrets, pollableCatalog, projectionCatalog, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from './trigger-components';
+import type { MasterKeyCipher } from '@sluice/runtime';
+import { fileWebhookSecrets, pollableCatalog, projectionCatalog, projectionWebhooks, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from './trigger-components';
 
 export interface TriggersServiceOptions {
   store: EventStore;
@@ -20,6 +21,8 @@ export interface TriggersServiceOptions {
   host: string;
   pollIntervalMs: number;
   auditKey: AuditChainKeySource;
+  /** Opens the secret tokens of the webhooks put through the API (decision 0039): the master key the pipelines service seals them with. */
+  masterKeyCipher: MasterKeyCipher;
   gitCredentials?: GitHostCredentials;
   log: (line: string) => void;
 }
@@ -58,6 +61,7 @@ export async function startTriggersService(options: TriggersServiceOptions): Pro
       log: options.log,
       // The gateway proxies the delivery and says whom it came from; only it holds the secret that gets here.
       sourceIpOf: (req) => forwardedFor(req),
+      accountWebhooks: projectionWebhooks(projection, options.masterKeyCipher),
     });
     const server = createServer((req, res) => void serve(req, res));
     const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -4,9 +4,10 @@
  * pipeline, a stage or an action, or a principal (`srn:sluice:{account}:principal/{id}`: the user or role
  * whose credentials a token or access key action touches), or an action type
  * (`srn:sluice:{account}:actiontype/{Owner}/{Category}/{Provider}/{Version}`: the jobs a worker takes and
- * reports, as CodePipeline scopes job workers); `resourceForAction` builds it.
+ * reports, as CodePipeline scopes job workers), or a webhook (`srn:sluice:{account}:webhook/{name}`);
+ * `resourceForAction` builds it.
  */
-export type ResourceLevel = 'account' | 'pipeline' | 'stage' | 'action' | 'principal' | 'actiontype';
+export type ResourceLevel = 'account' | 'pipeline' | 'stage' | 'action' | 'principal' | 'actiontype' | 'webhook';
 
 export const SERVICE_PREFIX = 'sluice';
 
@@ -65,6 +66,12 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('CreateCustomActionType', 'account', WRITE),
   action('DeleteCustomActionType', 'account', WRITE),
   action('ListActionTypes', 'account', READ),
+  // Webhooks (decision 0039): each its own resource; the listing is the account's.
+  action('PutWebhook', 'webhook', WRITE),
+  action('DeleteWebhook', 'webhook', WRITE),
+  action('RegisterWebhookWithThirdParty', 'webhook', WRITE),
+  action('DeregisterWebhookWithThirdParty', 'webhook', WRITE),
+  action('ListWebhooks', 'account', READ),
   // Audit
   action('LookupAuditEvents', 'account', READ),
   action('VerifyAuditTrail', 'account', READ),

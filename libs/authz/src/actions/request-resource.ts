@@ -23,6 +23,24 @@ export interface ResourceTarget {
   principal?: string;
   /** The action type a job-worker action (PollForJobs, PutJobSuccessResult, …) serves. */
   actionType?: ActionTypeIdLike;
+  /** The webhook a webhook action (PutWebhook, DeleteWebhook, …) acts on, by name. */
+  webhook?: string;
+}
+
+/** Where the webhook resources of an account start: `srn:sluice:{account}:webhook/` (decision 0039). */
+export const WEBHOOK_RESOURCE_PART = 'webhook/';
+const WEBHOOK_NAME = /^[A-Za-z0-9.@_-]{1,100}$/u;
+
+/** Why `name` cannot be a webhook's name (CodePipeline's rule), or undefined. */
+export function webhookNameProblem(name: string): string | undefined {
+  return WEBHOOK_NAME.test(name) ? undefined : `The webhook name ${quote(name)} must have 1 to 100 letters, digits, ".", "@", "_" or "-".`;
+}
+
+/** A webhook as the resource of webhook actions: `srn:sluice:{account}:webhook/{name}`. */
+export function webhookResourceName(account: string, name: string): string {
+  const problem = accountIdProblem(account) ?? webhookNameProblem(name);
+  if (problem) throw new RangeError(problem);
+  return `${RESOURCE_NAME_PREFIX}${account}:${WEBHOOK_RESOURCE_PART}${name}`;
 }
 
 /** Where the principal resources of an account start: `srn:sluice:{account}:principal/`. */
@@ -115,6 +133,8 @@ export function resourceAtLevel(level: ResourceLevel, target: ResourceTarget): s
       return principalResourceName(target.account, target.principal ?? missing('principal'));
     case 'actiontype':
       return actionTypeResourceName(target.account, target.actionType ?? missing('action type'));
+    case 'webhook':
+      return webhookResourceName(target.account, target.webhook ?? missing('webhook'));
   }
 }
 
@@ -145,6 +165,11 @@ export function parseRequestResource(text: string): ParsedRequestResource {
       accountIdProblem(actionType.account) ??
       (actionType.id ? actionTypeIdProblem(actionType.id) : `${quote(text)} must name {Owner}/{Category}/{Provider}/{Version} after "actiontype/".`);
     special = problem ? { ok: false, problem } : { ok: true, account: actionType.account, level: 'actiontype' };
+  }
+  const webhook = /^srn:sluice:([^:]*):webhook\/([^/:]*)$/u.exec(text);
+  if (webhook) {
+    const problem = accountIdProblem(webhook[1]!) ?? webhookNameProblem(webhook[2]!);
+    special = problem ? { ok: false, problem } : { ok: true, account: webhook[1]!, level: 'webhook' };
   }
   if (special?.ok) return special;
   const parsed = parseResourceName(text);

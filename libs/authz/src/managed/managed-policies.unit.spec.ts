@@ -17,6 +17,7 @@ const IN_ACME: Record<string, string> = {
   // Another user's credentials: the principal `p` of these checks keeps only its own.
   principal: 'srn:sluice:acme:principal/someone-else',
   actiontype: 'srn:sluice:acme:actiontype/Sluice/Build/Commands/1',
+  webhook: 'srn:sluice:acme:webhook/on-push',
 };
 const OWN = (level: string) => (level === 'principal' ? 'srn:sluice:acme:principal/p' : IN_ACME[level]!);
 const OWN_CREDENTIALS = ['sluice:CreateToken', 'sluice:ListTokens', 'sluice:RevokeToken', 'sluice:CreateAccessKey', 'sluice:ListAccessKeys', 'sluice:DeleteAccessKey'];

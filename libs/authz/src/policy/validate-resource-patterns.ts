@@ -13,7 +13,7 @@ export function readResourcePatterns(value: unknown, label: string, path: string
 }
 
 const SHAPE =
-  'srn:sluice:{account}:{pipeline}[/{stage}[/{action}]], srn:sluice:{account}:principal/{id}, srn:sluice:{account}:actiontype/{Owner}/{Category}/{Provider}/{Version}, or srn:sluice:{account}: for the account itself';
+  'srn:sluice:{account}:{pipeline}[/{stage}[/{action}]], srn:sluice:{account}:principal/{id}, srn:sluice:{account}:actiontype/{Owner}/{Category}/{Provider}/{Version}, srn:sluice:{account}:webhook/{name}, or srn:sluice:{account}: for the account itself';
 const ACCOUNT_CHARACTER = /^[a-z0-9*?-]$/u;
 const NAME_CHARACTER = /^[A-Za-z0-9.@_*?-]$/u;
 const PRINCIPAL_ID_CHARACTER = /^[A-Za-z0-9+=,.@_*?-]$/u;

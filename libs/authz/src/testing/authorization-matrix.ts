@@ -19,16 +19,18 @@ export interface MatrixTarget {
   principal: string;
   /** Whose jobs the job-worker actions take and report. */
   actionType: { owner: string; category: string; provider: string; version: string };
+  /** The webhook the webhook actions act on. */
+  webhook: string;
 }
 
 const COMMANDS = { owner: 'Sluice', category: 'Build', provider: 'Commands', version: '1' };
 const MY_TOOL = { owner: 'Custom', category: 'Build', provider: 'MyTool', version: '1' };
 
 export const MATRIX_TARGETS: readonly MatrixTarget[] = [
-  { label: 'acme/web Deploy approval, april\'s credentials', account: 'acme', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'april', actionType: COMMANDS },
-  { label: 'acme/web Build, rita\'s credentials, jobs of Custom/Build/MyTool/1', account: 'acme', pipeline: 'web', stage: 'Build', action: 'Compile', principal: 'rita', actionType: MY_TOOL },
-  { label: 'acme/prod Deploy approval, otto\'s credentials', account: 'acme', pipeline: 'prod', stage: 'Deploy', action: 'Approve', principal: 'otto', actionType: COMMANDS },
-  { label: 'globex/web Deploy approval, bob\'s credentials, jobs of Custom/Build/MyTool/1', account: 'globex', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'bob', actionType: MY_TOOL },
+  { label: 'acme/web Deploy approval, april\'s credentials', account: 'acme', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'april', actionType: COMMANDS, webhook: 'on-push' },
+  { label: 'acme/web Build, rita\'s credentials, jobs of Custom/Build/MyTool/1', account: 'acme', pipeline: 'web', stage: 'Build', action: 'Compile', principal: 'rita', actionType: MY_TOOL, webhook: 'on-push' },
+  { label: 'acme/prod Deploy approval, otto\'s credentials', account: 'acme', pipeline: 'prod', stage: 'Deploy', action: 'Approve', principal: 'otto', actionType: COMMANDS, webhook: 'on-push' },
+  { label: 'globex/web Deploy approval, bob\'s credentials, jobs of Custom/Build/MyTool/1', account: 'globex', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'bob', actionType: MY_TOOL, webhook: 'on-push' },
 ];
 
 /** Operator = everything read-only + these, restated here rather than imported from the code under test. */
@@ -44,7 +46,7 @@ const RUNS_PIPELINES = new Set([
 /** Every managed policy but Admin lets a user keep its own tokens and access keys, restated here as well. */
 const OWN_CREDENTIALS = new Set(['sluice:CreateToken', 'sluice:ListTokens', 'sluice:RevokeToken', 'sluice:CreateAccessKey', 'sluice:ListAccessKeys', 'sluice:DeleteAccessKey']);
 const ownCredentials = (id: string, action: ActionDefinition, target: MatrixTarget) => target.account === 'acme' && OWN_CREDENTIALS.has(action.name) && target.principal === id;
-const onPipeline = (action: ActionDefinition) => action.level !== 'account' && action.level !== 'principal' && action.level !== 'actiontype';
+const onPipeline = (action: ActionDefinition) => action.level !== 'account' && action.level !== 'principal' && action.level !== 'actiontype' && action.level !== 'webhook';
 /** What reading means in the managed policies: every read but the job queue's (restated, not imported). */
 const reads = (action: ActionDefinition) => action.readOnly && action.level !== 'actiontype';
 
@@ -121,6 +123,12 @@ export const MATRIX_PRINCIPALS: readonly MatrixPrincipal[] = [
     principal: principal('mytool-worker', 'acme', [jobWorkerPolicy('acme', ['Custom/Build/MyTool/1'])]),
     rule: 'the job-worker actions on jobs of Custom/Build/MyTool/1 in acme; no built-in type\'s jobs, nothing else',
     expected: (action, target) => target.account === 'acme' && action.level === 'actiontype' && target.actionType.owner === 'Custom' && target.actionType.provider === 'MyTool',
+  },
+  {
+    label: 'acme user allowed only to list webhooks',
+    principal: principal('hooks-reader', 'acme', [policy('ListHooks', allow('sluice:ListWebhooks', 'srn:sluice:acme:'))]),
+    rule: 'ListWebhooks in acme; no put, delete or registration of a webhook (issue 19)',
+    expected: (action, target) => target.account === 'acme' && action.name === 'sluice:ListWebhooks',
   },
   {
     label: 'acme user with no policies',

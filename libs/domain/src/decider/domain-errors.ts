@@ -27,6 +27,7 @@ const NOT_FOUND_CODES = {
   policy: 'POLICY_NOT_FOUND',
   'access key': 'ACCESS_KEY_NOT_FOUND',
   token: 'TOKEN_NOT_FOUND',
+  webhook: 'WEBHOOK_NOT_FOUND',
 } as const satisfies Record<string, ErrorCode>;
 
 export type NotFoundResource = keyof typeof NOT_FOUND_CODES;

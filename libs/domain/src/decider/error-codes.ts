@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   INVALID_RESOURCE_NAME: 'A name cannot be part of a resource name (srn:sluice:…): a character it may not hold, or too long.',
   INVALID_CURSOR: 'A page cursor (`after`, `nextToken`) that this list did not hand out.',
   INVALID_APPROVAL_TOKEN: 'No approval waits with this token: a wrong token, or one of an earlier run of the action.',
+  INVALID_WEBHOOK_FILTER_PATTERN: "A webhook filter's jsonPath is not one Sluice evaluates, or its matchEquals names a property the target action lacks.",
+  INVALID_WEBHOOK_AUTHENTICATION_PARAMETERS: "The webhook's authentication configuration does not fit its authentication (GITHUB_HMAC needs a SecretToken, IP an AllowedIPRange).",
 
   // Something that does not exist, or not in the caller's account (NOT_FOUND; `extensions.resource` says what kind).
   PIPELINE_NOT_FOUND: 'No pipeline of this name (or ARN) in the account.',
@@ -31,6 +33,7 @@ export const ERROR_CODES = {
   POLICY_NOT_FOUND: 'The user, group or role has no policy of this name.',
   ACCESS_KEY_NOT_FOUND: 'No access key with this id in the account.',
   TOKEN_NOT_FOUND: 'No token with this id in the account.',
+  WEBHOOK_NOT_FOUND: 'No webhook of this name in the account.',
 
   // What exists now contradicts the request (CONFLICT).
   CONFLICT: 'The request contradicts what exists now.',

@@ -8,3 +8,4 @@ export * from './webhook-handler';
 export * from './webhook-provider';
 export * from './webhook-request';
 export * from './webhook-secrets';
+export * from './account-webhook-handler';

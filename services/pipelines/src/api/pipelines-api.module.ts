@@ -7,6 +7,7 @@ import { invalidCursorAnswer } from './graphql-errors';
 import { PipelineAsOfResolver } from './pipeline-as-of.resolver';
 import { PipelineResolver } from './pipeline.resolver';
 import { pipelinesTypeDefs } from './schema';
+import { WebhookResolver } from './webhook.resolver';
 
 /** The pipelines subgraph: binds what `composePipelines` built; its resolvers translate GraphQL to it. */
 @Module({})
@@ -17,7 +18,7 @@ export function servePipelinesApi(application: PipelinesApplication, options: Se
     typeDefs: pipelinesTypeDefs,
     errorMappings: [invalidCursorAnswer],
     bindings: [[PIPELINES_APPLICATION, application]] as const,
-    resolvers: [PipelineResolver, ActionTypeResolver, AwsPipelineResolver, PipelineAsOfResolver],
+    resolvers: [PipelineResolver, ActionTypeResolver, AwsPipelineResolver, PipelineAsOfResolver, WebhookResolver],
   };
   return serveSubgraphApi(PipelinesApiModule, api, options);
 }

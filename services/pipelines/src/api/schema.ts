@@ -134,6 +134,50 @@ ${ACTION_ENUMS_SDL}
     tags: [Tag!]!
   }
 
+  "CodePipeline's webhook authentications (decision 0039)."
+  enum WebhookAuthentication {
+    GITHUB_HMAC
+    IP
+    UNAUTHENTICATED
+  }
+
+  type WebhookFilterRule {
+    "A JSONPath into the delivery's body: $ then .name, ['name'] or [index] steps."
+    jsonPath: String!
+    "The value it must select; {Key} stands for the target action's configuration property Key ({Branch} also reads BranchName)."
+    matchEquals: String
+  }
+
+  "Never the secret token: only whether one is set."
+  type WebhookAuthConfiguration {
+    allowedIPRange: String
+    secretTokenSet: Boolean!
+  }
+
+  "A webhook of the account: a POST to the gateway at path whose body passes the filters starts targetPipeline."
+  type Webhook {
+    name: String!
+    targetPipeline: String!
+    targetAction: String!
+    filters: [WebhookFilterRule!]!
+    authentication: WebhookAuthentication!
+    authenticationConfiguration: WebhookAuthConfiguration!
+    "Where the gateway serves it: POST <gateway address><path>."
+    path: String!
+    "srn:sluice:{account}:webhook/{name}"
+    arn: String!
+    "Recorded by registerWebhookWithThirdParty: Sluice calls no Git host; the URL is yours to configure there."
+    registeredWithThirdParty: Boolean!
+    tags: [Tag!]!
+    created: DateTime!
+    updated: DateTime!
+  }
+
+  type WebhookConnection {
+    nodes: [Webhook!]!
+    pageInfo: PageInfo!
+  }
+
   type Query {
     getPipeline(name: String!, version: Int): Pipeline!
     "The pipeline as it was at an ISO-8601 instant (e.g. 2026-01-02T03:04:05.000Z); NOT_FOUND if it did not exist then."
@@ -144,6 +188,8 @@ ${ACTION_ENUMS_SDL}
     listActionTypes(owner: ActionOwner, category: ActionCategory): [ActionType!]!
     "The definition in AWS CodePipeline's form, with a report of what did not map back."
     exportAwsPipeline(name: String!, version: Int): JSON!
+    "The account's webhooks, by name."
+    webhooks(first: Int = 50, after: String): WebhookConnection!
   }
 
   type Mutation {
@@ -160,5 +206,11 @@ ${ACTION_ENUMS_SDL}
     untagResource(resourceArn: String!, tagKeys: [String!]!): [Tag!]!
     "input is what aws codepipeline get-pipeline prints; with create: true the pipeline (and the custom action types it needs) is created."
     importAwsPipeline(input: JSON!, create: Boolean = false): ImportedAwsPipeline!
+    "webhook is CodePipeline's WebhookDefinition (name, targetPipeline, targetAction, filters, authentication, authenticationConfiguration): created, or replaced by name (its path stays)."
+    putWebhook(webhook: JSON!, tags: [TagInput!]): Webhook!
+    "true also when there was no such webhook, as CodePipeline's DeleteWebhook."
+    deleteWebhook(name: String!): Boolean!
+    registerWebhookWithThirdParty(name: String!): Webhook!
+    deregisterWebhookWithThirdParty(name: String!): Webhook!
   }
 `;

@@ -2,10 +2,11 @@ import { LiveProjection, type EventStore, type LiveProjectionOptions } from '@sl
 import type { ActionTypeReadModel } from './action-type-read-model';
 import type { PipelineReadModel } from './pipeline-read-model';
 import { PipelinesReadModels } from './pipelines-read-models';
+import type { WebhookReadModel } from './webhook-read-model';
 
 /**
  * Feeds the read models from the store. They live in memory and are rebuilt by replaying every
- * `pipeline-` and `actiontype-` event at start (docs/decisions/0007): a checkpoint would only help
+ * `pipeline-`, `actiontype-` and `webhook-` event at start (docs/decisions/0007): a checkpoint would only help
  * a durable read model, and replay runs at hundreds of thousands of events a second.
  */
 export class PipelinesProjection extends LiveProjection<PipelinesReadModels> {
@@ -19,5 +20,10 @@ export class PipelinesProjection extends LiveProjection<PipelinesReadModels> {
 
   get actionTypes(): ActionTypeReadModel {
     return this.models.actionTypes;
+  }
+
+  /** The accounts' webhooks (decision 0039): what the triggers serve at `/webhooks/aws/{urlId}`. */
+  get webhooks(): WebhookReadModel {
+    return this.models.webhooks;
   }
 }

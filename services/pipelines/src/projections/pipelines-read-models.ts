@@ -1,8 +1,9 @@
 import type { RebuildableProjection, RecordedEvent } from '@sluice/eventing';
 import { ACTION_TYPE_STREAM_PREFIX } from '../domain/custom-action-type/custom-action-type';
-import { PIPELINE_STREAM_PREFIX } from '@sluice/contracts';
+import { PIPELINE_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX } from '@sluice/contracts';
 import { ActionTypeReadModel } from './action-type-read-model';
 import { PipelineReadModel } from './pipeline-read-model';
+import { WebhookReadModel } from './webhook-read-model';
 
 /**
  * The service's read models as one projection: what the live subscription feeds, what as-of queries
@@ -10,20 +11,23 @@ import { PipelineReadModel } from './pipeline-read-model';
  */
 export class PipelinesReadModels implements RebuildableProjection {
   readonly name = 'pipelines.read-models';
-  readonly streamPrefixes = [PIPELINE_STREAM_PREFIX, ACTION_TYPE_STREAM_PREFIX];
+  readonly streamPrefixes = [PIPELINE_STREAM_PREFIX, ACTION_TYPE_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX];
   pipelines = new PipelineReadModel();
   actionTypes = new ActionTypeReadModel();
+  webhooks = new WebhookReadModel();
   private position: bigint | undefined;
 
   reset(): void {
     this.pipelines = new PipelineReadModel();
     this.actionTypes = new ActionTypeReadModel();
+    this.webhooks = new WebhookReadModel();
     this.position = undefined;
   }
 
   apply(event: RecordedEvent): void {
     this.pipelines.apply(event);
     this.actionTypes.apply(event);
+    this.webhooks.apply(event);
     this.position = event.position;
   }
 
@@ -32,7 +36,7 @@ export class PipelinesReadModels implements RebuildableProjection {
   }
 
   contents() {
-    return { pipelines: this.pipelines.contents(), actionTypes: this.actionTypes.contents() };
+    return { pipelines: this.pipelines.contents(), actionTypes: this.actionTypes.contents(), webhooks: this.webhooks.contents() };
   }
 }
 

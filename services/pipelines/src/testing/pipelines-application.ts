@@ -1,5 +1,7 @@
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
+import { aesGcmMasterKeyCipher } from '@sluice/runtime';
+import { randomBytes } from 'node:crypto';
 import type { CustomActionTypeCommandHandlers } from '../application/custom-action-type-command-handlers';
 import type { PipelineCommandHandlers } from '../application/pipeline-command-handlers';
 import { composePipelines } from '../pipelines-service';
@@ -24,7 +26,7 @@ export async function startPipelinesApplication(): Promise<PipelinesApplication>
   const store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
   const projection = new PipelinesProjection(store);
   await projection.start();
-  const { pipelines, actionTypes } = composePipelines(store, projection, clock);
+  const { pipelines, actionTypes } = composePipelines(store, projection, clock, aesGcmMasterKeyCipher(randomBytes(32)));
   return {
     store,
     projection,

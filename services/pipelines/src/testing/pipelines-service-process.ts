@@ -8,11 +8,11 @@ export type PipelinesServiceProcess = ServiceProcess;
 const root = join(__dirname, '../../../..');
 
 /** The service as it runs (`node --import tsx src/main.ts`) on the real PostgreSQL event store, in a child process. */
-export function startPipelinesService(schema: string): Promise<PipelinesServiceProcess> {
+export function startPipelinesService(schema: string, env: Record<string, string> = {}): Promise<PipelinesServiceProcess> {
   return startServiceProcess({
     name: 'pipelines service',
     script: join(root, 'services/pipelines/src/main.ts'),
     cwd: root,
-    env: { SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '' },
+    env: { SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '', ...env },
   });
 }

@@ -1,0 +1,3 @@
+export * from './json-path';
+export * from './webhook-filters';
+export * from './ip-range';
