@@ -12,10 +12,13 @@ import { sendTooManyRequests } from './limits/too-many-requests';
 import type { HttpRoute } from './gateway-server';
 import type { SubgraphEndpoint } from './gateway-config';
 
-/** An upload is a job's output: authorized as reporting that job's result is, at the job's action type. */
+/** An upload naming a job is its output: authorized as reporting that job's result is, at the job's action type. */
 export const UPLOAD_ACTION = 'sluice:PutJobSuccessResult';
-/** The name an upload is recorded under in the audit trail (it is no GraphQL field). */
+/** An upload naming no job is an archive for an Upload source, authorized at the account. */
+export const SOURCE_ARCHIVE_ACTION = 'sluice:UploadSourceArchive';
+/** The names an upload is recorded under in the audit trail (they are no GraphQL fields). */
 const UPLOAD_CALL = 'uploadArtifact';
+const SOURCE_ARCHIVE_CALL = 'uploadSourceArchive';
 const JOB_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface ArtifactUploadRouteOptions {
@@ -36,11 +39,12 @@ class UploadRefusal extends Error {
 }
 
 /**
- * `PUT /artifacts/{account}` with a token: a worker's output, streamed to the artifacts service, which records the
- * upload as the account's claim on the bytes (decision 0038). The upload names its job (`x-sluice-job-id`): it is
- * authorized as that job's result is (`sluice:PutJobSuccessResult` at the job's action type, so a worker allowed
- * only its type's job actions may upload its outputs), the job must be of the token's account, and the path's
- * account must be the token's. The body is never buffered; the uploader's abort trailer is passed on, so an upload
+ * `PUT /artifacts/{account}` with a token, streamed to the artifacts service, which records the upload as the
+ * account's claim on the bytes (decision 0038). A worker's output names its job (`x-sluice-job-id`): it is authorized
+ * as that job's result is (`sluice:PutJobSuccessResult` at the job's action type, so a worker allowed only its type's
+ * job actions may upload its outputs), and the job must be of the token's account. An upload naming no job is an
+ * archive for an Upload source (`sluice:UploadSourceArchive` on the account): its sha256 is the revision a start
+ * names. The path's account must be the token's. The body is never buffered; the uploader's abort trailer is passed on, so an upload
  * whose source failed stores nothing. Every upload is audited: the attempt before any byte moves, then the outcome.
  */
 export function artifactUploadRoute(options: ArtifactUploadRouteOptions): HttpRoute {
@@ -59,11 +63,11 @@ export function artifactUploadRoute(options: ArtifactUploadRouteOptions): HttpRo
         const path = new URL(req.url ?? '/', 'http://gateway').pathname;
         const segments = path.slice(ARTIFACTS_PATH.length + 1).split('/');
         if (segments.length !== 1 || segments[0] === '') {
-          throw new UploadRefusal(404, { error: 'not_found', message: `no route ${req.method} ${path} on the gateway: workers upload with PUT ${ARTIFACTS_PATH}/{account}; downloads use the signed links of artifactDownloadUrl` });
+          throw new UploadRefusal(404, { error: 'not_found', message: `no route ${req.method} ${path} on the gateway: uploads are PUT ${ARTIFACTS_PATH}/{account}; downloads use the signed links of artifactDownloadUrl` });
         }
         if (req.method !== 'PUT' && req.method !== 'POST') {
           res.setHeader('allow', 'PUT');
-          throw new UploadRefusal(405, { error: 'bad_request', message: `${req.method} is not allowed on ${ARTIFACTS_PATH}/{account} at the gateway; use PUT to upload a job's output` });
+          throw new UploadRefusal(405, { error: 'bad_request', message: `${req.method} is not allowed on ${ARTIFACTS_PATH}/{account} at the gateway; use PUT to upload a job's output or a source archive` });
         }
         const account = accountOfPath(segments[0]!);
         const authenticated = await auth.authenticate(header(req, 'authorization'), origin, ARTIFACTS_PATH);
@@ -83,26 +87,37 @@ export function artifactUploadRoute(options: ArtifactUploadRouteOptions): HttpRo
           throw new UploadRefusal(403, { error: 'forbidden', field: 'path.account', message: `path.account: a token of account ${principal.account} uploads into ${ARTIFACTS_PATH}/${principal.account} only, not ${JSON.stringify(account)}` });
         }
         const jobId = header(req, JOB_ID_HEADER)?.trim() ?? '';
-        if (!JOB_ID.test(jobId)) {
-          throw new UploadRefusal(400, { error: 'bad_request', field: `headers.${JOB_ID_HEADER}`, message: `headers.${JOB_ID_HEADER}: the id of the job whose output this is is required${jobId === '' ? '' : `, got ${JSON.stringify(jobId.slice(0, 140))}`}` });
+        // Naming a job: its output, authorized as reporting that job's result, at the job's action type. Naming none:
+        // an archive a person uploads to start an Upload source with (its sha256 is the revision), at the account.
+        const refuse = async (refused: FieldCall, status: number, body: ArtifactHttpError, outcome?: AuditResult): Promise<never> => {
+          if (status === 403) refused.refusal = new GraphQLError(body.message, { extensions: { code: 'FORBIDDEN' } });
+          await auth.recorder.recordCalls(principal, [refused], outcome ? new Map([[refused.responseKey, outcome]]) : new Map(), origin);
+          throw new UploadRefusal(status, body);
+        };
+        if (jobId === '') {
+          const resource = accountResourceName(account);
+          const decision = authorize({ principal, action: SOURCE_ARCHIVE_ACTION, resource, context: contextOf(origin) });
+          call = { responseKey: SOURCE_ARCHIVE_CALL, field: SOURCE_ARCHIVE_CALL, action: SOURCE_ARCHIVE_ACTION, resource, args: { account }, decision, readOnly: false };
+          if (!decision.allowed) {
+            await refuse(call, 403, { error: 'forbidden', message: `Forbidden: ${SOURCE_ARCHIVE_ACTION} on ${resource}: ${decision.explanation} (a worker uploading a job's output names the job in ${JOB_ID_HEADER})` });
+          }
+        } else {
+          if (!JOB_ID.test(jobId)) {
+            throw new UploadRefusal(400, { error: 'bad_request', field: `headers.${JOB_ID_HEADER}`, message: `headers.${JOB_ID_HEADER}: the id of the job whose output this is, got ${JSON.stringify(jobId.slice(0, 140))}` });
+          }
+          const actionType = await auth.actionTypeOfJob(account, jobId);
+          // As for a job call naming an unknown job: rights on the account learn "not found", others are refused there.
+          const resource = actionType === undefined ? accountResourceName(account) : resourceForAction(UPLOAD_ACTION, { account, actionType });
+          const decision = authorize({ principal, action: UPLOAD_ACTION, resource, context: contextOf(origin) });
+          call = { responseKey: UPLOAD_CALL, field: UPLOAD_CALL, action: UPLOAD_ACTION, resource, args: { account, jobId }, decision, readOnly: false };
+          if (!decision.allowed) await refuse(call, 403, { error: 'forbidden', message: `Forbidden: ${UPLOAD_ACTION} on ${resource}: ${decision.explanation}` });
+          if (actionType === undefined) {
+            await refuse(call, 404, { error: 'not_found', field: `headers.${JOB_ID_HEADER}`, message: `Job '${jobId}' was not found.` }, { status: 'failed', errorCode: 'NOT_FOUND' });
+          }
         }
-        const actionType = await auth.actionTypeOfJob(account, jobId);
-        // As for a job call naming an unknown job: rights on the account learn "not found", others are refused there.
-        const resource = actionType === undefined ? accountResourceName(account) : resourceForAction(UPLOAD_ACTION, { account, actionType });
-        const decision = authorize({ principal, action: UPLOAD_ACTION, resource, context: contextOf(origin) });
-        call = { responseKey: UPLOAD_CALL, field: UPLOAD_CALL, action: UPLOAD_ACTION, resource, args: { account, jobId }, decision, readOnly: false };
-        if (!decision.allowed) {
-          const message = `Forbidden: ${UPLOAD_ACTION} on ${resource}: ${decision.explanation}`;
-          call.refusal = new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
-          await auth.recorder.recordCalls(principal, [call], new Map(), origin);
-          throw new UploadRefusal(403, { error: 'forbidden', message });
-        }
-        if (actionType === undefined) {
-          await auth.recorder.recordCalls(principal, [call], new Map([[UPLOAD_CALL, { status: 'failed', errorCode: 'NOT_FOUND' }]]), origin);
-          throw new UploadRefusal(404, { error: 'not_found', field: `headers.${JOB_ID_HEADER}`, message: `Job '${jobId}' was not found.` });
-        }
+        const recorded = call;
         // The record before the effect (decision 0028): no byte moves unless the attempt is in the trail.
-        const attempts = await auth.recorder.recordAttempts(principal, [call], origin).catch((error: unknown) => {
+        const attempts = await auth.recorder.recordAttempts(principal, [recorded], origin).catch((error: unknown) => {
           options.log(`gateway: the audit trail could not be written, so upload ${origin.requestId} was not run: ${error instanceof Error ? error.message : String(error)}`);
           throw new UploadRefusal(503, { error: 'internal', message: 'The audit trail cannot be written right now, so nothing was uploaded: try again later.' });
         });
@@ -111,7 +126,7 @@ export function artifactUploadRoute(options: ArtifactUploadRouteOptions): HttpRo
           [ACTOR_HEADER]: actor,
         });
         const result: AuditResult = status === 200 || status === 201 ? { status: 'succeeded' } : { status: 'failed', errorCode: `HTTP_${status}` };
-        await auth.recorder.recordCalls(principal, [call], new Map([[UPLOAD_CALL, result]]), origin, attempts).catch((error: unknown) => {
+        await auth.recorder.recordCalls(principal, [recorded], new Map([[recorded.responseKey, result]]), origin, attempts).catch((error: unknown) => {
           options.log(`gateway: the outcome of upload ${origin.requestId} could not be recorded (its attempt is): ${error instanceof Error ? error.message : String(error)}`);
         });
       } catch (error) {

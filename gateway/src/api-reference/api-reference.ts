@@ -107,6 +107,23 @@ once. Optional headers: \`x-sluice-sha256\` (the expected address: a mismatch st
 \`x-sluice-upload-aborted: <reason>\`: nothing is stored. Built-in actions unpack an input as zip, tar or
 tar.gz, told by its first bytes: upload an output another action reads as one of those.
 
+### Source archives: upload, then start
+
+A \`Source/Sluice/Upload/1\` action extracts an archive (zip, tar or tar.gz) of its account. A person (or a
+CI job) with \`sluice:UploadSourceArchive\` on the account (Admin and Operator have it) uploads it to the same
+route without naming a job, then starts the pipeline with its address as the source revision:
+
+\`\`\`sh
+curl -s -X PUT "http://localhost:4000/artifacts/default" \\
+  -H "authorization: Bearer $SLUICE_TOKEN" -H 'content-type: application/octet-stream' --data-binary @site.zip
+# 201 {"sha256":"4e07408…","size":1290}
+\`\`\`
+
+then \`startPipelineExecution(name: "site", sourceRevisions: [{ actionName: "Upload", revisionType:
+S3_OBJECT_VERSION_ID, revisionValue: "4e07408…" }])\` (or an \`ObjectKey\` that is the address). An address
+the account did not upload — another account's archive, or bytes written straight into the store — is refused
+before any execution starts, as a missing archive (\`BAD_USER_INPUT\` at the revision's path).
+
 ## Schema
 
 Generated from the services' schemas (\`npx tsx gateway/src/api-reference/write-api-reference.ts\`);

@@ -244,6 +244,26 @@ describe('artifacts belong to their account', () => {
     expect(build.data.inputArtifacts).toEqual([{ name: 'Src', location: written }]);
   }, 60_000);
 
+  it('takes an Upload source archive from whoever may upload one, and starts only from the account\'s own archive', async () => {
+    const bytes = randomBytes(48);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    // A reader, a start-only user and a job worker may not upload a source archive; nothing is claimed by trying.
+    for (const who of ['acmeReader', 'acmeStarter', 'acmeWorker'] as const) {
+      const answer = await uploadAs(who, 'acme', undefined, bytes);
+      expect([who, answer.status, answer.body.message]).toEqual([who, 403, expect.stringContaining('sluice:UploadSourceArchive')]);
+    }
+    const revisions = (value: string) => [{ actionName: 'Upload', revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: value }];
+    const refused = await as.acmeAdmin(START, { name: 'web', revisions: revisions(sha256) });
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: '$.sourceRevisions[0].revisionValue' }] });
+    // Into another account: refused at the path, whoever asks.
+    expect(await uploadAs('acmeAdmin', 'globex', undefined, bytes)).toMatchObject({ status: 403, body: { field: 'path.account' } });
+    // acme's admin uploads it: acme's to start from, not globex's.
+    expect(await uploadAs('acmeAdmin', 'acme', undefined, bytes)).toEqual({ status: 201, body: { sha256, size: bytes.length } });
+    expect(await start(as.acmeAdmin, 'web', revisions(sha256))).toMatch(/^[0-9a-f-]{36}$/);
+    const theirs = await as.globexAdmin(START, { name: 'web', revisions: revisions(sha256) });
+    expect(theirs.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: '$.sourceRevisions[0].revisionValue', message: `The uploaded archive ${sha256} was not found in account globex.` }] });
+  }, 60_000);
+
   it("uploads only for a job of the token's account, into that account, with the rights to report that job's result", async () => {
     const executionId = await start(as.acmeAdmin, 'web');
     const source = await take(as.acmeWorker, SOURCE, executionId);
@@ -257,8 +277,9 @@ describe('artifacts belong to their account', () => {
     // account, its admin told "not found", as for a job that never was.
     expect(await uploadAs('acmeWorker', 'acme', theirJob.id, bytes)).toMatchObject({ status: 403, body: { error: 'forbidden' } });
     expect(await uploadAs('acmeAdmin', 'acme', theirJob.id, bytes)).toMatchObject({ status: 404, body: { error: 'not_found', message: `Job '${theirJob.id}' was not found.` } });
-    // No job named, no token: refused, naming what is missing.
-    expect(await uploadAs('acmeWorker', 'acme', undefined, bytes)).toMatchObject({ status: 400, body: { field: `headers.${JOB_ID_HEADER}` } });
+    // No job named: a source archive, which a worker (job rights only) may not upload; a bad job id or no token: refused.
+    expect(await uploadAs('acmeWorker', 'acme', undefined, bytes)).toMatchObject({ status: 403, body: { message: expect.stringContaining('sluice:UploadSourceArchive on srn:sluice:acme:') } });
+    expect((await fetch(`${gateway.url}/artifacts/acme`, { method: 'PUT', headers: { authorization: `Bearer ${tokens.acmeWorker}`, [JOB_ID_HEADER]: 'no/such job' }, body: 'x' })).status).toBe(400);
     expect((await fetch(`${gateway.url}/artifacts/%ZZ`, { method: 'PUT', headers: { authorization: `Bearer ${tokens.acmeWorker}`, [JOB_ID_HEADER]: source.id }, body: 'x' })).status).toBe(400);
     const anonymous = await fetch(`${gateway.url}/artifacts/acme`, { method: 'PUT', headers: { [JOB_ID_HEADER]: source.id }, body: new Uint8Array(bytes) });
     expect(anonymous.status).toBe(401);

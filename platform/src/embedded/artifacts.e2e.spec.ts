@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openFilesystemArtifactStore } from '@sluice/artifact-store';
+import { createArchive, openFilesystemArtifactStore } from '@sluice/artifact-store';
 import { packDirectory } from '@sluice/worker';
 import { commandsStage, stage, uploadSourceAction } from '@sluice/testing/fixtures';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
@@ -59,13 +59,29 @@ afterAll(async () => {
 
 describe('artifacts in the embedded platform', () => {
   it('records a run’s output and serves a signed, expiring download link on the gateway’s origin', async () => {
-    // A person's upload of the source: an archive in the platform's store (the built-in worker's).
+    // A person's upload of the source through the gateway (sluice:UploadSourceArchive): the upload is the account's claim.
     const sourceDir = join(dataDir, 'source');
     mkdirSync(sourceDir);
     writeFileSync(join(sourceDir, 'README.md'), '# packaged\n');
+    const archive = Buffer.concat(await createArchive(sourceDir, 'tar').toArray());
+    const uploaded = await fetch(`${platform!.url}/artifacts/default`, { method: 'PUT', headers: { authorization: `Bearer ${adminToken()}`, 'content-type': 'application/octet-stream' }, body: new Uint8Array(archive) });
+    expect(uploaded.status).toBe(201);
+    const source = (await uploaded.json()) as { sha256: string; size: number };
+    expect(source).toEqual({ sha256: createHash('sha256').update(archive).digest('hex'), size: archive.length });
+
+    // An archive written straight into the store (nobody uploaded it) is nobody's: a start naming it is refused.
+    writeFileSync(join(sourceDir, 'EXTRA.md'), 'not uploaded\n');
     const store = await openFilesystemArtifactStore({ root: join(dataDir, 'artifacts') });
-    const source = await packDirectory(store, sourceDir);
+    const unclaimed = await packDirectory(store, sourceDir);
     await store.close();
+    const unclaimedPipeline = { ...pipelineWithSource(unclaimed.sha256), name: 'unclaimed' };
+    expect((await gql('mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline) { name } }', { pipeline: unclaimedPipeline })).errors).toBeUndefined();
+    const refused = await eventually(async () => {
+      const answer = await gql('mutation { startPipelineExecution(name: "unclaimed") { pipelineExecutionId } }');
+      return answer.errors?.[0]?.extensions?.code === 'BAD_USER_INPUT' ? answer.errors[0] : undefined;
+    }, 'the start naming an archive nobody uploaded to be refused');
+    expect(refused.message).toMatch(/was not found in account default/);
+
     const pipeline = pipelineWithSource(source.sha256);
     expect((await gql('mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline) { name } }', { pipeline })).errors).toBeUndefined();
     const executionId = await eventually(

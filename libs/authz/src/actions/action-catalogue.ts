@@ -54,6 +54,8 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('ListArtifacts', 'pipeline', READ),
   action('GetArtifact', 'pipeline', READ),
   action('CollectArtifacts', 'account', WRITE),
+  // An archive for an Upload source (PUT /artifacts/{account} naming no job): the upload is the account's claim.
+  action('UploadSourceArchive', 'account', WRITE),
   // Job workers act on the jobs of one action type, as CodePipeline scopes them (PollForJobs on an
   // actiontype ARN): a worker of a custom type never sees a built-in type's jobs. GetJobDetails reads a job's
   // configuration, which the pipeline's readers do not need: ReadOnly leaves the action-type level out.

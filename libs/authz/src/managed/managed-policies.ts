@@ -12,6 +12,8 @@ export const MANAGED_POLICY_VERSION = '2026-01-01';
 /** The operations an operator adds to reading: running pipelines, not changing them. */
 export const OPERATOR_ACTIONS: readonly string[] = [
   'sluice:StartPipelineExecution',
+  // Releasing a change of an Upload source means uploading its archive first.
+  'sluice:UploadSourceArchive',
   'sluice:StopPipelineExecution',
   'sluice:RetryStageExecution',
   'sluice:RollbackStage',

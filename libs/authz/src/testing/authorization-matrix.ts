@@ -36,6 +36,7 @@ export const MATRIX_TARGETS: readonly MatrixTarget[] = [
 /** Operator = everything read-only + these, restated here rather than imported from the code under test. */
 const RUNS_PIPELINES = new Set([
   'sluice:StartPipelineExecution',
+  'sluice:UploadSourceArchive',
   'sluice:StopPipelineExecution',
   'sluice:RetryStageExecution',
   'sluice:RollbackStage',

@@ -130,6 +130,13 @@ describe('an Upload source extracts only an archive of its account', () => {
     expect(engine.listPipelineExecutions(acme, 'upload-override', {}).pipelineExecutionSummaries).toEqual([]);
     expect(engine.listPipelineExecutions(acme, 'upload-key', {}).pipelineExecutionSummaries).toEqual([]);
 
+    // An archive nobody uploaded (bytes written straight into the store, or none at all) is no account's either.
+    const nobodys = address('7');
+    const byNobody = await failureOf(
+      engine.startPipelineExecution(acme, { name: 'upload-override', sourceRevisions: [{ actionName: 'Upload', revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: nobodys }] }),
+    );
+    expect(byNobody).toMatchObject({ issues: [{ path: '$.sourceRevisions[0].revisionValue', message: `The uploaded archive ${nobodys} was not found in account acme.` }] });
+
     // Its own upload starts, and the Upload job is handed out with it.
     const own = address('5');
     await uploaded('acme', own);

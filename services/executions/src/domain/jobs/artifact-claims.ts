@@ -26,12 +26,12 @@ export function holdsClaim(account: string, claimants: ReadonlySet<string> | und
 }
 
 /**
- * The archive an Upload source may extract: one its account holds a claim on, or one nobody holds a claim on (an
- * archive the operator put into the store: people have no upload route of their own yet). Another account's is
- * refused.
+ * The archive an Upload source may extract: one its account holds a claim on (uploaded with `PUT /artifacts/{account}`
+ * on the gateway, `sluice:UploadSourceArchive`, or produced by its executions). Another account's, and one nobody
+ * uploaded (bytes written straight into the store), are refused as not found.
  */
 export function mayExtract(account: string, claimants: ReadonlySet<string> | undefined): boolean {
-  return claimants === undefined || claimants.size === 0 || claimants.has(account);
+  return holdsClaim(account, claimants);
 }
 
 /**
