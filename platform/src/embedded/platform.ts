@@ -2,13 +2,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DOWNLOAD_PATH, openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
 import { InMemoryCheckpointStore } from '@sluice/eventing';
-import { createArtifactsService, loadUrlSecret, type ArtifactsService } from '@sluice/artifacts';
-import { createExecutionsService, inProcessWorkerId, type ExecutionsEngine, type ExecutionsService } from '@sluice/executions';
+import { createArtifactsService, loadArtifactsApi, loadUrlSecret, type ArtifactsService } from '@sluice/artifacts';
+import { createExecutionsService, inProcessWorkerId, loadExecutionsApi, type ExecutionsEngine, type ExecutionsService } from '@sluice/executions';
 import { useProcessAuditChainKey } from '@sluice/authz';
-import { createPermissionsService, ensureAdmin, ensureAdminAccessKey, type EnsuredAdmin, type PermissionsService } from '@sluice/permissions';
+import { createPermissionsService, ensureAdmin, ensureAdminAccessKey, loadPermissionsApi, type EnsuredAdmin, type PermissionsService } from '@sluice/permissions';
 import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway, type RunningGateway } from '@sluice/gateway';
 import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
-import { createPipelinesService, type PipelinesService } from '@sluice/pipelines';
+import { createPipelinesService, loadPipelinesApi, type PipelinesService } from '@sluice/pipelines';
 import { openBuiltInProviders, startLauncherProcess, startWorker, type BuiltInProviders } from '@sluice/worker';
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
@@ -83,6 +83,9 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
 
   const components: PlatformComponent[] = [
     component('event store', async () => {
+      // The database opens on a thread of its own (PGlite): meanwhile this one loads the services' APIs (NestJS,
+      // their resolvers), which each service would otherwise load in turn when it serves. A failure shows there.
+      for (const load of [loadPipelinesApi, loadExecutionsApi, loadPermissionsApi, loadArtifactsApi]) load().catch(() => undefined);
       eventStore = await openEventStore(config.runtime.eventStore);
       return () => eventStore.store.close();
     }),

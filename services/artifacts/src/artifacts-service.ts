@@ -91,7 +91,7 @@ export async function createArtifactsService(options: ArtifactsServiceOptions): 
   const handleHttp = artifactHttpRoutes({ bytes: application.bytes, urlSecret: options.urlSecret, internalSecret: options.serve.internalSecret, clock, log });
   const readiness = () => checkReadiness({ eventStore: eventStoreCheck(options.eventStore) });
   // NestJS is ESM-only (jest cannot load it): the API is loaded when served, not when this file is imported.
-  const { serveArtifactsApi } = await import('./api/artifacts-api.module');
+  const { serveArtifactsApi } = await loadArtifactsApi();
   const served = await serveArtifactsApi(application, { ...options.serve, readiness, httpRoutes: handleHttp, log, stopAfter: () => projection.stop() });
   const collectIntervalMinutes = options.settings?.collectIntervalMinutes;
   const stopCollecting = collectIntervalMinutes ? application.collector.startPeriodic(collectIntervalMinutes * 60_000) : async () => {};
@@ -108,4 +108,12 @@ export async function createArtifactsService(options: ArtifactsServiceOptions): 
       await recorder.idle();
     },
   };
+}
+
+/**
+ * The artifacts API (NestJS, ESM-only, so never loaded by jest): loaded when served. A composer may start loading it
+ * early, while something else waits (the embedded platform does while its database opens).
+ */
+export function loadArtifactsApi(): Promise<typeof import('./api/artifacts-api.module')> {
+  return import('./api/artifacts-api.module');
 }

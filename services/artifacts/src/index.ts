@@ -1,7 +1,7 @@
 // The artifacts service's public entry: what composes it into a platform.
 export {
   composeArtifacts,
-  createArtifactsService,
+  createArtifactsService, loadArtifactsApi,
   type ArtifactsApplication,
   type ArtifactsParts,
   type ArtifactsService,

@@ -266,7 +266,7 @@ export async function createExecutionsService(options: ExecutionsServiceOptions)
   const { serve, log = (line: string) => console.log(line), readiness, ...engineOptions } = options;
   const { application, engine } = await startExecutions({ ...engineOptions, onError: (error, context) => log(`executions engine: ${context}: ${describe(error)}`) });
   // NestJS is ESM-only (jest cannot load it): the API is loaded when served, not when this file is imported.
-  const api = await import('./api/executions-api.module').catch(async (error: unknown) => {
+  const api = await loadExecutionsApi().catch(async (error: unknown) => {
     await engine.stop();
     throw error;
   });
@@ -283,3 +283,11 @@ export async function createExecutionsService(options: ExecutionsServiceOptions)
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
+
+/**
+ * The executions API (NestJS, ESM-only, so never loaded by jest): loaded when served. A composer may start loading it
+ * early, while something else waits (the embedded platform does while its database opens).
+ */
+export function loadExecutionsApi(): Promise<typeof import('./api/executions-api.module')> {
+  return import('./api/executions-api.module');
+}

@@ -3,7 +3,7 @@
 export {
   composeExecutions,
   createExecutionsEngine,
-  createExecutionsService,
+  createExecutionsService, loadExecutionsApi,
   type ExecutionsApplication,
   type ExecutionsComposition,
   type ExecutionsEngine,

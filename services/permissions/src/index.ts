@@ -1,5 +1,5 @@
 // The permissions service's public entry: what composes it into a platform.
-export { composePermissions, createPermissionsService, type PermissionsApplication, type PermissionsParts, type PermissionsService, type PermissionsServiceOptions } from './permissions-service';
+export { composePermissions, createPermissionsService, loadPermissionsApi, type PermissionsApplication, type PermissionsParts, type PermissionsService, type PermissionsServiceOptions } from './permissions-service';
 /** The service's configuration, read from the environment once. */
 export { loadPermissionsConfig, type PermissionsConfig } from './permissions-config';
 /** Its projections, for `npm run rebuild-projections`. */

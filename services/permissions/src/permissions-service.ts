@@ -71,7 +71,15 @@ export async function createPermissionsService(options: PermissionsServiceOption
   });
   const application = composePermissions(options.eventStore, projection, { clock, accessKeyCipher: options.accessKeyCipher, auditTrail });
   // NestJS is ESM-only (jest cannot load it): the API is loaded when served, not when this file is imported.
-  const { servePermissionsApi } = await import('./api/permissions-api.module');
+  const { servePermissionsApi } = await loadPermissionsApi();
   const served = await servePermissionsApi(application, { ...options.serve, readiness: options.readiness, log, stopAfter: () => projection.stop() });
   return { url: served.url, projection, stop: () => served.close() };
+}
+
+/**
+ * The permissions API (NestJS, ESM-only, so never loaded by jest): loaded when served. A composer may start loading it
+ * early, while something else waits (the embedded platform does while its database opens).
+ */
+export function loadPermissionsApi(): Promise<typeof import('./api/permissions-api.module')> {
+  return import('./api/permissions-api.module');
 }

@@ -65,7 +65,15 @@ export async function createPipelinesService(options: PipelinesServiceOptions): 
   await projection.start();
   const application = composePipelines(options.eventStore, projection, options.clock ?? (() => new Date()), options.masterKeyCipher);
   // NestJS is ESM-only (jest cannot load it): the API is loaded when served, not when this file is imported.
-  const { servePipelinesApi } = await import('./api/pipelines-api.module');
+  const { servePipelinesApi } = await loadPipelinesApi();
   const served = await servePipelinesApi(application, { ...options.serve, readiness: options.readiness, log, stopAfter: () => projection.stop() });
   return { url: served.url, projection, stop: () => served.close() };
+}
+
+/**
+ * The pipelines API (NestJS, ESM-only, so never loaded by jest): loaded when served. A composer may start loading it
+ * early, while something else waits (the embedded platform does while its database opens).
+ */
+export function loadPipelinesApi(): Promise<typeof import('./api/pipelines-api.module')> {
+  return import('./api/pipelines-api.module');
 }
