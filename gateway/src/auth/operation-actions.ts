@@ -169,6 +169,7 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     listPipelineVersions: { action: 'sluice:ListPipelineVersions', target: pipelineFrom('name') },
     diffPipelineVersions: { action: 'sluice:ListPipelineVersions', target: pipelineFrom('name') },
     listActionTypes: { action: 'sluice:ListActionTypes', target: account() },
+    getActionType: { action: 'sluice:GetActionType', target: account() },
     // executions
     getPipelineState: { action: 'sluice:GetPipelineState', target: pipelineFrom('name') },
     pipelineStateAsOf: { action: 'sluice:GetPipelineState', target: pipelineFrom('pipelineName') },
@@ -207,6 +208,7 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     enableStageTransition: { action: 'sluice:EnableStageTransition', target: stageFrom('pipelineName', 'stageName') },
     createCustomActionType: { action: 'sluice:CreateCustomActionType', target: account() },
     deleteCustomActionType: { action: 'sluice:DeleteCustomActionType', target: account() },
+    updateActionType: { action: 'sluice:UpdateActionType', target: account() },
     tagResource: { action: 'sluice:TagResource', target: pipelineArn },
     untagResource: { action: 'sluice:UntagResource', target: pipelineArn },
     // `input` is what `aws codepipeline get-pipeline` prints: { pipeline: { name, … }, metadata }.

@@ -65,6 +65,9 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('CreateCustomActionType', 'account', WRITE),
   action('DeleteCustomActionType', 'account', WRITE),
   action('ListActionTypes', 'account', READ),
+  // Action types (issue 19): one type read or a custom one changed, at the account as their siblings above.
+  action('GetActionType', 'account', READ),
+  action('UpdateActionType', 'account', WRITE),
   // Audit
   action('LookupAuditEvents', 'account', READ),
   action('VerifyAuditTrail', 'account', READ),

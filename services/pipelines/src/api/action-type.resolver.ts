@@ -15,9 +15,20 @@ export class ActionTypeResolver {
     return this.app.actionTypeQueries.listActionTypes(caller, { owner, category }).map(actionTypeOutput);
   }
 
+  @Query('getActionType')
+  getActionType(@CallerOf() caller: Caller, @Args('category') category: ActionCategory, @Args('owner') owner: ActionOwner, @Args('provider') provider: string, @Args('version') version: string) {
+    return actionTypeOutput(this.app.actionTypeQueries.getActionType(caller, { category, owner, provider, version }));
+  }
+
   @Mutation('createCustomActionType')
   async createCustomActionType(@CallerOf() caller: Caller, @Args('input') input: unknown) {
     const id = await this.app.actionTypes.createCustomActionType(caller, input);
+    return actionTypeOutput(this.app.actionTypeQueries.getCustomActionType(caller, id));
+  }
+
+  @Mutation('updateActionType')
+  async updateActionType(@CallerOf() caller: Caller, @Args('owner') owner: ActionOwner, @Args('input') input: unknown) {
+    const id = await this.app.actionTypes.updateCustomActionType(caller, owner, input);
     return actionTypeOutput(this.app.actionTypeQueries.getCustomActionType(caller, id));
   }
 

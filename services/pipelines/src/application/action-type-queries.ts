@@ -22,6 +22,16 @@ export class ActionTypeQueries {
       .map((actionType) => ({ actionType, tags: tags.get(actionTypeKey(actionType.id)) ?? [] }));
   }
 
+  /** Any action type the account's definitions may use: a built-in one (AWS- or Sluice-owned) or one of its custom types. */
+  getActionType(caller: Caller, id: { category: string; owner: string; provider: string; version: string }): ActionTypeListing {
+    const found = this.readModel().registryFor(caller.account).find(id);
+    if (!found) throw new NotFoundError('custom action type', actionTypeKey(id), `The action type ${id.owner}/${id.category}/${id.provider}/${id.version} does not exist in this account.`);
+    if (found.id.owner !== 'Custom') return { actionType: found, tags: [] };
+    const key = actionTypeKey(found.id);
+    const tags = this.readModel().customActionTypes(caller.account).find((view) => actionTypeKey(view.actionType.id) === key)?.tags ?? [];
+    return { actionType: found, tags };
+  }
+
   getCustomActionType(caller: Caller, id: CustomActionTypeId): ActionTypeListing {
     const key = actionTypeKey({ ...id, owner: 'Custom' });
     const found = this.readModel().customActionTypes(caller.account).find((view) => actionTypeKey(view.actionType.id) === key);

@@ -30,6 +30,12 @@ export class ActionTypeReadModel {
         types.set(actionTypeKey(actionType.id), { actionType, tags, created, createdBy });
         return;
       }
+      case 'CustomActionTypeUpdated': {
+        const key = actionTypeKey(event.data.actionType.id);
+        const current = types.get(key);
+        if (current) types.set(key, { ...current, actionType: event.data.actionType });
+        return;
+      }
       case 'CustomActionTypeDeleted':
         types.delete(actionTypeKey({ ...event.data, owner: 'Custom' }));
         return;
