@@ -177,6 +177,8 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     getPipelineExecution: { action: 'sluice:GetPipelineExecution', target: pipelineFrom('pipelineName') },
     listPipelineExecutions: { action: 'sluice:ListPipelineExecutions', target: pipelineFrom('pipelineName') },
     listActionExecutions: { action: 'sluice:ListActionExecutions', target: pipelineFrom('pipelineName') },
+    listRuleExecutions: { action: 'sluice:ListRuleExecutions', target: pipelineFrom('pipelineName') },
+    listRuleTypes: { action: 'sluice:ListRuleTypes', target: account() },
     getJobDetails: { action: 'sluice:GetJobDetails', target: actionTypeOfJob('jobId') },
     actionLogs: { action: 'sluice:ListActionExecutions', target: executionFrom('pipelineExecutionId') },
     // artifacts

@@ -68,6 +68,9 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   // Action types (issue 19): one type read or a custom one changed, at the account as their siblings above.
   action('GetActionType', 'account', READ),
   action('UpdateActionType', 'account', WRITE),
+  // Stage-condition rules (issue 19): the rule types are the engine's, the evaluations an execution's.
+  action('ListRuleTypes', 'account', READ),
+  action('ListRuleExecutions', 'pipeline', READ),
   // Audit
   action('LookupAuditEvents', 'account', READ),
   action('VerifyAuditTrail', 'account', READ),

@@ -46,7 +46,21 @@ export interface StageConditionCheckStarted {
   data: { stageName: string; attempt: number; condition: StageConditionKind; startedAt: string };
 }
 
-/** `applied` is what the stage does next: PROCEED, or the declared result of the condition. */
+/** One rule of a condition as its evaluator judged it: CodePipeline's rule execution (ListRuleExecutions). */
+export interface RuleEvaluation {
+  ruleName: string;
+  ruleTypeId: { category: 'Rule'; owner: string; provider: string; version: string };
+  /** As declared, with its `#{…}` references. */
+  configuration: Record<string, string>;
+  passed: boolean;
+  /** Why: the comparison made, or what could not be evaluated. */
+  message: string;
+}
+
+/**
+ * `applied` is what the stage does next: PROCEED, or the declared result of the condition. `rules` holds each rule's
+ * verdict (events recorded before issue 19 have none).
+ */
 export interface StageConditionEvaluated {
   type: 'StageConditionEvaluated';
   data: {
@@ -57,6 +71,7 @@ export interface StageConditionEvaluated {
     applied: 'PROCEED' | ConditionResult;
     summary: string | null;
     evaluatedAt: string;
+    rules?: RuleEvaluation[];
   };
 }
 

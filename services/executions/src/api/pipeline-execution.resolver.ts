@@ -1,3 +1,4 @@
+import { BUILT_IN_RULE_TYPES } from '../application/engine/built-in-rules';
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ValidationError, type StageRetryMode } from '@sluice/domain';
@@ -147,5 +148,27 @@ export class PipelineExecutionResolver {
       nextToken: after,
     });
     return { nodes: page.actionExecutionDetails, pageInfo: { hasNextPage: page.nextToken !== null, endCursor: page.nextToken } };
+  }
+
+  @Query('listRuleExecutions')
+  listRuleExecutions(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('pipelineExecutionId') pipelineExecutionId?: string | null,
+    @Args('first') first?: number | null,
+    @Args('after') after?: string | null,
+  ) {
+    const page = this.app.queries.listRuleExecutions(caller, pipelineName, {
+      ...(pipelineExecutionId != null ? { pipelineExecutionId } : {}),
+      maxResults: pageSize(first),
+      nextToken: after,
+    });
+    const nodes = page.ruleExecutionDetails.map(({ input, output, ...detail }) => ({ ...detail, ruleTypeId: input.ruleTypeId, configuration: input.configuration, summary: output.summary }));
+    return { nodes, pageInfo: { hasNextPage: page.nextToken !== null, endCursor: page.nextToken } };
+  }
+
+  @Query('listRuleTypes')
+  listRuleTypes() {
+    return BUILT_IN_RULE_TYPES.map(({ evaluate: _evaluate, ...type }) => type);
   }
 }

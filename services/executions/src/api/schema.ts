@@ -257,6 +257,53 @@ ${ACTION_ENUMS_SDL}
     pageInfo: PageInfo!
   }
 
+  "One rule of a stage condition, evaluated once: CodePipeline's RuleExecutionDetail."
+  type RuleExecutionDetail {
+    pipelineExecutionId: ID!
+    ruleExecutionId: ID!
+    pipelineVersion: Int!
+    stageName: String!
+    ruleName: String!
+    "beforeEntry, onSuccess or onFailure."
+    condition: String!
+    attempt: Int!
+    startTime: DateTime!
+    lastUpdateTime: DateTime!
+    "Succeeded or Failed."
+    status: String!
+    ruleTypeId: RuleTypeId!
+    "As declared, with its #{…} references."
+    configuration: JSON!
+    "Why the rule passed or failed."
+    summary: String!
+  }
+
+  type RuleTypeId {
+    category: String!
+    owner: String!
+    provider: String!
+    version: String!
+  }
+
+  "One execution's rule evaluations in the order they were made, or every execution's, newest execution first."
+  type RuleExecutionConnection {
+    nodes: [RuleExecutionDetail!]!
+    pageInfo: PageInfo!
+  }
+
+  "A rule type the engine evaluates in stage conditions: CodePipeline's RuleType."
+  type RuleType {
+    id: RuleTypeId!
+    "name, required, key, secret, queryable, description, type of each configuration property."
+    ruleConfigurationProperties: JSON!
+    inputArtifactDetails: RuleArtifactDetails!
+  }
+
+  type RuleArtifactDetails {
+    minimumCount: Int!
+    maximumCount: Int!
+  }
+
   "CodePipeline's Job: what pollForJobs hands a worker."
   type Job {
     id: ID!
@@ -443,6 +490,10 @@ ${ACTION_ENUMS_SDL}
     listPipelineExecutions(pipelineName: String!, first: Int = 100, after: String, filter: PipelineExecutionFilterInput): PipelineExecutionConnection!
     "Without pipelineExecutionId: every execution's, newest execution first."
     listActionExecutions(pipelineName: String!, pipelineExecutionId: ID, first: Int = 100, after: String): ActionExecutionConnection!
+    "Without pipelineExecutionId: every execution's, newest execution first."
+    listRuleExecutions(pipelineName: String!, pipelineExecutionId: ID, first: Int = 100, after: String): RuleExecutionConnection!
+    "The rule types stage conditions may use that the engine evaluates (VariableCheck)."
+    listRuleTypes: [RuleType!]!
     getJobDetails(jobId: ID!): JobDetails!
     "An execution's action logs in the order they were stored; first at most 5000 (default 500)."
     actionLogs(pipelineExecutionId: ID!, stageName: String, actionName: String, after: String, first: Int): ActionLogPage!

@@ -1,4 +1,4 @@
-import { NotFoundError, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type PipelineStateView, type StageStateView } from '../domain';
+import { NotFoundError, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
 import { type DefinitionSnapshot, type PipelineRef } from '@sluice/contracts';
 import type { ExecutionReadModels } from '../projections/execution-read-models';
 import type { StreamStates } from '../projections/stream-states';
@@ -13,6 +13,11 @@ export interface ListActionExecutionsQuery {
 
 export interface ActionExecutionPage {
   actionExecutionDetails: ActionExecutionDetail[];
+  nextToken: string | null;
+}
+
+export interface RuleExecutionPage {
+  ruleExecutionDetails: RuleExecutionDetail[];
   nextToken: string | null;
 }
 
@@ -66,6 +71,21 @@ export class ExecutionQueries {
     return { actionExecutionDetails: page, nextToken: offset + page.length < details.length ? encodeOffset(offset + page.length) : null };
   }
 
+  /** CodePipeline's ListRuleExecutions: the stage conditions' rule evaluations, as listActionExecutions pages actions. */
+  listRuleExecutions(caller: Caller, pipelineName: string, query: ListActionExecutionsQuery = {}): RuleExecutionPage {
+    const pipeline = { account: caller.account, name: pipelineName };
+    if (query.pipelineExecutionId !== undefined && !this.belongs(caller, pipelineName, query.pipelineExecutionId)) {
+      throw new NotFoundError('execution', query.pipelineExecutionId);
+    }
+    const executionIds = query.pipelineExecutionId !== undefined ? [query.pipelineExecutionId] : [...this.readModels.executionIdsOf(pipeline)].reverse();
+    if (executionIds.length === 0 && !this.definitions.latest(pipeline)) throw new NotFoundError('pipeline', pipelineName);
+    const details = executionIds.flatMap((executionId) => this.readModels.ruleExecutionsOf(executionId)?.details ?? []);
+    const offset = query.nextToken ? decodeOffset(query.nextToken) : 0;
+    const maxResults = query.maxResults ?? DEFAULT_PAGE_SIZE;
+    const page = details.slice(offset, offset + maxResults);
+    return { ruleExecutionDetails: page, nextToken: offset + page.length < details.length ? encodeOffset(offset + page.length) : null };
+  }
+
   private belongs(caller: Caller, pipelineName: string, executionId: string): boolean {
     const pipeline: PipelineRef | undefined = this.readModels.pipelineOf(executionId);
     return pipeline !== undefined && pipeline.account === caller.account && pipeline.name === pipelineName;
@@ -96,5 +116,5 @@ function decodeOffset(token: string): number {
   } catch {
     // reported below, as any other token this service did not issue
   }
-  throw invalidInput('$.nextToken', 'The nextToken was not issued by listActionExecutions.', 'invalid_input', 'INVALID_CURSOR');
+  throw invalidInput('$.nextToken', 'The nextToken was not issued by listActionExecutions or listRuleExecutions.', 'invalid_input', 'INVALID_CURSOR');
 }

@@ -35,3 +35,4 @@ export { nextCommands, jobsOf, needsAttention, nextWakeUp, type EngineView } fro
 export * from './read-models/pipeline-state';
 export * from './read-models/execution-summary';
 export * from './read-models/action-executions';
+export * from './read-models/rule-executions';

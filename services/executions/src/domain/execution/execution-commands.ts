@@ -1,6 +1,6 @@
 import type { PipelineDeclaration, StageRetryMode } from '@sluice/domain';
 import type { CommandMetadata } from '@sluice/domain';
-import type { JobFailure, JobSuccess, PipelineRef, StageConditionKind, ExecutionTrigger, SourceRevisionType } from '@sluice/contracts';
+import type { JobFailure, JobSuccess, PipelineRef, RuleEvaluation, StageConditionKind, ExecutionTrigger, SourceRevisionType } from '@sluice/contracts';
 
 /**
  * The metadata of every execution command: `entropy` is fresh randomness (128 bits or more, drawn by the
@@ -119,6 +119,8 @@ export interface RecordStageConditionResult {
   condition: StageConditionKind;
   rulesPassed: boolean;
   summary: string | null;
+  /** Each rule's verdict, recorded with the condition's (ListRuleExecutions). */
+  rules?: RuleEvaluation[];
   metadata: ExecutionCommandMetadata;
 }
 

@@ -282,6 +282,12 @@ describe('stage conditions', () => {
     expect(events.map((e) => e.type)).toEqual(types);
   });
 
+  it("records each rule's verdict with the condition's, for ListRuleExecutions", () => {
+    const rules = [{ ruleName: 'r', ruleTypeId: { category: 'Rule' as const, owner: 'AWS', provider: 'DeploymentWindow', version: '1' }, configuration: {}, passed: false, message: 'outside the window' }];
+    const [evaluated] = executionDecider.decide({ ...answer('beforeEntry', false), rules } as ExecutionCommand, foldExecution(history(gated('FAIL'), enter())), noExecutionContext);
+    expect(evaluated).toEqual({ type: 'StageConditionEvaluated', data: expect.objectContaining({ stageName: 'Build', condition: 'beforeEntry', rulesPassed: false, applied: 'FAIL', rules }) });
+  });
+
   it('a stale answer (another condition) changes nothing', () => {
     given(history(gated('FAIL'), enter())).when(answer('onSuccess', false)).thenNothingHappened();
   });

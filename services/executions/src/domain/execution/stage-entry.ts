@@ -29,7 +29,7 @@ export function recordStageConditionResult(command: RecordStageConditionResult, 
   const pending = stage.phase.status === 'CheckingCondition' && stage.phase.condition === command.condition && stage.attempt === command.attempt;
   if (execution.status !== 'InProgress' || !pending) return [];
   const now = command.metadata.now;
-  return andSettle(execution, conditionOutcome(stage, declaration, command.condition, command.rulesPassed, command.summary, execution.run.inputs.scope, now), command.metadata);
+  return andSettle(execution, conditionOutcome(stage, declaration, command.condition, command.rulesPassed, command.summary, execution.run.inputs.scope, now, command.rules), command.metadata);
 }
 
 /** Engine: superseded while waiting between stages. An execution that has moved on or ended is not. */
