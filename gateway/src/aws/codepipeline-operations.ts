@@ -5,6 +5,7 @@ import type { AwsGraphql } from './gateway-graphql';
 import { decodeNextToken, encodeNextToken, maxResultsOf } from './next-token';
 import { actionTypeOperations } from './action-type-operations';
 import { ruleOperations } from './rule-operations';
+import { actionRevisionOperations } from './action-revision-operations';
 
 /**
  * CodePipeline's operations, each one GraphQL operation of the gateway (decision 0024): the rules run in the services
@@ -459,5 +460,6 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
     // Issue 19, each group in its own file.
     ...actionTypeOperations(graphql),
     ...ruleOperations(graphql),
+    ...actionRevisionOperations(graphql),
   };
 }

@@ -17,6 +17,7 @@ export const OPERATOR_ACTIONS: readonly string[] = [
   'sluice:RollbackStage',
   'sluice:DisableStageTransition',
   'sluice:EnableStageTransition',
+  'sluice:PutActionRevision',
 ];
 
 /**

@@ -39,6 +39,7 @@ const RUNS_PIPELINES = new Set([
   'sluice:RollbackStage',
   'sluice:DisableStageTransition',
   'sluice:EnableStageTransition',
+  'sluice:PutActionRevision',
 ]);
 
 /** Every managed policy but Admin lets a user keep its own tokens and access keys, restated here as well. */

@@ -48,6 +48,18 @@ export class PipelineExecutionResolver {
     return this.app.queries.getPipelineExecution(caller, name, pipelineExecutionId);
   }
 
+  @Mutation('putActionRevision')
+  putActionRevision(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('stageName') stageName: string,
+    @Args('actionName') actionName: string,
+    @Args('actionRevision') actionRevision: { revisionId: string },
+  ) {
+    const current = this.app.queries.currentRevisionOf(caller, pipelineName, actionName);
+    return this.app.executions.putActionRevision(caller, { pipelineName, stageName, actionName, revisionId: actionRevision.revisionId }, current);
+  }
+
   @Mutation('stopPipelineExecution')
   async stopPipelineExecution(
     @CallerOf() caller: Caller,

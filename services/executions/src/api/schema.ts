@@ -60,6 +60,7 @@ ${ACTION_ENUMS_SDL}
     RollbackStage
     RerunStage
     AutomatedRollback
+    PutActionRevision
   }
 
   enum ExecutionType {
@@ -421,6 +422,21 @@ ${ACTION_ENUMS_SDL}
     revisionUrl: String
   }
 
+  "CodePipeline's ActionRevision: what a source action should fetch next."
+  input ActionRevisionInput {
+    "A commit of a Sluice/Git source; an uploaded archive's address (sha256:…) of a Sluice/Upload source."
+    revisionId: String!
+    revisionChangeId: String!
+    created: DateTime!
+  }
+
+  type PutActionRevisionResult {
+    "False when the revision is the one the action fetched last: nothing started."
+    newRevision: Boolean!
+    "The execution started with the revision, or the latest one that has it."
+    pipelineExecutionId: ID!
+  }
+
   input FailureDetailsInput {
     type: FailureType!
     message: String!
@@ -531,6 +547,8 @@ ${ACTION_ENUMS_SDL}
     revisions, resolved variables, and the artifacts and variables produced before the stage): a new execution.
     """
     rerunStage(pipelineName: String!, stageName: String!, sourcePipelineExecutionId: ID!, clientRequestToken: String): PipelineExecution!
+    "CodePipeline's PutActionRevision: starts the pipeline with the source action pinned to the revision, unless it is the current one."
+    putActionRevision(pipelineName: String!, stageName: String!, actionName: String!, actionRevision: ActionRevisionInput!): PutActionRevisionResult!
     putApprovalResult(pipelineName: String!, stageName: String!, actionName: String!, result: ApprovalResultInput!, token: String!): ApprovalResultRecorded!
 
     "Long poll: waits up to waitMs (at most 20000) when no job waits. With an x-sluice-account header, only that account's jobs."

@@ -1,5 +1,5 @@
 import type { StageRetryMode } from '@sluice/domain';
-import { NotFoundError, ValidationError, latestExecutionInStage, refusedArchives, uploadArchivesOfStart, type ExecutionCommand, type ExecutionState, type SourceRevisionOverride, type VariableOverride } from '../domain';
+import { NotFoundError, ValidationError, decideActionRevision, latestExecutionInStage, type CurrentRevision, refusedArchives, uploadArchivesOfStart, type ExecutionCommand, type ExecutionState, type SourceRevisionOverride, type VariableOverride } from '../domain';
 import { executionStreamId, lanesStreamId, type ExecutionTrigger, type PipelineRef } from '@sluice/contracts';
 import type { StreamStates } from '../projections/stream-states';
 import type { AggregateCommands } from './aggregate-commands';
@@ -18,6 +18,13 @@ export interface StartPipelineExecutionInput {
   clientRequestToken?: string | null;
   /** A trigger's start (webhook, poll); a manual start by default. */
   trigger?: ExecutionTrigger;
+}
+
+export interface PutActionRevisionInput {
+  pipelineName: string;
+  stageName: string;
+  actionName: string;
+  revisionId: string;
 }
 
 export interface StopPipelineExecutionInput {
@@ -97,6 +104,21 @@ export class ExecutionCommandHandlers {
       metadata: this.metadata(caller),
     });
     return { pipelineExecutionId: executionId };
+  }
+
+  /** CodePipeline's PutActionRevision: a start pinned to the revision, unless `current` (the latest execution's) is it. */
+  async putActionRevision(caller: Caller, input: PutActionRevisionInput, current: CurrentRevision | null): Promise<{ newRevision: boolean; pipelineExecutionId: string }> {
+    const definition = this.deps.definitions.latest({ account: caller.account, name: input.pipelineName });
+    if (!definition) throw new NotFoundError('pipeline', input.pipelineName);
+    const decision = decideActionRevision(definition.declaration, input, current);
+    if (!decision.newRevision) return decision;
+    const { pipelineExecutionId } = await this.startPipelineExecution(caller, {
+      name: input.pipelineName,
+      sourceRevisions: [decision.sourceRevision],
+      clientRequestToken: decision.clientRequestToken,
+      trigger: { triggerType: 'PutActionRevision', triggerDetail: caller.actor },
+    });
+    return { newRevision: true, pipelineExecutionId };
   }
 
   async stopPipelineExecution(caller: Caller, input: StopPipelineExecutionInput): Promise<{ pipelineExecutionId: string }> {

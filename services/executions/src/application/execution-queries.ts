@@ -1,4 +1,4 @@
-import { NotFoundError, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
+import { NotFoundError, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type CurrentRevision, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
 import { type DefinitionSnapshot, type PipelineRef } from '@sluice/contracts';
 import type { ExecutionReadModels } from '../projections/execution-read-models';
 import type { StreamStates } from '../projections/stream-states';
@@ -69,6 +69,16 @@ export class ExecutionQueries {
     const maxResults = query.maxResults ?? DEFAULT_PAGE_SIZE;
     const page = details.slice(offset, offset + maxResults);
     return { actionExecutionDetails: page, nextToken: offset + page.length < details.length ? encodeOffset(offset + page.length) : null };
+  }
+
+  /** The revision a source action fetched in the latest execution that ran it (PutActionRevision compares with it). */
+  currentRevisionOf(caller: Caller, pipelineName: string, actionName: string): CurrentRevision | null {
+    const executionIds = [...this.readModels.executionIdsOf({ account: caller.account, name: pipelineName })].reverse();
+    for (const executionId of executionIds) {
+      const revision = summaryOf(this.states.execution(executionId).state)?.sourceRevisions.find((candidate) => candidate.actionName === actionName);
+      if (revision) return { executionId, revisionId: revision.revisionId };
+    }
+    return null;
   }
 
   /** CodePipeline's ListRuleExecutions: the stage conditions' rule evaluations, as listActionExecutions pages actions. */

@@ -11,6 +11,7 @@ export * from './derived-ids';
 export * from './fresh-ids';
 
 export * from './execution/execution-commands';
+export * from './execution/action-revision';
 export * from './execution/execution-state';
 export { evolveExecution } from './execution/execution-evolve';
 export { decideExecution, executionDecider, noExecutionContext, sourceExecutionIdOf, type ExecutionContext } from './execution/execution-decider';
