@@ -24,8 +24,8 @@ export function actionTypeDeclarationOf(type: Json): Json {
   return compact({
     executor: { type: 'JobWorker', configuration: { jobWorkerExecutorConfiguration: {} } },
     id: type.id,
-    inputArtifacts: type.inputArtifactDetails,
-    outputArtifacts: type.outputArtifactDetails,
+    inputArtifactDetails: type.inputArtifactDetails,
+    outputArtifactDetails: type.outputArtifactDetails,
     properties: (type.actionConfigurationProperties as Json[]).map((property) =>
       compact({ name: property.name, optional: !property.required, key: property.key, noEcho: property.secret, queryable: property.queryable ?? false, description: property.description }),
     ),
@@ -75,8 +75,8 @@ function customDefinitionOf(declaration: Json): { owner: string; input: Json } {
       configurationProperties: (properties as Json[] | undefined)?.map((property) =>
         compact({ name: property?.name, required: property?.optional === undefined ? undefined : !property.optional, key: property?.key, secret: property?.noEcho, queryable: property?.queryable, description: property?.description }),
       ),
-      inputArtifactDetails: requiredObject(declaration, 'inputArtifacts'),
-      outputArtifactDetails: requiredObject(declaration, 'outputArtifacts'),
+      inputArtifactDetails: requiredObject(declaration, 'inputArtifactDetails'),
+      outputArtifactDetails: requiredObject(declaration, 'outputArtifactDetails'),
     }),
   };
 }

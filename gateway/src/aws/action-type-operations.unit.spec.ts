@@ -24,8 +24,8 @@ const sluiceType = {
 const declaration = {
   executor: { type: 'JobWorker', configuration: { jobWorkerExecutorConfiguration: {} } },
   id: { category: 'Deploy', owner: 'Custom', provider: 'Terraform', version: '1' },
-  inputArtifacts: { minimumCount: 1, maximumCount: 1 },
-  outputArtifacts: { minimumCount: 0, maximumCount: 0 },
+  inputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
+  outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
   properties: [{ name: 'Workspace', optional: false, key: true, noEcho: false, queryable: false, description: 'where' }],
   urls: { configurationUrl: 'https://tf.example.com/config', entityUrlTemplate: 'https://tf.example.com/' },
 };

@@ -364,8 +364,9 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
       });
       // No job: as CodePipeline, say so when the custom action type does not exist rather than answer "none yet".
       if (pollForJobs.length === 0 && actionTypeId.owner === 'Custom') {
-        // A worker allowed to poll but not to list action types is not refused for asking: the check is skipped.
-        const listed = await graphql(call, 'query { listActionTypes(owner: Custom) { id { category owner provider version } } }', {}).catch(notForbidden);
+        // A worker allowed to poll but not to list action types is not refused for asking: the check is skipped. A
+        // deleted type is still polled: the definitions stored before the delete still make its jobs.
+        const listed = await graphql(call, 'query { listActionTypes(owner: Custom, includeDeleted: true) { id { category owner provider version } } }', {}).catch(notForbidden);
         const same = (id: Json) => ['category', 'owner', 'provider', 'version'].every((key) => id[key] === actionTypeId[key]);
         if (listed && !(listed.listActionTypes as Json[]).some((type) => same(type.id))) {
           throw new AwsError('ActionTypeNotFoundException', `The custom action type ${['category', 'owner', 'provider', 'version'].map((key) => String(actionTypeId[key])).join('/')} does not exist in this account.`);

@@ -57,6 +57,24 @@ const refusedInputs = (existing: string): Record<string, Array<Record<string, un
   ],
   UntagResource: [{}, { resourceArn: 'not-an-arn', tagKeys: ['team'] }, { resourceArn: arnOf(UNKNOWN), tagKeys: ['team'] }],
   ListTagsForResource: [{}, { resourceArn: 'not-an-arn' }, { resourceArn: arnOf(UNKNOWN) }, { resourceArn: arnOf(existing, '999999999999') }],
+  // Issue 19.
+  GetActionType: [{}, customType, { ...customType, owner: 'Sluice', provider: 'Nope' }, { ...customType, category: 'Compute' }],
+  UpdateActionType: [
+    {},
+    { actionType: { executor: { type: 'JobWorker', configuration: {} }, id: customType, inputArtifactDetails: { minimumCount: 0, maximumCount: 0 }, outputArtifactDetails: { minimumCount: 0, maximumCount: 0 } } },
+    { actionType: { executor: { type: 'JobWorker', configuration: {} }, id: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' }, inputArtifactDetails: { minimumCount: 0, maximumCount: 0 }, outputArtifactDetails: { minimumCount: 0, maximumCount: 0 } } },
+    { actionType: { executor: { type: 'Lambda', configuration: {} }, id: customType, inputArtifactDetails: { minimumCount: 0, maximumCount: 0 }, outputArtifactDetails: { minimumCount: 0, maximumCount: 0 } } },
+  ],
+  DeleteCustomActionType: [{}, { category: 'Build', provider: 'NoSuchProvider', version: '1' }],
+  ListRuleTypes: [{ ruleOwnerFilter: 'Nobody' }],
+  ListRuleExecutions: [{}, { pipelineName: UNKNOWN }, { pipelineName: existing, filter: { pipelineExecutionId: UUID } }, { pipelineName: existing, nextToken: 'not-a-token' }],
+  PutActionRevision: [
+    {},
+    { pipelineName: UNKNOWN, stageName: 'Source', actionName: 'Checkout', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } },
+    { pipelineName: existing, stageName: 'Nope', actionName: 'Checkout', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } },
+    { pipelineName: existing, stageName: 'Source', actionName: 'Nope', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } },
+    { pipelineName: existing, stageName: 'Build', actionName: 'Build', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } },
+  ],
 });
 
 type Answer = { operation: string; input: string; error: string; status: number | undefined };

@@ -11,8 +11,13 @@ export class ActionTypeResolver {
   constructor(@Inject(PIPELINES_APPLICATION) private readonly app: PipelinesApplication) {}
 
   @Query('listActionTypes')
-  listActionTypes(@CallerOf() caller: Caller, @Args('owner') owner?: ActionOwner | null, @Args('category') category?: ActionCategory | null) {
-    return this.app.actionTypeQueries.listActionTypes(caller, { owner, category }).map(actionTypeOutput);
+  listActionTypes(
+    @CallerOf() caller: Caller,
+    @Args('owner') owner?: ActionOwner | null,
+    @Args('category') category?: ActionCategory | null,
+    @Args('includeDeleted') includeDeleted?: boolean | null,
+  ) {
+    return this.app.actionTypeQueries.listActionTypes(caller, { owner, category, includeDeleted }).map(actionTypeOutput);
   }
 
   @Query('getActionType')

@@ -260,6 +260,9 @@ describe('custom action types', () => {
     expect((await gql('query { getPipeline(name: "kept") { name } }', {}, 'lifecycle')).data).toEqual({ getPipeline: { name: 'kept' } });
     expect(errorCodes(await gql(CREATE, { pipeline: pipelineUsingCustomAction('new-one') }, 'lifecycle'))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await gql(UPDATE, { owner: 'Custom', input: definition }, 'lifecycle'))).toEqual(['NOT_FOUND']);
+    // Its workers may still poll it: the definitions stored before the delete still make its jobs.
+    expect((await gql('{ listActionTypes(owner: Custom) { id { provider } } }', {}, 'lifecycle')).data!.listActionTypes).toEqual([]);
+    expect((await gql('{ listActionTypes(owner: Custom, includeDeleted: true) { id { provider } } }', {}, 'lifecycle')).data!.listActionTypes).toEqual([{ id: { provider: 'Terraform' } }]);
 
     // Created again: with another definition a new version is needed; with the one it had last, it is restored.
     expect(errorCodes(await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }', { input: sampleCustomActionType() }, 'lifecycle'))).toEqual(['CONFLICT']);

@@ -141,7 +141,8 @@ ${ACTION_ENUMS_SDL}
     listPipelines(first: Int = 50, after: String): PipelineConnection!
     listPipelineVersions(name: String!): [PipelineVersion!]!
     diffPipelineVersions(name: String!, from: Int!, to: Int!): PipelineVersionDiff!
-    listActionTypes(owner: ActionOwner, category: ActionCategory): [ActionType!]!
+    "With includeDeleted: deleted custom types too, whose jobs the definitions stored before the delete still make."
+    listActionTypes(owner: ActionOwner, category: ActionCategory, includeDeleted: Boolean = false): [ActionType!]!
     "One action type the account's definitions may use, built in or custom; ACTION_TYPE_NOT_FOUND otherwise."
     getActionType(category: ActionCategory!, owner: ActionOwner!, provider: String!, version: String!): ActionType!
     "The definition in AWS CodePipeline's form, with a report of what did not map back."

@@ -13,11 +13,10 @@ export class ActionTypeQueries {
   constructor(private readonly readModel: () => ActionTypeReadModel) {}
 
   /** Built-in and custom action types of the caller's account, optionally of one owner and category. */
-  listActionTypes(caller: Caller, filter: { owner?: ActionOwner | null; category?: ActionCategory | null }): ActionTypeListing[] {
+  listActionTypes(caller: Caller, filter: { owner?: ActionOwner | null; category?: ActionCategory | null; includeDeleted?: boolean | null }): ActionTypeListing[] {
     const tags = new Map(this.readModel().customActionTypes(caller.account).map((view) => [actionTypeKey(view.actionType.id), view.tags]));
-    return this.readModel()
-      .registryFor(caller.account)
-      .list()
+    const deleted = filter.includeDeleted ? this.readModel().deletedCustomActionTypes(caller.account).map((view) => view.actionType) : [];
+    return [...this.readModel().registryFor(caller.account).list(), ...deleted]
       .filter(({ id }) => (!filter.owner || id.owner === filter.owner) && (!filter.category || id.category === filter.category))
       .map((actionType) => ({ actionType, tags: tags.get(actionTypeKey(actionType.id)) ?? [] }));
   }
