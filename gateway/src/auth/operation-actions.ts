@@ -179,6 +179,16 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     listActionExecutions: { action: 'sluice:ListActionExecutions', target: pipelineFrom('pipelineName') },
     listRuleExecutions: { action: 'sluice:ListRuleExecutions', target: pipelineFrom('pipelineName') },
     listRuleTypes: { action: 'sluice:ListRuleTypes', target: account() },
+    // The pipeline named, else the one of the execution the action execution id starts with (unknown: the account).
+    listDeployActionExecutionTargets: {
+      action: 'sluice:ListDeployActionExecutionTargets',
+      target: async (args, lookup) => {
+        const named = optionalText(args, 'pipelineName');
+        if (named !== undefined) return { account: lookup.account, pipeline: named };
+        const pipeline = await lookup.pipelineOfExecution(text(args, 'actionExecutionId').split('/')[0]!);
+        return pipeline === undefined ? { account: lookup.account } : { account: lookup.account, pipeline };
+      },
+    },
     getJobDetails: { action: 'sluice:GetJobDetails', target: actionTypeOfJob('jobId') },
     actionLogs: { action: 'sluice:ListActionExecutions', target: executionFrom('pipelineExecutionId') },
     // artifacts

@@ -6,6 +6,7 @@ import { decodeNextToken, encodeNextToken, maxResultsOf } from './next-token';
 import { actionTypeOperations } from './action-type-operations';
 import { ruleOperations } from './rule-operations';
 import { actionRevisionOperations } from './action-revision-operations';
+import { deployTargetOperations } from './deploy-target-operations';
 
 /**
  * CodePipeline's operations, each one GraphQL operation of the gateway (decision 0024): the rules run in the services
@@ -462,5 +463,6 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
     ...actionTypeOperations(graphql),
     ...ruleOperations(graphql),
     ...actionRevisionOperations(graphql),
+    ...deployTargetOperations(graphql),
   };
 }

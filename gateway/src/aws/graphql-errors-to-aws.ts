@@ -23,6 +23,7 @@ const AWS_EXCEPTION_OF_CODE: Readonly<Record<ErrorCode, string>> = {
   EXECUTION_NOT_FOUND: 'PipelineExecutionNotFoundException',
   STAGE_NOT_FOUND: 'StageNotFoundException',
   ACTION_NOT_FOUND: 'ActionNotFoundException',
+  ACTION_EXECUTION_NOT_FOUND: 'ActionExecutionNotFoundException',
   ACTION_TYPE_NOT_FOUND: 'ActionTypeNotFoundException',
   JOB_NOT_FOUND: 'JobNotFoundException',
   ARTIFACT_NOT_FOUND: 'ResourceNotFoundException',

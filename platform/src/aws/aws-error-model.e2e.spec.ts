@@ -68,6 +68,7 @@ const refusedInputs = (existing: string): Record<string, Array<Record<string, un
   DeleteCustomActionType: [{}, { category: 'Build', provider: 'NoSuchProvider', version: '1' }],
   ListRuleTypes: [{ ruleOwnerFilter: 'Nobody' }],
   ListRuleExecutions: [{}, { pipelineName: UNKNOWN }, { pipelineName: existing, filter: { pipelineExecutionId: UUID } }, { pipelineName: existing, nextToken: 'not-a-token' }],
+  ListDeployActionExecutionTargets: [{}, { actionExecutionId: `${UUID}/Build/Build/1` }, { pipelineName: UNKNOWN, actionExecutionId: 'x' }, { actionExecutionId: 'x', filters: [{ name: 'COLOUR', values: [] }] }],
   PutActionRevision: [
     {},
     { pipelineName: UNKNOWN, stageName: 'Source', actionName: 'Checkout', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AcknowledgeJobCommand,
+  ActionExecutionNotFoundException,
   ActionNotFoundException,
   ActionTypeNotFoundException,
   CodePipelineClient,
@@ -12,6 +13,8 @@ import {
   DeleteCustomActionTypeCommand,
   GetActionTypeCommand,
   GetPipelineExecutionCommand,
+  ListActionExecutionsCommand,
+  ListDeployActionExecutionTargetsCommand,
   ListActionTypesCommand,
   ListRuleExecutionsCommand,
   ListRuleTypesCommand,
@@ -27,7 +30,7 @@ import {
   type ActionTypeDeclaration,
   type PipelineDeclaration,
 } from '@aws-sdk/client-codepipeline';
-import { commandsStage, commitFile, gitSourceStage, initGitRepository, stage } from '@sluice/testing/fixtures';
+import { commandsStage, commitFile, directoryDeployAction, gitSourceStage, initGitRepository, stage } from '@sluice/testing/fixtures';
 import { gatewayClient, eventually } from '@sluice/gateway/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 
@@ -72,7 +75,8 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 
 beforeAll(async () => {
   repository = initGitRepository(join(dataDir, 'repo'), { README: 'v1\n' });
-  platform = await startPlatformProcess(dataDir);
+  // Directory deploys go under this folder only (the worker's SLUICE_DEPLOY_ROOTS).
+  platform = await startPlatformProcess(dataDir, { SLUICE_DEPLOY_ROOTS: join(dataDir, 'deploys') });
   const text = readFileSync(join(dataDir, 'admin-credentials'), 'utf8');
   admin = clientWith({ accessKeyId: /^aws_access_key_id = (\S+)$/m.exec(text)![1]!, secretAccessKey: /^aws_secret_access_key = (\S+)$/m.exec(text)![1]! });
 
@@ -266,5 +270,29 @@ describe('PutActionRevision', () => {
     expect(await failureOf(globex.send(new PutActionRevisionCommand({ pipelineName: 'revisions', stageName: 'Source', actionName: 'Checkout', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } })))).toBeInstanceOf(
       PipelineNotFoundException,
     );
+  });
+});
+
+describe('ListDeployActionExecutionTargets', () => {
+  it("answers a Directory deploy's directory, none for a Commands deploy, and refuses an unknown or another account's action execution", async () => {
+    const path = join(dataDir, 'deploys', 'www');
+    const deploy = stage('Deploy', directoryDeployAction('Publish', path, { inputs: 'SourceOutput', runOrder: 1 }), { name: 'Smoke', actionTypeId: { category: 'Deploy', owner: 'Sluice', provider: 'Commands', version: '1' }, runOrder: 2, configuration: { Commands: 'true' } });
+    await admin.send(new CreatePipelineCommand({ pipeline: definition('deploys', [source(), deploy]) }));
+    const { pipelineExecutionId } = await admin.send(new StartPipelineExecutionCommand({ name: 'deploys' }));
+    expect((await finished(admin, 'deploys', pipelineExecutionId!)).status).toBe('Succeeded');
+    const details = (await admin.send(new ListActionExecutionsCommand({ pipelineName: 'deploys', filter: { pipelineExecutionId } }))).actionExecutionDetails!;
+    const idOf = (actionName: string) => details.find((detail) => detail.actionName === actionName)!.actionExecutionId!;
+
+    const { targets } = await admin.send(new ListDeployActionExecutionTargetsCommand({ pipelineName: 'deploys', actionExecutionId: idOf('Publish') }));
+    expect(targets).toEqual([expect.objectContaining({ targetId: path, targetType: 'Directory', status: 'Succeeded' })]);
+    expect(targets![0]!.endTime!.getTime()).toBeGreaterThanOrEqual(targets![0]!.startTime!.getTime());
+    // Without the pipeline's name, and filtered by status.
+    expect((await admin.send(new ListDeployActionExecutionTargetsCommand({ actionExecutionId: idOf('Publish') }))).targets).toHaveLength(1);
+    expect((await admin.send(new ListDeployActionExecutionTargetsCommand({ actionExecutionId: idOf('Publish'), filters: [{ name: 'TARGET_STATUS', values: ['Failed'] }] }))).targets).toEqual([]);
+    expect((await admin.send(new ListDeployActionExecutionTargetsCommand({ pipelineName: 'deploys', actionExecutionId: idOf('Smoke') }))).targets).toEqual([]);
+
+    expect(await failureOf(admin.send(new ListDeployActionExecutionTargetsCommand({ pipelineName: 'deploys', actionExecutionId: `${pipelineExecutionId}/Deploy/Nope/1` })))).toBeInstanceOf(ActionExecutionNotFoundException);
+    expect(await failureOf(admin.send(new ListDeployActionExecutionTargetsCommand({ pipelineName: 'revisions', actionExecutionId: idOf('Publish') })))).toBeInstanceOf(ActionExecutionNotFoundException);
+    expect(await failureOf(globex.send(new ListDeployActionExecutionTargetsCommand({ actionExecutionId: idOf('Publish') })))).toBeInstanceOf(ActionExecutionNotFoundException);
   });
 });

@@ -73,6 +73,8 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('ListRuleExecutions', 'pipeline', READ),
   // A source's new revision starts the pipeline: at the source action it names (issue 19).
   action('PutActionRevision', 'action', WRITE),
+  // Where a deploy action execution deployed: read at its pipeline (issue 19).
+  action('ListDeployActionExecutionTargets', 'pipeline', READ),
   // Audit
   action('LookupAuditEvents', 'account', READ),
   action('VerifyAuditTrail', 'account', READ),

@@ -179,6 +179,11 @@ export class PipelineExecutionResolver {
     return { nodes, pageInfo: { hasNextPage: page.nextToken !== null, endCursor: page.nextToken } };
   }
 
+  @Query('listDeployActionExecutionTargets')
+  listDeployActionExecutionTargets(@CallerOf() caller: Caller, @Args('actionExecutionId') actionExecutionId: string, @Args('pipelineName') pipelineName?: string | null) {
+    return this.app.queries.listDeployActionExecutionTargets(caller, pipelineName ?? null, actionExecutionId);
+  }
+
   @Query('listRuleTypes')
   listRuleTypes() {
     return BUILT_IN_RULE_TYPES.map(({ evaluate: _evaluate, ...type }) => type);

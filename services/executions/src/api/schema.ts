@@ -292,6 +292,17 @@ ${ACTION_ENUMS_SDL}
     pageInfo: PageInfo!
   }
 
+  "Where a deploy action execution put its artifact: CodePipeline's DeployActionExecutionTarget."
+  type DeployActionExecutionTarget {
+    "The directory of a Sluice/Deploy/Directory action."
+    targetId: String!
+    targetType: String!
+    "The deploy's status: InProgress, Succeeded, Failed or Abandoned."
+    status: String!
+    startTime: DateTime!
+    endTime: DateTime
+  }
+
   "A rule type the engine evaluates in stage conditions: CodePipeline's RuleType."
   type RuleType {
     id: RuleTypeId!
@@ -508,6 +519,8 @@ ${ACTION_ENUMS_SDL}
     listActionExecutions(pipelineName: String!, pipelineExecutionId: ID, first: Int = 100, after: String): ActionExecutionConnection!
     "Without pipelineExecutionId: every execution's, newest execution first."
     listRuleExecutions(pipelineName: String!, pipelineExecutionId: ID, first: Int = 100, after: String): RuleExecutionConnection!
+    "The targets of a deploy action execution (a Directory deploy's directory; other deploy providers have none). NOT_FOUND (ACTION_EXECUTION_NOT_FOUND) for an unknown id."
+    listDeployActionExecutionTargets(pipelineName: String, actionExecutionId: ID!): [DeployActionExecutionTarget!]!
     "The rule types stage conditions may use that the engine evaluates (VariableCheck)."
     listRuleTypes: [RuleType!]!
     getJobDetails(jobId: ID!): JobDetails!

@@ -1,4 +1,4 @@
-import { NotFoundError, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type CurrentRevision, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
+import { NotFoundError, deployTargetsOf, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type CurrentRevision, type DeployTarget, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
 import { type DefinitionSnapshot, type PipelineRef } from '@sluice/contracts';
 import type { ExecutionReadModels } from '../projections/execution-read-models';
 import type { StreamStates } from '../projections/stream-states';
@@ -79,6 +79,21 @@ export class ExecutionQueries {
       if (revision) return { executionId, revisionId: revision.revisionId };
     }
     return null;
+  }
+
+  /**
+   * CodePipeline's ListDeployActionExecutionTargets: the targets of one deploy action execution of the account (of the
+   * pipeline named, when one is). An action execution id starts with its execution's (`{execution}/{stage}/{action}/{attempt}`).
+   */
+  listDeployActionExecutionTargets(caller: Caller, pipelineName: string | null, actionExecutionId: string): DeployTarget[] {
+    const executionId = actionExecutionId.split('/')[0]!;
+    const pipeline = this.readModels.pipelineOf(executionId);
+    const detail =
+      pipeline && pipeline.account === caller.account && (pipelineName === null || pipeline.name === pipelineName)
+        ? this.readModels.actionExecutionsOf(executionId)?.details.find((candidate) => candidate.actionExecutionId === actionExecutionId)
+        : undefined;
+    if (!detail) throw new NotFoundError('action execution', actionExecutionId);
+    return deployTargetsOf(detail);
   }
 
   /** CodePipeline's ListRuleExecutions: the stage conditions' rule evaluations, as listActionExecutions pages actions. */

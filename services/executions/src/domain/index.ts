@@ -37,3 +37,4 @@ export * from './read-models/pipeline-state';
 export * from './read-models/execution-summary';
 export * from './read-models/action-executions';
 export * from './read-models/rule-executions';
+export * from './read-models/deploy-targets';
