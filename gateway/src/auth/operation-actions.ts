@@ -232,6 +232,7 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     // Re-running a past execution's stage is a retry of that stage, as Operators may (decision 0021).
     rerunStage: { action: 'sluice:RetryStageExecution', target: stageFrom('pipelineName', 'stageName') },
     rollbackStage: { action: 'sluice:RollbackStage', target: stageFrom('pipelineName', 'stageName') },
+    overrideStageCondition: { action: 'sluice:OverrideStageCondition', target: stageFrom('pipelineName', 'stageName') },
     putActionRevision: {
       action: 'sluice:PutActionRevision',
       target: (args, lookup) => ({ account: lookup.account, pipeline: text(args, 'pipelineName'), stage: text(args, 'stageName'), action: text(args, 'actionName') }),

@@ -52,6 +52,7 @@ const AWS_EXCEPTION_OF_CODE: Readonly<Record<ErrorCode, string>> = {
   EXECUTION_NOT_STOPPABLE: 'PipelineExecutionNotStoppableException',
   EXECUTION_ALREADY_STOPPING: 'DuplicatedStopRequestException',
   STAGE_NOT_RETRYABLE: 'StageNotRetryableException',
+  CONDITION_NOT_OVERRIDABLE: 'ConditionNotOverridableException',
   NOT_LATEST_EXECUTION: 'NotLatestPipelineExecutionException',
   UNABLE_TO_ROLLBACK_STAGE: 'UnableToRollbackStageException',
   APPROVAL_ALREADY_COMPLETED: 'ApprovalAlreadyCompletedException',

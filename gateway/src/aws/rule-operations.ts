@@ -5,8 +5,9 @@ import type { AwsGraphql } from './gateway-graphql';
 import { decodeNextToken, encodeNextToken, maxResultsOf } from './next-token';
 
 /**
- * ListRuleTypes and ListRuleExecutions (issue 19) over the rules of Sluice's stage conditions: the rule types the
- * engine evaluates, and each evaluation the execution recorded (StageConditionEvaluated's rules).
+ * ListRuleTypes, ListRuleExecutions and OverrideStageCondition (issue 19) over Sluice's stage conditions: the rule
+ * types the engine evaluates, each evaluation the execution recorded (StageConditionEvaluated's rules), and a person
+ * letting a stage past a condition.
  */
 export function ruleOperations(graphql: AwsGraphql): Record<string, AwsOperation> {
   return {
@@ -17,6 +18,19 @@ export function ruleOperations(graphql: AwsGraphql): Record<string, AwsOperation
       optionalString(input, 'regionFilter');
       const { listRuleTypes } = await graphql(call, 'query { listRuleTypes { id { category owner provider version } ruleConfigurationProperties inputArtifactDetails { minimumCount maximumCount } } }');
       return { ruleTypes: listRuleTypes };
+    },
+
+    async OverrideStageCondition(input, call) {
+      const conditionType = requiredString(input, 'conditionType');
+      if (conditionType !== 'BEFORE_ENTRY' && conditionType !== 'ON_SUCCESS') {
+        throw validationException([{ path: 'conditionType', value: conditionType, constraint: 'Member must satisfy enum value set: [BEFORE_ENTRY, ON_SUCCESS]' }]);
+      }
+      await graphql(
+        call,
+        'mutation($p: String!, $s: String!, $id: ID!, $c: StageConditionType!) { overrideStageCondition(pipelineName: $p, stageName: $s, pipelineExecutionId: $id, conditionType: $c) { pipelineExecutionId } }',
+        { p: requiredString(input, 'pipelineName'), s: requiredString(input, 'stageName'), id: requiredString(input, 'pipelineExecutionId'), c: conditionType },
+      );
+      return {};
     },
 
     async ListRuleExecutions(input, call) {

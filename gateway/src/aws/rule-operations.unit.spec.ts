@@ -77,3 +77,17 @@ describe('ListRuleExecutions', () => {
     });
   });
 });
+
+describe('OverrideStageCondition', () => {
+  it('sends the condition type as the GraphQL enum and answers nothing', async () => {
+    const { sent, operations } = recording({ overrideStageCondition: { pipelineExecutionId: 'e1' } });
+    expect(await operations.OverrideStageCondition!({ pipelineName: 'p', stageName: 'Deploy', pipelineExecutionId: 'e1', conditionType: 'BEFORE_ENTRY' }, call)).toEqual({});
+    expect(sent[0]).toEqual({ p: 'p', s: 'Deploy', id: 'e1', c: 'BEFORE_ENTRY' });
+  });
+
+  it('refuses a condition type outside the model’s enum (onFailure cannot be overridden)', async () => {
+    const { sent, operations } = recording();
+    await expect(operations.OverrideStageCondition!({ pipelineName: 'p', stageName: 'Deploy', pipelineExecutionId: 'e1', conditionType: 'ON_FAILURE' }, call)).rejects.toMatchObject({ type: 'ValidationException', message: expect.stringContaining('conditionType') });
+    expect(sent).toEqual([]);
+  });
+});

@@ -68,6 +68,11 @@ const refusedInputs = (existing: string): Record<string, Array<Record<string, un
   DeleteCustomActionType: [{}, { category: 'Build', provider: 'NoSuchProvider', version: '1' }],
   ListRuleTypes: [{ ruleOwnerFilter: 'Nobody' }],
   ListRuleExecutions: [{}, { pipelineName: UNKNOWN }, { pipelineName: existing, filter: { pipelineExecutionId: UUID } }, { pipelineName: existing, nextToken: 'not-a-token' }],
+  OverrideStageCondition: [
+    {},
+    { pipelineName: UNKNOWN, stageName: 'Build', pipelineExecutionId: UUID, conditionType: 'BEFORE_ENTRY' },
+    { pipelineName: existing, stageName: 'Build', pipelineExecutionId: UUID, conditionType: 'BEFORE_ENTRY' },
+  ],
   ListDeployActionExecutionTargets: [{}, { actionExecutionId: `${UUID}/Build/Build/1` }, { pipelineName: UNKNOWN, actionExecutionId: 'x' }, { actionExecutionId: 'x', filters: [{ name: 'COLOUR', values: [] }] }],
   PutActionRevision: [
     {},

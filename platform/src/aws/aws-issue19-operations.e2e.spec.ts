@@ -8,6 +8,7 @@ import {
   ActionTypeNotFoundException,
   CodePipelineClient,
   ConcurrentModificationException,
+  ConditionNotOverridableException,
   CreateCustomActionTypeCommand,
   CreatePipelineCommand,
   DeleteCustomActionTypeCommand,
@@ -18,6 +19,7 @@ import {
   ListActionTypesCommand,
   ListRuleExecutionsCommand,
   ListRuleTypesCommand,
+  OverrideStageConditionCommand,
   PipelineExecutionNotFoundException,
   PipelineNotFoundException,
   PollForJobsCommand,
@@ -230,6 +232,18 @@ describe('ListRuleTypes and ListRuleExecutions', () => {
     expect(await failureOf(admin.send(new ListRuleExecutionsCommand({ pipelineName: 'no-such-pipeline' })))).toBeInstanceOf(PipelineNotFoundException);
     expect(await failureOf(admin.send(new ListRuleExecutionsCommand({ pipelineName: 'gated', filter: { pipelineExecutionId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' } })))).toBeInstanceOf(PipelineExecutionNotFoundException);
     expect(await failureOf(globex.send(new ListRuleExecutionsCommand({ pipelineName: 'gated' })))).toBeInstanceOf(PipelineNotFoundException);
+
+    // OverrideStageCondition: the failed entry condition is overridden, and the failed execution runs the stage.
+    const override = (pipelineExecutionId: string, conditionType: 'BEFORE_ENTRY' | 'ON_SUCCESS') => new OverrideStageConditionCommand({ pipelineName: 'gated', stageName: 'Deploy', pipelineExecutionId, conditionType });
+    expect(await failureOf(admin.send(override(prod, 'BEFORE_ENTRY')))).toBeInstanceOf(ConditionNotOverridableException);
+    expect(await failureOf(admin.send(override(dev, 'ON_SUCCESS')))).toBeInstanceOf(ConditionNotOverridableException);
+    expect(await failureOf(reader.send(override(dev, 'BEFORE_ENTRY')))).toMatchObject({ name: 'AccessDeniedException' });
+    expect(await failureOf(globex.send(override(dev, 'BEFORE_ENTRY')))).toMatchObject({ name: expect.stringMatching(/PipelineNotFoundException|ValidationException/) });
+    await admin.send(override(dev, 'BEFORE_ENTRY'));
+    expect((await finished(admin, 'gated', dev)).status).toBe('Succeeded');
+    // Its rule was evaluated once: the override is not an evaluation.
+    expect((await admin.send(new ListRuleExecutionsCommand({ pipelineName: 'gated', filter: { pipelineExecutionId: dev } }))).ruleExecutionDetails).toHaveLength(1);
+    expect(await failureOf(admin.send(override(dev, 'BEFORE_ENTRY')))).toBeInstanceOf(ConditionNotOverridableException);
   });
 });
 

@@ -71,6 +71,7 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   // Stage-condition rules (issue 19): the rule types are the engine's, the evaluations an execution's.
   action('ListRuleTypes', 'account', READ),
   action('ListRuleExecutions', 'pipeline', READ),
+  action('OverrideStageCondition', 'stage', WRITE),
   // A source's new revision starts the pipeline: at the source action it names (issue 19).
   action('PutActionRevision', 'action', WRITE),
   // Where a deploy action execution deployed: read at its pipeline (issue 19).

@@ -18,6 +18,7 @@ export const OPERATOR_ACTIONS: readonly string[] = [
   'sluice:DisableStageTransition',
   'sluice:EnableStageTransition',
   'sluice:PutActionRevision',
+  'sluice:OverrideStageCondition',
 ];
 
 /**

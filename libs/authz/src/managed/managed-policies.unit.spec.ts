@@ -64,7 +64,7 @@ describe('managed policies', () => {
   it('Operator adds running pipelines to reading, and nothing that changes a definition or a permission', () => {
     const added = allowedActions([operatorPolicy('acme')], (level) => IN_ACME[level]).filter((name) => !SLUICE_ACTIONS.find((action) => action.name === name)?.readOnly);
     expect(added.sort()).toEqual(
-      ['sluice:DisableStageTransition', 'sluice:EnableStageTransition', 'sluice:PutActionRevision', 'sluice:RetryStageExecution', 'sluice:RollbackStage', 'sluice:StartPipelineExecution', 'sluice:StopPipelineExecution'].sort(),
+      ['sluice:DisableStageTransition', 'sluice:EnableStageTransition', 'sluice:OverrideStageCondition', 'sluice:PutActionRevision', 'sluice:RetryStageExecution', 'sluice:RollbackStage', 'sluice:StartPipelineExecution', 'sluice:StopPipelineExecution'].sort(),
     );
   });
 

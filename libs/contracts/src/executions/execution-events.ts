@@ -7,6 +7,7 @@ export type ExecutionEvent =
   | StageExecutionStarted
   | StageConditionCheckStarted
   | StageConditionEvaluated
+  | StageConditionOverridden
   | ActionExecutionStarted
   | ActionJobContinued
   | ApprovalResultRecorded
@@ -73,6 +74,16 @@ export interface StageConditionEvaluated {
     evaluatedAt: string;
     rules?: RuleEvaluation[];
   };
+}
+
+/**
+ * CodePipeline's OverrideStageCondition: a person let the stage past its beforeEntry or onSuccess condition, one in
+ * progress or one that failed the stage. The stage goes on as though the rules had passed; a failed execution is
+ * in progress again.
+ */
+export interface StageConditionOverridden {
+  type: 'StageConditionOverridden';
+  data: { stageName: string; attempt: number; condition: 'beforeEntry' | 'onSuccess'; overriddenBy: string; at: string };
 }
 
 export type ActionWork =

@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   INVALID_STATE: 'The resource is not in a state that allows this.',
   EXECUTION_NOT_STOPPABLE: 'The execution has ended; there is nothing to stop.',
   EXECUTION_ALREADY_STOPPING: 'The execution is stopping already; stop it again with abandon to abandon its running actions.',
+  CONDITION_NOT_OVERRIDABLE: 'The stage condition is neither being checked nor what failed the stage (or the stage declares none): nothing to override.',
   STAGE_NOT_RETRYABLE: 'The execution or the stage did not fail or stop: there is nothing to retry.',
   NOT_LATEST_EXECUTION: 'A later execution has entered the stage since: retrying this one would run older inputs over it.',
   UNABLE_TO_ROLLBACK_STAGE: 'The stage did not succeed in the execution named as the rollback target.',

@@ -60,6 +60,19 @@ export class PipelineExecutionResolver {
     return this.app.executions.putActionRevision(caller, { pipelineName, stageName, actionName, revisionId: actionRevision.revisionId }, current);
   }
 
+  @Mutation('overrideStageCondition')
+  async overrideStageCondition(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('stageName') stageName: string,
+    @Args('pipelineExecutionId') pipelineExecutionId: string,
+    @Args('conditionType') conditionType: 'BEFORE_ENTRY' | 'ON_SUCCESS',
+  ) {
+    const condition = conditionType === 'BEFORE_ENTRY' ? 'beforeEntry' : 'onSuccess';
+    await this.app.executions.overrideStageCondition(caller, { pipelineName, stageName, pipelineExecutionId, condition });
+    return this.app.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
+  }
+
   @Mutation('stopPipelineExecution')
   async stopPipelineExecution(
     @CallerOf() caller: Caller,

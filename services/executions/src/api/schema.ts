@@ -52,6 +52,12 @@ ${ACTION_ENUMS_SDL}
     S3_OBJECT_KEY
   }
 
+  "The conditions OverrideStageCondition may override: beforeEntry and onSuccess."
+  enum StageConditionType {
+    BEFORE_ENTRY
+    ON_SUCCESS
+  }
+
   enum TriggerType {
     StartPipelineExecution
     CreatePipeline
@@ -553,6 +559,12 @@ ${ACTION_ENUMS_SDL}
     stopPipelineExecution(pipelineName: String!, pipelineExecutionId: ID!, abandon: Boolean = false, reason: String): PipelineExecution!
     "Retries a failed stage with the execution's original inputs."
     retryStageExecution(pipelineName: String!, stageName: String!, pipelineExecutionId: ID!, retryMode: StageRetryMode!): PipelineExecution!
+    """
+    CodePipeline's OverrideStageCondition: the stage goes on as though the condition's rules had passed, for a condition
+    being checked or one that failed the stage (result FAIL) in the execution that entered it last (the execution is
+    then in progress again). Else CONFLICT with errorCode CONDITION_NOT_OVERRIDABLE or NOT_LATEST_EXECUTION.
+    """
+    overrideStageCondition(pipelineName: String!, stageName: String!, pipelineExecutionId: ID!, conditionType: StageConditionType!): PipelineExecution!
     "A new execution re-running the stage with the target execution's inputs."
     rollbackStage(pipelineName: String!, stageName: String!, targetPipelineExecutionId: ID!): PipelineExecution!
     """

@@ -41,6 +41,13 @@ export interface RetryStageExecutionInput {
   retryMode: StageRetryMode;
 }
 
+export interface OverrideStageConditionInput {
+  pipelineName: string;
+  stageName: string;
+  pipelineExecutionId: string;
+  condition: 'beforeEntry' | 'onSuccess';
+}
+
 export interface RollbackStageInput {
   pipelineName: string;
   stageName: string;
@@ -142,6 +149,21 @@ export class ExecutionCommandHandlers {
       executionId: input.pipelineExecutionId,
       stageName: input.stageName,
       retryMode: input.retryMode,
+      latestExecutionInStage: latestExecutionInStage(this.deps.states.lanes(pipeline).state, input.stageName),
+      metadata: this.metadata(caller),
+    });
+    return { pipelineExecutionId: input.pipelineExecutionId };
+  }
+
+  /** CodePipeline's OverrideStageCondition: the stage goes on past its condition; only the execution that entered it last may. */
+  async overrideStageCondition(caller: Caller, input: OverrideStageConditionInput): Promise<{ pipelineExecutionId: string }> {
+    const pipeline = await this.requireExecutionOf(caller, input.pipelineName, input.pipelineExecutionId);
+    await this.deps.handler.catchUp(lanesStreamId(pipeline), this.deps.states);
+    await this.handle({
+      type: 'OverrideStageCondition',
+      executionId: input.pipelineExecutionId,
+      stageName: input.stageName,
+      condition: input.condition,
       latestExecutionInStage: latestExecutionInStage(this.deps.states.lanes(pipeline).state, input.stageName),
       metadata: this.metadata(caller),
     });

@@ -20,6 +20,7 @@ export type ExecutionCommand =
   | RerunStage
   | StopPipelineExecution
   | RetryStageExecution
+  | OverrideStageCondition
   | PutApprovalResult
   | EnterStage
   | RecordStageConditionResult
@@ -86,6 +87,17 @@ export interface RetryStageExecution {
   stageName: string;
   retryMode: StageRetryMode;
   /** The execution that last entered the stage, read from the pipeline's lanes: only that one may retry it. */
+  latestExecutionInStage: string | null;
+  metadata: ExecutionCommandMetadata;
+}
+
+/** CodePipeline's OverrideStageCondition: let the stage past its beforeEntry or onSuccess condition. */
+export interface OverrideStageCondition {
+  type: 'OverrideStageCondition';
+  executionId: string;
+  stageName: string;
+  condition: 'beforeEntry' | 'onSuccess';
+  /** The execution that last entered the stage, read from the pipeline's lanes: only that one may resume past it. */
   latestExecutionInStage: string | null;
   metadata: ExecutionCommandMetadata;
 }
