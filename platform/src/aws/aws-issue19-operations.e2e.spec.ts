@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -308,5 +310,33 @@ describe('ListDeployActionExecutionTargets', () => {
     expect(await failureOf(admin.send(new ListDeployActionExecutionTargetsCommand({ pipelineName: 'deploys', actionExecutionId: `${pipelineExecutionId}/Deploy/Nope/1` })))).toBeInstanceOf(ActionExecutionNotFoundException);
     expect(await failureOf(admin.send(new ListDeployActionExecutionTargetsCommand({ pipelineName: 'revisions', actionExecutionId: idOf('Publish') })))).toBeInstanceOf(ActionExecutionNotFoundException);
     expect(await failureOf(globex.send(new ListDeployActionExecutionTargetsCommand({ actionExecutionId: idOf('Publish') })))).toBeInstanceOf(ActionExecutionNotFoundException);
+  });
+});
+
+/** The AWS CLI (scripts/ensure-awscli.sh installs it); SLUICE_TEST_AWSCLI=skip skips these tests on purpose. */
+const AWS_CLI = process.env.SLUICE_AWS_CLI ?? '/usr/bin/aws';
+const describeCli = process.env.SLUICE_TEST_AWSCLI === 'skip' ? describe.skip : describe;
+
+describeCli('the real AWS CLI on the new operations', () => {
+  const aws = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    if (!existsSync(AWS_CLI)) throw new Error(`${AWS_CLI} is missing: run scripts/ensure-awscli.sh (or set SLUICE_TEST_AWSCLI=skip to skip these tests)`);
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dataDir, AWS_SHARED_CREDENTIALS_FILE: join(dataDir, 'admin-credentials'), AWS_CONFIG_FILE: join(dataDir, 'no-aws-config'), AWS_PAGER: '' };
+    try {
+      const { stdout, stderr } = await promisify(execFile)(AWS_CLI, ['codepipeline', ...args, '--endpoint-url', `${platform.url}/aws`, '--region', 'us-east-1', '--output', 'json'], { env, timeout: 60_000 });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? String(error) };
+    }
+  };
+
+  // The CLI the tests install (/usr/bin/aws) predates the rule operations: those are driven by the SDK above.
+  it('reads an action type, and prints a missing type as AWS does', async () => {
+    const got = await aws('get-action-type', '--category', 'Build', '--owner', 'Sluice', '--provider', 'Commands', '--action-version', '1');
+    expect(got.code).toBe(0);
+    expect((JSON.parse(got.stdout) as { actionType: { executor: { type: string } } }).actionType.executor.type).toBe('JobWorker');
+    const missing = await aws('get-action-type', '--category', 'Build', '--owner', 'Custom', '--provider', 'Nope', '--action-version', '1');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('An error occurred (ActionTypeNotFoundException) when calling the GetActionType operation');
   });
 });
