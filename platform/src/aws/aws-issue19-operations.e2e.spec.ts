@@ -146,6 +146,19 @@ describe('GetActionType, UpdateActionType and DeleteCustomActionType', () => {
 
     await admin.send(new UpdateActionTypeCommand({ actionType: declaration('https://tool.example.com/v2/') }));
     expect((await admin.send(new GetActionTypeCommand(tool))).actionType?.urls).toEqual({ entityUrlTemplate: 'https://tool.example.com/v2/' });
+    // Audited as every change is, under the operation's own action.
+    const gql = gatewayClient(platform.url, { account: 'default', actor: 'admin', token: platform.token });
+    const audited = await eventually(
+      async () => {
+        const { data } = await gql<{ lookupAuditEvents: { edges: Array<{ node: { decision: string; result: { status?: string } } }> } }>(
+          'query { lookupAuditEvents(filter: { operation: "sluice:UpdateActionType" }, first: 10) { edges { node { decision result } } } }',
+        );
+        return data?.lookupAuditEvents.edges.length ? data.lookupAuditEvents.edges.map(({ node }) => node.decision) : undefined;
+      },
+      'the update in the audit trail',
+      30_000,
+    );
+    expect(audited).toContain('Allow');
     const approval = { ...declaration('https://x.example.com/'), id: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } } as ActionTypeDeclaration;
     expect(await failureOf(admin.send(new UpdateActionTypeCommand({ actionType: approval })))).toBeInstanceOf(ValidationException);
     const lambda = { ...declaration('https://x.example.com/'), executor: { type: 'Lambda', configuration: { lambdaExecutorConfiguration: { lambdaFunctionArn: 'arn:aws:lambda:us-east-1:1:function:f' } } } } as ActionTypeDeclaration;
