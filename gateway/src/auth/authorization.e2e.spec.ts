@@ -143,7 +143,7 @@ function scopeOf(field: GraphQLField<unknown, unknown>): Scope {
 const namesAccount = (field: string) => ['tagResource', 'untagResource', 'verifyAuditTrail'].includes(field);
 
 /** Runs pipelines: what the Operator policy adds to reads (rerunStage is a retry of a stage). */
-const RUNS_PIPELINES = new Set(['startPipelineExecution', 'stopPipelineExecution', 'retryStageExecution', 'rerunStage', 'rollbackStage', 'disableStageTransition', 'enableStageTransition']);
+const RUNS_PIPELINES = new Set(['startPipelineExecution', 'stopPipelineExecution', 'retryStageExecution', 'rerunStage', 'rollbackStage', 'disableStageTransition', 'enableStageTransition', 'putActionRevision', 'overrideStageCondition']);
 /** Needs a valid token only, as STS GetCallerIdentity (myPermissions answers only about the caller itself). */
 const ANY_AUTHENTICATED = new Set(['whoami', 'myPermissions']);
 

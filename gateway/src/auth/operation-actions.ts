@@ -181,6 +181,7 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     diffPipelineVersions: { action: 'sluice:ListPipelineVersions', target: pipelineFrom('name') },
     listActionTypes: { action: 'sluice:ListActionTypes', target: account() },
     webhooks: { action: 'sluice:ListWebhooks', target: account() },
+    getActionType: { action: 'sluice:GetActionType', target: account() },
     // executions
     getPipelineState: { action: 'sluice:GetPipelineState', target: pipelineFrom('name') },
     pipelineStateAsOf: { action: 'sluice:GetPipelineState', target: pipelineFrom('pipelineName') },
@@ -188,6 +189,18 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     getPipelineExecution: { action: 'sluice:GetPipelineExecution', target: pipelineFrom('pipelineName') },
     listPipelineExecutions: { action: 'sluice:ListPipelineExecutions', target: pipelineFrom('pipelineName') },
     listActionExecutions: { action: 'sluice:ListActionExecutions', target: pipelineFrom('pipelineName') },
+    listRuleExecutions: { action: 'sluice:ListRuleExecutions', target: pipelineFrom('pipelineName') },
+    listRuleTypes: { action: 'sluice:ListRuleTypes', target: account() },
+    // The pipeline named, else the one of the execution the action execution id starts with (unknown: the account).
+    listDeployActionExecutionTargets: {
+      action: 'sluice:ListDeployActionExecutionTargets',
+      target: async (args, lookup) => {
+        const named = optionalText(args, 'pipelineName');
+        if (named !== undefined) return { account: lookup.account, pipeline: named };
+        const pipeline = await lookup.pipelineOfExecution(text(args, 'actionExecutionId').split('/')[0]!);
+        return pipeline === undefined ? { account: lookup.account } : { account: lookup.account, pipeline };
+      },
+    },
     getJobDetails: { action: 'sluice:GetJobDetails', target: actionTypeOfJob('jobId') },
     actionLogs: { action: 'sluice:ListActionExecutions', target: executionFrom('pipelineExecutionId') },
     // artifacts
@@ -219,6 +232,7 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     enableStageTransition: { action: 'sluice:EnableStageTransition', target: stageFrom('pipelineName', 'stageName') },
     createCustomActionType: { action: 'sluice:CreateCustomActionType', target: account() },
     deleteCustomActionType: { action: 'sluice:DeleteCustomActionType', target: account() },
+    updateActionType: { action: 'sluice:UpdateActionType', target: account() },
     tagResource: { action: 'sluice:TagResource', target: pipelineArn },
     untagResource: { action: 'sluice:UntagResource', target: pipelineArn },
     // webhooks, each at srn:sluice:{account}:webhook/{name} (decision 0039)
@@ -235,6 +249,11 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     // Re-running a past execution's stage is a retry of that stage, as Operators may (decision 0021).
     rerunStage: { action: 'sluice:RetryStageExecution', target: stageFrom('pipelineName', 'stageName') },
     rollbackStage: { action: 'sluice:RollbackStage', target: stageFrom('pipelineName', 'stageName') },
+    overrideStageCondition: { action: 'sluice:OverrideStageCondition', target: stageFrom('pipelineName', 'stageName') },
+    putActionRevision: {
+      action: 'sluice:PutActionRevision',
+      target: (args, lookup) => ({ account: lookup.account, pipeline: text(args, 'pipelineName'), stage: text(args, 'stageName'), action: text(args, 'actionName') }),
+    },
     putApprovalResult: {
       action: 'sluice:PutApprovalResult',
       target: (args, lookup) => ({ account: lookup.account, pipeline: text(args, 'pipelineName'), stage: text(args, 'stageName'), action: text(args, 'actionName') }),

@@ -1,7 +1,12 @@
 import type { AwsCall, AwsOperation } from './aws-endpoint';
 import { AwsError, validationException } from './aws-errors';
+import { compact, epoch, optionalString, requiredObject, requiredString, type Json } from './aws-members';
 import type { AwsGraphql } from './gateway-graphql';
 import { decodeNextToken, encodeNextToken, maxResultsOf } from './next-token';
+import { actionTypeOperations } from './action-type-operations';
+import { ruleOperations } from './rule-operations';
+import { actionRevisionOperations } from './action-revision-operations';
+import { deployTargetOperations } from './deploy-target-operations';
 
 /**
  * CodePipeline's operations, each one GraphQL operation of the gateway (decision 0024): the rules run in the services
@@ -9,36 +14,6 @@ import { decodeNextToken, encodeNextToken, maxResultsOf } from './next-token';
  * sends them.
  */
 
-type Json = Record<string, any>;
-
-/** Epoch seconds (with milliseconds as the fraction) of an ISO-8601 instant; absent stays absent. */
-const epoch = (iso: string | null | undefined): number | undefined => (iso ? Date.parse(iso) / 1000 : undefined);
-
-/** Drops null and undefined members: AWS omits what it does not have. */
-function compact<T extends Json>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
-}
-
-function requiredString(input: Json, path: string): string {
-  const value = input[path];
-  if (value === undefined || value === null) throw validationException([{ path, value, constraint: 'Member must not be null' }]);
-  if (typeof value !== 'string' || value.length === 0) throw validationException([{ path, value, constraint: 'Member must be a non-empty string' }]);
-  return value;
-}
-
-function requiredObject(input: Json, path: string): Json {
-  const value = input[path];
-  if (value === undefined || value === null) throw validationException([{ path, value, constraint: 'Member must not be null' }]);
-  if (typeof value !== 'object' || Array.isArray(value)) throw validationException([{ path, value, constraint: 'Member must be a structure' }]);
-  return value as Json;
-}
-
-const optionalString = (input: Json, path: string): string | undefined => {
-  const value = input[path];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw validationException([{ path, value, constraint: 'Member must be a string' }]);
-  return value;
-};
 
 /** `nextToken` in, GraphQL `after` cursor; `pageInfo` out, the next `nextToken`. */
 const page = (operation: string, input: Json, options: { limit: number; default: number }) => ({
@@ -390,8 +365,9 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
       });
       // No job: as CodePipeline, say so when the custom action type does not exist rather than answer "none yet".
       if (pollForJobs.length === 0 && actionTypeId.owner === 'Custom') {
-        // A worker allowed to poll but not to list action types is not refused for asking: the check is skipped.
-        const listed = await graphql(call, 'query { listActionTypes(owner: Custom) { id { category owner provider version } } }', {}).catch(notForbidden);
+        // A worker allowed to poll but not to list action types is not refused for asking: the check is skipped. A
+        // deleted type is still polled: the definitions stored before the delete still make its jobs.
+        const listed = await graphql(call, 'query { listActionTypes(owner: Custom, includeDeleted: true) { id { category owner provider version } } }', {}).catch(notForbidden);
         const same = (id: Json) => ['category', 'owner', 'provider', 'version'].every((key) => id[key] === actionTypeId[key]);
         if (listed && !(listed.listActionTypes as Json[]).some((type) => same(type.id))) {
           throw new AwsError('ActionTypeNotFoundException', `The custom action type ${['category', 'owner', 'provider', 'version'].map((key) => String(actionTypeId[key])).join('/')} does not exist in this account.`);
@@ -482,5 +458,11 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
       const { getPipeline } = await graphql(call, 'query($name: String!) { getPipeline(name: $name) { tags { key value } } }', { name: pipelineOfArn(input, call) });
       return { tags: getPipeline.tags };
     },
+
+    // Issue 19, each group in its own file.
+    ...actionTypeOperations(graphql),
+    ...ruleOperations(graphql),
+    ...actionRevisionOperations(graphql),
+    ...deployTargetOperations(graphql),
   };
 }

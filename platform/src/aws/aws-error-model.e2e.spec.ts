@@ -72,6 +72,30 @@ const refusedInputs = (existing: string): Record<string, Array<Record<string, un
   DeleteWebhook: [{}, { name: 'x'.repeat(101) }],
   RegisterWebhookWithThirdParty: [{}, { webhookName: 'no-such-webhook' }],
   DeregisterWebhookWithThirdParty: [{}, { webhookName: 'no-such-webhook' }],
+  // Issue 19.
+  GetActionType: [{}, customType, { ...customType, owner: 'Sluice', provider: 'Nope' }, { ...customType, category: 'Compute' }],
+  UpdateActionType: [
+    {},
+    { actionType: { executor: { type: 'JobWorker', configuration: {} }, id: customType, inputArtifactDetails: { minimumCount: 0, maximumCount: 0 }, outputArtifactDetails: { minimumCount: 0, maximumCount: 0 } } },
+    { actionType: { executor: { type: 'JobWorker', configuration: {} }, id: { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' }, inputArtifactDetails: { minimumCount: 0, maximumCount: 0 }, outputArtifactDetails: { minimumCount: 0, maximumCount: 0 } } },
+    { actionType: { executor: { type: 'Lambda', configuration: {} }, id: customType, inputArtifactDetails: { minimumCount: 0, maximumCount: 0 }, outputArtifactDetails: { minimumCount: 0, maximumCount: 0 } } },
+  ],
+  DeleteCustomActionType: [{}, { category: 'Build', provider: 'NoSuchProvider', version: '1' }],
+  ListRuleTypes: [{ ruleOwnerFilter: 'Nobody' }],
+  ListRuleExecutions: [{}, { pipelineName: UNKNOWN }, { pipelineName: existing, filter: { pipelineExecutionId: UUID } }, { pipelineName: existing, nextToken: 'not-a-token' }],
+  OverrideStageCondition: [
+    {},
+    { pipelineName: UNKNOWN, stageName: 'Build', pipelineExecutionId: UUID, conditionType: 'BEFORE_ENTRY' },
+    { pipelineName: existing, stageName: 'Build', pipelineExecutionId: UUID, conditionType: 'BEFORE_ENTRY' },
+  ],
+  ListDeployActionExecutionTargets: [{}, { actionExecutionId: `${UUID}/Build/Build/1` }, { pipelineName: UNKNOWN, actionExecutionId: 'x' }, { actionExecutionId: 'x', filters: [{ name: 'COLOUR', values: [] }] }],
+  PutActionRevision: [
+    {},
+    { pipelineName: UNKNOWN, stageName: 'Source', actionName: 'Checkout', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } },
+    { pipelineName: existing, stageName: 'Nope', actionName: 'Checkout', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } },
+    { pipelineName: existing, stageName: 'Source', actionName: 'Nope', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } },
+    { pipelineName: existing, stageName: 'Build', actionName: 'Build', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } },
+  ],
 });
 
 /** A webhook on the Source action of `pipeline`, valid but for what a case changes. */

@@ -74,6 +74,17 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('RegisterWebhookWithThirdParty', 'webhook', WRITE),
   action('DeregisterWebhookWithThirdParty', 'webhook', WRITE),
   action('ListWebhooks', 'account', READ),
+  // Action types (issue 19): one type read or a custom one changed, at the account as their siblings above.
+  action('GetActionType', 'account', READ),
+  action('UpdateActionType', 'account', WRITE),
+  // Stage-condition rules (issue 19): the rule types are the engine's, the evaluations an execution's.
+  action('ListRuleTypes', 'account', READ),
+  action('ListRuleExecutions', 'pipeline', READ),
+  action('OverrideStageCondition', 'stage', WRITE),
+  // A source's new revision starts the pipeline: at the source action it names (issue 19).
+  action('PutActionRevision', 'action', WRITE),
+  // Where a deploy action execution deployed: read at its pipeline (issue 19).
+  action('ListDeployActionExecutionTargets', 'pipeline', READ),
   // Audit
   action('LookupAuditEvents', 'account', READ),
   action('VerifyAuditTrail', 'account', READ),

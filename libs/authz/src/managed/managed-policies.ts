@@ -19,6 +19,8 @@ export const OPERATOR_ACTIONS: readonly string[] = [
   'sluice:RollbackStage',
   'sluice:DisableStageTransition',
   'sluice:EnableStageTransition',
+  'sluice:PutActionRevision',
+  'sluice:OverrideStageCondition',
 ];
 
 /**

@@ -68,6 +68,8 @@ describe('managed policies', () => {
       [
         'sluice:DisableStageTransition',
         'sluice:EnableStageTransition',
+        'sluice:OverrideStageCondition',
+        'sluice:PutActionRevision',
         'sluice:RetryStageExecution',
         'sluice:RollbackStage',
         'sluice:StartPipelineExecution',

@@ -42,6 +42,8 @@ const RUNS_PIPELINES = new Set([
   'sluice:RollbackStage',
   'sluice:DisableStageTransition',
   'sluice:EnableStageTransition',
+  'sluice:PutActionRevision',
+  'sluice:OverrideStageCondition',
 ]);
 
 /** Every managed policy but Admin lets a user keep its own tokens and access keys, restated here as well. */

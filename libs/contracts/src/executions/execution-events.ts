@@ -7,6 +7,7 @@ export type ExecutionEvent =
   | StageExecutionStarted
   | StageConditionCheckStarted
   | StageConditionEvaluated
+  | StageConditionOverridden
   | ActionExecutionStarted
   | ActionJobContinued
   | ApprovalResultRecorded
@@ -46,7 +47,21 @@ export interface StageConditionCheckStarted {
   data: { stageName: string; attempt: number; condition: StageConditionKind; startedAt: string };
 }
 
-/** `applied` is what the stage does next: PROCEED, or the declared result of the condition. */
+/** One rule of a condition as its evaluator judged it: CodePipeline's rule execution (ListRuleExecutions). */
+export interface RuleEvaluation {
+  ruleName: string;
+  ruleTypeId: { category: 'Rule'; owner: string; provider: string; version: string };
+  /** As declared, with its `#{…}` references. */
+  configuration: Record<string, string>;
+  passed: boolean;
+  /** Why: the comparison made, or what could not be evaluated. */
+  message: string;
+}
+
+/**
+ * `applied` is what the stage does next: PROCEED, or the declared result of the condition. `rules` holds each rule's
+ * verdict (events recorded before issue 19 have none).
+ */
 export interface StageConditionEvaluated {
   type: 'StageConditionEvaluated';
   data: {
@@ -57,7 +72,18 @@ export interface StageConditionEvaluated {
     applied: 'PROCEED' | ConditionResult;
     summary: string | null;
     evaluatedAt: string;
+    rules?: RuleEvaluation[];
   };
+}
+
+/**
+ * CodePipeline's OverrideStageCondition: a person let the stage past its beforeEntry or onSuccess condition, one in
+ * progress or one that failed the stage. The stage goes on as though the rules had passed; a failed execution is
+ * in progress again.
+ */
+export interface StageConditionOverridden {
+  type: 'StageConditionOverridden';
+  data: { stageName: string; attempt: number; condition: 'beforeEntry' | 'onSuccess'; overriddenBy: string; at: string };
 }
 
 export type ActionWork =

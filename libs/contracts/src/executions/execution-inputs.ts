@@ -48,6 +48,8 @@ export const TRIGGER_TYPES = [
   'RollbackStage',
   'RerunStage',
   'AutomatedRollback',
+  // CodePipeline's PutActionRevision: a new revision of a source action, given by whoever watches the source.
+  'PutActionRevision',
 ] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 

@@ -14,6 +14,7 @@ const NOT_FOUND_CODES = {
   execution: 'EXECUTION_NOT_FOUND',
   stage: 'STAGE_NOT_FOUND',
   action: 'ACTION_NOT_FOUND',
+  'action execution': 'ACTION_EXECUTION_NOT_FOUND',
   'custom action type': 'ACTION_TYPE_NOT_FOUND',
   job: 'JOB_NOT_FOUND',
   // No approval waits with this token: CodePipeline's word for it is an invalid token.

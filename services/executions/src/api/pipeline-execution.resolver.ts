@@ -1,3 +1,4 @@
+import { BUILT_IN_RULE_TYPES } from '../application/engine/built-in-rules';
 import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ValidationError, type StageRetryMode } from '@sluice/domain';
@@ -45,6 +46,31 @@ export class PipelineExecutionResolver {
     const trigger = { triggerType: triggerType as 'Webhook' | 'PollForSourceChanges', triggerDetail };
     const { pipelineExecutionId } = await this.app.executions.startPipelineExecution(caller, { name, variables: [], sourceRevisions, clientRequestToken, trigger });
     return this.app.queries.getPipelineExecution(caller, name, pipelineExecutionId);
+  }
+
+  @Mutation('putActionRevision')
+  putActionRevision(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('stageName') stageName: string,
+    @Args('actionName') actionName: string,
+    @Args('actionRevision') actionRevision: { revisionId: string },
+  ) {
+    const current = this.app.queries.currentRevisionOf(caller, pipelineName, actionName);
+    return this.app.executions.putActionRevision(caller, { pipelineName, stageName, actionName, revisionId: actionRevision.revisionId }, current);
+  }
+
+  @Mutation('overrideStageCondition')
+  async overrideStageCondition(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('stageName') stageName: string,
+    @Args('pipelineExecutionId') pipelineExecutionId: string,
+    @Args('conditionType') conditionType: 'BEFORE_ENTRY' | 'ON_SUCCESS',
+  ) {
+    const condition = conditionType === 'BEFORE_ENTRY' ? 'beforeEntry' : 'onSuccess';
+    await this.app.executions.overrideStageCondition(caller, { pipelineName, stageName, pipelineExecutionId, condition });
+    return this.app.queries.getPipelineExecution(caller, pipelineName, pipelineExecutionId);
   }
 
   @Mutation('stopPipelineExecution')
@@ -147,5 +173,32 @@ export class PipelineExecutionResolver {
       nextToken: after,
     });
     return { nodes: page.actionExecutionDetails, pageInfo: { hasNextPage: page.nextToken !== null, endCursor: page.nextToken } };
+  }
+
+  @Query('listRuleExecutions')
+  listRuleExecutions(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('pipelineExecutionId') pipelineExecutionId?: string | null,
+    @Args('first') first?: number | null,
+    @Args('after') after?: string | null,
+  ) {
+    const page = this.app.queries.listRuleExecutions(caller, pipelineName, {
+      ...(pipelineExecutionId != null ? { pipelineExecutionId } : {}),
+      maxResults: pageSize(first),
+      nextToken: after,
+    });
+    const nodes = page.ruleExecutionDetails.map(({ input, output, ...detail }) => ({ ...detail, ruleTypeId: input.ruleTypeId, configuration: input.configuration, summary: output.summary }));
+    return { nodes, pageInfo: { hasNextPage: page.nextToken !== null, endCursor: page.nextToken } };
+  }
+
+  @Query('listDeployActionExecutionTargets')
+  listDeployActionExecutionTargets(@CallerOf() caller: Caller, @Args('actionExecutionId') actionExecutionId: string, @Args('pipelineName') pipelineName?: string | null) {
+    return this.app.queries.listDeployActionExecutionTargets(caller, pipelineName ?? null, actionExecutionId);
+  }
+
+  @Query('listRuleTypes')
+  listRuleTypes() {
+    return BUILT_IN_RULE_TYPES.map(({ evaluate: _evaluate, ...type }) => type);
   }
 }

@@ -52,6 +52,12 @@ ${ACTION_ENUMS_SDL}
     S3_OBJECT_KEY
   }
 
+  "The conditions OverrideStageCondition may override: beforeEntry and onSuccess."
+  enum StageConditionType {
+    BEFORE_ENTRY
+    ON_SUCCESS
+  }
+
   enum TriggerType {
     StartPipelineExecution
     CreatePipeline
@@ -60,6 +66,7 @@ ${ACTION_ENUMS_SDL}
     RollbackStage
     RerunStage
     AutomatedRollback
+    PutActionRevision
   }
 
   enum ExecutionType {
@@ -257,6 +264,64 @@ ${ACTION_ENUMS_SDL}
     pageInfo: PageInfo!
   }
 
+  "One rule of a stage condition, evaluated once: CodePipeline's RuleExecutionDetail."
+  type RuleExecutionDetail {
+    pipelineExecutionId: ID!
+    ruleExecutionId: ID!
+    pipelineVersion: Int!
+    stageName: String!
+    ruleName: String!
+    "beforeEntry, onSuccess or onFailure."
+    condition: String!
+    attempt: Int!
+    startTime: DateTime!
+    lastUpdateTime: DateTime!
+    "Succeeded or Failed."
+    status: String!
+    ruleTypeId: RuleTypeId!
+    "As declared, with its #{…} references."
+    configuration: JSON!
+    "Why the rule passed or failed."
+    summary: String!
+  }
+
+  type RuleTypeId {
+    category: String!
+    owner: String!
+    provider: String!
+    version: String!
+  }
+
+  "One execution's rule evaluations in the order they were made, or every execution's, newest execution first."
+  type RuleExecutionConnection {
+    nodes: [RuleExecutionDetail!]!
+    pageInfo: PageInfo!
+  }
+
+  "Where a deploy action execution put its artifact: CodePipeline's DeployActionExecutionTarget."
+  type DeployActionExecutionTarget {
+    "The directory of a Sluice/Deploy/Directory action."
+    targetId: String!
+    targetType: String!
+    "The deploy's status: InProgress, Succeeded, Failed or Abandoned."
+    status: String!
+    startTime: DateTime!
+    endTime: DateTime
+  }
+
+  "A rule type the engine evaluates in stage conditions: CodePipeline's RuleType."
+  type RuleType {
+    id: RuleTypeId!
+    "name, required, key, secret, queryable, description, type of each configuration property."
+    ruleConfigurationProperties: JSON!
+    inputArtifactDetails: RuleArtifactDetails!
+  }
+
+  type RuleArtifactDetails {
+    minimumCount: Int!
+    maximumCount: Int!
+  }
+
   "CodePipeline's Job: what pollForJobs hands a worker."
   type Job {
     id: ID!
@@ -374,6 +439,21 @@ ${ACTION_ENUMS_SDL}
     revisionUrl: String
   }
 
+  "CodePipeline's ActionRevision: what a source action should fetch next."
+  input ActionRevisionInput {
+    "A commit of a Sluice/Git source; an uploaded archive's address (sha256:…) of a Sluice/Upload source."
+    revisionId: String!
+    revisionChangeId: String!
+    created: DateTime!
+  }
+
+  type PutActionRevisionResult {
+    "False when the revision is the one the action fetched last: nothing started."
+    newRevision: Boolean!
+    "The execution started with the revision, or the latest one that has it."
+    pipelineExecutionId: ID!
+  }
+
   input FailureDetailsInput {
     type: FailureType!
     message: String!
@@ -443,6 +523,12 @@ ${ACTION_ENUMS_SDL}
     listPipelineExecutions(pipelineName: String!, first: Int = 100, after: String, filter: PipelineExecutionFilterInput): PipelineExecutionConnection!
     "Without pipelineExecutionId: every execution's, newest execution first."
     listActionExecutions(pipelineName: String!, pipelineExecutionId: ID, first: Int = 100, after: String): ActionExecutionConnection!
+    "Without pipelineExecutionId: every execution's, newest execution first."
+    listRuleExecutions(pipelineName: String!, pipelineExecutionId: ID, first: Int = 100, after: String): RuleExecutionConnection!
+    "The targets of a deploy action execution (a Directory deploy's directory; other deploy providers have none). NOT_FOUND (ACTION_EXECUTION_NOT_FOUND) for an unknown id."
+    listDeployActionExecutionTargets(pipelineName: String, actionExecutionId: ID!): [DeployActionExecutionTarget!]!
+    "The rule types stage conditions may use that the engine evaluates (VariableCheck)."
+    listRuleTypes: [RuleType!]!
     getJobDetails(jobId: ID!): JobDetails!
     "An execution's action logs in the order they were stored; first at most 5000 (default 500)."
     actionLogs(pipelineExecutionId: ID!, stageName: String, actionName: String, after: String, first: Int): ActionLogPage!
@@ -473,6 +559,12 @@ ${ACTION_ENUMS_SDL}
     stopPipelineExecution(pipelineName: String!, pipelineExecutionId: ID!, abandon: Boolean = false, reason: String): PipelineExecution!
     "Retries a failed stage with the execution's original inputs."
     retryStageExecution(pipelineName: String!, stageName: String!, pipelineExecutionId: ID!, retryMode: StageRetryMode!): PipelineExecution!
+    """
+    CodePipeline's OverrideStageCondition: the stage goes on as though the condition's rules had passed, for a condition
+    being checked or one that failed the stage (result FAIL) in the execution that entered it last (the execution is
+    then in progress again). Else CONFLICT with errorCode CONDITION_NOT_OVERRIDABLE or NOT_LATEST_EXECUTION.
+    """
+    overrideStageCondition(pipelineName: String!, stageName: String!, pipelineExecutionId: ID!, conditionType: StageConditionType!): PipelineExecution!
     "A new execution re-running the stage with the target execution's inputs."
     rollbackStage(pipelineName: String!, stageName: String!, targetPipelineExecutionId: ID!): PipelineExecution!
     """
@@ -480,6 +572,8 @@ ${ACTION_ENUMS_SDL}
     revisions, resolved variables, and the artifacts and variables produced before the stage): a new execution.
     """
     rerunStage(pipelineName: String!, stageName: String!, sourcePipelineExecutionId: ID!, clientRequestToken: String): PipelineExecution!
+    "CodePipeline's PutActionRevision: starts the pipeline with the source action pinned to the revision, unless it is the current one."
+    putActionRevision(pipelineName: String!, stageName: String!, actionName: String!, actionRevision: ActionRevisionInput!): PutActionRevisionResult!
     putApprovalResult(pipelineName: String!, stageName: String!, actionName: String!, result: ApprovalResultInput!, token: String!): ApprovalResultRecorded!
 
     "Long poll: waits up to waitMs (at most 20000) when no job waits. With an x-sluice-account header, only that account's jobs."

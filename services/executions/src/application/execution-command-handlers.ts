@@ -1,5 +1,5 @@
 import type { StageRetryMode } from '@sluice/domain';
-import { NotFoundError, ValidationError, latestExecutionInStage, refusedArchives, uploadArchivesOfStart, type ExecutionCommand, type ExecutionState, type SourceRevisionOverride, type VariableOverride } from '../domain';
+import { NotFoundError, ValidationError, decideActionRevision, latestExecutionInStage, type CurrentRevision, refusedArchives, uploadArchivesOfStart, type ExecutionCommand, type ExecutionState, type SourceRevisionOverride, type VariableOverride } from '../domain';
 import { executionStreamId, lanesStreamId, type ExecutionTrigger, type PipelineRef } from '@sluice/contracts';
 import type { StreamStates } from '../projections/stream-states';
 import type { AggregateCommands } from './aggregate-commands';
@@ -20,6 +20,13 @@ export interface StartPipelineExecutionInput {
   trigger?: ExecutionTrigger;
 }
 
+export interface PutActionRevisionInput {
+  pipelineName: string;
+  stageName: string;
+  actionName: string;
+  revisionId: string;
+}
+
 export interface StopPipelineExecutionInput {
   pipelineName: string;
   pipelineExecutionId: string;
@@ -32,6 +39,13 @@ export interface RetryStageExecutionInput {
   stageName: string;
   pipelineExecutionId: string;
   retryMode: StageRetryMode;
+}
+
+export interface OverrideStageConditionInput {
+  pipelineName: string;
+  stageName: string;
+  pipelineExecutionId: string;
+  condition: 'beforeEntry' | 'onSuccess';
 }
 
 export interface RollbackStageInput {
@@ -99,6 +113,21 @@ export class ExecutionCommandHandlers {
     return { pipelineExecutionId: executionId };
   }
 
+  /** CodePipeline's PutActionRevision: a start pinned to the revision, unless `current` (the latest execution's) is it. */
+  async putActionRevision(caller: Caller, input: PutActionRevisionInput, current: CurrentRevision | null): Promise<{ newRevision: boolean; pipelineExecutionId: string }> {
+    const definition = this.deps.definitions.latest({ account: caller.account, name: input.pipelineName });
+    if (!definition) throw new NotFoundError('pipeline', input.pipelineName);
+    const decision = decideActionRevision(definition.declaration, input, current);
+    if (!decision.newRevision) return decision;
+    const { pipelineExecutionId } = await this.startPipelineExecution(caller, {
+      name: input.pipelineName,
+      sourceRevisions: [decision.sourceRevision],
+      clientRequestToken: decision.clientRequestToken,
+      trigger: { triggerType: 'PutActionRevision', triggerDetail: caller.actor },
+    });
+    return { newRevision: true, pipelineExecutionId };
+  }
+
   async stopPipelineExecution(caller: Caller, input: StopPipelineExecutionInput): Promise<{ pipelineExecutionId: string }> {
     await this.requireExecutionOf(caller, input.pipelineName, input.pipelineExecutionId);
     await this.handle({
@@ -120,6 +149,21 @@ export class ExecutionCommandHandlers {
       executionId: input.pipelineExecutionId,
       stageName: input.stageName,
       retryMode: input.retryMode,
+      latestExecutionInStage: latestExecutionInStage(this.deps.states.lanes(pipeline).state, input.stageName),
+      metadata: this.metadata(caller),
+    });
+    return { pipelineExecutionId: input.pipelineExecutionId };
+  }
+
+  /** CodePipeline's OverrideStageCondition: the stage goes on past its condition; only the execution that entered it last may. */
+  async overrideStageCondition(caller: Caller, input: OverrideStageConditionInput): Promise<{ pipelineExecutionId: string }> {
+    const pipeline = await this.requireExecutionOf(caller, input.pipelineName, input.pipelineExecutionId);
+    await this.deps.handler.catchUp(lanesStreamId(pipeline), this.deps.states);
+    await this.handle({
+      type: 'OverrideStageCondition',
+      executionId: input.pipelineExecutionId,
+      stageName: input.stageName,
+      condition: input.condition,
       latestExecutionInStage: latestExecutionInStage(this.deps.states.lanes(pipeline).state, input.stageName),
       metadata: this.metadata(caller),
     });

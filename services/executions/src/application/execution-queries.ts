@@ -1,4 +1,4 @@
-import { NotFoundError, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type PipelineStateView, type StageStateView } from '../domain';
+import { NotFoundError, deployTargetsOf, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type CurrentRevision, type DeployTarget, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
 import { type DefinitionSnapshot, type PipelineRef } from '@sluice/contracts';
 import type { ExecutionReadModels } from '../projections/execution-read-models';
 import type { StreamStates } from '../projections/stream-states';
@@ -13,6 +13,11 @@ export interface ListActionExecutionsQuery {
 
 export interface ActionExecutionPage {
   actionExecutionDetails: ActionExecutionDetail[];
+  nextToken: string | null;
+}
+
+export interface RuleExecutionPage {
+  ruleExecutionDetails: RuleExecutionDetail[];
   nextToken: string | null;
 }
 
@@ -66,6 +71,46 @@ export class ExecutionQueries {
     return { actionExecutionDetails: page, nextToken: offset + page.length < details.length ? encodeOffset(offset + page.length) : null };
   }
 
+  /** The revision a source action fetched in the latest execution that ran it (PutActionRevision compares with it). */
+  currentRevisionOf(caller: Caller, pipelineName: string, actionName: string): CurrentRevision | null {
+    const executionIds = [...this.readModels.executionIdsOf({ account: caller.account, name: pipelineName })].reverse();
+    for (const executionId of executionIds) {
+      const revision = summaryOf(this.states.execution(executionId).state)?.sourceRevisions.find((candidate) => candidate.actionName === actionName);
+      if (revision) return { executionId, revisionId: revision.revisionId };
+    }
+    return null;
+  }
+
+  /**
+   * CodePipeline's ListDeployActionExecutionTargets: the targets of one deploy action execution of the account (of the
+   * pipeline named, when one is). An action execution id starts with its execution's (`{execution}/{stage}/{action}/{attempt}`).
+   */
+  listDeployActionExecutionTargets(caller: Caller, pipelineName: string | null, actionExecutionId: string): DeployTarget[] {
+    const executionId = actionExecutionId.split('/')[0]!;
+    const pipeline = this.readModels.pipelineOf(executionId);
+    const detail =
+      pipeline && pipeline.account === caller.account && (pipelineName === null || pipeline.name === pipelineName)
+        ? this.readModels.actionExecutionsOf(executionId)?.details.find((candidate) => candidate.actionExecutionId === actionExecutionId)
+        : undefined;
+    if (!detail) throw new NotFoundError('action execution', actionExecutionId);
+    return deployTargetsOf(detail);
+  }
+
+  /** CodePipeline's ListRuleExecutions: the stage conditions' rule evaluations, as listActionExecutions pages actions. */
+  listRuleExecutions(caller: Caller, pipelineName: string, query: ListActionExecutionsQuery = {}): RuleExecutionPage {
+    const pipeline = { account: caller.account, name: pipelineName };
+    if (query.pipelineExecutionId !== undefined && !this.belongs(caller, pipelineName, query.pipelineExecutionId)) {
+      throw new NotFoundError('execution', query.pipelineExecutionId);
+    }
+    const executionIds = query.pipelineExecutionId !== undefined ? [query.pipelineExecutionId] : [...this.readModels.executionIdsOf(pipeline)].reverse();
+    if (executionIds.length === 0 && !this.definitions.latest(pipeline)) throw new NotFoundError('pipeline', pipelineName);
+    const details = executionIds.flatMap((executionId) => this.readModels.ruleExecutionsOf(executionId)?.details ?? []);
+    const offset = query.nextToken ? decodeOffset(query.nextToken) : 0;
+    const maxResults = query.maxResults ?? DEFAULT_PAGE_SIZE;
+    const page = details.slice(offset, offset + maxResults);
+    return { ruleExecutionDetails: page, nextToken: offset + page.length < details.length ? encodeOffset(offset + page.length) : null };
+  }
+
   private belongs(caller: Caller, pipelineName: string, executionId: string): boolean {
     const pipeline: PipelineRef | undefined = this.readModels.pipelineOf(executionId);
     return pipeline !== undefined && pipeline.account === caller.account && pipeline.name === pipelineName;
@@ -96,5 +141,5 @@ function decodeOffset(token: string): number {
   } catch {
     // reported below, as any other token this service did not issue
   }
-  throw invalidInput('$.nextToken', 'The nextToken was not issued by listActionExecutions.', 'invalid_input', 'INVALID_CURSOR');
+  throw invalidInput('$.nextToken', 'The nextToken was not issued by listActionExecutions or listRuleExecutions.', 'invalid_input', 'INVALID_CURSOR');
 }

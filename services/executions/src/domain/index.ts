@@ -11,6 +11,7 @@ export * from './derived-ids';
 export * from './fresh-ids';
 
 export * from './execution/execution-commands';
+export * from './execution/action-revision';
 export * from './execution/execution-state';
 export { evolveExecution } from './execution/execution-evolve';
 export { decideExecution, executionDecider, noExecutionContext, sourceExecutionIdOf, type ExecutionContext } from './execution/execution-decider';
@@ -35,3 +36,5 @@ export { nextCommands, jobsOf, needsAttention, nextWakeUp, type EngineView } fro
 export * from './read-models/pipeline-state';
 export * from './read-models/execution-summary';
 export * from './read-models/action-executions';
+export * from './read-models/rule-executions';
+export * from './read-models/deploy-targets';

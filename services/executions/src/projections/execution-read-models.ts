@@ -1,4 +1,14 @@
-import { evolveActionExecutions, evolvePipelineState, initialActionExecutionsView, initialPipelineState, type ActionExecutionsView, type PipelineStateView } from '../domain';
+import {
+  evolveActionExecutions,
+  evolvePipelineState,
+  evolveRuleExecutions,
+  initialActionExecutionsView,
+  initialPipelineState,
+  initialRuleExecutionsView,
+  type ActionExecutionsView,
+  type PipelineStateView,
+  type RuleExecutionsView,
+} from '../domain';
 import { LANES_STREAM_PREFIX, type PipelineRef } from '@sluice/contracts';
 import { pipelineKey } from './pipeline-key';
 import type { FoldedEvent } from './stream-states';
@@ -23,6 +33,7 @@ export class ExecutionReadModels {
   private readonly executionsOfPipeline = new Map<string, string[]>();
   private readonly pipelineOfExecution = new Map<string, PipelineRef>();
   private readonly actionExecutions = new Map<string, ActionExecutionsView>();
+  private readonly ruleExecutions = new Map<string, RuleExecutionsView>();
   private readonly approvals = new Map<string, ApprovalLocation>();
 
   apply(folded: FoldedEvent): void {
@@ -47,6 +58,7 @@ export class ExecutionReadModels {
     }
     this.pipelineStates.set(key, evolvePipelineState(this.pipelineStates.get(key) ?? initialPipelineState, { stream: 'execution', executionId, event }));
     this.actionExecutions.set(executionId, evolveActionExecutions(this.actionExecutions.get(executionId) ?? initialActionExecutionsView, event));
+    this.ruleExecutions.set(executionId, evolveRuleExecutions(this.ruleExecutions.get(executionId) ?? initialRuleExecutionsView, event));
   }
 
   /** Everything folded: what a rebuilt copy must equal (docs/decisions/0022). */
@@ -56,6 +68,7 @@ export class ExecutionReadModels {
       executionsOfPipeline: this.executionsOfPipeline,
       pipelineOfExecution: this.pipelineOfExecution,
       actionExecutions: this.actionExecutions,
+      ruleExecutions: this.ruleExecutions,
       approvals: this.approvals,
     };
   }
@@ -75,6 +88,10 @@ export class ExecutionReadModels {
 
   actionExecutionsOf(executionId: string): ActionExecutionsView | undefined {
     return this.actionExecutions.get(executionId);
+  }
+
+  ruleExecutionsOf(executionId: string): RuleExecutionsView | undefined {
+    return this.ruleExecutions.get(executionId);
   }
 
   approval(token: string): ApprovalLocation | undefined {

@@ -238,6 +238,39 @@ describe('custom action types', () => {
     expect((await gql('{ listActionTypes(owner: Custom) { id { provider } } }', {}, 'custom')).data!.listActionTypes).toEqual([]);
   });
 
+  it('reads one type, updates it, and after a delete keeps stored definitions, refuses new ones, and restores the same definition', async () => {
+    const GET = 'query($owner: ActionOwner!, $provider: String!) { getActionType(category: Deploy, owner: $owner, provider: $provider, version: "1") { id { owner provider } settings } }';
+    const UPDATE = 'mutation($owner: ActionOwner!, $input: JSON!) { updateActionType(owner: $owner, input: $input) { settings } }';
+    expect((await gql(GET, { owner: 'Sluice', provider: 'Directory' }, 'lifecycle')).data!.getActionType.id).toEqual({ owner: 'Sluice', provider: 'Directory' });
+    expect(errorCodes(await gql(GET, { owner: 'Custom', provider: 'Terraform' }, 'lifecycle'))).toEqual(['NOT_FOUND']);
+    await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }', { input: sampleCustomActionType() }, 'lifecycle');
+    expect(errorCodes(await gql(GET, { owner: 'Custom', provider: 'Terraform' }, 'other'))).toEqual(['NOT_FOUND']);
+    expect((await gql(CREATE, { pipeline: pipelineUsingCustomAction('kept') }, 'lifecycle')).errors).toBeUndefined();
+
+    const { tags: _tags, ...definition } = sampleCustomActionType() as Record<string, unknown>;
+    const settings = { entityUrlTemplate: 'https://terraform.example.com/' };
+    expect((await gql(UPDATE, { owner: 'Custom', input: { ...definition, settings } }, 'lifecycle')).data!.updateActionType).toEqual({ settings });
+    expect((await gql(GET, { owner: 'Custom', provider: 'Terraform' }, 'lifecycle')).data!.getActionType.settings).toEqual(settings);
+    const builtIn = await gql(UPDATE, { owner: 'Sluice', input: { ...definition, provider: 'Directory' } }, 'lifecycle');
+    expect(errorCodes(builtIn)).toEqual(['BAD_USER_INPUT']);
+    expect(issuePaths(builtIn)).toEqual(['$.owner']);
+
+    await gql('mutation { deleteCustomActionType(category: Deploy, provider: "Terraform", version: "1") }', {}, 'lifecycle');
+    expect(errorCodes(await gql(GET, { owner: 'Custom', provider: 'Terraform' }, 'lifecycle'))).toEqual(['NOT_FOUND']);
+    expect((await gql('query { getPipeline(name: "kept") { name } }', {}, 'lifecycle')).data).toEqual({ getPipeline: { name: 'kept' } });
+    expect(errorCodes(await gql(CREATE, { pipeline: pipelineUsingCustomAction('new-one') }, 'lifecycle'))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await gql(UPDATE, { owner: 'Custom', input: definition }, 'lifecycle'))).toEqual(['NOT_FOUND']);
+    // Its workers may still poll it: the definitions stored before the delete still make its jobs.
+    expect((await gql('{ listActionTypes(owner: Custom) { id { provider } } }', {}, 'lifecycle')).data!.listActionTypes).toEqual([]);
+    expect((await gql('{ listActionTypes(owner: Custom, includeDeleted: true) { id { provider } } }', {}, 'lifecycle')).data!.listActionTypes).toEqual([{ id: { provider: 'Terraform' } }]);
+
+    // Created again: with another definition a new version is needed; with the one it had last, it is restored.
+    expect(errorCodes(await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }', { input: sampleCustomActionType() }, 'lifecycle'))).toEqual(['CONFLICT']);
+    const restored = await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { settings } }', { input: { ...definition, settings } }, 'lifecycle');
+    expect(restored.data).toEqual({ createCustomActionType: { settings } });
+    expect((await gql(CREATE, { pipeline: pipelineUsingCustomAction('new-one') }, 'lifecycle')).errors).toBeUndefined();
+  });
+
   it('refuses an invalid custom action type with the paths', async () => {
     const response = await gql('mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }', { input: { category: 'Deploy', provider: 'has space', version: '1' } }, 'custom');
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);

@@ -185,7 +185,10 @@ ${ACTION_ENUMS_SDL}
     listPipelines(first: Int = 50, after: String): PipelineConnection!
     listPipelineVersions(name: String!): [PipelineVersion!]!
     diffPipelineVersions(name: String!, from: Int!, to: Int!): PipelineVersionDiff!
-    listActionTypes(owner: ActionOwner, category: ActionCategory): [ActionType!]!
+    "With includeDeleted: deleted custom types too, whose jobs the definitions stored before the delete still make."
+    listActionTypes(owner: ActionOwner, category: ActionCategory, includeDeleted: Boolean = false): [ActionType!]!
+    "One action type the account's definitions may use, built in or custom; ACTION_TYPE_NOT_FOUND otherwise."
+    getActionType(category: ActionCategory!, owner: ActionOwner!, provider: String!, version: String!): ActionType!
     "The definition in AWS CodePipeline's form, with a report of what did not map back."
     exportAwsPipeline(name: String!, version: Int): JSON!
     "The account's webhooks, by name."
@@ -201,6 +204,15 @@ ${ACTION_ENUMS_SDL}
     enableStageTransition(pipelineName: String!, stageName: String!, transitionType: StageTransitionType!): StageTransition!
     "input is CodePipeline's CreateCustomActionType request (category, provider, version, configurationProperties, artifact details, tags)."
     createCustomActionType(input: JSON!): ActionType!
+    """
+    A custom type's new definition (input as createCustomActionType's, without tags; same id). Pipelines are checked
+    against it from now on. Built-in types (owner AWS or Sluice) are refused (INVALID_INPUT at $.owner).
+    """
+    updateActionType(owner: ActionOwner! = Custom, input: JSON!): ActionType!
+    """
+    No new or changed definition may use the type; definitions stored with it keep running until changed. The same
+    id can be created again with the definition it had (a restore); another definition needs a new version.
+    """
     deleteCustomActionType(category: ActionCategory!, provider: String!, version: String!): Boolean!
     tagResource(resourceArn: String!, tags: [TagInput!]!): [Tag!]!
     untagResource(resourceArn: String!, tagKeys: [String!]!): [Tag!]!

@@ -13,13 +13,22 @@ export class ActionTypeQueries {
   constructor(private readonly readModel: () => ActionTypeReadModel) {}
 
   /** Built-in and custom action types of the caller's account, optionally of one owner and category. */
-  listActionTypes(caller: Caller, filter: { owner?: ActionOwner | null; category?: ActionCategory | null }): ActionTypeListing[] {
+  listActionTypes(caller: Caller, filter: { owner?: ActionOwner | null; category?: ActionCategory | null; includeDeleted?: boolean | null }): ActionTypeListing[] {
     const tags = new Map(this.readModel().customActionTypes(caller.account).map((view) => [actionTypeKey(view.actionType.id), view.tags]));
-    return this.readModel()
-      .registryFor(caller.account)
-      .list()
+    const deleted = filter.includeDeleted ? this.readModel().deletedCustomActionTypes(caller.account).map((view) => view.actionType) : [];
+    return [...this.readModel().registryFor(caller.account).list(), ...deleted]
       .filter(({ id }) => (!filter.owner || id.owner === filter.owner) && (!filter.category || id.category === filter.category))
       .map((actionType) => ({ actionType, tags: tags.get(actionTypeKey(actionType.id)) ?? [] }));
+  }
+
+  /** Any action type the account's definitions may use: a built-in one (AWS- or Sluice-owned) or one of its custom types. */
+  getActionType(caller: Caller, id: { category: string; owner: string; provider: string; version: string }): ActionTypeListing {
+    const found = this.readModel().registryFor(caller.account).find(id);
+    if (!found) throw new NotFoundError('custom action type', actionTypeKey(id), `The action type ${id.owner}/${id.category}/${id.provider}/${id.version} does not exist in this account.`);
+    if (found.id.owner !== 'Custom') return { actionType: found, tags: [] };
+    const key = actionTypeKey(found.id);
+    const tags = this.readModel().customActionTypes(caller.account).find((view) => actionTypeKey(view.actionType.id) === key)?.tags ?? [];
+    return { actionType: found, tags };
   }
 
   getCustomActionType(caller: Caller, id: CustomActionTypeId): ActionTypeListing {

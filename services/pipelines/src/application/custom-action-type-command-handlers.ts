@@ -24,6 +24,11 @@ export class CustomActionTypeCommandHandlers {
     return this.handle(caller, command);
   }
 
+  /** `input` is the type's new definition in CreateCustomActionType's shape; `owner` the owner the request named. */
+  async updateCustomActionType(caller: Caller, owner: string, input: unknown): Promise<CustomActionTypeId> {
+    return this.handle(caller, { type: 'UpdateCustomActionType', owner, input, metadata: commandMetadata(caller, this.clock) });
+  }
+
   async deleteCustomActionType(caller: Caller, id: CustomActionTypeId): Promise<CustomActionTypeId> {
     return this.handle(caller, { type: 'DeleteCustomActionType', id, metadata: commandMetadata(caller, this.clock) });
   }

@@ -1,8 +1,32 @@
-import { ruleEvaluators, type StageConditionEvaluator } from './stage-condition-evaluator';
-import { VARIABLE_CHECK_RULE_TYPE, variableCheckRule } from './variable-check-rule';
+import { ruleEvaluators, ruleTypeKey, type RuleEvaluator, type StageConditionEvaluator } from './stage-condition-evaluator';
+import { VARIABLE_CHECK_OPERATORS, variableCheckRule } from './variable-check-rule';
+
+/** A rule type the engine evaluates: CodePipeline's RuleType (ListRuleTypes), and its evaluator. */
+export interface RuleTypeDeclaration {
+  id: { category: 'Rule'; owner: 'AWS'; provider: string; version: string };
+  ruleConfigurationProperties: Array<{ name: string; required: boolean; key: boolean; secret: boolean; queryable: boolean; description: string; type: 'String' | 'Number' | 'Boolean' }>;
+  inputArtifactDetails: { minimumCount: number; maximumCount: number };
+  evaluate: RuleEvaluator;
+}
+
+const property = (name: string, description: string) => ({ name, required: true, key: true, secret: false, queryable: false, description, type: 'String' as const });
 
 /**
- * The engine's default condition evaluator: the rules it can decide alone (VariableCheck). Any other rule
- * type (DeploymentWindow, CloudWatchAlarm, LambdaInvoke, Commands…) fails its condition, naming the rule.
+ * The rule types the engine decides alone, with AWS's ids: VariableCheck. Any other rule type (DeploymentWindow,
+ * CloudWatchAlarm, LambdaInvoke, Commands…) fails its condition, naming the rule, and is not listed.
  */
-export const builtInRules: StageConditionEvaluator = ruleEvaluators({ [VARIABLE_CHECK_RULE_TYPE]: variableCheckRule });
+export const BUILT_IN_RULE_TYPES: readonly RuleTypeDeclaration[] = [
+  {
+    id: { category: 'Rule', owner: 'AWS', provider: 'VariableCheck', version: '1' },
+    ruleConfigurationProperties: [
+      property('Variable', 'The text to check, with #{namespace.variable} references resolved for the execution.'),
+      property('Value', 'The literal the resolved Variable is compared with (a regular expression for MATCHES).'),
+      property('Operator', `How they are compared: ${VARIABLE_CHECK_OPERATORS.join(', ')}.`),
+    ],
+    inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+    evaluate: variableCheckRule,
+  },
+];
+
+/** The engine's default condition evaluator: the built-in rule types. */
+export const builtInRules: StageConditionEvaluator = ruleEvaluators(Object.fromEntries(BUILT_IN_RULE_TYPES.map((type) => [ruleTypeKey(type.id), type.evaluate])));

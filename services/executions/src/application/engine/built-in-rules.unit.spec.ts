@@ -81,6 +81,7 @@ describe('built-in rules evaluator', () => {
     expect(await builtInRules.evaluate(request([{ result: 'FAIL', rules: [passing] }]))).toEqual({
       rulesPassed: true,
       summary: 'rules passed: IsProduction (VariableCheck): #{variables.ENV} = "production" EQ "production"',
+      rules: [{ ruleName: 'IsProduction', ruleTypeId: passing.ruleTypeId, configuration: passing.configuration, passed: true, message: '#{variables.ENV} = "production" EQ "production"' }],
     });
   });
 
@@ -88,6 +89,8 @@ describe('built-in rules evaluator', () => {
     expect(await builtInRules.evaluate(request([{ result: 'FAIL', rules: [passing] }, { result: 'FAIL', rules: [failing] }]))).toEqual({
       rulesPassed: false,
       summary: 'rules failed: IsRelease (VariableCheck): #{SourceVariables.BranchName} = "main" not EQ "release"',
+      // Every rule's verdict is kept (ListRuleExecutions), the passed ones too.
+      rules: [expect.objectContaining({ ruleName: 'IsProduction', passed: true }), expect.objectContaining({ ruleName: 'IsRelease', passed: false })],
     });
   });
 
@@ -108,6 +111,10 @@ describe('built-in rules evaluator', () => {
         throw new Error('provider down');
       },
     });
-    expect(await throwing.evaluate(request([{ rules: [passing] }]))).toEqual({ rulesPassed: false, summary: 'rules failed: IsProduction (VariableCheck): could not be evaluated: provider down' });
+    expect(await throwing.evaluate(request([{ rules: [passing] }]))).toMatchObject({
+      rulesPassed: false,
+      summary: 'rules failed: IsProduction (VariableCheck): could not be evaluated: provider down',
+      rules: [expect.objectContaining({ ruleName: 'IsProduction', passed: false, message: 'could not be evaluated: provider down' })],
+    });
   });
 });

@@ -17,11 +17,11 @@ export async function stageConditionChecks(execution: ExecutionState, evaluator:
         namespaces: run.namespaces,
       };
       const request = { account, pipelineName: name, executionId: run.executionId, stageName: stage.name, condition, conditions, variables };
-      const { rulesPassed, summary } = await evaluator.evaluate(request);
+      const { rulesPassed, summary, rules } = await evaluator.evaluate(request);
       const metadata: ExecutionCommandMetadata = { now, account, actor: 'system', correlationId: run.executionId, entropy };
       return {
         aggregate: 'execution',
-        command: { type: 'RecordStageConditionResult', executionId: run.executionId, stageName: stage.name, attempt: stage.attempt, condition, rulesPassed, summary, metadata },
+        command: { type: 'RecordStageConditionResult', executionId: run.executionId, stageName: stage.name, attempt: stage.attempt, condition, rulesPassed, summary, ...(rules ? { rules } : {}), metadata },
       };
     }),
   );

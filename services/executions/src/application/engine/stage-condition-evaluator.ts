@@ -1,6 +1,6 @@
 import type { Condition, RuleDeclaration, RuleTypeId } from '@sluice/domain';
 import type { VariableScope } from '../../domain';
-import type { StageConditionKind } from '@sluice/contracts';
+import type { RuleEvaluation, StageConditionKind } from '@sluice/contracts';
 
 export interface StageConditionRequest {
   account: string;
@@ -16,7 +16,8 @@ export interface StageConditionRequest {
 
 /** Runs a stage condition's rules (deployment windows, variable checks, alarms…) outside the domain. */
 export interface StageConditionEvaluator {
-  evaluate(request: StageConditionRequest): Promise<{ rulesPassed: boolean; summary: string | null }>;
+  /** `rules`: each rule's verdict, recorded with the condition's (ListRuleExecutions). */
+  evaluate(request: StageConditionRequest): Promise<{ rulesPassed: boolean; summary: string | null; rules?: RuleEvaluation[] }>;
 }
 
 /** One rule's verdict; `message` says why, for the condition's summary. */
@@ -31,6 +32,12 @@ export type RuleEvaluator = (rule: RuleDeclaration, request: StageConditionReque
 export const ruleTypeKey = (ruleTypeId: RuleTypeId): string => `${ruleTypeId.owner ?? 'AWS'}/${ruleTypeId.provider}/${ruleTypeId.version ?? '1'}`;
 
 const ruleLabel = (rule: RuleDeclaration): string => `${rule.name} (${rule.ruleTypeId.provider})`;
+
+/** A rule's verdict as the execution records it. */
+export function ruleEvaluation(rule: RuleDeclaration, outcome: RuleOutcome): RuleEvaluation {
+  const { owner, provider, version } = rule.ruleTypeId;
+  return { ruleName: rule.name, ruleTypeId: { category: 'Rule', owner: owner ?? 'AWS', provider, version: version ?? '1' }, configuration: rule.configuration ?? {}, passed: outcome.passed, message: outcome.message };
+}
 
 /**
  * A condition evaluator from rule evaluators keyed by `ruleTypeKey`. Every rule of every declared condition
@@ -56,7 +63,11 @@ export function ruleEvaluators(evaluators: Record<string, RuleEvaluator>): Stage
       );
       const failed = outcomes.filter((outcome) => !outcome.passed);
       const described = (failed.length > 0 ? failed : outcomes).map((outcome) => `${ruleLabel(outcome.rule)}: ${outcome.message}`).join('; ');
-      return { rulesPassed: failed.length === 0, summary: failed.length > 0 ? `rules failed: ${described}` : `rules passed: ${described}` };
+      return {
+        rulesPassed: failed.length === 0,
+        summary: failed.length > 0 ? `rules failed: ${described}` : `rules passed: ${described}`,
+        rules: outcomes.map((outcome) => ruleEvaluation(outcome.rule, outcome)),
+      };
     },
   };
 }
@@ -70,6 +81,6 @@ export const rulesNotEvaluated: StageConditionEvaluator = {
     const rules = request.conditions.flatMap((condition) => condition.rules ?? []);
     if (rules.length === 0) return { rulesPassed: true, summary: null };
     const names = rules.map(ruleLabel).join(', ');
-    return { rulesPassed: false, summary: `no evaluator for the rules ${names}` };
+    return { rulesPassed: false, summary: `no evaluator for the rules ${names}`, rules: rules.map((rule) => ruleEvaluation(rule, { passed: false, message: 'not evaluated: no evaluator' })) };
   },
 };

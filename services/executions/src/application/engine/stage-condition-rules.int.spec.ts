@@ -48,7 +48,8 @@ async function run(pipelineName: string, variables: Array<{ name: string; value:
     .filter((event) => event.type === 'StageConditionEvaluated')
     .map((event) => (event.data as StageConditionEvaluated['data']));
   const ran = engineAndWorker.engine.listActionExecutions(alice, pipelineName, { pipelineExecutionId }).actionExecutionDetails.map((detail) => `${detail.stageName}.${detail.actionName}:${detail.status}`);
-  return { execution, evaluated, ran };
+  const rules = engineAndWorker.engine.listRuleExecutions(alice, pipelineName, { pipelineExecutionId }).ruleExecutionDetails;
+  return { execution, evaluated, ran, rules, pipelineExecutionId };
 }
 
 const engineAndWorker = engineWithWorkerForFile({
@@ -79,6 +80,25 @@ describe('stage conditions with VariableCheck rules', () => {
         summary: 'rules passed: OnlyMain (VariableCheck): #{SourceVariables.BranchName} = "main" EQ "main"',
       }),
     ]);
+  });
+
+  it('records each rule evaluation for ListRuleExecutions, with its verdict, in the execution stream', async () => {
+    const passed = await run('gated-entry');
+    const failed = await run('gated-entry', [{ name: 'BRANCH', value: 'feature/x' }]);
+    const ruleTypeId = { category: 'Rule', owner: 'AWS', provider: 'VariableCheck', version: '1' };
+    const configuration = { Variable: '#{SourceVariables.BranchName}', Operator: 'EQ', Value: 'main' };
+    expect(passed.rules).toEqual([
+      expect.objectContaining({ pipelineExecutionId: passed.pipelineExecutionId, stageName: 'Deploy', ruleName: 'OnlyMain', condition: 'beforeEntry', status: 'Succeeded', input: { ruleTypeId, configuration } }),
+    ]);
+    expect(failed.rules).toEqual([
+      expect.objectContaining({ stageName: 'Deploy', ruleName: 'OnlyMain', status: 'Failed', output: { passed: false, summary: '#{SourceVariables.BranchName} = "feature/x" not EQ "main"' } }),
+    ]);
+    expect(failed.rules[0]!.ruleExecutionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(failed.evaluated[0]!.rules).toEqual([{ ruleName: 'OnlyMain', ruleTypeId, configuration, passed: false, message: '#{SourceVariables.BranchName} = "feature/x" not EQ "main"' }]);
+    // Every execution's, newest first; an unknown pipeline is not found.
+    const all = engineAndWorker.engine.listRuleExecutions(alice, 'gated-entry').ruleExecutionDetails.map((detail) => detail.pipelineExecutionId);
+    expect(all.indexOf(failed.pipelineExecutionId)).toBeLessThan(all.indexOf(passed.pipelineExecutionId));
+    expect(() => engineAndWorker.engine.listRuleExecutions(alice, 'no-such-pipeline')).toThrow(expect.objectContaining({ code: 'PIPELINE_NOT_FOUND' }));
   });
 
   it('fails the execution at the stage, naming the rule, when the beforeEntry check fails', async () => {

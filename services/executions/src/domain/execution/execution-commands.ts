@@ -1,6 +1,6 @@
 import type { PipelineDeclaration, StageRetryMode } from '@sluice/domain';
 import type { CommandMetadata } from '@sluice/domain';
-import type { JobFailure, JobSuccess, PipelineRef, StageConditionKind, ExecutionTrigger, SourceRevisionType } from '@sluice/contracts';
+import type { JobFailure, JobSuccess, PipelineRef, RuleEvaluation, StageConditionKind, ExecutionTrigger, SourceRevisionType } from '@sluice/contracts';
 
 /**
  * The metadata of every execution command: `entropy` is fresh randomness (128 bits or more, drawn by the
@@ -20,6 +20,7 @@ export type ExecutionCommand =
   | RerunStage
   | StopPipelineExecution
   | RetryStageExecution
+  | OverrideStageCondition
   | PutApprovalResult
   | EnterStage
   | RecordStageConditionResult
@@ -90,6 +91,17 @@ export interface RetryStageExecution {
   metadata: ExecutionCommandMetadata;
 }
 
+/** CodePipeline's OverrideStageCondition: let the stage past its beforeEntry or onSuccess condition. */
+export interface OverrideStageCondition {
+  type: 'OverrideStageCondition';
+  executionId: string;
+  stageName: string;
+  condition: 'beforeEntry' | 'onSuccess';
+  /** The execution that last entered the stage, read from the pipeline's lanes: only that one may resume past it. */
+  latestExecutionInStage: string | null;
+  metadata: ExecutionCommandMetadata;
+}
+
 /** `authorized` is the authorization port's answer for `metadata.actor` on this action. */
 export interface PutApprovalResult {
   type: 'PutApprovalResult';
@@ -119,6 +131,8 @@ export interface RecordStageConditionResult {
   condition: StageConditionKind;
   rulesPassed: boolean;
   summary: string | null;
+  /** Each rule's verdict, recorded with the condition's (ListRuleExecutions). */
+  rules?: RuleEvaluation[];
   metadata: ExecutionCommandMetadata;
 }
 

@@ -1,3 +1,4 @@
+import { overrideStageCondition } from './override-stage-condition';
 import { assertNever, type Decider } from '@sluice/domain';
 import { completeActionJob } from './action-completion';
 import { expireApproval, putApprovalResult } from './approvals';
@@ -32,6 +33,8 @@ export function decideExecution(command: ExecutionCommand, state: ExecutionState
       return stopPipelineExecution(command, state);
     case 'RetryStageExecution':
       return retryStageExecution(command, state);
+    case 'OverrideStageCondition':
+      return overrideStageCondition(command, state);
     case 'PutApprovalResult':
       return putApprovalResult(command, state);
     case 'EnterStage':

@@ -282,6 +282,12 @@ describe('stage conditions', () => {
     expect(events.map((e) => e.type)).toEqual(types);
   });
 
+  it("records each rule's verdict with the condition's, for ListRuleExecutions", () => {
+    const rules = [{ ruleName: 'r', ruleTypeId: { category: 'Rule' as const, owner: 'AWS', provider: 'DeploymentWindow', version: '1' }, configuration: {}, passed: false, message: 'outside the window' }];
+    const [evaluated] = executionDecider.decide({ ...answer('beforeEntry', false), rules } as ExecutionCommand, foldExecution(history(gated('FAIL'), enter())), noExecutionContext);
+    expect(evaluated).toEqual({ type: 'StageConditionEvaluated', data: expect.objectContaining({ stageName: 'Build', condition: 'beforeEntry', rulesPassed: false, applied: 'FAIL', rules }) });
+  });
+
   it('a stale answer (another condition) changes nothing', () => {
     given(history(gated('FAIL'), enter())).when(answer('onSuccess', false)).thenNothingHappened();
   });
@@ -473,5 +479,51 @@ describe('rerunStage and rollback', () => {
     }
     expect(thrown).toBeInstanceOf(error);
     expect(thrown).toMatchObject({ code });
+  });
+});
+
+describe('OverrideStageCondition', () => {
+  const rule = { name: 'Window', ruleTypeId: { category: 'Rule' as const, provider: 'DeploymentWindow' } };
+  const entryGated = (result: 'FAIL' | 'SKIP' = 'FAIL') => pipeline([stage('Build', [commandsAction('Compile')], { beforeEntry: { conditions: [{ result, rules: [rule] }] } }), stage('Deploy', [commandsAction('Ship')])]);
+  const successGated = pipeline([stage('Build', [commandsAction('Compile')], { onSuccess: { conditions: [{ result: 'FAIL', rules: [rule] }] } }), stage('Deploy', [commandsAction('Ship')])]);
+  const answer = (condition: 'beforeEntry' | 'onSuccess', rulesPassed: boolean): ExecutionCommand => ({ type: 'RecordStageConditionResult', executionId: 'e1', stageName: 'Build', attempt: 1, condition, rulesPassed, summary: 'outside the window', metadata: m });
+  const override = (condition: 'beforeEntry' | 'onSuccess', latestExecutionInStage: string | null = 'e1'): ExecutionCommand => ({ type: 'OverrideStageCondition', executionId: 'e1', stageName: 'Build', condition, latestExecutionInStage, metadata: m });
+  const overridden = (condition: 'beforeEntry' | 'onSuccess'): ExecutionEvent => ({ type: 'StageConditionOverridden', data: { stageName: 'Build', attempt: 1, condition, overriddenBy: 'alice', at: T1 } });
+  const decided = (events: ExecutionEvent[], command: ExecutionCommand) => executionDecider.decide(command, foldExecution(events), noExecutionContext);
+
+  it('lets the stage in while its entry condition is being checked, and a late verdict changes nothing', () => {
+    const checking = history(entryGated(), enter());
+    const events = decided(checking, override('beforeEntry'));
+    expect(events[0]).toEqual(overridden('beforeEntry'));
+    expect(events.slice(1).map((event) => event.type)).toEqual(['ActionExecutionStarted']);
+    given([...checking, ...events]).when(answer('beforeEntry', false)).thenNothingHappened();
+  });
+
+  it('resumes an execution its entry condition failed: the stage waits for entry, then runs without the condition', () => {
+    const failedAtEntry = history(entryGated(), enter(), answer('beforeEntry', false));
+    expect(foldExecution(failedAtEntry).status).toBe('Failed');
+    given(failedAtEntry).when(override('beforeEntry')).then([overridden('beforeEntry')]);
+    const resumed = [...failedAtEntry, overridden('beforeEntry')];
+    expect(foldExecution(resumed).status).toBe('InProgress');
+    expect(decided(resumed, enter()).map((event) => event.type)).toEqual(['StageExecutionStarted', 'ActionExecutionStarted']);
+  });
+
+  it('resumes an execution its success condition failed: the stage succeeds and the next one waits for entry', () => {
+    const failedOnSuccess = history(successGated, enter(), complete('Compile', ok), answer('onSuccess', false));
+    expect(foldExecution(failedOnSuccess).status).toBe('Failed');
+    given(failedOnSuccess).when(override('onSuccess')).then([overridden('onSuccess'), { type: 'StageExecutionSucceeded', data: { stageName: 'Build', attempt: 1, at: T1 } }]);
+    const resumed = foldExecution([...failedOnSuccess, ...decided(failedOnSuccess, override('onSuccess'))]);
+    expect(resumed.status).toBe('InProgress');
+    expect(resumed.status !== 'NotStarted' && resumed.run.stages.map((s) => s.phase.status)).toEqual(['Succeeded', 'AwaitingEntry']);
+  });
+
+  it.each<[string, () => ExecutionEvent[], ExecutionCommand, abstract new (...args: never[]) => Error, ErrorCode]>([
+    ['a condition the stage does not declare', () => history(entryGated(), enter(), answer('beforeEntry', false)), override('onSuccess'), IllegalStateError, 'CONDITION_NOT_OVERRIDABLE'],
+    ['a condition that passed', () => history(entryGated(), enter(), answer('beforeEntry', true)), override('beforeEntry'), IllegalStateError, 'CONDITION_NOT_OVERRIDABLE'],
+    ['a condition that skipped the stage', () => history(entryGated('SKIP'), enter(), answer('beforeEntry', false)), override('beforeEntry'), IllegalStateError, 'CONDITION_NOT_OVERRIDABLE'],
+    ['a stage whose action failed, not its condition', () => history(successGated, enter(), complete('Compile', failed)), override('onSuccess'), IllegalStateError, 'CONDITION_NOT_OVERRIDABLE'],
+    ['an execution another has overtaken in the stage', () => history(entryGated(), enter(), answer('beforeEntry', false)), override('beforeEntry', 'e2'), ConflictError, 'NOT_LATEST_EXECUTION'],
+  ])('refuses %s', (_title, events, command, errorClass, code) => {
+    given(events()).when(command).thenThrows(errorClass, (error) => expect(error).toMatchObject({ code }));
   });
 });

@@ -28,12 +28,30 @@ export function evolveExecution(state: ExecutionState, event: ExecutionEvent): E
         condition: event.data.condition,
         since: event.data.startedAt,
       });
-    case 'StageConditionEvaluated':
+    case 'StageConditionEvaluated': {
+      const { stageName, condition, applied, attempt, evaluatedAt } = event.data;
+      const next = updateStage(state, stageName, evaluatedAt, (stage) => ({ ...stage, conditionVerdict: { condition, applied, attempt } }));
       // Only a passed entry condition changes the phase here; every other outcome comes with its own stage event.
-      if (event.data.condition === 'beforeEntry' && event.data.applied === 'PROCEED') {
-        return setPhase(state, event.data.stageName, event.data.evaluatedAt, { status: 'InProgress', since: event.data.evaluatedAt });
-      }
-      return touch(state, event.data.evaluatedAt);
+      if (condition === 'beforeEntry' && applied === 'PROCEED') return setPhase(next, stageName, evaluatedAt, { status: 'InProgress', since: evaluatedAt });
+      return next;
+    }
+    case 'StageConditionOverridden': {
+      const { stageName, condition, at } = event.data;
+      const phase = state.run.stages.find((stage) => stage.name === stageName)?.phase;
+      const next = updateStage(state, stageName, at, (stage) => ({
+        ...stage,
+        overridden: stage.overridden.includes(condition) ? stage.overridden : [...stage.overridden, condition],
+        // An entry condition in progress lets the stage in; one that failed the stage makes it wait for entry again.
+        phase:
+          condition === 'beforeEntry' && phase?.status === 'CheckingCondition'
+            ? { status: 'InProgress', since: at }
+            : condition === 'beforeEntry' && phase?.status === 'Failed'
+              ? { status: 'AwaitingEntry', retryMode: null, since: at }
+              : stage.phase,
+      }));
+      // A failed execution is in progress again (its stage succeeds, or waits for entry, by the events that follow).
+      return state.status === 'Failed' ? { status: 'InProgress', run: next.run } : next;
+    }
     case 'ActionExecutionStarted':
       return updateAction(state, event.data.stageName, event.data.actionName, event.data.startedAt, () => ({
         status: 'InProgress',
@@ -134,6 +152,8 @@ function started(data: PipelineExecutionStarted['data']): ExecutionState {
     actions: Object.fromEntries(stage.actions.map((action): [string, ActionRun] => [action.name, { status: 'NotStarted' }])),
     phase: { status: 'NotStarted' },
     rollback: { status: 'None' },
+    conditionVerdict: null,
+    overridden: [],
   }));
   const run: ExecutionRun = {
     executionId: data.executionId,

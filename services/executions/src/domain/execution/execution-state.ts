@@ -1,4 +1,4 @@
-import type { ActionDeclaration, StageDeclaration, StageRetryMode } from '@sluice/domain';
+import type { ActionDeclaration, ConditionResult, StageDeclaration, StageRetryMode } from '@sluice/domain';
 import type { ActionErrorType, ActionExecutionStarted, ActionWork, StageConditionKind, ArtifactRef, ExecutionInputs, SourceRevision } from '@sluice/contracts';
 
 /** One execution, keyed on CodePipeline's execution statuses. */
@@ -39,6 +39,10 @@ export interface StageRun {
   actions: Record<string, ActionRun>;
   phase: StagePhase;
   rollback: StageRollback;
+  /** The last condition verdict of the stage, with the attempt it was for: what OverrideStageCondition may override. */
+  conditionVerdict: { condition: StageConditionKind; applied: 'PROCEED' | ConditionResult; attempt: number } | null;
+  /** Conditions a person overrode in this execution: the stage is not gated by them again. */
+  overridden: Array<'beforeEntry' | 'onSuccess'>;
 }
 
 export type StagePhase =

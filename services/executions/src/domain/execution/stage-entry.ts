@@ -18,7 +18,9 @@ export function enterStage(command: EnterStage, state: ExecutionState): Executio
     type: 'StageExecutionStarted',
     data: { stageName: stage.name, attempt: stage.attempt + 1, retryMode: stage.phase.retryMode, startedAt: now },
   };
-  const gate = conditionsOf(declaration, 'beforeEntry').length > 0 ? [checkCondition({ ...stage, attempt: stage.attempt + 1 }, 'beforeEntry', now)] : [];
+  // An entry condition a person overrode in this execution does not gate the stage again.
+  const gated = conditionsOf(declaration, 'beforeEntry').length > 0 && !stage.overridden.includes('beforeEntry');
+  const gate = gated ? [checkCondition({ ...stage, attempt: stage.attempt + 1 }, 'beforeEntry', now)] : [];
   return andSettle(execution, [entered, ...gate], command.metadata);
 }
 
@@ -29,7 +31,7 @@ export function recordStageConditionResult(command: RecordStageConditionResult, 
   const pending = stage.phase.status === 'CheckingCondition' && stage.phase.condition === command.condition && stage.attempt === command.attempt;
   if (execution.status !== 'InProgress' || !pending) return [];
   const now = command.metadata.now;
-  return andSettle(execution, conditionOutcome(stage, declaration, command.condition, command.rulesPassed, command.summary, execution.run.inputs.scope, now), command.metadata);
+  return andSettle(execution, conditionOutcome(stage, declaration, command.condition, command.rulesPassed, command.summary, execution.run.inputs.scope, now, command.rules), command.metadata);
 }
 
 /** Engine: superseded while waiting between stages. An execution that has moved on or ended is not. */

@@ -1,5 +1,5 @@
 import type { Condition, ConditionResult, StageDeclaration } from '@sluice/domain';
-import type { ExecutionEvent, ExecutionScope, StageConditionKind } from '@sluice/contracts';
+import type { ExecutionEvent, ExecutionScope, RuleEvaluation, StageConditionKind } from '@sluice/contracts';
 import type { StageRun } from './execution-state';
 
 /** An onFailure RETRY retries the stage once; a second failure is final (CodePipeline's automatic retry). */
@@ -107,11 +107,12 @@ export function conditionOutcome(
   summary: string | null,
   scope: ExecutionScope,
   now: string,
+  rules?: RuleEvaluation[],
 ): ExecutionEvent[] {
   const applied = outcomeOf(declaration, condition, rulesPassed);
   const evaluated: ExecutionEvent = {
     type: 'StageConditionEvaluated',
-    data: { stageName: stage.name, attempt: stage.attempt, condition, rulesPassed, applied, summary, evaluatedAt: now },
+    data: { stageName: stage.name, attempt: stage.attempt, condition, rulesPassed, applied, summary, evaluatedAt: now, ...(rules ? { rules } : {}) },
   };
   const because = summary ? `: ${summary}` : '';
   switch (condition) {

@@ -101,6 +101,7 @@ export function evolveActionExecutions(view: ActionExecutionsView, event: Execut
     case 'StageExecutionStarted':
     case 'StageConditionCheckStarted':
     case 'StageConditionEvaluated':
+    case 'StageConditionOverridden':
     case 'ActionJobContinued':
     case 'ApprovalResultRecorded':
     case 'StageExecutionSucceeded':

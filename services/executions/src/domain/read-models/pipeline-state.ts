@@ -150,6 +150,7 @@ function onExecutionEvent(view: PipelineStateView, executionId: string, event: E
     }
     case 'StageConditionCheckStarted':
     case 'StageConditionEvaluated':
+    case 'StageConditionOverridden':
     case 'ActionJobContinued':
     case 'ApprovalResultRecorded':
     case 'StageRetryRequested':

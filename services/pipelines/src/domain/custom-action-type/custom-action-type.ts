@@ -10,11 +10,22 @@ export interface CustomActionTypeId {
   version: string;
 }
 
-export type CustomActionTypeCommand = CreateCustomActionType | DeleteCustomActionType;
+export type CustomActionTypeCommand = CreateCustomActionType | UpdateCustomActionType | DeleteCustomActionType;
 
 /** `input` is CodePipeline's CreateCustomActionType request, untrusted. */
 export interface CreateCustomActionType {
   type: 'CreateCustomActionType';
+  input: unknown;
+  metadata: CommandMetadata;
+}
+
+/**
+ * CodePipeline's UpdateActionType for a custom type: `input` is its new definition in CreateCustomActionType's shape
+ * (without tags), untrusted; `owner` is the owner the request named (only `Custom` types can be changed).
+ */
+export interface UpdateCustomActionType {
+  type: 'UpdateCustomActionType';
+  owner: string;
   input: unknown;
   metadata: CommandMetadata;
 }
@@ -25,9 +36,9 @@ export interface DeleteCustomActionType {
   metadata: CommandMetadata;
 }
 
-export type CustomActionTypeEvent = CustomActionTypeCreated | CustomActionTypeDeleted;
+export type CustomActionTypeEvent = CustomActionTypeCreated | CustomActionTypeUpdated | CustomActionTypeDeleted;
 
-export const CUSTOM_ACTION_TYPE_EVENT_TYPES = ['CustomActionTypeCreated', 'CustomActionTypeDeleted'] as const satisfies ReadonlyArray<
+export const CUSTOM_ACTION_TYPE_EVENT_TYPES = ['CustomActionTypeCreated', 'CustomActionTypeUpdated', 'CustomActionTypeDeleted'] as const satisfies ReadonlyArray<
   CustomActionTypeEvent['type']
 >;
 
@@ -36,6 +47,16 @@ export interface CustomActionTypeCreated {
   data: { actionType: ActionTypeDefinition; tags: Tag[]; created: string; createdBy: string };
 }
 
+/** The type's new definition (same id); its tags stay. Definitions using it are checked against it from now on. */
+export interface CustomActionTypeUpdated {
+  type: 'CustomActionTypeUpdated';
+  data: { actionType: ActionTypeDefinition; updated: string; updatedBy: string };
+}
+
+/**
+ * CodePipeline's delete: no new definition may use the type; definitions stored with it keep running until they are
+ * changed. The same id can be created again with the same definition (a restore), as in CodePipeline.
+ */
 export interface CustomActionTypeDeleted {
   type: 'CustomActionTypeDeleted';
   data: CustomActionTypeId & { deleted: string; deletedBy: string };
@@ -44,7 +65,7 @@ export interface CustomActionTypeDeleted {
 export type CustomActionTypeState =
   | { status: 'Absent' }
   | { status: 'Active'; actionType: ActionTypeDefinition }
-  /** CodePipeline never lets a deleted custom action type's id be used again: a new version is needed. */
+  /** CodePipeline lets a deleted type's id be created again only with the same definition (a restore); else a new version is needed. */
   | { status: 'Deleted'; actionType: ActionTypeDefinition };
 
 const idPart = /^[0-9A-Za-z_-]+$/;
