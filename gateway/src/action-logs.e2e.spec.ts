@@ -79,7 +79,9 @@ describe('action logs through the gateway', () => {
     const sourceDir = join(folder, 'source');
     await mkdir(sourceDir);
     await writeFile(join(sourceDir, 'README.md'), '# talkative\n');
-    const archive = await packDirectory(artifacts, sourceDir);
+    // The source archive, uploaded through the gateway as a person does (sluice:UploadSourceArchive): the account's to start from.
+    const uploads = new HttpArtifactStore(new URL(gateway.url), 'acme', { authorization: `Bearer ${alice.token}` });
+    const archive = await packDirectory(uploads, sourceDir);
     const declaration = pipelineDefinition({
       name: 'talkative',
       stages: [
