@@ -187,12 +187,21 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
     },
 
     async UpdatePipeline(input, call) {
-      const { updatePipeline } = await graphql(call, 'mutation($pipeline: JSON!) { updatePipeline(pipeline: $pipeline) { pipeline } }', { pipeline: requiredObject(input, 'pipeline') });
+      const pipeline = requiredObject(input, 'pipeline');
+      // AWS takes a definition without `version` (the last writer wins); with one, Sluice's conflict check applies.
+      const versioned =
+        pipeline.version === undefined && typeof pipeline.name === 'string'
+          ? { ...pipeline, version: (await graphql(call, `query($name: String!) { getPipeline(name: $name) { ${PIPELINE_METADATA} } }`, { name: pipeline.name })).getPipeline.metadata.version }
+          : pipeline;
+      const { updatePipeline } = await graphql(call, 'mutation($pipeline: JSON!) { updatePipeline(pipeline: $pipeline) { pipeline } }', { pipeline: versioned });
       return { pipeline: updatePipeline.pipeline };
     },
 
     async DeletePipeline(input, call) {
-      await graphql(call, 'mutation($name: String!) { deletePipeline(name: $name) }', { name: requiredString(input, 'name') });
+      // As AWS: deleting a pipeline that is not there (any more) succeeds. Who may not delete it is still refused.
+      await graphql(call, 'mutation($name: String!) { deletePipeline(name: $name) }', { name: requiredString(input, 'name') }).catch((error: unknown) => {
+        if (!(error instanceof AwsError && error.type === 'PipelineNotFoundException')) throw error;
+      });
       return {};
     },
 

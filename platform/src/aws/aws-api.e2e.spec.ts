@@ -277,8 +277,15 @@ describe('the other pipeline operations with the AWS SDK', () => {
     const stale = cp.send(new UpdatePipelineCommand({ pipeline: changed }));
     await expect(stale).rejects.toBeInstanceOf(ValidationException);
     await expect(stale).rejects.toThrow(/version/i);
+    // Without a version, as AWS takes it: the last writer wins.
+    const { version: _read, ...unversioned } = (await cp.send(new GetPipelineCommand({ name: 'edited' }))).pipeline!;
+    expect((await cp.send(new UpdatePipelineCommand({ pipeline: { ...unversioned, stages: pipeline!.stages } }))).pipeline?.version).toBe(3);
+    expect((await cp.send(new GetPipelineCommand({ name: 'edited' }))).pipeline?.stages?.map((stage) => stage.name)).toEqual(pipeline!.stages!.map((stage) => stage.name));
+    expect(pipeline!.stages!.map((stage) => stage.name)).toContain('Approval');
     await cp.send(new DeletePipelineCommand({ name: 'edited' }));
     await expect(cp.send(new GetPipelineCommand({ name: 'edited' }))).rejects.toBeInstanceOf(PipelineNotFoundException);
+    // Deleting again succeeds, as AWS's does.
+    await expect(cp.send(new DeletePipelineCommand({ name: 'edited' }))).resolves.toBeDefined();
   });
 
   it('disables and enables a transition, stops an execution and lists executions', async () => {
