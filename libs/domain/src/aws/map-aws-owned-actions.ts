@@ -25,7 +25,8 @@ export type AwsOwnedActionsMapping =
   | { kind: 'none' }
   /** `runnable` is the definition with every AWS-owned action replaced by its Sluice provider; everything else is untouched. */
   | { kind: 'mapped'; runnable: Record<string, unknown> }
-  | { kind: 'refused'; issues: ValidationIssue[] };
+  /** Some AWS-owned type has no Sluice provider: `issues` say where; `runnable` maps the others, to check the rest. */
+  | { kind: 'refused'; issues: ValidationIssue[]; runnable: Record<string, unknown> };
 
 /**
  * The runnable form of a definition that uses AWS-owned action types. Only well-formed
@@ -59,7 +60,7 @@ export function mapAwsOwnedActions(input: unknown): AwsOwnedActionsMapping {
     });
     return { ...stage, actions };
   });
-  if (issues.length > 0) return { kind: 'refused', issues };
+  if (issues.length > 0) return { kind: 'refused', issues, runnable: { ...input, stages } };
   return mappedAny ? { kind: 'mapped', runnable: { ...input, stages } } : { kind: 'none' };
 }
 

@@ -1,5 +1,6 @@
 import { ActionTypeRegistry } from '../action-types/action-type-registry';
 import { validatePipelineDeclaration } from '../pipeline-definition/validate-pipeline';
+import { declarationIssues } from '../pipeline-definition/accept-declaration';
 import { mapAwsOwnedActions } from './map-aws-owned-actions';
 import { CODEBUILD, codeBuildAction, codeCommitSourceAction, MANUAL_APPROVAL, stage } from '@sluice/testing/fixtures';
 
@@ -43,6 +44,21 @@ describe('mapAwsOwnedActions', () => {
     expect(result.issues[0]).toMatchObject({ path: '$.stages[1].actions[0].actionTypeId', code: 'unmapped_aws_action_type' });
     expect(result.issues[0]!.message).toContain('Deploy/AWS/CloudFormation');
     expect(result.issues[0]!.message).toContain('Build/AWS/CodeBuild');
+  });
+
+  it('is reported with every other issue of the definition at once, each at its path (create-pipeline)', () => {
+    const given = awsDefinition({ category: 'Deploy', owner: 'AWS', provider: 'CloudFormation', version: '1' });
+    // Two more mistakes: a second stage named Source, and an action whose runOrder is 0.
+    const broken = {
+      ...given,
+      stages: [...given.stages, { ...given.stages[0]!, name: 'Source' }, stage('Later', { ...codeCommitSourceAction(), name: 'Again', runOrder: 0 })],
+    };
+    const issues = declarationIssues(broken, ActionTypeRegistry.builtIn());
+    const paths = issues.map((issue) => issue.path);
+    expect(paths).toContain('$.stages[1].actions[0].actionTypeId');
+    expect(issues.filter((issue) => issue.path === '$.stages[1].actions[0].actionTypeId').map((issue) => issue.code)).toEqual(['unmapped_aws_action_type']);
+    expect(paths).toContain('$.stages[2].name');
+    expect(paths.some((path) => path.startsWith('$.stages[3].actions[0].runOrder'))).toBe(true);
   });
 
   it('leaves Sluice definitions and malformed input to the validator', () => {

@@ -14,7 +14,11 @@ import { validatePipelineDeclaration } from './validate-pipeline';
 export function acceptDeclaration(input: unknown, actionTypes: ActionTypeRegistry, issues: IssueCollector): { declaration: PipelineDeclaration; given?: Record<string, unknown> } | undefined {
   const mapping = mapAwsOwnedActions(input);
   if (mapping.kind === 'refused') {
+    // Every issue at once: the rest of the definition is checked too, but for the types already refused.
     issues.addAll(mapping.issues);
+    const refusedTypes = new Set(mapping.issues.map((issue) => issue.path));
+    const rest = validatePipelineDeclaration(mapping.runnable, actionTypes);
+    if (!rest.valid) issues.addAll(rest.issues.filter((issue) => !refusedTypes.has(issue.path) && ![...refusedTypes].some((path) => issue.path.startsWith(`${path}.`))));
     return undefined;
   }
   const result = validatePipelineDeclaration(mapping.kind === 'mapped' ? mapping.runnable : input, actionTypes);
