@@ -1,3 +1,4 @@
+import { ACTION_ERROR_TYPES } from '@sluice/contracts';
 import type { AwsCall, AwsOperation } from './aws-endpoint';
 import { AwsError, validationException } from './aws-errors';
 import { compact, epoch, optionalString, requiredObject, requiredString, type Json } from './aws-members';
@@ -73,8 +74,16 @@ function actionExecutionOf(latest: Json): Json {
     token: latest.token,
     externalExecutionId: latest.externalExecutionId,
     externalExecutionUrl: latest.externalExecutionUrl,
-    errorDetails: latest.errorDetails ? { message: latest.errorDetails } : undefined,
+    errorDetails: errorDetailsOf(latest.errorDetails),
   });
+}
+
+/** AWS's `ErrorDetails`: Sluice says `<ActionErrorType>: <message>`; the type is the code, as a job worker's failure type is. */
+export function errorDetailsOf(text: string | null | undefined): { code?: string; message: string } | undefined {
+  if (!text) return undefined;
+  const separator = text.indexOf(': ');
+  const code = separator > 0 ? text.slice(0, separator) : '';
+  return (ACTION_ERROR_TYPES as readonly string[]).includes(code) ? { code, message: text.slice(separator + 2) } : { message: text };
 }
 
 const artifactsOf = (artifacts: Json[]) => artifacts.map(({ name, location }) => ({ name, s3location: { bucket: 'sluice-artifacts', key: location } }));
@@ -303,7 +312,7 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
               outputVariables: detail.output.outputVariables,
               executionResult: compact({
                 ...detail.output.executionResult,
-                errorDetails: detail.output.executionResult.errorDetails ? { message: detail.output.executionResult.errorDetails } : undefined,
+                errorDetails: errorDetailsOf(detail.output.executionResult.errorDetails),
               }),
             },
           }),

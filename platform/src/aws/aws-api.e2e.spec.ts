@@ -411,7 +411,7 @@ describe('a CodePipeline job worker written only with the AWS SDK', () => {
     );
     expect(failed.status).toBe('Failed');
     const state = await cp.send(new GetPipelineStateCommand({ name: 'custom-worker' }));
-    expect(state.stageStates?.find((stage) => stage.stageName === 'Greet')?.actionStates?.[0]?.latestExecution?.errorDetails?.message).toContain('the greeting bounced');
+    expect(state.stageStates?.find((stage) => stage.stageName === 'Greet')?.actionStates?.[0]?.latestExecution?.errorDetails).toEqual({ code: 'JobFailed', message: expect.stringContaining('the greeting bounced') });
 
     await cp.send(new RetryStageExecutionCommand({ pipelineName: 'custom-worker', stageName: 'Greet', pipelineExecutionId, retryMode: 'FAILED_ACTIONS' }));
     expect(await workOneJob(cp)).toEqual({ greeting: 'hello from Sluice', pipelineName: 'custom-worker' });
