@@ -341,17 +341,23 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
 
     async PutApprovalResult(input, call) {
       const result = requiredObject(input, 'result');
+      const pipelineName = requiredString(input, 'pipelineName');
       const { putApprovalResult } = await graphql(
         call,
         'mutation($p: String!, $s: String!, $a: String!, $result: ApprovalResultInput!, $token: String!) { putApprovalResult(pipelineName: $p, stageName: $s, actionName: $a, result: $result, token: $token) { approvedAt } }',
         {
-          p: requiredString(input, 'pipelineName'),
+          p: pipelineName,
           s: requiredString(input, 'stageName'),
           a: requiredString(input, 'actionName'),
           result: { status: requiredString(result, 'status'), summary: requiredString(result, 'summary') },
           token: requiredString(input, 'token'),
         },
-      );
+      ).catch(async (error: unknown) => {
+        // AWS looks for the pipeline before the token: a call refused (bad token, a token of another pipeline) on a
+        // pipeline the account lacks is that. The happy path pays no lookup.
+        if (error instanceof AwsError && !['AccessDeniedException', 'ThrottlingException', 'ApprovalAlreadyCompletedException'].includes(error.type)) await requirePipeline(graphql, call, pipelineName);
+        throw error;
+      });
       return { approvedAt: epoch(putApprovalResult.approvedAt) };
     },
 

@@ -128,6 +128,10 @@ describe('the AWS-compatible API with the AWS SDK', () => {
     await expect(
       cp.send(new PutApprovalResultCommand({ pipelineName: 'release', stageName: 'Approval', actionName: 'Approve', token: 'not-the-token', result: { status: 'Approved', summary: 'no' } })),
     ).rejects.toBeInstanceOf(InvalidApprovalTokenException);
+    // The pipeline is looked for before the token, as AWS does.
+    await expect(
+      cp.send(new PutApprovalResultCommand({ pipelineName: 'no-such-release', stageName: 'Approval', actionName: 'Approve', token, result: { status: 'Approved', summary: 'no' } })),
+    ).rejects.toBeInstanceOf(PipelineNotFoundException);
     const approved = await cp.send(new PutApprovalResultCommand({ pipelineName: 'release', stageName: 'Approval', actionName: 'Approve', token, result: { status: 'Approved', summary: 'ship it' } }));
     expect(approved.approvedAt).toBeInstanceOf(Date);
 
