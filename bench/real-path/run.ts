@@ -13,16 +13,16 @@
  * the per-action overhead (the action's time in the engine minus its command's own time in the sandbox); and the
  * source action against the clone + archive alone.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { commandsAction, gitSourceStage, makeGitRepository, stage, type FixturePipeline } from '@sluice/testing/fixtures';
 import { startPlatformProcess, type PlatformProcess } from '../../platform/src/testing/platform-process';
 import { loadProviderConfig } from '../../services/worker/src/provider-config';
 import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
 import { median, percentile } from '../eventing/bench-kit';
+import { makeRepository, realPathPipeline, spawnExit } from './real-path-kit';
 
 const RUNS = Number(process.env.SLUICE_BENCH_RUNS ?? 20);
 const WARM_UP = 2;
@@ -33,14 +33,7 @@ const run = promisify(execFile);
 
 type Answer<T> = { data?: T | null; errors?: Array<{ message: string }> };
 
-function pipeline(repositoryUrl: string): FixturePipeline {
-  const actions = () => Array.from({ length: PARALLEL }, (_, a) => commandsAction(`Action${a + 1}`, [COMMAND], { runOrder: 1, inputs: 'src' }));
-  const stages = Array.from({ length: STAGES }, (_, s) => stage(`Stage${s + 1}`, ...actions()));
-  return { name: 'real-path', stages: [gitSourceStage({ repositoryUrl, output: 'src', configuration: { DetectChanges: 'false' } }), ...stages] };
-}
-
-/** A one-commit repository of ten small files. */
-const makeRepository = (dir: string): Promise<string> => makeGitRepository(dir, Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`file-${i}.txt`, `line ${i}\n`.repeat(50)])));
+const pipeline = (repositoryUrl: string) => realPathPipeline('real-path', repositoryUrl, { stages: STAGES, parallel: PARALLEL, command: COMMAND });
 
 interface Measured {
   totalMs: number;
@@ -90,14 +83,6 @@ async function runOnce(platform: PlatformProcess): Promise<Measured> {
   const source = listActionExecutions.nodes.find((node) => node.stageName === 'Source')!;
   const actionMs = listActionExecutions.nodes.filter((node) => node.stageName !== 'Source').map((node) => node.durationMs ?? Number.NaN);
   return { totalMs, sourceMs: source.durationMs ?? Number.NaN, stageSpreadMs, actionMs };
-}
-
-function spawnExit(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, cwd, stdio: 'ignore' });
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
-  });
 }
 
 async function main(): Promise<void> {

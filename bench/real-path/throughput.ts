@@ -8,15 +8,15 @@
  * run: the same work done directly with the same isolation and the same 4 slots — per execution a `git clone` +
  * `git archive`, then 12 sandboxed commands — for as many executions.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { commandsAction, gitSourceStage, makeGitRepository, stage, type FixturePipeline } from '@sluice/testing/fixtures';
 import { startPlatformProcess, type PlatformProcess } from '../../platform/src/testing/platform-process';
 import { loadProviderConfig } from '../../services/worker/src/provider-config';
 import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
+import { makeRepository, realPathPipeline, spawnExit } from './real-path-kit';
 
 const EXECUTIONS = Number(process.env.SLUICE_BENCH_EXECUTIONS ?? 100);
 const SLOTS = 4;
@@ -27,14 +27,7 @@ const run = promisify(execFile);
 
 type Answer<T> = { data?: T | null; errors?: Array<{ message: string }> };
 
-function pipeline(repositoryUrl: string): FixturePipeline & { executionMode: string } {
-  const actions = () => Array.from({ length: PARALLEL }, (_, a) => commandsAction(`Action${a + 1}`, [COMMAND], { runOrder: 1, inputs: 'src' }));
-  return {
-    name: 'throughput',
-    executionMode: 'PARALLEL',
-    stages: [gitSourceStage({ repositoryUrl, output: 'src', configuration: { DetectChanges: 'false' } }), ...Array.from({ length: STAGES }, (_, s) => stage(`Stage${s + 1}`, ...actions()))],
-  };
-}
+const pipeline = (repositoryUrl: string) => ({ ...realPathPipeline('throughput', repositoryUrl, { stages: STAGES, parallel: PARALLEL, command: COMMAND }), executionMode: 'PARALLEL' });
 
 /** Runs `tasks` with at most `slots` at once. */
 async function pool(tasks: Array<() => Promise<void>>, slots: number): Promise<void> {
@@ -46,20 +39,12 @@ async function pool(tasks: Array<() => Promise<void>>, slots: number): Promise<v
   );
 }
 
-function spawnExit(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, cwd, stdio: 'ignore' });
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
-  });
-}
-
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'sluice-bench-throughput-'));
   await chmod(root, 0o711);
   const sandbox = await openJobSandbox(loadProviderConfig(process.env).sandbox);
   if (sandbox.kind !== 'bubblewrap') throw new Error(`the jobs have no sandbox here (${sandbox.description}): run scripts/ensure-sandbox.sh`);
-  const repositoryUrl = await makeGitRepository(join(root, 'repo'), Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`file-${i}.txt`, `line ${i}\n`.repeat(50)])));
+  const repositoryUrl = await makeRepository(join(root, 'repo'));
   let platform: PlatformProcess | undefined;
   try {
     // The baseline first: the same work, directly, 4 slots.
