@@ -160,7 +160,9 @@ describe.each([
   it('does not let background processes outlive a successful job', async () => {
     const marker = processMarker();
     const started = Date.now();
-    await provider.run(await jobs.job({ commands: [`(exec -a ${marker}-left-behind sleep 300) &`, `pgrep -f ${marker} >/dev/null`, 'echo done'] }), recordingIo());
+    // The background process is running when the job ends (waited for: the subshell execs in its own time).
+    const running = `for i in $(seq 100); do pgrep -f ${marker} >/dev/null && break; sleep 0.05; done; pgrep -f ${marker} >/dev/null`;
+    await provider.run(await jobs.job({ commands: [`(exec -a ${marker}-left-behind sleep 300) &`, running, 'echo done'] }), recordingIo());
     expect(Date.now() - started).toBeLessThan(5000);
     expect(await processesMarked(marker)).toEqual([]);
   });
