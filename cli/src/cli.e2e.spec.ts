@@ -212,6 +212,14 @@ describe('the sluice CLI against a running platform', () => {
     expect(failed.stdout).toContain('[Build/Compile] broken');
   });
 
+  it('names an unknown verb without its options, with the verbs it most likely meant, and prints its version', async () => {
+    const typo = await sluice(['get-pipelinestate', '--name', 'demo']);
+    expect(typo).toMatchObject({ code: 2, stdout: '' });
+    expect(typo.stderr).toBe('sluice: unknown verb "get-pipelinestate"; did you mean "get-pipeline-state"? (`sluice help` lists them)\n');
+    expect((await sluice(['wait'])).stderr).toContain('did you mean "wait pipeline-execution-succeeded"?');
+    expect(await sluice(['--version'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^sluice \d+\.\d+\.\d+\n$/) });
+  });
+
   it('prints help for every verb', async () => {
     const help = await ok(['help']);
     for (const verb of ['create-pipeline', 'list-action-executions', 'put-job-failure-result', 'wait pipeline-execution-succeeded']) expect(help).toContain(verb);

@@ -5,19 +5,32 @@ import { generalHelp, verbHelp } from './help';
 import { applyQuery, formatOutput, type OutputFormat } from './output';
 import { configFilePath, DEFAULT_ENDPOINT, readProfiles } from './profile';
 import { inputSkeleton, type Input, type Io, type Verb, type VerbContext } from './verb';
-import { findVerb } from './verbs';
+import { findVerb, VERBS } from './verbs';
+import { suggestVerbs } from './verbs/suggest-verbs';
+import { version as CLI_VERSION } from '../package.json';
 
 /** Runs one command line; answers the exit code. Every failure is one clear line on stderr, never a stack trace. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let gateway: Gateway | undefined;
   try {
+    if (argv[0] === '--version' || argv[0] === 'version') {
+      io.stdout.write(`sluice ${CLI_VERSION}\n`);
+      return 0;
+    }
     const { global, words } = splitCommandLine(argv);
     if (words.length === 0 || words[0] === 'help') {
       (words.length === 0 ? io.stderr : io.stdout).write(generalHelp());
       return words.length === 0 ? 2 : 0;
     }
     const found = findVerb(words);
-    if (!found) throw new CliError('bad-input', `unknown verb ${JSON.stringify(words.slice(0, 2).join(' '))}; \`sluice help\` lists them`);
+    if (!found) {
+      // The verb is the words before the first option: `get-pipelinestate --name demo` names `get-pipelinestate`.
+      const firstOption = words.findIndex((word) => word.startsWith('-'));
+      const typed = (firstOption < 0 ? words : words.slice(0, firstOption)).slice(0, 2);
+      const guesses = suggestVerbs(typed, VERBS);
+      const hint = guesses.length > 0 ? `; did you mean ${guesses.map((name) => `"${name}"`).join(' or ')}?` : '';
+      throw new CliError('bad-input', `unknown verb ${JSON.stringify(typed.join(' '))}${hint} (\`sluice help\` lists them)`);
+    }
     const { verb, rest } = found;
     if (global.help || rest[0] === 'help') {
       io.stdout.write(verbHelp(verb));

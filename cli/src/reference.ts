@@ -24,7 +24,8 @@ npx sluice list-pipelines --output table
 | \`--cli-input-json JSON\` | the whole request as JSON, inline or \`file://request.json\`; options given as well win |
 | \`--generate-cli-skeleton\` | prints the request JSON with every member, to fill in for \`--cli-input-json\` |
 | \`--no-paginate\` | list verbs fetch every page unless this is given; then one page and its \`nextToken\` |
-| \`help\` | \`sluice help\`, or \`sluice VERB help\` for a verb's options |
+| \`help\` | \`sluice help\`, or \`sluice VERB help\` for a verb's options; an unknown verb is named with the verbs it most likely meant (\`get-pipelinestate\` → \`get-pipeline-state\`) |
+| \`--version\` | \`sluice --version\` prints the command's version |
 
 Any value may be \`file://path\`. Structures take JSON or the AWS shorthand \`key=value,key2="a, b"\`;
 lists take JSON or several words. The token comes from \`SLUICE_TOKEN\` or the profile's \`token\`.
