@@ -1,15 +1,11 @@
 import type { AwsCall } from './aws-endpoint';
+import { recordingAwsGraphql } from '../testing/recording-aws-graphql';
 import { AwsError } from './aws-errors';
 import { actionTypeOperations } from './action-type-operations';
-import type { AwsGraphql } from './gateway-graphql';
 
 /** The GraphQL the operations send, and a canned answer for each. */
 function recording(answer: Record<string, unknown> = {}) {
-  const sent: Array<{ query: string; variables: Record<string, unknown> | undefined }> = [];
-  const graphql = (async (_call: AwsCall, query: string, variables?: Record<string, unknown>) => {
-    sent.push({ query, variables });
-    return answer;
-  }) as AwsGraphql;
+  const { sent, graphql } = recordingAwsGraphql(answer, (query, variables) => ({ query, variables }));
   return { sent, operations: actionTypeOperations(graphql) };
 }
 const call = {} as AwsCall;

@@ -1,14 +1,10 @@
 import type { AwsCall } from './aws-endpoint';
+import { recordingAwsGraphql } from '../testing/recording-aws-graphql';
 import { deployTargetOperations } from './deploy-target-operations';
-import type { AwsGraphql } from './gateway-graphql';
 import { encodeNextToken } from './next-token';
 
 function recording(answer: Record<string, unknown> = {}) {
-  const sent: Array<Record<string, unknown> | undefined> = [];
-  const graphql = (async (_call: AwsCall, _query: string, variables?: Record<string, unknown>) => {
-    sent.push(variables);
-    return answer;
-  }) as AwsGraphql;
+  const { sent, graphql } = recordingAwsGraphql(answer, (_query, variables) => variables);
   return { sent, operations: deployTargetOperations(graphql) };
 }
 const call = {} as AwsCall;

@@ -1,14 +1,10 @@
 import type { AwsCall } from './aws-endpoint';
-import type { AwsGraphql } from './gateway-graphql';
+import { recordingAwsGraphql } from '../testing/recording-aws-graphql';
 import { encodeNextToken } from './next-token';
 import { ruleOperations } from './rule-operations';
 
 function recording(answer: Record<string, unknown> = {}) {
-  const sent: Array<Record<string, unknown> | undefined> = [];
-  const graphql = (async (_call: AwsCall, _query: string, variables?: Record<string, unknown>) => {
-    sent.push(variables);
-    return answer;
-  }) as AwsGraphql;
+  const { sent, graphql } = recordingAwsGraphql(answer, (_query, variables) => variables);
   return { sent, operations: ruleOperations(graphql) };
 }
 const call = {} as AwsCall;
