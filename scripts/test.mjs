@@ -21,11 +21,11 @@ step('PostgreSQL');
 if (run('bash', ['infra/postgres/ensure.sh']) !== 0) process.exit(1);
 console.log('PostgreSQL answers on 127.0.0.1:5432.');
 
-step('tools the tests drive (Debian\'s Chromium, the AWS CLI, the job sandbox)');
-for (const script of ['scripts/ensure-chromium.sh', 'scripts/ensure-awscli.sh', 'scripts/ensure-sandbox.sh']) {
+step('tools the tests drive (Debian\'s Chromium, the AWS CLI, the job sandbox, HAProxy)');
+for (const script of ['scripts/ensure-chromium.sh', 'scripts/ensure-awscli.sh', 'scripts/ensure-sandbox.sh', 'scripts/ensure-haproxy.sh']) {
   if (existsSync(join(root, script)) && run('bash', [script]) !== 0) process.exit(1);
 }
-console.log('chromium, aws and bwrap are on the PATH.');
+console.log('chromium, aws, bwrap and haproxy are on the PATH.');
 
 step('type-check (tsc)');
 const started = Date.now();

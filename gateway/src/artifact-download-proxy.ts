@@ -3,7 +3,8 @@ import { request as httpsRequest } from 'node:https';
 import { DOWNLOAD_PATH } from '@sluice/artifact-store';
 import type { HttpRoute } from './gateway-server';
 import { originFormTarget } from './request-target';
-import type { SubgraphEndpoint } from './gateway-config';
+import { endpointUrls, type SubgraphEndpoint } from './gateway-config';
+import { askFirstConnected, instanceUrls, neverConnected, type InstanceUrls } from './subgraph-instances';
 
 /** Response headers passed back as the artifacts service sent them (hop-by-hop ones are the server's business). */
 const PASSED_HEADERS = ['content-type', 'content-length', 'content-range', 'content-disposition', 'accept-ranges', 'cache-control', 'x-sluice-sha256', 'x-sluice-size'];
@@ -38,10 +39,12 @@ export function downloadLinkProblem(path: string, now: Date = new Date()): strin
  * signed shape: the request target is read strictly (origin-form), never resolved against the service's URL.
  * Nothing is buffered; when the service cuts a download short (corrupt bytes), the gateway cuts its answer short too.
  */
-export function artifactDownloadProxyRoute(artifactsBaseUrl: string, headers: Record<string, string> = {}): HttpRoute {
-  const base = new URL(artifactsBaseUrl);
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new RangeError(`the artifacts service URL must be http(s), got ${artifactsBaseUrl}`);
-  const origin = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+export function artifactDownloadProxyRoute(artifactsBaseUrl: InstanceUrls, headers: Record<string, string> = {}): HttpRoute {
+  const origins = instanceUrls(artifactsBaseUrl).map((url) => {
+    const base = new URL(url);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new RangeError(`the artifacts service URL must be http(s), got ${url}`);
+    return `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+  });
   return {
     prefix: DOWNLOAD_PATH,
     handle: (req, res) => {
@@ -55,7 +58,10 @@ export function artifactDownloadProxyRoute(artifactsBaseUrl: string, headers: Re
       if (!target.ok) return json(400, { error: 'bad_request', message: target.problem });
       const problem = downloadLinkProblem(target.path);
       if (problem) return json(problem === 'not a download link' ? 404 : 403, { error: problem === 'not a download link' ? 'not_found' : 'forbidden', message: problem });
-      return proxy(req, res, new URL(`${origin}${target.path}`), headers);
+      // A download has no body: an instance that takes no connection leaves it to the next (subgraph-instances.ts).
+      return askFirstConnected(origins, (origin) => proxy(req, res, new URL(`${origin}${target.path}`), headers)).catch((error: unknown) => {
+        if (!res.headersSent) json(502, { error: 'internal', message: `the artifacts service did not answer: ${error instanceof Error ? error.message : String(error)}` });
+      });
     },
   };
 }
@@ -63,11 +69,11 @@ export function artifactDownloadProxyRoute(artifactsBaseUrl: string, headers: Re
 /** The route for the subgraph named `artifacts` of `SLUICE_SUBGRAPHS` (its URL without `/graphql`), if there is one. */
 export function artifactDownloadRoutesFor(subgraphs: SubgraphEndpoint[], headers: Record<string, string> = {}): HttpRoute[] {
   const artifacts = subgraphs.find((subgraph) => subgraph.name === 'artifacts');
-  return artifacts ? [artifactDownloadProxyRoute(artifacts.url.replace(/\/graphql\/?$/, ''), headers)] : [];
+  return artifacts ? [artifactDownloadProxyRoute(endpointUrls(artifacts).map((url) => url.replace(/\/graphql\/?$/, '')), headers)] : [];
 }
 
 function proxy(req: IncomingMessage, res: ServerResponse, target: URL, headers: Record<string, string>): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const forwarded: Record<string, string> = { ...headers };
     if (typeof req.headers.range === 'string') forwarded.range = req.headers.range;
     const upstream = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method: req.method, headers: forwarded }, (answer) => {
@@ -93,6 +99,8 @@ function proxy(req: IncomingMessage, res: ServerResponse, target: URL, headers: 
       });
     });
     upstream.once('error', (error) => {
+      // No connection, nothing answered: the next instance may take it (askFirstConnected), else the route answers 502.
+      if (!res.headersSent && neverConnected(error)) return reject(error);
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal', message: `the artifacts service did not answer: ${error.message}` }));
       else res.socket?.end();
       resolve();

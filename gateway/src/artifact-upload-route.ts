@@ -10,7 +10,8 @@ import type { FieldCall } from './auth/authorize-operation';
 import { internalSecretHeaders } from './auth/internal-secret-headers';
 import { sendTooManyRequests } from './limits/too-many-requests';
 import type { HttpRoute } from './gateway-server';
-import type { SubgraphEndpoint } from './gateway-config';
+import { endpointUrls, type SubgraphEndpoint } from './gateway-config';
+import { currentInstance, instanceUrls, neverConnected, noteRefused, type InstanceUrls } from './subgraph-instances';
 
 /** An upload naming a job is its output: authorized as reporting that job's result is, at the job's action type. */
 export const UPLOAD_ACTION = 'sluice:PutJobSuccessResult';
@@ -22,8 +23,8 @@ const SOURCE_ARCHIVE_CALL = 'uploadSourceArchive';
 const JOB_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface ArtifactUploadRouteOptions {
-  /** Base URL of the artifacts service (its `/graphql` cut off). */
-  artifactsUrl: string;
+  /** Base URL of the artifacts service (its `/graphql` cut off), or of each of its instances (subgraph-instances.ts). */
+  artifactsUrl: InstanceUrls;
   auth: GatewayAuth;
   internalSecret: string;
   log: (line: string) => void;
@@ -48,9 +49,11 @@ class UploadRefusal extends Error {
  * whose source failed stores nothing. Every upload is audited: the attempt before any byte moves, then the outcome.
  */
 export function artifactUploadRoute(options: ArtifactUploadRouteOptions): HttpRoute {
-  const base = new URL(options.artifactsUrl);
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new RangeError(`the artifacts service URL must be http(s), got ${options.artifactsUrl}`);
-  const prefix = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+  const prefixes = instanceUrls(options.artifactsUrl).map((url) => {
+    const base = new URL(url);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new RangeError(`the artifacts service URL must be http(s), got ${url}`);
+    return `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+  });
   const { auth } = options;
   return {
     prefix: ARTIFACTS_PATH,
@@ -121,10 +124,12 @@ export function artifactUploadRoute(options: ArtifactUploadRouteOptions): HttpRo
           options.log(`gateway: the audit trail could not be written, so upload ${origin.requestId} was not run: ${error instanceof Error ? error.message : String(error)}`);
           throw new UploadRefusal(503, { error: 'internal', message: 'The audit trail cannot be written right now, so nothing was uploaded: try again later.' });
         });
+        // Bytes cannot be sent twice: the instance that took the last connection gets it; one that refuses is asked last for a while.
+        const prefix = currentInstance(prefixes);
         const status = await proxyUpload(req, res, new URL(`${prefix}${ARTIFACTS_PATH}/${encodeURIComponent(account)}`), {
           ...internalSecretHeaders(options.internalSecret),
           [ACTOR_HEADER]: actor,
-        });
+        }, () => noteRefused(prefix));
         const result: AuditResult = status === 200 || status === 201 ? { status: 'succeeded' } : { status: 'failed', errorCode: `HTTP_${status}` };
         await auth.recorder.recordCalls(principal, [recorded], new Map([[recorded.responseKey, result]]), origin, attempts).catch((error: unknown) => {
           options.log(`gateway: the outcome of upload ${origin.requestId} could not be recorded (its attempt is): ${error instanceof Error ? error.message : String(error)}`);
@@ -144,14 +149,14 @@ export function artifactUploadRoute(options: ArtifactUploadRouteOptions): HttpRo
 /** The upload route for the subgraph named `artifacts` of the gateway's subgraphs (its URL without `/graphql`), if there is one. */
 export function artifactUploadRouteFor(subgraphs: SubgraphEndpoint[], options: Omit<ArtifactUploadRouteOptions, 'artifactsUrl'>): HttpRoute | undefined {
   const artifacts = subgraphs.find((subgraph) => subgraph.name === 'artifacts');
-  return artifacts ? artifactUploadRoute({ ...options, artifactsUrl: artifacts.url.replace(/\/graphql\/?$/, '') }) : undefined;
+  return artifacts ? artifactUploadRoute({ ...options, artifactsUrl: endpointUrls(artifacts).map((url) => url.replace(/\/graphql\/?$/, '')) }) : undefined;
 }
 
 /**
  * Streams the request body to the service and its answer back; resolves with the service's status (502 when it did
  * not answer). A body of declared length goes as it is; otherwise chunked, with the uploader's abort trailer passed on.
  */
-function proxyUpload(req: IncomingMessage, res: ServerResponse, target: URL, extra: Record<string, string>): Promise<number> {
+function proxyUpload(req: IncomingMessage, res: ServerResponse, target: URL, extra: Record<string, string>, onNotConnected: () => void): Promise<number> {
   return new Promise((resolve) => {
     const headers: OutgoingHttpHeaders = { ...extra, 'content-type': 'application/octet-stream' };
     for (const name of [SHA256_HEADER, MAX_BYTES_HEADER]) {
@@ -189,6 +194,7 @@ function proxyUpload(req: IncomingMessage, res: ServerResponse, target: URL, ext
       });
     });
     upstream.once('error', (error) => {
+      if (neverConnected(error)) onNotConnected();
       req.resume();
       // The service answered already (a refusal before the whole body came): its answer goes on to the uploader.
       if (res.headersSent) return;

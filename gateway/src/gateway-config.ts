@@ -6,8 +6,14 @@ import { webDirFrom } from './static/dashboard-files';
 /** One subgraph the gateway federates: its name in the supergraph and its GraphQL endpoint. */
 export interface SubgraphEndpoint {
   name: string;
+  /** The instance asked first: `instances[0]` when there are several. */
   url: string;
+  /** Every instance serving this subgraph, in the order they are asked (subgraph-instances.ts); absent: `url` alone. */
+  instances?: readonly string[];
 }
+
+/** Every instance of a subgraph, the first asked first. */
+export const endpointUrls = (subgraph: SubgraphEndpoint): readonly string[] => subgraph.instances ?? [subgraph.url];
 
 /** The subgraph the gateway authenticates tokens (and looks up access keys) with. */
 export const PERMISSIONS_SUBGRAPH = 'permissions';
@@ -24,7 +30,7 @@ export interface GatewaySettings {
 
 /** Everything the gateway process takes from its environment. */
 export interface GatewayConfig extends GatewaySettings {
-  /** SLUICE_SUBGRAPHS: name=url pairs; one of them is the `permissions` subgraph. */
+  /** SLUICE_SUBGRAPHS: name=url pairs (`name=url|url` for a subgraph served by several instances); one is `permissions`. */
   subgraphs: SubgraphEndpoint[];
   /** SLUICE_PORT (default 4000). */
   port: number;
@@ -39,7 +45,7 @@ export interface GatewayConfig extends GatewaySettings {
 type Problems = ConfigProblems;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const EXAMPLE = 'pipelines=http://127.0.0.1:4101/graphql,executions=http://127.0.0.1:4102/graphql';
+const EXAMPLE = 'pipelines=http://127.0.0.1:4101/graphql,executions=http://127.0.0.1:4102/graphql|http://127.0.0.1:4103/graphql';
 
 function subgraphsFrom(env: Env, problems: Problems): SubgraphEndpoint[] {
   const raw = env.SLUICE_SUBGRAPHS?.trim();
@@ -52,15 +58,19 @@ function subgraphsFrom(env: Env, problems: Problems): SubgraphEndpoint[] {
   for (const entry of raw.split(',').map((e) => e.trim())) {
     const separator = entry.indexOf('=');
     const name = separator > 0 ? entry.slice(0, separator).trim() : '';
-    const url = separator > 0 ? entry.slice(separator + 1).trim() : '';
+    // Several instances of one subgraph: `name=url|url`, asked in that order (subgraph-instances.ts).
+    const urls = separator > 0 ? entry.slice(separator + 1).split('|').map((u) => u.trim()) : [''];
+    const notHttp = urls.find((url) => !isHttpUrl(url));
     if (!NAME.test(name)) {
       problems.push({ variable: 'SLUICE_SUBGRAPHS', reason: `'${entry}' is not name=url (e.g. ${EXAMPLE})` });
-    } else if (!isHttpUrl(url)) {
-      problems.push({ variable: 'SLUICE_SUBGRAPHS', reason: `the url of '${name}' is not an http(s) URL: '${url}'` });
+    } else if (notHttp !== undefined) {
+      problems.push({ variable: 'SLUICE_SUBGRAPHS', reason: `the url of '${name}' is not an http(s) URL: '${notHttp}'` });
+    } else if (new Set(urls).size !== urls.length) {
+      problems.push({ variable: 'SLUICE_SUBGRAPHS', reason: `'${name}' names one instance twice: '${urls.join('|')}'` });
     } else if (subgraphs.some((s) => s.name === name)) {
       problems.push({ variable: 'SLUICE_SUBGRAPHS', reason: `'${name}' is named twice` });
     } else {
-      subgraphs.push({ name, url });
+      subgraphs.push({ name, url: urls[0]!, ...(urls.length > 1 ? { instances: urls } : {}) });
     }
   }
   // The gateway never serves unauthenticated: without a permissions subgraph it does not start.

@@ -19,6 +19,14 @@ describe('loadGatewayConfig', () => {
     expect(config.port).toBe(4100);
   });
 
+  it('reads several instances of one subgraph as name=url|url, asked in that order', () => {
+    const config = loadGatewayConfig({ ...VALID, SLUICE_SUBGRAPHS: 'executions=http://e1/graphql | http://e2/graphql,permissions=http://q/graphql' });
+    expect(config.subgraphs).toEqual([
+      { name: 'executions', url: 'http://e1/graphql', instances: ['http://e1/graphql', 'http://e2/graphql'] },
+      { name: 'permissions', url: 'http://q/graphql' },
+    ]);
+  });
+
   it('defaults the port to 4000, the store to the data folder, the bus to in-process, the settings to theirs, and no webhook route', () => {
     expect(loadGatewayConfig(VALID)).toEqual({
       subgraphs: [
@@ -56,6 +64,8 @@ describe('loadGatewayConfig', () => {
     [{ SLUICE_SUBGRAPHS: 'http://127.0.0.1:4101/graphql' }, /SLUICE_SUBGRAPHS: 'http:\/\/127.0.0.1:4101\/graphql' is not name=url/],
     [{ SLUICE_SUBGRAPHS: 'pipelines=127.0.0.1:4101' }, /SLUICE_SUBGRAPHS: the url of 'pipelines' is not an http\(s\) URL/],
     [{ SLUICE_SUBGRAPHS: 'a=http://x/graphql,a=http://y/graphql' }, /SLUICE_SUBGRAPHS: 'a' is named twice/],
+    [{ SLUICE_SUBGRAPHS: 'a=http://x/graphql|y:4102' }, /SLUICE_SUBGRAPHS: the url of 'a' is not an http\(s\) URL: 'y:4102'/],
+    [{ SLUICE_SUBGRAPHS: 'a=http://x/graphql|http://x/graphql' }, /SLUICE_SUBGRAPHS: 'a' names one instance twice/],
     [{ SLUICE_SUBGRAPHS: 'pipelines=http://p/graphql' }, /SLUICE_SUBGRAPHS: names no 'permissions' subgraph; the gateway authenticates every request with it/],
     [{ SLUICE_INTERNAL_SECRET: '' }, /SLUICE_INTERNAL_SECRET: SLUICE_INTERNAL_SECRET is not set/],
     [{ SLUICE_INTERNAL_SECRET: 'short' }, /SLUICE_INTERNAL_SECRET: SLUICE_INTERNAL_SECRET is 5 bytes long; it must be at least 32/],

@@ -19,6 +19,8 @@ import { metricsAccess, sendMetricsRefusal } from './metrics/metrics-access';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics/prometheus-text';
 import { originFormTarget } from './request-target';
 import type { SubgraphEndpoint } from './gateway-config';
+import { subgraphFailoverPlugin } from './subgraph-instances';
+import { noteClientAddress } from './client-address';
 import { subgraphReadiness } from './subgraph-readiness';
 import { serveSubscriptions } from './subscriptions/subscription-server';
 import { loadSupergraph } from './supergraph';
@@ -124,7 +126,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }),
     },
     // The limits first: an operation over them is refused before it is authorized, planned or recorded per field.
-    plugins: () => [limitsPlugin(admission, (req) => auth?.requestOf(req)), ...(auth ? [auth.plugin()] : [])],
+    plugins: () => [limitsPlugin(admission, (req) => auth?.requestOf(req)), ...(auth ? [auth.plugin()] : []), subgraphFailoverPlugin(options.subgraphs)],
     landingPage: false,
     logging: 'warn',
   });
@@ -134,6 +136,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const uploads = auth ? artifactUploadRouteFor(options.subgraphs, { auth, internalSecret: options.internalSecret, log }) : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    noteClientAddress(req, limits.trustedProxies);
     // `//host/…` or `http://host/…` would name another host to whatever resolves it: refused before any route sees it.
     const target = originFormTarget(req.url);
     if (!target.ok) {
@@ -185,6 +188,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     server.listen(options.port, options.host, () => resolve());
   });
   const metrics = gatewayMetrics(eventStore, { log });
+  // Before the subscriptions' own upgrade listener: a socket's caller is counted by its client address too.
+  server.on('upgrade', (req: IncomingMessage) => noteClientAddress(req, limits.trustedProxies));
   const subscriptions = serveSubscriptions(server, eventStore, { path: '/graphql', log, auth });
   const subscriptionCounts = () => ({ connections: subscriptions.connections(), live: subscriptions.liveSubscriptions() });
   const { address, port } = server.address() as AddressInfo;

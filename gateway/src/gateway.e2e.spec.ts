@@ -134,7 +134,7 @@ describe('gateway federating pipelines and executions', () => {
 
     const refused = await gatewayMainExit({ SLUICE_SUBGRAPHS: 'pipelines', SLUICE_PORT: '0', SLUICE_INTERNAL_SECRET: subgraphs.internalSecret });
     expect(refused.status).toBe(1);
-    expect(refused.stderr.trim()).toBe(`Invalid configuration:\n  SLUICE_SUBGRAPHS: 'pipelines' is not name=url (e.g. pipelines=http://127.0.0.1:4101/graphql,executions=http://127.0.0.1:4102/graphql)`);
+    expect(refused.stderr.trim()).toBe(`Invalid configuration:\n  SLUICE_SUBGRAPHS: 'pipelines' is not name=url (e.g. pipelines=http://127.0.0.1:4101/graphql,executions=http://127.0.0.1:4102/graphql|http://127.0.0.1:4103/graphql)`);
 
     // Without the subgraphs' secret it could reach none of them: refused at start, not at the first request.
     const secretless = await gatewayMainExit({ SLUICE_SUBGRAPHS, SLUICE_PORT: '0', SLUICE_INTERNAL_SECRET: '' });

@@ -4,7 +4,7 @@ import { serviceMainOnStore } from '@sluice/runtime';
 import { artifactDownloadRoutesFor } from './artifact-download-proxy';
 import { gatewayAuthFrom } from './auth/auth-config';
 import { awsApiFrom } from './aws/aws-route';
-import { loadGatewayConfig } from './gateway-config';
+import { endpointUrls, loadGatewayConfig } from './gateway-config';
 import { startGateway } from './gateway-server';
 import { webhookProxyRoutes } from './webhook-proxy';
 
@@ -30,7 +30,7 @@ serviceMainOnStore({
       auth: gatewayAuthFrom(config),
       aws: awsApiFrom(config.subgraphs, config.internalSecret),
     });
-    const subgraphs = config.subgraphs.map((s) => `${s.name} (${s.url})`).join(', ');
+    const subgraphs = config.subgraphs.map((s) => `${s.name} (${endpointUrls(s).join('|')})`).join(', ');
     return {
       message: `gateway listening at ${gateway.url}/graphql — subgraphs: ${subgraphs}`,
       fields: { url: gateway.url },

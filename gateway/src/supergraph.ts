@@ -1,7 +1,8 @@
 import { composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { internalSecretHeaders } from './auth/internal-secret-headers';
-import type { SubgraphEndpoint } from './gateway-config';
+import { endpointUrls, type SubgraphEndpoint } from './gateway-config';
+import { fetchFirstConnected } from './subgraph-instances';
 
 /** The subgraphs' SDL did not compose: every error, each once, so one fix-and-restart settles them. */
 export class CompositionError extends Error {
@@ -39,7 +40,8 @@ interface SdlAnswer {
 }
 
 async function fetchSdlOnce(subgraph: SubgraphEndpoint, internalSecret: string): Promise<string> {
-  const response = await fetch(subgraph.url, {
+  // Any instance gives the subgraph's SDL (they run the same code).
+  const response = await fetchFirstConnected(endpointUrls(subgraph), {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...internalSecretHeaders(internalSecret) },
     body: JSON.stringify({ query: '{ _service { sdl } }' }),

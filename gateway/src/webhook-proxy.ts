@@ -1,3 +1,4 @@
+import { clientAddressOf } from './client-address';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { DEFAULT_MAX_WEBHOOK_BODY_BYTES } from '@sluice/triggers';
 import { internalSecretHeaders } from './auth/internal-secret-headers';
@@ -39,7 +40,7 @@ export function webhookProxyRoute(receivers: readonly string[], options: { heade
       const body = await readUpTo(req, limit + 1);
       const headers: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !DROPPED.test(name)) headers[name] = value;
-      Object.assign(headers, { 'content-length': String(body.length), 'x-forwarded-for': req.socket.remoteAddress ?? '' }, options.headers);
+      Object.assign(headers, { 'content-length': String(body.length), 'x-forwarded-for': clientAddressOf(req) ?? '' }, options.headers);
       const problems: string[] = [];
       for (let tried = 0; tried < receivers.length; tried += 1) {
         const receiver = receivers[(next + tried) % receivers.length]!;

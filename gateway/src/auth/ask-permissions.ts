@@ -1,3 +1,4 @@
+import { fetchFirstConnected, type InstanceUrls } from '../subgraph-instances';
 import { internalSecretHeaders } from './internal-secret-headers';
 
 /** Why the permissions subgraph gave no answer: it did not answer at all, or it refused the query. */
@@ -8,14 +9,14 @@ export type PermissionsSilence = { kind: 'no answer'; detail: string } | { kind:
  * supergraph) with the internal secret: its `data`, or the error `unavailable` makes of why there is none.
  */
 export async function askPermissions<Data>(
-  permissionsGraphqlUrl: string,
+  permissionsGraphqlUrl: InstanceUrls,
   options: { internalSecret: string; timeoutMs?: number },
   request: { query: string; variables: Record<string, unknown> },
   unavailable: (silence: PermissionsSilence) => Error,
 ): Promise<Data> {
   let answer: { data?: Data | null; errors?: Array<{ message: string }> };
   try {
-    const response = await fetch(permissionsGraphqlUrl, {
+    const response = await fetchFirstConnected(permissionsGraphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...internalSecretHeaders(options.internalSecret) },
       body: JSON.stringify(request),

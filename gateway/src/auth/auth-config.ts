@@ -1,4 +1,4 @@
-import { PERMISSIONS_SUBGRAPH, type GatewayConfig } from '../gateway-config';
+import { endpointUrls, PERMISSIONS_SUBGRAPH, type GatewayConfig } from '../gateway-config';
 import { cachingAuthenticator } from './authenticator';
 import type { GatewayAuthOptions } from './gateway-auth';
 import { permissionsAuthenticator } from './permissions-authenticator';
@@ -11,5 +11,5 @@ import { permissionsAuthenticator } from './permissions-authenticator';
 export function gatewayAuthFrom(config: Pick<GatewayConfig, 'subgraphs' | 'internalSecret' | 'auditReads'>): GatewayAuthOptions {
   const permissions = config.subgraphs.find((s) => s.name === PERMISSIONS_SUBGRAPH);
   if (!permissions) throw new RangeError(`the gateway needs a '${PERMISSIONS_SUBGRAPH}' subgraph to authenticate with`);
-  return { authenticator: cachingAuthenticator(permissionsAuthenticator(permissions.url, { internalSecret: config.internalSecret })), auditReads: config.auditReads };
+  return { authenticator: cachingAuthenticator(permissionsAuthenticator(endpointUrls(permissions), { internalSecret: config.internalSecret })), auditReads: config.auditReads };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { clientAddressOf } from '../client-address';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
@@ -35,7 +36,7 @@ const header = (value: string | string[] | undefined): string | undefined => (Ar
 
 /** The facts of a request that conditions test and the audit trail keeps. The socket's peer, never a forwarded header. */
 export function originOf(req: IncomingMessage, time = new Date()): CallOrigin {
-  return { sourceIp: req.socket.remoteAddress ?? null, userAgent: header(req.headers['user-agent']) ?? null, requestId: randomUUID(), time };
+  return { sourceIp: clientAddressOf(req), userAgent: header(req.headers['user-agent']) ?? null, requestId: randomUUID(), time };
 }
 
 export const contextOf = (origin: CallOrigin): RequestContext => ({

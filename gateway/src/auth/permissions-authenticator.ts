@@ -1,4 +1,5 @@
 import type { Principal } from '@sluice/authz';
+import { instanceUrls, type InstanceUrls } from '../subgraph-instances';
 import { askPermissions } from './ask-permissions';
 import type { AuthenticatedPrincipal, Authenticator } from './authenticator';
 
@@ -17,12 +18,12 @@ export class AuthenticationUnavailableError extends Error {
  * `authenticate(token)` of the permissions subgraph, asked on its own URL (the field is @inaccessible in
  * the supergraph), with the internal secret.
  */
-export function permissionsAuthenticator(permissionsGraphqlUrl: string, options: { internalSecret: string; timeoutMs?: number }): Authenticator {
+export function permissionsAuthenticator(permissionsGraphqlUrl: InstanceUrls, options: { internalSecret: string; timeoutMs?: number }): Authenticator {
   return {
     async authenticate(token) {
       const data = await askPermissions<AuthenticateData>(permissionsGraphqlUrl, options, { query: AUTHENTICATE, variables: { token } }, (silence) =>
         silence.kind === 'no answer'
-          ? new AuthenticationUnavailableError(`the permissions service at ${permissionsGraphqlUrl} did not answer authenticate: ${silence.detail}`)
+          ? new AuthenticationUnavailableError(`the permissions service at ${instanceUrls(permissionsGraphqlUrl).join(' or ')} did not answer authenticate: ${silence.detail}`)
           : new AuthenticationUnavailableError(`the permissions service refused authenticate: ${silence.detail}`),
       );
       const found = data.authenticate;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { GatewayAuth } from '../auth/gateway-auth';
 import { stableReason } from '../auth/refusal-tally';
 import { requestWeight } from '../limits/rate-limiter';
-import { PERMISSIONS_SUBGRAPH, type SubgraphEndpoint } from '../gateway-config';
+import { endpointUrls, PERMISSIONS_SUBGRAPH, type SubgraphEndpoint } from '../gateway-config';
 import { awsEndpoint, type AccessKeyResolver } from './aws-endpoint';
 import { codePipelineOperations } from './codepipeline-operations';
 import type { ForwardedIdentities } from './forwarded-identities';
@@ -39,5 +39,5 @@ export function awsRoute(options: AwsApiOptions & { auth: GatewayAuth; runtime: 
 /** `/aws` of a gateway process (main.ts): access keys looked up on the `permissions` subgraph; none without one. */
 export function awsApiFrom(subgraphs: readonly SubgraphEndpoint[], internalSecret: string): AwsApiOptions | undefined {
   const permissions = subgraphs.find((subgraph) => subgraph.name === PERMISSIONS_SUBGRAPH);
-  return permissions ? { accessKeys: permissionsAccessKeys(permissions.url, { internalSecret }) } : undefined;
+  return permissions ? { accessKeys: permissionsAccessKeys(endpointUrls(permissions), { internalSecret }) } : undefined;
 }

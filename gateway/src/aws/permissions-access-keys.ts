@@ -1,5 +1,6 @@
 import type { Principal } from '@sluice/authz';
 import { askPermissions } from '../auth/ask-permissions';
+import type { InstanceUrls } from '../subgraph-instances';
 import type { AccessKeyResolver } from './aws-endpoint';
 import { AwsError } from './aws-errors';
 
@@ -16,7 +17,7 @@ interface AccessKeySecretData {
  * supergraph) with the internal secret, as `permissionsAuthenticator` asks `authenticate`. Not cached: a deleted key
  * is refused on the next request.
  */
-export function permissionsAccessKeys(permissionsGraphqlUrl: string, options: { internalSecret: string; timeoutMs?: number }): AccessKeyResolver {
+export function permissionsAccessKeys(permissionsGraphqlUrl: InstanceUrls, options: { internalSecret: string; timeoutMs?: number }): AccessKeyResolver {
   return {
     async resolve(accessKeyId) {
       const data = await askPermissions<AccessKeySecretData>(permissionsGraphqlUrl, options, { query: ACCESS_KEY_SECRET, variables: { id: accessKeyId } }, (silence) =>

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ConfigError, type ConfigProblems } from '@sluice/runtime';
 import { GRAPHQL_LIMIT_VARIABLES, type GraphQLLimits } from './operation-complexity';
 import type { RateLimit } from './token-buckets';
@@ -8,7 +9,10 @@ import type { RateLimit } from './token-buckets';
  */
 export interface GatewayLimits {
   graphql: GraphQLLimits;
-  /** Requests per source address (the socket's peer, never a forwarded header) to /graphql, /aws, /webhooks/…, /artifacts/…, /metrics. */
+  /**
+   * Requests per source address to /graphql, /aws, /webhooks/…, /artifacts/…, /metrics: the socket's peer, or, when the
+   * peer is one of `trustedProxies`, the address that proxy appended to `X-Forwarded-For` (client-address.ts).
+   */
   perAddress: RateLimit;
   /** Requests per authenticated principal to /graphql and /aws. */
   perPrincipal: RateLimit;
@@ -22,6 +26,8 @@ export interface GatewayLimits {
   refusalMaxKeys: number;
   /** `/metrics` without a token (SLUICE_METRICS_PUBLIC=true), for a scraper on a private network. */
   metricsPublic: boolean;
+  /** SLUICE_TRUSTED_PROXIES: addresses of the load balancers in front of the gateways; none by default. */
+  trustedProxies: readonly string[];
 }
 
 export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
@@ -35,6 +41,7 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   refusalFlushMs: 60_000,
   refusalMaxKeys: 10_000,
   metricsPublic: false,
+  trustedProxies: [],
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -56,6 +63,13 @@ function flag(env: Env, variable: string, problems: ConfigProblems): boolean {
   if (raw === 'true') return true;
   problems.push({ variable, reason: `must be true or false, got '${raw}'` });
   return false;
+}
+
+/** IP addresses separated by commas (`::ffff:`-mapped IPv4 is matched as IPv4, client-address.ts). */
+function addresses(env: Env, variable: string, problems: ConfigProblems): string[] {
+  const list = (env[variable] ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+  for (const address of list) if (isIP(address) === 0) problems.push({ variable, reason: `'${address}' is not an IP address (addresses of the load balancers, separated by commas)` });
+  return list;
 }
 
 /**
@@ -87,6 +101,7 @@ export function gatewayLimitsFrom(env: Env): GatewayLimits {
     refusalFlushMs: wholeNumber(env, 'SLUICE_AUDIT_REFUSALS_FLUSH_SECONDS', d.refusalFlushMs / 1000, 1, 3_600, problems) * 1000,
     refusalMaxKeys: wholeNumber(env, 'SLUICE_AUDIT_REFUSALS_MAX_KEYS', d.refusalMaxKeys, 1, 10_000_000, problems),
     metricsPublic: flag(env, 'SLUICE_METRICS_PUBLIC', problems),
+    trustedProxies: addresses(env, 'SLUICE_TRUSTED_PROXIES', problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return limits;

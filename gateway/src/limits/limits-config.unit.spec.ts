@@ -29,6 +29,7 @@ describe('gatewayLimitsFrom', () => {
       SLUICE_AUDIT_REFUSALS_FLUSH_SECONDS: '1',
       SLUICE_AUDIT_REFUSALS_MAX_KEYS: '50',
       SLUICE_METRICS_PUBLIC: 'true',
+      SLUICE_TRUSTED_PROXIES: '127.0.0.1, ::1',
     });
     expect(limits).toEqual({
       graphql: { maxDepth: 8, maxAliases: 10, maxRootFields: 5, maxQueryBytes: 4096, maxCost: 1000 },
@@ -39,11 +40,12 @@ describe('gatewayLimitsFrom', () => {
       refusalFlushMs: 1000,
       refusalMaxKeys: 50,
       metricsPublic: true,
+      trustedProxies: ['127.0.0.1', '::1'],
     });
   });
 
   it('refuses bad values, naming each variable', () => {
-    const read = () => gatewayLimitsFrom({ SLUICE_GRAPHQL_MAX_DEPTH: '0', SLUICE_RATE_LIMIT_PER_PRINCIPAL: 'lots', SLUICE_METRICS_PUBLIC: 'yes', SLUICE_GRAPHQL_MAX_COST: '1.5' });
+    const read = () => gatewayLimitsFrom({ SLUICE_GRAPHQL_MAX_DEPTH: '0', SLUICE_RATE_LIMIT_PER_PRINCIPAL: 'lots', SLUICE_METRICS_PUBLIC: 'yes', SLUICE_GRAPHQL_MAX_COST: '1.5', SLUICE_TRUSTED_PROXIES: '127.0.0.1,balancer' });
     expect(read).toThrow(ConfigError);
     expect(read).toThrow(
       [
@@ -52,6 +54,7 @@ describe('gatewayLimitsFrom', () => {
         "  SLUICE_GRAPHQL_MAX_COST: '1.5' is not a whole number from 1 to 1000000000",
         "  SLUICE_RATE_LIMIT_PER_PRINCIPAL: 'lots' is not a whole number from 0 to 1000000",
         "  SLUICE_METRICS_PUBLIC: must be true or false, got 'yes'",
+        "  SLUICE_TRUSTED_PROXIES: 'balancer' is not an IP address (addresses of the load balancers, separated by commas)",
       ].join('\n'),
     );
   });

@@ -67,3 +67,55 @@ export function subscribeAndCollect<T>(
   );
   return collected;
 }
+
+export interface ResumingSubscription<T> extends CollectedSubscription<T> {
+  /** The gateway URLs it subscribed on, in order: the first, then one per resumption. */
+  connectedTo: string[];
+}
+
+/**
+ * A subscriber that outlives its gateway, as a dashboard or a CLI should: when the socket closes (its gateway died), it
+ * subscribes again on `resumeUrl()` (a balancer in front of the gateways) with `after` set to the last cursor it received,
+ * so it sees every change once, in order. `closed`/`completed` are those of the last connection.
+ */
+export function subscribeResuming<T extends { cursor: string }>(
+  firstUrl: string,
+  resumeUrl: () => string,
+  caller: Caller,
+  query: string,
+  variables: Record<string, unknown>,
+  field: string,
+): ResumingSubscription<T> {
+  let current: CollectedSubscription<T> | undefined;
+  let stopped = false;
+  const resuming: ResumingSubscription<T> = {
+    received: [],
+    errors: [],
+    completed: false,
+    connectedTo: [],
+    stop: async () => {
+      stopped = true;
+      await current?.stop();
+    },
+  };
+  const connect = (url: string) => {
+    resuming.connectedTo.push(url);
+    const last = resuming.received.at(-1)?.value.cursor;
+    const connection = subscribeAndCollect<T>(url, caller, query, { ...variables, ...(last !== undefined ? { after: last } : {}) }, field);
+    current = connection;
+    // The connection's messages, appended as they come (its arrays are read, not copied, so nothing is counted twice).
+    let seen = 0;
+    const timer = setInterval(() => {
+      for (; seen < connection.received.length; seen++) resuming.received.push(connection.received[seen]!);
+      const ended = connection.closed !== undefined || connection.completed || connection.errors.length > 0;
+      if (!ended || stopped) return;
+      clearInterval(timer);
+      resuming.closed = connection.closed;
+      void connection.stop().catch(() => undefined);
+      setTimeout(() => !stopped && connect(resumeUrl()), 200);
+    }, 20);
+    timer.unref();
+  };
+  connect(firstUrl);
+  return resuming;
+}

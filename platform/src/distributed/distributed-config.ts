@@ -17,6 +17,8 @@ export interface DistributedConfig {
   /** `SLUICE_ENGINES` (2) and `SLUICE_WORKERS` (2). */
   engines: number;
   workers: number;
+  /** `SLUICE_GATEWAYS` (2): more than one run behind HAProxy on `port` (balancer.ts). */
+  gateways: number;
   /** `SLUICE_DATA_DIR` (./.sluice) made absolute: artifacts in `<dataDir>/artifacts` (or `SLUICE_ARTIFACTS`), the local broker in `<dataDir>/kafka`. */
   dataDir: string;
   artifactsDir: string;
@@ -59,6 +61,7 @@ export function loadDistributedConfig(env: Env, cwd = process.cwd()): Distribute
     port,
     engines: count(env, 'SLUICE_ENGINES', 2, problems),
     workers: count(env, 'SLUICE_WORKERS', 2, problems),
+    gateways: count(env, 'SLUICE_GATEWAYS', 2, problems),
     dataDir,
     artifactsDir: artifacts || resolve(dataDir, 'artifacts'),
     logFormat: env.SLUICE_LOG_FORMAT?.trim() || 'json',

@@ -6,14 +6,15 @@ import { join } from 'node:path';
 import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
 import { dropTestSchema, newTestSchema, testPostgresUrl } from '@sluice/testing';
 import type { ExecutionUpdate } from '@sluice/gateway';
-import { gatewayClient, type Caller, eventually, subscribeAndCollect, type CollectedSubscription } from '@sluice/gateway/testing';
+import { gatewayClient, type Caller, eventually, subscribeAndCollect, subscribeResuming, type CollectedSubscription, type ResumingSubscription } from '@sluice/gateway/testing';
 import { commandsStage, commitFile, gitSourceStage, makeGitRepository } from '@sluice/testing/fixtures';
 import { sleepyPipeline } from './testing/sleepy-pipeline';
 import { startDistributedTopology, type DistributedTopology, type TopologyProcess } from './topology';
 
-// Issue 6's distributed test: every service its own OS process (pipelines, two engines, the gateway, two workers, and
-// artifacts/permissions when their process entries exist), PostgreSQL store, the globalSetup's Kafka broker. Executions run
-// through the gateway while a graphql-ws client listens; one engine and one worker are killed with SIGKILL mid-run.
+// Issue 6's distributed test: every service its own OS process (pipelines, two engines, two gateways behind HAProxy, two
+// workers, and artifacts/permissions when their process entries exist), PostgreSQL store, the globalSetup's Kafka broker.
+// Executions run through the balancer while graphql-ws clients listen; an engine, a worker and a gateway are killed with
+// SIGKILL mid-run (issue 20: no single gateway, each subgraph reachable through more than one instance).
 const EXECUTIONS = 4;
 const POLL_MS = 1_000;
 const schema = newTestSchema('dist');
@@ -29,6 +30,7 @@ let workDir: string;
 let topology: DistributedTopology | undefined;
 let store: EventStore | undefined;
 let subscription: CollectedSubscription<ExecutionUpdate> | undefined;
+let resumed: ResumingSubscription<ExecutionUpdate> | undefined;
 
 interface WorkerLine {
   msg: string;
@@ -65,6 +67,7 @@ beforeAll(async () => {
     topicPrefix: `test.${schema}`,
     artifactsDir: join(workDir, 'artifacts'),
     dataDir: join(workDir, 'data'),
+    gateways: 2,
     // Short leases, so that the job of the killed worker goes back on the queue within seconds.
     executionsEnv: { SLUICE_JOB_ACK_TIMEOUT_MS: '3000', SLUICE_JOB_HEARTBEAT_TIMEOUT_MS: '4000' },
     workerEnv: { SLUICE_WORKER_HEARTBEAT_MS: '1000', SLUICE_WORKER_CONCURRENCY: '2', SLUICE_WORKER_STOP_GRACE_MS: '2000' },
@@ -79,6 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await subscription?.stop().catch(() => undefined);
+  await resumed?.stop().catch(() => undefined);
   await topology?.stop();
   await store?.close();
   await dropTestSchema(schema);
@@ -91,6 +95,12 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
     const body = (await ready.json()) as Record<string, unknown>;
     expect(ready.status).toBe(200);
     expect(body).toMatchObject({ ready: true, store: 'up', bus: 'up', subgraphs: { pipelines: 'up', executions: 'up' } });
+    // The balancer is HAProxy in front of two gateways, each federating both engine instances.
+    expect(topology!.balancer).toMatchObject({ url: topology!.gatewayUrl, pid: expect.any(Number) });
+    for (const name of ['gateway-1', 'gateway-2']) {
+      expect(topology!.process(name).output()).toContain(`${topology!.process('executions-1').url}/graphql|${topology!.process('executions-2').url}/graphql`);
+    }
+    for (const name of ['gateway-1', 'gateway-2']) expect([name, (await fetch(`${topology!.process(name).url}/readyz`)).status]).toEqual([name, 200]);
     for (const name of ['pipelines', 'executions-1', 'executions-2']) {
       const answer = await fetch(`${topology!.process(name).url}/readyz`);
       expect([name, answer.status]).toEqual([name, 200]);
@@ -250,15 +260,22 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
     }, 120_000);
   });
 
-  it('finishes every execution and streams every state change while an engine and a worker are killed with SIGKILL', async () => {
+  it('finishes every execution and streams every state change while an engine, a worker and a gateway are killed with SIGKILL', async () => {
+    // Through the balancer, as a user's client: a request in flight to the gateway killed below fails and is asked again.
     const gql = gatewayClient(topology!.gatewayUrl, caller);
+    const patiently = async <T>(ask: () => Promise<T | undefined>): Promise<T | undefined> => ask().catch(() => undefined);
     const repositoryUrl = await makeGitRepository(join(workDir, 'repo'));
     expect((await gql(CREATE, { pipeline: sleepyPipeline('dist', repositoryUrl, 1) })).errors).toBeUndefined();
-    subscription = subscribeAndCollect<ExecutionUpdate>(topology!.gatewayUrl, caller, EXECUTION_UPDATED, { pipelineName: 'dist' }, 'executionUpdated');
+    const [gateway1, gateway2] = [topology!.process('gateway-1'), topology!.process('gateway-2')];
+    // One subscriber on each gateway: the one on gateway-1 resumes through the balancer, from its last cursor, once its gateway dies.
+    subscription = subscribeAndCollect<ExecutionUpdate>(gateway2.url!, caller, EXECUTION_UPDATED, { pipelineName: 'dist' }, 'executionUpdated');
+    resumed = subscribeResuming<ExecutionUpdate>(gateway1.url!, () => topology!.gatewayUrl, caller, EXECUTION_UPDATED, { pipelineName: 'dist' }, 'executionUpdated');
     // Live (caught up with the store) before the first start, or its first events would precede the subscription.
     // /metrics needs a token allowed sluice:GetMetrics: the admin's.
-    const metrics = async () => (await fetch(`${topology!.gatewayUrl}/metrics`, { headers: { authorization: `Bearer ${caller.token}` } })).text();
-    await eventually(async () => (/^sluice_subscriptions 1$/m.test(await metrics()) ? true : undefined), 'the subscription to be live');
+    const metrics = async (url: string) => (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${caller.token}` } })).text();
+    for (const gateway of [gateway1, gateway2]) {
+      await eventually(async () => (/^sluice_subscriptions 1$/m.test(await metrics(gateway.url!)) ? true : undefined), `the subscription on ${gateway.name} to be live`);
+    }
     // The definition reaches the engines over Kafka: the first start is retried until they know it.
     const executionIds: string[] = [];
     executionIds.push(
@@ -274,16 +291,17 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
       executionIds.push(started.data!.startPipelineExecution.pipelineExecutionId);
     }
 
-    // Mid-run: worker-1 holds a running Commands job; kill it and the engine that the gateway does not route to.
+    // Mid-run: worker-1 holds a running Commands job; kill it, the engine instance every gateway asks first, and gateway-1.
     const worker1 = topology!.process('worker-1');
     const lost = await eventually(() => runningCommandsJob(worker1), 'worker-1 to run a Commands job', 60_000);
-    await Promise.all([worker1.kill(), topology!.process('executions-2').kill()]);
+    const seenBeforeKill = resumed.received.length;
+    await Promise.all([worker1.kill(), topology!.process('executions-1').kill(), gateway1.kill()]);
     const killedAt = Date.now();
 
     for (const id of executionIds) {
       const status = await eventually(
         async () => {
-          const current = (await gql<{ getPipelineExecution: { status: string } }>(STATUS, { name: 'dist', id })).data?.getPipelineExecution.status;
+          const current = (await patiently(() => gql<{ getPipelineExecution: { status: string } }>(STATUS, { name: 'dist', id })))?.data?.getPipelineExecution.status;
           return current === 'InProgress' || current === undefined ? undefined : current;
         },
         `execution ${id} to finish`,
@@ -295,31 +313,41 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
 
     // The killed worker's job went back on the queue after its lease and was done by the other worker.
     expect(workerLines(topology!.process('worker-2')).some((l) => l.msg === 'JobSucceeded' && l.jobId === lost.jobId)).toBe(true);
+    // The executions subgraph answered through its other instance; the balancer says gateway-1 is gone, gateway-2 serves.
+    const ready = (await (await fetch(`${topology!.gatewayUrl}/readyz`)).json()) as { ready: boolean; subgraphs: Record<string, string> };
+    expect(ready.ready).toBe(true);
+    expect(ready.subgraphs.executions).toMatch(/^up \(1 of 2 instances; http:\/\/\S+: fetch failed\)$/);
 
-    // The subscriber saw every state change of every execution: each stored event once, in store order.
-    await eventually(
-      () => (executionIds.every((id) => subscription!.received.some((r) => r.value.pipelineExecutionId === id && r.value.eventType === 'PipelineExecutionSucceeded')) ? true : undefined),
-      'the Succeeded update of every execution',
-      30_000,
-    );
-    expect(subscription!.errors).toEqual([]);
-    const received = subscription!.received.map((r) => r.value);
-    expect(new Set(received.map((u) => u.cursor)).size).toBe(received.length);
-    for (const id of executionIds) {
-      const stored = await store!.readStream(`execution-${id}`);
-      const seen = received.filter((u) => u.pipelineExecutionId === id);
-      expect(seen.map((u) => `${u.cursor}:${u.eventType}`)).toEqual(stored.map((e) => `${e.position}:${e.type}`));
+    // Each subscriber saw every state change of every execution: each stored event once, in store order; the one on the
+    // killed gateway resumed on the other through the balancer, after what it had seen.
+    for (const [name, subscriber] of [['on gateway-2', subscription!], ['resumed after gateway-1', resumed!]] as const) {
+      await eventually(
+        () => (executionIds.every((id) => subscriber.received.some((r) => r.value.pipelineExecutionId === id && r.value.eventType === 'PipelineExecutionSucceeded')) ? true : undefined),
+        `the Succeeded update of every execution (subscriber ${name})`,
+        30_000,
+      );
+      const received = subscriber.received.map((r) => r.value);
+      expect([name, new Set(received.map((u) => u.cursor)).size]).toEqual([name, received.length]);
+      for (const id of executionIds) {
+        const stored = await store!.readStream(`execution-${id}`);
+        const seen = received.filter((u) => u.pipelineExecutionId === id);
+        expect([name, seen.map((u) => `${u.cursor}:${u.eventType}`)]).toEqual([name, stored.map((e) => `${e.position}:${e.type}`)]);
+      }
     }
+    expect(subscription!.errors).toEqual([]);
+    expect(resumed!.connectedTo).toEqual([gateway1.url, topology!.gatewayUrl]);
+    expect(seenBeforeKill).toBeGreaterThan(0);
+    expect(resumed!.received.length).toBeGreaterThan(seenBeforeKill);
     const lags = subscription!.received.map((r) => r.receivedAt - Date.parse(r.value.at)).sort((a, b) => a - b);
     const p = (q: number) => lags[Math.min(lags.length - 1, Math.ceil(q * lags.length) - 1)];
     console.log(
-      `distributed e2e: ${EXECUTIONS} executions, ${received.length} updates; after the kills every execution Succeeded in ${recoveredInMs} ms; ` +
-        `state change -> client p50 ${p(0.5)} ms, p95 ${p(0.95)} ms (the lost job: ${lost.stageName}/${lost.actionName})`,
+      `distributed e2e: ${EXECUTIONS} executions, ${subscription!.received.length} updates; after the kills (engine, worker, gateway) every execution Succeeded in ${recoveredInMs} ms; ` +
+        `state change -> client p50 ${p(0.5)} ms, p95 ${p(0.95)} ms (the lost job: ${lost.stageName}/${lost.actionName}); the resumed subscriber saw ${seenBeforeKill} before the kill, ${resumed!.received.length} in all`,
     );
   }, 150_000);
 
   it('stops every process on SIGTERM, in order, each exiting 0', async () => {
-    const alive = topology!.processes.filter((p) => !['worker-1', 'executions-2'].includes(p.name));
+    const alive = topology!.processes.filter((p) => !['worker-1', 'executions-1', 'gateway-1'].includes(p.name));
     await topology!.stop();
     const ends = await Promise.all(alive.map(async (p) => [p.name, await p.exited] as const));
     expect(ends.filter(([, end]) => end.code !== 0).map(([name, end]) => `${name}: ${end.signal ?? end.code}`)).toEqual([]);

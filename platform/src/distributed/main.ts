@@ -19,6 +19,12 @@ function ensurePostgres(config: DistributedConfig, parentEnv: Env): void {
   if (checked.status !== 0) throw new Error(`PostgreSQL is not reachable for SLUICE_EVENT_STORE (${config.eventStore.replace(/\/\/[^@/]*@/, '//')})`);
 }
 
+/** Several gateways run behind Debian's HAProxy: installed when missing (as root), else a clear way out. */
+function ensureHaproxy(env: Env): void {
+  const checked = spawnSync('bash', [join(ROOT, 'scripts/ensure-haproxy.sh')], { env, stdio: 'inherit' });
+  if (checked.status !== 0) throw new Error('HAProxy, the load balancer in front of the gateways, could not be installed: install Debian\'s haproxy, or run one gateway (SLUICE_GATEWAYS=1)');
+}
+
 async function kafkaBrokers(config: DistributedConfig): Promise<string[]> {
   if (config.kafkaBrokers) return config.kafkaBrokers;
   const workDir = join(config.dataDir, 'kafka');
@@ -38,6 +44,7 @@ async function main(env: Env): Promise<void> {
   const config = loadDistributedConfig(env);
   ensurePostgres(config, env);
   const brokers = await kafkaBrokers(config);
+  if (config.gateways > 1) ensureHaproxy(env);
   mkdirSync(config.artifactsDir, { recursive: true });
   const width = 13;
   let topology: DistributedTopology | undefined;
@@ -52,11 +59,13 @@ async function main(env: Env): Promise<void> {
     dataDir: config.dataDir,
     engines: config.engines,
     workers: config.workers,
+    gateways: config.gateways,
     gatewayPort: config.port,
     env: { SLUICE_LOG_FORMAT: config.logFormat },
     onLine: (name, line) => console.log(`${name.padEnd(width)}| ${line}`),
   });
   say(`Sluice (distributed) is running at ${topology.gatewayUrl} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  if (topology.balancer) say(`  HAProxy (pid ${topology.balancer.pid}) balances ${config.gateways} gateways; a client whose gateway dies reconnects through it`);
   say(`  GraphQL ${topology.gatewayUrl}/graphql   health ${topology.gatewayUrl}/healthz, ${topology.gatewayUrl}/readyz, metrics ${topology.gatewayUrl}/metrics`);
   say(`  webhooks POST ${topology.gatewayUrl}/webhooks/{github|gitlab|generic}/{webhookId} (secrets in ${join(config.dataDir, 'webhook-secrets.json')}) and POST ${topology.gatewayUrl}/webhooks/aws/{id} (PutWebhook); the git poller runs in the triggers process`);
   say(`  store ${config.eventStore.replace(/\/\/[^@/]*@/, '//')}${config.eventStoreSchema ? ` (schema ${config.eventStoreSchema})` : ''}; Kafka ${brokers.join(',')}; artifacts ${config.artifactsDir}`);

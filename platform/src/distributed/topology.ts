@@ -8,6 +8,7 @@ import { workerEnvironment, workerToken } from './worker-credential';
 import { loadRuntimeConfig, openEventStore, type Env } from '@sluice/runtime';
 import { together, type PlatformComponent } from '../components/platform-component';
 import { startComponents } from '../components/start-components';
+import { startBalancer, type RunningBalancer } from './balancer';
 
 /**
  * Distributed mode as OS processes: the subgraph services, N engine instances, the gateway federating them,
@@ -50,8 +51,13 @@ export interface TopologyOptions {
   triggers?: number;
   /** Added to the triggers processes' environment (e.g. SLUICE_POLL_INTERVAL_MS). */
   triggersEnv?: Record<string, string>;
-  /** The gateway's port (0 = any free one). Services always take free loopback ports. */
+  /** The port clients use: the gateway's, or the balancer's in front of several (0 = any free one). Services take free loopback ports. */
   gatewayPort?: number;
+  /**
+   * Gateway processes (default 1). More than one: `gateway-1`…, each federating every engine instance, behind Debian's
+   * HAProxy (balancer.ts) on `gatewayPort`; `gatewayUrl` is then the balancer's.
+   */
+  gateways?: number;
   /** Optional services to start when present (default: every one of OPTIONAL_SUBGRAPH_SERVICES whose main.ts exists). */
   optionalServices?: readonly string[];
   /** Added to every process's environment (e.g. SLUICE_LOG_LEVEL), then the per-role ones. */
@@ -90,8 +96,10 @@ export interface ProcessEnd {
 }
 
 export interface DistributedTopology {
-  /** The gateway: `${gatewayUrl}/graphql`. */
+  /** The gateway, or the balancer in front of the gateways: `${gatewayUrl}/graphql`. */
   gatewayUrl: string;
+  /** HAProxy in front of the gateways, when there are several. */
+  balancer?: { url: string; pid: number };
   /**
    * The admin token of account `default` (the gateway authenticates every caller, decision 0021): created with the
    * admin at first start and kept in `<dataDir>/admin-token`; the workers get it as SLUICE_TOKEN. Undefined when the
@@ -158,7 +166,9 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
   };
   const started = (role?: ProcessRole): TopologyProcess[] =>
     processes.flatMap((part) => (part.process && (role === undefined || part.process.role === role) ? [part.process] : []));
-  const gatewayUrl = () => started('gateway')[0]!.url!;
+  const gatewayCount = options.gateways ?? 1;
+  let balancer: RunningBalancer | undefined;
+  const gatewayUrl = () => balancer?.url ?? started('gateway')[0]!.url!;
   // Workers hold a token of their own that only takes and reports jobs, and an environment of their own: one token for all.
   let jobToken: Promise<string | undefined> | undefined;
   const workerJobToken = () => (jobToken ??= admin.token ? workerToken(gatewayUrl(), admin.token) : Promise.resolve(undefined));
@@ -187,21 +197,44 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
       ready: TRIGGERS_READY,
     }),
   );
-  const gateway = processOf({
-    name: 'gateway',
-    role: 'gateway',
-    script: 'gateway/src/main.ts',
-    env: () => {
-      const webhookUrls = started('triggers').map((p) => p.url!);
-      // The gateway federates one executions instance per name: the first one (others serve the same data from the same store).
-      const subgraphs = started()
-        .filter((p) => p.role === 'subgraph' || p.name === 'executions-1')
-        .map((p) => `${p.role === 'engine' ? 'executions' : p.name}=${p.url}/graphql`)
-        .join(',');
-      return { ...common, SLUICE_PORT: String(options.gatewayPort ?? 0), SLUICE_SUBGRAPHS: subgraphs, ...(webhookUrls.length > 0 ? { SLUICE_WEBHOOK_URLS: webhookUrls.join(',') } : {}) };
+  const gatewayProcesses = Array.from({ length: gatewayCount }, (_, i) =>
+    processOf({
+      name: gatewayCount === 1 ? 'gateway' : `gateway-${i + 1}`,
+      role: 'gateway',
+      script: 'gateway/src/main.ts',
+      env: () => {
+        const webhookUrls = started('triggers').map((p) => p.url!);
+        // Every engine instance serves the executions subgraph (the same data from the same store): the gateway asks the
+        // first that takes a connection (gateway/src/subgraph-instances.ts), so a killed engine costs no request.
+        const engines = started('engine').map((p) => `${p.url}/graphql`);
+        const subgraphs = [
+          ...started('subgraph').map((p) => `${p.name}=${p.url}/graphql`),
+          ...(engines.length > 0 ? [`executions=${engines.join('|')}`] : []),
+        ].join(',');
+        return {
+          ...common,
+          SLUICE_PORT: String(gatewayCount === 1 ? (options.gatewayPort ?? 0) : 0),
+          SLUICE_SUBGRAPHS: subgraphs,
+          ...(gatewayCount > 1 ? { SLUICE_TRUSTED_PROXIES: '127.0.0.1' } : {}),
+          ...(webhookUrls.length > 0 ? { SLUICE_WEBHOOK_URLS: webhookUrls.join(',') } : {}),
+        };
+      },
+      ready: LISTENING,
+    }),
+  );
+  const balancerComponent: PlatformComponent = {
+    name: 'balancer',
+    async start() {
+      balancer = await startBalancer({
+        dir: join(options.dataDir ?? options.artifactsDir, 'balancer'),
+        port: options.gatewayPort ?? 0,
+        backends: started('gateway').map((p) => p.url!),
+        onLine: (line) => options.onLine?.('balancer', line),
+      });
     },
-    ready: LISTENING,
-  });
+    stop: async () => balancer?.stop(),
+    ready: async () => (balancer ? (await fetch(`${balancer.url}/healthz`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined))?.ok === true : false),
+  };
   const workerProcesses = Array.from({ length: workers }, (_, i) =>
     processOf({
       name: `worker-${i + 1}`,
@@ -227,7 +260,8 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
   const components: PlatformComponent[] = [
     together('services', [together('subgraphs', [pipelines, ...optionalProcesses]), together('engines', engineProcesses)], { stopInReverse: true }),
     together('triggers', triggerProcesses),
-    gateway,
+    together('gateways', gatewayProcesses),
+    ...(gatewayCount > 1 ? [balancerComponent] : []),
     together('workers', workerProcesses),
   ];
 
@@ -235,6 +269,7 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
   const all = started();
   return {
     gatewayUrl: gatewayUrl(),
+    ...(balancer ? { balancer: { url: balancer.url, pid: balancer.pid } } : {}),
     ...(admin.token ? { adminToken: admin.token } : {}),
     adminCreated: admin.created,
     processes: all,
