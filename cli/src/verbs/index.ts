@@ -1,5 +1,6 @@
 import type { Verb } from '../verb';
 import { executeVerb } from './execute';
+import { environmentVerbs } from './environments';
 import { executionVerbs } from './executions';
 import { jobVerbs } from './jobs';
 import { loginVerb } from './login';
@@ -9,7 +10,7 @@ import { pipelineVerbs } from './pipelines';
 import { waitVerb } from './wait';
 
 /** Every verb, in the order `sluice help` lists them. */
-export const VERBS: readonly Verb[] = [...pipelineVerbs, ...executionVerbs, ...jobVerbs, waitVerb, logsVerb, executeVerb, ...permissionVerbs, loginVerb];
+export const VERBS: readonly Verb[] = [...pipelineVerbs, ...executionVerbs, ...environmentVerbs, ...jobVerbs, waitVerb, logsVerb, executeVerb, ...permissionVerbs, loginVerb];
 
 export function findVerb(words: readonly string[]): { verb: Verb; rest: string[] } | undefined {
   const [first, second, ...others] = words;

@@ -191,6 +191,9 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     listActionExecutions: { action: 'sluice:ListActionExecutions', target: pipelineFrom('pipelineName') },
     listRuleExecutions: { action: 'sluice:ListRuleExecutions', target: pipelineFrom('pipelineName') },
     listRuleTypes: { action: 'sluice:ListRuleTypes', target: account() },
+    listEnvironments: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
+    listDeployments: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
+    listUnpromoted: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
     // The pipeline named, else the one of the execution the action execution id starts with (unknown: the account).
     listDeployActionExecutionTargets: {
       action: 'sluice:ListDeployActionExecutionTargets',

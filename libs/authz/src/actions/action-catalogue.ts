@@ -85,6 +85,8 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('PutActionRevision', 'action', WRITE),
   // Where a deploy action execution deployed: read at its pipeline (issue 19).
   action('ListDeployActionExecutionTargets', 'pipeline', READ),
+  // Environments (issue 21): what a pipeline deployed where, read at the pipeline.
+  action('ListDeployments', 'pipeline', READ),
   // Audit
   action('LookupAuditEvents', 'account', READ),
   action('VerifyAuditTrail', 'account', READ),

@@ -67,6 +67,11 @@ export interface ActionDeclaration {
   namespace?: string;
   timeoutInMinutes?: number;
   environmentVariables?: EnvironmentVariable[];
+  /**
+   * Sluice's own field (not CodePipeline's): the environment a Deploy action deploys to (`staging`, `prod`). Each of
+   * its successful runs is a deployment of the execution's revisions to it (docs/environments.md).
+   */
+  environment?: string;
 }
 
 export interface BlockerDeclaration {

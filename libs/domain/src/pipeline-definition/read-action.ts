@@ -16,6 +16,7 @@ import { checkActionAgainstType } from './check-action-against-type';
 import {
   ACTION_NAME_RULE,
   ARTIFACT_NAME_RULE,
+  DEPLOY_ENVIRONMENT_RULE,
   DEFAULT_RUN_ORDER,
   ENVIRONMENT_VARIABLE_NAME_RULE,
   NAMESPACE_RULE,
@@ -42,6 +43,7 @@ export const ACTION_FIELDS = {
     'namespace',
     'timeoutInMinutes',
     'environmentVariables',
+    'environment',
   ],
 } as const;
 
@@ -98,6 +100,12 @@ export function readAction(
   }
   if (action.environmentVariables !== undefined) {
     readEnvironmentVariables(action.environmentVariables, at('environmentVariables'), issues, references);
+  }
+  if (action.environment !== undefined) {
+    const environment = readValidString(action.environment, 'The environment', at('environment'), issues, DEPLOY_ENVIRONMENT_RULE);
+    if (environment !== undefined && typeId.category !== undefined && typeId.category !== 'Deploy') {
+      issues.add(at('environment'), 'environment_not_deploy', `Only a Deploy action deploys to an environment; this action is in category ${quote(typeId.category)}.`);
+    }
   }
 
   const actionType =

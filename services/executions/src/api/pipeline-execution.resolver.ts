@@ -192,6 +192,28 @@ export class PipelineExecutionResolver {
     return { nodes, pageInfo: { hasNextPage: page.nextToken !== null, endCursor: page.nextToken } };
   }
 
+  @Query('listEnvironments')
+  listEnvironments(@CallerOf() caller: Caller, @Args('pipelineName') pipelineName: string) {
+    return this.app.queries.listEnvironments(caller, pipelineName);
+  }
+
+  @Query('listDeployments')
+  listDeployments(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('environment') environment?: string | null,
+    @Args('first') first?: number | null,
+    @Args('after') after?: string | null,
+  ) {
+    const page = this.app.queries.listDeployments(caller, pipelineName, environment ?? null, { maxResults: pageSize(first), nextToken: after ?? null });
+    return { nodes: page.deployments, pageInfo: { hasNextPage: page.nextToken !== null, endCursor: page.nextToken } };
+  }
+
+  @Query('listUnpromoted')
+  listUnpromoted(@CallerOf() caller: Caller, @Args('pipelineName') pipelineName: string, @Args('from') from: string, @Args('to') to: string) {
+    return this.app.queries.listUnpromoted(caller, pipelineName, from, to);
+  }
+
   @Query('listDeployActionExecutionTargets')
   listDeployActionExecutionTargets(@CallerOf() caller: Caller, @Args('actionExecutionId') actionExecutionId: string, @Args('pipelineName') pipelineName?: string | null) {
     return this.app.queries.listDeployActionExecutionTargets(caller, pipelineName ?? null, actionExecutionId);

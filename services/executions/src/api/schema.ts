@@ -309,6 +309,50 @@ ${ACTION_ENUMS_SDL}
     endTime: DateTime
   }
 
+  "A manual approval an execution passed before a deployment."
+  type DeploymentApproval {
+    stageName: String!
+    actionName: String!
+    approvedBy: String!
+    summary: String!
+    at: DateTime!
+  }
+
+  "One run of a Deploy action that names its environment (its \`environment\` field): what went where, when, approved by whom."
+  type Deployment {
+    environment: String!
+    pipelineName: String!
+    pipelineExecutionId: ID!
+    pipelineVersion: Int!
+    "STANDARD, or ROLLBACK / RERUN for an execution that re-ran one stage with an earlier execution's inputs."
+    executionType: String!
+    stageName: String!
+    actionName: String!
+    actionExecutionId: String!
+    "InProgress, Succeeded, Failed or Abandoned."
+    status: String!
+    "The execution's source revisions when the deploy started."
+    sourceRevisions: [SourceRevision!]!
+    approvals: [DeploymentApproval!]!
+    startTime: DateTime!
+    endTime: DateTime
+    "Why it failed (errorType: message); null otherwise."
+    failure: String
+  }
+
+  "An environment a pipeline deploys to: what runs there now (its last successful deployment) and its last attempt."
+  type Environment {
+    name: String!
+    current: Deployment
+    latest: Deployment!
+    deployments: Int!
+  }
+
+  type DeploymentConnection {
+    nodes: [Deployment!]!
+    pageInfo: PageInfo!
+  }
+
   "A rule type the engine evaluates in stage conditions: CodePipeline's RuleType."
   type RuleType {
     id: RuleTypeId!
@@ -529,6 +573,12 @@ ${ACTION_ENUMS_SDL}
     listDeployActionExecutionTargets(pipelineName: String, actionExecutionId: ID!): [DeployActionExecutionTarget!]!
     "The rule types stage conditions may use that the engine evaluates (VariableCheck)."
     listRuleTypes: [RuleType!]!
+    "Each environment the pipeline's Deploy actions name, in the order first deployed to: what runs there now."
+    listEnvironments(pipelineName: String!): [Environment!]!
+    "The pipeline's deployments, newest first; to one environment when it is named."
+    listDeployments(pipelineName: String!, environment: String, first: Int = 100, after: String): DeploymentConnection!
+    "What was deployed to from (e.g. staging) and not yet to to (e.g. prod): one deployment per set of source revisions, newest first."
+    listUnpromoted(pipelineName: String!, from: String!, to: String!): [Deployment!]!
     getJobDetails(jobId: ID!): JobDetails!
     "An execution's action logs in the order they were stored; first at most 5000 (default 500)."
     actionLogs(pipelineExecutionId: ID!, stageName: String, actionName: String, after: String, first: Int): ActionLogPage!

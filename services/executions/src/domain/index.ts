@@ -38,3 +38,4 @@ export * from './read-models/execution-summary';
 export * from './read-models/action-executions';
 export * from './read-models/rule-executions';
 export * from './read-models/deploy-targets';
+export * from './read-models/deployments';

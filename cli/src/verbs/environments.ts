@@ -1,0 +1,58 @@
+import { nextTokenOf, pageVariables, pagingParameters, type PageInfo } from '../paging';
+import type { Verb } from '../verb';
+
+// Environments (issue 21): a Deploy action that names its `environment` records each of its runs as a deployment.
+const DEPLOYMENT_FIELDS = `environment pipelineName pipelineExecutionId pipelineVersion executionType stageName actionName actionExecutionId status
+  sourceRevisions { actionName revisionType revisionId revisionSummary revisionUrl }
+  approvals { stageName actionName approvedBy summary at } startTime endTime failure`;
+
+const pipelineName = { name: 'pipelineName', type: 'string', required: true, description: 'The pipeline.' } as const;
+
+export const environmentVerbs: Verb[] = [
+  {
+    name: 'list-environments',
+    summary: 'What runs in each environment the pipeline deploys to: its current deployment (revisions, approvers) and its last attempt.',
+    parameters: [pipelineName],
+    examples: ['sluice list-environments --pipeline-name web', 'sluice list-environments --pipeline-name web --query "environments[].[name,current.sourceRevisions[0].revisionId]" --output text'],
+    async run(input, { gateway }) {
+      const data = await gateway.request<{ listEnvironments: unknown[] }>(
+        `query($pipelineName: String!) { listEnvironments(pipelineName: $pipelineName) { name deployments current { ${DEPLOYMENT_FIELDS} } latest { ${DEPLOYMENT_FIELDS} } } }`,
+        { pipelineName: input['pipelineName'] },
+      );
+      return { environments: data.listEnvironments };
+    },
+  },
+  {
+    name: 'list-deployments',
+    summary: 'The pipeline’s deployments, newest first: to one environment with --environment.',
+    parameters: [pipelineName, { name: 'environment', type: 'string', description: 'Only the deployments to this environment.' }, ...pagingParameters()],
+    paginated: { items: 'deployments' },
+    examples: ['sluice list-deployments --pipeline-name web --environment prod'],
+    async run(input, { gateway }) {
+      const data = await gateway.request<{ listDeployments: { nodes: unknown[]; pageInfo: PageInfo } }>(
+        `query($pipelineName: String!, $environment: String, $first: Int, $after: String) {
+          listDeployments(pipelineName: $pipelineName, environment: $environment, first: $first, after: $after) { nodes { ${DEPLOYMENT_FIELDS} } pageInfo { hasNextPage endCursor } }
+        }`,
+        { pipelineName: input['pipelineName'], environment: input['environment'] ?? null, ...pageVariables(input) },
+      );
+      return { deployments: data.listDeployments.nodes, ...nextTokenOf(data.listDeployments.pageInfo) };
+    },
+  },
+  {
+    name: 'list-unpromoted',
+    summary: 'What went to one environment and not yet to the next (e.g. from staging to prod), newest first, one per set of revisions.',
+    parameters: [
+      pipelineName,
+      { name: 'from', type: 'string', required: true, description: 'The environment changes are promoted from, e.g. staging.' },
+      { name: 'to', type: 'string', required: true, description: 'The environment they are promoted to, e.g. prod.' },
+    ],
+    examples: ['sluice list-unpromoted --pipeline-name web --from staging --to prod'],
+    async run(input, { gateway }) {
+      const data = await gateway.request<{ listUnpromoted: unknown[] }>(
+        `query($pipelineName: String!, $from: String!, $to: String!) { listUnpromoted(pipelineName: $pipelineName, from: $from, to: $to) { ${DEPLOYMENT_FIELDS} } }`,
+        { pipelineName: input['pipelineName'], from: input['from'], to: input['to'] },
+      );
+      return { deployments: data.listUnpromoted };
+    },
+  },
+];
