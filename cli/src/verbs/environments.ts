@@ -4,7 +4,7 @@ import type { Verb } from '../verb';
 // Environments (issue 21): a Deploy action that names its `environment` records each of its runs as a deployment.
 const DEPLOYMENT_FIELDS = `environment pipelineName pipelineExecutionId pipelineVersion executionType stageName actionName actionExecutionId status
   sourceRevisions { actionName revisionType revisionId revisionSummary revisionUrl }
-  approvals { stageName actionName approvedBy summary at } startTime endTime failure`;
+  revisionTimes { actionName revisionId authoredAt } approvals { stageName actionName approvedBy summary at } startTime endTime failure`;
 
 const pipelineName = { name: 'pipelineName', type: 'string', required: true, description: 'The pipeline.' } as const;
 
@@ -53,6 +53,34 @@ export const environmentVerbs: Verb[] = [
         { pipelineName: input['pipelineName'], from: input['from'], to: input['to'] },
       );
       return { deployments: data.listUnpromoted };
+    },
+  },
+  {
+    name: 'metrics',
+    summary: 'DORA’s delivery metrics of one environment: deployment frequency, lead time, change failure rate, time to restore, rework rate, each with its formula.',
+    parameters: [
+      pipelineName,
+      { name: 'environment', type: 'string', required: true, description: 'The environment, e.g. prod.' },
+      { name: 'from', type: 'string', description: 'Start of the period (ISO-8601); default 30 days before --to.' },
+      { name: 'to', type: 'string', description: 'End of the period, excluded (ISO-8601); default --as-of.' },
+      { name: 'asOf', type: 'string', description: 'Count what was known at this instant (ISO-8601); default now.' },
+    ],
+    examples: ['sluice metrics --pipeline-name web --environment prod', 'sluice metrics --pipeline-name web --environment prod --from 2026-01-01T00:00:00Z --to 2026-02-01T00:00:00Z --query changeFailureRate.rate'],
+    async run(input, { gateway }) {
+      const data = await gateway.request<{ deliveryMetrics: unknown }>(
+        `query($pipelineName: String!, $environment: String!, $from: String, $to: String, $asOf: String) {
+          deliveryMetrics(pipelineName: $pipelineName, environment: $environment, from: $from, to: $to, asOf: $asOf) {
+            environment from to asOf
+            deploymentFrequency { deployments days perDay formula }
+            leadTimeForChanges { changes medianSeconds p90Seconds formula }
+            changeFailureRate { deployments failed rate formula }
+            timeToRestore { failures restored medianSeconds formula }
+            reworkRate { deployments rework rate formula }
+          }
+        }`,
+        { pipelineName: input['pipelineName'], environment: input['environment'], from: input['from'] ?? null, to: input['to'] ?? null, asOf: input['asOf'] ?? null },
+      );
+      return data.deliveryMetrics;
     },
   },
 ];

@@ -194,6 +194,7 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     listEnvironments: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
     listDeployments: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
     listUnpromoted: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
+    deliveryMetrics: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
     // The pipeline named, else the one of the execution the action execution id starts with (unknown: the account).
     listDeployActionExecutionTargets: {
       action: 'sluice:ListDeployActionExecutionTargets',

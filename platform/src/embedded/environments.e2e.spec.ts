@@ -132,6 +132,18 @@ describe('environments: what is deployed where, and what waits for promotion', (
       ['staging', second],
       ['prod', first],
     ]);
+    // DORA's metrics of prod, from the same deployments: one release, its commit's lead time, no failure.
+    const metrics = await sluice(['metrics', '--pipeline-name', 'rel', '--environment', 'prod']);
+    expect(metrics.code).toBe(0);
+    const figures = JSON.parse(metrics.stdout) as { deploymentFrequency: { deployments: number }; leadTimeForChanges: { changes: number; medianSeconds: number }; changeFailureRate: { deployments: number; failed: number; rate: number } };
+    expect(figures.deploymentFrequency.deployments).toBe(1);
+    expect(figures.leadTimeForChanges.changes).toBe(1);
+    expect(figures.leadTimeForChanges.medianSeconds).toBeGreaterThan(0);
+    expect(figures.leadTimeForChanges.medianSeconds).toBeLessThan(600);
+    expect(figures.changeFailureRate).toMatchObject({ deployments: 1, failed: 0, rate: 0 });
+    const badInstant = await sluice(['metrics', '--pipeline-name', 'rel', '--environment', 'prod', '--as-of', 'yesterday']);
+    expect(badInstant.code).not.toBe(0);
+    expect(badInstant.stderr).toMatch(/asOf must be an ISO-8601 instant/);
     const same = await sluice(['list-unpromoted', '--pipeline-name', 'rel', '--from', 'prod', '--to', 'prod']);
     expect(same.code).not.toBe(0);
     expect(same.stderr).toMatch(/to.*both "prod"/);

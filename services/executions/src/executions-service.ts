@@ -140,7 +140,7 @@ export interface ExecutionsEngineOptions {
 
 // The application's operations the engine hands out in-process, each listed once: the engine's type follows from them.
 const EXECUTION_COMMANDS = ['startPipelineExecution', 'stopPipelineExecution', 'retryStageExecution', 'rollbackStage', 'rerunStage', 'putApprovalResult', 'putActionRevision', 'overrideStageCondition'] as const;
-const EXECUTION_QUERIES = ['getPipelineState', 'getPipelineExecution', 'listPipelineExecutions', 'listActionExecutions', 'listRuleExecutions', 'currentRevisionOf', 'listDeployActionExecutionTargets', 'listEnvironments', 'listDeployments', 'listUnpromoted'] as const;
+const EXECUTION_QUERIES = ['getPipelineState', 'getPipelineExecution', 'listPipelineExecutions', 'listActionExecutions', 'listRuleExecutions', 'currentRevisionOf', 'listDeployActionExecutionTargets', 'listEnvironments', 'listDeployments', 'listUnpromoted', 'deliveryMetrics'] as const;
 const AS_OF_QUERIES = ['executionAsOf', 'pipelineStateAsOf'] as const;
 const JOB_WORKER_API = [
   'pollForJobs',

@@ -214,6 +214,18 @@ export class PipelineExecutionResolver {
     return this.app.queries.listUnpromoted(caller, pipelineName, from, to);
   }
 
+  @Query('deliveryMetrics')
+  deliveryMetrics(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('environment') environment: string,
+    @Args('from') from?: string | null,
+    @Args('to') to?: string | null,
+    @Args('asOf') asOf?: string | null,
+  ) {
+    return this.app.queries.deliveryMetrics(caller, pipelineName, environment, { from, to, asOf });
+  }
+
   @Query('listDeployActionExecutionTargets')
   listDeployActionExecutionTargets(@CallerOf() caller: Caller, @Args('actionExecutionId') actionExecutionId: string, @Args('pipelineName') pipelineName?: string | null) {
     return this.app.queries.listDeployActionExecutionTargets(caller, pipelineName ?? null, actionExecutionId);

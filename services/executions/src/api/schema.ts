@@ -333,11 +333,68 @@ ${ACTION_ENUMS_SDL}
     status: String!
     "The execution's source revisions when the deploy started."
     sourceRevisions: [SourceRevision!]!
+    revisionTimes: [RevisionTime!]!
     approvals: [DeploymentApproval!]!
     startTime: DateTime!
     endTime: DateTime
     "Why it failed (errorType: message); null otherwise."
     failure: String
+  }
+
+  "When each source revision of a deployment was authored (a Git source's AuthorDate): the start of its lead time."
+  type RevisionTime {
+    actionName: String!
+    revisionId: String!
+    authoredAt: DateTime!
+  }
+
+  type DeploymentFrequency {
+    deployments: Int!
+    days: Float!
+    perDay: Float!
+    formula: String!
+  }
+
+  type LeadTimeForChanges {
+    changes: Int!
+    medianSeconds: Float
+    p90Seconds: Float
+    formula: String!
+  }
+
+  type ChangeFailureRate {
+    deployments: Int!
+    failed: Int!
+    "failed / deployments; null when there were none."
+    rate: Float
+    formula: String!
+  }
+
+  type TimeToRestore {
+    failures: Int!
+    restored: Int!
+    medianSeconds: Float
+    formula: String!
+  }
+
+  type ReworkRate {
+    deployments: Int!
+    rework: Int!
+    rate: Float
+    formula: String!
+  }
+
+  "DORA's delivery metrics of one environment of a pipeline, exact from its deployments, each with its formula."
+  type DeliveryMetrics {
+    environment: String!
+    from: DateTime!
+    to: DateTime!
+    asOf: DateTime!
+    deploymentFrequency: DeploymentFrequency!
+    leadTimeForChanges: LeadTimeForChanges!
+    changeFailureRate: ChangeFailureRate!
+    timeToRestore: TimeToRestore!
+    reworkRate: ReworkRate!
   }
 
   "An environment a pipeline deploys to: what runs there now (its last successful deployment) and its last attempt."
@@ -579,6 +636,8 @@ ${ACTION_ENUMS_SDL}
     listDeployments(pipelineName: String!, environment: String, first: Int = 100, after: String): DeploymentConnection!
     "What was deployed to from (e.g. staging) and not yet to to (e.g. prod): one deployment per set of source revisions, newest first."
     listUnpromoted(pipelineName: String!, from: String!, to: String!): [Deployment!]!
+    "DORA's five metrics of one environment for [from, to) as known at asOf (ISO-8601; asOf defaults to now, to to asOf, from to 30 days before to)."
+    deliveryMetrics(pipelineName: String!, environment: String!, from: String, to: String, asOf: String): DeliveryMetrics!
     getJobDetails(jobId: ID!): JobDetails!
     "An execution's action logs in the order they were stored; first at most 5000 (default 500)."
     actionLogs(pipelineExecutionId: ID!, stageName: String, actionName: String, after: String, first: Int): ActionLogPage!

@@ -1,4 +1,4 @@
-import { NotFoundError, deployTargetsOf, environmentStates, newestFirst, unpromoted, type Deployment, type EnvironmentState, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type CurrentRevision, type DeployTarget, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
+import { NotFoundError, deliveryMetrics, deployTargetsOf, environmentStates, type DeliveryMetrics, newestFirst, unpromoted, type Deployment, type EnvironmentState, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type CurrentRevision, type DeployTarget, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
 import { type DefinitionSnapshot, type PipelineRef } from '@sluice/contracts';
 import type { ExecutionReadModels } from '../projections/execution-read-models';
 import type { StreamStates } from '../projections/stream-states';
@@ -98,6 +98,24 @@ export class ExecutionQueries {
   listUnpromoted(caller: Caller, pipelineName: string, from: string, to: string): Deployment[] {
     if (from === to) throw invalidInput('$.to', `from and to are both ${JSON.stringify(from)}: name two environments, e.g. from "staging" to "prod".`, 'same_environment');
     return unpromoted(this.deploymentsOfPipeline(caller, pipelineName), from, to);
+  }
+
+  /**
+   * DORA's metrics of one environment of the pipeline for [from, to) as known at asOf: asOf defaults to now, to to asOf,
+   * from to 30 days before to. Instants are ISO-8601.
+   */
+  deliveryMetrics(caller: Caller, pipelineName: string, environment: string, period: { from?: string | null; to?: string | null; asOf?: string | null }, now: Date = new Date()): DeliveryMetrics {
+    const instant = (value: string | null | undefined, field: string, fallback: string): string => {
+      if (value === undefined || value === null) return fallback;
+      const parsed = Date.parse(value);
+      if (Number.isNaN(parsed)) throw invalidInput(`$.${field}`, `${field} must be an ISO-8601 instant (e.g. 2026-01-31T00:00:00Z), got ${JSON.stringify(value)}.`, 'invalid_instant');
+      return new Date(parsed).toISOString();
+    };
+    const asOf = instant(period.asOf, 'asOf', now.toISOString());
+    const to = instant(period.to, 'to', asOf);
+    const from = instant(period.from, 'from', new Date(Date.parse(to) - 30 * 86_400_000).toISOString());
+    if (from >= to) throw invalidInput('$.from', `from (${from}) must be before to (${to}).`, 'empty_period');
+    return deliveryMetrics(this.deploymentsOfPipeline(caller, pipelineName), environment, { from, to, asOf });
   }
 
   private deploymentsOfPipeline(caller: Caller, pipelineName: string): Deployment[] {

@@ -39,3 +39,4 @@ export * from './read-models/action-executions';
 export * from './read-models/rule-executions';
 export * from './read-models/deploy-targets';
 export * from './read-models/deployments';
+export * from './read-models/delivery-metrics';

@@ -15,6 +15,8 @@ export interface Deployment {
   status: 'InProgress' | 'Succeeded' | 'Failed' | 'Abandoned';
   /** The execution's source revisions when the deploy started: what the environment runs once it succeeded. */
   sourceRevisions: SourceRevision[];
+  /** When each revision was authored, where its source said (a Git source's `AuthorDate`): the start of a change's lead time. */
+  revisionTimes: RevisionTime[];
   /** The manual approvals the execution passed before this deploy, oldest first. */
   approvals: DeploymentApproval[];
   startTime: string;
@@ -22,6 +24,12 @@ export interface Deployment {
   endTime: string | null;
   /** Why it failed (null otherwise). */
   failure: string | null;
+}
+
+export interface RevisionTime {
+  actionName: string;
+  revisionId: string;
+  authoredAt: string;
 }
 
 export interface DeploymentApproval {
@@ -41,6 +49,7 @@ export interface ExecutionDeploymentsView {
   /** `stage/action` → environment, from the definition the execution runs. */
   environments: Record<string, string>;
   revisions: Record<string, SourceRevision>;
+  revisionTimes: Record<string, RevisionTime>;
   approvals: DeploymentApproval[];
   deployments: Deployment[];
 }
@@ -64,6 +73,7 @@ export function evolveExecutionDeployments(view: ExecutionDeploymentsView | null
       executionType: scope.kind === 'AllStages' ? 'STANDARD' : scope.reason === 'Rollback' ? 'ROLLBACK' : 'RERUN',
       environments,
       revisions: Object.fromEntries(inputs.sourceRevisions.map((revision) => [revision.actionName, revision])),
+      revisionTimes: {},
       approvals: [],
       deployments: [],
     };
@@ -85,6 +95,7 @@ export function evolveExecutionDeployments(view: ExecutionDeploymentsView | null
         actionExecutionId,
         status: 'InProgress',
         sourceRevisions: Object.values(view.revisions),
+        revisionTimes: Object.values(view.revisionTimes).filter((time) => view.revisions[time.actionName]?.revisionId === time.revisionId),
         approvals: view.approvals,
         startTime: startedAt,
         endTime: null,
@@ -93,9 +104,14 @@ export function evolveExecutionDeployments(view: ExecutionDeploymentsView | null
       return { ...view, deployments: [...view.deployments, redactUrlCredentialsIn(deployment)] };
     }
     case 'ActionExecutionSucceeded': {
-      const { sourceRevision, actionName, actionExecutionId, finishedAt } = event.data;
-      const revisions = sourceRevision ? { ...view.revisions, [actionName]: sourceRevision } : view.revisions;
-      return ended({ ...view, revisions }, actionExecutionId, { status: 'Succeeded', endTime: finishedAt });
+      const { sourceRevision, actionName, actionExecutionId, finishedAt, outputVariables } = event.data;
+      if (!sourceRevision) return ended(view, actionExecutionId, { status: 'Succeeded', endTime: finishedAt });
+      const authoredAt = outputVariables['AuthorDate'];
+      const revisionTimes =
+        authoredAt !== undefined && !Number.isNaN(Date.parse(authoredAt))
+          ? { ...view.revisionTimes, [actionName]: { actionName, revisionId: sourceRevision.revisionId, authoredAt: new Date(authoredAt).toISOString() } }
+          : view.revisionTimes;
+      return ended({ ...view, revisions: { ...view.revisions, [actionName]: sourceRevision }, revisionTimes }, actionExecutionId, { status: 'Succeeded', endTime: finishedAt });
     }
     case 'ActionExecutionFailed':
       return ended(view, event.data.actionExecutionId, { status: 'Failed', endTime: event.data.finishedAt, failure: `${event.data.errorType}: ${event.data.message}` });
