@@ -1,4 +1,5 @@
 import { ruleEvaluators, ruleTypeKey, type RuleEvaluator, type StageConditionEvaluator } from './stage-condition-evaluator';
+import { deploymentWindowRule } from './deployment-window-rule';
 import { VARIABLE_CHECK_OPERATORS, variableCheckRule } from './variable-check-rule';
 
 /** A rule type the engine evaluates: CodePipeline's RuleType (ListRuleTypes), and its evaluator. */
@@ -12,8 +13,8 @@ export interface RuleTypeDeclaration {
 const property = (name: string, description: string) => ({ name, required: true, key: true, secret: false, queryable: false, description, type: 'String' as const });
 
 /**
- * The rule types the engine decides alone, with AWS's ids: VariableCheck. Any other rule type (DeploymentWindow,
- * CloudWatchAlarm, LambdaInvoke, Commands…) fails its condition, naming the rule, and is not listed.
+ * The rule types the engine decides alone, with AWS's ids: VariableCheck and DeploymentWindow. Any other rule type
+ * (CloudWatchAlarm, LambdaInvoke, Commands…) fails its condition, naming the rule, and is not listed.
  */
 export const BUILT_IN_RULE_TYPES: readonly RuleTypeDeclaration[] = [
   {
@@ -25,6 +26,15 @@ export const BUILT_IN_RULE_TYPES: readonly RuleTypeDeclaration[] = [
     ],
     inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
     evaluate: variableCheckRule,
+  },
+  {
+    id: { category: 'Rule', owner: 'AWS', provider: 'DeploymentWindow', version: '1' },
+    ruleConfigurationProperties: [
+      property('Cron', 'When the stage may be entered: AWS’s cron (seconds minutes hours day-of-month month day-of-week [year]), e.g. "* * 9-16 ? * MON-FRI".'),
+      { ...property('TimeZone', 'The IANA time zone the Cron is read in (default UTC), e.g. Europe/Paris.'), required: false, key: false },
+    ],
+    inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+    evaluate: deploymentWindowRule(),
   },
 ];
 
