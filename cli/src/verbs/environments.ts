@@ -6,6 +6,8 @@ const DEPLOYMENT_FIELDS = `environment pipelineName pipelineExecutionId pipeline
   sourceRevisions { actionName revisionType revisionId revisionSummary revisionUrl }
   revisionTimes { actionName revisionId authoredAt } approvals { stageName actionName approvedBy summary at } startTime endTime failure`;
 
+const FREEZE_FIELDS = 'freezeId environment startsAt endsAt reason scheduledBy scheduledAt liftedBy liftedAt';
+
 const pipelineName = { name: 'pipelineName', type: 'string', required: true, description: 'The pipeline.' } as const;
 
 export const environmentVerbs: Verb[] = [
@@ -81,6 +83,46 @@ export const environmentVerbs: Verb[] = [
         { pipelineName: input['pipelineName'], environment: input['environment'], from: input['from'] ?? null, to: input['to'] ?? null, asOf: input['asOf'] ?? null },
       );
       return data.deliveryMetrics;
+    },
+  },
+  {
+    name: 'schedule-environment-freeze',
+    summary: 'Freezes an environment of the account: no stage that deploys to it is entered until the end (rollbacks are), the reason shown to whoever it stops.',
+    parameters: [
+      { name: 'environment', type: 'string', required: true, description: 'The environment, e.g. prod.' },
+      { name: 'endsAt', type: 'string', required: true, description: 'When the freeze ends (ISO-8601).' },
+      { name: 'reason', type: 'string', required: true, description: 'Why: shown where the freeze stops a release.' },
+      { name: 'startsAt', type: 'string', description: 'When it starts (ISO-8601); default now.' },
+    ],
+    examples: ['sluice schedule-environment-freeze --environment prod --starts-at 2026-12-24T00:00:00Z --ends-at 2026-12-27T00:00:00Z --reason "holidays"'],
+    async run(input, { gateway }) {
+      const data = await gateway.request<{ scheduleEnvironmentFreeze: unknown }>(
+        `mutation($environment: String!, $startsAt: String, $endsAt: String!, $reason: String!) {
+          scheduleEnvironmentFreeze(environment: $environment, startsAt: $startsAt, endsAt: $endsAt, reason: $reason) { ${FREEZE_FIELDS} }
+        }`,
+        { environment: input['environment'], startsAt: input['startsAt'] ?? null, endsAt: input['endsAt'], reason: input['reason'] },
+      );
+      return { freeze: data.scheduleEnvironmentFreeze };
+    },
+  },
+  {
+    name: 'lift-environment-freeze',
+    summary: 'Ends a freeze now.',
+    parameters: [{ name: 'freezeId', type: 'string', required: true, description: 'The freeze (list-environment-freezes lists them).' }],
+    examples: ['sluice lift-environment-freeze --freeze-id 6f0c…'],
+    async run(input, { gateway }) {
+      const data = await gateway.request<{ liftEnvironmentFreeze: unknown }>(`mutation($freezeId: ID!) { liftEnvironmentFreeze(freezeId: $freezeId) { ${FREEZE_FIELDS} } }`, { freezeId: input['freezeId'] });
+      return { freeze: data.liftEnvironmentFreeze };
+    },
+  },
+  {
+    name: 'list-environment-freezes',
+    summary: 'The account’s environment freezes, the latest start first, past and lifted ones included.',
+    parameters: [{ name: 'environment', type: 'string', description: 'Only this environment’s.' }],
+    examples: ['sluice list-environment-freezes --environment prod'],
+    async run(input, { gateway }) {
+      const data = await gateway.request<{ listEnvironmentFreezes: unknown[] }>(`query($environment: String) { listEnvironmentFreezes(environment: $environment) { ${FREEZE_FIELDS} } }`, { environment: input['environment'] ?? null });
+      return { freezes: data.listEnvironmentFreezes };
     },
   },
 ];

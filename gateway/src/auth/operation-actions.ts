@@ -195,6 +195,7 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     listDeployments: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
     listUnpromoted: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
     deliveryMetrics: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
+    listEnvironmentFreezes: { action: 'sluice:ListEnvironmentFreezes', target: account() },
     // The pipeline named, else the one of the execution the action execution id starts with (unknown: the account).
     listDeployActionExecutionTargets: {
       action: 'sluice:ListDeployActionExecutionTargets',
@@ -254,6 +255,8 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     rerunStage: { action: 'sluice:RetryStageExecution', target: stageFrom('pipelineName', 'stageName') },
     rollbackStage: { action: 'sluice:RollbackStage', target: stageFrom('pipelineName', 'stageName') },
     overrideStageCondition: { action: 'sluice:OverrideStageCondition', target: stageFrom('pipelineName', 'stageName') },
+    scheduleEnvironmentFreeze: { action: 'sluice:ScheduleEnvironmentFreeze', target: account() },
+    liftEnvironmentFreeze: { action: 'sluice:LiftEnvironmentFreeze', target: account() },
     putActionRevision: {
       action: 'sluice:PutActionRevision',
       target: (args, lookup) => ({ account: lookup.account, pipeline: text(args, 'pipelineName'), stage: text(args, 'stageName'), action: text(args, 'actionName') }),

@@ -176,4 +176,43 @@ describe('environments: what is deployed where, and what waits for promotion', (
     const elsewhere = await as(globex.data!.createAccount.adminToken.token)<Answer<unknown>>('query { listEnvironments(pipelineName: "rel") { name } }');
     expect(elsewhere.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
+
+  it('holds prod during a freeze, with its reason; a start-only user cannot freeze; lifted, the stage is retried and deploys', async () => {
+    const admin = as(adminToken);
+    // A start-only user of the pipeline may not freeze the account's environments.
+    const sam = (await admin<Answer<{ createToken: { token: string } }>>('mutation { createToken(principalId: "sam") { token } }')).data!.createToken.token;
+    const refused = await as(sam)<Answer<unknown>>('mutation { scheduleEnvironmentFreeze(environment: "prod", endsAt: "2099-01-01T00:00:00Z", reason: "mine") { freezeId } }');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const bad = await admin<Answer<unknown>>('mutation { scheduleEnvironmentFreeze(environment: "prod", endsAt: "2001-01-01T00:00:00Z", reason: "") { freezeId } }');
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(bad.errors)).toMatch(/endsAt.*has passed/);
+
+    const frozen = await admin<Answer<{ scheduleEnvironmentFreeze: { freezeId: string; environment: string; scheduledBy: string } }>>(
+      'mutation { scheduleEnvironmentFreeze(environment: "prod", endsAt: "2099-01-01T00:00:00Z", reason: "year-end freeze") { freezeId environment scheduledBy } }',
+    );
+    expect(frozen.errors).toBeUndefined();
+    const { freezeId } = frozen.data!.scheduleEnvironmentFreeze;
+    // The second release, approved now, would enter Production during the freeze: it stops there, with the reason.
+    await approve('rel', second);
+    await eventually(async () => ((await status('rel', second)) === 'Failed' ? true : undefined), 'the frozen release to stop at Production', 60_000);
+    const summary = (await admin<Answer<{ getPipelineExecution: { statusSummary: string } }>>('query($id: ID!) { getPipelineExecution(pipelineName: "rel", pipelineExecutionId: $id) { statusSummary } }', { id: second })).data!.getPipelineExecution.statusSummary;
+    expect(summary).toMatch(/Production/);
+    expect(summary).toMatch(/prod is frozen until 2099-01-01T00:00:00.000Z by admin: year-end freeze/);
+    // Prod still runs the first release.
+    expect(readFileSync(join(work, 'prod', 'current', 'index.html'), 'utf8')).toBe('v1\n');
+
+    expect((await admin<Answer<unknown>>('mutation($f: ID!) { liftEnvironmentFreeze(freezeId: $f) { liftedAt } }', { f: freezeId })).errors).toBeUndefined();
+    const listed = await admin<Answer<{ listEnvironmentFreezes: Array<{ freezeId: string; liftedBy: string | null }> }>>('query { listEnvironmentFreezes(environment: "prod") { freezeId liftedBy } }');
+    expect(listed.data!.listEnvironmentFreezes).toEqual([{ freezeId, liftedBy: 'admin' }]);
+    const retried = await admin<Answer<unknown>>('mutation($id: ID!) { retryStageExecution(pipelineName: "rel", stageName: "Production", pipelineExecutionId: $id, retryMode: ALL_ACTIONS) { pipelineExecutionId } }', { id: second });
+    expect(retried.errors).toBeUndefined();
+    await eventually(async () => ((await status('rel', second)) === 'Succeeded' ? true : undefined), 'the retried release to reach prod', 60_000);
+    // The frozen attempt never entered the stage, so it deployed nothing: prod has one more deployment, the retried one.
+    const prod = (await admin<Answer<{ listDeployments: { nodes: Array<{ pipelineExecutionId: string; status: string }> } }>>('query { listDeployments(pipelineName: "rel", environment: "prod") { nodes { pipelineExecutionId status } } }')).data!.listDeployments.nodes;
+    expect(prod.map((d) => [d.pipelineExecutionId, d.status])).toEqual([
+      [second, 'Succeeded'],
+      [first, 'Succeeded'],
+    ]);
+    expect(readFileSync(join(work, 'prod', 'current', 'index.html'), 'utf8')).toBe('v2\n');
+  }, 150_000);
 });

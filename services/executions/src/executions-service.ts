@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { EnvironmentFreezeCommands } from './application/environment-freeze-commands';
+import { engineRules } from './application/engine/built-in-rules';
 import type { SubgraphService, SubgraphServiceOptions } from '@sluice/graphql-service';
 import { CommandHandler, type EventStore, type RebuildableProjection } from '@sluice/eventing';
 import type { Bus, ProcessedEventsStore } from '@sluice/messaging';
@@ -59,6 +61,8 @@ export interface ExecutionsApplication {
   queries: ExecutionQueries;
   /** Time travel: folds of the store up to an instant (docs/decisions/0022). */
   asOf: ExecutionAsOfQueries;
+  /** Environment freezes of an account (issue 21). */
+  freezes: EnvironmentFreezeCommands;
 }
 
 /** Composes the application on a projection and a catalog its caller starts and stops. */
@@ -97,6 +101,7 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     random,
   });
   return {
+    freezes: new EnvironmentFreezeCommands(store, clock, ids),
     projection,
     catalog,
     handler,
@@ -214,7 +219,7 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
           commands: application.commands,
           clock,
           random,
-          conditionEvaluator: options.conditionEvaluator,
+          conditionEvaluator: options.conditionEvaluator ?? engineRules(options.store, clock),
           onError: (error, executionId) => onError(error, `execution ${executionId}`),
         });
 

@@ -87,6 +87,10 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('ListDeployActionExecutionTargets', 'pipeline', READ),
   // Environments (issue 21): what a pipeline deployed where, read at the pipeline.
   action('ListDeployments', 'pipeline', READ),
+  // Freezes hold every pipeline of the account that deploys to the environment: decided at the account.
+  action('ScheduleEnvironmentFreeze', 'account', WRITE),
+  action('LiftEnvironmentFreeze', 'account', WRITE),
+  action('ListEnvironmentFreezes', 'account', READ),
   // Audit
   action('LookupAuditEvents', 'account', READ),
   action('VerifyAuditTrail', 'account', READ),

@@ -84,7 +84,8 @@ export type ConditionResult = (typeof CONDITION_RESULTS)[number];
 
 export interface RuleTypeId {
   category: 'Rule';
-  owner?: 'AWS';
+  /** AWS in a definition (the only owner a definition may name); Sluice for the entry rules Sluice adds itself (an environment's freeze). */
+  owner?: 'AWS' | 'Sluice';
   provider: string;
   version?: string;
 }

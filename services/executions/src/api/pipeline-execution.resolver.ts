@@ -226,6 +226,27 @@ export class PipelineExecutionResolver {
     return this.app.queries.deliveryMetrics(caller, pipelineName, environment, { from, to, asOf });
   }
 
+  @Query('listEnvironmentFreezes')
+  listEnvironmentFreezes(@CallerOf() caller: Caller, @Args('environment') environment?: string | null) {
+    return this.app.freezes.list(caller, environment ?? null);
+  }
+
+  @Mutation('scheduleEnvironmentFreeze')
+  scheduleEnvironmentFreeze(
+    @CallerOf() caller: Caller,
+    @Args('environment') environment: string,
+    @Args('endsAt') endsAt: string,
+    @Args('reason') reason: string,
+    @Args('startsAt') startsAt?: string | null,
+  ) {
+    return this.app.freezes.schedule(caller, { environment, startsAt: startsAt ?? null, endsAt, reason });
+  }
+
+  @Mutation('liftEnvironmentFreeze')
+  liftEnvironmentFreeze(@CallerOf() caller: Caller, @Args('freezeId') freezeId: string) {
+    return this.app.freezes.lift(caller, freezeId);
+  }
+
   @Query('listDeployActionExecutionTargets')
   listDeployActionExecutionTargets(@CallerOf() caller: Caller, @Args('actionExecutionId') actionExecutionId: string, @Args('pipelineName') pipelineName?: string | null) {
     return this.app.queries.listDeployActionExecutionTargets(caller, pipelineName ?? null, actionExecutionId);

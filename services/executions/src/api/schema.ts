@@ -397,6 +397,20 @@ ${ACTION_ENUMS_SDL}
     reworkRate: ReworkRate!
   }
 
+  "A period during which no stage that deploys to the environment is entered, whichever pipeline of the account it is in."
+  type EnvironmentFreeze {
+    freezeId: ID!
+    environment: String!
+    startsAt: DateTime!
+    endsAt: DateTime!
+    "Shown to whoever the freeze stops."
+    reason: String!
+    scheduledBy: String!
+    scheduledAt: DateTime!
+    liftedBy: String
+    liftedAt: DateTime
+  }
+
   "An environment a pipeline deploys to: what runs there now (its last successful deployment) and its last attempt."
   type Environment {
     name: String!
@@ -638,6 +652,8 @@ ${ACTION_ENUMS_SDL}
     listUnpromoted(pipelineName: String!, from: String!, to: String!): [Deployment!]!
     "DORA's five metrics of one environment for [from, to) as known at asOf (ISO-8601; asOf defaults to now, to to asOf, from to 30 days before to)."
     deliveryMetrics(pipelineName: String!, environment: String!, from: String, to: String, asOf: String): DeliveryMetrics!
+    "The account's environment freezes (of one environment when named), the latest start first, lifted and past ones included."
+    listEnvironmentFreezes(environment: String): [EnvironmentFreeze!]!
     getJobDetails(jobId: ID!): JobDetails!
     "An execution's action logs in the order they were stored; first at most 5000 (default 500)."
     actionLogs(pipelineExecutionId: ID!, stageName: String, actionName: String, after: String, first: Int): ActionLogPage!
@@ -684,6 +700,10 @@ ${ACTION_ENUMS_SDL}
     "CodePipeline's PutActionRevision: starts the pipeline with the source action pinned to the revision, unless it is the current one."
     putActionRevision(pipelineName: String!, stageName: String!, actionName: String!, actionRevision: ActionRevisionInput!): PutActionRevisionResult!
     putApprovalResult(pipelineName: String!, stageName: String!, actionName: String!, result: ApprovalResultInput!, token: String!): ApprovalResultRecorded!
+    "Freezes an environment of the account from startsAt (default now) until endsAt (ISO-8601): stages deploying to it are not entered meanwhile (rollbacks are), their entry condition failing with the reason."
+    scheduleEnvironmentFreeze(environment: String!, startsAt: String, endsAt: String!, reason: String!): EnvironmentFreeze!
+    "Ends a freeze now (a lifted one stays lifted)."
+    liftEnvironmentFreeze(freezeId: ID!): EnvironmentFreeze!
 
     "Long poll: waits up to waitMs (at most 20000) when no job waits. With an x-sluice-account header, only that account's jobs."
     pollForJobs(actionTypeId: ActionTypeIdInput!, maxBatchSize: Int = 1, waitMs: Int = 0): [Job!]!

@@ -39,4 +39,5 @@ export * from './read-models/action-executions';
 export * from './read-models/rule-executions';
 export * from './read-models/deploy-targets';
 export * from './read-models/deployments';
+export * from './freezes/environment-freezes';
 export * from './read-models/delivery-metrics';

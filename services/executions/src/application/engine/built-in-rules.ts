@@ -1,5 +1,8 @@
 import { ruleEvaluators, ruleTypeKey, type RuleEvaluator, type StageConditionEvaluator } from './stage-condition-evaluator';
+import type { EventStore } from '@sluice/eventing';
+import { ENVIRONMENT_FREEZE_RULE } from '../../domain';
 import { deploymentWindowRule } from './deployment-window-rule';
+import { environmentFreezeRule, storedFreezes } from './environment-freeze-rule';
 import { VARIABLE_CHECK_OPERATORS, variableCheckRule } from './variable-check-rule';
 
 /** A rule type the engine evaluates: CodePipeline's RuleType (ListRuleTypes), and its evaluator. */
@@ -38,5 +41,13 @@ export const BUILT_IN_RULE_TYPES: readonly RuleTypeDeclaration[] = [
   },
 ];
 
-/** The engine's default condition evaluator: the built-in rule types. */
+/** The engine's default condition evaluator: the built-in rule types (no environment is ever frozen). */
 export const builtInRules: StageConditionEvaluator = ruleEvaluators(Object.fromEntries(BUILT_IN_RULE_TYPES.map((type) => [ruleTypeKey(type.id), type.evaluate])));
+
+/** The engine's evaluator on a store: the built-in rule types, and the freezes of the environments a stage deploys to. */
+export function engineRules(store: EventStore, clock: () => Date): StageConditionEvaluator {
+  return ruleEvaluators({
+    ...Object.fromEntries(BUILT_IN_RULE_TYPES.map((type) => [ruleTypeKey(type.id), type.evaluate])),
+    [ruleTypeKey(ENVIRONMENT_FREEZE_RULE)]: environmentFreezeRule(storedFreezes(store), clock),
+  });
+}
