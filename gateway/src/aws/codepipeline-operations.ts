@@ -8,6 +8,7 @@ import { actionTypeOperations } from './action-type-operations';
 import { ruleOperations } from './rule-operations';
 import { actionRevisionOperations } from './action-revision-operations';
 import { deployTargetOperations } from './deploy-target-operations';
+import { thirdPartyJobOperations } from './third-party-job-operations';
 
 /**
  * CodePipeline's operations, each one GraphQL operation of the gateway (decision 0024): the rules run in the services
@@ -488,5 +489,6 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
     ...ruleOperations(graphql),
     ...actionRevisionOperations(graphql),
     ...deployTargetOperations(graphql),
+    ...thirdPartyJobOperations(graphql),
   };
 }
