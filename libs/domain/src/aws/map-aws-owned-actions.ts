@@ -9,6 +9,7 @@ export const RUNNABLE_AWS_ACTION_TYPES: readonly string[] = [
   'Source/AWS/CodeCommit',
   'Source/AWS/CodeStarSourceConnection',
   'Source/ThirdParty/GitHub',
+  'Source/AWS/S3',
   'Build/AWS/CodeBuild',
   'Test/AWS/CodeBuild',
   'Compute/AWS/Commands',
