@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DOWNLOAD_PATH, openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
+import { DOWNLOAD_PATH, ObjectNotFoundError, openFilesystemArtifactStore, openPipelineBuckets, type ArtifactStore } from '@sluice/artifact-store';
 import { InMemoryCheckpointStore } from '@sluice/eventing';
 import { createArtifactsService, loadArtifactsApi, loadUrlSecret, type ArtifactsService } from '@sluice/artifacts';
 import { createExecutionsService, inProcessWorkerId, loadExecutionsApi, type ExecutionsEngine, type ExecutionsService } from '@sluice/executions';
@@ -13,7 +13,7 @@ import { openBuiltInProviders, startLauncherProcess, startWorker, type BuiltInPr
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type OpenedEventStore } from '@sluice/runtime';
-import { startGitPoller } from '@sluice/triggers';
+import { startGitPoller, startS3Poller } from '@sluice/triggers';
 import { fileWebhookSecrets, pollableCatalog, projectionCatalog, projectionWebhooks, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from '@sluice/triggers-service';
 import type { PlatformConfig } from './platform-config';
 import { workerEventLog } from './worker-event-log';
@@ -214,6 +214,20 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
         intervalMs: pollIntervalMs,
         ...(providerConfig.gitCredentials ? { gitCredentials: providerConfig.gitCredentials } : {}),
         onError: (error) => log(`git poller: ${error.repositoryUrl}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
+      });
+      return () => poller.stop();
+    }),
+    component('s3 poller', async () => {
+      // Source/S3 objects live in the operator's S3-compatible store: without one there is nothing to watch.
+      if (!providerConfig.s3) return () => Promise.resolve();
+      const buckets = openPipelineBuckets(providerConfig.s3);
+      const poller = startS3Poller({
+        pipelines: catalog,
+        start,
+        audit: triggerAudit,
+        intervalMs: pollIntervalMs,
+        revisionOf: (bucket, key) => buckets.currentVersion(bucket, key).then((version) => version.revision, (error: unknown) => (error instanceof ObjectNotFoundError ? undefined : Promise.reject(error))),
+        onError: (error) => log(`s3 poller: ${error.object}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
       });
       return () => poller.stop();
     }),
