@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DOWNLOAD_PATH, ObjectNotFoundError, openFilesystemArtifactStore, openPipelineBuckets, type ArtifactStore } from '@sluice/artifact-store';
+import { DOWNLOAD_PATH, openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
 import { InMemoryCheckpointStore } from '@sluice/eventing';
 import { createArtifactsService, loadArtifactsApi, loadUrlSecret, type ArtifactsService } from '@sluice/artifacts';
 import { createExecutionsService, inProcessWorkerId, loadExecutionsApi, type ExecutionsEngine, type ExecutionsService } from '@sluice/executions';
@@ -9,7 +9,7 @@ import { createPermissionsService, ensureAdmin, ensureAdminAccessKey, loadPermis
 import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway, type RunningGateway } from '@sluice/gateway';
 import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
 import { createPipelinesService, loadPipelinesApi, type PipelinesService } from '@sluice/pipelines';
-import { openBuiltInProviders, startLauncherProcess, startWorker, type BuiltInProviders } from '@sluice/worker';
+import { openBuiltInProviders, s3ObjectRevisions, startLauncherProcess, startWorker, type BuiltInProviders } from '@sluice/worker';
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type OpenedEventStore } from '@sluice/runtime';
@@ -220,13 +220,12 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     component('s3 poller', async () => {
       // Source/S3 objects live in the operator's S3-compatible store: without one there is nothing to watch.
       if (!providerConfig.s3) return () => Promise.resolve();
-      const buckets = openPipelineBuckets(providerConfig.s3);
       const poller = startS3Poller({
         pipelines: catalog,
         start,
         audit: triggerAudit,
         intervalMs: pollIntervalMs,
-        revisionOf: (bucket, key) => buckets.currentVersion(bucket, key).then((version) => version.revision, (error: unknown) => (error instanceof ObjectNotFoundError ? undefined : Promise.reject(error))),
+        revisionOf: s3ObjectRevisions(providerConfig.s3),
         onError: (error) => log(`s3 poller: ${error.object}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
       });
       return () => poller.stop();
