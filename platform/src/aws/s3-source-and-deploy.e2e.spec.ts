@@ -84,12 +84,13 @@ const published = {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'sluice-aws-s3-'));
   server = await startS3rver('releases');
-  buckets = openPipelineBuckets({ endpoint: server.endpoint, credentials: s3rverCredentials });
+  buckets = openPipelineBuckets({ endpoint: server.endpoint, credentials: s3rverCredentials, allowedBuckets: [{ account: '*', bucket: '*' }] });
   await buckets.write('releases', 'website/site.zip', await zipOf({ 'index.html': '<h1>v1</h1>' }));
   platform = await startPlatformProcess(dataDir, {
     SLUICE_S3_ENDPOINT: server.endpoint,
     SLUICE_S3_ACCESS_KEY_ID: s3rverCredentials.accessKeyId,
     SLUICE_S3_SECRET_ACCESS_KEY: s3rverCredentials.secretAccessKey,
+    SLUICE_S3_BUCKETS: 'default:releases',
     SLUICE_POLL_INTERVAL_MS: '1000',
   });
   const text = await readFile(join(dataDir, 'admin-credentials'), 'utf8');

@@ -225,7 +225,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
         start,
         audit: triggerAudit,
         intervalMs: pollIntervalMs,
-        revisionOf: s3ObjectRevisions(providerConfig.s3),
+        ...s3ObjectRevisions(providerConfig.s3),
         onError: (error) => log(`s3 poller: ${error.object}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
       });
       return () => poller.stop();

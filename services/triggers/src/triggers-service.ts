@@ -25,7 +25,7 @@ export interface TriggersServiceOptions {
   masterKeyCipher: MasterKeyCipher;
   gitCredentials?: GitHostCredentials;
   /** The operator's S3-compatible store (`s3ObjectRevisions`): with it, the S3 poller watches the Source/S3 objects. */
-  s3Revisions?: S3ObjectRevision;
+  s3Revisions?: { revisionOf: S3ObjectRevision; mayWatch: (account: string, bucket: string) => boolean };
   log: (line: string) => void;
 }
 
@@ -101,7 +101,7 @@ export async function startTriggersService(options: TriggersServiceOptions): Pro
         pipelines: catalog,
         start: options.start,
         audit,
-        revisionOf: options.s3Revisions,
+        ...options.s3Revisions,
         intervalMs: options.pollIntervalMs,
         onError: (error) => options.log(`s3 poller: ${error.object}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
       });

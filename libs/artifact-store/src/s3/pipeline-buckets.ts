@@ -14,6 +14,19 @@ export interface PipelineBucketsConfig {
   region?: string;
   /** `SLUICE_S3_ACCESS_KEY_ID` / `SLUICE_S3_SECRET_ACCESS_KEY`; without them the SDK's default chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * `SLUICE_S3_BUCKETS`: which account's pipelines may name which bucket (`account:bucket`, `*` for any account, a
+   * trailing `*` in the bucket for a prefix). The store is the operator's, shared by every account of the platform:
+   * a bucket nobody listed is refused, so one account cannot read or overwrite another's objects.
+   */
+  allowedBuckets: ReadonlyArray<{ account: string; bucket: string }>;
+}
+
+/** Whether `account`'s pipelines may read or write `bucket` (SLUICE_S3_BUCKETS). */
+export function bucketAllowed(config: Pick<PipelineBucketsConfig, 'allowedBuckets'>, account: string, bucket: string): boolean {
+  return config.allowedBuckets.some(
+    (entry) => (entry.account === '*' || entry.account === account) && (entry.bucket.endsWith('*') ? bucket.startsWith(entry.bucket.slice(0, -1)) : bucket === entry.bucket),
+  );
 }
 
 /** An object's current version: its version id when the bucket keeps versions, else its ETag. */
@@ -29,6 +42,8 @@ export class ObjectNotFoundError extends Error {
 }
 
 export interface PipelineBuckets {
+  /** Whether `account`'s pipelines may read or write `bucket` (SLUICE_S3_BUCKETS). */
+  mayUse(account: string, bucket: string): boolean;
   /** The current version of `bucket/key`; ObjectNotFoundError when there is none. */
   currentVersion(bucket: string, key: string): Promise<ObjectVersion>;
   /** The object's bytes, of `versionId` when given (a pinned revision of a versioned bucket). */
@@ -49,6 +64,7 @@ export function openPipelineBuckets(config: PipelineBucketsConfig): PipelineBuck
     throw error;
   };
   return {
+    mayUse: (account, bucket) => bucketAllowed(config, account, bucket),
     async currentVersion(bucket, key) {
       const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).catch(notFound(bucket, key));
       const etag = (head.ETag ?? '').replace(/"/g, '');
@@ -72,13 +88,23 @@ export function pipelineBucketsConfigFrom(env: Record<string, string | undefined
   const region = env.SLUICE_S3_REGION?.trim() || undefined;
   const accessKeyId = env.SLUICE_S3_ACCESS_KEY_ID?.trim() || undefined;
   const secretAccessKey = env.SLUICE_S3_SECRET_ACCESS_KEY || undefined;
-  if (endpoint === undefined && region === undefined && accessKeyId === undefined && secretAccessKey === undefined) return { problems };
+  const bucketsRaw = env.SLUICE_S3_BUCKETS?.trim() || undefined;
+  if (endpoint === undefined && region === undefined && accessKeyId === undefined && secretAccessKey === undefined && bucketsRaw === undefined) return { problems };
+  const allowedBuckets: Array<{ account: string; bucket: string }> = [];
+  for (const entry of (bucketsRaw ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const match = /^([A-Za-z0-9_-]+|\*):([a-z0-9][a-z0-9.-]{0,62}\*?|\*)$/.exec(entry);
+    if (match) allowedBuckets.push({ account: match[1]!, bucket: match[2]! });
+    else problems.push({ variable: 'SLUICE_S3_BUCKETS', reason: `'${entry}' is not account:bucket (e.g. default:releases, acme:acme-*, *:shared-drops)` });
+  }
+  if (allowedBuckets.length === 0 && bucketsRaw === undefined) {
+    problems.push({ variable: 'SLUICE_S3_BUCKETS', reason: 'not set: name the buckets each account may use (account:bucket, comma-separated), so no pipeline reaches another account\'s objects' });
+  }
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+(\/.*)?$/.test(endpoint)) problems.push({ variable: 'SLUICE_S3_ENDPOINT', reason: `'${endpoint}' is not an http(s) URL` });
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
     problems.push({ variable: accessKeyId === undefined ? 'SLUICE_S3_ACCESS_KEY_ID' : 'SLUICE_S3_SECRET_ACCESS_KEY', reason: 'set one of SLUICE_S3_ACCESS_KEY_ID and SLUICE_S3_SECRET_ACCESS_KEY without the other' });
   }
   return {
     problems,
-    config: { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}), ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}) },
+    config: { allowedBuckets, ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}), ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}) },
   };
 }

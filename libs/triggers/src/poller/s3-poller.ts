@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { startAudited, type TriggerAuditLog } from '../audit/trigger-audit';
-import type { PipelineCatalog } from '../pipeline-catalog';
+import type { PipelineCatalog, TriggerablePipeline } from '../pipeline-catalog';
 import { polledS3SourcesOf } from '../planning/s3-source-actions';
 import type { StartExecutionPort } from '../start-execution-port';
 
@@ -22,6 +22,8 @@ export interface S3PollerOptions {
   audit: TriggerAuditLog;
   /** The operator's S3-compatible store (`SLUICE_S3_*`). */
   revisionOf: S3ObjectRevision;
+  /** Whether an account's pipelines may watch a bucket (SLUICE_S3_BUCKETS): a source naming another bucket is not watched. */
+  mayWatch: (account: string, bucket: string) => boolean;
   intervalMs?: number;
   onError?: (error: S3PollerError) => void;
   now?: () => number;
@@ -56,7 +58,8 @@ export function startS3Poller(options: S3PollerOptions): S3Poller {
   async function pollOnce(): Promise<void> {
     const pipelines = await options.pipelines.listPipelines();
     const watched = new Map<string, { bucket: string; key: string }>();
-    for (const pipeline of pipelines) for (const source of polledS3SourcesOf(pipeline.declaration)) watched.set(`${source.bucket}/${source.key}`, source);
+    const sourcesOf = (pipeline: TriggerablePipeline) => polledS3SourcesOf(pipeline.declaration).filter((source) => options.mayWatch(pipeline.account, source.bucket));
+    for (const pipeline of pipelines) for (const source of sourcesOf(pipeline)) watched.set(`${source.bucket}/${source.key}`, source);
     for (const [object, { bucket, key }] of watched) {
       if (stopped) return;
       const state = objects.get(object) ?? { revision: null, consecutiveFailures: 0, nextAttemptAt: 0 };
@@ -78,7 +81,7 @@ export function startS3Poller(options: S3PollerOptions): S3Poller {
       state.revision = revision;
       if (previous === null || revision === undefined || revision === previous) continue;
       for (const pipeline of pipelines) {
-        const actions = polledS3SourcesOf(pipeline.declaration).filter((source) => source.bucket === bucket && source.key === key);
+        const actions = sourcesOf(pipeline).filter((source) => source.bucket === bucket && source.key === key);
         if (actions.length === 0) continue;
         const sourceRevisions = actions.map((action) => ({ actionName: action.actionName, revisionType: 'S3_OBJECT_VERSION_ID' as const, revisionValue: revision }));
         const clientRequestToken = `s3-${createHash('sha256').update(JSON.stringify([pipeline.account, pipeline.name, object, revision])).digest('hex').slice(0, 40)}`;

@@ -34,6 +34,7 @@ describe('the S3 poller (in-process store and engine stand-ins)', () => {
         if (options.failRead) throw new Error('store down');
         return revisions.get(`${bucket}/${key}`);
       },
+      mayWatch: (account, bucket) => bucket === 'drops' && account !== 'initech',
       intervalMs: 3_600_000,
       onError: (error) => errors.push(error),
     });
@@ -42,7 +43,7 @@ describe('the S3 poller (in-process store and engine stand-ins)', () => {
 
   it('remembers at first sight, then starts every pipeline watching a changed object once, pinned to its revision', async () => {
     const revisions = new Map([['drops/app.zip', 'etag-1']]);
-    const { starts, audit, poller } = start([s3Source('shop', 'app.zip'), s3Source('docs', 'app.zip', 'globex'), s3Source('other', 'other.zip'), s3Source('manual', 'app.zip', 'acme', { PollForSourceChanges: 'false' })], revisions);
+    const { starts, audit, poller } = start([s3Source('shop', 'app.zip'), s3Source('docs', 'app.zip', 'globex'), s3Source('other', 'other.zip'), s3Source('manual', 'app.zip', 'acme', { PollForSourceChanges: 'false' }), s3Source('not-allowed', 'app.zip', 'initech')], revisions);
     await poller.pollOnce();
     expect(starts).toEqual([]);
     revisions.set('drops/app.zip', 'etag-2');

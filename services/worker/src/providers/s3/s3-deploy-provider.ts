@@ -32,7 +32,7 @@ export function s3DeployProvider(options: S3DeployOptions): ActionProvider {
       if (extract === 'false' && objectKey === '') throw new ProviderFailure('ObjectKey is required when Extract is false: it names the zip to upload', 'ConfigurationError');
       const [input, ...others] = job.inputArtifacts;
       if (input === undefined || others.length > 0) throw new ProviderFailure(`Deploy/S3 takes exactly one input artifact, got ${job.inputArtifacts.length}`, 'ConfigurationError');
-      const buckets = requireBuckets(options.buckets);
+      const buckets = requireBuckets(options.buckets, job.account, bucket);
       const signal = jobSignal(io.signal, job.timeoutMs);
 
       if (extract === 'false') {

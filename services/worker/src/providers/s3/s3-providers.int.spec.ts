@@ -29,7 +29,7 @@ describe('Source/S3 and Deploy/S3 on an S3-compatible store', () => {
 
   beforeAll(async () => {
     server = await startS3rver('releases');
-    buckets = openPipelineBuckets({ endpoint: server.endpoint, credentials: s3rverCredentials });
+    buckets = openPipelineBuckets({ endpoint: server.endpoint, credentials: s3rverCredentials, allowedBuckets: [{ account: 'acme', bucket: 'releases' }] });
     site = await jobs.folder('sluice-site-');
     await mkdir(join(site, 'css'));
     await writeFile(join(site, 'index.html'), '<h1>v1</h1>');
@@ -41,7 +41,7 @@ describe('Source/S3 and Deploy/S3 on an S3-compatible store', () => {
   });
 
   const sourceJob = (sourceRevision?: string) =>
-    jobs.job({ configuration: { S3Bucket: 'releases', S3ObjectKey: 'app/source.zip' }, outputArtifacts: [{ name: 'SourceOutput' }], ...(sourceRevision ? { sourceRevision } : {}) });
+    jobs.job({ account: 'acme', configuration: { S3Bucket: 'releases', S3ObjectKey: 'app/source.zip' }, outputArtifacts: [{ name: 'SourceOutput' }], ...(sourceRevision ? { sourceRevision } : {}) });
 
   it('outputs the files of the zip at S3Bucket/S3ObjectKey; its ETag is the revision, and a pinned one that changed is refused', async () => {
     await buckets.write('releases', 'app/source.zip', await zipOf(site));
@@ -62,17 +62,22 @@ describe('Source/S3 and Deploy/S3 on an S3-compatible store', () => {
   });
 
   it('fails a missing object, a non-archive, and any S3 action without a configured store, each saying why', async () => {
-    const missing = await failureOf(s3SourceProvider({ buckets }).run(await jobs.job({ configuration: { S3Bucket: 'releases', S3ObjectKey: 'nope.zip' }, outputArtifacts: [{ name: 'Out' }] }), recordingIo()));
+    const missing = await failureOf(s3SourceProvider({ buckets }).run(await jobs.job({ account: 'acme', configuration: { S3Bucket: 'releases', S3ObjectKey: 'nope.zip' }, outputArtifacts: [{ name: 'Out' }] }), recordingIo()));
     expect(missing).toMatchObject({ kind: 'RevisionUnavailable', message: expect.stringContaining('s3://releases/nope.zip') });
     await buckets.write('releases', 'notes.txt', Buffer.from('not an archive'));
-    const text = await failureOf(s3SourceProvider({ buckets }).run(await jobs.job({ configuration: { S3Bucket: 'releases', S3ObjectKey: 'notes.txt' }, outputArtifacts: [{ name: 'Out' }] }), recordingIo()));
+    const text = await failureOf(s3SourceProvider({ buckets }).run(await jobs.job({ account: 'acme', configuration: { S3Bucket: 'releases', S3ObjectKey: 'notes.txt' }, outputArtifacts: [{ name: 'Out' }] }), recordingIo()));
     expect(text).toMatchObject({ kind: 'JobFailed' });
     const unconfigured = await failureOf(s3SourceProvider({}).run(await sourceJob(), recordingIo()));
     expect(unconfigured).toBeInstanceOf(ProviderFailure);
     expect(unconfigured).toMatchObject({ kind: 'ConfigurationError', message: expect.stringContaining('SLUICE_S3_ENDPOINT') });
+    // The store is shared by every account: a bucket the operator did not list for the job's account is refused.
+    const foreign = await failureOf(s3DeployProvider({ buckets }).run(await deployJob({ BucketName: 'releases', Extract: 'true' }, 'globex'), recordingIo()));
+    expect(foreign).toMatchObject({ kind: 'ConfigurationError', message: expect.stringContaining('SLUICE_S3_BUCKETS') });
+    const otherBucket = await failureOf(s3SourceProvider({ buckets }).run(await jobs.job({ account: 'acme', configuration: { S3Bucket: 'secrets', S3ObjectKey: 'a.zip' }, outputArtifacts: [{ name: 'Out' }] }), recordingIo()));
+    expect(otherBucket).toMatchObject({ kind: 'ConfigurationError' });
   });
 
-  const deployJob = (configuration: Record<string, string>) => jobs.job({ configuration, inputArtifacts: [{ name: 'Site', directory: site }] });
+  const deployJob = (configuration: Record<string, string>, account = 'acme') => jobs.job({ account, configuration, inputArtifacts: [{ name: 'Site', directory: site }] });
 
   it('extracts the input artifact under the ObjectKey prefix (Extract true)', async () => {
     const result = await s3DeployProvider({ buckets }).run(await deployJob({ BucketName: 'releases', Extract: 'true', ObjectKey: 'www/' }), recordingIo());

@@ -38,7 +38,7 @@ export function s3SourceProvider(options: S3SourceOptions): ActionProvider {
     async run(job: ProviderJob, io: ProviderIo): Promise<ProviderResult> {
       const bucket = requiredConfiguration(job, 'S3Bucket');
       const key = requiredConfiguration(job, 'S3ObjectKey');
-      const buckets = requireBuckets(options.buckets);
+      const buckets = requireBuckets(options.buckets, job.account, bucket);
       const output = singleOutputArtifact(job, 'Source/S3');
       const where = `s3://${bucket}/${key}`;
       const missing = (error: unknown): never => {
