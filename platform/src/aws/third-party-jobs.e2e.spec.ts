@@ -185,6 +185,8 @@ describe('third-party jobs through the AWS SDK', () => {
     // The third-party calls are for ThirdParty types and jobs only; a client token is required.
     const custom = { ...partnerType, owner: 'Custom' as const };
     expect(await failureOf(admin.send(new PollForThirdPartyJobsCommand({ actionTypeId: custom })))).toBeInstanceOf(ValidationException);
+    // ...and the plain PollForJobs does not hand a third-party job out (it could not be acknowledged without a token).
+    expect(await failureOf(admin.send(new PollForJobsCommand({ actionTypeId: partnerType })))).toBeInstanceOf(ValidationException);
     expect(await failureOf(admin.send(new PollForThirdPartyJobsCommand({ actionTypeId: { ...partnerType, provider: 'NoSuchPartner' } })))).toBeInstanceOf(ActionTypeNotFoundException);
     expect(await failureOf(admin.send(new GetThirdPartyJobDetailsCommand({ jobId: 'no-such-job', clientToken: 't' })))).toBeInstanceOf(JobNotFoundException);
     expect(await failureOf(admin.send(new GetThirdPartyJobDetailsCommand({ jobId: job.jobId, clientToken: '' })))).toBeInstanceOf(ValidationException);
