@@ -60,6 +60,7 @@ const AWS_EXCEPTION_OF_CODE: Readonly<Record<ErrorCode, string>> = {
   UNABLE_TO_ROLLBACK_STAGE: 'UnableToRollbackStageException',
   APPROVAL_ALREADY_COMPLETED: 'ApprovalAlreadyCompletedException',
   INVALID_NONCE: 'InvalidNonceException',
+  INVALID_CLIENT_TOKEN: 'InvalidClientTokenException',
   INVALID_JOB_STATE: 'InvalidJobStateException',
   JOB_ALREADY_HELD: 'InvalidJobStateException',
   PRINCIPAL_KIND_MISMATCH: 'ValidationException',

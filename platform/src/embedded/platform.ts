@@ -9,11 +9,11 @@ import { createPermissionsService, ensureAdmin, ensureAdminAccessKey, loadPermis
 import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway, type RunningGateway } from '@sluice/gateway';
 import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
 import { createPipelinesService, loadPipelinesApi, type PipelinesService } from '@sluice/pipelines';
-import { openBuiltInProviders, startLauncherProcess, startWorker, type BuiltInProviders } from '@sluice/worker';
+import { openBuiltInProviders, s3ObjectRevisions, startLauncherProcess, startWorker, type BuiltInProviders } from '@sluice/worker';
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type OpenedEventStore } from '@sluice/runtime';
-import { startGitPoller } from '@sluice/triggers';
+import { startGitPoller, startS3Poller } from '@sluice/triggers';
 import { fileWebhookSecrets, pollableCatalog, projectionCatalog, projectionWebhooks, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from '@sluice/triggers-service';
 import type { PlatformConfig } from './platform-config';
 import { workerEventLog } from './worker-event-log';
@@ -214,6 +214,19 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
         intervalMs: pollIntervalMs,
         ...(providerConfig.gitCredentials ? { gitCredentials: providerConfig.gitCredentials } : {}),
         onError: (error) => log(`git poller: ${error.repositoryUrl}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
+      });
+      return () => poller.stop();
+    }),
+    component('s3 poller', async () => {
+      // Source/S3 objects live in the operator's S3-compatible store: without one there is nothing to watch.
+      if (!providerConfig.s3) return () => Promise.resolve();
+      const poller = startS3Poller({
+        pipelines: catalog,
+        start,
+        audit: triggerAudit,
+        intervalMs: pollIntervalMs,
+        ...s3ObjectRevisions(providerConfig.s3),
+        onError: (error) => log(`s3 poller: ${error.object}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
       });
       return () => poller.stop();
     }),

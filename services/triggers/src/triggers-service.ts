@@ -5,7 +5,7 @@ import type { GitHostCredentials } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import { internalSecretProblem, INTERNAL_SECRET_HEADER, urlHost } from '@sluice/graphql-service/caller';
 import { PipelinesProjection } from '@sluice/pipelines';
-import { startGitPoller, type StartExecutionPort } from '@sluice/triggers';
+import { startGitPoller, startS3Poller, type S3ObjectRevision, type StartExecutionPort } from '@sluice/triggers';
 import type { MasterKeyCipher } from '@sluice/runtime';
 import { fileWebhookSecrets, pollableCatalog, projectionCatalog, projectionWebhooks, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from './trigger-components';
 
@@ -24,6 +24,8 @@ export interface TriggersServiceOptions {
   /** Opens the secret tokens of the webhooks put through the API (decision 0039): the master key the pipelines service seals them with. */
   masterKeyCipher: MasterKeyCipher;
   gitCredentials?: GitHostCredentials;
+  /** The operator's S3-compatible store (`s3ObjectRevisions`): with it, the S3 poller watches the Source/S3 objects. */
+  s3Revisions?: { revisionOf: S3ObjectRevision; mayWatch: (account: string, bucket: string) => boolean };
   log: (line: string) => void;
 }
 
@@ -94,6 +96,17 @@ export async function startTriggersService(options: TriggersServiceOptions): Pro
       onError: (error) => options.log(`git poller: ${error.repositoryUrl}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
     });
     stops.push(() => poller.stop());
+    if (options.s3Revisions) {
+      const s3Poller = startS3Poller({
+        pipelines: catalog,
+        start: options.start,
+        audit,
+        ...options.s3Revisions,
+        intervalMs: options.pollIntervalMs,
+        onError: (error) => options.log(`s3 poller: ${error.object}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
+      });
+      stops.push(() => s3Poller.stop());
+    }
     const address = server.address() as AddressInfo;
     return { url: `http://${urlHost(address.address)}:${address.port}`, ...(secrets.created ? { createdWebhook: secrets.created } : {}), stop: stopAll };
   } catch (error) {

@@ -58,6 +58,7 @@ export const ERROR_CODES = {
   UNABLE_TO_ROLLBACK_STAGE: 'The stage did not succeed in the execution named as the rollback target.',
   APPROVAL_ALREADY_COMPLETED: 'The approval was answered already (or abandoned).',
   INVALID_NONCE: 'The nonce is not the one the job was handed out with: another worker holds it.',
+  INVALID_CLIENT_TOKEN: "A third-party job's client token is missing, or is not the one the job was acknowledged with.",
   INVALID_JOB_STATE: 'The job is not in a state that allows this (not acknowledged yet, or its result was recorded already).',
   JOB_ALREADY_HELD: 'Another worker holds the job.',
   PRINCIPAL_KIND_MISMATCH: 'The principal is a user where a role is needed, or the other way round.',

@@ -9,4 +9,10 @@ export function jobDataOutput(spec: JobSpec) {
 
 export const jobOutput = (job: Job) => ({ id: job.id, nonce: job.nonce, accountId: job.accountId, data: jobDataOutput(job.data) });
 
-export const jobDetailsOutput = (details: JobDetails) => ({ id: details.id, accountId: details.accountId, status: details.status, data: jobDataOutput(details.data) });
+export const jobDetailsOutput = (details: JobDetails) => ({
+  id: details.id,
+  accountId: details.accountId,
+  status: details.status,
+  data: jobDataOutput(details.data),
+  nonce: details.nonce ?? null,
+});

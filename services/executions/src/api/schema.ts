@@ -451,6 +451,8 @@ ${ACTION_ENUMS_SDL}
     accountId: String!
     status: JobStatus!
     data: JobData!
+    "A third-party job's current nonce (what acknowledgeJob takes), when the call presented a clientToken and the job is handed out."
+    nonce: String
   }
 
   "Everything a worker needs to run one action, every #{…} resolved."
@@ -654,7 +656,8 @@ ${ACTION_ENUMS_SDL}
     deliveryMetrics(pipelineName: String!, environment: String!, from: String, to: String, asOf: String): DeliveryMetrics!
     "The account's environment freezes (of one environment when named), the latest start first, lifted and past ones included."
     listEnvironmentFreezes(environment: String): [EnvironmentFreeze!]!
-    getJobDetails(jobId: ID!): JobDetails!
+    "With clientToken: a third-party job (action owner ThirdParty) only, refused (INVALID_CLIENT_TOKEN) when it was acknowledged with another token."
+    getJobDetails(jobId: ID!, clientToken: String): JobDetails!
     "An execution's action logs in the order they were stored; first at most 5000 (default 500)."
     actionLogs(pipelineExecutionId: ID!, stageName: String, actionName: String, after: String, first: Int): ActionLogPage!
   }
@@ -709,7 +712,8 @@ ${ACTION_ENUMS_SDL}
     pollForJobs(actionTypeId: ActionTypeIdInput!, maxBatchSize: Int = 1, waitMs: Int = 0): [Job!]!
     "As pollForJobs over several action types (at most 64) at once, oldest job first: a worker serving many types asks for as many jobs as it has free slots. Allowed only when pollForJobs is allowed on every one of the types."
     pollForAnyJobs(actionTypeIds: [ActionTypeIdInput!]!, maxBatchSize: Int = 1, waitMs: Int = 0): [Job!]!
-    acknowledgeJob(jobId: ID!, nonce: String!): JobAcknowledged!
+    "A third-party job (action owner ThirdParty) needs a clientToken, which it is bound to: its later calls must present the same token (else INVALID_CLIENT_TOKEN). A token names a third-party job: any other job is JOB_NOT_FOUND to it."
+    acknowledgeJob(jobId: ID!, nonce: String!, clientToken: String): JobAcknowledged!
     heartbeat(jobId: ID!, nonce: String!): JobHeartbeat!
     "The holder (its nonce) gives a job back because it stops: handed out again at once, as the next attempt, with the reason in the action's log. False when the nonce no longer holds the job."
     releaseJob(jobId: ID!, nonce: String!, reason: String): Boolean!
@@ -721,8 +725,10 @@ ${ACTION_ENUMS_SDL}
       executionDetails: ExecutionDetailsInput
       sourceRevision: SourceRevisionInput
       continuationToken: String
+      "A third-party job's client token (the one it was acknowledged with)."
+      clientToken: String
     ): Boolean!
-    putJobFailureResult(jobId: ID!, failureDetails: FailureDetailsInput!): Boolean!
+    putJobFailureResult(jobId: ID!, failureDetails: FailureDetailsInput!, "A third-party job's client token." clientToken: String): Boolean!
     "The holder of a job (its nonce) appends its output; a batch sent again is stored once. Chunks at most 64 KiB, a call 256 KiB."
     appendJobLogs(jobId: ID!, nonce: String!, entries: [JobLogEntryInput!]!): Boolean!
   }

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { ActionTypeId, CommandMetadata } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
-import { ConflictError, IllegalStateError, NotFoundError, isArtifactAddress, mayExtract, uploadArchiveOf, type JobCommand, type JobState } from '../domain';
+import { ConflictError, IllegalStateError, NotFoundError, isArtifactAddress, isLeased, requireClientToken, mayExtract, uploadArchiveOf, type JobCommand, type JobState } from '../domain';
 import { jobStreamId, type JobEvent, type JobFailureType, type JobRequeued, type JobSpec, type SourceRevision } from '@sluice/contracts';
 import type { JobQueueIndex } from '../projections/job-queue-index';
 import type { StreamStates } from '../projections/stream-states';
@@ -24,7 +25,11 @@ export interface Job {
  * one. The platform's own built-in worker, in the engine's process, serves every account, and the bytes it
  * reports are ones it wrote itself.
  */
-export type JobCaller = { kind: 'Account'; account: string } | { kind: 'Platform' };
+export type JobCaller = { kind: 'Account'; account: string; clientToken?: string } | { kind: 'Platform' };
+
+/** The client token a third-party call presented (client-token.ts), as the engine keeps it: its SHA-256. */
+const clientTokenOf = (caller: JobCaller): { clientTokenSha256?: string } =>
+  caller.kind === 'Account' && caller.clientToken !== undefined ? { clientTokenSha256: createHash('sha256').update(caller.clientToken).digest('hex') } : {};
 
 /** The in-process built-in worker: what a call without a caller is (the worker package's `JobApi` names none). */
 export const PLATFORM_WORKER: JobCaller = { kind: 'Platform' };
@@ -62,6 +67,8 @@ export interface JobDetails {
   accountId: string;
   data: JobSpec;
   status: JobState['status'];
+  /** A third-party job's current nonce (what AcknowledgeThirdPartyJob takes), to a call presenting a client token only. */
+  nonce?: string;
 }
 
 /** Which workers a release hands the jobs of back: one, or every id with a prefix but one (the current). */
@@ -150,12 +157,12 @@ export class JobWorkerHandlers implements JobWorkerApi {
   }
 
   async acknowledgeJob(jobId: string, nonce: string, caller: JobCaller = PLATFORM_WORKER): Promise<{ status: 'InProgress' }> {
-    await this.fresh(jobId, caller, (metadata) => ({ type: 'AcknowledgeJob', jobId, nonce, metadata }));
+    await this.fresh(jobId, caller, (metadata) => ({ type: 'AcknowledgeJob', jobId, nonce, ...clientTokenOf(caller), metadata }));
     return { status: 'InProgress' };
   }
 
   async heartbeat(jobId: string, nonce: string, caller: JobCaller = PLATFORM_WORKER): Promise<{ leaseExpiresAt: string }> {
-    await this.fresh(jobId, caller, (metadata) => ({ type: 'RecordJobHeartbeat', jobId, nonce, metadata }));
+    await this.fresh(jobId, caller, (metadata) => ({ type: 'RecordJobHeartbeat', jobId, nonce, ...clientTokenOf(caller), metadata }));
     const job = this.deps.states.job(jobId).state;
     return { leaseExpiresAt: job.status === 'InProgress' || job.status === 'Dispatched' ? job.lease.expiresAt : this.deps.clock().toISOString() };
   }
@@ -175,7 +182,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
     const inputs = new Set(job.spec.inputArtifacts.map((artifact) => artifact.location));
     const named = result.outputArtifacts.map((artifact) => artifact.location).filter((location) => isArtifactAddress(location) && !inputs.has(location));
     const claims = caller.kind === 'Platform' ? null : await this.deps.claims.claimsOn(named);
-    await this.fresh(jobId, caller, (metadata) => ({ type: 'PutJobSuccessResult', jobId, result, claims, metadata }));
+    await this.fresh(jobId, caller, (metadata) => ({ type: 'PutJobSuccessResult', jobId, result, claims, ...clientTokenOf(caller), metadata }));
   }
 
   async putJobFailureResult(jobId: string, failure: JobFailureInput, caller: JobCaller = PLATFORM_WORKER): Promise<void> {
@@ -183,6 +190,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
       type: 'PutJobFailureResult',
       jobId,
       failure: { type: failure.type, message: failure.message, externalExecutionId: failure.externalExecutionId ?? null },
+      ...clientTokenOf(caller),
       metadata,
     }));
   }
@@ -191,7 +199,10 @@ export class JobWorkerHandlers implements JobWorkerApi {
     await this.deps.handler.catchUp(jobStreamId(jobId), this.deps.states);
     const job = this.deps.states.job(jobId).state;
     if (job.status === 'NotCreated' || !visibleTo(job, caller)) throw new NotFoundError('job', jobId);
-    return { id: jobId, accountId: job.spec.pipeline.account, data: job.spec, status: job.status };
+    const { clientTokenSha256 } = clientTokenOf(caller);
+    requireClientToken(job, clientTokenSha256);
+    const nonce = clientTokenSha256 !== undefined && isLeased(job) ? { nonce: job.lease.nonce } : {};
+    return { id: jobId, accountId: job.spec.pipeline.account, data: job.spec, status: job.status, ...nonce };
   }
 
   async releaseJobs(workers: ReleasedWorkers, reason: string): Promise<string[]> {
