@@ -28,6 +28,7 @@ export * from './jobs/job-commands';
 export * from './jobs/job-state';
 export * from './jobs/job-queue';
 export * from './jobs/artifact-claims';
+export { resolveJobSecrets, secretNamesToOpen, type SecretResolution } from './jobs/job-secret-resolution';
 export { decideJob, jobDecider } from './jobs/job-decider';
 
 export * from './engine/engine-command';
