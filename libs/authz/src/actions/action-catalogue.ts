@@ -77,10 +77,11 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('ListWebhooks', 'account', READ),
   // Secrets (decision 0043), each its own resource. ManageSecrets creates, rotates and deletes; UseSecret lets a
   // definition saved by the caller hand the secret to its jobs; GetSecretValue would read a value back, which no API
-  // answers (listed so that policies can deny it ahead of any such API). Listing shows names, versions and dates.
+  // answers (listed so that policies can deny it ahead of any such API; a read, but not ReadOnly's, as job details are
+  // not). Listing shows names, versions and dates.
   action('ManageSecrets', 'secret', WRITE),
   action('UseSecret', 'secret', WRITE),
-  action('GetSecretValue', 'secret', WRITE),
+  action('GetSecretValue', 'secret', READ),
   action('ListSecrets', 'account', READ),
   // Action types (issue 19): one type read or a custom one changed, at the account as their siblings above.
   action('GetActionType', 'account', READ),
