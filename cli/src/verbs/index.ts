@@ -7,10 +7,11 @@ import { loginVerb } from './login';
 import { logsVerb } from './logs';
 import { permissionVerbs } from './permissions';
 import { pipelineVerbs } from './pipelines';
+import { secretVerbs } from './secrets';
 import { waitVerb } from './wait';
 
 /** Every verb, in the order `sluice help` lists them. */
-export const VERBS: readonly Verb[] = [...pipelineVerbs, ...executionVerbs, ...environmentVerbs, ...jobVerbs, waitVerb, logsVerb, executeVerb, ...permissionVerbs, loginVerb];
+export const VERBS: readonly Verb[] = [...pipelineVerbs, ...executionVerbs, ...environmentVerbs, ...jobVerbs, waitVerb, logsVerb, executeVerb, ...permissionVerbs, ...secretVerbs, loginVerb];
 
 export function findVerb(words: readonly string[]): { verb: Verb; rest: string[] } | undefined {
   const [first, second, ...others] = words;

@@ -92,9 +92,10 @@ export const accessKeyStream = (accessKeyId: string) => `${ACCESS_KEY_STREAM_PRE
 
 /**
  * Streams that hold the platform's own secrets, never relayed to the bus whatever the prefixes asked for: `key-…`
- * (the HMAC key of the execution ids of triggered runs, decision 0027). Whoever reads a topic reads only facts.
+ * (the HMAC key of the execution ids of triggered runs, decision 0027) and `secret-…` (the accounts' sealed secrets, decision
+ * 0043). Whoever reads a topic reads only facts.
  */
-export const PRIVATE_STREAM_PREFIXES: readonly string[] = ['key-'];
+export const PRIVATE_STREAM_PREFIXES: readonly string[] = ['key-', 'secret-'];
 
 /** Where the executions service keeps that key: in the store every engine instance shares, so all derive the same ids. */
 export const EXECUTION_ID_KEY_STREAM = 'key-execution-ids';

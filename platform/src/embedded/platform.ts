@@ -117,7 +117,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     }),
     // The engine runner and the executions subgraph, its projections caught up.
     component('executions', async () => {
-      executions = await createExecutionsService({ store: eventStore.store, bus, serve, log });
+      executions = await createExecutionsService({ store: eventStore.store, bus, serve, log, masterKeyCipher: config.masterKeyCipher, auditKey });
       return () => executions.stop();
     }),
     component('permissions', async () => {

@@ -1,7 +1,8 @@
 import { PIPELINE_EVENTS_TOPIC } from '@sluice/contracts';
 import { subgraphServeConfigFrom, type SubgraphServeConfig } from '@sluice/graphql-service/caller';
 import { defaultTopicFor } from '@sluice/messaging';
-import { ConfigError, loadRuntimeConfig, type BusConfig, type ConfigProblems, type Env, type RuntimeConfig } from '@sluice/runtime';
+import { auditChainKeyFromEnv, type AuditChainKeySource } from '@sluice/authz';
+import { ConfigError, loadRuntimeConfig, masterKeyCipherFromEnv, type MasterKeyCipher, type BusConfig, type ConfigProblems, type Env, type RuntimeConfig } from '@sluice/runtime';
 import { defaultJobQueuePolicy, type JobQueuePolicy } from './domain';
 
 /** Everything the executions service takes from its environment. */
@@ -19,6 +20,10 @@ export interface ExecutionsConfig {
    * several installations (or test runs) can share one broker. Empty by default: `sluice.pipeline.events`, …
    */
   topicPrefix: string;
+  /** The server's master key (SLUICE_ACCESS_KEY_MASTER_KEY, else SLUICE_DATA_DIR's file): opens secrets for jobs (decision 0043). */
+  masterKeyCipher: MasterKeyCipher;
+  /** SLUICE_AUDIT_KEY, else SLUICE_DATA_DIR's file: each use of a secret is audited (decision 0028). */
+  auditKey: AuditChainKeySource;
 }
 
 /**
@@ -33,7 +38,7 @@ export function loadExecutionsConfig(env: Env): ExecutionsConfig {
   if (problems.length > 0) throw new ConfigError(problems);
   const runtime = loadRuntimeConfig(env);
   const relay = relayConfigFrom(env, runtime.bus);
-  return { runtime, serve: subgraphServeConfigFrom(env, runtime.port), relay, jobQueuePolicy, topicPrefix };
+  return { runtime, serve: subgraphServeConfigFrom(env, runtime.port), relay, jobQueuePolicy, topicPrefix, masterKeyCipher: masterKeyCipherFromEnv(env), auditKey: auditChainKeyFromEnv(env) };
 }
 
 const TOPIC_PREFIX = /^[A-Za-z0-9._-]{1,100}$/;

@@ -18,6 +18,9 @@ import { ExecutionCommandHandlers } from './application/execution-command-handle
 import { loadExecutionIdKey } from './application/execution-id-for-token';
 import { ExecutionQueries } from './application/execution-queries';
 import { JobWorkerHandlers, type JobWorkerApi } from './application/job-worker-api';
+import { JobMasks, storeJobSecrets, type JobSecrets } from './application/job-secrets';
+import type { AuditChainKeySource } from '@sluice/authz';
+import type { MasterKeyCipher } from '@sluice/runtime';
 import { defaultJobQueuePolicy, type JobQueuePolicy } from './domain';
 import { ExecutionsProjection } from './projections/executions-projection';
 import { PipelineCatalog } from './projections/pipeline-catalog/pipeline-catalog';
@@ -38,6 +41,8 @@ export interface ExecutionsComposition {
   approvalAuthorizer?: ApprovalAuthorizer;
   /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
   actionLogLimits?: Partial<ActionLogLimits>;
+  /** Opens the secrets jobs reference as they are handed out (decision 0043); without it such jobs fail. */
+  secrets?: JobSecrets;
 }
 
 /** The executions application on one store: its command handlers and queries over its projection and catalog, no framework. */
@@ -87,7 +92,8 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     random,
   });
   const limits = { ...DEFAULT_ACTION_LOG_LIMITS, ...options.actionLogLimits };
-  const jobLogs = new JobLogAppender({ store, handler, states: projection.states, clock, limits });
+  const masks = new JobMasks(options.secrets);
+  const jobLogs = new JobLogAppender({ store, handler, states: projection.states, clock, limits, masksOf: (spec) => masks.formsOf(spec) });
   const jobs = new JobWorkerHandlers({
     store,
     commands,
@@ -99,6 +105,8 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     clock,
     ids,
     random,
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    masks,
   });
   return {
     freezes: new EnvironmentFreezeCommands(store, clock, ids),
@@ -141,6 +149,10 @@ export interface ExecutionsEngineOptions {
   onError?: (error: unknown, context: string) => void;
   /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
   actionLogLimits?: Partial<ActionLogLimits>;
+  /** The server's master key (decision 0043): opens the secrets a job references as it is handed out. */
+  masterKeyCipher?: MasterKeyCipher;
+  /** The audit chain key each use of a secret is recorded with (default: the process's, decision 0028). */
+  auditKey?: AuditChainKeySource;
 }
 
 // The application's operations the engine hands out in-process, each listed once: the engine's type follows from them.
@@ -210,6 +222,7 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
     jobQueuePolicy: options.jobQueuePolicy,
     approvalAuthorizer: options.approvalAuthorizer,
     actionLogLimits: options.actionLogLimits,
+    ...(options.masterKeyCipher ? { secrets: storeJobSecrets(options.store, options.masterKeyCipher, { ...(options.auditKey ? { auditKey: options.auditKey } : {}), clock }) } : {}),
   });
   const runner =
     options.runEngine === false

@@ -39,6 +39,8 @@ serviceMainOnStore({
       serve: config.serve,
       processedEvents,
       jobQueuePolicy: config.jobQueuePolicy,
+      masterKeyCipher: config.masterKeyCipher,
+      auditKey: config.auditKey,
       pipelineEventsTopic: topics.pipelineEventsTopic,
       log: logger.line,
       readiness: () => checkReadiness(checks),

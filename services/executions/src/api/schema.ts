@@ -444,6 +444,8 @@ ${ACTION_ENUMS_SDL}
     nonce: String!
     accountId: String!
     data: JobData!
+    "The secrets' values this job received, in clear (decision 0043): mask each, and its base64 and URL-encoded forms, in the logs you ship."
+    masks: [String!]!
   }
 
   type JobDetails {

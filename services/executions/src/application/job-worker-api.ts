@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ActionTypeId, CommandMetadata } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
-import { ConflictError, IllegalStateError, NotFoundError, isArtifactAddress, isLeased, requireClientToken, mayExtract, uploadArchiveOf, type JobCommand, type JobState } from '../domain';
+import { ConflictError, IllegalStateError, NotFoundError, isArtifactAddress, isLeased, requireClientToken, mayExtract, resolveJobSecrets, secretNamesToOpen, uploadArchiveOf, type JobCommand, type JobState } from '../domain';
+import type { JobMasks, JobSecrets, OpenedSecret } from './job-secrets';
 import { jobStreamId, type JobEvent, type JobFailureType, type JobRequeued, type JobSpec, type SourceRevision } from '@sluice/contracts';
 import type { JobQueueIndex } from '../projections/job-queue-index';
 import type { StreamStates } from '../projections/stream-states';
@@ -17,6 +18,11 @@ export interface Job {
   nonce: string;
   accountId: string;
   data: JobSpec;
+  /**
+   * The secrets' values this job received (decision 0043), and the JSON keys picked from them: a worker masks each in
+   * the logs it ships. Empty for a job without secrets.
+   */
+  masks: string[];
 }
 
 /**
@@ -117,6 +123,10 @@ export interface JobWorkerHandlersDeps {
   clock: Clock;
   ids: IdGenerator;
   random: RandomSource;
+  /** Opens the secrets a job references as it is handed out; without it, such a job fails (no master key here). */
+  secrets?: JobSecrets;
+  /** Where the values handed out are remembered, so that the logs appended for the job are masked too. */
+  masks?: JobMasks;
 }
 
 /** A job someone else took, or that ended, between our look at the queue and our dispatch. */
@@ -235,6 +245,8 @@ export class JobWorkerHandlers implements JobWorkerApi {
   private async dispatch(spec: JobSpec, workerId: string): Promise<Job | null> {
     const account = spec.pipeline.account;
     if (await this.refusedUpload(spec)) return null;
+    const secrets = await this.secretsFor(spec);
+    if (secrets === null) return null;
     const nonce = this.deps.random();
     let dispatched: JobEvent[];
     try {
@@ -247,7 +259,37 @@ export class JobWorkerHandlers implements JobWorkerApi {
     const job = this.deps.states.job(spec.jobId).state;
     if (job.status !== 'Dispatched' || job.lease.nonce !== nonce) return null;
     if (job.dispatches > 1) await this.noteAttempt(job.spec, job.dispatches, dispatched);
-    return { id: spec.jobId, nonce, accountId: account, data: job.spec };
+    if (!secrets) return { id: spec.jobId, nonce, accountId: account, data: job.spec, masks: [] };
+    // Audited before the values leave; the job's stored spec (and every event) keeps only the names.
+    await this.deps.secrets!.recordUse(job.spec, secrets.opened, workerId);
+    this.deps.masks?.remember(spec.jobId, [...[...secrets.opened.values()].map((secret) => secret.value), ...secrets.masks]);
+    return { id: spec.jobId, nonce, accountId: account, data: secrets.spec, masks: secrets.masks };
+  }
+
+  /**
+   * The job with its secrets put in (decision 0043), undefined when it references none, or null when it cannot have
+   * them (a secret deleted since the definition was saved, a JSON key missing, no master key): the job then fails
+   * with a ConfigurationError naming the secret, before any worker has it.
+   */
+  private async secretsFor(spec: JobSpec): Promise<{ spec: JobSpec; masks: string[]; opened: Map<string, OpenedSecret> } | null | undefined> {
+    const names = secretNamesToOpen(spec);
+    const referencesAny = names.length > 0 || spec.environmentVariables.some((variable) => variable.type === 'SECRETS_MANAGER');
+    if (!referencesAny) return undefined;
+    let message: string;
+    if (!this.deps.secrets) message = 'The job references secrets, but this server has no master key to open them (SLUICE_ACCESS_KEY_MASTER_KEY or SLUICE_DATA_DIR).';
+    else {
+      const opened = await this.deps.secrets.open(spec, names);
+      const resolved = resolveJobSecrets(spec, new Map([...opened].map(([name, secret]) => [name, secret.value])));
+      if (resolved.ok) return { spec: resolved.spec, masks: resolved.values, opened };
+      message = resolved.message;
+    }
+    const failure = { type: 'ConfigurationError' as const, message, externalExecutionId: null };
+    try {
+      await this.deps.commands.job({ type: 'RefuseJob', jobId: spec.jobId, failure, metadata: this.metadata(spec.pipeline.account, 'system') });
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+    }
+    return null;
   }
 
   /**

@@ -29,6 +29,7 @@ export * from './jobs/job-state';
 export * from './jobs/job-queue';
 export * from './jobs/artifact-claims';
 export { isThirdPartyJob, requireClientToken } from './jobs/client-token';
+export { resolveJobSecrets, secretNamesToOpen, type SecretResolution } from './jobs/job-secret-resolution';
 export { decideJob, jobDecider } from './jobs/job-decider';
 
 export * from './engine/engine-command';

@@ -178,6 +178,21 @@ ${ACTION_ENUMS_SDL}
     pageInfo: PageInfo!
   }
 
+  "A secret of the account (decision 0043): names, versions and dates; its value is never answered."
+  type Secret {
+    name: String!
+    description: String!
+    "The current version: jobs receive its value; each putSecretValue adds one."
+    version: Int!
+    "srn:sluice:{account}:secret/{name}"
+    arn: String!
+    created: DateTime!
+    createdBy: String!
+    "When and by whom the current version was put."
+    updated: DateTime!
+    updatedBy: String!
+  }
+
   type Query {
     getPipeline(name: String!, version: Int): Pipeline!
     "The pipeline as it was at an ISO-8601 instant (e.g. 2026-01-02T03:04:05.000Z); NOT_FOUND if it did not exist then."
@@ -193,6 +208,8 @@ ${ACTION_ENUMS_SDL}
     exportAwsPipeline(name: String!, version: Int): JSON!
     "The account's webhooks, by name."
     webhooks(first: Int = 50, after: String): WebhookConnection!
+    "The account's secrets, by name: never a value."
+    listSecrets: [Secret!]!
   }
 
   type Mutation {
@@ -224,5 +241,11 @@ ${ACTION_ENUMS_SDL}
     deleteWebhook(name: String!): Boolean!
     registerWebhookWithThirdParty(name: String!): Webhook!
     deregisterWebhookWithThirdParty(name: String!): Webhook!
+    "A new secret, version 1. The value is sealed under the server's master key and never answered again."
+    createSecret(name: String!, value: String!, description: String): Secret!
+    "Rotates the secret: its value becomes a new version, the one jobs receive from now on."
+    putSecretValue(name: String!, value: String!): Secret!
+    "Definitions that reference it fail their jobs until it is created again; SECRET_NOT_FOUND if there is none."
+    deleteSecret(name: String!): Boolean!
   }
 `;

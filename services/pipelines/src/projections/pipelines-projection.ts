@@ -2,6 +2,7 @@ import { LiveProjection, type EventStore, type LiveProjectionOptions } from '@sl
 import type { ActionTypeReadModel } from './action-type-read-model';
 import type { PipelineReadModel } from './pipeline-read-model';
 import { PipelinesReadModels } from './pipelines-read-models';
+import type { SecretReadModel } from './secret-read-model';
 import type { WebhookReadModel } from './webhook-read-model';
 
 /**
@@ -25,5 +26,10 @@ export class PipelinesProjection extends LiveProjection<PipelinesReadModels> {
   /** The accounts' webhooks (decision 0039): what the triggers serve at `/webhooks/aws/{urlId}`. */
   get webhooks(): WebhookReadModel {
     return this.models.webhooks;
+  }
+
+  /** The accounts' secrets (decision 0043): names, versions and dates, never a value. */
+  get secrets(): SecretReadModel {
+    return this.models.secrets;
   }
 }
