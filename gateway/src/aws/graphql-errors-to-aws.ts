@@ -39,6 +39,7 @@ const AWS_EXCEPTION_OF_CODE: Readonly<Record<ErrorCode, string>> = {
   ACCESS_KEY_NOT_FOUND: 'ResourceNotFoundException',
   TOKEN_NOT_FOUND: 'ResourceNotFoundException',
   WEBHOOK_NOT_FOUND: 'WebhookNotFoundException',
+  NOTIFICATION_RULE_NOT_FOUND: 'ResourceNotFoundException',
 
   CONFLICT: 'ConcurrentModificationException',
   CONCURRENT_MODIFICATION: 'ConcurrentModificationException',

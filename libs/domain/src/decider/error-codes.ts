@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   ACCESS_KEY_NOT_FOUND: 'No access key with this id in the account.',
   TOKEN_NOT_FOUND: 'No token with this id in the account.',
   WEBHOOK_NOT_FOUND: 'No webhook of this name in the account.',
+  NOTIFICATION_RULE_NOT_FOUND: 'No notification rule of this name in the account.',
 
   // What exists now contradicts the request (CONFLICT).
   CONFLICT: 'The request contradicts what exists now.',
