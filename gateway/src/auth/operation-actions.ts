@@ -181,6 +181,9 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     diffPipelineVersions: { action: 'sluice:ListPipelineVersions', target: pipelineFrom('name') },
     listActionTypes: { action: 'sluice:ListActionTypes', target: account() },
     webhooks: { action: 'sluice:ListWebhooks', target: account() },
+    // notification rules (decision 0044): at the pipeline they watch
+    notificationRules: { action: 'sluice:ListNotificationRules', target: pipelineFrom('pipelineName') },
+    notificationDeliveries: { action: 'sluice:ListNotificationDeliveries', target: pipelineFrom('pipelineName') },
     getActionType: { action: 'sluice:GetActionType', target: account() },
     // executions
     getPipelineState: { action: 'sluice:GetPipelineState', target: pipelineFrom('name') },
@@ -240,6 +243,8 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     deleteWebhook: { action: 'sluice:DeleteWebhook', target: webhookFrom('name') },
     registerWebhookWithThirdParty: { action: 'sluice:RegisterWebhookWithThirdParty', target: webhookFrom('name') },
     deregisterWebhookWithThirdParty: { action: 'sluice:DeregisterWebhookWithThirdParty', target: webhookFrom('name') },
+    createNotificationRule: { action: 'sluice:CreateNotificationRule', target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'rule', ['pipelineName']) }) },
+    deleteNotificationRule: { action: 'sluice:DeleteNotificationRule', target: pipelineFrom('pipelineName') },
     // `input` is what `aws codepipeline get-pipeline` prints: { pipeline: { name, … }, metadata }.
     importAwsPipeline: { action: 'sluice:ImportAwsPipeline', target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'input', ['pipeline', 'name']) }) },
     // executions

@@ -8,3 +8,4 @@ export * from './targets/outbound-policy';
 export * from './targets/send-notification';
 export type { SmtpSettings } from './targets/smtp-client';
 export * from './notifier/notifier';
+export * from './config/notification-settings';

@@ -10,6 +10,8 @@ import { PipelineQueries } from './application/pipeline-queries';
 import { PipelinesProjection } from './projections/pipelines-projection';
 import { WebhookCommandHandlers } from './application/webhook-command-handlers';
 import { WebhookQueries } from './application/webhook-queries';
+import { NotificationRuleCommandHandlers } from './application/notification-rule-command-handlers';
+import { NotificationQueries } from './application/notification-queries';
 import type { MasterKeyCipher } from '@sluice/runtime';
 
 /** The pipelines application on one store: its command handlers and queries over its projection, no framework. */
@@ -26,6 +28,8 @@ export interface PipelinesApplication {
   asOf: PipelineAsOfQueries;
   webhooks: WebhookCommandHandlers;
   webhookQueries: WebhookQueries;
+  notificationRules: NotificationRuleCommandHandlers;
+  notificationQueries: NotificationQueries;
 }
 
 /** Composes the application on a projection its caller starts and stops. */
@@ -43,6 +47,8 @@ export function composePipelines(store: EventStore, projection: PipelinesProject
     asOf: new PipelineAsOfQueries(store, clock),
     webhooks: new WebhookCommandHandlers(store, () => projection.pipelines, cipher, projection, clock),
     webhookQueries: new WebhookQueries(() => projection.webhooks),
+    notificationRules: new NotificationRuleCommandHandlers(store, () => projection.pipelines, () => projection.notificationRules, cipher, projection, clock),
+    notificationQueries: new NotificationQueries(() => projection.pipelines, () => projection.notificationRules, () => projection.notificationDeliveries),
   };
 }
 

@@ -85,6 +85,11 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('PutActionRevision', 'action', WRITE),
   // Where a deploy action execution deployed: read at its pipeline (issue 19).
   action('ListDeployActionExecutionTargets', 'pipeline', READ),
+  // Notification rules (issue 21, decision 0044): managed and read at the pipeline they watch.
+  action('CreateNotificationRule', 'pipeline', WRITE),
+  action('DeleteNotificationRule', 'pipeline', WRITE),
+  action('ListNotificationRules', 'pipeline', READ),
+  action('ListNotificationDeliveries', 'pipeline', READ),
   // Audit
   action('LookupAuditEvents', 'account', READ),
   action('VerifyAuditTrail', 'account', READ),

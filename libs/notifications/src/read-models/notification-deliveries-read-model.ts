@@ -90,6 +90,10 @@ export class NotificationDeliveriesReadModel {
     return next;
   }
 
+  listAll(): NotificationDeliveryView[] {
+    return [...this.byKey.values()];
+  }
+
   get(account: string, idempotencyKey: string): NotificationDeliveryView | undefined {
     return this.byKey.get(`${account}.${idempotencyKey}`);
   }

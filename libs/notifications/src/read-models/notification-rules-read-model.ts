@@ -44,6 +44,11 @@ export class NotificationRulesReadModel {
     return this.accounts.get(account)?.get(name);
   }
 
+  /** Every rule ever created, deleted ones included (what a rebuild compares). */
+  listAll(): NotificationRuleView[] {
+    return [...this.byId.values()];
+  }
+
   ruleById(ruleId: string): NotificationRuleView | undefined {
     return this.byId.get(ruleId);
   }
