@@ -21,6 +21,7 @@ serviceMainOnStore({
       pollIntervalMs: config.pollIntervalMs,
       auditKey: config.auditKey,
       masterKeyCipher: config.masterKeyCipher,
+      notifications: { settings: config.notifications, checkpoints: eventStore.checkpoints },
       ...(config.gitCredentials ? { gitCredentials: config.gitCredentials } : {}),
       log: logger.line,
     });
