@@ -25,6 +25,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+const CHECKPOINT_EVERY = 100;
+
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 2_000, maxDelayMs: 300_000 };
 
 export interface NotifierOptions {
@@ -61,7 +63,7 @@ export function idempotencyKeyOf(ruleId: string, sourceEventId: string, targetIn
  * folded in memory like every read model here). An execution event past the durable checkpoint is matched against
  * the rules folded up to it, and each notification it owes is recorded as `NotificationDeliveryRequested`, the
  * first event of a stream named after the idempotency key, appended with `no_stream`: planned twice (a crash before
- * the checkpoint moved), it is recorded once. Then the checkpoint moves. Each attempt is `Attempted` before the
+ * the checkpoint moved), it is recorded once; so the checkpoint only saves work at the next start. Each attempt is `Attempted` before the
  * send and `Succeeded`/`Failed` after it, each appended at the revision it expects, so two notifiers never try the
  * same attempt. A crash between the send and its outcome leaves the delivery `InProgress`; the next start sends it
  * again with the same key (at least once; receivers dedupe by `X-Sluice-Delivery`).
@@ -77,6 +79,7 @@ export class Notifier {
   private subscription: Subscription | undefined;
   private checkpoint: bigint | undefined;
   private caughtUp = false;
+  private sinceCheckpoint = 0;
   private stopped = false;
 
   constructor(private readonly options: NotifierOptions) {
@@ -119,9 +122,13 @@ export class Notifier {
     const execution = this.executions.get(executionId);
     if (execution === undefined) return;
     const owed = await this.plan(event as RecordedEvent & ExecutionEvent, executionId, execution);
-    if (owed > 0 || event.type === 'PipelineExecutionStarted' || this.caughtUp) {
+    // Planning is idempotent, so the checkpoint only saves work at the next start: moved after each event that owed
+    // something, else every CHECKPOINT_EVERY events (one write per execution event would slow the engine's store).
+    this.sinceCheckpoint += 1;
+    if (owed > 0 || this.sinceCheckpoint >= CHECKPOINT_EVERY) {
       await this.options.checkpoints.store(this.subscriberId, event.position);
       this.checkpoint = event.position;
+      this.sinceCheckpoint = 0;
     }
   }
 
