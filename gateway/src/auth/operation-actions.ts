@@ -249,6 +249,9 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     listActionTypes: { action: 'sluice:ListActionTypes', target: account() },
     webhooks: { action: 'sluice:ListWebhooks', target: account() },
     listSecrets: { action: 'sluice:ListSecrets', target: account() },
+    // notification rules (decision 0044): at the pipeline they watch
+    notificationRules: { action: 'sluice:ListNotificationRules', target: pipelineFrom('pipelineName') },
+    notificationDeliveries: { action: 'sluice:ListNotificationDeliveries', target: pipelineFrom('pipelineName') },
     getActionType: { action: 'sluice:GetActionType', target: account() },
     // executions
     getPipelineState: { action: 'sluice:GetPipelineState', target: pipelineFrom('name') },
@@ -325,6 +328,8 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     createSecret: { action: 'sluice:ManageSecrets', target: secretFrom('name') },
     putSecretValue: { action: 'sluice:ManageSecrets', target: secretFrom('name') },
     deleteSecret: { action: 'sluice:ManageSecrets', target: secretFrom('name') },
+    createNotificationRule: { action: 'sluice:CreateNotificationRule', target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'rule', ['pipelineName']) }) },
+    deleteNotificationRule: { action: 'sluice:DeleteNotificationRule', target: pipelineFrom('pipelineName') },
     // `input` is what `aws codepipeline get-pipeline` prints: { pipeline: { name, … }, metadata }.
     importAwsPipeline: {
       action: 'sluice:ImportAwsPipeline',

@@ -40,6 +40,7 @@ const AWS_EXCEPTION_OF_CODE: Readonly<Record<ErrorCode, string>> = {
   TOKEN_NOT_FOUND: 'ResourceNotFoundException',
   WEBHOOK_NOT_FOUND: 'WebhookNotFoundException',
   SECRET_NOT_FOUND: 'ResourceNotFoundException',
+  NOTIFICATION_RULE_NOT_FOUND: 'ResourceNotFoundException',
 
   CONFLICT: 'ConcurrentModificationException',
   CONCURRENT_MODIFICATION: 'ConcurrentModificationException',

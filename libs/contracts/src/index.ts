@@ -7,6 +7,7 @@ export * from './streams';
 export * from './pipelines/pipeline-events';
 export * from './webhooks/webhook-events';
 export * from './secrets/secret-events';
+export * from './notifications/notification-events';
 export * from './executions/execution-inputs';
 export * from './executions/execution-events';
 export * from './executions/execution-event-fields';

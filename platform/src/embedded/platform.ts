@@ -13,6 +13,7 @@ import { openBuiltInProviders, s3ObjectRevisions, startLauncherProcess, startWor
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type OpenedEventStore } from '@sluice/runtime';
+import { Notifier } from '@sluice/notifications';
 import { startGitPoller, startS3Poller } from '@sluice/triggers';
 import { fileWebhookSecrets, pollableCatalog, projectionCatalog, projectionWebhooks, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from '@sluice/triggers-service';
 import type { PlatformConfig } from './platform-config';
@@ -206,6 +207,20 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       });
       return () => gateway.stop();
     }),
+    // Notification rules' deliveries, driven by the store from a durable checkpoint (decision 0044).
+    component('notifier', async () => {
+      const settings = config.notifications;
+      const notifier = new Notifier({
+        store: eventStore.store,
+        checkpoints: eventStore.checkpoints,
+        baseUrl: settings.publicUrl ?? gateway.url,
+        sender: { outbound: { allowedAddresses: settings.allowedAddresses }, ...(settings.smtp ? { smtp: settings.smtp } : {}) },
+        openSecret: (sealed, binding) => config.masterKeyCipher.open(sealed, binding),
+        log: (line) => log(`notifier: ${line}`),
+      });
+      await notifier.start();
+      return () => notifier.stop();
+    }),
     component('git poller', async () => {
       const poller = startGitPoller({
         pipelines: pollableCatalog(catalog),
@@ -246,6 +261,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     log(`  deploys      Deploy/Directory under ${providerConfig.deployRoots.join(', ') || 'nothing (SLUICE_DEPLOY_ROOTS)'}; Invoke/Http to ${providerConfig.httpAllowedHosts.join(', ') || 'no host (SLUICE_HTTP_ALLOWED_HOSTS)'}`);
     log(`  artifacts    ${artifacts.url}/graphql; retention after ${artifactsSettings.retentionDays} days unless one of the newest ${artifactsSettings.keepExecutions} executions of a pipeline uses them; download links at ${gateway.url}${DOWNLOAD_PATH}/…`);
     log(`  triggers     webhooks POST ${gateway.url}${WEBHOOKS_PREFIX}/{github|gitlab|generic}/{webhookId} (secrets in ${secretsFile}) and POST ${gateway.url}/webhooks/aws/{id} (PutWebhook); git poller every ${pollIntervalMs / 1000} s`);
+    log(`  notifier     rules' notifications linking to ${config.notifications.publicUrl ?? gateway.url}; email ${config.notifications.smtp ? `via ${config.notifications.smtp.host}:${config.notifications.smtp.port}` : 'off (SLUICE_SMTP_HOST)'}`);
     if (secrets.created) {
       log(`Created the webhook 'default' (account default): POST ${gateway.url}${WEBHOOKS_PREFIX}/generic/default (or /github/default, /gitlab/default)`);
       log(`  secret ${secrets.created.secret}  (shown once; kept in ${secretsFile})`);

@@ -11,6 +11,8 @@ import { PipelinesProjection } from './projections/pipelines-projection';
 import { WebhookCommandHandlers } from './application/webhook-command-handlers';
 import { WebhookQueries } from './application/webhook-queries';
 import { SecretCommandHandlers } from './application/secret-command-handlers';
+import { NotificationRuleCommandHandlers } from './application/notification-rule-command-handlers';
+import { NotificationQueries } from './application/notification-queries';
 import type { MasterKeyCipher } from '@sluice/runtime';
 
 /** The pipelines application on one store: its command handlers and queries over its projection, no framework. */
@@ -28,6 +30,8 @@ export interface PipelinesApplication {
   webhooks: WebhookCommandHandlers;
   webhookQueries: WebhookQueries;
   secrets: SecretCommandHandlers;
+  notificationRules: NotificationRuleCommandHandlers;
+  notificationQueries: NotificationQueries;
 }
 
 /** Composes the application on a projection its caller starts and stops. */
@@ -46,6 +50,8 @@ export function composePipelines(store: EventStore, projection: PipelinesProject
     webhooks: new WebhookCommandHandlers(store, () => projection.pipelines, cipher, projection, clock),
     webhookQueries: new WebhookQueries(() => projection.webhooks),
     secrets: new SecretCommandHandlers(store, cipher, projection, clock),
+    notificationRules: new NotificationRuleCommandHandlers(store, () => projection.pipelines, () => projection.notificationRules, cipher, projection, clock),
+    notificationQueries: new NotificationQueries(() => projection.pipelines, () => projection.notificationRules, () => projection.notificationDeliveries),
   };
 }
 

@@ -22,6 +22,7 @@ serviceMainOnStore({
       pollIntervalMs: config.pollIntervalMs,
       auditKey: config.auditKey,
       masterKeyCipher: config.masterKeyCipher,
+      notifications: { settings: config.notifications, checkpoints: eventStore.checkpoints },
       ...(config.gitCredentials ? { gitCredentials: config.gitCredentials } : {}),
       ...(config.s3 ? { s3Revisions: s3ObjectRevisions(config.s3) } : {}),
       log: logger.line,

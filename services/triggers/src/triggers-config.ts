@@ -1,3 +1,4 @@
+import { notificationSettingsFrom, type NotificationSettings } from '@sluice/notifications';
 import { join } from 'node:path';
 import { bindAddressFrom, internalSecretConfigProblem, INTERNAL_SECRET_ENV } from '@sluice/graphql-service/caller';
 import { auditChainKeyFromEnv, type AuditChainKeySource } from '@sluice/authz';
@@ -49,6 +50,8 @@ export interface TriggersProcessConfig extends TriggersConfig {
   auditKey: AuditChainKeySource;
   /** SLUICE_ACCESS_KEY_MASTER_KEY, else the key kept in SLUICE_DATA_DIR: opens the secret tokens of the webhooks put through the API. */
   masterKeyCipher: MasterKeyCipher;
+  /** SLUICE_PUBLIC_URL, SLUICE_NOTIFICATION_ALLOWED_ADDRESSES, SLUICE_SMTP_*: the notifier this process runs (decision 0044). */
+  notifications: NotificationSettings;
 }
 
 /** The one reader of the environment in the triggers process (`main.ts` passes it `process.env`). */
@@ -62,6 +65,7 @@ export function loadTriggersProcessConfig(env: Env): TriggersProcessConfig {
     ...(s3 ? { s3 } : {}),
     auditKey: auditChainKeyFromEnv(env),
     masterKeyCipher: masterKeyCipherFromEnv(env),
+    notifications: notificationSettingsFrom(env),
   };
 }
 

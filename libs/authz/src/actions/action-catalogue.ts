@@ -100,6 +100,11 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('ScheduleEnvironmentFreeze', 'account', WRITE),
   action('LiftEnvironmentFreeze', 'account', WRITE),
   action('ListEnvironmentFreezes', 'account', READ),
+  // Notification rules (issue 21, decision 0044): managed and read at the pipeline they watch.
+  action('CreateNotificationRule', 'pipeline', WRITE),
+  action('DeleteNotificationRule', 'pipeline', WRITE),
+  action('ListNotificationRules', 'pipeline', READ),
+  action('ListNotificationDeliveries', 'pipeline', READ),
   // Audit
   action('LookupAuditEvents', 'account', READ),
   action('VerifyAuditTrail', 'account', READ),

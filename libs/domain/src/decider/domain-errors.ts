@@ -30,6 +30,7 @@ const NOT_FOUND_CODES = {
   token: 'TOKEN_NOT_FOUND',
   webhook: 'WEBHOOK_NOT_FOUND',
   secret: 'SECRET_NOT_FOUND',
+  'notification rule': 'NOTIFICATION_RULE_NOT_FOUND',
 } as const satisfies Record<string, ErrorCode>;
 
 export type NotFoundResource = keyof typeof NOT_FOUND_CODES;

@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   TOKEN_NOT_FOUND: 'No token with this id in the account.',
   WEBHOOK_NOT_FOUND: 'No webhook of this name in the account.',
   SECRET_NOT_FOUND: 'No secret of this name in the account.',
+  NOTIFICATION_RULE_NOT_FOUND: 'No notification rule of this name in the account.',
 
   // What exists now contradicts the request (CONFLICT).
   CONFLICT: 'The request contradicts what exists now.',

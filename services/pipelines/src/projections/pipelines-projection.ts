@@ -4,6 +4,7 @@ import type { PipelineReadModel } from './pipeline-read-model';
 import { PipelinesReadModels } from './pipelines-read-models';
 import type { SecretReadModel } from './secret-read-model';
 import type { WebhookReadModel } from './webhook-read-model';
+import type { NotificationDeliveriesReadModel, NotificationRulesReadModel } from '@sluice/notifications';
 
 /**
  * Feeds the read models from the store. They live in memory and are rebuilt by replaying every
@@ -31,5 +32,14 @@ export class PipelinesProjection extends LiveProjection<PipelinesReadModels> {
   /** The accounts' secrets (decision 0043): names, versions and dates, never a value. */
   get secrets(): SecretReadModel {
     return this.models.secrets;
+  }
+
+  /** The accounts' notification rules and their delivery history (decision 0044). */
+  get notificationRules(): NotificationRulesReadModel {
+    return this.models.notificationRules;
+  }
+
+  get notificationDeliveries(): NotificationDeliveriesReadModel {
+    return this.models.notificationDeliveries;
   }
 }

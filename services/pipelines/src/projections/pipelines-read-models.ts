@@ -1,6 +1,7 @@
 import type { RebuildableProjection, RecordedEvent } from '@sluice/eventing';
 import { ACTION_TYPE_STREAM_PREFIX } from '../domain/custom-action-type/custom-action-type';
-import { PIPELINE_STREAM_PREFIX, SECRET_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX } from '@sluice/contracts';
+import { NOTIFICATION_DELIVERY_STREAM_PREFIX, NOTIFICATION_RULE_STREAM_PREFIX, PIPELINE_STREAM_PREFIX, SECRET_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX } from '@sluice/contracts';
+import { NotificationDeliveriesReadModel, NotificationRulesReadModel } from '@sluice/notifications';
 import { ActionTypeReadModel } from './action-type-read-model';
 import { PipelineReadModel } from './pipeline-read-model';
 import { SecretReadModel } from './secret-read-model';
@@ -12,11 +13,13 @@ import { WebhookReadModel } from './webhook-read-model';
  */
 export class PipelinesReadModels implements RebuildableProjection {
   readonly name = 'pipelines.read-models';
-  readonly streamPrefixes = [PIPELINE_STREAM_PREFIX, ACTION_TYPE_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX, SECRET_STREAM_PREFIX];
+  readonly streamPrefixes = [PIPELINE_STREAM_PREFIX, ACTION_TYPE_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX, SECRET_STREAM_PREFIX, NOTIFICATION_RULE_STREAM_PREFIX, NOTIFICATION_DELIVERY_STREAM_PREFIX];
   pipelines = new PipelineReadModel();
   actionTypes = new ActionTypeReadModel();
   webhooks = new WebhookReadModel();
   secrets = new SecretReadModel();
+  notificationRules = new NotificationRulesReadModel();
+  notificationDeliveries = new NotificationDeliveriesReadModel();
   private position: bigint | undefined;
 
   reset(): void {
@@ -24,6 +27,8 @@ export class PipelinesReadModels implements RebuildableProjection {
     this.actionTypes = new ActionTypeReadModel();
     this.webhooks = new WebhookReadModel();
     this.secrets = new SecretReadModel();
+    this.notificationRules = new NotificationRulesReadModel();
+    this.notificationDeliveries = new NotificationDeliveriesReadModel();
     this.position = undefined;
   }
 
@@ -32,6 +37,8 @@ export class PipelinesReadModels implements RebuildableProjection {
     this.actionTypes.apply(event);
     this.webhooks.apply(event);
     this.secrets.apply(event);
+    this.notificationRules.apply(event);
+    this.notificationDeliveries.apply(event);
     this.position = event.position;
   }
 
@@ -40,7 +47,7 @@ export class PipelinesReadModels implements RebuildableProjection {
   }
 
   contents() {
-    return { pipelines: this.pipelines.contents(), actionTypes: this.actionTypes.contents(), webhooks: this.webhooks.contents(), secrets: this.secrets.contents() };
+    return { pipelines: this.pipelines.contents(), actionTypes: this.actionTypes.contents(), webhooks: this.webhooks.contents(), secrets: this.secrets.contents(), notificationRules: this.notificationRules.listAll(), notificationDeliveries: this.notificationDeliveries.listAll() };
   }
 }
 
