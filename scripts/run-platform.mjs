@@ -24,5 +24,18 @@ export function runPlatform({ entry, command, gitUse, beforeRun = () => {} }) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], { cwd: root, stdio: 'inherit' });
   // The distributed platform stops its processes on the first signal and kills them on a second one.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code) => process.exit(code ?? 1));
+  // `kill <pid of npm start>`: npm passes the SIGTERM to the `sh -c` that runs this script, and the shell (dash) dies
+  // of it without passing it on, which leaves this process and the platform running and holding the port. A new
+  // parent means ours is gone: stop the platform as if it had been signalled.
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphaned);
+    console.error(`${command}: its parent process ended; stopping the platform`);
+    child.kill('SIGTERM');
+  }, 200);
+  child.on('exit', (code) => {
+    clearInterval(orphaned);
+    process.exit(code ?? 1);
+  });
 }
