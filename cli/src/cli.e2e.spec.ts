@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPlatformProcess, type PlatformProcess } from '@sluice/platform/testing';
@@ -210,6 +210,42 @@ describe('the sluice CLI against a running platform', () => {
     expect(failed.code).toBe(7);
     expect(failed.stderr).toMatch(/local-run Failed: .*exit code 4/);
     expect(failed.stdout).toContain('[Build/Compile] broken');
+  });
+
+  it('refuses a bad definition in a blink, each issue once; runs a folder without git with --source, as docs/cli.md shows', async () => {
+    const bad = join(work, 'one-stage.json');
+    writeFileSync(bad, JSON.stringify({ name: 'one', stages: [commandsStage('Build', ['true'], { action: 'Compile' })] }));
+    const startedAt = Date.now();
+    const refused = await sluice(['execute', bad]);
+    const tookMs = Date.now() - startedAt;
+    expect(refused.code).toBe(2);
+    expect(tookMs).toBeLessThan(1000);
+    const issues = refused.stderr.split('\n').filter((line) => line.startsWith('  $.'));
+    expect(issues.length).toBeGreaterThan(0);
+    expect(new Set(issues).size).toBe(issues.length);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    expect(await sluice(['execute', bad, '--source', join(work, 'no-such-folder')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^sluice: --source: cannot read .*no-such-folder: ENOENT\n$/) });
+
+    // docs/cli.md's minimal example, run as written by bash with `sluice` on the PATH; its output as the page shows it.
+    const page = readFileSync(join(__dirname, '../../docs/cli.md'), 'utf8');
+    const example = page.slice(page.indexOf('A minimal run'));
+    const script = /```bash\n([\s\S]*?)\n```/.exec(example)![1]!;
+    const shown = /```text\n([\s\S]*?)\n```/.exec(example)![1]!.split('\n');
+    const folder = mkdtempSync(join(work, 'minimal-'));
+    mkdirSync(join(folder, 'bin'));
+    writeFileSync(join(folder, 'bin/sluice'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
+    const run = spawnSync('bash', ['-c', `${script}\n`], { cwd: folder, env: { ...env, PATH: `${join(folder, 'bin')}:${env['PATH']}` }, encoding: 'utf8' });
+    expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
+    expect(existsSync(join(folder, 'site/.git'))).toBe(false);
+    // stdout and stderr interleave as the run goes: each on its own holds its lines of the page, in order, and
+    // nothing follows the final status.
+    const inOrder = (printed: string, lines: string[]) => {
+      const pattern = lines.map((line) => line.split('…').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')).join('\n(?:.*\n)*?');
+      expect(printed).toMatch(new RegExp(pattern));
+    };
+    inOrder(run.stdout, shown.filter((line) => line.startsWith('[')));
+    inOrder(run.stderr, shown.filter((line) => !line.startsWith('[')));
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe(shown.at(-1));
   });
 
   it('names an unknown verb without its options, with the verbs it most likely meant, and prints its version', async () => {
