@@ -111,6 +111,7 @@ describe('the sluice CLI against a running platform', () => {
   });
 
   it('gives each kind of error its exit code and one line, never a stack trace', async () => {
+    const serverLogBefore = platform.output().length;
     const missing = await sluice(['get-pipeline', '--name', 'nope']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/^sluice: .*nope.*\(NOT_FOUND\)\n$/);
@@ -123,6 +124,11 @@ describe('the sluice CLI against a running platform', () => {
     const invalid = await sluice(['create-pipeline', '--pipeline', JSON.stringify({ name: 'cli-bad', stages: [{ name: 'Only', actions: [] }] })]);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(/stages/);
+    // Each issue once, with its path (not again in the headline's own list).
+    const issueLines = invalid.stderr.split('\n').filter((line) => line.startsWith('  '));
+    expect(issueLines.length).toBeGreaterThan(0);
+    for (const line of issueLines) expect(line).toMatch(/^ {2}\$\S*: /);
+    expect(new Set(issueLines.map((line) => line.replace(/^ {2}\$\S*: /, ''))).size).toBe(issueLines.length);
 
     const usage = await sluice(['get-pipeline']);
     expect(usage.code).toBe(2);
@@ -159,6 +165,10 @@ describe('the sluice CLI against a running platform', () => {
     expect(denied.code).toBe(5);
     expect(denied.stderr).toMatch(/sluice:StartPipelineExecution.*\(FORBIDDEN\)/);
     for (const run of [missing, again, invalid, usage, unreachable, refused, denied]) expect(run.stderr).not.toMatch(/\n\s+at /);
+    // The caller's mistakes are answered, not logged by the server as errors with a stack trace.
+    const serverLog = platform.output().slice(serverLogBefore);
+    expect(serverLog).not.toMatch(/ERROR|ExceptionsHandler/);
+    expect(serverLog).not.toMatch(/\n\s+at /);
   });
 
   it('keeps an endpoint and a token in a profile with login, and uses the profile', async () => {
