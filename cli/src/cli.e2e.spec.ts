@@ -99,6 +99,14 @@ describe('the sluice CLI against a running platform', () => {
     expect(actions.actionExecutionDetails.map((action) => `${action.actionName}:${action.status}`).sort()).toEqual(['Approve:Succeeded', 'Checkout:Succeeded', 'Compile:Succeeded']);
     const table = await ok(['list-pipelines', '--output', 'table']);
     expect(table).toMatch(/ListPipelines[\s\S]*\| cli-web /);
+    // Nested values as child tables under their row, within 100 columns when stdout is no terminal.
+    const state = await ok(['get-pipeline-state', '--name', 'cli-web', '--output', 'table']);
+    expect(state).not.toContain('[object Object]');
+    expect(Math.max(...state.split('\n').map((line) => line.length))).toBeLessThanOrEqual(100);
+    const lines = state.split('\n');
+    const approvalRow = lines.findIndex((line) => /^ +\| Approval +\|/.test(line));
+    expect(approvalRow).toBeGreaterThan(0);
+    expect(lines.slice(approvalRow).findIndex((line) => /\| Approve +\|/.test(line))).toBeGreaterThan(0);
   });
 
   it('exits 7 from wait when the execution fails, naming how it ended', async () => {

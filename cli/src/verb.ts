@@ -18,7 +18,7 @@ export interface Parameter {
 export type Input = Record<string, unknown>;
 
 export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   stdin?: NodeJS.ReadableStream;
