@@ -82,6 +82,7 @@ describe('the sluice CLI against a running platform', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
 
     const waiting = sluice(['wait', 'pipeline-execution-succeeded', '--pipeline-name', 'cli-web', '--pipeline-execution-id', id, '--timeout-seconds', '90']);
+    const following = sluice(['logs', id, '--follow']);
     let token = '';
     const deadline = Date.now() + 60_000;
     while (token === '' || token === 'None') {
@@ -91,8 +92,13 @@ describe('the sluice CLI against a running platform', () => {
     }
     await ok(['put-approval-result', '--pipeline-name', 'cli-web', '--stage-name', 'Approval', '--action-name', 'Approve', '--result', 'summary="ship it",status=Approved', '--token', token]);
     const waited = await waiting;
-    expect(waited.stderr).toBe('');
+    // Both said which approval they waited for and how to give it, and ended with a final status line.
+    const hint = `waiting for approval: stage Approval, action Approve (execution ${id}). Approve it in the dashboard, or:\n  sluice put-approval-result --pipeline-name cli-web --stage-name Approval --action-name Approve --result summary="…",status=Approved --token ${token}\n`;
+    expect(waited.stderr).toBe(`${hint}execution ${id} of cli-web Succeeded\n`);
     expect(waited.code).toBe(0);
+    const followed = await following;
+    expect(followed).toMatchObject({ code: 0, stderr: `${hint}execution ${id} of cli-web Succeeded\n` });
+    expect(followed.stdout).toContain('[Build/Compile] hello');
     expect((JSON.parse(waited.stdout) as { pipelineExecution: { status: string } }).pipelineExecution.status).toBe('Succeeded');
 
     const actions = JSON.parse(await ok(['list-action-executions', '--pipeline-name', 'cli-web', '--filter', `pipelineExecutionId=${id}`])) as { actionExecutionDetails: Array<{ actionName: string; status: string }> };
@@ -109,13 +115,30 @@ describe('the sluice CLI against a running platform', () => {
     expect(lines.slice(approvalRow).findIndex((line) => /\| Approve +\|/.test(line))).toBeGreaterThan(0);
   });
 
-  it('exits 7 from wait when the execution fails, naming how it ended', async () => {
+  it('exits from wait and logs --follow with the result: 7 failed, 8 stopped; a retry\'s attempt under its own header', async () => {
     const repo = gitRepo(mkdtempSync(join(work, 'repo-')));
-    await ok(['create-pipeline', '--pipeline', JSON.stringify(definition('cli-broken', repo, 'exit 3'))]);
+    await ok(['create-pipeline', '--pipeline', JSON.stringify(definition('cli-broken', repo, 'echo trying; exit 3'))]);
     const id = (await ok(['start-pipeline-execution', '--name', 'cli-broken', '--query', 'pipelineExecutionId', '--output', 'text'])).trim();
     const waited = await sluice(['wait', 'pipeline-execution-succeeded', '--pipeline-name', 'cli-broken', '--pipeline-execution-id', id]);
     expect(waited.code).toBe(7);
-    expect(waited.stderr).toMatch(new RegExp(`execution ${id} of cli-broken ended Failed`));
+    expect(waited.stderr).toMatch(new RegExp(`^sluice: execution ${id} of cli-broken ended Failed: [\\s\\S]*\n$`));
+
+    // A retry of the failed action: logs --follow follows the run again, the second attempt under a header.
+    await ok(['retry-stage-execution', '--pipeline-name', 'cli-broken', '--stage-name', 'Build', '--pipeline-execution-id', id, '--retry-mode', 'FAILED_ACTIONS']);
+    const followed = await sluice(['logs', id, '--follow']);
+    expect(followed.code).toBe(7);
+    expect(followed.stderr).toMatch(new RegExp(`^sluice: execution ${id} of cli-broken ended Failed: [\\s\\S]*\n$`));
+    expect(followed.stdout).toMatch(/\[Build\/Compile\] trying\n──── Build\/Compile: attempt 2 \(action execution \S+\) ────\n\[Build\/Compile\] trying\n/);
+
+    await ok(['create-pipeline', '--pipeline', JSON.stringify(definition('cli-stopped', repo, 'sleep 60'))]);
+    const slow = (await ok(['start-pipeline-execution', '--name', 'cli-stopped', '--query', 'pipelineExecutionId', '--output', 'text'])).trim();
+    const waiting = sluice(['wait', 'pipeline-execution-succeeded', '--pipeline-name', 'cli-stopped', '--pipeline-execution-id', slow]);
+    const followingStopped = sluice(['logs', slow, '--follow']);
+    await ok(['stop-pipeline-execution', '--pipeline-name', 'cli-stopped', '--pipeline-execution-id', slow, '--abandon', '--reason', 'not today']);
+    for (const run of [await waiting, await followingStopped]) {
+      expect(run.code).toBe(8);
+      expect(run.stderr).toMatch(new RegExp(`^sluice: execution ${slow} of cli-stopped ended Stopped`));
+    }
   });
 
   it('gives each kind of error its exit code and one line, never a stack trace', async () => {
@@ -206,6 +229,7 @@ describe('the sluice CLI against a running platform', () => {
       }
     });
     expect(followed.code).toBe(0);
+    expect(followed.stderr).toBe(`execution ${id} of cli-logs Succeeded\n`);
     expect((await statusAtFirstLine)?.trim()).toBe('InProgress');
     expect(followed.stdout).toContain([1, 2, 3, 4, 5, 6].map((n) => `[Build/Compile] tick-${n}`).join('\n'));
     const stored = await ok(['logs', id, '--stage-name', 'Build']);

@@ -9,6 +9,7 @@ import { importTypeScript } from '../typescript-sources';
 import { parseJson } from '../values';
 import type { Verb } from '../verb';
 import { EXECUTION_FIELDS, type ExecutionAnswer } from './executions';
+import { executionEndError } from './execution-end';
 import { followLogs, LogPrinter } from './logs';
 
 interface Declaration {
@@ -190,7 +191,9 @@ export const executeVerb: Verb = {
         { name, id },
       );
       progress('');
-      if (execution.status !== 'Succeeded') throw new CliError('execution-failed', `${name} ${execution.status}${execution.statusSummary ? `: ${execution.statusSummary}` : ''}`);
+      if (execution.status !== 'Succeeded') {
+        throw new CliError(executionEndError(name, id, execution.status, null).kind, `${name} ${execution.status}${execution.statusSummary ? `: ${execution.statusSummary}` : ''}`);
+      }
       note(`${name} Succeeded`);
       return undefined;
     } finally {
