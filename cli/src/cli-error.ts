@@ -11,8 +11,12 @@ export const EXIT_CODES = {
   denied: 5,
   /** No answer from the endpoint. */
   unreachable: 6,
-  /** `wait`/`execute`: the execution ended in a state other than Succeeded. */
+  /** `wait`, `logs --follow`, `execute`: the execution ended Failed. */
   'execution-failed': 7,
+  /** `wait`, `logs --follow`, `execute`: the execution was stopped. */
+  'execution-stopped': 8,
+  /** `wait`, `logs --follow`, `execute`: a newer execution superseded it. */
+  'execution-superseded': 9,
   /** Anything else the service answered with an error. */
   failed: 1,
 } as const;

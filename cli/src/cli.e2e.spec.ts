@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPlatformProcess, type PlatformProcess } from '@sluice/platform/testing';
@@ -82,6 +82,7 @@ describe('the sluice CLI against a running platform', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
 
     const waiting = sluice(['wait', 'pipeline-execution-succeeded', '--pipeline-name', 'cli-web', '--pipeline-execution-id', id, '--timeout-seconds', '90']);
+    const following = sluice(['logs', id, '--follow']);
     let token = '';
     const deadline = Date.now() + 60_000;
     while (token === '' || token === 'None') {
@@ -91,26 +92,57 @@ describe('the sluice CLI against a running platform', () => {
     }
     await ok(['put-approval-result', '--pipeline-name', 'cli-web', '--stage-name', 'Approval', '--action-name', 'Approve', '--result', 'summary="ship it",status=Approved', '--token', token]);
     const waited = await waiting;
-    expect(waited.stderr).toBe('');
+    // Both said which approval they waited for and how to give it, and ended with a final status line.
+    const hint = `waiting for approval: stage Approval, action Approve (execution ${id}). Approve it in the dashboard, or:\n  sluice put-approval-result --pipeline-name cli-web --stage-name Approval --action-name Approve --result summary="…",status=Approved --token ${token}\n`;
+    expect(waited.stderr).toBe(`${hint}execution ${id} of cli-web Succeeded\n`);
     expect(waited.code).toBe(0);
+    const followed = await following;
+    expect(followed).toMatchObject({ code: 0, stderr: `${hint}execution ${id} of cli-web Succeeded\n` });
+    expect(followed.stdout).toContain('[Build/Compile] hello');
     expect((JSON.parse(waited.stdout) as { pipelineExecution: { status: string } }).pipelineExecution.status).toBe('Succeeded');
 
     const actions = JSON.parse(await ok(['list-action-executions', '--pipeline-name', 'cli-web', '--filter', `pipelineExecutionId=${id}`])) as { actionExecutionDetails: Array<{ actionName: string; status: string }> };
     expect(actions.actionExecutionDetails.map((action) => `${action.actionName}:${action.status}`).sort()).toEqual(['Approve:Succeeded', 'Checkout:Succeeded', 'Compile:Succeeded']);
     const table = await ok(['list-pipelines', '--output', 'table']);
     expect(table).toMatch(/ListPipelines[\s\S]*\| cli-web /);
+    // Nested values as child tables under their row, within 100 columns when stdout is no terminal.
+    const state = await ok(['get-pipeline-state', '--name', 'cli-web', '--output', 'table']);
+    expect(state).not.toContain('[object Object]');
+    expect(Math.max(...state.split('\n').map((line) => line.length))).toBeLessThanOrEqual(100);
+    const lines = state.split('\n');
+    const approvalRow = lines.findIndex((line) => /^ +\| Approval +\|/.test(line));
+    expect(approvalRow).toBeGreaterThan(0);
+    expect(lines.slice(approvalRow).findIndex((line) => /\| Approve +\|/.test(line))).toBeGreaterThan(0);
   });
 
-  it('exits 7 from wait when the execution fails, naming how it ended', async () => {
+  it('exits from wait and logs --follow with the result: 7 failed, 8 stopped; a retry\'s attempt under its own header', async () => {
     const repo = gitRepo(mkdtempSync(join(work, 'repo-')));
-    await ok(['create-pipeline', '--pipeline', JSON.stringify(definition('cli-broken', repo, 'exit 3'))]);
+    await ok(['create-pipeline', '--pipeline', JSON.stringify(definition('cli-broken', repo, 'echo trying; exit 3'))]);
     const id = (await ok(['start-pipeline-execution', '--name', 'cli-broken', '--query', 'pipelineExecutionId', '--output', 'text'])).trim();
     const waited = await sluice(['wait', 'pipeline-execution-succeeded', '--pipeline-name', 'cli-broken', '--pipeline-execution-id', id]);
     expect(waited.code).toBe(7);
-    expect(waited.stderr).toMatch(new RegExp(`execution ${id} of cli-broken ended Failed`));
+    expect(waited.stderr).toMatch(new RegExp(`^sluice: execution ${id} of cli-broken ended Failed: [\\s\\S]*\n$`));
+
+    // A retry of the failed action: logs --follow follows the run again, the second attempt under a header.
+    await ok(['retry-stage-execution', '--pipeline-name', 'cli-broken', '--stage-name', 'Build', '--pipeline-execution-id', id, '--retry-mode', 'FAILED_ACTIONS']);
+    const followed = await sluice(['logs', id, '--follow']);
+    expect(followed.code).toBe(7);
+    expect(followed.stderr).toMatch(new RegExp(`^sluice: execution ${id} of cli-broken ended Failed: [\\s\\S]*\n$`));
+    expect(followed.stdout).toMatch(/\[Build\/Compile\] trying\n──── Build\/Compile: attempt 2 \(action execution \S+\) ────\n\[Build\/Compile\] trying\n/);
+
+    await ok(['create-pipeline', '--pipeline', JSON.stringify(definition('cli-stopped', repo, 'sleep 60'))]);
+    const slow = (await ok(['start-pipeline-execution', '--name', 'cli-stopped', '--query', 'pipelineExecutionId', '--output', 'text'])).trim();
+    const waiting = sluice(['wait', 'pipeline-execution-succeeded', '--pipeline-name', 'cli-stopped', '--pipeline-execution-id', slow]);
+    const followingStopped = sluice(['logs', slow, '--follow']);
+    await ok(['stop-pipeline-execution', '--pipeline-name', 'cli-stopped', '--pipeline-execution-id', slow, '--abandon', '--reason', 'not today']);
+    for (const run of [await waiting, await followingStopped]) {
+      expect(run.code).toBe(8);
+      expect(run.stderr).toMatch(new RegExp(`^sluice: execution ${slow} of cli-stopped ended Stopped`));
+    }
   });
 
   it('gives each kind of error its exit code and one line, never a stack trace', async () => {
+    const serverLogBefore = platform.output().length;
     const missing = await sluice(['get-pipeline', '--name', 'nope']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/^sluice: .*nope.*\(NOT_FOUND\)\n$/);
@@ -123,6 +155,11 @@ describe('the sluice CLI against a running platform', () => {
     const invalid = await sluice(['create-pipeline', '--pipeline', JSON.stringify({ name: 'cli-bad', stages: [{ name: 'Only', actions: [] }] })]);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(/stages/);
+    // Each issue once, with its path (not again in the headline's own list).
+    const issueLines = invalid.stderr.split('\n').filter((line) => line.startsWith('  '));
+    expect(issueLines.length).toBeGreaterThan(0);
+    for (const line of issueLines) expect(line).toMatch(/^ {2}\$\S*: /);
+    expect(new Set(issueLines.map((line) => line.replace(/^ {2}\$\S*: /, ''))).size).toBe(issueLines.length);
 
     const usage = await sluice(['get-pipeline']);
     expect(usage.code).toBe(2);
@@ -159,6 +196,10 @@ describe('the sluice CLI against a running platform', () => {
     expect(denied.code).toBe(5);
     expect(denied.stderr).toMatch(/sluice:StartPipelineExecution.*\(FORBIDDEN\)/);
     for (const run of [missing, again, invalid, usage, unreachable, refused, denied]) expect(run.stderr).not.toMatch(/\n\s+at /);
+    // The caller's mistakes are answered, not logged by the server as errors with a stack trace.
+    const serverLog = platform.output().slice(serverLogBefore);
+    expect(serverLog).not.toMatch(/ERROR|ExceptionsHandler/);
+    expect(serverLog).not.toMatch(/\n\s+at /);
   });
 
   it('keeps an endpoint and a token in a profile with login, and uses the profile', async () => {
@@ -188,6 +229,7 @@ describe('the sluice CLI against a running platform', () => {
       }
     });
     expect(followed.code).toBe(0);
+    expect(followed.stderr).toBe(`execution ${id} of cli-logs Succeeded\n`);
     expect((await statusAtFirstLine)?.trim()).toBe('InProgress');
     expect(followed.stdout).toContain([1, 2, 3, 4, 5, 6].map((n) => `[Build/Compile] tick-${n}`).join('\n'));
     const stored = await ok(['logs', id, '--stage-name', 'Build']);
@@ -210,6 +252,42 @@ describe('the sluice CLI against a running platform', () => {
     expect(failed.code).toBe(7);
     expect(failed.stderr).toMatch(/local-run Failed: .*exit code 4/);
     expect(failed.stdout).toContain('[Build/Compile] broken');
+  });
+
+  it('refuses a bad definition in a blink, each issue once; runs a folder without git with --source, as docs/cli.md shows', async () => {
+    const bad = join(work, 'one-stage.json');
+    writeFileSync(bad, JSON.stringify({ name: 'one', stages: [commandsStage('Build', ['true'], { action: 'Compile' })] }));
+    const startedAt = Date.now();
+    const refused = await sluice(['execute', bad]);
+    const tookMs = Date.now() - startedAt;
+    expect(refused.code).toBe(2);
+    expect(tookMs).toBeLessThan(1000);
+    const issues = refused.stderr.split('\n').filter((line) => line.startsWith('  $.'));
+    expect(issues.length).toBeGreaterThan(0);
+    expect(new Set(issues).size).toBe(issues.length);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    expect(await sluice(['execute', bad, '--source', join(work, 'no-such-folder')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^sluice: --source: cannot read .*no-such-folder: ENOENT\n$/) });
+
+    // docs/cli.md's minimal example, run as written by bash with `sluice` on the PATH; its output as the page shows it.
+    const page = readFileSync(join(__dirname, '../../docs/cli.md'), 'utf8');
+    const example = page.slice(page.indexOf('A minimal run'));
+    const script = /```bash\n([\s\S]*?)\n```/.exec(example)![1]!;
+    const shown = /```text\n([\s\S]*?)\n```/.exec(example)![1]!.split('\n');
+    const folder = mkdtempSync(join(work, 'minimal-'));
+    mkdirSync(join(folder, 'bin'));
+    writeFileSync(join(folder, 'bin/sluice'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
+    const run = spawnSync('bash', ['-c', `${script}\n`], { cwd: folder, env: { ...env, PATH: `${join(folder, 'bin')}:${env['PATH']}` }, encoding: 'utf8' });
+    expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
+    expect(existsSync(join(folder, 'site/.git'))).toBe(false);
+    // stdout and stderr interleave as the run goes: each on its own holds its lines of the page, in order, and
+    // nothing follows the final status.
+    const inOrder = (printed: string, lines: string[]) => {
+      const pattern = lines.map((line) => line.split('…').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')).join('\n(?:.*\n)*?');
+      expect(printed).toMatch(new RegExp(pattern));
+    };
+    inOrder(run.stdout, shown.filter((line) => line.startsWith('[')));
+    inOrder(run.stderr, shown.filter((line) => !line.startsWith('[')));
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe(shown.at(-1));
   });
 
   it('names an unknown verb without its options, with the verbs it most likely meant, and prints its version', async () => {

@@ -24,7 +24,9 @@ export function errorOfResponse(errors: readonly GraphQLErrorBody[]): CliError {
   const code = first.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
   const issues = (first.extensions?.issues ?? []).map((issue) => `\n  ${issue.path ?? '$'}: ${issue.message ?? ''}`);
   const more = errors.length > 1 ? `\n  (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
-  return new CliError(KIND_OF_CODE[code] ?? 'failed', `${first.message} (${code})${issues.join('')}${more}`);
+  // A message that lists its issues itself keeps its headline only: each issue is printed once, with its path.
+  const headline = issues.length > 0 ? (first.message.split('\n')[0] ?? '').replace(/:$/, '') : first.message;
+  return new CliError(KIND_OF_CODE[code] ?? 'failed', `${headline} (${code})${issues.length > 0 ? ':' : ''}${issues.join('')}${more}`);
 }
 
 /** The gateway's GraphQL API, as the CLI uses it: queries and mutations over HTTP, subscriptions over graphql-ws. */

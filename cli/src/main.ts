@@ -62,7 +62,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       },
     };
     const answer = await runPaginated(verb, input, context, global.paginate);
-    io.stdout.write(formatOutput(applyQuery(answer, global.query), output, operationName(verb)));
+    const width = io.stdout.isTTY === true && (io.stdout.columns ?? 0) > 0 ? io.stdout.columns! : 100;
+    io.stdout.write(formatOutput(applyQuery(answer, global.query), output, operationName(verb), width));
     return 0;
   } catch (error) {
     if (error instanceof CliError) {

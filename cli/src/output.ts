@@ -13,7 +13,8 @@ export function applyQuery(value: unknown, query: string | undefined): unknown {
   }
 }
 
-export function formatOutput(value: unknown, format: OutputFormat, title: string): string {
+/** `width`: the terminal's columns for tables (100 when stdout is no terminal). */
+export function formatOutput(value: unknown, format: OutputFormat, title: string, width = 100): string {
   if (value === undefined || value === null) return '';
   switch (format) {
     case 'json':
@@ -21,7 +22,7 @@ export function formatOutput(value: unknown, format: OutputFormat, title: string
     case 'text':
       return textOf(value, undefined).map((line) => `${line}\n`).join('');
     case 'table':
-      return tableOf(value, title);
+      return tableOf(value, title, width);
   }
 }
 
@@ -46,34 +47,65 @@ function textOf(value: unknown, key: string | undefined): string[] {
   return lines;
 }
 
-/** A boxed table per object or list of objects, titled like the AWS CLI's (the verb's operation name). */
-function tableOf(value: unknown, title: string): string {
-  const blocks: string[][] = [];
-  const emit = (heading: string, rows: Array<Record<string, unknown>>) => {
-    const columns = [...new Set(rows.flatMap((row) => Object.keys(row).filter((name) => isScalar(row[name]))))];
-    if (columns.length === 0) return;
-    const cells = rows.map((row) => columns.map((column) => (column in row ? scalarText(row[column]) : '')));
-    const widths = columns.map((column, index) => Math.max(column.length, ...cells.map((row) => (row[index] ?? '').length)));
-    const line = (parts: string[]) => `| ${parts.map((part, index) => part.padEnd(widths[index] ?? 0)).join(' | ')} |`;
-    const rule = `+${widths.map((width) => '-'.repeat(width + 2)).join('+')}+`;
-    blocks.push([heading, rule, line(columns), rule, ...cells.map(line), rule]);
+/** A scalar, or a list of scalars: what fits in one cell (the list joined with commas). */
+const isFlat = (value: unknown): boolean => isScalar(value) || (Array.isArray(value) && value.every(isScalar));
+const cellText = (value: unknown): string => (Array.isArray(value) ? value.map(scalarText).join(', ') : scalarText(value)).replace(/\s*\n\s*/g, ' ');
+
+/**
+ * Boxed tables titled like the AWS CLI's (the verb's operation name). An object is a box of its fields; a list of
+ * objects a box with a column per field. What does not fit in a cell (objects, lists of objects) is a child table
+ * under its key, indented beneath the row it belongs to. No line is wider than `width`: the widest columns give way,
+ * their cells cut with "…".
+ */
+function tableOf(value: unknown, title: string, width: number): string {
+  const lines: string[] = [title];
+  const box = (indent: number, header: readonly string[] | null, rows: ReadonlyArray<readonly string[]>) => {
+    const count = Math.max(header?.length ?? 0, ...rows.map((row) => row.length));
+    const widths = Array.from({ length: count }, (_, index) => Math.max(1, header?.[index]?.length ?? 0, ...rows.map((row) => (row[index] ?? '').length)));
+    // Each column costs its width and 3 characters of border; the box one more.
+    let total = widths.reduce((sum, w) => sum + w + 3, 1);
+    while (total > width - indent) {
+      const widest = widths.indexOf(Math.max(...widths));
+      if ((widths[widest] ?? 0) <= 3) break;
+      widths[widest] = (widths[widest] ?? 0) - 1;
+      total -= 1;
+    }
+    const fit = (text: string, w: number) => (text.length > w ? `${text.slice(0, w - 1)}…` : text.padEnd(w));
+    const pad = ' '.repeat(indent);
+    const line = (parts: readonly string[]) => `${pad}| ${widths.map((w, index) => fit(parts[index] ?? '', w)).join(' | ')} |`;
+    const rule = `${pad}+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+    lines.push(rule, ...(header ? [line(header), rule] : []), ...rows.map(line), rule);
   };
-  const walk = (node: unknown, heading: string) => {
+  const heading = (indent: number, text: string) => lines.push(`${' '.repeat(indent)}${text}`);
+  const object = (node: Record<string, unknown>, indent: number, asRow?: readonly string[]) => {
+    const entries = Object.entries(node);
+    const flat = entries.filter(([, field]) => isFlat(field));
+    if (asRow) box(indent, asRow, [asRow.map((column) => (column in node ? cellText(node[column]) : ''))]);
+    else if (flat.length > 0) box(indent, null, flat.map(([name, field]) => [name, cellText(field)]));
+    // A row's other fields (nested in this row or another) follow it as its child tables; an absent one is left out.
+    for (const [name, field] of entries) if (asRow ? !asRow.includes(name) && field !== null && field !== undefined : !isFlat(field)) render(field, name, indent + 2);
+  };
+  const render = (node: unknown, name: string | undefined, indent: number) => {
+    if (name !== undefined) heading(indent, name);
+    if (isScalar(node)) return box(indent, null, [[scalarText(node)]]);
     if (Array.isArray(node)) {
-      const objects = node.filter(isObject);
-      if (objects.length > 0) emit(heading, objects);
-      else if (node.length > 0) emit(heading, node.map((item) => ({ [heading]: item })));
-      for (const object of objects) for (const [name, field] of Object.entries(object)) if (!isScalar(field)) walk(field, `${heading}.${name}`);
+      if (node.length === 0) return heading(indent, '(none)');
+      if (node.every(isScalar)) return box(indent, null, node.map((item) => [scalarText(item)]));
+      if (node.every(isObject)) {
+        const rows = node as Array<Record<string, unknown>>;
+        // A column per field that is flat in every row; a field nested in any row is a child table of each row.
+        const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+        const columns = keys.filter((key) => rows.every((row) => isFlat(row[key])));
+        // Nothing nested: one table, a row per item. Else each item is its row with its child tables beneath it.
+        if (columns.length === keys.length) return box(indent, columns, rows.map((row) => columns.map((column) => (column in row ? cellText(row[column]) : ''))));
+        for (const row of rows) object(row, indent, columns);
+        return;
+      }
+      node.forEach((item, index) => render(item, `${name ?? ''}[${index}]`, indent + 2));
       return;
     }
-    if (isObject(node)) {
-      emit(heading, [node]);
-      for (const [name, field] of Object.entries(node)) if (!isScalar(field)) walk(field, name);
-      return;
-    }
-    blocks.push([heading, scalarText(node)]);
+    object(node as Record<string, unknown>, indent);
   };
-  walk(value, title);
-  const blocksText = blocks.map((block) => `${block.join('\n')}\n`).join('\n');
-  return blocks[0]?.[0] === title ? blocksText : `${title}\n${blocksText}`;
+  render(value, undefined, 0);
+  return `${lines.join('\n')}\n`;
 }

@@ -70,6 +70,7 @@ function verbSection(verb: Verb): string {
     ...verb.examples,
     '```',
     '',
+    ...(verb.guide ? [verb.guide.trim(), ''] : []),
   ].join('\n');
 }
 

@@ -18,7 +18,7 @@ export interface Parameter {
 export type Input = Record<string, unknown>;
 
 export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   stdin?: NodeJS.ReadableStream;
@@ -42,6 +42,8 @@ export interface Verb {
   /** Makes the profile it names (login): a --profile not in the config file yet is no error. */
   writesProfile?: boolean;
   examples: readonly string[];
+  /** Markdown docs/cli.md prints after the examples (a worked example; tests may run it). */
+  guide?: string;
   run(input: Input, context: VerbContext): Promise<unknown>;
 }
 

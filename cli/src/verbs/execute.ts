@@ -1,6 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { ActionTypeRegistry, declarationIssues } from '@sluice/domain/browser';
 import { CliError, badInput } from '../cli-error';
 import { Gateway } from '../gateway';
@@ -8,11 +9,49 @@ import { importTypeScript } from '../typescript-sources';
 import { parseJson } from '../values';
 import type { Verb } from '../verb';
 import { EXECUTION_FIELDS, type ExecutionAnswer } from './executions';
+import { executionEndError } from './execution-end';
 import { followLogs, LogPrinter } from './logs';
 
 interface Declaration {
   name?: unknown;
-  stages?: Array<{ name?: unknown; actions?: Array<{ name?: unknown; actionTypeId?: { category?: unknown } }> }>;
+  stages?: Array<{ name?: unknown; actions?: Array<{ name?: unknown; actionTypeId?: { category?: unknown; owner?: unknown; provider?: unknown }; configuration?: Record<string, unknown> }> }>;
+}
+
+const isGitSource = (action: { actionTypeId?: { category?: unknown; owner?: unknown; provider?: unknown } }): boolean =>
+  action.actionTypeId?.category === 'Source' && action.actionTypeId.owner === 'Sluice' && action.actionTypeId.provider === 'Git';
+
+/** `--source DIR`: every `Source/Sluice/Git` action reads `repositoryUrl` (a snapshot of DIR), so it needs no URL of its own. */
+export function withLocalSource(declaration: Declaration, repositoryUrl: string): Declaration {
+  if (!Array.isArray(declaration.stages)) return declaration;
+  let found = false;
+  const stages = declaration.stages.map((stage) => ({
+    ...stage,
+    actions: (stage.actions ?? []).map((action) => {
+      if (!isGitSource(action)) return action;
+      found = true;
+      return { ...action, configuration: { ...action.configuration, RepositoryUrl: repositoryUrl, BranchName: 'main', DetectChanges: 'false' } };
+    }),
+  }));
+  if (!found) throw badInput('--source: the definition has no Source/Sluice/Git action to read the folder (give its first stage one, without a RepositoryUrl)');
+  return { ...declaration, stages };
+}
+
+/** The files of `dir` as they are now (its own .git left out), committed to a new repository at `into` on branch main. */
+async function snapshotFolder(dir: string, into: string): Promise<void> {
+  await cp(dir, into, { recursive: true, filter: (path) => basename(path) !== '.git' });
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=sluice execute', '-c', 'user.email=execute@sluice.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: into, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '--allow-empty', '-m', `sluice execute --source ${dir}`);
+}
+
+async function sourceFolder(raw: string): Promise<string> {
+  const dir = resolve(raw);
+  const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
+    throw badInput(`--source: cannot read ${raw}: ${error.code ?? error.message}`);
+  });
+  if (!info.isDirectory()) throw badInput(`--source: ${raw} is not a folder`);
+  return dir;
 }
 
 /** The definition cut after `stage` (`--stage`), refusing what cannot run unattended. */
@@ -41,6 +80,42 @@ export function definitionToRun(declaration: Declaration, stage: string | undefi
   return { ...declaration, stages };
 }
 
+/** docs/cli.md's worked example of `execute` (cli.e2e.spec.ts runs it as written). */
+const EXECUTE_GUIDE = `
+A minimal run, a folder without a git repository as its source (\`--source\`: the Git source action needs no
+\`RepositoryUrl\` then):
+
+\`\`\`bash
+mkdir -p site && echo '<h1>Hello</h1>' > site/index.html
+cat > pipeline.json <<'EOF'
+{
+  "name": "site",
+  "stages": [
+    { "name": "Source", "actions": [{ "name": "Files", "actionTypeId": { "category": "Source", "owner": "Sluice", "provider": "Git", "version": "1" },
+        "outputArtifacts": [{ "name": "Site" }] }] },
+    { "name": "Test", "actions": [{ "name": "Check", "actionTypeId": { "category": "Test", "owner": "Sluice", "provider": "Commands", "version": "1" },
+        "configuration": { "Commands": "grep -q Hello index.html && echo index.html says Hello" }, "inputArtifacts": [{ "name": "Site" }] }] }
+  ]
+}
+EOF
+sluice execute pipeline.json --source ./site
+\`\`\`
+
+It prints each action's log on stdout and what happens on stderr, ending with the result, and exits 0:
+
+\`\`\`text
+running site (execution …)
+Source/Files started (Source/Sluice/Git/1)
+Source/Files succeeded in …
+Test/Check started (Test/Sluice/Commands/1)
+[Test/Check] index.html says Hello
+Test/Check succeeded in …
+site Succeeded
+\`\`\`
+
+A definition that cannot run is refused before anything starts, each issue once with its JSON path (exit 2).
+`;
+
 /**
  * `execute PIPELINE.json`: the whole embedded platform in this process, in a temporary folder, with the
  * built-in worker; runs the definition once, streams its logs, and exits with its result. No server needed.
@@ -54,15 +129,37 @@ export const executeVerb: Verb = {
     { name: 'autoApprove', type: 'boolean', description: 'Approve manual approvals as they come (otherwise a definition with one is refused).' },
     { name: 'variables', type: 'list', description: 'Pipeline variable overrides: name=Env,value=test …', skeleton: [{ name: '', value: '' }] },
     { name: 'keepData', type: 'boolean', description: 'Keep the temporary data folder (events, artifacts) and print where it is.' },
+    {
+      name: 'source',
+      type: 'string',
+      description: 'A folder (no git repository needed) whose files, as they are now, every Source/Sluice/Git action of the definition outputs; those actions then need no RepositoryUrl.',
+    },
   ],
-  examples: ['sluice execute pipeline.json', 'sluice execute pipeline.json --stage Test', 'sluice execute release.json --auto-approve --variables name=Environment,value=local'],
+  examples: [
+    'sluice execute pipeline.json',
+    'sluice execute pipeline.json --stage Test',
+    'sluice execute pipeline.json --source ./site',
+    'sluice execute release.json --auto-approve --variables name=Environment,value=local',
+  ],
+  guide: EXECUTE_GUIDE,
   async run(input, { io, progress }) {
     const file = input['definitionFile'] as string;
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw badInput(`PIPELINE: cannot read ${file}: ${error.code ?? error.message}`);
     });
-    const declaration = definitionToRun(parseJson(text, file) as Declaration, input['stage'] as string | undefined, input['autoApprove'] === true);
+    const source = typeof input['source'] === 'string' ? await sourceFolder(input['source']) : undefined;
     const dataDir = await mkdtemp(join(tmpdir(), 'sluice-execute-'));
+    const sourceRepository = join(dataDir, 'source');
+    let declaration: Declaration;
+    try {
+      // Everything is checked before anything starts: a definition the platform would refuse is refused in a blink.
+      const parsed = parseJson(text, file) as Declaration;
+      declaration = definitionToRun(source ? withLocalSource(parsed, `file://${sourceRepository}`) : parsed, input['stage'] as string | undefined, input['autoApprove'] === true);
+      if (source) await snapshotFolder(source, sourceRepository);
+    } catch (error) {
+      await rm(dataDir, { recursive: true, force: true });
+      throw error;
+    }
     // Loaded here, not at the top: only `execute` needs the platform, and loading it costs a second.
     const { loadPlatformConfig, startPlatform } = await importTypeScript<typeof import('@sluice/platform')>('@sluice/platform');
     const note = (line: string) => io.stderr.write(`${line}\n`);
@@ -94,7 +191,9 @@ export const executeVerb: Verb = {
         { name, id },
       );
       progress('');
-      if (execution.status !== 'Succeeded') throw new CliError('execution-failed', `${name} ${execution.status}${execution.statusSummary ? `: ${execution.statusSummary}` : ''}`);
+      if (execution.status !== 'Succeeded') {
+        throw new CliError(executionEndError(name, id, execution.status, null).kind, `${name} ${execution.status}${execution.statusSummary ? `: ${execution.statusSummary}` : ''}`);
+      }
       note(`${name} Succeeded`);
       return undefined;
     } finally {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { urlHost } from './bind-address';
+import { GraphQLErrorsPassThrough } from './graphql-errors-pass-through';
 import { internalSecretConfigProblem, InternalSecretConfigError } from './internal-secret';
 import type { SubgraphServeConfig } from './serve-config';
 import { subgraphApiModule, type SubgraphApi } from './subgraph-module';
@@ -57,6 +58,7 @@ export async function serveSubgraph(module: DynamicModule, options: ServeSubgrap
 async function listen(module: DynamicModule, options: ServeSubgraphOptions): Promise<ServedSubgraph> {
   // The GraphQL handler reads bodies itself, with an explicit limit (graphql-http-handler.ts); byte routes stream theirs.
   const app = await NestFactory.create(module, { bodyParser: false, logger: ['error', 'warn'] });
+  app.useGlobalFilters(new GraphQLErrorsPassThrough());
   app.use((req: HealthRequest & IncomingMessage, res: HealthResponse & ServerResponse, next: (error?: unknown) => void) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/healthz' && path !== '/readyz') {
