@@ -167,7 +167,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (path === '/metrics') {
       const access = await metricsAccess(req, auth, limits.metricsPublic);
       if (!access.ok) return sendMetricsRefusal(res, access);
-      return send(res, 200, PROMETHEUS_CONTENT_TYPE, metrics.render(subscriptionCounts(), access.account !== undefined ? { account: access.account } : {}));
+      return send(res, 200, PROMETHEUS_CONTENT_TYPE, await metrics.render(subscriptionCounts(), access.account !== undefined ? { account: access.account } : {}));
     }
     if (path === '/graphql') {
       if (auth && req.headers.upgrade === undefined && !(await auth.admitHttp(req, res))) return;
