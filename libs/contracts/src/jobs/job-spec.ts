@@ -26,6 +26,8 @@ export interface JobSpec {
   continuationToken: string | null;
   /** The action's timeout, as an instant. */
   deadline: string;
+  /** W3C `traceparent` of the engine step that created the job, when tracing is on: the worker's job span is its child. */
+  traceContext?: string;
 }
 
 export interface JobSuccess {

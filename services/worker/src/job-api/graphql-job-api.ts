@@ -62,7 +62,7 @@ interface JobDataOutput extends Omit<JobData, 'executionId' | 'pipeline' | 'inpu
 const JOB_DATA = `pipelineName pipelineExecutionId stageName actionName actionExecutionId
   actionTypeId { category owner provider version } configuration commands environmentVariables { name value type }
   inputArtifacts { name location } outputArtifacts { name files } outputVariables namespace
-  sourceRevision { actionName revisionType revisionId revisionSummary revisionUrl } continuationToken deadline`;
+  sourceRevision { actionName revisionType revisionId revisionSummary revisionUrl } continuationToken deadline traceContext`;
 
 const POLL = `mutation($actionTypeId: ActionTypeIdInput!, $maxBatchSize: Int, $waitMs: Int) {
   pollForJobs(actionTypeId: $actionTypeId, maxBatchSize: $maxBatchSize, waitMs: $waitMs) { id nonce accountId data { ${JOB_DATA} } } }`;
