@@ -1,6 +1,6 @@
 import type { Logger } from './logger';
 import { ConfigError } from './runtime-config';
-import { startTracing } from './tracing';
+import { startTracing, type Tracing } from './tracing';
 
 export interface RunUntilSignalOptions {
   /** Where "stopping"/"stopped" and a failure go; default: the console. */
@@ -40,9 +40,17 @@ export function runUntilSignal(start: () => Promise<() => Promise<void>>, option
   };
   process.on('SIGINT', early);
   process.on('SIGTERM', early);
-  // Before anything starts, so every span of the process has the provider; its last spans are flushed after `stop`.
-  const tracing = startTracing(options.service ?? 'sluice');
-  start().then(
+  // Before anything starts, so every span of the process has the provider; its last spans are flushed after `stop`. A
+  // bad OTEL_* variable fails the start as any other configuration error.
+  let tracing: Tracing = { enabled: false, shutdown: async () => undefined };
+  let starting: Promise<() => Promise<void>>;
+  try {
+    tracing = startTracing(options.service ?? 'sluice');
+    starting = start();
+  } catch (error) {
+    starting = Promise.reject(error);
+  }
+  starting.then(
     (stop) => {
       process.off('SIGINT', early);
       process.off('SIGTERM', early);

@@ -2,7 +2,7 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, ty
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { Env } from './runtime-config';
+import { ConfigError, type Env } from './runtime-config';
 
 /** What a process started for its traces: flushed and shut down last, when the process stops. */
 export interface Tracing {
@@ -14,13 +14,18 @@ const OFF: Tracing = { enabled: false, shutdown: async () => undefined };
 
 /**
  * OpenTelemetry traces of this process, exported over OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
- * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set — the exporter reads the standard variables itself (protocol, headers,
- * `OTEL_BSP_SCHEDULE_DELAY`…). Unset: nothing is registered, every span is the API's no-op one, and no trace context is
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set — the exporter reads the standard variables itself (headers, timeout,
+ * `OTEL_BSP_SCHEDULE_DELAY`…); a protocol other than `http/json` is a `ConfigError` naming the variable. Unset: nothing is registered, every span is the API's no-op one, and no trace context is
  * written into events, jobs or messages. The W3C trace-context propagator and an AsyncLocalStorage context manager
  * are registered globally, so a span started in a request is the parent of what that request does.
  */
 export function startTracing(service: string, env: Env = process.env): Tracing {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim()) return OFF;
+  // The exporter speaks OTLP/HTTP with JSON only: a collector expecting protobuf or gRPC would get nothing it reads.
+  const problems = (['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'] as const)
+    .filter((variable) => env[variable]?.trim() && env[variable]!.trim().toLowerCase() !== 'http/json')
+    .map((variable) => ({ variable, reason: `'${env[variable]}' is not supported: Sluice exports traces over OTLP/HTTP as JSON (http/json)` }));
+  if (problems.length > 0) throw new ConfigError(problems);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME?.trim() || service }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
