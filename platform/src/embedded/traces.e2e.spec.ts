@@ -1,71 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { commandsStage, gitSourceStage, initGitRepository } from '@sluice/testing/fixtures';
+import { startOtlpReceiver, traceAncestry, type OtlpReceiver } from '../testing/otlp-receiver';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 
 // Issue 20, decision 0050: one trace per execution, from the gateway request that starts it, through the executions
 // subgraph and the engine's steps, to the worker's jobs — exported over OTLP/HTTP (JSON) to a receiver on loopback.
 
-interface ReceivedSpan {
-  service: string;
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  kind: number;
-  attributes: Record<string, unknown>;
-}
-
-type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
-type OtlpAttribute = { key: string; value: OtlpValue };
-interface OtlpExport {
-  resourceSpans: Array<{
-    resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans: Array<{ spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: OtlpAttribute[] }> }>;
-  }>;
-}
-
-const valueOf = (value: OtlpValue): unknown => value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue));
-const attributesOf = (attributes: OtlpAttribute[] = []): Record<string, unknown> => Object.fromEntries(attributes.map(({ key, value }) => [key, valueOf(value)]));
-
-/** A minimal OTLP/HTTP trace receiver (JSON encoding): every span of every export, as it arrived. */
-async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; contentTypes: Set<string>; close(): Promise<void> }> {
-  const spans: ReceivedSpan[] = [];
-  const contentTypes = new Set<string>();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/traces') {
-        res.writeHead(404).end();
-        return;
-      }
-      contentTypes.add(String(req.headers['content-type']));
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport;
-      for (const resourceSpans of body.resourceSpans) {
-        const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name']);
-        for (const scope of resourceSpans.scopeSpans) {
-          for (const span of scope.spans ?? []) {
-            spans.push({ service, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', name: span.name, kind: span.kind, attributes: attributesOf(span.attributes) });
-          }
-        }
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, spans, contentTypes, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
 let root: string;
 let platform: PlatformProcess | undefined;
-let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+let receiver: OtlpReceiver;
 
 async function gql<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<{ data?: T | null; errors?: Array<{ message: string }> }> {
   const res = await fetch(`${platform!.url}/graphql`, {
@@ -147,12 +94,7 @@ describe('OpenTelemetry traces of the embedded platform, exported over OTLP/HTTP
     expect(receiver.contentTypes).toEqual(new Set(['application/json']));
 
     const trace = receiver.spans.filter((span) => span.traceId === traceId);
-    const byId = new Map(trace.map((span) => [span.spanId, span]));
-    const ancestry = (span: ReceivedSpan): ReceivedSpan[] => {
-      const chain: ReceivedSpan[] = [];
-      for (let parent = byId.get(span.parentSpanId); parent; parent = byId.get(parent.parentSpanId)) chain.push(parent);
-      return chain;
-    };
+    const ancestry = traceAncestry(trace);
 
     // Every job is in the execution's trace, with the id and the action it ran.
     expect(jobSpans.map((span) => span.traceId)).toEqual([traceId, traceId]);
