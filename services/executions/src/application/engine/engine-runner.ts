@@ -29,10 +29,15 @@ const RETRY_AFTER_MS = 250;
 /** Trace contexts remembered, one per execution, the oldest forgotten first: the engine's heap does not grow with history. */
 const MAX_TRACE_CONTEXTS = 10_000;
 
-/** The W3C trace context an event was appended in (its metadata's `traceparent`), when tracing was on. */
+/**
+ * The W3C trace context an event was appended in: a stored event's metadata says (`traceparent`, when tracing was on);
+ * one this process has just appended is folded before it is read back, in its appender's context (the request's or the
+ * engine step's), which is then the active one.
+ */
 const traceparentOf = (event: unknown): string | undefined => {
-  const traceparent = (event as { metadata?: { traceparent?: unknown } }).metadata?.traceparent;
-  return typeof traceparent === 'string' ? traceparent : undefined;
+  const metadata = (event as { metadata?: { traceparent?: unknown } }).metadata;
+  if (metadata === undefined) return currentTraceparent();
+  return typeof metadata.traceparent === 'string' ? metadata.traceparent : undefined;
 };
 
 /**
@@ -56,8 +61,7 @@ export class EngineRunner {
   constructor(private readonly options: EngineRunnerOptions) {
     this.concurrency = options.concurrency ?? 32;
     options.states.onFolded((folded) => {
-      // A stored event says which trace appended it; one this process just appended is folded in its appender's context.
-      const traceparent = traceparentOf(folded.event) ?? currentTraceparent();
+      const traceparent = traceparentOf(folded.event);
       if (traceparent !== undefined) for (const executionId of executionsTouchedBy(folded)) this.rememberTrace(executionId, traceparent);
       if (!this.active) return;
       for (const executionId of executionsTouchedBy(folded)) this.schedule(executionId);
