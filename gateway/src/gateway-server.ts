@@ -25,6 +25,7 @@ import { subgraphReadiness } from './subgraph-readiness';
 import { serveSubscriptions } from './subscriptions/subscription-server';
 import { loadSupergraph } from './supergraph';
 import { dashboardFiles } from './static/dashboard-files';
+import { inRequestSpan, operationNamePlugin, traceHeaders } from './tracing/request-span';
 
 export interface GatewayOptions {
   subgraphs: SubgraphEndpoint[];
@@ -122,11 +123,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     propagateHeaders: {
       fromClientToSubgraphs: ({ request, context }) => ({
         ...internalSecretHeaders(options.internalSecret),
+        ...traceHeaders(),
         ...(auth ? auth.callerHeaders((context as { req?: IncomingMessage } | undefined)?.req) : callerHeadersOf(request)),
       }),
     },
     // The limits first: an operation over them is refused before it is authorized, planned or recorded per field.
-    plugins: () => [limitsPlugin(admission, (req) => auth?.requestOf(req)), ...(auth ? [auth.plugin()] : []), subgraphFailoverPlugin(options.subgraphs)],
+    plugins: () => [operationNamePlugin(), limitsPlugin(admission, (req) => auth?.requestOf(req)), ...(auth ? [auth.plugin()] : []), subgraphFailoverPlugin(options.subgraphs)],
     landingPage: false,
     logging: 'warn',
   });
@@ -167,11 +169,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (path === '/metrics') {
       const access = await metricsAccess(req, auth, limits.metricsPublic);
       if (!access.ok) return sendMetricsRefusal(res, access);
-      return send(res, 200, PROMETHEUS_CONTENT_TYPE, metrics.render(subscriptionCounts(), access.account !== undefined ? { account: access.account } : {}));
+      return send(res, 200, PROMETHEUS_CONTENT_TYPE, await metrics.render(subscriptionCounts(), access.account !== undefined ? { account: access.account } : {}));
     }
     if (path === '/graphql') {
-      if (auth && req.headers.upgrade === undefined && !(await auth.admitHttp(req, res))) return;
-      return void (await runtime.requestListener(req, res));
+      return inRequestSpan(req, res, async () => {
+        if (auth && req.headers.upgrade === undefined && !(await auth.admitHttp(req, res))) return;
+        await runtime.requestListener(req, res);
+      });
     }
     if (dashboard) return void (await dashboard.handle(req, res));
     send(res, 404, 'text/plain', 'not found: GraphQL is at /graphql');

@@ -1,12 +1,11 @@
 import type { EventStore } from '@sluice/eventing';
 import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX } from '@sluice/contracts';
-import { metricFamilies } from './metrics-families';
+import { metricsRegistry } from './metrics-families';
 import { emptyMetricsState, foldMetricsEvent, type MetricsState } from './metrics-projection';
-import { formatPrometheusText } from './prometheus-text';
 
 export interface GatewayMetrics {
-  /** The exposition text of `/metrics` now; with `account`, only that account's labelled series. */
-  render(subscriptions: { connections: number; live: number }, options?: { account?: string }): string;
+  /** The exposition text of `/metrics` now (prom-client's); with `account`, only that account's labelled series. */
+  render(subscriptions: { connections: number; live: number }, options?: { account?: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -43,7 +42,7 @@ export function gatewayMetrics(store: EventStore | undefined, options: GatewayMe
   const lagSeconds = (): number => (caughtUp || !state?.last ? 0 : Math.max(0, now() - state.last.occurredAt) / 1000);
 
   return {
-    render: (subscriptions, { account } = {}) => formatPrometheusText(metricFamilies({ state, lagSeconds: lagSeconds(), subscriptions, ...(account !== undefined ? { account } : {}) })),
+    render: (subscriptions, { account } = {}) => metricsRegistry({ state, lagSeconds: lagSeconds(), subscriptions, ...(account !== undefined ? { account } : {}) }).metrics(),
     async stop() {
       await subscription?.stop();
     },

@@ -1,5 +1,5 @@
-import { ACTION_DURATION_BUCKETS, type MetricsState } from './metrics-projection';
-import type { MetricFamily, Sample } from './prometheus-text';
+import { Gauge, Registry } from 'prom-client';
+import type { MetricsState } from './metrics-projection';
 
 export interface MetricsSnapshot {
   /** The store projection, or undefined when the gateway has no store (its families are left out). */
@@ -13,7 +13,7 @@ export interface MetricsSnapshot {
 
 const byKey = <T>(entries: Iterable<[string, T]>): Array<[string, T]> => [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
-function executionSamples(state: MetricsState, only: string | undefined): Sample[] {
+function executionCounts(state: MetricsState, only: string | undefined): Array<{ account: string; status: string; count: number }> {
   const counts = new Map<string, { account: string; status: string; count: number }>();
   for (const { account, status } of state.executions.values()) {
     if (only !== undefined && account !== only) continue;
@@ -22,35 +22,28 @@ function executionSamples(state: MetricsState, only: string | undefined): Sample
     entry.count += 1;
     counts.set(key, entry);
   }
-  return byKey(counts).map(([, { account, status, count }]) => ({ labels: { account, status }, value: count }));
+  return byKey(counts).map(([, entry]) => entry);
 }
 
-function durationSamples(state: MetricsState): Sample[] {
-  const name = 'sluice_action_duration_seconds';
-  let cumulative = 0;
-  const bounds = [...ACTION_DURATION_BUCKETS.map(String), '+Inf'];
-  const buckets = bounds.map((le, index) => {
-    cumulative += state.actionDurations.buckets[index]!;
-    return { name: `${name}_bucket`, labels: { le }, value: cumulative };
-  });
-  return [...buckets, { name: `${name}_sum`, value: state.actionDurations.sum }, { name: `${name}_count`, value: state.actionDurations.count }];
-}
-
-/** The gateway's metric families, in a stable order (executions sorted by account, then status). */
-export function metricFamilies(snapshot: MetricsSnapshot): MetricFamily[] {
+/**
+ * The gateway's metrics as a prom-client registry of their own for one scrape, in a stable order (executions sorted by
+ * account, then status): a scrape by an account sees only its labelled series, so the gauges are set per scrape from
+ * the projection; the duration histogram is the projection's own, observed as it folds.
+ */
+export function metricsRegistry(snapshot: MetricsSnapshot): Registry {
+  const registry = new Registry();
+  const registers = [registry];
+  const gauge = (name: string, help: string, value: number | bigint): void => new Gauge({ name, help, registers }).set(Number(value));
   const { state } = snapshot;
-  const fromStore: MetricFamily[] = state
-    ? [
-        { name: 'sluice_executions', type: 'gauge', help: 'Pipeline executions by their current status.', samples: executionSamples(state, snapshot.account) },
-        { name: 'sluice_action_duration_seconds', type: 'histogram', help: 'Action runs, from ActionExecutionStarted to their end (succeeded, failed or abandoned).', samples: durationSamples(state) },
-        { name: 'sluice_job_queue_depth', type: 'gauge', help: 'Jobs created or requeued and not yet dispatched to a worker.', samples: [{ value: state.queuedJobs.size }] },
-        { name: 'sluice_event_store_position', type: 'gauge', help: 'Store position of the last event the metrics projection folded.', samples: [{ value: state.last?.position ?? 0n }] },
-        { name: 'sluice_event_store_lag_seconds', type: 'gauge', help: 'While the metrics projection catches up with the store: now minus occurredAt of the last folded event; 0 once caught up.', samples: [{ value: snapshot.lagSeconds }] },
-      ]
-    : [];
-  return [
-    ...fromStore,
-    { name: 'sluice_subscriptions', type: 'gauge', help: 'GraphQL subscriptions caught up with the store and live.', samples: [{ value: snapshot.subscriptions.live }] },
-    { name: 'sluice_subscription_connections', type: 'gauge', help: 'Open graphql-ws connections.', samples: [{ value: snapshot.subscriptions.connections }] },
-  ];
+  if (state) {
+    const executions = new Gauge({ name: 'sluice_executions', help: 'Pipeline executions by their current status.', labelNames: ['account', 'status'], registers });
+    for (const { account, status, count } of executionCounts(state, snapshot.account)) executions.set({ account, status }, count);
+    registry.registerMetric(state.actionDurations);
+    gauge('sluice_job_queue_depth', 'Jobs created or requeued and not yet dispatched to a worker.', state.queuedJobs.size);
+    gauge('sluice_event_store_position', 'Store position of the last event the metrics projection folded.', state.last?.position ?? 0n);
+    gauge('sluice_event_store_lag_seconds', 'While the metrics projection catches up with the store: now minus occurredAt of the last folded event; 0 once caught up.', snapshot.lagSeconds);
+  }
+  gauge('sluice_subscriptions', 'GraphQL subscriptions caught up with the store and live.', snapshot.subscriptions.live);
+  gauge('sluice_subscription_connections', 'Open graphql-ws connections.', snapshot.subscriptions.connections);
+  return registry;
 }

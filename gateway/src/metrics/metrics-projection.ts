@@ -1,3 +1,4 @@
+import { Histogram } from 'prom-client';
 import type { RecordedEvent } from '@sluice/eventing';
 import { executionEventFields, executionIdOfStream, JOB_STREAM_PREFIX, statusOf } from '@sluice/contracts';
 
@@ -13,12 +14,16 @@ const ACTION_ENDS = new Set(['ActionExecutionSucceeded', 'ActionExecutionFailed'
 const JOB_QUEUED = new Set(['JobCreated', 'JobRequeued']);
 const JOB_TAKEN = new Set(['JobDispatched', 'JobAcknowledged', 'JobSucceeded', 'JobFailed', 'JobTimedOut', 'JobCancelled']);
 
-export interface ActionDurations {
-  /** Counts per bucket of ACTION_DURATION_BUCKETS (not cumulative), then the +Inf overflow. */
-  buckets: number[];
-  sum: number;
-  count: number;
-}
+/** `sluice_action_duration_seconds`: prom-client's histogram, in no registry (each scrape registers it in its own). */
+export type ActionDurations = Histogram;
+
+const actionDurations = (): ActionDurations =>
+  new Histogram({
+    name: 'sluice_action_duration_seconds',
+    help: 'Action runs, from ActionExecutionStarted to their end (succeeded, failed or abandoned).',
+    buckets: [...ACTION_DURATION_BUCKETS],
+    registers: [],
+  });
 
 export interface MetricsState {
   executions: Map<string, { account: string; status: string }>;
@@ -33,7 +38,7 @@ export interface MetricsState {
 export const emptyMetricsState = (): MetricsState => ({
   executions: new Map(),
   actionStarts: new Map(),
-  actionDurations: { buckets: ACTION_DURATION_BUCKETS.map(() => 0).concat(0), sum: 0, count: 0 },
+  actionDurations: actionDurations(),
   queuedJobs: new Set(),
   last: undefined,
 });
@@ -43,13 +48,6 @@ function actionKey(executionId: string, event: RecordedEvent): string {
   if (typeof data?.actionExecutionId === 'string') return data.actionExecutionId;
   const { stageName, actionName } = executionEventFields(event);
   return `${executionId}/${stageName ?? ''}/${actionName ?? ''}`;
-}
-
-function observeDuration(durations: ActionDurations, seconds: number): void {
-  const index = ACTION_DURATION_BUCKETS.findIndex((bound) => seconds <= bound);
-  durations.buckets[index === -1 ? ACTION_DURATION_BUCKETS.length : index]! += 1;
-  durations.sum += seconds;
-  durations.count += 1;
 }
 
 function foldExecutionEvent(state: MetricsState, executionId: string, event: RecordedEvent, at: number): void {
@@ -64,7 +62,7 @@ function foldExecutionEvent(state: MetricsState, executionId: string, event: Rec
     const started = state.actionStarts.get(key);
     if (started === undefined || Number.isNaN(at)) return;
     state.actionStarts.delete(key);
-    observeDuration(state.actionDurations, Math.max(0, at - started) / 1000);
+    state.actionDurations.observe(Math.max(0, at - started) / 1000);
   }
 }
 

@@ -1,7 +1,8 @@
 import type { RecordedEvent } from '@sluice/eventing';
-import { metricFamilies } from './metrics-families';
+import { metricsRegistry, type MetricsSnapshot } from './metrics-families';
 import { emptyMetricsState, foldMetricsEvent } from './metrics-projection';
-import { formatPrometheusText } from './prometheus-text';
+
+const exposition = (snapshot: MetricsSnapshot): Promise<string> => metricsRegistry(snapshot).metrics();
 
 let position = 0n;
 const event = (streamId: string, type: string, data: unknown, occurredAt: string, account = 'acme'): RecordedEvent => ({
@@ -37,11 +38,11 @@ const events: RecordedEvent[] = [
   event('job-j3', 'JobRequeued', { jobId: 'j3', reason: 'NotAcknowledged' }, t(720)),
 ];
 
-describe('the /metrics projection and its exposition text', () => {
-  it('folds stored events into executions by current status, action durations, queue depth and position', () => {
+describe('the /metrics projection and its exposition text (prom-client)', () => {
+  it('folds stored events into executions by current status, action durations, queue depth and position', async () => {
     const state = emptyMetricsState();
     for (const stored of events) foldMetricsEvent(state, stored);
-    const text = formatPrometheusText(metricFamilies({ state, lagSeconds: 1.5, subscriptions: { connections: 2, live: 3 } }));
+    const text = await exposition({ state, lagSeconds: 1.5, subscriptions: { connections: 2, live: 3 } });
     expect(text).toBe(
       [
         '# HELP sluice_executions Pipeline executions by their current status.',
@@ -49,6 +50,7 @@ describe('the /metrics projection and its exposition text', () => {
         'sluice_executions{account="acme",status="Failed"} 1',
         'sluice_executions{account="acme",status="InProgress"} 1',
         'sluice_executions{account="we\\"ird\\\\",status="Stopped"} 1',
+        '',
         '# HELP sluice_action_duration_seconds Action runs, from ActionExecutionStarted to their end (succeeded, failed or abandoned).',
         '# TYPE sluice_action_duration_seconds histogram',
         'sluice_action_duration_seconds_bucket{le="0.1"} 0',
@@ -61,18 +63,23 @@ describe('the /metrics projection and its exposition text', () => {
         'sluice_action_duration_seconds_bucket{le="+Inf"} 3',
         'sluice_action_duration_seconds_sum 702.25',
         'sluice_action_duration_seconds_count 3',
+        '',
         '# HELP sluice_job_queue_depth Jobs created or requeued and not yet dispatched to a worker.',
         '# TYPE sluice_job_queue_depth gauge',
         'sluice_job_queue_depth 2',
+        '',
         '# HELP sluice_event_store_position Store position of the last event the metrics projection folded.',
         '# TYPE sluice_event_store_position gauge',
         `sluice_event_store_position ${position}`,
+        '',
         '# HELP sluice_event_store_lag_seconds While the metrics projection catches up with the store: now minus occurredAt of the last folded event; 0 once caught up.',
         '# TYPE sluice_event_store_lag_seconds gauge',
         'sluice_event_store_lag_seconds 1.5',
+        '',
         '# HELP sluice_subscriptions GraphQL subscriptions caught up with the store and live.',
         '# TYPE sluice_subscriptions gauge',
         'sluice_subscriptions 3',
+        '',
         '# HELP sluice_subscription_connections Open graphql-ws connections.',
         '# TYPE sluice_subscription_connections gauge',
         'sluice_subscription_connections 2',
@@ -81,16 +88,16 @@ describe('the /metrics projection and its exposition text', () => {
     );
   });
 
-  it('names only the caller’s account when asked for one account', () => {
+  it('names only the caller’s account when asked for one account', async () => {
     const state = emptyMetricsState();
     for (const stored of events) foldMetricsEvent(state, stored);
-    const text = formatPrometheusText(metricFamilies({ state, lagSeconds: 0, subscriptions: { connections: 0, live: 0 }, account: 'acme' }));
+    const text = await exposition({ state, lagSeconds: 0, subscriptions: { connections: 0, live: 0 }, account: 'acme' });
     expect(text.split('\n').filter((line) => line.startsWith('sluice_executions'))).toEqual(['sluice_executions{account="acme",status="Failed"} 1', 'sluice_executions{account="acme",status="InProgress"} 1']);
     expect(text).not.toContain('ird');
   });
 
-  it('serves only the subscription gauges without a store', () => {
-    const text = formatPrometheusText(metricFamilies({ state: undefined, lagSeconds: 0, subscriptions: { connections: 0, live: 0 } }));
-    expect(text.split('\n').filter((line) => !line.startsWith('#'))).toEqual(['sluice_subscriptions 0', 'sluice_subscription_connections 0', '']);
+  it('serves only the subscription gauges without a store', async () => {
+    const text = await exposition({ state: undefined, lagSeconds: 0, subscriptions: { connections: 0, live: 0 } });
+    expect(text.split('\n').filter((line) => line !== '' && !line.startsWith('#'))).toEqual(['sluice_subscriptions 0', 'sluice_subscription_connections 0']);
   });
 });

@@ -8,6 +8,7 @@ import { GraphQLErrorsPassThrough } from './graphql-errors-pass-through';
 import { internalSecretConfigProblem, InternalSecretConfigError } from './internal-secret';
 import type { SubgraphServeConfig } from './serve-config';
 import { subgraphApiModule, type SubgraphApi } from './subgraph-module';
+import { traceSubgraphRequest } from './request-span';
 
 export interface ServedSubgraph {
   /** Base URL; the subgraph answers at `${url}/graphql`. */
@@ -62,8 +63,11 @@ async function listen(module: DynamicModule, options: ServeSubgraphOptions): Pro
   app.use((req: HealthRequest & IncomingMessage, res: HealthResponse & ServerResponse, next: (error?: unknown) => void) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/healthz' && path !== '/readyz') {
-      if (!options.httpRoutes) return next();
-      return void options.httpRoutes(req, res).then((handled) => (handled ? undefined : next()), next);
+      const onward = (): void => {
+        if (!options.httpRoutes) return next();
+        return void options.httpRoutes(req, res).then((handled) => (handled ? undefined : next()), next);
+      };
+      return path === '/graphql' ? traceSubgraphRequest(req, res, onward) : onward();
     }
     const answer = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });

@@ -5,3 +5,4 @@ export * from './logger';
 export * from './readiness';
 export * from './service-main';
 export * from './master-key-cipher';
+export * from './tracing';

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { ConfigError, type ConfigProblems, type Env } from './runtime-config';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -31,8 +32,6 @@ export interface LoggerOptions extends Partial<LogConfig> {
   now?: () => Date;
 }
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
 /**
  * `SLUICE_LOG_FORMAT` (json|text) and `SLUICE_LOG_LEVEL` (debug|info|warn|error, default info); a bad value is
  * added to `problems`. Separate processes default to JSON, the embedded platform to text (`defaultFormat`).
@@ -57,7 +56,7 @@ export function loadLogConfig(env: Env = process.env, defaultFormat: LogFormat =
   return config;
 }
 
-/** An Error as plain JSON (its own enumerable fields such as `code` kept); everything else as it is. */
+/** An Error as plain JSON (its own enumerable fields such as `code` kept), a bigint as its digits; everything else as it is. */
 function plain(value: unknown): unknown {
   if (value instanceof Error) {
     const extra = Object.fromEntries(Object.entries(value));
@@ -65,16 +64,6 @@ function plain(value: unknown): unknown {
   }
   if (typeof value === 'bigint') return value.toString();
   return value;
-}
-
-function jsonLine(entry: LogFields): string {
-  try {
-    return JSON.stringify(entry, (_key, value: unknown) => plain(value));
-  } catch (error) {
-    // A cycle or a throwing getter in a field must not lose the message itself.
-    const { time, level, service, msg } = entry;
-    return JSON.stringify({ time, level, service, msg, logError: `fields not serializable: ${(error as Error).message}` });
-  }
 }
 
 function textValue(value: unknown): string {
@@ -88,32 +77,53 @@ function textValue(value: unknown): string {
   }
 }
 
-function textLine(time: string, level: LogLevel, service: string, msg: string, fields: LogFields): string {
+/** pino's JSON line as text for a person: `time LEVEL [service] msg key=value …` (the fields in pino's order). */
+function textLine(json: string): string {
+  const { time, level, service, msg, ...fields } = JSON.parse(json) as Record<string, unknown>;
   const rest = Object.entries(fields)
     .map(([k, v]) => ` ${k}=${textValue(v)}`)
     .join('');
-  return `${time} ${level.toUpperCase().padEnd(5)} [${service}] ${msg}${rest}`;
+  return `${String(time)} ${String(level).toUpperCase().padEnd(5)} [${String(service)}] ${String(msg)}${rest}`;
 }
 
 /**
- * One line per entry. JSON: `{"time","level","service","msg", …fields}` — one object a line, for a log
- * collector; text: `time LEVEL [service] msg key=value …`, for a person at a terminal.
+ * One line per entry, written by pino. JSON: `{"level","time","service", …fields, "msg"}` — one object a line, for a
+ * log collector (an Error as name, message, stack and its own fields; a cycle as "[Circular]", a field that cannot be serialized named so, the message kept); text:
+ * `time LEVEL [service] msg key=value …`, for a person at a terminal.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const format = options.format ?? 'json';
-  const threshold = RANK[options.level ?? 'info'];
-  const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const now = options.now ?? (() => new Date());
+  const finished = (line: string): string => (line.endsWith('\n') ? line.slice(0, -1) : line);
+  const destination: pino.DestinationStream =
+    options.write === undefined && format === 'json'
+      ? pino.destination({ dest: 1, sync: true })
+      : (() => {
+          const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
+          return { write: (chunk: string) => write(format === 'json' ? finished(chunk) : textLine(finished(chunk))) };
+        })();
+  const base = pino(
+    {
+      level: options.level ?? 'info',
+      base: { service: options.service },
+      timestamp: () => `,"time":"${now().toISOString()}"`,
+      formatters: {
+        level: (label) => ({ level: label }),
+        // An Error or a bigint as a field of its own (pino's serializers only look at `err`).
+        log: (fields) => Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, plain(value)])),
+      },
+    },
+    destination,
+  );
 
   const make = (bound: LogFields): Logger => {
     const log = (level: LogLevel) => (msg: string, fields: LogFields = {}) => {
-      if (RANK[level] < threshold) return;
-      const time = now().toISOString();
-      const all = { ...bound, ...fields };
-      write(format === 'json' ? jsonLine({ time, level, service: options.service, msg, ...all }) : textLine(time, level, options.service, msg, all));
+      if (!base.isLevelEnabled(level)) return;
+      base[level]({ ...bound, ...fields }, msg);
     };
     const info = log('info');
     return { debug: log('debug'), info, warn: log('warn'), error: log('error'), child: (fields) => make({ ...bound, ...fields }), line: (line) => info(line) };
   };
   return make({});
 }
+

@@ -10,12 +10,12 @@ function capture(options: Partial<LoggerOptions> = {}) {
 }
 
 describe('createLogger', () => {
-  it('writes one JSON object a line: time, level, service, msg, then the fields', () => {
+  it('writes one JSON object a line through pino: level, time, service, the fields, msg', () => {
     const { logger, lines } = capture();
     logger.info('executions service listening', { port: 4102, url: 'http://localhost:4102' });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('\n');
-    expect(Object.keys(JSON.parse(lines[0]!))).toEqual(['time', 'level', 'service', 'msg', 'port', 'url']);
+    expect(Object.keys(JSON.parse(lines[0]!))).toEqual(['level', 'time', 'service', 'port', 'url', 'msg']);
     expect(JSON.parse(lines[0]!)).toEqual({
       time: '2026-11-25T03:40:00.123Z',
       level: 'info',
@@ -39,12 +39,15 @@ describe('createLogger', () => {
     expect(entry.error.stack).toContain('logger.unit.spec.ts');
   });
 
-  it('does not lose the message when a field cannot be serialized', () => {
+  it('does not lose the message when a field is a cycle or cannot be serialized', () => {
     const { logger, lines } = capture();
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     logger.warn('odd field', { cycle });
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', service: 'executions', msg: 'odd field', logError: expect.stringContaining('not serializable') });
+    expect(JSON.parse(lines[0]!)).toEqual({ time: at.toISOString(), level: 'warn', service: 'executions', msg: 'odd field', cycle: { self: '[Circular]' } });
+    const throwing = { get value(): never { throw new Error('no value') } };
+    logger.warn('odder field', { throwing });
+    expect(JSON.parse(lines[1]!)).toMatchObject({ level: 'warn', msg: 'odder field', throwing: expect.stringContaining('unable to serialize') });
   });
 
   it('drops entries below its level', () => {

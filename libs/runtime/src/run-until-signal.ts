@@ -1,5 +1,6 @@
 import type { Logger } from './logger';
 import { ConfigError } from './runtime-config';
+import { startTracing, type Tracing } from './tracing';
 
 export interface RunUntilSignalOptions {
   /** Where "stopping"/"stopped" and a failure go; default: the console. */
@@ -9,12 +10,14 @@ export interface RunUntilSignalOptions {
    * drain cannot keep a stopping process alive. A second signal exits at once (code 1).
    */
   stopTimeoutMs?: number;
+  /** The process's name in its traces (`service.name`; OTEL_SERVICE_NAME wins), default `sluice`: see `startTracing`. */
+  service?: string;
 }
 
 /**
  * Runs a process's `start` and keeps it up until SIGINT/SIGTERM, then calls the `stop` it returned (in-flight
  * work drained, bounded). A configuration error prints its list of bad variables, each named, without a stack;
- * exit code 1 on any failure.
+ * exit code 1 on any failure. Traces are exported while it runs when OTEL_EXPORTER_OTLP_ENDPOINT is set (`startTracing`).
  */
 export function runUntilSignal(start: () => Promise<() => Promise<void>>, options: RunUntilSignalOptions = {}): void {
   const info = (msg: string) => (options.logger ? options.logger.info(msg) : console.log(msg));
@@ -37,7 +40,17 @@ export function runUntilSignal(start: () => Promise<() => Promise<void>>, option
   };
   process.on('SIGINT', early);
   process.on('SIGTERM', early);
-  start().then(
+  // Before anything starts, so every span of the process has the provider; its last spans are flushed after `stop`. A
+  // bad OTEL_* variable fails the start as any other configuration error.
+  let tracing: Tracing = { enabled: false, shutdown: async () => undefined };
+  let starting: Promise<() => Promise<void>>;
+  try {
+    tracing = startTracing(options.service ?? 'sluice');
+    starting = start();
+  } catch (error) {
+    starting = Promise.reject(error);
+  }
+  starting.then(
     (stop) => {
       process.off('SIGINT', early);
       process.off('SIGTERM', early);
@@ -54,16 +67,18 @@ export function runUntilSignal(start: () => Promise<() => Promise<void>>, option
           process.exit(1);
         }, timeoutMs);
         timer.unref();
-        stop().then(
-          () => {
-            info('stopped');
-            process.exit(0);
-          },
-          (error: unknown) => {
-            fail('stop failed', error);
-            process.exit(1);
-          },
-        );
+        stop()
+          .finally(() => tracing.shutdown())
+          .then(
+            () => {
+              info('stopped');
+              process.exit(0);
+            },
+            (error: unknown) => {
+              fail('stop failed', error);
+              process.exit(1);
+            },
+          );
       };
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -46,7 +46,7 @@ export function serviceMain<Config>(options: ServiceMainOptions<Config, { logger
       logger.info(started.message, { pid: process.pid, ...started.fields });
       return () => started.stop();
     },
-    { logger },
+    { logger, service: options.service },
   );
 }
 

@@ -12,8 +12,8 @@ export const WORKER_USER = 'sluice-worker';
  */
 export const BUILT_IN_ACTION_TYPES = ['Sluice/*', 'AWS/*'];
 
-/** Names of the operator's environment a worker may see: its own settings and the basics of a process. */
-const WORKER_ENVIRONMENT = /^(PATH|HOME|LANG|LC_[A-Z]+|TZ|TMPDIR|NODE_OPTIONS|SLUICE_(WORKER_|SANDBOX|JOB_|DEPLOY_ROOTS|HTTP_ALLOWED_HOSTS|GIT_|LOG_|ARTIFACTS$)[A-Z_]*)$/;
+/** Names of the operator's environment a worker may see: its own settings, the basics of a process, where its traces go (OTEL_*). */
+const WORKER_ENVIRONMENT = /^(PATH|HOME|LANG|LC_[A-Z]+|TZ|TMPDIR|NODE_OPTIONS|OTEL_[A-Z_]+|SLUICE_(WORKER_|SANDBOX|JOB_|DEPLOY_ROOTS|HTTP_ALLOWED_HOSTS|GIT_|LOG_|ARTIFACTS$)[A-Z_]*)$/;
 
 export function workerEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && WORKER_ENVIRONMENT.test(entry[0])));

@@ -15,6 +15,7 @@ describe('what a worker process is given', () => {
     SLUICE_GIT_CREDENTIAL_HOSTS: 'git.example.com',
     SLUICE_ARTIFACTS: '/srv/sluice/artifacts',
     SLUICE_LOG_FORMAT: 'json',
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
     // Secrets of the platform and of the operator's shell: none may reach a worker.
     SLUICE_EVENT_STORE: 'postgres://sluice:pw@db/sluice',
     SLUICE_KAFKA_BROKERS: 'kafka:9092',
@@ -31,6 +32,7 @@ describe('what a worker process is given', () => {
       [
         'HOME',
         'LANG',
+        'OTEL_EXPORTER_OTLP_ENDPOINT',
         'PATH',
         'SLUICE_ARTIFACTS',
         'SLUICE_DEPLOY_ROOTS',

@@ -31,6 +31,8 @@ export interface JobSpec {
    * may receive, resolved when it is handed to a worker. Absent on jobs from before secrets.
    */
   secretNames?: string[];
+  /** W3C `traceparent` of the engine step that created the job, when tracing is on: the worker's job span is its child. */
+  traceContext?: string;
 }
 
 export interface JobSuccess {

@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import type { EventMetadata, EventStore } from '../event-store';
 import { CommandHandler, foldedFromStore, type Evolver, type StreamStateSource } from './command-handler';
 
@@ -39,8 +40,22 @@ export function commandHandlerOf(store: EventStore): CommandHandler {
   return handler;
 }
 
+/**
+ * The metadata of the events a command appends; with `traceparent` (W3C trace context) when tracing is on and a span is
+ * active — the request or the engine step that caused them — so whoever reacts to the events continues that trace
+ * (docs/decisions/0050). Tracing off: the OpenTelemetry API's no-op propagator writes nothing.
+ */
 export function eventMetadataOf(metadata: CommandMetadataLike): Partial<EventMetadata> {
-  return { correlationId: metadata.correlationId, causationId: null, actor: metadata.actor, account: metadata.account, occurredAt: metadata.now };
+  const trace: { traceparent?: string } = {};
+  propagation.inject(context.active(), trace);
+  return {
+    correlationId: metadata.correlationId,
+    causationId: null,
+    actor: metadata.actor,
+    account: metadata.account,
+    occurredAt: metadata.now,
+    ...(trace.traceparent ? { traceparent: trace.traceparent } : {}),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { DeliveredMessage, MessageHandler } from '../bus';
 import type { DeliveryPolicy } from './delivery-policy';
 import { sleep, type StopSignal } from './stop-signal';
+import { tracedHandler } from './trace-context';
 
 export type DeliveryOutcome =
   /** The handler succeeded: commit. */
@@ -23,11 +24,13 @@ export async function deliverWithRetries(
   stop: StopSignal,
   beforeRetry?: () => Promise<void>,
 ): Promise<DeliveryOutcome> {
+  // Each attempt a consumer span, the child of the publisher's when the message carries its trace context.
+  const traced = tracedHandler(handler);
   for (let attempt = 1; ; attempt++) {
     if (stop.isRequested) return { kind: 'abandoned' };
     let error: unknown;
     try {
-      const run = Promise.resolve().then(() => handler({ ...message, attempt }));
+      const run = Promise.resolve().then(() => traced({ ...message, attempt }));
       const result = await Promise.race([run, stop.abandoned.then(() => ABANDONED)]);
       if (result === ABANDONED) {
         run.catch(() => undefined); // the abandoned call may still fail later; nobody awaits it

@@ -2,6 +2,7 @@ import { Kafka, type Admin, type Message, type Producer, type RetryOptions } fro
 import { dlqTopic, type Bus, type BusSubscription, type Headers, type MessageHandler, type SubscribeOptions } from '../bus';
 import { deliveryPolicy } from '../delivery/delivery-policy';
 import { dlqHeaders } from '../delivery/dlq-headers';
+import { withTraceContext } from '../delivery/trace-context';
 import { encodeValue } from '../message-value';
 import { KafkaGroupMember, type DeadLetterRequest, type KafkaConsumerSettings } from './kafka-group-member';
 import { kafkaLogLevel, type KafkaLogLevelName } from './kafka-log-level';
@@ -72,7 +73,7 @@ export class KafkaBus implements Bus {
   }
 
   async publishBatch(topic: string, messages: Array<{ key: string; value: unknown; headers?: Headers }>): Promise<void> {
-    const encoded = messages.map((m) => ({ key: m.key, value: encodeValue(m.value), headers: { ...m.headers } }));
+    const encoded = messages.map((m) => ({ key: m.key, value: encodeValue(m.value), headers: { ...withTraceContext(m.headers) } }));
     await this.send(topic, encoded);
   }
 

@@ -37,6 +37,8 @@ export function eventToMessage(event: RecordedEvent): { key: string; value: Even
       [EVENT_HEADERS.type]: event.type,
       [EVENT_HEADERS.streamId]: event.streamId,
       [EVENT_HEADERS.position]: event.position.toString(),
+      // The trace context the event was appended in (decision 0050): a consumer's span continues that trace.
+      ...(typeof event.metadata.traceparent === 'string' ? { traceparent: event.metadata.traceparent } : {}),
     },
   };
 }

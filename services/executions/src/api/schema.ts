@@ -480,6 +480,8 @@ ${ACTION_ENUMS_SDL}
     continuationToken: String
     "The action's timeout, as an instant."
     deadline: DateTime!
+    "W3C trace context (a traceparent) of the engine step that created the job, when the platform exports traces: a worker's span for the job is its child."
+    traceContext: String
   }
 
   type EnvironmentVariable {

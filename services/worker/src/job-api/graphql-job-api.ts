@@ -1,4 +1,5 @@
 import { AccessDeniedError, ConflictError, type ActionTypeId, errorCodeOf, isNotFoundResource, NotFoundError, ValidationError, type ValidationIssue } from '@sluice/domain';
+import { context, propagation } from '@opentelemetry/api';
 import type { JobApi, JobData, JobFailureResult, JobLogEntry, JobSuccessResult, PolledJob, PollForJobsOptions } from './job-api';
 
 export interface GraphQLJobApiOptions {
@@ -20,6 +21,16 @@ export class JobApiUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/**
+ * The active span's `traceparent` (a job's span while the worker reports it): the service's result, and the engine steps
+ * that follow from it, stay in the execution's trace. Nothing while tracing is off.
+ */
+function traceHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  return headers;
 }
 
 interface GraphQLAnswer<T> {
@@ -62,7 +73,7 @@ interface JobDataOutput extends Omit<JobData, 'executionId' | 'pipeline' | 'inpu
 const JOB_DATA = `pipelineName pipelineExecutionId stageName actionName actionExecutionId
   actionTypeId { category owner provider version } configuration commands environmentVariables { name value type }
   inputArtifacts { name location } outputArtifacts { name files } outputVariables namespace
-  sourceRevision { actionName revisionType revisionId revisionSummary revisionUrl } continuationToken deadline`;
+  sourceRevision { actionName revisionType revisionId revisionSummary revisionUrl } continuationToken deadline traceContext`;
 
 const POLL = `mutation($actionTypeId: ActionTypeIdInput!, $maxBatchSize: Int, $waitMs: Int) {
   pollForJobs(actionTypeId: $actionTypeId, maxBatchSize: $maxBatchSize, waitMs: $waitMs) { id nonce accountId masks data { ${JOB_DATA} } } }`;
@@ -97,7 +108,7 @@ export function graphqlJobApi(options: GraphQLJobApiOptions): JobApi {
     try {
       response = await doFetch(options.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...options.headers },
+        headers: { 'content-type': 'application/json', ...options.headers, ...traceHeaders() },
         body: JSON.stringify({ query, variables }),
         signal: signal ? AbortSignal.any([signal, bound]) : bound,
       });

@@ -1,3 +1,5 @@
+import { context, trace } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { AccessDeniedError, ConflictError, NotFoundError, ValidationError } from '@sluice/domain';
 import { graphqlJobApi, JobApiUnavailableError } from './graphql-job-api';
 import { isJobRefusal } from './job-refusal';
@@ -79,5 +81,28 @@ describe('graphqlJobApi error mapping', () => {
     }).pollForJobs({ category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' }, 2, { waitMs: 100 });
     expect(sent).toEqual([{ url: 'http://jobs.test/graphql', authorization: 'Bearer t', variables: expect.objectContaining({ maxBatchSize: 2, waitMs: 100 }) }]);
     expect(polled[0]).toMatchObject({ id: 'job-1', nonce: 'n-1', data: { executionId: 'exec-1', pipeline: { account: 'acme', name: 'web' }, actionName: 'Compile' } });
+  });
+});
+
+describe('graphqlJobApi and traces', () => {
+  const provider = new NodeTracerProvider();
+  beforeAll(() => provider.register());
+  afterAll(async () => {
+    await provider.shutdown();
+    trace.disable();
+    context.disable();
+  });
+
+  it('sends the active span’s traceparent (the job’s, while it reports), so the engine’s next steps stay in the execution’s trace', async () => {
+    const sent: Array<Record<string, string>> = [];
+    const api = graphqlJobApi({ url: 'http://jobs.test/graphql', headers: { authorization: 'Bearer t' }, fetch: async (_url, init) => (sent.push(init!.headers as Record<string, string>), json({ data: { heartbeat: { leaseExpiresAt: 'x' } } })) });
+    const job = await trace.getTracer('test').startActiveSpan('job Build/Sluice/Commands/1', async (span) => {
+      await api.heartbeat('job-1', 'n-1');
+      span.end();
+      return span.spanContext();
+    });
+    await api.heartbeat('job-1', 'n-1');
+    expect(sent[0]).toEqual({ 'content-type': 'application/json', authorization: 'Bearer t', traceparent: `00-${job.traceId}-${job.spanId}-01` });
+    expect(sent[1]).toEqual({ 'content-type': 'application/json', authorization: 'Bearer t' });
   });
 });

@@ -87,6 +87,8 @@ export interface JobData {
   continuationToken: string | null;
   /** The action's timeout, as an instant (ISO 8601). */
   deadline: string;
+  /** W3C `traceparent` of the engine step that created the job (tracing on): the job's span is its child. */
+  traceContext?: string | null;
 }
 
 export const JOB_SOURCE_REVISION_TYPES = ['COMMIT_ID', 'IMAGE_DIGEST', 'S3_OBJECT_VERSION_ID', 'S3_OBJECT_KEY'] as const;

@@ -1,5 +1,7 @@
 import type { ArchiveLimits, ArtifactStore } from '@sluice/artifact-store';
+import { SpanKind } from '@opentelemetry/api';
 import { actionTypeKey } from '@sluice/domain';
+import { contextOfTraceparent, inSpan } from '@sluice/runtime';
 import type { JobApi, JobFailureResult, PolledJob } from '../job-api/job-api';
 import { failureResultOf, successResultOf } from '../job-api/job-results';
 import { workerJobOf } from '../job-api/worker-job';
@@ -35,9 +37,19 @@ type Outcome = { status: 'Succeeded'; completed: CompletedJob } | { status: 'Fai
 
 /**
  * One polled job: acknowledge it, heart-beat while the provider runs in its own workspace, report
- * the result. Never rejects: whatever goes wrong is reported to the service or emitted.
+ * the result. Never rejects: whatever goes wrong is reported to the service or emitted. Traced as one span, the child
+ * of the engine step that created the job (its `traceContext`).
  */
 export async function runPolledJob(job: PolledJob, cancellation: JobCancellation, context: JobRunContext): Promise<void> {
+  const { data } = job;
+  await inSpan(`job ${actionTypeKey(data.actionTypeId)}`, () => runPolledJobInSpan(job, cancellation, context), {
+    parent: contextOfTraceparent(data.traceContext),
+    kind: SpanKind.CONSUMER,
+    attributes: { 'sluice.job.id': job.id, 'sluice.execution.id': data.executionId, 'sluice.stage': data.stageName, 'sluice.action': data.actionName, 'sluice.worker.id': context.workerId },
+  });
+}
+
+async function runPolledJobInSpan(job: PolledJob, cancellation: JobCancellation, context: JobRunContext): Promise<void> {
   const { api, emit } = context;
   try {
     await api.acknowledgeJob(job.id, job.nonce);

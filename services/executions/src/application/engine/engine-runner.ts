@@ -8,6 +8,7 @@ import { builtInRules } from './built-in-rules';
 import type { StageConditionEvaluator } from './stage-condition-evaluator';
 import { stageConditionChecks } from './stage-condition-checks';
 import { WakeUpTimers } from './wake-up-timers';
+import { contextOfTraceparent, currentTraceparent, inSpan } from '@sluice/runtime';
 
 export interface EngineRunnerOptions {
   states: StreamStates;
@@ -25,6 +26,19 @@ export interface EngineRunnerOptions {
 const MAX_PASSES = 50;
 /** When a step failed (store unreachable, conflicts exhausted), look again after this long. */
 const RETRY_AFTER_MS = 250;
+/** Trace contexts remembered, one per execution, the oldest forgotten first: the engine's heap does not grow with history. */
+const MAX_TRACE_CONTEXTS = 10_000;
+
+/**
+ * The W3C trace context an event was appended in: a stored event's metadata says (`traceparent`, when tracing was on);
+ * one this process has just appended is folded before it is read back, in its appender's context (the request's or the
+ * engine step's), which is then the active one.
+ */
+const traceparentOf = (event: unknown): string | undefined => {
+  const metadata = (event as { metadata?: { traceparent?: unknown } }).metadata;
+  if (metadata === undefined) return currentTraceparent();
+  return typeof metadata.traceparent === 'string' ? metadata.traceparent : undefined;
+};
 
 /**
  * The engine loop: whenever a stream of an execution changes (from the store subscription or from this
@@ -39,12 +53,16 @@ export class EngineRunner {
   private readonly queued = new Set<string>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
+  /** The trace context of the last event that touched each execution: the parent of its next engine step. */
+  private readonly traceparents = new Map<string, string>();
   private readonly concurrency: number;
   private active = false;
 
   constructor(private readonly options: EngineRunnerOptions) {
     this.concurrency = options.concurrency ?? 32;
     options.states.onFolded((folded) => {
+      const traceparent = traceparentOf(folded.event);
+      if (traceparent !== undefined) for (const executionId of executionsTouchedBy(folded)) this.rememberTrace(executionId, traceparent);
       if (!this.active) return;
       for (const executionId of executionsTouchedBy(folded)) this.schedule(executionId);
     });
@@ -66,6 +84,12 @@ export class EngineRunner {
     this.dirty.clear();
     this.timers.clear();
     await Promise.allSettled([...this.running.values()]);
+  }
+
+  private rememberTrace(executionId: string, traceparent: string): void {
+    this.traceparents.delete(executionId);
+    this.traceparents.set(executionId, traceparent);
+    if (this.traceparents.size > MAX_TRACE_CONTEXTS) this.traceparents.delete(this.traceparents.keys().next().value!);
   }
 
   private schedule(executionId: string): void {
@@ -105,7 +129,12 @@ export class EngineRunner {
       const conditionChecks = await stageConditionChecks(view.execution, this.options.conditionEvaluator ?? builtInRules, now, entropy);
       const commands = [...nextCommands(view, now, entropy), ...conditionChecks];
       if (commands.length === 0) break;
-      const { appended, errors } = await this.applyAll(commands);
+      // One span per step that does something, child of what last touched the execution (the request that started it,
+      // a worker's result, the previous step): its appends, and the jobs it creates, carry the step's trace context.
+      const { appended, errors } = await inSpan('engine step', () => this.applyAll(commands), {
+        parent: contextOfTraceparent(this.traceparents.get(executionId)),
+        attributes: { 'sluice.execution.id': executionId, 'sluice.engine.commands': commands.map(({ command }) => command.type).join(',') },
+      });
       for (const error of errors) this.options.onError?.(error, executionId);
       failed = errors.length > 0;
       if (appended === 0) break;
@@ -121,7 +150,13 @@ export class EngineRunner {
   }
 
   /** Commands to different streams go out together; those to one stream in the order proposed. */
-  private async applyAll(commands: EngineCommand[]): Promise<{ appended: number; errors: unknown[] }> {
+  private async applyAll(proposed: EngineCommand[]): Promise<{ appended: number; errors: unknown[] }> {
+    const traceContext = currentTraceparent();
+    // A job carries the trace context of the step that created it: the worker's job span is that step's child.
+    const commands =
+      traceContext === undefined
+        ? proposed
+        : proposed.map((proposal): EngineCommand => (proposal.aggregate === 'job' && proposal.command.type === 'CreateJob' ? { aggregate: 'job', command: { ...proposal.command, spec: { ...proposal.command.spec, traceContext } } } : proposal));
     const byStream = new Map<string, EngineCommand[]>();
     for (const command of commands) byStream.set(streamOf(command), [...(byStream.get(streamOf(command)) ?? []), command]);
     let appended = 0;
