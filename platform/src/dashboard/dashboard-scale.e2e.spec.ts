@@ -2,7 +2,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { collectPageErrors, SCREENSHOTS } from '../testing/dashboard-harness';
+import { collectPageErrors, SCREENSHOTS, signInContext } from '../testing/dashboard-harness';
 import { FIFTY_ACTIONS, launchChromium, runExecutions, scaleActionName, startScalePlatform, type ScalePlatform } from '../testing/dashboard-scale';
 
 // The dashboard with a pipeline of 50 actions and a history longer than a page, seeded as bench/dashboard/render.ts
@@ -30,7 +30,7 @@ describe('the dashboard with 50 actions and a long history, in Chromium', () => 
 
   async function signedIn(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; errors: string[]; queries: Array<{ query: string; variables: Record<string, unknown> }> }> {
     const context = await browser.newContext({ viewport });
-    await context.addInitScript((value) => sessionStorage.setItem('sluice.token', value), scale.token);
+    await signInContext(context, scale.url, scale.token);
     const page = await context.newPage();
     const errors = collectPageErrors(page, { console: true });
     const queries: Array<{ query: string; variables: Record<string, unknown> }> = [];

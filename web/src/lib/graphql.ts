@@ -1,5 +1,5 @@
 import type { ErrorCode } from '@sluice/domain/browser';
-import { authorizationHeaders, reportUnauthenticated } from './session';
+import { CSRF_HEADERS, reportUnauthenticated } from './session';
 
 export interface GraphQLErrorEntry {
   message: string;
@@ -34,7 +34,7 @@ export class GraphQLRequestError extends Error {
 export async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...authorizationHeaders() },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...CSRF_HEADERS },
     body: JSON.stringify({ query, variables }),
   });
   let answer: { data?: T | null; errors?: GraphQLErrorEntry[] };
