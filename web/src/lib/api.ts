@@ -1,5 +1,5 @@
 // The gateway operations the dashboard uses, in CodePipeline's names, with the shapes it reads.
-import { request } from './graphql';
+import { request, requestEach } from './graphql';
 
 export interface StageSummary {
   stageName: string;
@@ -26,6 +26,24 @@ export async function listPipelines(): Promise<PipelineSummary[]> {
     after = page.listPipelines.pageInfo.hasNextPage ? page.listPipelines.pageInfo.endCursor : null;
   } while (after !== null);
   return all;
+}
+
+/** Each pipeline's newest execution (its id and status), asked in batches of 50 aliased fields; absent for a pipeline that never ran or that the principal may not list. */
+export async function newestExecutions(names: readonly string[]): Promise<Map<string, { pipelineExecutionId: string; status: string }>> {
+  const newest = new Map<string, { pipelineExecutionId: string; status: string }>();
+  for (let start = 0; start < names.length; start += 50) {
+    const batch = names.slice(start, start + 50);
+    if (batch.length === 0) continue;
+    const query = `query Newest(${batch.map((_, i) => `$n${i}: String!`).join(', ')}) { ${batch
+      .map((_, i) => `e${i}: listPipelineExecutions(pipelineName: $n${i}, first: 1) { nodes { pipelineExecutionId status } }`)
+      .join(' ')} }`;
+    const data = await requestEach<Record<string, { nodes: Array<{ pipelineExecutionId: string; status: string }> } | null>>(query, Object.fromEntries(batch.map((name, i) => [`n${i}`, name])));
+    batch.forEach((name, i) => {
+      const node = data[`e${i}`]?.nodes[0];
+      if (node) newest.set(name, node);
+    });
+  }
+  return newest;
 }
 
 export interface ActionDefinition {
