@@ -97,6 +97,8 @@ export interface ActionExecutionDetail {
   startTime: string;
   lastUpdateTime: string;
   durationMs: number | null;
+  /** Who answered a manual approval; null for other actions. */
+  updatedBy: string | null;
   output: { executionResult: { externalExecutionSummary: string | null; errorDetails: string | null } };
 }
 
@@ -108,7 +110,7 @@ export interface PipelineView {
 
 const EXECUTION_FIELDS = `pipelineExecutionId status statusSummary startTime lastUpdateTime trigger { triggerType triggerDetail } executionType
   sourceRevisions { actionName revisionId revisionSummary revisionUrl }`;
-const ACTION_FIELDS = `pipelineExecutionId actionExecutionId stageName actionName attempt runOrder status startTime lastUpdateTime durationMs
+const ACTION_FIELDS = `pipelineExecutionId actionExecutionId stageName actionName attempt runOrder status startTime lastUpdateTime durationMs updatedBy
   output { executionResult { externalExecutionSummary errorDetails } }`;
 
 /** Definition, state, the recent executions and their action attempts: everything the pipeline view draws. */
@@ -133,14 +135,20 @@ export async function loadPipelineView(name: string): Promise<PipelineView> {
 }
 
 export interface ExecutionView {
-  execution: ExecutionSummary & { variables: Array<{ name: string; value: string }> };
+  execution: ExecutionSummary & { variables: Array<{ name: string; value: string }>; pipelineVersion: number };
   actions: ActionExecutionDetail[];
+}
+
+/** The definition a version of a pipeline had (the one an execution ran), for the stages an execution did not reach. */
+export async function loadDefinition(name: string, version: number): Promise<PipelineDefinition> {
+  const data = await request<{ getPipeline: { pipeline: PipelineDefinition } }>('query Definition($name: String!, $version: Int) { getPipeline(name: $name, version: $version) { pipeline } }', { name, version });
+  return data.getPipeline.pipeline;
 }
 
 export async function loadExecutionView(pipelineName: string, executionId: string): Promise<ExecutionView> {
   const data = await request<{ getPipelineExecution: ExecutionView['execution']; listActionExecutions: { nodes: ActionExecutionDetail[] } }>(
     `query ExecutionView($name: String!, $id: ID!) {
-      getPipelineExecution(pipelineName: $name, pipelineExecutionId: $id) { ${EXECUTION_FIELDS} variables { name value } }
+      getPipelineExecution(pipelineName: $name, pipelineExecutionId: $id) { ${EXECUTION_FIELDS} pipelineVersion variables { name value } }
       listActionExecutions(pipelineName: $name, pipelineExecutionId: $id, first: 500) { nodes { ${ACTION_FIELDS} } }
     }`,
     { name: pipelineName, id: executionId },

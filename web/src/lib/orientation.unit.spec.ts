@@ -35,6 +35,7 @@ const detail = (executionId: string, stageName: string, actionName: string, stat
   startTime: '2026-01-01T00:00:00Z',
   lastUpdateTime: '2026-01-01T00:00:01Z',
   durationMs: 1000,
+  updatedBy: null,
   output: { executionResult: { externalExecutionSummary: `${actionName} ${status}`, errorDetails: status === 'Failed' ? 'exit 1' : null } },
 });
 
