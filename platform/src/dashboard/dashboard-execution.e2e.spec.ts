@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { approvalAction, commandsAction, commitFile, git, gitSourceStage, initGitRepository, pipelineDefinition, stage } from '@sluice/testing/fixtures';
@@ -172,4 +173,58 @@ describe('the execution page, in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it('shows a log as a terminal: \r progress, colours, timestamps, search, line links, raw download', async () => {
+    const name = 'log-demo';
+    const script = String.raw`printf 'Receiving objects:  10%%\r'; sleep 0.3; printf 'Receiving objects:  55%%\rReceiving objects: 100%%, done.\n'; printf '\033[31mred\033[0m \033[1;92mbold green\033[0m\033[K\n'; echo needle-here; for i in $(seq 1 40); do echo "line $i"; done`;
+    await dashboard.createPipeline(
+      pipelineDefinition({ name, stages: [gitSourceStage({ repositoryUrl: `file://${repo}` }), stage('Build', commandsAction('Fetch', script, { inputs: 'SourceOutput' }))] }) as unknown as Record<string, unknown>,
+    );
+    const id = await dashboard.startExecution(name);
+    await eventually(async () => ((await dashboard.gql<{ getPipelineExecution: { status: string } }>('query($p: String!, $id: ID!) { getPipelineExecution(pipelineName: $p, pipelineExecutionId: $id) { status } }', { p: name, id })).getPipelineExecution.status === 'Succeeded' ? true : undefined), 'the log run', 60_000);
+
+    const context = await dashboard.signedInContext({ width: 1440, height: 900 });
+    const page = await context.newPage();
+    const errors = collectPageErrors(page, { console: true });
+    await page.goto(`${dashboard.url}/pipelines/${name}/executions/${id}#action-Build-Fetch`);
+    const log = page.getByRole('log', { name: 'Log of Build / Fetch' });
+    await log.locator('[data-line="43"]').waitFor();
+    const text = (n: number) => log.locator(`[data-line="${n}"] .text`).innerText();
+    // The progress line as it ended, not its three states run together.
+    expect(await text(1)).toBe('Receiving objects: 100%, done.');
+    expect(await text(2)).toBe('red bold green');
+    expect(await log.innerText()).not.toMatch(/\x1b|\[31m|\[0m|10%/);
+    expect(await log.locator('.ansi-31').evaluate((e) => [e.textContent, getComputedStyle(e).color])).toEqual(['red', 'rgb(255, 123, 114)']);
+    expect(await log.locator('.ansi-92.ansi-bold').evaluate((e) => [e.textContent, getComputedStyle(e).fontWeight])).toEqual(['bold green', '700']);
+    // Every line has the time it began.
+    const times = await log.locator('.line time').evaluateAll((all) => all.map((t) => t.getAttribute('datetime')));
+    expect(times).toHaveLength(43);
+    expect(times.every((t) => t !== null && !Number.isNaN(Date.parse(t)))).toBe(true);
+
+    // Search keeps the line numbers.
+    await page.getByTestId('log-search').fill('NEEDLE');
+    await page.getByTestId('log-matches').filter({ hasText: '1 of 43 lines' }).waitFor();
+    expect(await log.locator('.line').evaluateAll((all) => all.map((l) => (l as HTMLElement).dataset.line))).toEqual(['3']);
+    await page.getByTestId('log-search').fill('');
+
+    // A line's link: in the address, marked, and opened as such in a new page.
+    await log.getByRole('link', { name: 'Line 20', exact: true }).click();
+    expect(new URL(page.url()).hash).toBe('#action-Build-Fetch-L20');
+    expect(await log.locator('[data-line="20"]').getAttribute('class')).toContain('selected');
+    const linked = await context.newPage();
+    await linked.goto(page.url());
+    const linkedLine = linked.getByRole('log', { name: 'Log of Build / Fetch' }).locator('[data-line="20"].selected');
+    await linkedLine.waitFor();
+    expect(await linkedLine.locator('.text').innerText()).toBe('line 17');
+    await eventually(async () => ((await linkedLine.evaluate((e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })) ? true : undefined), 'the linked line in view', 5_000);
+
+    // The raw download is the log as written: carriage returns and escapes included.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Raw log of Log of Build / Fetch' }).click()]);
+    expect(download.suggestedFilename()).toBe(`${name}-${id.slice(0, 8)}-Build-Fetch-1.log`);
+    const raw = readFileSync((await download.path())!, 'utf8');
+    expect(raw).toContain('Receiving objects:  10%\rReceiving objects:  55%\r');
+    expect(raw).toContain('\x1b[31mred\x1b[0m');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

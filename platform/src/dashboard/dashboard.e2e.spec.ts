@@ -191,6 +191,7 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     // The execution's detail: a timeline of its actions.
     await compile.getByRole('link', { name: /^Logs/ }).click();
     await page.locator('[data-testid="execution-status"].status-Succeeded').waitFor();
+    await page.locator('.timeline tbody[data-stage="Deploy"] tr[data-action="Release"]').waitFor();
     expect(await page.locator('.timeline tbody tr[data-action]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.action))).toEqual([
       'Checkout',
       'Compile',

@@ -291,6 +291,8 @@ export interface AuditFilter {
   /** ISO-8601 instants. */
   from?: string;
   to?: string;
+  /** Leave out reads (the permissions service decides by its action catalogue). */
+  excludeReads?: boolean;
 }
 
 /** An audit record as the dashboard shows it, from `lookupAuditEvents` or `auditRecorded` (their shapes differ a little). */
@@ -352,6 +354,7 @@ export async function lookupAuditEvents(filter: AuditFilter, first: number, afte
         decision: nonEmpty(filter.decision),
         from: nonEmpty(filter.from),
         to: nonEmpty(filter.to),
+        excludeReads: filter.excludeReads ?? null,
       },
       first,
       after,
@@ -366,6 +369,9 @@ export const auditRowOfRecorded = (record: AuditFields) => auditRowOf(record);
 
 /** Whether a live record belongs on the page the filter selects (as the permissions service's lookup matches). */
 export function auditRowMatches(row: AuditRow, filter: AuditFilter): boolean {
+  // Reads hidden: a live record shows when it is the attempt of a change or a refusal (the live record does not say
+  // which action it is in the catalogue's terms; the service decides for the pages: a reload shows both exactly).
+  if (filter.excludeReads && !(row.result === 'attempted' || row.decision !== 'Allow')) return false;
   const principal = nonEmpty(filter.principal);
   const operation = nonEmpty(filter.operation)?.toLowerCase();
   const resource = nonEmpty(filter.resource);
