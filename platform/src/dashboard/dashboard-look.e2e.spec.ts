@@ -65,6 +65,7 @@ describe('the look of the dashboard, in Chromium', () => {
     `/pipelines/${PIPELINE}/executions`,
     `/pipelines/${PIPELINE}/executions/${executionId}`,
     `/pipelines/${PIPELINE}/as-of`,
+    `/pipelines/${PIPELINE}/trends`,
     `/pipelines/${PIPELINE}/edit`,
     `/pipelines/${PIPELINE}/versions`,
     '/new-pipeline',

@@ -112,6 +112,25 @@ describe('orientation: which run is where, in Chromium', () => {
     expect(await row.locator('.block[data-stage="Deploy"]').getAttribute('data-status')).toBe('Succeeded');
     expect(await row.locator('.block[data-stage="Deploy"]').getAttribute('data-earlier')).toBe('true');
     expect(await row.locator('.block[data-stage="Build"]').getAttribute('data-earlier')).toBeNull();
+
+    // Trends over these runs: the pipeline failed 1 of 3, Build 1 of 3, Deploy 0 of 2; p50/p95 from the runs' durations.
+    await page.goto(`${dashboard.url}/pipelines/${PIPELINE}`);
+    await page.getByRole('link', { name: 'Trends' }).click();
+    const whole = page.locator('figure[data-trend="pipeline"]');
+    await whole.waitFor();
+    expect(await whole.locator('rect.run').count()).toBe(3);
+    expect(await whole.locator('rect.run.failed').getAttribute('data-execution')).toBe(third);
+    expect(await whole.getByTestId('failure-rate').innerText()).toBe('33%');
+    const { listPipelineExecutions } = await dashboard.gql<{ listPipelineExecutions: { nodes: Array<{ startTime: string; lastUpdateTime: string }> } }>(
+      'query($p: String!) { listPipelineExecutions(pipelineName: $p) { nodes { startTime lastUpdateTime } } }',
+      { p: PIPELINE },
+    );
+    const durations = listPipelineExecutions.nodes.map((e) => Date.parse(e.lastUpdateTime) - Date.parse(e.startTime)).sort((a, b) => a - b);
+    expect([Number(await whole.getAttribute('data-p50')), Number(await whole.getAttribute('data-p95'))]).toEqual([durations[1], durations[2]]);
+    expect(await page.locator('figure[data-trend="Build"]').getAttribute('data-failure-rate')).toBe(String(1 / 3));
+    expect(await page.locator('figure[data-trend="Deploy"] rect.run').count()).toBe(2);
+    expect(await page.locator('figure[data-trend="Deploy"]').getAttribute('data-failure-rate')).toBe('0');
+    expect(await whole.locator('svg').getAttribute('aria-label')).toMatch(/^The whole pipeline: p50 .+, p95 .+, failure rate 33% over 3 runs$/);
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);

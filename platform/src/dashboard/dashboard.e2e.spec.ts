@@ -274,7 +274,7 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     let reached = false;
-    for (let i = 0; i < 10 && !reached; i++) {
+    for (let i = 0; i < 16 && !reached; i++) {
       await page.keyboard.press('Tab');
       reached = (await page.evaluate(() => document.activeElement?.textContent)) === 'Release change';
     }

@@ -134,6 +134,19 @@ export async function loadPipelineView(name: string): Promise<PipelineView> {
   return { pipeline: data.getPipeline, executions: data.listPipelineExecutions.nodes, actions: data.listActionExecutions.nodes };
 }
 
+/** The definition, the last `runs` executions and the newest action attempts: what the trends are drawn from. */
+export async function loadTrendData(name: string, runs: number): Promise<{ definition: PipelineDefinition; executions: ExecutionSummary[]; actions: ActionExecutionDetail[] }> {
+  const data = await request<{ getPipeline: { pipeline: PipelineDefinition }; listPipelineExecutions: { nodes: ExecutionSummary[] }; listActionExecutions: { nodes: ActionExecutionDetail[] } }>(
+    `query Trends($name: String!, $runs: Int!) {
+      getPipeline(name: $name) { pipeline }
+      listPipelineExecutions(pipelineName: $name, first: $runs) { nodes { ${EXECUTION_FIELDS} } }
+      listActionExecutions(pipelineName: $name, first: 1000) { nodes { ${ACTION_FIELDS} } }
+    }`,
+    { name, runs },
+  );
+  return { definition: data.getPipeline.pipeline, executions: data.listPipelineExecutions.nodes, actions: data.listActionExecutions.nodes };
+}
+
 export interface ExecutionView {
   execution: ExecutionSummary & { variables: Array<{ name: string; value: string }>; pipelineVersion: number };
   actions: ActionExecutionDetail[];
