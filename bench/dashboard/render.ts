@@ -9,7 +9,7 @@
  *    run through the API after the restart; plus `scale-50-template`, the pipeline whose one real run was copied;
  *  - baseline: `smallest`, the smallest pipeline accepted (2 stages: a source action, one step), one execution
  *    run through the API.
- * Then, in Debian's Chromium, N cold loads (a fresh browser context each: empty cache, signed in by sessionStorage)
+ * Then, in Debian's Chromium, N cold loads (a fresh browser context each: empty cache, signed in by a session cookie)
  * of the pipelines list, the pipeline view, its execution history and the newest execution's page, each on both
  * platforms in turn; one load of each first, not counted. Each figure is `performance.now()` in the page (ms since
  * the navigation started) when a MutationObserver, installed before the page's own scripts, first sees the
@@ -21,6 +21,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { signInContext } from '../../platform/src/testing/dashboard-harness';
 import { actionCount, FIFTY_ACTIONS, launchChromium, SMALLEST, startScalePlatform, type ScalePlatform } from '../../platform/src/testing/dashboard-scale';
 import { median, percentile } from '../eventing/bench-kit';
 
@@ -82,11 +83,11 @@ interface Load {
   graphqlBytes: number;
 }
 
-/** One cold load: a fresh context (no cache), the token in sessionStorage, an observer installed before the page runs. */
+/** One cold load: a fresh context (no cache), signed in by a session cookie, an observer installed before the page runs. */
 async function load(browser: Browser, fixture: Fixture, spec: PageSpec): Promise<Load> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
-    await context.addInitScript((token) => sessionStorage.setItem('sluice.token', token), fixture.platform.token);
+    await signInContext(context, fixture.platform.url, fixture.platform.token);
     await context.addInitScript((done: Done) => {
       const record = window as unknown as { renderedAt?: number; renderedCount?: number };
       const observer = new MutationObserver(() => {
@@ -124,7 +125,7 @@ async function load(browser: Browser, fixture: Fixture, spec: PageSpec): Promise
 async function pageThroughHistory(browser: Browser, fixture: Fixture): Promise<{ rows: number; clicks: number; ms: number }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
-    await context.addInitScript((token) => sessionStorage.setItem('sluice.token', token), fixture.platform.token);
+    await signInContext(context, fixture.platform.url, fixture.platform.token);
     const page = await context.newPage();
     await page.goto(`${fixture.platform.url}/pipelines/${fixture.pipelineName}/executions`);
     const rows = page.locator('table.executions tr[data-execution]');

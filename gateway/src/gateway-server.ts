@@ -26,6 +26,7 @@ import { serveSubscriptions } from './subscriptions/subscription-server';
 import { loadSupergraph } from './supergraph';
 import { dashboardFiles } from './static/dashboard-files';
 import { inRequestSpan, operationNamePlugin, traceHeaders } from './tracing/request-span';
+import { handleSessionRequest, SESSION_PATH } from './auth/session-route';
 
 export interface GatewayOptions {
   subgraphs: SubgraphEndpoint[];
@@ -97,7 +98,7 @@ const send = (res: ServerResponse, status: number, type: string, body: string) =
 
 /** The surfaces a caller's rate is counted on (per source address); `/healthz`, `/readyz` and the dashboard's files are not. */
 function rateLimitedSurfaceOf(path: string): string | undefined {
-  if (path === '/graphql' || path === '/metrics') return path;
+  if (path === '/graphql' || path === '/metrics' || path === SESSION_PATH) return path;
   return ['/aws', '/webhooks', '/artifacts'].find((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 
@@ -160,6 +161,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (route) return void (await route.handle(req, res));
     if (aws && (path === '/aws' || path.startsWith('/aws/'))) return void (await aws.handle(req, res));
     if (uploads && (path === uploads.prefix || path.startsWith(`${uploads.prefix}/`))) return void (await uploads.handle(req, res));
+    if (auth && path === SESSION_PATH) return void (await handleSessionRequest(auth, req, res));
     if (path === '/healthz') return send(res, 200, 'text/plain', 'ok');
     if (path === '/readyz') {
       const [subgraphs, dependencies] = await Promise.all([subgraphReadiness(options.subgraphs, options.internalSecret), checkReadiness(readinessChecks)]);

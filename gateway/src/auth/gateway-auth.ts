@@ -13,6 +13,7 @@ import { requestWeight } from '../limits/rate-limiter';
 import { sendTooManyRequests } from '../limits/too-many-requests';
 import { storeAuditRecorder, type AuditRecorder, type CallOrigin } from './audit-recorder';
 import { bearerTokenOf, type AuthenticatedPrincipal, type Authenticator } from './authenticator';
+import { BrowserSessions, clearedSessionCookie, CSRF_HEADER, isSameOrigin, sessionIdOf } from './browser-sessions';
 import { authorizeOperation, type FieldCall } from './authorize-operation';
 import { AuthenticationUnavailableError } from './permissions-authenticator';
 
@@ -33,6 +34,9 @@ export interface AuthenticatedRequest {
 export type ConnectionAuthentication = { ok: true; request: AuthenticatedRequest } | { ok: false; status: 401 | 503; message: string };
 
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+/** Whether the browser reached the gateway over https (directly, or through a proxy that says so): the cookie is then `Secure`. */
+export const isHttps = (req: IncomingMessage): boolean => (req.socket as { encrypted?: boolean }).encrypted === true || header(req.headers['x-forwarded-proto']) === 'https';
 
 /** The facts of a request that conditions test and the audit trail keeps. The socket's peer, never a forwarded header. */
 export function originOf(req: IncomingMessage, time = new Date()): CallOrigin {
@@ -65,6 +69,8 @@ const UNKNOWN_TOKEN = 'unknown, expired or revoked token';
  */
 export class GatewayAuth {
   readonly recorder: AuditRecorder;
+  /** The dashboard's sign-ins (decision 0045): a session cookie stands for a token. */
+  readonly sessions = new BrowserSessions();
   private readonly requests = new WeakMap<IncomingMessage, AuthenticatedRequest>();
 
   constructor(
@@ -105,13 +111,44 @@ export class GatewayAuth {
   }
 
   /**
+   * The credential of a request: its `Authorization` header (API clients), else its session cookie (the dashboard),
+   * as an `Authorization` value. `session` is set when the cookie was used: the id, and whether it is still known.
+   */
+  credentialOf(req: IncomingMessage): { authorization: string | undefined; session?: { id: string; known: boolean } } {
+    const authorization = header(req.headers.authorization);
+    if (authorization !== undefined) return { authorization };
+    const id = sessionIdOf(req);
+    if (id === undefined) return { authorization: undefined };
+    const token = this.sessions.tokenOf(id);
+    return { authorization: token === undefined ? undefined : `Bearer ${token}`, session: { id, known: token !== undefined } };
+  }
+
+  /**
    * For `/graphql` over HTTP: true when the request may go on to GraphQL; else the 401/503 (or the 429 of a principal
    * over its rate) is sent. `internal`: a call the gateway makes for an `/aws` request, whose rate was taken already.
    */
   async admitHttp(req: IncomingMessage, res: ServerResponse, options: { internal?: boolean } = {}): Promise<boolean> {
     const origin = originOf(req);
     res.setHeader('x-request-id', origin.requestId);
-    const answer = await this.authenticate(header(req.headers.authorization), origin);
+    const credential = this.credentialOf(req);
+    if (credential.session) {
+      // CSRF (decision 0045): a cookie is sent by the browser whoever's page asks; the custom header and the origin are not.
+      if (!isSameOrigin(req) || req.headers[CSRF_HEADER] === undefined) {
+        req.resume();
+        res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(JSON.stringify({ errors: [{ message: `Forbidden: a request authenticated by the session cookie must come from the dashboard's origin and carry the ${CSRF_HEADER} header`, extensions: { code: 'FORBIDDEN' } }] }));
+        return false;
+      }
+      if (!credential.session.known) {
+        const message = 'Unauthenticated: the session ended (signed out, expired, or the gateway restarted): sign in again';
+        this.admission.refuse({ code: 'UNAUTHENTICATED', surface: '/graphql', reason: 'unknown or ended session', message }, origin);
+        req.resume();
+        res.writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'set-cookie': clearedSessionCookie(isHttps(req)) });
+        res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }));
+        return false;
+      }
+    }
+    const answer = await this.authenticate(credential.authorization, origin);
     if (answer.ok) {
       const over = options.internal ? undefined : this.admission.principal(answer.request.auth.principal, origin, '/graphql', requestWeight(req.headers));
       if (over) {

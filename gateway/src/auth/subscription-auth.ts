@@ -5,6 +5,7 @@ import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import type { AuditResult } from '@sluice/authz';
 import { complexityRefusal, GRAPHQL_LIMIT_VARIABLES, queryBytesRefusal, type GraphQLLimitName } from '../limits/operation-complexity';
 import { authorizeOperation } from './authorize-operation';
+import { isSameOrigin, sessionIdOf } from './browser-sessions';
 import { contextOf, originOf, type AuthenticatedRequest, type GatewayAuth } from './gateway-auth';
 
 /** Close codes of a refused graphql-ws connection: as HTTP's 401 and 503, in the 4xxx range graphql-ws leaves to servers. */
@@ -60,7 +61,15 @@ export async function authenticateConnection(
   schema: GraphQLSchema,
 ): Promise<ConnectionAuth | undefined> {
   const param = params?.authorization ?? params?.Authorization;
-  const authorization = typeof param === 'string' ? param : request.headers.authorization;
+  // A token in the payload or the header (API clients), else the dashboard's session cookie, only on a handshake from
+  // the gateway's own origin (a page of another site could open the socket, and its browser would send the cookie).
+  const fromSession = typeof param !== 'string' && request.headers.authorization === undefined && isSameOrigin(request) ? sessionIdOf(request) : undefined;
+  const credential = (): string | undefined => {
+    if (fromSession === undefined) return typeof param === 'string' ? param : request.headers.authorization;
+    const token = auth.sessions.tokenOf(fromSession);
+    return token === undefined ? undefined : `Bearer ${token}`;
+  };
+  const authorization = credential();
   const origin = originOf(request);
   // A connection attempt is a request of the address like any other; the re-checks below are not.
   const over = auth.admission.address(origin, 'graphql-ws');
@@ -102,7 +111,8 @@ export async function authenticateConnection(
     setInterval(() => {
       if (checking || closed) return;
       checking = true;
-      void recheck(auth, schema, authorization, connection, close)
+      // A session's socket follows its session: signed out elsewhere, it closes at the next check.
+      void recheck(auth, schema, credential(), connection, close)
         .catch(() => undefined)
         .finally(() => void (checking = false));
     }, SOCKET_RECHECK_MS).unref(),

@@ -11,7 +11,7 @@ export const DEFAULT_WEB_DIR = resolve(__dirname, '../../../web/dist');
  * Paths the dashboard never answers, even when no route owns them in this process (e.g. `/artifacts` without
  * the artifacts service): a client asking for an API there must get a 404, not the dashboard's HTML.
  */
-export const RESERVED_PREFIXES = ['/graphql', '/healthz', '/readyz', '/metrics', '/webhooks', '/artifacts', '/aws'] as const;
+export const RESERVED_PREFIXES = ['/graphql', '/healthz', '/readyz', '/metrics', '/webhooks', '/artifacts', '/aws', '/session'] as const;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

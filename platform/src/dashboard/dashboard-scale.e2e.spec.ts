@@ -2,7 +2,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { collectPageErrors, SCREENSHOTS } from '../testing/dashboard-harness';
+import { collectPageErrors, SCREENSHOTS, signInContext } from '../testing/dashboard-harness';
 import { FIFTY_ACTIONS, launchChromium, runExecutions, scaleActionName, startScalePlatform, type ScalePlatform } from '../testing/dashboard-scale';
 
 // The dashboard with a pipeline of 50 actions and a history longer than a page, seeded as bench/dashboard/render.ts
@@ -30,7 +30,7 @@ describe('the dashboard with 50 actions and a long history, in Chromium', () => 
 
   async function signedIn(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; errors: string[]; queries: Array<{ query: string; variables: Record<string, unknown> }> }> {
     const context = await browser.newContext({ viewport });
-    await context.addInitScript((value) => sessionStorage.setItem('sluice.token', value), scale.token);
+    await signInContext(context, scale.url, scale.token);
     const page = await context.newPage();
     const errors = collectPageErrors(page, { console: true });
     const queries: Array<{ query: string; variables: Record<string, unknown> }> = [];
@@ -114,7 +114,7 @@ describe('the dashboard with 50 actions and a long history, in Chromium', () => 
     await context.close();
   }, 120_000);
 
-  it('lists the pipelines without asking for their executions', async () => {
+  it('lists the pipelines asking only for their newest execution', async () => {
     const { context, page, errors, queries } = await signedIn({ width: 390, height: 844 });
     await page.goto(`${scale.url}/`);
     const blocks = page.locator(`tr[data-pipeline="${PIPELINE}"] .block`);
@@ -122,7 +122,12 @@ describe('the dashboard with 50 actions and a long history, in Chromium', () => 
     expect(await blocks.evaluateAll((all) => all.map((b) => `${(b as HTMLElement).dataset.stage}:${(b as HTMLElement).dataset.status}`))).toEqual(
       FIFTY_ACTIONS.map((s) => `${s.name}:Succeeded`),
     );
-    expect(queries.some((q) => /listPipelineExecutions|listActionExecutions/.test(q.query))).toBe(false);
+    // The status shown is the newest execution's (issue 22): one execution per pipeline, never the history or the actions.
+    expect(queries.some((q) => /listActionExecutions/.test(q.query))).toBe(false);
+    const executionFields = queries.flatMap((q) => q.query.match(/listPipelineExecutions\([^)]*\)/g) ?? []);
+    expect(executionFields.length).toBeGreaterThan(0);
+    expect(executionFields.every((field) => field.includes('first: 1)'))).toBe(true);
+    await page.locator(`tr[data-pipeline="${PIPELINE}"] [data-testid="pipeline-status"][data-status="Succeeded"]`).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(errors).toEqual([]);
     await context.close();

@@ -37,6 +37,19 @@ export async function gql<T>(url: string, token: string, query: string, variable
 
 export { eventually };
 
+/**
+ * Signs a browser context in as the dashboard's sign-in does (decision 0045): the token is exchanged for a session at
+ * `POST /session`, and the context gets the httpOnly session cookie the gateway set. The session's id.
+ */
+export async function signInContext(context: BrowserContext, url: string, token: string): Promise<string> {
+  const answer = await fetch(`${url}/session`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'x-sluice-csrf': '1' } });
+  const cookie = answer.headers.get('set-cookie') ?? '';
+  const id = /^sluice_session=([^;]+)/.exec(cookie)?.[1];
+  if (answer.status !== 200 || id === undefined) throw new Error(`POST /session answered ${answer.status} ${await answer.text()} (set-cookie: ${cookie})`);
+  await context.addCookies([{ name: 'sluice_session', value: id, url, httpOnly: true, sameSite: 'Strict' }]);
+  return id;
+}
+
 /** Source (a real git repository) → Build (two actions in parallel, then one more) → Approval → Deploy. */
 export function webAppPipeline(name: string, repositoryUrl: string): FixturePipeline {
   const commands = (name: string, runOrder: number, command: string, category: FixtureCategory = 'Build') => commandsAction(name, command, { category, runOrder, inputs: 'SourceOutput' });
@@ -124,7 +137,7 @@ export interface Dashboard {
   /** The admin token the platform wrote at its first start. */
   token: string;
   browser: Browser;
-  /** A browser context signed in with a token, the admin's by default (sessionStorage is per tab, so it is set before the page runs). */
+  /** A browser context signed in with a token, the admin's by default (its session cookie is set before any page runs). */
   signedInContext(viewport?: { width: number; height: number }, as?: string): Promise<BrowserContext>;
   gql<T>(query: string, variables?: Record<string, unknown>, as?: string): Promise<T>;
   /** Starts an execution through the API, as the admin; its id. */
@@ -160,7 +173,7 @@ export async function startDashboard(extraEnv: Record<string, string> = {}): Pro
     browser,
     async signedInContext(viewport = { width: 1280, height: 800 }, as = token) {
       const context = await browser.newContext({ viewport });
-      await context.addInitScript((value) => sessionStorage.setItem('sluice.token', value), as);
+      await signInContext(context, url, as);
       return context;
     },
     gql: call,

@@ -1,5 +1,5 @@
 // The gateway operations the dashboard uses, in CodePipeline's names, with the shapes it reads.
-import { request } from './graphql';
+import { request, requestEach } from './graphql';
 
 export interface StageSummary {
   stageName: string;
@@ -26,6 +26,24 @@ export async function listPipelines(): Promise<PipelineSummary[]> {
     after = page.listPipelines.pageInfo.hasNextPage ? page.listPipelines.pageInfo.endCursor : null;
   } while (after !== null);
   return all;
+}
+
+/** Each pipeline's newest execution (its id and status), asked in batches of 50 aliased fields; absent for a pipeline that never ran or that the principal may not list. */
+export async function newestExecutions(names: readonly string[]): Promise<Map<string, { pipelineExecutionId: string; status: string }>> {
+  const newest = new Map<string, { pipelineExecutionId: string; status: string }>();
+  for (let start = 0; start < names.length; start += 50) {
+    const batch = names.slice(start, start + 50);
+    if (batch.length === 0) continue;
+    const query = `query Newest(${batch.map((_, i) => `$n${i}: String!`).join(', ')}) { ${batch
+      .map((_, i) => `e${i}: listPipelineExecutions(pipelineName: $n${i}, first: 1) { nodes { pipelineExecutionId status } }`)
+      .join(' ')} }`;
+    const data = await requestEach<Record<string, { nodes: Array<{ pipelineExecutionId: string; status: string }> } | null>>(query, Object.fromEntries(batch.map((name, i) => [`n${i}`, name])));
+    batch.forEach((name, i) => {
+      const node = data[`e${i}`]?.nodes[0];
+      if (node) newest.set(name, node);
+    });
+  }
+  return newest;
 }
 
 export interface ActionDefinition {
@@ -79,6 +97,8 @@ export interface ActionExecutionDetail {
   startTime: string;
   lastUpdateTime: string;
   durationMs: number | null;
+  /** Who answered a manual approval; null for other actions. */
+  updatedBy: string | null;
   output: { executionResult: { externalExecutionSummary: string | null; errorDetails: string | null } };
 }
 
@@ -90,7 +110,7 @@ export interface PipelineView {
 
 const EXECUTION_FIELDS = `pipelineExecutionId status statusSummary startTime lastUpdateTime trigger { triggerType triggerDetail } executionType
   sourceRevisions { actionName revisionId revisionSummary revisionUrl }`;
-const ACTION_FIELDS = `pipelineExecutionId actionExecutionId stageName actionName attempt runOrder status startTime lastUpdateTime durationMs
+const ACTION_FIELDS = `pipelineExecutionId actionExecutionId stageName actionName attempt runOrder status startTime lastUpdateTime durationMs updatedBy
   output { executionResult { externalExecutionSummary errorDetails } }`;
 
 /** Definition, state, the recent executions and their action attempts: everything the pipeline view draws. */
@@ -114,15 +134,34 @@ export async function loadPipelineView(name: string): Promise<PipelineView> {
   return { pipeline: data.getPipeline, executions: data.listPipelineExecutions.nodes, actions: data.listActionExecutions.nodes };
 }
 
+/** The definition, the last `runs` executions and the newest action attempts: what the trends are drawn from. */
+export async function loadTrendData(name: string, runs: number): Promise<{ definition: PipelineDefinition; executions: ExecutionSummary[]; actions: ActionExecutionDetail[] }> {
+  const data = await request<{ getPipeline: { pipeline: PipelineDefinition }; listPipelineExecutions: { nodes: ExecutionSummary[] }; listActionExecutions: { nodes: ActionExecutionDetail[] } }>(
+    `query Trends($name: String!, $runs: Int!) {
+      getPipeline(name: $name) { pipeline }
+      listPipelineExecutions(pipelineName: $name, first: $runs) { nodes { ${EXECUTION_FIELDS} } }
+      listActionExecutions(pipelineName: $name, first: 1000) { nodes { ${ACTION_FIELDS} } }
+    }`,
+    { name, runs },
+  );
+  return { definition: data.getPipeline.pipeline, executions: data.listPipelineExecutions.nodes, actions: data.listActionExecutions.nodes };
+}
+
 export interface ExecutionView {
-  execution: ExecutionSummary & { variables: Array<{ name: string; value: string }> };
+  execution: ExecutionSummary & { variables: Array<{ name: string; value: string }>; pipelineVersion: number };
   actions: ActionExecutionDetail[];
+}
+
+/** The definition a version of a pipeline had (the one an execution ran), for the stages an execution did not reach. */
+export async function loadDefinition(name: string, version: number): Promise<PipelineDefinition> {
+  const data = await request<{ getPipeline: { pipeline: PipelineDefinition } }>('query Definition($name: String!, $version: Int) { getPipeline(name: $name, version: $version) { pipeline } }', { name, version });
+  return data.getPipeline.pipeline;
 }
 
 export async function loadExecutionView(pipelineName: string, executionId: string): Promise<ExecutionView> {
   const data = await request<{ getPipelineExecution: ExecutionView['execution']; listActionExecutions: { nodes: ActionExecutionDetail[] } }>(
     `query ExecutionView($name: String!, $id: ID!) {
-      getPipelineExecution(pipelineName: $name, pipelineExecutionId: $id) { ${EXECUTION_FIELDS} variables { name value } }
+      getPipelineExecution(pipelineName: $name, pipelineExecutionId: $id) { ${EXECUTION_FIELDS} pipelineVersion variables { name value } }
       listActionExecutions(pipelineName: $name, pipelineExecutionId: $id, first: 500) { nodes { ${ACTION_FIELDS} } }
     }`,
     { name: pipelineName, id: executionId },
@@ -265,6 +304,8 @@ export interface AuditFilter {
   /** ISO-8601 instants. */
   from?: string;
   to?: string;
+  /** Leave out reads (the permissions service decides by its action catalogue). */
+  excludeReads?: boolean;
 }
 
 /** An audit record as the dashboard shows it, from `lookupAuditEvents` or `auditRecorded` (their shapes differ a little). */
@@ -326,6 +367,7 @@ export async function lookupAuditEvents(filter: AuditFilter, first: number, afte
         decision: nonEmpty(filter.decision),
         from: nonEmpty(filter.from),
         to: nonEmpty(filter.to),
+        excludeReads: filter.excludeReads ?? null,
       },
       first,
       after,
@@ -340,6 +382,9 @@ export const auditRowOfRecorded = (record: AuditFields) => auditRowOf(record);
 
 /** Whether a live record belongs on the page the filter selects (as the permissions service's lookup matches). */
 export function auditRowMatches(row: AuditRow, filter: AuditFilter): boolean {
+  // Reads hidden: a live record shows when it is the attempt of a change or a refusal (the live record does not say
+  // which action it is in the catalogue's terms; the service decides for the pages: a reload shows both exactly).
+  if (filter.excludeReads && !(row.result === 'attempted' || row.decision !== 'Allow')) return false;
   const principal = nonEmpty(filter.principal);
   const operation = nonEmpty(filter.operation)?.toLowerCase();
   const resource = nonEmpty(filter.resource);

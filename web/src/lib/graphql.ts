@@ -1,5 +1,5 @@
 import type { ErrorCode } from '@sluice/domain/browser';
-import { authorizationHeaders, reportUnauthenticated } from './session';
+import { CSRF_HEADERS, reportUnauthenticated } from './session';
 
 export interface GraphQLErrorEntry {
   message: string;
@@ -34,7 +34,7 @@ export class GraphQLRequestError extends Error {
 export async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...authorizationHeaders() },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...CSRF_HEADERS },
     body: JSON.stringify({ query, variables }),
   });
   let answer: { data?: T | null; errors?: GraphQLErrorEntry[] };
@@ -50,6 +50,23 @@ export async function request<T>(query: string, variables: Record<string, unknow
   }
   if (answer.data === undefined || answer.data === null) throw new GraphQLRequestError([], response.status);
   return answer.data;
+}
+
+/**
+ * POST /graphql for an operation of independent fields: the data of those that answered, the others null (a
+ * field refused to this principal does not fail the rest). A refusal of the whole request still throws.
+ */
+export async function requestEach<T extends Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<Partial<T>> {
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...CSRF_HEADERS },
+    body: JSON.stringify({ query, variables }),
+  });
+  const answer = (await response.json().catch(() => ({}))) as { data?: Partial<T> | null; errors?: GraphQLErrorEntry[] };
+  if (answer.data) return answer.data;
+  const error = new GraphQLRequestError(answer.errors ?? [], response.status);
+  if (error.code === 'UNAUTHENTICATED') reportUnauthenticated(error.message);
+  throw error;
 }
 
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

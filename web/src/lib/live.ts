@@ -1,5 +1,5 @@
 import { createClient, type Client } from 'graphql-ws';
-import { reportUnauthenticated, storedToken } from './session';
+import { reportUnauthenticated } from './session';
 
 /** The gateway closes a connection whose token it refuses with 4401 (and 4503 when it cannot check it now). */
 const CLOSE_UNAUTHENTICATED = 4401;
@@ -7,16 +7,12 @@ const CLOSE_UNAUTHENTICATED = 4401;
 const closeCodeOf = (event: unknown): number | undefined => (typeof event === 'object' && event !== null && 'code' in event ? Number((event as { code: unknown }).code) : undefined);
 
 // One graphql-ws connection per page on the gateway's /graphql, opened on the first subscription and
-// re-opened after sign-in/out so it carries the current token in its connectionParams.
+// re-opened after sign-in/out: the handshake carries the session cookie of the moment (decision 0045).
 let client: Client | undefined;
 
 function liveClient(): Client {
   client ??= createClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
-    connectionParams: () => {
-      const token = storedToken();
-      return token === undefined ? {} : { authorization: `Bearer ${token}` };
-    },
     lazy: true,
     retryAttempts: Infinity,
     // A refused token is not retried: the person signs in again.

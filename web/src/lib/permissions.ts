@@ -2,7 +2,7 @@
 // The gateway decides every request anyway; this only hides the ones it would refuse.
 import type { PipelineDefinition } from './api';
 import { request } from './graphql';
-import { storedToken } from './session';
+import { sessionGeneration } from './session';
 
 export interface PermissionCheck {
   action: string;
@@ -20,13 +20,13 @@ export function resourceName(account: string, pipeline: string, stage?: string, 
   return `srn:sluice:${account}:${[pipeline, stage, action].filter((part) => part !== undefined).join('/')}`;
 }
 
-// The account of the signed-in token, asked once per token.
-let accountCache: { token: string | undefined; account: Promise<string> } | undefined;
+// The account of the signed-in principal, asked once per sign-in.
+let accountCache: { generation: number; account: Promise<string> } | undefined;
 export function signedInAccount(): Promise<string> {
-  const token = storedToken();
-  if (accountCache?.token !== token) {
+  const generation = sessionGeneration();
+  if (accountCache?.generation !== generation) {
     const account = request<{ whoami: { account: string } }>('query Account { whoami { account } }').then((data) => data.whoami.account);
-    accountCache = { token, account };
+    accountCache = { generation, account };
     account.catch(() => (accountCache = undefined));
   }
   return accountCache!.account;

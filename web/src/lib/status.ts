@@ -17,10 +17,12 @@ const LABELS: Record<Status, string> = {
 
 export const statusLabel = (status: string | null | undefined): string => LABELS[statusOf(status)] ?? String(status);
 
-/** "1 min 5 s", "800 ms": for durations on cards and the timeline. */
+/** "1 min 5 s", "1.6 s", "800 ms": for durations on cards, the timeline and the execution's total. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '';
   if (ms < 1000) return `${Math.round(ms)} ms`;
+  // Tenths under 10 s: 1.6 s is not 2 s (every duration shown is this one, of the engine's start and finish).
+  if (ms < 9_950) return `${(ms / 1000).toFixed(1)} s`;
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.floor(seconds / 60);

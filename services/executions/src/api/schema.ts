@@ -220,6 +220,8 @@ ${ACTION_ENUMS_SDL}
     startTime: DateTime!
     lastUpdateTime: DateTime!
     durationMs: Int
+    "Who answered a manual approval (CodePipeline's updatedBy); null for any other action, and until it is answered."
+    updatedBy: String
     input: ActionExecutionInput!
     output: ActionExecutionOutput!
   }

@@ -149,6 +149,12 @@ describe('lookupAuditEvents', () => {
     const window = await ids({ from: at(10), to: at(19) });
     expect(window.map((n) => n.time)).toEqual(Array.from({ length: 10 }, (_, i) => at(19 - i)));
     expect(await ids({ principal: 'bob', decision: 'ImplicitDeny', from: at(0), to: at(20) })).toHaveLength(2);
+
+    // Reads hidden (the dashboard's "Hide reads"): only the changes stay, denied ones too.
+    const changes = await ids({ excludeReads: true });
+    expect(changes.map((n) => n.operation)).toEqual(Array.from({ length: 14 }, () => 'sluice:StartPipelineExecution'));
+    expect(changes.filter((n) => n.decision === 'ImplicitDeny')).toHaveLength(3);
+    expect(await ids({ excludeReads: false })).toHaveLength(41);
   });
 
   it('keeps accounts apart and refuses bad pages', async () => {

@@ -180,6 +180,8 @@ ${subgraphSchemaPreamble(['@key', '@shareable', '@inaccessible'])}
     decision: AuthorizationDecision
     from: DateTime
     to: DateTime
+    "true: leave out reads (calls of actions the catalogue marks read-only, denied ones too), which are most of a trail."
+    excludeReads: Boolean
   }
 
   "One API call as recorded in the hash-chained trail."

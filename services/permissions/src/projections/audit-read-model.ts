@@ -1,4 +1,4 @@
-import { accountOfAuditStream, AUDIT_OUTCOME_RECORDED, AUDIT_RECORDED, auditRecordOf, type ChainedAuditRecord, type DecisionKind } from '@sluice/authz';
+import { accountOfAuditStream, AUDIT_OUTCOME_RECORDED, AUDIT_RECORDED, auditRecordOf, findAction, type ChainedAuditRecord, type DecisionKind } from '@sluice/authz';
 import type { RecordedEvent } from '@sluice/eventing';
 import { ValidationError } from '@sluice/domain';
 
@@ -13,6 +13,8 @@ export interface AuditFilter {
   /** Inclusive bounds on the record's time. */
   from?: Date | null;
   to?: Date | null;
+  /** True: leave out the calls of read-only catalogue actions (they are most of a trail), denied ones included. */
+  excludeReads?: boolean | null;
 }
 
 export interface StoredAuditRecord {
@@ -101,6 +103,7 @@ function matcher(filter: AuditFilter): (record: ChainedAuditRecord) => boolean {
     (!operation || record.operation.toLowerCase() === operation) &&
     (!resource || (resourcePrefix !== undefined ? record.resource.startsWith(resourcePrefix) : record.resource === resource)) &&
     (!filter.decision || record.decision === filter.decision) &&
+    (!filter.excludeReads || findAction(record.operation)?.readOnly !== true) &&
     // ISO instants of one format compare as strings.
     (!from || record.time >= from) &&
     (!to || record.time <= to);

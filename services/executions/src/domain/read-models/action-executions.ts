@@ -18,6 +18,8 @@ export interface ActionExecutionDetail {
   startTime: string;
   lastUpdateTime: string;
   durationMs: number | null;
+  /** Who answered a manual approval (CodePipeline's `updatedBy`); null for any other action, and until answered. */
+  updatedBy: string | null;
   input: {
     actionTypeId: ActionTypeId;
     /** As declared, with its `#{…}` references. */
@@ -65,6 +67,7 @@ export function evolveActionExecutions(view: ActionExecutionsView, event: Execut
         startTime: data.startedAt,
         lastUpdateTime: data.startedAt,
         durationMs: null,
+        updatedBy: null,
         input: {
           actionTypeId: data.actionTypeId,
           configuration: declared?.configuration ?? {},
@@ -98,12 +101,18 @@ export function evolveActionExecutions(view: ActionExecutionsView, event: Execut
     }
     case 'ActionExecutionAbandoned':
       return update(view, event.data.actionExecutionId, event.data.at, (detail) => ({ ...detail, status: 'Abandoned' }));
+    case 'ApprovalResultRecorded': {
+      // The attempt that waits for this answer: the latest of the action (its result event follows).
+      const data = event.data;
+      const waiting = [...view.details].reverse().find((detail) => detail.stageName === data.stageName && detail.actionName === data.actionName);
+      if (!waiting) return view;
+      return { ...view, details: view.details.map((detail) => (detail === waiting ? { ...detail, updatedBy: data.approvedBy } : detail)) };
+    }
     case 'StageExecutionStarted':
     case 'StageConditionCheckStarted':
     case 'StageConditionEvaluated':
     case 'StageConditionOverridden':
     case 'ActionJobContinued':
-    case 'ApprovalResultRecorded':
     case 'StageExecutionSucceeded':
     case 'StageExecutionFailed':
     case 'StageExecutionSkipped':

@@ -13,6 +13,7 @@ const detail = (actionTypeId: ActionExecutionDetail['input']['actionTypeId'], st
   startTime: '2026-01-02T03:04:05.000Z',
   lastUpdateTime: '2026-01-02T03:04:09.000Z',
   durationMs: null,
+  updatedBy: null,
   input: { actionTypeId, configuration: {}, resolvedConfiguration, inputArtifacts: [], namespace: null },
   output: { outputArtifacts: [], outputVariables: {}, executionResult: { externalExecutionId: null, externalExecutionSummary: null, externalExecutionUrl: null, errorDetails: null } },
 });

@@ -69,6 +69,28 @@ describe('read models', () => {
     });
   });
 
+  it('listActionExecutions: who answered an approval (updatedBy) and the comment, with its newlines; null for other actions', () => {
+    const sim = new Simulation({ worker: () => ({ kind: 'succeed' }) });
+    sim.start(declaration);
+    sim.run();
+    const waiting = sim.executionEvents('e1').reduce(evolveActionExecutions, initialActionExecutionsView);
+    expect(waiting.details.map((d) => [d.actionName, d.status, d.updatedBy])).toEqual([['Compile', 'Succeeded', null], ['Approve', 'InProgress', null]]);
+    sim.call({
+      type: 'PutApprovalResult',
+      executionId: 'e1',
+      stageName: 'Gate',
+      actionName: 'Approve',
+      token: approvalTokenOf(sim),
+      result: { status: 'Approved', summary: 'checked staging\nship it' },
+      authorized: true,
+      metadata: metadataAt(sim.now(), 'carol'),
+    });
+    sim.run();
+    const view = sim.executionEvents('e1').reduce(evolveActionExecutions, initialActionExecutionsView);
+    expect(view.details[1]).toMatchObject({ actionName: 'Approve', status: 'Succeeded', updatedBy: 'carol', output: { executionResult: { externalExecutionSummary: 'checked staging\nship it' } } });
+    expect(view.details[0]!.updatedBy).toBeNull();
+  });
+
   it('listActionExecutions and the execution summary show URLs without their credentials; the job keeps them', () => {
     const jobs: JobSpec[] = [];
     const sim = new Simulation({ worker: (job) => (jobs.push(job), { kind: 'fail', message: 'fatal: could not read from https://bot:s3cr3t-canary@git.example.com/web.git' }) });

@@ -118,7 +118,8 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
         ...parseExportedVariables(await readJobFile(exportsFile, MAX_VARIABLES_FILE_BYTES, 'the exported variables')),
       });
       const count = commands.filter((command) => command.trim() !== '').length;
-      const summary = [`${count} ${count === 1 ? 'command' : 'commands'} succeeded in ${elapsed}`, tests && describeTestReports(tests)].filter(Boolean).join('. ');
+      // No time in the summary: an action's duration is the engine's, start to finish, shown beside it (issue 22).
+      const summary = [`${count} ${count === 1 ? 'command' : 'commands'} succeeded`, tests && describeTestReports(tests)].filter(Boolean).join('. ');
       return { outputArtifacts, outputVariables, summary };
     },
   };

@@ -85,7 +85,7 @@ describe.each([
     expect(await readFile(join(site?.directory ?? '', 'dist/app.txt'), 'utf8')).toBe('app source\n');
     expect(await filesUnder(everything?.directory ?? '')).toEqual(['.cache/tmp.txt', 'app.txt', 'dist/app.txt', 'dist/js/main.js', 'dist/logo.svg']);
     expect(result.outputVariables).toEqual({ VERSION: '1.2.3', URL: 'https://example.com/?a=b', BUILD_ID: 'build-job-1' });
-    expect(result.summary).toMatch(/^9 commands succeeded in \d+/);
+    expect(result.summary).toBe('9 commands succeeded');
   });
 
   it('takes the action\'s commands array when there is no Commands configuration, with no input at all', async () => {
@@ -180,7 +180,7 @@ describe.each([
     const inputArtifacts = [{ name: 'Src', directory: source }];
 
     const ok = await testProvider.run(await jobs.job({ inputArtifacts, commands: ['cp passing.xml reports/junit-cart.xml'] }), recordingIo());
-    expect(ok.summary).toMatch(/^1 command succeeded in .*\. Tests: 2, 2 passed, 0 failed, 0 errors, 0 skipped \(1 report\)$/);
+    expect(ok.summary).toBe('1 command succeeded. Tests: 2, 2 passed, 0 failed, 0 errors, 0 skipped (1 report)');
 
     const failure = await failureOf(testProvider.run(await jobs.job({ inputArtifacts, commands: ['cp failing.xml reports/TEST-pay.xml', 'exit 1'] }), recordingIo()));
     expect(failure.message).toContain('Tests: 3, 2 passed, 1 failed, 0 errors, 0 skipped (2 reports); failed: pay.charges');
