@@ -1,0 +1,5 @@
+export type { DurableProjection } from './durable-projection';
+export { DurableProjectionRunner, type DurableProjectionRunnerOptions } from './durable-projection-runner';
+export { DurableRebuildable } from './durable-rebuildable';
+export { openReadModelDatabase, readModelDatabaseOf, SqlReadModelDatabase, type OpenedReadModelDatabase, type ReadModelDatabase, type Row, type SqlStatement } from './read-model-database';
+export { CHECKPOINT_MOVED, checkpointIdOf, ensureReadModel, loadReadModelCheckpoint, NOTHING_FOLDED, resetReadModel } from './read-model-checkpoint';
