@@ -7,22 +7,34 @@ import { advanceCheckpoint, CHECKPOINT_MOVED, ensureReadModel, loadReadModelChec
 export interface DurableProjectionRunnerOptions {
   /** How long `waitForPosition` waits before it gives up. */
   waitTimeoutMs?: number;
-  /** Told when the subscription fails for good (the waiters fail with it). */
+  /** Told when the projection fails for good (the waiters fail with it). */
   onError?: (error: Error) => void;
-  /** Told after each event's transaction committed (tests use it to crash a process between two events). */
-  onFolded?: (event: RecordedEvent) => void | Promise<void>;
+  /** Events folded per transaction at most. Default 500. */
+  batchSize?: number;
+  /** Told after each transaction committed, with its events (tests use it to crash a process between two transactions). */
+  onCommitted?: (events: readonly RecordedEvent[]) => void | Promise<void>;
 }
 
 /**
- * Keeps a durable projection live: resumes after its checkpoint (reads only what it has not folded), and folds each
- * event in one transaction with the checkpoint's move (docs/decisions/0048). Several processes may run the same
- * projection: each event is applied by one of them; the others see their checkpoint moved, reload it and go on.
+ * Keeps a durable projection live: resumes after its checkpoint (reads only what it has not folded), and folds events
+ * in transactions that also move the checkpoint (docs/decisions/0048). Events are batched: those the store delivers
+ * together (a catch-up page, a burst) are committed together, up to `batchSize`; a lone event is committed at once.
+ * Several processes may run the same projection: each event is applied by one of them; the others find their
+ * checkpoint moved, reload it and go on after it.
  */
 export class DurableProjectionRunner {
   private subscription: Subscription | undefined;
   private readonly positions: PositionWaiters;
+  private readonly batchSize: number;
   private position = NOTHING_FOLDED;
   private stopped = false;
+  private buffer: RecordedEvent[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private flushScheduled = false;
+  /** Whether the current subscription has caught up (its failures are then the runner's, not start()'s). */
+  private live = false;
+  /** A failure of a commit no event was waiting for, while catching up: what start() reports. */
+  private flushError: unknown;
   /** Events the store delivered to this runner since it was made: a restart reads only those after the checkpoint. */
   eventsRead = 0;
   /** Events this runner folded (committed). */
@@ -35,6 +47,7 @@ export class DurableProjectionRunner {
     private readonly options: DurableProjectionRunnerOptions = {},
   ) {
     this.positions = new PositionWaiters(options.waitTimeoutMs);
+    this.batchSize = options.batchSize ?? 500;
   }
 
   /** The checkpoint this runner last committed or loaded; NOTHING_FOLDED (-1) before the first event. */
@@ -53,6 +66,7 @@ export class DurableProjectionRunner {
     this.stopped = true;
     await this.subscription?.stop();
     this.subscription = undefined;
+    await this.flushing;
     this.positions.stop();
   }
 
@@ -64,22 +78,28 @@ export class DurableProjectionRunner {
   /** Subscribes after the checkpoint; again after it, as it is then, if another process moved it while catching up. */
   private async subscribe(): Promise<void> {
     for (;;) {
+      await this.flushing;
+      this.buffer = [];
       this.position = await loadReadModelCheckpoint(this.database, this.projection);
       if (this.position !== NOTHING_FOLDED) this.positions.reached(this.position);
-      const subscription = this.store.subscribeToAll((event) => this.fold(event), {
+      const subscription = this.store.subscribeToAll((event) => this.deliver(event), {
         fromPosition: this.position === NOTHING_FOLDED ? 'start' : this.position,
         streamPrefixes: [...this.projection.streamPrefixes],
       });
       this.subscription = subscription;
-      let live = false;
+      this.live = false;
+      this.flushError = undefined;
       subscription.done.catch((error: unknown) => {
-        if (live) this.failed(subscription, error);
+        if (this.live) this.failed(subscription, error);
       });
       try {
         await subscription.caughtUp;
-        live = true;
+        await this.flush();
+        this.live = true;
         return;
-      } catch (error) {
+      } catch (caught) {
+        const error = this.flushError ?? caught;
+        await subscription.stop();
         if (this.stopped || !isCheckpointMoved(error)) {
           this.fail(error);
           throw error;
@@ -88,21 +108,54 @@ export class DurableProjectionRunner {
     }
   }
 
-  private async fold(event: RecordedEvent): Promise<void> {
+  /** Buffers the event; a full batch is committed before the next event, a partial one once the store has no more to give now. */
+  private deliver(event: RecordedEvent): Promise<void> | void {
     this.eventsRead += 1;
-    const statements = this.projection.fold(event, this.database.schema);
-    await this.database.transaction([advanceCheckpoint(this.database, this.projection, this.position, event.position), ...statements]);
-    this.position = event.position;
-    this.eventsFolded += 1;
-    this.positions.reached(event.position);
-    await this.options.onFolded?.(event);
+    this.buffer.push(event);
+    if (this.buffer.length >= this.batchSize) return this.flush();
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // After the page's other events (delivered without I/O in between): while the subscription reads the next page.
+      setImmediate(() => {
+        this.flushScheduled = false;
+        const subscription = this.subscription;
+        const live = this.live;
+        this.flush().catch((error: unknown) => {
+          if (!subscription) return;
+          if (!live) this.flushError = error; // start() sees it when the stop below fails its catch-up
+          void subscription.stop().then(() => {
+            if (live) this.failed(subscription, error);
+          });
+        });
+      });
+    }
+  }
+
+  /** Commits the buffered events (after any commit in flight): their rows and the checkpoint's move, in one transaction. */
+  private flush(): Promise<void> {
+    const run = this.flushing.then(() => this.commit());
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commit(): Promise<void> {
+    const events = this.buffer;
+    if (events.length === 0) return;
+    this.buffer = [];
+    const last = events[events.length - 1]!.position;
+    await this.database.transaction([advanceCheckpoint(this.database, this.projection, this.position, last), ...this.projection.fold(events, this.database.schema)]);
+    this.position = last;
+    this.eventsFolded += events.length;
+    this.positions.reached(last);
+    await this.options.onCommitted?.(events);
   }
 
   private failed(subscription: Subscription, error: unknown): void {
     if (this.stopped || subscription !== this.subscription) return;
+    this.subscription = undefined;
     if (isCheckpointMoved(error)) {
-      // Another process folded this event (or a rebuild reset the tables): go on from the checkpoint as it is now.
-      this.subscribe().catch((again: unknown) => this.fail(again));
+      // Another process folded these events (or a rebuild reset the tables): go on from the checkpoint as it is now.
+      this.subscribe().catch(() => undefined);
       return;
     }
     this.fail(error);

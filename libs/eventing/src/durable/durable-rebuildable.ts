@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../event-store';
 import type { RebuildableProjection } from '../projection/rebuild-projections';
 import type { DurableProjection } from './durable-projection';
-import type { ReadModelDatabase, SqlStatement } from './read-model-database';
+import type { ReadModelDatabase } from './read-model-database';
 import { advanceCheckpoint, loadReadModelCheckpoint, NOTHING_FOLDED, resetReadModel } from './read-model-checkpoint';
 
 /** Events folded per transaction during a rebuild: few round trips, and a crash loses at most one batch's work. */
@@ -14,7 +14,7 @@ const REBUILD_BATCH = 1_000;
  * and resumes, but one mid-rebuild would fold events the rebuild has not reached yet.
  */
 export class DurableRebuildable implements RebuildableProjection {
-  private pending: SqlStatement[] = [];
+  private pending: RecordedEvent[] = [];
   private pendingFrom = NOTHING_FOLDED;
   private last = NOTHING_FOLDED;
   private count = 0;
@@ -41,7 +41,7 @@ export class DurableRebuildable implements RebuildableProjection {
   }
 
   async apply(event: RecordedEvent): Promise<void> {
-    this.pending.push(...this.projection.fold(event, this.database.schema));
+    this.pending.push(event);
     this.last = event.position;
     if (++this.count >= this.batch) await this.flush();
   }
@@ -63,7 +63,7 @@ export class DurableRebuildable implements RebuildableProjection {
 
   private async flush(): Promise<void> {
     if (this.last === this.pendingFrom) return;
-    await this.database.transaction([advanceCheckpoint(this.database, this.projection, this.pendingFrom, this.last), ...this.pending]);
+    await this.database.transaction([advanceCheckpoint(this.database, this.projection, this.pendingFrom, this.last), ...this.projection.fold(this.pending, this.database.schema)]);
     this.pending = [];
     this.pendingFrom = this.last;
     this.count = 0;

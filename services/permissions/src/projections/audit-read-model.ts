@@ -1,5 +1,5 @@
 import { accountOfAuditStream, AUDIT_OUTCOME_RECORDED, AUDIT_RECORDED, AUDIT_STREAM_PREFIX, auditRecordOf, KEYED_CHAIN, type ChainedAuditRecord, type DecisionKind } from '@sluice/authz';
-import type { DurableProjection, ReadModelDatabase, RecordedEvent, Row, SqlStatement } from '@sluice/eventing';
+import { toArrayLiteral, type DurableProjection, type ReadModelDatabase, type RecordedEvent, type Row, type SqlStatement } from '@sluice/eventing';
 import { ValidationError } from '@sluice/domain';
 
 export interface AuditFilter {
@@ -69,31 +69,38 @@ CREATE INDEX IF NOT EXISTS ${TABLE}_outcomes ON ${t} (account, result_of) WHERE 
 `;
   }
 
-  fold(event: RecordedEvent, schema: string): SqlStatement[] {
-    const account = accountOfAuditStream(event.streamId);
-    if (account === undefined || (event.type !== AUDIT_RECORDED && event.type !== AUDIT_OUTCOME_RECORDED)) return [];
-    const record = auditRecordOf(event);
+  /** One INSERT for the whole batch, its columns as arrays: a round trip per batch, however many records. */
+  fold(events: readonly RecordedEvent[], schema: string): SqlStatement[] {
+    const columns: (string | null)[][] = Array.from({ length: 14 }, () => []);
     const text = (value: unknown): string | null => (typeof value === 'string' ? value : value === undefined || value === null ? null : String(value));
+    for (const event of events) {
+      const account = accountOfAuditStream(event.streamId);
+      if (account === undefined || (event.type !== AUDIT_RECORDED && event.type !== AUDIT_OUTCOME_RECORDED)) continue;
+      const record = auditRecordOf(event);
+      const row = [
+        account,
+        event.revision.toString(),
+        event.position.toString(),
+        String(record.id),
+        text(record.hash),
+        text(record.chain),
+        typeof record.resultOf === 'string' ? record.resultOf : null,
+        text(record.principal?.id),
+        text(record.viaRole?.id),
+        String(record.operation ?? '').toLowerCase(),
+        String(record.resource ?? ''),
+        text(record.decision),
+        String(record.time ?? ''),
+        JSON.stringify(record),
+      ];
+      row.forEach((value, i) => columns[i]!.push(value));
+    }
+    if (columns[0]!.length === 0) return [];
     return [
       {
         text: `INSERT INTO "${schema}".${TABLE} (account, revision, position, id, hash, chain, result_of, principal_id, via_role_id, operation_lower, resource, decision, time, record)
-               VALUES ($1, $2::bigint, $3::bigint, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        params: [
-          account,
-          event.revision.toString(),
-          event.position.toString(),
-          String(record.id),
-          text(record.hash),
-          text(record.chain),
-          typeof record.resultOf === 'string' ? record.resultOf : null,
-          text(record.principal?.id),
-          text(record.viaRole?.id),
-          String(record.operation ?? '').toLowerCase(),
-          String(record.resource ?? ''),
-          text(record.decision),
-          String(record.time ?? ''),
-          JSON.stringify(record),
-        ],
+               SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])`,
+        params: columns.map(toArrayLiteral),
       },
     ];
   }

@@ -1,9 +1,9 @@
 /**
  * A process running one TallyProjection (the durable projection crash test, docs/decisions/0048):
  *   node --import tsx tally-child.ts '<json>'   with { store: { kind: 'postgres', url, schema } | { kind: 'embedded', dataDir }, suffix,
- *   crashAfterFolds?: n }
- * Prints `folding <position> <type>` before each event's transaction and `folded <position>` after its commit, and
- * `caught-up <eventsRead>` once at the head. With crashAfterFolds it kills itself (SIGKILL) right after the n-th
+ *   crashAfterCommits?: n, batchSize? }
+ * Prints `folding <position> <type>` for each event before its transaction and `folded <position>` after its commit,
+ * and `caught-up <eventsRead>` once at the head. With crashAfterCommits it kills itself (SIGKILL) right after the n-th
  * commit: between a read-model write and the next event. Otherwise it runs until killed.
  */
 import { createPostgresEventStore } from '../../postgres';
@@ -16,7 +16,8 @@ import { TallyProjection } from './tally-projection';
 interface ChildConfig {
   store: { kind: 'postgres'; url: string; schema: string } | { kind: 'embedded'; dataDir: string };
   suffix: string;
-  crashAfterFolds?: number;
+  crashAfterCommits?: number;
+  batchSize?: number;
 }
 
 async function main(): Promise<void> {
@@ -27,20 +28,21 @@ async function main(): Promise<void> {
       : await openEmbeddedEventStore({ dataDir: config.store.dataDir });
   const tally = new TallyProjection(config.suffix);
   const projection = Object.assign(Object.create(tally) as TallyProjection, {
-    fold(event: RecordedEvent, schema: string) {
-      process.stdout.write(`folding ${event.position} ${event.type}\n`);
-      return tally.fold(event, schema);
+    fold(events: readonly RecordedEvent[], schema: string) {
+      for (const event of events) process.stdout.write(`folding ${event.position} ${event.type}\n`);
+      return tally.fold(events, schema);
     },
   });
-  let folds = 0;
+  let commits = 0;
   const runner = new DurableProjectionRunner(store, readModelDatabaseOf(store)!, projection, {
     onError: (error) => {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     },
-    onFolded: (event) => {
-      process.stdout.write(`folded ${event.position}\n`);
-      if (config.crashAfterFolds !== undefined && ++folds >= config.crashAfterFolds) process.kill(process.pid, 'SIGKILL');
+    batchSize: config.batchSize,
+    onCommitted: (events) => {
+      for (const event of events) process.stdout.write(`folded ${event.position}\n`);
+      if (config.crashAfterCommits !== undefined && ++commits >= config.crashAfterCommits) process.kill(process.pid, 'SIGKILL');
     },
   });
   await runner.start();

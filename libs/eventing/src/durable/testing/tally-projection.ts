@@ -26,7 +26,11 @@ CREATE TABLE IF NOT EXISTS ${counts} (stream_id text PRIMARY KEY, events bigint 
 `;
   }
 
-  fold(event: RecordedEvent, schema: string): SqlStatement[] {
+  fold(batch: readonly RecordedEvent[], schema: string): SqlStatement[] {
+    return batch.flatMap((event) => this.foldOne(event, schema));
+  }
+
+  private foldOne(event: RecordedEvent, schema: string): SqlStatement[] {
     const [events, counts] = this.tables.map((t) => `"${schema}"."${t}"`);
     const n = String((event.data as { n?: number }).n ?? 0);
     const statements: SqlStatement[] = [
