@@ -34,6 +34,13 @@ export class PermissionsProjection extends LiveProjection<PermissionsReadModels>
     await Promise.all([super.start(), this.auditRunner.start()]);
   }
 
+  /** Rebuilds the in-memory models by replay; the audit trails resume after their checkpoint (rebuilt by the command). */
+  override async rebuild(): Promise<void> {
+    await this.auditRunner?.stop();
+    await this.readModels?.close();
+    await super.rebuild();
+  }
+
   override async stop(): Promise<void> {
     await Promise.all([super.stop(), this.auditRunner?.stop()]);
     await this.readModels?.close();
