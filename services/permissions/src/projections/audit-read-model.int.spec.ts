@@ -54,9 +54,28 @@ async function history(store: EventStore): Promise<{ attemptRevision: number }> 
   return { attemptRevision: 30 };
 }
 
+/** A store without SQL, as KurrentDB is: the read model's tables go to an in-memory PGlite beside it. */
+async function storeWithoutSql(): Promise<EventStore> {
+  const inner = await openEmbeddedEventStore({ dataDir: 'memory' });
+  return {
+    append: (...args) => inner.append(...args),
+    readStream: (...args) => inner.readStream(...args),
+    readAll: (...args) => inner.readAll(...args),
+    subscribeToAll: (...args) => inner.subscribeToAll(...args),
+    subscribeToStream: (...args) => inner.subscribeToStream(...args),
+    close: async () => {
+      // Nothing of the read model was written into the store's own database.
+      const [row] = await inner.database.query('regclass', `SELECT to_regclass('sluice.audit_records')::text AS t`, []);
+      if (row!.t !== null) throw new Error('the audit table was made in a store that is not SQL');
+      await inner.close();
+    },
+  };
+}
+
 describe.each([
   ['PostgreSQL', () => createPostgresEventStore({ connectionString: testPostgresUrl(), schema })],
   ['PGlite', () => openEmbeddedEventStore({ dataDir: 'memory' })],
+  ['a store without SQL (KurrentDB’s case)', storeWithoutSql],
 ])('the audit read model on %s', (_name, open) => {
   let store: EventStore;
   let projection: PermissionsProjection;
