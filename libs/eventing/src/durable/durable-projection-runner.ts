@@ -66,6 +66,8 @@ export class DurableProjectionRunner {
     this.stopped = true;
     await this.subscription?.stop();
     this.subscription = undefined;
+    // Events not committed yet are dropped: the next start reads them again after the checkpoint.
+    this.buffer = [];
     await this.flushing;
     this.positions.stop();
   }
@@ -118,6 +120,7 @@ export class DurableProjectionRunner {
       // After the page's other events (delivered without I/O in between): while the subscription reads the next page.
       setImmediate(() => {
         this.flushScheduled = false;
+        if (this.stopped) return;
         const subscription = this.subscription;
         const live = this.live;
         this.flush().catch((error: unknown) => {
