@@ -12,19 +12,24 @@ import pipelines from '@sluice/pipelines';
 import executions from '@sluice/executions';
 import artifacts from '@sluice/artifacts';
 import permissions from '@sluice/permissions';
+import eventing from '@sluice/eventing';
 
 const { loadRuntimeConfig, openEventStore } = runtime;
 const { pipelinesProjections } = pipelines;
 const { executionsProjections } = executions;
 const { artifactsProjections } = artifacts;
 const { permissionsProjections } = permissions;
+const { DurableRebuildable, readModelDatabaseOf } = eventing;
 
 const USAGE = `Usage: npm run rebuild-projections [-- --only <name>[,<name>…]] [-- --json]
-Projections: ${registry().map((p) => p.name).join(', ')}`;
+Projections: ${registry(undefined).map((p) => p.name).join(', ')}, and on a SQL store (PostgreSQL, embedded) the durable ones: permissions.audit`;
 
-/** Every service's registry. A service with projections adds its registry here. */
-function registry() {
-  return [...pipelinesProjections(), ...executionsProjections(), ...artifactsProjections(), ...permissionsProjections()];
+/**
+ * Every service's registry. A service with projections adds its registry here. Durable read models (decision 0048) live
+ * in the store's database (`readModels`, undefined for EventStoreDB, where they are in memory) and are rebuilt in place.
+ */
+function registry(readModels) {
+  return [...pipelinesProjections(), ...executionsProjections(), ...artifactsProjections(), ...permissionsProjections(readModels)];
 }
 
 function parseArgs(argv) {
@@ -48,15 +53,6 @@ const number = (n) => n.toLocaleString('en-US');
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  let projections = registry();
-  if (options.only) {
-    const unknown = options.only.filter((name) => !projections.some((p) => p.name === name));
-    if (unknown.length > 0 || options.only.length === 0) {
-      console.error(`--only: unknown projection ${unknown.map((n) => `'${n}'`).join(', ') || '(none given)'}.\n${USAGE}`);
-      process.exit(2);
-    }
-    projections = projections.filter((p) => options.only.includes(p.name));
-  }
   const config = loadRuntimeConfig(process.env);
   if (config.eventStore.kind === 'embedded') {
     // PGlite is one process's database: opening the folder of a running platform would corrupt it.
@@ -70,6 +66,16 @@ async function main() {
     }
   }
   const opened = await openEventStore(config.eventStore);
+  let projections = registry(readModelDatabaseOf(opened.store));
+  if (options.only) {
+    const unknown = options.only.filter((name) => !projections.some((p) => p.name === name));
+    if (unknown.length > 0 || options.only.length === 0) {
+      await opened.store.close();
+      console.error(`--only: unknown projection ${unknown.map((n) => `'${n}'`).join(', ') || '(none given)'}.\n${USAGE}`);
+      process.exit(2);
+    }
+    projections = projections.filter((p) => options.only.includes(p.name));
+  }
   const log = options.json ? () => undefined : (line) => console.log(line);
   log(`Rebuilding ${projections.length} projection(s) from ${opened.description}`);
   let lastPrint = 0;
@@ -98,6 +104,8 @@ async function main() {
     } else {
       log(`Done: ${number(result.events)} events read in ${summary.elapsedMs} ms.`);
       for (const p of summary.projections) log(`  ${p.name.padEnd(32)} ${number(p.folded).padStart(12)} events folded, checkpoint ${p.checkpoint ?? '-'}`);
+      const durable = projections.filter((p) => p instanceof DurableRebuildable || ('projection' in p && 'database' in p)).map((p) => p.name);
+      if (durable.length > 0) log(`Rebuilt in place (tables and checkpoint in the store's database): ${durable.join(', ')}.`);
       log('Projections held in memory by running services are rebuilt by restarting them (each start replays the store).');
     }
   } finally {

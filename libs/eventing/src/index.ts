@@ -11,3 +11,4 @@ export { LiveProjection, type LiveProjectionOptions } from './projection/live-pr
 export { AsOfCutoff, parseInstant, scanStreams, streamAsOf, type ParsedInstant } from './projection/as-of';
 export { CommandHandler, cachedStates, foldedFromStore, type CommandHandlerOptions, type Decided, type Evolver, type FoldedStream, type Handled, type StateCacheOptions, type StreamStateSource } from './command-handler/command-handler';
 export { commandHandlerOf, decideAndAppend, eventMetadataOf, type Appended, type CommandMetadataLike, type DeciderLike, type DecideAndAppendOptions } from './command-handler/decide-and-append';
+export * from './durable';

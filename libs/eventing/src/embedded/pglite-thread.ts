@@ -4,9 +4,13 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import type { SqlExecutor } from '../sql/sql-executor';
+import type { SqlExecutor, SqlStatement } from '../sql/sql-executor';
 
-type Operation = { op: 'query'; text: string; params: (string | null)[] } | { op: 'script'; text: string } | { op: 'close' };
+type Operation =
+  | { op: 'query'; text: string; params: (string | null)[] }
+  | { op: 'script'; text: string }
+  | { op: 'transaction'; statements: SqlStatement[] }
+  | { op: 'close' };
 type Request = Operation & { id: number };
 type Reply = { id: number; rows?: Record<string, string | null>[]; error?: { name: string; message: string; code?: string } };
 
@@ -59,6 +63,11 @@ prepare(workerData.dataDir).then(() => PGlite.create(workerData.dataDir === null
         parentPort.postMessage({ id: request.id, rows: result.rows });
       } else if (request.op === 'script') {
         await db.transaction(async (tx) => { await tx.exec(request.text); });
+        parentPort.postMessage({ id: request.id });
+      } else if (request.op === 'transaction') {
+        await db.transaction(async (tx) => {
+          for (const statement of request.statements) await tx.query(statement.text, statement.params);
+        });
         parentPort.postMessage({ id: request.id });
       } else {
         await db.close();
@@ -152,6 +161,10 @@ export class PGliteThread implements SqlExecutor {
 
   async runScript(text: string): Promise<void> {
     await this.request({ op: 'script', text });
+  }
+
+  async transaction(statements: readonly SqlStatement[]): Promise<void> {
+    await this.request({ op: 'transaction', statements: statements.map(({ text, params }) => ({ text, params: [...params] })) });
   }
 
   /** Closes the database, then ends the thread. */

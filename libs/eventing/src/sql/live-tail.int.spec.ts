@@ -2,7 +2,7 @@ import type { RecordedEvent, Subscription } from '../event-store';
 import { PGliteThread } from '../embedded/pglite-thread';
 import { schemaSql } from './schema';
 import { defaultSqlEventStoreSettings, SqlEventStore } from './sql-event-store';
-import type { SqlExecutor } from './sql-executor';
+import type { SqlExecutor, SqlStatement } from './sql-executor';
 
 /** Counts the store's queries by statement name. */
 class CountingExecutor implements SqlExecutor {
@@ -14,6 +14,9 @@ class CountingExecutor implements SqlExecutor {
   }
   runScript(text: string) {
     return this.inner.runScript(text);
+  }
+  transaction(statements: readonly SqlStatement[]) {
+    return this.inner.transaction(statements);
   }
   reads(): number {
     return [...this.counts].filter(([name]) => /read-all|head-position/.test(name)).reduce((sum, [, n]) => sum + n, 0);

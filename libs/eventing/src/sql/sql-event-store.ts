@@ -136,6 +136,11 @@ export class SqlEventStore implements EventStore {
     return this.track(new CatchUpSubscription(source, handler, this.wake, this.settings));
   }
 
+  /** The store's own database: where durable read models keep their tables and checkpoints (docs/decisions/0048). */
+  get database(): SqlExecutor {
+    return this.executor;
+  }
+
   /** Stops subscriptions and waits for appends in flight; the adapter then closes its connection. */
   async close(): Promise<void> {
     if (this.closed) return;

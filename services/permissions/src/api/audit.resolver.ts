@@ -15,9 +15,9 @@ export class AuditResolver {
   constructor(@Inject(PERMISSIONS_APPLICATION) private readonly app: PermissionsApplication) {}
 
   @Query('lookupAuditEvents')
-  lookupAuditEvents(@PermissionsCallerOf() caller: Caller, @Args('filter') filter?: AuditFilterInput | null, @Args('first') first?: number | null, @Args('after') after?: string | null) {
+  async lookupAuditEvents(@PermissionsCallerOf() caller: Caller, @Args('filter') filter?: AuditFilterInput | null, @Args('first') first?: number | null, @Args('after') after?: string | null) {
     const parsed: AuditFilter = { ...filter, from: instantArg(filter?.from, 'filter.from'), to: instantArg(filter?.to, 'filter.to') };
-    const page = this.app.audit.lookupAuditEvents(caller, parsed, first ?? null, after ?? null);
+    const page = await this.app.audit.lookupAuditEvents(caller, parsed, first ?? null, after ?? null);
     return {
       edges: page.records.map((stored) => ({ cursor: auditCursorOf(stored.revision), node: auditEventOutput(stored) })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },

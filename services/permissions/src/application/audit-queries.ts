@@ -1,4 +1,4 @@
-import { type AuditChainKeySource, auditRecordOf, auditStreamOf, legacyEndOf, verifyAuditChain } from '@sluice/authz';
+import { type AuditChainKeySource, auditRecordOf, auditStreamOf, verifyAuditChain } from '@sluice/authz';
 import type { EventStore } from '@sluice/eventing';
 import { AccessDeniedError } from '@sluice/domain';
 import type { AuditFilter, AuditPage } from '../projections/audit-read-model';
@@ -29,8 +29,7 @@ export interface AuditTrailKeeping {
  * "as if old" by someone without the key is caught too (decision 0028).
  */
 export async function markLegacyAuditEnds(projection: PermissionsProjection, checkpoints: AuditCheckpoints, now: Date): Promise<void> {
-  const ends = new Map([...projection.audit.contents()].map(([account, trail]) => [account, legacyEndOf(trail.map((stored) => stored.record))] as const));
-  await checkpoints.markLegacyEnds(ends, now);
+  await checkpoints.markLegacyEnds(await projection.audit.legacyEnds(), now);
 }
 
 export class AuditQueries {
@@ -41,7 +40,7 @@ export class AuditQueries {
     private readonly clock: Clock,
   ) {}
 
-  lookupAuditEvents(caller: Caller, filter: AuditFilter, first: number | null, after: string | null): AuditPage {
+  lookupAuditEvents(caller: Caller, filter: AuditFilter, first: number | null, after: string | null): Promise<AuditPage> {
     return this.projection.audit.lookup(caller.account, filter, first, after);
   }
 
@@ -77,15 +76,15 @@ export class AuditQueries {
     const chain = verifyAuditChain(range, { key, previousHash: start > 0 ? records[start - 1]!.hash : null, firstIndex: start, legacyEnd });
     if (!chain.ok) return broken(start + chain.brokenAt, chain.reason, chain.explanation);
 
-    const seen = this.projection.audit.trail(trailAccount);
+    const [seen, seenCount] = await Promise.all([this.projection.audit.hashes(trailAccount, start, end), this.projection.audit.count(trailAccount)]);
     for (let index = start; index < end; index++) {
-      const known = seen[index];
-      if (known && known.record.hash !== records[index]!.hash) {
+      const known = seen.get(index);
+      if (known !== undefined && known !== records[index]!.hash) {
         return broken(index, 'differs_from_checkpoint', `Record ${index} (${records[index]!.id}) was rewritten with a recomputed hash: it differs from the record this service saw appended.`);
       }
     }
-    if (toIso === undefined && seen.length > records.length) {
-      return broken(records.length, 'missing_records', `The trail ends at record ${records.length - 1} but ${seen.length} records were appended: records were removed from its end.`);
+    if (toIso === undefined && seenCount > records.length) {
+      return broken(records.length, 'missing_records', `The trail ends at record ${records.length - 1} but ${seenCount} records were appended: records were removed from its end.`);
     }
     if (checkpoint) {
       if (checkpoint.position >= records.length) {

@@ -1,5 +1,5 @@
-import { accountOfAuditStream, AUDIT_OUTCOME_RECORDED, AUDIT_RECORDED, auditRecordOf, findAction, type ChainedAuditRecord, type DecisionKind } from '@sluice/authz';
-import type { RecordedEvent } from '@sluice/eventing';
+import { accountOfAuditStream, AUDIT_OUTCOME_RECORDED, AUDIT_RECORDED, AUDIT_STREAM_PREFIX, auditRecordOf, KEYED_CHAIN, SLUICE_ACTIONS, type ChainedAuditRecord, type DecisionKind } from '@sluice/authz';
+import { toArrayLiteral, type DurableProjection, type ReadModelDatabase, type RecordedEvent, type Row, type SqlStatement } from '@sluice/eventing';
 import { ValidationError } from '@sluice/domain';
 
 export interface AuditFilter {
@@ -17,6 +17,9 @@ export interface AuditFilter {
   excludeReads?: boolean | null;
 }
 
+/** The catalogue's read-only actions, lower-cased as the table keeps operations (`excludeReads`). */
+const READ_OPERATIONS = SLUICE_ACTIONS.filter((action) => action.readOnly).map((action) => action.name.toLowerCase());
+
 export interface StoredAuditRecord {
   /** Revision in the account's audit stream: the record's place in the chain. */
   revision: bigint;
@@ -32,36 +35,91 @@ export interface AuditPage {
 
 export const AUDIT_PAGE_SIZE = { default: 50, max: 500 } as const;
 
+const TABLE = 'audit_records';
+
 /**
- * Every audit record of every account, in chain order, as appended (and so as hashed). Also the
- * trail's checkpoint while the service runs: `lastHash` is what the store should still end with.
+ * Every audit record of every account, in chain order, as appended (and so as hashed): a durable read model, one row
+ * a record in the store's database (docs/decisions/0048), no longer a list per account in the service's heap. Also
+ * what verification compares the store with: the hashes this service saw appended.
  */
-export class AuditReadModel {
-  private readonly trails = new Map<string, StoredAuditRecord[]>();
-  // Per account, the attempt records whose outcome is recorded too: a lookup shows such a call once, by its outcome.
-  private readonly concluded = new Map<string, Set<string>>();
+export class AuditReadModel implements DurableProjection {
+  readonly name = 'permissions.audit';
+  readonly streamPrefixes = [AUDIT_STREAM_PREFIX];
+  readonly tables = [TABLE];
 
-  apply(event: RecordedEvent): void {
-    const account = accountOfAuditStream(event.streamId);
-    if (account === undefined || (event.type !== AUDIT_RECORDED && event.type !== AUDIT_OUTCOME_RECORDED)) return;
-    let trail = this.trails.get(account);
-    if (!trail) this.trails.set(account, (trail = []));
-    const record = auditRecordOf(event);
-    trail.push({ revision: event.revision, position: event.position, record });
-    if (typeof record.resultOf === 'string') {
-      let concluded = this.concluded.get(account);
-      if (!concluded) this.concluded.set(account, (concluded = new Set()));
-      concluded.add(record.resultOf);
+  constructor(private readonly database: ReadModelDatabase) {}
+
+  schemaSql(schema: string): string {
+    const t = `"${schema}".${TABLE}`;
+    // Texts compared by order (resource prefixes, ISO instants) use the C collation: byte order, as in JavaScript.
+    return `
+CREATE TABLE IF NOT EXISTS ${t} (
+  account text NOT NULL,
+  revision bigint NOT NULL,
+  position bigint NOT NULL,
+  id text NOT NULL,
+  hash text,
+  chain text,
+  result_of text,
+  principal_id text,
+  via_role_id text,
+  operation_lower text NOT NULL,
+  resource text COLLATE "C" NOT NULL,
+  decision text,
+  time text COLLATE "C" NOT NULL,
+  record text NOT NULL,
+  PRIMARY KEY (account, revision)
+);
+CREATE INDEX IF NOT EXISTS ${TABLE}_outcomes ON ${t} (account, result_of) WHERE result_of IS NOT NULL;
+`;
+  }
+
+  /** One INSERT for the whole batch, its columns as arrays: a round trip per batch, however many records. */
+  fold(events: readonly RecordedEvent[], schema: string): SqlStatement[] {
+    const columns: (string | null)[][] = Array.from({ length: 14 }, () => []);
+    const text = (value: unknown): string | null => (typeof value === 'string' ? value : value === undefined || value === null ? null : String(value));
+    for (const event of events) {
+      const account = accountOfAuditStream(event.streamId);
+      if (account === undefined || (event.type !== AUDIT_RECORDED && event.type !== AUDIT_OUTCOME_RECORDED)) continue;
+      const record = auditRecordOf(event);
+      const row = [
+        account,
+        event.revision.toString(),
+        event.position.toString(),
+        String(record.id),
+        text(record.hash),
+        text(record.chain),
+        typeof record.resultOf === 'string' ? record.resultOf : null,
+        text(record.principal?.id),
+        text(record.viaRole?.id),
+        String(record.operation ?? '').toLowerCase(),
+        String(record.resource ?? ''),
+        text(record.decision),
+        String(record.time ?? ''),
+        JSON.stringify(record),
+      ];
+      row.forEach((value, i) => columns[i]!.push(value));
     }
+    if (columns[0]!.length === 0) return [];
+    return [
+      {
+        text: `INSERT INTO "${schema}".${TABLE} (account, revision, position, id, hash, chain, result_of, principal_id, via_role_id, operation_lower, resource, decision, time, record)
+               SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])`,
+        params: columns.map(toArrayLiteral),
+      },
+    ];
   }
 
-  /** Every account's trail, accounts sorted: rebuilt and live copies compare deep-equal. */
-  contents(): Map<string, StoredAuditRecord[]> {
-    return new Map([...this.trails.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([account, trail]) => [account, [...trail]]));
-  }
-
-  trail(account: string): readonly StoredAuditRecord[] {
-    return this.trails.get(account) ?? [];
+  /** Every account's trail, accounts sorted: rebuilt and live copies compare deep-equal. Reads the whole table (tests, rebuilds). */
+  async contents(database: ReadModelDatabase = this.database): Promise<Map<string, StoredAuditRecord[]>> {
+    const rows = await database.query(`SELECT a.account, a.revision::text AS revision, a.position::text AS position, a.record FROM "${database.schema}".${TABLE} a ORDER BY a.account COLLATE "C", a.revision`);
+    const trails = new Map<string, StoredAuditRecord[]>();
+    for (const row of rows) {
+      let trail = trails.get(row.account!);
+      if (!trail) trails.set(row.account!, (trail = []));
+      trail.push(storedOf(row));
+    }
+    return trails;
   }
 
   /**
@@ -69,44 +127,77 @@ export class AuditReadModel {
    * the chain revision of the last record returned, so pages stay stable while new records arrive. A call
    * recorded before it ran shows once: by its outcome record (`resultOf` names the attempt), or by its
    * attempt while no outcome is recorded. `verifyAuditTrail` checks every record of the chain.
+   * One indexed range read of the table, however long the trail.
    */
-  lookup(account: string, filter: AuditFilter, first: number | null | undefined, after: string | null | undefined): AuditPage {
+  async lookup(account: string, filter: AuditFilter, first: number | null | undefined, after: string | null | undefined): Promise<AuditPage> {
     const size = first ?? AUDIT_PAGE_SIZE.default;
     if (!Number.isInteger(size) || size < 1 || size > AUDIT_PAGE_SIZE.max) {
       throw new ValidationError([{ path: 'first', code: 'out_of_range', message: `first must be from 1 to ${AUDIT_PAGE_SIZE.max}.` }], 'The page is not valid');
     }
-    const before = after === null || after === undefined ? undefined : revisionOfCursor(after);
-    const matches = matcher(filter);
-    const concluded = this.concluded.get(account);
-    const trail = this.trail(account);
-    const records: StoredAuditRecord[] = [];
-    let index = before === undefined ? trail.length - 1 : Math.min(trail.length, Number(before)) - 1;
-    for (; index >= 0 && records.length <= size; index--) {
-      const stored = trail[index]!;
-      if (concluded?.has(stored.record.id)) continue;
-      if (matches(stored.record)) records.push(stored);
-    }
+    const before = after === null || after === undefined ? null : revisionOfCursor(after).toString();
+    const resource = filter.resource || null;
+    const prefix = resource?.endsWith('*') ? resource.slice(0, -1) : null;
+    const s = `"${this.database.schema}"`;
+    const rows = await this.database.query(
+      `SELECT a.account, a.revision::text AS revision, a.position::text AS position, a.record FROM ${s}.${TABLE} a
+        WHERE a.account = $1 AND ($2::bigint IS NULL OR a.revision < $2::bigint)
+          AND ($3::text IS NULL OR a.principal_id = $3 OR a.via_role_id = $3)
+          AND ($4::text IS NULL OR a.operation_lower = $4)
+          AND ($5::text IS NULL OR a.resource = $5)
+          AND ($6::text IS NULL OR starts_with(a.resource, $6))
+          AND ($7::text IS NULL OR a.decision = $7)
+          AND ($8::text IS NULL OR a.time >= $8)
+          AND ($9::text IS NULL OR a.time <= $9)
+          AND ($11::text[] IS NULL OR NOT (a.operation_lower = ANY($11::text[])))
+          AND NOT EXISTS (SELECT 1 FROM ${s}.${TABLE} o WHERE o.account = a.account AND o.result_of = a.id)
+        ORDER BY a.revision DESC LIMIT $10::bigint`,
+      [
+        account,
+        before,
+        filter.principal || null,
+        filter.operation ? filter.operation.toLowerCase() : null,
+        prefix === null ? resource : null,
+        prefix,
+        filter.decision || null,
+        filter.from?.toISOString() ?? null,
+        filter.to?.toISOString() ?? null,
+        String(size + 1),
+        filter.excludeReads ? toArrayLiteral(READ_OPERATIONS) : null,
+      ],
+    );
+    const records = rows.map(storedOf);
     const hasNextPage = records.length > size;
     const page = records.slice(0, size);
     return { records: page, hasNextPage, endCursor: page.length > 0 ? auditCursorOf(page[page.length - 1]!.revision) : null };
   }
+
+  /** How many records of `account` this service saw appended. */
+  async count(account: string): Promise<number> {
+    const [row] = await this.database.query(`SELECT count(*)::text AS n FROM "${this.database.schema}".${TABLE} WHERE account = $1`, [account]);
+    return Number(row!.n);
+  }
+
+  /** The hashes of `account`'s records at revisions from `from` (inclusive) to `to` (exclusive), by revision. */
+  async hashes(account: string, from: number, to: number): Promise<Map<number, string | null>> {
+    const rows = await this.database.query(
+      `SELECT revision::text AS revision, hash FROM "${this.database.schema}".${TABLE} WHERE account = $1 AND revision >= $2::bigint AND revision < $3::bigint`,
+      [account, String(from), String(to)],
+    );
+    return new Map(rows.map((row) => [Number(row.revision), row.hash]));
+  }
+
+  /** Per account, where its unkeyed records end: the revision of its first keyed record, else its length (legacyEndOf, decision 0028). */
+  async legacyEnds(): Promise<Map<string, number>> {
+    const rows = await this.database.query(
+      `SELECT account, coalesce(min(revision) FILTER (WHERE chain = $1), count(*))::text AS legacy_end FROM "${this.database.schema}".${TABLE} GROUP BY account`,
+      [KEYED_CHAIN],
+    );
+    return new Map(rows.map((row) => [row.account!, Number(row.legacy_end)]));
+  }
 }
 
-function matcher(filter: AuditFilter): (record: ChainedAuditRecord) => boolean {
-  const operation = filter.operation?.toLowerCase();
-  const resource = filter.resource ?? undefined;
-  const resourcePrefix = resource?.endsWith('*') ? resource.slice(0, -1) : undefined;
-  const from = filter.from?.toISOString();
-  const to = filter.to?.toISOString();
-  return (record) =>
-    (!filter.principal || record.principal.id === filter.principal || record.viaRole?.id === filter.principal) &&
-    (!operation || record.operation.toLowerCase() === operation) &&
-    (!resource || (resourcePrefix !== undefined ? record.resource.startsWith(resourcePrefix) : record.resource === resource)) &&
-    (!filter.decision || record.decision === filter.decision) &&
-    (!filter.excludeReads || findAction(record.operation)?.readOnly !== true) &&
-    // ISO instants of one format compare as strings.
-    (!from || record.time >= from) &&
-    (!to || record.time <= to);
+function storedOf(row: Row): StoredAuditRecord {
+  return { revision: BigInt(row.revision!), position: BigInt(row.position!), record: JSON.parse(row.record!) as ChainedAuditRecord };
 }
 
 /** The cursor after a record: pass it as `after` to read the records older than it. */

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendAuditRecord, fixedAuditChainKey, type AuditRecord } from '@sluice/authz';
 import { TEST_AUDIT_KEY } from '@sluice/authz/testing';
-import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
+import { createPostgresEventStore, DurableRebuildable, SqlReadModelDatabase, type PostgresEventStore } from '@sluice/eventing';
 import { isEqual, rebuiltSkipping } from '@sluice/eventing/testing';
 import { dropTestSchema, newTestSchema, testPostgresUrl } from '@sluice/testing';
 import { aesGcmCipher } from '../application/access-key-cipher';
@@ -11,6 +11,7 @@ import { inMemoryAuditCheckpoints } from '../application/audit-checkpoints';
 import type { Caller } from '../application/caller';
 import type { IdentityCommandHandlers } from '../application/identity-command-handlers';
 import { composePermissions } from '../permissions-service';
+import { AuditReadModel } from './audit-read-model';
 import { PermissionsProjection } from './permissions-projection';
 import { permissionsProjections } from './permissions-read-models';
 
@@ -40,6 +41,7 @@ afterAll(async () => {
   await projection?.stop();
   await store?.close();
   await dropTestSchema(schema);
+  await dropTestSchema(`${schema}_rebuilt`);
 });
 
 function auditRecord(account: string, principal: string, n: number): AuditRecord {
@@ -61,6 +63,12 @@ function auditRecord(account: string, principal: string, n: number): AuditRecord
 }
 
 const rebuilt = (skipping?: string) => rebuiltSkipping(store, permissionsProjections(), skipping);
+/** The durable audit trails rebuilt from zero into a schema of their own (the live tables stay as they are). */
+async function rebuiltAudit(skipping?: string) {
+  const side = new SqlReadModelDatabase(store.database, `${schema}_rebuilt`);
+  const [copy] = await rebuiltSkipping(store, [new DurableRebuildable(side, new AuditReadModel(side))], skipping);
+  return copy!.contents();
+}
 
 describe('rebuilding the permissions service’s projections', () => {
   it('rebuilds every projection from the store equal to the live one, and misses any event type skipped', async () => {
@@ -98,29 +106,36 @@ describe('rebuilding the permissions service’s projections', () => {
     }
     // A cache the live model fills and a rebuilt one has not: not content.
     projection.identities.authorizationPrincipal('acme', 'alice');
-    const head = (await store.readAll({ fromPosition: 'start', maxCount: 10_000 })).at(-1)!.position;
-    await projection.waitForPosition(head);
+    const history = await store.readAll({ fromPosition: 'start', maxCount: 10_000 });
+    const lastOf = (prefixes: readonly string[]) => history.filter((e) => prefixes.some((p) => e.streamId.startsWith(p))).at(-1)!.position;
+    await projection.waitForPosition(lastOf(projection.models.streamPrefixes));
+    await projection.auditProjection.waitForPosition(lastOf(projection.audit.streamPrefixes));
 
     const copies = await rebuilt();
     const live = projection.models;
     const contents = live.contents();
     expect([...contents.identities.principals.keys()]).toHaveLength(8);
     expect([...contents.identities.tokens.values()].filter((token) => token.revokedAt !== null)).toHaveLength(4);
-    expect(contents.audit.get('acme')).toHaveLength(7);
     for (const copy of copies) {
       expect(copy.name).toBe(live.name);
       expect(copy.contents()).toEqual(contents);
       expect(copy.checkpoint()).toBe(live.checkpoint());
     }
+    // The audit trails are a durable read model (decision 0048): its tables rebuilt from zero equal the live ones.
+    const audit = await projection.audit.contents();
+    expect(audit.get('acme')).toHaveLength(7);
+    expect(await rebuiltAudit()).toEqual(audit);
 
     // Every event type of the history matters: a rebuild blind to any one of them differs from the live one.
-    const types = new Set((await store.readAll({ fromPosition: 'start', maxCount: 10_000 })).filter((event) => live.streamPrefixes.some((p) => event.streamId.startsWith(p))).map((event) => event.type));
+    const prefixes = [...live.streamPrefixes, ...projection.audit.streamPrefixes];
+    const types = new Set((await store.readAll({ fromPosition: 'start', maxCount: 10_000 })).filter((event) => prefixes.some((p) => event.streamId.startsWith(p))).map((event) => event.type));
     expect([...types].sort()).toEqual(
       ['AccessKeyCreated', 'AccessKeyDeleted', 'AccountCreated', 'AuditOutcomeRecorded', 'AuditRecorded', 'GroupCreated', 'PolicyAttached', 'PolicyDetached', 'RoleCreated', 'TokenCreated', 'TokenRevoked', 'UserAddedToGroup', 'UserCreated'].sort(),
     );
     for (const type of types) {
       const [blind] = await rebuilt(type);
-      expect({ type, equal: isEqual(blind!.contents(), contents) }).toEqual({ type, equal: false });
+      const equal = isEqual(blind!.contents(), contents) && isEqual(await rebuiltAudit(type), audit);
+      expect({ type, equal }).toEqual({ type, equal: false });
     }
   });
 });

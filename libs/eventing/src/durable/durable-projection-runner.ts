@@ -1,0 +1,174 @@
+import type { EventStore, RecordedEvent, Subscription } from '../event-store';
+import { PositionWaiters } from '../projection/position-waiters';
+import type { DurableProjection } from './durable-projection';
+import type { ReadModelDatabase } from './read-model-database';
+import { advanceCheckpoint, CHECKPOINT_MOVED, ensureReadModel, loadReadModelCheckpoint, NOTHING_FOLDED } from './read-model-checkpoint';
+
+export interface DurableProjectionRunnerOptions {
+  /** How long `waitForPosition` waits before it gives up. */
+  waitTimeoutMs?: number;
+  /** Told when the projection fails for good (the waiters fail with it). */
+  onError?: (error: Error) => void;
+  /** Events folded per transaction at most. Default 500. */
+  batchSize?: number;
+  /** Told after each transaction committed, with its events (tests use it to crash a process between two transactions). */
+  onCommitted?: (events: readonly RecordedEvent[]) => void | Promise<void>;
+}
+
+/**
+ * Keeps a durable projection live: resumes after its checkpoint (reads only what it has not folded), and folds events
+ * in transactions that also move the checkpoint (docs/decisions/0048). Events are batched: those the store delivers
+ * together (a catch-up page, a burst) are committed together, up to `batchSize`; a lone event is committed at once.
+ * Several processes may run the same projection: each event is applied by one of them; the others find their
+ * checkpoint moved, reload it and go on after it.
+ */
+export class DurableProjectionRunner {
+  private subscription: Subscription | undefined;
+  private readonly positions: PositionWaiters;
+  private readonly batchSize: number;
+  private position = NOTHING_FOLDED;
+  private stopped = false;
+  private buffer: RecordedEvent[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private flushScheduled = false;
+  /** Whether the current subscription has caught up (its failures are then the runner's, not start()'s). */
+  private live = false;
+  /** A failure of a commit no event was waiting for, while catching up: what start() reports. */
+  private flushError: unknown;
+  /** Events the store delivered to this runner since it was made: a restart reads only those after the checkpoint. */
+  eventsRead = 0;
+  /** Events this runner folded (committed). */
+  eventsFolded = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly database: ReadModelDatabase,
+    readonly projection: DurableProjection,
+    private readonly options: DurableProjectionRunnerOptions = {},
+  ) {
+    this.positions = new PositionWaiters(options.waitTimeoutMs);
+    this.batchSize = options.batchSize ?? 500;
+  }
+
+  /** The checkpoint this runner last committed or loaded; NOTHING_FOLDED (-1) before the first event. */
+  get checkpoint(): bigint {
+    return this.position;
+  }
+
+  /** Creates the tables if needed, resumes after the checkpoint; resolves once every event stored so far is folded in. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await ensureReadModel(this.database, this.projection);
+    await this.subscribe();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.stop();
+    this.subscription = undefined;
+    // Events not committed yet are dropped: the next start reads them again after the checkpoint.
+    this.buffer = [];
+    await this.flushing;
+    this.positions.stop();
+  }
+
+  /** Resolves once the event at `position` is folded in (by this process or another): a read after a write sees it. */
+  waitForPosition(position: bigint): Promise<void> {
+    return this.positions.waitFor(position);
+  }
+
+  /** Subscribes after the checkpoint; again after it, as it is then, if another process moved it while catching up. */
+  private async subscribe(): Promise<void> {
+    for (;;) {
+      await this.flushing;
+      this.buffer = [];
+      this.position = await loadReadModelCheckpoint(this.database, this.projection);
+      if (this.position !== NOTHING_FOLDED) this.positions.reached(this.position);
+      const subscription = this.store.subscribeToAll((event) => this.deliver(event), {
+        fromPosition: this.position === NOTHING_FOLDED ? 'start' : this.position,
+        streamPrefixes: [...this.projection.streamPrefixes],
+      });
+      this.subscription = subscription;
+      this.live = false;
+      this.flushError = undefined;
+      subscription.done.catch((error: unknown) => {
+        if (this.live) this.failed(subscription, error);
+      });
+      try {
+        await subscription.caughtUp;
+        await this.flush();
+        this.live = true;
+        return;
+      } catch (caught) {
+        const error = this.flushError ?? caught;
+        await subscription.stop();
+        if (this.stopped || !isCheckpointMoved(error)) {
+          this.fail(error);
+          throw error;
+        }
+      }
+    }
+  }
+
+  /** Buffers the event; a full batch is committed before the next event, a partial one once the store has no more to give now. */
+  private deliver(event: RecordedEvent): Promise<void> | void {
+    this.eventsRead += 1;
+    this.buffer.push(event);
+    if (this.buffer.length >= this.batchSize) return this.flush();
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // After the page's other events (delivered without I/O in between): while the subscription reads the next page.
+      setImmediate(() => {
+        this.flushScheduled = false;
+        if (this.stopped) return;
+        const subscription = this.subscription;
+        const live = this.live;
+        this.flush().catch((error: unknown) => {
+          if (!subscription) return;
+          if (!live) this.flushError = error; // start() sees it when the stop below fails its catch-up
+          void subscription.stop().then(() => {
+            if (live) this.failed(subscription, error);
+          });
+        });
+      });
+    }
+  }
+
+  /** Commits the buffered events (after any commit in flight): their rows and the checkpoint's move, in one transaction. */
+  private flush(): Promise<void> {
+    const run = this.flushing.then(() => this.commit());
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commit(): Promise<void> {
+    const events = this.buffer;
+    if (events.length === 0) return;
+    this.buffer = [];
+    const last = events[events.length - 1]!.position;
+    await this.database.transaction([advanceCheckpoint(this.database, this.projection, this.position, last), ...this.projection.fold(events, this.database.schema)]);
+    this.position = last;
+    this.eventsFolded += events.length;
+    this.positions.reached(last);
+    await this.options.onCommitted?.(events);
+  }
+
+  private failed(subscription: Subscription, error: unknown): void {
+    if (this.stopped || subscription !== this.subscription) return;
+    this.subscription = undefined;
+    if (isCheckpointMoved(error)) {
+      // Another process folded these events (or a rebuild reset the tables): go on from the checkpoint as it is now.
+      this.subscribe().catch(() => undefined);
+      return;
+    }
+    this.fail(error);
+  }
+
+  private fail(error: unknown): void {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this.positions.fail(failure);
+    this.options.onError?.(failure);
+  }
+}
+
+const isCheckpointMoved = (error: unknown): boolean => (error as { code?: string } | undefined)?.code === CHECKPOINT_MOVED;

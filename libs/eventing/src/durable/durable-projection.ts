@@ -1,0 +1,23 @@
+import type { RecordedEvent } from '../event-store';
+import type { ReadModelDatabase, SqlStatement } from './read-model-database';
+
+/**
+ * A read model kept in tables of the store's database (docs/decisions/0048). Its fold is pure: given a batch of
+ * events, the statements that apply them (inserts, upserts; a statement may read the tables it writes). The runner
+ * commits them with the projection's checkpoint in one transaction, so each event is applied exactly once across
+ * crashes. A batch is folded by few statements (one multi-row INSERT from arrays): a round trip per batch, not per event.
+ */
+export interface DurableProjection {
+  /** `<service>.<read model>`, e.g. `permissions.audit`: its checkpoint's name, what progress lines name. */
+  readonly name: string;
+  /** The streams it folds; events of other streams are never read for it. */
+  readonly streamPrefixes: readonly string[];
+  /** Its tables (names without the schema): a rebuild empties them. */
+  readonly tables: readonly string[];
+  /** Idempotent DDL creating its tables and indexes in `schema` (run at every start, in one transaction). */
+  schemaSql(schema: string): string;
+  /** The statements that fold `events` in (in position order, as one transaction); [] if it ignores them all. */
+  fold(events: readonly RecordedEvent[], schema: string): SqlStatement[];
+  /** Its tables as plain data in a fixed order: a rebuilt copy and a live one compare deep-equal. */
+  contents(database: ReadModelDatabase): Promise<unknown>;
+}

@@ -1,0 +1,6 @@
+export type { DurableProjection } from './durable-projection';
+export { DurableProjectionRunner, type DurableProjectionRunnerOptions } from './durable-projection-runner';
+export { DurableRebuildable } from './durable-rebuildable';
+export { openReadModelDatabase, readModelDatabaseOf, SqlReadModelDatabase, type OpenedReadModelDatabase, type ReadModelDatabase, type Row, type SqlStatement } from './read-model-database';
+export { toArrayLiteral } from '../sql/pg-array';
+export { CHECKPOINT_MOVED, checkpointIdOf, ensureReadModel, loadReadModelCheckpoint, NOTHING_FOLDED, resetReadModel } from './read-model-checkpoint';
