@@ -5,3 +5,4 @@ export { FilesystemArtifactStore, openFilesystemArtifactStore, type FilesystemAr
 export { S3ArtifactStore, openS3ArtifactStore, type S3ArtifactStoreOptions } from './s3';
 export * from './archive';
 export * from './http';
+export * from './log-chunks';
