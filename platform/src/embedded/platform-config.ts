@@ -1,3 +1,4 @@
+import { parseLogStoreLocation, type LogStoreLocation } from '@sluice/artifact-store';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { artifactsSettingsFrom, type ArtifactsSettings } from '@sluice/artifacts';
@@ -40,6 +41,8 @@ export interface PlatformConfig {
   providers: ProviderConfig;
   /** SLUICE_ARTIFACT_* and SLUICE_ARTIFACTS: retention, limits, the download links' secret. */
   artifacts: ArtifactsSettings;
+  /** SLUICE_LOGS: where the text of action logs is kept, a folder (default `<data folder>/logs`) or an s3:// URL (docs/decisions/0049). */
+  logs: LogStoreLocation;
   /** The gateway's limits, dashboard build and audit of reads (gateway-config.ts). */
   gateway: GatewaySettings;
 }
@@ -62,6 +65,8 @@ export function loadPlatformConfig(env: Env): PlatformConfig {
   const providers = gathered(problems, () => loadProviderConfig(env, { deployRoots: [join(dataDir, 'deployments')] }));
   const artifacts = gathered(problems, () => artifactsSettingsFrom(env, dataDir));
   const gateway = gathered(problems, () => gatewaySettingsFrom(env));
+  const logs = parseLogStoreLocation(env.SLUICE_LOGS?.trim() || join(dataDir, 'logs'));
+  if ('problem' in logs) problems.push({ variable: 'SLUICE_LOGS', reason: logs.problem });
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     runtime: runtime!,
@@ -77,6 +82,7 @@ export function loadPlatformConfig(env: Env): PlatformConfig {
     masterKeyCipher: masterKeyCipherFromEnv(env, { dataDir }),
     providers: providers!,
     artifacts: artifacts!,
+    logs: logs as LogStoreLocation,
     gateway: gateway!,
   };
 }

@@ -1,3 +1,4 @@
+import { LogChunkReader, type ArtifactStore } from '@sluice/artifact-store';
 import { randomUUID } from 'node:crypto';
 import type { SubgraphService, SubgraphServiceOptions } from '@sluice/graphql-service';
 import { CommandHandler, type EventStore, type RebuildableProjection } from '@sluice/eventing';
@@ -36,6 +37,11 @@ export interface ExecutionsComposition {
   approvalAuthorizer?: ApprovalAuthorizer;
   /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
   actionLogLimits?: Partial<ActionLogLimits>;
+  /**
+   * Where the text of action logs goes, in chunks the log events reference (docs/decisions/0049); every product
+   * composition gives one (SLUICE_LOGS). Without it the text stays in the events, as before 0049.
+   */
+  actionLogStore?: ArtifactStore;
 }
 
 /** The executions application on one store: its command handlers and queries over its projection and catalog, no framework. */
@@ -83,7 +89,8 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     random,
   });
   const limits = { ...DEFAULT_ACTION_LOG_LIMITS, ...options.actionLogLimits };
-  const jobLogs = new JobLogAppender({ store, handler, states: projection.states, clock, limits });
+  const logStore = options.actionLogStore;
+  const jobLogs = new JobLogAppender({ store, handler, states: projection.states, clock, limits, ...(logStore ? { logStore } : {}) });
   const jobs = new JobWorkerHandlers({
     store,
     commands,
@@ -104,7 +111,7 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     executions,
     jobs,
     jobLogs,
-    actionLogs: new ActionLogQueries(store, (executionId) => projection.readModels.pipelineOf(executionId)),
+    actionLogs: new ActionLogQueries(store, (executionId) => projection.readModels.pipelineOf(executionId), logStore ? new LogChunkReader(logStore) : undefined),
     queries: new ExecutionQueries(projection.states, projection.readModels, catalog),
     asOf: new ExecutionAsOfQueries(store, clock),
   };
@@ -136,6 +143,11 @@ export interface ExecutionsEngineOptions {
   onError?: (error: unknown, context: string) => void;
   /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
   actionLogLimits?: Partial<ActionLogLimits>;
+  /**
+   * Where the text of action logs goes, in chunks the log events reference (docs/decisions/0049); every product
+   * composition gives one (SLUICE_LOGS). Without it the text stays in the events, as before 0049.
+   */
+  actionLogStore?: ArtifactStore;
 }
 
 // The application's operations the engine hands out in-process, each listed once: the engine's type follows from them.
@@ -205,6 +217,7 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
     jobQueuePolicy: options.jobQueuePolicy,
     approvalAuthorizer: options.approvalAuthorizer,
     actionLogLimits: options.actionLogLimits,
+    ...(options.actionLogStore ? { actionLogStore: options.actionLogStore } : {}),
   });
   const runner =
     options.runEngine === false

@@ -1,7 +1,8 @@
 import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '@sluice/domain';
+import { writeLogChunk, type ArtifactStore } from '@sluice/artifact-store';
 import type { EventStore, NewEvent } from '@sluice/eventing';
 import { type JobState } from '../../domain';
-import { jobStreamId, type JobSpec, actionLogStreamId, attemptNoteEventIdFor, LOG_STREAMS, logEventIdFor, truncationEventIdFor, type ActionLogAppended, type LogStreamName } from '@sluice/contracts';
+import { jobStreamId, type JobSpec, actionLogStreamId, attemptNoteEventIdFor, LOG_STREAMS, logEventIdFor, truncationEventIdFor, type ActionLogAppended, type LogStreamName, actionLogBytesOf } from '@sluice/contracts';
 import type { StreamStates } from '../../projections/stream-states';
 import type { Clock } from '../caller';
 import type { CommandHandler } from '@sluice/eventing';
@@ -22,6 +23,11 @@ export interface JobLogAppenderDeps {
   states: StreamStates;
   clock: Clock;
   limits: ActionLogLimits;
+  /**
+   * Where the text goes (docs/decisions/0049): one chunk per call, the events reference it. Without one (an engine
+   * composed for a unit test) the text stays inline in the events, as before 0049.
+   */
+  logStore?: ArtifactStore;
 }
 
 const ENDED = new Set<JobState['status']>(['Succeeded', 'Failed', 'TimedOut', 'Cancelled']);
@@ -107,8 +113,23 @@ export class JobLogAppender {
     const metadata = { account: spec.pipeline.account, actor: 'worker', correlationId: jobId, causationId: null, occurredAt: now };
     await this.deps.store.append(
       streamId,
-      events.map((event) => ({ ...event, metadata })),
+      (await this.textsToLogStore(events)).map((event) => ({ ...event, metadata })),
     );
+  }
+
+  /**
+   * The events with their texts in one chunk of the log store, referenced (`chunkRef`) instead of held. The chunk is
+   * stored before the events: an event never references what is not there (a failed append leaves an unreferenced
+   * chunk, which the logs' retention removes).
+   */
+  private async textsToLogStore(events: NewEvent[]): Promise<NewEvent[]> {
+    if (this.deps.logStore === undefined) return events;
+    const datas = events.map((event) => event.data as ActionLogAppended['data']);
+    const refs = await writeLogChunk(this.deps.logStore, datas.map((data) => data.chunk ?? ''));
+    return events.map((event, index) => {
+      const { chunk: _text, ...data } = datas[index]!;
+      return { ...event, data: { ...data, chunkRef: refs[index]! } };
+    });
   }
 
   /**
@@ -130,7 +151,8 @@ export class JobLogAppender {
       at,
     };
     const metadata = { account: spec.pipeline.account, actor: 'system', correlationId: spec.jobId, causationId: null, occurredAt: at };
-    await this.deps.store.append(actionLogStreamId(spec.executionId), [{ id: attemptNoteEventIdFor(spec.jobId, attempt), type: 'ActionLogAppended', data, metadata }]);
+    const events = await this.textsToLogStore([{ id: attemptNoteEventIdFor(spec.jobId, attempt), type: 'ActionLogAppended', data }]);
+    await this.deps.store.append(actionLogStreamId(spec.executionId), events.map((event) => ({ ...event, metadata })));
   }
 
   /**
@@ -176,7 +198,7 @@ export class JobLogAppender {
           const data = event.data as ActionLogAppended['data'];
           if (data.actionExecutionId !== actionExecutionId) continue;
           if (event.id === truncationEventIdFor(actionExecutionId)) counted.truncated = true;
-          else counted.bytes += bytes(data.chunk);
+          else counted.bytes += actionLogBytesOf(data);
         }
         return counted;
       });
