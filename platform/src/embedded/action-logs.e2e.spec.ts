@@ -1,7 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionLogStreamId } from '@sluice/contracts';
 import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
 import { gatewayClient, subscribeAndCollect, eventually, type Caller, type CollectedSubscription } from '@sluice/gateway/testing';
 import { dropTestSchema, newTestSchema, testPostgresUrl } from '@sluice/testing';
@@ -124,7 +123,7 @@ it('keeps a Commands action’s output in the log folder, pages it at the start 
   expect(tail.hasNextPage).toBe(false);
 
   // The store holds facts: references to the log folder's chunks, not a line of the text.
-  const events = await store.readStream(actionLogStreamId(executionId));
+  const events = await store.readStream(`action-logs-${executionId}`) // the execution's log stream (decision 0016);
   expect(events.length).toBeGreaterThanOrEqual(all.length);
   const storedText = JSON.stringify(events.map((event) => [event.data, event.metadata]));
   expect(storedText).not.toContain('build line');
