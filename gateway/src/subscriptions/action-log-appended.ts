@@ -1,5 +1,5 @@
 import type { LogChunkReader } from '@sluice/artifact-store';
-import { GraphQLID, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql';
+import { GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql';
 import { ACTION_LOG_STREAM_PREFIX, type ActionLogAppended } from '@sluice/contracts';
 import type { EventStore, RecordedEvent } from '@sluice/eventing';
 import { storeFeed, type FeedGauge } from './store-feed';
@@ -9,8 +9,10 @@ type ActionLogAppendedData = ActionLogAppended['data'];
 
 /** One chunk of an action's output, as `actionLogAppended` sends it. */
 export interface ActionLogEntry extends Omit<ActionLogAppendedData, 'pipelineName' | 'chunk' | 'chunkRef'> {
-  /** The text: read from the log store (docs/decisions/0049), or from the event for events written before it. */
+  /** The text: read from the log store (docs/decisions/0049), or from the event for events written before it; '' once expired. */
   chunk: string;
+  /** The text's chunk is no longer kept (the logs' retention removed it). */
+  expired: boolean;
   /** The store position of the event: pass it as `after` to resume (the same cursor `actionLogs` answers). */
   cursor: string;
   pipelineName: string;
@@ -30,7 +32,8 @@ const ActionLogEntryType = new GraphQLObjectType<ActionLogEntry>({
     jobId: required(GraphQLID),
     sequence: { ...required(GraphQLInt), description: 'Per job, from 0.' },
     stream: { ...required(GraphQLString), description: 'stdout, stderr, or system (the worker’s and the service’s own notes).' },
-    chunk: required(GraphQLString),
+    chunk: { ...required(GraphQLString), description: 'The text; empty once expired.' },
+    expired: { type: new GraphQLNonNull(GraphQLBoolean), description: 'The text is no longer kept (the logs’ retention removed its chunk): the entry stays, its text is gone.' },
     at: { ...required(GraphQLString), description: 'When the worker read it from the process (ISO-8601).' },
   },
 });
@@ -51,9 +54,10 @@ export async function toActionLogEntry(
   if ((filter.stageName ?? data.stageName) !== data.stageName || (filter.actionName ?? data.actionName) !== data.actionName) return undefined;
   // Authorized before a byte of the log store is read.
   if (!mayRead(data.pipelineName)) return undefined;
-  if (chunkRef === undefined) return { ...data, chunk: chunk ?? '', cursor: event.position.toString() };
+  if (chunkRef === undefined) return { ...data, chunk: chunk ?? '', expired: false, cursor: event.position.toString() };
   if (logChunks === undefined) throw new Error('This gateway has no log store to read the action logs from (SLUICE_LOGS)');
-  return { ...data, chunk: await logChunks.read(chunkRef), cursor: event.position.toString() };
+  const text = await logChunks.readUnlessExpired(chunkRef);
+  return { ...data, chunk: text ?? '', expired: text === null, cursor: event.position.toString() };
 }
 
 /**

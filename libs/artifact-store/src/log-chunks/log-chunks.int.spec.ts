@@ -93,6 +93,15 @@ describe('the log chunk reader', () => {
     expect(gets).toBe(5);
   });
 
+  it('says a chunk removed by retention is expired, and reads the others', async () => {
+    const [gone] = await writeLogChunk(store, ['an old line\n']);
+    const [kept] = await writeLogChunk(store, ['a recent line\n']);
+    await store.delete(gone!.key);
+    const reader = new LogChunkReader(store);
+    expect(await reader.readUnlessExpired(gone!)).toBeNull();
+    expect(await reader.readUnlessExpired(kept!)).toBe('a recent line\n');
+  });
+
   it('refuses a chunk whose bytes changed', async () => {
     const [ref] = await writeLogChunk(store, ['the real line\n']);
     const path = store.pathOf(ref!.key);

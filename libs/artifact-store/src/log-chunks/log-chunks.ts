@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ArtifactStore } from '../artifact-store';
+import { ArtifactNotFoundError } from '../errors';
 import { readBytes } from '../contract/read-all';
 
 /**
@@ -76,6 +77,19 @@ export class LogChunkReader {
     const slice = chunk.subarray(ref.offset, ref.offset + ref.size);
     if (slice.length !== ref.size || createHash('sha256').update(slice).digest('hex') !== ref.sha256) throw new LogChunkCorruptError(ref);
     return slice.toString('utf8');
+  }
+
+  /**
+   * The text, or null when its chunk is no longer in the store: removed by the logs' retention (a bucket's lifecycle
+   * rule, a sweep of the folder), so the entry is expired, not lost by mistake (docs/decisions/0049).
+   */
+  async readUnlessExpired(ref: LogChunkRef): Promise<string | null> {
+    try {
+      return await this.read(ref);
+    } catch (error) {
+      if (error instanceof ArtifactNotFoundError) return null;
+      throw error;
+    }
   }
 
   /** Texts of several references, each distinct chunk read once. */

@@ -138,3 +138,16 @@ it('reads the text of log events written before the log store, inline, beside th
   expect((await engine.actionLogs(alice, executionId, { after: entries[0]!.cursor })).entries.map((entry) => entry.chunk)).toEqual(['written to a chunk\n']);
   await expect(engine.actionLogs({ account: 'other', actor: 'mallory' }, executionId)).rejects.toMatchObject({ name: 'NotFoundError' });
 });
+
+it('says an entry whose chunk the logs’ retention removed is expired, keeps it in its place, and reads the others', async () => {
+  const { executionId, job } = await runningJob();
+  await engine.appendJobLogs(job.id, job.nonce, [{ sequence: 0, stream: 'stdout', chunk: 'an old line\n', at }]);
+  await engine.appendJobLogs(job.id, job.nonce, [{ sequence: 1, stream: 'stdout', chunk: 'a recent line\n', at }]);
+  const [old] = await env.store.readStream(actionLogStreamId(executionId));
+  await logStore.delete((old!.data as ActionLogAppended['data']).chunkRef!.key);
+  const { entries } = await engine.actionLogs(alice, executionId);
+  expect(entries.map((entry) => [entry.sequence, entry.chunk, entry.expired])).toEqual([
+    [0, '', true],
+    [1, 'a recent line\n', false],
+  ]);
+});

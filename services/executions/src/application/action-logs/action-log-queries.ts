@@ -14,8 +14,10 @@ export interface ActionLogQuery {
 
 /** One chunk as `actionLogs` answers it: the stored event's data, where it was written. */
 export interface ActionLogEntry extends Omit<ActionLogAppended['data'], 'pipelineExecutionId' | 'pipelineName' | 'chunk' | 'chunkRef'> {
-  /** The text, from the log store or (events written before decision 0049) from the event. */
+  /** The text, from the log store or (events written before decision 0049) from the event; '' once expired. */
   chunk: string;
+  /** The text's chunk is no longer kept (the logs' retention removed it): the entry stays, its text is gone. */
+  expired: boolean;
   /** The event's store position: the same cursor `actionLogAppended` takes as `after`. */
   cursor: string;
 }
@@ -87,15 +89,16 @@ export class ActionLogQueries {
       jobId: data.jobId,
       sequence: data.sequence,
       stream: data.stream,
-      chunk: await this.textOf(data),
+      ...(await this.textOf(data)),
       at: data.at,
     };
   }
 
-  private textOf(data: ActionLogAppended['data']): Promise<string> | string {
-    if (data.chunkRef === undefined) return data.chunk ?? '';
+  private async textOf(data: ActionLogAppended['data']): Promise<{ chunk: string; expired: boolean }> {
+    if (data.chunkRef === undefined) return { chunk: data.chunk ?? '', expired: false };
     if (this.chunks === undefined) throw new Error('This service has no log store to read the log chunks from (SLUICE_LOGS)');
-    return this.chunks.read(data.chunkRef);
+    const text = await this.chunks.readUnlessExpired(data.chunkRef);
+    return text === null ? { chunk: '', expired: true } : { chunk: text, expired: false };
   }
 
   /**
