@@ -14,6 +14,8 @@ export interface ExecutionsConfig {
   serve: SubgraphServeConfig;
   /** Whether this process relays the store's events to the bus (SLUICE_RELAY). */
   relay: RelayConfig;
+  /** `SLUICE_LOGS`: where the text of action logs is kept, a folder or an s3:// URL (default `<SLUICE_DATA_DIR>/logs`). */
+  logs: LogStoreLocation;
   /** `SLUICE_JOB_ACK_TIMEOUT_MS`, `SLUICE_JOB_HEARTBEAT_TIMEOUT_MS`: when a silent worker's job goes back on the queue. */
   jobQueuePolicy: JobQueuePolicy;
   /**
@@ -21,8 +23,6 @@ export interface ExecutionsConfig {
    * several installations (or test runs) can share one broker. Empty by default: `sluice.pipeline.events`, …
    */
   topicPrefix: string;
-  /** `SLUICE_LOGS`: where the text of action logs is kept, a folder or an s3:// URL (default `<SLUICE_DATA_DIR>/logs`). */
-  logs: LogStoreLocation;
 }
 
 /**

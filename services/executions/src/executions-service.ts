@@ -35,13 +35,13 @@ export interface ExecutionsComposition {
   executionIdKey: Buffer;
   jobQueuePolicy?: JobQueuePolicy;
   approvalAuthorizer?: ApprovalAuthorizer;
-  /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
-  actionLogLimits?: Partial<ActionLogLimits>;
   /**
    * Where the text of action logs goes, in chunks the log events reference (docs/decisions/0049); every product
    * composition gives one (SLUICE_LOGS). Without it the text stays in the events, as before 0049.
    */
   actionLogStore?: ArtifactStore;
+  /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
+  actionLogLimits?: Partial<ActionLogLimits>;
 }
 
 /** The executions application on one store: its command handlers and queries over its projection and catalog, no framework. */
@@ -141,13 +141,13 @@ export interface ExecutionsEngineOptions {
   pipelineEventsTopic?: string;
   /** Sees failures the engine retries by itself (a step that could not be appended, a projection that stopped). */
   onError?: (error: unknown, context: string) => void;
-  /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
-  actionLogLimits?: Partial<ActionLogLimits>;
   /**
    * Where the text of action logs goes, in chunks the log events reference (docs/decisions/0049); every product
    * composition gives one (SLUICE_LOGS). Without it the text stays in the events, as before 0049.
    */
   actionLogStore?: ArtifactStore;
+  /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
+  actionLogLimits?: Partial<ActionLogLimits>;
 }
 
 // The application's operations the engine hands out in-process, each listed once: the engine's type follows from them.
@@ -214,10 +214,10 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
     ids,
     random,
     executionIdKey: options.executionIdKey ?? (await loadExecutionIdKey(options.store, clock)),
+    ...(options.actionLogStore ? { actionLogStore: options.actionLogStore } : {}),
     jobQueuePolicy: options.jobQueuePolicy,
     approvalAuthorizer: options.approvalAuthorizer,
     actionLogLimits: options.actionLogLimits,
-    ...(options.actionLogStore ? { actionLogStore: options.actionLogStore } : {}),
   });
   const runner =
     options.runEngine === false

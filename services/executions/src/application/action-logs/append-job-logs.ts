@@ -1,13 +1,14 @@
 import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '@sluice/domain';
-import { writeLogChunk, type ArtifactStore } from '@sluice/artifact-store';
 import type { EventStore, NewEvent } from '@sluice/eventing';
 import { type JobState } from '../../domain';
-import { jobStreamId, type JobSpec, actionLogStreamId, attemptNoteEventIdFor, LOG_STREAMS, logEventIdFor, truncationEventIdFor, type ActionLogAppended, type LogStreamName, actionLogBytesOf } from '@sluice/contracts';
+import { jobStreamId, type JobSpec, actionLogStreamId, attemptNoteEventIdFor, LOG_STREAMS, logEventIdFor, truncationEventIdFor, type ActionLogAppended, type LogStreamName } from '@sluice/contracts';
 import type { StreamStates } from '../../projections/stream-states';
 import type { Clock } from '../caller';
 import type { CommandHandler } from '@sluice/eventing';
 import { PLATFORM_WORKER, visibleTo, type JobCaller } from '../job-worker-api';
 import type { ActionLogLimits } from './action-log-limits';
+import { writeLogChunk, type ArtifactStore } from '@sluice/artifact-store';
+import { actionLogBytesOf } from '@sluice/contracts';
 
 /** One chunk a worker sends with `appendJobLogs`. */
 export interface JobLogEntryInput {
@@ -21,13 +22,13 @@ export interface JobLogAppenderDeps {
   store: EventStore;
   handler: CommandHandler;
   states: StreamStates;
-  clock: Clock;
-  limits: ActionLogLimits;
   /**
    * Where the text goes (docs/decisions/0049): one chunk per call, the events reference it. Without one (an engine
    * composed for a unit test) the text stays inline in the events, as before 0049.
    */
   logStore?: ArtifactStore;
+  clock: Clock;
+  limits: ActionLogLimits;
 }
 
 const ENDED = new Set<JobState['status']>(['Succeeded', 'Failed', 'TimedOut', 'Cancelled']);
