@@ -88,9 +88,7 @@ export function actionLogAppendedField(
         gauge,
         // One execution's log stream: a cursor of 0 (nothing stored yet) reads that stream, not the whole store.
         source: { stream: `${ACTION_LOG_STREAM_PREFIX}${filter.executionId}` },
-        select: async (event) => {
-          return toActionLogEntry(event, filter, logChunks, (pipelineName) => mayRead(context, pipelineName));
-        },
+        select: (event) => toActionLogEntry(event, filter, logChunks, (pipelineName) => mayRead(context, pipelineName)),
       });
     },
     resolve: (entry) => entry,
