@@ -1,15 +1,18 @@
 import type { Verb } from '../verb';
 import { executeVerb } from './execute';
+import { environmentVerbs } from './environments';
 import { executionVerbs } from './executions';
 import { jobVerbs } from './jobs';
 import { loginVerb } from './login';
 import { logsVerb } from './logs';
+import { notificationVerbs } from './notifications';
 import { permissionVerbs } from './permissions';
 import { pipelineVerbs } from './pipelines';
+import { secretVerbs } from './secrets';
 import { waitVerb } from './wait';
 
 /** Every verb, in the order `sluice help` lists them. */
-export const VERBS: readonly Verb[] = [...pipelineVerbs, ...executionVerbs, ...jobVerbs, waitVerb, logsVerb, executeVerb, ...permissionVerbs, loginVerb];
+export const VERBS: readonly Verb[] = [...pipelineVerbs, ...notificationVerbs, ...executionVerbs, ...environmentVerbs, ...jobVerbs, waitVerb, logsVerb, executeVerb, ...permissionVerbs, ...secretVerbs, loginVerb];
 
 export function findVerb(words: readonly string[]): { verb: Verb; rest: string[] } | undefined {
   const [first, second, ...others] = words;

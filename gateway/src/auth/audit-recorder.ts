@@ -46,10 +46,13 @@ export interface AuditRecorder {
 }
 
 /** Request parameters as JSON (GraphQL inputs are), secrets and the credentials of URLs in any string redacted. */
-function parametersOf(args: Record<string, unknown>): { [key: string]: JsonValue } {
+function parametersOf(field: string, args: Record<string, unknown>): { [key: string]: JsonValue } {
   const json = JSON.parse(JSON.stringify(args, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) ?? '{}') as { [key: string]: JsonValue };
-  return redactSecrets(json);
+  return redactSecrets(json, SECRET_VALUE_FIELDS.has(field) ? ['value'] : []);
 }
+
+/** The fields whose `value` argument is a secret's value (decision 0043): never in the trail. */
+const SECRET_VALUE_FIELDS: ReadonlySet<string> = new Set(['createSecret', 'putSecretValue']);
 
 /**
  * Audit records appended to the keyed hash chain of the account acted in (`appendAuditRecord` of
@@ -70,7 +73,7 @@ export function storeAuditRecorder(store: EventStore, options: { auditReads: boo
     ...auditIdentity(principal),
     operation: call.action,
     resource: call.resource,
-    requestParameters: parametersOf(call.args),
+    requestParameters: parametersOf(call.field, call.args),
     ...(call.decision ? auditDecision(call.decision) : { decision: 'Allow' as const, decidingStatement: null }),
     result,
   });

@@ -199,6 +199,9 @@ function argumentValue(arg: Pick<GraphQLArgument, 'name' | 'type'>, target: Targ
     case 'webhook':
       // putWebhook's definition: authorized at the webhook it names (named after the target's pipeline here).
       return { name: target.pipeline };
+    case 'rule':
+      // createNotificationRule's rule: authorized at the pipeline it watches.
+      return { pipelineName: target.pipeline };
     case 'account':
       return field === 'verifyAuditTrail' ? target.account : 'matrix-made';
     case 'tokenId':

@@ -11,7 +11,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
-import { accountResourceName, authorize, authorizeEveryPipeline, authorizeOwnPolicies, findAction, type Decision, type Principal, type RequestContext } from '@sluice/authz';
+import { accountResourceName, authorize, authorizeEveryPipeline, authorizeOwnPolicies, findAction, resourceForAction, type Decision, type Principal, type RequestContext } from '@sluice/authz';
 import { formatResourceName, parseResourceName } from '@sluice/domain';
 import { badNameRefusal } from './bad-name-refusal';
 import { nestedFieldUses, type NestedFieldUse } from './nested-field-rules';
@@ -169,6 +169,14 @@ async function authorizeField(request: {
   const decision = (rule.ownPoliciesOnly ? authorizeOwnPolicies : authorize)({ principal, action: rule.action, resource, context: request.context });
   const call: FieldCall = { responseKey, field, action: rule.action, resource, args, decision, readOnly };
   if (!decision.allowed) call.refusal = forbidden(rule.action, resource, decision.explanation);
+  else if (rule.alsoRequires) {
+    // Recorded under the right that refused, so the audit trail says which secret the caller may not use.
+    for (const { action, target: also } of rule.alsoRequires(args, lookup)) {
+      const alsoResource = resourceForAction(action, also);
+      const alsoDecision = authorize({ principal, action, resource: alsoResource, context: request.context });
+      if (!alsoDecision.allowed) return { responseKey, field, action, resource: alsoResource, args, decision: alsoDecision, readOnly, refusal: forbidden(action, alsoResource, alsoDecision.explanation) };
+    }
+  }
   return call;
 }
 

@@ -1,4 +1,4 @@
-import { accountIdProblem, type ActionTypeIdLike, parseResourceName } from '@sluice/domain';
+import { accountIdProblem, importAwsPipeline, mapAwsOwnedActions, secretNameProblem, type ActionTypeIdLike, parseResourceName } from '@sluice/domain';
 import { accountResourceName, actionTypeIdProblem, principalIdProblem, resourceForAction, webhookNameProblem, type ResourceTarget } from '@sluice/authz';
 
 /** A root field's arguments, coerced by GraphQL (defaults applied, variables substituted). */
@@ -52,6 +52,11 @@ export interface OperationRule {
    * whose other half, the role's trust policy, the permissions service checks (decision 0011).
    */
   ownPoliciesOnly?: true;
+  /**
+   * Further rights the same call needs, each on its own resource, after `action` is allowed: a definition that
+   * references secrets needs `sluice:UseSecret` on each (decision 0043). The first refused one refuses the call.
+   */
+  alsoRequires?: (args: FieldArguments, lookup: TargetLookup) => Array<{ action: string; target: ResourceTarget }>;
 }
 
 export type RootOperation = 'query' | 'mutation' | 'subscription';
@@ -81,6 +86,68 @@ const webhookFrom = (argument: string, pathInside: string[] = []) => (args: Fiel
   if (problem) throw new TargetArgumentError(path, problem);
   return { account: lookup.account, webhook: value };
 };
+
+/** A secret of the caller's account by name. */
+const secretFrom = (argument: string) => (args: FieldArguments, lookup: TargetLookup): ResourceTarget => {
+  const value = args[argument];
+  if (typeof value !== 'string') throw new TargetArgumentError(argument, 'must name the secret (a string)');
+  const problem = secretNameProblem(value);
+  if (problem) throw new TargetArgumentError(argument, problem);
+  return { account: lookup.account, secret: value };
+};
+
+/**
+ * The rule of decision 0043: whoever saves a definition vouches for every secret it references, so saving needs
+ * `sluice:UseSecret` on each. A job receives only secrets its action's declaration references, so a principal who may
+ * edit the pipeline but not use a secret cannot make a job receive it. Names no secret can have are left to the
+ * validation (an issue at their JSON path).
+ */
+const usesSecretsOf = (argument: string, form: 'sluice' | 'aws') => (args: FieldArguments, lookup: TargetLookup): Array<{ action: string; target: ResourceTarget }> => {
+  return [...new Set(definitionsToScan(args[argument], form).flatMap(secretNamesIn))]
+    .sort()
+    .filter((name) => !secretNameProblem(name))
+    .map((name) => ({ action: 'sluice:UseSecret', target: { account: lookup.account, secret: name } }));
+};
+
+/**
+ * The forms of a definition whose references a job could receive: as given, and as it will run (AWS-owned actions
+ * mapped to Sluice's, an imported AWS pipeline converted), since a CodeBuild action's EnvironmentVariables or inline
+ * buildspec `secrets-manager` become SECRETS_MANAGER variables only then. A definition the mapping refuses is refused
+ * later anyway.
+ */
+function definitionsToScan(input: unknown, form: 'sluice' | 'aws'): unknown[] {
+  try {
+    if (form === 'aws') return [importAwsPipeline(input).pipeline];
+    const mapping = mapAwsOwnedActions(input);
+    return mapping.kind === 'none' ? [input] : [input, mapping.runnable];
+  } catch {
+    return [input];
+  }
+}
+
+/** The secret names a definition (CodePipeline's JSON, unvalidated) references: SECRETS_MANAGER variables and `#{secrets.Name}`. */
+function secretNamesIn(definition: unknown): string[] {
+  const names = new Set<string>();
+  const stages = (definition as { stages?: unknown } | null)?.stages;
+  for (const stage of Array.isArray(stages) ? stages : []) {
+    const actions = (stage as { actions?: unknown } | null)?.actions;
+    for (const action of Array.isArray(actions) ? actions : []) {
+      if (action === null || typeof action !== 'object') continue;
+      const texts: string[] = [];
+      const { configuration, commands, environmentVariables } = action as Record<string, unknown>;
+      if (configuration !== null && typeof configuration === 'object') texts.push(...Object.values(configuration).filter((v): v is string => typeof v === 'string'));
+      if (Array.isArray(commands)) texts.push(...commands.filter((v): v is string => typeof v === 'string'));
+      for (const variable of Array.isArray(environmentVariables) ? environmentVariables : []) {
+        const { type, value } = (variable ?? {}) as { type?: unknown; value?: unknown };
+        if (typeof value !== 'string') continue;
+        if (type === 'SECRETS_MANAGER') names.add(value.split(':')[0]!);
+        else texts.push(value);
+      }
+      for (const text of texts) for (const match of text.matchAll(/#\{secrets\.([A-Za-z0-9@_.-]+)\}/g)) names.add(match[1]!);
+    }
+  }
+  return [...names].sort();
+}
 
 // Each a target at one level; the account is the caller's unless the rule says otherwise.
 const account = (): ((args: FieldArguments, lookup: TargetLookup) => ResourceTarget) => (_args, lookup) => ({ account: lookup.account });
@@ -181,6 +248,10 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     diffPipelineVersions: { action: 'sluice:ListPipelineVersions', target: pipelineFrom('name') },
     listActionTypes: { action: 'sluice:ListActionTypes', target: account() },
     webhooks: { action: 'sluice:ListWebhooks', target: account() },
+    listSecrets: { action: 'sluice:ListSecrets', target: account() },
+    // notification rules (decision 0044): at the pipeline they watch
+    notificationRules: { action: 'sluice:ListNotificationRules', target: pipelineFrom('pipelineName') },
+    notificationDeliveries: { action: 'sluice:ListNotificationDeliveries', target: pipelineFrom('pipelineName') },
     getActionType: { action: 'sluice:GetActionType', target: account() },
     // executions
     getPipelineState: { action: 'sluice:GetPipelineState', target: pipelineFrom('name') },
@@ -191,6 +262,11 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     listActionExecutions: { action: 'sluice:ListActionExecutions', target: pipelineFrom('pipelineName') },
     listRuleExecutions: { action: 'sluice:ListRuleExecutions', target: pipelineFrom('pipelineName') },
     listRuleTypes: { action: 'sluice:ListRuleTypes', target: account() },
+    listEnvironments: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
+    listDeployments: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
+    listUnpromoted: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
+    deliveryMetrics: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
+    listEnvironmentFreezes: { action: 'sluice:ListEnvironmentFreezes', target: account() },
     // The pipeline named, else the one of the execution the action execution id starts with (unknown: the account).
     listDeployActionExecutionTargets: {
       action: 'sluice:ListDeployActionExecutionTargets',
@@ -225,8 +301,16 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
   },
   mutation: {
     // pipelines
-    createPipeline: { action: 'sluice:CreatePipeline', target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'pipeline', ['name']) }) },
-    updatePipeline: { action: 'sluice:UpdatePipeline', target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'pipeline', ['name']) }) },
+    createPipeline: {
+      action: 'sluice:CreatePipeline',
+      target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'pipeline', ['name']) }),
+      alsoRequires: usesSecretsOf('pipeline', 'sluice'),
+    },
+    updatePipeline: {
+      action: 'sluice:UpdatePipeline',
+      target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'pipeline', ['name']) }),
+      alsoRequires: usesSecretsOf('pipeline', 'sluice'),
+    },
     deletePipeline: { action: 'sluice:DeletePipeline', target: pipelineFrom('name') },
     disableStageTransition: { action: 'sluice:DisableStageTransition', target: stageFrom('pipelineName', 'stageName') },
     enableStageTransition: { action: 'sluice:EnableStageTransition', target: stageFrom('pipelineName', 'stageName') },
@@ -240,8 +324,18 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     deleteWebhook: { action: 'sluice:DeleteWebhook', target: webhookFrom('name') },
     registerWebhookWithThirdParty: { action: 'sluice:RegisterWebhookWithThirdParty', target: webhookFrom('name') },
     deregisterWebhookWithThirdParty: { action: 'sluice:DeregisterWebhookWithThirdParty', target: webhookFrom('name') },
+    // secrets, each at srn:sluice:{account}:secret/{name} (decision 0043)
+    createSecret: { action: 'sluice:ManageSecrets', target: secretFrom('name') },
+    putSecretValue: { action: 'sluice:ManageSecrets', target: secretFrom('name') },
+    deleteSecret: { action: 'sluice:ManageSecrets', target: secretFrom('name') },
+    createNotificationRule: { action: 'sluice:CreateNotificationRule', target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'rule', ['pipelineName']) }) },
+    deleteNotificationRule: { action: 'sluice:DeleteNotificationRule', target: pipelineFrom('pipelineName') },
     // `input` is what `aws codepipeline get-pipeline` prints: { pipeline: { name, … }, metadata }.
-    importAwsPipeline: { action: 'sluice:ImportAwsPipeline', target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'input', ['pipeline', 'name']) }) },
+    importAwsPipeline: {
+      action: 'sluice:ImportAwsPipeline',
+      target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'input', ['pipeline', 'name']) }),
+      alsoRequires: usesSecretsOf('input', 'aws'),
+    },
     // executions
     startPipelineExecution: { action: 'sluice:StartPipelineExecution', target: pipelineFrom('name') },
     stopPipelineExecution: { action: 'sluice:StopPipelineExecution', target: pipelineFrom('pipelineName') },
@@ -250,6 +344,8 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     rerunStage: { action: 'sluice:RetryStageExecution', target: stageFrom('pipelineName', 'stageName') },
     rollbackStage: { action: 'sluice:RollbackStage', target: stageFrom('pipelineName', 'stageName') },
     overrideStageCondition: { action: 'sluice:OverrideStageCondition', target: stageFrom('pipelineName', 'stageName') },
+    scheduleEnvironmentFreeze: { action: 'sluice:ScheduleEnvironmentFreeze', target: account() },
+    liftEnvironmentFreeze: { action: 'sluice:LiftEnvironmentFreeze', target: account() },
     putActionRevision: {
       action: 'sluice:PutActionRevision',
       target: (args, lookup) => ({ account: lookup.account, pipeline: text(args, 'pipelineName'), stage: text(args, 'stageName'), action: text(args, 'actionName') }),
@@ -317,5 +413,5 @@ export function operationRuleOf(operation: RootOperation, field: string): Operat
  * account-wide rights then learns it is not found; others are refused without learning whether it exists).
  */
 export function resourceOfTarget(action: string, target: ResourceTarget): string {
-  return target.pipeline === undefined && target.principal === undefined && target.actionType === undefined && target.webhook === undefined ? accountResourceName(target.account) : resourceForAction(action, target);
+  return target.pipeline === undefined && target.principal === undefined && target.actionType === undefined && target.webhook === undefined && target.secret === undefined ? accountResourceName(target.account) : resourceForAction(action, target);
 }

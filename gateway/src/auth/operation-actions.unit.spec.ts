@@ -125,3 +125,34 @@ describe('the operation table', () => {
     await expect((async () => operationRuleOf('mutation', 'tagResource')!.target!({ resourceArn: 'arn:aws:x' }, lookup))()).rejects.toThrow(/^resourceArn: /);
   });
 });
+
+describe('secrets a saved definition uses (decision 0043)', () => {
+  const lookup = { account: 'acme', pipelineOfExecution: async () => undefined };
+  const usesOf = (field: 'createPipeline' | 'updatePipeline', pipeline: unknown) =>
+    operationRuleOf('mutation', field)!.alsoRequires!({ pipeline }, lookup).map(({ action, target }) => resourceOfTarget(action, target));
+  const action = (changes: Record<string, unknown>) => ({ name: 'Ship', actionTypeId: { category: 'Deploy', owner: 'Sluice', provider: 'Commands', version: '1' }, ...changes });
+  const definition = (...actions: unknown[]) => ({ name: 'web', stages: [{ name: 'Deploy', actions }] });
+
+  it('asks sluice:UseSecret on each secret a SECRETS_MANAGER variable or #{secrets.Name} names, once', () => {
+    const uses = usesOf(
+      'updatePipeline',
+      definition(
+        action({ commands: ['echo #{secrets.Token} #{secrets.Token}'], environmentVariables: [{ name: 'DB', value: 'Db:password', type: 'SECRETS_MANAGER' }, { name: 'X', value: 'Plain', type: 'PLAINTEXT' }] }),
+        action({ name: 'Call', configuration: { Url: 'https://x/?k=#{secrets.ApiKey}' } }),
+      ),
+    );
+    expect(uses).toEqual(['srn:sluice:acme:secret/ApiKey', 'srn:sluice:acme:secret/Db', 'srn:sluice:acme:secret/Token']);
+    expect(operationRuleOf('mutation', 'createPipeline')!.alsoRequires!({ pipeline: definition(action({ commands: ['make'] })) }, lookup)).toEqual([]);
+  });
+
+  it('sees the secrets of an AWS CodeBuild action, which become SECRETS_MANAGER variables only when mapped', () => {
+    const codeBuild = {
+      name: 'Build',
+      actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
+      configuration: { ProjectName: 'shop', EnvironmentVariables: JSON.stringify([{ name: 'T', value: 'Hidden', type: 'SECRETS_MANAGER' }]) },
+      inputArtifacts: [{ name: 'src' }],
+    };
+    const source = { name: 'Source', actions: [{ name: 'Checkout', actionTypeId: { category: 'Source', owner: 'Sluice', provider: 'Git', version: '1' }, configuration: { RepositoryUrl: 'file:///r', Branch: 'main' }, outputArtifacts: [{ name: 'src' }] }] };
+    expect(usesOf('createPipeline', { name: 'web', stages: [source, { name: 'Build', actions: [codeBuild] }] })).toEqual(['srn:sluice:acme:secret/Hidden']);
+  });
+});

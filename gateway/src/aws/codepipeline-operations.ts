@@ -8,6 +8,7 @@ import { actionTypeOperations } from './action-type-operations';
 import { ruleOperations } from './rule-operations';
 import { actionRevisionOperations } from './action-revision-operations';
 import { deployTargetOperations } from './deploy-target-operations';
+import { thirdPartyJobOperations } from './third-party-job-operations';
 
 /**
  * CodePipeline's operations, each one GraphQL operation of the gateway (decision 0024): the rules run in the services
@@ -383,6 +384,8 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
       const batch = input.maxBatchSize ?? 1;
       if (typeof batch !== 'number' || !Number.isInteger(batch) || batch < 1) throw validationException([{ path: 'maxBatchSize', value: batch, constraint: 'Member must have value greater than or equal to 1' }]);
       const actionTypeId = requiredObject(input, 'actionTypeId');
+      // A third-party job handed out here could not be acknowledged without a client token: it would only sit leased.
+      if (actionTypeId.owner === 'ThirdParty') throw validationException([{ path: 'actionTypeId.owner', value: 'ThirdParty', constraint: 'ThirdParty jobs are polled with PollForThirdPartyJobs' }]);
       const { pollForJobs } = await graphql(call, `mutation($t: ActionTypeIdInput!, $n: Int) { pollForJobs(actionTypeId: $t, maxBatchSize: $n, waitMs: 0) { id nonce accountId ${JOB_DATA} } }`, {
         t: actionTypeId,
         n: batch,
@@ -488,5 +491,6 @@ export function codePipelineOperations(graphql: AwsGraphql): Record<string, AwsO
     ...ruleOperations(graphql),
     ...actionRevisionOperations(graphql),
     ...deployTargetOperations(graphql),
+    ...thirdPartyJobOperations(graphql),
   };
 }

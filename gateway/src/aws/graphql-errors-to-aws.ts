@@ -39,6 +39,8 @@ const AWS_EXCEPTION_OF_CODE: Readonly<Record<ErrorCode, string>> = {
   ACCESS_KEY_NOT_FOUND: 'ResourceNotFoundException',
   TOKEN_NOT_FOUND: 'ResourceNotFoundException',
   WEBHOOK_NOT_FOUND: 'WebhookNotFoundException',
+  SECRET_NOT_FOUND: 'ResourceNotFoundException',
+  NOTIFICATION_RULE_NOT_FOUND: 'ResourceNotFoundException',
 
   CONFLICT: 'ConcurrentModificationException',
   CONCURRENT_MODIFICATION: 'ConcurrentModificationException',
@@ -50,6 +52,7 @@ const AWS_EXCEPTION_OF_CODE: Readonly<Record<ErrorCode, string>> = {
   PRINCIPAL_NAME_IN_USE: 'ConcurrentModificationException',
   GROUP_NAME_IN_USE: 'ConcurrentModificationException',
   POLICY_NAME_IN_USE: 'ConcurrentModificationException',
+  SECRET_NAME_IN_USE: 'ResourceExistsException',
 
   INVALID_STATE: 'ConcurrentModificationException',
   EXECUTION_NOT_STOPPABLE: 'PipelineExecutionNotStoppableException',
@@ -60,6 +63,7 @@ const AWS_EXCEPTION_OF_CODE: Readonly<Record<ErrorCode, string>> = {
   UNABLE_TO_ROLLBACK_STAGE: 'UnableToRollbackStageException',
   APPROVAL_ALREADY_COMPLETED: 'ApprovalAlreadyCompletedException',
   INVALID_NONCE: 'InvalidNonceException',
+  INVALID_CLIENT_TOKEN: 'InvalidClientTokenException',
   INVALID_JOB_STATE: 'InvalidJobStateException',
   JOB_ALREADY_HELD: 'InvalidJobStateException',
   PRINCIPAL_KIND_MISMATCH: 'ValidationException',

@@ -92,9 +92,10 @@ export const accessKeyStream = (accessKeyId: string) => `${ACCESS_KEY_STREAM_PRE
 
 /**
  * Streams that hold the platform's own secrets, never relayed to the bus whatever the prefixes asked for: `key-…`
- * (the HMAC key of the execution ids of triggered runs, decision 0027). Whoever reads a topic reads only facts.
+ * (the HMAC key of the execution ids of triggered runs, decision 0027) and `secret-…` (the accounts' sealed secrets, decision
+ * 0043). Whoever reads a topic reads only facts.
  */
-export const PRIVATE_STREAM_PREFIXES: readonly string[] = ['key-'];
+export const PRIVATE_STREAM_PREFIXES: readonly string[] = ['key-', 'secret-'];
 
 /** Where the executions service keeps that key: in the store every engine instance shares, so all derive the same ids. */
 export const EXECUTION_ID_KEY_STREAM = 'key-execution-ids';
@@ -115,3 +116,31 @@ export function parseWebhookStreamId(streamId: string): { account: string; name:
 
 /** Where the gateway serves the webhooks of the accounts (decision 0039): `POST /webhooks/aws/{urlId}`. */
 export const WEBHOOKS_AWS_PATH = '/webhooks/aws';
+
+/** A notification rule of an account (decision 0044): `notificationrule-{account}.{name}`, written by pipelines, read by the notifier. */
+export const NOTIFICATION_RULE_STREAM_PREFIX = 'notificationrule-';
+
+export function notificationRuleStreamId(account: string, name: string): string {
+  return `${NOTIFICATION_RULE_STREAM_PREFIX}${account}.${name}`;
+}
+
+export function parseNotificationRuleStreamId(streamId: string): { account: string; name: string } | undefined {
+  if (!streamId.startsWith(NOTIFICATION_RULE_STREAM_PREFIX)) return undefined;
+  const rest = streamId.slice(NOTIFICATION_RULE_STREAM_PREFIX.length);
+  const dot = rest.indexOf('.');
+  return dot > 0 ? { account: rest.slice(0, dot), name: rest.slice(dot + 1) } : undefined;
+}
+
+/** One notification to one target (decision 0044): `notificationdelivery-{account}.{idempotencyKey}`, written by the notifier. */
+export const NOTIFICATION_DELIVERY_STREAM_PREFIX = 'notificationdelivery-';
+
+export function notificationDeliveryStreamId(account: string, idempotencyKey: string): string {
+  return `${NOTIFICATION_DELIVERY_STREAM_PREFIX}${account}.${idempotencyKey}`;
+}
+
+export function parseNotificationDeliveryStreamId(streamId: string): { account: string; idempotencyKey: string } | undefined {
+  if (!streamId.startsWith(NOTIFICATION_DELIVERY_STREAM_PREFIX)) return undefined;
+  const rest = streamId.slice(NOTIFICATION_DELIVERY_STREAM_PREFIX.length);
+  const dot = rest.indexOf('.');
+  return dot > 0 ? { account: rest.slice(0, dot), idempotencyKey: rest.slice(dot + 1) } : undefined;
+}

@@ -7,3 +7,5 @@ export * from './diff';
 export * from './decider';
 export * from './credentials';
 export * from './webhooks';
+export * from './secrets/secret-references';
+export * from './secrets/secret-masking';

@@ -10,7 +10,8 @@ export interface TriggerCaller {
 
 export interface SourceRevisionOverride {
   actionName: string;
-  revisionType: 'COMMIT_ID';
+  /** A commit of a Git source; an object version (or ETag) of an S3 source. */
+  revisionType: 'COMMIT_ID' | 'S3_OBJECT_VERSION_ID';
   revisionValue: string;
 }
 

@@ -96,6 +96,12 @@ const refusedInputs = (existing: string): Record<string, Array<Record<string, un
     { pipelineName: existing, stageName: 'Source', actionName: 'Nope', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } },
     { pipelineName: existing, stageName: 'Build', actionName: 'Build', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } },
   ],
+  // Third-party jobs (decision 0042).
+  PollForThirdPartyJobs: [{}, { actionTypeId: { ...customType, owner: 'ThirdParty' } }, { actionTypeId: customType }, { actionTypeId: { ...customType, owner: 'ThirdParty' }, maxBatchSize: 0 }],
+  AcknowledgeThirdPartyJob: [{}, { jobId: UUID, nonce: '1', clientToken: 't' }, { jobId: UUID, nonce: '1' }, { jobId: UUID, nonce: '1', clientToken: 'x'.repeat(257) }],
+  GetThirdPartyJobDetails: [{}, { jobId: UUID, clientToken: 't' }, { jobId: UUID }],
+  PutThirdPartyJobSuccessResult: [{}, { jobId: UUID, clientToken: 't' }],
+  PutThirdPartyJobFailureResult: [{}, { jobId: UUID, clientToken: 't', failureDetails: { type: 'JobFailed', message: 'no' } }, { jobId: UUID, clientToken: 't' }],
 });
 
 /** A webhook on the Source action of `pipeline`, valid but for what a case changes. */
@@ -163,6 +169,8 @@ describe("/aws against CodePipeline's model", () => {
 
   it('answers every refused input with an error its operation declares (or a common one), never a 5xx', async () => {
     const cases = refusedInputs('existing');
+    // Walks the model: every one of its operations is served and called here; none is left out.
+    expect(Object.keys(cases).sort()).toEqual([...model.operations].sort());
     const answers: Answer[] = [];
     const accepted: string[] = [];
     for (const [operation, inputs] of Object.entries(cases)) {

@@ -217,9 +217,13 @@ describe('GetActionType, UpdateActionType and DeleteCustomActionType', () => {
 describe('ListRuleTypes and ListRuleExecutions', () => {
   const variableCheck = { category: 'Rule', owner: 'AWS', provider: 'VariableCheck', version: '1' };
 
-  it('lists VariableCheck, and each evaluation of a stage condition with its verdict', async () => {
+  it('lists VariableCheck and DeploymentWindow, and each evaluation of a stage condition with its verdict', async () => {
     const { ruleTypes } = await admin.send(new ListRuleTypesCommand({ ruleOwnerFilter: 'AWS' }));
-    expect(ruleTypes?.map((type) => type.id)).toEqual([variableCheck]);
+    expect(ruleTypes?.map((type) => type.id)).toEqual([variableCheck, { ...variableCheck, provider: 'DeploymentWindow' }]);
+    expect(ruleTypes?.[1]?.ruleConfigurationProperties?.map((property) => [property.name, property.required])).toEqual([
+      ['Cron', true],
+      ['TimeZone', false],
+    ]);
     expect(ruleTypes?.[0]?.ruleConfigurationProperties?.map((property) => property.name)).toEqual(['Variable', 'Value', 'Operator']);
 
     const gate = { conditions: [{ result: 'FAIL', rules: [{ name: 'OnlyProd', ruleTypeId: variableCheck, configuration: { Variable: '#{variables.ENV}', Operator: 'EQ', Value: 'prod' } }] }] };

@@ -7,6 +7,7 @@ import { gatewaySettingsFrom, type GatewaySettings } from '@sluice/gateway';
 import { bindAddressFrom, type SubgraphServeConfig } from '@sluice/graphql-service/caller';
 import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, type AccessKeyCipher, type AuditCheckpoints } from '@sluice/permissions';
 import { ConfigError, gathered, loadRuntimeConfig, logConfigFrom, masterKeyCipherFromEnv, type ConfigProblems, type Env, type LogConfig, type MasterKeyCipher, type RuntimeConfig } from '@sluice/runtime';
+import { notificationSettingsFrom, type NotificationSettings } from '@sluice/notifications';
 import { pollIntervalFromEnv } from '@sluice/triggers-service';
 import { loadProviderConfig, workerConcurrencyFrom, type ProviderConfig } from '@sluice/worker';
 
@@ -45,6 +46,8 @@ export interface PlatformConfig {
   logs: LogStoreLocation;
   /** The gateway's limits, dashboard build and audit of reads (gateway-config.ts). */
   gateway: GatewaySettings;
+  /** SLUICE_PUBLIC_URL, SLUICE_NOTIFICATION_ALLOWED_ADDRESSES, SLUICE_SMTP_*: the notifier's links, outbound rule and mail relay (decision 0044). */
+  notifications: NotificationSettings;
 }
 
 /** The built-in worker's jobs at once when SLUICE_WORKER_CONCURRENCY is unset. */
@@ -65,6 +68,7 @@ export function loadPlatformConfig(env: Env): PlatformConfig {
   const providers = gathered(problems, () => loadProviderConfig(env, { deployRoots: [join(dataDir, 'deployments')] }));
   const artifacts = gathered(problems, () => artifactsSettingsFrom(env, dataDir));
   const gateway = gathered(problems, () => gatewaySettingsFrom(env));
+  const notifications = gathered(problems, () => notificationSettingsFrom(env));
   const logs = parseLogStoreLocation(env.SLUICE_LOGS?.trim() || join(dataDir, 'logs'));
   if ('problem' in logs) problems.push({ variable: 'SLUICE_LOGS', reason: logs.problem });
   if (problems.length > 0) throw new ConfigError(problems);
@@ -84,5 +88,6 @@ export function loadPlatformConfig(env: Env): PlatformConfig {
     artifacts: artifacts!,
     logs: logs as LogStoreLocation,
     gateway: gateway!,
+    notifications: notifications!,
   };
 }

@@ -9,11 +9,12 @@ import { createPermissionsService, ensureAdmin, ensureAdminAccessKey, loadPermis
 import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, startGateway, type RunningGateway } from '@sluice/gateway';
 import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
 import { createPipelinesService, loadPipelinesApi, type PipelinesService } from '@sluice/pipelines';
-import { openBuiltInProviders, startLauncherProcess, startWorker, type BuiltInProviders } from '@sluice/worker';
+import { openBuiltInProviders, s3ObjectRevisions, startLauncherProcess, startWorker, type BuiltInProviders } from '@sluice/worker';
 import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type OpenedEventStore } from '@sluice/runtime';
-import { startGitPoller } from '@sluice/triggers';
+import { Notifier } from '@sluice/notifications';
+import { startGitPoller, startS3Poller } from '@sluice/triggers';
 import { fileWebhookSecrets, pollableCatalog, projectionCatalog, projectionWebhooks, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from '@sluice/triggers-service';
 import type { PlatformConfig } from './platform-config';
 import { workerEventLog } from './worker-event-log';
@@ -120,7 +121,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     component('executions', async () => {
       // The text of action logs, in chunks the log events reference (docs/decisions/0049).
       logs = await openLogStore(config.logs);
-      executions = await createExecutionsService({ store: eventStore.store, bus, serve, log, actionLogStore: logs.store });
+      executions = await createExecutionsService({ store: eventStore.store, bus, serve, log, masterKeyCipher: config.masterKeyCipher, auditKey, actionLogStore: logs.store });
       return async () => {
         await executions.stop();
         await logs.store.close();
@@ -213,6 +214,20 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       });
       return () => gateway.stop();
     }),
+    // Notification rules' deliveries, driven by the store from a durable checkpoint (decision 0044).
+    component('notifier', async () => {
+      const settings = config.notifications;
+      const notifier = new Notifier({
+        store: eventStore.store,
+        checkpoints: eventStore.checkpoints,
+        baseUrl: settings.publicUrl ?? gateway.url,
+        sender: { outbound: { allowedAddresses: settings.allowedAddresses }, ...(settings.smtp ? { smtp: settings.smtp } : {}) },
+        openSecret: (sealed, binding) => config.masterKeyCipher.open(sealed, binding),
+        log: (line) => log(`notifier: ${line}`),
+      });
+      await notifier.start();
+      return () => notifier.stop();
+    }),
     component('git poller', async () => {
       const poller = startGitPoller({
         pipelines: pollableCatalog(catalog),
@@ -221,6 +236,19 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
         intervalMs: pollIntervalMs,
         ...(providerConfig.gitCredentials ? { gitCredentials: providerConfig.gitCredentials } : {}),
         onError: (error) => log(`git poller: ${error.repositoryUrl}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
+      });
+      return () => poller.stop();
+    }),
+    component('s3 poller', async () => {
+      // Source/S3 objects live in the operator's S3-compatible store: without one there is nothing to watch.
+      if (!providerConfig.s3) return () => Promise.resolve();
+      const poller = startS3Poller({
+        pipelines: catalog,
+        start,
+        audit: triggerAudit,
+        intervalMs: pollIntervalMs,
+        ...s3ObjectRevisions(providerConfig.s3),
+        onError: (error) => log(`s3 poller: ${error.object}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
       });
       return () => poller.stop();
     }),
@@ -241,6 +269,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     log(`  deploys      Deploy/Directory under ${providerConfig.deployRoots.join(', ') || 'nothing (SLUICE_DEPLOY_ROOTS)'}; Invoke/Http to ${providerConfig.httpAllowedHosts.join(', ') || 'no host (SLUICE_HTTP_ALLOWED_HOSTS)'}`);
     log(`  artifacts    ${artifacts.url}/graphql; retention after ${artifactsSettings.retentionDays} days unless one of the newest ${artifactsSettings.keepExecutions} executions of a pipeline uses them; download links at ${gateway.url}${DOWNLOAD_PATH}/…`);
     log(`  triggers     webhooks POST ${gateway.url}${WEBHOOKS_PREFIX}/{github|gitlab|generic}/{webhookId} (secrets in ${secretsFile}) and POST ${gateway.url}/webhooks/aws/{id} (PutWebhook); git poller every ${pollIntervalMs / 1000} s`);
+    log(`  notifier     rules' notifications linking to ${config.notifications.publicUrl ?? gateway.url}; email ${config.notifications.smtp ? `via ${config.notifications.smtp.host}:${config.notifications.smtp.port}` : 'off (SLUICE_SMTP_HOST)'}`);
     if (secrets.created) {
       log(`Created the webhook 'default' (account default): POST ${gateway.url}${WEBHOOKS_PREFIX}/generic/default (or /github/default, /gitlab/default)`);
       log(`  secret ${secrets.created.secret}  (shown once; kept in ${secretsFile})`);

@@ -3,7 +3,8 @@ import { parseLogStoreLocation, type LogStoreLocation } from '@sluice/artifact-s
 import { PIPELINE_EVENTS_TOPIC } from '@sluice/contracts';
 import { subgraphServeConfigFrom, type SubgraphServeConfig } from '@sluice/graphql-service/caller';
 import { defaultTopicFor } from '@sluice/messaging';
-import { ConfigError, loadRuntimeConfig, type BusConfig, type ConfigProblems, type Env, type RuntimeConfig } from '@sluice/runtime';
+import { auditChainKeyFromEnv, type AuditChainKeySource } from '@sluice/authz';
+import { ConfigError, loadRuntimeConfig, masterKeyCipherFromEnv, type MasterKeyCipher, type BusConfig, type ConfigProblems, type Env, type RuntimeConfig } from '@sluice/runtime';
 import { defaultJobQueuePolicy, type JobQueuePolicy } from './domain';
 
 /** Everything the executions service takes from its environment. */
@@ -23,6 +24,10 @@ export interface ExecutionsConfig {
    * several installations (or test runs) can share one broker. Empty by default: `sluice.pipeline.events`, …
    */
   topicPrefix: string;
+  /** The server's master key (SLUICE_ACCESS_KEY_MASTER_KEY, else SLUICE_DATA_DIR's file): opens secrets for jobs (decision 0043). */
+  masterKeyCipher: MasterKeyCipher;
+  /** SLUICE_AUDIT_KEY, else SLUICE_DATA_DIR's file: each use of a secret is audited (decision 0028). */
+  auditKey: AuditChainKeySource;
 }
 
 /**
@@ -39,7 +44,7 @@ export function loadExecutionsConfig(env: Env): ExecutionsConfig {
   const logs = parseLogStoreLocation(env.SLUICE_LOGS?.trim() || join(runtime.dataDir, 'logs'));
   if ('problem' in logs) throw new ConfigError([{ variable: 'SLUICE_LOGS', reason: logs.problem }]);
   const relay = relayConfigFrom(env, runtime.bus);
-  return { runtime, serve: subgraphServeConfigFrom(env, runtime.port), relay, jobQueuePolicy, topicPrefix, logs };
+  return { runtime, serve: subgraphServeConfigFrom(env, runtime.port), relay, jobQueuePolicy, topicPrefix, logs, masterKeyCipher: masterKeyCipherFromEnv(env), auditKey: auditChainKeyFromEnv(env) };
 }
 
 const TOPIC_PREFIX = /^[A-Za-z0-9._-]{1,100}$/;

@@ -1,5 +1,7 @@
 import { LogChunkReader, type ArtifactStore } from '@sluice/artifact-store';
 import { randomUUID } from 'node:crypto';
+import { EnvironmentFreezeCommands } from './application/environment-freeze-commands';
+import { engineRules } from './application/engine/built-in-rules';
 import type { SubgraphService, SubgraphServiceOptions } from '@sluice/graphql-service';
 import { CommandHandler, type EventStore, type RebuildableProjection } from '@sluice/eventing';
 import type { Bus, ProcessedEventsStore } from '@sluice/messaging';
@@ -17,6 +19,9 @@ import { ExecutionCommandHandlers } from './application/execution-command-handle
 import { loadExecutionIdKey } from './application/execution-id-for-token';
 import { ExecutionQueries } from './application/execution-queries';
 import { JobWorkerHandlers, type JobWorkerApi } from './application/job-worker-api';
+import { JobMasks, storeJobSecrets, type JobSecrets } from './application/job-secrets';
+import type { AuditChainKeySource } from '@sluice/authz';
+import type { MasterKeyCipher } from '@sluice/runtime';
 import { defaultJobQueuePolicy, type JobQueuePolicy } from './domain';
 import { ExecutionsProjection } from './projections/executions-projection';
 import { PipelineCatalog } from './projections/pipeline-catalog/pipeline-catalog';
@@ -42,6 +47,8 @@ export interface ExecutionsComposition {
   actionLogStore?: ArtifactStore;
   /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
   actionLogLimits?: Partial<ActionLogLimits>;
+  /** Opens the secrets jobs reference as they are handed out (decision 0043); without it such jobs fail. */
+  secrets?: JobSecrets;
 }
 
 /** The executions application on one store: its command handlers and queries over its projection and catalog, no framework. */
@@ -65,6 +72,8 @@ export interface ExecutionsApplication {
   queries: ExecutionQueries;
   /** Time travel: folds of the store up to an instant (docs/decisions/0022). */
   asOf: ExecutionAsOfQueries;
+  /** Environment freezes of an account (issue 21). */
+  freezes: EnvironmentFreezeCommands;
 }
 
 /** Composes the application on a projection and a catalog its caller starts and stops. */
@@ -89,8 +98,9 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     random,
   });
   const limits = { ...DEFAULT_ACTION_LOG_LIMITS, ...options.actionLogLimits };
+  const masks = new JobMasks(options.secrets);
   const logStore = options.actionLogStore;
-  const jobLogs = new JobLogAppender({ store, handler, states: projection.states, clock, limits, ...(logStore ? { logStore } : {}) });
+  const jobLogs = new JobLogAppender({ store, handler, states: projection.states, clock, limits, masksOf: (spec) => masks.formsOf(spec), ...(logStore ? { logStore } : {}) });
   const jobs = new JobWorkerHandlers({
     store,
     commands,
@@ -102,8 +112,11 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     clock,
     ids,
     random,
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    masks,
   });
   return {
+    freezes: new EnvironmentFreezeCommands(store, clock, ids),
     projection,
     catalog,
     handler,
@@ -148,11 +161,15 @@ export interface ExecutionsEngineOptions {
   actionLogStore?: ArtifactStore;
   /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
   actionLogLimits?: Partial<ActionLogLimits>;
+  /** The server's master key (decision 0043): opens the secrets a job references as it is handed out. */
+  masterKeyCipher?: MasterKeyCipher;
+  /** The audit chain key each use of a secret is recorded with (default: the process's, decision 0028). */
+  auditKey?: AuditChainKeySource;
 }
 
 // The application's operations the engine hands out in-process, each listed once: the engine's type follows from them.
 const EXECUTION_COMMANDS = ['startPipelineExecution', 'stopPipelineExecution', 'retryStageExecution', 'rollbackStage', 'rerunStage', 'putApprovalResult', 'putActionRevision', 'overrideStageCondition'] as const;
-const EXECUTION_QUERIES = ['getPipelineState', 'getPipelineExecution', 'listPipelineExecutions', 'listActionExecutions', 'listRuleExecutions', 'currentRevisionOf', 'listDeployActionExecutionTargets'] as const;
+const EXECUTION_QUERIES = ['getPipelineState', 'getPipelineExecution', 'listPipelineExecutions', 'listActionExecutions', 'listRuleExecutions', 'currentRevisionOf', 'listDeployActionExecutionTargets', 'listEnvironments', 'listDeployments', 'listUnpromoted', 'deliveryMetrics'] as const;
 const AS_OF_QUERIES = ['executionAsOf', 'pipelineStateAsOf'] as const;
 const JOB_WORKER_API = [
   'pollForJobs',
@@ -218,6 +235,7 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
     jobQueuePolicy: options.jobQueuePolicy,
     approvalAuthorizer: options.approvalAuthorizer,
     actionLogLimits: options.actionLogLimits,
+    ...(options.masterKeyCipher ? { secrets: storeJobSecrets(options.store, options.masterKeyCipher, { ...(options.auditKey ? { auditKey: options.auditKey } : {}), clock }) } : {}),
   });
   const runner =
     options.runEngine === false
@@ -227,7 +245,7 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
           commands: application.commands,
           clock,
           random,
-          conditionEvaluator: options.conditionEvaluator,
+          conditionEvaluator: options.conditionEvaluator ?? engineRules(options.store, clock),
           onError: (error, executionId) => onError(error, `execution ${executionId}`),
         });
 

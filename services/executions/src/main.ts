@@ -42,6 +42,8 @@ serviceMainOnStore({
       serve: config.serve,
       processedEvents,
       jobQueuePolicy: config.jobQueuePolicy,
+      masterKeyCipher: config.masterKeyCipher,
+      auditKey: config.auditKey,
       pipelineEventsTopic: topics.pipelineEventsTopic,
       actionLogStore: logs.store,
       log: logger.line,

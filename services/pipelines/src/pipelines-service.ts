@@ -10,6 +10,9 @@ import { PipelineQueries } from './application/pipeline-queries';
 import { PipelinesProjection } from './projections/pipelines-projection';
 import { WebhookCommandHandlers } from './application/webhook-command-handlers';
 import { WebhookQueries } from './application/webhook-queries';
+import { SecretCommandHandlers } from './application/secret-command-handlers';
+import { NotificationRuleCommandHandlers } from './application/notification-rule-command-handlers';
+import { NotificationQueries } from './application/notification-queries';
 import type { MasterKeyCipher } from '@sluice/runtime';
 
 /** The pipelines application on one store: its command handlers and queries over its projection, no framework. */
@@ -26,12 +29,15 @@ export interface PipelinesApplication {
   asOf: PipelineAsOfQueries;
   webhooks: WebhookCommandHandlers;
   webhookQueries: WebhookQueries;
+  secrets: SecretCommandHandlers;
+  notificationRules: NotificationRuleCommandHandlers;
+  notificationQueries: NotificationQueries;
 }
 
 /** Composes the application on a projection its caller starts and stops. */
 export function composePipelines(store: EventStore, projection: PipelinesProjection, clock: Clock, cipher: MasterKeyCipher): PipelinesApplication {
   const registry = (account: string) => projection.actionTypes.registryFor(account);
-  const pipelines = new PipelineCommandHandlers(store, registry, projection, clock);
+  const pipelines = new PipelineCommandHandlers(store, registry, projection, clock, (account, name) => projection.secrets.has(account, name));
   const actionTypes = new CustomActionTypeCommandHandlers(store, registry, projection, clock);
   return {
     projection,
@@ -43,13 +49,16 @@ export function composePipelines(store: EventStore, projection: PipelinesProject
     asOf: new PipelineAsOfQueries(store, clock),
     webhooks: new WebhookCommandHandlers(store, () => projection.pipelines, cipher, projection, clock),
     webhookQueries: new WebhookQueries(() => projection.webhooks),
+    secrets: new SecretCommandHandlers(store, cipher, projection, clock),
+    notificationRules: new NotificationRuleCommandHandlers(store, () => projection.pipelines, () => projection.notificationRules, cipher, projection, clock),
+    notificationQueries: new NotificationQueries(() => projection.pipelines, () => projection.notificationRules, () => projection.notificationDeliveries),
   };
 }
 
 export interface PipelinesServiceOptions extends SubgraphServiceOptions {
   eventStore: EventStore;
   clock?: Clock;
-  /** Seals webhook secret tokens (decision 0039): the server's master key, as access keys are. */
+  /** Seals webhook secret tokens (decision 0039) and secrets' values (0043): the server's master key, as access keys are. */
   masterKeyCipher: MasterKeyCipher;
 }
 

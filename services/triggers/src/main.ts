@@ -1,6 +1,7 @@
 // The webhook receiver and the git poller alone (distributed mode): configured by its environment
 // (triggers-config.ts), JSON logs. The gateway proxies /webhooks here.
 import { serviceMainOnStore } from '@sluice/runtime';
+import { s3ObjectRevisions } from '@sluice/worker';
 import { executionsStartClient } from './executions-start-client';
 import { WEBHOOKS_PREFIX } from './trigger-components';
 import { loadTriggersProcessConfig } from './triggers-config';
@@ -21,7 +22,9 @@ serviceMainOnStore({
       pollIntervalMs: config.pollIntervalMs,
       auditKey: config.auditKey,
       masterKeyCipher: config.masterKeyCipher,
+      notifications: { settings: config.notifications, checkpoints: eventStore.checkpoints },
       ...(config.gitCredentials ? { gitCredentials: config.gitCredentials } : {}),
+      ...(config.s3 ? { s3Revisions: s3ObjectRevisions(config.s3) } : {}),
       log: logger.line,
     });
     if (service.createdWebhook) logger.info(`created the webhook 'default' (account ${service.createdWebhook.account}) in ${config.secretsFile}`);

@@ -1,8 +1,9 @@
+import { notificationSettingsFrom, type NotificationSettings } from '@sluice/notifications';
 import { join } from 'node:path';
 import { bindAddressFrom, internalSecretConfigProblem, INTERNAL_SECRET_ENV } from '@sluice/graphql-service/caller';
 import { auditChainKeyFromEnv, type AuditChainKeySource } from '@sluice/authz';
 import { ConfigError, loadRuntimeConfig, masterKeyCipherFromEnv, portFrom, type ConfigProblems, type Env, type MasterKeyCipher, type RuntimeConfig } from '@sluice/runtime';
-import { loadProviderConfig, type GitCredentialsConfig } from '@sluice/worker';
+import { loadProviderConfig, type GitCredentialsConfig, type ProviderConfig } from '@sluice/worker';
 
 export const DEFAULT_POLL_INTERVAL_MS = 60_000;
 const MIN_POLL_INTERVAL_MS = 1_000;
@@ -43,22 +44,28 @@ export interface TriggersProcessConfig extends TriggersConfig {
   runtime: RuntimeConfig;
   /** SLUICE_GIT_USERNAME/PASSWORD/HOSTS, as the worker reads them: the poller's `git ls-remote` on private repositories. */
   gitCredentials?: GitCredentialsConfig;
+  /** SLUICE_S3_*, as the worker reads them: the S3 poller watches the objects of Source/S3 actions there. */
+  s3?: ProviderConfig['s3'];
   /** The audit chain's key (SLUICE_AUDIT_KEY, else the data folder's): trigger starts are audited (decision 0028). */
   auditKey: AuditChainKeySource;
   /** SLUICE_ACCESS_KEY_MASTER_KEY, else the key kept in SLUICE_DATA_DIR: opens the secret tokens of the webhooks put through the API. */
   masterKeyCipher: MasterKeyCipher;
+  /** SLUICE_PUBLIC_URL, SLUICE_NOTIFICATION_ALLOWED_ADDRESSES, SLUICE_SMTP_*: the notifier this process runs (decision 0044). */
+  notifications: NotificationSettings;
 }
 
 /** The one reader of the environment in the triggers process (`main.ts` passes it `process.env`). */
 export function loadTriggersProcessConfig(env: Env): TriggersProcessConfig {
-  const { gitCredentials } = loadProviderConfig(env);
+  const { gitCredentials, s3 } = loadProviderConfig(env);
   const runtime = loadRuntimeConfig(env);
   return {
     ...loadTriggersConfig(env),
     runtime,
     ...(gitCredentials ? { gitCredentials } : {}),
+    ...(s3 ? { s3 } : {}),
     auditKey: auditChainKeyFromEnv(env),
     masterKeyCipher: masterKeyCipherFromEnv(env),
+    notifications: notificationSettingsFrom(env),
   };
 }
 

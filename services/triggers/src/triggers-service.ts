@@ -2,12 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { AuditChainKeySource } from '@sluice/authz';
 import type { GitHostCredentials } from '@sluice/domain';
-import type { EventStore } from '@sluice/eventing';
+import type { CheckpointStore, EventStore } from '@sluice/eventing';
+import { Notifier, type NotificationSettings } from '@sluice/notifications';
 import { internalSecretProblem, INTERNAL_SECRET_HEADER, urlHost } from '@sluice/graphql-service/caller';
 import { PipelinesProjection } from '@sluice/pipelines';
-import { startGitPoller, type StartExecutionPort } from '@sluice/triggers';
+import { startGitPoller, startS3Poller, type S3ObjectRevision, type StartExecutionPort } from '@sluice/triggers';
 import type { MasterKeyCipher } from '@sluice/runtime';
 import { fileWebhookSecrets, pollableCatalog, projectionCatalog, projectionWebhooks, storeTriggerAudit, WEBHOOKS_PREFIX, webhookRoute } from './trigger-components';
+
+/** The deep links' base when SLUICE_PUBLIC_URL is unset: the gateway's default address. */
+const DEFAULT_PUBLIC_URL = 'http://localhost:4000';
 
 export interface TriggersServiceOptions {
   store: EventStore;
@@ -24,6 +28,10 @@ export interface TriggersServiceOptions {
   /** Opens the secret tokens of the webhooks put through the API (decision 0039): the master key the pipelines service seals them with. */
   masterKeyCipher: MasterKeyCipher;
   gitCredentials?: GitHostCredentials;
+  /** The operator's S3-compatible store (`s3ObjectRevisions`): with it, the S3 poller watches the Source/S3 objects. */
+  s3Revisions?: { revisionOf: S3ObjectRevision; mayWatch: (account: string, bucket: string) => boolean };
+  /** With both, the process also delivers the notification rules' notifications (decision 0044), from this durable checkpoint. */
+  notifications?: { settings: NotificationSettings; checkpoints: CheckpointStore };
   log: (line: string) => void;
 }
 
@@ -51,6 +59,19 @@ export async function startTriggersService(options: TriggersServiceOptions): Pro
   try {
     const catalog = await projectionCatalog(options.store, projection);
     stops.push(() => catalog.stop());
+    if (options.notifications) {
+      const { settings, checkpoints } = options.notifications;
+      const notifier = new Notifier({
+        store: options.store,
+        checkpoints,
+        baseUrl: settings.publicUrl ?? DEFAULT_PUBLIC_URL,
+        sender: { outbound: { allowedAddresses: settings.allowedAddresses }, ...(settings.smtp ? { smtp: settings.smtp } : {}) },
+        openSecret: (sealed, binding) => options.masterKeyCipher.open(sealed, binding),
+        log: (line) => options.log(`notifier: ${line}`),
+      });
+      await notifier.start();
+      stops.push(() => notifier.stop());
+    }
     const secrets = await fileWebhookSecrets(options.secretsFile);
     const audit = storeTriggerAudit(options.store, { key: options.auditKey });
     const route = webhookRoute({
@@ -94,6 +115,17 @@ export async function startTriggersService(options: TriggersServiceOptions): Pro
       onError: (error) => options.log(`git poller: ${error.repositoryUrl}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
     });
     stops.push(() => poller.stop());
+    if (options.s3Revisions) {
+      const s3Poller = startS3Poller({
+        pipelines: catalog,
+        start: options.start,
+        audit,
+        ...options.s3Revisions,
+        intervalMs: options.pollIntervalMs,
+        onError: (error) => options.log(`s3 poller: ${error.object}${error.pipelineName ? ` (${error.pipelineName})` : ''}: ${error.error}; retry in ${error.retryInMs} ms`),
+      });
+      stops.push(() => s3Poller.stop());
+    }
     const address = server.address() as AddressInfo;
     return { url: `http://${urlHost(address.address)}:${address.port}`, ...(secrets.created ? { createdWebhook: secrets.created } : {}), stop: stopAll };
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { ArtifactStore } from '@sluice/artifact-store';
+import { openPipelineBuckets, type ArtifactStore } from '@sluice/artifact-store';
 import type { ProviderConfig } from './provider-config';
 import type { ActionProvider } from './providers/action-provider';
 import type { ProcessLauncher } from './providers/process/process-launcher';
@@ -24,6 +24,7 @@ export async function openBuiltInProviders(
     sandbox,
     noNetwork: config.sandbox.noNetwork,
     allowedDirectoryRoots: config.deployRoots,
+    ...(config.s3 ? { buckets: openPipelineBuckets(config.s3) } : {}),
     allowedHosts: config.httpAllowedHosts,
     refusedPorts: platform.ports ?? [],
     ...(platform.launcher ? { launcher: platform.launcher } : {}),

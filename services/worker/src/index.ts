@@ -7,6 +7,9 @@ export { commandsProvider, type CommandsOptions } from './providers/commands/com
 export { DEFAULT_INHERITED_ENVIRONMENT } from './providers/commands/command-environment';
 export { DEFAULT_KEEP_RELEASES, directoryDeployProvider, type DirectoryDeployOptions } from './providers/directory/directory-deploy-provider';
 export { currentRelease, listReleases, rollbackDirectoryDeploy } from './providers/directory/releases';
+export { s3SourceProvider, type S3SourceOptions } from './providers/s3/s3-source-provider';
+export { s3DeployProvider, type S3DeployOptions } from './providers/s3/s3-deploy-provider';
+export { s3ObjectRevisions } from './providers/s3/s3-store';
 export { httpInvokeProvider, type HttpInvokeOptions } from './providers/http/http-invoke-provider';
 export { createJobWorkspace, withJobWorkspace, type JobWorkspace, type JobWorkspaceOptions } from './workspace/job-workspace';
 export { OUTPUT_ARCHIVE_FORMAT, packDirectory, unpackArtifact } from './workspace/artifact-archives';

@@ -1,3 +1,4 @@
+import { pipelineBucketsConfigFrom, type PipelineBucketsConfig } from '@sluice/artifact-store';
 import { isAbsolute } from 'node:path';
 import { ConfigError, type ConfigProblems, type Env } from '@sluice/runtime';
 
@@ -39,6 +40,8 @@ export interface GitCredentialsConfig {
 
 /** What the built-in providers are allowed to do on this machine: the operator's settings, every bad variable named at once. */
 export interface ProviderConfig {
+  /** `SLUICE_S3_ENDPOINT`, `SLUICE_S3_REGION`, `SLUICE_S3_ACCESS_KEY_ID`, `SLUICE_S3_SECRET_ACCESS_KEY`: the S3-compatible store of `Source/S3` and `Deploy/S3`. */
+  s3?: PipelineBucketsConfig;
   sandbox: SandboxConfig;
   /** `SLUICE_DEPLOY_ROOTS`: folders `Deploy/Sluice/Directory` may deploy under; none = every Directory deploy is refused. */
   deployRoots: string[];
@@ -121,8 +124,12 @@ export function loadProviderConfig(env: Env, defaults: { deployRoots?: string[] 
     problems.push({ variable: 'SLUICE_GIT_CREDENTIAL_HOSTS', reason: 'set without SLUICE_GIT_USERNAME or SLUICE_GIT_PASSWORD' });
   }
 
+  const s3 = pipelineBucketsConfigFrom(env);
+  problems.push(...s3.problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    ...(s3.config ? { s3: s3.config } : {}),
     sandbox: { mode: modeRaw as SandboxMode, user, noNetwork, limits },
     deployRoots,
     httpAllowedHosts,

@@ -57,4 +57,19 @@ describe('loadProviderConfig', () => {
       'SLUICE_GIT_CREDENTIAL_HOSTS: not set: name the hosts SLUICE_GIT_USERNAME/SLUICE_GIT_PASSWORD may be sent to (e.g. github.com), so a pipeline cannot send them elsewhere',
     ]);
   });
+
+  it("reads the S3-compatible store of Source/S3 and Deploy/S3 from SLUICE_S3_*, refusing a half-given key", () => {
+    expect(loadProviderConfig({}).s3).toBeUndefined();
+    expect(loadProviderConfig({ SLUICE_S3_ENDPOINT: 'http://127.0.0.1:9000', SLUICE_S3_ACCESS_KEY_ID: 'AK', SLUICE_S3_SECRET_ACCESS_KEY: 'SK', SLUICE_S3_BUCKETS: 'default:releases, acme:acme-*' }).s3).toEqual({
+      allowedBuckets: [{ account: 'default', bucket: 'releases' }, { account: 'acme', bucket: 'acme-*' }],
+      endpoint: 'http://127.0.0.1:9000',
+      credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' },
+    });
+    expect(problemsOf({ SLUICE_S3_ENDPOINT: 'minio:9000', SLUICE_S3_ACCESS_KEY_ID: 'AK' })).toEqual([
+      "SLUICE_S3_BUCKETS: not set: name the buckets each account may use (account:bucket, comma-separated), so no pipeline reaches another account's objects",
+      "SLUICE_S3_ENDPOINT: 'minio:9000' is not an http(s) URL",
+      'SLUICE_S3_SECRET_ACCESS_KEY: set one of SLUICE_S3_ACCESS_KEY_ID and SLUICE_S3_SECRET_ACCESS_KEY without the other',
+    ]);
+    expect(problemsOf({ SLUICE_S3_BUCKETS: 'releases' })).toEqual(["SLUICE_S3_BUCKETS: 'releases' is not account:bucket (e.g. default:releases, acme:acme-*, *:shared-drops)"]);
+  });
 });

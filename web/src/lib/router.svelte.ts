@@ -10,6 +10,7 @@ export type Route =
   | { name: 'pipeline-versions'; pipelineName: string }
   | { name: 'new-pipeline' }
   | { name: 'audit' }
+  | { name: 'secrets' }
   | { name: 'import' }
   | { name: 'not-found'; path: string };
 
@@ -18,6 +19,7 @@ export function routeOf(path: string): Route {
   if (parts.length === 0) return { name: 'pipelines' };
   if (parts.length === 1 && parts[0] === 'sign-in') return { name: 'sign-in' };
   if (parts.length === 1 && parts[0] === 'audit') return { name: 'audit' };
+  if (parts.length === 1 && parts[0] === 'secrets') return { name: 'secrets' };
   if (parts.length === 1 && parts[0] === 'new-pipeline') return { name: 'new-pipeline' };
   if (parts[0] === 'pipelines' && parts[2] === 'edit' && parts.length === 3) return { name: 'pipeline-edit', pipelineName: parts[1]! };
   if (parts[0] === 'pipelines' && parts[2] === 'versions' && parts.length === 3) return { name: 'pipeline-versions', pipelineName: parts[1]! };

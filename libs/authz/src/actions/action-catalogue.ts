@@ -4,10 +4,11 @@
  * pipeline, a stage or an action, or a principal (`srn:sluice:{account}:principal/{id}`: the user or role
  * whose credentials a token or access key action touches), or an action type
  * (`srn:sluice:{account}:actiontype/{Owner}/{Category}/{Provider}/{Version}`: the jobs a worker takes and
- * reports, as CodePipeline scopes job workers), or a webhook (`srn:sluice:{account}:webhook/{name}`);
+ * reports, as CodePipeline scopes job workers), or a webhook (`srn:sluice:{account}:webhook/{name}`), or a secret
+ * (`srn:sluice:{account}:secret/{name}`);
  * `resourceForAction` builds it.
  */
-export type ResourceLevel = 'account' | 'pipeline' | 'stage' | 'action' | 'principal' | 'actiontype' | 'webhook';
+export type ResourceLevel = 'account' | 'pipeline' | 'stage' | 'action' | 'principal' | 'actiontype' | 'webhook' | 'secret';
 
 export const SERVICE_PREFIX = 'sluice';
 
@@ -74,6 +75,14 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('RegisterWebhookWithThirdParty', 'webhook', WRITE),
   action('DeregisterWebhookWithThirdParty', 'webhook', WRITE),
   action('ListWebhooks', 'account', READ),
+  // Secrets (decision 0043), each its own resource. ManageSecrets creates, rotates and deletes; UseSecret lets a
+  // definition saved by the caller hand the secret to its jobs; GetSecretValue would read a value back, which no API
+  // answers (listed so that policies can deny it ahead of any such API; a read, but not ReadOnly's, as job details are
+  // not). Listing shows names, versions and dates.
+  action('ManageSecrets', 'secret', WRITE),
+  action('UseSecret', 'secret', WRITE),
+  action('GetSecretValue', 'secret', READ),
+  action('ListSecrets', 'account', READ),
   // Action types (issue 19): one type read or a custom one changed, at the account as their siblings above.
   action('GetActionType', 'account', READ),
   action('UpdateActionType', 'account', WRITE),
@@ -85,6 +94,17 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('PutActionRevision', 'action', WRITE),
   // Where a deploy action execution deployed: read at its pipeline (issue 19).
   action('ListDeployActionExecutionTargets', 'pipeline', READ),
+  // Environments (issue 21): what a pipeline deployed where, read at the pipeline.
+  action('ListDeployments', 'pipeline', READ),
+  // Freezes hold every pipeline of the account that deploys to the environment: decided at the account.
+  action('ScheduleEnvironmentFreeze', 'account', WRITE),
+  action('LiftEnvironmentFreeze', 'account', WRITE),
+  action('ListEnvironmentFreezes', 'account', READ),
+  // Notification rules (issue 21, decision 0044): managed and read at the pipeline they watch.
+  action('CreateNotificationRule', 'pipeline', WRITE),
+  action('DeleteNotificationRule', 'pipeline', WRITE),
+  action('ListNotificationRules', 'pipeline', READ),
+  action('ListNotificationDeliveries', 'pipeline', READ),
   // Audit
   action('LookupAuditEvents', 'account', READ),
   action('VerifyAuditTrail', 'account', READ),

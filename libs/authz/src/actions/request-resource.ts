@@ -1,4 +1,4 @@
-import { accountIdProblem, type ActionTypeIdLike, describeCharacter, formatResourceName, parseResourceName, quote, RESOURCE_NAME_PREFIX } from '@sluice/domain';
+import { accountIdProblem, secretNameProblem, type ActionTypeIdLike, describeCharacter, formatResourceName, parseResourceName, quote, RESOURCE_NAME_PREFIX } from '@sluice/domain';
 import type { ResourceLevel } from './action-catalogue';
 import { findAction } from './action-catalogue';
 
@@ -25,6 +25,18 @@ export interface ResourceTarget {
   actionType?: ActionTypeIdLike;
   /** The webhook a webhook action (PutWebhook, DeleteWebhook, …) acts on, by name. */
   webhook?: string;
+  /** The secret a secret action (ManageSecrets, UseSecret, …) acts on, by name. */
+  secret?: string;
+}
+
+/** Where the secret resources of an account start: `srn:sluice:{account}:secret/` (decision 0043). */
+export const SECRET_RESOURCE_PART = 'secret/';
+
+/** A secret as the resource of secret actions: `srn:sluice:{account}:secret/{name}`. */
+export function secretResourceName(account: string, name: string): string {
+  const problem = accountIdProblem(account) ?? secretNameProblem(name);
+  if (problem) throw new RangeError(problem);
+  return `${RESOURCE_NAME_PREFIX}${account}:${SECRET_RESOURCE_PART}${name}`;
 }
 
 /** Where the webhook resources of an account start: `srn:sluice:{account}:webhook/` (decision 0039). */
@@ -135,6 +147,8 @@ export function resourceAtLevel(level: ResourceLevel, target: ResourceTarget): s
       return actionTypeResourceName(target.account, target.actionType ?? missing('action type'));
     case 'webhook':
       return webhookResourceName(target.account, target.webhook ?? missing('webhook'));
+    case 'secret':
+      return secretResourceName(target.account, target.secret ?? missing('secret'));
   }
 }
 
@@ -170,6 +184,11 @@ export function parseRequestResource(text: string): ParsedRequestResource {
   if (webhook) {
     const problem = accountIdProblem(webhook[1]!) ?? webhookNameProblem(webhook[2]!);
     special = problem ? { ok: false, problem } : { ok: true, account: webhook[1]!, level: 'webhook' };
+  }
+  const secret = /^srn:sluice:([^:]*):secret\/([^/:]*)$/u.exec(text);
+  if (secret) {
+    const problem = accountIdProblem(secret[1]!) ?? secretNameProblem(secret[2]!);
+    special = problem ? { ok: false, problem } : { ok: true, account: secret[1]!, level: 'secret' };
   }
   if (special?.ok) return special;
   const parsed = parseResourceName(text);

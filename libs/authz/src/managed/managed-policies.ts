@@ -55,10 +55,11 @@ export function everythingIn(account: string): string {
 
 /**
  * What reading the account means: every read but the job queue's (GetJobDetails hands out a job's resolved
- * configuration; it belongs to the workers of that action type, not to whoever reads pipelines).
+ * configuration; it belongs to the workers of that action type, not to whoever reads pipelines) and a secret's value
+ * (GetSecretValue, decision 0043). Listing the secrets' names is a read like any other.
  */
 export function readOnlyActions(): string[] {
-  return SLUICE_ACTIONS.filter((action) => action.readOnly && action.level !== 'actiontype').map((action) => action.name);
+  return SLUICE_ACTIONS.filter((action) => action.readOnly && action.level !== 'actiontype' && action.level !== 'secret').map((action) => action.name);
 }
 
 /** The job-worker protocol: take, read and report the jobs of an action type. */

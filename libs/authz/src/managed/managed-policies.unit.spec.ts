@@ -18,6 +18,7 @@ const IN_ACME: Record<string, string> = {
   principal: 'srn:sluice:acme:principal/someone-else',
   actiontype: 'srn:sluice:acme:actiontype/Sluice/Build/Commands/1',
   webhook: 'srn:sluice:acme:webhook/on-push',
+  secret: 'srn:sluice:acme:secret/DeployToken',
 };
 const OWN = (level: string) => (level === 'principal' ? 'srn:sluice:acme:principal/p' : IN_ACME[level]!);
 const OWN_CREDENTIALS = ['sluice:CreateToken', 'sluice:ListTokens', 'sluice:RevokeToken', 'sluice:CreateAccessKey', 'sluice:ListAccessKeys', 'sluice:DeleteAccessKey'];
@@ -32,11 +33,13 @@ describe('managed policies', () => {
     ['Admin', adminPolicy('acme')],
   ])('%s is a valid policy', (_label, managed) => expect(validatePolicyDocument(managed.document).valid).toBe(true));
 
-  it('ReadOnly allows exactly the read-only actions but the job queue\'s (a job\'s resolved configuration is for its workers)', () => {
+  it('ReadOnly allows exactly the read-only actions but the job queue\'s (a job\'s resolved configuration is for its workers) and a secret\'s value', () => {
     expect(allowedActions([readOnlyPolicy('acme')], (level) => IN_ACME[level])).toEqual(
-      SLUICE_ACTIONS.filter((action) => action.readOnly && action.level !== 'actiontype').map((action) => action.name),
+      SLUICE_ACTIONS.filter((action) => action.readOnly && action.level !== 'actiontype' && action.level !== 'secret').map((action) => action.name),
     );
     expect(allowedActions([readOnlyPolicy('acme')], (level) => IN_ACME[level])).not.toContain('sluice:GetJobDetails');
+    expect(allowedActions([readOnlyPolicy('acme')], (level) => IN_ACME[level])).toEqual(expect.arrayContaining(['sluice:ListSecrets']));
+    expect(allowedActions([readOnlyPolicy('acme')], (level) => IN_ACME[level])).not.toEqual(expect.arrayContaining(['sluice:GetSecretValue']));
   });
 
   it('decides on the stages and actions of pipelines named "actiontype" and "principal" like any other\'s', () => {

@@ -23,10 +23,14 @@ export interface JobDispatched {
   data: { jobId: string; nonce: string; workerId: string; leaseExpiresAt: string; at: string };
 }
 
-/** The worker took the job; it must heartbeat before `leaseExpiresAt`, or the job goes back on the queue. */
+/**
+ * The worker took the job; it must heartbeat before `leaseExpiresAt`, or the job goes back on the queue. A
+ * third-party job (owner ThirdParty) is bound to the client token it was acknowledged with: the event keeps the
+ * token's SHA-256 only (absent for other jobs and on older events).
+ */
 export interface JobAcknowledged {
   type: 'JobAcknowledged';
-  data: { jobId: string; nonce: string; leaseExpiresAt: string; at: string };
+  data: { jobId: string; nonce: string; leaseExpiresAt: string; at: string; clientTokenSha256?: string };
 }
 
 export interface JobHeartbeatRecorded {

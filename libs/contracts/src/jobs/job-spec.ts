@@ -26,6 +26,11 @@ export interface JobSpec {
   continuationToken: string | null;
   /** The action's timeout, as an instant. */
   deadline: string;
+  /**
+   * The account's secrets the action's own declaration references (decision 0043), by name: the only ones the job
+   * may receive, resolved when it is handed to a worker. Absent on jobs from before secrets.
+   */
+  secretNames?: string[];
 }
 
 export interface JobSuccess {

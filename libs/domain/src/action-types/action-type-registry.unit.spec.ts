@@ -14,10 +14,12 @@ describe('ActionTypeRegistry', () => {
     expect(ActionTypeRegistry.builtIn().list().map((type) => actionTypeKey(type.id))).toEqual([
       'Source/Sluice/Git/1',
       'Source/Sluice/Upload/1',
+      'Source/Sluice/S3/1',
       'Build/Sluice/Commands/1',
       'Test/Sluice/Commands/1',
       'Deploy/Sluice/Commands/1',
       'Deploy/Sluice/Directory/1',
+      'Deploy/Sluice/S3/1',
       'Invoke/Sluice/Http/1',
       'Approval/AWS/Manual/1',
     ]);

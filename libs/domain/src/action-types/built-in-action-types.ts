@@ -38,6 +38,18 @@ export const UPLOAD_SOURCE: ActionTypeDefinition = {
   outputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
 };
 
+/** CodePipeline's S3 source, from the operator's S3-compatible store (`SLUICE_S3_*`): the object's version is the revision. */
+export const S3_SOURCE: ActionTypeDefinition = {
+  id: { category: 'Source', owner: SLUICE_OWNER, provider: 'S3', version: '1' },
+  actionConfigurationProperties: [
+    property('S3Bucket', 'Bucket of the watched object, in the S3-compatible store Sluice is configured with.', { required: true, key: true }),
+    property('S3ObjectKey', 'Key of the watched object: a zip (or tar, tar.gz) of the source files.', { required: true, key: true }),
+    property('PollForSourceChanges', 'Poll the object for a new version (true by default).', { type: 'Boolean' }),
+  ],
+  inputArtifactDetails: none,
+  outputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
+};
+
 function commandsActionType(category: 'Build' | 'Test' | 'Deploy'): ActionTypeDefinition {
   return {
     id: { category, owner: SLUICE_OWNER, provider: 'Commands', version: '1' },
@@ -61,6 +73,18 @@ export const DIRECTORY_DEPLOY: ActionTypeDefinition = {
   actionConfigurationProperties: [
     property('Path', 'Directory on the worker into which the input artifact is copied.', { required: true, key: true }),
     property('KeepReleases', 'How many past releases to keep for rollback (default 5).', { type: 'Number' }),
+  ],
+  inputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
+  outputArtifactDetails: none,
+};
+
+/** CodePipeline's S3 deploy, into the operator's S3-compatible store (`SLUICE_S3_*`). */
+export const S3_DEPLOY: ActionTypeDefinition = {
+  id: { category: 'Deploy', owner: SLUICE_OWNER, provider: 'S3', version: '1' },
+  actionConfigurationProperties: [
+    property('BucketName', 'Bucket to deploy into.', { required: true, key: true }),
+    property('Extract', 'true: the files of the input artifact are written under ObjectKey (a prefix, optional); false: the artifact is uploaded as one zip at ObjectKey.', { required: true, type: 'Boolean' }),
+    property('ObjectKey', 'The key prefix (Extract true) or the zip object key (Extract false, required then).'),
   ],
   inputArtifactDetails: { minimumCount: 1, maximumCount: 1 },
   outputArtifactDetails: none,
@@ -92,10 +116,12 @@ export const MANUAL_APPROVAL: ActionTypeDefinition = {
 export const BUILT_IN_ACTION_TYPES: readonly ActionTypeDefinition[] = [
   GIT_SOURCE,
   UPLOAD_SOURCE,
+  S3_SOURCE,
   BUILD_COMMANDS,
   TEST_COMMANDS,
   DEPLOY_COMMANDS,
   DIRECTORY_DEPLOY,
+  S3_DEPLOY,
   HTTP_INVOKE,
   MANUAL_APPROVAL,
 ];

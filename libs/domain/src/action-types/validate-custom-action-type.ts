@@ -56,7 +56,10 @@ export type CustomActionTypeValidation =
 const ID_CHARACTER = /^[0-9A-Za-z_-]$/u;
 const ID_CHARACTERS = 'letters A-Z and a-z, digits, "_" and "-"';
 
-/** Validates a CreateCustomActionType request; a valid one becomes an action type owned by 'Custom'. */
+/** The owners an account may register a type under: its own (Custom), or a partner's (ThirdParty). */
+const REGISTERED_OWNERS = ['Custom', 'ThirdParty'] as const;
+
+/** Validates a CreateCustomActionType request; a valid one becomes an action type owned by 'Custom' (or, when it says so, 'ThirdParty'). */
 export function validateCustomActionType(input: unknown): CustomActionTypeValidation {
   const issues = new IssueCollector();
   const root = readObject(input, 'A custom action type', ROOT_PATH, issues);
@@ -65,7 +68,8 @@ export function validateCustomActionType(input: unknown): CustomActionTypeValida
     root,
     {
       required: ['category', 'provider', 'version', 'inputArtifactDetails', 'outputArtifactDetails'],
-      optional: ['settings', 'configurationProperties', 'tags'],
+      // `owner` is Sluice's: ThirdParty registers a partner's type, worked through the third-party job calls.
+      optional: ['settings', 'configurationProperties', 'tags', 'owner'],
     },
     'A custom action type',
     ROOT_PATH,
@@ -75,6 +79,7 @@ export function validateCustomActionType(input: unknown): CustomActionTypeValida
     root.category === undefined
       ? undefined
       : readOneOf(root.category, AWS_ACTION_CATEGORIES, 'The category', childPath(ROOT_PATH, 'category'), issues);
+  const owner = root.owner === undefined ? 'Custom' : readOneOf(root.owner, REGISTERED_OWNERS, 'The owner', childPath(ROOT_PATH, 'owner'), issues);
   const provider = readIdPart(root.provider, 'provider', CUSTOM_ACTION_TYPE_LIMITS.providerMaxLength, issues);
   const version = readIdPart(root.version, 'version', CUSTOM_ACTION_TYPE_LIMITS.versionMaxLength, issues);
   const settings = root.settings === undefined ? undefined : readSettings(root.settings, issues);
@@ -84,11 +89,11 @@ export function validateCustomActionType(input: unknown): CustomActionTypeValida
   const outputArtifactDetails = readArtifactDetails(root.outputArtifactDetails, 'outputArtifactDetails', 'output', issues);
   const tags = root.tags === undefined ? [] : readTags(root.tags, issues);
 
-  if (issues.count > 0 || !category || !provider || !version || !inputArtifactDetails || !outputArtifactDetails) {
+  if (issues.count > 0 || !owner || !category || !provider || !version || !inputArtifactDetails || !outputArtifactDetails) {
     return { valid: false, issues: issues.issues };
   }
   const actionType: ActionTypeDefinition = {
-    id: { category, owner: 'Custom', provider, version },
+    id: { category, owner, provider, version },
     actionConfigurationProperties: properties,
     inputArtifactDetails,
     outputArtifactDetails,

@@ -36,6 +36,12 @@ describe('validateCustomActionType', () => {
     });
   });
 
+  it("registers a partner's type when it says owner ThirdParty (Sluice's member: its jobs go to the third-party job calls)", () => {
+    const result = validateCustomActionType({ ...kubernetes, owner: 'ThirdParty' });
+    expect(result.valid && result.actionType.id).toEqual({ category: 'Deploy', owner: 'ThirdParty', provider: 'Kubernetes', version: '1' });
+    expect(validateCustomActionType({ ...kubernetes, owner: 'Custom' })).toEqual(validateCustomActionType(kubernetes));
+  });
+
   const cases: Array<[string, unknown, Array<[string, string]>]> = [
     ['not an object', 'Kubernetes', [['$', 'wrong_type']]],
     ['an unknown category', { ...kubernetes, category: 'Release' }, [['$.category', 'value_not_allowed']]],
@@ -43,7 +49,7 @@ describe('validateCustomActionType', () => {
     ['a 36-character provider', { ...kubernetes, provider: 'K'.repeat(36) }, [['$.provider', 'too_long']]],
     ['a 10-character version', { ...kubernetes, version: '1234567890' }, [['$.version', 'too_long']]],
     ['an empty version', { ...kubernetes, version: '' }, [['$.version', 'too_short']]],
-    ['an owner field (owners are always Custom)', { ...kubernetes, owner: 'AWS' }, [['$.owner', 'unknown_field']]],
+    ['an owner an account cannot register (AWS and Sluice types are built in)', { ...kubernetes, owner: 'AWS' }, [['$.owner', 'value_not_allowed']]],
     ['no artifact details', { ...kubernetes, inputArtifactDetails: undefined }, [['$.inputArtifactDetails', 'missing_field']]],
     ['six input artifacts', { ...kubernetes, inputArtifactDetails: { minimumCount: 0, maximumCount: 6 } }, [['$.inputArtifactDetails.maximumCount', 'out_of_range']]],
     ['a minimum above the maximum', { ...kubernetes, outputArtifactDetails: { minimumCount: 2, maximumCount: 1 } }, [['$.outputArtifactDetails.minimumCount', 'minimum_above_maximum']]],

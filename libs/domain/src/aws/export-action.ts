@@ -6,6 +6,8 @@ import {
   GIT_SOURCE,
   HTTP_INVOKE,
   MANUAL_APPROVAL,
+  S3_DEPLOY,
+  S3_SOURCE,
   TEST_COMMANDS,
   UPLOAD_SOURCE,
 } from '../action-types/built-in-action-types';
@@ -39,6 +41,8 @@ const EXPORTERS: Readonly<Record<string, ActionExporter>> = {
   [actionTypeKey(DEPLOY_COMMANDS.id)]: exportCommands,
   [actionTypeKey(DIRECTORY_DEPLOY.id)]: exportDirectoryDeploy,
   [actionTypeKey(HTTP_INVOKE.id)]: exportHttpInvoke,
+  [actionTypeKey(S3_SOURCE.id)]: (context) => exportS3(context, 'Source'),
+  [actionTypeKey(S3_DEPLOY.id)]: (context) => exportS3(context, 'Deploy'),
   [actionTypeKey(MANUAL_APPROVAL.id)]: keep,
 };
 
@@ -158,6 +162,13 @@ function exportDirectoryDeploy(context: ExportContext): ExportedAction {
   const configuration: Record<string, string> = { BucketName: bucket, Extract: 'true', ...(key ? { ObjectKey: key } : {}) };
   const action = withType(context, { category: 'Deploy', owner: 'AWS', provider: 'S3', version: '1' }, configuration);
   return { action, status: 'mapped', notes: [`Extracts the artifact into bucket ${bucket}.`] };
+}
+
+/** Sluice's S3 source and deploy are CodePipeline's, with the same configuration (on AWS's S3 then). */
+function exportS3(context: ExportContext, category: 'Source' | 'Deploy'): ExportedAction {
+  const configuration = { ...(context.action.configuration ?? {}) };
+  const action = withType(context, { category, owner: 'AWS', provider: 'S3', version: '1' }, configuration);
+  return { action, status: 'mapped', notes: [`The bucket must exist in AWS's S3.`] };
 }
 
 function exportHttpInvoke(context: ExportContext): ExportedAction {

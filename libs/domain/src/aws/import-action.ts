@@ -9,7 +9,8 @@ import type { ActionMappingContext, MappedAction } from './action-mapping-contex
 import type { AwsActionTypeId } from './aws-pipeline-declaration';
 import { mapAwsCommandsAction, mapCodeBuildAction } from './map-commands-action';
 import { mapToCustomAction } from './map-custom-action';
-import { keepManualApproval, mapLambdaInvoke, mapS3Deploy } from './map-deploy-and-invoke-actions';
+import { keepManualApproval, mapLambdaInvoke } from './map-deploy-and-invoke-actions';
+import { mapS3Deploy, mapS3Source } from './map-s3-actions';
 import { mapCodeCommitSource, mapConnectionSource, mapGitHubSource } from './map-source-action';
 
 type ActionMapper = (context: ActionMappingContext) => MappedAction;
@@ -19,6 +20,7 @@ const MAPPERS: Readonly<Record<string, ActionMapper>> = {
   'Source/AWS/CodeCommit': mapCodeCommitSource,
   'Source/AWS/CodeStarSourceConnection': mapConnectionSource,
   'Source/ThirdParty/GitHub': mapGitHubSource,
+  'Source/AWS/S3': mapS3Source,
   'Build/AWS/CodeBuild': mapCodeBuildAction,
   'Test/AWS/CodeBuild': mapCodeBuildAction,
   'Compute/AWS/Commands': mapAwsCommandsAction,

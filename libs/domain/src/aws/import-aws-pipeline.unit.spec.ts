@@ -51,7 +51,7 @@ describe('importAwsPipeline', () => {
       expect(report.actions.map(({ path, from, to, status }) => [path, from.provider, `${to.category}/${to.owner}/${to.provider}/${to.version}`, status])).toEqual([
         ['$.stages[0].actions[0]', 'CodeCommit', 'Source/Sluice/Git/1', 'mapped'],
         ['$.stages[1].actions[0]', 'CodeBuild', 'Build/Sluice/Commands/1', 'mapped'],
-        ['$.stages[2].actions[0]', 'S3', 'Deploy/Sluice/Directory/1', 'mapped'],
+        ['$.stages[2].actions[0]', 'S3', 'Deploy/Sluice/S3/1', 'mapped'],
       ]);
       expect(report.actions[0]).toMatchObject({ stage: 'Source', action: 'Source' });
     });
@@ -75,11 +75,11 @@ describe('importAwsPipeline', () => {
       expect(build.configuration).toBeUndefined();
     });
 
-    it('deploys to a directory named after the bucket, with a warning', () => {
-      expect(deploy.configuration).toEqual({ Path: 's3/www.example.com' });
+    it("deploys to the bucket on Sluice's S3-compatible store, dropping what it cannot set", () => {
+      expect(deploy.actionTypeId).toEqual({ category: 'Deploy', owner: 'Sluice', provider: 'S3', version: '1' });
+      expect(deploy.configuration).toEqual({ BucketName: 'www.example.com', Extract: 'true' });
       expect(change(report, '$.stages[2].actions[0].configuration.CacheControl')).toMatchObject({ kind: 'dropped', before: 'max-age=300' });
-      expect(change(report, '$.stages[2].actions[0].configuration.Extract')).toMatchObject({ kind: 'dropped' });
-      expect(warningsAbout(report, 'now copies the artifact into the directory "s3/www.example.com"')).toHaveLength(1);
+      expect(report.actions[2]!.notes.join(' ')).toContain('SLUICE_S3_ENDPOINT');
     });
 
     it('warns where a variable of a replaced provider is referenced', () => {
@@ -288,11 +288,10 @@ describe('importAwsPipeline', () => {
       });
     });
 
-    it('drops the per-region artifact stores and keeps the object key in the directory path', () => {
+    it('drops the per-region artifact stores and keeps the S3 deploy of one zip with its object key', () => {
       expect(change(report, '$.artifactStores')).toMatchObject({ kind: 'dropped' });
-      expect(production.actions[0].configuration).toEqual({ Path: 's3/payments-releases/payments-#{Src.CommitId}.zip' });
-      expect(report.actions[3].notes.join(' ')).toContain('uploaded the artifact as one object');
-      expect(warningsAbout(report, 'configuration.Path: #{Src.CommitId} was an output variable of AWS CodeCommit')).toHaveLength(1);
+      expect(production.actions[0].configuration).toEqual({ BucketName: 'payments-releases', Extract: 'false', ObjectKey: 'payments-#{Src.CommitId}.zip' });
+      expect(warningsAbout(report, 'configuration.ObjectKey: #{Src.CommitId} was an output variable of AWS CodeCommit')).toHaveLength(1);
       expect(warningsAbout(report, '#{Pkg.VERSION}')).toHaveLength(1);
     });
 

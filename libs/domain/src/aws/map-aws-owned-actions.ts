@@ -9,6 +9,7 @@ export const RUNNABLE_AWS_ACTION_TYPES: readonly string[] = [
   'Source/AWS/CodeCommit',
   'Source/AWS/CodeStarSourceConnection',
   'Source/ThirdParty/GitHub',
+  'Source/AWS/S3',
   'Build/AWS/CodeBuild',
   'Test/AWS/CodeBuild',
   'Compute/AWS/Commands',
@@ -44,6 +45,9 @@ export function mapAwsOwnedActions(input: unknown): AwsOwnedActionsMapping {
       const path = `$.stages[${s}].actions[${a}]`;
       const key = awsOwnedTypeKey(action);
       if (key === undefined || BUILT_IN_AWS_TYPES.has(key)) return action;
+      // A ThirdParty type Sluice does not map is a partner's, registered in the account and worked through the
+      // third-party job calls: the account's registry checks it as it checks a Custom type.
+      if (key.split('/')[1] === 'ThirdParty' && !RUNNABLE_AWS_ACTION_TYPES.includes(key)) return action;
       if (!RUNNABLE_AWS_ACTION_TYPES.includes(key)) {
         issues.push({
           path: `${path}.actionTypeId`,

@@ -61,6 +61,22 @@ describe('mapAwsOwnedActions', () => {
     expect(paths.some((path) => path.startsWith('$.stages[3].actions[0].runOrder'))).toBe(true);
   });
 
+  it("leaves a ThirdParty type it does not map to the account's registry, where a partner's registered type is found", () => {
+    const partner = { category: 'Deploy', owner: 'ThirdParty', provider: 'PartnerDeploy', version: '1' } as const;
+    const definition = {
+      name: 'partner',
+      stages: [stage('Source', codeCommitSourceAction()), { name: 'Deploy', actions: [{ name: 'Ship', actionTypeId: partner, runOrder: 1, inputArtifacts: [{ name: 'src' }], configuration: {} }] }],
+    };
+    const result = mapAwsOwnedActions(definition);
+    if (result.kind !== 'mapped') throw new Error(`expected mapped, got ${result.kind}`);
+    expect((result.runnable.stages as Array<{ actions: unknown[] }>)[1]!.actions[0]).toEqual(definition.stages[1]!.actions[0]);
+    expect(declarationIssues(definition, ActionTypeRegistry.builtIn()).map((issue) => [issue.path, issue.code])).toEqual([['$.stages[1].actions[0].actionTypeId', 'unknown_action_type']]);
+    const registered = ActionTypeRegistry.builtIn().withCustom([
+      { id: partner, actionConfigurationProperties: [], inputArtifactDetails: { minimumCount: 0, maximumCount: 1 }, outputArtifactDetails: { minimumCount: 0, maximumCount: 0 } },
+    ]);
+    expect(declarationIssues(definition, registered)).toEqual([]);
+  });
+
   it('leaves Sluice definitions and malformed input to the validator', () => {
     const sluice = {
       name: 'plain',

@@ -145,7 +145,7 @@ function mergeEnvironment(context: ActionMappingContext, variables: AwsEnvironme
   }
   const secrets = [...byName.values()].filter((variable) => variable.type === 'SECRETS_MANAGER').map((variable) => variable.name);
   if (secrets.length > 0) {
-    context.report.warn(`${context.path}: secret environment variables keep their AWS Secrets Manager ids; make them available to Sluice: ${secrets.join(', ')}.`);
+    context.report.warn(`${context.path}: secret environment variables keep their AWS Secrets Manager ids as Sluice secret names (\`name:json-key\`); create secrets of those names in the account (sluice create-secret) before the pipeline is saved: ${secrets.join(', ')}.`);
   }
   return [...byName.values()];
 }

@@ -1,4 +1,4 @@
-import { DIRECTORY_DEPLOY, HTTP_INVOKE, MANUAL_APPROVAL } from '../action-types/built-in-action-types';
+import { HTTP_INVOKE, MANUAL_APPROVAL } from '../action-types/built-in-action-types';
 import {
   configurationPath,
   dropUnhandledConfiguration,
@@ -6,30 +6,6 @@ import {
   type MappedAction,
 } from './action-mapping-context';
 import { lambdaPlaceholderUrl } from './aws-placeholders';
-
-/** An S3 deploy becomes a copy into a directory named after the bucket and key, which the user is told to check. */
-export function mapS3Deploy(context: ActionMappingContext): MappedAction {
-  const configuration = context.action.configuration ?? {};
-  const bucket = configuration.BucketName ?? '';
-  const key = configuration.ObjectKey;
-  const path = key ? `s3/${bucket}/${key}` : `s3/${bucket}`;
-  for (const name of ['BucketName', 'ObjectKey'] as const) {
-    if (configuration[name] !== undefined) context.report.dropped(configurationPath(context, name), configuration[name], 'Replaced by Path.');
-  }
-  context.report.added(configurationPath(context, 'Path'), path, 'Derived from BucketName and ObjectKey.');
-  if (configuration.Extract !== undefined) {
-    context.report.dropped(configurationPath(context, 'Extract'), configuration.Extract, 'A directory deploy always writes the files of the artifact.');
-  }
-  dropUnhandledConfiguration(context, ['BucketName', 'ObjectKey', 'Extract'], "Sluice's Deploy/Directory");
-  const notes = ['The target is a directory on the worker, not an S3 bucket.'];
-  context.report.warn(
-    `${context.path}: the S3 deploy to bucket "${bucket}" now copies the artifact into the directory "${path}" on the worker; set Path to where the files must go.`,
-  );
-  if (configuration.Extract === 'false') {
-    notes.push(`AWS uploaded the artifact as one object "${key ?? ''}"; the directory receives its files instead.`);
-  }
-  return { actionTypeId: { ...DIRECTORY_DEPLOY.id }, status: 'mapped', notes, configuration: { Path: path } };
-}
 
 /** A Lambda invoke becomes an HTTP call to a URL the user must supply; UserParameters become the request body. */
 export function mapLambdaInvoke(context: ActionMappingContext): MappedAction {

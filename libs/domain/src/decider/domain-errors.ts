@@ -29,6 +29,8 @@ const NOT_FOUND_CODES = {
   'access key': 'ACCESS_KEY_NOT_FOUND',
   token: 'TOKEN_NOT_FOUND',
   webhook: 'WEBHOOK_NOT_FOUND',
+  secret: 'SECRET_NOT_FOUND',
+  'notification rule': 'NOTIFICATION_RULE_NOT_FOUND',
 } as const satisfies Record<string, ErrorCode>;
 
 export type NotFoundResource = keyof typeof NOT_FOUND_CODES;

@@ -35,12 +35,15 @@ export const ERROR_CODES = {
   ACCESS_KEY_NOT_FOUND: 'No access key with this id in the account.',
   TOKEN_NOT_FOUND: 'No token with this id in the account.',
   WEBHOOK_NOT_FOUND: 'No webhook of this name in the account.',
+  SECRET_NOT_FOUND: 'No secret of this name in the account.',
+  NOTIFICATION_RULE_NOT_FOUND: 'No notification rule of this name in the account.',
 
   // What exists now contradicts the request (CONFLICT).
   CONFLICT: 'The request contradicts what exists now.',
   CONCURRENT_MODIFICATION: 'Someone else changed the resource at the same moment: read it again and retry.',
   STALE_VERSION: "The update starts from a pipeline version someone else replaced: read the pipeline again and apply the change to the current version.",
   PIPELINE_NAME_IN_USE: 'The account has a pipeline of this name already.',
+  SECRET_NAME_IN_USE: 'The account has a secret of this name already: put a new value to rotate it.',
   ACTION_TYPE_ALREADY_EXISTS: 'The custom action type exists, or was deleted with another definition (a deleted one is created again only with the definition it had: else use a new version).',
   EXECUTION_ID_IN_USE: 'Another execution has this id already.',
   ACCOUNT_ALREADY_EXISTS: 'An account with this id exists already.',
@@ -58,6 +61,7 @@ export const ERROR_CODES = {
   UNABLE_TO_ROLLBACK_STAGE: 'The stage did not succeed in the execution named as the rollback target.',
   APPROVAL_ALREADY_COMPLETED: 'The approval was answered already (or abandoned).',
   INVALID_NONCE: 'The nonce is not the one the job was handed out with: another worker holds it.',
+  INVALID_CLIENT_TOKEN: "A third-party job's client token is missing, or is not the one the job was acknowledged with.",
   INVALID_JOB_STATE: 'The job is not in a state that allows this (not acknowledged yet, or its result was recorded already).',
   JOB_ALREADY_HELD: 'Another worker holds the job.',
   PRINCIPAL_KIND_MISMATCH: 'The principal is a user where a role is needed, or the other way round.',

@@ -67,6 +67,11 @@ export interface ActionDeclaration {
   namespace?: string;
   timeoutInMinutes?: number;
   environmentVariables?: EnvironmentVariable[];
+  /**
+   * Sluice's own field (not CodePipeline's): the environment a Deploy action deploys to (`staging`, `prod`). Each of
+   * its successful runs is a deployment of the execution's revisions to it (docs/environments.md).
+   */
+  environment?: string;
 }
 
 export interface BlockerDeclaration {
@@ -79,7 +84,8 @@ export type ConditionResult = (typeof CONDITION_RESULTS)[number];
 
 export interface RuleTypeId {
   category: 'Rule';
-  owner?: 'AWS';
+  /** AWS in a definition (the only owner a definition may name); Sluice for the entry rules Sluice adds itself (an environment's freeze). */
+  owner?: 'AWS' | 'Sluice';
   provider: string;
   version?: string;
 }

@@ -60,4 +60,6 @@ export const NAMESPACE_RULE: Rule = { minLength: 1, maxLength: 100, allowedChara
 export const VARIABLE_NAME_RULE: Rule = { minLength: 1, maxLength: 128, allowedCharacter: NAMESPACE_CHARACTER, allowedDescription: NAMESPACE_CHARACTERS };
 export const PROVIDER_RULE: Rule = { minLength: 1, maxLength: 35, allowedCharacter: TYPE_ID_CHARACTER, allowedDescription: 'letters A-Z and a-z, digits, "_" and "-"' };
 export const VERSION_RULE: Rule = { minLength: 1, maxLength: 9, allowedCharacter: TYPE_ID_CHARACTER, allowedDescription: 'letters A-Z and a-z, digits, "_" and "-"' };
+/** A deploy action's environment (`staging`, `prod`, `eu-prod`): Sluice's own field, issue 21. */
+export const DEPLOY_ENVIRONMENT_RULE: Rule = { minLength: 1, maxLength: 64, allowedCharacter: /^[A-Za-z0-9_.-]$/u, allowedDescription: 'letters A-Z and a-z, digits, ".", "_" and "-"' };
 export const ENVIRONMENT_VARIABLE_NAME_RULE: Rule = { minLength: 1, maxLength: 128, allowedCharacter: /^[A-Za-z0-9_]$/u, allowedDescription: 'letters A-Z and a-z, digits and "_"' };

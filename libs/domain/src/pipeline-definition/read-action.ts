@@ -16,6 +16,7 @@ import { checkActionAgainstType } from './check-action-against-type';
 import {
   ACTION_NAME_RULE,
   ARTIFACT_NAME_RULE,
+  DEPLOY_ENVIRONMENT_RULE,
   DEFAULT_RUN_ORDER,
   ENVIRONMENT_VARIABLE_NAME_RULE,
   NAMESPACE_RULE,
@@ -27,6 +28,7 @@ import {
 import { ACTION_OWNERS, AWS_ACTION_CATEGORIES, ENVIRONMENT_VARIABLE_TYPES, type ActionTypeId } from './pipeline-declaration';
 import type { ActionFacts, NamedAt, VariableReference } from './pipeline-facts';
 import { findVariableReferences, RESERVED_NAMESPACES } from './variable-references';
+import { parseSecretsManagerValue, secretNameProblem } from '../secrets/secret-references';
 
 export const ACTION_FIELDS = {
   required: ['name', 'actionTypeId'],
@@ -42,6 +44,7 @@ export const ACTION_FIELDS = {
     'namespace',
     'timeoutInMinutes',
     'environmentVariables',
+    'environment',
   ],
 } as const;
 
@@ -98,6 +101,12 @@ export function readAction(
   }
   if (action.environmentVariables !== undefined) {
     readEnvironmentVariables(action.environmentVariables, at('environmentVariables'), issues, references);
+  }
+  if (action.environment !== undefined) {
+    const environment = readValidString(action.environment, 'The environment', at('environment'), issues, DEPLOY_ENVIRONMENT_RULE);
+    if (environment !== undefined && typeId.category !== undefined && typeId.category !== 'Deploy') {
+      issues.add(at('environment'), 'environment_not_deploy', `Only a Deploy action deploys to an environment; this action is in category ${quote(typeId.category)}.`);
+    }
   }
 
   const actionType =
@@ -230,7 +239,7 @@ function readOutputVariables(value: unknown, path: string, issues: IssueCollecto
 function readNamespace(value: unknown, path: string, issues: IssueCollector): string | undefined {
   const namespace = readValidString(value, 'The namespace', path, issues, NAMESPACE_RULE);
   if (namespace !== undefined && (RESERVED_NAMESPACES as readonly string[]).includes(namespace)) {
-    issues.add(path, 'reserved_namespace', `The namespace ${quote(namespace)} is reserved for ${namespace === 'variables' ? 'pipeline-level variables' : "the run's own variables"}; choose another name.`);
+    issues.add(path, 'reserved_namespace', `The namespace ${quote(namespace)} is reserved for ${namespace === 'variables' ? 'pipeline-level variables' : namespace === 'secrets' ? "the account's secrets" : "the run's own variables"}; choose another name.`);
     return undefined;
   }
   return namespace;
@@ -247,7 +256,11 @@ function readEnvironmentVariables(value: unknown, path: string, issues: IssueCol
     if (variable.value !== undefined) {
       const valuePath = childPath(itemPath, 'value');
       const text = readString(variable.value, 'The environment variable value', valuePath, issues, { minLength: 1, maxLength: PIPELINE_LIMITS.environmentVariableValueMaxLength });
-      if (text !== undefined) references.push(...findVariableReferences(text, valuePath));
+      if (text !== undefined && variable.type === 'SECRETS_MANAGER') {
+        // A secret's name (AWS's `name:json-key`), never a variable reference: what a job receives is fixed by the definition.
+        const problem = secretNameProblem(parseSecretsManagerValue(text).name);
+        if (problem) issues.add(valuePath, 'invalid_secret_name', `A SECRETS_MANAGER variable's value is a secret's name, optionally followed by ":json-key". ${problem}`);
+      } else if (text !== undefined) references.push(...findVariableReferences(text, valuePath));
     }
     if (variable.type !== undefined) readOneOf(variable.type, ENVIRONMENT_VARIABLE_TYPES, 'The environment variable type', childPath(itemPath, 'type'), issues);
   });

@@ -46,6 +46,7 @@ describe('validatePipelineDeclaration accepts', () => {
     ['a manual approval timeout of exactly 60 days', edited(sourceBuildDeploy(), { set: [...S2A0, 'timeoutInMinutes'], to: 86_400 })],
     ['a V1 pipeline without V2 features', edited(sourceBuildDeploy(), { set: ['pipelineType'], to: 'V1' }, { set: ['executionMode'], to: 'SUPERSEDED' })],
     ['a reference to a variable of an action earlier in the same stage', edited(sourceBuildDeploy(), { set: [...S2A1, 'configuration', 'Path'], to: '/srv/#{BuildVariables.IMAGE_TAG}' })],
+    ['a Deploy action naming the environment it deploys to', edited(sourceBuildDeploy(), { set: [...S2A1, 'environment'], to: 'eu-prod.2' })],
     ['text like #{x} that is not a variable reference', edited(sourceBuildDeploy(), { set: [...S1A0, 'commands', 0], to: 'ruby -e \'puts "#{x}"\'' })],
   ];
 
@@ -103,6 +104,8 @@ const invalid: InvalidCase[] = [
   // Names
   { name: 'a space in the pipeline name', input: variant({ set: ['name'], to: 'web app' }), expected: [['$.name', 'invalid_characters']] },
   { name: 'a control character in a stage name', input: variant({ set: ['stages', 1, 'name'], to: 'Build\u0007' }), expected: [['$.stages[1].name', 'invalid_characters']] },
+  { name: 'an environment on a Build action', input: variant({ set: [...S1A0, 'environment'], to: 'staging' }), expected: [['$.stages[1].actions[0].environment', 'environment_not_deploy']] },
+  { name: 'an environment with a space', input: variant({ set: [...S2A1, 'environment'], to: 'prod eu' }), expected: [['$.stages[2].actions[1].environment', 'invalid_characters']] },
   { name: 'an accented letter in an action name', input: variant({ set: [...S2A1, 'name'], to: 'Déployer' }), expected: [['$.stages[2].actions[1].name', 'invalid_characters']] },
   { name: 'a 101-character pipeline name', input: variant({ set: ['name'], to: 'p'.repeat(101) }), expected: [['$.name', 'too_long']] },
   { name: 'an empty stage name', input: variant({ set: ['stages', 1, 'name'], to: '' }), expected: [['$.stages[1].name', 'too_short']] },

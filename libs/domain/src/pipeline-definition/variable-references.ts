@@ -8,7 +8,9 @@ export const PIPELINE_VARIABLES_NAMESPACE = 'variables';
 /** Namespace of the run's own variables: `#{codepipeline.PipelineExecutionId}`. */
 export const CODEPIPELINE_NAMESPACE = 'codepipeline';
 export const CODEPIPELINE_VARIABLES = ['PipelineExecutionId'] as const;
-export const RESERVED_NAMESPACES = [PIPELINE_VARIABLES_NAMESPACE, CODEPIPELINE_NAMESPACE] as const;
+/** Namespace of the account's secrets: `#{secrets.NAME}`, resolved only when a job is handed to a worker (decision 0043). */
+export const SECRETS_REFERENCE_NAMESPACE = 'secrets';
+export const RESERVED_NAMESPACES = [PIPELINE_VARIABLES_NAMESPACE, CODEPIPELINE_NAMESPACE, SECRETS_REFERENCE_NAMESPACE] as const;
 
 const REFERENCE = /#\{([A-Za-z0-9@_-]+)\.([A-Za-z0-9@_.-]+)\}/g;
 
@@ -30,6 +32,8 @@ export interface ReferenceScope {
   isAvailable: (producer: ActionFacts) => boolean;
   /** Wording of where the reference is, for messages: "this action", "this condition". */
   referrer: string;
+  /** Actions may reference secrets (checked against the account's secrets by the pipelines service); conditions may not. */
+  allowsSecrets?: boolean;
 }
 
 export function checkVariableReferences(
@@ -44,6 +48,11 @@ export function checkVariableReferences(
         break;
       case CODEPIPELINE_NAMESPACE:
         checkCodePipelineVariable(reference, issues);
+        break;
+      case SECRETS_REFERENCE_NAMESPACE:
+        if (!scope.allowsSecrets) {
+          issues.add(reference.path, 'secret_not_allowed_here', `${quote(reference.text)}: secrets can be referenced only in an action (its configuration, commands or environment variables), not in ${scope.referrer}.`);
+        }
         break;
       default:
         checkActionNamespace(reference, scope, issues);
@@ -107,5 +116,6 @@ export function actionReferenceScope(
     pipelineVariables,
     isAvailable: (producer) => runsBefore(producer, action),
     referrer: 'this action',
+    allowsSecrets: true,
   };
 }

@@ -1,2 +1,3 @@
 export * from './git-poller';
 export * from './ls-remote';
+export * from './s3-poller';

@@ -8,6 +8,8 @@ export interface PutJobSuccessResultArgs {
   executionDetails?: { summary?: string | null; externalExecutionId?: string | null; externalExecutionUrl?: string | null } | null;
   sourceRevision?: SourceRevision | null;
   continuationToken?: string | null;
+  /** A third-party job's client token (job.resolver.ts). */
+  clientToken?: string | null;
 }
 
 /** GraphQL lists to the job API's result; output variables are a map there, so a name given twice is refused. */

@@ -72,8 +72,8 @@ export class JobResolver {
   }
 
   @Mutation('acknowledgeJob')
-  acknowledgeJob(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string) {
-    return this.app.jobs.acknowledgeJob(jobId, nonce, caller);
+  acknowledgeJob(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('nonce') nonce: string, @Args('clientToken') clientToken?: string | null) {
+    return this.app.jobs.acknowledgeJob(jobId, nonce, withClientToken(caller, clientToken));
   }
 
   @Mutation('heartbeat')
@@ -88,18 +88,36 @@ export class JobResolver {
 
   @Mutation('putJobSuccessResult')
   async putJobSuccessResult(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args() args: PutJobSuccessResultArgs) {
-    await this.app.jobs.putJobSuccessResult(jobId, jobSuccessInput(args), caller);
+    await this.app.jobs.putJobSuccessResult(jobId, jobSuccessInput(args), withClientToken(caller, args.clientToken));
     return true;
   }
 
   @Mutation('putJobFailureResult')
-  async putJobFailureResult(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('failureDetails') failureDetails: JobFailureInput) {
-    await this.app.jobs.putJobFailureResult(jobId, failureDetails, caller);
+  async putJobFailureResult(
+    @JobCallerOf() caller: JobCaller,
+    @Args('jobId') jobId: string,
+    @Args('failureDetails') failureDetails: JobFailureInput,
+    @Args('clientToken') clientToken?: string | null,
+  ) {
+    await this.app.jobs.putJobFailureResult(jobId, failureDetails, withClientToken(caller, clientToken));
     return true;
   }
 
   @Query('getJobDetails')
-  async getJobDetails(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string) {
-    return jobDetailsOutput(await this.app.jobs.getJobDetails(jobId, caller));
+  async getJobDetails(@JobCallerOf() caller: JobCaller, @Args('jobId') jobId: string, @Args('clientToken') clientToken?: string | null) {
+    return jobDetailsOutput(await this.app.jobs.getJobDetails(jobId, withClientToken(caller, clientToken)));
   }
+}
+
+/**
+ * A third-party call's client token goes with its caller. Only a worker of an account calls third-party jobs: the
+ * platform's own worker serves the built-in types, so a token it sends is refused as a job of no account would be.
+ */
+function withClientToken(caller: JobCaller, clientToken: string | null | undefined): JobCaller {
+  if (clientToken === undefined || clientToken === null) return caller;
+  if (clientToken.length === 0 || clientToken.length > 256) {
+    throw new ValidationError([{ path: '$.clientToken', code: 'invalid_length', message: 'clientToken must be 1 to 256 characters.' }]);
+  }
+  if (caller.kind !== 'Account') throw new ValidationError([{ path: '$.clientToken', code: 'not_allowed', message: "The platform's own worker serves no third-party jobs." }]);
+  return { ...caller, clientToken };
 }

@@ -192,6 +192,61 @@ export class PipelineExecutionResolver {
     return { nodes, pageInfo: { hasNextPage: page.nextToken !== null, endCursor: page.nextToken } };
   }
 
+  @Query('listEnvironments')
+  listEnvironments(@CallerOf() caller: Caller, @Args('pipelineName') pipelineName: string) {
+    return this.app.queries.listEnvironments(caller, pipelineName);
+  }
+
+  @Query('listDeployments')
+  listDeployments(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('environment') environment?: string | null,
+    @Args('first') first?: number | null,
+    @Args('after') after?: string | null,
+  ) {
+    const page = this.app.queries.listDeployments(caller, pipelineName, environment ?? null, { maxResults: pageSize(first), nextToken: after ?? null });
+    return { nodes: page.deployments, pageInfo: { hasNextPage: page.nextToken !== null, endCursor: page.nextToken } };
+  }
+
+  @Query('listUnpromoted')
+  listUnpromoted(@CallerOf() caller: Caller, @Args('pipelineName') pipelineName: string, @Args('from') from: string, @Args('to') to: string) {
+    return this.app.queries.listUnpromoted(caller, pipelineName, from, to);
+  }
+
+  @Query('deliveryMetrics')
+  deliveryMetrics(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('environment') environment: string,
+    @Args('from') from?: string | null,
+    @Args('to') to?: string | null,
+    @Args('asOf') asOf?: string | null,
+  ) {
+    return this.app.queries.deliveryMetrics(caller, pipelineName, environment, { from, to, asOf });
+  }
+
+  @Query('listEnvironmentFreezes')
+  listEnvironmentFreezes(@CallerOf() caller: Caller, @Args('environment') environment?: string | null) {
+    return this.app.freezes.list(caller, environment ?? null);
+  }
+
+  @Mutation('scheduleEnvironmentFreeze')
+  scheduleEnvironmentFreeze(
+    @CallerOf() caller: Caller,
+    @Args('environment') environment: string,
+    @Args('endsAt') endsAt: string,
+    @Args('reason') reason: string,
+    @Args('startsAt') startsAt?: string | null,
+  ) {
+    return this.app.freezes.schedule(caller, { environment, startsAt: startsAt ?? null, endsAt, reason });
+  }
+
+  @Mutation('liftEnvironmentFreeze')
+  liftEnvironmentFreeze(@CallerOf() caller: Caller, @Args('freezeId') freezeId: string) {
+    return this.app.freezes.lift(caller, freezeId);
+  }
+
   @Query('listDeployActionExecutionTargets')
   listDeployActionExecutionTargets(@CallerOf() caller: Caller, @Args('actionExecutionId') actionExecutionId: string, @Args('pipelineName') pipelineName?: string | null) {
     return this.app.queries.listDeployActionExecutionTargets(caller, pipelineName ?? null, actionExecutionId);

@@ -309,6 +309,121 @@ ${ACTION_ENUMS_SDL}
     endTime: DateTime
   }
 
+  "A manual approval an execution passed before a deployment."
+  type DeploymentApproval {
+    stageName: String!
+    actionName: String!
+    approvedBy: String!
+    summary: String!
+    at: DateTime!
+  }
+
+  "One run of a Deploy action that names its environment (its \`environment\` field): what went where, when, approved by whom."
+  type Deployment {
+    environment: String!
+    pipelineName: String!
+    pipelineExecutionId: ID!
+    pipelineVersion: Int!
+    "STANDARD, or ROLLBACK / RERUN for an execution that re-ran one stage with an earlier execution's inputs."
+    executionType: String!
+    stageName: String!
+    actionName: String!
+    actionExecutionId: String!
+    "InProgress, Succeeded, Failed or Abandoned."
+    status: String!
+    "The execution's source revisions when the deploy started."
+    sourceRevisions: [SourceRevision!]!
+    revisionTimes: [RevisionTime!]!
+    approvals: [DeploymentApproval!]!
+    startTime: DateTime!
+    endTime: DateTime
+    "Why it failed (errorType: message); null otherwise."
+    failure: String
+  }
+
+  "When each source revision of a deployment was authored (a Git source's AuthorDate): the start of its lead time."
+  type RevisionTime {
+    actionName: String!
+    revisionId: String!
+    authoredAt: DateTime!
+  }
+
+  type DeploymentFrequency {
+    deployments: Int!
+    days: Float!
+    perDay: Float!
+    formula: String!
+  }
+
+  type LeadTimeForChanges {
+    changes: Int!
+    medianSeconds: Float
+    p90Seconds: Float
+    formula: String!
+  }
+
+  type ChangeFailureRate {
+    deployments: Int!
+    failed: Int!
+    "failed / deployments; null when there were none."
+    rate: Float
+    formula: String!
+  }
+
+  type TimeToRestore {
+    failures: Int!
+    restored: Int!
+    medianSeconds: Float
+    formula: String!
+  }
+
+  type ReworkRate {
+    deployments: Int!
+    rework: Int!
+    rate: Float
+    formula: String!
+  }
+
+  "DORA's delivery metrics of one environment of a pipeline, exact from its deployments, each with its formula."
+  type DeliveryMetrics {
+    environment: String!
+    from: DateTime!
+    to: DateTime!
+    asOf: DateTime!
+    deploymentFrequency: DeploymentFrequency!
+    leadTimeForChanges: LeadTimeForChanges!
+    changeFailureRate: ChangeFailureRate!
+    timeToRestore: TimeToRestore!
+    reworkRate: ReworkRate!
+  }
+
+  "A period during which no stage that deploys to the environment is entered, whichever pipeline of the account it is in."
+  type EnvironmentFreeze {
+    freezeId: ID!
+    environment: String!
+    startsAt: DateTime!
+    endsAt: DateTime!
+    "Shown to whoever the freeze stops."
+    reason: String!
+    scheduledBy: String!
+    scheduledAt: DateTime!
+    liftedBy: String
+    liftedAt: DateTime
+  }
+
+  "An environment a pipeline deploys to: what runs there now (its last successful deployment) and its last attempt."
+  type Environment {
+    name: String!
+    current: Deployment
+    latest: Deployment!
+    deployments: Int!
+  }
+
+  type DeploymentConnection {
+    nodes: [Deployment!]!
+    pageInfo: PageInfo!
+  }
+
   "A rule type the engine evaluates in stage conditions: CodePipeline's RuleType."
   type RuleType {
     id: RuleTypeId!
@@ -329,6 +444,8 @@ ${ACTION_ENUMS_SDL}
     nonce: String!
     accountId: String!
     data: JobData!
+    "The secrets' values this job received, in clear (decision 0043): mask each, and its base64 and URL-encoded forms, in the logs you ship."
+    masks: [String!]!
   }
 
   type JobDetails {
@@ -336,6 +453,8 @@ ${ACTION_ENUMS_SDL}
     accountId: String!
     status: JobStatus!
     data: JobData!
+    "A third-party job's current nonce (what acknowledgeJob takes), when the call presented a clientToken and the job is handed out."
+    nonce: String
   }
 
   "Everything a worker needs to run one action, every #{…} resolved."
@@ -532,7 +651,18 @@ ${ACTION_ENUMS_SDL}
     listDeployActionExecutionTargets(pipelineName: String, actionExecutionId: ID!): [DeployActionExecutionTarget!]!
     "The rule types stage conditions may use that the engine evaluates (VariableCheck)."
     listRuleTypes: [RuleType!]!
-    getJobDetails(jobId: ID!): JobDetails!
+    "Each environment the pipeline's Deploy actions name, in the order first deployed to: what runs there now."
+    listEnvironments(pipelineName: String!): [Environment!]!
+    "The pipeline's deployments, newest first; to one environment when it is named."
+    listDeployments(pipelineName: String!, environment: String, first: Int = 100, after: String): DeploymentConnection!
+    "What was deployed to from (e.g. staging) and not yet to to (e.g. prod): one deployment per set of source revisions, newest first."
+    listUnpromoted(pipelineName: String!, from: String!, to: String!): [Deployment!]!
+    "DORA's five metrics of one environment for [from, to) as known at asOf (ISO-8601; asOf defaults to now, to to asOf, from to 30 days before to)."
+    deliveryMetrics(pipelineName: String!, environment: String!, from: String, to: String, asOf: String): DeliveryMetrics!
+    "The account's environment freezes (of one environment when named), the latest start first, lifted and past ones included."
+    listEnvironmentFreezes(environment: String): [EnvironmentFreeze!]!
+    "With clientToken: a third-party job (action owner ThirdParty) only, refused (INVALID_CLIENT_TOKEN) when it was acknowledged with another token."
+    getJobDetails(jobId: ID!, clientToken: String): JobDetails!
     "An execution's action logs in the order they were stored; first at most 5000 (default 500)."
     actionLogs(pipelineExecutionId: ID!, stageName: String, actionName: String, after: String, first: Int): ActionLogPage!
   }
@@ -578,12 +708,17 @@ ${ACTION_ENUMS_SDL}
     "CodePipeline's PutActionRevision: starts the pipeline with the source action pinned to the revision, unless it is the current one."
     putActionRevision(pipelineName: String!, stageName: String!, actionName: String!, actionRevision: ActionRevisionInput!): PutActionRevisionResult!
     putApprovalResult(pipelineName: String!, stageName: String!, actionName: String!, result: ApprovalResultInput!, token: String!): ApprovalResultRecorded!
+    "Freezes an environment of the account from startsAt (default now) until endsAt (ISO-8601): stages deploying to it are not entered meanwhile (rollbacks are), their entry condition failing with the reason."
+    scheduleEnvironmentFreeze(environment: String!, startsAt: String, endsAt: String!, reason: String!): EnvironmentFreeze!
+    "Ends a freeze now (a lifted one stays lifted)."
+    liftEnvironmentFreeze(freezeId: ID!): EnvironmentFreeze!
 
     "Long poll: waits up to waitMs (at most 20000) when no job waits. With an x-sluice-account header, only that account's jobs."
     pollForJobs(actionTypeId: ActionTypeIdInput!, maxBatchSize: Int = 1, waitMs: Int = 0): [Job!]!
     "As pollForJobs over several action types (at most 64) at once, oldest job first: a worker serving many types asks for as many jobs as it has free slots. Allowed only when pollForJobs is allowed on every one of the types."
     pollForAnyJobs(actionTypeIds: [ActionTypeIdInput!]!, maxBatchSize: Int = 1, waitMs: Int = 0): [Job!]!
-    acknowledgeJob(jobId: ID!, nonce: String!): JobAcknowledged!
+    "A third-party job (action owner ThirdParty) needs a clientToken, which it is bound to: its later calls must present the same token (else INVALID_CLIENT_TOKEN). A token names a third-party job: any other job is JOB_NOT_FOUND to it."
+    acknowledgeJob(jobId: ID!, nonce: String!, clientToken: String): JobAcknowledged!
     heartbeat(jobId: ID!, nonce: String!): JobHeartbeat!
     "The holder (its nonce) gives a job back because it stops: handed out again at once, as the next attempt, with the reason in the action's log. False when the nonce no longer holds the job."
     releaseJob(jobId: ID!, nonce: String!, reason: String): Boolean!
@@ -595,8 +730,10 @@ ${ACTION_ENUMS_SDL}
       executionDetails: ExecutionDetailsInput
       sourceRevision: SourceRevisionInput
       continuationToken: String
+      "A third-party job's client token (the one it was acknowledged with)."
+      clientToken: String
     ): Boolean!
-    putJobFailureResult(jobId: ID!, failureDetails: FailureDetailsInput!): Boolean!
+    putJobFailureResult(jobId: ID!, failureDetails: FailureDetailsInput!, "A third-party job's client token." clientToken: String): Boolean!
     "The holder of a job (its nonce) appends its output; a batch sent again is stored once. Chunks at most 64 KiB, a call 256 KiB."
     appendJobLogs(jobId: ID!, nonce: String!, entries: [JobLogEntryInput!]!): Boolean!
   }

@@ -1,4 +1,4 @@
-import { NotFoundError, deployTargetsOf, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type CurrentRevision, type DeployTarget, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
+import { NotFoundError, deliveryMetrics, deployTargetsOf, environmentStates, type DeliveryMetrics, newestFirst, unpromoted, type Deployment, type EnvironmentState, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type CurrentRevision, type DeployTarget, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
 import { type DefinitionSnapshot, type PipelineRef } from '@sluice/contracts';
 import type { ExecutionReadModels } from '../projections/execution-read-models';
 import type { StreamStates } from '../projections/stream-states';
@@ -79,6 +79,50 @@ export class ExecutionQueries {
       if (revision) return { executionId, revisionId: revision.revisionId };
     }
     return null;
+  }
+
+  /** Each environment the pipeline's Deploy actions name (issue 21): what runs there now, and its last attempt. */
+  listEnvironments(caller: Caller, pipelineName: string): EnvironmentState[] {
+    return environmentStates(this.deploymentsOfPipeline(caller, pipelineName));
+  }
+
+  /** The deployments of the pipeline to one environment (or to all), newest first, paged as listActionExecutions. */
+  listDeployments(caller: Caller, pipelineName: string, environment: string | null, query: { maxResults?: number; nextToken?: string | null } = {}): { deployments: Deployment[]; nextToken: string | null } {
+    const all = newestFirst(this.deploymentsOfPipeline(caller, pipelineName).filter((d) => environment === null || d.environment === environment));
+    const offset = query.nextToken ? decodeOffset(query.nextToken) : 0;
+    const page = all.slice(offset, offset + (query.maxResults ?? DEFAULT_PAGE_SIZE));
+    return { deployments: page, nextToken: offset + page.length < all.length ? encodeOffset(offset + page.length) : null };
+  }
+
+  /** What was deployed to `from` and not yet to `to`: one deployment per set of revisions, newest first. */
+  listUnpromoted(caller: Caller, pipelineName: string, from: string, to: string): Deployment[] {
+    if (from === to) throw invalidInput('$.to', `from and to are both ${JSON.stringify(from)}: name two environments, e.g. from "staging" to "prod".`, 'same_environment');
+    return unpromoted(this.deploymentsOfPipeline(caller, pipelineName), from, to);
+  }
+
+  /**
+   * DORA's metrics of one environment of the pipeline for [from, to) as known at asOf: asOf defaults to now, to to asOf,
+   * from to 30 days before to. Instants are ISO-8601.
+   */
+  deliveryMetrics(caller: Caller, pipelineName: string, environment: string, period: { from?: string | null; to?: string | null; asOf?: string | null }, now: Date = new Date()): DeliveryMetrics {
+    const instant = (value: string | null | undefined, field: string, fallback: string): string => {
+      if (value === undefined || value === null) return fallback;
+      const parsed = Date.parse(value);
+      if (Number.isNaN(parsed)) throw invalidInput(`$.${field}`, `${field} must be an ISO-8601 instant (e.g. 2026-01-31T00:00:00Z), got ${JSON.stringify(value)}.`, 'invalid_instant');
+      return new Date(parsed).toISOString();
+    };
+    const asOf = instant(period.asOf, 'asOf', now.toISOString());
+    const to = instant(period.to, 'to', asOf);
+    const from = instant(period.from, 'from', new Date(Date.parse(to) - 30 * 86_400_000).toISOString());
+    if (from >= to) throw invalidInput('$.from', `from (${from}) must be before to (${to}).`, 'empty_period');
+    return deliveryMetrics(this.deploymentsOfPipeline(caller, pipelineName), environment, { from, to, asOf });
+  }
+
+  private deploymentsOfPipeline(caller: Caller, pipelineName: string): Deployment[] {
+    const pipeline = { account: caller.account, name: pipelineName };
+    const executionIds = this.readModels.executionIdsOf(pipeline);
+    if (executionIds.length === 0 && !this.definitions.latest(pipeline)) throw new NotFoundError('pipeline', pipelineName);
+    return executionIds.flatMap((executionId) => this.readModels.deploymentsOf(executionId)?.deployments ?? []);
   }
 
   /**

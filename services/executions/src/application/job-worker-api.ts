@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { ActionTypeId, CommandMetadata } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
-import { ConflictError, IllegalStateError, NotFoundError, isArtifactAddress, mayExtract, uploadArchiveOf, type JobCommand, type JobState } from '../domain';
+import { ConflictError, IllegalStateError, NotFoundError, isArtifactAddress, isLeased, requireClientToken, mayExtract, resolveJobSecrets, secretNamesToOpen, uploadArchiveOf, type JobCommand, type JobState } from '../domain';
+import type { JobMasks, JobSecrets, OpenedSecret } from './job-secrets';
 import { jobStreamId, type JobEvent, type JobFailureType, type JobRequeued, type JobSpec, type SourceRevision } from '@sluice/contracts';
 import type { JobQueueIndex } from '../projections/job-queue-index';
 import type { StreamStates } from '../projections/stream-states';
@@ -16,6 +18,11 @@ export interface Job {
   nonce: string;
   accountId: string;
   data: JobSpec;
+  /**
+   * The secrets' values this job received (decision 0043), and the JSON keys picked from them: a worker masks each in
+   * the logs it ships. Empty for a job without secrets.
+   */
+  masks: string[];
 }
 
 /**
@@ -24,7 +31,11 @@ export interface Job {
  * one. The platform's own built-in worker, in the engine's process, serves every account, and the bytes it
  * reports are ones it wrote itself.
  */
-export type JobCaller = { kind: 'Account'; account: string } | { kind: 'Platform' };
+export type JobCaller = { kind: 'Account'; account: string; clientToken?: string } | { kind: 'Platform' };
+
+/** The client token a third-party call presented (client-token.ts), as the engine keeps it: its SHA-256. */
+const clientTokenOf = (caller: JobCaller): { clientTokenSha256?: string } =>
+  caller.kind === 'Account' && caller.clientToken !== undefined ? { clientTokenSha256: createHash('sha256').update(caller.clientToken).digest('hex') } : {};
 
 /** The in-process built-in worker: what a call without a caller is (the worker package's `JobApi` names none). */
 export const PLATFORM_WORKER: JobCaller = { kind: 'Platform' };
@@ -62,6 +73,8 @@ export interface JobDetails {
   accountId: string;
   data: JobSpec;
   status: JobState['status'];
+  /** A third-party job's current nonce (what AcknowledgeThirdPartyJob takes), to a call presenting a client token only. */
+  nonce?: string;
 }
 
 /** Which workers a release hands the jobs of back: one, or every id with a prefix but one (the current). */
@@ -110,6 +123,10 @@ export interface JobWorkerHandlersDeps {
   clock: Clock;
   ids: IdGenerator;
   random: RandomSource;
+  /** Opens the secrets a job references as it is handed out; without it, such a job fails (no master key here). */
+  secrets?: JobSecrets;
+  /** Where the values handed out are remembered, so that the logs appended for the job are masked too. */
+  masks?: JobMasks;
 }
 
 /** A job someone else took, or that ended, between our look at the queue and our dispatch. */
@@ -150,12 +167,12 @@ export class JobWorkerHandlers implements JobWorkerApi {
   }
 
   async acknowledgeJob(jobId: string, nonce: string, caller: JobCaller = PLATFORM_WORKER): Promise<{ status: 'InProgress' }> {
-    await this.fresh(jobId, caller, (metadata) => ({ type: 'AcknowledgeJob', jobId, nonce, metadata }));
+    await this.fresh(jobId, caller, (metadata) => ({ type: 'AcknowledgeJob', jobId, nonce, ...clientTokenOf(caller), metadata }));
     return { status: 'InProgress' };
   }
 
   async heartbeat(jobId: string, nonce: string, caller: JobCaller = PLATFORM_WORKER): Promise<{ leaseExpiresAt: string }> {
-    await this.fresh(jobId, caller, (metadata) => ({ type: 'RecordJobHeartbeat', jobId, nonce, metadata }));
+    await this.fresh(jobId, caller, (metadata) => ({ type: 'RecordJobHeartbeat', jobId, nonce, ...clientTokenOf(caller), metadata }));
     const job = this.deps.states.job(jobId).state;
     return { leaseExpiresAt: job.status === 'InProgress' || job.status === 'Dispatched' ? job.lease.expiresAt : this.deps.clock().toISOString() };
   }
@@ -175,7 +192,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
     const inputs = new Set(job.spec.inputArtifacts.map((artifact) => artifact.location));
     const named = result.outputArtifacts.map((artifact) => artifact.location).filter((location) => isArtifactAddress(location) && !inputs.has(location));
     const claims = caller.kind === 'Platform' ? null : await this.deps.claims.claimsOn(named);
-    await this.fresh(jobId, caller, (metadata) => ({ type: 'PutJobSuccessResult', jobId, result, claims, metadata }));
+    await this.fresh(jobId, caller, (metadata) => ({ type: 'PutJobSuccessResult', jobId, result, claims, ...clientTokenOf(caller), metadata }));
   }
 
   async putJobFailureResult(jobId: string, failure: JobFailureInput, caller: JobCaller = PLATFORM_WORKER): Promise<void> {
@@ -183,6 +200,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
       type: 'PutJobFailureResult',
       jobId,
       failure: { type: failure.type, message: failure.message, externalExecutionId: failure.externalExecutionId ?? null },
+      ...clientTokenOf(caller),
       metadata,
     }));
   }
@@ -191,7 +209,10 @@ export class JobWorkerHandlers implements JobWorkerApi {
     await this.deps.handler.catchUp(jobStreamId(jobId), this.deps.states);
     const job = this.deps.states.job(jobId).state;
     if (job.status === 'NotCreated' || !visibleTo(job, caller)) throw new NotFoundError('job', jobId);
-    return { id: jobId, accountId: job.spec.pipeline.account, data: job.spec, status: job.status };
+    const { clientTokenSha256 } = clientTokenOf(caller);
+    requireClientToken(job, clientTokenSha256);
+    const nonce = clientTokenSha256 !== undefined && isLeased(job) ? { nonce: job.lease.nonce } : {};
+    return { id: jobId, accountId: job.spec.pipeline.account, data: job.spec, status: job.status, ...nonce };
   }
 
   async releaseJobs(workers: ReleasedWorkers, reason: string): Promise<string[]> {
@@ -224,6 +245,8 @@ export class JobWorkerHandlers implements JobWorkerApi {
   private async dispatch(spec: JobSpec, workerId: string): Promise<Job | null> {
     const account = spec.pipeline.account;
     if (await this.refusedUpload(spec)) return null;
+    const secrets = await this.secretsFor(spec);
+    if (secrets === null) return null;
     const nonce = this.deps.random();
     let dispatched: JobEvent[];
     try {
@@ -236,7 +259,37 @@ export class JobWorkerHandlers implements JobWorkerApi {
     const job = this.deps.states.job(spec.jobId).state;
     if (job.status !== 'Dispatched' || job.lease.nonce !== nonce) return null;
     if (job.dispatches > 1) await this.noteAttempt(job.spec, job.dispatches, dispatched);
-    return { id: spec.jobId, nonce, accountId: account, data: job.spec };
+    if (!secrets) return { id: spec.jobId, nonce, accountId: account, data: job.spec, masks: [] };
+    // Audited before the values leave; the job's stored spec (and every event) keeps only the names.
+    await this.deps.secrets!.recordUse(job.spec, secrets.opened, workerId);
+    this.deps.masks?.remember(spec.jobId, [...[...secrets.opened.values()].map((secret) => secret.value), ...secrets.masks]);
+    return { id: spec.jobId, nonce, accountId: account, data: secrets.spec, masks: secrets.masks };
+  }
+
+  /**
+   * The job with its secrets put in (decision 0043), undefined when it references none, or null when it cannot have
+   * them (a secret deleted since the definition was saved, a JSON key missing, no master key): the job then fails
+   * with a ConfigurationError naming the secret, before any worker has it.
+   */
+  private async secretsFor(spec: JobSpec): Promise<{ spec: JobSpec; masks: string[]; opened: Map<string, OpenedSecret> } | null | undefined> {
+    const names = secretNamesToOpen(spec);
+    const referencesAny = names.length > 0 || spec.environmentVariables.some((variable) => variable.type === 'SECRETS_MANAGER');
+    if (!referencesAny) return undefined;
+    let message: string;
+    if (!this.deps.secrets) message = 'The job references secrets, but this server has no master key to open them (SLUICE_ACCESS_KEY_MASTER_KEY or SLUICE_DATA_DIR).';
+    else {
+      const opened = await this.deps.secrets.open(spec, names);
+      const resolved = resolveJobSecrets(spec, new Map([...opened].map(([name, secret]) => [name, secret.value])));
+      if (resolved.ok) return { spec: resolved.spec, masks: resolved.values, opened };
+      message = resolved.message;
+    }
+    const failure = { type: 'ConfigurationError' as const, message, externalExecutionId: null };
+    try {
+      await this.deps.commands.job({ type: 'RefuseJob', jobId: spec.jobId, failure, metadata: this.metadata(spec.pipeline.account, 'system') });
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+    }
+    return null;
   }
 
   /**

@@ -28,6 +28,8 @@ export * from './jobs/job-commands';
 export * from './jobs/job-state';
 export * from './jobs/job-queue';
 export * from './jobs/artifact-claims';
+export { isThirdPartyJob, requireClientToken } from './jobs/client-token';
+export { resolveJobSecrets, secretNamesToOpen, type SecretResolution } from './jobs/job-secret-resolution';
 export { decideJob, jobDecider } from './jobs/job-decider';
 
 export * from './engine/engine-command';
@@ -38,3 +40,6 @@ export * from './read-models/execution-summary';
 export * from './read-models/action-executions';
 export * from './read-models/rule-executions';
 export * from './read-models/deploy-targets';
+export * from './read-models/deployments';
+export * from './freezes/environment-freezes';
+export * from './read-models/delivery-metrics';

@@ -1,5 +1,7 @@
 import {
   evolveActionExecutions,
+  evolveExecutionDeployments,
+  type ExecutionDeploymentsView,
   evolvePipelineState,
   evolveRuleExecutions,
   initialActionExecutionsView,
@@ -35,6 +37,8 @@ export class ExecutionReadModels {
   private readonly actionExecutions = new Map<string, ActionExecutionsView>();
   private readonly ruleExecutions = new Map<string, RuleExecutionsView>();
   private readonly approvals = new Map<string, ApprovalLocation>();
+  /** Only executions whose definition names an environment (issue 21). */
+  private readonly deployments = new Map<string, ExecutionDeploymentsView>();
 
   apply(folded: FoldedEvent): void {
     if (folded.aggregate === 'lanes') {
@@ -59,6 +63,8 @@ export class ExecutionReadModels {
     this.pipelineStates.set(key, evolvePipelineState(this.pipelineStates.get(key) ?? initialPipelineState, { stream: 'execution', executionId, event }));
     this.actionExecutions.set(executionId, evolveActionExecutions(this.actionExecutions.get(executionId) ?? initialActionExecutionsView, event));
     this.ruleExecutions.set(executionId, evolveRuleExecutions(this.ruleExecutions.get(executionId) ?? initialRuleExecutionsView, event));
+    const deployments = evolveExecutionDeployments(this.deployments.get(executionId) ?? null, event);
+    if (deployments) this.deployments.set(executionId, deployments);
   }
 
   /** Everything folded: what a rebuilt copy must equal (docs/decisions/0022). */
@@ -70,6 +76,7 @@ export class ExecutionReadModels {
       actionExecutions: this.actionExecutions,
       ruleExecutions: this.ruleExecutions,
       approvals: this.approvals,
+      deployments: this.deployments,
     };
   }
 
@@ -92,6 +99,10 @@ export class ExecutionReadModels {
 
   ruleExecutionsOf(executionId: string): RuleExecutionsView | undefined {
     return this.ruleExecutions.get(executionId);
+  }
+
+  deploymentsOf(executionId: string): ExecutionDeploymentsView | undefined {
+    return this.deployments.get(executionId);
   }
 
   approval(token: string): ApprovalLocation | undefined {

@@ -8,6 +8,8 @@ import { PipelineAsOfResolver } from './pipeline-as-of.resolver';
 import { PipelineResolver } from './pipeline.resolver';
 import { pipelinesTypeDefs } from './schema';
 import { WebhookResolver } from './webhook.resolver';
+import { SecretResolver } from './secret.resolver';
+import { NotificationRuleResolver } from './notification-rule.resolver';
 
 /** The pipelines subgraph: binds what `composePipelines` built; its resolvers translate GraphQL to it. */
 @Module({})
@@ -18,7 +20,7 @@ export function servePipelinesApi(application: PipelinesApplication, options: Se
     typeDefs: pipelinesTypeDefs,
     errorMappings: [invalidCursorAnswer],
     bindings: [[PIPELINES_APPLICATION, application]] as const,
-    resolvers: [PipelineResolver, ActionTypeResolver, AwsPipelineResolver, PipelineAsOfResolver, WebhookResolver],
+    resolvers: [PipelineResolver, ActionTypeResolver, AwsPipelineResolver, PipelineAsOfResolver, WebhookResolver, SecretResolver, NotificationRuleResolver],
   };
   return serveSubgraphApi(PipelinesApiModule, api, options);
 }

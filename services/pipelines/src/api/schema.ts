@@ -178,6 +178,80 @@ ${ACTION_ENUMS_SDL}
     pageInfo: PageInfo!
   }
 
+  "A secret of the account (decision 0043): names, versions and dates; its value is never answered."
+  type Secret {
+    name: String!
+    description: String!
+    "The current version: jobs receive its value; each putSecretValue adds one."
+    version: Int!
+    "srn:sluice:{account}:secret/{name}"
+    arn: String!
+    created: DateTime!
+    createdBy: String!
+    "When and by whom the current version was put."
+    updated: DateTime!
+    updatedBy: String!
+  }
+
+  "A notification target (decision 0044): a signed generic webhook, a Slack incoming webhook, or an email address."
+  enum NotificationTargetType {
+    Webhook
+    Slack
+    Email
+  }
+
+  "A target as answered: a Webhook's secret is never returned, only that it is set."
+  type NotificationTarget {
+    type: NotificationTargetType!
+    "Webhook and Slack: the URL posted to; Email: the recipient."
+    address: String!
+    secretSet: Boolean!
+  }
+
+  "A pipeline's notification rule: which CodePipeline event types go to which targets (docs/notifications.md)."
+  type NotificationRule {
+    name: String!
+    pipelineName: String!
+    "CodePipeline's event type ids, such as codepipeline-pipeline-pipeline-execution-failed."
+    eventTypeIds: [String!]!
+    targets: [NotificationTarget!]!
+    "ENABLED or DISABLED."
+    status: String!
+    "srn:sluice:{account}:{pipeline}: rules are managed at the pipeline they watch."
+    pipelineArn: String!
+    created: DateTime!
+    createdBy: String!
+  }
+
+  enum NotificationDeliveryStatus {
+    Pending
+    InProgress
+    Retrying
+    Succeeded
+    Failed
+  }
+
+  "One notification to one target, and its attempts: a row of the delivery history."
+  type NotificationDelivery {
+    "Derived from the rule, the source event and the target; sent as X-Sluice-Delivery so receivers dedupe."
+    idempotencyKey: String!
+    ruleName: String!
+    targetIndex: Int!
+    targetType: NotificationTargetType!
+    eventTypeId: String!
+    pipelineName: String!
+    executionId: String!
+    summary: String!
+    "The dashboard's page of the execution or the approval."
+    link: String!
+    status: NotificationDeliveryStatus!
+    attempts: Int!
+    lastError: String
+    nextAttemptAt: DateTime
+    requestedAt: DateTime!
+    updatedAt: DateTime!
+  }
+
   type Query {
     getPipeline(name: String!, version: Int): Pipeline!
     "The pipeline as it was at an ISO-8601 instant (e.g. 2026-01-02T03:04:05.000Z); NOT_FOUND if it did not exist then."
@@ -193,6 +267,12 @@ ${ACTION_ENUMS_SDL}
     exportAwsPipeline(name: String!, version: Int): JSON!
     "The account's webhooks, by name."
     webhooks(first: Int = 50, after: String): WebhookConnection!
+    "The account's secrets, by name: never a value."
+    listSecrets: [Secret!]!
+    "The pipeline's notification rules, by name."
+    notificationRules(pipelineName: String!): [NotificationRule!]!
+    "The pipeline's notifications, newest first: of one rule, in one status, at most first (1 to 200)."
+    notificationDeliveries(pipelineName: String!, ruleName: String, status: NotificationDeliveryStatus, first: Int = 50): [NotificationDelivery!]!
   }
 
   type Mutation {
@@ -224,5 +304,18 @@ ${ACTION_ENUMS_SDL}
     deleteWebhook(name: String!): Boolean!
     registerWebhookWithThirdParty(name: String!): Webhook!
     deregisterWebhookWithThirdParty(name: String!): Webhook!
+    "A new secret, version 1. The value is sealed under the server's master key and never answered again."
+    createSecret(name: String!, value: String!, description: String): Secret!
+    "Rotates the secret: its value becomes a new version, the one jobs receive from now on."
+    putSecretValue(name: String!, value: String!): Secret!
+    "Definitions that reference it fail their jobs until it is created again; SECRET_NOT_FOUND if there is none."
+    deleteSecret(name: String!): Boolean!
+    """
+    rule: { name, pipelineName, eventTypeIds, targets: [{ type, address, secret? }], status? } (docs/notifications.md).
+    A Webhook target's secret signs each body and is never answered; a name taken is a CONFLICT.
+    """
+    createNotificationRule(rule: JSON!): NotificationRule!
+    "The rule must watch pipelineName (NOTIFICATION_RULE_NOT_FOUND otherwise); its owed notifications fail as deleted."
+    deleteNotificationRule(pipelineName: String!, name: String!): Boolean!
   }
 `;

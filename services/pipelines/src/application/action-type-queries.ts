@@ -25,15 +25,16 @@ export class ActionTypeQueries {
   getActionType(caller: Caller, id: { category: string; owner: string; provider: string; version: string }): ActionTypeListing {
     const found = this.readModel().registryFor(caller.account).find(id);
     if (!found) throw new NotFoundError('custom action type', actionTypeKey(id), `The action type ${id.owner}/${id.category}/${id.provider}/${id.version} does not exist in this account.`);
-    if (found.id.owner !== 'Custom') return { actionType: found, tags: [] };
+    if (found.id.owner !== 'Custom' && found.id.owner !== 'ThirdParty') return { actionType: found, tags: [] };
     const key = actionTypeKey(found.id);
     const tags = this.readModel().customActionTypes(caller.account).find((view) => actionTypeKey(view.actionType.id) === key)?.tags ?? [];
     return { actionType: found, tags };
   }
 
+  /** The account's type of this category, provider and version: its own (Custom) or a partner's it registered (ThirdParty). */
   getCustomActionType(caller: Caller, id: CustomActionTypeId): ActionTypeListing {
-    const key = actionTypeKey({ ...id, owner: 'Custom' });
-    const found = this.readModel().customActionTypes(caller.account).find((view) => actionTypeKey(view.actionType.id) === key);
+    const keys = new Set(['Custom', 'ThirdParty'].map((owner) => actionTypeKey({ ...id, owner })));
+    const found = this.readModel().customActionTypes(caller.account).find((view) => keys.has(actionTypeKey(view.actionType.id)));
     if (!found) throw new NotFoundError('custom action type', describeCustomActionType(id));
     return { actionType: found.actionType, tags: found.tags };
   }

@@ -12,6 +12,9 @@ import { settled, type ReadYourWrites } from './read-your-writes';
 /** The action types an account's definitions may use (built-ins + its custom types). */
 export type AccountActionTypes = (account: string) => ActionTypeRegistry;
 
+/** Whether the account has a secret of this name (decision 0043): definitions may reference only those. */
+export type AccountSecrets = (account: string, name: string) => boolean;
+
 /** Every pipeline command: decide on the pipeline's stream, append, wait until reads see it. */
 export class PipelineCommandHandlers {
   constructor(
@@ -19,6 +22,7 @@ export class PipelineCommandHandlers {
     private readonly actionTypes: AccountActionTypes,
     private readonly readModel: ReadYourWrites,
     private readonly clock: Clock,
+    private readonly secrets?: AccountSecrets,
   ) {}
 
   /** Returns the name of the pipeline created. */
@@ -63,7 +67,8 @@ export class PipelineCommandHandlers {
   private async handle(caller: Caller, command: PipelineCommand): Promise<string> {
     const name = pipelineNameOf(command);
     const streamId = isStorablePipelineName(name) ? pipelineStreamId(caller.account, name) : undefined;
-    const context = { actionTypes: this.actionTypes(caller.account) };
+    const secrets = this.secrets;
+    const context = { actionTypes: this.actionTypes(caller.account), ...(secrets ? { secretExists: (secret: string) => secrets(caller.account, secret) } : {}) };
     const { position } = await decideAndAppend(this.store, pipelineDecider, streamId, command, context);
     await settled(this.readModel, position);
     return name as string;

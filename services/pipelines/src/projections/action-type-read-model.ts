@@ -42,7 +42,8 @@ export class ActionTypeReadModel {
         return;
       }
       case 'CustomActionTypeDeleted': {
-        const key = actionTypeKey({ ...event.data, owner: 'Custom' });
+        // The stream is the category, provider and version: one type, registered as Custom or as a partner's (ThirdParty).
+        const key = ['Custom', 'ThirdParty'].map((owner) => actionTypeKey({ ...event.data, owner })).find((candidate) => types.has(candidate)) ?? actionTypeKey({ ...event.data, owner: 'Custom' });
         const view = types.get(key);
         if (view) deleted.set(key, view);
         types.delete(key);

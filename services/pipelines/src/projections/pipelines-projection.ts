@@ -2,7 +2,9 @@ import { LiveProjection, type EventStore, type LiveProjectionOptions } from '@sl
 import type { ActionTypeReadModel } from './action-type-read-model';
 import type { PipelineReadModel } from './pipeline-read-model';
 import { PipelinesReadModels } from './pipelines-read-models';
+import type { SecretReadModel } from './secret-read-model';
 import type { WebhookReadModel } from './webhook-read-model';
+import type { NotificationDeliveriesReadModel, NotificationRulesReadModel } from '@sluice/notifications';
 
 /**
  * Feeds the read models from the store. They live in memory and are rebuilt by replaying every
@@ -25,5 +27,19 @@ export class PipelinesProjection extends LiveProjection<PipelinesReadModels> {
   /** The accounts' webhooks (decision 0039): what the triggers serve at `/webhooks/aws/{urlId}`. */
   get webhooks(): WebhookReadModel {
     return this.models.webhooks;
+  }
+
+  /** The accounts' secrets (decision 0043): names, versions and dates, never a value. */
+  get secrets(): SecretReadModel {
+    return this.models.secrets;
+  }
+
+  /** The accounts' notification rules and their delivery history (decision 0044). */
+  get notificationRules(): NotificationRulesReadModel {
+    return this.models.notificationRules;
+  }
+
+  get notificationDeliveries(): NotificationDeliveriesReadModel {
+    return this.models.notificationDeliveries;
   }
 }

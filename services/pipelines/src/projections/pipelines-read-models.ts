@@ -1,8 +1,10 @@
 import type { RebuildableProjection, RecordedEvent } from '@sluice/eventing';
 import { ACTION_TYPE_STREAM_PREFIX } from '../domain/custom-action-type/custom-action-type';
-import { PIPELINE_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX } from '@sluice/contracts';
+import { NOTIFICATION_DELIVERY_STREAM_PREFIX, NOTIFICATION_RULE_STREAM_PREFIX, PIPELINE_STREAM_PREFIX, SECRET_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX } from '@sluice/contracts';
+import { NotificationDeliveriesReadModel, NotificationRulesReadModel } from '@sluice/notifications';
 import { ActionTypeReadModel } from './action-type-read-model';
 import { PipelineReadModel } from './pipeline-read-model';
+import { SecretReadModel } from './secret-read-model';
 import { WebhookReadModel } from './webhook-read-model';
 
 /**
@@ -11,16 +13,22 @@ import { WebhookReadModel } from './webhook-read-model';
  */
 export class PipelinesReadModels implements RebuildableProjection {
   readonly name = 'pipelines.read-models';
-  readonly streamPrefixes = [PIPELINE_STREAM_PREFIX, ACTION_TYPE_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX];
+  readonly streamPrefixes = [PIPELINE_STREAM_PREFIX, ACTION_TYPE_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX, SECRET_STREAM_PREFIX, NOTIFICATION_RULE_STREAM_PREFIX, NOTIFICATION_DELIVERY_STREAM_PREFIX];
   pipelines = new PipelineReadModel();
   actionTypes = new ActionTypeReadModel();
   webhooks = new WebhookReadModel();
+  secrets = new SecretReadModel();
+  notificationRules = new NotificationRulesReadModel();
+  notificationDeliveries = new NotificationDeliveriesReadModel();
   private position: bigint | undefined;
 
   reset(): void {
     this.pipelines = new PipelineReadModel();
     this.actionTypes = new ActionTypeReadModel();
     this.webhooks = new WebhookReadModel();
+    this.secrets = new SecretReadModel();
+    this.notificationRules = new NotificationRulesReadModel();
+    this.notificationDeliveries = new NotificationDeliveriesReadModel();
     this.position = undefined;
   }
 
@@ -28,6 +36,9 @@ export class PipelinesReadModels implements RebuildableProjection {
     this.pipelines.apply(event);
     this.actionTypes.apply(event);
     this.webhooks.apply(event);
+    this.secrets.apply(event);
+    this.notificationRules.apply(event);
+    this.notificationDeliveries.apply(event);
     this.position = event.position;
   }
 
@@ -36,7 +47,7 @@ export class PipelinesReadModels implements RebuildableProjection {
   }
 
   contents() {
-    return { pipelines: this.pipelines.contents(), actionTypes: this.actionTypes.contents(), webhooks: this.webhooks.contents() };
+    return { pipelines: this.pipelines.contents(), actionTypes: this.actionTypes.contents(), webhooks: this.webhooks.contents(), secrets: this.secrets.contents(), notificationRules: this.notificationRules.listAll(), notificationDeliveries: this.notificationDeliveries.listAll() };
   }
 }
 

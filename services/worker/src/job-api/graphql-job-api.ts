@@ -65,9 +65,9 @@ const JOB_DATA = `pipelineName pipelineExecutionId stageName actionName actionEx
   sourceRevision { actionName revisionType revisionId revisionSummary revisionUrl } continuationToken deadline`;
 
 const POLL = `mutation($actionTypeId: ActionTypeIdInput!, $maxBatchSize: Int, $waitMs: Int) {
-  pollForJobs(actionTypeId: $actionTypeId, maxBatchSize: $maxBatchSize, waitMs: $waitMs) { id nonce accountId data { ${JOB_DATA} } } }`;
+  pollForJobs(actionTypeId: $actionTypeId, maxBatchSize: $maxBatchSize, waitMs: $waitMs) { id nonce accountId masks data { ${JOB_DATA} } } }`;
 const POLL_ANY = `mutation($actionTypeIds: [ActionTypeIdInput!]!, $maxBatchSize: Int, $waitMs: Int) {
-  pollForAnyJobs(actionTypeIds: $actionTypeIds, maxBatchSize: $maxBatchSize, waitMs: $waitMs) { id nonce accountId data { ${JOB_DATA} } } }`;
+  pollForAnyJobs(actionTypeIds: $actionTypeIds, maxBatchSize: $maxBatchSize, waitMs: $waitMs) { id nonce accountId masks data { ${JOB_DATA} } } }`;
 const ACKNOWLEDGE = 'mutation($jobId: ID!, $nonce: String!) { acknowledgeJob(jobId: $jobId, nonce: $nonce) { status } }';
 const HEARTBEAT = 'mutation($jobId: ID!, $nonce: String!) { heartbeat(jobId: $jobId, nonce: $nonce) { leaseExpiresAt } }';
 const SUCCESS = `mutation($jobId: ID!, $outputArtifacts: [ArtifactLocationInput!], $outputVariables: [OutputVariableInput!], $executionDetails: ExecutionDetailsInput, $sourceRevision: SourceRevisionInput) {
@@ -76,9 +76,10 @@ const FAILURE = 'mutation($jobId: ID!, $failureDetails: FailureDetailsInput!) { 
 const RELEASE = 'mutation($jobId: ID!, $nonce: String!, $reason: String) { releaseJob(jobId: $jobId, nonce: $nonce, reason: $reason) }';
 const APPEND_LOGS = 'mutation($jobId: ID!, $nonce: String!, $entries: [JobLogEntryInput!]!) { appendJobLogs(jobId: $jobId, nonce: $nonce, entries: $entries) }';
 
-const polledJobOf = (job: { id: string; nonce: string; accountId: string; data: JobDataOutput }): PolledJob => {
+const polledJobOf = (job: { id: string; nonce: string; accountId: string; masks?: string[]; data: JobDataOutput }): PolledJob => {
   const { pipelineName, pipelineExecutionId, ...rest } = job.data;
-  return { id: job.id, nonce: job.nonce, accountId: job.accountId, data: { ...rest, executionId: pipelineExecutionId, pipeline: { account: job.accountId, name: pipelineName } } };
+  const data = { ...rest, executionId: pipelineExecutionId, pipeline: { account: job.accountId, name: pipelineName } };
+  return { id: job.id, nonce: job.nonce, accountId: job.accountId, data, masks: job.masks ?? [] };
 };
 
 /**

@@ -62,6 +62,8 @@ export interface PolledJob {
   nonce: string;
   accountId: string;
   data: JobData;
+  /** The secrets' values the job received (decision 0043): masked in the logs the worker ships. */
+  masks?: string[];
 }
 
 /** CodePipeline's `JobData`, with every `#{…}` already resolved by the engine. */

@@ -33,6 +33,7 @@ describe('a polled job as the providers see it', () => {
   it('maps the job data, with the time left until the deadline as the timeout', () => {
     expect(workerJobOf(polled, Date.parse('2026-03-01T10:00:00.000Z'))).toEqual({
       jobId: 'job-1',
+      account: 'acme',
       pipelineExecutionId: 'exec-1',
       stageName: 'Build',
       actionName: 'Compile',

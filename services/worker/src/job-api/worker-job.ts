@@ -11,6 +11,7 @@ export function workerJobOf(job: PolledJob, now: number): WorkerJob {
   const data = job.data;
   return {
     jobId: job.id,
+    account: job.accountId,
     pipelineExecutionId: data.executionId,
     stageName: data.stageName,
     actionName: data.actionName,

@@ -1,4 +1,4 @@
-import { ValidationError } from '@sluice/domain';
+import { secretForms, StreamMasker, ValidationError } from '@sluice/domain';
 import type { JobApi, JobLogEntry } from '../job-api/job-api';
 import { isJobRefusal } from '../job-api/job-refusal';
 import type { LogStream } from '../providers/action-provider';
@@ -64,6 +64,8 @@ export class JobLogShipper {
   private sending: Promise<void> | undefined;
   private closingUntil: number | undefined;
   private ended = false;
+  private readonly forms: string[];
+  private readonly maskers = new Map<LogStream, StreamMasker>();
 
   constructor(
     private readonly api: Pick<JobApi, 'appendJobLogs'>,
@@ -71,10 +73,26 @@ export class JobLogShipper {
     private readonly nonce: string,
     private readonly options: LogShippingOptions,
     private readonly emit: (event: WorkerEvent) => void,
-  ) {}
+    /** The secrets' values the job received (decision 0043): shown as `***`, as are their base64 and URL-encoded forms. */
+    masks: readonly string[] = [],
+  ) {
+    this.forms = secretForms(masks);
+  }
 
   write(stream: LogStream, chunk: string, at = new Date()): void {
     if (this.ended || this.closingUntil !== undefined || chunk.length === 0) return;
+    this.buffered(stream, this.maskerOf(stream).write(chunk), at);
+  }
+
+  /** A secret's value never reaches the buffer: the text is masked per stream, a value split across writes included. */
+  private maskerOf(stream: LogStream): StreamMasker {
+    let masker = this.maskers.get(stream);
+    if (!masker) this.maskers.set(stream, (masker = new StreamMasker(this.forms)));
+    return masker;
+  }
+
+  private buffered(stream: LogStream, chunk: string, at: Date): void {
+    if (chunk.length === 0) return;
     for (const piece of pieces(chunk)) {
       const size = bytes(piece);
       if (this.bufferedBytes + size > this.options.maxBufferedBytes) {
@@ -91,6 +109,7 @@ export class JobLogShipper {
   /** Delivers what is left (trying for at most `closeTimeoutMs`); resolves when done or given up. Never rejects. */
   async close(): Promise<void> {
     if (this.closingUntil === undefined) {
+      if (!this.ended) for (const [stream, masker] of this.maskers) this.buffered(stream, masker.end(), new Date());
       this.closingUntil = Date.now() + this.options.closeTimeoutMs;
       if (this.dropped > 0 && !this.ended) this.noteDropped(new Date(), true);
     }

@@ -11,6 +11,7 @@ import { runJob, type CompletedJob } from '../workspace/run-job';
 import type { JobCancellation } from './job-cancellation';
 import { keepHeartbeat } from './job-heartbeat';
 import { JobLogShipper, type LogShippingOptions } from './log-shipper';
+import { maskSecrets, secretForms } from '@sluice/domain';
 import { reportResult, type ReportRetry } from './report-result';
 import type { WorkerEvent } from './worker-events';
 
@@ -53,7 +54,7 @@ export async function runPolledJob(job: PolledJob, cancellation: JobCancellation
     onLost: (message) => cancellation.cancel({ kind: 'LeaseLost', message }),
     onError: (error) => emit({ type: 'HeartbeatFailed', jobId: job.id, error }),
   });
-  const logs = new JobLogShipper(api, job.id, job.nonce, context.logShipping, emit);
+  const logs = new JobLogShipper(api, job.id, job.nonce, context.logShipping, emit, job.masks ?? []);
   let outcome: Outcome;
   try {
     outcome = await run(job, cancellation, logs, context);
@@ -76,7 +77,9 @@ export async function runPolledJob(job: PolledJob, cancellation: JobCancellation
     }
     return;
   }
-  const failure = cause?.kind === 'WorkerStopped' ? { ...outcome.failure, message: `The worker ${context.workerId} stopped before the job finished. ${outcome.failure.message}` } : outcome.failure;
+  const stopped = cause?.kind === 'WorkerStopped' ? { ...outcome.failure, message: `The worker ${context.workerId} stopped before the job finished. ${outcome.failure.message}` } : outcome.failure;
+  // A failure's message often quotes the command's last output: masked as the logs are (decision 0043).
+  const failure = { ...stopped, message: maskSecrets(stopped.message, secretForms(job.masks ?? [])) };
   if (await reportResult(job.id, () => api.putJobFailureResult(job.id, failure), context.reportRetry, emit)) {
     emit({ type: 'JobFailed', jobId: job.id, failureType: failure.type, message: failure.message, durationMs });
   }

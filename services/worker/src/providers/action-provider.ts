@@ -3,6 +3,8 @@ import type { ActionTypeIdLike } from '@sluice/domain';
 /** One job as a provider sees it: every `#{…}` resolved, input artifacts already extracted. */
 export interface ProviderJob {
   jobId: string;
+  /** The account whose pipeline the job is of (what the operator's S3 buckets are allowed to, SLUICE_S3_BUCKETS). */
+  account?: string;
   pipelineExecutionId: string;
   stageName: string;
   actionName: string;

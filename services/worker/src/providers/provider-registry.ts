@@ -1,4 +1,4 @@
-import type { ArchiveLimits, ArtifactStore } from '@sluice/artifact-store';
+import type { ArchiveLimits, ArtifactStore, PipelineBuckets } from '@sluice/artifact-store';
 import { actionTypeKey, BUILD_COMMANDS, DEPLOY_COMMANDS, TEST_COMMANDS, type ActionTypeIdLike } from '@sluice/domain';
 import type { GitCredentialsConfig } from '../provider-config';
 import type { JobSandbox } from '../sandbox/job-sandbox';
@@ -9,6 +9,8 @@ import { directoryDeployProvider } from './directory/directory-deploy-provider';
 import { gitSourceProvider } from './git/git-source-provider';
 import { httpInvokeProvider } from './http/http-invoke-provider';
 import { uploadSourceProvider } from './upload/upload-source-provider';
+import { s3DeployProvider } from './s3/s3-deploy-provider';
+import { s3SourceProvider } from './s3/s3-source-provider';
 
 export interface ProviderRegistryOptions {
   /** Where Commands actions run (`openJobSandbox`); an unavailable sandbox refuses them with its reason. */
@@ -21,6 +23,8 @@ export interface ProviderRegistryOptions {
   allowedHosts?: readonly string[];
   /** The platform's own ports: `Invoke/Http` never calls them on this machine, even at an allowed address. */
   refusedPorts?: readonly number[];
+  /** The operator's S3-compatible store (`SLUICE_S3_*`) for `Source/S3` and `Deploy/S3`; without it they fail, saying so. */
+  buckets?: PipelineBuckets;
   /** Folders `Deploy/Directory` may deploy under (`SLUICE_DEPLOY_ROOTS`); none = every Directory deploy is refused. */
   allowedDirectoryRoots?: readonly string[];
   /** The operator's git credentials, for the hosts they name only (`SLUICE_GIT_*`). */
@@ -40,6 +44,8 @@ export function providerRegistry(options: ProviderRegistryOptions): ReadonlyMap<
   const providers: ActionProvider[] = [
     gitSourceProvider({ killGraceMs: options.killGraceMs, launcher: options.launcher, ...(options.gitCredentials ? { credentials: options.gitCredentials } : {}) }),
     uploadSourceProvider({ store: options.store, archiveLimits: options.archiveLimits }),
+    s3SourceProvider({ buckets: options.buckets, archiveLimits: options.archiveLimits }),
+    s3DeployProvider({ buckets: options.buckets }),
     commandsProvider(BUILD_COMMANDS.id, commands),
     commandsProvider(TEST_COMMANDS.id, commands),
     commandsProvider(DEPLOY_COMMANDS.id, commands),

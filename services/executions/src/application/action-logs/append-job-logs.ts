@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '@sluice/domain';
+import { ConflictError, maskSecrets, NotFoundError, ValidationError, type ValidationIssue } from '@sluice/domain';
 import type { EventStore, NewEvent } from '@sluice/eventing';
 import { type JobState } from '../../domain';
 import { jobStreamId, type JobSpec, actionLogStreamId, attemptNoteEventIdFor, LOG_STREAMS, logEventIdFor, truncationEventIdFor, type ActionLogAppended, type LogStreamName } from '@sluice/contracts';
@@ -29,6 +29,8 @@ export interface JobLogAppenderDeps {
   logStore?: ArtifactStore;
   clock: Clock;
   limits: ActionLogLimits;
+  /** The forms of the job's secrets to show as `***` (decision 0043); none by default. */
+  masksOf?: (spec: JobSpec) => Promise<string[]>;
 }
 
 const ENDED = new Set<JobState['status']>(['Succeeded', 'Failed', 'TimedOut', 'Cancelled']);
@@ -79,6 +81,7 @@ export class JobLogAppender {
     const { job, attempt } = await this.holdersJob(jobId, nonce, caller);
     if (valid.length === 0) return;
     const spec = job.spec;
+    const forms = this.deps.masksOf ? await this.deps.masksOf(spec) : [];
     const streamId = actionLogStreamId(spec.executionId);
     const known = await this.storedOf(streamId, spec.actionExecutionId);
     const events: NewEvent[] = [];
@@ -92,7 +95,7 @@ export class JobLogAppender {
         jobId,
         sequence: entry.sequence,
         stream: entry.stream,
-        chunk: entry.chunk,
+        chunk: forms.length > 0 ? maskSecrets(entry.chunk, forms) : entry.chunk,
         at: entry.at,
       };
       return { id, type: 'ActionLogAppended', data };

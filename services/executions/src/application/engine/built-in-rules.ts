@@ -1,4 +1,8 @@
 import { ruleEvaluators, ruleTypeKey, type RuleEvaluator, type StageConditionEvaluator } from './stage-condition-evaluator';
+import type { EventStore } from '@sluice/eventing';
+import { ENVIRONMENT_FREEZE_RULE } from '../../domain';
+import { deploymentWindowRule } from './deployment-window-rule';
+import { environmentFreezeRule, storedFreezes } from './environment-freeze-rule';
 import { VARIABLE_CHECK_OPERATORS, variableCheckRule } from './variable-check-rule';
 
 /** A rule type the engine evaluates: CodePipeline's RuleType (ListRuleTypes), and its evaluator. */
@@ -12,8 +16,8 @@ export interface RuleTypeDeclaration {
 const property = (name: string, description: string) => ({ name, required: true, key: true, secret: false, queryable: false, description, type: 'String' as const });
 
 /**
- * The rule types the engine decides alone, with AWS's ids: VariableCheck. Any other rule type (DeploymentWindow,
- * CloudWatchAlarm, LambdaInvoke, Commands…) fails its condition, naming the rule, and is not listed.
+ * The rule types the engine decides alone, with AWS's ids: VariableCheck and DeploymentWindow. Any other rule type
+ * (CloudWatchAlarm, LambdaInvoke, Commands…) fails its condition, naming the rule, and is not listed.
  */
 export const BUILT_IN_RULE_TYPES: readonly RuleTypeDeclaration[] = [
   {
@@ -26,7 +30,24 @@ export const BUILT_IN_RULE_TYPES: readonly RuleTypeDeclaration[] = [
     inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
     evaluate: variableCheckRule,
   },
+  {
+    id: { category: 'Rule', owner: 'AWS', provider: 'DeploymentWindow', version: '1' },
+    ruleConfigurationProperties: [
+      property('Cron', 'When the stage may be entered: AWS’s cron (seconds minutes hours day-of-month month day-of-week [year]), e.g. "* * 9-16 ? * MON-FRI".'),
+      { ...property('TimeZone', 'The IANA time zone the Cron is read in (default UTC), e.g. Europe/Paris.'), required: false, key: false },
+    ],
+    inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+    evaluate: deploymentWindowRule(),
+  },
 ];
 
-/** The engine's default condition evaluator: the built-in rule types. */
+/** The engine's default condition evaluator: the built-in rule types (no environment is ever frozen). */
 export const builtInRules: StageConditionEvaluator = ruleEvaluators(Object.fromEntries(BUILT_IN_RULE_TYPES.map((type) => [ruleTypeKey(type.id), type.evaluate])));
+
+/** The engine's evaluator on a store: the built-in rule types, and the freezes of the environments a stage deploys to. */
+export function engineRules(store: EventStore, clock: () => Date): StageConditionEvaluator {
+  return ruleEvaluators({
+    ...Object.fromEntries(BUILT_IN_RULE_TYPES.map((type) => [ruleTypeKey(type.id), type.evaluate])),
+    [ruleTypeKey(ENVIRONMENT_FREEZE_RULE)]: environmentFreezeRule(storedFreezes(store), clock),
+  });
+}

@@ -71,7 +71,8 @@ describe('VariableCheck rule', () => {
 describe('built-in rules evaluator', () => {
   const passing = variableCheck({ Variable: '#{variables.ENV}', Value: 'production', Operator: 'EQ' }, 'IsProduction');
   const failing = variableCheck({ Variable: '#{SourceVariables.BranchName}', Value: 'release', Operator: 'EQ' }, 'IsRelease');
-  const window: RuleDeclaration = { name: 'BusinessHours', ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'DeploymentWindow', version: '1' }, configuration: { Cron: '0 9 * * 1-5' } };
+  const alarm: RuleDeclaration = { name: 'NoAlarm', ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'CloudWatchAlarm', version: '1' }, configuration: { AlarmName: 'errors' } };
+  const window: RuleDeclaration = { name: 'Year2001', ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'DeploymentWindow', version: '1' }, configuration: { Cron: '* * * * * ? 2001' } };
 
   it('passes a condition without rules, with no summary', async () => {
     expect(await builtInRules.evaluate(request([{ result: 'FAIL' }]))).toEqual({ rulesPassed: true, summary: null });
@@ -95,9 +96,15 @@ describe('built-in rules evaluator', () => {
   });
 
   it('fails a rule type it has no evaluator for, naming it (a gate never opens by default)', async () => {
+    const { rulesPassed, summary } = await builtInRules.evaluate(request([{ result: 'FAIL', rules: [passing, alarm] }]));
+    expect(rulesPassed).toBe(false);
+    expect(summary).toBe('rules failed: NoAlarm (CloudWatchAlarm): no evaluator for the rule type AWS/CloudWatchAlarm/1');
+  });
+
+  it('evaluates a deployment window: closed outside it, naming the time it read', async () => {
     const { rulesPassed, summary } = await builtInRules.evaluate(request([{ result: 'FAIL', rules: [passing, window] }]));
     expect(rulesPassed).toBe(false);
-    expect(summary).toBe('rules failed: BusinessHours (DeploymentWindow): no evaluator for the rule type AWS/DeploymentWindow/1');
+    expect(summary).toMatch(/^rules failed: Year2001 \(DeploymentWindow\): \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC is outside the window \* \* \* \* \* \? 2001$/);
   });
 
   it('takes a rule type declared without owner and version as AWS version 1', async () => {

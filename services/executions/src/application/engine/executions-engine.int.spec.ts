@@ -140,9 +140,9 @@ describe('executions engine on PostgreSQL', () => {
     expect(retried?.data.pipelineVersion).toBe(1);
   });
 
-  it('evaluates stage conditions: a failed action retried by onFailure, a gate whose rule nobody evaluates stays shut', async () => {
+  it('evaluates stage conditions: a failed action retried by onFailure, a gate whose deployment window is closed stays shut', async () => {
     const retrying = stage('Build', [commandsAction('FlakyTest')], { onFailure: { result: 'RETRY', retryConfiguration: { retryMode: 'FAILED_ACTIONS' }, conditions: [{ result: 'RETRY' }] } });
-    const window = { name: 'BusinessHours', ruleTypeId: { category: 'Rule' as const, owner: 'AWS' as const, provider: 'DeploymentWindow', version: '1' }, configuration: { Cron: '* 9-17 * * 1-5' } };
+    const window = { name: 'BusinessHours', ruleTypeId: { category: 'Rule' as const, owner: 'AWS' as const, provider: 'DeploymentWindow', version: '1' }, configuration: { Cron: '* * * * * ? 2001' } };
     const gated = stage('Deploy', [commandsAction('Ship')], { beforeEntry: { conditions: [{ result: 'FAIL', rules: [window] }] } });
     await publish(pipeline([retrying, gated], { name: 'conditions' }));
     const { pipelineExecutionId } = await engineAndWorker.engine.startPipelineExecution(alice, { name: 'conditions' });

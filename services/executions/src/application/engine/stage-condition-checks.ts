@@ -16,7 +16,9 @@ export async function stageConditionChecks(execution: ExecutionState, evaluator:
         pipelineVariables: Object.fromEntries(run.inputs.variables.map((variable) => [variable.name, variable.value])),
         namespaces: run.namespaces,
       };
-      const request = { account, pipelineName: name, executionId: run.executionId, stageName: stage.name, condition, conditions, variables };
+      const scope = run.inputs.scope;
+      const rollback = scope.kind === 'SingleStage' && scope.reason === 'Rollback';
+      const request = { account, pipelineName: name, executionId: run.executionId, stageName: stage.name, condition, conditions, variables, rollback };
       const { rulesPassed, summary, rules } = await evaluator.evaluate(request);
       const metadata: ExecutionCommandMetadata = { now, account, actor: 'system', correlationId: run.executionId, entropy };
       return {

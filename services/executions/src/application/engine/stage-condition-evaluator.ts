@@ -12,6 +12,8 @@ export interface StageConditionRequest {
   conditions: Condition[];
   /** The execution's variables as an action starting now would see them (pipeline variables, namespaces so far). */
   variables: VariableScope;
+  /** A rollback execution (RollbackStage or an automated rollback): environment freezes do not hold it. */
+  rollback?: boolean;
 }
 
 /** Runs a stage condition's rules (deployment windows, variable checks, alarms…) outside the domain. */

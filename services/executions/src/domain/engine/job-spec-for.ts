@@ -1,4 +1,4 @@
-import type { ActionDeclaration } from '@sluice/domain';
+import { actionSecretNames, type ActionDeclaration } from '@sluice/domain';
 import type { ActionRun, ExecutionRun } from '../execution/execution-state';
 import type { JobSpec } from '@sluice/contracts';
 
@@ -26,5 +26,12 @@ export function jobSpecFor(run: ExecutionRun, action: ActionDeclaration, running
     sourceRevision: run.sourceRevisions[started.actionName] ?? null,
     continuationToken: running.work.continuationToken,
     deadline: running.work.deadline,
+    ...secretNamesOf(action),
   };
+}
+
+/** Only jobs that reference secrets carry the field, so every other job's spec (and its events) stays as it was. */
+function secretNamesOf(action: ActionDeclaration): { secretNames?: string[] } {
+  const names = actionSecretNames(action);
+  return names.length > 0 ? { secretNames: names } : {};
 }

@@ -27,7 +27,7 @@ export type ActionRevisionDecision =
   | { newRevision: true; sourceRevision: SourceRevisionOverride; clientRequestToken: string };
 
 /** What a pinned revision of each source provider is: a commit of a Git source, an uploaded archive's address. */
-const REVISION_TYPE_OF_PROVIDER: Readonly<Record<string, SourceRevisionType>> = { 'Sluice/Git': 'COMMIT_ID', 'Sluice/Upload': 'S3_OBJECT_VERSION_ID' };
+const REVISION_TYPE_OF_PROVIDER: Readonly<Record<string, SourceRevisionType>> = { 'Sluice/Git': 'COMMIT_ID', 'Sluice/Upload': 'S3_OBJECT_VERSION_ID', 'Sluice/S3': 'S3_OBJECT_VERSION_ID' };
 
 export function decideActionRevision(declaration: PipelineDeclaration, request: ActionRevisionRequest, current: CurrentRevision | null): ActionRevisionDecision {
   const stage = declaration.stages.find((candidate) => candidate.name === request.stageName);
@@ -38,7 +38,7 @@ export function decideActionRevision(declaration: PipelineDeclaration, request: 
   if (category !== 'Source') throw invalidInput('$.actionName', `'${request.actionName}' is a ${category} action; only a source action takes a revision.`);
   const revisionType = REVISION_TYPE_OF_PROVIDER[`${owner}/${provider}`];
   if (!revisionType) {
-    throw invalidInput('$.actionName', `'${request.actionName}' is a ${owner}/${provider} source, which cannot be pinned to a revision (Sluice/Git and Sluice/Upload can).`);
+    throw invalidInput('$.actionName', `'${request.actionName}' is a ${owner}/${provider} source, which cannot be pinned to a revision (Sluice/Git, Sluice/Upload and Sluice/S3 can).`);
   }
   if (current?.revisionId === request.revisionId) return { newRevision: false, pipelineExecutionId: current.executionId };
   return {

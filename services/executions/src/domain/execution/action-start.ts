@@ -68,7 +68,7 @@ export function startAction(run: ExecutionRun, stage: StageDeclaration, attempt:
           value: environment.resolved ? (environment.value[variable.name] ?? variable.value) : variable.value,
           type: variable.type ?? 'PLAINTEXT',
         })),
-        ...(ok ? commandEnvironment.map((variable) => ({ ...variable, type: 'PLAINTEXT' })) : []),
+        ...(ok ? commandEnvironment.map(commandVariable) : []),
       ],
       inputArtifacts: inputArtifacts.filter((artifact): artifact is ArtifactRef => artifact !== undefined),
       namespace: action.namespace ?? null,
@@ -91,6 +91,16 @@ export function startAction(run: ExecutionRun, stage: StageDeclaration, attempt:
       data: { stageName: stage.name, actionName: action.name, actionExecutionId, ...failure, externalExecutionId: null, finishedAt: now },
     },
   ];
+}
+
+const SECRET_REFERENCE = /^#\{secrets\.([A-Za-z0-9@_.-]+)\}$/;
+
+/** A command's `#{secrets.Name}` becomes a SECRETS_MANAGER variable naming the secret: the value comes at hand-out (decision 0043). */
+function commandVariable(variable: { name: string; value: string }): { name: string; value: string; type: string } {
+  // Only the expansion of a reference written in the commands (`secrets_…`, a namespace no action can declare): a
+  // variable's value that reads like a reference is text.
+  const secret = variable.name.startsWith('secrets_') ? SECRET_REFERENCE.exec(variable.value) : null;
+  return secret ? { name: variable.name, value: secret[1]!, type: 'SECRETS_MANAGER' } : { ...variable, type: 'PLAINTEXT' };
 }
 
 /**

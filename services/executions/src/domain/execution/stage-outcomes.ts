@@ -1,4 +1,5 @@
 import type { Condition, ConditionResult, StageDeclaration } from '@sluice/domain';
+import { environmentFreezeCondition } from '../freezes/environment-freezes';
 import type { ExecutionEvent, ExecutionScope, RuleEvaluation, StageConditionKind } from '@sluice/contracts';
 import type { StageRun } from './execution-state';
 
@@ -7,8 +8,11 @@ export const MAX_AUTOMATIC_RETRIES = 1;
 
 export function conditionsOf(stage: StageDeclaration, kind: StageConditionKind): Condition[] {
   switch (kind) {
-    case 'beforeEntry':
-      return stage.beforeEntry?.conditions ?? [];
+    case 'beforeEntry': {
+      // A stage that deploys to an environment is also gated by that environment's freezes (environment-freezes.ts).
+      const freeze = environmentFreezeCondition(stage);
+      return [...(stage.beforeEntry?.conditions ?? []), ...(freeze ? [freeze] : [])];
+    }
     case 'onSuccess':
       return stage.onSuccess?.conditions ?? [];
     case 'onFailure':

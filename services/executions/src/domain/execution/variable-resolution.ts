@@ -4,6 +4,8 @@
  */
 export const PIPELINE_VARIABLES_NAMESPACE = 'variables';
 export const CODEPIPELINE_NAMESPACE = 'codepipeline';
+/** `#{secrets.Name}` stays as written here: its value is put in only when the job is handed to a worker (decision 0043). */
+export const SECRETS_NAMESPACE = 'secrets';
 
 // The same reference grammar as @sluice/domain's validation; text like `#{x}` without a dot is left alone.
 const REFERENCE = /#\{([A-Za-z0-9@_-]+)\.([A-Za-z0-9@_.-]+)\}/g;
@@ -81,6 +83,7 @@ function collect<T>(resolutions: Resolution<string>[], build: (values: string[])
 
 /** The value of one reference in this execution, or why there is none. */
 export function lookUp(namespace: string, variable: string, scope: VariableScope): string | { reason: string } {
+  if (namespace === SECRETS_NAMESPACE) return `#{${SECRETS_NAMESPACE}.${variable}}`;
   if (namespace === CODEPIPELINE_NAMESPACE) {
     return variable === 'PipelineExecutionId' ? scope.executionId : { reason: `"codepipeline" has no variable "${variable}"` };
   }

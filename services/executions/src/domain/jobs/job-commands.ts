@@ -36,6 +36,8 @@ export interface AcknowledgeJob {
   type: 'AcknowledgeJob';
   jobId: string;
   nonce: string;
+  /** The client token the call presented, as its SHA-256: a third-party job's calls must (client-token.ts). */
+  clientTokenSha256?: string;
   metadata: CommandMetadata;
 }
 
@@ -43,6 +45,8 @@ export interface RecordJobHeartbeat {
   type: 'RecordJobHeartbeat';
   jobId: string;
   nonce: string;
+  /** The client token the call presented, as its SHA-256: a third-party job's calls must (client-token.ts). */
+  clientTokenSha256?: string;
   metadata: CommandMetadata;
 }
 
@@ -55,6 +59,8 @@ export interface PutJobSuccessResult {
    * or null when the platform's own built-in worker reports: it wrote those bytes itself (decision 0027).
    */
   claims: ArtifactClaims | null;
+  /** The client token the call presented, as its SHA-256: a third-party job's calls must (client-token.ts). */
+  clientTokenSha256?: string;
   metadata: CommandMetadata;
 }
 
@@ -62,6 +68,8 @@ export interface PutJobFailureResult {
   type: 'PutJobFailureResult';
   jobId: string;
   failure: JobFailure;
+  /** The client token the call presented, as its SHA-256: a third-party job's calls must (client-token.ts). */
+  clientTokenSha256?: string;
   metadata: CommandMetadata;
 }
 

@@ -1,6 +1,7 @@
 import { assertNever, type Decider } from '@sluice/domain';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../errors';
 import { refusedOutputs } from './artifact-claims';
+import { isThirdPartyJob, requireClientToken } from './client-token';
 import type { AcknowledgeJob, DispatchJob, JobCommand, PutJobFailureResult, PutJobSuccessResult, RecordJobHeartbeat, ReleaseJob } from './job-commands';
 import type { JobEvent } from '@sluice/contracts';
 import { defaultJobQueuePolicy, dispatchLease, heartbeatLeaseEnd, isFinished, isLeased, leaseExpired, pastDeadline, pollable, type JobQueuePolicy } from './job-queue';
@@ -23,10 +24,12 @@ export function decideJob(command: JobCommand, state: JobState, policy: JobQueue
     case 'RecordJobHeartbeat':
       return heartbeat(command, state, policy);
     case 'PutJobSuccessResult':
+      requireClientToken(state, command.clientTokenSha256);
       requireAcknowledged(command, state);
       requireOwnOutputs(command, state);
       return [{ type: 'JobSucceeded', data: { jobId: command.jobId, result: command.result, at: now } }];
     case 'PutJobFailureResult':
+      requireClientToken(state, command.clientTokenSha256);
       requireAcknowledged(command, state);
       return [{ type: 'JobFailed', data: { jobId: command.jobId, failure: command.failure, at: now } }];
     case 'RequeueJob':
@@ -61,14 +64,21 @@ function dispatch(command: DispatchJob, state: CreatedJob, policy: JobQueuePolic
 
 function acknowledge(command: AcknowledgeJob, state: CreatedJob, policy: JobQueuePolicy): JobEvent[] {
   const now = command.metadata.now;
+  requireClientToken(state, command.clientTokenSha256);
   if (state.status === 'InProgress' && state.lease.nonce === command.nonce) return [];
   if (state.status !== 'Dispatched') throw new IllegalStateError(`Job '${command.jobId}' is ${state.status}: there is nothing to acknowledge.`, 'INVALID_JOB_STATE');
   if (state.lease.nonce !== command.nonce) throw new ConflictError(`The nonce does not match job '${command.jobId}': it was handed to another worker.`, 'INVALID_NONCE');
+  if (isThirdPartyJob(state)) {
+    // A third-party worker does not heartbeat (CodePipeline has no such call for it): the job is its until the action's deadline.
+    const data = { jobId: command.jobId, nonce: command.nonce, leaseExpiresAt: state.spec.deadline, at: now, clientTokenSha256: command.clientTokenSha256! };
+    return [{ type: 'JobAcknowledged', data }];
+  }
   return [{ type: 'JobAcknowledged', data: { jobId: command.jobId, nonce: command.nonce, leaseExpiresAt: heartbeatLeaseEnd(now, policy), at: now } }];
 }
 
 function heartbeat(command: RecordJobHeartbeat, state: CreatedJob, policy: JobQueuePolicy): JobEvent[] {
   const now = command.metadata.now;
+  requireClientToken(state, command.clientTokenSha256);
   if (state.status !== 'InProgress') throw new IllegalStateError(`Job '${command.jobId}' is ${state.status}: stop working on it.`, 'INVALID_JOB_STATE');
   if (state.lease.nonce !== command.nonce) throw new ConflictError(`The nonce does not match job '${command.jobId}': it was handed to another worker.`, 'INVALID_NONCE');
   return [{ type: 'JobHeartbeatRecorded', data: { jobId: command.jobId, leaseExpiresAt: heartbeatLeaseEnd(now, policy), at: now } }];

@@ -17,6 +17,8 @@ export interface JobLease {
   nonce: string;
   workerId: string;
   expiresAt: string;
+  /** A third-party job's client token (its SHA-256), from its acknowledgement on (client-token.ts). */
+  clientTokenSha256?: string;
 }
 
 export const initialJobState: JobState = { status: 'NotCreated' };
@@ -32,7 +34,12 @@ export function evolveJob(state: JobState, event: JobEvent): JobState {
       return { status: 'Dispatched', spec, createdAt, dispatches, lease };
     }
     case 'JobAcknowledged':
-      return state.status === 'Dispatched' ? { ...state, status: 'InProgress', lease: { ...state.lease, expiresAt: event.data.leaseExpiresAt } } : state;
+      if (state.status !== 'Dispatched') return state;
+      return {
+        ...state,
+        status: 'InProgress',
+        lease: { ...state.lease, expiresAt: event.data.leaseExpiresAt, ...(event.data.clientTokenSha256 ? { clientTokenSha256: event.data.clientTokenSha256 } : {}) },
+      };
     case 'JobHeartbeatRecorded':
       return state.status === 'InProgress' ? { ...state, lease: { ...state.lease, expiresAt: event.data.leaseExpiresAt } } : state;
     case 'JobRequeued':

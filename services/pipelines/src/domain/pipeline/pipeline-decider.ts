@@ -3,7 +3,9 @@ import {
   checkString,
   IssueCollector,
   restoreRedactedCredentials,
+  secretReferencesOf,
   ValidationError,
+  type PipelineDeclaration,
   type ActionTypeRegistry,
   type StringRule,
 } from '@sluice/domain';
@@ -26,6 +28,8 @@ import { evolvePipeline, initialPipelineState, type ActivePipeline, type Pipelin
 /** What a pipeline decision needs besides its stream: the account's action types (built-ins + custom). */
 export interface PipelineContext {
   actionTypes: ActionTypeRegistry;
+  /** The account's secrets (decision 0043): a definition may reference only those that exist. Without it, any name passes. */
+  secretExists?: (name: string) => boolean;
 }
 
 export const pipelineDecider: Decider<PipelineCommand, PipelineEvent, PipelineState, PipelineContext> = {
@@ -55,9 +59,10 @@ export function decidePipeline(command: PipelineCommand, state: PipelineState, c
   }
 }
 
-function createPipeline(command: CreatePipeline, state: PipelineState, { actionTypes }: PipelineContext): PipelineEvent[] {
+function createPipeline(command: CreatePipeline, state: PipelineState, context: PipelineContext): PipelineEvent[] {
   const issues = new IssueCollector();
-  const accepted = acceptDeclaration(command.declaration, actionTypes, issues);
+  const accepted = acceptDeclaration(command.declaration, context.actionTypes, issues);
+  if (accepted) checkSecretReferences(accepted.declaration, context, issues);
   checkTags(command.tags, [], 'tags', issues);
   if (issues.count > 0 || !accepted) throw new ValidationError(issues.issues, 'The pipeline cannot be created');
   const { declaration, given } = accepted;
@@ -80,11 +85,12 @@ function createPipeline(command: CreatePipeline, state: PipelineState, { actionT
   ];
 }
 
-function updatePipeline(command: UpdatePipeline, state: PipelineState, { actionTypes }: PipelineContext): PipelineEvent[] {
+function updatePipeline(command: UpdatePipeline, state: PipelineState, context: PipelineContext): PipelineEvent[] {
   const issues = new IssueCollector();
   // getPipeline shows `https://***@host/…` for a URL with credentials: sent back as read, it keeps the stored ones.
   const input = state.status === 'Active' ? restoreRedactedCredentials(command.declaration, state.declaration) : command.declaration;
-  const accepted = acceptDeclaration(input, actionTypes, issues);
+  const accepted = acceptDeclaration(input, context.actionTypes, issues);
+  if (accepted) checkSecretReferences(accepted.declaration, context, issues);
   const expectedVersion = (command.declaration as { version?: unknown } | null)?.version;
   if (typeof command.declaration === 'object' && command.declaration !== null && !isVersion(expectedVersion)) {
     issues.add(
@@ -112,6 +118,14 @@ function updatePipeline(command: UpdatePipeline, state: PipelineState, { actionT
       },
     },
   ];
+}
+
+/** An unknown secret is an issue at the reference's JSON path, so a typo fails when the definition is saved, not when a job runs. */
+function checkSecretReferences(declaration: PipelineDeclaration, { secretExists }: PipelineContext, issues: IssueCollector): void {
+  if (!secretExists) return;
+  for (const reference of secretReferencesOf(declaration)) {
+    if (!secretExists(reference.name)) issues.add(reference.path, 'unknown_secret', `The secret "${reference.name}" does not exist in this account; create it first (createSecret).`);
+  }
 }
 
 function deletePipeline(command: DeletePipeline, state: PipelineState): PipelineEvent[] {

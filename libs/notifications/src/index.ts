@@ -1,0 +1,11 @@
+export * from './domain/notification-rule';
+export * from './domain/notification-rule-decider';
+export * from './domain/validate-notification-rule';
+export * from './delivery/notification-for';
+export * from './read-models/notification-rules-read-model';
+export * from './read-models/notification-deliveries-read-model';
+export * from './targets/outbound-policy';
+export * from './targets/send-notification';
+export type { SmtpSettings } from './targets/smtp-client';
+export * from './notifier/notifier';
+export * from './config/notification-settings';

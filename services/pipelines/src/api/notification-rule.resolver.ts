@@ -1,0 +1,39 @@
+import { Inject } from '@nestjs/common';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CallerOf } from '@sluice/graphql-service';
+import type { Caller } from '../application/caller';
+import { PIPELINES_APPLICATION, type PipelinesApplication } from '../pipelines-service';
+import { notificationDeliveryOutput, notificationRuleOutput } from './notification-output';
+
+@Resolver('NotificationRule')
+export class NotificationRuleResolver {
+  constructor(@Inject(PIPELINES_APPLICATION) private readonly app: PipelinesApplication) {}
+
+  @Query('notificationRules')
+  notificationRules(@CallerOf() caller: Caller, @Args('pipelineName') pipelineName: string) {
+    return this.app.notificationQueries.listNotificationRules(caller, pipelineName).map(notificationRuleOutput);
+  }
+
+  @Query('notificationDeliveries')
+  notificationDeliveries(
+    @CallerOf() caller: Caller,
+    @Args('pipelineName') pipelineName: string,
+    @Args('ruleName') ruleName?: string | null,
+    @Args('status') status?: string | null,
+    @Args('first') first?: number | null,
+  ) {
+    return this.app.notificationQueries.listNotificationDeliveries(caller, pipelineName, ruleName, status, first).map(notificationDeliveryOutput);
+  }
+
+  @Mutation('createNotificationRule')
+  async createNotificationRule(@CallerOf() caller: Caller, @Args('rule') rule: unknown) {
+    const name = await this.app.notificationRules.createNotificationRule(caller, rule);
+    return notificationRuleOutput(this.app.notificationQueries.getNotificationRule(caller, name));
+  }
+
+  @Mutation('deleteNotificationRule')
+  async deleteNotificationRule(@CallerOf() caller: Caller, @Args('pipelineName') pipelineName: string, @Args('name') name: string) {
+    await this.app.notificationRules.deleteNotificationRule(caller, pipelineName, name);
+    return true;
+  }
+}
