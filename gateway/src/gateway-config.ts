@@ -1,3 +1,5 @@
+import { parseLogStoreLocation, type LogStoreLocation } from '@sluice/artifact-store';
+import { join } from 'node:path';
 import { INTERNAL_SECRET_ENV, internalSecretConfigProblem } from '@sluice/graphql-service/caller';
 import { ConfigError, gathered, loadRuntimeConfig, type ConfigProblems, type Env, type RuntimeConfig } from '@sluice/runtime';
 import { gatewayLimitsFrom, type GatewayLimits } from './limits/limits-config';
@@ -40,6 +42,8 @@ export interface GatewayConfig extends GatewaySettings {
   internalSecret: string;
   /** SLUICE_WEBHOOK_URLS: the triggers processes `/webhooks/…` is passed to (`http://host:port`); none: no webhook route. */
   webhookUrls: string[];
+  /** SLUICE_LOGS: where the executions service keeps the text of action logs, which `actionLogAppended` reads (default `<SLUICE_DATA_DIR>/logs`). */
+  logs: LogStoreLocation;
 }
 
 type Problems = ConfigProblems;
@@ -136,6 +140,8 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   const internalSecret = internalSecretFrom(env, problems);
   const settings = settingsFrom(env, problems);
   const webhookUrls = webhookUrlsFrom(env, problems);
+  const logs = parseLogStoreLocation(env.SLUICE_LOGS?.trim() || join(runtime?.dataDir ?? '.', 'logs'));
+  if ('problem' in logs) problems.push({ variable: 'SLUICE_LOGS', reason: logs.problem });
   if (problems.length > 0) throw new ConfigError(problems);
-  return { subgraphs, port: runtime!.port, runtime: runtime!, internalSecret, ...(settings as GatewaySettings), webhookUrls };
+  return { subgraphs, port: runtime!.port, runtime: runtime!, internalSecret, ...(settings as GatewaySettings), webhookUrls, logs: logs as LogStoreLocation };
 }

@@ -40,7 +40,13 @@ describe('loadGatewayConfig', () => {
       webDir: DEFAULT_WEB_DIR,
       auditReads: true,
       webhookUrls: [],
+      logs: { kind: 'filesystem', root: '.sluice/logs' },
     });
+  });
+
+  it('reads the text of action logs where SLUICE_LOGS says, and names a bad one', () => {
+    expect(loadGatewayConfig({ ...VALID, SLUICE_LOGS: 's3://sluice?region=eu-west-1' }).logs).toEqual({ kind: 's3', bucket: 'sluice', region: 'eu-west-1' });
+    expect(() => loadGatewayConfig({ ...VALID, SLUICE_LOGS: 'ftp://logs' })).toThrow(/SLUICE_LOGS/);
   });
 
   it('reads the store, the bus, the limits, SLUICE_AUDIT_READS and the triggers URLs', () => {

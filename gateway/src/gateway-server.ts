@@ -1,3 +1,4 @@
+import type { ArtifactStore } from '@sluice/artifact-store';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
@@ -44,6 +45,8 @@ export interface GatewayOptions {
    * Opened and closed by the caller (main.ts: the one `SLUICE_EVENT_STORE` names).
    */
   eventStore: EventStore;
+  /** Where `actionLogAppended` reads the text of action logs the events reference (docs/decisions/0049; SLUICE_LOGS). */
+  actionLogStore?: ArtifactStore;
   /**
    * Extra HTTP routes served before GraphQL: a request whose path is `prefix` or starts with `${prefix}/`
    * goes to the first such route (e.g. the embedded platform's webhooks).
@@ -196,7 +199,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const metrics = gatewayMetrics(eventStore, { log });
   // Before the subscriptions' own upgrade listener: a socket's caller is counted by its client address too.
   server.on('upgrade', (req: IncomingMessage) => noteClientAddress(req, limits.trustedProxies));
-  const subscriptions = serveSubscriptions(server, eventStore, { path: '/graphql', log, auth });
+  const subscriptions = serveSubscriptions(server, eventStore, { path: '/graphql', log, auth, ...(options.actionLogStore ? { actionLogStore: options.actionLogStore } : {}) });
   const subscriptionCounts = () => ({ connections: subscriptions.connections(), live: subscriptions.liveSubscriptions() });
   const { address, port } = server.address() as AddressInfo;
   const host = address === '::' || address === '0.0.0.0' ? 'localhost' : address.includes(':') ? `[${address}]` : address;

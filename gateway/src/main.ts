@@ -1,5 +1,6 @@
 // The gateway alone (distributed mode): configured by its environment (gateway-config.ts: SLUICE_SUBGRAPHS, SLUICE_PORT,
 // SLUICE_EVENT_STORE the subscriptions are fed from, SLUICE_INTERNAL_SECRET, the limits, …), JSON logs.
+import { openLogStore } from '@sluice/artifact-store';
 import { serviceMainOnStore } from '@sluice/runtime';
 import { artifactDownloadRoutesFor } from './artifact-download-proxy';
 import { gatewayAuthFrom } from './auth/auth-config';
@@ -14,10 +15,13 @@ serviceMainOnStore({
   loadConfig: loadGatewayConfig,
   async start(config, { logger, eventStore }) {
     logger.line(`gateway: subscriptions fed from ${eventStore.description}`);
+    // actionLogAppended reads the text of action logs where the executions service keeps it (docs/decisions/0049).
+    const logs = await openLogStore(config.logs);
     const gateway = await startGateway({
       subgraphs: config.subgraphs,
       port: config.port,
       eventStore: eventStore.store,
+      actionLogStore: logs.store,
       bus: config.runtime.bus,
       internalSecret: config.internalSecret,
       limits: config.limits,
@@ -34,7 +38,10 @@ serviceMainOnStore({
     return {
       message: `gateway listening at ${gateway.url}/graphql — subgraphs: ${subgraphs}`,
       fields: { url: gateway.url },
-      stop: () => gateway.stop(),
+      async stop() {
+        await gateway.stop();
+        await logs.store.close();
+      },
     };
   },
 });

@@ -1,4 +1,5 @@
-import { GraphQLID, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql';
+import type { LogChunkReader } from '@sluice/artifact-store';
+import { GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql';
 import { ACTION_LOG_STREAM_PREFIX, type ActionLogAppended } from '@sluice/contracts';
 import type { EventStore, RecordedEvent } from '@sluice/eventing';
 import { storeFeed, type FeedGauge } from './store-feed';
@@ -7,7 +8,11 @@ import type { SubscriptionContext } from './subscription-schema';
 type ActionLogAppendedData = ActionLogAppended['data'];
 
 /** One chunk of an action's output, as `actionLogAppended` sends it. */
-export interface ActionLogEntry extends Omit<ActionLogAppendedData, 'pipelineName'> {
+export interface ActionLogEntry extends Omit<ActionLogAppendedData, 'pipelineName' | 'chunk' | 'chunkRef'> {
+  /** The text: read from the log store (docs/decisions/0049), or from the event for events written before it; '' once expired. */
+  chunk: string;
+  /** The text's chunk is no longer kept (the logs' retention removed it). */
+  expired: boolean;
   /** The store position of the event: pass it as `after` to resume (the same cursor `actionLogs` answers). */
   cursor: string;
   pipelineName: string;
@@ -27,18 +32,32 @@ const ActionLogEntryType = new GraphQLObjectType<ActionLogEntry>({
     jobId: required(GraphQLID),
     sequence: { ...required(GraphQLInt), description: 'Per job, from 0.' },
     stream: { ...required(GraphQLString), description: 'stdout, stderr, or system (the worker’s and the service’s own notes).' },
-    chunk: required(GraphQLString),
+    chunk: { ...required(GraphQLString), description: 'The text; empty once expired.' },
+    expired: { type: new GraphQLNonNull(GraphQLBoolean), description: 'The text is no longer kept (the logs’ retention removed its chunk): the entry stays, its text is gone.' },
     at: { ...required(GraphQLString), description: 'When the worker read it from the process (ISO-8601).' },
   },
 });
 
-/** An `ActionLogAppended` event of the execution's log stream as an entry, when it is of the account and matches the filter. */
-export function toActionLogEntry(event: RecordedEvent, filter: { executionId: string; account: string; stageName?: string; actionName?: string }): ActionLogEntry | undefined {
+/**
+ * An `ActionLogAppended` event of the execution's log stream as an entry, when it is of the account and matches the
+ * filter and `mayRead` its pipeline; its text read from the log store when the event references it.
+ */
+export async function toActionLogEntry(
+  event: RecordedEvent,
+  filter: { executionId: string; account: string; stageName?: string; actionName?: string },
+  logChunks?: LogChunkReader,
+  mayRead: (pipelineName: string) => boolean = () => true,
+): Promise<ActionLogEntry | undefined> {
   if (event.type !== 'ActionLogAppended' || event.streamId !== `${ACTION_LOG_STREAM_PREFIX}${filter.executionId}`) return undefined;
   if (event.metadata.account !== filter.account) return undefined;
-  const data = event.data as ActionLogAppendedData;
+  const { chunk, chunkRef, ...data } = event.data as ActionLogAppendedData;
   if ((filter.stageName ?? data.stageName) !== data.stageName || (filter.actionName ?? data.actionName) !== data.actionName) return undefined;
-  return { ...data, cursor: event.position.toString() };
+  // Authorized before a byte of the log store is read.
+  if (!mayRead(data.pipelineName)) return undefined;
+  if (chunkRef === undefined) return { ...data, chunk: chunk ?? '', expired: false, cursor: event.position.toString() };
+  if (logChunks === undefined) throw new Error('This gateway has no log store to read the action logs from (SLUICE_LOGS)');
+  const text = await logChunks.readUnlessExpired(chunkRef);
+  return { ...data, chunk: text ?? '', expired: text === null, cursor: event.position.toString() };
 }
 
 /**
@@ -51,6 +70,7 @@ export function actionLogAppendedField(
   gauge: FeedGauge,
   cursorOf: (after: unknown) => bigint | undefined,
   mayRead: (context: SubscriptionContext, pipelineName: string) => boolean,
+  logChunks?: LogChunkReader,
 ): GraphQLFieldConfig<ActionLogEntry, SubscriptionContext> {
   return {
     type: new GraphQLNonNull(ActionLogEntryType),
@@ -68,10 +88,7 @@ export function actionLogAppendedField(
         gauge,
         // One execution's log stream: a cursor of 0 (nothing stored yet) reads that stream, not the whole store.
         source: { stream: `${ACTION_LOG_STREAM_PREFIX}${filter.executionId}` },
-        select: (event) => {
-          const entry = toActionLogEntry(event, filter);
-          return entry && mayRead(context, entry.pipelineName) ? entry : undefined;
-        },
+        select: (event) => toActionLogEntry(event, filter, logChunks, (pipelineName) => mayRead(context, pipelineName)),
       });
     },
     resolve: (entry) => entry,

@@ -1,3 +1,4 @@
+import type { LogChunkReader } from '@sluice/artifact-store';
 import { GraphQLError, GraphQLID, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, type GraphQLFieldConfig } from 'graphql';
 import type { EventStore, RecordedEvent } from '@sluice/eventing';
 import { EXECUTION_STREAM_PREFIX, executionIdOfStream, executionStreamId, lanesStreamId, pipelineOfLanesStream } from '@sluice/contracts';
@@ -52,7 +53,7 @@ const optionalString = (value: unknown): string | undefined => (typeof value ===
  * The gateway's own schema for subscriptions over graphql-ws: every update comes from the event store
  * (`execution-` and `lanes-` streams), so a cursor is a store position.
  */
-export function subscriptionSchema(store: EventStore, gauge: FeedGauge): GraphQLSchema {
+export function subscriptionSchema(store: EventStore, gauge: FeedGauge, logChunks?: LogChunkReader): GraphQLSchema {
   const pipelines = new ExecutionPipelines(store);
 
   const executionUpdated: GraphQLFieldConfig<ExecutionUpdate, SubscriptionContext> = {
@@ -115,7 +116,7 @@ export function subscriptionSchema(store: EventStore, gauge: FeedGauge): GraphQL
       fields: {
         executionUpdated,
         pipelineStateChanged,
-        actionLogAppended: actionLogAppendedField(store, gauge, cursorOf, (context, name) => readable(context, 'sluice:ListActionExecutions', name)),
+        actionLogAppended: actionLogAppendedField(store, gauge, cursorOf, (context, name) => readable(context, 'sluice:ListActionExecutions', name), logChunks),
         auditRecorded: auditRecordedField<SubscriptionContext>(store, gauge, cursorOf),
       } as Record<string, GraphQLFieldConfig<unknown, SubscriptionContext>>,
     }),

@@ -1,3 +1,4 @@
+import { LogChunkReader, type ArtifactStore } from '@sluice/artifact-store';
 /// <reference path="../types/ws.d.ts" />
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, getOperationAST, parse } from 'graphql';
@@ -32,9 +33,9 @@ function accountOf(params: Readonly<Record<string, unknown>> | undefined, reques
  * graphql-ws on `path` of the gateway's HTTP server, serving the gateway's subscription schema. Only
  * subscriptions: queries and mutations stay on HTTP POST, where Hive plans them over the subgraphs.
  */
-export function serveSubscriptions(server: Server, store: EventStore, options: { path: string; log: (line: string) => void; auth?: GatewayAuth }): SubscriptionServer {
+export function serveSubscriptions(server: Server, store: EventStore, options: { path: string; log: (line: string) => void; auth?: GatewayAuth; actionLogStore?: ArtifactStore }): SubscriptionServer {
   const gauge = { live: 0 };
-  const schema = subscriptionSchema(store, gauge);
+  const schema = subscriptionSchema(store, gauge, options.actionLogStore ? new LogChunkReader(options.actionLogStore) : undefined);
   const wss = new WebSocketServer({ server, path: options.path });
   const accounts = new WeakMap<object, string>();
   const authenticated = new WeakMap<object, ConnectionAuth>();

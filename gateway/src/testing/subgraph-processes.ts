@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServiceProcess, type ServiceProcess } from '@sluice/graphql-service/testing';
 import { dropTestSchema, newTestSchema as newSchema, testPostgresUrl } from '@sluice/testing';
@@ -17,6 +19,8 @@ export interface SubgraphProcesses {
   endpoints: SubgraphEndpoint[];
   /** Their SLUICE_INTERNAL_SECRET, which the gateway must send (startTestGateway does). */
   internalSecret: string;
+  /** The executions process's log store (SLUICE_LOGS): the gateway reads the text of action logs there. */
+  logsDir: string;
   stop(): Promise<void>;
 }
 
@@ -35,7 +39,8 @@ export { dropTestSchema };
  */
 export async function startSubgraphProcesses(schema: string, options: { internalSecret?: string; env?: Record<string, string>; artifactsDir?: string } = {}): Promise<SubgraphProcesses> {
   const internalSecret = options.internalSecret ?? randomBytes(32).toString('base64url');
-  const env = { ...options.env, SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '', SLUICE_INTERNAL_SECRET: internalSecret };
+  const logsDir = options.env?.SLUICE_LOGS ?? join(tmpdir(), `sluice-logs-${schema}`);
+  const env = { ...options.env, SLUICE_LOGS: logsDir, SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '', SLUICE_INTERNAL_SECRET: internalSecret };
   const names = ['pipelines', 'executions', 'permissions', ...(options.artifactsDir ? (['artifacts'] as const) : [])] as const;
   const envOf = (name: string) => (name === 'artifacts' ? { ...env, SLUICE_ARTIFACTS: options.artifactsDir!, SLUICE_DATA_DIR: `${options.artifactsDir!}.data` } : env);
   const started = await Promise.allSettled(
@@ -60,6 +65,10 @@ export async function startSubgraphProcesses(schema: string, options: { internal
       ...(artifacts ? [{ name: 'artifacts', url: `${artifacts.url}/graphql` }] : []),
     ],
     internalSecret,
-    stop: async () => void (await Promise.all(processes.map((process) => process.stop()))),
+    logsDir,
+    stop: async () => {
+      await Promise.all(processes.map((process) => process.stop()));
+      if (options.env?.SLUICE_LOGS === undefined) await rm(logsDir, { recursive: true, force: true });
+    },
   };
 }

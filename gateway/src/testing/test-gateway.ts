@@ -1,3 +1,4 @@
+import { openFilesystemArtifactStore } from '@sluice/artifact-store';
 import type { EventStore } from '@sluice/eventing';
 import { ensureAdmin } from '@sluice/permissions';
 import type { Authenticator } from '../auth/authenticator';
@@ -12,11 +13,12 @@ import type { SubgraphProcesses } from './subgraph-processes';
  * authorization and audit on `eventStore` (the store the processes write to), their internal secret sent to them; the
  * default limits, the repository's dashboard build, no bus (the processes run without Kafka).
  */
-export function startTestGateway(subgraphs: SubgraphProcesses, eventStore: EventStore, options: Partial<GatewayOptions> = {}): Promise<RunningGateway> {
+export async function startTestGateway(subgraphs: SubgraphProcesses, eventStore: EventStore, options: Partial<GatewayOptions> = {}): Promise<RunningGateway> {
   const { internalSecret } = subgraphs;
+  const actionLogStore = await openFilesystemArtifactStore({ root: subgraphs.logsDir });
   const authenticator = permissionsAuthenticator(`${subgraphs.permissions.url}/graphql`, { internalSecret });
   authenticators.set(eventStore, authenticator);
-  return startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1', eventStore, bus: { kind: 'in-process' }, webDir: DEFAULT_WEB_DIR, auth: { authenticator }, internalSecret, ...options });
+  return startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1', eventStore, bus: { kind: 'in-process' }, webDir: DEFAULT_WEB_DIR, auth: { authenticator }, internalSecret, actionLogStore, ...options });
 }
 
 /** The permissions process each store's gateway asks, so that a caller is handed out once its token authenticates. */

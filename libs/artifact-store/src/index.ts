@@ -5,3 +5,4 @@ export { FilesystemArtifactStore, openFilesystemArtifactStore, type FilesystemAr
 export { S3ArtifactStore, openS3ArtifactStore, type S3ArtifactStoreOptions, bucketAllowed, ObjectNotFoundError, openPipelineBuckets, pipelineBucketsConfigFrom, type ObjectVersion, type PipelineBuckets, type PipelineBucketsConfig } from './s3';
 export * from './archive';
 export * from './http';
+export * from './log-chunks';

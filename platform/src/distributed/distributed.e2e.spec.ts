@@ -313,6 +313,18 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
 
     // The killed worker's job went back on the queue after its lease and was done by the other worker.
     expect(workerLines(topology!.process('worker-2')).some((l) => l.msg === 'JobSucceeded' && l.jobId === lost.jobId)).toBe(true);
+    // Its log says why (an engine wrote the note to the shared log folder, SLUICE_LOGS, decision 0049): read by an executions
+    // instance through the balancer and streamed by gateway-2, while the store holds only a reference to it.
+    const LOGS = 'query($id: ID!) { actionLogs(pipelineExecutionId: $id) { entries { cursor jobId chunk expired } } }';
+    const logs = await Promise.all(executionIds.map(async (id) => ({ id, entries: (await gql<{ actionLogs: { entries: Array<{ cursor: string; jobId: string; chunk: string; expired: boolean }> } }>(LOGS, { id })).data!.actionLogs.entries })));
+    const lostLog = logs.find((log) => log.entries.some((entry) => entry.jobId === lost.jobId))!;
+    const note = lostLog.entries.find((entry) => entry.jobId === lost.jobId && entry.chunk.startsWith('[sluice] attempt 2:'));
+    expect(note).toMatchObject({ expired: false, chunk: expect.stringContaining('the job was handed out again') });
+    const noteLive = subscribeAndCollect<{ cursor: string; chunk: string }>(gateway2.url!, caller, 'subscription($id: ID!) { actionLogAppended(executionId: $id, after: "0") { cursor chunk } }', { id: lostLog.id }, 'actionLogAppended');
+    await eventually(() => (noteLive.received.some((r) => r.value.cursor === note!.cursor) ? true : undefined), 'the note at a subscriber of gateway-2');
+    expect(noteLive.received.find((r) => r.value.cursor === note!.cursor)?.value.chunk).toBe(note!.chunk);
+    await noteLive.stop();
+    expect(JSON.stringify((await store!.readStream(`action-logs-${lostLog.id}`)).map((event) => event.data))).not.toContain('handed out again');
     // The executions subgraph answered through its other instance; the balancer says gateway-1 is gone, gateway-2 serves.
     const ready = (await (await fetch(`${topology!.gatewayUrl}/readyz`)).json()) as { ready: boolean; subgraphs: Record<string, string> };
     expect(ready.ready).toBe(true);

@@ -147,6 +147,8 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
     SLUICE_KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
     SLUICE_ARTIFACTS: options.artifactsDir,
     ...(options.dataDir ? { SLUICE_DATA_DIR: options.dataDir } : {}),
+    // The text of action logs (docs/decisions/0049): the engines write it, the gateways read it for actionLogAppended.
+    SLUICE_LOGS: options.dataDir ? join(options.dataDir, 'logs') : `${options.artifactsDir.replace(/\/+$/, '')}-logs`,
     SLUICE_LOG_FORMAT: 'json',
     // Only the gateway may reach a subgraph (libs/graphql-service internal-secret.ts): a fresh secret of 32 random bytes
     // per start unless one is given (a service refuses to start with one shorter than 32 bytes).

@@ -1,3 +1,4 @@
+import { parseLogStoreLocation, type LogStoreLocation } from '@sluice/artifact-store';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { artifactsSettingsFrom, type ArtifactsSettings } from '@sluice/artifacts';
@@ -41,6 +42,8 @@ export interface PlatformConfig {
   providers: ProviderConfig;
   /** SLUICE_ARTIFACT_* and SLUICE_ARTIFACTS: retention, limits, the download links' secret. */
   artifacts: ArtifactsSettings;
+  /** SLUICE_LOGS: where the text of action logs is kept, a folder (default `<data folder>/logs`) or an s3:// URL (docs/decisions/0049). */
+  logs: LogStoreLocation;
   /** The gateway's limits, dashboard build and audit of reads (gateway-config.ts). */
   gateway: GatewaySettings;
   /** SLUICE_PUBLIC_URL, SLUICE_NOTIFICATION_ALLOWED_ADDRESSES, SLUICE_SMTP_*: the notifier's links, outbound rule and mail relay (decision 0044). */
@@ -66,6 +69,8 @@ export function loadPlatformConfig(env: Env): PlatformConfig {
   const artifacts = gathered(problems, () => artifactsSettingsFrom(env, dataDir));
   const gateway = gathered(problems, () => gatewaySettingsFrom(env));
   const notifications = gathered(problems, () => notificationSettingsFrom(env));
+  const logs = parseLogStoreLocation(env.SLUICE_LOGS?.trim() || join(dataDir, 'logs'));
+  if ('problem' in logs) problems.push({ variable: 'SLUICE_LOGS', reason: logs.problem });
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     runtime: runtime!,
@@ -81,6 +86,7 @@ export function loadPlatformConfig(env: Env): PlatformConfig {
     masterKeyCipher: masterKeyCipherFromEnv(env, { dataDir }),
     providers: providers!,
     artifacts: artifacts!,
+    logs: logs as LogStoreLocation,
     gateway: gateway!,
     notifications: notifications!,
   };

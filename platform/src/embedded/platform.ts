@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DOWNLOAD_PATH, openFilesystemArtifactStore, type ArtifactStore } from '@sluice/artifact-store';
+import { DOWNLOAD_PATH, openFilesystemArtifactStore, openLogStore, type ArtifactStore } from '@sluice/artifact-store';
 import { InMemoryCheckpointStore } from '@sluice/eventing';
 import { createArtifactsService, loadArtifactsApi, loadUrlSecret, type ArtifactsService } from '@sluice/artifacts';
 import { createExecutionsService, inProcessWorkerId, loadExecutionsApi, type ExecutionsEngine, type ExecutionsService } from '@sluice/executions';
@@ -70,6 +70,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
   let relay!: EventRelay;
   let pipelines!: PipelinesService;
   let executions!: ExecutionsService;
+  let logs!: Awaited<ReturnType<typeof openLogStore>>;
   let admin!: EnsuredAdmin;
   let adminAccessKey!: { file: string };
   let permissions!: PermissionsService;
@@ -118,8 +119,13 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     }),
     // The engine runner and the executions subgraph, its projections caught up.
     component('executions', async () => {
-      executions = await createExecutionsService({ store: eventStore.store, bus, serve, log, masterKeyCipher: config.masterKeyCipher, auditKey });
-      return () => executions.stop();
+      // The text of action logs, in chunks the log events reference (docs/decisions/0049).
+      logs = await openLogStore(config.logs);
+      executions = await createExecutionsService({ store: eventStore.store, bus, serve, log, masterKeyCipher: config.masterKeyCipher, auditKey, actionLogStore: logs.store });
+      return async () => {
+        await executions.stop();
+        await logs.store.close();
+      };
     }),
     component('permissions', async () => {
       // First start: the account `default`, its user `admin` and a token, printed once below and kept in the data folder.
@@ -189,6 +195,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
         port: config.runtime.port,
         // Subscriptions read the platform's own store: an embedded store cannot be opened twice.
         eventStore: eventStore.store,
+        actionLogStore: logs.store,
         bus: config.runtime.bus,
         limits: config.gateway.limits,
         webDir: config.gateway.webDir,
@@ -256,6 +263,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     log(`  AWS API      ${gateway.url}/aws   (AWS_SHARED_CREDENTIALS_FILE=${adminAccessKey.file} aws codepipeline list-pipelines --endpoint-url ${gateway.url}/aws --region us-east-1)`);
     log(`  event store  ${eventStore.description}; bus: ${busDescription}, relayed from the store`);
     log(`  services     pipelines ${pipelines.url}/graphql, executions ${executions.url}/graphql, permissions ${permissions.url}/graphql (federated by the gateway)`);
+    log(`  action logs  ${logs.description}`);
     log(`  worker       built in, ${workerConcurrency} jobs at once, artifacts in ${artifactsDir}`);
     log(`  job sandbox  ${sandbox.description}`);
     log(`  deploys      Deploy/Directory under ${providerConfig.deployRoots.join(', ') || 'nothing (SLUICE_DEPLOY_ROOTS)'}; Invoke/Http to ${providerConfig.httpAllowedHosts.join(', ') || 'no host (SLUICE_HTTP_ALLOWED_HOSTS)'}`);

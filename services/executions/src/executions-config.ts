@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { parseLogStoreLocation, type LogStoreLocation } from '@sluice/artifact-store';
 import { PIPELINE_EVENTS_TOPIC } from '@sluice/contracts';
 import { subgraphServeConfigFrom, type SubgraphServeConfig } from '@sluice/graphql-service/caller';
 import { defaultTopicFor } from '@sluice/messaging';
@@ -13,6 +15,8 @@ export interface ExecutionsConfig {
   serve: SubgraphServeConfig;
   /** Whether this process relays the store's events to the bus (SLUICE_RELAY). */
   relay: RelayConfig;
+  /** `SLUICE_LOGS`: where the text of action logs is kept, a folder or an s3:// URL (default `<SLUICE_DATA_DIR>/logs`). */
+  logs: LogStoreLocation;
   /** `SLUICE_JOB_ACK_TIMEOUT_MS`, `SLUICE_JOB_HEARTBEAT_TIMEOUT_MS`: when a silent worker's job goes back on the queue. */
   jobQueuePolicy: JobQueuePolicy;
   /**
@@ -37,8 +41,10 @@ export function loadExecutionsConfig(env: Env): ExecutionsConfig {
   const jobQueuePolicy = jobQueuePolicyFrom(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const runtime = loadRuntimeConfig(env);
+  const logs = parseLogStoreLocation(env.SLUICE_LOGS?.trim() || join(runtime.dataDir, 'logs'));
+  if ('problem' in logs) throw new ConfigError([{ variable: 'SLUICE_LOGS', reason: logs.problem }]);
   const relay = relayConfigFrom(env, runtime.bus);
-  return { runtime, serve: subgraphServeConfigFrom(env, runtime.port), relay, jobQueuePolicy, topicPrefix, masterKeyCipher: masterKeyCipherFromEnv(env), auditKey: auditChainKeyFromEnv(env) };
+  return { runtime, serve: subgraphServeConfigFrom(env, runtime.port), relay, jobQueuePolicy, topicPrefix, logs, masterKeyCipher: masterKeyCipherFromEnv(env), auditKey: auditChainKeyFromEnv(env) };
 }
 
 const TOPIC_PREFIX = /^[A-Za-z0-9._-]{1,100}$/;

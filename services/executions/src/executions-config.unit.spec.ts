@@ -41,6 +41,12 @@ describe('loadExecutionsConfig', () => {
     expect(load({ SLUICE_KAFKA_BROKERS: 'localhost:9092' }).relay).toEqual({ kind: 'off' });
     expect(load({ SLUICE_KAFKA_BROKERS: 'localhost:9092', SLUICE_RELAY: '1' }).relay).toEqual({ kind: 'all-events' });
   });
+
+  it('keeps the text of action logs in SLUICE_LOGS, a folder (by default in the data folder) or an S3 bucket', () => {
+    expect(load({ SLUICE_DATA_DIR: '/var/lib/sluice' }).logs).toEqual({ kind: 'filesystem', root: '/var/lib/sluice/logs' });
+    expect(load({ SLUICE_LOGS: 's3://build-logs?region=eu-west-1&prefix=sluice/' }).logs).toEqual({ kind: 's3', bucket: 'build-logs', region: 'eu-west-1', prefix: 'sluice/' });
+    expect(problemsOf({ SLUICE_LOGS: 'https://logs.example.com' })).toEqual([{ variable: 'SLUICE_LOGS', reason: "unknown scheme in 'https://logs.example.com': use a folder or s3://bucket?endpoint=…" }]);
+  });
 });
 
 describe('prefixedTopics', () => {

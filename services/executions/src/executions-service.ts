@@ -1,3 +1,4 @@
+import { LogChunkReader, type ArtifactStore } from '@sluice/artifact-store';
 import { randomUUID } from 'node:crypto';
 import { EnvironmentFreezeCommands } from './application/environment-freeze-commands';
 import { engineRules } from './application/engine/built-in-rules';
@@ -39,6 +40,11 @@ export interface ExecutionsComposition {
   executionIdKey: Buffer;
   jobQueuePolicy?: JobQueuePolicy;
   approvalAuthorizer?: ApprovalAuthorizer;
+  /**
+   * Where the text of action logs goes, in chunks the log events reference (docs/decisions/0049); every product
+   * composition gives one (SLUICE_LOGS). Without it the text stays in the events, as before 0049.
+   */
+  actionLogStore?: ArtifactStore;
   /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
   actionLogLimits?: Partial<ActionLogLimits>;
   /** Opens the secrets jobs reference as they are handed out (decision 0043); without it such jobs fail. */
@@ -93,7 +99,8 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
   });
   const limits = { ...DEFAULT_ACTION_LOG_LIMITS, ...options.actionLogLimits };
   const masks = new JobMasks(options.secrets);
-  const jobLogs = new JobLogAppender({ store, handler, states: projection.states, clock, limits, masksOf: (spec) => masks.formsOf(spec) });
+  const logStore = options.actionLogStore;
+  const jobLogs = new JobLogAppender({ store, handler, states: projection.states, clock, limits, masksOf: (spec) => masks.formsOf(spec), ...(logStore ? { logStore } : {}) });
   const jobs = new JobWorkerHandlers({
     store,
     commands,
@@ -117,7 +124,7 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     executions,
     jobs,
     jobLogs,
-    actionLogs: new ActionLogQueries(store, (executionId) => projection.readModels.pipelineOf(executionId)),
+    actionLogs: new ActionLogQueries(store, (executionId) => projection.readModels.pipelineOf(executionId), logStore ? new LogChunkReader(logStore) : undefined),
     queries: new ExecutionQueries(projection.states, projection.readModels, catalog),
     asOf: new ExecutionAsOfQueries(store, clock),
   };
@@ -147,6 +154,11 @@ export interface ExecutionsEngineOptions {
   pipelineEventsTopic?: string;
   /** Sees failures the engine retries by itself (a step that could not be appended, a projection that stopped). */
   onError?: (error: unknown, context: string) => void;
+  /**
+   * Where the text of action logs goes, in chunks the log events reference (docs/decisions/0049); every product
+   * composition gives one (SLUICE_LOGS). Without it the text stays in the events, as before 0049.
+   */
+  actionLogStore?: ArtifactStore;
   /** Sizes of action logs (docs/decisions/0016); defaults DEFAULT_ACTION_LOG_LIMITS. */
   actionLogLimits?: Partial<ActionLogLimits>;
   /** The server's master key (decision 0043): opens the secrets a job references as it is handed out. */
@@ -219,6 +231,7 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
     ids,
     random,
     executionIdKey: options.executionIdKey ?? (await loadExecutionIdKey(options.store, clock)),
+    ...(options.actionLogStore ? { actionLogStore: options.actionLogStore } : {}),
     jobQueuePolicy: options.jobQueuePolicy,
     approvalAuthorizer: options.approvalAuthorizer,
     actionLogLimits: options.actionLogLimits,

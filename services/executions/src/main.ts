@@ -1,4 +1,5 @@
 // The executions service alone (distributed mode): configured by its environment (executions-config.ts), JSON logs.
+import { openLogStore } from '@sluice/artifact-store';
 import { InMemoryCheckpointStore } from '@sluice/eventing';
 import { createPostgresProcessedEvents, startEventRelay, type EventRelay, type ProcessedEventsStore } from '@sluice/messaging';
 import { busCheck, checkReadiness, eventStoreCheck, openBus, serviceMainOnStore } from '@sluice/runtime';
@@ -33,6 +34,8 @@ serviceMainOnStore({
         ? await createPostgresProcessedEvents({ connectionString: runtime.eventStore.connectionString, schema: runtime.eventStore.schema, consumer: 'executions' })
         : undefined;
     const checks = { store: eventStoreCheck(eventStore.store), bus: busCheck(runtime.bus) };
+    // The text of action logs, in chunks the log events reference (docs/decisions/0049).
+    const logs = await openLogStore(config.logs);
     const service = await createExecutionsService({
       store: eventStore.store,
       bus,
@@ -42,11 +45,12 @@ serviceMainOnStore({
       masterKeyCipher: config.masterKeyCipher,
       auditKey: config.auditKey,
       pipelineEventsTopic: topics.pipelineEventsTopic,
+      actionLogStore: logs.store,
       log: logger.line,
       readiness: () => checkReadiness(checks),
     });
     return {
-      message: `executions service listening at ${service.url}/graphql — event store: ${eventStore.description}; bus: ${busDescription}; relay: ${relayConfig.kind}`,
+      message: `executions service listening at ${service.url}/graphql — event store: ${eventStore.description}; bus: ${busDescription}; relay: ${relayConfig.kind}; logs: ${logs.description}`,
       fields: { url: service.url, jobQueuePolicy: config.jobQueuePolicy },
       async stop() {
         // Long polls end and in-flight requests finish (the service's stop), then the relay stores its checkpoint.
@@ -54,6 +58,7 @@ serviceMainOnStore({
         await relay?.stop();
         await processedEvents?.close();
         await bus.close();
+        await logs.store.close();
       },
     };
   },

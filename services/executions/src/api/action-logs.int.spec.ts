@@ -50,7 +50,10 @@ describe('action logs on the executions subgraph', () => {
     await api.appendJobLogs(job.id, job.nonce, first);
     await api.appendJobLogs(job.id, job.nonce, first); // a retried batch
     await api.appendJobLogs(job.id, job.nonce, [line(1, 'careful\n', 'stderr'), line(2, 'line-2\n')]); // overlapping
-    expect((await running.store.readStream(actionLogStreamId(executionId))).map((event) => (event.data as { sequence: number }).sequence)).toEqual([0, 1, 2]);
+    const stored = await running.store.readStream(actionLogStreamId(executionId));
+    expect(stored.map((event) => (event.data as { sequence: number }).sequence)).toEqual([0, 1, 2]);
+    // The text is in the service's log store (SLUICE_LOGS), the events reference it (docs/decisions/0049).
+    expect(stored.map((event) => Object.keys(event.data as object).filter((key) => key === 'chunk' || key === 'chunkRef'))).toEqual([['chunkRef'], ['chunkRef'], ['chunkRef']]);
 
     await api.putJobSuccessResult(job.id, { executionSummary: 'written' });
     await api.appendJobLogs(job.id, job.nonce, [line(3, 'the last line\n')]);

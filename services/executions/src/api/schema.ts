@@ -618,7 +618,10 @@ ${ACTION_ENUMS_SDL}
     "Per job, from 0."
     sequence: Int!
     stream: LogStream!
+    "The text; empty once expired."
     chunk: String!
+    "The text is no longer kept (the logs' retention removed its chunk): the entry stays, its text is gone."
+    expired: Boolean!
     at: DateTime!
   }
 

@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '@sluice/domain';
-import type { EventStore } from '@sluice/eventing';
+import type { LogChunkReader } from '@sluice/artifact-store';
+import type { EventStore, RecordedEvent } from '@sluice/eventing';
 import { type PipelineRef, actionLogStreamId, type ActionLogAppended } from '@sluice/contracts';
 import type { Caller } from '../caller';
 
@@ -12,7 +13,11 @@ export interface ActionLogQuery {
 }
 
 /** One chunk as `actionLogs` answers it: the stored event's data, where it was written. */
-export interface ActionLogEntry extends Omit<ActionLogAppended['data'], 'pipelineExecutionId' | 'pipelineName'> {
+export interface ActionLogEntry extends Omit<ActionLogAppended['data'], 'pipelineExecutionId' | 'pipelineName' | 'chunk' | 'chunkRef'> {
+  /** The text, from the log store or (events written before decision 0049) from the event; '' once expired. */
+  chunk: string;
+  /** The text's chunk is no longer kept (the logs' retention removed it): the entry stays, its text is gone. */
+  expired: boolean;
   /** The event's store position: the same cursor `actionLogAppended` takes as `after`. */
   cursor: string;
 }
@@ -26,11 +31,21 @@ export interface ActionLogPage {
 const DEFAULT_PAGE = 500;
 const MAX_PAGE = 5_000;
 
-/** An execution's logs, read from its log stream in store order; account-scoped like every query. */
+/** Events read at a time while a page is filtered by stage and action. */
+const READ_BATCH = 1_000;
+
+/**
+ * An execution's logs, read from its log stream in store order; account-scoped like every query. A page costs the
+ * same at the stream's first entry and at its millionth (docs/decisions/0049): the cursor (a store position) is found
+ * by a binary search over the stream's revisions (the store's index on stream and revision), the page's events are
+ * read from there, and only the log chunks they reference are read.
+ */
 export class ActionLogQueries {
   constructor(
     private readonly store: EventStore,
     private readonly pipelineOf: (executionId: string) => PipelineRef | undefined,
+    /** Reads the texts of events that reference the log store; events written before it hold theirs. */
+    private readonly chunks?: LogChunkReader,
   ) {}
 
   async actionLogs(caller: Caller, pipelineExecutionId: string, query: ActionLogQuery = {}): Promise<ActionLogPage> {
@@ -44,26 +59,63 @@ export class ActionLogQueries {
     }
     const pipeline = this.pipelineOf(pipelineExecutionId);
     if (pipeline === undefined || pipeline.account !== caller.account) throw new NotFoundError('execution', pipelineExecutionId);
-    const from = after === null ? -1n : BigInt(after);
-    const matching: ActionLogEntry[] = [];
-    for (const event of await this.store.readStream(actionLogStreamId(pipelineExecutionId))) {
-      if (event.position <= from || event.type !== 'ActionLogAppended') continue;
-      const data = event.data as ActionLogAppended['data'];
-      if ((query.stageName ?? data.stageName) !== data.stageName || (query.actionName ?? data.actionName) !== data.actionName) continue;
-      matching.push({
-        cursor: event.position.toString(),
-        stageName: data.stageName,
-        actionName: data.actionName,
-        actionExecutionId: data.actionExecutionId,
-        jobId: data.jobId,
-        sequence: data.sequence,
-        stream: data.stream,
-        chunk: data.chunk,
-        at: data.at,
-      });
-      if (matching.length > first) break;
+    const streamId = actionLogStreamId(pipelineExecutionId);
+    let revision = after === null ? 0n : await this.firstRevisionAfter(streamId, BigInt(after));
+    const matching: RecordedEvent[] = [];
+    for (;;) {
+      const batch = await this.store.readStream(streamId, { from: revision, maxCount: Math.min(READ_BATCH, first + 1) });
+      for (const event of batch) {
+        if (event.type !== 'ActionLogAppended') continue;
+        const data = event.data as ActionLogAppended['data'];
+        if ((query.stageName ?? data.stageName) !== data.stageName || (query.actionName ?? data.actionName) !== data.actionName) continue;
+        matching.push(event);
+        if (matching.length > first) break;
+      }
+      if (matching.length > first || batch.length < Math.min(READ_BATCH, first + 1)) break;
+      revision = batch.at(-1)!.revision + 1n;
     }
-    const entries = matching.slice(0, first);
+    const events = matching.slice(0, first);
+    const entries = await Promise.all(events.map((event) => this.entryOf(event)));
     return { entries, endCursor: entries.at(-1)?.cursor ?? after, hasNextPage: matching.length > first };
+  }
+
+  private async entryOf(event: RecordedEvent): Promise<ActionLogEntry> {
+    const data = event.data as ActionLogAppended['data'];
+    return {
+      cursor: event.position.toString(),
+      stageName: data.stageName,
+      actionName: data.actionName,
+      actionExecutionId: data.actionExecutionId,
+      jobId: data.jobId,
+      sequence: data.sequence,
+      stream: data.stream,
+      ...(await this.textOf(data)),
+      at: data.at,
+    };
+  }
+
+  private async textOf(data: ActionLogAppended['data']): Promise<{ chunk: string; expired: boolean }> {
+    if (data.chunkRef === undefined) return { chunk: data.chunk ?? '', expired: false };
+    if (this.chunks === undefined) throw new Error('This service has no log store to read the log chunks from (SLUICE_LOGS)');
+    const text = await this.chunks.readUnlessExpired(data.chunkRef);
+    return text === null ? { chunk: '', expired: true } : { chunk: text, expired: false };
+  }
+
+  /**
+   * The revision of the stream's first event after `position` (a stream's positions grow with its revisions): about
+   * 20 one-event reads for a million events, however far in the stream the position is.
+   */
+  private async firstRevisionAfter(streamId: string, position: bigint): Promise<bigint> {
+    const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+    if (last === undefined || last.position <= position) return last === undefined ? 0n : last.revision + 1n;
+    let low = 0n;
+    let high = last.revision; // the answer is in [low, high]
+    while (low < high) {
+      const middle = (low + high) / 2n;
+      const [event] = await this.store.readStream(streamId, { from: middle, maxCount: 1 });
+      if (event !== undefined && event.position > position) high = middle;
+      else low = middle + 1n;
+    }
+    return low;
   }
 }

@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openFilesystemArtifactStore } from '@sluice/artifact-store';
 import { ConflictError, type ActionTypeId } from '@sluice/domain';
 import { pipeline, stage } from '../../domain/testing/fixtures';
 import type { ExecutionsEngine } from '../../executions-service';
@@ -5,21 +9,24 @@ import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../te
 import type { Caller } from '../caller';
 
 // The engine's appendJobLogs on the real PostgreSQL store, with small limits: the per-action cap and the
-// grace after a job ended.
+// grace after a job ended; the text in a log store (docs/decisions/0049), so the cap counts the referenced sizes.
 const alice: Caller = { account: 'acme', actor: 'alice' };
 const manual: ActionTypeId = { category: 'Test', owner: 'Custom', provider: 'Chatty', version: '1' };
 let env: EngineTestEnvironment;
 let engine: ExecutionsEngine;
+let logsDir: string;
 
 beforeAll(async () => {
   env = await startEngineTestEnvironment();
-  engine = await env.startEngine({ actionLogLimits: { actionBytes: 100, endedGraceMs: 300 } });
+  logsDir = await mkdtemp(join(tmpdir(), 'sluice-logs-'));
+  engine = await env.startEngine({ actionLogLimits: { actionBytes: 100, endedGraceMs: 300 }, actionLogStore: await openFilesystemArtifactStore({ root: logsDir, fsync: false }) });
   const version = await env.publisher.publish(pipeline([stage('Talk', [{ name: 'Chatty', actionTypeId: manual, runOrder: 1 }])], { name: 'chatty', executionMode: 'PARALLEL' }));
   await engine.pipelineCatalog.whenKnown({ account: 'acme', name: 'chatty' }, version);
 });
 
 afterAll(async () => {
   await env?.stop();
+  if (logsDir) await rm(logsDir, { recursive: true, force: true });
 });
 
 async function runningJob() {

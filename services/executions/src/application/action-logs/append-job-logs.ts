@@ -7,6 +7,8 @@ import type { Clock } from '../caller';
 import type { CommandHandler } from '@sluice/eventing';
 import { PLATFORM_WORKER, visibleTo, type JobCaller } from '../job-worker-api';
 import type { ActionLogLimits } from './action-log-limits';
+import { writeLogChunk, type ArtifactStore } from '@sluice/artifact-store';
+import { actionLogBytesOf } from '@sluice/contracts';
 
 /** One chunk a worker sends with `appendJobLogs`. */
 export interface JobLogEntryInput {
@@ -20,6 +22,11 @@ export interface JobLogAppenderDeps {
   store: EventStore;
   handler: CommandHandler;
   states: StreamStates;
+  /**
+   * Where the text goes (docs/decisions/0049): one chunk per call, the events reference it. Without one (an engine
+   * composed for a unit test) the text stays inline in the events, as before 0049.
+   */
+  logStore?: ArtifactStore;
   clock: Clock;
   limits: ActionLogLimits;
   /** The forms of the job's secrets to show as `***` (decision 0043); none by default. */
@@ -110,8 +117,23 @@ export class JobLogAppender {
     const metadata = { account: spec.pipeline.account, actor: 'worker', correlationId: jobId, causationId: null, occurredAt: now };
     await this.deps.store.append(
       streamId,
-      events.map((event) => ({ ...event, metadata })),
+      (await this.textsToLogStore(events)).map((event) => ({ ...event, metadata })),
     );
+  }
+
+  /**
+   * The events with their texts in one chunk of the log store, referenced (`chunkRef`) instead of held. The chunk is
+   * stored before the events: an event never references what is not there (a failed append leaves an unreferenced
+   * chunk, which the logs' retention removes).
+   */
+  private async textsToLogStore(events: NewEvent[]): Promise<NewEvent[]> {
+    if (this.deps.logStore === undefined) return events;
+    const datas = events.map((event) => event.data as ActionLogAppended['data']);
+    const refs = await writeLogChunk(this.deps.logStore, datas.map((data) => data.chunk ?? ''));
+    return events.map((event, index) => {
+      const { chunk: _text, ...data } = datas[index]!;
+      return { ...event, data: { ...data, chunkRef: refs[index]! } };
+    });
   }
 
   /**
@@ -133,7 +155,8 @@ export class JobLogAppender {
       at,
     };
     const metadata = { account: spec.pipeline.account, actor: 'system', correlationId: spec.jobId, causationId: null, occurredAt: at };
-    await this.deps.store.append(actionLogStreamId(spec.executionId), [{ id: attemptNoteEventIdFor(spec.jobId, attempt), type: 'ActionLogAppended', data, metadata }]);
+    const events = await this.textsToLogStore([{ id: attemptNoteEventIdFor(spec.jobId, attempt), type: 'ActionLogAppended', data }]);
+    await this.deps.store.append(actionLogStreamId(spec.executionId), events.map((event) => ({ ...event, metadata })));
   }
 
   /**
@@ -179,7 +202,7 @@ export class JobLogAppender {
           const data = event.data as ActionLogAppended['data'];
           if (data.actionExecutionId !== actionExecutionId) continue;
           if (event.id === truncationEventIdFor(actionExecutionId)) counted.truncated = true;
-          else counted.bytes += bytes(data.chunk);
+          else counted.bytes += actionLogBytesOf(data);
         }
         return counted;
       });

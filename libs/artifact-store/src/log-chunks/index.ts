@@ -1,0 +1,2 @@
+export * from './log-chunks';
+export * from './log-store-location';
