@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appendAuditRecord, redactSecrets, resourceForAction, type AuditChainKeySource, type AuditRecord, type AuditResult, type JsonValue } from '@sluice/authz';
 import { redactUrlCredentials } from '@sluice/domain';
@@ -113,12 +113,18 @@ export function projectionWebhooks(projection: PipelinesProjection, cipher: Mast
  */
 export async function fileWebhookSecrets(file: string): Promise<WebhookSecrets & { created?: WebhookRegistration }> {
   let created: WebhookRegistration | undefined;
+  // Created whole or not at all: written aside, then linked into place (link fails if the file exists), so a second
+  // triggers process starting at the same moment reads either no file or the complete one, never a half-written one.
+  const candidate = { account: 'default', secret: randomBytes(32).toString('hex') };
+  const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(aside, `${JSON.stringify({ default: candidate }, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
   try {
-    await writeFile(file, '', { flag: 'wx', mode: 0o600 });
-    created = { account: 'default', secret: randomBytes(32).toString('hex') };
-    await writeFile(file, `${JSON.stringify({ default: created }, null, 2)}\n`, { mode: 0o600 });
+    await link(aside, file);
+    created = candidate;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await unlink(aside).catch(() => undefined);
   }
   const load = async (): Promise<Record<string, WebhookRegistration>> => parseWebhookSecrets(await readFile(file, 'utf8'), file);
   await load(); // refuse to start on a malformed file
