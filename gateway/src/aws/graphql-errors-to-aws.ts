@@ -52,7 +52,7 @@ const AWS_EXCEPTION_OF_CODE: Readonly<Record<ErrorCode, string>> = {
   PRINCIPAL_NAME_IN_USE: 'ConcurrentModificationException',
   GROUP_NAME_IN_USE: 'ConcurrentModificationException',
   POLICY_NAME_IN_USE: 'ConcurrentModificationException',
-  SECRET_NAME_IN_USE: 'ResourceExistsException',
+  SECRET_NAME_IN_USE: 'ConflictException',
 
   INVALID_STATE: 'ConcurrentModificationException',
   EXECUTION_NOT_STOPPABLE: 'PipelineExecutionNotStoppableException',

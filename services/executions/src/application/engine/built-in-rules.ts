@@ -41,8 +41,11 @@ export const BUILT_IN_RULE_TYPES: readonly RuleTypeDeclaration[] = [
   },
 ];
 
-/** The engine's default condition evaluator: the built-in rule types (no environment is ever frozen). */
-export const builtInRules: StageConditionEvaluator = ruleEvaluators(Object.fromEntries(BUILT_IN_RULE_TYPES.map((type) => [ruleTypeKey(type.id), type.evaluate])));
+/** The engine's condition evaluator without a store (simulations, tests): the built-in rule types, and no environment frozen. */
+export const builtInRules: StageConditionEvaluator = ruleEvaluators({
+  ...Object.fromEntries(BUILT_IN_RULE_TYPES.map((type) => [ruleTypeKey(type.id), type.evaluate])),
+  [ruleTypeKey(ENVIRONMENT_FREEZE_RULE)]: environmentFreezeRule(async () => []),
+});
 
 /** The engine's evaluator on a store: the built-in rule types, and the freezes of the environments a stage deploys to. */
 export function engineRules(store: EventStore, clock: () => Date): StageConditionEvaluator {
