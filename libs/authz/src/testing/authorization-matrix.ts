@@ -21,16 +21,18 @@ export interface MatrixTarget {
   actionType: { owner: string; category: string; provider: string; version: string };
   /** The webhook the webhook actions act on. */
   webhook: string;
+  /** The secret the secret actions act on (decision 0043). */
+  secret: string;
 }
 
 const COMMANDS = { owner: 'Sluice', category: 'Build', provider: 'Commands', version: '1' };
 const MY_TOOL = { owner: 'Custom', category: 'Build', provider: 'MyTool', version: '1' };
 
 export const MATRIX_TARGETS: readonly MatrixTarget[] = [
-  { label: 'acme/web Deploy approval, april\'s credentials', account: 'acme', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'april', actionType: COMMANDS, webhook: 'on-push' },
-  { label: 'acme/web Build, rita\'s credentials, jobs of Custom/Build/MyTool/1', account: 'acme', pipeline: 'web', stage: 'Build', action: 'Compile', principal: 'rita', actionType: MY_TOOL, webhook: 'on-push' },
-  { label: 'acme/prod Deploy approval, otto\'s credentials', account: 'acme', pipeline: 'prod', stage: 'Deploy', action: 'Approve', principal: 'otto', actionType: COMMANDS, webhook: 'on-push' },
-  { label: 'globex/web Deploy approval, bob\'s credentials, jobs of Custom/Build/MyTool/1', account: 'globex', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'bob', actionType: MY_TOOL, webhook: 'on-push' },
+  { label: 'acme/web Deploy approval, april\'s credentials', account: 'acme', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'april', actionType: COMMANDS, webhook: 'on-push', secret: 'db-password' },
+  { label: 'acme/web Build, rita\'s credentials, jobs of Custom/Build/MyTool/1', account: 'acme', pipeline: 'web', stage: 'Build', action: 'Compile', principal: 'rita', actionType: MY_TOOL, webhook: 'on-push', secret: 'db-password' },
+  { label: 'acme/prod Deploy approval, otto\'s credentials', account: 'acme', pipeline: 'prod', stage: 'Deploy', action: 'Approve', principal: 'otto', actionType: COMMANDS, webhook: 'on-push', secret: 'db-password' },
+  { label: 'globex/web Deploy approval, bob\'s credentials, jobs of Custom/Build/MyTool/1', account: 'globex', pipeline: 'web', stage: 'Deploy', action: 'Approve', principal: 'bob', actionType: MY_TOOL, webhook: 'on-push', secret: 'db-password' },
 ];
 
 /** Operator = everything read-only + these, restated here rather than imported from the code under test. */
@@ -49,9 +51,9 @@ const RUNS_PIPELINES = new Set([
 /** Every managed policy but Admin lets a user keep its own tokens and access keys, restated here as well. */
 const OWN_CREDENTIALS = new Set(['sluice:CreateToken', 'sluice:ListTokens', 'sluice:RevokeToken', 'sluice:CreateAccessKey', 'sluice:ListAccessKeys', 'sluice:DeleteAccessKey']);
 const ownCredentials = (id: string, action: ActionDefinition, target: MatrixTarget) => target.account === 'acme' && OWN_CREDENTIALS.has(action.name) && target.principal === id;
-const onPipeline = (action: ActionDefinition) => action.level !== 'account' && action.level !== 'principal' && action.level !== 'actiontype' && action.level !== 'webhook';
-/** What reading means in the managed policies: every read but the job queue's (restated, not imported). */
-const reads = (action: ActionDefinition) => action.readOnly && action.level !== 'actiontype';
+const onPipeline = (action: ActionDefinition) => action.level !== 'account' && action.level !== 'principal' && action.level !== 'actiontype' && action.level !== 'webhook' && action.level !== 'secret';
+/** What reading means in the managed policies: every read but the job queue's and a secret's value (restated, not imported). */
+const reads = (action: ActionDefinition) => action.readOnly && action.level !== 'actiontype' && action.level !== 'secret';
 
 export interface MatrixPrincipal {
   label: string;
