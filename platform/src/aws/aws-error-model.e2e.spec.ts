@@ -1,6 +1,7 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as sdk from '@aws-sdk/client-codepipeline';
 import { commandsStage, initGitRepository, gitSourceStage } from '@sluice/testing/fixtures';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
@@ -187,4 +188,49 @@ describe("/aws against CodePipeline's model", () => {
     // Refusals, not silent successes.
     expect(accepted).toEqual([]);
   });
+
+  it('answers each of the 44 operations through the AWS CLI (Debian’s awscli) with an error its operation declares, never a 5xx', async () => {
+    const cases: Record<string, Array<Record<string, unknown>>> = { ...refusedInputs('existing'), DeletePipeline: [{ name: UNKNOWN }] };
+    const required = requiredMembers();
+    const credentials = await client.config.credentials();
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+    const cli = (operation: string, input: Record<string, unknown>) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const verb = operation.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+        execFile('aws', ['codepipeline', verb, '--cli-input-json', JSON.stringify(input), '--endpoint-url', `${platform.url}/aws`, '--region', 'us-east-1', '--output', 'json'], { env, timeout: 60_000 }, (error, _stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
+        );
+      });
+    const results = await inBatches(model.operations, 4, async (operation) => {
+      // The most complete refused inputs first, those the CLI's own checks let through: every member the model requires,
+      // and values within the model's bounds (the CLI refuses the others itself, before any request).
+      const candidates = [...cases[operation]!].reverse().filter((candidate) => (required.get(operation) ?? []).every((member) => member in candidate));
+      for (const input of candidates) {
+        const ran = await cli(operation, input);
+        if (/Parameter validation failed/.test(ran.stderr)) continue;
+        const thrown = /An error occurred \((\w+)\)/.exec(ran.stderr)?.[1];
+        if (ran.code === 0) return { operation };
+        // 254 in AWS CLI v2, 255 in v1: a service error the CLI parsed.
+        if ((ran.code !== 254 && ran.code !== 255) || !thrown) return { operation, problem: `exit ${ran.code}: ${ran.stderr.trim().slice(0, 300)}` };
+        if (!model.errorsOf(operation).has(thrown) && !AWS_COMMON_ERRORS.has(thrown)) return { operation, problem: `${thrown} is not declared` };
+        if (/\(5\d\d\)|InternalFailure|ServiceUnavailable/.test(ran.stderr)) return { operation, problem: ran.stderr.trim().slice(0, 300) };
+        return { operation };
+      }
+      return { operation, problem: 'no input the CLI sends' };
+    });
+    expect(results.filter((result) => result.problem !== undefined)).toEqual([]);
+    expect(results).toHaveLength(44);
+  });
 });
+
+/** Each operation's required members, as the SDK's model declares them (`name: string | undefined;` without `?`). */
+function requiredMembers(): Map<string, string[]> {
+  const text = readFileSync(join(dirname(require.resolve('@aws-sdk/client-codepipeline/package.json')), 'dist-types/models/models_0.d.ts'), 'utf8');
+  return new Map([...text.matchAll(/export interface (\w+)Input \{([\s\S]*?)\n\}/g)].map((match) => [match[1]!, [...match[2]!.matchAll(/^\s{4}(\w+):/gm)].map((m) => m[1]!)]));
+}
+
+async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(work))));
+  return results;
+}
