@@ -76,7 +76,9 @@ export interface ResumingSubscription<T> extends CollectedSubscription<T> {
 /**
  * A subscriber that outlives its gateway, as a dashboard or a CLI should: when the socket closes (its gateway died), it
  * subscribes again on `resumeUrl()` (a balancer in front of the gateways) with `after` set to the last cursor it received,
- * so it sees every change once, in order. `closed`/`completed` are those of the last connection.
+ * so it sees every change once, in order. `query` must declare `$after: String` and pass it to the field (a variable
+ * the operation does not declare is dropped, and the resumed subscription would start from now). `closed`/`completed`
+ * are those of the last connection.
  */
 export function subscribeResuming<T extends { cursor: string }>(
   firstUrl: string,
@@ -116,6 +118,7 @@ export function subscribeResuming<T extends { cursor: string }>(
     }, 20);
     timer.unref();
   };
+  if (!/\$after\s*:\s*String/.test(query)) throw new Error('subscribeResuming: the query must declare $after: String and pass it to the subscription field');
   connect(firstUrl);
   return resuming;
 }

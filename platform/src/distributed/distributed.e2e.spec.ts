@@ -23,8 +23,8 @@ const caller: Caller = { account: 'default', actor: 'alice' };
 const CREATE = 'mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline) { name } }';
 const START = 'mutation($name: String!) { startPipelineExecution(name: $name) { pipelineExecutionId } }';
 const STATUS = 'query($name: String!, $id: ID!) { getPipelineExecution(pipelineName: $name, pipelineExecutionId: $id) { status } }';
-const EXECUTION_UPDATED = `subscription($pipelineName: String) {
-  executionUpdated(pipelineName: $pipelineName) { cursor pipelineName pipelineExecutionId status stageName actionName eventType at } }`;
+const EXECUTION_UPDATED = `subscription($pipelineName: String, $after: String) {
+  executionUpdated(pipelineName: $pipelineName, after: $after) { cursor pipelineName pipelineExecutionId status stageName actionName eventType at } }`;
 
 let workDir: string;
 let topology: DistributedTopology | undefined;
