@@ -27,6 +27,7 @@ import {
   PollForJobsCommand,
   PutActionRevisionCommand,
   PutJobSuccessResultCommand,
+  RollbackStageCommand,
   StageNotFoundException,
   StartPipelineExecutionCommand,
   UpdateActionTypeCommand,
@@ -303,6 +304,33 @@ describe('PutActionRevision', () => {
     expect(await failureOf(globex.send(new PutActionRevisionCommand({ pipelineName: 'revisions', stageName: 'Source', actionName: 'Checkout', actionRevision: { revisionId: 'a', revisionChangeId: 'a', created: new Date() } })))).toBeInstanceOf(
       PipelineNotFoundException,
     );
+  });
+});
+
+describe('RollbackStage', () => {
+  it('re-runs a stage with an earlier execution’s inputs, as a ROLLBACK execution naming its target', async () => {
+    await admin.send(new CreatePipelineCommand({ pipeline: definition('rolling', [source(), commandsStage('Build', 'cat README', { runOrder: 1, inputs: 'SourceOutput' })]) }));
+    const first = (await admin.send(new StartPipelineExecutionCommand({ name: 'rolling' }))).pipelineExecutionId!;
+    const firstRun = await finished(admin, 'rolling', first);
+    expect(firstRun.status).toBe('Succeeded');
+    commitFile(repository, 'ROLLBACK.md', 'a change to roll back\n');
+    const second = (await admin.send(new StartPipelineExecutionCommand({ name: 'rolling' }))).pipelineExecutionId!;
+    expect((await finished(admin, 'rolling', second)).status).toBe('Succeeded');
+
+    const { pipelineExecutionId } = await admin.send(new RollbackStageCommand({ pipelineName: 'rolling', stageName: 'Build', targetPipelineExecutionId: first }));
+    expect(pipelineExecutionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect([first, second]).not.toContain(pipelineExecutionId);
+    const rollback = await finished(admin, 'rolling', pipelineExecutionId!);
+    expect(rollback).toMatchObject({ status: 'Succeeded', executionType: 'ROLLBACK', rollbackMetadata: { rollbackTargetPipelineExecutionId: first }, trigger: { triggerType: 'RollbackStage' } });
+    // It ran the first execution's revision, not the newer one.
+    expect(rollback.artifactRevisions?.[0]?.revisionId).toBe(firstRun.artifactRevisions?.[0]?.revisionId);
+    // Only Build ran again.
+    const actions = await admin.send(new ListActionExecutionsCommand({ pipelineName: 'rolling', filter: { pipelineExecutionId } }));
+    expect(actions.actionExecutionDetails?.map((detail) => detail.stageName)).toEqual(['Build']);
+    // Another account cannot roll back this pipeline: neither the pipeline nor the execution exists for it.
+    expect(await failureOf(globex.send(new RollbackStageCommand({ pipelineName: 'rolling', stageName: 'Build', targetPipelineExecutionId: first })))).toMatchObject({
+      name: expect.stringMatching(/^(PipelineNotFoundException|PipelineExecutionNotFoundException)$/),
+    });
   });
 });
 
