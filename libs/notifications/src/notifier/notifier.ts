@@ -197,8 +197,10 @@ export class Notifier {
       await this.send(view);
       outcome = { type: 'NotificationDeliverySucceeded', data: { attempt, at: this.now().toISOString() } };
     } catch (error) {
-      const nextAttemptAt = attempt < this.retry.maxAttempts ? new Date(this.now().getTime() + backoffDelay(attempt, this.retry)).toISOString() : null;
-      outcome = { type: 'NotificationDeliveryFailed', data: { attempt, error: errorText(error), nextAttemptAt, at: this.now().toISOString() } };
+      // One instant for both: the recorded wait is exactly the backoff.
+      const failedAt = this.now();
+      const nextAttemptAt = attempt < this.retry.maxAttempts ? new Date(failedAt.getTime() + backoffDelay(attempt, this.retry)).toISOString() : null;
+      outcome = { type: 'NotificationDeliveryFailed', data: { attempt, error: errorText(error), nextAttemptAt, at: failedAt.toISOString() } };
     }
     await this.options.store.append(streamId, [{ ...outcome, metadata }], { expectedRevision: revision });
   }
