@@ -1,6 +1,7 @@
 import { decideAndAppend, type EventStore } from '@sluice/eventing';
 import { freezesDecider, freezesStreamId, type EnvironmentFreeze, type FreezeCommand, type FreezeEvent, type FreezesState } from '../domain';
 import type { Caller, Clock, IdGenerator } from './caller';
+import { storedFreezes } from './engine/environment-freeze-rule';
 
 export interface ScheduleFreezeInput {
   environment: string;
@@ -43,7 +44,7 @@ export class EnvironmentFreezeCommands {
     await decideAndAppend<FreezeCommand, FreezeEvent, FreezesState, undefined>(this.store, freezesDecider, freezesStreamId(caller.account), command, undefined);
   }
 
-  private async state(account: string): Promise<FreezesState> {
-    return (await this.store.readStream(freezesStreamId(account))).reduce((state, event) => freezesDecider.evolve(state, event as unknown as FreezeEvent), freezesDecider.initialState);
+  private state(account: string): Promise<FreezesState> {
+    return storedFreezes(this.store)(account);
   }
 }
