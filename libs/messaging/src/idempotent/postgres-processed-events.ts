@@ -23,9 +23,18 @@ export async function createPostgresProcessedEvents(options: PostgresProcessedEv
   const ownPool = options.pool ? undefined : new Pool({ connectionString: options.connectionString, max: 4 });
   const pool = options.pool ?? ownPool!;
   const table = `"${schema}".processed_events`;
+  // Under a transaction-scoped advisory lock: two processes starting together (two engine instances) would otherwise
+  // race in `create table if not exists`, and the loser fails on pg_type's unique index (PostgreSQL does not make
+  // IF NOT EXISTS atomic against a concurrent create).
+  const client = await pool.connect().catch(async (error: unknown) => {
+    await ownPool?.end();
+    throw error;
+  });
   try {
-    await pool.query(`create schema if not exists "${schema}"`);
-    await pool.query(
+    await client.query('begin');
+    await client.query(`select pg_advisory_xact_lock(hashtext('sluice.processed-events'), hashtext($1))`, [schema]);
+    await client.query(`create schema if not exists "${schema}"`);
+    await client.query(
       `create table if not exists ${table} (
          consumer text not null,
          event_id text not null,
@@ -33,10 +42,14 @@ export async function createPostgresProcessedEvents(options: PostgresProcessedEv
          primary key (consumer, event_id)
        )`,
     );
+    await client.query('commit');
   } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    client.release();
     await ownPool?.end();
     throw error;
   }
+  client.release();
   return {
     async isProcessed(eventId) {
       const result = await pool.query(`select 1 from ${table} where consumer = $1 and event_id = $2`, [options.consumer, eventId]);
