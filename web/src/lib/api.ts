@@ -210,8 +210,8 @@ export const enableStageTransition = (pipelineName: string, stageName: string) =
     s: stageName,
   });
 
-export const EXECUTION_UPDATED = 'subscription Updates($p: String, $id: ID) { executionUpdated(pipelineName: $p, executionId: $id) { cursor pipelineName pipelineExecutionId status stageName actionName eventType at } }';
-export const PIPELINE_STATE_CHANGED = 'subscription State($p: String!) { pipelineStateChanged(pipelineName: $p) { cursor pipelineName pipelineExecutionId status stageName actionName eventType at } }';
+export const EXECUTION_UPDATED = 'subscription Updates($p: String, $id: ID, $after: String) { executionUpdated(pipelineName: $p, executionId: $id, after: $after) { cursor pipelineName pipelineExecutionId status stageName actionName eventType at } }';
+export const PIPELINE_STATE_CHANGED = 'subscription State($p: String!, $after: String) { pipelineStateChanged(pipelineName: $p, after: $after) { cursor pipelineName pipelineExecutionId status stageName actionName eventType at } }';
 
 export interface LiveChange {
   cursor: string;
@@ -377,7 +377,7 @@ export async function lookupAuditEvents(filter: AuditFilter, first: number, afte
   return { rows: page.edges.map((e) => auditRowOf(e.node)), hasNextPage: page.pageInfo.hasNextPage, endCursor: page.pageInfo.endCursor };
 }
 
-export const AUDIT_RECORDED = 'subscription AuditLive { auditRecorded { cursor id time principal { id } viaRole { id } operation resource decision result { status errorCode } } }';
+export const AUDIT_RECORDED = 'subscription AuditLive($after: String) { auditRecorded(after: $after) { cursor id time principal { id } viaRole { id } operation resource decision result { status errorCode } } }';
 export const auditRowOfRecorded = (record: AuditFields) => auditRowOf(record);
 
 /** Whether a live record belongs on the page the filter selects (as the permissions service's lookup matches). */

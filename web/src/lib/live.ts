@@ -15,6 +15,9 @@ function liveClient(): Client {
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
     lazy: true,
     retryAttempts: Infinity,
+    // Back soon after a gateway goes (another one behind the balancer answers at once), then less often: 0.25–0.5 s,
+    // doubling to 10 s at most, with jitter so the pages of a killed gateway do not all come back in one instant.
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 250 * 2 ** retries) * (1 + Math.random()) / (retries === 0 ? 1 : 2))),
     // A refused token is not retried: the person signs in again.
     shouldRetry: (event) => closeCodeOf(event) !== CLOSE_UNAUTHENTICATED,
     on: {
@@ -33,18 +36,35 @@ export async function resetLiveConnection(): Promise<void> {
   await old?.dispose();
 }
 
-/** Subscribes; `onNext` gets each value of `field`. Returns the unsubscribe function. */
+/** A store position (every subscription's `cursor` is one): compared as numbers, not as strings. */
+const positionOf = (cursor: unknown): bigint | undefined => (typeof cursor === 'string' && /^\d{1,30}$/.test(cursor) ? BigInt(cursor) : undefined);
+
+/**
+ * Subscribes; `onNext` gets each value of `field`. Returns the unsubscribe function.
+ *
+ * A subscription whose query declares `$after` resumes where it was: graphql-ws re-sends the subscription after a
+ * reconnect (a gateway restarted, or the balancer moved the page to another gateway), and it sends the payload as it
+ * is then, so `after` is kept at the cursor of the last value delivered. The gateway replays what the page missed from
+ * there; a value at or before that cursor (a replay overlapping what was delivered) is dropped, so none comes twice.
+ */
 export function subscribe<T>(query: string, variables: Record<string, unknown>, field: string, onNext: (value: T) => void, onError: (error: unknown) => void): () => void {
-  return liveClient().subscribe<Record<string, T>>(
-    { query, variables },
-    {
-      next: (message) => {
-        if (message.errors?.length) onError(new Error(message.errors.map((e) => e.message).join('; ')));
-        const value = message.data?.[field];
-        if (value !== undefined) onNext(value);
-      },
-      error: onError,
-      complete: () => undefined,
+  const resumable = /\$after\s*:/.test(query);
+  const payload = { query, variables: { ...variables } };
+  let last = positionOf(variables['after']);
+  return liveClient().subscribe<Record<string, T>>(payload, {
+    next: (message) => {
+      if (message.errors?.length) onError(new Error(message.errors.map((e) => e.message).join('; ')));
+      const value = message.data?.[field];
+      if (value === undefined) return;
+      const position = positionOf((value as { cursor?: unknown } | null)?.cursor);
+      if (position !== undefined) {
+        if (last !== undefined && position <= last) return;
+        last = position;
+        if (resumable) payload.variables['after'] = position.toString();
+      }
+      onNext(value);
     },
-  );
+    error: onError,
+    complete: () => undefined,
+  });
 }
