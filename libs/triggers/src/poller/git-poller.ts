@@ -1,5 +1,5 @@
 import { redactUrlCredentials, type GitHostCredentials } from '@sluice/domain';
-import { startAudited, type TriggerAuditLog } from '../audit/trigger-audit';
+import type { TriggerAuditLog } from '../audit/trigger-audit';
 import type { PipelineCatalog, TriggerablePipeline } from '../pipeline-catalog';
 import { gitSourceActionsOf } from '../planning/git-source-actions';
 import { planStarts } from '../planning/plan-starts';
@@ -8,6 +8,7 @@ import type { SourcePush } from '../planning/source-event';
 import { sourceRevisionToken } from '../planning/source-revision-token';
 import type { StartExecutionPort } from '../start-execution-port';
 import { gitLsRemote, type LsRemote } from './ls-remote';
+import { messageOf, startFromPoller, startPollingLoop, type PollingLoop } from './polling-loop';
 
 export interface GitPollerError {
   /** Credentials removed. */
@@ -34,11 +35,7 @@ export interface GitPollerOptions {
   now?: () => number;
 }
 
-export interface GitPoller {
-  /** One poll of every repository now; resolves when done. */
-  pollOnce(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type GitPoller = PollingLoop;
 
 interface RepositoryState {
   refs: Map<string, string> | null;
@@ -55,9 +52,6 @@ export function startGitPoller(options: GitPollerOptions): GitPoller {
   // Every line the poller reports passes here: whatever a git or start error echoed, no URL keeps its credentials.
   const report = (error: GitPollerError): void => emit({ ...error, repositoryUrl: redactUrlCredentials(error.repositoryUrl), error: redactUrlCredentials(error.error) });
   const repositories = new Map<string, RepositoryState>();
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
 
   async function pollOnce(): Promise<void> {
     const pipelines = await options.pipelines.listPipelines();
@@ -66,7 +60,7 @@ export function startGitPoller(options: GitPollerOptions): GitPoller {
       for (const source of polledSourcesOf(pipeline)) urls.set(normalizeRepositoryUrl(source.repositoryUrl), source.repositoryUrl);
     }
     for (const [key, url] of urls) {
-      if (stopped) return;
+      if (loop.isStopped()) return;
       const state = repositories.get(key) ?? { refs: null, consecutiveFailures: 0, nextAttemptAt: 0 };
       repositories.set(key, state);
       if (now() < state.nextAttemptAt) continue;
@@ -102,16 +96,8 @@ export function startGitPoller(options: GitPollerOptions): GitPoller {
         const polled = new Set(polledSourcesOf(pipeline).map((source) => source.actionName));
         const sourceRevisions = planned.sourceRevisions.filter((revision) => polled.has(revision.actionName));
         if (sourceRevisions.length === 0) continue;
-        const clientRequestToken = sourceRevisionToken(push, sourceRevisions);
-        const triggerDetail = `${redactRepositoryUrl(url)} ${ref}`;
         try {
-          await startAudited(
-            options.audit,
-            options.start,
-            { trigger: { kind: 'poller' }, account: pipeline.account, pipelineName: pipeline.name, sourceRevisions, triggerDetail, clientRequestToken, sourceIp: null, userAgent: null },
-            { account: pipeline.account, actor: 'git-poller' },
-            { name: pipeline.name, sourceRevisions, clientRequestToken, trigger: { triggerType: 'PollForSourceChanges', triggerDetail } },
-          );
+          await startFromPoller(options, 'git-poller', pipeline, { sourceRevisions, triggerDetail: `${redactRepositoryUrl(url)} ${ref}`, clientRequestToken: sourceRevisionToken(push, sourceRevisions) });
         } catch (error) {
           // Forget the new commit so the next poll tries again; the token keeps the starts that worked from repeating.
           if (before === undefined) state.refs?.delete(ref);
@@ -122,34 +108,11 @@ export function startGitPoller(options: GitPollerOptions): GitPoller {
     }
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = pollOnce()
-        .catch((error: unknown) => report({ repositoryUrl: '(all)', error: messageOf(error), consecutiveFailures: 1, retryInMs: intervalMs }))
-        .finally(schedule);
-    }, intervalMs);
-  }
-
-  running = pollOnce()
-    .catch((error: unknown) => report({ repositoryUrl: '(all)', error: messageOf(error), consecutiveFailures: 1, retryInMs: intervalMs }))
-    .finally(schedule);
-
-  return {
-    pollOnce: () => pollOnce(),
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  const loop = startPollingLoop(pollOnce, intervalMs, (error) => report({ repositoryUrl: '(all)', error: messageOf(error), consecutiveFailures: 1, retryInMs: intervalMs }));
+  return loop;
 }
 
 /** The `Source/Git` actions the poller watches: all but those with `PollForSourceChanges: "false"`. */
 function polledSourcesOf(pipeline: TriggerablePipeline) {
   return gitSourceActionsOf(pipeline.declaration).filter((source) => source.pollForSourceChanges);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

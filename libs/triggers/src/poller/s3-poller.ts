@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { startAudited, type TriggerAuditLog } from '../audit/trigger-audit';
+import type { TriggerAuditLog } from '../audit/trigger-audit';
 import type { PipelineCatalog, TriggerablePipeline } from '../pipeline-catalog';
 import { polledS3SourcesOf } from '../planning/s3-source-actions';
-import type { StartExecutionPort } from '../start-execution-port';
+import type { SourceRevisionOverride, StartExecutionPort } from '../start-execution-port';
+import { messageOf, startFromPoller, startPollingLoop, type PollingLoop } from './polling-loop';
 
 /** The current revision of an object (its version id, or its ETag on a store without versions); undefined when it does not exist. */
 export type S3ObjectRevision = (bucket: string, key: string) => Promise<string | undefined>;
@@ -29,10 +30,7 @@ export interface S3PollerOptions {
   now?: () => number;
 }
 
-export interface S3Poller {
-  pollOnce(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type S3Poller = PollingLoop;
 
 interface ObjectState {
   /** null before the first look; undefined while the object does not exist. */
@@ -51,9 +49,6 @@ export function startS3Poller(options: S3PollerOptions): S3Poller {
   const now = options.now ?? Date.now;
   const report = options.onError ?? ((error: S3PollerError) => console.error(`s3 poller: ${error.object}: ${error.error}`));
   const objects = new Map<string, ObjectState>();
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
 
   async function pollOnce(): Promise<void> {
     const pipelines = await options.pipelines.listPipelines();
@@ -61,7 +56,7 @@ export function startS3Poller(options: S3PollerOptions): S3Poller {
     const sourcesOf = (pipeline: TriggerablePipeline) => polledS3SourcesOf(pipeline.declaration).filter((source) => options.mayWatch(pipeline.account, source.bucket));
     for (const pipeline of pipelines) for (const source of sourcesOf(pipeline)) watched.set(`${source.bucket}/${source.key}`, source);
     for (const [object, { bucket, key }] of watched) {
-      if (stopped) return;
+      if (loop.isStopped()) return;
       const state = objects.get(object) ?? { revision: null, consecutiveFailures: 0, nextAttemptAt: 0 };
       objects.set(object, state);
       if (now() < state.nextAttemptAt) continue;
@@ -83,17 +78,10 @@ export function startS3Poller(options: S3PollerOptions): S3Poller {
       for (const pipeline of pipelines) {
         const actions = sourcesOf(pipeline).filter((source) => source.bucket === bucket && source.key === key);
         if (actions.length === 0) continue;
-        const sourceRevisions = actions.map((action) => ({ actionName: action.actionName, revisionType: 'S3_OBJECT_VERSION_ID' as const, revisionValue: revision }));
+        const sourceRevisions: SourceRevisionOverride[] = actions.map((action) => ({ actionName: action.actionName, revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: revision }));
         const clientRequestToken = `s3-${createHash('sha256').update(JSON.stringify([pipeline.account, pipeline.name, object, revision])).digest('hex').slice(0, 40)}`;
-        const triggerDetail = `s3://${object} ${revision}`;
         try {
-          await startAudited(
-            options.audit,
-            options.start,
-            { trigger: { kind: 'poller' }, account: pipeline.account, pipelineName: pipeline.name, sourceRevisions, triggerDetail, clientRequestToken, sourceIp: null, userAgent: null },
-            { account: pipeline.account, actor: 's3-poller' },
-            { name: pipeline.name, sourceRevisions, clientRequestToken, trigger: { triggerType: 'PollForSourceChanges', triggerDetail } },
-          );
+          await startFromPoller(options, 's3-poller', pipeline, { sourceRevisions, triggerDetail: `s3://${object} ${revision}`, clientRequestToken });
         } catch (error) {
           // Forget the new revision so the next poll tries again; the token keeps the starts that worked from repeating.
           state.revision = previous;
@@ -103,29 +91,6 @@ export function startS3Poller(options: S3PollerOptions): S3Poller {
     }
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = pollOnce()
-        .catch((error: unknown) => report({ object: '(all)', error: messageOf(error), consecutiveFailures: 1, retryInMs: intervalMs }))
-        .finally(schedule);
-    }, intervalMs);
-  }
-
-  running = pollOnce()
-    .catch((error: unknown) => report({ object: '(all)', error: messageOf(error), consecutiveFailures: 1, retryInMs: intervalMs }))
-    .finally(schedule);
-
-  return {
-    pollOnce: () => pollOnce(),
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const loop = startPollingLoop(pollOnce, intervalMs, (error) => report({ object: '(all)', error: messageOf(error), consecutiveFailures: 1, retryInMs: intervalMs }));
+  return loop;
 }
