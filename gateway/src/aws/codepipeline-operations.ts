@@ -9,6 +9,7 @@ import { ruleOperations } from './rule-operations';
 import { actionRevisionOperations } from './action-revision-operations';
 import { deployTargetOperations } from './deploy-target-operations';
 import { thirdPartyJobOperations } from './third-party-job-operations';
+import { JOB_DATA, jobDataOf } from './job-data';
 
 /**
  * CodePipeline's operations, each one GraphQL operation of the gateway (decision 0024): the rules run in the services
@@ -88,31 +89,6 @@ export function errorDetailsOf(text: string | null | undefined): { code?: string
 }
 
 const artifactsOf = (artifacts: Json[]) => artifacts.map(({ name, location }) => ({ name, s3location: { bucket: 'sluice-artifacts', key: location } }));
-
-const ACTION_TYPE_ID = 'actionTypeId { category owner provider version }';
-const JOB_DATA = `data { pipelineName pipelineExecutionId pipelineVersion stageName actionName actionExecutionId ${ACTION_TYPE_ID} configuration
-  inputArtifacts { name location } outputArtifacts { name files } continuationToken }`;
-
-/** An artifact as CodePipeline's job data names it: Sluice's content address stands in the S3 object key. */
-const jobArtifactsOf = (artifacts: Json[]) =>
-  artifacts.map((artifact) => compact({ name: artifact.name, location: { type: 'S3', s3Location: { bucketName: 'sluice-artifacts', objectKey: artifact.location ?? '' } } }));
-
-/** CodePipeline's JobData from Sluice's. */
-function jobDataOf(data: Json): Json {
-  return compact({
-    actionTypeId: data.actionTypeId,
-    actionConfiguration: { configuration: data.configuration },
-    pipelineContext: {
-      pipelineName: data.pipelineName,
-      stage: { name: data.stageName },
-      action: { name: data.actionName, actionExecutionId: data.actionExecutionId },
-      pipelineExecutionId: data.pipelineExecutionId,
-    },
-    inputArtifacts: jobArtifactsOf(data.inputArtifacts),
-    outputArtifacts: jobArtifactsOf(data.outputArtifacts),
-    continuationToken: data.continuationToken,
-  });
-}
 
 /**
  * The pipeline an ARN names: Sluice's `srn:sluice:{account}:{pipeline}`, or CodePipeline's

@@ -3,6 +3,7 @@ import type { AwsCall, AwsOperation } from './aws-endpoint';
 import { AwsError, validationException } from './aws-errors';
 import { compact, optionalString, requiredObject, requiredString, type Json } from './aws-members';
 import type { AwsGraphql } from './gateway-graphql';
+import { JOB_DATA, jobDataOf } from './job-data';
 
 /**
  * CodePipeline's third-party job calls (issue 19, decision 0042) over Sluice's one job queue: the jobs of actions
@@ -11,10 +12,6 @@ import type { AwsGraphql } from './gateway-graphql';
  * InvalidClientTokenException); the calls are authorized as the other job calls, at the job's action type
  * (`actiontype/ThirdParty/...`, decision 0029).
  */
-
-const ACTION_TYPE_ID = 'actionTypeId { category owner provider version }';
-const JOB_DATA = `data { pipelineName pipelineExecutionId stageName actionName actionExecutionId ${ACTION_TYPE_ID} configuration
-  inputArtifacts { name location } outputArtifacts { name files } continuationToken }`;
 
 /** AWS's ClientToken: 1 to 256 characters. */
 function clientTokenOf(input: Json): string {
@@ -42,27 +39,6 @@ export function clientIdOf(account: string, type: Json): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** An artifact as CodePipeline's job data names it: Sluice's content address stands in the S3 object key. */
-const artifactsOf = (artifacts: Json[]) =>
-  artifacts.map((artifact) => compact({ name: artifact.name, location: { type: 'S3', s3Location: { bucketName: 'sluice-artifacts', objectKey: artifact.location ?? '' } } }));
-
-/** CodePipeline's ThirdPartyJobData from Sluice's job data. */
-function thirdPartyJobDataOf(data: Json): Json {
-  return compact({
-    actionTypeId: data.actionTypeId,
-    actionConfiguration: { configuration: data.configuration },
-    pipelineContext: {
-      pipelineName: data.pipelineName,
-      stage: { name: data.stageName },
-      action: { name: data.actionName, actionExecutionId: data.actionExecutionId },
-      pipelineExecutionId: data.pipelineExecutionId,
-    },
-    inputArtifacts: artifactsOf(data.inputArtifacts),
-    outputArtifacts: artifactsOf(data.outputArtifacts),
-    continuationToken: data.continuationToken,
-  });
-}
-
 const accountOf = (call: AwsCall): string => call.auth.principal.account;
 
 export function thirdPartyJobOperations(graphql: AwsGraphql): Record<string, AwsOperation> {
@@ -88,7 +64,7 @@ export function thirdPartyJobOperations(graphql: AwsGraphql): Record<string, Aws
         id: requiredString(input, 'jobId'),
         token: clientTokenOf(input),
       });
-      return { jobDetails: compact({ id: getJobDetails.id, data: thirdPartyJobDataOf(getJobDetails.data), nonce: getJobDetails.nonce }) };
+      return { jobDetails: compact({ id: getJobDetails.id, data: jobDataOf(getJobDetails.data), nonce: getJobDetails.nonce }) };
     },
 
     async AcknowledgeThirdPartyJob(input, call) {
