@@ -132,9 +132,12 @@ function isPipelineInvokeLike(id: Partial<ActionTypeId>): boolean {
   return (id.owner === PIPELINE_INVOKE.id.owner && id.provider === 'Pipeline') || (id.owner === 'AWS' && id.provider === 'CodePipeline');
 }
 
-/** The pipelines a definition invokes, by name (for the cross-pipeline graph, authorization at save and cycle checks). */
+/**
+ * The pipelines a definition invokes, by name (for the cross-pipeline graph, authorization at save and cycle checks).
+ * A PipelineName no pipeline can have (a variable reference, bad characters) is left out: the validation refuses it.
+ */
 export function invokedPipelineNames(definition: unknown): string[] {
-  return [...new Set(pipelineInvokesIn(definition).map((invoke) => invoke.pipelineName))].sort();
+  return [...new Set(pipelineInvokesIn(definition).map((invoke) => invoke.pipelineName))].filter((name) => !pipelineNameProblem(name)).sort();
 }
 
 /**
