@@ -1,7 +1,7 @@
 import { MAX_INVOKE_DEPTH } from '@sluice/domain';
 import type { DefinitionSnapshot, InvokingExecution } from '@sluice/contracts';
 import type { ExecutionCommandMetadata, InvokeOutcome, StartPipelineExecution } from '../execution/execution-commands';
-import { initialExecutionState, type ExecutionState, type StageRun, type StartedExecution } from '../execution/execution-state';
+import { initialExecutionState, isActive, type ExecutionState, type StageRun, type StartedExecution } from '../execution/execution-state';
 import { startPipelineExecution } from '../execution/start-execution';
 import { uploadArchivesOfStart } from '../jobs/artifact-claims';
 import { hasPassed } from '../time';
@@ -32,7 +32,8 @@ export function invocationsOf(execution: ExecutionState): Array<{ stageName: str
  * action with the reason instead of being tried again and again.
  */
 export function invocationWork(execution: StartedExecution, invoked: ReadonlyMap<string, Invoked>, metadata: ExecutionCommandMetadata): EngineCommand[] {
-  if (execution.status !== 'InProgress') return [];
+  // Stopping (stop and wait) lets running actions finish: an invoke goes on until its execution ends, as a job would.
+  if (!isActive(execution)) return [];
   const { run } = execution;
   return invocationsOf(execution).flatMap(({ stageName, actionName, work }): EngineCommand[] => {
     const complete = (outcome: InvokeOutcome): EngineCommand => ({
