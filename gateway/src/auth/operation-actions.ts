@@ -1,4 +1,4 @@
-import { accountIdProblem, importAwsPipeline, mapAwsOwnedActions, secretNameProblem, type ActionTypeIdLike, parseResourceName } from '@sluice/domain';
+import { accountIdProblem, importAwsPipeline, invokedPipelineNames, mapAwsOwnedActions, secretNameProblem, type ActionTypeIdLike, parseResourceName } from '@sluice/domain';
 import { accountResourceName, actionTypeIdProblem, principalIdProblem, resourceForAction, webhookNameProblem, type ResourceTarget } from '@sluice/authz';
 
 /** A root field's arguments, coerced by GraphQL (defaults applied, variables substituted). */
@@ -108,6 +108,22 @@ const usesSecretsOf = (argument: string, form: 'sluice' | 'aws') => (args: Field
     .filter((name) => !secretNameProblem(name))
     .map((name) => ({ action: 'sluice:UseSecret', target: { account: lookup.account, secret: name } }));
 };
+
+/**
+ * The rule of decision 0052: whoever saves a definition that invokes other pipelines must be allowed to start each,
+ * in the same account (an invoke names no account). The target is a literal name, so what was authorized here is all
+ * that any start of this pipeline can invoke.
+ */
+const startsInvokedPipelines = (argument: string, form: 'sluice' | 'aws') => (args: FieldArguments, lookup: TargetLookup): Array<{ action: string; target: ResourceTarget }> =>
+  [...new Set(definitionsToScan(args[argument], form).flatMap(invokedPipelineNames))]
+    .sort()
+    .map((pipeline) => ({ action: 'sluice:StartPipelineExecution', target: { account: lookup.account, pipeline } }));
+
+/** Everything saving a definition vouches for: its secrets and the pipelines it invokes. */
+const savingRequires = (argument: string, form: 'sluice' | 'aws') => (args: FieldArguments, lookup: TargetLookup): Array<{ action: string; target: ResourceTarget }> => [
+  ...usesSecretsOf(argument, form)(args, lookup),
+  ...startsInvokedPipelines(argument, form)(args, lookup),
+];
 
 /**
  * The forms of a definition whose references a job could receive: as given, and as it will run (AWS-owned actions
@@ -304,12 +320,12 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     createPipeline: {
       action: 'sluice:CreatePipeline',
       target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'pipeline', ['name']) }),
-      alsoRequires: usesSecretsOf('pipeline', 'sluice'),
+      alsoRequires: savingRequires('pipeline', 'sluice'),
     },
     updatePipeline: {
       action: 'sluice:UpdatePipeline',
       target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'pipeline', ['name']) }),
-      alsoRequires: usesSecretsOf('pipeline', 'sluice'),
+      alsoRequires: savingRequires('pipeline', 'sluice'),
     },
     deletePipeline: { action: 'sluice:DeletePipeline', target: pipelineFrom('name') },
     disableStageTransition: { action: 'sluice:DisableStageTransition', target: stageFrom('pipelineName', 'stageName') },
@@ -334,7 +350,7 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     importAwsPipeline: {
       action: 'sluice:ImportAwsPipeline',
       target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'input', ['pipeline', 'name']) }),
-      alsoRequires: usesSecretsOf('input', 'aws'),
+      alsoRequires: savingRequires('input', 'aws'),
     },
     // executions
     startPipelineExecution: { action: 'sluice:StartPipelineExecution', target: pipelineFrom('name') },

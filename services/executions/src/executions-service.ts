@@ -246,6 +246,7 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
           clock,
           random,
           conditionEvaluator: options.conditionEvaluator ?? engineRules(options.store, clock),
+          definitions: catalog,
           onError: (error, executionId) => onError(error, `execution ${executionId}`),
         });
 

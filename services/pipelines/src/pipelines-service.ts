@@ -1,3 +1,4 @@
+import { invokedPipelineNames } from '@sluice/domain';
 import type { SubgraphService, SubgraphServiceOptions } from '@sluice/graphql-service';
 import type { EventStore } from '@sluice/eventing';
 import { ActionTypeQueries } from './application/action-type-queries';
@@ -37,7 +38,11 @@ export interface PipelinesApplication {
 /** Composes the application on a projection its caller starts and stops. */
 export function composePipelines(store: EventStore, projection: PipelinesProjection, clock: Clock, cipher: MasterKeyCipher): PipelinesApplication {
   const registry = (account: string) => projection.actionTypes.registryFor(account);
-  const pipelines = new PipelineCommandHandlers(store, registry, projection, clock, (account, name) => projection.secrets.has(account, name));
+  const invokes = (account: string, name: string) => {
+    const pipeline = projection.pipelines.getPipeline(account, name);
+    return pipeline && invokedPipelineNames(pipeline.version.declaration);
+  };
+  const pipelines = new PipelineCommandHandlers(store, registry, projection, clock, (account, name) => projection.secrets.has(account, name), invokes);
   const actionTypes = new CustomActionTypeCommandHandlers(store, registry, projection, clock);
   return {
     projection,

@@ -255,7 +255,7 @@ export const ACTION_LOG_APPENDED = `subscription LiveLogs($id: ID!, $after: Stri
 
 /** The statuses and trigger types `listPipelineExecutions` filters on (PipelineExecutionStatus, TriggerType). */
 export const EXECUTION_STATUSES = ['InProgress', 'Stopping', 'Stopped', 'Succeeded', 'Superseded', 'Failed'] as const;
-export const TRIGGER_TYPES = ['StartPipelineExecution', 'CreatePipeline', 'PollForSourceChanges', 'Webhook', 'RollbackStage', 'RerunStage', 'AutomatedRollback', 'PutActionRevision'] as const;
+export const TRIGGER_TYPES = ['StartPipelineExecution', 'CreatePipeline', 'PollForSourceChanges', 'Webhook', 'RollbackStage', 'RerunStage', 'AutomatedRollback', 'PutActionRevision', 'PipelineInvoke'] as const;
 
 export interface ExecutionFilter {
   statuses?: string[];

@@ -1,4 +1,4 @@
-import type { ActionTypeId, ConditionResult, StageRetryMode } from '@sluice/domain';
+import type { ActionTypeId, ConditionResult, SourceRevisionType, StageRetryMode } from '@sluice/domain';
 import type { ArtifactRef, ExecutionInputs, SourceRevision } from './execution-inputs';
 
 /** Events of the `execution-{id}` stream. Types are stored as is: renaming one is a migration. */
@@ -89,6 +89,19 @@ export interface StageConditionOverridden {
 export type ActionWork =
   | { kind: 'Job'; jobId: string; deadline: string; continuationToken: string | null }
   | { kind: 'Approval'; token: string; expiresAt: string }
+  /**
+   * An Invoke/Sluice/Pipeline action: the engine starts `childExecutionId` (derived from the action execution, so a
+   * replay or a second engine names the same one) of `pipelineName` in the same account, with what the start resolved.
+   */
+  | {
+      kind: 'Invoke';
+      childExecutionId: string;
+      pipelineName: string;
+      variables: Array<{ name: string; value: string }>;
+      sourceRevisions: Array<{ actionName: string; revisionType: SourceRevisionType; revisionValue: string }>;
+      waitForResult: boolean;
+      deadline: string;
+    }
   /** The action could not even be handed out (unresolved variable, missing artifact): it fails in the same decision. */
   | { kind: 'None' };
 
@@ -147,6 +160,9 @@ export const ACTION_ERROR_TYPES = [
   'MissingOutputArtifact',
   'ApprovalRejected',
   'ApprovalExpired',
+  // Invoke/Sluice/Pipeline: the pipeline could not be started (missing, refused input, loop), or its execution did not succeed.
+  'InvokeRefused',
+  'InvokedExecutionFailed',
 ] as const;
 export type ActionErrorType = (typeof ACTION_ERROR_TYPES)[number];
 

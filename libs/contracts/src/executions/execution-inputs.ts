@@ -1,4 +1,4 @@
-import type { ActionTypeId, ExecutionMode, PipelineDeclaration } from '@sluice/domain';
+import type { ActionTypeId, ExecutionMode, PipelineDeclaration, SourceRevisionType } from '@sluice/domain';
 import type { PipelineRef } from '../streams';
 
 /**
@@ -16,6 +16,15 @@ export interface ExecutionInputs {
   trigger: ExecutionTrigger;
   clientRequestToken: string | null;
   scope: ExecutionScope;
+  /** Set when an Invoke/Sluice/Pipeline action of another execution started this one: the chain of invokers, nearest last. */
+  invokedBy?: InvokingExecution[];
+}
+
+export interface InvokingExecution {
+  pipelineName: string;
+  executionId: string;
+  stageName: string;
+  actionName: string;
 }
 
 export interface DefinitionSnapshot {
@@ -28,8 +37,7 @@ export interface ResolvedVariable {
   value: string;
 }
 
-export const SOURCE_REVISION_TYPES = ['COMMIT_ID', 'IMAGE_DIGEST', 'S3_OBJECT_VERSION_ID', 'S3_OBJECT_KEY'] as const;
-export type SourceRevisionType = (typeof SOURCE_REVISION_TYPES)[number];
+export { SOURCE_REVISION_TYPES, type SourceRevisionType } from '@sluice/domain';
 
 /** The revision a source action fetches (or fetched): CodePipeline's `SourceRevision`. */
 export interface SourceRevision {
@@ -50,6 +58,8 @@ export const TRIGGER_TYPES = [
   'AutomatedRollback',
   // CodePipeline's PutActionRevision: a new revision of a source action, given by whoever watches the source.
   'PutActionRevision',
+  // An Invoke/Sluice/Pipeline action of another pipeline: the detail names it, `{pipeline}/{executionId}`.
+  'PipelineInvoke',
 ] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 

@@ -21,6 +21,7 @@ describe('ActionTypeRegistry', () => {
       'Deploy/Sluice/Directory/1',
       'Deploy/Sluice/S3/1',
       'Invoke/Sluice/Http/1',
+      'Invoke/Sluice/Pipeline/1',
       'Approval/AWS/Manual/1',
     ]);
   });

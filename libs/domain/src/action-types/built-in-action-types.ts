@@ -101,6 +101,22 @@ export const HTTP_INVOKE: ActionTypeDefinition = {
   outputArtifactDetails: { minimumCount: 0, maximumCount: 1 },
 };
 
+/**
+ * CodePipeline's Invoke/AWS/CodePipeline: starts another pipeline of the same account, run by the engine itself (no job).
+ * `PipelineName` is a literal name, never a variable (decision 0052), so the target is fixed when the definition is saved.
+ */
+export const PIPELINE_INVOKE: ActionTypeDefinition = {
+  id: { category: 'Invoke', owner: SLUICE_OWNER, provider: 'Pipeline', version: '1' },
+  actionConfigurationProperties: [
+    property('PipelineName', 'The pipeline to start, in the same account; a name, not a variable reference.', { required: true, key: true }),
+    property('Variables', 'Pipeline variables of the started pipeline: a JSON array of {"name","value"} (values may reference variables).'),
+    property('SourceRevisions', 'Revisions the started pipeline pins: a JSON array of {"actionName","revisionType","revisionValue"}, as StartPipelineExecution takes.'),
+    property('WaitForResult', 'true: the action ends as the started execution does; false (the default): it succeeds once that execution started.', { type: 'Boolean' }),
+  ],
+  inputArtifactDetails: none,
+  outputArtifactDetails: none,
+};
+
 /** CodePipeline's manual approval, with its AWS id so AWS definitions validate unchanged. */
 export const MANUAL_APPROVAL: ActionTypeDefinition = {
   id: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
@@ -123,5 +139,6 @@ export const BUILT_IN_ACTION_TYPES: readonly ActionTypeDefinition[] = [
   DIRECTORY_DEPLOY,
   S3_DEPLOY,
   HTTP_INVOKE,
+  PIPELINE_INVOKE,
   MANUAL_APPROVAL,
 ];

@@ -11,7 +11,7 @@ export const AWS_PROVIDERS_BY_CATEGORY: Readonly<Record<string, readonly string[
     'CodeDeployToECS', 'ECS', 'EKS', 'EC2', 'ElasticBeanstalk', 'AppConfig', 'OpsWorks', 'ServiceCatalog',
     'AlexaSkillsKit',
   ],
-  Invoke: ['Lambda', 'StepFunctions', 'InspectorScan'],
+  Invoke: ['Lambda', 'StepFunctions', 'InspectorScan', 'CodePipeline'],
   Approval: ['Manual'],
 };
 

@@ -6,6 +6,7 @@ import {
   GIT_SOURCE,
   HTTP_INVOKE,
   MANUAL_APPROVAL,
+  PIPELINE_INVOKE,
   S3_DEPLOY,
   S3_SOURCE,
   TEST_COMMANDS,
@@ -44,6 +45,7 @@ const EXPORTERS: Readonly<Record<string, ActionExporter>> = {
   [actionTypeKey(S3_SOURCE.id)]: (context) => exportS3(context, 'Source'),
   [actionTypeKey(S3_DEPLOY.id)]: (context) => exportS3(context, 'Deploy'),
   [actionTypeKey(MANUAL_APPROVAL.id)]: keep,
+  [actionTypeKey(PIPELINE_INVOKE.id)]: exportPipelineInvoke,
 };
 
 export function exportAction(context: ExportContext): ExportedAction {
@@ -186,6 +188,17 @@ function exportHttpInvoke(context: ExportContext): ExportedAction {
   }
   const action = withType(context, { category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1' }, lambda);
   return { action, status: 'mapped', notes: [`Invokes Lambda function ${functionName}.`] };
+}
+
+/** Sluice's pipeline invoke is CodePipeline's; AWS's always goes on once the pipeline started, so WaitForResult true has no equivalent. */
+function exportPipelineInvoke(context: ExportContext): ExportedAction {
+  const { WaitForResult: wait, ...configuration } = context.action.configuration ?? {};
+  if (wait !== undefined) {
+    context.report.dropped(configurationPath(context, 'WaitForResult'), wait, wait === 'true' ? "AWS's invoke does not wait for the invoked execution." : 'Not a configuration key of AWS\'s invoke.');
+  }
+  if (wait === 'true') context.report.warn(`${context.path}: the action waited for the invoked execution's result; CodePipeline's invoke succeeds once it started.`);
+  const action = withType(context, { category: 'Invoke', owner: 'AWS', provider: 'CodePipeline', version: '1' }, configuration);
+  return { action, status: 'mapped', notes: [`Starts pipeline ${configuration.PipelineName ?? ''}.`] };
 }
 
 /** A Sluice provider AWS has no counterpart for is exported as a custom action type of the same name. */

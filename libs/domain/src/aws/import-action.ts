@@ -9,7 +9,7 @@ import type { ActionMappingContext, MappedAction } from './action-mapping-contex
 import type { AwsActionTypeId } from './aws-pipeline-declaration';
 import { mapAwsCommandsAction, mapCodeBuildAction } from './map-commands-action';
 import { mapToCustomAction } from './map-custom-action';
-import { keepManualApproval, mapLambdaInvoke } from './map-deploy-and-invoke-actions';
+import { keepManualApproval, mapLambdaInvoke, mapPipelineInvoke } from './map-deploy-and-invoke-actions';
 import { mapS3Deploy, mapS3Source } from './map-s3-actions';
 import { mapCodeCommitSource, mapConnectionSource, mapGitHubSource } from './map-source-action';
 
@@ -26,6 +26,7 @@ const MAPPERS: Readonly<Record<string, ActionMapper>> = {
   'Compute/AWS/Commands': mapAwsCommandsAction,
   'Deploy/AWS/S3': mapS3Deploy,
   'Invoke/AWS/Lambda': mapLambdaInvoke,
+  'Invoke/AWS/CodePipeline': mapPipelineInvoke,
   'Approval/AWS/Manual': keepManualApproval,
 };
 

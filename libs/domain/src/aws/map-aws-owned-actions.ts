@@ -15,6 +15,7 @@ export const RUNNABLE_AWS_ACTION_TYPES: readonly string[] = [
   'Compute/AWS/Commands',
   'Deploy/AWS/S3',
   'Invoke/AWS/Lambda',
+  'Invoke/AWS/CodePipeline',
 ];
 
 /** `Approval/AWS/Manual` is a Sluice built-in under its AWS id; it needs no mapping. */

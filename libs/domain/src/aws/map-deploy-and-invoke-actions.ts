@@ -1,4 +1,4 @@
-import { HTTP_INVOKE, MANUAL_APPROVAL } from '../action-types/built-in-action-types';
+import { HTTP_INVOKE, MANUAL_APPROVAL, PIPELINE_INVOKE } from '../action-types/built-in-action-types';
 import {
   configurationPath,
   dropUnhandledConfiguration,
@@ -46,5 +46,18 @@ export function keepManualApproval(context: ActionMappingContext): MappedAction 
     status: 'kept',
     notes,
     ...(context.action.configuration ? { configuration } : {}),
+  };
+}
+
+/** CodePipeline's invoke of another pipeline is Sluice's Invoke/Sluice/Pipeline, with the same configuration keys. */
+export function mapPipelineInvoke(context: ActionMappingContext): MappedAction {
+  const known = ['PipelineName', 'Variables', 'SourceRevisions'];
+  const configuration = Object.fromEntries(Object.entries(context.action.configuration ?? {}).filter(([key]) => known.includes(key)));
+  dropUnhandledConfiguration(context, known, "Sluice's Invoke/Pipeline");
+  return {
+    actionTypeId: { ...PIPELINE_INVOKE.id },
+    status: 'mapped',
+    notes: ['Starts the pipeline of the same name in the Sluice account; it does not wait for its result (WaitForResult false).'],
+    configuration,
   };
 }

@@ -15,6 +15,7 @@ import {
 } from '../validation/json-shape';
 import type { ValidationIssue } from '../validation/validation-issue';
 import { checkNamespacesUnique } from './action-namespaces';
+import { checkPipelineInvokes } from './pipeline-invoke';
 import { checkArtifactFlow, conditionSees } from './artifact-flow';
 import { measureDefinition } from './definition-size';
 import { EXECUTION_MODES, PIPELINE_TYPES, type PipelineDeclaration, type PipelineType } from './pipeline-declaration';
@@ -107,6 +108,7 @@ export function validatePipelineDeclaration(
   checkArtifactFlow(stages, conditions, issues);
   checkNamespacesUnique(stages, issues);
   checkReferences(stages, conditions, pipelineVariables, issues);
+  checkPipelineInvokes(root, issues);
   if (root.triggers !== undefined) readTriggers(root.triggers, at('triggers'), stages, issues);
   if (pipelineType !== undefined) checkPipelineTypeFeatures(pipelineType, root, executionMode, conditions, issues);
 

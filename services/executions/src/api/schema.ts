@@ -67,6 +67,8 @@ ${ACTION_ENUMS_SDL}
     RerunStage
     AutomatedRollback
     PutActionRevision
+    "An Invoke/Sluice/Pipeline action of another pipeline; triggerDetail is {pipeline}/{executionId} of the invoker."
+    PipelineInvoke
   }
 
   enum ExecutionType {

@@ -16,3 +16,11 @@ export function actionExecutionIdFor(executionId: string, stageName: string, act
 export function rollbackExecutionIdFor(executionId: string, stageName: string, attempt: number): string {
   return nameBasedUuid(['rollback', executionId, stageName, attempt]);
 }
+
+/**
+ * The execution an Invoke/Sluice/Pipeline action starts, named by the action execution: a replay, a retry of the
+ * engine step or a second engine start the same one, and the start's client token (the same id) makes it idempotent.
+ */
+export function invokedExecutionIdFor(actionExecutionId: string): string {
+  return nameBasedUuid(['invoke', actionExecutionId]);
+}

@@ -34,6 +34,7 @@ export { decideJob, jobDecider } from './jobs/job-decider';
 
 export * from './engine/engine-command';
 export { nextCommands, jobsOf, needsAttention, nextWakeUp, type EngineView } from './engine/process-manager';
+export { invocationsOf, type Invoked } from './engine/pipeline-invocations';
 
 export * from './read-models/pipeline-state';
 export * from './read-models/execution-summary';

@@ -15,6 +15,9 @@ export type AccountActionTypes = (account: string) => ActionTypeRegistry;
 /** Whether the account has a secret of this name (decision 0043): definitions may reference only those. */
 export type AccountSecrets = (account: string, name: string) => boolean;
 
+/** The pipelines of an account an Invoke/Sluice/Pipeline may name (decision 0052): undefined for none, else what it invokes. */
+export type AccountInvokes = (account: string, pipeline: string) => readonly string[] | undefined;
+
 /** Every pipeline command: decide on the pipeline's stream, append, wait until reads see it. */
 export class PipelineCommandHandlers {
   constructor(
@@ -23,6 +26,7 @@ export class PipelineCommandHandlers {
     private readonly readModel: ReadYourWrites,
     private readonly clock: Clock,
     private readonly secrets?: AccountSecrets,
+    private readonly invokes?: AccountInvokes,
   ) {}
 
   /** Returns the name of the pipeline created. */
@@ -68,7 +72,12 @@ export class PipelineCommandHandlers {
     const name = pipelineNameOf(command);
     const streamId = isStorablePipelineName(name) ? pipelineStreamId(caller.account, name) : undefined;
     const secrets = this.secrets;
-    const context = { actionTypes: this.actionTypes(caller.account), ...(secrets ? { secretExists: (secret: string) => secrets(caller.account, secret) } : {}) };
+    const invokes = this.invokes;
+    const context = {
+      actionTypes: this.actionTypes(caller.account),
+      ...(secrets ? { secretExists: (secret: string) => secrets(caller.account, secret) } : {}),
+      ...(invokes ? { invokesOf: (pipeline: string) => invokes(caller.account, pipeline) } : {}),
+    };
     const { position } = await decideAndAppend(this.store, pipelineDecider, streamId, command, context);
     await settled(this.readModel, position);
     return name as string;

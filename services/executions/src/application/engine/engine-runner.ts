@@ -2,6 +2,7 @@ import { needsAttention, nextCommands, nextWakeUp, streamOf, type EngineCommand 
 import type { AggregateCommands } from '../aggregate-commands';
 import type { Clock, RandomSource } from '../caller';
 import type { StreamStates } from '../../projections/stream-states';
+import type { PipelineDefinitions } from '../pipeline-definitions';
 import { engineViewOf } from './engine-view';
 import { executionsTouchedBy } from './executions-touched';
 import { builtInRules } from './built-in-rules';
@@ -17,6 +18,8 @@ export interface EngineRunnerOptions {
   /** The entropy of each pass's commands (the ids of the jobs and approvals they start). */
   random: RandomSource;
   conditionEvaluator?: StageConditionEvaluator;
+  /** The pipelines Invoke/Sluice/Pipeline actions start; without it, every invoke fails as naming no pipeline. */
+  definitions?: PipelineDefinitions;
   /** Executions reconciled at once (default 32). */
   concurrency?: number;
   onError?: (error: unknown, executionId: string) => void;
@@ -73,7 +76,7 @@ export class EngineRunner {
     this.active = true;
     const { states } = this.options;
     for (const executionId of states.executionIds()) {
-      const view = engineViewOf(states, executionId);
+      const view = engineViewOf(states, executionId, this.options.definitions);
       if (needsAttention(view.execution, view.lanes)) this.schedule(executionId);
     }
   }
@@ -123,7 +126,7 @@ export class EngineRunner {
     const { states, clock } = this.options;
     let failed = false;
     for (let pass = 0; pass < MAX_PASSES && this.active; pass += 1) {
-      const view = engineViewOf(states, executionId);
+      const view = engineViewOf(states, executionId, this.options.definitions);
       const now = clock().toISOString();
       const entropy = this.options.random();
       const conditionChecks = await stageConditionChecks(view.execution, this.options.conditionEvaluator ?? builtInRules, now, entropy);
@@ -141,7 +144,7 @@ export class EngineRunner {
       if (pass === MAX_PASSES - 1) this.dirty.add(executionId);
     }
     if (!this.active) return;
-    const wakeUp = nextWakeUp(engineViewOf(states, executionId));
+    const wakeUp = nextWakeUp(engineViewOf(states, executionId, this.options.definitions));
     const nowMs = clock().getTime();
     const untilWakeUp = wakeUp === null ? null : Date.parse(wakeUp) - nowMs;
     // A wake-up already due after a full pass means a step failed: look again soon, not in a tight loop.

@@ -16,6 +16,7 @@ import { laneOf, placesHeldBy, positionAt, type HeldPlace, type LanesState } fro
 import { hasPassed } from '../time';
 import type { EngineCommand } from './engine-command';
 import { jobSpecFor } from './job-spec-for';
+import { invocationDeadlines, invocationWork, type Invoked } from './pipeline-invocations';
 
 /** What the process manager looks at for one execution: its state, its pipeline's lanes, the jobs of its actions. */
 export interface EngineView {
@@ -23,6 +24,8 @@ export interface EngineView {
   lanes: LanesState;
   /** By job id; a job missing here has not been created. Load the ids `jobsOf(execution)` names. */
   jobs: ReadonlyMap<string, JobState>;
+  /** By execution id: the executions its running invokes start (`invocationsOf(execution)`), with their pipelines' definitions. */
+  invoked?: ReadonlyMap<string, Invoked>;
 }
 
 /**
@@ -41,6 +44,7 @@ export function nextCommands(view: EngineView, now: string, entropy: string): En
     ...entry(execution, view.lanes, metadata),
     ...jobWork(execution, view.jobs, metadata),
     ...rollbacks(execution, view.lanes, metadata),
+    ...invocationWork(execution, view.invoked ?? new Map(), metadata),
   ];
 }
 
@@ -73,7 +77,7 @@ export function nextWakeUp(view: EngineView): string | null {
       const lease = job && (job.status === 'Dispatched' || job.status === 'InProgress') ? [job.lease.expiresAt] : [];
       return [action.work.deadline, ...lease];
     }),
-  );
+  ).concat(invocationDeadlines(execution));
   return instants.reduce<string | null>((earliest, instant) => (earliest === null || Date.parse(instant) < Date.parse(earliest) ? instant : earliest), null);
 }
 

@@ -1,5 +1,5 @@
-import type { ActionDeclaration, StageDeclaration } from '@sluice/domain';
-import { actionExecutionIdFor } from '../derived-ids';
+import { isPipelineInvoke, type ActionDeclaration, type StageDeclaration } from '@sluice/domain';
+import { actionExecutionIdFor, invokedExecutionIdFor } from '../derived-ids';
 import { drawnApprovalToken, drawnJobId } from '../fresh-ids';
 import { addMinutes } from '../time';
 import { type ActionExecutionStarted, type ActionWork, type ExecutionEvent, isApproval, type ArtifactRef } from '@sluice/contracts';
@@ -7,11 +7,14 @@ import type { ExecutionRun } from './execution-state';
 import type { SettleMetadata } from './execution-progress';
 import { runOrderOf } from './execution-state';
 import { resolveCommands, runsShellCommands, type CommandVariable } from './command-variables';
+import { resolveInvocation } from './invocation-start';
 import { describeUnresolved, resolveList, resolveRecord, type Resolution, type UnresolvedReference, type VariableScope } from './variable-resolution';
 
 /** CodePipeline's manual approvals wait 7 days. */
 export const APPROVAL_TIMEOUT_MINUTES = 7 * 24 * 60;
 export const DEFAULT_ACTION_TIMEOUT_MINUTES = 60;
+/** An invoked pipeline may itself wait for an approval: its invoker waits as long as an approval would. */
+export const INVOKE_TIMEOUT_MINUTES = APPROVAL_TIMEOUT_MINUTES;
 
 /**
  * The events that start one action: its configuration resolved against this execution's variables and
@@ -27,7 +30,15 @@ export function startAction(run: ExecutionRun, stage: StageDeclaration, attempt:
     pipelineVariables: Object.fromEntries(run.inputs.variables.map((variable) => [variable.name, variable.value])),
     namespaces: run.namespaces,
   };
-  const { configuration, commands, commandEnvironment } = resolveConfigurationAndCommands(action, scope);
+  const resolved = resolveConfigurationAndCommands(action, scope);
+  const { commands, commandEnvironment } = resolved;
+  const invocation = isPipelineInvoke(action.actionTypeId) ? resolveInvocation(action, scope) : null;
+  const configuration: Resolution<Record<string, string>> =
+    invocation === null || invocation.kind === 'Invalid'
+      ? resolved.configuration
+      : invocation.kind === 'Unresolved'
+        ? { resolved: false, unresolved: invocation.unresolved }
+        : { resolved: true, value: invocation.configuration };
   const environment = resolveRecord(
     Object.fromEntries((action.environmentVariables ?? []).map((variable) => [variable.name, variable.value])),
     'environmentVariables',
@@ -39,9 +50,17 @@ export function startAction(run: ExecutionRun, stage: StageDeclaration, attempt:
     resolution.resolved ? [] : resolution.unresolved,
   );
 
-  const ok = unresolved.length === 0 && missingArtifacts.length === 0;
+  const invalid = invocation?.kind === 'Invalid' ? invocation.message : null;
+  const ok = unresolved.length === 0 && missingArtifacts.length === 0 && invalid === null;
   const work: ActionWork = !ok
     ? { kind: 'None' }
+    : invocation?.kind === 'Resolved'
+      ? {
+          kind: 'Invoke',
+          childExecutionId: invokedExecutionIdFor(actionExecutionId),
+          ...invocation.invocation,
+          deadline: addMinutes(now, action.timeoutInMinutes ?? INVOKE_TIMEOUT_MINUTES),
+        }
     : isApproval(action.actionTypeId)
       ? { kind: 'Approval', token: drawnApprovalToken(entropy, actionExecutionId), expiresAt: addMinutes(now, action.timeoutInMinutes ?? APPROVAL_TIMEOUT_MINUTES) }
       : {
@@ -78,7 +97,9 @@ export function startAction(run: ExecutionRun, stage: StageDeclaration, attempt:
   };
   if (ok) return [startedEvent];
   const failure =
-    unresolved.length > 0
+    invalid !== null
+      ? { errorType: 'InvokeRefused' as const, message: invalid }
+      : unresolved.length > 0
       ? { errorType: 'UnresolvedVariable' as const, message: `Unresolved variable reference: ${describeUnresolved(unresolved)}` }
       : {
           errorType: 'MissingInputArtifact' as const,

@@ -1,6 +1,6 @@
 import type { PipelineDeclaration, StageRetryMode } from '@sluice/domain';
 import type { CommandMetadata } from '@sluice/domain';
-import type { JobFailure, JobSuccess, PipelineRef, RuleEvaluation, StageConditionKind, ExecutionTrigger, SourceRevisionType } from '@sluice/contracts';
+import type { InvokingExecution, JobFailure, JobSuccess, PipelineRef, RuleEvaluation, StageConditionKind, ExecutionTrigger, SourceRevisionType } from '@sluice/contracts';
 
 /**
  * The metadata of every execution command: `entropy` is fresh randomness (128 bits or more, drawn by the
@@ -27,7 +27,8 @@ export type ExecutionCommand =
   | CompleteActionJob
   | ExpireApproval
   | SupersedeExecution
-  | RecordStageRollbackStarted;
+  | RecordStageRollbackStarted
+  | CompleteInvokedAction;
 
 export interface VariableOverride {
   name: string;
@@ -53,6 +54,8 @@ export interface StartPipelineExecution {
   sourceRevisions: SourceRevisionOverride[];
   trigger: ExecutionTrigger;
   clientRequestToken: string | null;
+  /** An Invoke/Sluice/Pipeline action's start: the chain of invoking executions, nearest last. */
+  invokedBy?: InvokingExecution[];
   metadata: ExecutionCommandMetadata;
 }
 
@@ -173,5 +176,20 @@ export interface RecordStageRollbackStarted {
   stageName: string;
   rollbackExecutionId: string;
   targetExecutionId: string;
+  metadata: ExecutionCommandMetadata;
+}
+
+export type InvokeOutcome =
+  | { status: 'Succeeded'; summary: string; outputVariables: Record<string, string> }
+  | { status: 'Failed'; errorType: 'InvokeRefused' | 'InvokedExecutionFailed' | 'TimedOut'; message: string };
+
+/** Engine: an Invoke/Sluice/Pipeline action's execution started (not waiting) or ended, or could not be started. */
+export interface CompleteInvokedAction {
+  type: 'CompleteInvokedAction';
+  executionId: string;
+  stageName: string;
+  actionName: string;
+  childExecutionId: string;
+  outcome: InvokeOutcome;
   metadata: ExecutionCommandMetadata;
 }

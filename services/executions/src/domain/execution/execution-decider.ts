@@ -1,6 +1,7 @@
 import { overrideStageCondition } from './override-stage-condition';
 import { assertNever, type Decider } from '@sluice/domain';
 import { completeActionJob } from './action-completion';
+import { completeInvokedAction } from './invoke-completion';
 import { expireApproval, putApprovalResult } from './approvals';
 import type { ExecutionCommand } from './execution-commands';
 import type { ExecutionEvent } from '@sluice/contracts';
@@ -49,6 +50,8 @@ export function decideExecution(command: ExecutionCommand, state: ExecutionState
       return supersedeExecution(command, state);
     case 'RecordStageRollbackStarted':
       return recordStageRollbackStarted(command, state);
+    case 'CompleteInvokedAction':
+      return completeInvokedAction(command, state);
     default:
       return assertNever(command);
   }

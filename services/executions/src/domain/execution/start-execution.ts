@@ -24,6 +24,7 @@ export function startPipelineExecution(command: StartPipelineExecution, state: E
     trigger: command.trigger,
     clientRequestToken: command.clientRequestToken,
     scope: { kind: 'AllStages' },
+    ...(command.invokedBy ? { invokedBy: command.invokedBy } : {}),
   };
   return [
     {

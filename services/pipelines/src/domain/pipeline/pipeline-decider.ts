@@ -2,6 +2,9 @@ import {
   acceptDeclaration,
   checkString,
   IssueCollector,
+  invokeCyclePath,
+  invokedPipelineNames,
+  pipelineInvokesIn,
   restoreRedactedCredentials,
   secretReferencesOf,
   ValidationError,
@@ -30,6 +33,11 @@ export interface PipelineContext {
   actionTypes: ActionTypeRegistry;
   /** The account's secrets (decision 0043): a definition may reference only those that exist. Without it, any name passes. */
   secretExists?: (name: string) => boolean;
+  /**
+   * The pipelines of the account another invokes (decision 0052): undefined for a pipeline that does not exist, else
+   * the names its newest definition invokes. Without it, invokes are not checked against the account.
+   */
+  invokesOf?: (pipeline: string) => readonly string[] | undefined;
 }
 
 export const pipelineDecider: Decider<PipelineCommand, PipelineEvent, PipelineState, PipelineContext> = {
@@ -63,6 +71,7 @@ function createPipeline(command: CreatePipeline, state: PipelineState, context: 
   const issues = new IssueCollector();
   const accepted = acceptDeclaration(command.declaration, context.actionTypes, issues);
   if (accepted) checkSecretReferences(accepted.declaration, context, issues);
+  if (accepted) checkInvokedPipelines(accepted.declaration, context, issues);
   checkTags(command.tags, [], 'tags', issues);
   if (issues.count > 0 || !accepted) throw new ValidationError(issues.issues, 'The pipeline cannot be created');
   const { declaration, given } = accepted;
@@ -91,6 +100,7 @@ function updatePipeline(command: UpdatePipeline, state: PipelineState, context: 
   const input = state.status === 'Active' ? restoreRedactedCredentials(command.declaration, state.declaration) : command.declaration;
   const accepted = acceptDeclaration(input, context.actionTypes, issues);
   if (accepted) checkSecretReferences(accepted.declaration, context, issues);
+  if (accepted) checkInvokedPipelines(accepted.declaration, context, issues);
   const expectedVersion = (command.declaration as { version?: unknown } | null)?.version;
   if (typeof command.declaration === 'object' && command.declaration !== null && !isVersion(expectedVersion)) {
     issues.add(
@@ -125,6 +135,25 @@ function checkSecretReferences(declaration: PipelineDeclaration, { secretExists 
   if (!secretExists) return;
   for (const reference of secretReferencesOf(declaration)) {
     if (!secretExists(reference.name)) issues.add(reference.path, 'unknown_secret', `The secret "${reference.name}" does not exist in this account; create it first (createSecret).`);
+  }
+}
+
+/**
+ * An invoked pipeline must exist in the account, and saving must not close a loop through the saved definitions
+ * (A invokes B, B invokes A): each execution would start the next without end. The engine bounds chains at run time too.
+ */
+function checkInvokedPipelines(declaration: PipelineDeclaration, { invokesOf }: PipelineContext, issues: IssueCollector): void {
+  if (!invokesOf) return;
+  const invoked = invokedPipelineNames(declaration);
+  for (const { path, pipelineName } of pipelineInvokesIn(declaration)) {
+    if (pipelineName === declaration.name || !invoked.includes(pipelineName)) continue;
+    const at = `${path}.configuration.PipelineName`;
+    if (invokesOf(pipelineName) === undefined) {
+      issues.add(at, 'unknown_pipeline', `There is no pipeline "${pipelineName}" in this account to invoke; create it first.`);
+      continue;
+    }
+    const cycle = invokeCyclePath(declaration.name, [pipelineName], (name) => invokesOf(name) ?? []);
+    if (cycle) issues.add(at, 'invoke_cycle', `Invoking "${pipelineName}" closes a loop of invocations (${cycle.join(' → ')}): each execution would start the next without end.`);
   }
 }
 
