@@ -301,6 +301,8 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       else if (demo.kind === 'created') {
         log(`Created the demo pipeline on ${join(demoRoot, 'repo')} and started it (execution ${demo.pipelineExecutionId}).`);
         for (const line of demoTour(gateway.url, folders, adminTokenFile)) log(line);
+      } else if (demo.repointed) {
+        log(`The demo pipeline exists already: kept; its notification rule now sends to ${demo.repointed} (this start's port).`);
       } else {
         log('The demo pipeline exists already: kept as it is.');
       }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDemoRepository } from './demo-repository';
 import { DEMO_ENVIRONMENTS, DEMO_NOTIFICATION_RULE, DEMO_PIPELINE, DEMO_SECRET, demoNotificationRule, demoPipeline } from './demo-pipeline';
-import { DEMO_NOTIFICATION_SECRET_FILE, DEMO_NOTIFICATIONS_LOG } from './demo-notification-receiver';
+import { DEMO_NOTIFICATION_SECRET_FILE, DEMO_NOTIFICATIONS_LOG, DEMO_NOTIFICATIONS_PATH } from './demo-notification-receiver';
 import { dataOf, errorCodes, graphqlRequester, type GraphQLAnswer } from './graphql-request';
 
 export interface DemoFolders {
@@ -18,7 +18,8 @@ export interface DemoFolders {
   notificationsUrl: string;
 }
 
-export type DemoOutcome = { kind: 'kept' } | { kind: 'created'; pipelineExecutionId: string };
+/** `kept`: the demo existed; `repointed` names the receiver its rule now sends to, when the platform's port changed. */
+export type DemoOutcome = { kind: 'kept'; repointed?: string } | { kind: 'created'; pipelineExecutionId: string };
 
 // Listing, not getPipeline: a missing pipeline is the normal first start, not an error for the service's log.
 const LIST = 'query($after: String) { listPipelines(first: 100, after: $after) { edges { node { name } } pageInfo { hasNextPage endCursor } } }';
@@ -27,6 +28,8 @@ const CREATE = 'mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline)
 const START = 'mutation($name: String!) { startPipelineExecution(name: $name) { pipelineExecutionId } }';
 const CREATE_SECRET = 'mutation($name: String!, $value: String!, $description: String) { createSecret(name: $name, value: $value, description: $description) { name } }';
 const CREATE_RULE = 'mutation($rule: JSON!) { createNotificationRule(rule: $rule) { name } }';
+const RULES = 'query($pipeline: String!) { notificationRules(pipelineName: $pipeline) { name targets { type address } } }';
+const DELETE_RULE = 'mutation($pipeline: String!, $name: String!) { deleteNotificationRule(pipelineName: $pipeline, name: $name) }';
 
 /** How long the executions service may take to hear of a new pipeline over the bus. */
 const KNOWN_WITHIN_MS = 30_000;
@@ -40,7 +43,7 @@ const KNOWN_WITHIN_MS = 30_000;
  */
 export async function ensureDemoPipeline(gatewayUrl: string, folders: DemoFolders): Promise<DemoOutcome> {
   const gql = graphqlRequester(gatewayUrl, folders.token);
-  if (await pipelineExists(gql, DEMO_PIPELINE)) return { kind: 'kept' };
+  if (await pipelineExists(gql, DEMO_PIPELINE)) return { kind: 'kept', ...(await repointDemoRule(gql, folders)) };
 
   const repository = join(folders.root, 'repo');
   await createDemoRepository(repository);
@@ -58,6 +61,24 @@ export async function ensureDemoPipeline(gatewayUrl: string, folders: DemoFolder
     if (!errorCodes(started).includes('NOT_FOUND') || Date.now() > deadline) dataOf(started, 'startPipelineExecution(demo)');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * The demo's rule names the receiver by the port of the start that made it: after a start on another SLUICE_PORT it
+ * is made again for this one (same secret), else every notification would fail. A rule deleted or changed by
+ * someone (another target) is left alone.
+ */
+async function repointDemoRule(gql: ReturnType<typeof graphqlRequester>, folders: DemoFolders): Promise<{ repointed?: string }> {
+  type Rules = { notificationRules: Array<{ name: string; targets: Array<{ type: string; address: string }> }> };
+  const rule = dataOf(await gql<Rules>(RULES, { pipeline: DEMO_PIPELINE }), 'notificationRules(demo)').notificationRules.find((r) => r.name === DEMO_NOTIFICATION_RULE);
+  const [target, ...others] = rule?.targets ?? [];
+  const secret = await readFile(join(folders.root, DEMO_NOTIFICATION_SECRET_FILE), 'utf8').then((text) => text.trim(), () => '');
+  if (!target || others.length > 0 || target.type !== 'Webhook' || secret === '') return {};
+  const address = URL.canParse(target.address) ? new URL(target.address) : undefined;
+  if (address?.hostname !== '127.0.0.1' || address.pathname !== DEMO_NOTIFICATIONS_PATH || target.address === folders.notificationsUrl) return {};
+  dataOf(await gql(DELETE_RULE, { pipeline: DEMO_PIPELINE, name: DEMO_NOTIFICATION_RULE }), 'deleteNotificationRule(demo)');
+  dataOf(await gql(CREATE_RULE, { rule: demoNotificationRule(folders.notificationsUrl, secret) }), `createNotificationRule(${DEMO_NOTIFICATION_RULE})`);
+  return { repointed: folders.notificationsUrl };
 }
 
 /** The answer's data; a CONFLICT (made by an earlier start cut short) is as good. */
