@@ -144,15 +144,15 @@ describe('docs/getting-started.md, followed literally in the dashboard and with 
     const [tokenField, signInButton] = named(signIn!).ui;
     expect(/https?:\/\/localhost:4000/.test(signIn!)).toBe(true);
     await page.goto(platform.url);
-    await page.getByLabel(tokenField!).fill(token);
-    await page.getByRole('button', { name: signInButton! }).click();
+    await page.getByLabel(tokenField!, { exact: true }).fill(token);
+    await page.getByRole('button', { name: signInButton!, exact: true }).click();
 
     // 2. "Under *Pipelines*, open `demo`."
     const [listHeading] = named(open!).ui;
     const [pipeline] = named(open!).code;
-    await page.getByRole('heading', { name: listHeading!, level: 1 }).waitFor();
+    await page.getByRole('heading', { name: listHeading!, level: 1, exact: true }).waitFor();
     await page.getByRole('link', { name: pipeline!, exact: true }).click();
-    await page.getByRole('heading', { name: pipeline!, level: 1 }).waitFor();
+    await page.getByRole('heading', { name: pipeline!, level: 1, exact: true }).waitFor();
 
     // 3. "On Staging's *SmokeTest* card, *Logs* opens the execution with that action's log: `…***`. Go back to `demo`."
     const [smokeTest, logsLink] = named(logs!).ui;
@@ -165,14 +165,14 @@ describe('docs/getting-started.md, followed literally in the dashboard and with 
     firstRun = new URL(page.url()).pathname.split('/').pop()!;
     expect(firstRun).toMatch(/^[0-9a-f-]{36}$/);
     await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: back!, exact: true }).click();
-    await page.getByRole('heading', { name: back!, level: 1 }).waitFor();
+    await page.getByRole('heading', { name: back!, level: 1, exact: true }).waitFor();
 
     // 4. "On the waiting *Approve* card, write why in *Approval summary* and press *Approve*."
     const [approvalCard, summaryField, approveButton] = named(approve!).ui;
     const card = page.locator(`[data-action="${approvalCard}"][data-status="InProgress"]`);
     await card.waitFor({ timeout: 60_000 });
-    await card.getByLabel(summaryField!).fill('looks good');
-    await card.getByRole('button', { name: approveButton! }).click();
+    await card.getByLabel(summaryField!, { exact: true }).fill('looks good');
+    await card.getByRole('button', { name: approveButton!, exact: true }).click();
 
     // 5. "Prod's *Deploy* card turns *Succeeded*: the build is in prod."
     const [deployCard, succeeded] = named(deployed!).ui;
@@ -183,7 +183,7 @@ describe('docs/getting-started.md, followed literally in the dashboard and with 
     // 6. "The *Notifications* panel says "1 rule; the last 4 notifications delivered or on their way.""
     const [panel] = named(notified!).ui;
     const [sentence] = named(notified!).quoted;
-    await page.getByRole('heading', { name: panel!, level: 2 }).waitFor();
+    await page.getByRole('heading', { name: panel!, level: 2, exact: true }).waitFor();
     await untilText(page, 'notifications', sentence!);
     expect(errors).toEqual([]);
     await page.close();
