@@ -49,6 +49,14 @@ async function loggedText(url: string, executionId: string, stageName: string): 
   expect(answer.errors).toBeUndefined();
   return answer.data!.actionLogs.entries.map((entry) => entry.chunk).join('');
 }
+const ENVIRONMENTS = 'query { listEnvironments(pipelineName: "demo") { name current { pipelineExecutionId approvals { approvedBy } } } }';
+type Environments = { listEnvironments: Array<{ name: string; current: { pipelineExecutionId: string; approvals: Array<{ approvedBy: string }> } | null }> };
+const SECRETS = 'query { listSecrets { name version } }';
+/** What the demo's receiver wrote: the lines of its log (time, event type id, summary, link, delivery key). */
+const receivedLines = (dataDir: string): string[] =>
+  (existsSync(join(dataDir, 'demo/notifications.log')) ? readFileSync(join(dataDir, 'demo/notifications.log'), 'utf8') : '').split('\n').filter((line) => line !== '');
+/** The event type ids of those lines. */
+const received = (dataDir: string): string[] => receivedLines(dataDir).map((line) => line.split('  ')[1]!);
 const APPROVE = `mutation($token: String!) { putApprovalResult(pipelineName: "demo", stageName: "Approval", actionName: "Approve",
   token: $token, result: { status: Approved, summary: "ship it" }) { approvedAt } }`;
 
@@ -85,7 +93,7 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('creates the demo on first start and runs it to the approval, then through Deploy once approved', async () => {
+  it('creates the demo on first start and runs it through staging to the approval, then to prod once approved; its secret is masked, its notifications received', async () => {
     const startedAt = Date.now();
     platform = await start(dataDir);
     const url = platform.url;
@@ -102,7 +110,7 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
 
     let pipeline: Answer<{ getPipeline: { name: string; pipeline: { stages: Array<{ name: string }> } } }> = {};
     await eventually(async () => ((pipeline = await gql(url, PIPELINE)).data?.getPipeline ? true : undefined), 'the demo pipeline', 30_000, () => pipeline);
-    expect(pipeline.data!.getPipeline.pipeline.stages.map((s) => s.name)).toEqual(['Source', 'Build', 'Test', 'Approval', 'Deploy']);
+    expect(pipeline.data!.getPipeline.pipeline.stages.map((s) => s.name)).toEqual(['Source', 'Build', 'Test', 'Staging', 'Approval', 'Prod']);
 
     let state: Answer<StageStates> = {};
     const waitingAt = Date.now();
@@ -117,13 +125,24 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
       () => state,
     );
     console.log(`the demo reached its approval ${Date.now() - waitingAt} ms after the pipeline existed`);
-    expect(stageStatuses(state)).toEqual({ Source: 'Succeeded', Build: 'Succeeded', Test: 'Succeeded', Approval: 'InProgress', Deploy: null });
+    expect(stageStatuses(state)).toEqual({ Source: 'Succeeded', Build: 'Succeeded', Test: 'Succeeded', Staging: 'Succeeded', Approval: 'InProgress', Prod: null });
     expect(platform.output()).toContain('putApprovalResult(pipelineName: "demo", stageName: "Approval", actionName: "Approve"');
+    // The banner says where to see the secret, the notifications and the environments.
+    expect(platform.output()).toContain(`a signed webhook to http://127.0.0.1:${new URL(url).port}/demo/notifications, which appends each to ${join(dataDir, 'demo/notifications.log')}`);
+    expect(platform.output()).toMatch(/^ {2}secret {9}demo-api-token \(generated\)/m);
+    expect(platform.output()).toMatch(/^ {2}environments {3}staging and prod, .*npx sluice list-environments --pipeline-name demo$/m);
     expect(platform.output()).toContain("Created the webhook 'default' (account default)");
     // The built-in worker shipped its jobs' output to the store before reporting them.
     const waiting = (await gql<Executions>(url, EXECUTIONS)).data!.listPipelineExecutions.nodes[0]!.pipelineExecutionId;
     expect(await loggedText(url, waiting, 'Build')).toContain('built dist/index.html');
     expect(await loggedText(url, waiting, 'Test')).toContain('1 test passed');
+    // The smoke test printed the generated secret: the log holds *** where its value was.
+    expect(await loggedText(url, waiting, 'Staging')).toContain('called its API with the token ***\n');
+    expect((await gql<{ listSecrets: unknown[] }>(url, SECRETS)).data!.listSecrets).toEqual([{ name: 'demo-api-token', version: 1 }]);
+    // The rule's webhook reached the platform's own receiver: the start and the waiting approval, so far.
+    await eventually(async () => (received(dataDir).length === 2 ? true : undefined), 'two notifications', 30_000, () => received(dataDir));
+    expect(received(dataDir)).toEqual(['codepipeline-pipeline-pipeline-execution-started', 'codepipeline-pipeline-manual-approval-needed']);
+    expect(statSync(join(dataDir, 'demo/notification-secret')).mode & 0o777).toBe(0o600);
 
     const approved = await gql<{ putApprovalResult: { approvedAt: string } }>(url, APPROVE, { token });
     expect(approved.errors).toBeUndefined();
@@ -136,7 +155,16 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
       () => executions,
     );
     expect(executions.data!.listPipelineExecutions.nodes).toHaveLength(1);
-    expect(readFileSync(join(dataDir, 'deployments/demo/current/dist/index.html'), 'utf8')).toContain('Hello from the Sluice demo pipeline!');
+    for (const environment of ['staging', 'prod']) {
+      expect(readFileSync(join(dataDir, `deployments/demo/${environment}/current/dist/index.html`), 'utf8')).toContain('Hello from the Sluice demo pipeline!');
+    }
+    // Both environments run this execution; prod's deployment names its approver.
+    expect((await gql<Environments>(url, ENVIRONMENTS)).data!.listEnvironments).toEqual([
+      { name: 'staging', current: { pipelineExecutionId: waiting, approvals: [] } },
+      { name: 'prod', current: { pipelineExecutionId: waiting, approvals: [{ approvedBy: 'admin' }] } },
+    ]);
+    await eventually(async () => (received(dataDir).length === 4 ? true : undefined), 'four notifications', 30_000, () => received(dataDir));
+    expect(received(dataDir).slice(2)).toEqual(['codepipeline-pipeline-manual-approval-succeeded', 'codepipeline-pipeline-pipeline-execution-succeeded']);
 
     const stoppedAt = Date.now();
     expect(await platform.stop()).toBe(0);
@@ -160,7 +188,9 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
     expect(await loggedText(url, executions.data!.listPipelineExecutions.nodes[0]!.pipelineExecutionId, 'Test')).toContain('1 test passed');
     let state: Answer<StageStates> = {};
     await eventually(async () => ((state = await gql<StageStates>(url, STATE)).data ? true : undefined), 'the state', 30_000, () => state);
-    expect(stageStatuses(state)).toEqual({ Source: 'Succeeded', Build: 'Succeeded', Test: 'Succeeded', Approval: 'Succeeded', Deploy: 'Succeeded' });
+    expect(stageStatuses(state)).toEqual({ Source: 'Succeeded', Build: 'Succeeded', Test: 'Succeeded', Staging: 'Succeeded', Approval: 'Succeeded', Prod: 'Succeeded' });
+    // Another port than the first start's: the demo's rule is made again for this one.
+    expect(platform.output()).toContain(`its notification rule now sends to http://127.0.0.1:${new URL(url).port}/demo/notifications`);
 
     expect(await platform.stop()).toBe(0);
     platform = undefined;
@@ -229,6 +259,9 @@ describe('npm start: the whole platform in one process, with the demo pipeline',
       () => execution,
     );
     expect(execution.data!.getPipelineExecution.sourceRevisions).toEqual([{ actionName: expect.any(String), revisionId: commitId }]);
+    // The rule, made again for this start's port, tells the receiver of this run too.
+    const started = (line: string) => line.includes(`codepipeline-pipeline-pipeline-execution-started  Pipeline demo: execution ${id} started`);
+    await eventually(async () => (receivedLines(dataDir).some(started) ? true : undefined), 'the new run\'s notification', 30_000, () => receivedLines(dataDir));
 
     expect(await platform.stop()).toBe(0);
     platform = undefined;

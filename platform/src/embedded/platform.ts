@@ -10,7 +10,8 @@ import { cachingAuthenticator, permissionsAccessKeys, permissionsAuthenticator, 
 import { startEventRelay, type Bus, type EventRelay } from '@sluice/messaging';
 import { createPipelinesService, loadPipelinesApi, type PipelinesService } from '@sluice/pipelines';
 import { openBuiltInProviders, s3ObjectRevisions, startLauncherProcess, startWorker, type BuiltInProviders } from '@sluice/worker';
-import { approvalInstructions, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
+import { demoTour, ensureDemoPipeline } from './demo/ensure-demo-pipeline';
+import { demoNotificationReceiver, demoNotificationsUrl } from './demo/demo-notification-receiver';
 import { PIPELINE_STREAM_PREFIX } from '@sluice/domain';
 import { openBus, openEventStore, type OpenedEventStore } from '@sluice/runtime';
 import { Notifier } from '@sluice/notifications';
@@ -62,6 +63,8 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
   const artifactsDir = join(dataDir, 'artifacts');
   const secretsFile = join(dataDir, 'webhook-secrets.json');
   const adminTokenFile = join(dataDir, 'admin-token');
+  const withDemo = options.demo ?? true;
+  const demoRoot = join(dataDir, 'demo');
 
   // What each component made, for the components after it; set by its start.
   let eventStore!: OpenedEventStore;
@@ -207,6 +210,8 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
         httpRoutes: [
           webhookRoute({ secrets, pipelines: catalog, start, audit: triggerAudit, log, accountWebhooks: projectionWebhooks(pipelines.projection, config.masterKeyCipher) }),
           { prefix: DOWNLOAD_PATH, handle: async (req, res) => void ((await artifacts.handleDownload(req, res)) || res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')) },
+          // The demo's notification rule sends to this platform itself (decision 0055).
+          ...(withDemo ? [demoNotificationReceiver(demoRoot)] : []),
         ],
         log,
       }).catch((error: unknown) => {
@@ -221,7 +226,11 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
         store: eventStore.store,
         checkpoints: eventStore.checkpoints,
         baseUrl: settings.publicUrl ?? gateway.url,
-        sender: { outbound: { allowedAddresses: settings.allowedAddresses }, ...(settings.smtp ? { smtp: settings.smtp } : {}) },
+        sender: {
+          // The demo's receiver is on loopback: that one URL is reached, not the address (decision 0055).
+          outbound: { allowedAddresses: settings.allowedAddresses, ...(withDemo ? { allowedUrls: [demoNotificationsUrl(gateway.url)] } : {}) },
+          ...(settings.smtp ? { smtp: settings.smtp } : {}),
+        },
         openSecret: (sealed, binding) => config.masterKeyCipher.open(sealed, binding),
         log: (line) => log(`notifier: ${line}`),
       });
@@ -284,13 +293,16 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
       log(`Every request needs a token: the admin's is in ${adminTokenFile}.`);
     }
 
-    if (options.demo ?? true) {
+    if (withDemo) {
       const token = admin.created ? admin.token : await readFile(adminTokenFile, 'utf8').then((text) => text.trim(), () => undefined);
-      const demo = token ? await ensureDemoPipeline(gateway.url, { root: join(dataDir, 'demo'), deployments: join(dataDir, 'deployments'), token }) : undefined;
+      const folders = { root: demoRoot, deployments: join(dataDir, 'deployments'), notificationsUrl: demoNotificationsUrl(gateway.url) };
+      const demo = token ? await ensureDemoPipeline(gateway.url, { ...folders, token }) : undefined;
       if (!demo) log(`The demo pipeline was not checked: ${adminTokenFile} is gone, so the platform has no token to ask the gateway with.`);
       else if (demo.kind === 'created') {
-        log(`Created the demo pipeline on ${join(dataDir, 'demo', 'repo')} and started it (execution ${demo.pipelineExecutionId}).`);
-        for (const line of approvalInstructions(gateway.url, adminTokenFile)) log(line);
+        log(`Created the demo pipeline on ${join(demoRoot, 'repo')} and started it (execution ${demo.pipelineExecutionId}).`);
+        for (const line of demoTour(gateway.url, folders, adminTokenFile)) log(line);
+      } else if (demo.repointed) {
+        log(`The demo pipeline exists already: kept; its notification rule now sends to ${demo.repointed} (this start's port).`);
       } else {
         log('The demo pipeline exists already: kept as it is.');
       }

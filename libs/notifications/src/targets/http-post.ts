@@ -7,7 +7,7 @@ export const NOTIFICATION_REQUEST_TIMEOUT_MS = 10_000;
 /** POSTs `body` to `url` at the address the policy checked; a status other than 2xx is an error naming it. */
 export async function postJson(url: string, body: string, headers: Record<string, string>, policy: OutboundPolicy): Promise<void> {
   const target = new URL(url);
-  const { address, family } = await checkedAddress(target.hostname, policy);
+  const { address, family } = await checkedAddress(target.hostname, policy, target);
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   await new Promise<void>((resolve, reject) => {
     const req = request(

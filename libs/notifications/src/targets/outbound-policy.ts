@@ -11,6 +11,11 @@ import { BlockList, isIP } from 'node:net';
 export interface OutboundPolicy {
   /** Addresses allowed although special (`127.0.0.1`, `10.0.0.5`). */
   allowedAddresses: readonly string[];
+  /**
+   * Whole URLs (`http://127.0.0.1:4000/demo/notifications`) reached although their host is special: the embedded
+   * platform's demo receiver, on its own gateway. Narrower than listing the address, which opens every port of it.
+   */
+  allowedUrls?: readonly string[];
   lookup?: (hostname: string) => Promise<Array<{ address: string; family: number }>>;
 }
 
@@ -30,8 +35,9 @@ export class OutboundRefused extends Error {
   override readonly name = 'OutboundRefused';
 }
 
-/** The address to connect to for `host`, or OutboundRefused saying why not. */
-export async function checkedAddress(host: string, policy: OutboundPolicy): Promise<{ address: string; family: 4 | 6 }> {
+/** The address to connect to for `host`, or OutboundRefused saying why not; `url`, when one of `allowedUrls`, may reach a special address. */
+export async function checkedAddress(host: string, policy: OutboundPolicy, url?: URL): Promise<{ address: string; family: 4 | 6 }> {
+  const exempt = url !== undefined && (policy.allowedUrls ?? []).includes(url.href);
   const literal = host.replace(/^\[(.*)\]$/, '$1');
   const literalFamily = isIP(literal);
   const lookup = policy.lookup ?? (async (name: string) => dnsLookup(name, { all: true, verbatim: true }));
@@ -40,7 +46,7 @@ export async function checkedAddress(host: string, policy: OutboundPolicy): Prom
   if (first === undefined) throw new OutboundRefused(`host ${host} resolves to no address`);
   for (const { address } of addresses) {
     const kind = specialAddressKind(address);
-    if (kind !== undefined && !policy.allowedAddresses.includes(address)) {
+    if (kind !== undefined && !exempt && !policy.allowedAddresses.includes(address)) {
       throw new OutboundRefused(`host ${host} resolves to ${address}, a ${kind} address, reached only when SLUICE_NOTIFICATION_ALLOWED_ADDRESSES lists it`);
     }
   }
