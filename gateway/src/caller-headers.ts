@@ -6,6 +6,8 @@ export const ACCOUNT_HEADER = 'x-sluice-account';
 export const ACTOR_HEADER = 'x-sluice-actor';
 export const PRINCIPAL_HEADER = 'x-sluice-principal';
 export const TOKEN_ID_HEADER = 'x-sluice-token-id';
+/** Which pipelines the caller may read, for pipelineGraph (decision 0054). */
+export const READABLE_PIPELINES_HEADER = 'x-sluice-readable-pipelines';
 export const INTERNAL_SECRET_HEADER = 'x-sluice-internal-secret';
 
 /** Every subgraph must hear the same caller. */

@@ -20,6 +20,9 @@ export const endpointUrls = (subgraph: SubgraphEndpoint): readonly string[] => s
 /** The subgraph the gateway authenticates tokens (and looks up access keys) with. */
 export const PERMISSIONS_SUBGRAPH = 'permissions';
 
+/** The subgraph of the definitions: the gateway asks it for an account's pipeline names (pipelineGraph, decision 0054). */
+export const PIPELINES_SUBGRAPH = 'pipelines';
+
 /** What the gateway takes from the environment wherever it runs: in its own process (main.ts) or in the embedded platform. */
 export interface GatewaySettings {
   /** SLUICE_GRAPHQL_MAX_*, SLUICE_RATE_LIMIT_*, SLUICE_WS_*, SLUICE_AUDIT_REFUSALS_*, SLUICE_METRICS_PUBLIC (limits-config.ts). */

@@ -19,7 +19,8 @@ import { gatewayMetrics } from './metrics/gateway-metrics';
 import { metricsAccess, sendMetricsRefusal } from './metrics/metrics-access';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics/prometheus-text';
 import { originFormTarget } from './request-target';
-import type { SubgraphEndpoint } from './gateway-config';
+import { endpointUrls, PIPELINES_SUBGRAPH, type SubgraphEndpoint } from './gateway-config';
+import { pipelinesSubgraphNames } from './auth/readable-pipelines';
 import { subgraphFailoverPlugin } from './subgraph-instances';
 import { noteClientAddress } from './client-address';
 import { subgraphReadiness } from './subgraph-readiness';
@@ -121,7 +122,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // `/aws` calls enter the one authorization path with a per-call in-process token (decision 0024).
   const identities = new ForwardedIdentities();
   const admission = new Admission(limits, eventStore, log, options.auth?.auditKey ? { key: options.auth.auditKey } : {});
-  const auth = options.auth ? new GatewayAuth({ ...options.auth, authenticator: identities.wrap(options.auth.authenticator) }, eventStore, log, admission) : undefined;
+  const pipelinesSubgraph = options.subgraphs.find((subgraph) => subgraph.name === PIPELINES_SUBGRAPH);
+  const auth = options.auth
+    ? new GatewayAuth(
+        {
+          ...(pipelinesSubgraph ? { pipelineNames: pipelinesSubgraphNames(endpointUrls(pipelinesSubgraph), options.internalSecret) } : {}),
+          ...options.auth,
+          authenticator: identities.wrap(options.auth.authenticator),
+        },
+        eventStore,
+        log,
+        admission,
+      )
+    : undefined;
   const runtime = createGatewayRuntime({
     supergraph,
     propagateHeaders: {

@@ -145,7 +145,7 @@ async function authorizeField(request: {
     return { responseKey, field, action, resource: accountResource, args, readOnly: false, refusal: forbidden(action, accountResource, 'the gateway has no authorization rule for this field, so nobody may call it') };
   }
   const readOnly = findAction(rule.action)?.readOnly ?? false;
-  if (rule.authenticatedOnly) return { responseKey, field, action: rule.action, resource: accountResource, args, readOnly };
+  if (rule.authenticatedOnly || rule.readablePipelinesOnly) return { responseKey, field, action: rule.action, resource: accountResource, args, readOnly };
   if (rule.targets) return authorizeEveryTarget(rule, request, readOnly);
   let target;
   try {

@@ -7,7 +7,7 @@ import { authorize, resourceForAction, type AuditChainKeySource, type AuditResul
 import type { ActionTypeIdLike } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
 import { accessKeyStream, executionEventFields, executionStreamId, jobStreamId, tokenStream } from '@sluice/contracts';
-import { ACCOUNT_HEADER, ACTOR_HEADER, PRINCIPAL_HEADER, TOKEN_ID_HEADER } from '../caller-headers';
+import { ACCOUNT_HEADER, ACTOR_HEADER, PRINCIPAL_HEADER, READABLE_PIPELINES_HEADER, TOKEN_ID_HEADER } from '../caller-headers';
 import type { Admission } from '../limits/admission';
 import { requestWeight } from '../limits/rate-limiter';
 import { sendTooManyRequests } from '../limits/too-many-requests';
@@ -15,6 +15,8 @@ import { storeAuditRecorder, type AuditRecorder, type CallOrigin } from './audit
 import { bearerTokenOf, type AuthenticatedPrincipal, type Authenticator } from './authenticator';
 import { BrowserSessions, clearedSessionCookie, CSRF_HEADER, isSameOrigin, sessionIdOf } from './browser-sessions';
 import { authorizeOperation, type FieldCall } from './authorize-operation';
+import { operationRuleOf } from './operation-actions';
+import { readablePipelinesHeader } from './readable-pipelines';
 import { AuthenticationUnavailableError } from './permissions-authenticator';
 
 export interface GatewayAuthOptions {
@@ -23,6 +25,8 @@ export interface GatewayAuthOptions {
   auditReads?: boolean;
   /** The audit chain key (decision 0028). Default: the process's (SLUICE_AUDIT_KEY, else `audit-chain-key` in the data folder). */
   auditKey?: AuditChainKeySource;
+  /** The names of an account's pipelines (the pipelines subgraph's), for pipelineGraph's scope (decision 0054); absent: none is readable one by one. */
+  pipelineNames?: (account: string) => Promise<string[]>;
 }
 
 /** A request that passed authentication: who, and where from. */
@@ -72,6 +76,8 @@ export class GatewayAuth {
   /** The dashboard's sign-ins (decision 0045): a session cookie stands for a token. */
   readonly sessions = new BrowserSessions();
   private readonly requests = new WeakMap<IncomingMessage, AuthenticatedRequest>();
+  /** READABLE_PIPELINES_HEADER of a request whose operation has a `readablePipelinesOnly` field. */
+  private readonly readableScopes = new WeakMap<IncomingMessage, string>();
 
   constructor(
     private readonly options: GatewayAuthOptions,
@@ -179,6 +185,7 @@ export class GatewayAuth {
       [ACTOR_HEADER]: actor,
       [PRINCIPAL_HEADER]: principal.id,
       ...(tokenId ? { [TOKEN_ID_HEADER]: tokenId } : {}),
+      ...(this.readableScopes.has(req) ? { [READABLE_PIPELINES_HEADER]: this.readableScopes.get(req)! } : {}),
     };
   }
 
@@ -247,7 +254,23 @@ export class GatewayAuth {
           setResultAndStopExecution({ errors: [withBadInputStatus(error)] });
           return;
         }
-        const { calls, refusals } = authorization;
+        const { calls } = authorization;
+        const refusals = [...authorization.refusals];
+        // pipelineGraph: which pipelines the principal may read, decided here and told to the subgraph (decision 0054).
+        const scoped = calls.find((call) => !call.refusal && operationRuleOf(authorization.operation, call.field)?.readablePipelinesOnly);
+        if (scoped && refusals.length === 0) {
+          try {
+            this.readableScopes.set(req!, await readablePipelinesHeader(principal, scoped.action, contextOf(request.origin), this.options.pipelineNames ?? (async () => [])));
+          } catch (error) {
+            if (!(error instanceof GraphQLError)) {
+              this.log(`gateway: the pipelines readable by ${principal.id} could not be listed: ${error instanceof Error ? error.message : String(error)}`);
+              setResultAndStopExecution({ data: null, errors: [new GraphQLError('The pipelines service did not answer which pipelines exist: try again.', { extensions: { code: 'SERVICE_UNAVAILABLE' } })] });
+              return;
+            }
+            scoped.refusal = error;
+            refusals.push(error);
+          }
+        }
         if (refusals.length > 0) {
           // Nothing runs: no subgraph hears of an operation with a refused field.
           const notRun = new Map<string, AuditResult>(calls.map((call) => [call.responseKey, { status: 'failed', errorCode: 'FORBIDDEN' }]));

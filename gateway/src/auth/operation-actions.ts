@@ -48,6 +48,12 @@ export interface OperationRule {
    */
   perEventFilter?: true;
   /**
+   * A query across the account's pipelines that answers only about those the principal may read with `action`
+   * (pipelineGraph, decision 0054): a token is enough to call it, and the gateway tells the subgraph which pipelines
+   * those are (READABLE_PIPELINES_HEADER), so nothing of another pipeline, not even its name, leaves the subgraph.
+   */
+  readablePipelinesOnly?: true;
+  /**
    * Asks only the caller's own policies, across the account boundary (`authorizeOwnPolicies`): assumeRole,
    * whose other half, the role's trust policy, the permissions service checks (decision 0011).
    */
@@ -260,6 +266,8 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     // Authorized at the account: the list is of the account's pipelines (ReadOnly and Admin have it; an
     // approver of one pipeline reads that pipeline by name). Decision 0021.
     listPipelines: { action: 'sluice:ListPipelines', target: account() },
+    // Every pipeline the principal may read, and only those (decision 0054).
+    pipelineGraph: { action: 'sluice:GetPipeline', readablePipelinesOnly: true },
     listPipelineVersions: { action: 'sluice:ListPipelineVersions', target: pipelineFrom('name') },
     diffPipelineVersions: { action: 'sluice:ListPipelineVersions', target: pipelineFrom('name') },
     listActionTypes: { action: 'sluice:ListActionTypes', target: account() },

@@ -9,6 +9,12 @@ export const ACTOR_HEADER = 'x-sluice-actor';
 export const PRINCIPAL_HEADER = 'x-sluice-principal';
 /** The public id of the token the gateway authenticated (`tok_…`), for the permissions service. */
 export const TOKEN_ID_HEADER = 'x-sluice-token-id';
+/**
+ * The pipelines the caller may read (`sluice:GetPipeline`), set by the gateway for a field that lists what the caller
+ * may read across pipelines (`pipelineGraph`, decision 0054): `*` for every pipeline of the account, else the names,
+ * comma-separated (pipeline names hold no comma), empty for none.
+ */
+export const READABLE_PIPELINES_HEADER = 'x-sluice-readable-pipelines';
 
 /** Who asks, for which account; each service's application `Caller` has this shape. */
 export interface RequestCaller {
@@ -16,6 +22,8 @@ export interface RequestCaller {
   actor: string;
   /** The authenticated principal's id, when the request came through the gateway. */
   principal?: string;
+  /** READABLE_PIPELINES_HEADER, when the gateway set it: `'*'` or the names. */
+  readablePipelines?: '*' | string[];
 }
 
 const actor = /^[^\p{Cc}\p{Cs}]{1,256}$/u;
@@ -34,6 +42,8 @@ export function callerFromHeaders(headers: IncomingHttpHeaders): RequestCaller {
   const caller: RequestCaller = { account: account ?? '', actor: given(ACTOR_HEADER) ?? 'anonymous' };
   const principal = headers[PRINCIPAL_HEADER];
   if (typeof principal === 'string' && principal !== '') caller.principal = principal;
+  const readable = headers[READABLE_PIPELINES_HEADER];
+  if (typeof readable === 'string') caller.readablePipelines = readable === '*' ? '*' : readable.split(',').filter((name) => name !== '');
   const issues = new IssueCollector();
   const accountProblem = account === undefined ? `The request names no caller: the gateway sets ${ACCOUNT_HEADER} to the account of the token it authenticated.` : accountIdProblem(account);
   if (accountProblem) issues.add(`headers.${ACCOUNT_HEADER}`, account === undefined ? 'missing_caller' : 'invalid_account', accountProblem);

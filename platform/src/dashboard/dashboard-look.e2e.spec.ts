@@ -70,6 +70,7 @@ describe('the look of the dashboard, in Chromium', () => {
     `/pipelines/${PIPELINE}/versions`,
     '/new-pipeline',
     '/import',
+    '/graph',
     '/audit',
     '/nowhere',
   ];

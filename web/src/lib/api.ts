@@ -429,3 +429,12 @@ export async function loadPipelineAsOf(name: string, at: string): Promise<Pipeli
 /** When the pipeline was created (the slider's start). */
 export const pipelineCreated = async (name: string): Promise<string> =>
   (await request<{ getPipeline: { metadata: { created: string } } }>('query Created($name: String!) { getPipeline(name: $name) { metadata { created } } }', { name })).getPipeline.metadata.created;
+
+/** The stage states' approval facts (status, token) of a pipeline: for the approval banner of the execution page. */
+export async function loadApprovalStates(name: string): Promise<import('./approvals').ApprovalState[]> {
+  const data = await request<{ getPipelineState: { stageStates: import('./approvals').ApprovalState[] } }>(
+    'query ApprovalStates($name: String!) { getPipelineState(name: $name) { stageStates { stageName actionStates { actionName latestExecution { pipelineExecutionId status token } } } } }',
+    { name },
+  );
+  return data.getPipelineState.stageStates;
+}

@@ -12,6 +12,7 @@ export type Route =
   | { name: 'new-pipeline' }
   | { name: 'audit' }
   | { name: 'secrets' }
+  | { name: 'graph' }
   | { name: 'import' }
   | { name: 'not-found'; path: string };
 
@@ -21,6 +22,7 @@ export function routeOf(path: string): Route {
   if (parts.length === 1 && parts[0] === 'sign-in') return { name: 'sign-in' };
   if (parts.length === 1 && parts[0] === 'audit') return { name: 'audit' };
   if (parts.length === 1 && parts[0] === 'secrets') return { name: 'secrets' };
+  if (parts.length === 1 && parts[0] === 'graph') return { name: 'graph' };
   if (parts.length === 1 && parts[0] === 'new-pipeline') return { name: 'new-pipeline' };
   if (parts[0] === 'pipelines' && parts[2] === 'edit' && parts.length === 3) return { name: 'pipeline-edit', pipelineName: parts[1]! };
   if (parts[0] === 'pipelines' && parts[2] === 'versions' && parts.length === 3) return { name: 'pipeline-versions', pipelineName: parts[1]! };
@@ -42,6 +44,7 @@ export const pipelineTrendsPath = (name: string) => `${pipelinePath(name)}/trend
 export const pipelineEditPath = (name: string) => `${pipelinePath(name)}/edit`;
 export const pipelineVersionsPath = (name: string) => `${pipelinePath(name)}/versions`;
 export const NEW_PIPELINE_PATH = '/new-pipeline';
+export const GRAPH_PATH = '/graph';
 export const executionPath = (name: string, id: string) => `${pipelinePath(name)}/executions/${encodeURIComponent(id)}`;
 
 class Router {

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, ResolveReference, Resolver } from '@nestjs/graphql';
 import type { Caller } from '../application/caller';
 import type { Tag } from '../domain/tag';
-import { CallerOf } from '@sluice/graphql-service';
+import { CallerOf, type RequestCaller } from '@sluice/graphql-service';
 import { pipelineDiffOutput, pipelineOutput, pipelineVersionOutput } from './pipeline-output';
 import { PIPELINES_APPLICATION, type PipelinesApplication } from '../pipelines-service';
 
@@ -28,6 +28,11 @@ export class PipelineResolver {
       edges: page.edges.map(({ cursor, pipeline }) => ({ cursor, node: pipelineOutput(pipeline) })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
     };
+  }
+
+  @Query('pipelineGraph')
+  pipelineGraph(@CallerOf() caller: RequestCaller) {
+    return this.app.pipelineQueries.pipelineGraph(caller, caller.readablePipelines);
   }
 
   @Query('listPipelineVersions')

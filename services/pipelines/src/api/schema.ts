@@ -110,6 +110,44 @@ ${ACTION_ENUMS_SDL}
     tags: [Tag!]!
   }
 
+  enum PipelineGraphNodeKind {
+    SOURCE
+    PIPELINE
+    ENVIRONMENT
+  }
+
+  "SOURCE: a source feeds a pipeline; INVOKES: an Invoke/Sluice/Pipeline (or Invoke/AWS/CodePipeline) action starts another pipeline; DEPLOYS_TO: a Deploy action names the environment."
+  enum PipelineGraphEdgeKind {
+    SOURCE
+    INVOKES
+    DEPLOYS_TO
+  }
+
+  type PipelineGraphNode {
+    "pipeline:<name>, environment:<name> or source:<repository#branch, s3 bucket/key or upload key>."
+    id: String!
+    kind: PipelineGraphNodeKind!
+    label: String!
+    "The pipeline's name (PIPELINE nodes)."
+    pipelineName: String
+    "The pipelines joined to the node: more than one for a shared source or environment."
+    pipelineNames: [String!]!
+  }
+
+  type PipelineGraphEdge {
+    "Node ids."
+    from: String!
+    to: String!
+    kind: PipelineGraphEdgeKind!
+    "The stage/action each edge comes from."
+    via: [String!]!
+  }
+
+  type PipelineGraph {
+    nodes: [PipelineGraphNode!]!
+    edges: [PipelineGraphEdge!]!
+  }
+
   type ImportedAwsPipeline {
     "The Sluice definition the AWS one became."
     pipeline: JSON!
@@ -258,6 +296,8 @@ ${ACTION_ENUMS_SDL}
     pipelineAsOf(name: String!, at: String!): PipelineAsOf!
     listPipelines(first: Int = 50, after: String): PipelineConnection!
     listPipelineVersions(name: String!): [PipelineVersion!]!
+    "Sources, pipelines and environments of the account and what joins them, over the pipelines the caller may read (sluice:GetPipeline): nothing of another is named."
+    pipelineGraph: PipelineGraph!
     diffPipelineVersions(name: String!, from: Int!, to: Int!): PipelineVersionDiff!
     "With includeDeleted: deleted custom types too, whose jobs the definitions stored before the delete still make."
     listActionTypes(owner: ActionOwner, category: ActionCategory, includeDeleted: Boolean = false): [ActionType!]!

@@ -1,5 +1,6 @@
-import { diffPipelineDeclarations, exportAwsPipeline, ValidationError, type PipelineChange, type ValidationIssue } from '@sluice/domain';
+import { AccessDeniedError, diffPipelineDeclarations, exportAwsPipeline, ValidationError, type PipelineChange, type ValidationIssue } from '@sluice/domain';
 import { NotFoundError } from '../domain/errors';
+import { pipelineGraph, type PipelineGraph } from '../domain/pipeline/pipeline-graph';
 import type { PipelinePage, PipelineReadModel, PipelineVersionView, PipelineView, StageTransitionView } from '../projections/pipeline-read-model';
 import type { Caller } from './caller';
 
@@ -53,6 +54,24 @@ export class PipelineQueries {
     const before = this.getPipeline(caller, name, from).version.declaration;
     const after = this.getPipeline(caller, name, to).version.declaration;
     return { name, from, to, changes: diffPipelineDeclarations(before, after) };
+  }
+
+  /**
+   * The graph across the account's pipelines that `readable` names (`'*'`: all). Behind the gateway (a principal is
+   * named) the gateway must say which pipelines the caller may read; without that nothing is answered (decision 0054).
+   */
+  pipelineGraph(caller: Caller & { principal?: string }, readable: '*' | readonly string[] | undefined): PipelineGraph {
+    if (readable === undefined && caller.principal !== undefined) {
+      throw new AccessDeniedError(caller.actor, 'pipelineGraph: the gateway did not say which pipelines the caller may read, so none are shown.');
+    }
+    const allowed = readable === undefined || readable === '*' ? undefined : new Set(readable);
+    const declarations = [];
+    for (let after: string | undefined, page; (page = this.readModel().listPipelines(caller.account, MAX_PAGE_SIZE, after)); ) {
+      for (const { pipeline } of page.edges) if (!allowed || allowed.has(pipeline.name)) declarations.push(pipeline.version.declaration);
+      if (!page.hasNextPage || page.endCursor === null) break;
+      after = page.endCursor;
+    }
+    return pipelineGraph(declarations);
   }
 
   exportAwsPipeline(caller: Caller, name: string, version?: number | null): ReturnType<typeof exportAwsPipeline> {
