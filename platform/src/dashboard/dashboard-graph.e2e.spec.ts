@@ -6,6 +6,7 @@ import { collectPageErrors, eventually, gql, startDashboard, type Dashboard } fr
 const API = 'shop-api';
 const WEB = 'shop-web';
 const DOCS = 'docs';
+const RELEASE = 'release';
 
 interface Graph {
   nodes: Array<{ id: string; kind: string; pipelineNames: string[] }>;
@@ -33,6 +34,16 @@ describe('graph across pipelines, as-of marks and approvals on a phone, in Chrom
     await dashboard.createPipeline(
       pipelineDefinition({ name: WEB, stages: [gitSourceStage({ repositoryUrl: `file://${repo}` }), approvalStage('Gate', 'Approve'), stage('Deploy', deployTo('staging'))] }) as unknown as Record<string, unknown>,
     );
+    // A fourth starts shop-web through a pipeline invoke (decision 0052).
+    await dashboard.createPipeline(
+      pipelineDefinition({
+        name: RELEASE,
+        stages: [
+          gitSourceStage({ repositoryUrl: 'https://git.example.com/release.git' }),
+          stage('Trigger', { name: 'Release', actionTypeId: { category: 'Invoke', owner: 'Sluice', provider: 'Pipeline', version: '1' }, runOrder: 1, configuration: { PipelineName: WEB } }),
+        ],
+      }) as unknown as Record<string, unknown>,
+    );
     await dashboard.createPipeline(pipelineDefinition({ name: DOCS, stages: [gitSourceStage({ repositoryUrl: 'https://git.example.com/docs.git' }), stage('Build', commandsAction('Compile', 'true', { inputs: 'SourceOutput' }))] }) as unknown as Record<string, unknown>);
   }, 180_000);
 
@@ -53,11 +64,14 @@ describe('graph across pipelines, as-of marks and approvals on a phone, in Chrom
       await page.locator(`[data-edge="pipeline:${pipeline} DEPLOYS_TO environment:staging"]`).waitFor({ state: 'attached' });
     }
     expect(await page.locator(`[data-node="${source}"]`).textContent()).toContain('shared by 2');
+    await page.locator(`[data-edge="pipeline:${RELEASE} INVOKES pipeline:${WEB}"]`).waitFor({ state: 'attached' });
     expect(await page.locator('[data-edge^="source:git:https://git.example.com/docs.git#main SOURCE"]').count()).toBe(1);
+    expect(await page.locator('[data-edge^="source:git:https://git.example.com/release.git#main SOURCE"]').count()).toBe(1);
     // Left to right: the source before the pipelines, the pipelines before the environment.
     const x = async (id: string) => (await page.locator(`[data-node="${id}"] rect`).boundingBox())!.x;
     expect(await x(source)).toBeLessThan(await x(`pipeline:${WEB}`));
     expect(await x(`pipeline:${WEB}`)).toBeLessThan(await x('environment:staging'));
+    expect(await x(`pipeline:${RELEASE}`)).toBeLessThan(await x(`pipeline:${WEB}`));
     expect(await page.locator(`[data-node="pipeline:${WEB}"]`).getAttribute('data-status')).toBe('None');
 
     // A run of shop-web reaches its approval: the node says so without a reload.
@@ -73,7 +87,8 @@ describe('graph across pipelines, as-of marks and approvals on a phone, in Chrom
   it('answers only the pipelines the principal may read: none to another account, one node and no other name to a reader of one pipeline', async () => {
     const { whoami } = await dashboard.gql<{ whoami: { account: string } }>('query { whoami { account } }');
     const admin = await dashboard.gql<{ pipelineGraph: Graph }>(GRAPH);
-    expect(admin.pipelineGraph.nodes.filter((n) => n.kind === 'PIPELINE').map((n) => n.id)).toEqual([`pipeline:${DOCS}`, `pipeline:${API}`, `pipeline:${WEB}`]);
+    expect(admin.pipelineGraph.nodes.filter((n) => n.kind === 'PIPELINE').map((n) => n.id)).toEqual([`pipeline:${DOCS}`, `pipeline:${RELEASE}`, `pipeline:${API}`, `pipeline:${WEB}`]);
+    expect(admin.pipelineGraph.edges).toContainEqual(expect.objectContaining({ from: `pipeline:${RELEASE}`, to: `pipeline:${WEB}`, kind: 'INVOKES' }));
 
     const other = await dashboard.gql<{ createAccount: { adminToken: { token: string } } }>('mutation { createAccount(account: "graph-other", adminUserName: "boss") { adminToken { token } } }');
     expect((await gql<{ pipelineGraph: Graph }>(dashboard.url, other.createAccount.adminToken.token, GRAPH)).pipelineGraph).toEqual({ nodes: [], edges: [] });
@@ -85,7 +100,7 @@ describe('graph across pipelines, as-of marks and approvals on a phone, in Chrom
     const reader = (await dashboard.gql<{ createToken: { token: string } }>('mutation { createToken(principalId: "web-reader") { token } }')).createToken.token;
     const seen = (await gql<{ pipelineGraph: Graph }>(dashboard.url, reader, GRAPH)).pipelineGraph;
     expect(seen.nodes.map((n) => n.id)).toEqual(['environment:staging', `pipeline:${WEB}`, source]);
-    expect(JSON.stringify(seen)).not.toMatch(/shop-api|docs/);
+    expect(JSON.stringify(seen)).not.toMatch(/shop-api|docs|release/);
     // The listing the graph is built over stays refused to the reader.
     await expect(gql(dashboard.url, reader, 'query { listPipelines { edges { node { name } } } }')).rejects.toThrow(/Forbidden/);
 
@@ -94,7 +109,7 @@ describe('graph across pipelines, as-of marks and approvals on a phone, in Chrom
     await page.goto(`${dashboard.url}/graph`);
     await page.locator(`[data-node="pipeline:${WEB}"][data-waiting="Gate/Approve"]`).waitFor({ state: 'attached' });
     expect(await page.locator('[data-kind="PIPELINE"]').count()).toBe(1);
-    expect(await page.locator('main').textContent()).not.toMatch(/shop-api|docs/);
+    expect(await page.locator('main').textContent()).not.toMatch(/shop-api|docs|release/);
     await context.close();
   }, 60_000);
 

@@ -12,7 +12,7 @@ export function checkSourceStage(stages: readonly StageFacts[], issues: IssueCol
         issues.add(
           path,
           'first_stage_not_source',
-          `The first stage may only hold Source actions, but action ${action.name !== undefined ? `"${action.name}"` : `#${action.actionIndex}`} is a ${action.category} action; move it to a later stage.`,
+          `The first stage may only hold Source actions, but action ${action.name !== undefined ? `"${action.name}"` : `#${action.actionIndex}`} is ${/^[AEIOU]/.test(action.category) ? 'an' : 'a'} ${action.category} action; move it to a later stage.`,
         );
       } else if (stage.index > 0 && action.category === 'Source') {
         issues.add(
