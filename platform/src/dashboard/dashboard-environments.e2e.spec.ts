@@ -127,11 +127,19 @@ describe('the environments page, in Chromium', () => {
     // What the runs made: prod failed once of two deploys; staging never.
     expect(await panel.locator('figure[data-metric="changeFailureRate"] [data-testid="metric-figure"]').innerText()).toBe('50%');
 
-    // As of before the second run: prod had one deployment, none failed.
-    const before = new Date(Date.parse(await startOf(second)) - 1000);
-    const local = new Date(before.getTime() - before.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    // As of the second after the first run's prod deploy ended (the picker takes seconds): one deployment, none failed.
+    const deploys = await dashboard.gql<{ listDeployments: { nodes: Array<{ pipelineExecutionId: string; endTime: string }> } }>('query($p: String!) { listDeployments(pipelineName: $p, environment: "prod") { nodes { pipelineExecutionId endTime } } }', { p: PIPELINE });
+    const firstEnd = Date.parse(deploys.listDeployments.nodes.find((d) => d.pipelineExecutionId === first)!.endTime);
+    const asOf = new Date(Math.floor(firstEnd / 1000) * 1000 + 1000);
+    expect(asOf.getTime()).toBeLessThan(Date.parse(await startOf(second)) + 2000);
+    const local = await page.evaluate((iso) => {
+      const at = new Date(iso);
+      return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    }, asOf.toISOString());
     await panel.getByTestId('metrics-as-of').fill(local);
-    await eventually(async () => ((await panel.locator('figure[data-metric="changeFailureRate"] [data-testid="metric-basis"]').innerText()) === '0 of 1 deployments' ? true : undefined), 'the metrics as of before the second run', 10_000);
+    const basis = panel.locator('figure[data-metric="changeFailureRate"] [data-testid="metric-basis"]');
+    await eventually(async () => ((await panel.getByTestId('metrics-period').innerText()).includes(await page.evaluate((iso) => new Date(iso).toLocaleString(), asOf.toISOString())) ? true : undefined), 'the metrics as of then', 10_000);
+    expect(await basis.innerText()).toBe('0 of 1 deployments');
 
     await page.screenshot({ path: join(SCREENSHOTS, 'pipeline-environments.png'), fullPage: true });
     expect(errors).toEqual([]);

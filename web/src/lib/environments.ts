@@ -158,6 +158,8 @@ export function formatSeconds(seconds: number | null): string {
   return `${round(seconds / 86_400)} d`;
 }
 
+/** Two significant digits under 10 a day (1 deploy in 30 days is 0.033, not 0). */
+const perDay = (value: number) => (value === 0 || value >= 10 ? String(Math.round(value)) : String(Number(value.toPrecision(2))));
 const round = (value: number) => (value >= 10 ? String(Math.round(value)) : String(Math.round(value * 10) / 10));
 const percent = (rate: number | null) => (rate === null ? '–' : `${Math.round(rate * 1000) / 10}%`);
 
@@ -166,7 +168,7 @@ export const METRIC_FIGURES: readonly MetricFigure[] = [
     key: 'deploymentFrequency',
     title: 'Deployment frequency',
     value: (m) => m.deploymentFrequency.perDay,
-    text: (m) => `${round(m.deploymentFrequency.perDay)} / day`,
+    text: (m) => `${perDay(m.deploymentFrequency.perDay)} / day`,
     basis: (m) => `${m.deploymentFrequency.deployments} deployments in ${round(m.deploymentFrequency.days)} days`,
     formula: (m) => m.deploymentFrequency.formula,
   },
