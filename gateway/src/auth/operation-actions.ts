@@ -353,6 +353,9 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     putSecretValue: { action: 'sluice:ManageSecrets', target: secretFrom('name') },
     deleteSecret: { action: 'sluice:ManageSecrets', target: secretFrom('name') },
     createNotificationRule: { action: 'sluice:CreateNotificationRule', target: (args, lookup) => ({ account: lookup.account, pipeline: definitionName(args, 'rule', ['pipelineName']) }) },
+    updateNotificationRule: { action: 'sluice:UpdateNotificationRule', target: pipelineFrom('pipelineName') },
+    tagNotificationRule: { action: 'sluice:TagNotificationRule', target: pipelineFrom('pipelineName') },
+    untagNotificationRule: { action: 'sluice:UntagNotificationRule', target: pipelineFrom('pipelineName') },
     deleteNotificationRule: { action: 'sluice:DeleteNotificationRule', target: pipelineFrom('pipelineName') },
     // `input` is what `aws codepipeline get-pipeline` prints: { pipeline: { name, … }, metadata }.
     importAwsPipeline: {

@@ -9,3 +9,4 @@ export * from './credentials';
 export * from './webhooks';
 export * from './secrets/secret-references';
 export * from './secrets/secret-masking';
+export * from './tags/resource-tags';

@@ -15,16 +15,6 @@ describe('the execution page, in Chromium', () => {
   let approver: string;
   let reader: string;
 
-  const userWithToken = async (userName: string, managedPolicy: string, approverScope?: { pipeline: string; stage: string }) => {
-    await dashboard.gql('mutation($u: String!) { createUser(userName: $u) { userName } }', { u: userName });
-    await dashboard.gql('mutation($u: String!, $m: String!, $s: ApproverScopeInput) { attachPolicy(targetType: USER, targetName: $u, managedPolicy: $m, approverScope: $s) { name } }', {
-      u: userName,
-      m: managedPolicy,
-      s: approverScope ?? null,
-    });
-    return (await dashboard.gql<{ createToken: { token: string } }>('mutation($u: String!) { createToken(principalId: $u) { token } }', { u: userName })).createToken.token;
-  };
-
   beforeAll(async () => {
     dashboard = await startDashboard();
     repo = initGitRepository(join(dashboard.base, 'repo'), { 'index.html': '<h1>one</h1>\n' }, 'First version');
@@ -39,8 +29,8 @@ describe('the execution page, in Chromium', () => {
         ],
       }) as unknown as Record<string, unknown>,
     );
-    approver = await userWithToken('carol', 'Approver', { pipeline: PIPELINE, stage: 'Approval' });
-    reader = await userWithToken('reader', 'ReadOnly');
+    approver = await dashboard.userWithToken('carol', 'Approver', { pipeline: PIPELINE, stage: 'Approval' });
+    reader = await dashboard.userWithToken('reader', 'ReadOnly');
   }, 180_000);
 
   afterAll(async () => {

@@ -20,7 +20,11 @@ describe('the look of the dashboard, in Chromium', () => {
     await dashboard.createPipeline(
       pipelineDefinition({
         name: PIPELINE,
-        stages: [gitSourceStage({ repositoryUrl: `file://${repo}` }), stage(LONG_STAGE, commandsAction(LONG_ACTION, 'echo shipped', { category: 'Deploy', inputs: 'SourceOutput' }))],
+        stages: [
+          gitSourceStage({ repositoryUrl: `file://${repo}` }),
+          // A long environment name too, for the environments page.
+          stage(LONG_STAGE, { ...commandsAction(LONG_ACTION, 'echo shipped', { category: 'Deploy', inputs: 'SourceOutput' }), environment: 'production-europe-west-and-north-america-regions' }),
+        ],
       }) as unknown as Record<string, unknown>,
     );
     executionId = await dashboard.startExecution(PIPELINE);
@@ -66,6 +70,7 @@ describe('the look of the dashboard, in Chromium', () => {
     `/pipelines/${PIPELINE}/executions/${executionId}`,
     `/pipelines/${PIPELINE}/as-of`,
     `/pipelines/${PIPELINE}/trends`,
+    `/pipelines/${PIPELINE}/environments`,
     `/pipelines/${PIPELINE}/edit`,
     `/pipelines/${PIPELINE}/versions`,
     '/new-pipeline',

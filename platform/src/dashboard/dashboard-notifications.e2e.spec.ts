@@ -51,4 +51,42 @@ describe('the dashboard: notification failures on the pipeline view', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   });
+
+  it('edits a rule from the panel at the version read: disabled and tagged; a change made meanwhile is a conflict; a reader gets no Edit', async () => {
+    const context = await dashboard.signedInContext();
+    const page = await context.newPage();
+    const pageErrors = collectPageErrors(page);
+    await page.goto(`${dashboard.url}/pipelines/${PIPELINE}`);
+    const rule = page.getByTestId('notifications').locator('li[data-rule="team-hook"]');
+    await rule.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByTestId('rule-dialog');
+    await dialog.getByTestId('rule-status').selectOption('DISABLED');
+    await dialog.getByTestId('rule-tags').fill('team=web');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await rule.locator('[data-tag="team"]').waitFor();
+    expect(await rule.getAttribute('data-status')).toBe('DISABLED');
+    const [saved] = (await dashboard.gql<{ notificationRules: Array<{ status: string; version: number; tags: unknown[]; targets: Array<{ secretSet: boolean }> }> }>(`{ notificationRules(pipelineName: "${PIPELINE}") { status version tags { key value } targets { secretSet } } }`)).notificationRules;
+    expect(saved).toEqual({ status: 'DISABLED', version: 3, tags: [{ key: 'team', value: 'web' }], targets: [{ secretSet: true }] });
+
+    // Someone changes the rule while the form is open: saving is refused, and nothing of the form is applied.
+    await rule.getByRole('button', { name: 'Edit' }).click();
+    await dashboard.gql(`mutation { updateNotificationRule(pipelineName: "${PIPELINE}", name: "team-hook", version: 3, changes: { status: "ENABLED" }) { version } }`);
+    await dialog.getByTestId('rule-tags').fill('team=ops');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    expect(await dialog.getByTestId('rule-error').innerText()).toMatch(/version 4, not 3/);
+    const [kept] = (await dashboard.gql<{ notificationRules: Array<{ version: number; tags: unknown[] }> }>(`{ notificationRules(pipelineName: "${PIPELINE}") { version tags { key value } } }`)).notificationRules;
+    expect(kept).toEqual({ version: 4, tags: [{ key: 'team', value: 'web' }] });
+    expect(pageErrors).toEqual([]);
+    await context.close();
+
+    const reader = await dashboard.userWithToken('rule-reader', 'ReadOnly');
+    const readerContext = await dashboard.signedInContext(undefined, reader);
+    const readerPage = await readerContext.newPage();
+    await readerPage.goto(`${dashboard.url}/pipelines/${PIPELINE}`);
+    await readerPage.getByTestId('notifications').locator('li[data-rule="team-hook"]').waitFor();
+    await readerPage.waitForLoadState('networkidle');
+    expect(await readerPage.getByTestId('notifications').getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    await readerContext.close();
+  });
 });

@@ -13,6 +13,7 @@ import {
   waitForCard,
   webAppPipeline,
   gitRepository,
+  userWithToken,
   type Dashboard,
 } from '../testing/dashboard-harness';
 
@@ -285,16 +286,6 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     await context.close();
   }, 120_000);
 
-  /** A user of the default account with one managed policy, and a token for it, made through the permissions API as the admin. */
-  async function userWithToken(userName: string, managedPolicy: string, approverScope?: { pipeline: string; stage: string }): Promise<string> {
-    await gql(url, token, 'mutation($u: String!) { createUser(userName: $u) { userName } }', { u: userName });
-    await gql(url, token, 'mutation($u: String!, $m: String!, $s: ApproverScopeInput) { attachPolicy(targetType: USER, targetName: $u, managedPolicy: $m, approverScope: $s) { name } }', {
-      u: userName,
-      m: managedPolicy,
-      s: approverScope ?? null,
-    });
-    return (await gql<{ createToken: { token: string } }>(url, token, 'mutation($u: String!) { createToken(principalId: $u) { token } }', { u: userName })).createToken.token;
-  }
   const startExecution = async (pipeline: string) =>
     (await gql<{ startPipelineExecution: { pipelineExecutionId: string } }>(url, token, 'mutation($p: String!) { startPipelineExecution(name: $p) { pipelineExecutionId } }', { p: pipeline }))
       .startPipelineExecution.pipelineExecutionId;
@@ -302,7 +293,7 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
   const buttonsOf = (page: Page) => page.locator('main button').evaluateAll((buttons) => buttons.map((b) => (b.textContent ?? '').trim()));
 
   it('shows a read-only user no mutate buttons, while the state still renders and updates live', async () => {
-    const viewer = await userWithToken('viewer', 'ReadOnly');
+    const viewer = await userWithToken(url, token, 'viewer', 'ReadOnly');
     await expect(gql(url, viewer, 'mutation($p: String!) { startPipelineExecution(name: $p) { pipelineExecutionId } }', { p: PIPELINE })).rejects.toThrow(/Forbidden: sluice:StartPipelineExecution/);
     const context = await signedInContext({ width: 1280, height: 800 }, viewer);
     const page = await context.newPage();
@@ -350,7 +341,7 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     const definition = webAppPipeline(gated, repositoryUrl) as { stages: unknown[] };
     definition.stages = [definition.stages[0], { name: 'Check', actions: [approval('SignOff')] }, { name: 'Ship', actions: [approval('Go')] }];
     await gql(url, token, 'mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: definition });
-    const approver = await userWithToken('shipper', 'Approver', { pipeline: gated, stage: 'Ship' });
+    const approver = await userWithToken(url, token, 'shipper', 'Approver', { pipeline: gated, stage: 'Ship' });
     await eventually(
       async () => ((await gql<{ getPipeline: { state: { stageStates: unknown[] } | null } }>(url, token, `query { getPipeline(name: "${gated}") { state { stageStates { stageName } } } }`)).getPipeline.state?.stageStates.length ? true : undefined),
       'the executions service to know the gated pipeline',
@@ -515,7 +506,7 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
   }, 240_000);
 
   it('offers the audit log only to a principal allowed to read it', async () => {
-    const reader = await userWithToken('pipeline-reader', 'ReadOnly');
+    const reader = await userWithToken(url, token, 'pipeline-reader', 'ReadOnly');
     const context = await signedInContext({ width: 1280, height: 800 }, reader);
     const page = await context.newPage();
     await page.goto(`${url}/`);

@@ -199,6 +199,61 @@ describe('notification rules on the running platform', () => {
     expect(brokenHits).toBeGreaterThanOrEqual(2);
   });
 
+  it('updates a rule at the version read: a stale or concurrent update is a conflict, never a lost change; tags list rules', async () => {
+    const [before] = (await ok(['list-notification-rules', '--pipeline-name', 'web'])).rules.filter((r: { name: string }) => r.name === 'failures');
+    expect(before.version).toBe(1);
+    // The CLI: the event types change, the targets (and the webhook's secret) stay.
+    const changes = join(work, 'changes.json');
+    writeFileSync(changes, JSON.stringify({ eventTypeIds: ['codepipeline-pipeline-pipeline-execution-failed', 'codepipeline-pipeline-pipeline-execution-succeeded'] }));
+    const updated = (await ok(['update-notification-rule', '--pipeline-name', 'web', '--name', 'failures', '--version', '1', '--changes', `file://${changes}`])).rule;
+    expect(updated).toMatchObject({ version: 2, updatedBy: expect.stringContaining('admin'), eventTypeIds: ['codepipeline-pipeline-pipeline-execution-failed', 'codepipeline-pipeline-pipeline-execution-succeeded'], targets: before.targets });
+
+    // Someone who read version 1 is refused, and nothing of theirs is applied.
+    const stale = await sluice(['update-notification-rule', '--pipeline-name', 'web', '--name', 'failures', '--version', '1', '--changes', '{"status":"DISABLED"}']);
+    expect(stale.code).not.toBe(0);
+    expect(stale.stderr).toMatch(/version 2, not 1/);
+    // Two writers of version 2 at once: exactly one wins.
+    const UPDATE = 'mutation($c: JSON!) { updateNotificationRule(pipelineName: "web", name: "failures", version: 2, changes: $c) { version status eventTypeIds } }';
+    const both = await Promise.all([gql(UPDATE, { c: { status: 'DISABLED' } }), gql(UPDATE, { c: { eventTypeIds: ['codepipeline-pipeline-pipeline-execution-started'] } })]);
+    expect(both.filter((answer) => answer.errors === undefined)).toHaveLength(1);
+    expect(both.map((answer) => errorOf(answer).code).filter(Boolean)).toEqual(['CONFLICT']);
+    const [, after] = data(await gql<{ notificationRules: Array<{ version: number; status: string; eventTypeIds: string[] }> }>('{ notificationRules(pipelineName: "web") { version status eventTypeIds } }'), 'rules').notificationRules;
+    const disabledWon = both[0]!.errors === undefined;
+    expect(after).toEqual(
+      disabledWon ? { version: 3, status: 'DISABLED', eventTypeIds: updated.eventTypeIds } : { version: 3, status: 'ENABLED', eventTypeIds: ['codepipeline-pipeline-pipeline-execution-started'] },
+    );
+
+    // Bad input at its path; a new webhook address needs its secret; the secret is in no answer nor audit record.
+    const bad = await gql('mutation($c: JSON!) { updateNotificationRule(pipelineName: "web", name: "failures", version: 3, changes: $c) { version } }', {
+      c: { targets: [{ type: 'Webhook', address: `${hookUrl}?moved` }], status: 'OFF' },
+    });
+    expect(errorOf(bad)).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect((errorOf(bad).issues as Array<{ path: string }>).map((issue) => issue.path).sort()).toEqual(['changes.status', 'changes.targets[0].secret']);
+    const NEW_SECRET = 'a-fresh-secret-for-the-update-42';
+    const restored = data(
+      await gql<{ updateNotificationRule: { version: number; status: string } }>('mutation($c: JSON!) { updateNotificationRule(pipelineName: "web", name: "failures", version: 3, changes: $c) { version status } }', {
+        c: { status: 'ENABLED', eventTypeIds: ['codepipeline-pipeline-pipeline-execution-failed', 'codepipeline-pipeline-action-execution-failed'], targets: [{ type: 'Webhook', address: hookUrl, secret: NEW_SECRET }, { type: 'Email', address: 'oncall@example.test' }] },
+      }),
+      'restore',
+    ).updateNotificationRule;
+    expect(restored).toEqual({ version: 4, status: 'ENABLED' });
+    const audit = await gql('query { lookupAuditEvents(filter: { operation: "sluice:UpdateNotificationRule" }, first: 10) { edges { node { requestParameters } } } }');
+    expect(JSON.stringify(audit.data)).toContain('failures');
+    expect(JSON.stringify(audit)).not.toContain(NEW_SECRET);
+
+    // Tags: set with the CLI, listed by key and value, removed.
+    const tagged = (await ok(['tag-notification-rule', '--pipeline-name', 'web', '--name', 'failures', '--tags', 'key=team,value=web', 'key=severity,value=page'])).rule;
+    expect(tagged).toMatchObject({ version: 5, tags: [{ key: 'team', value: 'web' }, { key: 'severity', value: 'page' }] });
+    expect((await ok(['list-notification-rules', '--pipeline-name', 'web', '--tag-key', 'team'])).rules.map((r: { name: string }) => r.name)).toEqual(['failures']);
+    expect((await ok(['list-notification-rules', '--pipeline-name', 'web', '--tag-key', 'team', '--tag-value', 'ops'])).rules).toEqual([]);
+    const untagged = (await ok(['untag-notification-rule', '--pipeline-name', 'web', '--name', 'failures', '--tag-keys', 'severity'])).rule;
+    expect(untagged).toMatchObject({ version: 6, tags: [{ key: 'team', value: 'web' }] });
+    expect(errorOf(await gql('mutation { tagNotificationRule(pipelineName: "web", name: "failures", tags: [{ key: "x", value: "y" }], version: 5) { version } }'))).toMatchObject({ code: 'CONFLICT' });
+    expect(errorOf(await gql('mutation { tagNotificationRule(pipelineName: "web", name: "failures", tags: [{ key: "aws:x", value: "y" }]) { version } }'))).toMatchObject({ code: 'BAD_USER_INPUT', issues: [expect.objectContaining({ path: 'tags[0].key' })] });
+    // A rule of another pipeline is not found at this one (the caller was authorized at "other").
+    expect(errorOf(await gql('mutation { updateNotificationRule(pipelineName: "other", name: "failures", version: 6, changes: { status: "DISABLED" }) { version } }'))).toMatchObject({ errorCode: 'NOTIFICATION_RULE_NOT_FOUND' });
+  });
+
   it('lets a principal allowed only to list at one pipeline list there, and nothing else', async () => {
     data(await gql('mutation { createUser(userName: "watcher") { userName } }'), 'createUser');
     const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sluice:ListNotificationRules', 'sluice:ListNotificationDeliveries'], Resource: 'srn:sluice:default:web' }] };
@@ -216,6 +271,12 @@ describe('notification rules on the running platform', () => {
     const removed = await sluice(['delete-notification-rule', '--pipeline-name', 'web', '--name', 'failures'], token);
     expect(removed.code).not.toBe(0);
     expect(removed.stderr).toMatch(/AccessDenied|FORBIDDEN|not allowed/i);
+    // Nor may it change a rule, or tag one.
+    expect(errorOf(await watcher('mutation { updateNotificationRule(pipelineName: "web", name: "failures", version: 1, changes: { status: "DISABLED" }) { version } }'))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(errorOf(await watcher('mutation { tagNotificationRule(pipelineName: "web", name: "failures", tags: [{ key: "a", value: "b" }]) { version } }'))).toMatchObject({ code: 'FORBIDDEN' });
+    const untag = await sluice(['untag-notification-rule', '--pipeline-name', 'web', '--name', 'failures', '--tag-keys', 'team'], token);
+    expect(untag.code).not.toBe(0);
+    expect(untag.stderr).toMatch(/AccessDenied|FORBIDDEN|not allowed/i);
     expect((await ok(['list-notification-rules', '--pipeline-name', 'web'])).rules).toHaveLength(2);
   });
 
@@ -229,7 +290,15 @@ describe('notification rules on the running platform', () => {
       r: { name: 'steal', pipelineName: 'web', eventTypeIds: ['codepipeline-pipeline-pipeline-execution-failed'], targets: [{ type: 'Slack', address: hookUrl }] },
     });
     expect(errorOf(create)).toMatchObject({ errorCode: 'PIPELINE_NOT_FOUND' });
-    expect((await ok(['list-notification-rules', '--pipeline-name', 'web'])).rules).toHaveLength(2);
+    const version = (await ok(['list-notification-rules', '--pipeline-name', 'web'])).rules.find((r: { name: string }) => r.name === 'failures').version;
+    expect(errorOf(await beta(`mutation { updateNotificationRule(pipelineName: "web", name: "failures", version: ${version}, changes: { status: "DISABLED" }) { version } }`))).toMatchObject({
+      errorCode: 'NOTIFICATION_RULE_NOT_FOUND',
+    });
+    expect(errorOf(await beta('mutation { tagNotificationRule(pipelineName: "web", name: "failures", tags: [{ key: "owner", value: "beta" }]) { version } }'))).toMatchObject({ errorCode: 'NOTIFICATION_RULE_NOT_FOUND' });
+    expect(errorOf(await beta('{ notificationRules(pipelineName: "web", tagKey: "team") { name } }'))).toMatchObject({ errorCode: 'PIPELINE_NOT_FOUND' });
+    const rules = (await ok(['list-notification-rules', '--pipeline-name', 'web'])).rules;
+    expect(rules).toHaveLength(2);
+    expect(rules.find((r: { name: string }) => r.name === 'failures')).toMatchObject({ version, status: 'ENABLED', tags: [{ key: 'team', value: 'web' }] });
   });
 
   it('deletes a rule with the CLI; deleting it again is not found', async () => {

@@ -129,6 +129,17 @@ export async function ensureDashboardBuilt(): Promise<void> {
   }
 }
 
+/** A user of the default account with one managed policy, and a token for it, made through the permissions API by `token`'s principal. */
+export async function userWithToken(url: string, token: string, userName: string, managedPolicy: string, approverScope?: { pipeline: string; stage: string }): Promise<string> {
+  await gql(url, token, 'mutation($u: String!) { createUser(userName: $u) { userName } }', { u: userName });
+  await gql(url, token, 'mutation($u: String!, $m: String!, $s: ApproverScopeInput) { attachPolicy(targetType: USER, targetName: $u, managedPolicy: $m, approverScope: $s) { name } }', {
+    u: userName,
+    m: managedPolicy,
+    s: approverScope ?? null,
+  });
+  return (await gql<{ createToken: { token: string } }>(url, token, 'mutation($u: String!) { createToken(principalId: $u) { token } }', { u: userName })).createToken.token;
+}
+
 export interface Dashboard {
   /** The temporary folder of this run (the platform's data is in `data/`). */
   base: string;
@@ -140,6 +151,8 @@ export interface Dashboard {
   /** A browser context signed in with a token, the admin's by default (its session cookie is set before any page runs). */
   signedInContext(viewport?: { width: number; height: number }, as?: string): Promise<BrowserContext>;
   gql<T>(query: string, variables?: Record<string, unknown>, as?: string): Promise<T>;
+  /** A user with one managed policy (ReadOnly, Approver with its scope…) and a token for it, made by the admin. */
+  userWithToken(userName: string, managedPolicy: string, approverScope?: { pipeline: string; stage: string }): Promise<string>;
   /** Starts an execution through the API, as the admin; its id. */
   startExecution(pipeline: string): Promise<string>;
   /** Creates a pipeline as the admin and waits until the executions service knows its stages. */
@@ -177,6 +190,7 @@ export async function startDashboard(extraEnv: Record<string, string> = {}): Pro
       return context;
     },
     gql: call,
+    userWithToken: (userName, managedPolicy, approverScope) => userWithToken(url, token, userName, managedPolicy, approverScope),
     async startExecution(pipeline) {
       const answer = await call<{ startPipelineExecution: { pipelineExecutionId: string } }>('mutation($p: String!) { startPipelineExecution(name: $p) { pipelineExecutionId } }', { p: pipeline });
       return answer.startPipelineExecution.pipelineExecutionId;

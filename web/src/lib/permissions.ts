@@ -112,6 +112,21 @@ export async function mayLookupAuditEvents(): Promise<boolean> {
   return (await allowedOf([{ action: 'sluice:LookupAuditEvents', resource }])).has(`sluice:LookupAuditEvents ${resource}`);
 }
 
+/** Whether the principal may edit the pipeline's notification rules: update them, and set or remove their tags. */
+export async function mayEditNotificationRules(pipelineName: string): Promise<{ update: boolean; tag: boolean; untag: boolean }> {
+  const resource = resourceName(await signedInAccount(), pipelineName);
+  const allowed = await allowedOf(['UpdateNotificationRule', 'TagNotificationRule', 'UntagNotificationRule'].map((action) => ({ action: `sluice:${action}`, resource })));
+  const can = (action: string) => allowed.has(`sluice:${action} ${resource}`);
+  return { update: can('UpdateNotificationRule'), tag: can('TagNotificationRule'), untag: can('UntagNotificationRule') };
+}
+
+/** Whether the principal may schedule and lift the account's environment freezes (account-level actions, decision 0051). */
+export async function mayManageFreezes(): Promise<{ schedule: boolean; lift: boolean }> {
+  const resource = `srn:sluice:${await signedInAccount()}:`;
+  const allowed = await allowedOf(['sluice:ScheduleEnvironmentFreeze', 'sluice:LiftEnvironmentFreeze'].map((action) => ({ action, resource })));
+  return { schedule: allowed.has(`sluice:ScheduleEnvironmentFreeze ${resource}`), lift: allowed.has(`sluice:LiftEnvironmentFreeze ${resource}`) };
+}
+
 /**
  * Whether the principal may import a pipeline from AWS and create it (`sluice:ImportAwsPipeline` and
  * `sluice:CreatePipeline` at the pipeline). Before a name is known the page asks for a name no pipeline has:

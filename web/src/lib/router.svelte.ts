@@ -7,6 +7,7 @@ export type Route =
   | { name: 'executions'; pipelineName: string }
   | { name: 'pipeline-as-of'; pipelineName: string }
   | { name: 'pipeline-trends'; pipelineName: string }
+  | { name: 'pipeline-environments'; pipelineName: string }
   | { name: 'pipeline-edit'; pipelineName: string }
   | { name: 'pipeline-versions'; pipelineName: string }
   | { name: 'new-pipeline' }
@@ -30,6 +31,7 @@ export function routeOf(path: string): Route {
   if (parts[0] === 'pipelines' && parts[2] === 'executions' && parts.length === 3) return { name: 'executions', pipelineName: parts[1]! };
   if (parts[0] === 'pipelines' && parts[2] === 'as-of' && parts.length === 3) return { name: 'pipeline-as-of', pipelineName: parts[1]! };
   if (parts[0] === 'pipelines' && parts[2] === 'trends' && parts.length === 3) return { name: 'pipeline-trends', pipelineName: parts[1]! };
+  if (parts[0] === 'pipelines' && parts[2] === 'environments' && parts.length === 3) return { name: 'pipeline-environments', pipelineName: parts[1]! };
   if (parts[0] === 'pipelines' && parts.length === 2) return { name: 'pipeline', pipelineName: parts[1]! };
   if (parts[0] === 'pipelines' && parts[2] === 'executions' && parts.length === 4) {
     return { name: 'execution', pipelineName: parts[1]!, executionId: parts[3]! };
@@ -41,6 +43,7 @@ export const pipelinePath = (name: string) => `/pipelines/${encodeURIComponent(n
 export const executionsPath = (name: string) => `${pipelinePath(name)}/executions`;
 export const pipelineAsOfPath = (name: string) => `${pipelinePath(name)}/as-of`;
 export const pipelineTrendsPath = (name: string) => `${pipelinePath(name)}/trends`;
+export const pipelineEnvironmentsPath = (name: string) => `${pipelinePath(name)}/environments`;
 export const pipelineEditPath = (name: string) => `${pipelinePath(name)}/edit`;
 export const pipelineVersionsPath = (name: string) => `${pipelinePath(name)}/versions`;
 export const NEW_PIPELINE_PATH = '/new-pipeline';

@@ -102,6 +102,9 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('ListEnvironmentFreezes', 'account', READ),
   // Notification rules (issue 21, decision 0044): managed and read at the pipeline they watch.
   action('CreateNotificationRule', 'pipeline', WRITE),
+  action('UpdateNotificationRule', 'pipeline', WRITE),
+  action('TagNotificationRule', 'pipeline', WRITE),
+  action('UntagNotificationRule', 'pipeline', WRITE),
   action('DeleteNotificationRule', 'pipeline', WRITE),
   action('ListNotificationRules', 'pipeline', READ),
   action('ListNotificationDeliveries', 'pipeline', READ),

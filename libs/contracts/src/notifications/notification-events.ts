@@ -49,9 +49,32 @@ export interface NotificationRuleDeleted {
   data: { name: string; ruleId: string; at: string; by: string };
 }
 
-export type NotificationRuleEvent = NotificationRuleCreated | NotificationRuleDeleted;
+/** The rule's event types, targets or status changed (issue 21): `definition` is the whole rule as it is now. */
+export interface NotificationRuleUpdated {
+  type: 'NotificationRuleUpdated';
+  data: { definition: NotificationRuleDefinitionData; ruleId: string; at: string; by: string };
+}
 
-export const NOTIFICATION_RULE_EVENT_TYPES = ['NotificationRuleCreated', 'NotificationRuleDeleted'] as const satisfies ReadonlyArray<NotificationRuleEvent['type']>;
+/** Tags set on the rule (a key given again takes the new value). */
+export interface NotificationRuleTagged {
+  type: 'NotificationRuleTagged';
+  data: { ruleId: string; tags: Array<{ key: string; value: string }>; at: string; by: string };
+}
+
+export interface NotificationRuleUntagged {
+  type: 'NotificationRuleUntagged';
+  data: { ruleId: string; tagKeys: string[]; at: string; by: string };
+}
+
+export type NotificationRuleEvent = NotificationRuleCreated | NotificationRuleUpdated | NotificationRuleTagged | NotificationRuleUntagged | NotificationRuleDeleted;
+
+export const NOTIFICATION_RULE_EVENT_TYPES = [
+  'NotificationRuleCreated',
+  'NotificationRuleUpdated',
+  'NotificationRuleTagged',
+  'NotificationRuleUntagged',
+  'NotificationRuleDeleted',
+] as const satisfies ReadonlyArray<NotificationRuleEvent['type']>;
 
 export function isNotificationRuleEvent(event: { type: string }): event is NotificationRuleEvent {
   return (NOTIFICATION_RULE_EVENT_TYPES as readonly string[]).includes(event.type);

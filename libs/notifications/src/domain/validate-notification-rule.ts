@@ -38,14 +38,10 @@ export function validateNotificationRule(rule: unknown, context: NotificationRul
   }
   const name = requiredName(rule.name, 'Rule name', 'rule.name', issues);
   const pipelineName = requiredName(rule.pipelineName, 'Pipeline name', 'rule.pipelineName', issues);
-  const eventTypeIds = checkEventTypeIds(rule.eventTypeIds, issues);
+  const eventTypeIds = checkEventTypeIds(rule.eventTypeIds, 'rule', issues);
   const secrets = new Map<number, string>();
-  const targets = checkTargets(rule.targets, secrets, issues);
-  let status: 'ENABLED' | 'DISABLED' = 'ENABLED';
-  if (rule.status !== undefined && rule.status !== null) {
-    if (rule.status === 'ENABLED' || rule.status === 'DISABLED') status = rule.status;
-    else issues.add('rule.status', 'enum', 'status must be ENABLED or DISABLED.');
-  }
+  const targets = checkTargets(rule.targets, 'rule', secrets, () => false, issues);
+  const status = checkStatus(rule.status, 'rule', issues) ?? 'ENABLED';
   if (issues.count > 0) throw new ValidationError(issues.issues, 'The notification rule cannot be created');
   if (context.pipeline(pipelineName!) === undefined) throw new NotFoundError('pipeline', pipelineName!);
   return { definition: { name: name!, pipelineName: pipelineName!, eventTypeIds: eventTypeIds!, targets: targets!, status }, secrets };
@@ -59,28 +55,76 @@ function requiredName(value: unknown, label: string, path: string, issues: Issue
   return checkString(value, { label, ...PIPELINE_NAME_RULE }, path, issues) ? value : undefined;
 }
 
-function checkEventTypeIds(value: unknown, issues: IssueCollector): NotificationEventTypeId[] | undefined {
+/** What an update changes: the rule as it will be, each new Webhook secret in clear by index, and the indexes that keep theirs. */
+export interface ValidNotificationRuleChanges extends ValidNotificationRule {
+  kept: Set<number>;
+}
+
+/**
+ * An update's `changes`: `{ eventTypeIds?, targets?, status? }` (at least one), each checked as on create, at its path
+ * under `changes`. A Webhook target without a secret keeps the one of the target it replaces when that target was a
+ * Webhook at the same index and address (the secret is sealed to the index; a new address needs its secret again).
+ */
+export function validateNotificationRuleChanges(changes: unknown, existing: NotificationRuleDefinitionData): ValidNotificationRuleChanges {
+  const refused = 'The notification rule cannot be updated';
+  if (!isObject(changes)) throw new ValidationError([{ path: 'changes', code: 'required', message: 'changes is required and must be an object.' }], refused);
+  const issues = new IssueCollector();
+  const members = ['eventTypeIds', 'targets', 'status'];
+  for (const key of Object.keys(changes)) {
+    if (!members.includes(key)) issues.add(`changes.${key}`, 'unknown', `${key} cannot be changed (only ${members.join(', ')}; a rule's name and pipeline are its identity).`);
+  }
+  if (!members.some((key) => changes[key] !== undefined && changes[key] !== null)) issues.add('changes', 'required', `changes names nothing to change: give one of ${members.join(', ')}.`);
+  const eventTypeIds = changes.eventTypeIds == null ? existing.eventTypeIds : checkEventTypeIds(changes.eventTypeIds, 'changes', issues);
+  const secrets = new Map<number, string>();
+  const kept = new Set<number>();
+  const mayKeep = (index: number, address: string) => {
+    const before = existing.targets[index];
+    const keeps = before?.type === 'Webhook' && before.address === address && before.sealedSecret !== undefined;
+    if (keeps) kept.add(index);
+    return keeps;
+  };
+  const targets = changes.targets == null ? existing.targets.map(({ type, address }) => ({ type, address })) : checkTargets(changes.targets, 'changes', secrets, mayKeep, issues);
+  if (changes.targets == null) existing.targets.forEach((target, index) => target.sealedSecret !== undefined && kept.add(index));
+  const status = checkStatus(changes.status, 'changes', issues) ?? existing.status;
+  if (issues.count > 0) throw new ValidationError(issues.issues, refused);
+  return { definition: { name: existing.name, pipelineName: existing.pipelineName, eventTypeIds: eventTypeIds!, targets: targets!, status }, secrets, kept };
+}
+
+function checkStatus(value: unknown, root: string, issues: IssueCollector): 'ENABLED' | 'DISABLED' | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === 'ENABLED' || value === 'DISABLED') return value;
+  issues.add(`${root}.status`, 'enum', 'status must be ENABLED or DISABLED.');
+  return undefined;
+}
+
+function checkEventTypeIds(value: unknown, root: string, issues: IssueCollector): NotificationEventTypeId[] | undefined {
   if (!Array.isArray(value) || value.length === 0) {
-    issues.add('rule.eventTypeIds', 'required', 'eventTypeIds is required: a non-empty list of event type ids.');
+    issues.add(`${root}.eventTypeIds`, 'required', 'eventTypeIds is required: a non-empty list of event type ids.');
     return undefined;
   }
   const ids: NotificationEventTypeId[] = [];
   value.forEach((id, index) => {
     if (typeof id === 'string' && (NOTIFICATION_EVENT_TYPE_IDS as readonly string[]).includes(id)) {
       if (!ids.includes(id as NotificationEventTypeId)) ids.push(id as NotificationEventTypeId);
-    } else issues.add(`rule.eventTypeIds[${index}]`, 'enum', `${JSON.stringify(id)} is not an event type id; one of: ${NOTIFICATION_EVENT_TYPE_IDS.join(', ')}.`);
+    } else issues.add(`${root}.eventTypeIds[${index}]`, 'enum', `${JSON.stringify(id)} is not an event type id; one of: ${NOTIFICATION_EVENT_TYPE_IDS.join(', ')}.`);
   });
   return ids;
 }
 
-function checkTargets(value: unknown, secrets: Map<number, string>, issues: IssueCollector): Array<{ type: NotificationTargetType; address: string }> | undefined {
+function checkTargets(
+  value: unknown,
+  root: string,
+  secrets: Map<number, string>,
+  mayKeepSecret: (index: number, address: string) => boolean,
+  issues: IssueCollector,
+): Array<{ type: NotificationTargetType; address: string }> | undefined {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_NOTIFICATION_TARGETS) {
-    issues.add('rule.targets', 'required', `targets is required: a list of 1 to ${MAX_NOTIFICATION_TARGETS} targets.`);
+    issues.add(`${root}.targets`, 'required', `targets is required: a list of 1 to ${MAX_NOTIFICATION_TARGETS} targets.`);
     return undefined;
   }
   const targets: Array<{ type: NotificationTargetType; address: string }> = [];
   value.forEach((target, index) => {
-    const path = `rule.targets[${index}]`;
+    const path = `${root}.targets[${index}]`;
     if (!isObject(target)) {
       issues.add(path, 'required', 'A target is an object: { type, address, secret? }.');
       return;
@@ -105,7 +149,9 @@ function checkTargets(value: unknown, secrets: Map<number, string>, issues: Issu
     }
     const secret = target.secret;
     if (type === 'Webhook') {
-      if (typeof secret !== 'string' || secret.length < MIN_WEBHOOK_SECRET_LENGTH || secret.length > MAX_WEBHOOK_SECRET_LENGTH) {
+      if ((secret === undefined || secret === null) && mayKeepSecret(index, address)) {
+        // keeps the secret it had
+      } else if (typeof secret !== 'string' || secret.length < MIN_WEBHOOK_SECRET_LENGTH || secret.length > MAX_WEBHOOK_SECRET_LENGTH) {
         issues.add(`${path}.secret`, 'required', `A Webhook target needs a secret of ${MIN_WEBHOOK_SECRET_LENGTH} to ${MAX_WEBHOOK_SECRET_LENGTH} characters: the key of the signature over each body.`);
       } else secrets.set(index, secret);
     } else if (secret !== undefined && secret !== null) {

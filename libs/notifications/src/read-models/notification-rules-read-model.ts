@@ -1,4 +1,4 @@
-import { assertNever } from '@sluice/domain';
+import { assertNever, mergeTags, withoutTags, type Tag } from '@sluice/domain';
 import { isNotificationRuleEvent, parseNotificationRuleStreamId, type NotificationEventTypeId, type NotificationRuleDefinitionData, type NotificationRuleEvent } from '@sluice/contracts';
 
 /** A rule as it is now; the sealed secrets stay here, every answer to a caller leaves them out. */
@@ -8,7 +8,18 @@ export interface NotificationRuleView {
   definition: NotificationRuleDefinitionData;
   created: string;
   createdBy: string;
+  /** The rule's events since it was created (1 after the create): an update names the version it read. */
+  version: number;
+  updated: string;
+  updatedBy: string;
+  tags: Tag[];
   deleted: boolean;
+}
+
+/** A rule has the tag: the key, and the value when one is given. */
+export interface NotificationRuleTagFilter {
+  key: string;
+  value?: string;
 }
 
 /** Each account's rules by name, and every rule ever created by its id (a delivery names its rule by id). */
@@ -24,11 +35,21 @@ export class NotificationRulesReadModel {
     this.accounts.set(id.account, rules);
     switch (event.type) {
       case 'NotificationRuleCreated': {
-        const view: NotificationRuleView = { account: id.account, ruleId: event.data.ruleId, definition: event.data.definition, created: event.data.at, createdBy: event.data.by, deleted: false };
+        const { at, by } = event.data;
+        const view: NotificationRuleView = { account: id.account, ruleId: event.data.ruleId, definition: event.data.definition, created: at, createdBy: by, version: 1, updated: at, updatedBy: by, tags: [], deleted: false };
         rules.set(id.name, view);
         this.byId.set(view.ruleId, view);
         return true;
       }
+      case 'NotificationRuleUpdated':
+        this.change(rules, id.name, event.data, (view) => ({ ...view, definition: event.data.definition }));
+        return true;
+      case 'NotificationRuleTagged':
+        this.change(rules, id.name, event.data, (view) => ({ ...view, tags: mergeTags(view.tags, event.data.tags) }));
+        return true;
+      case 'NotificationRuleUntagged':
+        this.change(rules, id.name, event.data, (view) => ({ ...view, tags: withoutTags(view.tags, event.data.tagKeys) }));
+        return true;
       case 'NotificationRuleDeleted': {
         rules.delete(id.name);
         const existing = this.byId.get(event.data.ruleId);
@@ -38,6 +59,15 @@ export class NotificationRulesReadModel {
       default:
         return assertNever(event);
     }
+  }
+
+  /** A new view of the rule (views handed out are never changed in place), one version on. */
+  private change(rules: Map<string, NotificationRuleView>, name: string, at: { ruleId: string; at: string; by: string }, changed: (view: NotificationRuleView) => NotificationRuleView): void {
+    const existing = rules.get(name);
+    if (existing === undefined || existing.ruleId !== at.ruleId) return;
+    const view = { ...changed(existing), version: existing.version + 1, updated: at.at, updatedBy: at.by };
+    rules.set(name, view);
+    this.byId.set(view.ruleId, view);
   }
 
   getRule(account: string, name: string): NotificationRuleView | undefined {
@@ -53,10 +83,11 @@ export class NotificationRulesReadModel {
     return this.byId.get(ruleId);
   }
 
-  /** The account's rules by name, optionally those of one pipeline. */
-  listRules(account: string, pipelineName?: string): NotificationRuleView[] {
+  /** The account's rules by name, optionally those of one pipeline, optionally those with a tag. */
+  listRules(account: string, pipelineName?: string, tag?: NotificationRuleTagFilter): NotificationRuleView[] {
     return [...(this.accounts.get(account)?.values() ?? [])]
       .filter((rule) => pipelineName === undefined || rule.definition.pipelineName === pipelineName)
+      .filter((rule) => tag === undefined || rule.tags.some((t) => t.key === tag.key && (tag.value === undefined || t.value === tag.value)))
       .sort((a, b) => (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0));
   }
 

@@ -12,6 +12,10 @@ export function notificationRuleOutput(view: NotificationRuleView) {
     pipelineArn: `srn:sluice:${view.account}:${definition.pipelineName}`,
     created: view.created,
     createdBy: view.createdBy,
+    version: view.version,
+    updated: view.updated,
+    updatedBy: view.updatedBy,
+    tags: view.tags,
   };
 }
 

@@ -259,6 +259,11 @@ ${ACTION_ENUMS_SDL}
     pipelineArn: String!
     created: DateTime!
     createdBy: String!
+    "1 when created, one more with each update, tag or untag: updateNotificationRule names the version it read."
+    version: Int!
+    updated: DateTime!
+    updatedBy: String!
+    tags: [Tag!]!
   }
 
   enum NotificationDeliveryStatus {
@@ -309,8 +314,8 @@ ${ACTION_ENUMS_SDL}
     webhooks(first: Int = 50, after: String): WebhookConnection!
     "The account's secrets, by name: never a value."
     listSecrets: [Secret!]!
-    "The pipeline's notification rules, by name."
-    notificationRules(pipelineName: String!): [NotificationRule!]!
+    "The pipeline's notification rules, by name; with tagKey, those with that tag (and tagValue, with that value)."
+    notificationRules(pipelineName: String!, tagKey: String, tagValue: String): [NotificationRule!]!
     "The pipeline's notifications, newest first: of one rule, in one status, at most first (1 to 200)."
     notificationDeliveries(pipelineName: String!, ruleName: String, status: NotificationDeliveryStatus, first: Int = 50): [NotificationDelivery!]!
   }
@@ -355,6 +360,16 @@ ${ACTION_ENUMS_SDL}
     A Webhook target's secret signs each body and is never answered; a name taken is a CONFLICT.
     """
     createNotificationRule(rule: JSON!): NotificationRule!
+    """
+    changes: { eventTypeIds?, targets?, status? }: what it names replaces the rule's, the rest stays (docs/notifications.md).
+    version is the rule's version you read: a stale one is a CONFLICT, nothing changed. A Webhook target without a secret
+    keeps the one of the target at its index when that was a Webhook to the same address.
+    """
+    updateNotificationRule(pipelineName: String!, name: String!, version: Int!, changes: JSON!): NotificationRule!
+    "Sets tags on the rule (a key given again takes the new value); with version, a CONFLICT when the rule changed since."
+    tagNotificationRule(pipelineName: String!, name: String!, tags: [TagInput!]!, version: Int): NotificationRule!
+    "Removes tags by key (keys it does not have are ignored); with version, a CONFLICT when the rule changed since."
+    untagNotificationRule(pipelineName: String!, name: String!, tagKeys: [String!]!, version: Int): NotificationRule!
     "The rule must watch pipelineName (NOTIFICATION_RULE_NOT_FOUND otherwise); its owed notifications fail as deleted."
     deleteNotificationRule(pipelineName: String!, name: String!): Boolean!
   }

@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from '@sluice/domain';
-import type { NotificationDeliveriesReadModel, NotificationDeliveryStatus, NotificationDeliveryView, NotificationRulesReadModel, NotificationRuleView } from '@sluice/notifications';
+import type { NotificationDeliveriesReadModel, NotificationDeliveryStatus, NotificationDeliveryView, NotificationRulesReadModel, NotificationRuleTagFilter, NotificationRuleView } from '@sluice/notifications';
 import type { PipelineReadModel } from '../projections/pipeline-read-model';
 import type { Caller } from './caller';
 
@@ -15,9 +15,11 @@ export class NotificationQueries {
     private readonly deliveries: () => NotificationDeliveriesReadModel,
   ) {}
 
-  listNotificationRules(caller: Caller, pipelineName: string): NotificationRuleView[] {
+  listNotificationRules(caller: Caller, pipelineName: string, tagKey?: string | null, tagValue?: string | null): NotificationRuleView[] {
     this.pipelineMustExist(caller, pipelineName);
-    return this.rules().listRules(caller.account, pipelineName);
+    if (tagKey == null && tagValue != null) throw new ValidationError([{ path: 'tagValue', code: 'requires_tag_key', message: 'tagValue needs tagKey: the tag whose value it is.' }]);
+    const tag: NotificationRuleTagFilter | undefined = tagKey == null ? undefined : { key: tagKey, ...(tagValue != null ? { value: tagValue } : {}) };
+    return this.rules().listRules(caller.account, pipelineName, tag);
   }
 
   getNotificationRule(caller: Caller, name: string): NotificationRuleView {
