@@ -132,9 +132,9 @@ async function untilText(page: Page, testId: string, text: string, timeoutMs = 3
 describe('docs/getting-started.md, followed literally in the dashboard and with the CLI', () => {
   let firstRun: string;
 
-  it('the dashboard: signs in, opens demo, reads the smoke test\'s masked secret, approves, sees prod deployed and the notifications delivered', async () => {
+  it('the dashboard: signs in, opens demo, reads the smoke test\'s masked secret, approves, sees prod deployed, the notifications delivered and what runs where', async () => {
     const doc = readFileSync(PAGE, 'utf8');
-    const [signIn, open, logs, approve, deployed, notified, ...extra] = stepsAfter(doc, '**The dashboard:**');
+    const [signIn, open, logs, approve, deployed, notified, environments, ...extra] = stepsAfter(doc, '**The dashboard:**');
     expect(extra).toEqual([]);
     const token = readFileSync(join(work, '.sluice/admin-token'), 'utf8').trim();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -185,6 +185,18 @@ describe('docs/getting-started.md, followed literally in the dashboard and with 
     const [sentence] = named(notified!).quoted;
     await page.getByRole('heading', { name: panel!, level: 2, exact: true }).waitFor();
     await untilText(page, 'notifications', sentence!);
+
+    // 7. "*Environments* … a card for `staging` and one for `prod`, each linking the run that deployed it; prod's says "Approved by" whom, with your summary."
+    const [environmentsLink] = named(environments!).ui;
+    const [staging, prod] = named(environments!).code;
+    const [approvedBy] = named(environments!).quoted;
+    await page.getByRole('link', { name: environmentsLink!, exact: true }).click();
+    for (const environment of [staging!, prod!]) {
+      const run = page.locator(`[data-environment="${environment}"] [data-testid="current-execution"]`);
+      await run.waitFor({ timeout: 30_000 });
+      expect(await run.getAttribute('href')).toBe(`/pipelines/demo/executions/${firstRun}`);
+    }
+    expect(await page.locator(`[data-environment="${prod}"] [data-testid="approval"]`).innerText()).toMatch(new RegExp(`^${approvedBy} .*looks good`));
     expect(errors).toEqual([]);
     await page.close();
   }, 180_000);
