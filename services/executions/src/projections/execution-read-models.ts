@@ -8,6 +8,8 @@ import {
   initialPipelineState,
   initialRuleExecutionsView,
   type ActionExecutionsView,
+  type ExecutionExpiry,
+  type PipelineExecutionExpired,
   type PipelineStateView,
   type RuleExecutionsView,
 } from '../domain';
@@ -39,6 +41,8 @@ export class ExecutionReadModels {
   private readonly approvals = new Map<string, ApprovalLocation>();
   /** Only executions whose definition names an environment (issue 21). */
   private readonly deployments = new Map<string, ExecutionDeploymentsView>();
+  /** Executions retention expired (docs/decisions/0056): left out of every list, answered "expired" by id. */
+  private readonly expired = new Map<string, ExecutionExpiry>();
 
   apply(folded: FoldedEvent): void {
     if (folded.aggregate === 'lanes') {
@@ -77,7 +81,33 @@ export class ExecutionReadModels {
       ruleExecutions: this.ruleExecutions,
       approvals: this.approvals,
       deployments: this.deployments,
+      expired: this.expired,
     };
+  }
+
+  /**
+   * Folds a retention tombstone: the execution leaves its pipeline's list and its per-execution views (what lists and
+   * environments are made of) are dropped; the pipeline it belonged to is kept, so a query by id in another account
+   * still answers "not found" and in its own "expired".
+   */
+  expire(event: PipelineExecutionExpired): void {
+    const { pipelineExecutionId: executionId, account, pipelineName, expiredAt, retentionDays } = event.data;
+    this.expired.set(executionId, { account, pipelineName, expiredAt, retentionDays });
+    const key = pipelineKey({ account, name: pipelineName });
+    const executions = this.executionsOfPipeline.get(key);
+    if (executions) {
+      const remaining = executions.filter((id) => id !== executionId);
+      if (remaining.length > 0) this.executionsOfPipeline.set(key, remaining);
+      else this.executionsOfPipeline.delete(key);
+    }
+    this.actionExecutions.delete(executionId);
+    this.ruleExecutions.delete(executionId);
+    this.deployments.delete(executionId);
+  }
+
+  /** Why an execution is no longer answered, when retention expired it. */
+  expiryOf(executionId: string): ExecutionExpiry | undefined {
+    return this.expired.get(executionId);
   }
 
   pipelineState(pipeline: PipelineRef): PipelineStateView | undefined {
