@@ -25,6 +25,7 @@ import { JobMasks, storeJobSecrets, type JobSecrets } from './application/job-se
 import type { AuditChainKeySource } from '@sluice/authz';
 import type { MasterKeyCipher } from '@sluice/runtime';
 import { defaultJobQueuePolicy, type JobQueuePolicy } from './domain';
+import { DEFAULT_RETENTION_SWEEP_INTERVAL_MS } from './executions-config';
 import { ExecutionsProjection } from './projections/executions-projection';
 import { PipelineCatalog } from './projections/pipeline-catalog/pipeline-catalog';
 import { PIPELINE_CATALOG_PROJECTION } from './projections/pipeline-catalog/pipeline-catalog-projection';
@@ -192,9 +193,6 @@ export interface ExecutionsEngineOptions {
    */
   retentionSweepIntervalMs?: number;
 }
-
-/** An engine node sweeps every hour unless told otherwise. */
-export const DEFAULT_RETENTION_SWEEP_INTERVAL_MS = 3_600_000;
 
 // The application's operations the engine hands out in-process, each listed once: the engine's type follows from them.
 const EXECUTION_COMMANDS = ['startPipelineExecution', 'stopPipelineExecution', 'retryStageExecution', 'rollbackStage', 'rerunStage', 'putApprovalResult', 'putActionRevision', 'overrideStageCondition'] as const;
