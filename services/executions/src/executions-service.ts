@@ -103,6 +103,7 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     clock,
     ids,
     random,
+    expiryOf: (executionId) => projection.readModels.expiryOf(executionId),
   });
   const limits = { ...DEFAULT_ACTION_LOG_LIMITS, ...options.actionLogLimits };
   const masks = new JobMasks(options.secrets);

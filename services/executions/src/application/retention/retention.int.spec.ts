@@ -111,6 +111,9 @@ it('expires what is older than each account’s own period, deletes its chunks, 
   await expect(engine.actionLogs(acme, acmeOld)).rejects.toBeInstanceOf(ExpiredError);
   expect(thrown(() => engine.listActionExecutions(acme, 'printer', { pipelineExecutionId: acmeOld }))).toBeInstanceOf(ExpiredError);
   await expect(engine.executionAsOf(acme, acmeOld, new Date(T0 + DAY).toISOString())).rejects.toBeInstanceOf(ExpiredError);
+  // Nor can it be the source of new work: a rollback to it or a rerun of it is refused as expired.
+  await expect(engine.rollbackStage(acme, { pipelineName: 'printer', stageName: 'Build', targetPipelineExecutionId: acmeOld })).rejects.toBeInstanceOf(ExpiredError);
+  await expect(engine.rerunStage(acme, { pipelineName: 'printer', stageName: 'Build', sourcePipelineExecutionId: acmeOld })).rejects.toBeInstanceOf(ExpiredError);
   // Another account asking for it still finds nothing: expiry says nothing across accounts.
   expect(thrown(() => engine.getPipelineExecution(globex, 'printer', acmeOld))).toBeInstanceOf(NotFoundError);
   // Lists leave it out; the recent one is whole, its logs readable.
