@@ -10,6 +10,8 @@ import type { ExecutionsEngine } from '../../executions-service';
 import { PipelinePublisher } from '../../testing/pipeline-publisher';
 import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../testing/engine-test-environment';
 import { RetentionCommands } from './retention-commands';
+import { rebuildProjections } from '@sluice/eventing';
+import { executionsProjections } from '../../projections/projection-registry';
 import type { Caller } from '../caller';
 
 // Retention (issue 20, docs/decisions/0056) on the real PostgreSQL store and a real log folder, with an injected
@@ -127,6 +129,13 @@ it('expires what is older than each account’s own period, deletes its chunks, 
   const again = await engine.sweepRetention();
   expect(again.expiredExecutions).toEqual([]);
   expect(await env.store.readStream(expiredExecutionStreamId(acmeOld))).toHaveLength(1);
+
+  // The live read models, tombstones folded as they came, equal a rebuild from the store.
+  const rebuilt = executionsProjections().filter((projection) => projection.name === 'executions.engine-streams');
+  await rebuildProjections(env.store, rebuilt);
+  const live = engine.liveProjections.find((projection) => projection.name === 'executions.engine-streams')!.contents();
+  expect(rebuilt[0]!.contents()).toEqual(live);
+  expect((live as { readModels: { expired: Map<string, unknown> } }).readModels.expired.size).toBe(2);
 
   // A restart replays the tombstones: still expired, still listed out, nothing expired twice.
   await engine.stop();
