@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodePipelineClient, GetPipelineExecutionCommand, PipelineExecutionNotFoundException } from '@aws-sdk/client-codepipeline';
 import { openLogStore, parseLogStoreLocation, type ArtifactStore } from '@sluice/artifact-store';
-import { actionLogStreamId, type ActionLogAppended } from '@sluice/contracts';
 import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
 import { createExecutionsEngine } from '@sluice/executions';
 import { InProcessBus } from '@sluice/messaging';
@@ -122,8 +121,9 @@ it('is changed by an account admin only; another account’s period and sweep le
 
 it('answers an execution older than the period as expired through GraphQL, /aws and the CLI; its chunks are gone and the audit chain verifies', async () => {
   const admin = as(platform.token);
-  const logEvents = await store.readStream(actionLogStreamId(executionId));
-  const keys = [...new Set(logEvents.flatMap((event) => (event.data as ActionLogAppended['data']).chunkRef?.key ?? []))];
+  // The platform has run this one execution: every chunk in its log folder is this execution's.
+  const keys: string[] = [];
+  for await (const key of logs.store.list()) keys.push(key);
   expect(keys.length).toBeGreaterThan(0);
   for (const key of keys) expect(await logs.store.has(key)).toBe(true);
 
