@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,10 @@ import { createExecutionsEngine } from '@sluice/executions';
 import { InProcessBus } from '@sluice/messaging';
 import { dropTestSchema, eventually, newTestSchema, testPostgresUrl } from '@sluice/testing';
 import { commandsAction, gitSourceStage, initGitRepository, pipelineDefinition, stage } from '@sluice/testing/fixtures';
+import { gatewayClient } from '@sluice/gateway/testing';
+import type { GraphQLResponse } from '@sluice/graphql-service/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
+import { runSluice } from '../testing/sluice-process';
 
 // Issue 20, retention of execution history and logs (docs/retention.md, docs/decisions/0056), on the user's path:
 // `npm start`'s platform on PostgreSQL, its worker printing a log. Settings through GraphQL and the CLI, changed only by
@@ -18,7 +20,6 @@ import { startPlatformProcess, type PlatformProcess } from '../testing/platform-
 // GraphQL, /aws through the AWS SDK, the `sluice` CLI as a process — and the audit chain are the platform's own.
 jest.setTimeout(180_000);
 
-const BIN = join(__dirname, '../../../cli/bin/sluice.mjs');
 const folder = mkdtempSync(join(tmpdir(), 'sluice-retention-e2e-'));
 const dataDir = join(folder, 'data');
 const schema = newTestSchema('retention_e2e');
@@ -29,28 +30,18 @@ let executionId: string;
 /** The admin of a second account (made by the first test). */
 let globexToken: string;
 
-type Answer<T> = { data?: T | null; errors?: Array<{ message: string; extensions?: { code?: string; errorCode?: string; expiredAt?: string; retentionDays?: number } }> };
+type Answer<T> = GraphQLResponse<T>;
+/** GraphQL as the holder of `token` (the gateway authenticates the token; the caller headers are not trusted). */
 const as =
   (token: string) =>
-  async <T>(query: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> => {
-    const res = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-    return (await res.json()) as Answer<T>;
-  };
+  <T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> =>
+    gatewayClient(platform.url, { account: 'default', actor: 'admin', token })<T>(query, variables);
 const ok = <T>(answer: Answer<T>, what: string): T => {
   if (answer.errors?.length || !answer.data) throw new Error(`${what}: ${JSON.stringify(answer.errors)}`);
   return answer.data;
 };
 
-function sluice(args: string[], token: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: folder, env: { ...process.env, HOME: folder, SLUICE_CONFIG_FILE: join(folder, 'config'), SLUICE_ENDPOINT_URL: platform.url, SLUICE_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const sluice = (args: string[], token: string) => runSluice(platform.url, token, folder, args);
 
 const GET = 'query($id: ID!) { getPipelineExecution(pipelineName: "printer", pipelineExecutionId: $id) { status } }';
 
