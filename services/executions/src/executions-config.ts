@@ -53,7 +53,8 @@ export function loadExecutionsConfig(env: Env): ExecutionsConfig {
   return { runtime, serve: subgraphServeConfigFrom(env, runtime.port), relay, jobQueuePolicy, topicPrefix, logs, masterKeyCipher: masterKeyCipherFromEnv(env), auditKey: auditChainKeyFromEnv(env), retentionSweepIntervalMs };
 }
 
-function retentionSweepIntervalFrom(env: Env, problems: ConfigProblems): number {
+/** `SLUICE_RETENTION_SWEEP_INTERVAL_MS` (the embedded platform reads it too): a problem when it is not 0 or 1 s–7 days. */
+export function retentionSweepIntervalFrom(env: Env, problems: ConfigProblems): number {
   const raw = env.SLUICE_RETENTION_SWEEP_INTERVAL_MS?.trim();
   if (!raw) return DEFAULT_RETENTION_SWEEP_INTERVAL_MS;
   const value = Number(raw);
