@@ -13,6 +13,8 @@ const KIND_OF_CODE: Record<string, CliErrorKind> = {
   GRAPHQL_VALIDATION_FAILED: 'bad-input',
   GRAPHQL_PARSE_FAILED: 'bad-input',
   NOT_FOUND: 'not-found',
+  // Past the account's retention: the message says when it expired (exit code as for something not there any more).
+  EXPIRED: 'not-found',
   CONFLICT: 'conflict',
   FORBIDDEN: 'denied',
   UNAUTHENTICATED: 'denied',

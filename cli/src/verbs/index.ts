@@ -8,11 +8,12 @@ import { logsVerb } from './logs';
 import { notificationVerbs } from './notifications';
 import { permissionVerbs } from './permissions';
 import { pipelineVerbs } from './pipelines';
+import { retentionVerbs } from './retention';
 import { secretVerbs } from './secrets';
 import { waitVerb } from './wait';
 
 /** Every verb, in the order `sluice help` lists them. */
-export const VERBS: readonly Verb[] = [...pipelineVerbs, ...notificationVerbs, ...executionVerbs, ...environmentVerbs, ...jobVerbs, waitVerb, logsVerb, executeVerb, ...permissionVerbs, ...secretVerbs, loginVerb];
+export const VERBS: readonly Verb[] = [...pipelineVerbs, ...notificationVerbs, ...executionVerbs, ...environmentVerbs, ...retentionVerbs, ...jobVerbs, waitVerb, logsVerb, executeVerb, ...permissionVerbs, ...secretVerbs, loginVerb];
 
 export function findVerb(words: readonly string[]): { verb: Verb; rest: string[] } | undefined {
   const [first, second, ...others] = words;

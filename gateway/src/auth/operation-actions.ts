@@ -291,6 +291,7 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     listUnpromoted: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
     deliveryMetrics: { action: 'sluice:ListDeployments', target: pipelineFrom('pipelineName') },
     listEnvironmentFreezes: { action: 'sluice:ListEnvironmentFreezes', target: account() },
+    getRetentionSettings: { action: 'sluice:GetRetentionSettings', target: account() },
     // The pipeline named, else the one of the execution the action execution id starts with (unknown: the account).
     listDeployActionExecutionTargets: {
       action: 'sluice:ListDeployActionExecutionTargets',
@@ -373,6 +374,8 @@ export const OPERATION_RULES: Readonly<Record<RootOperation, Readonly<Record<str
     overrideStageCondition: { action: 'sluice:OverrideStageCondition', target: stageFrom('pipelineName', 'stageName') },
     scheduleEnvironmentFreeze: { action: 'sluice:ScheduleEnvironmentFreeze', target: account() },
     liftEnvironmentFreeze: { action: 'sluice:LiftEnvironmentFreeze', target: account() },
+    putRetentionSettings: { action: 'sluice:PutRetentionSettings', target: account() },
+    runRetentionSweep: { action: 'sluice:RunRetentionSweep', target: account() },
     putActionRevision: {
       action: 'sluice:PutActionRevision',
       target: (args, lookup) => ({ account: lookup.account, pipeline: text(args, 'pipelineName'), stage: text(args, 'stageName'), action: text(args, 'actionName') }),

@@ -41,6 +41,8 @@ const AWS_EXCEPTION_OF_CODE: Readonly<Record<ErrorCode, string>> = {
   WEBHOOK_NOT_FOUND: 'WebhookNotFoundException',
   SECRET_NOT_FOUND: 'ResourceNotFoundException',
   NOTIFICATION_RULE_NOT_FOUND: 'ResourceNotFoundException',
+  // What CodePipeline answers for an execution past its 12 months; the message says it expired, when and why.
+  EXECUTION_EXPIRED: 'PipelineExecutionNotFoundException',
 
   CONFLICT: 'ConcurrentModificationException',
   CONCURRENT_MODIFICATION: 'ConcurrentModificationException',

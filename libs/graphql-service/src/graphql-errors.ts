@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { AccessDeniedError, ConflictError, IllegalStateError, NotConfiguredError, NotFoundError, ResourceNameError, ValidationError, type ErrorCode } from '@sluice/domain';
+import { AccessDeniedError, ConflictError, ExpiredError, IllegalStateError, NotConfiguredError, NotFoundError, ResourceNameError, ValidationError, type ErrorCode } from '@sluice/domain';
 import { ConcurrencyError, EventStoreInputError } from '@sluice/eventing';
 import type { GraphQLFormattedError } from 'graphql';
 
@@ -54,6 +54,9 @@ export function sharedErrorAnswer(error: unknown): GraphQLErrorAnswer | undefine
     return { code: 'CONFLICT', errorCode: 'CONCURRENT_MODIFICATION', message: 'Someone else changed this resource at the same time; read it again and retry.' };
   }
   if (error instanceof NotFoundError) return { code: 'NOT_FOUND', errorCode: error.code, message: error.message, extensions: { resource: error.resource } };
+  if (error instanceof ExpiredError) {
+    return { code: 'EXPIRED', errorCode: error.code, message: error.message, extensions: { resource: error.resource, expiredAt: error.expiredAt, retentionDays: error.retentionDays } };
+  }
   if (error instanceof AccessDeniedError) return { code: 'FORBIDDEN', errorCode: error.code, message: error.message, extensions: { principal: error.principal } };
   if (error instanceof NotConfiguredError) return { code: 'SERVICE_UNAVAILABLE', errorCode: error.code, message: error.message, extensions: { settings: error.settings } };
   return undefined;

@@ -1,4 +1,4 @@
-import { AccessDeniedError, ConflictError, IllegalStateError, NotConfiguredError, NotFoundError, ResourceNameError, ValidationError } from '@sluice/domain';
+import { AccessDeniedError, ConflictError, ExpiredError, IllegalStateError, NotConfiguredError, NotFoundError, ResourceNameError, ValidationError } from '@sluice/domain';
 import { ConcurrencyError, EventStoreInputError } from '@sluice/eventing';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { formatGraphQLError } from './graphql-errors';
@@ -45,6 +45,12 @@ describe('formatGraphQLError', () => {
     const issues = [{ path: '$.variables[0].name', code: 'unknown_variable', message: 'no such variable' }];
     expect(format(...thrownInResolver(new ValidationError(issues))).extensions).toEqual({ code: 'BAD_USER_INPUT', errorCode: 'INVALID_INPUT', issues });
     expect(format(...thrownInResolver(new NotFoundError('pipeline', 'web'))).extensions).toEqual({ code: 'NOT_FOUND', errorCode: 'PIPELINE_NOT_FOUND', resource: 'pipeline' });
+  });
+
+  it('answers an execution retention expired as EXPIRED with when and under which period, not as NOT_FOUND', () => {
+    const answer = format(...thrownInResolver(new ExpiredError('execution', 'e-1', '2027-02-05T00:00:00.000Z', 365)));
+    expect(answer.message).toBe("The execution 'e-1' expired on 2027-02-05 under the account's retention of 365 days: its history and logs are no longer kept.");
+    expect(answer.extensions).toEqual({ code: 'EXPIRED', errorCode: 'EXECUTION_EXPIRED', resource: 'execution', expiredAt: '2027-02-05T00:00:00.000Z', retentionDays: 365 });
   });
 
   it("applies a service's own mapping before the shared ones", () => {

@@ -9,6 +9,7 @@ import { accessKeyCipherFromEnv, auditCheckpointsFromEnv, type AccessKeyCipher, 
 import { ConfigError, gathered, loadRuntimeConfig, logConfigFrom, masterKeyCipherFromEnv, type ConfigProblems, type Env, type LogConfig, type MasterKeyCipher, type RuntimeConfig } from '@sluice/runtime';
 import { notificationSettingsFrom, type NotificationSettings } from '@sluice/notifications';
 import { pollIntervalFromEnv } from '@sluice/triggers-service';
+import { retentionSweepIntervalFrom } from '@sluice/executions';
 import { loadProviderConfig, workerConcurrencyFrom, type ProviderConfig } from '@sluice/worker';
 
 /** Everything the embedded platform takes from its environment: `startPlatform` and `npm start`'s main.ts read nothing else. */
@@ -48,6 +49,8 @@ export interface PlatformConfig {
   gateway: GatewaySettings;
   /** SLUICE_PUBLIC_URL, SLUICE_NOTIFICATION_ALLOWED_ADDRESSES, SLUICE_SMTP_*: the notifier's links, outbound rule and mail relay (decision 0044). */
   notifications: NotificationSettings;
+  /** SLUICE_RETENTION_SWEEP_INTERVAL_MS: how often the engine sweeps every account's retention (default hourly; 0 never). */
+  retentionSweepIntervalMs: number;
 }
 
 /** The built-in worker's jobs at once when SLUICE_WORKER_CONCURRENCY is unset. */
@@ -69,6 +72,7 @@ export function loadPlatformConfig(env: Env): PlatformConfig {
   const artifacts = gathered(problems, () => artifactsSettingsFrom(env, dataDir));
   const gateway = gathered(problems, () => gatewaySettingsFrom(env));
   const notifications = gathered(problems, () => notificationSettingsFrom(env));
+  const retentionSweepIntervalMs = retentionSweepIntervalFrom(env, problems);
   const logs = parseLogStoreLocation(env.SLUICE_LOGS?.trim() || join(dataDir, 'logs'));
   if ('problem' in logs) problems.push({ variable: 'SLUICE_LOGS', reason: logs.problem });
   if (problems.length > 0) throw new ConfigError(problems);
@@ -89,5 +93,6 @@ export function loadPlatformConfig(env: Env): PlatformConfig {
     logs: logs as LogStoreLocation,
     gateway: gateway!,
     notifications: notifications!,
+    retentionSweepIntervalMs,
   };
 }

@@ -124,7 +124,16 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     component('executions', async () => {
       // The text of action logs, in chunks the log events reference (docs/decisions/0049).
       logs = await openLogStore(config.logs);
-      executions = await createExecutionsService({ store: eventStore.store, bus, serve, log, masterKeyCipher: config.masterKeyCipher, auditKey, actionLogStore: logs.store });
+      executions = await createExecutionsService({
+        store: eventStore.store,
+        bus,
+        serve,
+        log,
+        masterKeyCipher: config.masterKeyCipher,
+        auditKey,
+        actionLogStore: logs.store,
+        retentionSweepIntervalMs: config.retentionSweepIntervalMs,
+      });
       return async () => {
         await executions.stop();
         await logs.store.close();

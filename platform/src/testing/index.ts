@@ -2,3 +2,4 @@
 export * from './platform-process';
 // The dashboard's browser set-up, for the getting-started test that follows the page in Chromium.
 export { CHROMIUM, collectPageErrors, ensureDashboardBuilt, waitForCard } from './dashboard-harness';
+export * from './sluice-process';

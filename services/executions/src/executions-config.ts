@@ -7,6 +7,9 @@ import { auditChainKeyFromEnv, type AuditChainKeySource } from '@sluice/authz';
 import { ConfigError, loadRuntimeConfig, masterKeyCipherFromEnv, type MasterKeyCipher, type BusConfig, type ConfigProblems, type Env, type RuntimeConfig } from '@sluice/runtime';
 import { defaultJobQueuePolicy, type JobQueuePolicy } from './domain';
 
+/** An engine node sweeps every hour unless told otherwise (docs/decisions/0056). */
+export const DEFAULT_RETENTION_SWEEP_INTERVAL_MS = 3_600_000;
+
 /** Everything the executions service takes from its environment. */
 export interface ExecutionsConfig {
   /** The event store (SLUICE_EVENT_STORE, …), the bus (SLUICE_KAFKA_BROKERS, …) and the port (SLUICE_PORT). */
@@ -28,6 +31,8 @@ export interface ExecutionsConfig {
   masterKeyCipher: MasterKeyCipher;
   /** SLUICE_AUDIT_KEY, else SLUICE_DATA_DIR's file: each use of a secret is audited (decision 0028). */
   auditKey: AuditChainKeySource;
+  /** `SLUICE_RETENTION_SWEEP_INTERVAL_MS`: how often this engine node runs the retention sweep (default hourly; 0 never). */
+  retentionSweepIntervalMs: number;
 }
 
 /**
@@ -39,12 +44,24 @@ export function loadExecutionsConfig(env: Env): ExecutionsConfig {
   const problems: ConfigProblems = [];
   const topicPrefix = topicPrefixFrom(env, problems);
   const jobQueuePolicy = jobQueuePolicyFrom(env, problems);
+  const retentionSweepIntervalMs = retentionSweepIntervalFrom(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const runtime = loadRuntimeConfig(env);
   const logs = parseLogStoreLocation(env.SLUICE_LOGS?.trim() || join(runtime.dataDir, 'logs'));
   if ('problem' in logs) throw new ConfigError([{ variable: 'SLUICE_LOGS', reason: logs.problem }]);
   const relay = relayConfigFrom(env, runtime.bus);
-  return { runtime, serve: subgraphServeConfigFrom(env, runtime.port), relay, jobQueuePolicy, topicPrefix, logs, masterKeyCipher: masterKeyCipherFromEnv(env), auditKey: auditChainKeyFromEnv(env) };
+  return { runtime, serve: subgraphServeConfigFrom(env, runtime.port), relay, jobQueuePolicy, topicPrefix, logs, masterKeyCipher: masterKeyCipherFromEnv(env), auditKey: auditChainKeyFromEnv(env), retentionSweepIntervalMs };
+}
+
+/** `SLUICE_RETENTION_SWEEP_INTERVAL_MS` (the embedded platform reads it too): a problem when it is not 0 or 1 s–7 days. */
+export function retentionSweepIntervalFrom(env: Env, problems: ConfigProblems): number {
+  const raw = env.SLUICE_RETENTION_SWEEP_INTERVAL_MS?.trim();
+  if (!raw) return DEFAULT_RETENTION_SWEEP_INTERVAL_MS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || (value !== 0 && (value < 1_000 || value > 7 * 24 * 3600_000))) {
+    problems.push({ variable: 'SLUICE_RETENTION_SWEEP_INTERVAL_MS', reason: `'${raw}' is not 0 (never) or a number of milliseconds between 1000 and 604800000` });
+  }
+  return value;
 }
 
 const TOPIC_PREFIX = /^[A-Za-z0-9._-]{1,100}$/;

@@ -26,6 +26,15 @@ describe('loadExecutionsConfig', () => {
     expect(problems[1]!.reason).toBe("'10' is not a number of milliseconds between 100 and 604800000");
   });
 
+  it('sweeps retention hourly unless SLUICE_RETENTION_SWEEP_INTERVAL_MS says otherwise (0: never)', () => {
+    expect(load({}).retentionSweepIntervalMs).toBe(3_600_000);
+    expect(load({ SLUICE_RETENTION_SWEEP_INTERVAL_MS: '0' }).retentionSweepIntervalMs).toBe(0);
+    expect(load({ SLUICE_RETENTION_SWEEP_INTERVAL_MS: '60000' }).retentionSweepIntervalMs).toBe(60_000);
+    expect(problemsOf({ SLUICE_RETENTION_SWEEP_INTERVAL_MS: '5' })).toEqual([
+      { variable: 'SLUICE_RETENTION_SWEEP_INTERVAL_MS', reason: "'5' is not 0 (never) or a number of milliseconds between 1000 and 604800000" },
+    ]);
+  });
+
   it('serves where SLUICE_BIND_ADDRESS and SLUICE_PORT say, with the internal secret', () => {
     expect(load({ SLUICE_BIND_ADDRESS: '0.0.0.0', SLUICE_PORT: '4100' }).serve).toEqual({ port: 4100, host: '0.0.0.0', internalSecret: secret });
     expect(() => loadExecutionsConfig({})).toThrow(/SLUICE_INTERNAL_SECRET is not set/);

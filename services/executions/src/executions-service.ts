@@ -18,11 +18,14 @@ import { ExecutionAsOfQueries } from './application/execution-as-of';
 import { ExecutionCommandHandlers } from './application/execution-command-handlers';
 import { loadExecutionIdKey } from './application/execution-id-for-token';
 import { ExecutionQueries } from './application/execution-queries';
+import { RetentionCommands, storedRetention } from './application/retention/retention-commands';
+import { RetentionSweep, type RetentionSweepReport } from './application/retention/retention-sweep';
 import { JobWorkerHandlers, type JobWorkerApi } from './application/job-worker-api';
 import { JobMasks, storeJobSecrets, type JobSecrets } from './application/job-secrets';
 import type { AuditChainKeySource } from '@sluice/authz';
 import type { MasterKeyCipher } from '@sluice/runtime';
 import { defaultJobQueuePolicy, type JobQueuePolicy } from './domain';
+import { DEFAULT_RETENTION_SWEEP_INTERVAL_MS } from './executions-config';
 import { ExecutionsProjection } from './projections/executions-projection';
 import { PipelineCatalog } from './projections/pipeline-catalog/pipeline-catalog';
 import { PIPELINE_CATALOG_PROJECTION } from './projections/pipeline-catalog/pipeline-catalog-projection';
@@ -74,6 +77,10 @@ export interface ExecutionsApplication {
   asOf: ExecutionAsOfQueries;
   /** Environment freezes of an account (issue 21). */
   freezes: EnvironmentFreezeCommands;
+  /** An account's retention period (docs/decisions/0056)… */
+  retention: RetentionCommands;
+  /** … and the sweep that expires what is older (scheduled by the engine, and on demand). */
+  retentionSweep: RetentionSweep;
 }
 
 /** Composes the application on a projection and a catalog its caller starts and stops. */
@@ -96,6 +103,7 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     clock,
     ids,
     random,
+    expiryOf: (executionId) => projection.readModels.expiryOf(executionId),
   });
   const limits = { ...DEFAULT_ACTION_LOG_LIMITS, ...options.actionLogLimits };
   const masks = new JobMasks(options.secrets);
@@ -117,6 +125,16 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
   });
   return {
     freezes: new EnvironmentFreezeCommands(store, clock, ids),
+    retention: new RetentionCommands(store, clock, ids),
+    retentionSweep: new RetentionSweep({
+      store,
+      states: projection.states,
+      readModels: projection.readModels,
+      ...(logStore ? { logStore } : {}),
+      retentionOf: storedRetention(store),
+      clock,
+      waitForPosition: (position) => projection.waitForPosition(position),
+    }),
     projection,
     catalog,
     handler,
@@ -124,7 +142,12 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     executions,
     jobs,
     jobLogs,
-    actionLogs: new ActionLogQueries(store, (executionId) => projection.readModels.pipelineOf(executionId), logStore ? new LogChunkReader(logStore) : undefined),
+    actionLogs: new ActionLogQueries(
+      store,
+      (executionId) => projection.readModels.pipelineOf(executionId),
+      logStore ? new LogChunkReader(logStore) : undefined,
+      (executionId) => projection.readModels.expiryOf(executionId),
+    ),
     queries: new ExecutionQueries(projection.states, projection.readModels, catalog),
     asOf: new ExecutionAsOfQueries(store, clock),
   };
@@ -165,6 +188,11 @@ export interface ExecutionsEngineOptions {
   masterKeyCipher?: MasterKeyCipher;
   /** The audit chain key each use of a secret is recorded with (default: the process's, decision 0028). */
   auditKey?: AuditChainKeySource;
+  /**
+   * How often an engine node sweeps every account for executions past their retention (docs/decisions/0056;
+   * default hourly, SLUICE_RETENTION_SWEEP_INTERVAL_MS); 0 for never (the sweep still runs on demand).
+   */
+  retentionSweepIntervalMs?: number;
 }
 
 // The application's operations the engine hands out in-process, each listed once: the engine's type follows from them.
@@ -200,6 +228,8 @@ export interface ExecutionsEngine extends Handlers, Queries, AsOfQueries, Action
   diagnostics(): { conflicts: number };
   /** Resolves once the read models include the store's event at `position`. */
   waitForPosition(position: bigint): Promise<void>;
+  /** Retention's sweep now, of one account or every one (docs/decisions/0056). */
+  sweepRetention(account?: string): Promise<RetentionSweepReport>;
   stop(): Promise<void>;
 }
 
@@ -260,6 +290,14 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
     topic: options.pipelineEventsTopic,
   });
   runner?.start();
+  const sweepEvery = options.runEngine === false ? 0 : (options.retentionSweepIntervalMs ?? DEFAULT_RETENTION_SWEEP_INTERVAL_MS);
+  const sweeps =
+    sweepEvery > 0
+      ? setInterval(() => {
+          application.retentionSweep.sweep().catch((error: unknown) => onError(error, 'retention sweep'));
+        }, sweepEvery)
+      : undefined;
+  sweeps?.unref();
 
   const engine: ExecutionsEngine = {
     ...methodsOf(application.executions, EXECUTION_COMMANDS),
@@ -272,7 +310,10 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
     liveProjections: [projection.folds, { name: PIPELINE_CATALOG_PROJECTION, contents: () => catalog.contents() }],
     diagnostics: () => ({ conflicts: application.handler.conflicts }),
     waitForPosition: (position) => projection.waitForPosition(position),
+    sweepRetention: (account) => application.retentionSweep.sweep(account),
     async stop() {
+      clearInterval(sweeps);
+      await application.retentionSweep.idle();
       await runner?.stop();
       await pipelineEvents.stop();
       await projection.stop();

@@ -11,7 +11,7 @@ export {
   type ExecutionsService,
   type ExecutionsServiceOptions,
 } from './executions-service';
-export { loadExecutionsConfig, prefixedTopics, type ExecutionsConfig, type RelayConfig } from './executions-config';
+export { loadExecutionsConfig, prefixedTopics, retentionSweepIntervalFrom, type ExecutionsConfig, type RelayConfig } from './executions-config';
 export type { Caller } from './application/caller';
 /** Its projections, for `npm run rebuild-projections`. */
 export { executionsProjections } from './projections/projection-registry';

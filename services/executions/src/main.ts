@@ -44,6 +44,7 @@ serviceMainOnStore({
       jobQueuePolicy: config.jobQueuePolicy,
       masterKeyCipher: config.masterKeyCipher,
       auditKey: config.auditKey,
+      retentionSweepIntervalMs: config.retentionSweepIntervalMs,
       pipelineEventsTopic: topics.pipelineEventsTopic,
       actionLogStore: logs.store,
       log: logger.line,

@@ -19,18 +19,33 @@ export interface LogChunkRef {
   sha256: string;
   /** How many lines it ends (newlines it holds). */
   lines: number;
+  /**
+   * Whose chunk it is (an execution id): its bytes start with a header naming the owner, so no other owner's chunk
+   * has its address and retention may delete it with its owner (docs/decisions/0056). Absent on chunks written
+   * before, which two executions printing the same bytes share.
+   */
+  owner?: string;
 }
 
-/** Stores `texts` as one chunk (their UTF-8 bytes one after another) and answers where each text is in it. */
-export async function writeLogChunk(store: ArtifactStore, texts: readonly string[]): Promise<LogChunkRef[]> {
+/** The bytes a chunk of `owner` starts with, before its texts: what makes its address the owner's alone. */
+export function logChunkHeader(owner: string): Buffer {
+  return Buffer.from(`sluice log chunk of ${owner}\n`, 'utf8');
+}
+
+/**
+ * Stores `texts` as one chunk (their UTF-8 bytes one after another, after the owner's header when one is named) and
+ * answers where each text is in it. Readers read slices by offset, so the header is never part of a text.
+ */
+export async function writeLogChunk(store: ArtifactStore, texts: readonly string[], owner?: string): Promise<LogChunkRef[]> {
   const parts = texts.map((text) => Buffer.from(text, 'utf8'));
-  const bytes = Buffer.concat(parts);
+  const header = owner === undefined ? Buffer.alloc(0) : logChunkHeader(owner);
+  const bytes = Buffer.concat([header, ...parts]);
   const key = createHash('sha256').update(bytes).digest('hex');
   // Content-addressed: a batch sent twice is stored once.
   await store.put(Readable.from([bytes]), { expectedSha256: key });
-  let offset = 0;
+  let offset = header.length;
   return parts.map((part) => {
-    const ref: LogChunkRef = { key, offset, size: part.length, sha256: createHash('sha256').update(part).digest('hex'), lines: countLines(part) };
+    const ref: LogChunkRef = { key, offset, size: part.length, sha256: createHash('sha256').update(part).digest('hex'), lines: countLines(part), ...(owner === undefined ? {} : { owner }) };
     offset += part.length;
     return ref;
   });

@@ -100,6 +100,10 @@ export const SLUICE_ACTIONS: readonly ActionDefinition[] = [
   action('ScheduleEnvironmentFreeze', 'account', WRITE),
   action('LiftEnvironmentFreeze', 'account', WRITE),
   action('ListEnvironmentFreezes', 'account', READ),
+  // Retention (issue 20, decision 0056): how long the account keeps its history, and its sweep, decided at the account.
+  action('GetRetentionSettings', 'account', READ),
+  action('PutRetentionSettings', 'account', WRITE),
+  action('RunRetentionSweep', 'account', WRITE),
   // Notification rules (issue 21, decision 0044): managed and read at the pipeline they watch.
   action('CreateNotificationRule', 'pipeline', WRITE),
   action('UpdateNotificationRule', 'pipeline', WRITE),

@@ -14,6 +14,8 @@ export interface ActionLogChunkRef {
   size: number;
   sha256: string;
   lines: number;
+  /** The execution whose chunk it is, alone (docs/decisions/0056); absent on chunks written before, which may be shared. */
+  owner?: string;
 }
 
 /**

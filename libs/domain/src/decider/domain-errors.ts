@@ -100,3 +100,22 @@ export class NotConfiguredError extends Error {
     super(message);
   }
 }
+
+/**
+ * It existed, and the account's retention removed it (docs/decisions/0056): answered EXPIRED with when and under which
+ * period, never as "not found", so a caller can tell a wrong id from an old one.
+ */
+export class ExpiredError extends Error {
+  override readonly name: string = 'ExpiredError';
+  readonly code: ErrorCode = 'EXECUTION_EXPIRED';
+  constructor(
+    readonly resource: 'execution',
+    readonly id: string,
+    /** When retention expired it (ISO-8601). */
+    readonly expiredAt: string,
+    /** The account's retention period it expired under. */
+    readonly retentionDays: number,
+  ) {
+    super(`The ${resource} '${id}' expired on ${expiredAt.slice(0, 10)} under the account's retention of ${retentionDays} days: its history and logs are no longer kept.`);
+  }
+}

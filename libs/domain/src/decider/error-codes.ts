@@ -38,6 +38,9 @@ export const ERROR_CODES = {
   SECRET_NOT_FOUND: 'No secret of this name in the account.',
   NOTIFICATION_RULE_NOT_FOUND: 'No notification rule of this name in the account.',
 
+  // Something that existed but is past the account's retention (EXPIRED; `extensions.expiredAt` says when).
+  EXECUTION_EXPIRED: "The execution is older than the account's retention period: its history and logs are no longer kept.",
+
   // What exists now contradicts the request (CONFLICT).
   CONFLICT: 'The request contradicts what exists now.',
   CONCURRENT_MODIFICATION: 'Someone else changed the resource at the same moment: read it again and retry.',

@@ -242,6 +242,21 @@ export class PipelineExecutionResolver {
     return this.app.freezes.schedule(caller, { environment, startsAt: startsAt ?? null, endsAt, reason });
   }
 
+  @Query('getRetentionSettings')
+  getRetentionSettings(@CallerOf() caller: Caller) {
+    return this.app.retention.get(caller);
+  }
+
+  @Mutation('putRetentionSettings')
+  putRetentionSettings(@CallerOf() caller: Caller, @Args('retentionDays') retentionDays: number) {
+    return this.app.retention.put(caller, retentionDays);
+  }
+
+  @Mutation('runRetentionSweep')
+  runRetentionSweep(@CallerOf() caller: Caller) {
+    return this.app.retentionSweep.sweep(caller.account);
+  }
+
   @Mutation('liftEnvironmentFreeze')
   liftEnvironmentFreeze(@CallerOf() caller: Caller, @Args('freezeId') freezeId: string) {
     return this.app.freezes.lift(caller, freezeId);

@@ -401,6 +401,35 @@ ${ACTION_ENUMS_SDL}
     reworkRate: ReworkRate!
   }
 
+  "How long the account keeps its execution history and action logs (docs/retention.md)."
+  type RetentionSettings {
+    "An execution that ended more than this many days ago is expired by the retention sweep."
+    retentionDays: Int!
+    "True while the account has not set its own period: CodePipeline's 12 months (365 days) apply."
+    isDefault: Boolean!
+    setBy: String
+    setAt: DateTime
+  }
+
+  "An execution a retention sweep expired: its log chunks were deleted, and queries answer EXPIRED from now on."
+  type ExpiredExecution {
+    pipelineExecutionId: ID!
+    pipelineName: String!
+    "When it ended (its last update): the period counts from there."
+    endedAt: DateTime!
+    retentionDays: Int!
+  }
+
+  "What one retention sweep did."
+  type RetentionSweepResult {
+    sweptAt: DateTime!
+    "Oldest end first."
+    expiredExecutions: [ExpiredExecution!]!
+    logChunksDeleted: Int!
+    "Chunks written before executions had chunks of their own, which another execution may share: left in the log store."
+    logChunksLeftShared: Int!
+  }
+
   "A period during which no stage that deploys to the environment is entered, whichever pipeline of the account it is in."
   type EnvironmentFreeze {
     freezeId: ID!
@@ -667,6 +696,8 @@ ${ACTION_ENUMS_SDL}
     deliveryMetrics(pipelineName: String!, environment: String!, from: String, to: String, asOf: String): DeliveryMetrics!
     "The account's environment freezes (of one environment when named), the latest start first, lifted and past ones included."
     listEnvironmentFreezes(environment: String): [EnvironmentFreeze!]!
+    "The account's retention period of execution history and logs (365 days unless set)."
+    getRetentionSettings: RetentionSettings!
     "With clientToken: a third-party job (action owner ThirdParty) only, refused (INVALID_CLIENT_TOKEN) when it was acknowledged with another token."
     getJobDetails(jobId: ID!, clientToken: String): JobDetails!
     "An execution's action logs in the order they were stored; first at most 5000 (default 500)."
@@ -718,6 +749,10 @@ ${ACTION_ENUMS_SDL}
     scheduleEnvironmentFreeze(environment: String!, startsAt: String, endsAt: String!, reason: String!): EnvironmentFreeze!
     "Ends a freeze now (a lifted one stays lifted)."
     liftEnvironmentFreeze(freezeId: ID!): EnvironmentFreeze!
+    "Sets how many days (1-3650) the account keeps executions after they end; older ones are expired by the next sweep (EXPIRED, never NOT_FOUND)."
+    putRetentionSettings(retentionDays: Int!): RetentionSettings!
+    "Runs the retention sweep of the account now (engine nodes also run it every hour): expires the executions older than its period."
+    runRetentionSweep: RetentionSweepResult!
 
     "Long poll: waits up to waitMs (at most 20000) when no job waits. With an x-sluice-account header, only that account's jobs."
     pollForJobs(actionTypeId: ActionTypeIdInput!, maxBatchSize: Int = 1, waitMs: Int = 0): [Job!]!

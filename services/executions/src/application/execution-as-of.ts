@@ -3,6 +3,7 @@ import { NotFoundError, invalidInput, type ActionExecutionDetail, type PipelineE
 import { EXECUTION_STREAM_PREFIX, executionStreamId, lanesStreamId, type PipelineRef, pipelineStreamId } from '@sluice/contracts';
 import { PipelineCatalogProjection } from '../projections/pipeline-catalog/pipeline-catalog-projection';
 import { EngineStreamsProjection } from '../projections/engine-streams-projection';
+import { expiredExecutionStreamId } from '../domain';
 import type { Caller, Clock } from './caller';
 import { ExecutionQueries } from './execution-queries';
 
@@ -43,6 +44,8 @@ export class ExecutionAsOfQueries {
     const instant = this.instant(at);
     const folds = new EngineStreamsProjection();
     for (const event of streamAsOf(await this.store.readStream(executionStreamId(pipelineExecutionId)), instant)) folds.apply(event);
+    // Expired by retention (decision 0056): its past is no longer answered either, whatever the instant.
+    for (const event of await this.store.readStream(expiredExecutionStreamId(pipelineExecutionId))) folds.apply(event);
     const pipeline = folds.readModels.pipelineOf(pipelineExecutionId);
     // Another account's execution is as absent as one that had not started.
     if (!pipeline || pipeline.account !== caller.account) {

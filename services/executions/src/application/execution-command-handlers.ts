@@ -1,5 +1,5 @@
 import type { StageRetryMode } from '@sluice/domain';
-import { NotFoundError, ValidationError, decideActionRevision, latestExecutionInStage, type CurrentRevision, refusedArchives, uploadArchivesOfStart, type ExecutionCommand, type ExecutionState, type SourceRevisionOverride, type VariableOverride } from '../domain';
+import { ExpiredError, NotFoundError, ValidationError, decideActionRevision, type ExecutionExpiry, latestExecutionInStage, type CurrentRevision, refusedArchives, uploadArchivesOfStart, type ExecutionCommand, type ExecutionState, type SourceRevisionOverride, type VariableOverride } from '../domain';
 import { executionStreamId, lanesStreamId, type ExecutionTrigger, type PipelineRef } from '@sluice/contracts';
 import type { StreamStates } from '../projections/stream-states';
 import type { AggregateCommands } from './aggregate-commands';
@@ -83,6 +83,8 @@ export interface ExecutionCommandHandlersDeps {
   clock: Clock;
   ids: IdGenerator;
   random: RandomSource;
+  /** Executions retention expired (decision 0056): a command naming one is refused as expired. */
+  expiryOf?: (executionId: string) => ExecutionExpiry | undefined;
 }
 
 /** How long putApprovalResult waits for this node's read model to learn a token another node just handed out. */
@@ -228,6 +230,8 @@ export class ExecutionCommandHandlers {
     if (state.status === 'NotStarted') throw new NotFoundError('execution', executionId);
     const pipeline = state.run.inputs.pipeline;
     if (pipeline.account !== caller.account || pipeline.name !== pipelineName) throw new NotFoundError('execution', executionId);
+    const expiry = this.deps.expiryOf?.(executionId);
+    if (expiry) throw new ExpiredError('execution', executionId, expiry.expiredAt, expiry.retentionDays);
     return pipeline;
   }
 

@@ -1,4 +1,4 @@
-import { NotFoundError, deliveryMetrics, deployTargetsOf, environmentStates, type DeliveryMetrics, newestFirst, unpromoted, type Deployment, type EnvironmentState, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type CurrentRevision, type DeployTarget, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
+import { ExpiredError, NotFoundError, deliveryMetrics, deployTargetsOf, environmentStates, type DeliveryMetrics, newestFirst, unpromoted, type Deployment, type EnvironmentState, initialPipelineState, invalidInput, listPipelineExecutions, summaryOf, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type CurrentRevision, type DeployTarget, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
 import { type DefinitionSnapshot, type PipelineRef } from '@sluice/contracts';
 import type { ExecutionReadModels } from '../projections/execution-read-models';
 import type { StreamStates } from '../projections/stream-states';
@@ -46,6 +46,7 @@ export class ExecutionQueries {
   }
 
   getPipelineExecution(caller: Caller, pipelineName: string, pipelineExecutionId: string): PipelineExecutionSummary {
+    this.refuseExpired(caller, pipelineName, pipelineExecutionId);
     const summary = summaryOf(this.states.execution(pipelineExecutionId).state);
     if (!summary || !this.belongs(caller, pipelineName, pipelineExecutionId)) throw new NotFoundError('execution', pipelineExecutionId);
     return summary;
@@ -60,6 +61,7 @@ export class ExecutionQueries {
   /** One execution's action attempts in start order, or every execution's, newest execution first. */
   listActionExecutions(caller: Caller, pipelineName: string, query: ListActionExecutionsQuery = {}): ActionExecutionPage {
     const pipeline = { account: caller.account, name: pipelineName };
+    if (query.pipelineExecutionId !== undefined) this.refuseExpired(caller, pipelineName, query.pipelineExecutionId);
     if (query.pipelineExecutionId !== undefined && !this.belongs(caller, pipelineName, query.pipelineExecutionId)) {
       throw new NotFoundError('execution', query.pipelineExecutionId);
     }
@@ -131,6 +133,7 @@ export class ExecutionQueries {
    */
   listDeployActionExecutionTargets(caller: Caller, pipelineName: string | null, actionExecutionId: string): DeployTarget[] {
     const executionId = actionExecutionId.split('/')[0]!;
+    this.refuseExpired(caller, pipelineName, executionId);
     const pipeline = this.readModels.pipelineOf(executionId);
     const detail =
       pipeline && pipeline.account === caller.account && (pipelineName === null || pipeline.name === pipelineName)
@@ -143,6 +146,7 @@ export class ExecutionQueries {
   /** CodePipeline's ListRuleExecutions: the stage conditions' rule evaluations, as listActionExecutions pages actions. */
   listRuleExecutions(caller: Caller, pipelineName: string, query: ListActionExecutionsQuery = {}): RuleExecutionPage {
     const pipeline = { account: caller.account, name: pipelineName };
+    if (query.pipelineExecutionId !== undefined) this.refuseExpired(caller, pipelineName, query.pipelineExecutionId);
     if (query.pipelineExecutionId !== undefined && !this.belongs(caller, pipelineName, query.pipelineExecutionId)) {
       throw new NotFoundError('execution', query.pipelineExecutionId);
     }
@@ -153,6 +157,14 @@ export class ExecutionQueries {
     const maxResults = query.maxResults ?? DEFAULT_PAGE_SIZE;
     const page = details.slice(offset, offset + maxResults);
     return { ruleExecutionDetails: page, nextToken: offset + page.length < details.length ? encodeOffset(offset + page.length) : null };
+  }
+
+  /** An execution of the caller's account (and of the pipeline named) that retention expired answers so, with when and why. */
+  private refuseExpired(caller: Caller, pipelineName: string | null, executionId: string): void {
+    const expiry = this.readModels.expiryOf(executionId);
+    if (expiry && expiry.account === caller.account && (pipelineName === null || expiry.pipelineName === pipelineName)) {
+      throw new ExpiredError('execution', executionId, expiry.expiredAt, expiry.retentionDays);
+    }
   }
 
   private belongs(caller: Caller, pipelineName: string, executionId: string): boolean {

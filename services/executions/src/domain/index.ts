@@ -44,3 +44,4 @@ export * from './read-models/deploy-targets';
 export * from './read-models/deployments';
 export * from './freezes/environment-freezes';
 export * from './read-models/delivery-metrics';
+export * from './retention/retention';

@@ -4,6 +4,7 @@ import { ArtifactClaimsIndex } from './artifact-claims-index';
 import { ExecutionReadModels } from './execution-read-models';
 import { JobQueueIndex } from './job-queue-index';
 import { StreamStates } from './stream-states';
+import { EXPIRED_EXECUTION_STREAM_PREFIX, type PipelineExecutionExpired } from '../domain';
 
 /**
  * The engine's streams folded: every stream's state (StreamStates) and, fed from its folds, the read
@@ -12,7 +13,8 @@ import { StreamStates } from './stream-states';
  */
 export class EngineStreamsProjection implements RebuildableProjection {
   readonly name = 'executions.engine-streams';
-  readonly streamPrefixes = [EXECUTION_STREAM_PREFIX, LANES_STREAM_PREFIX, JOB_STREAM_PREFIX];
+  // Retention's tombstones (decision 0056) come after the execution they expire, in store order as in a replay.
+  readonly streamPrefixes = [EXECUTION_STREAM_PREFIX, LANES_STREAM_PREFIX, JOB_STREAM_PREFIX, EXPIRED_EXECUTION_STREAM_PREFIX];
   states!: StreamStates;
   readModels!: ExecutionReadModels;
   jobQueue!: JobQueueIndex;
@@ -42,7 +44,9 @@ export class EngineStreamsProjection implements RebuildableProjection {
   }
 
   apply(event: RecordedEvent): void {
-    this.states.apply(event.streamId, event.revision, event);
+    if (event.streamId.startsWith(EXPIRED_EXECUTION_STREAM_PREFIX)) {
+      if (event.type === 'PipelineExecutionExpired') this.readModels.expire(event as unknown as PipelineExecutionExpired);
+    } else this.states.apply(event.streamId, event.revision, event);
     this.position = event.position;
   }
 

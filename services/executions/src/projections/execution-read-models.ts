@@ -8,6 +8,8 @@ import {
   initialPipelineState,
   initialRuleExecutionsView,
   type ActionExecutionsView,
+  type ExecutionExpiry,
+  type PipelineExecutionExpired,
   type PipelineStateView,
   type RuleExecutionsView,
 } from '../domain';
@@ -39,6 +41,10 @@ export class ExecutionReadModels {
   private readonly approvals = new Map<string, ApprovalLocation>();
   /** Only executions whose definition names an environment (issue 21). */
   private readonly deployments = new Map<string, ExecutionDeploymentsView>();
+  /** Executions retention expired (docs/decisions/0056): left out of every list, answered "expired" by id. */
+  private readonly expired = new Map<string, ExecutionExpiry>();
+  /** Pipelines whose list still holds executions expired since it was last read. */
+  private readonly uncompacted = new Set<string>();
 
   apply(folded: FoldedEvent): void {
     if (folded.aggregate === 'lanes') {
@@ -69,6 +75,7 @@ export class ExecutionReadModels {
 
   /** Everything folded: what a rebuilt copy must equal (docs/decisions/0022). */
   contents() {
+    for (const key of [...this.uncompacted]) this.compacted(key);
     return {
       pipelineStates: this.pipelineStates,
       executionsOfPipeline: this.executionsOfPipeline,
@@ -77,7 +84,39 @@ export class ExecutionReadModels {
       ruleExecutions: this.ruleExecutions,
       approvals: this.approvals,
       deployments: this.deployments,
+      expired: this.expired,
     };
+  }
+
+  /**
+   * Folds a retention tombstone: the execution leaves its pipeline's list and its per-execution views (what lists and
+   * environments are made of) are dropped; the pipeline it belonged to is kept, so a query by id in another account
+   * still answers "not found" and in its own "expired".
+   */
+  expire(event: PipelineExecutionExpired): void {
+    const { pipelineExecutionId: executionId, account, pipelineName, expiredAt, retentionDays } = event.data;
+    this.expired.set(executionId, { account, pipelineName, expiredAt, retentionDays });
+    // Left in the pipeline's list until it is next read: a replay of many tombstones then filters each list once.
+    const key = pipelineKey({ account, name: pipelineName });
+    if (this.executionsOfPipeline.has(key)) this.uncompacted.add(key);
+    this.actionExecutions.delete(executionId);
+    this.ruleExecutions.delete(executionId);
+    this.deployments.delete(executionId);
+  }
+
+  /** The pipeline's list without the executions expired since it was last read. */
+  private compacted(key: string): string[] | undefined {
+    const executions = this.executionsOfPipeline.get(key);
+    if (executions === undefined || !this.uncompacted.delete(key)) return executions;
+    const remaining = executions.filter((id) => !this.expired.has(id));
+    if (remaining.length > 0) this.executionsOfPipeline.set(key, remaining);
+    else this.executionsOfPipeline.delete(key);
+    return remaining.length > 0 ? remaining : undefined;
+  }
+
+  /** Why an execution is no longer answered, when retention expired it. */
+  expiryOf(executionId: string): ExecutionExpiry | undefined {
+    return this.expired.get(executionId);
   }
 
   pipelineState(pipeline: PipelineRef): PipelineStateView | undefined {
@@ -86,7 +125,7 @@ export class ExecutionReadModels {
 
   /** In start order. */
   executionIdsOf(pipeline: PipelineRef): readonly string[] {
-    return this.executionsOfPipeline.get(pipelineKey(pipeline)) ?? [];
+    return this.compacted(pipelineKey(pipeline)) ?? [];
   }
 
   pipelineOf(executionId: string): PipelineRef | undefined {

@@ -1,8 +1,9 @@
-import { NotFoundError, ValidationError } from '@sluice/domain';
+import { ExpiredError, NotFoundError, ValidationError } from '@sluice/domain';
 import type { LogChunkReader } from '@sluice/artifact-store';
 import type { EventStore, RecordedEvent } from '@sluice/eventing';
 import { type PipelineRef, actionLogStreamId, type ActionLogAppended } from '@sluice/contracts';
 import type { Caller } from '../caller';
+import type { ExecutionExpiry } from '../../domain';
 
 export interface ActionLogQuery {
   stageName?: string | null;
@@ -46,6 +47,8 @@ export class ActionLogQueries {
     private readonly pipelineOf: (executionId: string) => PipelineRef | undefined,
     /** Reads the texts of events that reference the log store; events written before it hold theirs. */
     private readonly chunks?: LogChunkReader,
+    /** Executions retention expired (decision 0056): their logs are gone, and the query says so. */
+    private readonly expiryOf: (executionId: string) => ExecutionExpiry | undefined = () => undefined,
   ) {}
 
   async actionLogs(caller: Caller, pipelineExecutionId: string, query: ActionLogQuery = {}): Promise<ActionLogPage> {
@@ -57,6 +60,8 @@ export class ActionLogQueries {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
       throw new ValidationError([{ path: '$.first', message: `first must be between 1 and ${MAX_PAGE}`, code: 'out_of_range' }]);
     }
+    const expiry = this.expiryOf(pipelineExecutionId);
+    if (expiry !== undefined && expiry.account === caller.account) throw new ExpiredError('execution', pipelineExecutionId, expiry.expiredAt, expiry.retentionDays);
     const pipeline = this.pipelineOf(pipelineExecutionId);
     if (pipeline === undefined || pipeline.account !== caller.account) throw new NotFoundError('execution', pipelineExecutionId);
     const streamId = actionLogStreamId(pipelineExecutionId);

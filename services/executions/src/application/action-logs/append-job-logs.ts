@@ -129,7 +129,8 @@ export class JobLogAppender {
   private async textsToLogStore(events: NewEvent[]): Promise<NewEvent[]> {
     if (this.deps.logStore === undefined) return events;
     const datas = events.map((event) => event.data as ActionLogAppended['data']);
-    const refs = await writeLogChunk(this.deps.logStore, datas.map((data) => data.chunk ?? ''));
+    // The execution's own chunk (its id in a header): its retention deletes it without touching another's (decision 0056).
+    const refs = await writeLogChunk(this.deps.logStore, datas.map((data) => data.chunk ?? ''), datas[0]!.pipelineExecutionId);
     return events.map((event, index) => {
       const { chunk: _text, ...data } = datas[index]!;
       return { ...event, data: { ...data, chunkRef: refs[index]! } };
