@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { approvalStage, commandsAction, gitSourceStage, initGitRepository, pipelineDefinition, stage } from '@sluice/testing/fixtures';
-import { collectPageErrors, eventually, gql, startDashboard, type Dashboard } from '../testing/dashboard-harness';
+import { collectPageErrors, eventually, gql, SCREENSHOTS, startDashboard, type Dashboard } from '../testing/dashboard-harness';
 
 // Issue 22: the graph across pipelines (decision 0054), the "as of" slider's marks, Approve in the first screen of a phone.
 const API = 'shop-api';
@@ -79,7 +79,7 @@ describe('graph across pipelines, as-of marks and approvals on a phone, in Chrom
     await page.locator(`[data-node="pipeline:${WEB}"][data-waiting="Gate/Approve"]`).waitFor({ state: 'attached', timeout: 60_000 });
     expect(await page.locator(`[data-node="pipeline:${WEB}"]`).getAttribute('data-status')).toBe('InProgress');
     expect(await page.locator(`[data-node="pipeline:${WEB}"]`).textContent()).toContain('Approval waiting: Gate/');
-    await page.screenshot({ path: join(dashboard.base, 'graph.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'pipeline-graph.png') });
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);

@@ -290,7 +290,10 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     (await gql<{ startPipelineExecution: { pipelineExecutionId: string } }>(url, token, 'mutation($p: String!) { startPipelineExecution(name: $p) { pipelineExecutionId } }', { p: pipeline }))
       .startPipelineExecution.pipelineExecutionId;
   /** The buttons of the page's main area, by their accessible text. */
-  const buttonsOf = (page: Page) => page.locator('main button').evaluateAll((buttons) => buttons.map((b) => (b.textContent ?? '').trim()));
+  // The buttons of the page itself; the "Approval waiting" banner repeats a card's Approve/Reject and is read apart.
+  const buttonsOf = (page: Page) =>
+    page.locator('main button').evaluateAll((buttons) => buttons.filter((b) => !b.closest('[data-testid="approval-banner"]')).map((b) => (b.textContent ?? '').trim()));
+  const bannerApprovals = (page: Page) => page.locator('[data-testid="approval-banner"] [data-approval]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.approval));
 
   it('shows a read-only user no mutate buttons, while the state still renders and updates live', async () => {
     const viewer = await userWithToken(url, token, 'viewer', 'ReadOnly');
@@ -355,8 +358,9 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     await page.locator('[data-rights="known"]').waitFor();
     await waitForCard(page, 'Check', 'SignOff', 'InProgress', 60_000);
     expect(await page.getByTestId('read-only').count()).toBe(0);
-    // Waiting at Check, which the approver may not decide: no form there, and no other button.
+    // Waiting at Check, which the approver may not decide: no form there, no other button, and no banner for it.
     expect(await buttonsOf(page)).toEqual([]);
+    expect(await bannerApprovals(page)).toEqual([]);
 
     // The admin signs off Check; Ship's approval comes up live, with Approve/Reject for the approver.
     const state = await gql<{ getPipeline: { state: { stageStates: Array<{ stageName: string; actionStates: Array<{ actionName: string; latestExecution: { token: string | null } | null }> }> } } }>(
@@ -375,6 +379,7 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     await waitForCard(page, 'Ship', 'Go', 'InProgress', 60_000);
     await go.getByRole('button', { name: 'Approve' }).waitFor();
     expect(await buttonsOf(page)).toEqual(['Approve', 'Reject']);
+    expect(await bannerApprovals(page)).toEqual(['Ship/Go']);
     expect(await page.locator('[data-stage="Check"] button').count()).toBe(0);
     await go.getByLabel('Approval summary').fill('Shipping it');
     await go.getByRole('button', { name: 'Approve' }).click();
@@ -493,7 +498,8 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     expect(await stagesShown()).toEqual(['Source', 'Build']);
     expect(await page.locator('.as-of section[data-status="Failed"]').count()).toBe(0);
     expect(await page.getByTestId('as-of-banner').innerText()).toMatch(/^As of .*: version 1, read-only\./);
-    expect(await page.locator('main button').count()).toBe(0);
+    // Read-only: nothing to press but the slider's marks, which only move it.
+    expect(await page.locator('main button:not(.mark)').count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'pipeline-as-of.png') });
     await page.keyboard.press('End');
     await page.locator('.as-of section[data-stage="Verify"][data-status="Failed"]').waitFor({ timeout: 10_000 });
