@@ -275,11 +275,15 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
   describe('browser sessions shared by every gateway (decision 0057)', () => {
     const WHOAMI = '{ whoami { account actor } }';
     type WhoAmI = { whoami: { account: string; actor: string } };
-    const PIPELINE = 'query($name: String!) { getPipeline(name: $name) { pipeline { name } } }';
+    const PIPELINE = 'query($name: String!) { getPipeline(name: $name) { pipeline } }';
     const gatewayUrls = () => [topology!.process('gateway-1').url!, topology!.process('gateway-2').url!];
 
     it('signs in through the balancer and is signed in on every gateway; a sign-out on one is refused on the other at once; another account sees only its own', async () => {
       const [gateway1, gateway2] = gatewayUrls();
+      const gql = gatewayClient(topology!.gatewayUrl, caller);
+      // A pipeline of account default (creating one starts nothing): the data a second account must not reach.
+      const own = sleepyPipeline('sessions-own', await makeGitRepository(join(workDir, 'sessions-repo')), 1);
+      expect((await gql(CREATE, { pipeline: own })).errors).toBeUndefined();
       const id = await signInSession(topology!.gatewayUrl, caller.token!);
       // Whichever gateway made it, every gateway and the balancer know it (no sticky cookie involved).
       for (const url of [gateway1!, gateway2!, topology!.gatewayUrl]) {
@@ -287,10 +291,9 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
         const who = await withSession<WhoAmI>(url, id, WHOAMI);
         expect([url, who.status, who.data?.whoami.account]).toEqual([url, 200, 'default']);
       }
-      expect((await withSession<{ getPipeline: { pipeline: { name: string } } }>(gateway2!, id, PIPELINE, { name: 'pushed' })).data?.getPipeline.pipeline.name).toBe('pushed');
+      expect((await withSession<{ getPipeline: { pipeline: { name: string } } }>(gateway2!, id, PIPELINE, { name: 'sessions-own' })).data?.getPipeline.pipeline.name).toBe('sessions-own');
 
       // A second account and a principal with less than admin (ReadOnly), signed in on the other gateway.
-      const gql = gatewayClient(topology!.gatewayUrl, caller);
       const beta = await gql<{ createAccount: { adminToken: { token: string } } }>('mutation { createAccount(account: "sessions-beta", adminUserName: "boss") { adminToken { token } } }');
       expect(beta.errors).toBeUndefined();
       const betaAdmin: Caller = { account: 'sessions-beta', actor: 'boss', token: beta.data!.createAccount.adminToken.token };
@@ -298,12 +301,13 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
       await eventually(async () => ((await gql(WHOAMI, {}, betaAdmin)).data ? true : undefined), 'the new account to authenticate');
       expect((await gql('mutation { createUser(userName: "reader") { userName } }', {}, betaAdmin)).errors).toBeUndefined();
       expect((await gql('mutation { attachPolicy(targetType: USER, targetName: "reader", managedPolicy: "ReadOnly") { name } }', {}, betaAdmin)).errors).toBeUndefined();
-      const readerToken = (await gql<{ createToken: { token: string } }>('mutation { createToken(principalId: "reader") { token } }', {}, betaAdmin)).data!.createToken.token;
+      const created = (await gql<{ createToken: { token: string; tokenId: string } }>('mutation { createToken(principalId: "reader") { token tokenId } }', {}, betaAdmin)).data!.createToken;
+      const readerToken = created.token;
       const reader = await eventually(() => signInSession(gateway2!, readerToken).catch(() => undefined), 'the reader to sign in');
       const readerOnGateway1 = await withSession<WhoAmI>(gateway1!, reader, WHOAMI);
       expect(readerOnGateway1.data?.whoami).toEqual({ account: 'sessions-beta', actor: expect.stringContaining('reader') });
       // The reader's cookie never reaches default's data, and carries the reader's rights only.
-      const foreign = await withSession<{ getPipeline: unknown }>(gateway1!, reader, PIPELINE, { name: 'pushed' });
+      const foreign = await withSession<{ getPipeline: unknown }>(gateway1!, reader, PIPELINE, { name: 'sessions-own' });
       expect(foreign.data?.getPipeline ?? null).toBeNull();
       expect(foreign.errors?.[0]?.extensions?.code).toMatch(/NOT_FOUND|PipelineNotFoundException/);
       const write = await withSession(gateway1!, reader, 'mutation { createUser(userName: "intruder") { userName } }');
@@ -329,6 +333,12 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
       }
       // The reader's session is untouched by the admin's sign-out.
       expect((await withSession<WhoAmI>(gateway2!, reader, WHOAMI)).data?.whoami.account).toBe('sessions-beta');
+      // Its token revoked, the reader's session ends (within the authenticator's 5-s cache), its row deleted for every gateway.
+      expect((await gql('mutation($id: String!) { revokeToken(tokenId: $id) { revokedAt } }', { id: created.tokenId }, betaAdmin)).errors).toBeUndefined();
+      await eventually(async () => ((await withSession(gateway2!, reader, WHOAMI)).status === 401 ? true : undefined), 'the revoked token to end its session', 20_000);
+      const readerRows = await database.query(`SELECT count(*)::text AS n FROM "${schema}".browser_sessions WHERE principal LIKE 'sessions-beta/%'`);
+      expect(readerRows[0]!.n).toBe('0');
+      expect((await withSession(gateway1!, reader, WHOAMI)).status).toBe(401);
     }, 60_000);
   });
 
