@@ -55,6 +55,14 @@ function storedSessionsContract(name: string, openStore: () => Promise<EventStor
       await expect(gateway1.end(session.id)).resolves.toBeUndefined();
     });
 
+    it('outlives the store closed and opened again (the embedded platform restarting: its PGlite files read anew)', async () => {
+      const session = await (await open()).create(TOKEN, new Date(now + HOUR), 'acme/alice');
+      await store.close();
+      store = await openStore();
+      database = readModelDatabaseOf(store)!;
+      expect(await (await open()).tokenOf(session.id)).toBe(TOKEN);
+    });
+
     it('stores neither the token nor the cookie in clear, and a sealed token moved to another row does not open', async () => {
       const sessions = await open();
       const session = await sessions.create(TOKEN, new Date(now + HOUR), 'acme/alice');
