@@ -1,7 +1,7 @@
 import { parseLogStoreLocation, type LogStoreLocation } from '@sluice/artifact-store';
 import { join } from 'node:path';
 import { INTERNAL_SECRET_ENV, internalSecretConfigProblem } from '@sluice/graphql-service/caller';
-import { ConfigError, gathered, loadRuntimeConfig, type ConfigProblems, type Env, type RuntimeConfig } from '@sluice/runtime';
+import { ConfigError, gathered, loadRuntimeConfig, masterKeyCipherFromEnv, type ConfigProblems, type Env, type MasterKeyCipher, type RuntimeConfig } from '@sluice/runtime';
 import { gatewayLimitsFrom, type GatewayLimits } from './limits/limits-config';
 import { webDirFrom } from './static/dashboard-files';
 
@@ -47,6 +47,11 @@ export interface GatewayConfig extends GatewaySettings {
   webhookUrls: string[];
   /** SLUICE_LOGS: where the executions service keeps the text of action logs, which `actionLogAppended` reads (default `<SLUICE_DATA_DIR>/logs`). */
   logs: LogStoreLocation;
+  /**
+   * The server's master key (SLUICE_ACCESS_KEY_MASTER_KEY, else `access-key-master-key` in SLUICE_DATA_DIR): seals the
+   * tokens of browser sessions in the store (decision 0057). Every gateway of an installation needs the same one.
+   */
+  masterKeyCipher: MasterKeyCipher;
 }
 
 type Problems = ConfigProblems;
@@ -146,5 +151,6 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   const logs = parseLogStoreLocation(env.SLUICE_LOGS?.trim() || join(runtime?.dataDir ?? '.', 'logs'));
   if ('problem' in logs) problems.push({ variable: 'SLUICE_LOGS', reason: logs.problem });
   if (problems.length > 0) throw new ConfigError(problems);
-  return { subgraphs, port: runtime!.port, runtime: runtime!, internalSecret, ...(settings as GatewaySettings), webhookUrls, logs: logs as LogStoreLocation };
+  const masterKeyCipher = masterKeyCipherFromEnv(env, { dataDir: runtime!.dataDir });
+  return { subgraphs, port: runtime!.port, runtime: runtime!, internalSecret, ...(settings as GatewaySettings), webhookUrls, logs: logs as LogStoreLocation, masterKeyCipher };
 }

@@ -1,4 +1,5 @@
-import { configProblemsOf } from '@sluice/runtime';
+import { randomBytes } from 'node:crypto';
+import { aesGcmMasterKeyCipher, configProblemsOf } from '@sluice/runtime';
 import { gatewaySettingsFrom, loadGatewayConfig } from './gateway-config';
 import { DEFAULT_GATEWAY_LIMITS } from './limits/limits-config';
 import { DEFAULT_WEB_DIR } from './static/dashboard-files';
@@ -41,7 +42,15 @@ describe('loadGatewayConfig', () => {
       auditReads: true,
       webhookUrls: [],
       logs: { kind: 'filesystem', root: '.sluice/logs' },
+      masterKeyCipher: { seal: expect.any(Function), open: expect.any(Function) },
     });
+  });
+
+  it('seals the sessions with the master key of SLUICE_ACCESS_KEY_MASTER_KEY (what every gateway shares), and names a bad one', async () => {
+    const key = randomBytes(32);
+    const sealed = await loadGatewayConfig({ ...VALID, SLUICE_ACCESS_KEY_MASTER_KEY: key.toString('base64') }).masterKeyCipher.seal('tok', 'browser-session:x');
+    expect(await aesGcmMasterKeyCipher(key).open(sealed, 'browser-session:x')).toBe('tok');
+    await expect(loadGatewayConfig({ ...VALID, SLUICE_ACCESS_KEY_MASTER_KEY: 'short' }).masterKeyCipher.seal('tok', 'b')).rejects.toThrow(/SLUICE_ACCESS_KEY_MASTER_KEY: the master key must be 32 bytes/);
   });
 
   it('reads the text of action logs where SLUICE_LOGS says, and names a bad one', () => {

@@ -2,7 +2,7 @@ import type { ArtifactStore } from '@sluice/artifact-store';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import type { EventStore } from '@sluice/eventing';
+import { openReadModelDatabase, type EventStore, type OpenedReadModelDatabase } from '@sluice/eventing';
 import { busCheck, checkReadiness, eventStoreCheck, type BusConfig } from '@sluice/runtime';
 import { GatewayAuth, originOf, type GatewayAuthOptions } from './auth/gateway-auth';
 import { artifactUploadRouteFor } from './artifact-upload-route';
@@ -29,6 +29,7 @@ import { loadSupergraph } from './supergraph';
 import { dashboardFiles } from './static/dashboard-files';
 import { inRequestSpan, operationNamePlugin, traceHeaders } from './tracing/request-span';
 import { handleSessionRequest, SESSION_PATH } from './auth/session-route';
+import { StoredBrowserSessions } from './auth/stored-browser-sessions';
 
 export interface GatewayOptions {
   subgraphs: SubgraphEndpoint[];
@@ -122,19 +123,30 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // `/aws` calls enter the one authorization path with a per-call in-process token (decision 0024).
   const identities = new ForwardedIdentities();
   const admission = new Admission(limits, eventStore, log, options.auth?.auditKey ? { key: options.auth.auditKey } : {});
-  const pipelinesSubgraph = options.subgraphs.find((subgraph) => subgraph.name === PIPELINES_SUBGRAPH);
-  const auth = options.auth
-    ? new GatewayAuth(
-        {
-          ...(pipelinesSubgraph ? { pipelineNames: pipelinesSubgraphNames(endpointUrls(pipelinesSubgraph), options.internalSecret) } : {}),
-          ...options.auth,
-          authenticator: identities.wrap(options.auth.authenticator),
-        },
-        eventStore,
-        log,
-        admission,
-      )
-    : undefined;
+  // The dashboard's sessions live in the store's own database, shared by every gateway (decision 0057); a store without
+  // SQL (KurrentDB) gets an in-memory PGlite of this process, so its sessions are this gateway's alone.
+  let sessionDatabase: OpenedReadModelDatabase | undefined;
+  let auth: GatewayAuth | undefined;
+  if (options.auth) {
+    sessionDatabase = await openReadModelDatabase(eventStore);
+    if (!sessionDatabase.durable) log(`gateway: the event store has no SQL database: browser sessions are kept in this process only (a restart signs everyone out; run one gateway for the dashboard)`);
+    const sessions = await StoredBrowserSessions.open({ database: sessionDatabase.database, key: options.auth.sessionKey, log }).catch(async (error: unknown) => {
+      await sessionDatabase?.close();
+      throw error;
+    });
+    const pipelinesSubgraph = options.subgraphs.find((subgraph) => subgraph.name === PIPELINES_SUBGRAPH);
+    auth = new GatewayAuth(
+      {
+        ...(pipelinesSubgraph ? { pipelineNames: pipelinesSubgraphNames(endpointUrls(pipelinesSubgraph), options.internalSecret) } : {}),
+        ...options.auth,
+        authenticator: identities.wrap(options.auth.authenticator),
+      },
+      eventStore,
+      log,
+      admission,
+      sessions,
+    );
+  }
   const runtime = createGatewayRuntime({
     supergraph,
     propagateHeaders: {
@@ -233,6 +245,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Whatever was refused until the last request is written before the store closes.
       await admission.stop();
       await metrics.stop();
+      await sessionDatabase?.close();
     },
   };
 }

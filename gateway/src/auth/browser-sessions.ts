@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** The dashboard's session cookie: httpOnly (no script reads it), SameSite=Strict (no other site's page sends it). */
@@ -11,61 +10,25 @@ export const CSRF_HEADER = 'x-sluice-csrf';
 /** A session lasts this long at most (less when its token expires sooner); then the person signs in again. */
 export const SESSION_MAX_AGE_MS = 12 * 60 * 60 * 1000;
 
-interface Session {
-  token: string;
-  expiresAt: number;
+/** A new session: the id the cookie carries (32 random bytes, base64url) and how long it lasts, in seconds. */
+export interface CreatedSession {
+  id: string;
+  maxAgeSeconds: number;
 }
 
 /**
- * Browser sessions of one gateway process (decision 0045): an unguessable id, given to the browser as an httpOnly
- * cookie, stands for the token the person signed in with; the token never reaches the page's scripts. The token is
- * authenticated on every request as before, so a revoked token ends its sessions within the authenticator's cache
- * time. Kept in memory: a gateway restart (or another gateway replica) asks the person to sign in again.
+ * The dashboard's sessions (decisions 0045, 0057): an unguessable id, given to the browser as an httpOnly cookie,
+ * stands for the token the person signed in with; the token never reaches the page's scripts. The token is still
+ * authenticated on every request, so a revoked token ends its sessions within the authenticator's cache time.
+ * Kept in the store's database (stored-browser-sessions.ts), so every gateway knows every session.
  */
-export class BrowserSessions {
-  private readonly sessions = new Map<string, Session>();
-
-  constructor(private readonly options: { maxSessions?: number; now?: () => number } = {}) {}
-
-  private now(): number {
-    return (this.options.now ?? Date.now)();
-  }
-
-  /** A new session for `token`, ending at the token's expiry or after SESSION_MAX_AGE_MS; its id and lifetime. */
-  create(token: string, tokenExpiresAt: Date): { id: string; maxAgeSeconds: number } {
-    const now = this.now();
-    const expiresAt = Math.min(tokenExpiresAt.getTime(), now + SESSION_MAX_AGE_MS);
-    this.sweep(now);
-    // Bounded: the oldest session goes first (Map keeps insertion order).
-    if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) this.sessions.delete(this.sessions.keys().next().value!);
-    const id = randomBytes(32).toString('base64url');
-    this.sessions.set(id, { token, expiresAt });
-    return { id, maxAgeSeconds: Math.max(0, Math.floor((expiresAt - now) / 1000)) };
-  }
-
+export interface BrowserSessions {
+  /** A new session of `principal` (`account/principalId`) for `token`, ending at the token's expiry or after SESSION_MAX_AGE_MS. */
+  create(token: string, tokenExpiresAt: Date, principal: string): Promise<CreatedSession>;
   /** The token a live session stands for; undefined for an unknown, ended or expired one. */
-  tokenOf(id: string): string | undefined {
-    const session = this.sessions.get(id);
-    if (!session) return undefined;
-    if (session.expiresAt <= this.now()) {
-      this.sessions.delete(id);
-      return undefined;
-    }
-    return session.token;
-  }
-
-  /** Ends a session (sign-out): its cookie no longer authenticates anything, even if a copy of it was kept. */
-  end(id: string): void {
-    this.sessions.delete(id);
-  }
-
-  get size(): number {
-    return this.sessions.size;
-  }
-
-  private sweep(now: number): void {
-    for (const [id, session] of this.sessions) if (session.expiresAt <= now) this.sessions.delete(id);
-  }
+  tokenOf(id: string): Promise<string | undefined>;
+  /** Ends a session (sign-out): its cookie no longer authenticates anything, on any gateway, even if a copy of it was kept. */
+  end(id: string): Promise<void>;
 }
 
 /** The session id of a request's `Cookie` header, if it has one. */

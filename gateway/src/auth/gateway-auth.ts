@@ -6,6 +6,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { authorize, resourceForAction, type AuditChainKeySource, type AuditResult, type RequestContext } from '@sluice/authz';
 import type { ActionTypeIdLike } from '@sluice/domain';
 import type { EventStore } from '@sluice/eventing';
+import type { MasterKeyCipher } from '@sluice/runtime';
 import { accessKeyStream, executionEventFields, executionStreamId, jobStreamId, tokenStream } from '@sluice/contracts';
 import { ACCOUNT_HEADER, ACTOR_HEADER, PRINCIPAL_HEADER, READABLE_PIPELINES_HEADER, TOKEN_ID_HEADER } from '../caller-headers';
 import type { Admission } from '../limits/admission';
@@ -13,7 +14,7 @@ import { requestWeight } from '../limits/rate-limiter';
 import { sendTooManyRequests } from '../limits/too-many-requests';
 import { storeAuditRecorder, type AuditRecorder, type CallOrigin } from './audit-recorder';
 import { bearerTokenOf, type AuthenticatedPrincipal, type Authenticator } from './authenticator';
-import { BrowserSessions, clearedSessionCookie, CSRF_HEADER, isSameOrigin, sessionIdOf } from './browser-sessions';
+import { clearedSessionCookie, type BrowserSessions, CSRF_HEADER, isSameOrigin, sessionIdOf } from './browser-sessions';
 import { authorizeOperation, type FieldCall } from './authorize-operation';
 import { operationRuleOf } from './operation-actions';
 import { readablePipelinesHeader } from './readable-pipelines';
@@ -27,6 +28,11 @@ export interface GatewayAuthOptions {
   auditKey?: AuditChainKeySource;
   /** The names of an account's pipelines (the pipelines subgraph's), for pipelineGraph's scope (decision 0054); absent: none is readable one by one. */
   pipelineNames?: (account: string) => Promise<string[]>;
+  /**
+   * Seals the tokens of browser sessions in the store (decision 0057): the server's master key (SLUICE_ACCESS_KEY_MASTER_KEY,
+   * else the file in SLUICE_DATA_DIR). Every gateway of an installation must hold the same one to share sessions.
+   */
+  sessionKey: MasterKeyCipher;
 }
 
 /** A request that passed authentication: who, and where from. */
@@ -73,8 +79,6 @@ const UNKNOWN_TOKEN = 'unknown, expired or revoked token';
  */
 export class GatewayAuth {
   readonly recorder: AuditRecorder;
-  /** The dashboard's sign-ins (decision 0045): a session cookie stands for a token. */
-  readonly sessions = new BrowserSessions();
   private readonly requests = new WeakMap<IncomingMessage, AuthenticatedRequest>();
   /** READABLE_PIPELINES_HEADER of a request whose operation has a `readablePipelinesOnly` field. */
   private readonly readableScopes = new WeakMap<IncomingMessage, string>();
@@ -82,8 +86,10 @@ export class GatewayAuth {
   constructor(
     private readonly options: GatewayAuthOptions,
     private readonly store: EventStore,
-    private readonly log: (line: string) => void,
+    readonly log: (line: string) => void,
     readonly admission: Admission,
+    /** The dashboard's sign-ins (decisions 0045, 0057): a session cookie stands for a token, in the store every gateway reads. */
+    readonly sessions: BrowserSessions,
   ) {
     this.recorder = storeAuditRecorder(store, { auditReads: options.auditReads ?? true, ...(options.auditKey ? { key: options.auditKey } : {}) });
   }
@@ -120,12 +126,12 @@ export class GatewayAuth {
    * The credential of a request: its `Authorization` header (API clients), else its session cookie (the dashboard),
    * as an `Authorization` value. `session` is set when the cookie was used: the id, and whether it is still known.
    */
-  credentialOf(req: IncomingMessage): { authorization: string | undefined; session?: { id: string; known: boolean } } {
+  async credentialOf(req: IncomingMessage): Promise<{ authorization: string | undefined; session?: { id: string; known: boolean } }> {
     const authorization = header(req.headers.authorization);
     if (authorization !== undefined) return { authorization };
     const id = sessionIdOf(req);
     if (id === undefined) return { authorization: undefined };
-    const token = this.sessions.tokenOf(id);
+    const token = await this.sessions.tokenOf(id);
     return { authorization: token === undefined ? undefined : `Bearer ${token}`, session: { id, known: token !== undefined } };
   }
 
@@ -136,23 +142,22 @@ export class GatewayAuth {
   async admitHttp(req: IncomingMessage, res: ServerResponse, options: { internal?: boolean } = {}): Promise<boolean> {
     const origin = originOf(req);
     res.setHeader('x-request-id', origin.requestId);
-    const credential = this.credentialOf(req);
-    if (credential.session) {
-      // CSRF (decision 0045): a cookie is sent by the browser whoever's page asks; the custom header and the origin are not.
-      if (!isSameOrigin(req) || req.headers[CSRF_HEADER] === undefined) {
-        req.resume();
-        res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(JSON.stringify({ errors: [{ message: `Forbidden: a request authenticated by the session cookie must come from the dashboard's origin and carry the ${CSRF_HEADER} header`, extensions: { code: 'FORBIDDEN' } }] }));
-        return false;
-      }
-      if (!credential.session.known) {
-        const message = 'Unauthenticated: the session ended (signed out, expired, or the gateway restarted): sign in again';
-        this.admission.refuse({ code: 'UNAUTHENTICATED', surface: '/graphql', reason: 'unknown or ended session', message }, origin);
-        req.resume();
-        res.writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'set-cookie': clearedSessionCookie(isHttps(req)) });
-        res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }));
-        return false;
-      }
+    // CSRF (decision 0045): a cookie is sent by the browser whoever's page asks; the custom header and the origin are not.
+    // Checked before the session is looked up: a forged request costs no read of the store.
+    if (header(req.headers.authorization) === undefined && sessionIdOf(req) !== undefined && (!isSameOrigin(req) || req.headers[CSRF_HEADER] === undefined)) {
+      return refuseHttp(req, res, 403, `Forbidden: a request authenticated by the session cookie must come from the dashboard's origin and carry the ${CSRF_HEADER} header`, 'FORBIDDEN');
+    }
+    let credential: Awaited<ReturnType<GatewayAuth['credentialOf']>>;
+    try {
+      credential = await this.credentialOf(req);
+    } catch (error) {
+      this.log(`gateway: the browser sessions could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      return refuseHttp(req, res, 503, 'the sessions cannot be read right now (the store does not answer); try again', 'SERVICE_UNAVAILABLE');
+    }
+    if (credential.session && !credential.session.known) {
+      const message = 'Unauthenticated: the session ended (signed out, expired, or its token was revoked): sign in again';
+      this.admission.refuse({ code: 'UNAUTHENTICATED', surface: '/graphql', reason: 'unknown or ended session', message }, origin);
+      return refuseHttp(req, res, 401, message, 'UNAUTHENTICATED', { 'set-cookie': clearedSessionCookie(isHttps(req)) });
     }
     const answer = await this.authenticate(credential.authorization, origin);
     if (answer.ok) {
@@ -165,6 +170,8 @@ export class GatewayAuth {
       this.requests.set(req, answer.request);
       return true;
     }
+    // A session whose token is refused (revoked or expired) ends with it, on every gateway.
+    if (credential.session && answer.status === 401) await this.sessions.end(credential.session.id);
     req.resume();
     res.writeHead(answer.status, {
       'content-type': 'application/json; charset=utf-8',
@@ -303,6 +310,14 @@ export class GatewayAuth {
       },
     };
   }
+}
+
+/** A refusal of `/graphql` over HTTP, as GraphQL errors; always false (the request does not go on). */
+function refuseHttp(req: IncomingMessage, res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}): false {
+  req.resume();
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  return false;
 }
 
 /** The platform does not act unaudited: the answer when the attempt record could not be written (nothing ran). */

@@ -64,17 +64,25 @@ export async function authenticateConnection(
   // A token in the payload or the header (API clients), else the dashboard's session cookie, only on a handshake from
   // the gateway's own origin (a page of another site could open the socket, and its browser would send the cookie).
   const fromSession = typeof param !== 'string' && request.headers.authorization === undefined && isSameOrigin(request) ? sessionIdOf(request) : undefined;
-  const credential = (): string | undefined => {
+  // A session is read from the store at the handshake and at every re-check: a sign-out on any gateway closes the socket.
+  const credential = async (): Promise<string | undefined> => {
     if (fromSession === undefined) return typeof param === 'string' ? param : request.headers.authorization;
-    const token = auth.sessions.tokenOf(fromSession);
+    const token = await auth.sessions.tokenOf(fromSession);
     return token === undefined ? undefined : `Bearer ${token}`;
   };
-  const authorization = credential();
   const origin = originOf(request);
   // A connection attempt is a request of the address like any other; the re-checks below are not.
   const over = auth.admission.address(origin, 'graphql-ws');
   if (over) {
     socket.close(CLOSE_TOO_MANY, closeReason(over.message));
+    return undefined;
+  }
+  let authorization: string | undefined;
+  try {
+    authorization = await credential();
+  } catch (error) {
+    auth.log(`gateway: the browser sessions could not be read for a graphql-ws handshake: ${error instanceof Error ? error.message : String(error)}`);
+    socket.close(CLOSE_AUTHENTICATION_UNAVAILABLE, 'the sessions cannot be read right now; try again');
     return undefined;
   }
   const answer = await auth.authenticate(authorization, origin, 'graphql-ws');
@@ -112,7 +120,9 @@ export async function authenticateConnection(
       if (checking || closed) return;
       checking = true;
       // A session's socket follows its session: signed out elsewhere, it closes at the next check.
-      void recheck(auth, schema, credential(), connection, close)
+      // A store that does not answer changes nothing (as a silent permissions service): the next check asks again.
+      void credential()
+        .then((current) => recheck(auth, schema, current, connection, close))
         .catch(() => undefined)
         .finally(() => void (checking = false));
     }, SOCKET_RECHECK_MS).unref(),

@@ -17,7 +17,7 @@ import { permissionsAccessKeys } from '../aws/permissions-access-keys';
 import type { HttpRoute, RunningGateway } from '../gateway-server';
 import { gatewayClient, type Caller } from '../testing/gateway-client';
 import { dropTestSchema, newTestSchema, startSubgraphProcesses, type SubgraphProcesses } from '../testing/subgraph-processes';
-import { adminCaller, startTestGateway } from '../testing/test-gateway';
+import { adminCaller, startTestGateway, testSessionKey } from '../testing/test-gateway';
 import { twoStagePipeline } from '@sluice/testing/fixtures';
 
 // Issue 16: no caller can stall or blind the platform, and the gateway is no open proxy. Everything goes through
@@ -97,7 +97,7 @@ describe('GraphQL cost, depth and alias limits', () => {
   it('refuses 20,000 aliases in one 400 answer with one audit record at most, while another account’s query keeps answering within 200 ms p95', async () => {
     // As main.ts and the embedded platform run it: tokens cached by the gateway for 5 s.
     const authenticator = cachingAuthenticator(permissionsAuthenticator(`${subgraphs.permissions.url}/graphql`, { internalSecret: subgraphs.internalSecret }));
-    const production = await startTestGateway(subgraphs, eventStore, { auth: { authenticator } });
+    const production = await startTestGateway(subgraphs, eventStore, { auth: { authenticator, sessionKey: testSessionKey(eventStore) } });
     extra.push(production);
     const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: getPipeline(name: "web") { name }`).join(' ')} }`;
     const huge = aliases(20_000);

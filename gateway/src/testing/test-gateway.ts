@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { openFilesystemArtifactStore } from '@sluice/artifact-store';
+import { aesGcmMasterKeyCipher, type MasterKeyCipher } from '@sluice/runtime';
 import type { EventStore } from '@sluice/eventing';
 import { ensureAdmin } from '@sluice/permissions';
 import type { Authenticator } from '../auth/authenticator';
@@ -18,7 +20,15 @@ export async function startTestGateway(subgraphs: SubgraphProcesses, eventStore:
   const actionLogStore = await openFilesystemArtifactStore({ root: subgraphs.logsDir });
   const authenticator = permissionsAuthenticator(`${subgraphs.permissions.url}/graphql`, { internalSecret });
   authenticators.set(eventStore, authenticator);
-  return startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1', eventStore, bus: { kind: 'in-process' }, webDir: DEFAULT_WEB_DIR, auth: { authenticator }, internalSecret, actionLogStore, ...options });
+  return startGateway({ subgraphs: subgraphs.endpoints, port: 0, host: '127.0.0.1', eventStore, bus: { kind: 'in-process' }, webDir: DEFAULT_WEB_DIR, auth: { authenticator, sessionKey: testSessionKey(eventStore) }, internalSecret, actionLogStore, ...options });
+}
+
+/** One master key per store, as an installation has one: every test gateway on a store shares its browser sessions. */
+const sessionKeys = new WeakMap<EventStore, MasterKeyCipher>();
+export function testSessionKey(eventStore: EventStore): MasterKeyCipher {
+  let key = sessionKeys.get(eventStore);
+  if (!key) sessionKeys.set(eventStore, (key = aesGcmMasterKeyCipher(randomBytes(32))));
+  return key;
 }
 
 /** The permissions process each store's gateway asks, so that a caller is handed out once its token authenticates. */

@@ -32,7 +32,7 @@ export interface RunningBalancer {
 export function haproxyConfig(port: number, backends: readonly string[]): string {
   const servers = backends.map((url, i) => {
     const { hostname, port: backendPort } = new URL(url);
-    return `  server gateway-${i + 1} ${hostname}:${backendPort} check cookie g${i + 1}`;
+    return `  server gateway-${i + 1} ${hostname}:${backendPort} check`;
   });
   return [
     'global',
@@ -56,9 +56,7 @@ export function haproxyConfig(port: number, backends: readonly string[]): string
     '  default_backend gateways',
     'backend gateways',
     '  balance roundrobin',
-    // A browser's sign-in session lives in one gateway's memory (decision 0045): its requests stay on that gateway
-    // while it lives; API clients send no cookie and are balanced per connection.
-    '  cookie sluice_gateway insert indirect nocache httponly attr SameSite=Strict',
+    // No sticky cookie: a browser's sign-in session is in the store, known to every gateway (decision 0057).
     '  option httpchk GET /healthz',
     '  http-check expect status 200',
     '  default-server inter 1s fall 2 rise 2',

@@ -3,10 +3,22 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
+import { createPostgresEventStore, readModelDatabaseOf, type EventStore } from '@sluice/eventing';
 import { dropTestSchema, newTestSchema, testPostgresUrl } from '@sluice/testing';
 import type { ExecutionUpdate } from '@sluice/gateway';
-import { gatewayClient, type Caller, eventually, subscribeAndCollect, subscribeResuming, type CollectedSubscription, type ResumingSubscription } from '@sluice/gateway/testing';
+import {
+  gatewayClient,
+  type Caller,
+  eventually,
+  sessionAt,
+  signInSession,
+  signOutSession,
+  subscribeAndCollect,
+  subscribeResuming,
+  withSession,
+  type CollectedSubscription,
+  type ResumingSubscription,
+} from '@sluice/gateway/testing';
 import { commandsStage, commitFile, gitSourceStage, makeGitRepository } from '@sluice/testing/fixtures';
 import { sleepyPipeline } from './testing/sleepy-pipeline';
 import { startDistributedTopology, type DistributedTopology, type TopologyProcess } from './topology';
@@ -260,6 +272,76 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
     }, 120_000);
   });
 
+  describe('browser sessions shared by every gateway (decision 0057)', () => {
+    const WHOAMI = '{ whoami { account actor } }';
+    type WhoAmI = { whoami: { account: string; actor: string } };
+    const PIPELINE = 'query($name: String!) { getPipeline(name: $name) { pipeline } }';
+    const gatewayUrls = () => [topology!.process('gateway-1').url!, topology!.process('gateway-2').url!];
+
+    it('signs in through the balancer and is signed in on every gateway; a sign-out on one is refused on the other at once; another account sees only its own', async () => {
+      const [gateway1, gateway2] = gatewayUrls();
+      const gql = gatewayClient(topology!.gatewayUrl, caller);
+      // A pipeline of account default (creating one starts nothing): the data a second account must not reach.
+      const own = sleepyPipeline('sessions-own', await makeGitRepository(join(workDir, 'sessions-repo')), 1);
+      expect((await gql(CREATE, { pipeline: own })).errors).toBeUndefined();
+      const id = await signInSession(topology!.gatewayUrl, caller.token!);
+      // Whichever gateway made it, every gateway and the balancer know it (no sticky cookie involved).
+      for (const url of [gateway1!, gateway2!, topology!.gatewayUrl]) {
+        expect([url, await sessionAt(url, id)]).toEqual([url, { account: 'default', actor: expect.any(String) }]);
+        const who = await withSession<WhoAmI>(url, id, WHOAMI);
+        expect([url, who.status, who.data?.whoami.account]).toEqual([url, 200, 'default']);
+      }
+      expect((await withSession<{ getPipeline: { pipeline: { name: string } } }>(gateway2!, id, PIPELINE, { name: 'sessions-own' })).data?.getPipeline.pipeline.name).toBe('sessions-own');
+
+      // A second account and a principal with less than admin (ReadOnly), signed in on the other gateway.
+      const beta = await gql<{ createAccount: { adminToken: { token: string } } }>('mutation { createAccount(account: "sessions-beta", adminUserName: "boss") { adminToken { token } } }');
+      expect(beta.errors).toBeUndefined();
+      const betaAdmin: Caller = { account: 'sessions-beta', actor: 'boss', token: beta.data!.createAccount.adminToken.token };
+      // The permissions service learns the new account from the store a moment later.
+      await eventually(async () => ((await gql(WHOAMI, {}, betaAdmin)).data ? true : undefined), 'the new account to authenticate');
+      expect((await gql('mutation { createUser(userName: "reader") { userName } }', {}, betaAdmin)).errors).toBeUndefined();
+      expect((await gql('mutation { attachPolicy(targetType: USER, targetName: "reader", managedPolicy: "ReadOnly") { name } }', {}, betaAdmin)).errors).toBeUndefined();
+      const created = (await gql<{ createToken: { token: string; tokenId: string } }>('mutation { createToken(principalId: "reader") { token tokenId } }', {}, betaAdmin)).data!.createToken;
+      const readerToken = created.token;
+      const reader = await eventually(() => signInSession(gateway2!, readerToken).catch(() => undefined), 'the reader to sign in');
+      const readerOnGateway1 = await withSession<WhoAmI>(gateway1!, reader, WHOAMI);
+      expect(readerOnGateway1.data?.whoami).toEqual({ account: 'sessions-beta', actor: expect.stringContaining('reader') });
+      // The reader's cookie never reaches default's data, and carries the reader's rights only.
+      const foreign = await withSession<{ getPipeline: unknown }>(gateway1!, reader, PIPELINE, { name: 'sessions-own' });
+      expect(foreign.data?.getPipeline ?? null).toBeNull();
+      expect(foreign.errors?.[0]?.extensions?.code).toMatch(/NOT_FOUND|PipelineNotFoundException/);
+      const write = await withSession(gateway1!, reader, 'mutation { createUser(userName: "intruder") { userName } }');
+      expect(write.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+      // Nothing secret in clear in the store: every row of every table of its schema (events, read models, sessions).
+      const database = readModelDatabaseOf(store!)!;
+      const tables = await database.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'`, [schema]);
+      expect(tables.map((t) => t.table_name)).toContain('browser_sessions');
+      const secrets = [caller.token!, readerToken, betaAdmin.token!, id, reader];
+      for (const { table_name: table } of tables) {
+        const rows = await database.query(`SELECT t::text AS row FROM "${schema}"."${table}" t`);
+        const leaked = rows.filter((row) => secrets.some((secret) => row.row!.includes(secret)));
+        expect([table, leaked.length]).toEqual([table, 0]);
+      }
+
+      // Sign-out on gateway-1: the cookie is refused on gateway-2 and through the balancer from the next request on.
+      expect(await signOutSession(gateway1!, id)).toBe(204);
+      for (const url of [gateway2!, topology!.gatewayUrl]) {
+        const refused = await withSession(url, id, WHOAMI);
+        expect([url, refused.status, refused.errors?.[0]?.extensions?.code]).toEqual([url, 401, 'UNAUTHENTICATED']);
+        expect([url, await sessionAt(url, id)]).toEqual([url, null]);
+      }
+      // The reader's session is untouched by the admin's sign-out.
+      expect((await withSession<WhoAmI>(gateway2!, reader, WHOAMI)).data?.whoami.account).toBe('sessions-beta');
+      // Its token revoked, the reader's session ends (within the authenticator's 5-s cache), its row deleted for every gateway.
+      expect((await gql('mutation($id: String!) { revokeToken(tokenId: $id) { revokedAt } }', { id: created.tokenId }, betaAdmin)).errors).toBeUndefined();
+      await eventually(async () => ((await withSession(gateway2!, reader, WHOAMI)).status === 401 ? true : undefined), 'the revoked token to end its session', 20_000);
+      const readerRows = await database.query(`SELECT count(*)::text AS n FROM "${schema}".browser_sessions WHERE principal LIKE 'sessions-beta/%'`);
+      expect(readerRows[0]!.n).toBe('0');
+      expect((await withSession(gateway1!, reader, WHOAMI)).status).toBe(401);
+    }, 60_000);
+  });
+
   it('finishes every execution and streams every state change while an engine, a worker and a gateway are killed with SIGKILL', async () => {
     // Through the balancer, as a user's client: a request in flight to the gateway killed below fails and is asked again.
     const gql = gatewayClient(topology!.gatewayUrl, caller);
@@ -295,6 +377,8 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
     const worker1 = topology!.process('worker-1');
     const lost = await eventually(() => runningCommandsJob(worker1), 'worker-1 to run a Commands job', 60_000);
     const seenBeforeKill = resumed.received.length;
+    // A browser session made on gateway-1 (decision 0057): it outlives that gateway.
+    const session = await signInSession(gateway1.url!, caller.token!);
     await Promise.all([worker1.kill(), topology!.process('executions-1').kill(), gateway1.kill()]);
     const killedAt = Date.now();
 
@@ -329,6 +413,9 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
     const ready = (await (await fetch(`${topology!.gatewayUrl}/readyz`)).json()) as { ready: boolean; subgraphs: Record<string, string> };
     expect(ready.ready).toBe(true);
     expect(ready.subgraphs.executions).toMatch(/^up \(1 of 2 instances; http:\/\/\S+: fetch failed\)$/);
+    // The session made on the killed gateway still signs in, through the balancer (now gateway-2 alone).
+    const afterKill = await withSession<{ whoami: { account: string } }>(topology!.gatewayUrl, session, '{ whoami { account } }');
+    expect([afterKill.status, afterKill.data?.whoami.account]).toEqual([200, 'default']);
 
     // Each subscriber saw every state change of every execution: each stored event once, in store order; the one on the
     // killed gateway resumed on the other through the balancer, after what it had seen.

@@ -211,7 +211,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
         bus: config.runtime.bus,
         limits: config.gateway.limits,
         webDir: config.gateway.webDir,
-        auth: { authenticator: cachingAuthenticator(permissionsAuthenticator(`${permissions.url}/graphql`, { internalSecret })), auditReads: config.gateway.auditReads },
+        auth: { authenticator: cachingAuthenticator(permissionsAuthenticator(`${permissions.url}/graphql`, { internalSecret })), auditReads: config.gateway.auditReads, sessionKey: config.masterKeyCipher },
         aws: { accessKeys: permissionsAccessKeys(`${permissions.url}/graphql`, { internalSecret }) },
         internalSecret,
         // The worker polls the engine in-process, so no long poll runs through the gateway: a short drain suffices.

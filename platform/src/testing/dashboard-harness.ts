@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { approvalAction, commandsAction, gitSourceStage, initGitRepository, pipelineDefinition, stage, type FixtureCategory, type FixturePipeline } from '@sluice/testing/fixtures';
 import { eventually } from '@sluice/testing';
+import { signInSession } from '@sluice/gateway/testing';
 import { startPlatformProcess, type PlatformProcess } from './platform-process';
 
 // What every browser test of the dashboard needs: Debian's Chromium (never a downloaded browser;
@@ -42,10 +43,7 @@ export { eventually };
  * `POST /session`, and the context gets the httpOnly session cookie the gateway set. The session's id.
  */
 export async function signInContext(context: BrowserContext, url: string, token: string): Promise<string> {
-  const answer = await fetch(`${url}/session`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'x-sluice-csrf': '1' } });
-  const cookie = answer.headers.get('set-cookie') ?? '';
-  const id = /^sluice_session=([^;]+)/.exec(cookie)?.[1];
-  if (answer.status !== 200 || id === undefined) throw new Error(`POST /session answered ${answer.status} ${await answer.text()} (set-cookie: ${cookie})`);
+  const id = await signInSession(url, token);
   await context.addCookies([{ name: 'sluice_session', value: id, url, httpOnly: true, sameSite: 'Strict' }]);
   return id;
 }
