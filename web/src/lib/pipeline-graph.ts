@@ -132,13 +132,30 @@ export function layOut(graph: PipelineGraphData): GraphLayout {
   const columnOf = (node: GraphNode): number =>
     node.kind === 'SOURCE' ? 0 : node.kind === 'PIPELINE' ? first + (depth.get(node.id) ?? 0) : first + deepest + 1;
   const rows = new Map<number, number>();
-  const placed = graph.nodes.map((node): PlacedNode => {
+  const place = (node: GraphNode): PlacedNode => {
     const column = columnOf(node);
     const row = rows.get(column) ?? 0;
     rows.set(column, row + 1);
     return { ...node, column, row, x: column * (NODE_WIDTH + COLUMN_GAP), y: row * (NODE_HEIGHT + ROW_GAP) };
-  });
-  const byId = new Map(placed.map((node) => [node.id, node]));
+  };
+  // Pipelines and environments first, in the answer's order; then the sources, each level with the nearest pipeline
+  // it feeds (the one in the lowest column): fewer crossings than the answer's order.
+  const placedOthers = graph.nodes.filter((n) => n.kind !== 'SOURCE').map(place);
+  const placedOther = new Map(placedOthers.map((node) => [node.id, node]));
+  const firstFed = (source: GraphNode): number => {
+    const fed = graph.edges.filter((e) => e.from === source.id).flatMap((e) => placedOther.get(e.to) ?? []);
+    fed.sort((a, b) => a.column - b.column || a.row - b.row);
+    return fed[0]?.row ?? Number.MAX_SAFE_INTEGER;
+  };
+  const sources = graph.nodes.filter((n) => n.kind === 'SOURCE');
+  const placedSources = sources
+    .map((node, index) => ({ node, index, fed: firstFed(node) }))
+    .sort((a, b) => a.fed - b.fed || a.index - b.index)
+    .map(({ node }) => place(node));
+  const placedById = new Map([...placedSources, ...placedOthers].map((node) => [node.id, node]));
+  const placed = graph.nodes.map((node) => placedById.get(node.id)!);
+  const byId = placedById;
+  const tallestColumn = Math.max(1, ...rows.values());
   const edges = graph.edges.flatMap((edge) => {
     const from = byId.get(edge.from);
     const to = byId.get(edge.to);
@@ -147,10 +164,20 @@ export function layOut(graph: PipelineGraphData): GraphLayout {
     const y1 = from.y + NODE_HEIGHT / 2;
     const x2 = to.x;
     const y2 = to.y + NODE_HEIGHT / 2;
-    const bend = Math.max(30, Math.abs(x2 - x1) / 2);
-    return [{ ...edge, path: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}` }];
+    if (to.column - from.column <= 1) {
+      const bend = Math.max(30, Math.abs(x2 - x1) / 2);
+      return [{ ...edge, path: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}` }];
+    }
+    // Across columns between: along the gap between two rows (the one nearest the target), never behind a node.
+    // The gaps below each row (the last one below the lowest row, inside the drawing's bottom margin).
+    const gaps = Array.from({ length: tallestColumn }, (_, k) => (k + 1) * (NODE_HEIGHT + ROW_GAP) - ROW_GAP / 2);
+    const lane = gaps.reduce((best, gap) => (Math.abs(gap - y2) < Math.abs(best - y2) ? gap : best), gaps[0]!);
+    const xa = x1 + COLUMN_GAP;
+    const xb = x2 - COLUMN_GAP;
+    const half = COLUMN_GAP / 2;
+    return [{ ...edge, path: `M${x1},${y1} C${x1 + half},${y1} ${xa - half},${lane} ${xa},${lane} L${xb},${lane} C${xb + half},${lane} ${x2 - half},${y2} ${x2},${y2}` }];
   });
   const columns = Math.max(1, ...placed.map((n) => n.column + 1));
-  const tallest = Math.max(1, ...rows.values());
-  return { nodes: placed, edges, width: columns * NODE_WIDTH + (columns - 1) * COLUMN_GAP, height: tallest * NODE_HEIGHT + (tallest - 1) * ROW_GAP };
+  const tallest = tallestColumn;
+  return { nodes: placed, edges, width: columns * NODE_WIDTH + (columns - 1) * COLUMN_GAP, height: tallest * (NODE_HEIGHT + ROW_GAP) };
 }
