@@ -10,13 +10,18 @@ export const MAX_READABLE_PIPELINES_HEADER = 8_000;
 /**
  * The value of READABLE_PIPELINES_HEADER for `principal` (decision 0054): `*` when `action` is allowed on every pipeline
  * of its account (the common case: one policy decision, no list asked), else the names of the account's pipelines it
- * is allowed on, each decided by the one authorization path, comma-separated. A list too long for a header refuses
- * the call, saying what to grant instead.
+ * is allowed on, each decided by the one authorization path, comma-separated. Allowed on none, or on a list too long
+ * for a header, the call is refused, saying what to grant instead.
  */
 export async function readablePipelinesHeader(principal: Principal, action: string, context: RequestContext, pipelineNames: (account: string) => Promise<string[]>): Promise<string> {
   const { account } = principal;
   if (authorizeEveryPipeline(principal, action, account).allowed) return '*';
   const readable = (await pipelineNames(account)).filter((pipeline) => authorize({ principal, action, resource: resourceForAction(action, { account, pipeline }), context }).allowed);
+  // Allowed on no pipeline: refused as any read of a pipeline it may not read is, not answered with an empty graph
+  // (an empty answer would say "this account has no pipeline", which is not what the principal's policies allow it to learn).
+  if (readable.length === 0) {
+    throw new GraphQLError(`Forbidden: pipelineGraph needs ${action} on at least one pipeline of account ${account}`, { extensions: { code: 'FORBIDDEN', action } });
+  }
   const value = readable.join(',');
   if (value.length > MAX_READABLE_PIPELINES_HEADER) {
     throw new GraphQLError(

@@ -84,7 +84,7 @@ describe('graph across pipelines, as-of marks and approvals on a phone, in Chrom
     await context.close();
   }, 120_000);
 
-  it('answers only the pipelines the principal may read: none to another account, one node and no other name to a reader of one pipeline', async () => {
+  it('answers only the pipelines the principal may read: none to another account, one node and no other name to a reader of one pipeline, a refusal to a start-only user', async () => {
     const { whoami } = await dashboard.gql<{ whoami: { account: string } }>('query { whoami { account } }');
     const admin = await dashboard.gql<{ pipelineGraph: Graph }>(GRAPH);
     expect(admin.pipelineGraph.nodes.filter((n) => n.kind === 'PIPELINE').map((n) => n.id)).toEqual([`pipeline:${DOCS}`, `pipeline:${RELEASE}`, `pipeline:${API}`, `pipeline:${WEB}`]);
@@ -103,6 +103,14 @@ describe('graph across pipelines, as-of marks and approvals on a phone, in Chrom
     expect(JSON.stringify(seen)).not.toMatch(/shop-api|docs|release/);
     // The listing the graph is built over stays refused to the reader.
     await expect(gql(dashboard.url, reader, 'query { listPipelines { edges { node { name } } } }')).rejects.toThrow(/Forbidden/);
+
+    // A user allowed only to start shop-web reads no pipeline: refused, not told the account has none.
+    await dashboard.gql('mutation { createUser(userName: "web-starter") { userName } }');
+    await dashboard.gql('mutation($d: JSON!) { attachPolicy(targetType: USER, targetName: "web-starter", policyName: "start-only", document: $d) { name } }', {
+      d: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sluice:StartPipelineExecution', Resource: `srn:sluice:${whoami.account}:${WEB}` }] },
+    });
+    const starter = (await dashboard.gql<{ createToken: { token: string } }>('mutation { createToken(principalId: "web-starter") { token } }')).createToken.token;
+    await expect(gql(dashboard.url, starter, GRAPH)).rejects.toThrow(/Forbidden: pipelineGraph needs sluice:GetPipeline on at least one pipeline/);
 
     const context = await dashboard.signedInContext({ width: 1440, height: 900 }, reader);
     const page = await context.newPage();

@@ -301,7 +301,7 @@ ${ACTION_ENUMS_SDL}
     pipelineAsOf(name: String!, at: String!): PipelineAsOf!
     listPipelines(first: Int = 50, after: String): PipelineConnection!
     listPipelineVersions(name: String!): [PipelineVersion!]!
-    "Sources, pipelines and environments of the account and what joins them, over the pipelines the caller may read (sluice:GetPipeline): nothing of another is named."
+    "Sources, pipelines and environments of the account and what joins them, over the pipelines the caller may read (sluice:GetPipeline): nothing of another is named; FORBIDDEN when it may read none."
     pipelineGraph: PipelineGraph!
     diffPipelineVersions(name: String!, from: Int!, to: Int!): PipelineVersionDiff!
     "With includeDeleted: deleted custom types too, whose jobs the definitions stored before the delete still make."
