@@ -2,7 +2,7 @@
 // Installs what it lacks, checks PostgreSQL, type-checks, then runs jest once (unit, int, e2e;
 // jest's globalSetup starts one real Kafka broker) and ends with a summary.
 // Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -27,30 +27,26 @@ for (const script of ['scripts/ensure-chromium.sh', 'scripts/ensure-awscli.sh', 
 }
 console.log('chromium, aws, bwrap and haproxy are on the PATH.');
 
-step('type-check (tsc)');
+// Four checks that need no service, run two at a time (they are CPU-bound; the machine has two cores or more):
+// the type-check of the TypeScript (tsc), of the dashboard's .svelte files (svelte-check, which fails on warnings,
+// accessibility ones included), the dependency rule (no deep import, every workspace import declared, pure domain/
+// folders, no package cycle: docs/decisions/0033), and the dashboard's build, made once here before jest's workers run
+// several browser suites at once. Each one's output is printed whole when it ends, so the outputs do not interleave.
+step('type-check (tsc, svelte-check), the dependency rule and the dashboard\'s build (vite), two at a time');
 const started = Date.now();
-// The dashboard: svelte-check type-checks its .svelte files as well as its .ts ones, and fails on warnings
-// (accessibility warnings included).
-const tscStatus = run('npx', ['tsc', '-p', 'tsconfig.json']) || run('npx', ['svelte-check', '--workspace', 'web', '--tsconfig', join(root, 'web/tsconfig.json'), '--fail-on-warnings', '--output', 'human']);
-if (tscStatus !== 0) {
-  console.error('\nType errors: fix them before the tests run.\n0 passed, 1 failed');
+const checks = [
+  { title: 'type errors: fix them before the tests run', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.json'] },
+  { title: 'type errors in the dashboard: fix them before the tests run', cmd: 'npx', args: ['svelte-check', '--workspace', 'web', '--tsconfig', join(root, 'web/tsconfig.json'), '--fail-on-warnings', '--output', 'human'] },
+  { title: 'the dependency rule is broken: fix the imports above before the tests run', cmd: process.execPath, args: ['--import', 'tsx', 'libs/testing/src/dependency-rules/main.ts'] },
+  { title: 'the dashboard does not build', cmd: process.execPath, args: ['scripts/build-web.mjs'] },
+];
+const failedChecks = await runTwoAtATime(checks);
+if (failedChecks.length > 0) {
+  for (const check of failedChecks) console.error(`\n${check.title[0].toUpperCase()}${check.title.slice(1)}.`);
+  console.error('0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`types ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-
-// No deep import, every workspace import declared, pure domain/ folders, no package cycle (docs/decisions/0033).
-step('the dependency rule');
-if (run(process.execPath, ['--import', 'tsx', 'libs/testing/src/dependency-rules/main.ts']) !== 0) {
-  console.error('\nThe dependency rule is broken: fix the imports above before the tests run.\n0 passed, 1 failed');
-  process.exit(1);
-}
-
-// Built once here, before jest's workers run several browser suites at once.
-step('the dashboard\'s build (vite)');
-if (run(process.execPath, ['scripts/build-web.mjs']) !== 0) {
-  console.error('\nThe dashboard does not build.\n0 passed, 1 failed');
-  process.exit(1);
-}
+console.log(`types, dependency rule and dashboard build ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
 step('jest (unit, int, e2e)');
 const resultsDir = join(root, '.sluice', 'test-results');
@@ -103,4 +99,28 @@ function printSummary(file) {
   }
   const failed = results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0);
   console.log(`${line}\n${results.numPassedTests} passed, ${failed} failed, ${results.numPendingTests + results.numTodoTests} skipped`);
+}
+
+/** Runs the checks two at a time, each with its output kept and printed when it ends; the checks that failed. */
+async function runTwoAtATime(list) {
+  const failed = [];
+  const queue = [...list];
+  const worker = async () => {
+    for (let check = queue.shift(); check; check = queue.shift()) {
+      const t0 = Date.now();
+      const { code, output } = await new Promise((resolve) => {
+        const child = spawn(check.cmd, check.args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let text = '';
+        child.stdout.on('data', (chunk) => void (text += chunk));
+        child.stderr.on('data', (chunk) => void (text += chunk));
+        child.on('error', (error) => resolve({ code: 1, output: `${text}${error.message}\n` }));
+        child.on('close', (status) => resolve({ code: status ?? 1, output: text }));
+      });
+      console.log(`${code === 0 ? '✔' : '✘'} ${[check.cmd === process.execPath ? 'node' : check.cmd, ...check.args].join(' ')} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      if (output.trim() !== '') console.log(output.trimEnd());
+      if (code !== 0) failed.push(check);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return failed;
 }
