@@ -9,26 +9,36 @@ export interface PollingLoop {
 }
 
 /**
- * Runs `pollOnce` now and then `intervalMs` after each poll ends (never two at once); a poll that throws is reported
- * through `onFailure` and the loop goes on. `isStopped` lets a poll in progress end early.
+ * Runs `pollOnce` now and then `intervalMs` after each poll ends; a poll that throws is reported through `onFailure`
+ * and the loop goes on. Polls never overlap: one asked for while another runs (the returned `pollOnce`, a webhook's
+ * nudge, a test) runs after it. Two polls at once could end in the other order, and the older answer would then look
+ * like a change back to an older commit and start it. `isStopped` lets a poll in progress end early.
  */
 export function startPollingLoop(pollOnce: () => Promise<void>, intervalMs: number, onFailure: (error: unknown) => void): PollingLoop & { isStopped(): boolean } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  const run = (): Promise<void> => pollOnce().catch(onFailure).finally(schedule);
+  let last: Promise<unknown> = Promise.resolve();
+  const pollAfterTheRunningOne = (): Promise<void> => {
+    const next = last.then(() => pollOnce());
+    last = next.catch(() => undefined);
+    return next;
+  };
+  const run = (): Promise<void> => pollAfterTheRunningOne().catch(onFailure).finally(schedule);
   function schedule(): void {
     if (stopped) return;
     timer = setTimeout(() => void (running = run()), intervalMs);
   }
-  // The first poll starts on the next tick: the caller holds the returned loop before its poll asks `isStopped`.
-  let running: Promise<void> = Promise.resolve().then(run);
+  // The first poll is first in line now, and runs a tick later (a `then`): the caller holds the returned loop before
+  // its poll asks `isStopped`, and a poll the caller asks for at once runs after it.
+  let running: Promise<void> = run();
   return {
-    pollOnce,
+    pollOnce: pollAfterTheRunningOne,
     isStopped: () => stopped,
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      await last;
     },
   };
 }
