@@ -115,9 +115,12 @@ describe('orientation: which run is where, in Chromium', () => {
 
     // Trends over these runs: the pipeline failed 1 of 3, Build 1 of 3, Deploy 0 of 2; p50/p95 from the runs' durations.
     await page.goto(`${dashboard.url}/pipelines/${PIPELINE}`);
-    await page.getByRole('link', { name: 'Trends' }).click();
+    await page.locator('[data-rights="known"]').waitFor();
+    await page.getByRole('link', { name: 'Trends', exact: true }).click();
     const whole = page.locator('figure[data-trend="pipeline"]');
-    await whole.waitFor();
+    // The chart, or the page's error saying why not (a timeout alone would not say).
+    await page.locator('figure[data-trend="pipeline"], main .error').first().waitFor({ timeout: 60_000 });
+    expect(await page.locator('main .error').allInnerTexts()).toEqual([]);
     expect(await whole.locator('rect.run').count()).toBe(3);
     expect(await whole.locator('rect.run.failed').getAttribute('data-execution')).toBe(third);
     expect(await whole.getByTestId('failure-rate').innerText()).toBe('33%');
