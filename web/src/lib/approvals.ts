@@ -1,6 +1,6 @@
 // The manual approvals waiting for an answer, for the banner at the top of the pipeline view and the execution page
 // (issue 22, item 14: on a phone Approve was two screens down).
-import type { PipelineDefinition } from './api';
+import { putApprovalResult, type PipelineDefinition } from './api';
 
 export interface ApprovalState {
   stageName: string;
@@ -28,4 +28,14 @@ export function waitingApprovals(definition: PipelineDefinition, stageStates: re
     }
   }
   return waiting;
+}
+
+/**
+ * Answers a waiting approval with the person's summary, which is required (it is kept with the approval): the line to
+ * announce, or an Error saying why not. The action card and the banner answer through it alike.
+ */
+export async function answerApproval(pipelineName: string, approval: Omit<WaitingApproval, 'pipelineExecutionId'>, result: 'Approved' | 'Rejected', summary: string): Promise<string> {
+  if (summary.trim() === '') throw new Error('summary: say why (it is kept with the approval)');
+  await putApprovalResult(pipelineName, approval.stageName, approval.actionName, approval.token, result, summary.trim());
+  return `${approval.actionName}: ${result === 'Approved' ? 'approved' : 'rejected'}`;
 }
