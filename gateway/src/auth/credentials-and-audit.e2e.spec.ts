@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AUDIT_STREAM_PREFIX, auditRecordOf, processAuditChainKey, verifyAuditChain, type ChainedAuditRecord } from '@sluice/authz';
 import type { EventStore } from '@sluice/eventing';
 import type { RunningGateway } from '../gateway-server';
-import { codesOf, gatewayClient, type Caller } from '../testing/gateway-client';
+import { codesOf, dataOf, gatewayClient, type Caller } from '../testing/gateway-client';
 import { startGatewayOnSubgraphs, type GatewayOnSubgraphs } from '../testing/gateway-on-subgraphs';
 import { adminCaller } from '../testing/test-gateway';
 import { twoStagePipeline } from '@sluice/testing/fixtures';
@@ -18,10 +18,7 @@ let admin: Caller;
 let auditUnavailable = false;
 
 type Answer<T> = { data?: T | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-const ok = <T>(answer: Answer<T>, what: string): T => {
-  if (answer.errors?.length || !answer.data) throw new Error(`${what}: ${JSON.stringify(answer.errors)}`);
-  return answer.data;
-};
+const ok = dataOf;
 
 /** The store the gateway writes its audit trail to, whose audit appends fail while `auditUnavailable`. */
 function withFailingAudit(target: EventStore): EventStore {

@@ -31,3 +31,9 @@ export function gatewayClient(url: string, caller: Caller) {
 }
 
 export const codesOf = (answer: GraphQLResponse<unknown>): Array<string | undefined> => (answer.errors ?? []).map((e) => e.extensions?.code);
+
+/** The answer's data; an answer with errors or without data throws, naming `what` and the errors. */
+export function dataOf<T>(answer: { data?: T | null; errors?: ReadonlyArray<unknown> }, what: string): T {
+  if (answer.errors?.length || !answer.data) throw new Error(`${what}: ${JSON.stringify(answer.errors)}`);
+  return answer.data;
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodePipelineClient, GetPipelineCommand, ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { startGitHttpServer, type GitHttpServer } from '@sluice/testing';
-import { gatewayClient, type Caller, eventually } from '@sluice/gateway/testing';
+import { gatewayClient, type Caller, eventually, dataOf } from '@sluice/gateway/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 import { approvalStage, gitSourceStage, initGitRepository, pipelineDefinition } from '@sluice/testing/fixtures';
 
@@ -24,12 +24,8 @@ let readOnly: Caller;
 let repositoryUrl: string;
 const executions: string[] = [];
 
-type Answer<T> = { data?: T | null; errors?: Array<{ message: string }> };
 const gql = <T>(as: Caller, query: string, variables: Record<string, unknown> = {}) => gatewayClient(platform.url, as)<T>(query, variables);
-const ok = <T>(answer: Answer<T>, what: string): T => {
-  if (answer.errors?.length || !answer.data) throw new Error(`${what}: ${JSON.stringify(answer.errors)}`);
-  return answer.data;
-};
+const ok = dataOf;
 
 function createPrivateRepository(): string {
   const root = join(dataDir, 'git-host');

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodePipelineClient, CreatePipelineCommand, GetPipelineCommand, type PipelineDeclaration } from '@aws-sdk/client-codepipeline';
-import { gatewayClient, eventually, type Caller } from '@sluice/gateway/testing';
+import { gatewayClient, eventually, type Caller, dataOf } from '@sluice/gateway/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 import { commandsAction, gitSourceStage, initGitRepository, pipelineDefinition, stage } from '@sluice/testing/fixtures';
 
@@ -18,10 +18,7 @@ let admin: ReturnType<typeof gatewayClient>;
 let repositoryUrl: string;
 
 type Answer<T> = { data?: T | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-const ok = <T>(answer: Answer<T>, what: string): T => {
-  if (answer.errors?.length || !answer.data) throw new Error(`${what}: ${JSON.stringify(answer.errors)}`);
-  return answer.data;
-};
+const ok = dataOf;
 const refusal = (answer: Answer<unknown>) => {
   expect(answer.data ?? null).toBeNull();
   return { code: answer.errors?.[0]?.extensions?.code, text: JSON.stringify(answer.errors) };

@@ -8,7 +8,7 @@ import { createExecutionsEngine } from '@sluice/executions';
 import { InProcessBus } from '@sluice/messaging';
 import { dropTestSchema, eventually, newTestSchema, testPostgresUrl } from '@sluice/testing';
 import { commandsAction, gitSourceStage, initGitRepository, pipelineDefinition, stage } from '@sluice/testing/fixtures';
-import { gatewayClient } from '@sluice/gateway/testing';
+import { gatewayClient, dataOf } from '@sluice/gateway/testing';
 import type { GraphQLResponse } from '@sluice/graphql-service/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 import { runSluice } from '../testing/sluice-process';
@@ -36,10 +36,7 @@ const as =
   (token: string) =>
   <T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> =>
     gatewayClient(platform.url, { account: 'default', actor: 'admin', token })<T>(query, variables);
-const ok = <T>(answer: Answer<T>, what: string): T => {
-  if (answer.errors?.length || !answer.data) throw new Error(`${what}: ${JSON.stringify(answer.errors)}`);
-  return answer.data;
-};
+const ok = dataOf;
 
 const sluice = (args: string[], token: string) => runSluice(platform.url, token, folder, args);
 

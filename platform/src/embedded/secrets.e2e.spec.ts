@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { gatewayClient, eventually, type Caller } from '@sluice/gateway/testing';
+import { gatewayClient, eventually, type Caller, dataOf } from '@sluice/gateway/testing';
 import { startPlatformProcess, type PlatformProcess } from '../testing/platform-process';
 import { commandsAction, gitSourceStage, initGitRepository, pipelineDefinition, stage } from '@sluice/testing/fixtures';
 
@@ -31,10 +31,7 @@ let admin: ReturnType<typeof gatewayClient>;
 let repositoryUrl: string;
 
 type Answer<T> = { data?: T | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-const ok = <T>(answer: Answer<T>, what: string): T => {
-  if (answer.errors?.length || !answer.data) throw new Error(`${what}: ${JSON.stringify(answer.errors)}`);
-  return answer.data;
-};
+const ok = dataOf;
 
 function sluice(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
