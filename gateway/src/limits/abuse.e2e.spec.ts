@@ -49,19 +49,30 @@ const post = (url: string, body: unknown, caller?: Caller, path = '/graphql') =>
     signal: AbortSignal.timeout(30_000),
   });
 
-/** A client in its own thread: `rounds` × `concurrency` POSTs of `bodies` (in turn); posts back the statuses. */
+/** A client in its own thread: rounds of `concurrency` POSTs of `bodies` (in turn); posts back the statuses. */
 const ATTACKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+// From another loopback address than the victim's (as an attacker on the network is): the limit per address is the
+// attacker's own, the victim's requests are never counted against it.
+const post = (url, token, body) => new Promise((resolve, reject) => {
+  const req = http.request(url, { method: 'POST', localAddress: '127.0.0.2', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + token } }, (res) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk) => (text += chunk));
+    // Which limit answered a 429: the address's (SLUICE_RATE_LIMIT_PER_ADDRESS) or the principal's.
+    res.on('end', () => resolve(res.statusCode === 429 && text.includes('SLUICE_RATE_LIMIT_PER_ADDRESS') ? '429 address' : String(res.statusCode)));
+  });
+  req.on('error', reject);
+  req.end(body);
+});
 (async () => {
-  const { url, token, bodies, rounds, concurrency } = workerData;
+  const { url, token, bodies, minRounds, maxRounds, concurrency, stop } = workerData;
+  const enough = new Int32Array(stop);
   const statuses = [];
-  for (let round = 0; round < rounds; round++) {
-    const answers = await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token }, body: bodies[(round * concurrency + i) % bodies.length] });
-      await res.arrayBuffer();
-      return res.status;
-    }));
-    statuses.push(...answers);
+  // At least minRounds; then on until the victim has its samples (it sets the flag), at most maxRounds.
+  for (let round = 0; round < maxRounds && (round < minRounds || Atomics.load(enough, 0) === 0); round++) {
+    statuses.push(...(await Promise.all(Array.from({ length: concurrency }, (_, i) => post(url, token, bodies[(round * concurrency + i) % bodies.length])))));
   }
   parentPort.postMessage(statuses);
 })();
@@ -121,7 +132,7 @@ describe('GraphQL cost, depth and alias limits', () => {
     ]);
     expect((await auditOf('default')).length).toBe(before.default);
 
-    // The abuse, sustained from another thread (an attacker's client costs the attacker): 50 such requests, 2 at a
+    // The abuse, sustained from another thread (an attacker's client costs the attacker): at least 50 such requests, 2 at a
     // time, while globex's admin asks a plain query in a loop (once before, so that its plan is cached as on a
     // platform in use). Each 16 KiB of a body counts as a request against the rate: the tail is answered 429.
     const gql = gatewayClient(production.url, rival);
@@ -134,11 +145,14 @@ describe('GraphQL cost, depth and alias limits', () => {
       ok(await gql('{ listPipelines { pageInfo { hasNextPage } } }'), 'quiet query');
       quiet.push(performance.now() - started);
     }
+    // The victim's p95 is read over at least 40 calls (a p95 of fewer is their slowest one, which one scheduling
+    // hiccup of a busy machine decides): the attack goes on past its 50 requests until the victim has them.
+    const stop = new SharedArrayBuffer(4);
     const attacker = new Worker(ATTACKER, {
       eval: true,
-      workerData: { url: `${production.url}/graphql`, token: readOnly.token, bodies: [JSON.stringify({ query: huge }), JSON.stringify({ query: aliases(2_000) })], rounds: 25, concurrency: 2 },
+      workerData: { url: `${production.url}/graphql`, token: readOnly.token, bodies: [JSON.stringify({ query: huge }), JSON.stringify({ query: aliases(2_000) })], minRounds: 25, maxRounds: 150, concurrency: 2, stop },
     });
-    const attack = new Promise<number[]>((resolve, reject) => {
+    const attack = new Promise<string[]>((resolve, reject) => {
       attacker.once('message', resolve);
       attacker.once('error', reject);
     });
@@ -150,6 +164,7 @@ describe('GraphQL cost, depth and alias limits', () => {
         const started = performance.now();
         const answer = await gql('{ listPipelines { pageInfo { hasNextPage } } }');
         latencies.push(performance.now() - started);
+        if (latencies.length >= 40) Atomics.store(new Int32Array(stop), 0, 1);
         expect(answer.errors).toBeUndefined();
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -158,22 +173,26 @@ describe('GraphQL cost, depth and alias limits', () => {
     await victim;
     await attacker.terminate();
     const attackMs = performance.now() - startedAt;
-    const refused = statuses.filter((status) => status === 400).length;
-    const limited = statuses.filter((status) => status === 429).length;
-    expect([statuses.length, refused + limited]).toEqual([50, 50]);
+    const refused = statuses.filter((status) => status === '400').length;
+    const limited = statuses.filter((status) => status.startsWith('429')).length;
+    // What the attacker's address was refused is recorded per address (the flood test below), not as rita's.
+    const ofRita = statuses.length - statuses.filter((status) => status === '429 address').length;
+    expect(statuses.length).toBeGreaterThanOrEqual(50);
+    expect(refused + limited).toBe(statuses.length);
     expect(refused).toBeGreaterThanOrEqual(20);
-    expect(latencies.length).toBeGreaterThan(5);
+    expect(latencies.length).toBeGreaterThanOrEqual(40);
     console.log(
-      `abuse: 50 requests of 600 KB / 2,000 aliases in ${attackMs.toFixed(0)} ms (${refused} × 400, ${limited} × 429); another account's query p95 ${p95(latencies).toFixed(1)} ms over ${latencies.length} calls (without the abuse: p95 ${p95(quiet).toFixed(1)} ms over 20; load average ${loadavg()[0]!.toFixed(2)})`,
+      `abuse: ${statuses.length} requests of 600 KB / 2,000 aliases in ${attackMs.toFixed(0)} ms (${refused} × 400, ${limited} × 429); another account's query p95 ${p95(latencies).toFixed(1)} ms over ${latencies.length} calls (without the abuse: p95 ${p95(quiet).toFixed(1)} ms over 20; load average ${loadavg()[0]!.toFixed(2)})`,
     );
     expect(p95(latencies)).toBeLessThan(Math.max(200, 3 * p95(quiet)));
 
-    // Counted per principal, reason and minute: 50 refusals are at most 3 records (twice that across a minute's end), never 50.
+    // Counted per principal, reason and minute: the refusals are at most 3 records a minute (twice that across a
+    // minute's end), never one each.
     await production.flushRefusals();
     const burst = (await auditOf('acme')).slice(before.acme + 2);
     expect(burst.every((r) => r.principal.id === 'rita' && r.operation === 'sluice:AdmitRequest')).toBe(true);
     expect(burst.length).toBeLessThanOrEqual(6);
-    expect(burst.reduce((sum, r) => sum + Number(r.requestParameters.count), 0)).toBe(50);
+    expect(burst.reduce((sum, r) => sum + Number(r.requestParameters.count), 0)).toBe(ofRita);
   }, 120_000);
 
   it('refuses depth and cost over the limits the operator set, in one 400 naming the variable', async () => {
