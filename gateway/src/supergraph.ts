@@ -1,8 +1,10 @@
-import { composeServices } from '@theguild/federation-composition';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse } from 'graphql';
 import { internalSecretHeaders } from './auth/internal-secret-headers';
 import { endpointUrls, type SubgraphEndpoint } from './gateway-config';
 import { fetchFirstConnected } from './subgraph-instances';
+import { compositionKey, fileSupergraphCache, placeholderUrl, supergraphCacheFolder, withUrls, type SupergraphCache } from './supergraph-cache';
 
 /** The subgraphs' SDL did not compose: every error, each once, so one fix-and-restart settles them. */
 export class CompositionError extends Error {
@@ -88,25 +90,57 @@ export interface SubgraphSdl extends SubgraphEndpoint {
   sdl: string;
 }
 
-/** The supergraph SDL (federation v2, join__graph urls pointing at each subgraph) the gateway runtime serves. */
-export function composeSupergraph(subgraphs: SubgraphSdl[]): string {
+const COMPOSER = '@theguild/federation-composition';
+
+/** The composer's version, part of the cache key: another version may compose the same SDLs differently. */
+const composerVersion = (): string => {
+  try {
+    let dir = dirname(require.resolve(COMPOSER));
+    for (let depth = 0; depth < 4; depth += 1, dir = dirname(dir)) {
+      try {
+        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+        if (manifest.name === COMPOSER && manifest.version) return manifest.version;
+      } catch {
+        // not the package's folder yet
+      }
+    }
+  } catch {
+    // not resolvable: compose without a cache key worth keeping
+  }
+  return 'unknown';
+};
+
+/**
+ * The supergraph SDL (federation v2, join__graph urls pointing at each subgraph) the gateway runtime serves. With a
+ * cache, a composition of the same SDLs made before is used (the composer, ~1 s with its loading, is not loaded).
+ */
+export function composeSupergraph(subgraphs: SubgraphSdl[], cache?: SupergraphCache): string {
+  const version = cache ? composerVersion() : 'unknown';
+  const key = cache && version !== 'unknown' ? compositionKey(version, subgraphs) : undefined;
+  const cached = key === undefined ? undefined : cache?.get(key);
+  if (cached !== undefined) return withUrls(cached, subgraphs);
   const parsed: Array<{ name: string; url: string; typeDefs: ReturnType<typeof parse> }> = [];
   const errors: string[] = [];
   for (const subgraph of subgraphs) {
     try {
-      parsed.push({ name: subgraph.name, url: subgraph.url, typeDefs: parse(subgraph.sdl) });
+      parsed.push({ name: subgraph.name, url: placeholderUrl(subgraph.name), typeDefs: parse(subgraph.sdl) });
     } catch (error) {
       errors.push(`${subgraph.name}: its SDL does not parse: ${reasonOf(error)}`);
     }
   }
   if (errors.length > 0) throw new CompositionError(errors);
+  // Loaded only when composing: a start that finds its composition in the cache never pays for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { composeServices } = require('@theguild/federation-composition') as typeof import('@theguild/federation-composition');
   const result = composeServices(parsed);
   if (result.errors) throw new CompositionError([...new Set(result.errors.map((e) => e.message))]);
-  return result.supergraphSdl;
+  if (key !== undefined) cache?.set(key, result.supergraphSdl);
+  return withUrls(result.supergraphSdl, subgraphs);
 }
 
-/** Fetches every subgraph's SDL (in parallel, each retried while down) and composes them. */
+/** Fetches every subgraph's SDL (in parallel, each retried while down) and composes them (cached, see above). */
 export async function loadSupergraph(subgraphs: SubgraphEndpoint[], options: SdlFetchOptions): Promise<string> {
   const sdls = await Promise.all(subgraphs.map(async (subgraph) => ({ ...subgraph, sdl: await fetchSubgraphSdl(subgraph, options) })));
-  return composeSupergraph(sdls);
+  const folder = supergraphCacheFolder();
+  return composeSupergraph(sdls, folder === null ? undefined : fileSupergraphCache(folder));
 }

@@ -1,6 +1,10 @@
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CompositionError, composeSupergraph, fetchSubgraphSdl, SubgraphUnreachableError } from './supergraph';
+import { fileSupergraphCache, supergraphCacheFolder, type SupergraphCache } from './supergraph-cache';
 
 const link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
 const pipelines = `${link}
@@ -35,6 +39,73 @@ describe('composeSupergraph', () => {
 
   it('names a subgraph whose SDL does not parse', () => {
     expect(() => composeSupergraph([{ name: 'broken', url: 'http://b/graphql', sdl: 'type {' }])).toThrow(/broken: its SDL does not parse/);
+  });
+});
+
+describe('composeSupergraph with a cache of compositions', () => {
+  /** A cache in memory that counts what it was asked and given. */
+  const countingCache = () => {
+    const entries = new Map<string, string>();
+    const counts = { hits: 0, misses: 0, sets: 0 };
+    const cache: SupergraphCache = {
+      get: (key) => {
+        const found = entries.get(key);
+        counts[found === undefined ? 'misses' : 'hits'] += 1;
+        return found;
+      },
+      set: (key, supergraph) => {
+        counts.sets += 1;
+        entries.set(key, supergraph);
+      },
+    };
+    return { cache, counts, entries };
+  };
+  const at = (p: string, e: string) => [
+    { name: 'pipelines', url: p, sdl: pipelines },
+    { name: 'executions', url: e, sdl: executions },
+  ];
+
+  it('gives the same text as a composition of its own, at other URLs, from the cache the second time', () => {
+    const { cache, counts, entries } = countingCache();
+    expect(composeSupergraph(at('http://p/graphql', 'http://e/graphql'), cache)).toBe(composeSupergraph(at('http://p/graphql', 'http://e/graphql')));
+    const second = composeSupergraph(at('http://127.0.0.1:4101/graphql', 'http://127.0.0.1:4102/graphql'), cache);
+    expect(counts).toEqual({ hits: 1, misses: 1, sets: 1 });
+    expect(second).toBe(composeSupergraph(at('http://127.0.0.1:4101/graphql', 'http://127.0.0.1:4102/graphql')));
+    // What is kept names no URL of any start: only placeholders.
+    expect([...entries.values()][0]).not.toContain('127.0.0.1');
+  });
+
+  it('composes again when an SDL changed, and never keeps what did not compose', () => {
+    const { cache, counts } = countingCache();
+    composeSupergraph(at('http://p/graphql', 'http://e/graphql'), cache);
+    const changed = [{ name: 'pipelines', url: 'http://p/graphql', sdl: pipelines.replace('name: String! }', 'name: String! label: String }') }];
+    expect(composeSupergraph(changed, cache)).toContain('label: String');
+    expect(() => composeSupergraph([{ name: 'broken', url: 'http://b/graphql', sdl: 'type {' }], cache)).toThrow(CompositionError);
+    expect(counts).toEqual({ hits: 0, misses: 3, sets: 2 });
+  });
+
+  it('keeps compositions in a folder of the user (0700), ignores one others could write, and never fails a start', () => {
+    const root = mkdtempSync(join(tmpdir(), 'supergraphs-'));
+    try {
+      const folder = join(root, 'supergraphs');
+      const files = fileSupergraphCache(folder);
+      files.set('k', 'type Query { a: Int }');
+      expect([files.get('k'), readdirSync(folder)]).toEqual(['type Query { a: Int }', ['k.graphql']]);
+      chmodSync(folder, 0o777);
+      expect(files.get('k')).toBeUndefined();
+      const unwritable = fileSupergraphCache(join(root, 'file-not-folder', 'x'));
+      writeFileSync(join(root, 'file-not-folder'), '');
+      expect(() => unwritable.set('k', 'x')).not.toThrow();
+      expect(unwritable.get('k')).toBeUndefined();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('lives under the user\'s cache folder unless SLUICE_SUPERGRAPH_CACHE names one, or none with off', () => {
+    expect(supergraphCacheFolder({ XDG_CACHE_HOME: '/c' })).toBe('/c/sluice/supergraphs');
+    expect(supergraphCacheFolder({ SLUICE_SUPERGRAPH_CACHE: '/x' })).toBe('/x');
+    expect(supergraphCacheFolder({ SLUICE_SUPERGRAPH_CACHE: 'off' })).toBeNull();
   });
 });
 
