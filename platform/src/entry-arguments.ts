@@ -1,0 +1,13 @@
+import { join } from 'node:path';
+
+/** Runs an entry from its compiled bundle in platform/dist/, built first when a source changed (decision 0058). */
+const RUN_COMPILED = join(__dirname, '../bin/run-compiled.mjs');
+
+/**
+ * Node's arguments that run `entry`, a TypeScript file of the workspace (npm start's main, a distributed process's
+ * main, the test entry): its compiled bundle, which starts without compiling TypeScript; or, with
+ * `SLUICE_FROM_SOURCE=1`, the sources themselves through tsx, as before the bundle (nothing built, e.g. to bisect).
+ */
+export function entryArguments(entry: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  return env['SLUICE_FROM_SOURCE'] === '1' ? ['--import', 'tsx', entry] : [RUN_COMPILED, entry];
+}
