@@ -16,17 +16,20 @@ const BUILD_INPUTS = [SELF, join(ROOT, 'tsconfig.base.json')];
 const STALE_LOCK_MS = 60_000;
 const LOCK_WAIT_MS = 120_000;
 
-/** Where `entry`'s bundle goes: the entry's path in the workspace, under platform/dist/, ending in .cjs. */
-export function outputsOf(entry) {
-  const path = relative(ROOT, resolve(ROOT, entry));
-  if (path.startsWith('..') || !path.endsWith('.ts')) throw new Error(`platform build: entry must be a .ts file of the workspace, got ${entry}`);
-  const bundle = join(DIST, path.replace(/\.ts$/, '.cjs'));
+/**
+ * Where `entry`'s bundle goes: the entry's path in `root` (the workspace), under `dist` (platform/dist/), ending in
+ * .cjs. Both are options only for the builder's own test, which builds a small entry of its own.
+ */
+export function outputsOf(entry, { root = ROOT, dist = DIST } = {}) {
+  const path = relative(root, resolve(root, entry));
+  if (path.startsWith('..') || !path.endsWith('.ts')) throw new Error(`platform build: entry must be a .ts file in ${root}, got ${entry}`);
+  const bundle = join(dist, path.replace(/\.ts$/, '.cjs'));
   return { bundle, meta: `${bundle}.inputs.json`, lock: `${bundle}.lock` };
 }
 
 /** The bundle is fresh when it exists and no file it was built from changed (or vanished) since the build began. */
-export function isFresh(entry) {
-  const { bundle, meta } = outputsOf(entry);
+export function isFresh(entry, where) {
+  const { bundle, meta } = outputsOf(entry, where);
   try {
     const { builtAt, inputs } = JSON.parse(readFileSync(meta, 'utf8'));
     statSync(bundle);
@@ -64,14 +67,15 @@ const sourceLocation = {
 };
 
 /** One build of `entry` into its outputs, written aside and renamed so a reader never sees a half-written bundle. */
-async function compile(entry) {
+async function compile(entry, where) {
   const { build } = await import('esbuild');
-  const { bundle, meta } = outputsOf(entry);
+  const root = where?.root ?? ROOT;
+  const { bundle, meta } = outputsOf(entry, where);
   mkdirSync(dirname(bundle), { recursive: true });
   const aside = `${bundle}.${process.pid}.tmp`;
   const builtAt = Date.now();
   const result = await build({
-    entryPoints: [resolve(ROOT, entry)],
+    entryPoints: [resolve(root, entry)],
     outfile: aside,
     bundle: true,
     platform: 'node',
@@ -83,10 +87,10 @@ async function compile(entry) {
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
-    absWorkingDir: ROOT,
+    absWorkingDir: root,
     plugins: [thirdPartyExternal, sourceLocation],
   });
-  const inputs = [...Object.keys(result.metafile.inputs).map((input) => resolve(ROOT, input)), ...BUILD_INPUTS];
+  const inputs = [...Object.keys(result.metafile.inputs).map((input) => resolve(root, input)), ...BUILD_INPUTS];
   // The map names its bundle: renamed first, then the bundle, then the list of inputs that makes the pair fresh.
   renameSync(`${aside}.map`, `${bundle}.map`);
   renameSync(aside, bundle);
@@ -128,18 +132,19 @@ function statSafe(path) {
 
 /**
  * `entry`'s bundle, built when stale; built once when several processes ask at the same moment (the others wait for
- * it). `say` gets the one line a build prints.
+ * it). `say` gets the one line a build prints; `where` ({ root, dist }) is for the builder's test.
  */
-export async function ensureBuilt(entry, say = (line) => process.stderr.write(`${line}\n`)) {
-  const { bundle, lock } = outputsOf(entry);
-  if (isFresh(entry)) return bundle;
+export async function ensureBuilt(entry, say = (line) => process.stderr.write(`${line}\n`), where = undefined) {
+  const root = where?.root ?? ROOT;
+  const { bundle, lock } = outputsOf(entry, where);
+  if (isFresh(entry, where)) return bundle;
   mkdirSync(dirname(bundle), { recursive: true });
   await withLock(lock, async () => {
     // Another process may have built it while this one waited.
-    if (isFresh(entry)) return;
+    if (isFresh(entry, where)) return;
     const started = Date.now();
-    await compile(entry);
-    say(`platform: compiled ${relative(ROOT, resolve(ROOT, entry))} to ${relative(ROOT, bundle)} in ${Date.now() - started} ms`);
+    await compile(entry, where);
+    say(`platform: compiled ${relative(root, resolve(root, entry))} to ${relative(root, bundle)} in ${Date.now() - started} ms`);
   });
   return bundle;
 }
