@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -83,6 +83,31 @@ describe('the platform build (platform/scripts/build.mjs)', () => {
     expect(run(first.value)).toMatchObject({ greeting: 'first' });
     // Nothing left aside: no temporary file, no lock.
     expect(readdirSync(join(workspace.root, 'dist', 'src')).sort()).toEqual(['main.cjs', 'main.cjs.inputs.json', 'main.cjs.map']);
+  });
+
+  it('takes over at once a lock whose holder is gone (a build stopped with Ctrl-C), and waits for a live holder', async () => {
+    const lock = join(workspace.root, 'dist', 'src', 'main.cjs.lock');
+    mkdirSync(lock, { recursive: true });
+    // The pid of a process that has exited.
+    writeFileSync(join(lock, 'pid'), String(spawnSync(process.execPath, ['-e', '']).pid));
+    const started = Date.now();
+    const { value: bundle, stderr } = await build(workspace);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(stderr).toContain('platform: compiled');
+    expect(run(bundle)).toMatchObject({ greeting: 'first' });
+
+    // A live holder (this process): the builder waits, and builds once it is released.
+    writeFileSync(workspace.message, `export const where = __dirname;\nexport const greeting: string = 'third';\n`);
+    const later = new Date(Date.now() + 2_000);
+    utimesSync(workspace.message, later, later);
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), String(process.pid));
+    let done = false;
+    const waiting = build(workspace).finally(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(done).toBe(false);
+    rmSync(lock, { recursive: true });
+    expect(run((await waiting).value)).toMatchObject({ greeting: 'third' });
   });
 
   it('refuses an entry outside its workspace or not TypeScript, naming it', async () => {

@@ -12,7 +12,7 @@ export const ROOT = resolve(dirname(SELF), '..', '..');
 export const DIST = join(ROOT, 'platform', 'dist');
 /** Files the bundle depends on besides its sources: the compiler's settings (decorators) and how it is built. */
 const BUILD_INPUTS = [SELF, join(ROOT, 'tsconfig.base.json')];
-/** A lock older than this was left by a build that died: taken over. Far above a build's 1–3 s. */
+/** A lock older than this was left by a build that died, whoever has its pid now. Far above a build's 1–3 s. */
 const STALE_LOCK_MS = 60_000;
 const LOCK_WAIT_MS = 120_000;
 
@@ -100,17 +100,20 @@ async function compile(entry, where) {
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
-/** Holds `lock` (a folder: mkdir is atomic) while `work` runs; waits for another process that holds it. */
+/**
+ * Holds `lock` (a folder: mkdir is atomic; the holder's pid inside) while `work` runs; waits for another process that
+ * holds it, and takes over a lock whose holder is gone (Ctrl-C during the first `npm start`'s build).
+ */
 async function withLock(lock, work) {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
       break;
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
-      const age = Date.now() - (statSafe(lock)?.mtimeMs ?? Date.now());
-      if (age > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      if (isAbandoned(lock)) rmSync(lock, { recursive: true, force: true });
       else if (Date.now() > deadline) throw new Error(`platform build: ${lock} is still held after ${LOCK_WAIT_MS / 1000} s; remove it if no build runs`);
       else await sleep(50);
     }
@@ -122,11 +125,20 @@ async function withLock(lock, work) {
   }
 }
 
-function statSafe(path) {
+/** The lock's holder has exited, or the lock is older than any build (its holder died and the pid was reused). */
+function isAbandoned(lock) {
   try {
-    return statSync(path);
+    if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) return true;
   } catch {
-    return undefined;
+    // Released meanwhile: the next mkdir takes it.
+    return false;
+  }
+  try {
+    process.kill(Number(readFileSync(join(lock, 'pid'), 'utf8')), 0);
+    return false;
+  } catch (error) {
+    // No such process: gone. No pid yet (just taken), or another user's process: held.
+    return error.code === 'ESRCH';
   }
 }
 
