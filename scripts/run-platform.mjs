@@ -33,7 +33,9 @@ export function runPlatform({ entry, command, gitUse, beforeRun = () => {} }) {
   // when it cannot be had.
   if (process.env.SLUICE_SANDBOX !== 'unsandboxed') spawnSync('bash', [join(root, 'scripts/ensure-sandbox.sh')], { stdio: 'inherit' });
   beforeRun();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], { cwd: root, stdio: 'inherit' });
+  // From the entry's compiled bundle (built when a source changed, decision 0058), or through tsx with SLUICE_FROM_SOURCE=1.
+  const run = process.env.SLUICE_FROM_SOURCE === '1' ? ['--import', 'tsx'] : [join(root, 'platform/bin/run-compiled.mjs')];
+  const child = spawn(process.execPath, [...run, join(root, entry)], { cwd: root, stdio: 'inherit' });
   // The distributed platform stops its processes on the first signal and kills them on a second one.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   // `kill <pid of npm start>`: npm passes the SIGTERM to the `sh -c` that runs this script, and the shell (dash) dies

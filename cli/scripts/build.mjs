@@ -42,7 +42,7 @@ export async function buildCli() {
     format: 'cjs',
     target: 'node20',
     logLevel: 'warning',
-    // The platform and the runtime (only `sluice execute` loads them, from their TypeScript sources through tsx) and
+    // The platform and the runtime (only `sluice execute` loads them, from their compiled bundle or through tsx) and
     // ws's optional native helpers stay outside the bundle; the domain's browser entry (the definition's rules) is in.
     external: ['@sluice/gateway', '@sluice/gateway/*', '@sluice/platform', '@sluice/platform/*', '@sluice/runtime', 'tsx', 'tsx/*', 'bufferutil', 'utf-8-validate'],
   });

@@ -2,8 +2,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 /**
- * The compiled CLI runs without a TypeScript loader; `sluice execute` starts the platform from its TypeScript
- * sources (the services need the root tsconfig's decorators), so it registers tsx first, once.
+ * The compiled CLI runs without a TypeScript loader; `sluice execute` with `SLUICE_FROM_SOURCE=1` starts the platform
+ * from its TypeScript sources (the services need the root tsconfig's decorators), so it registers tsx first, once.
+ * Otherwise it loads the platform's compiled bundle (platform-module.ts).
  */
 export async function registerTypeScriptSources(): Promise<void> {
   if ((globalThis as { __sluiceTsx?: boolean }).__sluiceTsx) return;

@@ -5,7 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import { ActionTypeRegistry, declarationIssues } from '@sluice/domain/browser';
 import { CliError, badInput } from '../cli-error';
 import { Gateway } from '../gateway';
-import { importTypeScript } from '../typescript-sources';
+import { loadPlatform } from '../platform-module';
 import { parseJson } from '../values';
 import type { Verb } from '../verb';
 import { EXECUTION_FIELDS, type ExecutionAnswer } from './executions';
@@ -161,7 +161,7 @@ export const executeVerb: Verb = {
       throw error;
     }
     // Loaded here, not at the top: only `execute` needs the platform, and loading it costs a second.
-    const { loadPlatformConfig, startPlatform } = await importTypeScript<typeof import('@sluice/platform')>('@sluice/platform');
+    const { loadPlatformConfig, startPlatform } = await loadPlatform();
     const note = (line: string) => io.stderr.write(`${line}\n`);
     // The operator's settings (sandbox, worker, deploy roots, …) as `npm start` takes them, but a store and a bus of
     // its own in the temporary folder, any free port, and no polling.

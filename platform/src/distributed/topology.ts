@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ensureAdmin } from '@sluice/permissions';
 import { workerEnvironment, workerToken } from './worker-credential';
 import { loadRuntimeConfig, openEventStore, type Env } from '@sluice/runtime';
+import { entryArguments } from '../entry-arguments';
 import { together, type PlatformComponent } from '../components/platform-component';
 import { startComponents } from '../components/start-components';
 import { startBalancer, type RunningBalancer } from './balancer';
@@ -333,7 +334,7 @@ async function bootstrapAdmin(options: TopologyOptions): Promise<{ created: bool
 }
 
 function startProcess(spec: Spec, env: Record<string, string>, options: TopologyOptions): Promise<TopologyProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, spec.script)], {
+  const child = spawn(process.execPath, entryArguments(join(ROOT, spec.script)), {
     cwd: ROOT,
     env: spec.ownEnvironment ? env : { ...options.inheritedEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

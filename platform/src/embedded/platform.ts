@@ -20,6 +20,7 @@ import { fileWebhookSecrets, pollableCatalog, projectionCatalog, projectionWebho
 import type { PlatformConfig } from './platform-config';
 import { workerEventLog } from './worker-event-log';
 import { component, type PlatformComponent } from '../components/platform-component';
+import { entryArguments } from '../entry-arguments';
 import { startComponents } from '../components/start-components';
 
 /**
@@ -153,7 +154,7 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     component('worker', async () => {
       artifactStore = await openFilesystemArtifactStore({ root: artifactsDir });
       // Jobs' processes are spawned by a small process of their own: a fork of this one blocks its event loop (issue 18).
-      const launcher = startLauncherProcess();
+      const launcher = startLauncherProcess(entryArguments);
       const builtIn = await openBuiltInProviders(providerConfig, artifactStore, { ports: config.runtime.port === 0 ? [] : [config.runtime.port], launcher });
       sandbox = builtIn.sandbox;
       // The in-process worker of an earlier run of this platform is gone (a restart, a kill -9): its jobs go out again now.

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { entryArguments } from '../entry-arguments';
 
 // NestJS 12 is ESM-only and cannot load inside jest: the platform runs as a child process, driven through the gateway.
 const ROOT = join(__dirname, '../../..');
@@ -23,7 +24,7 @@ export interface PlatformProcess {
 export async function startPlatformProcess(dataDir: string, extraEnv: Record<string, string> = {}, timeoutMs = 90_000, entry = WITHOUT_DEMO): Promise<PlatformProcess> {
   // SLUICE_CPU_PROFILE_DIR: a V8 CPU profile of the platform, written there when it stops (the benches' profiling).
   const profile = process.env.SLUICE_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SLUICE_CPU_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...profile, ...entryArguments(entry)], {
     cwd: ROOT,
     env: { ...process.env, SLUICE_PORT: '0', SLUICE_DATA_DIR: dataDir, SLUICE_EVENT_STORE: '', SLUICE_KAFKA_BROKERS: '', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

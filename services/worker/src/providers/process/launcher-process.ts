@@ -9,6 +9,12 @@ export interface LauncherProcess extends ProcessLauncher {
   close(): Promise<void>;
 }
 
+/** Node's arguments that run a TypeScript entry of the workspace. */
+export type EntryArguments = (entry: string) => string[];
+
+/** The entry's source through tsx, named by its file (the platform's working folder may be any folder). */
+const throughTsx: EntryArguments = (entry) => ['--import', pathToFileURL(require.resolve('tsx')).href, entry];
+
 interface Pending {
   events: ProcessEvents;
   started?: (launched: LaunchedProcess) => void;
@@ -20,9 +26,10 @@ interface Pending {
  * caller: from the embedded platform, with its heap and its embedded database, that blocked the event loop for
  * 20–40 ms per command, one command after another, so the four actions of a stage started 60 ms apart and every
  * engine step waited behind the forks. The launcher process is started on first use and again after it died;
- * a job whose process it held when it died fails with that reason.
+ * a job whose process it held when it died fails with that reason. `entryArguments` says how its main runs: through
+ * tsx unless the caller has a faster way (the platform passes its compiled bundle's runner, decision 0058).
  */
-export function startLauncherProcess(): LauncherProcess {
+export function startLauncherProcess(entryArguments: EntryArguments = throughTsx): LauncherProcess {
   let child: ChildProcess | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
@@ -55,7 +62,7 @@ export function startLauncherProcess(): LauncherProcess {
   const launcher = (): ChildProcess => {
     if (child && child.exitCode === null && child.signalCode === null && child.connected) return child;
     const main = join(__dirname, 'launcher-process-main.ts');
-    const started = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, main], {
+    const started = spawn(process.execPath, entryArguments(main), {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     });
