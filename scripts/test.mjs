@@ -13,6 +13,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' };
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env }).status ?? 1;
 const step = (title) => console.log(`\n▶ ${title}`);
+/** What npm start, the distributed mode and the suites run compiled (the builder skips one already fresh). */
+const COMPILED_ENTRIES = [
+  'platform/src/testing/platform-without-demo-main.ts',
+  'platform/src/embedded/main.ts',
+  'services/worker/src/providers/process/launcher-process-main.ts',
+  'gateway/src/main.ts',
+  ...['pipelines', 'executions', 'permissions', 'artifacts', 'triggers', 'worker'].map((service) => `services/${service}/src/main.ts`),
+  'services/executions/src/testing/engine-process.ts',
+];
 
 step('dependencies');
 ensureDeps();
@@ -27,18 +36,21 @@ for (const script of ['scripts/ensure-chromium.sh', 'scripts/ensure-awscli.sh', 
 }
 console.log('chromium, aws, bwrap and haproxy are on the PATH.');
 
-// Four checks that need no service, run two at a time (they are CPU-bound; the machine has two cores or more):
+// Five checks that need no service, run two at a time (they are CPU-bound; the machine has two cores or more):
 // the type-check of the TypeScript (tsc), of the dashboard's .svelte files (svelte-check, which fails on warnings,
 // accessibility ones included), the dependency rule (no deep import, every workspace import declared, pure domain/
-// folders, no package cycle: docs/decisions/0033), and the dashboard's build, made once here before jest's workers run
-// several browser suites at once. Each one's output is printed whole when it ends, so the outputs do not interleave.
-step('type-check (tsc, svelte-check), the dependency rule and the dashboard\'s build (vite), two at a time');
+// folders, no package cycle: docs/decisions/0033), the dashboard's build, made once here before jest's workers run
+// several browser suites at once, and the processes' compiled bundles. Each one's output is printed whole when it ends, so the outputs do not interleave.
+step('type-check (tsc, svelte-check), the dependency rule, the dashboard\'s build (vite) and the processes\' bundles, two at a time');
 const started = Date.now();
 const checks = [
   { title: 'type errors: fix them before the tests run', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.json'] },
   { title: 'type errors in the dashboard: fix them before the tests run', cmd: 'npx', args: ['svelte-check', '--workspace', 'web', '--tsconfig', join(root, 'web/tsconfig.json'), '--fail-on-warnings', '--output', 'human'] },
   { title: 'the dependency rule is broken: fix the imports above before the tests run', cmd: process.execPath, args: ['--import', 'tsx', 'libs/testing/src/dependency-rules/main.ts'] },
   { title: 'the dashboard does not build', cmd: process.execPath, args: ['scripts/build-web.mjs'] },
+  // The entries the suites start as processes, compiled once here (decision 0058) rather than by the first suites
+  // that start them, each waiting on the others' build inside its own start-up timeout.
+  { title: 'the platform\'s processes do not compile', cmd: process.execPath, args: ['platform/scripts/build.mjs', ...COMPILED_ENTRIES] },
 ];
 const failedChecks = await runTwoAtATime(checks);
 if (failedChecks.length > 0) {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { EventStore } from '@sluice/eventing';
-import { startServiceProcess } from '@sluice/graphql-service/testing';
+import { serviceEntryArguments, startServiceProcess } from '@sluice/graphql-service/testing';
 import { testPostgresUrl } from '@sluice/testing';
 import type { RunningGateway } from './gateway-server';
 import { codesOf, gatewayClient, type Caller } from './testing/gateway-client';
@@ -18,7 +18,7 @@ import { twoStagePipeline } from '@sluice/testing/fixtures';
 function gatewayMainExit(env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
   const root = join(__dirname, '../..');
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', join(root, 'gateway/src/main.ts')], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 }, (_error, _stdout, stderr) =>
+    const child = execFile(process.execPath, serviceEntryArguments(join(root, 'gateway/src/main.ts')), { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 }, (_error, _stdout, stderr) =>
       resolve({ status: child.exitCode, stderr }),
     );
   });

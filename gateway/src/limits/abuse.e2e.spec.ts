@@ -9,6 +9,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { AUDIT_STREAM_PREFIX, auditRecordOf, type ChainedAuditRecord } from '@sluice/authz';
 import { createPostgresEventStore, type EventStore } from '@sluice/eventing';
+import { serviceEntryArguments } from '@sluice/graphql-service/testing';
 import { testPostgresUrl } from '@sluice/testing';
 import { artifactDownloadProxyRoute } from '../artifact-download-proxy';
 import { cachingAuthenticator } from '../auth/authenticator';
@@ -422,7 +423,7 @@ describe('distributed mode edges', () => {
       ['', 'SLUICE_INTERNAL_SECRET is not set'],
       ['only-a-short-secret', 'SLUICE_INTERNAL_SECRET is 19 bytes long; it must be at least 32'],
     ] as const) {
-      const started = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'services/pipelines/src/main.ts')], {
+      const started = spawnSync(process.execPath, serviceEntryArguments(join(root, 'services/pipelines/src/main.ts')), {
         cwd: root,
         env: { ...process.env, SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_PORT: '0', SLUICE_KAFKA_BROKERS: '', SLUICE_INTERNAL_SECRET: secret, SLUICE_LOG_FORMAT: 'text' },
         encoding: 'utf8',

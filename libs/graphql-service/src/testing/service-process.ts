@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { INTERNAL_SECRET_HEADER, MIN_INTERNAL_SECRET_BYTES } from '../internal-secret';
 
 export interface GraphQLIssue {
@@ -32,7 +34,7 @@ export interface ServiceProcess {
 export interface ServiceProcessOptions {
   /** For messages: 'pipelines service'. */
   name: string;
-  /** The entry point, run as the service runs: `node --import tsx <script>`. */
+  /** The entry point, run as the service runs: from its compiled bundle (see `serviceEntryArguments`). */
   script: string;
   cwd: string;
   /**
@@ -40,9 +42,20 @@ export interface ServiceProcessOptions {
    * replaced by a random one: a service does not start without it.
    */
   env: Record<string, string>;
-  /** Node's own flags before `--import tsx` (a bench's `--max-old-space-size=64`). */
+  /** Node's own flags before the entry (a bench's `--max-old-space-size=64`). */
   nodeArgs?: string[];
   startTimeoutMs?: number;
+}
+
+/**
+ * Node's arguments that run a service's `script` as `npm run start:distributed` runs it (decision 0058): its compiled
+ * bundle, built by the workspace's runner when a source changed, instead of compiling each module through tsx at every
+ * start; `SLUICE_FROM_SOURCE=1` runs the sources through tsx. The runner is the workspace's tool, named by its path (a
+ * library imports nothing of the platform).
+ */
+export function serviceEntryArguments(script: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env['SLUICE_FROM_SOURCE'] === '1') return ['--import', pathToFileURL(require.resolve('tsx')).href, script];
+  return [join(__dirname, '../../../../platform/bin/run-compiled.mjs'), script];
 }
 
 /**
@@ -52,7 +65,7 @@ export interface ServiceProcessOptions {
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const given = options.env.SLUICE_INTERNAL_SECRET ?? process.env.SLUICE_INTERNAL_SECRET ?? '';
   const internalSecret = Buffer.byteLength(given, 'utf8') >= MIN_INTERNAL_SECRET_BYTES ? given : randomBytes(32).toString('base64url');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...serviceEntryArguments(options.script)], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env, SLUICE_INTERNAL_SECRET: internalSecret },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,7 +22,7 @@ export interface ArtifactsServiceProcessOptions {
 }
 
 /**
- * The service as it runs (`node --import tsx src/main.ts`) on the real PostgreSQL event store and a filesystem store,
+ * The service as it runs (its `src/main.ts` compiled, as `npm run start:distributed` runs it) on the real PostgreSQL event store and a filesystem store,
  * in a child process; `env` adds to its environment.
  */
 export async function startArtifactsService(schema: string, env: Record<string, string> = {}, options: ArtifactsServiceProcessOptions = {}): Promise<ArtifactsServiceProcess> {

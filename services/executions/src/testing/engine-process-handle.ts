@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { serviceEntryArguments } from '@sluice/graphql-service/testing';
 import { testPostgresUrl } from '@sluice/testing';
 
 export interface EngineProcess {
@@ -13,9 +14,9 @@ export interface EngineProcess {
 const root = join(__dirname, '../../../..');
 const script = join(root, 'services/executions/src/testing/engine-process.ts');
 
-/** Starts `node --import tsx engine-process.ts` on the test PostgreSQL schema; resolves once the engine caught up and runs. */
+/** Starts engine-process.ts (compiled, as services run) on the test PostgreSQL schema; resolves once the engine caught up and runs. */
 export function startEngineProcess(schema: string): Promise<EngineProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, serviceEntryArguments(script), {
     cwd: root,
     env: { ...process.env, SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: schema, SLUICE_KAFKA_BROKERS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@ import { testPostgresUrl } from '@sluice/testing';
 const root = join(__dirname, '../../../..');
 
 /**
- * The service as it runs (`node --import tsx src/main.ts`) on the real PostgreSQL store in `schema`, with
+ * The service as it runs (its `src/main.ts` compiled, as `npm run start:distributed` runs it) on the real PostgreSQL store in `schema`, with
  * its in-process bus and relay: pipeline events a test appends to that schema reach its engine.
  */
 export function startExecutionsService(schema: string, env: Record<string, string> = {}): Promise<ServiceProcess> {

@@ -11,7 +11,7 @@ export const newTestSchema = (): string => newSchema('permissions');
 export { dropTestSchema };
 
 /**
- * The service as it runs (`node --import tsx src/main.ts`) on the real PostgreSQL event store, in a child process.
+ * The service as it runs (its `src/main.ts` compiled, as `npm run start:distributed` runs it) on the real PostgreSQL event store, in a child process.
  * `env` adds to its environment (SLUICE_DATA_DIR for its audit checkpoints, SLUICE_AUDIT_KEY for the chain's key).
  */
 export function startPermissionsService(schema: string, options: { env?: Record<string, string> } = {}): Promise<PermissionsServiceProcess> {

@@ -7,7 +7,7 @@ export type PipelinesServiceProcess = ServiceProcess;
 
 const root = join(__dirname, '../../../..');
 
-/** The service as it runs (`node --import tsx src/main.ts`) on the real PostgreSQL event store, in a child process. */
+/** The service as it runs (its `src/main.ts` compiled, as `npm run start:distributed` runs it) on the real PostgreSQL event store, in a child process. */
 export function startPipelinesService(schema: string, env: Record<string, string> = {}): Promise<PipelinesServiceProcess> {
   return startServiceProcess({
     name: 'pipelines service',
