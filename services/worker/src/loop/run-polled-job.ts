@@ -114,7 +114,7 @@ async function run(job: PolledJob, cancellation: JobCancellation, logs: JobLogSh
   const data = job.data;
   const provider = providerFor(context.providers, data.actionTypeId);
   if (provider === undefined) return { status: 'Failed', failure: { type: 'ConfigurationError', message: `this worker has no provider for ${actionTypeKey(data.actionTypeId)}` } };
-  const io: ProviderIo = { signal: cancellation.signal, log: (stream, chunk) => logs.write(stream, chunk) };
+  const io: ProviderIo = { signal: cancellation.signal, log: (stream, chunk) => logs.write(stream, chunk), flush: () => logs.flush() };
   try {
     const completed = await runJob(provider, workerJobOf(job, Date.now()), io, {
       store: context.store,

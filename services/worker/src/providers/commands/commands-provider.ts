@@ -99,6 +99,7 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
         });
       } finally {
         // What the sandbox made for the job (its cgroup) goes whatever happened.
+        io.flush?.();
         ({ limitReached } = await sandboxed.finish());
       }
       const elapsed = formatDuration(Date.now() - started);
