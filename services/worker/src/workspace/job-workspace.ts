@@ -25,12 +25,10 @@ export async function createJobWorkspace(jobId: string, options: JobWorkspaceOpt
   const root = options.root ?? join(tmpdir(), 'sluice-jobs');
   // Passable but not listable (0711): a sandboxed job's user reaches its own folders inside, by their names only.
   await mkdir(root, { recursive: true, mode: 0o711 });
-  await chmod(root, 0o711).catch(() => undefined);
-  const path = await mkdtemp(join(root, `job-${jobId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60)}-`));
+  // What does not depend on each other is done at once: each step waits for a turn of the worker's (the platform's) loop.
+  const [, path] = await Promise.all([chmod(root, 0o711).catch(() => undefined), mkdtemp(join(root, `job-${jobId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60)}-`))]);
   const workspace = { path, inputs: join(path, 'inputs'), work: join(path, 'work') };
-  await chmod(path, 0o711);
-  await mkdir(workspace.inputs, { mode: 0o711 });
-  await mkdir(workspace.work, { mode: 0o711 });
+  await Promise.all([chmod(path, 0o711), mkdir(workspace.inputs, { mode: 0o711 }), mkdir(workspace.work, { mode: 0o711 })]);
   return workspace;
 }
 
