@@ -5,16 +5,21 @@
  * embedded platform as `npm start` starts it, SLUICE_BENCH_RUNS times (default 10, after 2 warm-up runs), then stops
  * the platform, opens its store and prints, per Commands action, the median and p95 of each step between the engine
  * starting the action and recording its success (the events' `occurredAt`; the command's start from what it printed),
+ * the per-action overhead against the command's own time (four at once in the job sandbox, measured between the runs),
  * and the counters that timings on a shared machine cannot blur: the events of each job, the appends of the job's
- * stream, and every stream's events per execution.
+ * stream, and every stream's events per execution. With SLUICE_BENCH_BEFORE=<another checkout> (a worktree of the
+ * commit to compare with, its node_modules installed) that checkout's platform runs beside this one's, one run of
+ * each after the other: before and after under the same load.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEmbeddedEventStore, type RecordedEvent } from '@sluice/eventing';
 import { startPlatformProcess, type PlatformProcess } from '../../platform/src/testing/platform-process';
+import { loadProviderConfig } from '../../services/worker/src/provider-config';
+import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
 import { median, percentile } from '../eventing/bench-kit';
-import { makeRepository, realPathPipeline } from './real-path-kit';
+import { makeRepository, realPathPipeline, spawnExit } from './real-path-kit';
 
 const RUNS = Number(process.env.SLUICE_BENCH_RUNS ?? 10);
 const WARM_UP = 2;
@@ -96,22 +101,20 @@ function timelines(events: RecordedEvent[], executions: Array<{ executionId: str
   return out;
 }
 
-async function main(): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'sluice-bench-timeline-'));
-  await chmod(root, 0o711);
-  const repositoryUrl = await makeRepository(join(root, 'repo'));
-  const dataDir = join(root, 'data');
-  const platform = await startPlatformProcess(dataDir, { SLUICE_WORKER_CONCURRENCY: String(PARALLEL), SLUICE_POLL_INTERVAL_MS: '3600000' });
-  const measured: Array<{ executionId: string; commandStarts: Map<string, number> }> = [];
-  const load = loadavg();
-  try {
-    await graphql(platform)('mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: realPathPipeline('real-path', repositoryUrl, { stages: STAGES, parallel: PARALLEL, command: COMMAND }) });
-    for (let i = 0; i < WARM_UP; i += 1) await runOnce(platform);
-    for (let i = 0; i < RUNS; i += 1) measured.push(await runOnce(platform));
-  } finally {
-    await platform.stop();
-  }
-  const loadAfter = loadavg();
+interface Platform {
+  label: string;
+  process: PlatformProcess;
+  dataDir: string;
+  runs: Array<{ executionId: string; commandStarts: Map<string, number>; totalMs: number }>;
+}
+
+/** The platform of the checkout at `checkout` (its own `platform-process.ts`, so its own code), on a data folder of its own. */
+async function startPlatformOf(checkout: string, dataDir: string): Promise<PlatformProcess> {
+  const module = (await import(join(checkout, 'platform/src/testing/platform-process.ts'))) as { startPlatformProcess: typeof startPlatformProcess };
+  return module.startPlatformProcess(dataDir, { SLUICE_WORKER_CONCURRENCY: String(PARALLEL), SLUICE_POLL_INTERVAL_MS: '3600000' });
+}
+
+async function storedEvents(dataDir: string): Promise<RecordedEvent[]> {
   const store = await openEmbeddedEventStore({ dataDir: join(dataDir, 'events') });
   const events: RecordedEvent[] = [];
   try {
@@ -123,21 +126,27 @@ async function main(): Promise<void> {
     }
   } finally {
     await store.close();
-    await rm(root, { recursive: true, force: true });
   }
-  const jobs = timelines(events, measured);
-  console.log(`timeline of ${jobs.length} Commands actions (${RUNS} runs after ${WARM_UP} warm-up runs); load average ${load.map((v) => v.toFixed(2)).join(' ')} before, ${loadAfter.map((v) => v.toFixed(2)).join(' ')} after; ${cpus().length} CPUs`);
+  return events;
+}
+
+function report(platform: Platform, events: RecordedEvent[], commandMs: number): void {
+  const jobs = timelines(events, platform.runs);
+  const totals = platform.runs.map((run) => run.totalMs);
+  console.log(`${platform.label}: ${jobs.length} Commands actions; start → Succeeded p50 ${median(totals).toFixed(0)} ms, p95 ${percentile(totals, 95).toFixed(0)} ms`);
   STEPS.forEach((step, i) => {
     const values = jobs.map((job) => job.steps[i]!).filter((value) => !Number.isNaN(value));
     console.log(`  ${step.padEnd(36)} p50 ${median(values).toFixed(1).padStart(7)} ms   p95 ${percentile(values, 95).toFixed(1).padStart(7)} ms`);
   });
-  const totals = jobs.map((job) => job.steps.reduce((sum, step) => sum + step, 0));
-  console.log(`  ${'action started → action succeeded'.padEnd(36)} p50 ${median(totals).toFixed(1).padStart(7)} ms   p95 ${percentile(totals, 95).toFixed(1).padStart(7)} ms`);
+  const inEngine = jobs.map((job) => job.steps.reduce((sum, step) => sum + step, 0));
+  console.log(`  ${'action started → action succeeded'.padEnd(36)} p50 ${median(inEngine).toFixed(1).padStart(7)} ms   p95 ${percentile(inEngine, 95).toFixed(1).padStart(7)} ms`);
+  const overheads = inEngine.map((value) => value - commandMs);
+  console.log(`  per-action overhead (− the command's own ${commandMs.toFixed(0)} ms, ${PARALLEL} at once in the sandbox) p50 ${median(overheads).toFixed(1)} ms, p95 ${percentile(overheads, 95).toFixed(1)} ms`);
   const typeCounts = new Map<string, number>();
   for (const job of jobs) for (const type of job.eventTypes) typeCounts.set(type, (typeCounts.get(type) ?? 0) + 1);
   console.log(`  a job's stream: ${(jobs.reduce((sum, job) => sum + job.eventTypes.length, 0) / jobs.length).toFixed(2)} events in ${(jobs.reduce((sum, job) => sum + job.appends, 0) / jobs.length).toFixed(2)} appends (${[...typeCounts].map(([type, count]) => `${type} ${(count / jobs.length).toFixed(2)}`).join(', ')})`);
   // Every stream's events during the measured runs, per execution: what one run costs the store.
-  const ids = new Set(measured.map((run) => run.executionId));
+  const ids = new Set(platform.runs.map((run) => run.executionId));
   const first = events.find((event) => event.type === 'PipelineExecutionStarted' && ids.has((event.data as { executionId: string }).executionId));
   const during = first ? events.filter((event) => event.position >= first.position) : [];
   const byPrefix = new Map<string, number>();
@@ -145,7 +154,62 @@ async function main(): Promise<void> {
     const prefix = ['job-', 'execution-', 'action-logs-', 'lanes-', 'audit-', 'artifact-'].find((known) => event.streamId.startsWith(known)) ?? event.streamId.split('-')[0]!;
     byPrefix.set(prefix, (byPrefix.get(prefix) ?? 0) + 1);
   }
-  console.log(`  events per execution: ${(during.length / RUNS).toFixed(1)} (${[...byPrefix].sort((a, b) => b[1] - a[1]).map(([prefix, count]) => `${prefix}… ${(count / RUNS).toFixed(1)}`).join(', ')})`);
+  const runs = platform.runs.length;
+  console.log(`  events per execution: ${(during.length / runs).toFixed(1)} (${[...byPrefix].sort((a, b) => b[1] - a[1]).map(([prefix, count]) => `${prefix}… ${(count / runs).toFixed(1)}`).join(', ')})`);
+}
+
+/**
+ * SLUICE_BENCH_BEFORE=<another checkout, with its node_modules>: that checkout's platform runs too, one run of each
+ * after the other, so that both see the same load (the machine is shared): before and after in one sitting.
+ */
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'sluice-bench-timeline-'));
+  await chmod(root, 0o711);
+  const platforms: Platform[] = [];
+  try {
+    const sandbox = await openJobSandbox(loadProviderConfig(process.env).sandbox);
+    const repositoryUrl = await makeRepository(join(root, 'repo'));
+    const checkouts = [{ label: 'this checkout', checkout: join(__dirname, '../..') }, ...(process.env.SLUICE_BENCH_BEFORE ? [{ label: `before (${process.env.SLUICE_BENCH_BEFORE})`, checkout: process.env.SLUICE_BENCH_BEFORE }] : [])];
+    for (const [i, { label, checkout }] of checkouts.entries()) {
+      const dataDir = join(root, `data-${i}`);
+      platforms.push({ label, process: await startPlatformOf(checkout, dataDir), dataDir, runs: [] });
+    }
+    for (const platform of platforms) {
+      await graphql(platform.process)('mutation($p: JSON!) { createPipeline(pipeline: $p) { name } }', { p: realPathPipeline('real-path', repositoryUrl, { stages: STAGES, parallel: PARALLEL, command: COMMAND }) });
+      for (let i = 0; i < WARM_UP; i += 1) await runOnce(platform.process);
+    }
+    // The command's own time in the job sandbox, four at once as a stage's run, interleaved with the platforms' runs.
+    const env = { PATH: '/usr/bin:/bin' };
+    const commandOnce = async (tag: string): Promise<number> => {
+      const workspace = await mkdtemp(join(root, 'command-'));
+      if (sandbox.owner) await chown(workspace, sandbox.owner.uid, sandbox.owner.gid);
+      const started = performance.now();
+      const wrapped = await sandbox.wrap({ command: 'bash', args: ['-c', COMMAND], cwd: workspace, env, folders: [workspace], network: true, jobId: tag });
+      try {
+        await spawnExit(wrapped.command, wrapped.args, wrapped.env, wrapped.cwd);
+      } finally {
+        await wrapped.finish();
+      }
+      return performance.now() - started;
+    };
+    const load = loadavg();
+    const command: number[] = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      for (const platform of i % 2 === 0 ? platforms : [...platforms].reverse()) {
+        const started = performance.now();
+        const run = await runOnce(platform.process);
+        platform.runs.push({ ...run, totalMs: performance.now() - started });
+      }
+      command.push(...(await Promise.all(Array.from({ length: PARALLEL }, (_, a) => commandOnce(`bench-timeline-${a}`)))));
+    }
+    const loadAfter = loadavg();
+    await Promise.all(platforms.map((platform) => platform.process.stop()));
+    console.log(`real path, timeline: ${RUNS} runs each after ${WARM_UP} warm-up runs${platforms.length > 1 ? ', alternating' : ''}; load average ${load.map((v) => v.toFixed(2)).join(' ')} before, ${loadAfter.map((v) => v.toFixed(2)).join(' ')} after; ${cpus().length} CPUs; job sandbox: ${sandbox.description}`);
+    for (const platform of platforms) report(platform, await storedEvents(platform.dataDir), median(command));
+  } finally {
+    await Promise.all(platforms.map((platform) => platform.process.stop()));
+    await rm(root, { recursive: true, force: true });
+  }
 }
 
 main().catch((error: unknown) => {

@@ -50,7 +50,7 @@ describe('JobLogShipper', () => {
   });
 
   it('sends what waits at once on flush (the output is complete), and close() then only waits for it', async () => {
-    const { api, calls, stored } = recordingApi(() => sleep(30));
+    const { api, calls, stored } = recordingApi(async () => void (await sleep(30)));
     const { logs } = shipper(api, { flushIntervalMs: 10_000 });
     logs.flush();
     expect(calls).toHaveLength(0);
