@@ -106,6 +106,11 @@ export class JobLogShipper {
     else this.timer ??= setTimeout(() => this.kick(), this.options.flushIntervalMs);
   }
 
+  /** Sends what is buffered now instead of at the end of the interval (the output is complete); `close()` still ends the shipping. */
+  flush(): void {
+    if (this.buffer.length > 0) this.kick();
+  }
+
   /** Delivers what is left (trying for at most `closeTimeoutMs`); resolves when done or given up. Never rejects. */
   async close(): Promise<void> {
     if (this.closingUntil === undefined) {

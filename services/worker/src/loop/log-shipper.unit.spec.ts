@@ -49,6 +49,19 @@ describe('JobLogShipper', () => {
     await logs.close();
   });
 
+  it('sends what waits at once on flush (the output is complete), and close() then only waits for it', async () => {
+    const { api, calls, stored } = recordingApi(async () => void (await sleep(30)));
+    const { logs } = shipper(api, { flushIntervalMs: 10_000 });
+    logs.flush();
+    expect(calls).toHaveLength(0);
+    logs.write('stdout', 'last line\n');
+    logs.flush();
+    expect(calls).toHaveLength(1);
+    await logs.close();
+    expect(calls).toHaveLength(1);
+    expect(stored.map((entry) => entry.chunk)).toEqual(['last line\n']);
+  });
+
   it('sends at once when 32 KiB wait, in batches of at most that', async () => {
     const { api, calls } = recordingApi();
     const { logs } = shipper(api, { flushIntervalMs: 10_000 });

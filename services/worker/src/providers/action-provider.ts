@@ -34,6 +34,11 @@ export interface ProviderIo {
   log(stream: LogStream, chunk: string): void;
   /** Aborted when the job is stopped or its deadline passes; a `TimeoutError` reason means the latter. */
   signal: AbortSignal;
+  /**
+   * The output is complete (the job's process ended): what is buffered goes now, while the provider finishes up,
+   * rather than after the provider returns, on the path between the command and the job's result.
+   */
+  flush?(): void;
 }
 
 /** What a source action fetched, recorded so a retry fetches the same (CodePipeline's `SourceRevision`). */

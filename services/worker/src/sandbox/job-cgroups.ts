@@ -54,8 +54,9 @@ async function createV2(parent: string, name: string, limits: { memoryBytes: num
   return {
     procsFiles: [join(path, 'cgroup.procs')],
     async limitReached() {
-      if (counter(await readOptional(join(path, 'memory.events')), 'oom_kill') > 0) return 'memory';
-      if (counter(await readOptional(join(path, 'pids.events')), 'max') > 0) return 'processes';
+      const [memoryEvents, pidsEvents] = await Promise.all([readOptional(join(path, 'memory.events')), readOptional(join(path, 'pids.events'))]);
+      if (counter(memoryEvents, 'oom_kill') > 0) return 'memory';
+      if (counter(pidsEvents, 'max') > 0) return 'processes';
       return undefined;
     },
     remove: () => removeGroup(path),
@@ -92,8 +93,10 @@ async function createV1(memoryParent: string, pidsParent: string, name: string, 
   return {
     procsFiles: [join(memory, 'cgroup.procs'), join(pids, 'cgroup.procs')],
     async limitReached() {
-      if (counter(await readOptional(join(memory, 'memory.oom_control')), 'oom_kill') > 0) return 'memory';
-      if (counter(await readOptional(join(pids, 'pids.events')), 'max') > 0) return 'processes';
+      // Read together: this is on the path between the command's end and the job's result.
+      const [memoryEvents, pidsEvents] = await Promise.all([readOptional(join(memory, 'memory.oom_control')), readOptional(join(pids, 'pids.events'))]);
+      if (counter(memoryEvents, 'oom_kill') > 0) return 'memory';
+      if (counter(pidsEvents, 'max') > 0) return 'processes';
       return undefined;
     },
     async remove() {

@@ -36,7 +36,7 @@ describe('extracted inputs: an input artifact extracted once per worker, copied 
     return (await store.put(createArchive(dir, 'zip'))).sha256;
   };
 
-  it('extracts once for many jobs, each getting a copy of its own with modes and links kept', async () => {
+  it('extracts once for many jobs, each getting a copy of its own with modes, timestamps and links kept', async () => {
     const sha = await archiveOf({ 'a.txt': 'a', 'bin/run.sh': '#!/bin/sh\necho run' }, async (dir) => {
       await chmod(join(dir, 'bin/run.sh'), 0o755);
       await symlink('a.txt', join(dir, 'link'));
@@ -56,6 +56,9 @@ describe('extracted inputs: an input artifact extracted once per worker, copied 
     await inputs.copyInto(counted, sha, join(root, 'job-5'));
     expect(await readFile(join(targets[1]!, 'a.txt'), 'utf8')).toBe('a');
     expect(await readFile(join(root, 'job-5', 'a.txt'), 'utf8')).toBe('a');
+    // Timestamps are the tree's, not the copy's: a copy made later has the same.
+    expect((await stat(join(root, 'job-5', 'bin/run.sh'))).mtimeMs).toBe((await stat(join(targets[1]!, 'bin/run.sh'))).mtimeMs);
+    expect((await stat(join(root, 'job-5', 'bin'))).mtimeMs).toBe((await stat(join(targets[1]!, 'bin'))).mtimeMs);
     expect(fullReads).toBe(1);
     await inputs.close();
   });

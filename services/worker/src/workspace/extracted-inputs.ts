@@ -1,4 +1,5 @@
-import { cp, mkdir, mkdtemp } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, mkdtemp, readdir, readlink, symlink, utimes } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArchiveLimits, ArtifactStore } from '@sluice/artifact-store';
@@ -63,7 +64,7 @@ export class ExtractedInputs {
     entry.users += 1;
     try {
       await entry.ready;
-      await cp(entry.path, target, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, errorOnExist: true, force: false });
+      await copyTree(entry.path, target);
     } finally {
       entry.users -= 1;
       this.evict();
@@ -97,4 +98,31 @@ export class ExtractedInputs {
       void entry.ready.then(() => removeTree(entry.path)).catch(() => undefined);
     }
   }
+}
+
+/**
+ * A copy of one of the worker's extracted trees (regular files, folders and symlinks, which unpacking alone made):
+ * modes, timestamps and links as they are, into `target`, which must not exist. The entries of a folder are copied at
+ * once rather than one after another as `fs.cp` does: a job's copy of ten files took ~50 ms of the platform's busy
+ * event loop one operation at a time, a few ms this way (issue 18).
+ */
+async function copyTree(source: string, target: string): Promise<void> {
+  const folder = await lstat(source);
+  await mkdir(target);
+  // As the tree has it, whatever the umask.
+  await chmod(target, folder.mode & 0o7777);
+  await Promise.all(
+    (await readdir(source, { withFileTypes: true })).map(async (entry) => {
+      const from = join(source, entry.name);
+      const to = join(target, entry.name);
+      if (entry.isDirectory()) return copyTree(from, to);
+      if (entry.isSymbolicLink()) return symlink(await readlink(from), to);
+      if (!entry.isFile()) throw new Error(`${from} is neither a file, a folder nor a link: an extracted tree holds no such entry`);
+      // copyFile keeps the mode; COPYFILE_EXCL: the target is new, nothing is overwritten.
+      await copyFile(from, to, constants.COPYFILE_EXCL);
+      const stats = await lstat(from);
+      await utimes(to, stats.atime, stats.mtime);
+    }),
+  );
+  await utimes(target, folder.atime, folder.mtime);
 }

@@ -55,13 +55,15 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
       const home = join(control, 'home');
       const env = { ...commandEnvironment(job, paths, inherited), ...sandbox.identity(home) };
       const script = join(control, 'commands.sh');
+      // The control folder, then what goes in it all at once: each step waits for a turn of the worker's (the platform's) loop.
       await mkdir(paths.tmpDir, { recursive: true });
-      await mkdir(home, { recursive: true });
-      await mkdir(paths.sourceDir, { recursive: true });
-      await writeFile(script, commandScript(commands, job.outputVariables ?? [], exportsFile));
-      await chmod(script, 0o644);
-      await writeFile(paths.outputVariablesFile, '');
-      await writeFile(exportsFile, '');
+      await Promise.all([
+        mkdir(home, { recursive: true }),
+        mkdir(paths.sourceDir, { recursive: true }),
+        writeFile(script, commandScript(commands, job.outputVariables ?? [], exportsFile)).then(() => chmod(script, 0o644)),
+        writeFile(paths.outputVariablesFile, ''),
+        writeFile(exportsFile, ''),
+      ]);
       const inputs = job.inputArtifacts.map((input) => input.directory);
       if (sandbox.owner) {
         // The job owns what it may write; the worker keeps the folders around it, so it reads back the job's files and no link of theirs.
@@ -99,6 +101,7 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
         });
       } finally {
         // What the sandbox made for the job (its cgroup) goes whatever happened.
+        io.flush?.();
         ({ limitReached } = await sandboxed.finish());
       }
       const elapsed = formatDuration(Date.now() - started);
@@ -113,10 +116,11 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
         await copyMatching(paths.sourceDir, directory, output.files !== undefined && output.files.length > 0 ? output.files : everything, output.name);
         outputArtifacts.push({ name: output.name, directory });
       }
-      const outputVariables = assertVariableCount({
-        ...parseOutputVariablesFile(await readJobFile(paths.outputVariablesFile, MAX_VARIABLES_FILE_BYTES, '$SLUICE_OUTPUT_VARIABLES')),
-        ...parseExportedVariables(await readJobFile(exportsFile, MAX_VARIABLES_FILE_BYTES, 'the exported variables')),
-      });
+      const [outputVariablesFile, exported] = await Promise.all([
+        readJobFile(paths.outputVariablesFile, MAX_VARIABLES_FILE_BYTES, '$SLUICE_OUTPUT_VARIABLES'),
+        readJobFile(exportsFile, MAX_VARIABLES_FILE_BYTES, 'the exported variables'),
+      ]);
+      const outputVariables = assertVariableCount({ ...parseOutputVariablesFile(outputVariablesFile), ...parseExportedVariables(exported) });
       const count = commands.filter((command) => command.trim() !== '').length;
       // No time in the summary: an action's duration is the engine's, start to finish, shown beside it (issue 22).
       const summary = [`${count} ${count === 1 ? 'command' : 'commands'} succeeded`, tests && describeTestReports(tests)].filter(Boolean).join('. ');
