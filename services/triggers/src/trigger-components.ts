@@ -251,10 +251,36 @@ export function webhookRoute(deps: WebhookRouteDeps): HttpRoute {
       const request = { headers: req.headers, rawBody: body, path, sourceIp: deps.sourceIpOf?.(req) ?? req.socket.remoteAddress ?? null };
       const ofAccount = accountHandler !== undefined && path.startsWith(`${WEBHOOKS_AWS_PATH}/`);
       const { status, body: answer } = await (ofAccount ? accountHandler.handle(request) : handler.handle(request));
-      reply(res, status, answer, complete ? {} : { connection: 'close' });
-      if (!complete) res.once('finish', () => req.destroy());
+      reply(res, status, answer);
+      if (!complete) discardTheRest(req, maxBodyBytes);
     },
   };
+}
+
+/** How long, and how many bytes past the limit, the rest of an oversize body is read and dropped before the connection is cut. */
+const DISCARD_MS = 10_000;
+const DISCARD_FACTOR = 8;
+
+/**
+ * What a sender still sends of an oversize body is read and dropped (as nginx's lingering close does), so that the
+ * sender gets to read the 413 it was answered: a connection cut while it is still writing is a reset on its side
+ * (`fetch failed: ECONNRESET`), never the answer. Bounded in time and bytes: past them the connection is cut.
+ */
+function discardTheRest(req: IncomingMessage, limit: number): void {
+  let dropped = 0;
+  const cut = () => {
+    clearTimeout(timer);
+    req.destroy();
+  };
+  const timer = setTimeout(cut, DISCARD_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > DISCARD_FACTOR * limit) cut();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('error', () => clearTimeout(timer));
+  req.resume();
 }
 
 function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
