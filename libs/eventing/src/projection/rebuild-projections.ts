@@ -31,8 +31,11 @@ export interface RebuildProgress {
   done: boolean;
 }
 
+/** Events per read: few round trips, and two pages of events (the one folded, the one read ahead) in memory. */
+const DEFAULT_PAGE_SIZE = 5_000;
+
 export interface RebuildOptions {
-  /** Events per read of the store. Default 2,000. */
+  /** Events per read of the store. Default 5,000. */
   pageSize?: number;
   /** Called after each page and once at the end. */
   onProgress?: (progress: RebuildProgress) => void;
@@ -47,8 +50,8 @@ export interface RebuildResult {
 
 /**
  * Drops every projection given and folds the store into them again, in one pass over `$all` (each
- * event given to the projections whose prefixes match). The store is first counted, so progress can say
- * "read / total". Events appended during the rebuild after the count are folded too (the pass reads to the head).
+ * event given to the projections whose prefixes match). The store is first counted (`countAll`, else by reading it),
+ * so progress can say "read / total". Events appended during the rebuild after the count are folded too (the pass reads to the head).
  */
 export async function rebuildProjections(store: EventStore, projections: readonly RebuildableProjection[], options: RebuildOptions = {}): Promise<RebuildResult> {
   const names = new Set<string>();
@@ -56,8 +59,8 @@ export async function rebuildProjections(store: EventStore, projections: readonl
     if (names.has(projection.name)) throw new Error(`Two projections are named '${projection.name}': names must be unique.`);
     names.add(projection.name);
   }
-  const pageSize = options.pageSize ?? 2_000;
-  const total = await countEvents(store, pageSize * 5);
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const total = store.countAll ? await store.countAll() : await countEvents(store, pageSize * 5);
   for (const projection of projections) await projection.reset();
   const folded: Record<string, number> = Object.fromEntries(projections.map((p) => [p.name, 0]));
   const started = performance.now();
@@ -67,8 +70,16 @@ export async function rebuildProjections(store: EventStore, projections: readonl
     const seconds = (performance.now() - started) / 1000;
     return { read, total: Math.max(total, read), eventsPerSecond: seconds > 0 ? Math.round(read / seconds) : 0, folded: { ...folded }, done };
   };
-  for (let from: bigint | 'start' = 'start'; ; ) {
-    const page = await store.readAll({ fromPosition: from, maxCount: pageSize });
+  // One page read ahead: the store reads page n+1 while page n is folded and written (a durable projection's batch
+  // commits meanwhile). One page ahead at most, so memory stays at two pages.
+  let next: Promise<RecordedEvent[]> | undefined = store.readAll({ fromPosition: 'start', maxCount: pageSize });
+  while (next) {
+    const page: RecordedEvent[] = await next;
+    read += page.length;
+    if (page.length > 0) lastPosition = page[page.length - 1]!.position;
+    next = page.length < pageSize ? undefined : store.readAll({ fromPosition: lastPosition! + 1n, maxCount: pageSize });
+    // A fold that throws leaves the read ahead unawaited: its failure is not the one to report.
+    next?.catch(() => undefined);
     for (const event of page) {
       for (const projection of projections) {
         if (!projection.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))) continue;
@@ -82,11 +93,7 @@ export async function rebuildProjections(store: EventStore, projections: readonl
         folded[projection.name]! += 1;
       }
     }
-    read += page.length;
-    if (page.length > 0) lastPosition = page[page.length - 1]!.position;
-    if (page.length < pageSize) break;
-    options.onProgress?.(progress(false));
-    from = lastPosition! + 1n;
+    if (next) options.onProgress?.(progress(false));
   }
   for (const projection of projections) await projection.rebuilt?.(lastPosition);
   options.onProgress?.(progress(true));
