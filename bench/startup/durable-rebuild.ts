@@ -21,6 +21,9 @@ import { dropTestSchema } from '@sluice/testing';
 import { AuditReadModel } from '../../services/permissions/src/projections/audit-read-model';
 
 const SIZES = (process.env.SLUICE_BENCH_REBUILD_SIZES ?? '20000,200000').split(',').map(Number);
+/** Read page and batch sizes to try instead of the defaults (SLUICE_BENCH_REBUILD_PAGE, SLUICE_BENCH_REBUILD_BATCH). */
+const PAGE = process.env.SLUICE_BENCH_REBUILD_PAGE ? Number(process.env.SLUICE_BENCH_REBUILD_PAGE) : undefined;
+const BATCH = process.env.SLUICE_BENCH_REBUILD_BATCH ? Number(process.env.SLUICE_BENCH_REBUILD_BATCH) : undefined;
 const TEMPLATE = 2_000;
 const ACCOUNTS = 10;
 const url = process.env.SLUICE_BENCH_POSTGRES_URL ?? process.env.SLUICE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -116,7 +119,7 @@ async function measure(events: number): Promise<void> {
     const database = readModelDatabaseOf(store)!;
     const projection = new AuditReadModel(database);
     const before = await cpuMs(db);
-    const rebuilt = await rebuildProjections(store, [new DurableRebuildable(database, projection)]);
+    const rebuilt = await rebuildProjections(store, [new DurableRebuildable(database, projection, BATCH)], { pageSize: PAGE });
     const after = await cpuMs(db);
     const perEvent = (ms: number) => `${((ms * 1000) / rebuilt.events).toFixed(1)} µs`;
     console.log(`  rebuild in place (npm run rebuild-projections): ${seconds(rebuilt.elapsedMs)}, ${rate(rebuilt.events, rebuilt.elapsedMs)}`);

@@ -116,6 +116,31 @@ describe.each([
   });
 });
 
+// PostgreSQL only: PGlite parses the same statements with the same code, and the lookups above run there too.
+describe('the audit read model, records whose texts need escaping (PostgreSQL)', () => {
+  afterAll(async () => {
+    await dropTestSchema(`${schema}_text`);
+  });
+
+  it('keeps them as appended: the filter columns (array literals) and the record (JSON) both', async () => {
+    const store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema: `${schema}_text` });
+    const projection = new PermissionsProjection(store);
+    try {
+      // Quotes, backslashes, braces and commas are what array literals escape; the rest is JSON's business.
+      const awkward = 'o\'neil "the {quoted}, \\back\\slashed"\nnaïve 🚀 \t end';
+      const appended = await appendAuditRecord(store, auditRecord('initech', 0, { principal: { id: awkward, account: 'initech' }, requestParameters: { awkward } } as Partial<AuditRecord>));
+      await appendAuditRecord(store, auditRecord('initech', 1));
+      await projection.start();
+      const page = await projection.audit.lookup('initech', { principal: awkward }, 10, null);
+      expect(page.records.map((r) => r.record)).toEqual([appended]);
+      expect((await projection.audit.contents()).get('initech')!.map((r) => r.record.id)).toEqual([appended.id, expect.any(String)]);
+    } finally {
+      await projection.stop();
+      await store.close();
+    }
+  });
+});
+
 describe('the audit read model across restarts (PostgreSQL)', () => {
   afterAll(() => dropTestSchema(schema));
 
