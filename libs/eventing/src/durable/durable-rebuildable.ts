@@ -3,6 +3,7 @@ import type { RebuildableProjection } from '../projection/rebuild-projections';
 import type { DurableProjection } from './durable-projection';
 import type { ReadModelDatabase } from './read-model-database';
 import { advanceCheckpoint, loadReadModelCheckpoint, NOTHING_FOLDED, resetReadModel } from './read-model-checkpoint';
+import { toArrayLiteral } from '../sql/pg-array';
 
 /** Events folded per transaction during a rebuild: few round trips, and a crash loses at most one batch's work. */
 const REBUILD_BATCH = 2_500;
@@ -28,11 +29,16 @@ export class DurableRebuildable implements RebuildableProjection {
   /** The batch being committed while the next one is folded: one at most, committed in order. */
   private committing: Promise<void> = Promise.resolve();
 
+  /** Present when the projection has a SQL fold and its database holds the store's events (decision 0059). */
+  readonly rebuildInDatabase?: (progress: (position: bigint) => void) => Promise<{ lastPosition: bigint | undefined; folded: number }>;
+
   constructor(
     readonly database: ReadModelDatabase,
     readonly projection: DurableProjection,
     private readonly batch = REBUILD_BATCH,
-  ) {}
+  ) {
+    if (projection.rebuildSql && database.holdsStoreEvents) this.rebuildInDatabase = (progress) => this.foldInDatabase(progress);
+  }
 
   get name(): string {
     return this.projection.name;
@@ -96,6 +102,32 @@ export class DurableRebuildable implements RebuildableProjection {
     // Its failure is reported by the next flush or commitAll(), not as an unhandled rejection meanwhile.
     this.committing.catch(() => undefined);
     await previous;
+  }
+
+  /**
+   * The store's events folded by the database itself, `batch` positions per transaction, each with its checkpoint
+   * move as every batch of the runner: rows and checkpoint commit together, and a crash leaves them consistent.
+   * Reads to the head, then again while events were appended meanwhile.
+   */
+  private async foldInDatabase(progress: (position: bigint) => void): Promise<{ lastPosition: bigint | undefined; folded: number }> {
+    const s = `"${this.database.schema}"`;
+    const fold = { text: this.projection.rebuildSql!(this.database.schema, `${s}.events`) };
+    const head = async () => BigInt((await this.database.query(`SELECT coalesce(max(position), 0)::text AS head FROM ${s}.events`))[0]!.head!);
+    let from = await loadReadModelCheckpoint(this.database, this.projection);
+    for (let last = await head(); last > from && last > 0n; last = await head()) {
+      while (from < last) {
+        const to = [(from < 0n ? 0n : from) + BigInt(this.batch), last].reduce((a, b) => (a < b ? a : b));
+        await this.database.transaction([NO_COMMIT_WAIT, advanceCheckpoint(this.database, this.projection, from, to), { ...fold, params: [from.toString(), to.toString()] }]);
+        from = to;
+        progress(to);
+      }
+    }
+    if (from === NOTHING_FOLDED) return { lastPosition: undefined, folded: 0 };
+    const [row] = await this.database.query(
+      `SELECT count(*)::text AS n FROM ${s}.events e WHERE e.position <= $1::bigint AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(e.stream_id, p.prefix))`,
+      [from.toString(), toArrayLiteral(this.projection.streamPrefixes)],
+    );
+    return { lastPosition: from, folded: Number(row!.n) };
   }
 
   /** The pending events folded and every batch committed (or the first failure thrown). */

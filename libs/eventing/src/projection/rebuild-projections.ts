@@ -17,6 +17,13 @@ export interface RebuildableProjection {
   checkpoint(): Promise<bigint | undefined> | bigint | undefined;
   /** Called once the rebuild reached the head; a durable projection stores its checkpoint there. */
   rebuilt?(position: bigint | undefined): Promise<void> | void;
+  /**
+   * Optional: rebuilds without being given events, its database folding the store's events itself up to the head
+   * (after `reset`), calling `progress` with the position reached after each transaction; resolves with the position
+   * reached and how many events of its streams it folded. Offered by a durable read model on the store's own database
+   * (decision 0059): the rebuild then reads no event for it.
+   */
+  rebuildInDatabase?(progress: (position: bigint) => void): Promise<{ lastPosition: bigint | undefined; folded: number }>;
   /** The folded contents as plain data (maps, arrays, records), caches and waiters left out: rebuilt and live copies compare deep-equal. */
   contents(): unknown;
 }
@@ -62,6 +69,8 @@ export async function rebuildProjections(store: EventStore, projections: readonl
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const total = store.countAll ? await store.countAll() : await countEvents(store, pageSize * 5);
   for (const projection of projections) await projection.reset();
+  const inDatabase = projections.filter((p) => p.rebuildInDatabase);
+  const given = projections.filter((p) => !p.rebuildInDatabase);
   const folded: Record<string, number> = Object.fromEntries(projections.map((p) => [p.name, 0]));
   const started = performance.now();
   let read = 0;
@@ -70,30 +79,44 @@ export async function rebuildProjections(store: EventStore, projections: readonl
     const seconds = (performance.now() - started) / 1000;
     return { read, total: Math.max(total, read), eventsPerSecond: seconds > 0 ? Math.round(read / seconds) : 0, folded: { ...folded }, done };
   };
-  // One page read ahead: the store reads page n+1 while page n is folded and written (a durable projection's batch
-  // commits meanwhile). One page ahead at most, so memory stays at two pages.
-  let next: Promise<RecordedEvent[]> | undefined = store.readAll({ fromPosition: 'start', maxCount: pageSize });
-  while (next) {
-    const page: RecordedEvent[] = await next;
-    read += page.length;
-    if (page.length > 0) lastPosition = page[page.length - 1]!.position;
-    next = page.length < pageSize ? undefined : store.readAll({ fromPosition: lastPosition! + 1n, maxCount: pageSize });
-    // A fold that throws leaves the read ahead unawaited: its failure is not the one to report.
-    next?.catch(() => undefined);
-    for (const event of page) {
-      for (const projection of projections) {
-        if (!projection.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))) continue;
-        try {
-          await projection.apply(event);
-        } catch (error) {
-          throw new Error(`Projection '${projection.name}' failed on event ${event.position} (${event.type} of ${event.streamId}): ${error instanceof Error ? error.message : String(error)}`, {
-            cause: error,
-          });
+  for (const projection of inDatabase) {
+    const done = await projection.rebuildInDatabase!((position) => {
+      read = Number(position);
+      options.onProgress?.(progress(false));
+    });
+    folded[projection.name] = done.folded;
+    if (done.lastPosition !== undefined && (lastPosition === undefined || done.lastPosition > lastPosition)) lastPosition = done.lastPosition;
+    // Positions have no holes on the stores that fold in their database: the position reached is the events passed.
+    read = Number(lastPosition ?? 0n);
+  }
+  if (given.length > 0) {
+    read = 0;
+    lastPosition = undefined;
+    // One page read ahead: the store reads page n+1 while page n is folded and written (a durable projection's batch
+    // commits meanwhile). One page ahead at most, so memory stays at two pages.
+    let next: Promise<RecordedEvent[]> | undefined = store.readAll({ fromPosition: 'start', maxCount: pageSize });
+    while (next) {
+      const page: RecordedEvent[] = await next;
+      read += page.length;
+      if (page.length > 0) lastPosition = page[page.length - 1]!.position;
+      next = page.length < pageSize ? undefined : store.readAll({ fromPosition: lastPosition! + 1n, maxCount: pageSize });
+      // A fold that throws leaves the read ahead unawaited: its failure is not the one to report.
+      next?.catch(() => undefined);
+      for (const event of page) {
+        for (const projection of given) {
+          if (!projection.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))) continue;
+          try {
+            await projection.apply(event);
+          } catch (error) {
+            throw new Error(`Projection '${projection.name}' failed on event ${event.position} (${event.type} of ${event.streamId}): ${error instanceof Error ? error.message : String(error)}`, {
+              cause: error,
+            });
+          }
+          folded[projection.name]! += 1;
         }
-        folded[projection.name]! += 1;
       }
+      if (next) options.onProgress?.(progress(false));
     }
-    if (next) options.onProgress?.(progress(false));
   }
   for (const projection of projections) await projection.rebuilt?.(lastPosition);
   options.onProgress?.(progress(true));

@@ -85,7 +85,9 @@ CREATE INDEX IF NOT EXISTS ${TABLE}_outcomes ON ${t} (account, result_of) WHERE 
   fold(events: readonly RecordedEvent[], schema: string): SqlStatement[] {
     const columns: (string | null)[][] = Array.from({ length: 13 }, () => []);
     const records: ChainedAuditRecord[] = [];
-    const text = (value: unknown): string | null => (typeof value === 'string' ? value : value === undefined || value === null ? null : String(value));
+    // A column holds the record's value when it is a string, else NULL ('' where the column is NOT NULL), as
+    // rebuildSql does: records are written with strings there; anything else is not a value to filter by.
+    const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
     for (const event of events) {
       const account = accountOfAuditStream(event.streamId);
       if (account === undefined || (event.type !== AUDIT_RECORDED && event.type !== AUDIT_OUTCOME_RECORDED)) continue;
@@ -94,16 +96,16 @@ CREATE INDEX IF NOT EXISTS ${TABLE}_outcomes ON ${t} (account, result_of) WHERE 
         account,
         event.revision.toString(),
         event.position.toString(),
-        String(record.id),
+        text(record.id) ?? '',
         text(record.hash),
         text(record.chain),
-        typeof record.resultOf === 'string' ? record.resultOf : null,
+        text(record.resultOf),
         text(record.principal?.id),
         text(record.viaRole?.id),
-        String(record.operation ?? '').toLowerCase(),
-        String(record.resource ?? ''),
+        text(record.operation)?.toLowerCase() ?? '',
+        text(record.resource) ?? '',
         text(record.decision),
-        String(record.time ?? ''),
+        text(record.time) ?? '',
       ];
       row.forEach((value, i) => columns[i]!.push(value));
       records.push(record);
@@ -120,6 +122,26 @@ CREATE INDEX IF NOT EXISTS ${TABLE}_outcomes ON ${t} (account, result_of) WHERE 
         params: [...columns.map(toArrayLiteral), JSON.stringify(records)],
       },
     ];
+  }
+
+  /**
+   * The same fold, run by the database on the store's own events (a rebuild on the store's database, decision 0059):
+   * one parse of each record's JSON (`json_to_record`), the record's text copied as stored — the store stores
+   * JSON.stringify's text, which is what `fold` writes. `lower` is PostgreSQL's, `toLowerCase` JavaScript's: they agree
+   * on the catalogue's action names (ASCII); permissions-rebuild.int.spec.ts compares the two folds.
+   */
+  rebuildSql(schema: string, events: string): string {
+    const text = (json: string) => `CASE WHEN json_typeof(${json}) = 'string' THEN ${json} #>> '{}' END`;
+    return `INSERT INTO "${schema}".${TABLE} (account, revision, position, id, hash, chain, result_of, principal_id, via_role_id, operation_lower, resource, decision, time, record)
+      SELECT substr(e.stream_id, ${AUDIT_STREAM_PREFIX.length + 1}), e.revision, e.position, coalesce(${text('r.id')}, ''), ${text('r.hash')}, ${text('r.chain')},
+             ${text('r."resultOf"')}, ${text(`(r.principal -> 'id')`)}, ${text(`(r."viaRole" -> 'id')`)}, coalesce(lower(${text('r.operation')}), ''),
+             coalesce(${text('r.resource')}, ''), ${text('r.decision')}, coalesce(${text('r.time')}, ''), e.data::text
+        FROM ${events} e
+        CROSS JOIN LATERAL json_to_record(e.data) AS r(id json, hash json, chain json, "resultOf" json, principal json, "viaRole" json, operation json, resource json,
+                                                       decision json, time json)
+       WHERE e.position > $1::bigint AND e.position <= $2::bigint AND starts_with(e.stream_id, '${AUDIT_STREAM_PREFIX}')
+         AND e.type IN ('${AUDIT_RECORDED}', '${AUDIT_OUTCOME_RECORDED}')
+       ORDER BY e.position`;
   }
 
   /** Every account's trail, accounts sorted: rebuilt and live copies compare deep-equal. Reads the whole table (tests, rebuilds). */
