@@ -8,7 +8,11 @@
  *     next positions, the next revisions of the same streams and new event ids (the records' JSON is the same text);
  *   - the baseline, what the database alone takes to copy those rows: one `INSERT … SELECT` from the events table
  *     into a table shaped like `audit_records` (same columns, keys and index), the columns taken out of the JSON in SQL;
- *   - the rebuild in place, `npm run rebuild-projections`' code path (`rebuildProjections` + `DurableRebuildable`).
+ *   - the rebuild in place, `npm run rebuild-projections`' code path (`rebuildProjections` + `DurableRebuildable`): on the
+ *     store's own database the fold runs in SQL (`AuditReadModel.rebuildSql`, decision 0059);
+ *   - the same rebuild with the events read into this process and folded there (`fold`, the path of a read model whose
+ *     database does not hold the events: KurrentDB's in-memory PGlite), for comparison;
+ * with the CPU per event of this process and of the PostgreSQL backends serving the store.
  * Prints the load average before each size: on a shared machine the figures are only comparable within one run.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { AUDIT_RECORDED, auditStreamOf } from '@sluice/authz';
-import { createPostgresEventStore, DurableRebuildable, readModelDatabaseOf, rebuildProjections, type EventStore } from '@sluice/eventing';
+import { createPostgresEventStore, DurableRebuildable, readModelDatabaseOf, rebuildProjections, SqlReadModelDatabase, type EventStore, type ReadModelDatabase } from '@sluice/eventing';
 import { dropTestSchema } from '@sluice/testing';
 import { AuditReadModel } from '../../services/permissions/src/projections/audit-read-model';
 
@@ -116,17 +120,20 @@ async function measure(events: number): Promise<void> {
     let started = performance.now();
     await seed(store, db, schema, events);
     console.log(`${events.toLocaleString('en-US')} audit events (${schema}), seeded in ${seconds(performance.now() - started)}; load average ${load()}`);
-    const database = readModelDatabaseOf(store)!;
-    const projection = new AuditReadModel(database);
-    const before = await cpuMs(db);
-    const rebuilt = await rebuildProjections(store, [new DurableRebuildable(database, projection, BATCH)], { pageSize: PAGE });
-    const after = await cpuMs(db);
-    const perEvent = (ms: number) => `${((ms * 1000) / rebuilt.events).toFixed(1)} µs`;
-    console.log(`  rebuild in place (npm run rebuild-projections): ${seconds(rebuilt.elapsedMs)}, ${rate(rebuilt.events, rebuilt.elapsedMs)}`);
-    console.log(
-      `    CPU per event: Node ${perEvent(after.node - before.node)}, PostgreSQL (the pool's backends) ${perEvent(after.postgres - before.postgres)}; ` +
-        `wall ${perEvent(rebuilt.elapsedMs)}`,
-    );
+    const rebuild = async (label: string, database: ReadModelDatabase) => {
+      const before = await cpuMs(db);
+      const rebuilt = await rebuildProjections(store, [new DurableRebuildable(database, new AuditReadModel(database), BATCH)], { pageSize: PAGE });
+      const after = await cpuMs(db);
+      const perEvent = (ms: number) => `${((ms * 1000) / rebuilt.events).toFixed(1)} µs`;
+      console.log(`  ${label}: ${seconds(rebuilt.elapsedMs)}, ${rate(rebuilt.events, rebuilt.elapsedMs)}`);
+      console.log(
+        `    CPU per event: Node ${perEvent(after.node - before.node)}, PostgreSQL (the pool's backends) ${perEvent(after.postgres - before.postgres)}; ` +
+          `wall ${perEvent(rebuilt.elapsedMs)}`,
+      );
+    };
+    const own = readModelDatabaseOf(store)!;
+    await rebuild('rebuild in place, folded in SQL (npm run rebuild-projections)', own);
+    await rebuild('rebuild in place, events read and folded in Node', new SqlReadModelDatabase(store.database, schema));
     const copyMs = await baseline(db, schema);
     console.log(`  baseline, INSERT … SELECT of the same rows: ${seconds(copyMs)}, ${rate(events, copyMs)}`);
     const [row] = (await db.query(`SELECT count(*)::int AS n FROM "${schema}".audit_records`)).rows;
@@ -135,7 +142,9 @@ async function measure(events: number): Promise<void> {
   } finally {
     await store.close();
     await db.end();
-    await dropTestSchema(schema, url);
+    // SLUICE_BENCH_REBUILD_KEEP=1 keeps the store, e.g. to run `npm run rebuild-projections` on it (SLUICE_EVENT_STORE_SCHEMA).
+    if (process.env.SLUICE_BENCH_REBUILD_KEEP === '1') console.log(`  kept the store: schema ${schema}`);
+    else await dropTestSchema(schema, url);
   }
 }
 

@@ -79,19 +79,20 @@ export async function rebuildProjections(store: EventStore, projections: readonl
     const seconds = (performance.now() - started) / 1000;
     return { read, total: Math.max(total, read), eventsPerSecond: seconds > 0 ? Math.round(read / seconds) : 0, folded: { ...folded }, done };
   };
-  for (const projection of inDatabase) {
-    const done = await projection.rebuildInDatabase!((position) => {
-      read = Number(position);
-      options.onProgress?.(progress(false));
-    });
-    folded[projection.name] = done.folded;
-    if (done.lastPosition !== undefined && (lastPosition === undefined || done.lastPosition > lastPosition)) lastPosition = done.lastPosition;
-    // Positions have no holes on the stores that fold in their database: the position reached is the events passed.
-    read = Number(lastPosition ?? 0n);
-  }
+  // Projections that fold in their database run beside the pass over the events for the others: the database's
+  // CPU and this process's at once. Progress counts the pass's events, or the position they reached without a pass.
+  const foldingInDatabase = Promise.all(
+    inDatabase.map((projection) =>
+      projection.rebuildInDatabase!((position) => {
+        if (given.length > 0) return;
+        read = Number(position);
+        options.onProgress?.(progress(false));
+      }).then((done) => ({ projection, done })),
+    ),
+  );
+  // Reported after the pass if the pass fails first; not an unhandled rejection meanwhile.
+  foldingInDatabase.catch(() => undefined);
   if (given.length > 0) {
-    read = 0;
-    lastPosition = undefined;
     // One page read ahead: the store reads page n+1 while page n is folded and written (a durable projection's batch
     // commits meanwhile). One page ahead at most, so memory stays at two pages.
     let next: Promise<RecordedEvent[]> | undefined = store.readAll({ fromPosition: 'start', maxCount: pageSize });
@@ -118,7 +119,15 @@ export async function rebuildProjections(store: EventStore, projections: readonl
       if (next) options.onProgress?.(progress(false));
     }
   }
-  for (const projection of projections) await projection.rebuilt?.(lastPosition);
+  // Each projection is told where it itself stopped: the pass's last event, or its database's last range.
+  for (const projection of given) await projection.rebuilt?.(lastPosition);
+  for (const { projection, done } of await foldingInDatabase) {
+    folded[projection.name] = done.folded;
+    await projection.rebuilt?.(done.lastPosition);
+    if (done.lastPosition !== undefined && (lastPosition === undefined || done.lastPosition > lastPosition)) lastPosition = done.lastPosition;
+    // Positions have no holes on the stores whose database folds: the position reached is the events passed.
+    if (given.length === 0) read = Number(lastPosition ?? 0n);
+  }
   options.onProgress?.(progress(true));
   return { events: read, lastPosition, elapsedMs: performance.now() - started, folded };
 }

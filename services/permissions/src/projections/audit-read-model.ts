@@ -140,8 +140,7 @@ CREATE INDEX IF NOT EXISTS ${TABLE}_outcomes ON ${t} (account, result_of) WHERE 
         CROSS JOIN LATERAL json_to_record(e.data) AS r(id json, hash json, chain json, "resultOf" json, principal json, "viaRole" json, operation json, resource json,
                                                        decision json, time json)
        WHERE e.position > $1::bigint AND e.position <= $2::bigint AND starts_with(e.stream_id, '${AUDIT_STREAM_PREFIX}')
-         AND e.type IN ('${AUDIT_RECORDED}', '${AUDIT_OUTCOME_RECORDED}')
-       ORDER BY e.position`;
+         AND e.type IN ('${AUDIT_RECORDED}', '${AUDIT_OUTCOME_RECORDED}')`;
   }
 
   /** Every account's trail, accounts sorted: rebuilt and live copies compare deep-equal. Reads the whole table (tests, rebuilds). */
