@@ -171,6 +171,8 @@ describe.each([
       await store.append(auditStreamOf('initech'), [
         { type: AUDIT_RECORDED, data: { id: 7, hash: 12, chain: true, resultOf: { id: 'x' }, principal: { id: 5 }, viaRole: 'Deployer', operation: ['a'], decision: null, requestParameters: {} } },
         { type: AUDIT_OUTCOME_RECORDED, data: { principal: 'alice', time: 1.5, resource: { name: 'web' } } },
+        { type: AUDIT_RECORDED, data: 'not an object' },
+        { type: AUDIT_RECORDED, data: [1, 'two'] },
         { type: 'SomethingElse', data: { id: 'not a record' } },
       ]);
       await store.append('other-stream', [{ type: AUDIT_RECORDED, data: { id: 'not an audit stream' } }]);

@@ -137,7 +137,8 @@ CREATE INDEX IF NOT EXISTS ${TABLE}_outcomes ON ${t} (account, result_of) WHERE 
              ${text('r."resultOf"')}, ${text(`(r.principal -> 'id')`)}, ${text(`(r."viaRole" -> 'id')`)}, coalesce(lower(${text('r.operation')}), ''),
              coalesce(${text('r.resource')}, ''), ${text('r.decision')}, coalesce(${text('r.time')}, ''), e.data::text
         FROM ${events} e
-        CROSS JOIN LATERAL json_to_record(e.data) AS r(id json, hash json, chain json, "resultOf" json, principal json, "viaRole" json, operation json, resource json,
+        -- Data that is not an object has none of the fields (json_to_record would fail on it); fold reads them as undefined.
+        CROSS JOIN LATERAL json_to_record(CASE WHEN json_typeof(e.data) = 'object' THEN e.data ELSE '{}' END) AS r(id json, hash json, chain json, "resultOf" json, principal json, "viaRole" json, operation json, resource json,
                                                        decision json, time json)
        WHERE e.position > $1::bigint AND e.position <= $2::bigint AND starts_with(e.stream_id, '${AUDIT_STREAM_PREFIX}')
          AND e.type IN ('${AUDIT_RECORDED}', '${AUDIT_OUTCOME_RECORDED}')`;
