@@ -108,6 +108,11 @@ export interface EventStore {
   /** Events of one stream; a stream that does not exist reads as []. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * How many events `$all` holds, when the store can tell without reading them (the SQL stores: positions have no
+   * holes). A rebuild's progress total; without it the rebuild counts by reading the store once more.
+   */
+  countAll?(): Promise<number>;
   subscribeToAll(handler: EventHandler, options?: SubscribeToAllOptions): Subscription;
   subscribeToStream(streamId: string, handler: EventHandler, options?: SubscribeToStreamOptions): Subscription;
   close(): Promise<void>;

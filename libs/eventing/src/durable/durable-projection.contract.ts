@@ -169,11 +169,29 @@ export function durableProjectionContract(name: string, target: DurableProjectio
         expect(result.folded[tally.name]).toBe(120);
         expect(progress.at(-1)).toMatchObject({ done: true, folded: { [tally.name]: 120 } });
         expect(progress.length).toBeGreaterThan(1);
+        // The total comes from the store (countAll) before the replay, and is what the replay then read.
+        expect(progress.at(-1)!.total).toBe(result.events);
         expect(await tally.contents(database)).toEqual(live);
         const after = new DurableProjectionRunner(store, database, tally);
         await after.start();
         expect(after.eventsRead).toBe(0);
         await after.stop();
+      });
+    });
+
+    it('a rebuild stops at a batch that fails to commit: the batches before it stay, none after it is written', async () => {
+      const tally = new TallyProjection(suffix());
+      await withStore(async (store, database) => {
+        // Batches of 25 of the tally's events: 1–25 and 26–50 commit; 51–75 holds the poisoned event (the 61st).
+        await appendTally(store, tally, 60);
+        await store.append(`${tally.streamPrefixes[0]}bad`, [{ type: 'Poison', data: { n: 1 } }]);
+        await appendTally(store, tally, 40, 60);
+        const folded = (await store.readAll()).filter((e) => e.streamId.startsWith(tally.streamPrefixes[0]!));
+        const rebuild = rebuildProjections(store, [new DurableRebuildable(database, tally, 25)], { pageSize: 40 });
+        await expect(rebuild).rejects.toThrow(new RegExp(`batch of events after ${folded[49]!.position} up to ${folded[74]!.position} failed to commit: division by zero`));
+        const { events } = (await tally.contents(database)) as { events: { position: string }[] };
+        expect(events.map((e) => e.position)).toEqual(folded.slice(0, 50).map((e) => e.position.toString()));
+        expect(await loadReadModelCheckpoint(database, tally)).toBe(folded[49]!.position);
       });
     });
 

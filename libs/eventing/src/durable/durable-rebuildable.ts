@@ -3,9 +3,17 @@ import type { RebuildableProjection } from '../projection/rebuild-projections';
 import type { DurableProjection } from './durable-projection';
 import type { ReadModelDatabase } from './read-model-database';
 import { advanceCheckpoint, loadReadModelCheckpoint, NOTHING_FOLDED, resetReadModel } from './read-model-checkpoint';
+import { toArrayLiteral } from '../sql/pg-array';
 
 /** Events folded per transaction during a rebuild: few round trips, and a crash loses at most one batch's work. */
-const REBUILD_BATCH = 1_000;
+const REBUILD_BATCH = 2_500;
+
+/**
+ * A rebuild's transactions do not wait for their commit to reach the disk: a crash may lose the last batches
+ * committed, which leaves rows and checkpoint as consistent as any crash does (they are lost together), and the
+ * rebuild is redone by running it again (docs/decisions/0048, 0059). Only this transaction is affected (SET LOCAL).
+ */
+const NO_COMMIT_WAIT = { text: 'SET LOCAL synchronous_commit = off', params: [] };
 
 /**
  * A durable projection as `rebuildProjections` drives it (`npm run rebuild-projections`): rebuilt in place — its
@@ -18,12 +26,19 @@ export class DurableRebuildable implements RebuildableProjection {
   private pendingFrom = NOTHING_FOLDED;
   private last = NOTHING_FOLDED;
   private count = 0;
+  /** The batch being committed while the next one is folded: one at most, committed in order. */
+  private committing: Promise<void> = Promise.resolve();
+
+  /** Present when the projection has a SQL fold and its database holds the store's events (decision 0059). */
+  readonly rebuildInDatabase?: (progress: (position: bigint) => void) => Promise<{ lastPosition: bigint | undefined; folded: number }>;
 
   constructor(
     readonly database: ReadModelDatabase,
     readonly projection: DurableProjection,
     private readonly batch = REBUILD_BATCH,
-  ) {}
+  ) {
+    if (projection.rebuildSql && database.holdsStoreEvents) this.rebuildInDatabase = (progress) => this.foldInDatabase(progress);
+  }
 
   get name(): string {
     return this.projection.name;
@@ -34,6 +49,9 @@ export class DurableRebuildable implements RebuildableProjection {
   }
 
   async reset(): Promise<void> {
+    // A batch still in flight from an earlier rebuild must not land after the truncation; its failure was reported.
+    await this.committing.catch(() => undefined);
+    this.committing = Promise.resolve();
     await resetReadModel(this.database, this.projection);
     this.pending = [];
     this.pendingFrom = this.last = NOTHING_FOLDED;
@@ -47,25 +65,74 @@ export class DurableRebuildable implements RebuildableProjection {
   }
 
   async checkpoint(): Promise<bigint | undefined> {
-    await this.flush();
+    await this.commitAll();
     const position = await loadReadModelCheckpoint(this.database, this.projection);
     return position === NOTHING_FOLDED ? undefined : position;
   }
 
   async rebuilt(): Promise<void> {
-    await this.flush();
+    await this.commitAll();
   }
 
   async contents(): Promise<unknown> {
-    await this.flush();
+    await this.commitAll();
     return this.projection.contents(this.database);
   }
 
+  /**
+   * Folds the pending batch and starts its transaction (the checkpoint move first, then the rows), after waiting
+   * for the previous batch's: the database writes batch n while batch n+1 is read and folded, and a batch's
+   * transaction starts only once the one before committed, so the checkpoint moves in order and a failure stops
+   * the rebuild at the batch that failed.
+   */
   private async flush(): Promise<void> {
-    if (this.last === this.pendingFrom) return;
-    await this.database.transaction([advanceCheckpoint(this.database, this.projection, this.pendingFrom, this.last), ...this.projection.fold(this.pending, this.database.schema)]);
+    if (this.last === this.pendingFrom) return this.committing;
+    const statements = [NO_COMMIT_WAIT, advanceCheckpoint(this.database, this.projection, this.pendingFrom, this.last), ...this.projection.fold(this.pending, this.database.schema)];
     this.pending = [];
-    this.pendingFrom = this.last;
     this.count = 0;
+    const [from, to] = [this.pendingFrom, this.last];
+    this.pendingFrom = this.last;
+    const previous = this.committing;
+    this.committing = previous.then(() =>
+      this.database.transaction(statements).catch((error: unknown) => {
+        // Reported while a later event is applied: name the batch that failed.
+        throw new Error(`The batch of events after ${from} up to ${to} failed to commit: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }),
+    );
+    // Its failure is reported by the next flush or commitAll(), not as an unhandled rejection meanwhile.
+    this.committing.catch(() => undefined);
+    await previous;
+  }
+
+  /**
+   * The store's events folded by the database itself, `batch` positions per transaction, each with its checkpoint
+   * move as every batch of the runner: rows and checkpoint commit together, and a crash leaves them consistent.
+   * Reads to the head, then again while events were appended meanwhile.
+   */
+  private async foldInDatabase(progress: (position: bigint) => void): Promise<{ lastPosition: bigint | undefined; folded: number }> {
+    const s = `"${this.database.schema}"`;
+    const fold = { text: this.projection.rebuildSql!(this.database.schema, `${s}.events`) };
+    const head = async () => BigInt((await this.database.query(`SELECT coalesce(max(position), 0)::text AS head FROM ${s}.events`))[0]!.head!);
+    let from = await loadReadModelCheckpoint(this.database, this.projection);
+    for (let last = await head(); last > from && last > 0n; last = await head()) {
+      while (from < last) {
+        const to = [(from < 0n ? 0n : from) + BigInt(this.batch), last].reduce((a, b) => (a < b ? a : b));
+        await this.database.transaction([NO_COMMIT_WAIT, advanceCheckpoint(this.database, this.projection, from, to), { ...fold, params: [from.toString(), to.toString()] }]);
+        from = to;
+        progress(to);
+      }
+    }
+    if (from === NOTHING_FOLDED) return { lastPosition: undefined, folded: 0 };
+    const [row] = await this.database.query(
+      `SELECT count(*)::text AS n FROM ${s}.events e WHERE e.position <= $1::bigint AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(e.stream_id, p.prefix))`,
+      [from.toString(), toArrayLiteral(this.projection.streamPrefixes)],
+    );
+    return { lastPosition: from, folded: Number(row!.n) };
+  }
+
+  /** The pending events folded and every batch committed (or the first failure thrown). */
+  private async commitAll(): Promise<void> {
+    await this.flush();
+    await this.committing;
   }
 }

@@ -17,6 +17,11 @@ export type Row = Record<string, string | null>;
 export interface ReadModelDatabase {
   /** The schema holding the tables (the store's). A plain identifier (validated by the store). */
   readonly schema: string;
+  /**
+   * True when the store's own `events` table is in `schema` (the store's database), so a rebuild can fold the events
+   * in SQL without reading them into the process (DurableProjection.rebuildSql, decision 0059).
+   */
+  readonly holdsStoreEvents?: boolean;
   query(text: string, params?: readonly (string | null)[]): Promise<Row[]>;
   /** Every statement in one transaction: all commit or none. */
   transaction(statements: readonly SqlStatement[]): Promise<void>;
@@ -26,6 +31,7 @@ export class SqlReadModelDatabase implements ReadModelDatabase {
   constructor(
     private readonly executor: SqlExecutor,
     readonly schema: string,
+    readonly holdsStoreEvents = false,
   ) {}
 
   query(text: string, params: readonly (string | null)[] = []): Promise<Row[]> {
@@ -39,7 +45,7 @@ export class SqlReadModelDatabase implements ReadModelDatabase {
 
 /** The store's own database, when the store is a SQL one (postgres, embedded); undefined for EventStoreDB. */
 export function readModelDatabaseOf(store: EventStore): ReadModelDatabase | undefined {
-  return store instanceof SqlEventStore ? new SqlReadModelDatabase(store.database, store.schema) : undefined;
+  return store instanceof SqlEventStore ? new SqlReadModelDatabase(store.database, store.schema, true) : undefined;
 }
 
 export interface OpenedReadModelDatabase {

@@ -17,6 +17,13 @@ export interface RebuildableProjection {
   checkpoint(): Promise<bigint | undefined> | bigint | undefined;
   /** Called once the rebuild reached the head; a durable projection stores its checkpoint there. */
   rebuilt?(position: bigint | undefined): Promise<void> | void;
+  /**
+   * Optional: rebuilds without being given events, its database folding the store's events itself up to the head
+   * (after `reset`), calling `progress` with the position reached after each transaction; resolves with the position
+   * reached and how many events of its streams it folded. Offered by a durable read model on the store's own database
+   * (decision 0059): the rebuild then reads no event for it.
+   */
+  rebuildInDatabase?(progress: (position: bigint) => void): Promise<{ lastPosition: bigint | undefined; folded: number }>;
   /** The folded contents as plain data (maps, arrays, records), caches and waiters left out: rebuilt and live copies compare deep-equal. */
   contents(): unknown;
 }
@@ -31,8 +38,11 @@ export interface RebuildProgress {
   done: boolean;
 }
 
+/** Events per read: few round trips, and two pages of events (the one folded, the one read ahead) in memory. */
+const DEFAULT_PAGE_SIZE = 5_000;
+
 export interface RebuildOptions {
-  /** Events per read of the store. Default 2,000. */
+  /** Events per read of the store. Default 5,000. */
   pageSize?: number;
   /** Called after each page and once at the end. */
   onProgress?: (progress: RebuildProgress) => void;
@@ -47,8 +57,8 @@ export interface RebuildResult {
 
 /**
  * Drops every projection given and folds the store into them again, in one pass over `$all` (each
- * event given to the projections whose prefixes match). The store is first counted, so progress can say
- * "read / total". Events appended during the rebuild after the count are folded too (the pass reads to the head).
+ * event given to the projections whose prefixes match). The store is first counted (`countAll`, else by reading it),
+ * so progress can say "read / total". Events appended during the rebuild after the count are folded too (the pass reads to the head).
  */
 export async function rebuildProjections(store: EventStore, projections: readonly RebuildableProjection[], options: RebuildOptions = {}): Promise<RebuildResult> {
   const names = new Set<string>();
@@ -56,9 +66,11 @@ export async function rebuildProjections(store: EventStore, projections: readonl
     if (names.has(projection.name)) throw new Error(`Two projections are named '${projection.name}': names must be unique.`);
     names.add(projection.name);
   }
-  const pageSize = options.pageSize ?? 2_000;
-  const total = await countEvents(store, pageSize * 5);
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const total = store.countAll ? await store.countAll() : await countEvents(store, pageSize * 5);
   for (const projection of projections) await projection.reset();
+  const inDatabase = projections.filter((p) => p.rebuildInDatabase);
+  const given = projections.filter((p) => !p.rebuildInDatabase);
   const folded: Record<string, number> = Object.fromEntries(projections.map((p) => [p.name, 0]));
   const started = performance.now();
   let read = 0;
@@ -67,28 +79,55 @@ export async function rebuildProjections(store: EventStore, projections: readonl
     const seconds = (performance.now() - started) / 1000;
     return { read, total: Math.max(total, read), eventsPerSecond: seconds > 0 ? Math.round(read / seconds) : 0, folded: { ...folded }, done };
   };
-  for (let from: bigint | 'start' = 'start'; ; ) {
-    const page = await store.readAll({ fromPosition: from, maxCount: pageSize });
-    for (const event of page) {
-      for (const projection of projections) {
-        if (!projection.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))) continue;
-        try {
-          await projection.apply(event);
-        } catch (error) {
-          throw new Error(`Projection '${projection.name}' failed on event ${event.position} (${event.type} of ${event.streamId}): ${error instanceof Error ? error.message : String(error)}`, {
-            cause: error,
-          });
+  // Projections that fold in their database run beside the pass over the events for the others: the database's
+  // CPU and this process's at once. Progress counts the pass's events, or the position they reached without a pass.
+  const foldingInDatabase = Promise.all(
+    inDatabase.map((projection) =>
+      projection.rebuildInDatabase!((position) => {
+        if (given.length > 0) return;
+        read = Number(position);
+        options.onProgress?.(progress(false));
+      }).then((done) => ({ projection, done })),
+    ),
+  );
+  // Reported after the pass if the pass fails first; not an unhandled rejection meanwhile.
+  foldingInDatabase.catch(() => undefined);
+  if (given.length > 0) {
+    // One page read ahead: the store reads page n+1 while page n is folded and written (a durable projection's batch
+    // commits meanwhile). One page ahead at most, so memory stays at two pages.
+    let next: Promise<RecordedEvent[]> | undefined = store.readAll({ fromPosition: 'start', maxCount: pageSize });
+    while (next) {
+      const page: RecordedEvent[] = await next;
+      read += page.length;
+      if (page.length > 0) lastPosition = page[page.length - 1]!.position;
+      next = page.length < pageSize ? undefined : store.readAll({ fromPosition: lastPosition! + 1n, maxCount: pageSize });
+      // A fold that throws leaves the read ahead unawaited: its failure is not the one to report.
+      next?.catch(() => undefined);
+      for (const event of page) {
+        for (const projection of given) {
+          if (!projection.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))) continue;
+          try {
+            await projection.apply(event);
+          } catch (error) {
+            throw new Error(`Projection '${projection.name}' failed on event ${event.position} (${event.type} of ${event.streamId}): ${error instanceof Error ? error.message : String(error)}`, {
+              cause: error,
+            });
+          }
+          folded[projection.name]! += 1;
         }
-        folded[projection.name]! += 1;
       }
+      if (next) options.onProgress?.(progress(false));
     }
-    read += page.length;
-    if (page.length > 0) lastPosition = page[page.length - 1]!.position;
-    if (page.length < pageSize) break;
-    options.onProgress?.(progress(false));
-    from = lastPosition! + 1n;
   }
-  for (const projection of projections) await projection.rebuilt?.(lastPosition);
+  // Each projection is told where it itself stopped: the pass's last event, or its database's last range.
+  for (const projection of given) await projection.rebuilt?.(lastPosition);
+  for (const { projection, done } of await foldingInDatabase) {
+    folded[projection.name] = done.folded;
+    await projection.rebuilt?.(done.lastPosition);
+    if (done.lastPosition !== undefined && (lastPosition === undefined || done.lastPosition > lastPosition)) lastPosition = done.lastPosition;
+    // Positions have no holes on the stores whose database folds: the position reached is the events passed.
+    if (given.length === 0) read = Number(lastPosition ?? 0n);
+  }
   options.onProgress?.(progress(true));
   return { events: read, lastPosition, elapsedMs: performance.now() - started, folded };
 }

@@ -92,6 +92,12 @@ export class SqlEventStore implements EventStore {
     return readAll(this.executor, this.sql, fromPosition, maxCount);
   }
 
+  /** The head position: positions start at 1 and have no holes (schema.ts), and events are never deleted. */
+  async countAll(): Promise<number> {
+    this.assertOpen();
+    return Number(await headPosition(this.executor, this.sql));
+  }
+
   subscribeToAll(handler: EventHandler, options: SubscribeToAllOptions = {}): Subscription {
     this.assertOpen();
     const from = options.fromPosition ?? 'start';

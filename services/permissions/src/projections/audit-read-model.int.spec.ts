@@ -2,10 +2,18 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { appendAuditRecord, type AuditRecord } from '@sluice/authz';
-import { createPostgresEventStore, openEmbeddedEventStore, type EventStore, type ReadModelDatabase } from '@sluice/eventing';
+import { appendAuditRecord, AUDIT_OUTCOME_RECORDED, AUDIT_RECORDED, auditStreamOf, type AuditRecord } from '@sluice/authz';
+import {
+  createPostgresEventStore,
+  DurableRebuildable,
+  openEmbeddedEventStore,
+  readModelDatabaseOf,
+  rebuildProjections,
+  type EventStore,
+  type ReadModelDatabase,
+} from '@sluice/eventing';
 import { dropTestSchema, newTestSchema, testPostgresUrl } from '@sluice/testing';
-import { auditCursorOf, type AuditFilter } from './audit-read-model';
+import { AuditReadModel, auditCursorOf, type AuditFilter } from './audit-read-model';
 import { PermissionsProjection } from './permissions-projection';
 
 // The audit trails as a durable read model (docs/decisions/0048): its queries read the table, on PostgreSQL and on
@@ -113,6 +121,78 @@ describe.each([
     await expect(projection.audit.lookup('acme', {}, 5, 'not-a-cursor')).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'after' })] });
     // Another account's records are never in the answer.
     expect(await allPages(projection, 'initech', {}, 50)).toEqual([]);
+  });
+});
+
+// PostgreSQL only: PGlite parses the same statements with the same code, and the lookups above run there too.
+describe('the audit read model, records whose texts need escaping (PostgreSQL)', () => {
+  afterAll(async () => {
+    await dropTestSchema(`${schema}_text`);
+  });
+
+  it('keeps them as appended: the filter columns (array literals) and the record (JSON) both', async () => {
+    const store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema: `${schema}_text` });
+    const projection = new PermissionsProjection(store);
+    try {
+      // Quotes, backslashes, braces and commas are what array literals escape; the rest is JSON's business.
+      const awkward = 'o\'neil "the {quoted}, \\back\\slashed"\nnaïve 🚀 \t end';
+      const appended = await appendAuditRecord(store, auditRecord('initech', 0, { principal: { id: awkward, account: 'initech' }, requestParameters: { awkward } } as Partial<AuditRecord>));
+      await appendAuditRecord(store, auditRecord('initech', 1));
+      await projection.start();
+      const page = await projection.audit.lookup('initech', { principal: awkward }, 10, null);
+      expect(page.records.map((r) => r.record)).toEqual([appended]);
+      expect((await projection.audit.contents()).get('initech')!.map((r) => r.record.id)).toEqual([appended.id, expect.any(String)]);
+    } finally {
+      await projection.stop();
+      await store.close();
+    }
+  });
+});
+
+describe.each([
+  ['PostgreSQL', () => createPostgresEventStore({ connectionString: testPostgresUrl(), schema: `${schema}_sqlfold` })],
+  ['PGlite', () => openEmbeddedEventStore({ dataDir: 'memory' })],
+])('the audit read model on %s, rebuilt by the database (rebuildSql)', (_name, open) => {
+  afterAll(async () => {
+    await dropTestSchema(`${schema}_sqlfold`);
+  });
+
+  it('writes what the fold writes, row for row, odd records included', async () => {
+    const store = await open();
+    const database = readModelDatabaseOf(store)!;
+    const table = async () => database.query(`SELECT * FROM "${database.schema}".audit_records ORDER BY account COLLATE "C", revision`);
+    const live = new PermissionsProjection(store);
+    try {
+      for (let n = 0; n < 12; n++) await appendAuditRecord(store, auditRecord(n % 2 ? 'acme' : 'globex', n));
+      const attempt = await appendAuditRecord(store, auditRecord('acme', 12, { result: { status: 'attempted' } } as Partial<AuditRecord>));
+      await appendAuditRecord(store, { ...auditRecord('acme', 13), resultOf: attempt.id } as AuditRecord);
+      await appendAuditRecord(store, auditRecord('acme', 14, { principal: { id: 'o\'neil "{x,y}" \\ naïve 🚀', account: 'acme' }, operation: 'Sluice:ÉtatPipeline' } as Partial<AuditRecord>));
+      // Records no gateway writes, appended as they are: values that are not strings, fields missing, another type.
+      await store.append(auditStreamOf('initech'), [
+        { type: AUDIT_RECORDED, data: { id: 7, hash: 12, chain: true, resultOf: { id: 'x' }, principal: { id: 5 }, viaRole: 'Deployer', operation: ['a'], decision: null, requestParameters: {} } },
+        { type: AUDIT_OUTCOME_RECORDED, data: { principal: 'alice', time: 1.5, resource: { name: 'web' } } },
+        { type: AUDIT_RECORDED, data: 'not an object' },
+        { type: AUDIT_RECORDED, data: [1, 'two'] },
+        { type: 'SomethingElse', data: { id: 'not a record' } },
+      ]);
+      await store.append('other-stream', [{ type: AUDIT_RECORDED, data: { id: 'not an audit stream' } }]);
+      await live.start();
+      const folded = await table();
+      expect(folded.map((row) => row.account)).toContain('initech');
+
+      const rebuildable = new DurableRebuildable(database, new AuditReadModel(database), 4);
+      expect(rebuildable.rebuildInDatabase).toBeDefined();
+      const progress: number[] = [];
+      const result = await rebuildProjections(store, [rebuildable], { onProgress: (p) => progress.push(p.read) });
+      const events = await store.readAll();
+      expect(result).toMatchObject({ events: events.length, lastPosition: events.at(-1)!.position, folded: { 'permissions.audit': events.filter((e) => e.streamId.startsWith('audit-')).length } });
+      expect(progress.length).toBeGreaterThan(3);
+      expect(await table()).toEqual(folded);
+      expect(await rebuildable.checkpoint()).toBe(events.at(-1)!.position);
+    } finally {
+      await live.stop();
+      await store.close();
+    }
   });
 });
 
