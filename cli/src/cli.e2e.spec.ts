@@ -219,7 +219,8 @@ describe('the sluice CLI against a running platform', () => {
 
   it('streams an action\'s log lines with logs --follow while it runs, and ends with the execution', async () => {
     const repo = gitRepo(mkdtempSync(join(work, 'repo-')));
-    const slow = definition('cli-logs', repo, 'for i in 1 2 3 4 5 6; do echo tick-$i; sleep 0.5; done');
+    // Five seconds: the follower must see the first line while the run is still going, on a loaded machine too.
+    const slow = definition('cli-logs', repo, 'for i in 1 2 3 4 5 6 7 8 9 10; do echo tick-$i; sleep 0.5; done');
     await ok(['create-pipeline', '--pipeline', JSON.stringify({ ...slow, stages: slow.stages.slice(0, 2) })]);
     const id = (await ok(['start-pipeline-execution', '--name', 'cli-logs', '--query', 'pipelineExecutionId', '--output', 'text'])).trim();
     let statusAtFirstLine: Promise<string> | undefined;
@@ -231,9 +232,9 @@ describe('the sluice CLI against a running platform', () => {
     expect(followed.code).toBe(0);
     expect(followed.stderr).toBe(`execution ${id} of cli-logs Succeeded\n`);
     expect((await statusAtFirstLine)?.trim()).toBe('InProgress');
-    expect(followed.stdout).toContain([1, 2, 3, 4, 5, 6].map((n) => `[Build/Compile] tick-${n}`).join('\n'));
+    expect(followed.stdout).toContain([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => `[Build/Compile] tick-${n}`).join('\n'));
     const stored = await ok(['logs', id, '--stage-name', 'Build']);
-    expect(stored.split('\n').filter((line) => line.startsWith('[Build/Compile] tick-'))).toHaveLength(6);
+    expect(stored.split('\n').filter((line) => line.startsWith('[Build/Compile] tick-'))).toHaveLength(10);
   });
 
   it('runs a definition on this machine with execute, no server needed, exit code = result', async () => {

@@ -137,8 +137,11 @@ describe('git poller against real repositories', () => {
   it('reports a repository that disappears, backs off, and keeps polling the others', async () => {
     const gone = makeRepository(root, 'gone');
     const kept = makeRepository(root, 'kept');
-    const { starts, errors } = start([triggerablePipeline('gone', gone), triggerablePipeline('kept', kept)]);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    const { starts, errors, polls } = start([triggerablePipeline('gone', gone), triggerablePipeline('kept', kept)]);
+    // Both seen once (the third ls-remote starts a round after the first): a first sight is the baseline, so a commit
+    // made before 'kept' was first seen would be in its baseline and never start it (a loaded machine's first round
+    // could come after the removal and the commit below).
+    await waitFor(() => polls() >= 3);
     rmSync(gone, { recursive: true, force: true });
     await waitFor(() => errors.length >= 1);
     expect(errors[0]).toEqual(expect.objectContaining({ repositoryUrl: gone, consecutiveFailures: 1, retryInMs: 100 }));
