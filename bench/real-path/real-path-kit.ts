@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { chown, mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JobSandbox } from '../../services/worker/src/sandbox/job-sandbox';
 import { commandsAction, gitSourceStage, makeGitRepository, stage, type FixturePipeline } from '@sluice/testing/fixtures';
 
 /** The pipeline of the user's path: a Git source, then `stages` stages of `parallel` Commands actions running `command`. */
@@ -18,4 +21,21 @@ export function spawnExit(command: string, args: string[], env: NodeJS.ProcessEn
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
   });
+}
+
+/**
+ * Milliseconds of `command` run once in the jobs' sandbox, in a new workspace under `root` handed to the sandbox's
+ * user: what a Commands job's command costs without the platform (the benches' reference).
+ */
+export async function sandboxedCommandMs(sandbox: JobSandbox, root: string, command: string, tag: string): Promise<number> {
+  const workspace = await mkdtemp(join(root, 'command-'));
+  if (sandbox.owner) await chown(workspace, sandbox.owner.uid, sandbox.owner.gid);
+  const started = performance.now();
+  const wrapped = await sandbox.wrap({ command: 'bash', args: ['-c', command], cwd: workspace, env: { PATH: '/usr/bin:/bin' }, folders: [workspace], network: true, jobId: tag });
+  try {
+    await spawnExit(wrapped.command, wrapped.args, wrapped.env, wrapped.cwd);
+  } finally {
+    await wrapped.finish();
+  }
+  return performance.now() - started;
 }

@@ -22,7 +22,7 @@ import { startPlatformProcess, type PlatformProcess } from '../../platform/src/t
 import { loadProviderConfig } from '../../services/worker/src/provider-config';
 import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
 import { median, percentile } from '../eventing/bench-kit';
-import { makeRepository, realPathPipeline, spawnExit } from './real-path-kit';
+import { makeRepository, realPathPipeline, sandboxedCommandMs, spawnExit } from './real-path-kit';
 
 const RUNS = Number(process.env.SLUICE_BENCH_RUNS ?? 20);
 const WARM_UP = 2;
@@ -130,18 +130,7 @@ async function main(): Promise<void> {
       await rm(dir, { recursive: true, force: true });
       return { totalMs, sourceMs };
     };
-    const commandOnce = async (tag = 'bench-command'): Promise<number> => {
-      const workspace = await mkdtemp(join(root, 'command-'));
-      if (sandbox.owner) await chown(workspace, sandbox.owner.uid, sandbox.owner.gid);
-      const started = performance.now();
-      const wrapped = await sandbox.wrap({ command: 'bash', args: ['-c', COMMAND], cwd: workspace, env, folders: [workspace], network: true, jobId: tag });
-      try {
-        await spawnExit(wrapped.command, wrapped.args, wrapped.env, wrapped.cwd);
-      } finally {
-        await wrapped.finish();
-      }
-      return performance.now() - started;
-    };
+    const commandOnce = (tag = 'bench-command'): Promise<number> => sandboxedCommandMs(sandbox, root, COMMAND, tag);
 
     for (let i = 0; i < WARM_UP; i += 1) {
       await runOnce(platform);

@@ -11,7 +11,7 @@
  * commit to compare with, its node_modules installed) that checkout's platform runs beside this one's, one run of
  * each after the other: before and after under the same load.
  */
-import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEmbeddedEventStore, type RecordedEvent } from '@sluice/eventing';
@@ -19,7 +19,7 @@ import { startPlatformProcess, type PlatformProcess } from '../../platform/src/t
 import { loadProviderConfig } from '../../services/worker/src/provider-config';
 import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
 import { median, percentile } from '../eventing/bench-kit';
-import { makeRepository, realPathPipeline, spawnExit } from './real-path-kit';
+import { makeRepository, realPathPipeline, sandboxedCommandMs } from './real-path-kit';
 
 const RUNS = Number(process.env.SLUICE_BENCH_RUNS ?? 10);
 const WARM_UP = 2;
@@ -179,19 +179,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < WARM_UP; i += 1) await runOnce(platform.process);
     }
     // The command's own time in the job sandbox, four at once as a stage's run, interleaved with the platforms' runs.
-    const env = { PATH: '/usr/bin:/bin' };
-    const commandOnce = async (tag: string): Promise<number> => {
-      const workspace = await mkdtemp(join(root, 'command-'));
-      if (sandbox.owner) await chown(workspace, sandbox.owner.uid, sandbox.owner.gid);
-      const started = performance.now();
-      const wrapped = await sandbox.wrap({ command: 'bash', args: ['-c', COMMAND], cwd: workspace, env, folders: [workspace], network: true, jobId: tag });
-      try {
-        await spawnExit(wrapped.command, wrapped.args, wrapped.env, wrapped.cwd);
-      } finally {
-        await wrapped.finish();
-      }
-      return performance.now() - started;
-    };
+    const commandOnce = (tag: string): Promise<number> => sandboxedCommandMs(sandbox, root, COMMAND, tag);
     const load = loadavg();
     const command: number[] = [];
     for (let i = 0; i < RUNS; i += 1) {

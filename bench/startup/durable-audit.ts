@@ -18,6 +18,7 @@ import { createPostgresEventStore, DurableRebuildable, openEmbeddedEventStore, r
 import { dropTestSchema } from '@sluice/testing';
 import { AuditReadModel } from '../../services/permissions/src/projections/audit-read-model';
 import { PermissionsProjection } from '../../services/permissions/src/projections/permissions-projection';
+import { benchAuditRecord } from './audit-record';
 
 const EVENTS = Number(process.env.SLUICE_BENCH_AUDIT_EVENTS ?? 20_000);
 const ACCOUNTS = 10;
@@ -32,33 +33,12 @@ function heap(): number {
   return process.memoryUsage().heapUsed;
 }
 
-/** A record of the size the gateway writes (no valid hash: the read model does not verify, the verifier does). */
-function record(account: string, n: number) {
-  return {
-    id: randomUUID(),
-    time: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(),
-    principal: { id: `user-${n % 17}`, account },
-    viaRole: null,
-    operation: n % 3 === 0 ? 'sluice:StartPipelineExecution' : 'sluice:GetPipelineState',
-    resource: `srn:sluice:${account}:pipeline-${n % 40}`,
-    requestParameters: { name: `pipeline-${n % 40}`, clientRequestToken: randomUUID() },
-    decision: 'Allow',
-    decidingStatement: { policyName: 'Operator', index: 0 },
-    result: { status: 'succeeded' },
-    sourceIp: '127.0.0.1',
-    userAgent: 'sluice-cli/1.0 bench',
-    requestId: randomUUID(),
-    chain: 'hmac-sha256',
-    previousHash: 'f'.repeat(64),
-    hash: 'e'.repeat(64),
-  };
-}
 
 async function seed(store: EventStore): Promise<void> {
   const batch = 250;
   for (let n = 0; n < EVENTS; n += batch) {
     const account = `account-${(n / batch) % ACCOUNTS}`;
-    await store.append(auditStreamOf(account), Array.from({ length: Math.min(batch, EVENTS - n) }, (_, k) => ({ type: AUDIT_RECORDED, data: record(account, n + k) })));
+    await store.append(auditStreamOf(account), Array.from({ length: Math.min(batch, EVENTS - n) }, (_, k) => ({ type: AUDIT_RECORDED, data: benchAuditRecord(account, n + k) })));
   }
 }
 

@@ -23,6 +23,7 @@ import { AUDIT_RECORDED, auditStreamOf } from '@sluice/authz';
 import { createPostgresEventStore, DurableRebuildable, readModelDatabaseOf, rebuildProjections, SqlReadModelDatabase, type EventStore, type ReadModelDatabase } from '@sluice/eventing';
 import { dropTestSchema } from '@sluice/testing';
 import { AuditReadModel } from '../../services/permissions/src/projections/audit-read-model';
+import { benchAuditRecord } from './audit-record';
 
 const SIZES = (process.env.SLUICE_BENCH_REBUILD_SIZES ?? '20000,200000').split(',').map(Number);
 /** Read page and batch sizes to try instead of the defaults (SLUICE_BENCH_REBUILD_PAGE, SLUICE_BENCH_REBUILD_BATCH). */
@@ -54,34 +55,13 @@ async function cpuMs(db: Client): Promise<{ node: number; postgres: number }> {
   return { node: (user + system) / 1000, postgres: (ticks * 1000) / CLOCK_TICKS_PER_SECOND };
 }
 
-/** A record of the size the gateway writes (no valid hash: the read model does not verify, the verifier does). */
-function record(account: string, n: number) {
-  return {
-    id: randomUUID(),
-    time: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(),
-    principal: { id: `user-${n % 17}`, account },
-    viaRole: null,
-    operation: n % 3 === 0 ? 'sluice:StartPipelineExecution' : 'sluice:GetPipelineState',
-    resource: `srn:sluice:${account}:pipeline-${n % 40}`,
-    requestParameters: { name: `pipeline-${n % 40}`, clientRequestToken: randomUUID() },
-    decision: 'Allow',
-    decidingStatement: { policyName: 'Operator', index: 0 },
-    result: { status: 'succeeded' },
-    sourceIp: '127.0.0.1',
-    userAgent: 'sluice-cli/1.0 bench',
-    requestId: randomUUID(),
-    chain: 'hmac-sha256',
-    previousHash: 'f'.repeat(64),
-    hash: 'e'.repeat(64),
-  };
-}
 
 /** `events` audit records: TEMPLATE through the store's append, the rest copies of them made in SQL (see above). */
 async function seed(store: EventStore, db: Client, schema: string, events: number): Promise<void> {
   const perAppend = TEMPLATE / ACCOUNTS;
   for (let n = 0; n < TEMPLATE; n += perAppend) {
     const account = `account-${(n / perAppend) % ACCOUNTS}`;
-    await store.append(auditStreamOf(account), Array.from({ length: perAppend }, (_, k) => ({ type: AUDIT_RECORDED, data: record(account, n + k) })));
+    await store.append(auditStreamOf(account), Array.from({ length: perAppend }, (_, k) => ({ type: AUDIT_RECORDED, data: benchAuditRecord(account, n + k) })));
   }
   const s = `"${schema}"`;
   const copies = Math.ceil(events / TEMPLATE) - 1;
