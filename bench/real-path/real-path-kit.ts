@@ -39,3 +39,18 @@ export async function sandboxedCommandMs(sandbox: JobSandbox, root: string, comm
   }
   return performance.now() - started;
 }
+
+/** A GraphQL call of a bench: the answer's data, or a throw on errors. */
+export type BenchGraphql = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+
+/** Starts the `real-path` pipeline and polls every 20 ms until it succeeded; its execution id (a throw if it ended otherwise). */
+export async function runRealPathToSuccess(gql: BenchGraphql): Promise<string> {
+  const { startPipelineExecution } = await gql<{ startPipelineExecution: { pipelineExecutionId: string } }>('mutation { startPipelineExecution(name: "real-path") { pipelineExecutionId } }');
+  const id = startPipelineExecution.pipelineExecutionId;
+  for (;;) {
+    const { getPipelineExecution } = await gql<{ getPipelineExecution: { status: string } }>('query($id: ID!) { getPipelineExecution(pipelineName: "real-path", pipelineExecutionId: $id) { status } }', { id });
+    if (getPipelineExecution.status === 'Succeeded') return id;
+    if (getPipelineExecution.status !== 'InProgress') throw new Error(`execution ${id} ended ${getPipelineExecution.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

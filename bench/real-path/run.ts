@@ -22,7 +22,7 @@ import { startPlatformProcess, type PlatformProcess } from '../../platform/src/t
 import { loadProviderConfig } from '../../services/worker/src/provider-config';
 import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
 import { median, percentile } from '../eventing/bench-kit';
-import { makeRepository, realPathPipeline, sandboxedCommandMs, spawnExit } from './real-path-kit';
+import { makeRepository, realPathPipeline, sandboxedCommandMs, spawnExit, runRealPathToSuccess } from './real-path-kit';
 
 const RUNS = Number(process.env.SLUICE_BENCH_RUNS ?? 20);
 const WARM_UP = 2;
@@ -52,14 +52,7 @@ async function runOnce(platform: PlatformProcess): Promise<Measured> {
     return answer.data;
   };
   const started = performance.now();
-  const { startPipelineExecution } = await gql<{ startPipelineExecution: { pipelineExecutionId: string } }>('mutation { startPipelineExecution(name: "real-path") { pipelineExecutionId } }');
-  const id = startPipelineExecution.pipelineExecutionId;
-  for (;;) {
-    const { getPipelineExecution } = await gql<{ getPipelineExecution: { status: string } }>('query($id: ID!) { getPipelineExecution(pipelineName: "real-path", pipelineExecutionId: $id) { status } }', { id });
-    if (getPipelineExecution.status === 'Succeeded') break;
-    if (getPipelineExecution.status !== 'InProgress') throw new Error(`execution ${id} ended ${getPipelineExecution.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const id = await runRealPathToSuccess(gql);
   const totalMs = performance.now() - started;
   const { listActionExecutions } = await gql<{ listActionExecutions: { nodes: Array<{ stageName: string; actionName: string; durationMs: number | null }> } }>(
     'query($id: ID!) { listActionExecutions(pipelineName: "real-path", pipelineExecutionId: $id) { nodes { stageName actionName durationMs } } }',

@@ -19,7 +19,7 @@ import { startPlatformProcess, type PlatformProcess } from '../../platform/src/t
 import { loadProviderConfig } from '../../services/worker/src/provider-config';
 import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
 import { median, percentile } from '../eventing/bench-kit';
-import { makeRepository, realPathPipeline, sandboxedCommandMs } from './real-path-kit';
+import { makeRepository, realPathPipeline, sandboxedCommandMs, runRealPathToSuccess } from './real-path-kit';
 
 const RUNS = Number(process.env.SLUICE_BENCH_RUNS ?? 10);
 const WARM_UP = 2;
@@ -41,14 +41,7 @@ const graphql =
 /** One execution to its success; the instants (ms since the epoch) at which its Commands actions' commands started, by `stage/action`. */
 async function runOnce(platform: PlatformProcess): Promise<{ executionId: string; commandStarts: Map<string, number> }> {
   const gql = graphql(platform);
-  const { startPipelineExecution } = await gql<{ startPipelineExecution: { pipelineExecutionId: string } }>('mutation { startPipelineExecution(name: "real-path") { pipelineExecutionId } }');
-  const id = startPipelineExecution.pipelineExecutionId;
-  for (;;) {
-    const { getPipelineExecution } = await gql<{ getPipelineExecution: { status: string } }>('query($id: ID!) { getPipelineExecution(pipelineName: "real-path", pipelineExecutionId: $id) { status } }', { id });
-    if (getPipelineExecution.status === 'Succeeded') break;
-    if (getPipelineExecution.status !== 'InProgress') throw new Error(`execution ${id} ended ${getPipelineExecution.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const id = await runRealPathToSuccess(gql);
   const { actionLogs } = await gql<{ actionLogs: { entries: Array<{ stageName: string; actionName: string; stream: string; chunk: string }> } }>(
     'query($id: ID!) { actionLogs(pipelineExecutionId: $id, first: 5000) { entries { stageName actionName stream chunk } } }',
     { id },
