@@ -427,7 +427,7 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
       async () => ((await gql<{ getPipeline: { state: { stageStates: Array<{ stageName: string }> } | null } }>(url, token, `query { getPipeline(name: "${name}") { state { stageStates { stageName } } } }`)).getPipeline.state?.stageStates.some((s) => s.stageName === 'Verify') ? true : undefined),
       'the executions service to know version 2',
       30_000,
-    ).catch(() => undefined);
+    );
     const failed = await startExecution(name);
     expect(await finished(failed)).toBe('Failed');
 

@@ -111,7 +111,15 @@ describe('as-of queries of the executions service', () => {
         ['Deploy', null],
       ],
     ]);
-    expect((await engine.pipelineStateAsOf(alice, 'timeline', marks.updated!)).pipelineVersion).toBe(1); // executions decide the stages shown, as live
+    // Updated after its run, as live: the stages of version 2, each with what the run of version 1 left of it.
+    const updated = await engine.pipelineStateAsOf(alice, 'timeline', marks.updated!);
+    expect([updated.pipelineVersion, updated.stageStates.map((s) => [s.stageName, s.latestExecution?.status ?? null])]).toEqual([
+      2,
+      [
+        ['Build', 'Succeeded'],
+        ['Deploy', 'Succeeded'],
+      ],
+    ]);
     const untouched = new ExecutionAsOfQueries(env.store, () => new Date());
     await publish(pipeline([stage('Only', [commandsAction('One')])], { name: 'never-run' }));
     const v1 = await markInstant();

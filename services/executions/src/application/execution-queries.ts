@@ -36,12 +36,13 @@ export class ExecutionQueries {
     const pipeline = { account: caller.account, name: pipelineName };
     const view = this.readModels.pipelineState(pipeline);
     const definition = this.definitions.latest(pipeline);
-    if (view?.pipelineVersion != null) return view;
+    if (view?.pipelineVersion != null && (!definition || definition.version <= view.pipelineVersion)) return view;
     if (!definition) {
       if (view) return view;
       throw new NotFoundError('pipeline', pipelineName);
     }
-    // Not run yet: the stages of the definition, with whatever the lanes say of their transitions.
+    // Not run yet, or updated since its latest run: the stages of the current definition (CodePipeline's state is the
+    // pipeline's as it is now), each with what its latest run and the lanes say of it, a new stage or action with none.
     return stagesOf(definition, pipelineName, view ?? initialPipelineState);
   }
 
@@ -179,8 +180,8 @@ function stagesOf(definition: DefinitionSnapshot, pipelineName: string, known: P
     return {
       stageName: stage.name,
       inboundTransitionState: existing?.inboundTransitionState ?? { enabled: true, disabledReason: null, lastChangedBy: null, lastChangedAt: null },
-      latestExecution: null,
-      actionStates: stage.actions.map((action) => ({ actionName: action.name, latestExecution: null })),
+      latestExecution: existing?.latestExecution ?? null,
+      actionStates: stage.actions.map((action) => existing?.actionStates.find((candidate) => candidate.actionName === action.name) ?? { actionName: action.name, latestExecution: null }),
     };
   });
   return { pipelineName, pipelineVersion: definition.version, stageStates, updated: known.updated };

@@ -65,6 +65,20 @@ describe('executions engine on PostgreSQL', () => {
     expect(page.pipelineExecutionSummaries.map((summary) => summary.pipelineExecutionId)).toEqual([pipelineExecutionId]);
   });
 
+  it('answers the state with the stages of the current version once the pipeline is updated, before it runs again', async () => {
+    const v1 = pipeline([stage('Build', [commandsAction('Compile')])], { name: 'growing' });
+    await publish(v1);
+    const { pipelineExecutionId } = await engineAndWorker.engine.startPipelineExecution(alice, { name: 'growing' });
+    expect(await finished('growing', pipelineExecutionId)).toBe('Succeeded');
+    expect(await publish({ ...v1, stages: [stage('Build', [commandsAction('Compile'), commandsAction('Lint')]), stage('Verify', [commandsAction('Check')])] })).toBe(2);
+
+    const state = engineAndWorker.engine.getPipelineState(alice, 'growing');
+    expect(state.pipelineVersion).toBe(2);
+    expect(state.stageStates.map((s) => [s.stageName, s.latestExecution?.status ?? null, s.actionStates.map((a) => [a.actionName, a.latestExecution?.status ?? null])])).toEqual([
+      ['Build', 'Succeeded', [['Compile', 'Succeeded'], ['Lint', null]]],
+      ['Verify', null, [['Check', null]]],
+    ]);
+  });
   it('answers a repeated start with the same client request token with the same execution', async () => {
     await publish(pipeline([stage('Build', [commandsAction('Compile')])], { name: 'tokens' }));
     const first = await engineAndWorker.engine.startPipelineExecution(alice, { name: 'tokens', clientRequestToken: 'release-42' });
