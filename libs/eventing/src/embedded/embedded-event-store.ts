@@ -39,9 +39,11 @@ export async function openEmbeddedEventStore(options: EmbeddedEventStoreOptions 
   const schema = validateSchemaName(options.schema ?? 'sluice');
   const dataDir = options.dataDir ?? './.sluice/events';
   if (dataDir !== 'memory') mkdirSync(dataDir, { recursive: true });
-  const db = await PGliteThread.open(dataDir === 'memory' ? undefined : dataDir);
+  const script = schemaSql(schema);
+  const db = await PGliteThread.open(dataDir === 'memory' ? undefined : dataDir, { setupScript: script });
   try {
-    await db.runScript(schemaSql(schema));
+    // Idempotent: a folder made from the template has the tables already; an older folder gains what it lacks.
+    await db.runScript(script);
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { createRequire as CreateRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -35,16 +36,18 @@ const ownTemplate = (template) => {
     return false;
   }
 };
-// A new folder starts as a copy of an empty cluster made once per PGlite version, not with its own initdb.
+// A new folder starts as a copy of a cluster made once per PGlite version and setup script (the store's tables
+// already in it), not with its own initdb and DDL.
 async function prepare(dataDir) {
   if (dataDir === null || workerData.templates === null) return;
   if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) return;
-  const template = path.join(workerData.templates, 'pglite-' + workerData.version);
+  const template = path.join(workerData.templates, workerData.templateName);
   if (!ownTemplate(template)) {
     fs.mkdirSync(workerData.templates, { recursive: true, mode: 0o700 });
     const making = fs.mkdtempSync(template + '.making-');
     try {
       const db = await PGlite.create(making);
+      if (workerData.setupScript !== null) await db.transaction(async (tx) => { await tx.exec(workerData.setupScript); });
       await db.close();
       fs.renameSync(making, template);
     } catch {
@@ -53,7 +56,12 @@ async function prepare(dataDir) {
     if (!ownTemplate(template)) return;
   }
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.cpSync(template, dataDir, { recursive: true });
+  try {
+    fs.cpSync(template, dataDir, { recursive: true });
+  } catch {
+    // The template went away while it was copied (another version's process replaced it): an initdb of its own.
+    for (const entry of fs.readdirSync(dataDir)) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+  }
 }
 prepare(workerData.dataDir).then(() => PGlite.create(workerData.dataDir === null ? undefined : workerData.dataDir)).then((db) => {
   parentPort.on('message', async (request) => {
@@ -139,11 +147,17 @@ export class PGliteThread implements SqlExecutor {
     worker.on('exit', (code) => fail(new Error(`the embedded database's thread ended (exit ${code})`)));
   }
 
-  /** Opens the database in `dataDir` (in memory when undefined) on a new thread. */
-  static async open(dataDir: string | undefined): Promise<PGliteThread> {
+  /**
+   * Opens the database in `dataDir` (in memory when undefined) on a new thread. A new folder starts as a copy of a
+   * template made once per PGlite version and `setupScript` (idempotent DDL the caller runs anyway, already applied
+   * in the template: the store's tables cost their DDL once per machine, not at every new folder).
+   */
+  static async open(dataDir: string | undefined, options: { setupScript?: string } = {}): Promise<PGliteThread> {
     const pglite = pglitePath();
     const version = pgliteVersion(pglite);
-    const workerData = { pglite, dataDir: dataDir ?? null, templates: version === undefined ? null : templatesFolder(), version };
+    const setupScript = options.setupScript ?? null;
+    const templateName = `pglite-${version}${setupScript === null ? '' : `-${createHash('sha256').update(setupScript).digest('hex').slice(0, 16)}`}`;
+    const workerData = { pglite, dataDir: dataDir ?? null, templates: version === undefined ? null : templatesFolder(), version, templateName, setupScript };
     const worker = new Worker(THREAD_SOURCE, { eval: true, workerData });
     const thread = new PGliteThread(worker);
     // The database is open once the thread says so (request 0).
