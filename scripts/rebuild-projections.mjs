@@ -86,7 +86,10 @@ async function main() {
         if (!progress.done && now - lastPrint < 500) return;
         lastPrint = now;
         const percent = progress.total === 0 ? 100 : Math.floor((progress.read * 100) / progress.total);
-        const per = Object.entries(progress.folded).map(([name, count]) => `${name} ${number(count)}`).join(', ');
+        // A projection its database folds says the position it reached until it ends (its count is known then).
+        const per = Object.entries(progress.folded)
+          .map(([name, count]) => (!progress.done && name in progress.reached ? `${name} at position ${number(progress.reached[name])}` : `${name} ${number(count)}`))
+          .join(', ');
         log(`  ${number(progress.read)} / ${number(progress.total)} events (${percent}%), ${number(progress.eventsPerSecond)} events/s — ${per}`);
       },
     });

@@ -70,6 +70,38 @@ describe('rebuildProjections', () => {
     expect(progress[progress.length - 1]).toMatchObject({ read: 2_525, total: 2_525, done: true, folded: { 'shop.orders': 2_500, 'shop.all': 2_525 } });
   });
 
+  it('reports the position a projection folded by its database reached as it goes, beside a pass for the others', async () => {
+    const orders = new CountingProjection('shop.orders', ['order-']);
+    // Folds "in its database" in ranges of 1,000 positions, each range's progress reported as a real one is.
+    const ranges: bigint[] = [];
+    const inDatabase: RebuildableProjection = {
+      name: 'shop.by-sql',
+      streamPrefixes: ['order-'],
+      reset: () => undefined,
+      apply: () => {
+        throw new Error('folded by its database, never given events');
+      },
+      checkpoint: () => ranges.at(-1),
+      contents: () => ranges,
+      async rebuildInDatabase(progress) {
+        for (const end of [1_000n, 2_000n, 2_525n]) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          ranges.push(end);
+          progress(end);
+        }
+        return { lastPosition: 2_525n, folded: 2_500 };
+      },
+    };
+    const progress: RebuildProgress[] = [];
+    const result = await rebuildProjections(store, [orders, inDatabase], { pageSize: 700, onProgress: (p) => progress.push(p) });
+    expect(result.folded).toEqual({ 'shop.orders': 2_500, 'shop.by-sql': 2_500 });
+    const during = progress.filter((p) => !p.done).map((p) => p.reached['shop.by-sql']);
+    expect(during).toEqual(expect.arrayContaining([1_000, 2_000, 2_525]));
+    expect(during).toEqual([...during].sort((a, b) => a! - b!));
+    expect(progress.at(-1)).toMatchObject({ done: true, reached: { 'shop.by-sql': 2_525 }, folded: { 'shop.by-sql': 2_500 } });
+    expect(Object.keys(progress.at(-1)!.reached)).toEqual(['shop.by-sql']);
+  });
+
   it('names the projection and the event it could not fold', async () => {
     await expect(rebuildProjections(store, [new CountingProjection('shop.strict', ['order-'], 'Odd')])).rejects.toThrow(
       /Projection 'shop\.strict' failed on event \d+ \(Odd of order-4\): cannot fold this/,

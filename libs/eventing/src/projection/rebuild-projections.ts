@@ -33,8 +33,10 @@ export interface RebuildProgress {
   read: number;
   total: number;
   eventsPerSecond: number;
-  /** Per projection, the events it folded so far. */
+  /** Per projection, the events it folded so far (one its database folds: known when it ends). */
   folded: Record<string, number>;
+  /** Per projection its database folds: the store position its last committed range reached, as it goes. */
+  reached: Record<string, number>;
   done: boolean;
 }
 
@@ -73,19 +75,21 @@ export async function rebuildProjections(store: EventStore, projections: readonl
   const given = projections.filter((p) => !p.rebuildInDatabase);
   const folded: Record<string, number> = Object.fromEntries(projections.map((p) => [p.name, 0]));
   const started = performance.now();
+  const reached: Record<string, number> = Object.fromEntries(inDatabase.map((p) => [p.name, 0]));
   let read = 0;
   let lastPosition: bigint | undefined;
   const progress = (done: boolean): RebuildProgress => {
     const seconds = (performance.now() - started) / 1000;
-    return { read, total: Math.max(total, read), eventsPerSecond: seconds > 0 ? Math.round(read / seconds) : 0, folded: { ...folded }, done };
+    return { read, total: Math.max(total, read), eventsPerSecond: seconds > 0 ? Math.round(read / seconds) : 0, folded: { ...folded }, reached: { ...reached }, done };
   };
   // Projections that fold in their database run beside the pass over the events for the others: the database's
-  // CPU and this process's at once. Progress counts the pass's events, or the position they reached without a pass.
+  // CPU and this process's at once. Each says the position its database reached; `read` counts the pass's events,
+  // or, without a pass, the furthest position a database reached.
   const foldingInDatabase = Promise.all(
     inDatabase.map((projection) =>
       projection.rebuildInDatabase!((position) => {
-        if (given.length > 0) return;
-        read = Number(position);
+        reached[projection.name] = Number(position);
+        if (given.length === 0) read = Math.max(read, Number(position));
         options.onProgress?.(progress(false));
       }).then((done) => ({ projection, done })),
     ),
@@ -123,6 +127,7 @@ export async function rebuildProjections(store: EventStore, projections: readonl
   for (const projection of given) await projection.rebuilt?.(lastPosition);
   for (const { projection, done } of await foldingInDatabase) {
     folded[projection.name] = done.folded;
+    if (done.lastPosition !== undefined) reached[projection.name] = Number(done.lastPosition);
     await projection.rebuilt?.(done.lastPosition);
     if (done.lastPosition !== undefined && (lastPosition === undefined || done.lastPosition > lastPosition)) lastPosition = done.lastPosition;
     // Positions have no holes on the stores whose database folds: the position reached is the events passed.
