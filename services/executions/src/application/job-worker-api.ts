@@ -152,7 +152,14 @@ export class JobWorkerHandlers implements JobWorkerApi {
         .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
       // Re-look at once after lost races (others took them meanwhile); the wait must start right after a look that found nothing.
       if (candidates.length > 0 && round < 100) {
-        const taken = (await Promise.all(candidates.slice(0, maxBatchSize).map((job) => this.dispatch(job.spec, workerId)))).filter((job): job is Job => job !== null);
+        const settled = await Promise.allSettled(candidates.slice(0, maxBatchSize).map((job) => this.dispatch(job.spec, workerId)));
+        const taken = settled.flatMap((result) => (result.status === 'fulfilled' && result.value !== null ? [result.value] : []));
+        const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+        if (failed) {
+          // The worker gets an error, not these jobs: leased to it, they would wait out their lease with nobody on them.
+          await Promise.all(taken.map((job) => this.giveBack(job.data, job.nonce, workerId, failed.reason)));
+          throw failed.reason;
+        }
         if (taken.length > 0) return taken;
         continue;
       }
@@ -258,12 +265,24 @@ export class JobWorkerHandlers implements JobWorkerApi {
     }
     const job = this.deps.states.job(spec.jobId).state;
     if (job.status !== 'Dispatched' || job.lease.nonce !== nonce) return null;
-    if (job.dispatches > 1) await this.noteAttempt(job.spec, job.dispatches, dispatched);
-    if (!secrets) return { id: spec.jobId, nonce, accountId: account, data: job.spec, masks: [] };
-    // Audited before the values leave; the job's stored spec (and every event) keeps only the names.
-    await this.deps.secrets!.recordUse(job.spec, secrets.opened, workerId);
+    try {
+      if (job.dispatches > 1) await this.noteAttempt(job.spec, job.dispatches, dispatched);
+      if (!secrets) return { id: spec.jobId, nonce, accountId: account, data: job.spec, masks: [] };
+      // Audited before the values leave; the job's stored spec (and every event) keeps only the names.
+      await this.deps.secrets!.recordUse(job.spec, secrets.opened, workerId);
+    } catch (error) {
+      // Leased to the worker, whose poll now fails: given back, not left to its lease.
+      await this.giveBack(job.spec, nonce, workerId, error);
+      throw error;
+    }
     this.deps.masks?.remember(spec.jobId, [...[...secrets.opened.values()].map((secret) => secret.value), ...secrets.masks]);
     return { id: spec.jobId, nonce, accountId: account, data: secrets.spec, masks: secrets.masks };
+  }
+
+  /** A job this poll leased but cannot hand out (`error`): back on the queue at once, as the next attempt. */
+  private async giveBack(spec: JobSpec, nonce: string, workerId: string, error: unknown): Promise<void> {
+    const reason = `the poll that took it failed: ${error instanceof Error ? error.message : String(error)}`;
+    await this.deps.commands.job({ type: 'ReleaseJob', jobId: spec.jobId, workerId, nonce, reason, metadata: this.metadata(spec.pipeline.account, 'system') });
   }
 
   /**

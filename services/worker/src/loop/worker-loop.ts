@@ -112,7 +112,11 @@ export function startWorker(options: WorkerOptions): Worker {
   const start = (job: PolledJob): void => {
     const cancellation = new JobCancellation();
     const ended = runPolledJob(job, cancellation, context)
-      .catch((error: unknown) => console.error(`worker: job ${job.id} ended with an error of the loop:`, error))
+      .catch(async (error: unknown) => {
+        console.error(`worker: job ${job.id} ended with an error of the loop:`, error);
+        // A job the loop failed on is not left leased to this worker until its lease runs out.
+        await giveBack(job, `failed to run it: ${error instanceof Error ? error.message : String(error)}`);
+      })
       .finally(() => {
         running.delete(job.id);
         slots.release();
@@ -132,7 +136,7 @@ export function startWorker(options: WorkerOptions): Worker {
         backoff.reset();
         // A job dispatched while the worker stops is not run: it is given back at once where the job API can
         // take it (releaseJob), else its short dispatch lease hands it to another worker.
-        if (job !== undefined && stopping.signal.aborted) await giveBack(job);
+        if (job !== undefined && stopping.signal.aborted) await giveBack(job, 'is stopping');
         else if (job !== undefined) {
           gotJob = true;
           start(job);
@@ -150,9 +154,11 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   };
 
-  const giveBack = async (job: PolledJob): Promise<void> => {
-    const released = await options.jobApi.releaseJob?.(job.id, job.nonce, `the worker ${workerId} is stopping`).catch(() => false);
-    emit(released ? { type: 'JobReleased', jobId: job.id, reason: 'the worker is stopping' } : { type: 'JobLeftToLease', jobId: job.id, reason: 'the worker is stopping' });
+  /** `why` follows "the worker": "is stopping", "failed to run it: …". */
+  const giveBack = async (job: PolledJob, why: string): Promise<void> => {
+    const released = await options.jobApi.releaseJob?.(job.id, job.nonce, `the worker ${workerId} ${why}`).catch(() => false);
+    const reason = `the worker ${why}`;
+    emit(released ? { type: 'JobReleased', jobId: job.id, reason } : { type: 'JobLeftToLease', jobId: job.id, reason });
   };
 
   /** One job at most: the poller holds one slot. */
@@ -182,7 +188,7 @@ export function startWorker(options: WorkerOptions): Worker {
         const jobs = await pollAny.call(options.jobApi, types, reserved, { waitMs: pollWaitMs, workerId, signal: stopping.signal });
         backoff.reset();
         for (const job of jobs) {
-          if (stopping.signal.aborted) await giveBack(job);
+          if (stopping.signal.aborted) await giveBack(job, 'is stopping');
           else {
             start(job);
             started += 1;

@@ -76,10 +76,38 @@ it('a job handed out as it stops is given back at once by its nonce (releaseJob)
   const released = env.events.find((event) => event.type === 'JobReleased');
   expect(released).toMatchObject({ type: 'JobReleased', reason: 'the worker is stopping' });
   const stopped = Date.now();
-  env.startWorker();
+  const next = env.startWorker();
   expect(await env.finished('given-back', executionId)).toBe('Succeeded');
   // Not the dispatch lease running out: the job was back on the queue when the next worker polled.
   expect(Date.now() - stopped).toBeLessThan(5_000);
   const notes = (await env.logs(executionId)).filter((entry) => entry.stream === 'system').map((entry) => entry.chunk);
   expect(notes.some((note) => note.includes(`attempt 2: the worker ${worker!.workerId} holding attempt 1 stopped (the worker ${worker!.workerId} is stopping)`))).toBe(true);
+  // Only the next test's workers serve its jobs.
+  await next.stop();
+}, 60_000);
+
+it('a job the loop fails on before running it is given back at once by its nonce, not left to its lease', async () => {
+  await env.publish({ name: 'loop-fails', stages: [{ name: 'Build', actions: [{ name: 'Echo', actionTypeId: build, commands: ['echo ran'] }] }] });
+  const engine: ExecutionsEngine = env.engine;
+  // The first job handed out comes without its action type, which the loop needs before anything else (a bug of ours).
+  let broken = 0;
+  const api: JobApi = {
+    pollForJobs: async (actionTypeId, maxBatchSize, options) =>
+      (await engine.pollForJobs(actionTypeId, maxBatchSize, options)).map((job) => (broken++ === 0 ? { ...job, data: { ...job.data, actionTypeId: undefined as unknown as ActionTypeId } } : job)),
+    acknowledgeJob: (jobId, nonce) => engine.acknowledgeJob(jobId, nonce),
+    heartbeat: (jobId, nonce) => engine.heartbeat(jobId, nonce),
+    appendJobLogs: (jobId, nonce, entries) => engine.appendJobLogs(jobId, nonce, entries),
+    putJobSuccessResult: (jobId, result) => engine.putJobSuccessResult(jobId, result),
+    putJobFailureResult: (jobId, failure) => engine.putJobFailureResult(jobId, failure),
+    releaseJob: (jobId, nonce, reason) => engine.releaseJob(jobId, nonce, reason),
+  };
+  const worker = env.startWorker({ jobApi: api });
+  const executionId = await env.start('loop-fails');
+  expect(await env.finished('loop-fails', executionId)).toBe('Succeeded');
+  const released = env.events.flatMap((event) => (event.type === 'JobReleased' && event.reason.startsWith('the worker failed to run it') ? [event] : []));
+  expect(released).toHaveLength(1);
+  // Requeued by the release (WorkerStopped), not by the dispatch lease running out (NotAcknowledged).
+  const requeued = (await env.engines.store.readStream(`job-${released[0]!.jobId}`)).filter((event) => event.type === 'JobRequeued');
+  expect(requeued.map((event) => (event.data as { reason: string }).reason)).toEqual(['WorkerStopped']);
+  await worker.stop();
 }, 60_000);
