@@ -85,6 +85,56 @@ describe('the worker loop', () => {
     await worker.stop();
   });
 
+  it('takes a job from the engine in one step, reports its result, then removes its workspace (decision 0060)', async () => {
+    await env.publish({ name: 'claimed', stages: [{ name: 'Build', actions: [commands('One', ['echo one'])] }] });
+    const engine = env.jobApi;
+    const acknowledged: string[] = [];
+    const workspacesAtResult: string[][] = [];
+    const watched: JobApi = {
+      ...engine,
+      pollForJobs: (...args) => engine.pollForJobs(...args),
+      pollForAnyJobs: (...args) => engine.pollForAnyJobs!(...args),
+      acknowledgeJob: (jobId, nonce) => (acknowledged.push(jobId), engine.acknowledgeJob(jobId, nonce)),
+      heartbeat: (...args) => engine.heartbeat(...args),
+      putJobSuccessResult: async (jobId, result) => {
+        workspacesAtResult.push(await readdir(env.workspaceRoot));
+        return engine.putJobSuccessResult(jobId, result);
+      },
+      putJobFailureResult: (...args) => engine.putJobFailureResult(...args),
+      appendJobLogs: (...args) => engine.appendJobLogs(...args),
+    };
+    const worker = env.startWorker({ jobApi: watched });
+    const executionId = await env.start('claimed');
+    expect(await env.finished('claimed', executionId)).toBe('Succeeded');
+    await eventually(() => worker.runningJobs().length === 0, () => `still running: ${worker.runningJobs().join(', ')}`);
+    expect(acknowledged).toEqual([]);
+    const jobFolder = (names: string[]) => names.filter((name) => name.startsWith('job-'));
+    expect(jobFolder(workspacesAtResult[0]!)).toHaveLength(1);
+    expect(jobFolder(await readdir(env.workspaceRoot))).toEqual([]);
+    await worker.stop();
+  });
+
+  it('acknowledges a job its job API handed out unacknowledged (a job API over the job protocol)', async () => {
+    await env.publish({ name: 'unclaimed', stages: [{ name: 'Build', actions: [commands('One', ['echo one'])] }] });
+    const engine = env.jobApi;
+    const acknowledged: string[] = [];
+    const protocol: JobApi = {
+      ...engine,
+      pollForJobs: (type, max, options) => engine.pollForJobs(type, max, { ...options, claim: false }),
+      pollForAnyJobs: (types, max, options) => engine.pollForAnyJobs!(types, max, { ...options, claim: false }),
+      acknowledgeJob: (jobId, nonce) => (acknowledged.push(jobId), engine.acknowledgeJob(jobId, nonce)),
+      heartbeat: (...args) => engine.heartbeat(...args),
+      putJobSuccessResult: (...args) => engine.putJobSuccessResult(...args),
+      putJobFailureResult: (...args) => engine.putJobFailureResult(...args),
+      appendJobLogs: (...args) => engine.appendJobLogs(...args),
+    };
+    const worker = env.startWorker({ jobApi: protocol });
+    const executionId = await env.start('unclaimed');
+    expect(await env.finished('unclaimed', executionId)).toBe('Succeeded');
+    expect(acknowledged).toHaveLength(1);
+    await worker.stop();
+  });
+
   it('on stop, lets a running job finish within the grace', async () => {
     await env.publish({ name: 'graceful', stages: [{ name: 'Build', actions: [commands('Slow', ['echo started', 'sleep 1', 'echo finished'])] }] });
     const worker = env.startWorker();

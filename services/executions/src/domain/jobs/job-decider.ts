@@ -59,7 +59,10 @@ function dispatch(command: DispatchJob, state: CreatedJob, policy: JobQueuePolic
     type: 'JobDispatched',
     data: { jobId: command.jobId, nonce: lease.nonce, workerId: lease.workerId, leaseExpiresAt: lease.expiresAt, at: now },
   };
-  return [...handedOver, dispatched];
+  // A third-party job is acknowledged with its client token, which only the worker's own call carries.
+  if (!command.claim || isThirdPartyJob(state)) return [...handedOver, dispatched];
+  const acknowledged: JobEvent = { type: 'JobAcknowledged', data: { jobId: command.jobId, nonce: lease.nonce, leaseExpiresAt: heartbeatLeaseEnd(now, policy), at: now } };
+  return [...handedOver, dispatched, acknowledged];
 }
 
 function acknowledge(command: AcknowledgeJob, state: CreatedJob, policy: JobQueuePolicy): JobEvent[] {

@@ -30,6 +30,18 @@ describe('job protocol', () => {
     ['create', [], { type: 'CreateJob', jobId: 'j1', spec, metadata: metadataAt(at(0)) }, [created]],
     ['dispatch a queued job with an acknowledge lease', [created], cmd.dispatch(1, 'n1'), [dispatched('n1', 1, 'w2')]],
     ['acknowledge with the nonce: a heartbeat lease starts', [created, dispatched()], cmd.ack('n1'), [acknowledged]],
+    [
+      "the platform's worker claims it: dispatched and acknowledged in one append, a heartbeat lease at once",
+      [created],
+      { type: 'DispatchJob', jobId: 'j1', nonce: 'n1', workerId: 'w1', claim: true, metadata: metadataAt(at(2)) },
+      [dispatched('n1', 2, 'w1'), acknowledged],
+    ],
+    [
+      'a claim of a third-party job only dispatches it: its worker acknowledges with its client token',
+      [{ type: 'JobCreated', data: { spec: jobSpec({ actionTypeId: { category: 'Deploy', owner: 'ThirdParty', provider: 'Partner', version: '1' }, deadline: at(3600) }), createdAt: at(0) } }],
+      { type: 'DispatchJob', jobId: 'j1', nonce: 'n1', workerId: 'w1', claim: true, metadata: metadataAt(at(1)) },
+      [dispatched('n1', 1, 'w1')],
+    ],
     ['heartbeat extends the lease', [created, dispatched(), acknowledged], cmd.heartbeat('n1', 100), [{ type: 'JobHeartbeatRecorded', data: { jobId: 'j1', leaseExpiresAt: at(400), at: at(100) } }]],
     ['a result from the worker that holds it', [created, dispatched(), acknowledged], cmd.success(), [succeeded]],
     [
