@@ -25,6 +25,11 @@ export interface Job {
   masks: string[];
   /** True when the poll also acknowledged it (`claim`, the platform's own worker): the worker runs it without acknowledgeJob. */
   acknowledged?: boolean;
+  /**
+   * A claimed job's lease: the dispatch lease's end, which only the worker's first heartbeat extends to the heartbeat
+   * lease (decision 0060), so the worker sends that one well before.
+   */
+  leaseExpiresAt?: string;
 }
 
 /**
@@ -274,7 +279,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
     }
     const job = this.deps.states.job(spec.jobId).state;
     if ((job.status !== 'Dispatched' && job.status !== 'InProgress') || job.lease.nonce !== nonce) return null;
-    const acknowledged = job.status === 'InProgress' ? { acknowledged: true } : {};
+    const acknowledged = job.status === 'InProgress' ? { acknowledged: true, leaseExpiresAt: job.lease.expiresAt } : {};
     try {
       if (job.dispatches > 1) await this.noteAttempt(job.spec, job.dispatches, dispatched);
       if (!secrets) return { id: spec.jobId, nonce, accountId: account, data: job.spec, masks: [], ...acknowledged };

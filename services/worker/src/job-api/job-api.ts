@@ -71,6 +71,8 @@ export interface PolledJob {
   masks?: string[];
   /** True when the poll also acknowledged it (`claim`): the worker runs it without `acknowledgeJob`. */
   acknowledged?: boolean;
+  /** A claimed job's lease, which lasts until the first heartbeat: the dispatch lease's end (decision 0060). */
+  leaseExpiresAt?: string;
 }
 
 /** CodePipeline's `JobData`, with every `#{…}` already resolved by the engine. */

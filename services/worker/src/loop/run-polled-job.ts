@@ -76,6 +76,7 @@ async function runAcknowledged(job: PolledJob, cancellation: JobCancellation, co
   const started = Date.now();
   const heartbeat = keepHeartbeat(api, job.id, job.nonce, {
     intervalMs: context.heartbeatIntervalMs,
+    ...claimedLease(job, context.heartbeatIntervalMs),
     onLost: (message) => cancellation.cancel({ kind: 'LeaseLost', message }),
     onError: (error) => emit({ type: 'HeartbeatFailed', jobId: job.id, error }),
   });
@@ -108,6 +109,16 @@ async function runAcknowledged(job: PolledJob, cancellation: JobCancellation, co
   if (await reportResult(job.id, () => api.putJobFailureResult(job.id, failure), context.reportRetry, emit)) {
     emit({ type: 'JobFailed', jobId: job.id, failureType: failure.type, message: failure.message, durationMs });
   }
+}
+
+/**
+ * A job the poll claimed holds the dispatch lease until its first heartbeat (decision 0060): that heartbeat goes within
+ * a third of what is left of it (a failed one is tried again an interval later), at once if the lease is unknown.
+ */
+function claimedLease(job: PolledJob, intervalMs: number): { firstInMs?: number; leaseExpiresAt?: string } {
+  if (!job.acknowledged) return {};
+  if (job.leaseExpiresAt === undefined) return { firstInMs: 0 };
+  return { firstInMs: Math.min(intervalMs, Math.max(0, (Date.parse(job.leaseExpiresAt) - Date.now()) / 3)), leaseExpiresAt: job.leaseExpiresAt };
 }
 
 async function run(job: PolledJob, cancellation: JobCancellation, logs: JobLogShipper, context: JobRunContext, removeLater: (remove: () => Promise<void>) => void): Promise<Outcome> {
