@@ -81,7 +81,9 @@ A worker takes jobs of an action type through \`pollForJobs\` (a long poll: \`wa
 confirms with \`acknowledgeJob(jobId, nonce)\`, keeps its lease with \`heartbeat\`, sends output with
 \`appendJobLogs\`, and ends with \`putJobSuccessResult\` or \`putJobFailureResult\`. A job whose worker
 stops heart-beating goes back on the queue. \`examples/custom-worker/worker.mjs\` is a complete worker in
-about 120 lines of plain Node, output artifact included.
+about 120 lines of plain Node, output artifact included. (The platform's own built-in worker, in the engine's process,
+takes a job in one step, dispatched and acknowledged together — decision 0060; a worker of this API, or of \`/aws\`,
+always acknowledges.)
 
 ### Output artifacts: upload, then name
 

@@ -2,6 +2,7 @@ import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ActionDeclaration, PipelineDeclaration } from '@sluice/domain';
+import { eventually } from '@sluice/executions/testing';
 import { alice, WorkerTestEnvironment } from './loop/testing/worker-test-environment';
 import { GitRepository } from './providers/testing/git-repository';
 
@@ -118,8 +119,10 @@ describe('the worker loop runs a real pipeline', () => {
     expect(await readFile(join(target, 'current', 'dist', 'index.html'), 'utf8')).toBe('<h1>Hello from Sluice</h1>\n');
     expect(await readFile(join(target, 'current', 'dist', 'VERSION'), 'utf8')).toBe(commit);
     expect((await readdir(join(target, 'current'))).sort()).toEqual(['dist']);
-    // No job's workspace is left; only the worker's own extracted inputs, until it stops.
-    expect((await readdir(env.workspaceRoot)).filter((name) => !name.startsWith('.inputs-'))).toEqual([]);
+    // No job's workspace is left (each goes right after its job's result, decision 0060); only the worker's own
+    // extracted inputs, until it stops.
+    let left: string[] = [];
+    await eventually(async () => (left = (await readdir(env.workspaceRoot)).filter((name) => !name.startsWith('.inputs-'))).length === 0, () => `left: ${left.join(', ')}`, 10_000);
   });
 
   it('fails the action with the exit code, and the execution with it', async () => {

@@ -254,3 +254,32 @@ describe('a job of a worker known to be gone', () => {
     expect((await engine.getJobDetails(job!.id, acmeWorker)).status).toBe('InProgress');
   });
 });
+
+describe("a job the platform's own worker claims (decision 0060)", () => {
+  it('is dispatched and acknowledged by the poll, and its result is taken without an acknowledgeJob', async () => {
+    const type = custom('Claimed');
+    await publish(acme, pipeline([stage('Build', [{ name: 'Claimed', actionTypeId: type, runOrder: 1 }])], { name: 'claimed' }));
+    const { pipelineExecutionId } = await engine.startPipelineExecution(acme, { name: 'claimed' });
+    const [job] = await engine.pollForAnyJobs([type], 1, { waitMs: 10_000, workerId: 'platform-worker:claims', claim: true });
+    expect(job!.acknowledged).toBe(true);
+    expect(await jobEvents(job!.id)).toEqual(['JobCreated', 'JobDispatched', 'JobAcknowledged']);
+    const [dispatched, acknowledged] = (await env.store.readStream(`job-${job!.id}`)).slice(1);
+    // One append: the two events carry the same command's metadata.
+    expect(acknowledged!.metadata.correlationId).toBe(dispatched!.metadata.correlationId);
+    expect((await engine.getJobDetails(job!.id)).status).toBe('InProgress');
+    await engine.putJobSuccessResult(job!.id, {});
+    expect(await finished(acme, 'claimed', pipelineExecutionId)).toBe('Succeeded');
+  });
+
+  it("is only dispatched for a worker of an account, which acknowledges as CodePipeline's workers do", async () => {
+    const type = custom('NotClaimed');
+    await publish(acme, pipeline([stage('Build', [{ name: 'Polled', actionTypeId: type, runOrder: 1 }])], { name: 'not-claimed' }));
+    await engine.startPipelineExecution(acme, { name: 'not-claimed' });
+    const [job] = await engine.pollForJobs(type, 1, { waitMs: 10_000, account: 'acme', claim: true });
+    expect(job!.acknowledged).toBeUndefined();
+    expect(await jobEvents(job!.id)).toEqual(['JobCreated', 'JobDispatched']);
+    await expect(engine.putJobSuccessResult(job!.id, {}, acmeWorker)).rejects.toBeInstanceOf(IllegalStateError);
+    await engine.acknowledgeJob(job!.id, job!.nonce, acmeWorker);
+    expect((await engine.getJobDetails(job!.id, acmeWorker)).status).toBe('InProgress');
+  });
+});

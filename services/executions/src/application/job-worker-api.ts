@@ -23,6 +23,13 @@ export interface Job {
    * the logs it ships. Empty for a job without secrets.
    */
   masks: string[];
+  /** True when the poll also acknowledged it (`claim`, the platform's own worker): the worker runs it without acknowledgeJob. */
+  acknowledged?: boolean;
+  /**
+   * A claimed job's lease: the dispatch lease's end, which only the worker's first heartbeat extends to the heartbeat
+   * lease (decision 0060), so the worker sends that one well before.
+   */
+  leaseExpiresAt?: string;
 }
 
 /**
@@ -49,6 +56,12 @@ export interface PollForJobsOptions {
   /** Only jobs of this account's pipelines. */
   account?: string | null;
   signal?: AbortSignal;
+  /**
+   * Hand each job out already acknowledged, in one append (decision 0060): what the platform's own worker asks, as it
+   * would acknowledge the job the moment it has it. Ignored for a poll of one account's worker (`account`), which
+   * acknowledges as CodePipeline's workers do.
+   */
+  claim?: boolean;
 }
 
 export interface JobSuccessInput {
@@ -145,6 +158,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
   async pollForAnyJobs(actionTypeIds: readonly ActionTypeId[], maxBatchSize: number, options: PollForJobsOptions = {}): Promise<Job[]> {
     const deadline = Date.now() + (options.waitMs ?? 0);
     const workerId = options.workerId ?? this.deps.ids();
+    const claim = options.claim === true && (options.account ?? null) === null;
     for (let round = 0; ; round += 1) {
       const now = this.deps.clock().toISOString();
       const candidates = actionTypeIds
@@ -152,7 +166,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
         .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
       // Re-look at once after lost races (others took them meanwhile); the wait must start right after a look that found nothing.
       if (candidates.length > 0 && round < 100) {
-        const settled = await Promise.allSettled(candidates.slice(0, maxBatchSize).map((job) => this.dispatch(job.spec, workerId)));
+        const settled = await Promise.allSettled(candidates.slice(0, maxBatchSize).map((job) => this.dispatch(job.spec, workerId, claim)));
         const taken = settled.flatMap((result) => (result.status === 'fulfilled' && result.value !== null ? [result.value] : []));
         const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
         if (failed) {
@@ -249,7 +263,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
     }
   }
 
-  private async dispatch(spec: JobSpec, workerId: string): Promise<Job | null> {
+  private async dispatch(spec: JobSpec, workerId: string, claim: boolean): Promise<Job | null> {
     const account = spec.pipeline.account;
     if (await this.refusedUpload(spec)) return null;
     const secrets = await this.secretsFor(spec);
@@ -257,17 +271,18 @@ export class JobWorkerHandlers implements JobWorkerApi {
     const nonce = this.deps.random();
     let dispatched: JobEvent[];
     try {
-      const written = await this.deps.commands.job({ type: 'DispatchJob', jobId: spec.jobId, nonce, workerId, metadata: this.metadata(account, workerId) });
+      const written = await this.deps.commands.job({ type: 'DispatchJob', jobId: spec.jobId, nonce, workerId, claim, metadata: this.metadata(account, workerId) });
       dispatched = written.events as JobEvent[];
     } catch (error) {
       if (lostRace(error)) return null;
       throw error;
     }
     const job = this.deps.states.job(spec.jobId).state;
-    if (job.status !== 'Dispatched' || job.lease.nonce !== nonce) return null;
+    if ((job.status !== 'Dispatched' && job.status !== 'InProgress') || job.lease.nonce !== nonce) return null;
+    const acknowledged = job.status === 'InProgress' ? { acknowledged: true, leaseExpiresAt: job.lease.expiresAt } : {};
     try {
       if (job.dispatches > 1) await this.noteAttempt(job.spec, job.dispatches, dispatched);
-      if (!secrets) return { id: spec.jobId, nonce, accountId: account, data: job.spec, masks: [] };
+      if (!secrets) return { id: spec.jobId, nonce, accountId: account, data: job.spec, masks: [], ...acknowledged };
       // Audited before the values leave; the job's stored spec (and every event) keeps only the names.
       await this.deps.secrets!.recordUse(job.spec, secrets.opened, workerId);
     } catch (error) {
@@ -276,7 +291,7 @@ export class JobWorkerHandlers implements JobWorkerApi {
       throw error;
     }
     this.deps.masks?.remember(spec.jobId, [...[...secrets.opened.values()].map((secret) => secret.value), ...secrets.masks]);
-    return { id: spec.jobId, nonce, accountId: account, data: secrets.spec, masks: secrets.masks };
+    return { id: spec.jobId, nonce, accountId: account, data: secrets.spec, masks: secrets.masks, ...acknowledged };
   }
 
   /** A job this poll leased but cannot hand out (`error`): back on the queue at once, as the next attempt. */

@@ -53,6 +53,11 @@ export interface PollForJobsOptions {
   workerId?: string;
   /** Ends the wait early; a job dispatched before the abort is still returned. */
   signal?: AbortSignal;
+  /**
+   * Asks for the jobs already acknowledged, in the same step (decision 0060): the engine in-process does it for the
+   * platform's own worker; a job API over the job protocol does not send it, and its jobs come unacknowledged.
+   */
+  claim?: boolean;
 }
 
 /** CodePipeline's `Job`. */
@@ -64,6 +69,10 @@ export interface PolledJob {
   data: JobData;
   /** The secrets' values the job received (decision 0043): masked in the logs the worker ships. */
   masks?: string[];
+  /** True when the poll also acknowledged it (`claim`): the worker runs it without `acknowledgeJob`. */
+  acknowledged?: boolean;
+  /** A claimed job's lease, which lasts until the first heartbeat: the dispatch lease's end (decision 0060). */
+  leaseExpiresAt?: string;
 }
 
 /** CodePipeline's `JobData`, with every `#{…}` already resolved by the engine. */

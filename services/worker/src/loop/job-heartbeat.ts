@@ -3,6 +3,10 @@ import type { JobApi } from '../job-api/job-api';
 
 export interface JobHeartbeatOptions {
   intervalMs: number;
+  /** When the first heartbeat goes (default `intervalMs`): sooner for a job whose lease is short until then (a claim). */
+  firstInMs?: number;
+  /** The lease the job came with, if known: heartbeats that fail past it lose the job. */
+  leaseExpiresAt?: string;
   /** The job is no longer this worker's: refused by the service, or the lease ran out while heartbeats failed. */
   onLost(reason: string): void;
   onError(error: unknown): void;
@@ -19,7 +23,7 @@ export interface JobHeartbeat {
  */
 export function keepHeartbeat(api: Pick<JobApi, 'heartbeat'>, jobId: string, nonce: string, options: JobHeartbeatOptions): JobHeartbeat {
   let stopped = false;
-  let leaseExpiresAt: number | null = null;
+  let leaseExpiresAt: number | null = options.leaseExpiresAt === undefined ? null : Date.parse(options.leaseExpiresAt);
   let inFlight: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
 
@@ -41,14 +45,14 @@ export function keepHeartbeat(api: Pick<JobApi, 'heartbeat'>, jobId: string, non
       }
     }
   };
-  const schedule = (): void => {
+  const schedule = (inMs: number): void => {
     timer = setTimeout(() => {
       inFlight = beat().finally(() => {
-        if (!stopped) schedule();
+        if (!stopped) schedule(options.intervalMs);
       });
-    }, options.intervalMs);
+    }, inMs);
   };
-  schedule();
+  schedule(options.firstInMs ?? options.intervalMs);
 
   return {
     async stop() {

@@ -36,7 +36,7 @@ export interface JobRunContext {
 type Outcome = { status: 'Succeeded'; completed: CompletedJob } | { status: 'Failed'; failure: JobFailureResult };
 
 /**
- * One polled job: acknowledge it, heart-beat while the provider runs in its own workspace, report
+ * One polled job: acknowledge it (unless the poll did), heart-beat while the provider runs in its own workspace, report
  * the result. Never rejects: whatever goes wrong is reported to the service or emitted. Traced as one span, the child
  * of the engine step that created the job (its `traceContext`).
  */
@@ -52,24 +52,38 @@ export async function runPolledJob(job: PolledJob, cancellation: JobCancellation
 async function runPolledJobInSpan(job: PolledJob, cancellation: JobCancellation, context: JobRunContext): Promise<void> {
   const { api, emit } = context;
   try {
-    await api.acknowledgeJob(job.id, job.nonce);
+    // A job claimed by the poll (decision 0060) is acknowledged already.
+    if (!job.acknowledged) await api.acknowledgeJob(job.id, job.nonce);
   } catch (error) {
     // Refused: another worker has it. Unreachable: the dispatch lease hands it out again.
     emit({ type: 'AcknowledgeFailed', jobId: job.id, error });
     return;
   }
+  const workspace: { remove?: () => Promise<void> } = {};
+  try {
+    await runAcknowledged(job, cancellation, context, (remove) => (workspace.remove = remove));
+  } finally {
+    // After the result, so that nobody waits for it; the job's slot is freed once the workspace is gone.
+    await workspace.remove?.().catch((error: unknown) => emit({ type: 'WorkspaceNotRemoved', jobId: job.id, error }));
+  }
+}
+
+/** An acknowledged job: heart-beat while it runs, ship its logs, report its result; its workspace goes to `removeLater`. */
+async function runAcknowledged(job: PolledJob, cancellation: JobCancellation, context: JobRunContext, removeLater: (remove: () => Promise<void>) => void): Promise<void> {
+  const { api, emit } = context;
   const data = job.data;
   emit({ type: 'JobStarted', jobId: job.id, actionType: actionTypeKey(data.actionTypeId), pipelineExecutionId: data.executionId, stageName: data.stageName, actionName: data.actionName });
   const started = Date.now();
   const heartbeat = keepHeartbeat(api, job.id, job.nonce, {
     intervalMs: context.heartbeatIntervalMs,
+    ...claimedLease(job, context.heartbeatIntervalMs),
     onLost: (message) => cancellation.cancel({ kind: 'LeaseLost', message }),
     onError: (error) => emit({ type: 'HeartbeatFailed', jobId: job.id, error }),
   });
   const logs = new JobLogShipper(api, job.id, job.nonce, context.logShipping, emit, job.masks ?? []);
   let outcome: Outcome;
   try {
-    outcome = await run(job, cancellation, logs, context);
+    outcome = await run(job, cancellation, logs, context, removeLater);
   } finally {
     // The last line is stored before the result, so whoever sees Succeeded or Failed can read it.
     await logs.close();
@@ -97,7 +111,17 @@ async function runPolledJobInSpan(job: PolledJob, cancellation: JobCancellation,
   }
 }
 
-async function run(job: PolledJob, cancellation: JobCancellation, logs: JobLogShipper, context: JobRunContext): Promise<Outcome> {
+/**
+ * A job the poll claimed holds the dispatch lease until its first heartbeat (decision 0060): that heartbeat goes within
+ * a third of what is left of it (a failed one is tried again an interval later), at once if the lease is unknown.
+ */
+function claimedLease(job: PolledJob, intervalMs: number): { firstInMs?: number; leaseExpiresAt?: string } {
+  if (!job.acknowledged) return {};
+  if (job.leaseExpiresAt === undefined) return { firstInMs: 0 };
+  return { firstInMs: Math.min(intervalMs, Math.max(0, (Date.parse(job.leaseExpiresAt) - Date.now()) / 3)), leaseExpiresAt: job.leaseExpiresAt };
+}
+
+async function run(job: PolledJob, cancellation: JobCancellation, logs: JobLogShipper, context: JobRunContext, removeLater: (remove: () => Promise<void>) => void): Promise<Outcome> {
   const data = job.data;
   const provider = providerFor(context.providers, data.actionTypeId);
   if (provider === undefined) return { status: 'Failed', failure: { type: 'ConfigurationError', message: `this worker has no provider for ${actionTypeKey(data.actionTypeId)}` } };
@@ -109,6 +133,7 @@ async function run(job: PolledJob, cancellation: JobCancellation, logs: JobLogSh
       root: context.workspaceRoot,
       archiveLimits: context.archiveLimits,
       inputs: context.inputs,
+      removeLater,
     });
     return { status: 'Succeeded', completed };
   } catch (error) {

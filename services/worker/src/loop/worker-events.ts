@@ -14,7 +14,9 @@ export type WorkerEvent =
   | { type: 'ResultRefused'; jobId: string; error: unknown }
   | { type: 'ReportFailed'; jobId: string; error: unknown; attempts: number }
   /** Log chunks not stored: the buffer was full, the service refused them, or it could not be reached in time. */
-  | { type: 'LogsDropped'; jobId: string; chunks: number; reason: string };
+  | { type: 'LogsDropped'; jobId: string; chunks: number; reason: string }
+  /** The job's workspace could not be removed after its result was reported (the result stands). */
+  | { type: 'WorkspaceNotRemoved'; jobId: string; error: unknown };
 
 /** The default sink: problems go to stderr, a job's progress and output are left to the service. */
 export function logProblems(event: WorkerEvent): void {
@@ -25,6 +27,7 @@ export function logProblems(event: WorkerEvent): void {
     case 'AcknowledgeFailed':
     case 'HeartbeatFailed':
     case 'ResultRefused':
+    case 'WorkspaceNotRemoved':
       console.warn(`worker: job ${event.jobId}: ${event.type}:`, event.error);
       return;
     case 'ReportFailed':

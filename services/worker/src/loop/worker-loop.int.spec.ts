@@ -85,6 +85,103 @@ describe('the worker loop', () => {
     await worker.stop();
   });
 
+  it('takes a job from the engine in one step, reports its result, then removes its workspace (decision 0060)', async () => {
+    await env.publish({ name: 'claimed', stages: [{ name: 'Build', actions: [commands('One', ['echo one'])] }] });
+    const engine = env.jobApi;
+    const acknowledged: string[] = [];
+    const workspacesAtResult: string[][] = [];
+    const watched: JobApi = {
+      ...engine,
+      pollForJobs: (...args) => engine.pollForJobs(...args),
+      pollForAnyJobs: (...args) => engine.pollForAnyJobs!(...args),
+      acknowledgeJob: (jobId, nonce) => (acknowledged.push(jobId), engine.acknowledgeJob(jobId, nonce)),
+      heartbeat: (...args) => engine.heartbeat(...args),
+      putJobSuccessResult: async (jobId, result) => {
+        workspacesAtResult.push(await readdir(env.workspaceRoot));
+        return engine.putJobSuccessResult(jobId, result);
+      },
+      putJobFailureResult: (...args) => engine.putJobFailureResult(...args),
+      appendJobLogs: (...args) => engine.appendJobLogs(...args),
+    };
+    const worker = env.startWorker({ jobApi: watched });
+    const executionId = await env.start('claimed');
+    expect(await env.finished('claimed', executionId)).toBe('Succeeded');
+    await eventually(() => worker.runningJobs().length === 0, () => `still running: ${worker.runningJobs().join(', ')}`);
+    expect(acknowledged).toEqual([]);
+    const jobFolder = (names: string[]) => names.filter((name) => name.startsWith('job-'));
+    expect(jobFolder(workspacesAtResult[0]!)).toHaveLength(1);
+    expect(jobFolder(await readdir(env.workspaceRoot))).toEqual([]);
+    await worker.stop();
+  });
+
+  it('acknowledges a job its job API handed out unacknowledged (a job API over the job protocol)', async () => {
+    await env.publish({ name: 'unclaimed', stages: [{ name: 'Build', actions: [commands('One', ['echo one'])] }] });
+    const engine = env.jobApi;
+    const acknowledged: string[] = [];
+    const protocol: JobApi = {
+      ...engine,
+      pollForJobs: (type, max, options) => engine.pollForJobs(type, max, { ...options, claim: false }),
+      pollForAnyJobs: (types, max, options) => engine.pollForAnyJobs!(types, max, { ...options, claim: false }),
+      acknowledgeJob: (jobId, nonce) => (acknowledged.push(jobId), engine.acknowledgeJob(jobId, nonce)),
+      heartbeat: (...args) => engine.heartbeat(...args),
+      putJobSuccessResult: (...args) => engine.putJobSuccessResult(...args),
+      putJobFailureResult: (...args) => engine.putJobFailureResult(...args),
+      appendJobLogs: (...args) => engine.appendJobLogs(...args),
+    };
+    const worker = env.startWorker({ jobApi: protocol });
+    const executionId = await env.start('unclaimed');
+    expect(await env.finished('unclaimed', executionId)).toBe('Succeeded');
+    expect(acknowledged).toHaveLength(1);
+    await worker.stop();
+  });
+
+  it('a claim nobody acts on (the poll\'s answer lost) goes back on the queue when the dispatch lease ends, not the heartbeat lease', async () => {
+    await env.publish({ name: 'claim-lost', stages: [{ name: 'Build', actions: [commands('One', ['echo one'])] }] });
+    const engine = env.jobApi;
+    // The first job the engine claims never reaches the loop, as an answer lost on its way.
+    let lost: string | undefined;
+    const losing: JobApi = {
+      ...engine,
+      pollForJobs: (...args) => engine.pollForJobs(...args),
+      pollForAnyJobs: async (...args) => {
+        const jobs = await engine.pollForAnyJobs!(...args);
+        if (lost !== undefined || jobs.length === 0) return jobs;
+        lost = jobs[0]!.id;
+        return jobs.slice(1);
+      },
+      acknowledgeJob: (...args) => engine.acknowledgeJob(...args),
+      heartbeat: (...args) => engine.heartbeat(...args),
+      putJobSuccessResult: (...args) => engine.putJobSuccessResult(...args),
+      putJobFailureResult: (...args) => engine.putJobFailureResult(...args),
+      appendJobLogs: (...args) => engine.appendJobLogs(...args),
+    };
+    const worker = env.startWorker({ jobApi: losing });
+    const executionId = await env.start('claim-lost');
+    expect(await env.finished('claim-lost', executionId)).toBe('Succeeded');
+    const events = await env.engines.store.readStream(`job-${lost!}`);
+    const at = (type: string) => Date.parse((events.find((event) => event.type === type)!.data as { at: string }).at);
+    expect(events.map((event) => event.type)).toEqual(['JobCreated', 'JobDispatched', 'JobAcknowledged', 'JobRequeued', 'JobDispatched', 'JobAcknowledged', 'JobSucceeded']);
+    // The environment's dispatch lease is 5 s, its heartbeat lease 10 s.
+    const heldMs = at('JobRequeued') - at('JobDispatched');
+    expect(heldMs).toBeGreaterThanOrEqual(5_000);
+    expect(heldMs).toBeLessThan(8_000);
+    await worker.stop();
+  }, 60_000);
+
+  it('sends a claimed job\'s first heartbeat before the dispatch lease ends, whatever its heartbeat interval', async () => {
+    // 7 s of work: past the 5-s dispatch lease the claim holds until the first heartbeat, within the 10-s heartbeat lease.
+    await env.publish({ name: 'claim-beats', stages: [{ name: 'Build', actions: [commands('Long', ['sleep 7', 'echo done'])] }] });
+    const worker = env.startWorker({ heartbeatIntervalMs: 20_000 });
+    const executionId = await env.start('claim-beats');
+    expect(await env.finished('claim-beats', executionId)).toBe('Succeeded');
+    const [started] = env.events.flatMap((event) => (event.type === 'JobStarted' && event.pipelineExecutionId === executionId ? [event] : []));
+    const types = (await env.engines.store.readStream(`job-${started!.jobId}`)).map((event) => event.type);
+    // One run: acknowledged by the claim, kept by the first heartbeat (not requeued when the dispatch lease ended).
+    expect(types.filter((type) => type !== 'JobHeartbeatRecorded')).toEqual(['JobCreated', 'JobDispatched', 'JobAcknowledged', 'JobSucceeded']);
+    expect(types.filter((type) => type === 'JobHeartbeatRecorded')).toHaveLength(1);
+    await worker.stop();
+  }, 60_000);
+
   it('on stop, lets a running job finish within the grace', async () => {
     await env.publish({ name: 'graceful', stages: [{ name: 'Build', actions: [commands('Slow', ['echo started', 'sleep 1', 'echo finished'])] }] });
     const worker = env.startWorker();
@@ -136,7 +233,8 @@ describe('the worker loop', () => {
       () => `job ${jobId} was not given up`,
       10_000,
     );
-    expect(worker.runningJobs()).toEqual([]);
+    // Its slot is free once its workspace is removed, which comes after the job ends (decision 0060).
+    await eventually(() => worker.runningJobs().length === 0, () => `still running: ${worker.runningJobs().join(', ')}`);
     expect(await processesMarked(marker)).toEqual([]);
     expect(env.engine.getPipelineExecution(alice, 'abandoned', executionId).status).toBe('Stopped');
     const jobEvents = (await env.engines.store.readStream(`job-${jobId}`)).map((event) => event.type);

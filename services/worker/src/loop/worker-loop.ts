@@ -168,7 +168,7 @@ export function startWorker(options: WorkerOptions): Worker {
     const forget = long ? slots.cutWhenContended(cut) : () => undefined;
     try {
       const signal = AbortSignal.any([stopping.signal, cut.signal]);
-      return await options.jobApi.pollForJobs(actionTypeId, 1, { waitMs: long ? pollWaitMs : contendedPollWaitMs, workerId, signal });
+      return await options.jobApi.pollForJobs(actionTypeId, 1, { waitMs: long ? pollWaitMs : contendedPollWaitMs, workerId, signal, claim: true });
     } finally {
       forget();
     }
@@ -185,7 +185,7 @@ export function startWorker(options: WorkerOptions): Worker {
       let started = 0;
       let failure: { error: unknown } | null = null;
       try {
-        const jobs = await pollAny.call(options.jobApi, types, reserved, { waitMs: pollWaitMs, workerId, signal: stopping.signal });
+        const jobs = await pollAny.call(options.jobApi, types, reserved, { waitMs: pollWaitMs, workerId, signal: stopping.signal, claim: true });
         backoff.reset();
         for (const job of jobs) {
           if (stopping.signal.aborted) await giveBack(job, 'is stopping');

@@ -6,6 +6,11 @@ import { removeTree } from '../providers/files/remove-tree';
 export interface JobWorkspaceOptions {
   /** Parent of the jobs' workspaces; default `<os tmpdir>/sluice-jobs`. */
   root?: string;
+  /**
+   * Takes the workspace's removal instead of waiting for it: the worker reports the job's result first and removes the
+   * workspace after (a tree's removal took ~50 ms a job under load, on the path between the command and the result).
+   */
+  removeLater?: (remove: () => Promise<void>) => void;
 }
 
 /** A job's own folder: `inputs/<name>` for the extracted input artifacts, `work/` for the provider. */
@@ -27,12 +32,17 @@ export async function createJobWorkspace(jobId: string, options: JobWorkspaceOpt
   return workspace;
 }
 
-/** Runs `use` with a fresh workspace and removes the workspace afterwards, whether `use` succeeded or not. */
+/**
+ * Runs `use` with a fresh workspace and removes the workspace afterwards, whether `use` succeeded or not: before it
+ * resolves, or through `removeLater` when given.
+ */
 export async function withJobWorkspace<T>(jobId: string, options: JobWorkspaceOptions, use: (workspace: JobWorkspace) => Promise<T>): Promise<T> {
   const workspace = await createJobWorkspace(jobId, options);
   try {
     return await use(workspace);
   } finally {
-    await removeTree(workspace.path);
+    const remove = () => removeTree(workspace.path);
+    if (options.removeLater) options.removeLater(remove);
+    else await remove();
   }
 }

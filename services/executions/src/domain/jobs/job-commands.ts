@@ -29,6 +29,11 @@ export interface DispatchJob {
   jobId: string;
   nonce: string;
   workerId: string;
+  /**
+   * The worker takes the job in one step: dispatched and acknowledged in one append (decision 0060). Only the
+   * platform's own worker asks; a worker of the job protocol (GraphQL, `/aws`) acknowledges as CodePipeline's do.
+   */
+  claim?: boolean;
   metadata: CommandMetadata;
 }
 

@@ -59,7 +59,13 @@ function dispatch(command: DispatchJob, state: CreatedJob, policy: JobQueuePolic
     type: 'JobDispatched',
     data: { jobId: command.jobId, nonce: lease.nonce, workerId: lease.workerId, leaseExpiresAt: lease.expiresAt, at: now },
   };
-  return [...handedOver, dispatched];
+  // A third-party job is acknowledged with its client token, which only the worker's own call carries.
+  if (!command.claim || isThirdPartyJob(state)) return [...handedOver, dispatched];
+  // Claimed, the job keeps the dispatch lease until the worker's first heartbeat: a claim nobody acts on (lost between
+  // the append and the job's start) goes back on the queue as soon as an unacknowledged dispatch would, not after the
+  // heartbeat lease.
+  const acknowledged: JobEvent = { type: 'JobAcknowledged', data: { jobId: command.jobId, nonce: lease.nonce, leaseExpiresAt: lease.expiresAt, at: now } };
+  return [...handedOver, dispatched, acknowledged];
 }
 
 function acknowledge(command: AcknowledgeJob, state: CreatedJob, policy: JobQueuePolicy): JobEvent[] {

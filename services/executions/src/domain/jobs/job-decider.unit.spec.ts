@@ -14,6 +14,8 @@ const spec: JobSpec = jobSpec({ commands: ['true'], deadline: at(3600) });
 const created: JobEvent = { type: 'JobCreated', data: { spec, createdAt: at(0) } };
 const dispatched = (nonce = 'n1', second = 1, workerId = 'w1'): JobEvent => ({ type: 'JobDispatched', data: { jobId: 'j1', nonce, workerId, leaseExpiresAt: at(second + 60), at: at(second) } });
 const acknowledged: JobEvent = { type: 'JobAcknowledged', data: { jobId: 'j1', nonce: 'n1', leaseExpiresAt: at(302), at: at(2) } };
+/** Acknowledged by its claim at second 2: the dispatch lease's end (decision 0060). */
+const claimed: JobEvent = { type: 'JobAcknowledged', data: { jobId: 'j1', nonce: 'n1', leaseExpiresAt: at(62), at: at(2) } };
 const succeeded: JobEvent = { type: 'JobSucceeded', data: { jobId: 'j1', result: emptyJobSuccess(), at: at(3) } };
 const cmd = {
   dispatch: (second: number, nonce = 'n2'): JobCommand => ({ type: 'DispatchJob', jobId: 'j1', nonce, workerId: 'w2', metadata: metadataAt(at(second)) }),
@@ -30,6 +32,20 @@ describe('job protocol', () => {
     ['create', [], { type: 'CreateJob', jobId: 'j1', spec, metadata: metadataAt(at(0)) }, [created]],
     ['dispatch a queued job with an acknowledge lease', [created], cmd.dispatch(1, 'n1'), [dispatched('n1', 1, 'w2')]],
     ['acknowledge with the nonce: a heartbeat lease starts', [created, dispatched()], cmd.ack('n1'), [acknowledged]],
+    [
+      "the platform's worker claims it: dispatched and acknowledged in one append, still under the dispatch lease",
+      [created],
+      { type: 'DispatchJob', jobId: 'j1', nonce: 'n1', workerId: 'w1', claim: true, metadata: metadataAt(at(2)) },
+      [dispatched('n1', 2, 'w1'), claimed],
+    ],
+    ["a claimed job's first heartbeat starts the heartbeat lease", [created, dispatched('n1', 2), claimed], cmd.heartbeat('n1', 20), [{ type: 'JobHeartbeatRecorded', data: { jobId: 'j1', leaseExpiresAt: at(320), at: at(20) } }]],
+    ["a claimed job is requeued once the dispatch lease ran out without a heartbeat", [created, dispatched('n1', 2), claimed], cmd.requeue(63), [{ type: 'JobRequeued', data: { jobId: 'j1', reason: 'HeartbeatMissed', previousWorkerId: 'w1', at: at(63) } }]],
+    [
+      'a claim of a third-party job only dispatches it: its worker acknowledges with its client token',
+      [{ type: 'JobCreated', data: { spec: jobSpec({ actionTypeId: { category: 'Deploy', owner: 'ThirdParty', provider: 'Partner', version: '1' }, deadline: at(3600) }), createdAt: at(0) } }],
+      { type: 'DispatchJob', jobId: 'j1', nonce: 'n1', workerId: 'w1', claim: true, metadata: metadataAt(at(1)) },
+      [dispatched('n1', 1, 'w1')],
+    ],
     ['heartbeat extends the lease', [created, dispatched(), acknowledged], cmd.heartbeat('n1', 100), [{ type: 'JobHeartbeatRecorded', data: { jobId: 'j1', leaseExpiresAt: at(400), at: at(100) } }]],
     ['a result from the worker that holds it', [created, dispatched(), acknowledged], cmd.success(), [succeeded]],
     [
@@ -72,6 +88,7 @@ describe('job protocol', () => {
   const nothing: Array<[string, JobEvent[], JobCommand]> = [
     ['a second create', [created], { type: 'CreateJob', jobId: 'j1', spec, metadata: metadataAt(at(0)) }],
     ['a requeue while the lease holds', [created, dispatched()], cmd.requeue(60)],
+    ["a requeue of a claimed job while the dispatch lease holds", [created, dispatched('n1', 2), claimed], cmd.requeue(61)],
     ['a time-out before the deadline', [created], cmd.timeOut(3599)],
     ['a repeated acknowledge', [created, dispatched(), acknowledged], cmd.ack('n1', 3)],
     ['a release naming another worker than the holder', [created, dispatched(), acknowledged], cmd.release('w2')],
@@ -88,6 +105,13 @@ describe('job protocol', () => {
     ['an acknowledge with another nonce', [created, dispatched()], cmd.ack('n9'), ConflictError, 'INVALID_NONCE'],
     ['an acknowledge of a finished job', [created, dispatched(), acknowledged, succeeded], cmd.ack('n1', 4), IllegalStateError, 'INVALID_JOB_STATE'],
     ['a dispatch of a job another worker holds', [created, dispatched()], cmd.dispatch(30), ConflictError, 'JOB_ALREADY_HELD'],
+    [
+      'a second claim racing the first (another poll of the same instant)',
+      [created, dispatched('n1', 2), claimed],
+      { type: 'DispatchJob', jobId: 'j1', nonce: 'n2', workerId: 'w2', claim: true, metadata: metadataAt(at(2)) },
+      ConflictError,
+      'JOB_ALREADY_HELD',
+    ],
     ['a heartbeat with another nonce', [created, dispatched(), acknowledged], cmd.heartbeat('n9', 10), ConflictError, 'INVALID_NONCE'],
     ['a heartbeat of a job not acknowledged', [created, dispatched()], cmd.heartbeat('n1', 10), IllegalStateError, 'INVALID_JOB_STATE'],
     ['anything on an unknown job', [], cmd.success(), NotFoundError, 'JOB_NOT_FOUND'],
