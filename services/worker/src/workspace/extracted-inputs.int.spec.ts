@@ -83,6 +83,23 @@ describe('extracted inputs: an input artifact extracted once per worker, copied 
     await inputs.close();
   });
 
+  it('extracts a tree again while its evicted copy is still being removed, each job getting it whole', async () => {
+    const inputs = new ExtractedInputs(join(root, 'jobs'), { maxTrees: 1, maxBytes: 1024 * 1024 * 1024 });
+    const files = (tag: string) => Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`d${i % 10}/f${i}.txt`, `${tag} ${i}`]));
+    const [first, second] = [await archiveOf(files('first')), await archiveOf(files('second'))];
+    // Each copy evicts the other tree, whose removal runs on while the next job asks for it again.
+    for (let round = 0; round < 3; round++) {
+      for (const [sha256, tag] of [[first!, 'first'], [second!, 'second']] as const) {
+        const target = join(root, `job-${round}-${tag}`);
+        await inputs.copyInto(counted, sha256, target);
+        const names = (await readdir(target, { recursive: true })).filter((name) => name.endsWith('.txt'));
+        expect(names).toHaveLength(30);
+        expect(await readFile(join(target, 'd7/f27.txt'), 'utf8')).toBe(`${tag} 27`);
+      }
+    }
+    await inputs.close();
+  });
+
   it('lets the least recently used trees go past its limits', async () => {
     const inputs = new ExtractedInputs(join(root, 'jobs'), { maxTrees: 2, maxBytes: 1024 * 1024 });
     const [first, second, third] = [await archiveOf({ 'a.txt': '1' }), await archiveOf({ 'a.txt': '2' }), await archiveOf({ 'a.txt': '3' })];

@@ -31,6 +31,7 @@ interface Entry {
 export class ExtractedInputs {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
+  private extractions = 0;
   private folder: Promise<string> | undefined;
 
   constructor(
@@ -49,7 +50,8 @@ export class ExtractedInputs {
       // Set before any await: the jobs of a stage asking at once share one extraction.
       const created: Entry = { path: '', bytes: 0, users: 0, ready: Promise.resolve() };
       created.ready = (async () => {
-        created.path = join(await this.ownFolder(), sha256);
+        // A folder of its own per extraction: an evicted tree of the same artifact may still be being removed.
+        created.path = join(await this.ownFolder(), `${sha256}.${++this.extractions}`);
         const { totalBytes } = await unpackArtifact(store, sha256, created.path, archiveLimits);
         created.bytes = totalBytes;
         this.bytes += totalBytes;
