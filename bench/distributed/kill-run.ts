@@ -6,7 +6,8 @@
  * `sleep 1`, with a subscriber on each gateway; mid-run SIGKILL of executions-1, worker-1, gateway-1 and projections-1,
  * which is started again. The scenario is distributed.e2e.spec.ts's (platform/src/distributed/testing/kill-run.ts):
  * every execution Succeeded, each subscriber saw every change once and in order, the audit read model equals its
- * rebuild from zero. Prints the figures and the load average; exits 1 when a check failed.
+ * rebuild from zero. Prints the figures and the load average; exits 1 when a check failed. SLUICE_BENCH_KILL_RUN_FINISH_S
+ * (default 1,800) bounds the wait for every execution to end after the kills.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,10 +20,13 @@ import { startDistributedTopology, type DistributedTopology } from '../../platfo
 import { benchPostgresUrl } from '../eventing/bench-kit';
 
 const EXECUTIONS = Number(process.env.SLUICE_BENCH_KILL_RUN_EXECUTIONS ?? 300);
+// On two shared cores 300 executions of four jobs take minutes after the kills: the run's bound, not a goal.
+const FINISH_S = Number(process.env.SLUICE_BENCH_KILL_RUN_FINISH_S ?? 1_800);
 const load = () => loadavg().map((n) => n.toFixed(2)).join(', ');
 
 async function main(): Promise<void> {
   if (!Number.isInteger(EXECUTIONS) || EXECUTIONS < 2) throw new Error(`SLUICE_BENCH_KILL_RUN_EXECUTIONS: '${process.env.SLUICE_BENCH_KILL_RUN_EXECUTIONS}' is not a whole number of at least 2`);
+  if (!Number.isFinite(FINISH_S) || FINISH_S <= 0) throw new Error(`SLUICE_BENCH_KILL_RUN_FINISH_S: '${process.env.SLUICE_BENCH_KILL_RUN_FINISH_S}' is not a positive number of seconds`);
   const workDir = mkdtempSync(join(tmpdir(), 'sluice-bench-kill-run-'));
   const schema = newTestSchema('bkill');
   const caller: Caller = { account: 'default', actor: 'bench' };
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
       workDir,
       pipelineName: 'killrun',
       startConcurrency: 4,
+      finishTimeoutMs: FINISH_S * 1_000,
       log: (line) => console.log(`  ${line} (load ${load()})`),
     });
     console.log(describeKillRun(run));
