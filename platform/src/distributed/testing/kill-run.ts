@@ -166,6 +166,7 @@ export async function runKillScenario(options: KillRunOptions): Promise<KillRun>
       );
       if (status !== undefined && status !== 'InProgress') {
         statuses.set(id, status);
+        if (statuses.size % 50 === 0) log(`${statuses.size} of ${executionIds.length} executions ended, ${Date.now() - killedAt} ms after the kills`);
         break;
       }
       if (Date.now() > deadline) {
