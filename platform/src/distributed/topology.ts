@@ -286,7 +286,7 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
   );
 
   // Started in this order, stopped in reverse: workers (they report through the gateway), gateway, triggers, then the
-  // engines and, after them, the other services.
+  // engines and, after them, the other services, and last the projections processes.
   const components: PlatformComponent[] = [
     // First: the permissions API reads the trails they fold, and they make the audit chain's legacy mark once caught up.
     ...(projectionProcesses.length > 0 ? [together('projections', projectionProcesses)] : []),
