@@ -58,6 +58,14 @@ async function main(): Promise<void> {
     console.log(`processes: ${topology.processes.map((p) => p.name).join(', ')} (ready in ${((performance.now() - spawnedAt) / 1000).toFixed(1)} s)`);
     if (topology.adminToken) caller.token = topology.adminToken;
     store = await createPostgresEventStore({ connectionString: benchPostgresUrl, schema });
+    const running = topology;
+    // A process that died on its own (not one of the four killed) is named with its last lines, whatever failed.
+    const unexpectedEnds = async () => {
+      const ends = await Promise.all(running.processes.map(async (p) => [p, await Promise.race([p.exited, new Promise<undefined>((resolve) => setTimeout(resolve, 10))])] as const));
+      for (const [p, end] of ends) {
+        if (end && end.signal !== 'SIGKILL') console.error(`${p.name} (pid ${p.pid}) exited by itself (${end.signal ?? `code ${end.code}`}); its last lines:\n${p.output().trimEnd().split('\n').slice(-15).join('\n')}`);
+      }
+    };
     const run = await runKillScenario({
       topology,
       store,
@@ -68,7 +76,11 @@ async function main(): Promise<void> {
       startConcurrency: 4,
       finishTimeoutMs: FINISH_S * 1_000,
       log: (line) => console.log(`  ${line} (load ${load()})`),
+    }).catch(async (error: unknown) => {
+      await unexpectedEnds();
+      throw error;
     });
+    await unexpectedEnds();
     console.log(describeKillRun(run));
     console.log(`load average after: ${load()}`);
     if (run.problems.length > 0) {
