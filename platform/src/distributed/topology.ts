@@ -51,7 +51,7 @@ export interface TopologyOptions {
   /**
    * Processes that fold the durable read models (the permissions service's audit trails) apart from the APIs, default 0
    * (the permissions process folds them itself). With 1 or more: `projections-1`… (SLUICE_PERMISSIONS_ROLE=projections),
-   * started first, and the permissions process only reads the trails (SLUICE_PERMISSIONS_ROLE=api; decision 0061).
+   * started with the services, and the permissions process only reads the trails (SLUICE_PERMISSIONS_ROLE=api; decision 0061).
    */
   projections?: number;
   /** Webhook receiver and git poller processes (services/triggers), default 1; 0 runs no triggers. */
@@ -286,11 +286,15 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
   );
 
   // Started in this order, stopped in reverse: workers (they report through the gateway), gateway, triggers, then the
-  // engines and, after them, the other services, and last the projections processes.
+  // projections processes, the engines and, after them, the other services. The projections start with the services:
+  // the permissions API finds their tables empty until they fold (it creates them if it is first), and no client reaches
+  // it before the gateway, which starts once the projections are caught up and made the audit chain's legacy mark.
   const components: PlatformComponent[] = [
-    // First: the permissions API reads the trails they fold, and they make the audit chain's legacy mark once caught up.
-    ...(projectionProcesses.length > 0 ? [together('projections', projectionProcesses)] : []),
-    together('services', [together('subgraphs', [pipelines, ...optionalProcesses]), together('engines', engineProcesses)], { stopInReverse: true }),
+    together(
+      'services',
+      [together('subgraphs', [pipelines, ...optionalProcesses]), together('engines', engineProcesses), ...(projectionProcesses.length > 0 ? [together('projections', projectionProcesses)] : [])],
+      { stopInReverse: true },
+    ),
     together('triggers', triggerProcesses),
     together('gateways', gatewayProcesses),
     ...(gatewayCount > 1 ? [balancerComponent] : []),
