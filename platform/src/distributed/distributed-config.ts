@@ -19,6 +19,11 @@ export interface DistributedConfig {
   workers: number;
   /** `SLUICE_GATEWAYS` (2): more than one run behind HAProxy on `port` (balancer.ts). */
   gateways: number;
+  /**
+   * `SLUICE_PROJECTIONS` (1): processes folding the durable read models apart from the APIs (decision 0061); 0 leaves
+   * the folding to the permissions process.
+   */
+  projections: number;
   /** `SLUICE_DATA_DIR` (./.sluice) made absolute: artifacts in `<dataDir>/artifacts` (or `SLUICE_ARTIFACTS`), the local broker in `<dataDir>/kafka`. */
   dataDir: string;
   artifactsDir: string;
@@ -28,11 +33,11 @@ export interface DistributedConfig {
 
 export const DEFAULT_DISTRIBUTED_STORE = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-function count(env: Env, variable: string, fallback: number, problems: ConfigProblems): number {
+function count(env: Env, variable: string, fallback: number, problems: ConfigProblems, least = 1): number {
   const raw = env[variable]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 16) problems.push({ variable, reason: `'${raw}' is not a whole number from 1 to 16` });
+  if (!Number.isInteger(value) || value < least || value > 16) problems.push({ variable, reason: `'${raw}' is not a whole number from ${least} to 16` });
   return value;
 }
 
@@ -62,6 +67,7 @@ export function loadDistributedConfig(env: Env, cwd = process.cwd()): Distribute
     engines: count(env, 'SLUICE_ENGINES', 2, problems),
     workers: count(env, 'SLUICE_WORKERS', 2, problems),
     gateways: count(env, 'SLUICE_GATEWAYS', 2, problems),
+    projections: count(env, 'SLUICE_PROJECTIONS', 1, problems, 0),
     dataDir,
     artifactsDir: artifacts || resolve(dataDir, 'artifacts'),
     logFormat: env.SLUICE_LOG_FORMAT?.trim() || 'json',

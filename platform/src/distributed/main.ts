@@ -60,6 +60,7 @@ async function main(env: Env): Promise<void> {
     engines: config.engines,
     workers: config.workers,
     gateways: config.gateways,
+    projections: config.projections,
     gatewayPort: config.port,
     env: { SLUICE_LOG_FORMAT: config.logFormat },
     onLine: (name, line) => console.log(`${name.padEnd(width)}| ${line}`),

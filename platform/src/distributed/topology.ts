@@ -48,6 +48,12 @@ export interface TopologyOptions {
   engines?: number;
   /** Worker processes, default 2. */
   workers?: number;
+  /**
+   * Processes that fold the durable read models (the permissions service's audit trails) apart from the APIs, default 0
+   * (the permissions process folds them itself). With 1 or more: `projections-1`… (SLUICE_PERMISSIONS_ROLE=projections),
+   * started with the services, and the permissions process only reads the trails (SLUICE_PERMISSIONS_ROLE=api; decision 0061).
+   */
+  projections?: number;
   /** Webhook receiver and git poller processes (services/triggers), default 1; 0 runs no triggers. */
   triggers?: number;
   /** Added to the triggers processes' environment (e.g. SLUICE_POLL_INTERVAL_MS). */
@@ -73,7 +79,7 @@ export interface TopologyOptions {
   stopGraceMs?: number;
 }
 
-export type ProcessRole = 'subgraph' | 'engine' | 'triggers' | 'gateway' | 'worker';
+export type ProcessRole = 'subgraph' | 'engine' | 'projections' | 'triggers' | 'gateway' | 'worker';
 
 export interface TopologyProcess {
   /** `pipelines`, `executions-1`, `gateway`, `worker-2`, … */
@@ -109,8 +115,14 @@ export interface DistributedTopology {
   adminToken?: string;
   /** True when this start created the admin (its token is shown once). */
   adminCreated: boolean;
-  processes: TopologyProcess[];
+  /** The processes running or killed, in start order; a restarted one is its new process. */
+  readonly processes: TopologyProcess[];
   process(name: string): TopologyProcess;
+  /**
+   * Starts a process of the topology again, with the environment it started with (the URLs of the others as they are
+   * now): after a kill, as a supervisor would. Refused while it runs.
+   */
+  restart(name: string): Promise<TopologyProcess>;
   /** Workers first (they report through the gateway), then the gateway, then the services; bounded by `stopGraceMs` each. */
   stop(): Promise<void>;
   /** Each process's readiness, in start order: its `/readyz` answers 200, or, for a worker, it runs. */
@@ -132,6 +144,7 @@ interface Spec {
 const LISTENING = /listening at (https?:\/\/[^\s"]+?)\/graphql/;
 const WORKER_READY = /worker \S+ taking jobs from/;
 const TRIGGERS_READY = /triggers listening at (https?:\/\/[^\s"]+?)\/webhooks/;
+const PROJECTIONS_READY = /permissions projections folding at (https?:\/\/[^\s"]+?)\/metrics/;
 
 /** The optional services whose process entry exists in this checkout. */
 export function presentOptionalServices(): string[] {
@@ -188,7 +201,21 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
       ready: LISTENING,
     }),
   );
-  const optionalProcesses = optional.map((name) => processOf({ name, role: 'subgraph', script: `services/${name}/src/main.ts`, env: () => serviceEnv, ready: LISTENING }));
+  // The durable read models folded apart (decision 0061): the permissions API then only reads them.
+  const projectionCount = optional.includes('permissions') ? (options.projections ?? 0) : 0;
+  const projectionProcesses = Array.from({ length: projectionCount }, (_, i) =>
+    processOf({
+      name: `projections-${i + 1}`,
+      role: 'projections',
+      script: 'services/permissions/src/main.ts',
+      env: () => ({ ...serviceEnv, SLUICE_PERMISSIONS_ROLE: 'projections' }),
+      ready: PROJECTIONS_READY,
+    }),
+  );
+  const roleOf = (name: string): Record<string, string> => (name === 'permissions' && projectionCount > 0 ? { SLUICE_PERMISSIONS_ROLE: 'api' } : {});
+  const optionalProcesses = optional.map((name) =>
+    processOf({ name, role: 'subgraph', script: `services/${name}/src/main.ts`, env: () => ({ ...serviceEnv, ...roleOf(name) }), ready: LISTENING }),
+  );
   // The triggers start pipelines on any executions instance (the store keeps one execution per push) and receive the
   // webhooks the gateway passes on.
   const triggerProcesses = Array.from({ length: options.triggers ?? 1 }, (_, i) =>
@@ -259,9 +286,15 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
   );
 
   // Started in this order, stopped in reverse: workers (they report through the gateway), gateway, triggers, then the
-  // engines and, after them, the other services.
+  // projections processes, the engines and, after them, the other services. The projections start with the services:
+  // the permissions API finds their tables empty until they fold (it creates them if it is first), and no client reaches
+  // it before the gateway, which starts once the projections are caught up and made the audit chain's legacy mark.
   const components: PlatformComponent[] = [
-    together('services', [together('subgraphs', [pipelines, ...optionalProcesses]), together('engines', engineProcesses)], { stopInReverse: true }),
+    together(
+      'services',
+      [together('subgraphs', [pipelines, ...optionalProcesses]), together('engines', engineProcesses), ...(projectionProcesses.length > 0 ? [together('projections', projectionProcesses)] : [])],
+      { stopInReverse: true },
+    ),
     together('triggers', triggerProcesses),
     together('gateways', gatewayProcesses),
     ...(gatewayCount > 1 ? [balancerComponent] : []),
@@ -269,17 +302,25 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
   ];
 
   const running = await startComponents(components, { name: 'the distributed topology' });
-  const all = started();
+  const partNamed = (name: string): ProcessComponent => {
+    const found = processes.find((part) => part.process && part.name === name);
+    if (!found) throw new Error(`no process named '${name}' (there are: ${started().map((p) => p.name).join(', ')})`);
+    return found;
+  };
   return {
     gatewayUrl: gatewayUrl(),
     ...(balancer ? { balancer: { url: balancer.url, pid: balancer.pid } } : {}),
     ...(admin.token ? { adminToken: admin.token } : {}),
     adminCreated: admin.created,
-    processes: all,
-    process(name) {
-      const found = all.find((p) => p.name === name);
-      if (!found) throw new Error(`no process named '${name}' (there are: ${all.map((p) => p.name).join(', ')})`);
-      return found;
+    get processes() {
+      return started();
+    },
+    process: (name) => partNamed(name).process!,
+    async restart(name) {
+      const part = partNamed(name);
+      if (part.running) throw new Error(`${name} (pid ${part.process!.pid}) is running: kill or stop it before restarting it`);
+      await part.start();
+      return part.process!;
     },
     stop: running.stop,
     ready: () => Promise.all(processes.filter((part) => part.process).map(async (part) => ({ name: part.name, ready: await part.ready() }))),
@@ -289,6 +330,8 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
 /** One OS process as a platform component; `process` once it printed its ready line. */
 interface ProcessComponent extends PlatformComponent {
   readonly process?: TopologyProcess;
+  /** Its process has not exited. */
+  readonly running: boolean;
 }
 
 function processComponent(spec: Spec, options: TopologyOptions): ProcessComponent {
@@ -299,9 +342,16 @@ function processComponent(spec: Spec, options: TopologyOptions): ProcessComponen
     get process() {
       return running;
     },
+    get running() {
+      return running !== undefined && !ended;
+    },
     async start() {
-      running = await startProcess(spec, await spec.env(), options);
-      void running.exited.then(() => (ended = true));
+      const mine = await startProcess(spec, await spec.env(), options);
+      running = mine;
+      ended = false;
+      void mine.exited.then(() => {
+        if (running === mine) ended = true;
+      });
     },
     async stop() {
       await running?.stop(options.stopGraceMs ?? 30_000);

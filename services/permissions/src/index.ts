@@ -4,6 +4,8 @@ export { composePermissions, createPermissionsService, loadPermissionsApi, type 
 export { loadPermissionsConfig, type PermissionsConfig } from './permissions-config';
 /** Its projections, for `npm run rebuild-projections`. */
 export { permissionsProjections } from './projections/permissions-read-models';
+/** The durable audit trails' read model: a kill run compares it with its rebuild from zero (docs/decisions/0061). */
+export { AuditReadModel } from './projections/audit-read-model';
 /** The first admin (and its access key) of an account, created before the service starts. */
 export { ensureAdmin, type EnsureAdminOptions, type EnsuredAdmin } from './application/bootstrap/ensure-admin';
 export { ensureAdminAccessKey, ADMIN_CREDENTIALS_FILE } from './application/bootstrap/ensure-admin-access-key';

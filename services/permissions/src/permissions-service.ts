@@ -7,7 +7,7 @@ import { AuditQueries, markLegacyAuditEnds, type AuditTrailKeeping } from './app
 import type { Clock } from './application/caller';
 import { IdentityCommandHandlers } from './application/identity-command-handlers';
 import { IdentityQueries } from './application/identity-queries';
-import { PermissionsProjection } from './projections/permissions-projection';
+import { PermissionsProjection, type AuditFolding } from './projections/permissions-projection';
 
 /** The permissions application on one store: its command handlers and queries over its projection, no framework. */
 /** The token the API's resolvers inject the composed application by: the one value Nest binds (decision 0036). */
@@ -50,6 +50,11 @@ export interface PermissionsServiceOptions extends SubgraphServiceOptions {
   accessKeyCipher: AccessKeyCipher;
   /** The audit chain's key and the verifier's checkpoints (decision 0028); `loadPermissionsConfig` builds them. */
   auditTrail: AuditTrailKeeping;
+  /**
+   * `fold` (default): this process folds the durable audit trails; `follow`: a projections process does
+   * (SLUICE_PERMISSIONS_ROLE=api, docs/decisions/0061), this one reads them and leaves the legacy mark to it.
+   */
+  audit?: AuditFolding;
 }
 
 /** Its `stop` stops serving and the projection. */
@@ -60,12 +65,14 @@ export interface PermissionsService extends SubgraphService {
 /** The permissions service on a given event store: its projection caught up, the audit trail's key and mark, then the subgraph. */
 export async function createPermissionsService(options: PermissionsServiceOptions): Promise<PermissionsService> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const projection = new PermissionsProjection(options.eventStore, { onError: (error) => log(`permissions projection stopped: ${error.message}`) });
+  const audit = options.audit ?? 'fold';
+  const projection = new PermissionsProjection(options.eventStore, { audit, onError: (error) => log(`permissions projection stopped: ${error.message}`) });
   await projection.start();
   const clock = options.clock ?? (() => new Date());
   const { auditTrail } = options;
-  // Before answering: the key must load (a verifier without it would call every record broken) and the migration mark be made.
-  await Promise.all([auditTrail.key(), markLegacyAuditEnds(projection, auditTrail.checkpoints, clock())]).catch(async (error: unknown) => {
+  // Before answering: the key must load (a verifier without it would call every record broken) and the migration mark be
+  // made — by the process that folds the trails, which alone knows they are caught up.
+  await Promise.all([auditTrail.key(), audit === 'fold' ? markLegacyAuditEnds(projection, auditTrail.checkpoints, clock()) : undefined]).catch(async (error: unknown) => {
     await projection.stop();
     throw error;
   });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EventStore } from '../event-store';
 import { rebuildProjections, type RebuildProgress } from '../projection/rebuild-projections';
+import { DurableProjectionFollower } from './durable-projection-follower';
 import { DurableProjectionRunner } from './durable-projection-runner';
 import { DurableRebuildable } from './durable-rebuildable';
 import { readModelDatabaseOf, type ReadModelDatabase } from './read-model-database';
@@ -148,6 +149,38 @@ export function durableProjectionContract(name: string, target: DurableProjectio
             expect(a.eventsFolded + b.eventsFolded).toBe(200);
             await Promise.all([a.stop(), b.stop()]);
           } finally {
+            await other.close();
+          }
+        });
+      });
+    }
+
+    if (!target.exclusive) {
+      it('a process that only follows the read model sees another process fold it: waitForPosition resolves on its commits, never before', async () => {
+        const tally = new TallyProjection(suffix());
+        await withStore(async (store, database) => {
+          const other = await target.open();
+          const follower = new DurableProjectionFollower(database, tally, { waitTimeoutMs: 1_500, pollMs: 20 });
+          try {
+            await follower.start();
+            expect(follower.checkpoint).toBe(NOTHING_FOLDED);
+            // Appended while nobody folds: the follower waits, and gives up at its timeout.
+            const { position: first } = await store.append(`${tally.streamPrefixes[0]}a`, [{ type: 'Counted', data: { n: 1 } }]);
+            await expect(follower.waitForPosition(first)).rejects.toThrow(/did not reach position/);
+            expect(await tally.contents(database)).toEqual({ events: [], counts: [] });
+            // The folding process (its own store connection) starts: the waiter resolves once its commit moved the checkpoint.
+            const waited = follower.waitForPosition(first);
+            const folder = new DurableProjectionRunner(other, readModelDatabaseOf(other)!, tally);
+            await folder.start();
+            await waited;
+            expect(follower.checkpoint).toBe(first);
+            const { position: live } = await store.append(`${tally.streamPrefixes[0]}b`, [{ type: 'Counted', data: { n: 2 } }]);
+            await follower.waitForPosition(live);
+            expect(await tally.contents(database)).toEqual(await expected(store, tally));
+            expect(folder.eventsFolded).toBe(2);
+            await folder.stop();
+          } finally {
+            await follower.stop();
             await other.close();
           }
         });

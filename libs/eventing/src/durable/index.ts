@@ -1,5 +1,6 @@
 export type { DurableProjection } from './durable-projection';
 export { DurableProjectionRunner, type DurableProjectionRunnerOptions } from './durable-projection-runner';
+export { DurableProjectionFollower, type DurableProjectionFollowerOptions, type DurableReadModelPosition } from './durable-projection-follower';
 export { DurableRebuildable } from './durable-rebuildable';
 export { openReadModelDatabase, readModelDatabaseOf, SqlReadModelDatabase, type OpenedReadModelDatabase, type ReadModelDatabase, type Row, type SqlStatement } from './read-model-database';
 export { toArrayLiteral } from '../sql/pg-array';
