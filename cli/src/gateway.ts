@@ -109,7 +109,9 @@ export class Gateway {
   }
 
   private unreachable(error: unknown): CliError {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause ?? (typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }) : undefined);
+    // fetch-like errors carry the system's code in `cause`; node:http's carry it themselves (ECONNREFUSED, ENOTFOUND).
+    const code = (error as { code?: unknown }).code;
+    const cause: { code?: string; message?: string } | undefined = (error as { cause?: { code?: string; message?: string } }).cause ?? (typeof code === 'string' ? { code } : undefined);
     const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : Array.isArray(error) ? 'connection closed' : String((error as { reason?: string }).reason ?? error));
     return new CliError('unreachable', `cannot reach ${this.endpoint}: ${reason}. Is Sluice running there? Use --endpoint-url, SLUICE_ENDPOINT_URL or a profile's endpoint_url.`);
   }
