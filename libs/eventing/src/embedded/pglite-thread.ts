@@ -59,7 +59,7 @@ async function prepare(dataDir) {
   try {
     fs.cpSync(template, dataDir, { recursive: true });
   } catch {
-    // The template went away while it was copied (another version's process replaced it): an initdb of its own.
+    // A copy that failed midway (a full disk, the template removed meanwhile): an initdb of its own instead.
     for (const entry of fs.readdirSync(dataDir)) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
   }
 }
