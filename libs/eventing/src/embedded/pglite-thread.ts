@@ -43,6 +43,8 @@ async function prepare(dataDir) {
   if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) return;
   const template = path.join(workerData.templates, workerData.templateName);
   if (!ownTemplate(template)) {
+    // There but not ours alone: never used, and a template of ours could not take its name; an initdb of its own.
+    if (fs.existsSync(template)) return;
     fs.mkdirSync(workerData.templates, { recursive: true, mode: 0o700 });
     const making = fs.mkdtempSync(template + '.making-');
     try {
