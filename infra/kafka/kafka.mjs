@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Local Kafka broker for development: `node infra/kafka/kafka.mjs fetch|start|stop|status`.
 // The implementation is libs/testing/src/kafka-broker.ts (the same one the tests use), loaded through tsx.
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { require as tsxRequire } from 'tsx/cjs/api';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const kafka = tsxRequire('../../libs/testing/src/kafka-broker.ts', import.meta.url);
-const workDir = process.env.SLUICE_KAFKA_DIR ?? join(repoRoot, '.sluice', 'kafka');
+// Where `npm run start:distributed` keeps the broker it starts: `$SLUICE_DATA_DIR/kafka` (./.sluice/kafka by default), so
+// `SLUICE_DATA_DIR=… npm run kafka:stop` stops the broker that a start with that data folder left running.
+const dataDir = process.env.SLUICE_DATA_DIR?.trim();
+const workDir = process.env.SLUICE_KAFKA_DIR ?? (dataDir ? join(resolve(dataDir), 'kafka') : join(repoRoot, '.sluice', 'kafka'));
 const port = Number(process.env.SLUICE_KAFKA_PORT ?? 9092);
 
 const commands = {

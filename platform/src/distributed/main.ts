@@ -33,7 +33,7 @@ async function kafkaBrokers(config: DistributedConfig): Promise<string[]> {
     say(`Kafka already running (pid ${status.pid}): ${status.brokers.join(',')}`);
     return status.brokers;
   }
-  say(`starting a local Kafka broker on 127.0.0.1:${config.kafkaPort} (data in ${workDir}; stop it with npm run kafka:stop)…`);
+  say(`starting a local Kafka broker on 127.0.0.1:${config.kafkaPort} (data in ${workDir}; stop it with npm run kafka:stop, with the same SLUICE_DATA_DIR)…`);
   mkdirSync(workDir, { recursive: true });
   const broker = await startKafkaBroker({ port: config.kafkaPort, workDir, detached: true });
   return broker.brokers;
