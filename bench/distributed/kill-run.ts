@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
 import { dropTestSchema, newTestSchema, startKafkaBroker, type KafkaBroker } from '@sluice/testing';
 import type { Caller } from '../../gateway/src/testing/gateway-client';
-import { describeKillRun, runKillScenario } from '../../platform/src/distributed/testing/kill-run';
+import { describeKillRun, killRunTopology, runKillScenario } from '../../platform/src/distributed/testing/kill-run';
 import { startDistributedTopology, type DistributedTopology } from '../../platform/src/distributed/topology';
 import { benchPostgresUrl } from '../eventing/bench-kit';
 
@@ -45,15 +45,8 @@ async function main(): Promise<void> {
       topicPrefix: `bench.${schema}`,
       artifactsDir: join(workDir, 'artifacts'),
       dataDir: join(workDir, 'data'),
-      engines: 3,
-      workers: 3,
-      gateways: 2,
-      projections: 1,
+      ...killRunTopology(4),
       triggers: 0,
-      // Short leases, so that the job of the killed worker goes back on the queue within seconds.
-      executionsEnv: { SLUICE_JOB_ACK_TIMEOUT_MS: '3000', SLUICE_JOB_HEARTBEAT_TIMEOUT_MS: '4000' },
-      workerEnv: { SLUICE_WORKER_HEARTBEAT_MS: '1000', SLUICE_WORKER_CONCURRENCY: '4', SLUICE_WORKER_STOP_GRACE_MS: '2000' },
-      stopGraceMs: 10_000,
     });
     console.log(`processes: ${topology.processes.map((p) => p.name).join(', ')} (ready in ${((performance.now() - spawnedAt) / 1000).toFixed(1)} s)`);
     if (topology.adminToken) caller.token = topology.adminToken;

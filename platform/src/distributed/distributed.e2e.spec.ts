@@ -20,7 +20,7 @@ import {
 } from '@sluice/gateway/testing';
 import { commandsStage, commitFile, gitSourceStage, makeGitRepository } from '@sluice/testing/fixtures';
 import { sleepyPipeline } from './testing/sleepy-pipeline';
-import { describeKillRun, runKillScenario, workerLines } from './testing/kill-run';
+import { describeKillRun, killRunTopology, runKillScenario, workerLines } from './testing/kill-run';
 import { startDistributedTopology, type DistributedTopology } from './topology';
 
 // Issue 6's distributed test: every service its own OS process (pipelines, three engines, two gateways behind HAProxy,
@@ -56,15 +56,9 @@ beforeAll(async () => {
     topicPrefix: `test.${schema}`,
     artifactsDir: join(workDir, 'artifacts'),
     dataDir: join(workDir, 'data'),
-    gateways: 2,
-    // Issue 20's kill run: three engines, three workers, and the audit trails folded by a process of their own (decision 0061).
-    engines: 3,
-    workers: 3,
-    projections: 1,
-    // Short leases, so that the job of the killed worker goes back on the queue within seconds.
-    executionsEnv: { SLUICE_JOB_ACK_TIMEOUT_MS: '3000', SLUICE_JOB_HEARTBEAT_TIMEOUT_MS: '4000' },
-    workerEnv: { SLUICE_WORKER_HEARTBEAT_MS: '1000', SLUICE_WORKER_CONCURRENCY: '2', SLUICE_WORKER_STOP_GRACE_MS: '2000' },
-    stopGraceMs: 10_000,
+    // Issue 20's kill run: three engines, three workers, two gateways, the audit trails folded by a process of their own
+    // (decision 0061), short leases.
+    ...killRunTopology(2),
     // Two webhook receivers and pollers (issue 17): the store keeps one execution per push whichever sees it.
     triggers: 2,
     triggersEnv: { SLUICE_POLL_INTERVAL_MS: String(POLL_MS) },

@@ -5,7 +5,7 @@ import type { ExecutionUpdate } from '@sluice/gateway';
 import { eventually, gatewayClient, subscribeAndCollect, subscribeResuming, type Caller, type CollectedSubscription, type ResumingSubscription } from '@sluice/gateway/testing';
 import { AuditReadModel } from '@sluice/permissions';
 import { makeGitRepository } from '@sluice/testing/fixtures';
-import type { DistributedTopology, TopologyProcess } from '../topology';
+import type { DistributedTopology, TopologyOptions, TopologyProcess } from '../topology';
 import { sleepyPipeline } from './sleepy-pipeline';
 
 /**
@@ -15,8 +15,25 @@ import { sleepyPipeline } from './sleepy-pipeline';
  * and measures; it asserts nothing itself (it runs outside jest too): what did not hold is in `problems`, each a
  * sentence, and the caller fails on any.
  */
+/**
+ * The topology the kill run needs (decision 0061), for the e2e and the bench alike: three engines, three workers, two
+ * gateways, a projections process, and short leases, so that the killed worker's job goes back on the queue within
+ * seconds. `workerConcurrency` is each worker's slots.
+ */
+export function killRunTopology(workerConcurrency: number): Pick<TopologyOptions, 'engines' | 'workers' | 'gateways' | 'projections' | 'executionsEnv' | 'workerEnv' | 'stopGraceMs'> {
+  return {
+    engines: 3,
+    workers: 3,
+    gateways: 2,
+    projections: 1,
+    executionsEnv: { SLUICE_JOB_ACK_TIMEOUT_MS: '3000', SLUICE_JOB_HEARTBEAT_TIMEOUT_MS: '4000' },
+    workerEnv: { SLUICE_WORKER_HEARTBEAT_MS: '1000', SLUICE_WORKER_CONCURRENCY: String(workerConcurrency), SLUICE_WORKER_STOP_GRACE_MS: '2000' },
+    stopGraceMs: 10_000,
+  };
+}
+
 export interface KillRunOptions {
-  /** Started with `engines`, `workers`, `gateways: 2` and `projections: 1` at least (process names `executions-1`, `worker-1`, `gateway-1`, `gateway-2`, `projections-1`). */
+  /** Started with `killRunTopology` (or at least `engines`, `workers`, `gateways: 2` and `projections: 1`: (process names `executions-1`, `worker-1`, `gateway-1`, `gateway-2`, `projections-1`). */
   topology: DistributedTopology;
   /** The topology's store, opened by the caller: the truth every subscriber and the audit read model are compared with. */
   store: PostgresEventStore;
