@@ -46,6 +46,9 @@ describe('the environments page, in Chromium', () => {
     );
     first = await dashboard.startExecution(PIPELINE);
     await finished(first, 'Succeeded');
+    // The metrics "as of" test below picks the whole second after the first run's prod deploy ended: the second run
+    // starts after that second has begun, or on a fast machine its failed deploy can end inside it (seen: "1 of 2").
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
     secondCommit = commitFile(repo, 'index.html', 'v2\n', 'Second release');
     second = await dashboard.startExecution(PIPELINE);
     await finished(second, 'Failed');
