@@ -2,6 +2,7 @@ import type { ArtifactStore } from '@sluice/artifact-store';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import httpTransport from '@graphql-mesh/transport-http';
 import { openReadModelDatabase, type EventStore, type OpenedReadModelDatabase } from '@sluice/eventing';
 import { busCheck, checkReadiness, eventStoreCheck, type BusConfig } from '@sluice/runtime';
 import { GatewayAuth, originOf, type GatewayAuthOptions } from './auth/gateway-auth';
@@ -160,6 +161,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     plugins: () => [operationNamePlugin(), limitsPlugin(admission, (req) => auth?.requestOf(req)), ...(auth ? [auth.plugin()] : []), subgraphFailoverPlugin(options.subgraphs)],
     landingPage: false,
     logging: 'warn',
+    // Named, not found by the runtime's `require(\`@graphql-mesh/transport-${kind}\`)`: a require by a computed name
+    // escapes the compiled bundle's vendor file (decision 0063) and loads a second GraphQL, whose errors the first one's
+    // `instanceof` does not recognise (every subgraph error came out as "Unexpected error.").
+    transports: { http: httpTransport },
   });
 
   const aws = auth && options.aws ? awsRoute({ ...options.aws, auth, runtime, identities, log }) : undefined;
