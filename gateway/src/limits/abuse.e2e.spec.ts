@@ -151,7 +151,7 @@ describe('GraphQL cost, depth and alias limits', () => {
     const stop = new SharedArrayBuffer(4);
     const attacker = new Worker(ATTACKER, {
       eval: true,
-      workerData: { url: `${production.url}/graphql`, token: readOnly.token, bodies: [JSON.stringify({ query: huge }), JSON.stringify({ query: aliases(2_000) })], minRounds: 25, maxRounds: 150, concurrency: 2, stop },
+      workerData: { url: `${production.url}/graphql`, token: readOnly.token, bodies: [JSON.stringify({ query: huge }), JSON.stringify({ query: aliases(2_000) })], minRounds: 25, maxRounds: 600, concurrency: 2, stop },
     });
     const attack = new Promise<string[]>((resolve, reject) => {
       attacker.once('message', resolve);
