@@ -164,7 +164,15 @@ describe('graph across pipelines, as-of marks and approvals on a phone, in Chrom
     expect(await approval.getAttribute('title')).toMatch(/^Gate\/Approve approved by .+ \(execution [0-9a-f]{8}\)/);
     expect(await marks.locator('[data-kind="started"]').first().getAttribute('title')).toContain(`Execution ${executionId.slice(0, 8)} started`);
     await page.getByTestId('as-of-banner').waitFor();
-    const before = await page.getByTestId('as-of-banner').getAttribute('data-at');
+    const opened = await page.getByTestId('as-of-banner').getAttribute('data-at');
+    // The slider opens at the page's instant, and on a fast machine the approval (the test before) is within that
+    // second, where a click would not move it (seen): from the pipeline's creation, the click must move it.
+    await page.locator('#as-of-instant').focus();
+    await page.keyboard.press('Home');
+    const before = await eventually(async () => {
+      const shown = await page.getByTestId('as-of-banner').getAttribute('data-at');
+      return shown !== opened ? shown : undefined;
+    }, 'the slider at the pipeline’s creation', 10_000);
     const at = Date.parse((await approval.getAttribute('data-at'))!);
     await approval.click();
     await eventually(
