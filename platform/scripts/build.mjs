@@ -1,8 +1,9 @@
 // Compiles an entry of the platform (a TypeScript file of the workspace: npm start's main, a distributed process's
 // main, the test entry) into one CommonJS file under platform/dist/, so the process starts in Node alone instead of
 // compiling every module through tsx at each start (issue 18; decision 0058). The workspace's own packages are in the
-// bundle (they resolve to TypeScript sources); third-party packages stay in node_modules. platform/bin/run-compiled.mjs
-// runs an entry through this, building it first when any of its sources is newer than the bundle.
+// bundle (they resolve to TypeScript sources); third-party packages are in a vendor file beside it, loaded with V8's
+// code cache (decision 0063; SLUICE_VENDOR=0 leaves them in node_modules). platform/bin/run-compiled.mjs runs an entry
+// through this, building it first when any of its sources is newer than the bundle.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
