@@ -146,16 +146,18 @@ export async function runKillScenario(options: KillRunOptions): Promise<KillRun>
 
   // The definition reaches the engines over Kafka: the first start is retried until they know it; the others go a few at a time.
   // A start whose connection failed (a keep-alive socket closed under load: `fetch failed`, no answer) is asked again and
-  // counted: it may have started an execution nobody tracks, which then runs as the others do.
+  // counted: it may have started an execution nobody tracks, which then runs as the others do. After a pause that
+  // grows: asked again at once, three attempts in a row met closed sockets of the pool (`other side closed`, in CI).
   let startRetries = 0;
   const start = async (): Promise<string | undefined> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return (await gql<{ startPipelineExecution: { pipelineExecutionId: string } }>(START, { name })).data?.startPipelineExecution.pipelineExecutionId;
       } catch (error) {
-        if (attempt >= 3 || !(error instanceof TypeError)) throw error;
+        if (attempt >= 5 || !(error instanceof TypeError)) throw error;
         startRetries += 1;
         log(`startPipelineExecution ${name}: ${error.message} (${String((error as { cause?: unknown }).cause)}); asked again`);
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       }
     }
   };
