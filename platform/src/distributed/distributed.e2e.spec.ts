@@ -338,6 +338,11 @@ describe('distributed mode: every service a process, Kafka and PostgreSQL', () =
       workDir,
       // A browser session made on gateway-1 (decision 0057): it outlives that gateway.
       beforeKill: async () => void (session = await signInSession(gateway1.url!, caller.token!)),
+    }).catch((error: unknown) => {
+      // What each process said last: three starts through the balancer failed once in CI with `other side closed`,
+      // and nothing told whether a gateway had closed them.
+      const tails = topology!.processes.map((process) => `--- ${process.name} (pid ${process.pid}):\n${process.output().trimEnd().split('\n').slice(-12).join('\n')}`);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tails.join('\n')}`, { cause: error });
     });
     subscription = run.onGateway2;
     resumed = run.resumed;
