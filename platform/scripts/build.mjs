@@ -63,6 +63,13 @@ export function isFresh(entry, where) {
   }
 }
 
+/**
+ * What the workspace's bundle and the vendor file are alike: one CommonJS file for Node 20. Scope hoisting renames
+ * clashing top-level names (two `Config` classes become Config and Config2); Nest and GraphQL read class names, so
+ * each keeps its own.
+ */
+const BUNDLE = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', keepNames: true };
+
 /** The package a bare import names (`@nestjs/core` of `@nestjs/core/injector`), and whether it is in node_modules at all. */
 function packageName(specifier) {
   return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
@@ -169,11 +176,7 @@ async function buildVendor(build, files, root, dist) {
   await build({
     stdin: { contents: `module.exports = {\n${sorted.map((file) => `  ${JSON.stringify(file)}: () => require(${JSON.stringify(file)}),`).join('\n')}\n};\n`, resolveDir: root, sourcefile: 'vendor.cjs', loader: 'js' },
     outfile: aside,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    keepNames: true,
+    ...BUNDLE,
     // import() becomes a require() in a promise: the vendor runs as a vm.Script, which has no dynamic import() of its
     // own once compiled from V8's code cache (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING: the OTLP exporter's agent).
     supported: { 'dynamic-import': false },
@@ -217,13 +220,7 @@ async function compile(entry, where) {
   const result = await build({
     entryPoints: [resolve(root, entry)],
     outfile: aside,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    // Scope hoisting renames clashing top-level names (two `Config` classes become Config and Config2); Nest and GraphQL
-    // read class names, so each keeps its own.
-    keepNames: true,
+    ...BUNDLE,
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
