@@ -173,7 +173,13 @@ describe('the dashboard, served by the gateway, in Chromium', () => {
     }
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
-    // No polling: with nothing happening, the page asks the gateway nothing.
+    // No polling: with nothing happening, the page asks the gateway nothing. Once the run's last changes have been
+    // read (on a fast machine the test got here while the page still read the one that ended the run: 26 → 27).
+    await eventually(async () => {
+      const before = graphqlHeaders.length;
+      await page.waitForTimeout(1_000);
+      return graphqlHeaders.length === before ? true : undefined;
+    }, 'the page to have read the run’s last change', 15_000);
     const asked = graphqlHeaders.length;
     await page.waitForTimeout(3_000);
     expect(graphqlHeaders.length).toBe(asked);
