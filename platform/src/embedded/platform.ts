@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DOWNLOAD_PATH, openFilesystemArtifactStore, openLogStore, type ArtifactStore } from '@sluice/artifact-store';
-import { InMemoryCheckpointStore } from '@sluice/eventing';
+import { InMemoryCheckpointStore, readModelDatabaseOf, sqlStateSnapshots } from '@sluice/eventing';
 import { createArtifactsService, loadArtifactsApi, loadUrlSecret, type ArtifactsService } from '@sluice/artifacts';
 import { createExecutionsService, inProcessWorkerId, loadExecutionsApi, type ExecutionsEngine, type ExecutionsService } from '@sluice/executions';
 import { useProcessAuditChainKey } from '@sluice/authz';
@@ -232,7 +232,9 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
     // Notification rules' deliveries, driven by the store from a durable checkpoint (decision 0044).
     component('notifier', async () => {
       const settings = config.notifications;
+      const database = readModelDatabaseOf(eventStore.store);
       const notifier = new Notifier({
+        ...(database ? { snapshots: await sqlStateSnapshots(database) } : {}),
         store: eventStore.store,
         checkpoints: eventStore.checkpoints,
         baseUrl: settings.publicUrl ?? gateway.url,

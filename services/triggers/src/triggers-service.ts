@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { AuditChainKeySource } from '@sluice/authz';
 import type { GitHostCredentials } from '@sluice/domain';
-import type { CheckpointStore, EventStore } from '@sluice/eventing';
+import { readModelDatabaseOf, sqlStateSnapshots, type CheckpointStore, type EventStore } from '@sluice/eventing';
 import { Notifier, type NotificationSettings } from '@sluice/notifications';
 import { internalSecretProblem, INTERNAL_SECRET_HEADER, urlHost } from '@sluice/graphql-service/caller';
 import { PipelinesProjection } from '@sluice/pipelines';
@@ -61,7 +61,9 @@ export async function startTriggersService(options: TriggersServiceOptions): Pro
     stops.push(() => catalog.stop());
     if (options.notifications) {
       const { settings, checkpoints } = options.notifications;
+      const database = readModelDatabaseOf(options.store);
       const notifier = new Notifier({
+        ...(database ? { snapshots: await sqlStateSnapshots(database) } : {}),
         store: options.store,
         checkpoints,
         baseUrl: settings.publicUrl ?? DEFAULT_PUBLIC_URL,

@@ -5,3 +5,4 @@ export { DurableRebuildable } from './durable-rebuildable';
 export { openReadModelDatabase, readModelDatabaseOf, SqlReadModelDatabase, type OpenedReadModelDatabase, type ReadModelDatabase, type Row, type SqlStatement } from './read-model-database';
 export { toArrayLiteral } from '../sql/pg-array';
 export { CHECKPOINT_MOVED, checkpointIdOf, ensureReadModel, loadReadModelCheckpoint, NOTHING_FOLDED, resetReadModel } from './read-model-checkpoint';
+export { sqlStateSnapshots, type SavedState, type StateSnapshots } from './state-snapshots';

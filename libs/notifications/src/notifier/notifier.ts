@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   EXECUTION_STREAM_PREFIX,
   executionIdOfStream,
+  executionStreamId,
   NOTIFICATION_DELIVERY_STREAM_PREFIX,
   NOTIFICATION_RULE_STREAM_PREFIX,
   nameBasedUuid,
@@ -11,10 +12,10 @@ import {
   type NotificationDeliveryEvent,
   type PipelineExecutionStarted,
 } from '@sluice/contracts';
-import { ConcurrencyError, type CheckpointStore, type EventStore, type RecordedEvent, type Subscription } from '@sluice/eventing';
+import { ConcurrencyError, type CheckpointStore, type EventStore, type RecordedEvent, type StateSnapshots, type Subscription } from '@sluice/eventing';
 import { notificationFor, type ExecutionInfo } from '../delivery/notification-for';
-import { NotificationDeliveriesReadModel, type NotificationDeliveryView } from '../read-models/notification-deliveries-read-model';
-import { NotificationRulesReadModel } from '../read-models/notification-rules-read-model';
+import { NotificationDeliveriesReadModel, type DeliverySnapshot, type NotificationDeliveryView } from '../read-models/notification-deliveries-read-model';
+import { NotificationRulesReadModel, type RulesSnapshot } from '../read-models/notification-rules-read-model';
 import { sendNotification, type OutgoingNotification, type SenderSettings } from '../targets/send-notification';
 
 export interface RetryPolicy {
@@ -26,12 +27,29 @@ export interface RetryPolicy {
 }
 
 const CHECKPOINT_EVERY = 100;
+/** Executions whose pipeline is kept at hand; any other is read from its stream's first event when one of its events owes a notification. */
+const EXECUTIONS_CACHED = 1_000;
+
+/** What the notifier saves with its position (decision 0064): bounded by rules and unsettled deliveries, not by history. */
+interface NotifierSnapshot {
+  version: 1;
+  rules: RulesSnapshot;
+  deliveries: DeliverySnapshot[];
+}
+
+const isNotifierSnapshot = (state: unknown): state is NotifierSnapshot => (state as { version?: unknown } | null)?.version === 1;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 2_000, maxDelayMs: 300_000 };
 
 export interface NotifierOptions {
   store: EventStore;
   checkpoints: CheckpointStore;
+  /**
+   * Where the notifier saves its rules and unsettled deliveries with the position they were folded to (decision 0064):
+   * a start then reads only the events after it. Without it (a store without SQL), each start folds the store from its
+   * first event and plans only after `checkpoints`' position.
+   */
+  snapshots?: StateSnapshots;
   /** Names the checkpoint (default `notifier`). */
   subscriberId?: string;
   /** The dashboard's address, for the deep links (`SLUICE_PUBLIC_URL`). */
@@ -59,8 +77,8 @@ export function idempotencyKeyOf(ruleId: string, sourceEventId: string, targetIn
 /**
  * Sends the notifications the rules ask for, driven by the event store (decision 0044).
  *
- * One subscription to `$all` (rules, deliveries and executions, from the start: the rules and the deliveries are
- * folded in memory like every read model here). An execution event past the durable checkpoint is matched against
+ * One subscription to `$all` (rules, deliveries and executions) after the position of its saved state (its rules
+ * and unsettled deliveries, decision 0064), or from the start without one. An execution event past the checkpoint is matched against
  * the rules folded up to it, and each notification it owes is recorded as `NotificationDeliveryRequested`, the
  * first event of a stream named after the idempotency key, appended with `no_stream`: planned twice (a crash before
  * the checkpoint moved), it is recorded once; so the checkpoint only saves work at the next start. Each attempt is `Attempted` before the
@@ -70,7 +88,9 @@ export function idempotencyKeyOf(ruleId: string, sourceEventId: string, targetIn
  */
 export class Notifier {
   readonly rules = new NotificationRulesReadModel();
-  readonly deliveries = new NotificationDeliveriesReadModel();
+  /** Only the unsettled ones: a settled delivery is never tried again. */
+  readonly deliveries = new NotificationDeliveriesReadModel({ unsettledOnly: true });
+  /** The pipelines of the executions seen last, at most EXECUTIONS_CACHED (oldest use first out). */
   private readonly executions = new Map<string, ExecutionInfo>();
   private readonly retry: RetryPolicy;
   private readonly subscriberId: string;
@@ -89,9 +109,18 @@ export class Notifier {
 
   /** Resolves once caught up with the store; the unsettled deliveries are then being tried. */
   async start(): Promise<void> {
-    this.checkpoint = await this.options.checkpoints.load(this.subscriberId);
+    const saved = await this.options.snapshots?.load(this.subscriberId);
+    let fromPosition: bigint | 'start' = 'start';
+    if (saved && isNotifierSnapshot(saved.state)) {
+      this.rules.restore(saved.state.rules);
+      this.deliveries.restore(saved.state.deliveries);
+      this.checkpoint = saved.position;
+      fromPosition = saved.position;
+    } else {
+      this.checkpoint = await this.options.checkpoints.load(this.subscriberId);
+    }
     this.subscription = this.options.store.subscribeToAll((event) => this.handle(event), {
-      fromPosition: 'start',
+      fromPosition,
       streamPrefixes: [NOTIFICATION_RULE_STREAM_PREFIX, NOTIFICATION_DELIVERY_STREAM_PREFIX, EXECUTION_STREAM_PREFIX],
     });
     this.subscription.done.catch((error: unknown) => this.log(`the notifier's subscription ended: ${String(error)}`));
@@ -117,19 +146,47 @@ export class Notifier {
     }
     const executionId = executionIdOfStream(event.streamId);
     if (executionId === undefined) return;
-    if (event.type === 'PipelineExecutionStarted') this.executions.set(executionId, { pipeline: (event.data as PipelineExecutionStarted['data']).inputs.pipeline });
+    if (event.type === 'PipelineExecutionStarted') this.remember(executionId, { pipeline: (event.data as PipelineExecutionStarted['data']).inputs.pipeline });
     if (this.checkpoint !== undefined && event.position <= this.checkpoint) return;
-    const execution = this.executions.get(executionId);
+    const execution = await this.executionInfo(executionId);
     if (execution === undefined) return;
     const owed = await this.plan(event as RecordedEvent & ExecutionEvent, executionId, execution);
     // Planning is idempotent, so the checkpoint only saves work at the next start: moved after each event that owed
     // something, else every CHECKPOINT_EVERY events (one write per execution event would slow the engine's store).
     this.sinceCheckpoint += 1;
     if (owed > 0 || this.sinceCheckpoint >= CHECKPOINT_EVERY) {
-      await this.options.checkpoints.store(this.subscriberId, event.position);
+      await this.save(event.position);
       this.checkpoint = event.position;
       this.sinceCheckpoint = 0;
     }
+  }
+
+  /** The state folded up to `position` (rules, unsettled deliveries), or only the position without a snapshot store. */
+  private async save(position: bigint): Promise<void> {
+    const { snapshots } = this.options;
+    if (snapshots === undefined) return this.options.checkpoints.store(this.subscriberId, position);
+    const state: NotifierSnapshot = { version: 1, rules: this.rules.snapshot(), deliveries: this.deliveries.snapshot() };
+    await snapshots.save(this.subscriberId, position, state);
+  }
+
+  private remember(executionId: string, info: ExecutionInfo): void {
+    this.executions.delete(executionId);
+    this.executions.set(executionId, info);
+    if (this.executions.size > EXECUTIONS_CACHED) this.executions.delete(this.executions.keys().next().value!);
+  }
+
+  /** The execution's pipeline: at hand, or from the first event of its stream (started before this process's position). */
+  private async executionInfo(executionId: string): Promise<ExecutionInfo | undefined> {
+    const known = this.executions.get(executionId);
+    if (known) {
+      this.remember(executionId, known);
+      return known;
+    }
+    const [first] = await this.options.store.readStream(executionStreamId(executionId), { maxCount: 1 });
+    if (first?.type !== 'PipelineExecutionStarted') return undefined;
+    const info = { pipeline: (first.data as PipelineExecutionStarted['data']).inputs.pipeline };
+    this.remember(executionId, info);
+    return info;
   }
 
   /** Records the notifications the event owes; returns how many. */

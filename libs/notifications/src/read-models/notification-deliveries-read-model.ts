@@ -34,9 +34,30 @@ export interface NotificationDeliveryView {
   revision: bigint;
 }
 
-/** Every delivery by key, folded from `notificationdelivery-` streams; the history per rule, newest first. */
+/** A delivery as `NotificationDeliveriesReadModel.snapshot` gives it: plain JSON (the revision as a decimal string). */
+export type DeliverySnapshot = Omit<NotificationDeliveryView, 'revision'> & { revision: string };
+
+const settled = (view: NotificationDeliveryView): boolean => view.status === 'Succeeded' || view.status === 'Failed';
+
+/**
+ * Every delivery by key, folded from `notificationdelivery-` streams; the history per rule, newest first. With
+ * `unsettledOnly` (the notifier's), a delivery is forgotten once settled: what is held is bounded by the work in
+ * hand, not by history (decision 0064).
+ */
 export class NotificationDeliveriesReadModel {
   private readonly byKey = new Map<string, NotificationDeliveryView>();
+
+  constructor(private readonly options: { unsettledOnly?: boolean } = {}) {}
+
+  /** The unsettled deliveries as plain JSON: what `restore` takes. */
+  snapshot(): DeliverySnapshot[] {
+    return this.unsettled().map((view) => ({ ...view, revision: view.revision.toString() }));
+  }
+
+  /** Adds the deliveries of a snapshot taken after the same events (the model starts empty). */
+  restore(snapshot: readonly DeliverySnapshot[]): void {
+    for (const view of snapshot) this.byKey.set(`${view.account}.${view.idempotencyKey}`, { ...view, revision: BigInt(view.revision) });
+  }
 
   apply(recorded: { streamId: string; type: string; data: unknown; revision: bigint }): NotificationDeliveryView | undefined {
     const id = parseNotificationDeliveryStreamId(recorded.streamId);
@@ -86,7 +107,8 @@ export class NotificationDeliveriesReadModel {
       default:
         assertNever(event);
     }
-    if (next) this.byKey.set(key, next);
+    if (next && this.options.unsettledOnly && settled(next)) this.byKey.delete(key);
+    else if (next) this.byKey.set(key, next);
     return next;
   }
 
@@ -100,7 +122,7 @@ export class NotificationDeliveriesReadModel {
 
   /** Deliveries not settled yet: to try now, at their next attempt, or again after a crash cut an attempt. */
   unsettled(): NotificationDeliveryView[] {
-    return [...this.byKey.values()].filter((view) => view.status !== 'Succeeded' && view.status !== 'Failed');
+    return [...this.byKey.values()].filter((view) => !settled(view));
   }
 
   /** The account's deliveries, newest first, filtered by rule and/or pipeline, at most `first`. */

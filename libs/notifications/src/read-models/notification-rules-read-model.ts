@@ -22,6 +22,12 @@ export interface NotificationRuleTagFilter {
   value?: string;
 }
 
+/** The rules as `NotificationRulesReadModel.snapshot` gives them: plain JSON. */
+export interface RulesSnapshot {
+  rules: NotificationRuleView[];
+  names: Array<{ account: string; name: string; ruleId: string }>;
+}
+
 /** Each account's rules by name, and every rule ever created by its id (a delivery names its rule by id). */
 export class NotificationRulesReadModel {
   private readonly accounts = new Map<string, Map<string, NotificationRuleView>>();
@@ -68,6 +74,26 @@ export class NotificationRulesReadModel {
     const view = { ...changed(existing), version: existing.version + 1, updated: at.at, updatedBy: at.by };
     rules.set(name, view);
     this.byId.set(view.ruleId, view);
+  }
+
+  /** Every rule as plain JSON, with the name each live one is found by: what `restore` takes (decision 0064). */
+  snapshot(): RulesSnapshot {
+    const names = [...this.accounts.entries()].flatMap(([account, rules]) => [...rules.entries()].map(([name, view]) => ({ account, name, ruleId: view.ruleId })));
+    return { rules: this.listAll(), names };
+  }
+
+  /** Replaces what is folded with a snapshot of another instance taken after the same events. */
+  restore(snapshot: RulesSnapshot): void {
+    this.accounts.clear();
+    this.byId.clear();
+    for (const view of snapshot.rules) this.byId.set(view.ruleId, view);
+    for (const { account, name, ruleId } of snapshot.names) {
+      const view = this.byId.get(ruleId);
+      if (view === undefined) throw new Error(`the rules' snapshot names ${account}/${name} as rule ${ruleId}, which it does not hold`);
+      const rules = this.accounts.get(account) ?? new Map<string, NotificationRuleView>();
+      rules.set(name, view);
+      this.accounts.set(account, rules);
+    }
   }
 
   getRule(account: string, name: string): NotificationRuleView | undefined {
