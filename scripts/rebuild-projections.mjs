@@ -22,14 +22,14 @@ const { permissionsProjections } = permissions;
 const { DurableRebuildable, readModelDatabaseOf } = eventing;
 
 const USAGE = `Usage: npm run rebuild-projections [-- --only <name>[,<name>…]] [-- --json]
-Projections: ${registry(undefined).map((p) => p.name).join(', ')}, and on a SQL store (PostgreSQL, embedded) the durable ones: permissions.audit`;
+Projections: ${registry(undefined).map((p) => p.name).join(', ')}, and on a SQL store (PostgreSQL, embedded) the durable ones: ${registry({ schema: 'sluice' }).filter((p) => p instanceof DurableRebuildable).map((p) => p.name).join(', ')}`;
 
 /**
  * Every service's registry. A service with projections adds its registry here. Durable read models (decision 0048) live
  * in the store's database (`readModels`, undefined for EventStoreDB, where they are in memory) and are rebuilt in place.
  */
 function registry(readModels) {
-  return [...pipelinesProjections(), ...executionsProjections(), ...artifactsProjections(), ...permissionsProjections(readModels)];
+  return [...pipelinesProjections(), ...executionsProjections(), ...artifactsProjections(readModels), ...permissionsProjections(readModels)];
 }
 
 function parseArgs(argv) {

@@ -13,6 +13,12 @@ export interface DurableProjectionRunnerOptions {
   batchSize?: number;
   /** Told after each transaction committed, with its events (tests use it to crash a process between two transactions). */
   onCommitted?: (events: readonly RecordedEvent[]) => void | Promise<void>;
+  /**
+   * Once caught up, how long live events wait to be committed together (default 0: each page at once). A read model
+   * fed by every execution event commits a transaction per few events otherwise, on the store's own database; a waiter
+   * (`waitForPosition`) has the batch committed at once.
+   */
+  commitIntervalMs?: number;
 }
 
 /**
@@ -31,6 +37,10 @@ export class DurableProjectionRunner {
   private buffer: RecordedEvent[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private flushScheduled = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly commitIntervalMs: number;
+  /** The highest position a waiter asked for: while the checkpoint is below it, live events are committed at once. */
+  private waitedFor = NOTHING_FOLDED;
   /** Whether the current subscription has caught up (its failures are then the runner's, not start()'s). */
   private live = false;
   /** A failure of a commit no event was waiting for, while catching up: what start() reports. */
@@ -48,6 +58,7 @@ export class DurableProjectionRunner {
   ) {
     this.positions = new PositionWaiters(options.waitTimeoutMs);
     this.batchSize = options.batchSize ?? 500;
+    this.commitIntervalMs = options.commitIntervalMs ?? 0;
   }
 
   /** The checkpoint this runner last committed or loaded; NOTHING_FOLDED (-1) before the first event. */
@@ -64,6 +75,9 @@ export class DurableProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.flushScheduled = false;
     await this.subscription?.stop();
     this.subscription = undefined;
     // Events not committed yet are dropped: the next start reads them again after the checkpoint.
@@ -74,7 +88,15 @@ export class DurableProjectionRunner {
 
   /** Resolves once the event at `position` is folded in (by this process or another): a read after a write sees it. */
   waitForPosition(position: bigint): Promise<void> {
-    return this.positions.waitFor(position);
+    const waiting = this.positions.waitFor(position);
+    if (position > this.waitedFor) this.waitedFor = position;
+    // A batch held for the commit interval is committed now: someone reads after a write.
+    if (this.flushTimer && position > this.position) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.scheduledFlush();
+    }
+    return waiting;
   }
 
   /** Subscribes after the checkpoint; again after it, as it is then, if another process moved it while catching up. */
@@ -117,21 +139,27 @@ export class DurableProjectionRunner {
     if (this.buffer.length >= this.batchSize) return this.flush();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      // After the page's other events (delivered without I/O in between): while the subscription reads the next page.
-      setImmediate(() => {
-        this.flushScheduled = false;
-        if (this.stopped) return;
-        const subscription = this.subscription;
-        const live = this.live;
-        this.flush().catch((error: unknown) => {
-          if (!subscription) return;
-          if (!live) this.flushError = error; // start() sees it when the stop below fails its catch-up
-          void subscription.stop().then(() => {
-            if (live) this.failed(subscription, error);
-          });
-        });
-      });
+      // After the page's other events (delivered without I/O in between): while the subscription reads the next page;
+      // live, after the commit interval if there is one.
+      if (this.live && this.commitIntervalMs > 0 && this.waitedFor <= this.position) this.flushTimer = setTimeout(() => this.scheduledFlush(), this.commitIntervalMs);
+      else setImmediate(() => this.scheduledFlush());
     }
+  }
+
+  private scheduledFlush(): void {
+    this.flushTimer = undefined;
+    if (!this.flushScheduled) return;
+    this.flushScheduled = false;
+    if (this.stopped) return;
+    const subscription = this.subscription;
+    const live = this.live;
+    this.flush().catch((error: unknown) => {
+      if (!subscription) return;
+      if (!live) this.flushError = error; // start() sees it when the stop below fails its catch-up
+      void subscription.stop().then(() => {
+        if (live) this.failed(subscription, error);
+      });
+    });
   }
 
   /** Commits the buffered events (after any commit in flight): their rows and the checkpoint's move, in one transaction. */

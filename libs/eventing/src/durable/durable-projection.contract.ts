@@ -92,6 +92,29 @@ export function durableProjectionContract(name: string, target: DurableProjectio
       });
     });
 
+    it('with a commit interval, commits live events together, and at once for a waiter', async () => {
+      const tally = new TallyProjection(suffix());
+      await withStore(async (store, database) => {
+        const commits: number[] = [];
+        const runner = new DurableProjectionRunner(store, database, tally, { commitIntervalMs: 400, onCommitted: (events) => void commits.push(events.length) });
+        await runner.start();
+        commits.length = 0;
+        // Five live events one after another, faster than the interval: one transaction (or two, at a timer's edge).
+        for (let n = 1; n <= 5; n += 1) await store.append(`${tally.streamPrefixes[0]}burst`, [{ type: 'Counted', data: { n } }]);
+        await new Promise((resolve) => setTimeout(resolve, 900));
+        expect(commits.reduce((a, b) => a + b, 0)).toBe(5);
+        expect(commits.length).toBeLessThanOrEqual(2);
+        expect(await tally.contents(database)).toEqual(await expected(store, tally));
+        // A read after a write does not wait for the interval.
+        const { position } = await store.append(`${tally.streamPrefixes[0]}burst`, [{ type: 'Counted', data: { n: 6 } }]);
+        const asked = performance.now();
+        await runner.waitForPosition(position);
+        expect(performance.now() - asked).toBeLessThan(300);
+        expect(await tally.contents(database)).toEqual(await expected(store, tally));
+        await runner.stop();
+      });
+    });
+
     it('a restart reads only the events after its checkpoint', async () => {
       const tally = new TallyProjection(suffix());
       await withStore(async (store, database) => {

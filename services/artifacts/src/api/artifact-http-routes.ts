@@ -71,7 +71,7 @@ export function artifactHttpRoutes(options: ArtifactHttpRoutesOptions): Artifact
           return true;
         }
         if (req.method === 'GET') {
-          sendJson(res, 200, { artifacts: bytes.readableBy(account) });
+          sendJson(res, 200, { artifacts: await bytes.readableBy(account) });
           return true;
         }
         throw new HttpProblem(405, { error: 'bad_request', message: `${req.method} is not allowed on /artifacts/{account}; use PUT to upload, GET to list` });

@@ -30,7 +30,7 @@ export class ArtifactBytes {
     const maxBytes = Math.min(options.maxBytes ?? this.maxUploadBytes, this.maxUploadBytes);
     const stored = await this.artifacts.put(source, { ...(options.expectedSha256 ? { expectedSha256: options.expectedSha256 } : {}), maxBytes });
     // Already readable: a repeated upload changes nothing (the decider says so; concurrent ones decide in turn).
-    if (!this.projection.model.isReadableBy(stored.sha256, caller.account)) {
+    if (!(await this.projection.model.isReadableBy(stored.sha256, caller.account))) {
       const uploadedAt = this.clock().toISOString();
       const { position } = await handleArtifactCommand(
         this.events,
@@ -42,29 +42,29 @@ export class ArtifactBytes {
     return stored;
   }
 
-  isReadable(account: string, sha256: string): boolean {
+  isReadable(account: string, sha256: string): Promise<boolean> {
     return this.projection.model.isReadableBy(sha256, account);
   }
 
   /** Size and content type of bytes the account may read (`ArtifactNotFoundError` otherwise). */
   async describe(account: string, sha256: string): Promise<{ size: number; contentType: string }> {
-    if (!this.isReadable(account, sha256)) throw new ArtifactNotFoundError(sha256);
+    if (!(await this.isReadable(account, sha256))) throw new ArtifactNotFoundError(sha256);
     const { size } = await this.artifacts.stat(sha256);
-    return { size, contentType: this.projection.model.artifact(sha256)?.contentType ?? 'application/octet-stream' };
+    return { size, contentType: (await this.projection.model.artifact(sha256))?.contentType ?? 'application/octet-stream' };
   }
 
   async download(account: string, sha256: string, options: GetArtifactOptions = {}): Promise<Readable> {
-    if (!this.isReadable(account, sha256)) throw new ArtifactNotFoundError(sha256);
+    if (!(await this.isReadable(account, sha256))) throw new ArtifactNotFoundError(sha256);
     return this.artifacts.get(sha256, options);
   }
 
-  readableBy(account: string): string[] {
-    return [...this.projection.model.readableBy(account)];
+  readableBy(account: string): Promise<string[]> {
+    return this.projection.model.readableBy(account);
   }
 
   /** The account gives up its claim. The bytes stay for other claims and kept executions; retention removes them later. */
   async release(caller: Caller, sha256: string): Promise<void> {
-    if (!this.isReadable(caller.account, sha256)) return;
+    if (!(await this.isReadable(caller.account, sha256))) return;
     const releasedAt = this.clock().toISOString();
     const { position } = await handleArtifactCommand(
       this.events,

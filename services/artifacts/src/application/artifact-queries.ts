@@ -31,23 +31,23 @@ export class ArtifactQueries {
     private readonly downloadUrlTtlMs: number,
   ) {}
 
-  listArtifacts(caller: Caller, pipelineExecutionId: string): ArtifactRecord[] {
+  listArtifacts(caller: Caller, pipelineExecutionId: string): Promise<ArtifactRecord[]> {
     return this.projection.model.recordsOf(pipelineExecutionId, caller.account);
   }
 
   /** Metadata of an artifact the caller's account may see (recorded for it or uploaded by it); null otherwise. */
-  artifact(caller: Caller, sha256: string): ArtifactView | null {
+  async artifact(caller: Caller, sha256: string): Promise<ArtifactView | null> {
     if (!isArtifactAddress(sha256)) throw new ValidationError([{ path: 'sha256', code: 'invalid_sha256', message: `Expected 64 lowercase hex characters, got ${JSON.stringify(sha256)}.` }]);
-    const entry = this.projection.model.artifact(sha256);
+    const entry = await this.projection.model.artifact(sha256);
     if (!entry) return null;
     const records = entry.records.filter((record) => record.account === caller.account);
-    if (records.length === 0 && !entry.uploads.has(caller.account)) return null;
+    if (records.length === 0 && !entry.uploads.includes(caller.account)) return null;
     return { sha256, size: entry.size, contentType: entry.contentType, collected: entry.collected, records };
   }
 
   /** A signed, expiring URL for one artifact an execution of the pipeline produced. */
-  artifactDownloadUrl(caller: Caller, pipelineName: string, pipelineExecutionId: string, artifactName: string): ArtifactDownload {
-    const records = this.projection.model.recordsOf(pipelineExecutionId, caller.account).filter((record) => record.pipelineName === pipelineName);
+  async artifactDownloadUrl(caller: Caller, pipelineName: string, pipelineExecutionId: string, artifactName: string): Promise<ArtifactDownload> {
+    const records = (await this.projection.model.recordsOf(pipelineExecutionId, caller.account)).filter((record) => record.pipelineName === pipelineName);
     if (records.length === 0) throw new NotFoundError('execution', pipelineExecutionId, `The pipeline '${pipelineName}' has no execution '${pipelineExecutionId}' with recorded artifacts.`);
     // The newest record wins when a retried action produced the name again.
     const record = records.filter((candidate) => candidate.name === artifactName).at(-1);
@@ -55,7 +55,7 @@ export class ArtifactQueries {
       const names = [...new Set(records.map((candidate) => candidate.name))].join(', ');
       throw new NotFoundError('artifact', artifactName, `The execution '${pipelineExecutionId}' has no artifact '${artifactName}' (it has: ${names}).`);
     }
-    if (!this.projection.model.isReadableBy(record.sha256, caller.account)) {
+    if (!(await this.projection.model.isReadableBy(record.sha256, caller.account))) {
       throw new NotFoundError('artifact', artifactName, `The artifact '${artifactName}' of execution '${pipelineExecutionId}' is no longer stored (retention collected it).`, 'ARTIFACT_COLLECTED');
     }
     const expiresAt = new Date(this.clock().getTime() + this.downloadUrlTtlMs);

@@ -1,6 +1,6 @@
 import { ArtifactNotFoundError, type ArtifactStore } from '@sluice/artifact-store';
 import type { EventStore } from '@sluice/eventing';
-import { decideRetention, type CollectableArtifact, type RetentionPolicy } from '../domain/retention';
+import { decideRetentionFrom, type CollectableArtifact, type RetentionPolicy } from '../domain/retention';
 import type { ArtifactsProjection } from '../projections/artifacts-projection';
 import type { Clock } from './artifact-bytes';
 import { handleArtifactCommand } from './artifact-commands';
@@ -64,9 +64,10 @@ export class ArtifactCollector {
     for await (const sha256 of this.artifacts.list()) stored.push(sha256);
     const now = this.clock();
     const model = this.projection.model;
-    const decision = decideRetention(model, stored, now, this.policy);
+    const decision = decideRetentionFrom(await model.retentionOf(stored, this.policy.keepExecutions), stored, now, this.policy);
+    const entries = new Map((await model.entries(decision.collect.map((candidate) => candidate.sha256))).map((entry) => [entry.sha256, entry]));
     const candidates = decision.collect.map((candidate): CollectedArtifact => {
-      const entry = model.artifact(candidate.sha256);
+      const entry = entries.get(candidate.sha256);
       const accounts = new Set([...(entry?.uploads ?? []), ...(entry?.recordedFor ?? []), ...(entry?.records ?? []).map((record) => record.account)]);
       return { ...candidate, accounts: [...accounts].sort() };
     });
@@ -75,7 +76,7 @@ export class ArtifactCollector {
     for (const sha256 of decision.unknown) await this.recordFound(sha256, now);
     const collected: CollectedArtifact[] = [];
     for (const candidate of candidates) {
-      const entry = model.artifact(candidate.sha256);
+      const entry = entries.get(candidate.sha256);
       const collectedAt = now.toISOString();
       const { position } = await handleArtifactCommand(
         this.events,

@@ -62,30 +62,58 @@ export function keptExecutionIds(executions: Iterable<RetentionExecution>, keepE
   return kept;
 }
 
-export function decideRetention(view: RetentionView, stored: Iterable<string>, now: Date, policy: RetentionPolicy): RetentionDecision {
+/**
+ * What retention needs to know of the stored addresses: those a kept execution references, those any execution ever
+ * referenced, and each known one's size and last use. The artifacts read model answers it from its tables (the
+ * same rule as `keptExecutionIds`, in SQL); `retentionFacts` from executions in memory (the unit tests' view).
+ */
+export interface RetentionFacts {
+  referencedByKept: ReadonlySet<string>;
+  everReferenced: ReadonlySet<string>;
+  artifacts: ReadonlyMap<string, RetentionArtifact>;
+}
+
+export function retentionFacts(view: RetentionView, stored: Iterable<string>, keepExecutions: number): RetentionFacts {
   const executions = [...view.executions];
-  const kept = keptExecutionIds(executions, policy.keepExecutions);
-  const referenced = new Set<string>();
+  const kept = keptExecutionIds(executions, keepExecutions);
+  const referencedByKept = new Set<string>();
+  const everReferenced = new Set<string>();
   for (const execution of executions) {
-    if (kept.has(execution.id)) for (const sha256 of execution.references) referenced.add(sha256);
+    for (const sha256 of execution.references) {
+      everReferenced.add(sha256);
+      if (kept.has(execution.id)) referencedByKept.add(sha256);
+    }
   }
+  const artifacts = new Map<string, RetentionArtifact>();
+  for (const sha256 of stored) {
+    const artifact = view.artifact(sha256);
+    if (artifact) artifacts.set(sha256, artifact);
+  }
+  return { referencedByKept, everReferenced, artifacts };
+}
+
+export function decideRetention(view: RetentionView, stored: Iterable<string>, now: Date, policy: RetentionPolicy): RetentionDecision {
+  const addresses = [...stored];
+  return decideRetentionFrom(retentionFacts(view, addresses, policy.keepExecutions), addresses, now, policy);
+}
+
+export function decideRetentionFrom(facts: RetentionFacts, stored: Iterable<string>, now: Date, policy: RetentionPolicy): RetentionDecision {
   const collect: CollectableArtifact[] = [];
   const unknown: string[] = [];
   const cutoff = now.getTime() - policy.graceMs;
   for (const sha256 of stored) {
-    if (referenced.has(sha256)) continue;
-    const artifact = view.artifact(sha256);
+    if (facts.referencedByKept.has(sha256)) continue;
+    const artifact = facts.artifacts.get(sha256);
     if (!artifact || artifact.lastUsedAt === null) {
       unknown.push(sha256);
       continue;
     }
     if (Date.parse(artifact.lastUsedAt) > cutoff) continue;
-    const everReferenced = executions.some((execution) => execution.references.has(sha256));
     collect.push({
       sha256,
       size: artifact.size,
       lastUsedAt: artifact.lastUsedAt,
-      reason: everReferenced ? 'referenced by no kept execution' : 'never referenced by an execution',
+      reason: facts.everReferenced.has(sha256) ? 'referenced by no kept execution' : 'never referenced by an execution',
     });
   }
   collect.sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));

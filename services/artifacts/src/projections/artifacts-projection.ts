@@ -1,56 +1,91 @@
-import { PositionWaiters, type EventStore, type RecordedEvent, type Subscription } from '@sluice/eventing';
+import { DurableProjectionRunner, openReadModelDatabase, type EventStore, type OpenedReadModelDatabase, type RecordedEvent } from '@sluice/eventing';
 import { ArtifactsReadModel, type PendingRecord } from './artifacts-read-model';
 
+/** How long live events wait to be committed together (a read after a write, `waitForPosition`, does not wait). */
+const COMMIT_INTERVAL_MS = 100;
+
+export interface ArtifactsProjectionOptions {
+  /** Told the outputs executions produced that are not recorded yet: those each commit folds, and at start those a crash left. */
+  onOutputs: (outputs: PendingRecord[]) => void;
+  onError?: (error: Error) => void;
+  waitTimeoutMs?: number;
+}
+
 /**
- * Feeds the read model from the store: every `artifact-` and `execution-` event, replayed from the first at
- * start (in memory, like the pipelines service's read models). Outputs the executions produced are handed
- * to `onOutputs` — after the replay caught up, once each, so history already recorded is not recorded again.
+ * Keeps the artifacts read model's tables (decision 0065) folded from the store: in the store's own database
+ * (PostgreSQL, PGlite), after its checkpoint, so a restart reads only the events it has not folded; for a store
+ * without SQL (KurrentDB), in an in-memory PGlite rebuilt at each start. The outputs an execution produced are rows
+ * of the same transaction as the event that produced them, so none is lost to a crash: each commit hands its own to
+ * `onOutputs`, and a start hands over every row still there (recording one twice is refused by its stream).
  */
 export class ArtifactsProjection {
-  readonly model = new ArtifactsReadModel();
-  private subscription: Subscription | undefined;
-  private readonly positions: PositionWaiters;
-  private caughtUp = false;
-  private backlog: PendingRecord[] = [];
+  private opened: OpenedReadModelDatabase | undefined;
+  private runner: DurableProjectionRunner | undefined;
+  private readModel: ArtifactsReadModel | undefined;
+  private live = false;
 
   constructor(
     private readonly store: EventStore,
-    private readonly options: { onOutputs: (outputs: PendingRecord[]) => void; onError?: (error: Error) => void; waitTimeoutMs?: number },
-  ) {
-    this.positions = new PositionWaiters(options.waitTimeoutMs);
+    private readonly options: ArtifactsProjectionOptions,
+  ) {}
+
+  /** The read model's queries (after `start`). */
+  get model(): ArtifactsReadModel {
+    if (!this.readModel) throw new Error('The artifacts projection is not started.');
+    return this.readModel;
+  }
+
+  /** Events this process read from the store since it started: a restart reads only those after the checkpoint. */
+  get eventsRead(): number {
+    return this.runner?.eventsRead ?? 0;
   }
 
   async start(): Promise<void> {
-    const subscription = this.store.subscribeToAll((event) => this.apply(event), { fromPosition: 'start', streamPrefixes: this.model.streamPrefixes });
-    this.subscription = subscription;
-    subscription.done.catch((error: unknown) => {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      this.positions.fail(failure);
-      this.options.onError?.(failure);
+    const opened = await openReadModelDatabase(this.store);
+    this.opened = opened;
+    const model = new ArtifactsReadModel(opened.database);
+    this.readModel = model;
+    this.runner = new DurableProjectionRunner(this.store, opened.database, model, {
+      ...(this.options.waitTimeoutMs !== undefined ? { waitTimeoutMs: this.options.waitTimeoutMs } : {}),
+      ...(this.options.onError ? { onError: this.options.onError } : {}),
+      onCommitted: (events) => this.committed(events),
+      // Every execution event is folded here, on the store's own database: a transaction per 100 ms at most, not per event.
+      commitIntervalMs: COMMIT_INTERVAL_MS,
     });
-    await subscription.caughtUp;
-    this.caughtUp = true;
-    const backlog = this.backlog.filter((output) => !this.model.hasRecorded(output.actionExecutionId, output.name));
-    this.backlog = [];
-    if (backlog.length > 0) this.options.onOutputs(backlog);
+    try {
+      await this.runner.start();
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+    this.live = true;
+    const pending = await model.pendingOutputs();
+    if (pending.length > 0) this.options.onOutputs(pending);
   }
 
   async stop(): Promise<void> {
-    await this.subscription?.stop();
-    this.subscription = undefined;
-    this.positions.stop();
+    this.live = false;
+    await this.runner?.stop();
+    this.runner = undefined;
+    await this.opened?.close();
+    this.opened = undefined;
   }
 
   /** Resolves once the event at `position` is folded in: a read after a write then sees the write. */
   waitForPosition(position: bigint): Promise<void> {
-    return this.positions.waitFor(position);
+    if (!this.runner) return Promise.reject(new Error('The artifacts projection is not started.'));
+    return this.runner.waitForPosition(position);
   }
 
-  private apply(event: RecordedEvent): void {
-    const outputs = this.model.fold(event);
-    this.positions.reached(event.position);
-    if (outputs.length === 0) return;
-    if (this.caughtUp) this.options.onOutputs(outputs);
-    else this.backlog.push(...outputs);
+  /** The outputs the committed events produced (while catching up, start() hands them all over at its end). */
+  private async committed(events: readonly RecordedEvent[]): Promise<void> {
+    if (!this.live || !events.some((event) => event.type === 'ActionExecutionSucceeded')) return;
+    try {
+      const outputs = await this.readModel!.pendingOutputs(events[0]!.position - 1n, events[events.length - 1]!.position);
+      if (outputs.length > 0) this.options.onOutputs(outputs);
+    } catch (error) {
+      // Not lost: the rows stay, and the next start hands them over.
+      this.options.onError?.(new Error(`reading the outputs to record: ${error instanceof Error ? error.message : String(error)}`));
+    }
   }
 }

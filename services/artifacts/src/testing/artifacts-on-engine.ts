@@ -55,7 +55,7 @@ export async function startArtifactsOnEngine(prefix: string, pipelines: Pipeline
       () => `${pipelineExecutionId} is ${status}`,
     );
     expect(status).toBe(expected);
-    await eventually(() => projection.model.recordsOf(pipelineExecutionId, 'acme').length === records, () => `records of ${pipelineExecutionId}: ${logged.join('\n')}`);
+    await eventually(async () => (await projection.model.recordsOf(pipelineExecutionId, 'acme')).length === records, () => `records of ${pipelineExecutionId}: ${logged.join('\n')}`);
     return pipelineExecutionId;
   };
   const stop = async () => {
