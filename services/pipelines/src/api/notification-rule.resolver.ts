@@ -16,14 +16,14 @@ export class NotificationRuleResolver {
   }
 
   @Query('notificationDeliveries')
-  notificationDeliveries(
+  async notificationDeliveries(
     @CallerOf() caller: Caller,
     @Args('pipelineName') pipelineName: string,
     @Args('ruleName') ruleName?: string | null,
     @Args('status') status?: string | null,
     @Args('first') first?: number | null,
   ) {
-    return this.app.notificationQueries.listNotificationDeliveries(caller, pipelineName, ruleName, status, first).map(notificationDeliveryOutput);
+    return (await this.app.notificationQueries.listNotificationDeliveries(caller, pipelineName, ruleName, status, first)).map(notificationDeliveryOutput);
   }
 
   @Mutation('createNotificationRule')

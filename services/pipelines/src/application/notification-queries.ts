@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '@sluice/domain';
-import type { NotificationDeliveriesReadModel, NotificationDeliveryStatus, NotificationDeliveryView, NotificationRulesReadModel, NotificationRuleTagFilter, NotificationRuleView } from '@sluice/notifications';
+import type { NotificationDeliveryStatus, NotificationDeliveryView, NotificationRulesReadModel, NotificationRuleTagFilter, NotificationRuleView } from '@sluice/notifications';
+import type { NotificationDeliveriesTable } from '../projections/notification-deliveries-table';
 import type { PipelineReadModel } from '../projections/pipeline-read-model';
 import type { Caller } from './caller';
 
@@ -12,7 +13,7 @@ export class NotificationQueries {
   constructor(
     private readonly pipelines: () => PipelineReadModel,
     private readonly rules: () => NotificationRulesReadModel,
-    private readonly deliveries: () => NotificationDeliveriesReadModel,
+    private readonly deliveries: () => NotificationDeliveriesTable,
   ) {}
 
   listNotificationRules(caller: Caller, pipelineName: string, tagKey?: string | null, tagValue?: string | null): NotificationRuleView[] {
@@ -28,7 +29,7 @@ export class NotificationQueries {
     return rule;
   }
 
-  listNotificationDeliveries(caller: Caller, pipelineName: string, ruleName?: string | null, status?: string | null, first?: number | null): NotificationDeliveryView[] {
+  listNotificationDeliveries(caller: Caller, pipelineName: string, ruleName?: string | null, status?: string | null, first?: number | null): Promise<NotificationDeliveryView[]> {
     this.pipelineMustExist(caller, pipelineName);
     const size = first ?? DEFAULT_PAGE_SIZE;
     const issues = [];

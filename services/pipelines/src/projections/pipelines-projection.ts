@@ -1,19 +1,52 @@
-import { LiveProjection, type EventStore, type LiveProjectionOptions } from '@sluice/eventing';
+import { DurableProjectionRunner, LiveProjection, openReadModelDatabase, type EventStore, type LiveProjectionOptions, type OpenedReadModelDatabase } from '@sluice/eventing';
 import type { ActionTypeReadModel } from './action-type-read-model';
 import type { PipelineReadModel } from './pipeline-read-model';
 import { PipelinesReadModels } from './pipelines-read-models';
 import type { SecretReadModel } from './secret-read-model';
 import type { WebhookReadModel } from './webhook-read-model';
-import type { NotificationDeliveriesReadModel, NotificationRulesReadModel } from '@sluice/notifications';
+import type { NotificationRulesReadModel } from '@sluice/notifications';
+import { NotificationDeliveriesTable } from './notification-deliveries-table';
 
 /**
- * Feeds the read models from the store. They live in memory and are rebuilt by replaying every
- * `pipeline-`, `actiontype-` and `webhook-` event at start (docs/decisions/0007): a checkpoint would only help
- * a durable read model, and replay runs at hundreds of thousands of events a second.
+ * Feeds the read models from the store. The definitions (pipelines, action types, webhooks, secrets, notification
+ * rules: what users configure) live in memory and are rebuilt by replaying their streams at start (docs/decisions/0007).
+ * The notification deliveries, which grow with every notification sent, are a durable read model in the store's
+ * database that resumes after its checkpoint (decision 0066).
  */
 export class PipelinesProjection extends LiveProjection<PipelinesReadModels> {
-  constructor(store: EventStore, options: LiveProjectionOptions = {}) {
-    super(store, new PipelinesReadModels(), options);
+  private opened: OpenedReadModelDatabase | undefined;
+  private runner: DurableProjectionRunner | undefined;
+  private deliveries: NotificationDeliveriesTable | undefined;
+
+  constructor(
+    private readonly eventStore: EventStore,
+    private readonly liveOptions: LiveProjectionOptions = {},
+  ) {
+    super(eventStore, new PipelinesReadModels(), liveOptions);
+  }
+
+  override async start(): Promise<void> {
+    if (!this.opened) {
+      const opened = await openReadModelDatabase(this.eventStore);
+      this.opened = opened;
+      const deliveries = new NotificationDeliveriesTable(opened.database);
+      this.deliveries = deliveries;
+      this.runner = new DurableProjectionRunner(this.eventStore, opened.database, deliveries, {
+        ...(this.liveOptions.waitTimeoutMs !== undefined ? { waitTimeoutMs: this.liveOptions.waitTimeoutMs } : {}),
+        ...(this.liveOptions.onError ? { onError: this.liveOptions.onError } : {}),
+      });
+      await Promise.all([super.start(), this.runner.start()]);
+      return;
+    }
+    await super.start();
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    await this.runner?.stop();
+    this.runner = undefined;
+    await this.opened?.close();
+    this.opened = undefined;
   }
 
   get pipelines(): PipelineReadModel {
@@ -39,7 +72,15 @@ export class PipelinesProjection extends LiveProjection<PipelinesReadModels> {
     return this.models.notificationRules;
   }
 
-  get notificationDeliveries(): NotificationDeliveriesReadModel {
-    return this.models.notificationDeliveries;
+  /** The deliveries' history (after `start`). */
+  get notificationDeliveries(): NotificationDeliveriesTable {
+    if (!this.deliveries) throw new Error('The pipelines projection is not started.');
+    return this.deliveries;
+  }
+
+  /** Resolves once the delivery event at `position` is in the deliveries' table. */
+  waitForDelivery(position: bigint): Promise<void> {
+    if (!this.runner) return Promise.reject(new Error('The pipelines projection is not started.'));
+    return this.runner.waitForPosition(position);
   }
 }

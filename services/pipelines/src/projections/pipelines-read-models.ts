@@ -1,7 +1,8 @@
-import type { RebuildableProjection, RecordedEvent } from '@sluice/eventing';
+import { DurableRebuildable, type ReadModelDatabase, type RebuildableProjection, type RecordedEvent } from '@sluice/eventing';
 import { ACTION_TYPE_STREAM_PREFIX } from '../domain/custom-action-type/custom-action-type';
-import { NOTIFICATION_DELIVERY_STREAM_PREFIX, NOTIFICATION_RULE_STREAM_PREFIX, PIPELINE_STREAM_PREFIX, SECRET_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX } from '@sluice/contracts';
-import { NotificationDeliveriesReadModel, NotificationRulesReadModel } from '@sluice/notifications';
+import { NOTIFICATION_RULE_STREAM_PREFIX, PIPELINE_STREAM_PREFIX, SECRET_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX } from '@sluice/contracts';
+import { NotificationRulesReadModel } from '@sluice/notifications';
+import { NotificationDeliveriesTable } from './notification-deliveries-table';
 import { ActionTypeReadModel } from './action-type-read-model';
 import { PipelineReadModel } from './pipeline-read-model';
 import { SecretReadModel } from './secret-read-model';
@@ -13,13 +14,12 @@ import { WebhookReadModel } from './webhook-read-model';
  */
 export class PipelinesReadModels implements RebuildableProjection {
   readonly name = 'pipelines.read-models';
-  readonly streamPrefixes = [PIPELINE_STREAM_PREFIX, ACTION_TYPE_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX, SECRET_STREAM_PREFIX, NOTIFICATION_RULE_STREAM_PREFIX, NOTIFICATION_DELIVERY_STREAM_PREFIX];
+  readonly streamPrefixes = [PIPELINE_STREAM_PREFIX, ACTION_TYPE_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX, SECRET_STREAM_PREFIX, NOTIFICATION_RULE_STREAM_PREFIX];
   pipelines = new PipelineReadModel();
   actionTypes = new ActionTypeReadModel();
   webhooks = new WebhookReadModel();
   secrets = new SecretReadModel();
   notificationRules = new NotificationRulesReadModel();
-  notificationDeliveries = new NotificationDeliveriesReadModel();
   private position: bigint | undefined;
 
   reset(): void {
@@ -28,7 +28,6 @@ export class PipelinesReadModels implements RebuildableProjection {
     this.webhooks = new WebhookReadModel();
     this.secrets = new SecretReadModel();
     this.notificationRules = new NotificationRulesReadModel();
-    this.notificationDeliveries = new NotificationDeliveriesReadModel();
     this.position = undefined;
   }
 
@@ -38,7 +37,6 @@ export class PipelinesReadModels implements RebuildableProjection {
     this.webhooks.apply(event);
     this.secrets.apply(event);
     this.notificationRules.apply(event);
-    this.notificationDeliveries.apply(event);
     this.position = event.position;
   }
 
@@ -47,11 +45,14 @@ export class PipelinesReadModels implements RebuildableProjection {
   }
 
   contents() {
-    return { pipelines: this.pipelines.contents(), actionTypes: this.actionTypes.contents(), webhooks: this.webhooks.contents(), secrets: this.secrets.contents(), notificationRules: this.notificationRules.listAll(), notificationDeliveries: this.notificationDeliveries.listAll() };
+    return { pipelines: this.pipelines.contents(), actionTypes: this.actionTypes.contents(), webhooks: this.webhooks.contents(), secrets: this.secrets.contents(), notificationRules: this.notificationRules.listAll() };
   }
 }
 
-/** Every projection of the pipelines service, fresh: the registry the rebuild command walks. */
-export function pipelinesProjections(): RebuildableProjection[] {
-  return [new PipelinesReadModels()];
+/**
+ * Every projection of the pipelines service, fresh: the registry the rebuild command walks; with the store's database,
+ * the durable deliveries' history too (decision 0066), rebuilt in place.
+ */
+export function pipelinesProjections(readModels?: ReadModelDatabase): RebuildableProjection[] {
+  return [new PipelinesReadModels(), ...(readModels ? [new DurableRebuildable(readModels, new NotificationDeliveriesTable(readModels))] : [])];
 }
