@@ -1,7 +1,7 @@
-import type { EventStore } from '@sluice/eventing';
-import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX } from '@sluice/contracts';
-import { metricsRegistry } from './metrics-families';
-import { emptyMetricsState, foldMetricsEvent, type MetricsState } from './metrics-projection';
+import { DurableProjectionRunner, NOTHING_FOLDED, openReadModelDatabase, type EventStore, type OpenedReadModelDatabase } from '@sluice/eventing';
+import { EXECUTION_STREAM_PREFIX } from '@sluice/contracts';
+import { metricsRegistry, type StoreMetrics } from './metrics-families';
+import { emptyLiveMetricsState, foldLiveMetricsEvent, MetricsTables } from './metrics-projection';
 
 export interface GatewayMetrics {
   /** The exposition text of `/metrics` now (prom-client's); with `account`, only that account's labelled series. */
@@ -14,37 +14,70 @@ export interface GatewayMetricsOptions {
   now?: () => number;
 }
 
+/** Live events wait this long to be committed together (the tables are read by scrapes, seconds apart). */
+const COMMIT_INTERVAL_MS = 250;
+
 /**
- * The `/metrics` projection: one store subscription from the first event, folding executions and jobs.
- * The lag is now − occurredAt of the last folded event while the projection has not caught up (after a start,
- * or for good once its subscription failed), and 0 once caught up: a live subscription folds each event as the
- * store delivers it, so it has nothing left to fold.
+ * The `/metrics` state (decision 0067): the executions' statuses and the queued jobs are a durable read model in the
+ * store's database (`MetricsTables`), which a start resumes after its checkpoint, in the background; the action
+ * durations are observed from live events only. The lag is now − occurredAt of the last folded event while the tables
+ * are catching up (after a start, or for good once the projection failed), and 0 once caught up.
  */
 export function gatewayMetrics(store: EventStore | undefined, options: GatewayMetricsOptions = {}): GatewayMetrics {
   const now = options.now ?? Date.now;
-  const state: MetricsState | undefined = store && emptyMetricsState();
+  const fail = (error: unknown) => options.log?.(`gateway: metrics projection stopped: ${error instanceof Error ? error.message : String(error)}`);
+  if (!store) {
+    return { render: (subscriptions) => metricsRegistry({ store: undefined, lagSeconds: 0, subscriptions }).metrics(), stop: async () => undefined };
+  }
+  const live = emptyLiveMetricsState();
+  const liveSubscription = store.subscribeToAll((event) => foldLiveMetricsEvent(live, event), { fromPosition: 'end', streamPrefixes: [EXECUTION_STREAM_PREFIX] });
+  liveSubscription.done.catch(fail);
   let caughtUp = false;
-  const subscription =
-    store && state
-      ? store.subscribeToAll((event) => foldMetricsEvent(state, event), { fromPosition: 'start', streamPrefixes: [EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX] })
-      : undefined;
-  subscription?.caughtUp.then(
-    () => (caughtUp = true),
-    () => undefined,
-  );
-  subscription?.done.then(
-    () => undefined,
-    (error: unknown) => {
-      caughtUp = false;
-      options.log?.(`gateway: metrics projection stopped: ${error instanceof Error ? error.message : String(error)}`);
-    },
-  );
-  const lagSeconds = (): number => (caughtUp || !state?.last ? 0 : Math.max(0, now() - state.last.occurredAt) / 1000);
+  let stopped = false;
+  let lastOccurredAt: number | undefined;
+  let runner: DurableProjectionRunner | undefined;
+  let opened: OpenedReadModelDatabase | undefined;
+  const ready: Promise<MetricsTables | undefined> = (async () => {
+    opened = await openReadModelDatabase(store);
+    const tables = new MetricsTables(opened.database);
+    runner = new DurableProjectionRunner(store, opened.database, tables, {
+      commitIntervalMs: COMMIT_INTERVAL_MS,
+      onCommitted: (events) => void (lastOccurredAt = Date.parse(events[events.length - 1]!.metadata.occurredAt)),
+      onError: (error) => {
+        caughtUp = false;
+        fail(error);
+      },
+    });
+    if (stopped) return undefined;
+    // Caught up in the background: a scrape meanwhile says how far behind the tables are.
+    runner.start().then(
+      () => (caughtUp = true),
+      (error: unknown) => fail(error),
+    );
+    return tables;
+  })().catch((error: unknown) => {
+    fail(error);
+    return undefined;
+  });
+  const lagSeconds = (): number => (caughtUp || lastOccurredAt === undefined || Number.isNaN(lastOccurredAt) ? 0 : Math.max(0, now() - lastOccurredAt) / 1000);
 
   return {
-    render: (subscriptions, { account } = {}) => metricsRegistry({ state, lagSeconds: lagSeconds(), subscriptions, ...(account !== undefined ? { account } : {}) }).metrics(),
+    async render(subscriptions, { account } = {}) {
+      const tables = await ready;
+      let metrics: StoreMetrics | undefined;
+      if (tables) {
+        const [executions, queueDepth] = await Promise.all([tables.executionCounts(account), tables.queueDepth()]);
+        const position = runner?.checkpoint ?? NOTHING_FOLDED;
+        metrics = { executions, queueDepth, position: position === NOTHING_FOLDED ? 0n : position, live };
+      }
+      return metricsRegistry({ store: metrics, lagSeconds: lagSeconds(), subscriptions }).metrics();
+    },
     async stop() {
-      await subscription?.stop();
+      stopped = true;
+      await liveSubscription.stop();
+      await ready;
+      await runner?.stop();
+      await opened?.close();
     },
   };
 }

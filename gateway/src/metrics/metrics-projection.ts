@@ -1,8 +1,6 @@
 import { Histogram } from 'prom-client';
-import type { RecordedEvent } from '@sluice/eventing';
-import { executionEventFields, executionIdOfStream, JOB_STREAM_PREFIX, statusOf } from '@sluice/contracts';
-
-/** The `job-{jobId}` streams of the executions service: the durable job queue. */
+import type { DurableProjection, ReadModelDatabase, RecordedEvent, SqlStatement } from '@sluice/eventing';
+import { EXECUTION_STREAM_PREFIX, executionEventFields, executionIdOfStream, JOB_STREAM_PREFIX, statusOf } from '@sluice/contracts';
 
 export const ACTION_DURATION_BUCKETS: readonly number[] = [0.1, 0.5, 1, 5, 30, 120, 600];
 
@@ -25,23 +23,17 @@ const actionDurations = (): ActionDurations =>
     registers: [],
   });
 
-export interface MetricsState {
-  executions: Map<string, { account: string; status: string }>;
-  /** Start instants (ms) of the action runs begun and not yet ended, by action execution. */
+/**
+ * What the gateway observes live (decision 0067): the durations of the action runs that start and end while it runs,
+ * as a Prometheus histogram of this process (it starts from zero with the process, as every process's counters do).
+ */
+export interface LiveMetricsState {
+  /** Start instants (ms) of the action runs begun and not yet ended, by action execution: the runs in flight. */
   actionStarts: Map<string, number>;
   actionDurations: ActionDurations;
-  queuedJobs: Set<string>;
-  /** The last folded event: its position and when it happened (ms). */
-  last: { position: bigint; occurredAt: number } | undefined;
 }
 
-export const emptyMetricsState = (): MetricsState => ({
-  executions: new Map(),
-  actionStarts: new Map(),
-  actionDurations: actionDurations(),
-  queuedJobs: new Set(),
-  last: undefined,
-});
+export const emptyLiveMetricsState = (): LiveMetricsState => ({ actionStarts: new Map(), actionDurations: actionDurations() });
 
 function actionKey(executionId: string, event: RecordedEvent): string {
   const data = event.data as { actionExecutionId?: unknown };
@@ -50,12 +42,11 @@ function actionKey(executionId: string, event: RecordedEvent): string {
   return `${executionId}/${stageName ?? ''}/${actionName ?? ''}`;
 }
 
-function foldExecutionEvent(state: MetricsState, executionId: string, event: RecordedEvent, at: number): void {
-  const status = isExecutionLevel(event.type) ? statusOf(event) : null;
-  if (status !== null) {
-    const account = state.executions.get(executionId)?.account ?? executionEventFields(event).inputs?.pipeline?.account ?? event.metadata.account;
-    state.executions.set(executionId, { account, status });
-  }
+/** Folds one live event of an `execution-` stream into the durations (others are ignored). */
+export function foldLiveMetricsEvent(state: LiveMetricsState, event: RecordedEvent): void {
+  const executionId = executionIdOfStream(event.streamId);
+  if (executionId === undefined) return;
+  const at = Date.parse(event.metadata.occurredAt);
   if (event.type === 'ActionExecutionStarted') state.actionStarts.set(actionKey(executionId, event), at);
   else if (ACTION_ENDS.has(event.type)) {
     const key = actionKey(executionId, event);
@@ -66,15 +57,76 @@ function foldExecutionEvent(state: MetricsState, executionId: string, event: Rec
   }
 }
 
-/** Folds one stored event of an `execution-` or `job-` stream into the state (others only move the position). */
-export function foldMetricsEvent(state: MetricsState, event: RecordedEvent): void {
-  const at = Date.parse(event.metadata.occurredAt);
-  const executionId = executionIdOfStream(event.streamId);
-  if (executionId !== undefined) foldExecutionEvent(state, executionId, event, at);
-  else if (event.streamId.startsWith(JOB_STREAM_PREFIX)) {
-    const jobId = event.streamId.slice(JOB_STREAM_PREFIX.length);
-    if (JOB_QUEUED.has(event.type)) state.queuedJobs.add(jobId);
-    else if (JOB_TAKEN.has(event.type)) state.queuedJobs.delete(jobId);
+export interface ExecutionCount {
+  account: string;
+  status: string;
+  count: number;
+}
+
+/**
+ * The gauges' state as a durable read model (decision 0067): each execution's current status and the jobs waiting
+ * for a worker, in tables of the store's database, so a gateway's start resumes after its checkpoint and its heap
+ * holds none of it. A scrape counts in SQL.
+ */
+export class MetricsTables implements DurableProjection {
+  readonly name = 'gateway.metrics';
+  readonly streamPrefixes = [EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX];
+  readonly tables = ['metrics_executions', 'metrics_queued_jobs'];
+
+  constructor(private readonly database: ReadModelDatabase) {}
+
+  schemaSql(schema: string): string {
+    const s = `"${schema}"`;
+    return `
+CREATE TABLE IF NOT EXISTS ${s}.metrics_executions (execution_id text PRIMARY KEY, account text NOT NULL, status text NOT NULL);
+CREATE INDEX IF NOT EXISTS metrics_executions_by_account ON ${s}.metrics_executions (account, status);
+CREATE TABLE IF NOT EXISTS ${s}.metrics_queued_jobs (job_id text PRIMARY KEY);
+`;
   }
-  state.last = { position: event.position, occurredAt: at };
+
+  fold(events: readonly RecordedEvent[], schema: string): SqlStatement[] {
+    const s = `"${schema}"`;
+    const statements: SqlStatement[] = [];
+    for (const event of events) {
+      const executionId = executionIdOfStream(event.streamId);
+      if (executionId !== undefined) {
+        const status = isExecutionLevel(event.type) ? statusOf(event) : null;
+        if (status === null) continue;
+        // The account of the execution's first status stays; a new one's comes from its inputs, else the event's metadata.
+        const account = executionEventFields(event).inputs?.pipeline?.account ?? event.metadata.account;
+        statements.push({
+          text: `INSERT INTO ${s}.metrics_executions (execution_id, account, status) VALUES ($1, $2, $3) ON CONFLICT (execution_id) DO UPDATE SET status = EXCLUDED.status`,
+          params: [executionId, account, status],
+        });
+      } else if (event.streamId.startsWith(JOB_STREAM_PREFIX)) {
+        const jobId = event.streamId.slice(JOB_STREAM_PREFIX.length);
+        if (JOB_QUEUED.has(event.type)) statements.push({ text: `INSERT INTO ${s}.metrics_queued_jobs (job_id) VALUES ($1) ON CONFLICT DO NOTHING`, params: [jobId] });
+        else if (JOB_TAKEN.has(event.type)) statements.push({ text: `DELETE FROM ${s}.metrics_queued_jobs WHERE job_id = $1`, params: [jobId] });
+      }
+    }
+    return statements;
+  }
+
+  /** Executions by account and current status, sorted by account then status; with `account`, only that account's. */
+  async executionCounts(account?: string): Promise<ExecutionCount[]> {
+    const rows = await this.database.query(
+      `SELECT account, status, count(*)::text AS count FROM "${this.database.schema}".metrics_executions WHERE ($1::text IS NULL OR account = $1)
+        GROUP BY account, status ORDER BY account COLLATE "C", status COLLATE "C"`,
+      [account ?? null],
+    );
+    return rows.map((row) => ({ account: row.account!, status: row.status!, count: Number(row.count) }));
+  }
+
+  async queueDepth(): Promise<number> {
+    const [row] = await this.database.query(`SELECT count(*)::text AS count FROM "${this.database.schema}".metrics_queued_jobs`);
+    return Number(row?.count ?? 0);
+  }
+
+  async contents(database: ReadModelDatabase = this.database): Promise<unknown> {
+    const s = `"${database.schema}"`;
+    return {
+      executions: await database.query(`SELECT execution_id, account, status FROM ${s}.metrics_executions ORDER BY execution_id COLLATE "C"`),
+      queued: await database.query(`SELECT job_id FROM ${s}.metrics_queued_jobs ORDER BY job_id COLLATE "C"`),
+    };
+  }
 }

@@ -1,8 +1,38 @@
-import type { RecordedEvent } from '@sluice/eventing';
-import { metricsRegistry, type MetricsSnapshot } from './metrics-families';
-import { emptyMetricsState, foldMetricsEvent } from './metrics-projection';
+import { randomUUID } from 'node:crypto';
+import { createPostgresEventStore, ensureReadModel, readModelDatabaseOf, type PostgresEventStore, type ReadModelDatabase, type RecordedEvent } from '@sluice/eventing';
+import { dropTestSchema, eventually, newTestSchema, testPostgresUrl } from '@sluice/testing';
+import { gatewayMetrics } from './gateway-metrics';
+import { metricsRegistry, type MetricsSnapshot, type StoreMetrics } from './metrics-families';
+import { emptyLiveMetricsState, foldLiveMetricsEvent, MetricsTables } from './metrics-projection';
 
+// The /metrics state (decision 0067): the gauges' tables folded in SQL on PostgreSQL, the durations observed live.
 const exposition = (snapshot: MetricsSnapshot): Promise<string> => metricsRegistry(snapshot).metrics();
+const schemas: string[] = [];
+const stores: PostgresEventStore[] = [];
+
+afterAll(async () => {
+  for (const store of stores) await store.close();
+  for (const schema of schemas) await dropTestSchema(schema);
+});
+
+async function freshStore(): Promise<{ store: PostgresEventStore; database: ReadModelDatabase; schema: string }> {
+  const schema = newTestSchema('metrics');
+  schemas.push(schema);
+  const store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema });
+  stores.push(store);
+  return { store, database: readModelDatabaseOf(store)!, schema };
+}
+
+/** The events folded: the gauges' tables by their SQL fold (one transaction), the durations live. */
+async function folded(account?: string): Promise<StoreMetrics> {
+  const { database, schema } = await freshStore();
+  const tables = new MetricsTables(database);
+  await ensureReadModel(database, tables);
+  await database.transaction(tables.fold(events, schema));
+  const live = emptyLiveMetricsState();
+  for (const stored of events) foldLiveMetricsEvent(live, stored);
+  return { executions: await tables.executionCounts(account), queueDepth: await tables.queueDepth(), position, live };
+}
 
 let position = 0n;
 const event = (streamId: string, type: string, data: unknown, occurredAt: string, account = 'acme'): RecordedEvent => ({
@@ -40,9 +70,7 @@ const events: RecordedEvent[] = [
 
 describe('the /metrics projection and its exposition text (prom-client)', () => {
   it('folds stored events into executions by current status, action durations, queue depth and position', async () => {
-    const state = emptyMetricsState();
-    for (const stored of events) foldMetricsEvent(state, stored);
-    const text = await exposition({ state, lagSeconds: 1.5, subscriptions: { connections: 2, live: 3 } });
+    const text = await exposition({ store: await folded(), lagSeconds: 1.5, subscriptions: { connections: 2, live: 3 } });
     expect(text).toBe(
       [
         '# HELP sluice_executions Pipeline executions by their current status.',
@@ -89,15 +117,46 @@ describe('the /metrics projection and its exposition text (prom-client)', () => 
   });
 
   it('names only the caller’s account when asked for one account', async () => {
-    const state = emptyMetricsState();
-    for (const stored of events) foldMetricsEvent(state, stored);
-    const text = await exposition({ state, lagSeconds: 0, subscriptions: { connections: 0, live: 0 }, account: 'acme' });
+    const text = await exposition({ store: await folded('acme'), lagSeconds: 0, subscriptions: { connections: 0, live: 0 } });
     expect(text.split('\n').filter((line) => line.startsWith('sluice_executions'))).toEqual(['sluice_executions{account="acme",status="Failed"} 1', 'sluice_executions{account="acme",status="InProgress"} 1']);
     expect(text).not.toContain('ird');
   });
 
   it('serves only the subscription gauges without a store', async () => {
-    const text = await exposition({ state: undefined, lagSeconds: 0, subscriptions: { connections: 0, live: 0 } });
+    const text = await exposition({ store: undefined, lagSeconds: 0, subscriptions: { connections: 0, live: 0 } });
     expect(text.split('\n').filter((line) => line !== '' && !line.startsWith('#'))).toEqual(['sluice_subscriptions 0', 'sluice_subscription_connections 0']);
+  });
+
+  it('on a real store: counts from the tables, resumes them after a restart, and observes durations only live', async () => {
+    const { store } = await freshStore();
+    const account = `acct${randomUUID().slice(0, 6)}`;
+    const executionId = randomUUID();
+    const started = (id: string) => ({ type: 'PipelineExecutionStarted', data: { inputs: { pipeline: { account, name: 'web' } } }, metadata: { account } });
+    await store.append(`execution-${executionId}`, [started(executionId), { type: 'ActionExecutionStarted', data: action('Build', 'Compile'), metadata: { account } }]);
+    const first = gatewayMetrics(store);
+    const line = (text: string, name: string) => text.split('\n').find((l) => l.startsWith(name));
+    await eventually(async () => (line(await first.render({ connections: 0, live: 0 }), 'sluice_executions')?.endsWith('InProgress"} 1') ? true : undefined), 'the running execution counted', 10_000, 50);
+    // Live: the action that started before this gateway ends now: not observed (its start was not seen); a new one is.
+    const second = randomUUID();
+    await store.append(`execution-${executionId}`, [{ type: 'ActionExecutionSucceeded', data: action('Build', 'Compile'), metadata: { account } }, { type: 'PipelineExecutionSucceeded', data: {}, metadata: { account } }]);
+    await store.append(`execution-${second}`, [started(second), { type: 'ActionExecutionStarted', data: { ...action('Test', 'Unit'), actionExecutionId: `${second}/Test/Unit/1` }, metadata: { account } }]);
+    await store.append(`execution-${second}`, [{ type: 'ActionExecutionFailed', data: { ...action('Test', 'Unit'), actionExecutionId: `${second}/Test/Unit/1` }, metadata: { account } }]);
+    const text = await eventually(async () => {
+      const now = await first.render({ connections: 0, live: 0 }, { account });
+      return now.includes(`sluice_executions{account="${account}",status="Succeeded"} 1`) && now.includes('sluice_action_duration_seconds_count 1') ? now : undefined;
+    }, 'the end and the live duration', 10_000, 50);
+    expect(line(text, 'sluice_executions{')).toBe(`sluice_executions{account="${account}",status="InProgress"} 1`);
+    await first.stop();
+
+    // A restart: the counts are the tables' (nothing replayed into the heap), the durations start from zero.
+    await store.append(`execution-${second}`, [{ type: 'PipelineExecutionFailed', data: { stageName: 'Test', message: 'no' }, metadata: { account } }]);
+    const again = gatewayMetrics(store);
+    const after = await eventually(async () => {
+      const now = await again.render({ connections: 0, live: 0 }, { account });
+      return now.includes(`status="Failed"} 1`) ? now : undefined;
+    }, 'the failure counted after the restart', 10_000, 50);
+    expect(after.split('\n').filter((l) => l.startsWith('sluice_executions{'))).toEqual([`sluice_executions{account="${account}",status="Failed"} 1`, `sluice_executions{account="${account}",status="Succeeded"} 1`]);
+    expect(after).toContain('sluice_action_duration_seconds_count 0');
+    await again.stop();
   });
 });
