@@ -53,6 +53,20 @@ export async function readAllPage(
 ): Promise<AllPage> {
   const head = await headPosition(executor, sql);
   if (head <= after) return { events: [], next: after, atHead: true };
+  const categories = prefixes && categoriesOf(prefixes);
+  if (categories) {
+    // Through the category index: no window needed, a page reads only what it returns (decision 0068).
+    const rows = await executor.query(sql.readAllBetweenInCategories.name, sql.readAllBetweenInCategories.text, [
+      after.toString(),
+      head.toString(),
+      String(limit),
+      toArrayLiteral(categories.map((c) => c.category)),
+      toArrayLiteral(categories.map((c) => c.prefix)),
+    ]);
+    const events = rows.map(rowToEvent);
+    if (events.length < limit) return { events, next: head, atHead: true };
+    return { events, next: events[events.length - 1]!.position, atHead: false };
+  }
   const window = after + BigInt(limit) * FILTERED_WINDOW_PER_EVENT;
   const end = prefixes && window < head ? window : head;
   const params = [after.toString(), end.toString(), String(limit)];
@@ -65,4 +79,15 @@ export async function readAllPage(
   const events = rows.map(rowToEvent);
   if (events.length < limit) return { events, next: end, atHead: end === head };
   return { events, next: events[events.length - 1]!.position, atHead: false };
+}
+
+/**
+ * The prefixes as stream categories (the id up to its first '-'), each kept with its prefix, when every prefix has a
+ * '-' (a category-shaped filter, as every service's is); undefined otherwise (the windowed scan reads them). A prefix
+ * another one of the set extends is dropped, so no stream matches two of them and no event is read twice.
+ */
+export function categoriesOf(prefixes: readonly string[]): Array<{ category: string; prefix: string }> | undefined {
+  if (prefixes.length === 0 || prefixes.some((prefix) => !prefix.includes('-'))) return undefined;
+  const kept = [...new Set(prefixes)].filter((prefix, _, all) => !all.some((other) => other !== prefix && prefix.startsWith(other)));
+  return kept.map((prefix) => ({ category: prefix.slice(0, prefix.indexOf('-')), prefix }));
 }

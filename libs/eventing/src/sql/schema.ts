@@ -34,6 +34,10 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
   CONSTRAINT events_stream_event_id UNIQUE (stream_id, event_id)
 );
 
+-- A stream's category is its id up to the first '-' (execution-…, pipeline-…): a subscription to some categories reads
+-- their events in position order through this index, not the whole store (decision 0068).
+CREATE INDEX IF NOT EXISTS events_category_position ON ${s}.events (split_part(stream_id, '-', 1), position);
+
 CREATE TABLE IF NOT EXISTS ${s}.checkpoints (
   subscriber_id text PRIMARY KEY,
   position bigint NOT NULL,

@@ -16,6 +16,8 @@ export interface Statements {
   readAll: Statement;
   readAllBetween: Statement;
   readAllBetweenWithPrefixes: Statement;
+  /** The events of stream categories (each with the prefix its streams start with), through events_category_position. */
+  readAllBetweenInCategories: Statement;
   /** The head and the events after $1 up to it (at most $2): one round trip for the live tail. */
   readTail: Statement;
   headPosition: Statement;
@@ -68,6 +70,16 @@ export function statements(schema: string): Statements {
         WHERE position > $1::bigint AND position <= $2::bigint
           AND EXISTS (SELECT 1 FROM unnest($4::text[]) AS p(prefix) WHERE starts_with(e.stream_id, p.prefix))
         ORDER BY e.position LIMIT $3::bigint`,
+    ),
+    // One index range scan per category (LATERAL, each stopping at $3 rows), then the first $3 of them by position:
+    // a page costs what it returns, wherever the category's events are in the store (decision 0068).
+    readAllBetweenInCategories: named(
+      'read-all-between-in-categories',
+      `SELECT t.* FROM unnest($4::text[], $5::text[]) AS p(category, prefix)
+        CROSS JOIN LATERAL (SELECT ${eventColumns} FROM ${s}.events e
+          WHERE split_part(e.stream_id, '-', 1) = p.category AND starts_with(e.stream_id, p.prefix) AND e.position > $1::bigint AND e.position <= $2::bigint
+          ORDER BY e.position LIMIT $3::bigint) t
+        ORDER BY t.position::bigint LIMIT $3::bigint`,
     ),
     readTail: named(
       'read-tail',
