@@ -22,6 +22,8 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"<>`{}|\\^]+@/gi;
  * and e-mail addresses are left alone.
  */
 export function redactUrlCredentials(text: string): string {
+  // Most strings hold no URL with userinfo: two substring checks spare them the regular expression (it needs both).
+  if (!text.includes('://') || !text.includes('@')) return text;
   return text.replace(URL_USERINFO, `$1${REDACTED_USERINFO}@`);
 }
 

@@ -56,11 +56,20 @@ export class CatchUpSubscription implements Subscription {
   }
 
   private async run(): Promise<void> {
+    // While a page's events are handled, the next page is read (one ahead, only when the page did not reach the head):
+    // a catch-up then waits for the database only when the handler is faster than it.
+    let ahead: { version: number; page: Promise<Page> } | undefined;
     try {
       let cursor = await this.source.start();
       while (!this.stopped) {
-        const version = this.wake.current;
-        const page = await this.source.readAfter(cursor, this.options.pageSize);
+        const read = ahead ?? { version: this.wake.current, page: this.source.readAfter(cursor, this.options.pageSize) };
+        ahead = undefined;
+        const page = await read.page;
+        if (!page.atHead && !this.stopped) {
+          ahead = { version: this.wake.current, page: this.source.readAfter(page.next, this.options.pageSize) };
+          // Awaited on the next turn; a stop before that leaves it unread, not unhandled.
+          ahead.page.catch(() => undefined);
+        }
         for (const event of page.events) {
           if (this.stopped) return;
           await this.handler(event);
@@ -70,7 +79,7 @@ export class CatchUpSubscription implements Subscription {
         cursor = page.next;
         if (page.atHead) {
           this.markCaughtUp();
-          this.wait = this.wake.wait(version, this.options.pollIntervalMs);
+          this.wait = this.wake.wait(read.version, this.options.pollIntervalMs);
           await this.wait.promise;
           this.wait = undefined;
         }
