@@ -39,6 +39,15 @@ export interface AllPage {
 const FILTERED_WINDOW_PER_EVENT = 10n;
 
 /**
+ * A window that gave fewer than `limit / SPARSE` events (one position in 100) holds a sparse filter's streams: the
+ * page is then read through the category index over FAR_WINDOWS windows at once. Through the index a page costs the
+ * category's rows in its range (PostgreSQL sorts them: it has no statistics to prefer the ordered index scan), so the
+ * index serves only sparse stretches, and the range stays bounded (decision 0068).
+ */
+const SPARSE = 10;
+const FAR_WINDOWS = 100n;
+
+/**
  * One page of $all after a checkpoint (exclusive). Bounded by the head read first, so a page with
  * a stream-prefix filter that matches nothing still moves the checkpoint to the head. With a filter,
  * a page covers at most `limit × 10` positions: it may hold fewer than `limit` events and still not be
@@ -53,20 +62,6 @@ export async function readAllPage(
 ): Promise<AllPage> {
   const head = await headPosition(executor, sql);
   if (head <= after) return { events: [], next: after, atHead: true };
-  const categories = prefixes && categoriesOf(prefixes);
-  if (categories) {
-    // Through the category index: no window needed, a page reads only what it returns (decision 0068).
-    const rows = await executor.query(sql.readAllBetweenInCategories.name, sql.readAllBetweenInCategories.text, [
-      after.toString(),
-      head.toString(),
-      String(limit),
-      toArrayLiteral(categories.map((c) => c.category)),
-      toArrayLiteral(categories.map((c) => c.prefix)),
-    ]);
-    const events = rows.map(rowToEvent);
-    if (events.length < limit) return { events, next: head, atHead: true };
-    return { events, next: events[events.length - 1]!.position, atHead: false };
-  }
   const window = after + BigInt(limit) * FILTERED_WINDOW_PER_EVENT;
   const end = prefixes && window < head ? window : head;
   const params = [after.toString(), end.toString(), String(limit)];
@@ -76,6 +71,24 @@ export async function readAllPage(
         toArrayLiteral(prefixes),
       ])
     : await executor.query(sql.readAllBetween.name, sql.readAllBetween.text, params);
+  const categories = prefixes && end < head && rows.length < limit / SPARSE && categoriesOf(prefixes);
+  if (categories) {
+    // The filter's streams are sparse here (fewer than one position in 100 of the window): their category index reads
+    // far ahead in one query instead of a window a page (decision 0068).
+    const far = after + BigInt(limit) * FILTERED_WINDOW_PER_EVENT * FAR_WINDOWS;
+    const farEnd = far < head ? far : head;
+    const found = (
+      await executor.query(sql.readAllBetweenInCategories.name, sql.readAllBetweenInCategories.text, [
+        after.toString(),
+        farEnd.toString(),
+        String(limit),
+        toArrayLiteral(categories.map((c) => c.category)),
+        toArrayLiteral(categories.map((c) => c.prefix)),
+      ])
+    ).map(rowToEvent);
+    if (found.length < limit) return { events: found, next: farEnd, atHead: farEnd === head };
+    return { events: found, next: found[found.length - 1]!.position, atHead: false };
+  }
   const events = rows.map(rowToEvent);
   if (events.length < limit) return { events, next: end, atHead: end === head };
   return { events, next: events[events.length - 1]!.position, atHead: false };

@@ -68,7 +68,7 @@ export function statements(schema: string): Statements {
       'read-all-between-with-prefixes',
       `SELECT ${eventColumns} FROM ${s}.events e
         WHERE position > $1::bigint AND position <= $2::bigint
-          AND EXISTS (SELECT 1 FROM unnest($4::text[]) AS p(prefix) WHERE starts_with(e.stream_id, p.prefix))
+          AND e.stream_id ^@ ANY($4::text[])
         ORDER BY e.position LIMIT $3::bigint`,
     ),
     // One index range scan per category (LATERAL, each stopping at $3 rows), then the first $3 of them by position:
