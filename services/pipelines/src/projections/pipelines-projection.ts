@@ -77,10 +77,4 @@ export class PipelinesProjection extends LiveProjection<PipelinesReadModels> {
     if (!this.deliveries) throw new Error('The pipelines projection is not started.');
     return this.deliveries;
   }
-
-  /** Resolves once the delivery event at `position` is in the deliveries' table. */
-  waitForDelivery(position: bigint): Promise<void> {
-    if (!this.runner) return Promise.reject(new Error('The pipelines projection is not started.'));
-    return this.runner.waitForPosition(position);
-  }
 }
