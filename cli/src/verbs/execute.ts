@@ -163,13 +163,16 @@ export const executeVerb: Verb = {
     // Loaded here, not at the top: only `execute` needs the platform, and loading it costs a second.
     const { loadPlatformConfig, startPlatform } = await loadPlatform();
     const note = (line: string) => io.stderr.write(`${line}\n`);
+    // The worker may start the first job before the start's answer comes back: its lines wait for the header.
+    let held: string[] | undefined = [];
+    const workerLine = (line: string) => (held ? held.push(line) : note(line));
     // The operator's settings (sandbox, worker, deploy roots, …) as `npm start` takes them, but a store and a bus of
     // its own in the temporary folder, any free port, and no polling.
     const config = loadPlatformConfig({ ...process.env, SLUICE_PORT: '0', SLUICE_DATA_DIR: dataDir, SLUICE_EVENT_STORE: '', SLUICE_KAFKA_BROKERS: '' });
     const platform = await startPlatform({ ...config, pollIntervalMs: 24 * 60 * 60 * 1000 }, {
       demo: false,
       log: (line) => {
-        if (line.startsWith('worker: ')) note(line.slice('worker: '.length));
+        if (line.startsWith('worker: ')) workerLine(line.slice('worker: '.length));
       },
     });
     const token = await readFile(join(dataDir, 'admin-token'), 'utf8').then((value) => value.trim(), () => undefined);
@@ -183,6 +186,8 @@ export const executeVerb: Verb = {
       );
       const id = startPipelineExecution.pipelineExecutionId;
       note(`running ${name} (execution ${id})`);
+      for (const line of held ?? []) note(line);
+      held = undefined;
       const approving = input['autoApprove'] === true ? approveAsTheyCome(gateway, name, id, note) : undefined;
       await followLogs(gateway, { executionId: id }, new LogPrinter(io.stdout));
       approving?.stop();
@@ -197,6 +202,8 @@ export const executeVerb: Verb = {
       note(`${name} Succeeded`);
       return undefined;
     } finally {
+      for (const line of held ?? []) note(line);
+      held = undefined;
       await gateway.close();
       await platform.stop();
       if (input['keepData'] === true) note(`data kept in ${dataDir}`);
