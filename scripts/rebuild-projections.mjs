@@ -29,7 +29,7 @@ Projections: ${registry(undefined).map((p) => p.name).join(', ')}, and on a SQL 
  * in the store's database (`readModels`, undefined for EventStoreDB, where they are in memory) and are rebuilt in place.
  */
 function registry(readModels) {
-  return [...pipelinesProjections(readModels), ...executionsProjections(), ...artifactsProjections(readModels), ...permissionsProjections(readModels)];
+  return [...pipelinesProjections(readModels), ...executionsProjections(readModels), ...artifactsProjections(readModels), ...permissionsProjections(readModels)];
 }
 
 function parseArgs(argv) {

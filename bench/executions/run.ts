@@ -81,7 +81,7 @@ const distributed = (broker: KafkaBroker) => async (): Promise<Setup> => {
 /** Resolves when every execution has ended; checks every millisecond (the figure's resolution). */
 async function ended(engine: ExecutionsEngine, name: string, ids: string[]): Promise<void> {
   for (;;) {
-    if (ids.every((id) => TERMINAL.has(engine.getPipelineExecution(caller, name, id).status))) return;
+    if ((await Promise.all(ids.map((id) => engine.getPipelineExecution(caller, name, id)))).every((execution) => TERMINAL.has(execution.status))) return;
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
@@ -93,7 +93,7 @@ async function startToSucceeded(setup: Setup, name: string, runs: number): Promi
     const started = performance.now();
     const { pipelineExecutionId } = await setup.engine.startPipelineExecution(caller, { name });
     await ended(setup.engine, name, [pipelineExecutionId]);
-    const status = setup.engine.getPipelineExecution(caller, name, pipelineExecutionId).status;
+    const status = (await setup.engine.getPipelineExecution(caller, name, pipelineExecutionId)).status;
     if (status !== 'Succeeded') throw new Error(`run ${i} ended ${status}`);
     if (i >= 0) times.push(performance.now() - started);
   }
@@ -181,7 +181,7 @@ async function figureC(name: string, open: () => Promise<Setup>, mode: Execution
     const ids = await Promise.all(Array.from({ length: CONCURRENT }, async () => (await setup.engine.startPipelineExecution(caller, { name: pipelineName })).pipelineExecutionId));
     await ended(setup.engine, pipelineName, ids);
     const seconds = (performance.now() - started) / 1000;
-    const succeeded = ids.filter((id) => setup.engine.getPipelineExecution(caller, pipelineName, id).status === 'Succeeded').length;
+    const succeeded = (await Promise.all(ids.map((id) => setup.engine.getPipelineExecution(caller, pipelineName, id)))).filter((execution) => execution.status === 'Succeeded').length;
     const rate = CONCURRENT / seconds;
     console.log(
       `(c) ${name}: ${CONCURRENT} concurrent ${mode} executions of 3 x 4 in ${seconds.toFixed(2)} s (${succeeded} Succeeded): ` +

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       updates += 1;
       await engine.pipelineCatalog.whenKnown({ account: caller.account, name: 'history' }, version);
       const ids = await Promise.all(Array.from({ length: BATCH }, async () => (await engine.startPipelineExecution(caller, { name: 'history' })).pipelineExecutionId));
-      while (!ids.every((id) => TERMINAL.has(engine.getPipelineExecution(caller, 'history', id).status))) await sleep(2);
+      while (!(await Promise.all(ids.map((id) => engine.getPipelineExecution(caller, 'history', id)))).every((execution) => TERMINAL.has(execution.status))) await sleep(2);
       executions += BATCH;
       lastExecution = ids[0]!;
       events = await countEvents(store);
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
 
     // Sanity: the late as-of answers equal the live ones (the bench measures a correct replay).
     const { at: _at, ...lateState } = await asOf.pipelineStateAsOf(caller, 'history', lateInstant);
-    if (JSON.stringify(lateState) !== JSON.stringify(engine.getPipelineState(caller, 'history'))) throw new Error('pipelineStateAsOf(late) differs from getPipelineState');
+    if (JSON.stringify(lateState) !== JSON.stringify(await engine.getPipelineState(caller, 'history'))) throw new Error('pipelineStateAsOf(late) differs from getPipelineState');
     if ((await pipelineAsOf.pipelineAsOf(caller, 'history', lateInstant)).version.version !== updates) throw new Error('pipelineAsOf(late) is not the last version');
 
     const rows: Array<[string, number, number, string]> = [];
@@ -122,9 +122,9 @@ async function main(): Promise<void> {
       const liveMs = await time(live);
       rows.push([label, replayMs, liveMs, folded]);
     };
-    const liveExecution = (id: string) => () => {
-      engine.getPipelineExecution(caller, 'history', id);
-      engine.listActionExecutions(caller, 'history', { pipelineExecutionId: id });
+    const liveExecution = (id: string) => async () => {
+      await engine.getPipelineExecution(caller, 'history', id);
+      await engine.listActionExecutions(caller, 'history', { pipelineExecutionId: id });
     };
     await row('pipelineAsOf, late', () => pipelineAsOf.pipelineAsOf(caller, 'history', lateInstant), () => liveGetPipeline.getPipeline(caller, 'history'), `${pipelineStream} (one stream)`);
     await row('pipelineAsOf, mid', () => pipelineAsOf.pipelineAsOf(caller, 'history', midInstant), () => liveGetPipeline.getPipeline(caller, 'history'), `${pipelineStream} read, ~half folded`);

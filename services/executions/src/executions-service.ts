@@ -95,7 +95,7 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     handler,
     states: projection.states,
     definitions: catalog,
-    approvals: { approvalLocation: (token) => projection.readModels.approval(token) },
+    approvals: { approvalLocation: (token) => projection.views.approval(token) },
     authorizer: options.approvalAuthorizer ?? allowAllApprovals,
     readModel: projection,
     claims,
@@ -103,7 +103,7 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     clock,
     ids,
     random,
-    expiryOf: (executionId) => projection.readModels.expiryOf(executionId),
+    expiryOf: (executionId) => projection.views.expiryOf(executionId),
   });
   const limits = { ...DEFAULT_ACTION_LOG_LIMITS, ...options.actionLogLimits };
   const masks = new JobMasks(options.secrets);
@@ -129,7 +129,7 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     retentionSweep: new RetentionSweep({
       store,
       states: projection.states,
-      readModels: projection.readModels,
+      expiryOf: (executionId) => projection.views.expiryOf(executionId),
       ...(logStore ? { logStore } : {}),
       retentionOf: storedRetention(store),
       clock,
@@ -144,11 +144,11 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     jobLogs,
     actionLogs: new ActionLogQueries(
       store,
-      (executionId) => projection.readModels.pipelineOf(executionId),
+      (executionId) => projection.views.pipelineOf(executionId),
       logStore ? new LogChunkReader(logStore) : undefined,
-      (executionId) => projection.readModels.expiryOf(executionId),
+      (executionId) => projection.views.expiryOf(executionId),
     ),
-    queries: new ExecutionQueries(projection.states, projection.readModels, catalog),
+    queries: new ExecutionQueries(projection.views, catalog),
     asOf: new ExecutionAsOfQueries(store, clock),
   };
 }
@@ -224,8 +224,11 @@ export interface ExecutionsEngine extends Handlers, Queries, AsOfQueries, Action
   readonly pipelineCatalog: Pick<PipelineCatalog, 'latest' | 'definition' | 'transition' | 'whenKnown'>;
   /** The live projections' names and contents, to compare with copies rebuilt from the store (docs/decisions/0022). */
   readonly liveProjections: ReadonlyArray<Pick<RebuildableProjection, 'name' | 'contents'>>;
-  /** Counters for operators and benchmarks. */
-  diagnostics(): { conflicts: number };
+  /**
+   * Counters for operators and benchmarks: appends refused for a concurrent writer, and the events the queries' read
+   * model read since this start (a restart reads only those after its checkpoint, decision 0069).
+   */
+  diagnostics(): { conflicts: number; readModelEventsRead: number };
   /** Resolves once the read models include the store's event at `position`. */
   waitForPosition(position: bigint): Promise<void>;
   /** Retention's sweep now, of one account or every one (docs/decisions/0056). */
@@ -308,7 +311,7 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
     ...methodsOf(application.actionLogs, ['actionLogs']),
     pipelineCatalog: catalog,
     liveProjections: [projection.folds, { name: PIPELINE_CATALOG_PROJECTION, contents: () => catalog.contents() }],
-    diagnostics: () => ({ conflicts: application.handler.conflicts }),
+    diagnostics: () => ({ conflicts: application.handler.conflicts, readModelEventsRead: projection.readModel.runner.eventsRead }),
     waitForPosition: (position) => projection.waitForPosition(position),
     sweepRetention: (account) => application.retentionSweep.sweep(account),
     async stop() {

@@ -90,7 +90,7 @@ describe('the worker loop runs a real pipeline', () => {
     const executionId = await env.start('site');
     // Read from the store while the job runs: the line is there before the action ends.
     await env.logged(executionId, `compiling ${commit}`);
-    const buildStatusThen = env.actionExecutions('site', executionId).find((detail) => detail.actionName === 'Build')?.status;
+    const buildStatusThen = (await env.actionExecutions('site', executionId)).find((detail) => detail.actionName === 'Build')?.status;
     expect(await env.finished('site', executionId)).toBe('Succeeded');
     console.log(`Source/Git -> Build/Commands -> Deploy/Directory through the worker loop: ${Date.now() - started} ms`);
 
@@ -101,7 +101,7 @@ describe('the worker loop runs a real pipeline', () => {
     expect(Date.parse(compiling?.at ?? '')).toBeLessThan((buildSucceeded?.at ?? 0) - 900);
     expect(logs.filter((entry) => entry.jobId === compiling?.jobId).map((entry) => entry.chunk).join('')).toContain('1 test passed');
 
-    const actions = env.actionExecutions('site', executionId);
+    const actions = await env.actionExecutions('site', executionId);
     const byName = (name: string) => actions.find((detail) => detail.actionName === name);
     expect(actions.map((detail) => [detail.actionName, detail.status])).toEqual(
       expect.arrayContaining([
@@ -137,11 +137,11 @@ describe('the worker loop runs a real pipeline', () => {
     const executionId = await env.start('broken');
     expect(await env.finished('broken', executionId)).toBe('Failed');
 
-    const build = env.actionExecutions('broken', executionId).find((detail) => detail.actionName === 'Build');
+    const build = (await env.actionExecutions('broken', executionId)).find((detail) => detail.actionName === 'Build');
     expect(build?.status).toBe('Failed');
     expect(build?.output.executionResult.errorDetails).toMatch(/Commands failed with exit code 3/);
     expect(build?.output.executionResult.errorDetails).toContain('about to fail');
-    expect(env.engine.getPipelineState(alice, 'broken').stageStates.map((stage) => stage.latestExecution?.status ?? null)).toEqual(['Succeeded', 'Failed', null]);
+    expect((await env.engine.getPipelineState(alice, 'broken')).stageStates.map((stage) => stage.latestExecution?.status ?? null)).toEqual(['Succeeded', 'Failed', null]);
     expect(env.events).toContainEqual(expect.objectContaining({ type: 'JobFailed', failureType: 'JobFailed' }));
   });
 });

@@ -152,12 +152,13 @@ export class DurableProjectionRunner {
     this.flushScheduled = false;
     if (this.stopped) return;
     const subscription = this.subscription;
-    const live = this.live;
     this.flush().catch((error: unknown) => {
       if (!subscription) return;
-      if (!live) this.flushError = error; // start() sees it when the stop below fails its catch-up
+      // Whether the subscription is live is asked when the commit failed, not when it was scheduled: a flush scheduled
+      // while catching up can fail after start() went live, and only failed() then subscribes again.
+      if (!this.live) this.flushError = error; // start() sees it when the stop below fails its catch-up
       void subscription.stop().then(() => {
-        if (live) this.failed(subscription, error);
+        if (this.live) this.failed(subscription, error);
       });
     });
   }
@@ -174,7 +175,8 @@ export class DurableProjectionRunner {
     if (events.length === 0) return;
     this.buffer = [];
     const last = events[events.length - 1]!.position;
-    await this.database.transaction([advanceCheckpoint(this.database, this.projection, this.position, last), ...this.projection.fold(events, this.database.schema)]);
+    const statements = await this.projection.fold(events, this.database.schema, this.database);
+    await this.database.transaction([advanceCheckpoint(this.database, this.projection, this.position, last), ...statements]);
     this.position = last;
     this.eventsFolded += events.length;
     this.positions.reached(last);

@@ -16,8 +16,15 @@ export interface DurableProjection {
   readonly tables: readonly string[];
   /** Idempotent DDL creating its tables and indexes in `schema` (run at every start, in one transaction). */
   schemaSql(schema: string): string;
-  /** The statements that fold `events` in (in position order, as one transaction); [] if it ignores them all. */
-  fold(events: readonly RecordedEvent[], schema: string): SqlStatement[];
+  /**
+   * The statements that fold `events` in (in position order, as one transaction); [] if it ignores them all. A fold
+   * that needs rows it wrote before (a state evolved in code, not in SQL) reads them from `database` first: the runner
+   * calls it only after its previous transaction committed, and the transaction's checkpoint guard refuses the batch if
+   * another process folded it meanwhile, so a read never meets a row that is later than the batch's start.
+   */
+  fold(events: readonly RecordedEvent[], schema: string, database: ReadModelDatabase): SqlStatement[] | Promise<SqlStatement[]>;
+  /** True when `fold` reads rows it wrote before: a rebuild then folds a batch only once the one before committed. */
+  readonly readsOwnRows?: boolean;
   /**
    * Optional: one statement folding the store's events with positions in ($1, $2] straight from `events` (the store's
    * table, qualified; columns position, stream_id, revision, type, data), writing exactly what `fold` writes for them.

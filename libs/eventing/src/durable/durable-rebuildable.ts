@@ -87,11 +87,14 @@ export class DurableRebuildable implements RebuildableProjection {
    */
   private async flush(): Promise<void> {
     if (this.last === this.pendingFrom) return this.committing;
-    const statements = [NO_COMMIT_WAIT, advanceCheckpoint(this.database, this.projection, this.pendingFrom, this.last), ...this.projection.fold(this.pending, this.database.schema)];
+    const batch = this.pending;
+    const [from, to] = [this.pendingFrom, this.last];
     this.pending = [];
     this.count = 0;
-    const [from, to] = [this.pendingFrom, this.last];
     this.pendingFrom = this.last;
+    // A fold that reads its own rows folds batch n+1 only once batch n committed; one in pure SQL overlaps them.
+    if (this.projection.readsOwnRows) await this.committing;
+    const statements = [NO_COMMIT_WAIT, advanceCheckpoint(this.database, this.projection, from, to), ...(await this.projection.fold(batch, this.database.schema, this.database))];
     const previous = this.committing;
     this.committing = previous.then(() =>
       this.database.transaction(statements).catch((error: unknown) => {

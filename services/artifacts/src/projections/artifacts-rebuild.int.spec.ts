@@ -61,7 +61,7 @@ const platform = artifactsOnEngineForFile('sluice-artifacts-rebuild-', [pipeline
 async function waitingApproval(stageIndex: number): Promise<string> {
   let token: string | null = null;
   await eventually(
-    () => (token = platform.engine.getPipelineState(alice, 'gated').stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
+    async () => (token = (await platform.engine.getPipelineState(alice, 'gated')).stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
     () => `no approval waits in stage ${stageIndex} of gated`,
   );
   return token!;

@@ -51,7 +51,7 @@ export async function startArtifactsOnEngine(prefix: string, pipelines: Pipeline
     const { pipelineExecutionId } = await engine.startPipelineExecution(alice, { name, variables });
     let status = '';
     await eventually(
-      () => ['Succeeded', 'Failed', 'Stopped'].includes((status = engine.getPipelineExecution(alice, name, pipelineExecutionId).status)),
+      async () => ['Succeeded', 'Failed', 'Stopped'].includes((status = (await engine.getPipelineExecution(alice, name, pipelineExecutionId)).status)),
       () => `${pipelineExecutionId} is ${status}`,
     );
     expect(status).toBe(expected);

@@ -49,14 +49,14 @@ export class PipelineExecutionResolver {
   }
 
   @Mutation('putActionRevision')
-  putActionRevision(
+  async putActionRevision(
     @CallerOf() caller: Caller,
     @Args('pipelineName') pipelineName: string,
     @Args('stageName') stageName: string,
     @Args('actionName') actionName: string,
     @Args('actionRevision') actionRevision: { revisionId: string },
   ) {
-    const current = this.app.queries.currentRevisionOf(caller, pipelineName, actionName);
+    const current = await this.app.queries.currentRevisionOf(caller, pipelineName, actionName);
     return this.app.executions.putActionRevision(caller, { pipelineName, stageName, actionName, revisionId: actionRevision.revisionId }, current);
   }
 
@@ -143,14 +143,14 @@ export class PipelineExecutionResolver {
   }
 
   @Query('listPipelineExecutions')
-  listPipelineExecutions(
+  async listPipelineExecutions(
     @CallerOf() caller: Caller,
     @Args('pipelineName') pipelineName: string,
     @Args('first') first?: number | null,
     @Args('after') after?: string | null,
     @Args('filter') filter?: PipelineExecutionFilter | null,
   ) {
-    const page = this.app.queries.listPipelineExecutions(caller, pipelineName, {
+    const page = await this.app.queries.listPipelineExecutions(caller, pipelineName, {
       maxResults: pageSize(first),
       nextToken: after,
       ...(filter?.statuses ? { statuses: filter.statuses } : {}),
@@ -160,14 +160,14 @@ export class PipelineExecutionResolver {
   }
 
   @Query('listActionExecutions')
-  listActionExecutions(
+  async listActionExecutions(
     @CallerOf() caller: Caller,
     @Args('pipelineName') pipelineName: string,
     @Args('pipelineExecutionId') pipelineExecutionId?: string | null,
     @Args('first') first?: number | null,
     @Args('after') after?: string | null,
   ) {
-    const page = this.app.queries.listActionExecutions(caller, pipelineName, {
+    const page = await this.app.queries.listActionExecutions(caller, pipelineName, {
       ...(pipelineExecutionId != null ? { pipelineExecutionId } : {}),
       maxResults: pageSize(first),
       nextToken: after,
@@ -176,14 +176,14 @@ export class PipelineExecutionResolver {
   }
 
   @Query('listRuleExecutions')
-  listRuleExecutions(
+  async listRuleExecutions(
     @CallerOf() caller: Caller,
     @Args('pipelineName') pipelineName: string,
     @Args('pipelineExecutionId') pipelineExecutionId?: string | null,
     @Args('first') first?: number | null,
     @Args('after') after?: string | null,
   ) {
-    const page = this.app.queries.listRuleExecutions(caller, pipelineName, {
+    const page = await this.app.queries.listRuleExecutions(caller, pipelineName, {
       ...(pipelineExecutionId != null ? { pipelineExecutionId } : {}),
       maxResults: pageSize(first),
       nextToken: after,
@@ -198,14 +198,14 @@ export class PipelineExecutionResolver {
   }
 
   @Query('listDeployments')
-  listDeployments(
+  async listDeployments(
     @CallerOf() caller: Caller,
     @Args('pipelineName') pipelineName: string,
     @Args('environment') environment?: string | null,
     @Args('first') first?: number | null,
     @Args('after') after?: string | null,
   ) {
-    const page = this.app.queries.listDeployments(caller, pipelineName, environment ?? null, { maxResults: pageSize(first), nextToken: after ?? null });
+    const page = await this.app.queries.listDeployments(caller, pipelineName, environment ?? null, { maxResults: pageSize(first), nextToken: after ?? null });
     return { nodes: page.deployments, pageInfo: { hasNextPage: page.nextToken !== null, endCursor: page.nextToken } };
   }
 

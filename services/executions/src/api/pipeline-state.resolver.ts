@@ -19,9 +19,9 @@ export class PipelineStateResolver {
   }
 
   @ResolveField('state')
-  state(@Parent() pipeline: PipelineReference) {
+  async state(@Parent() pipeline: PipelineReference) {
     try {
-      return this.app.queries.getPipelineState({ account: pipeline.account, actor: 'federation' }, pipeline.name);
+      return await this.app.queries.getPipelineState({ account: pipeline.account, actor: 'federation' }, pipeline.name);
     } catch (error) {
       // The pipeline exists (the pipelines subgraph named it); its definition has not crossed the bus yet.
       if (error instanceof NotFoundError) return null;

@@ -40,7 +40,7 @@ const failureOf = (promise: Promise<unknown>): Promise<unknown> => promise.then(
 async function finished(caller: Caller, pipelineName: string, executionId: string): Promise<string> {
   let status = '';
   await eventually(
-    () => ['Succeeded', 'Failed', 'Stopped'].includes((status = engine.getPipelineExecution(caller, pipelineName, executionId).status)),
+    async () => ['Succeeded', 'Failed', 'Stopped'].includes((status = (await engine.getPipelineExecution(caller, pipelineName, executionId)).status)),
     () => `${executionId} is ${status}`,
   );
   return status;
@@ -127,8 +127,8 @@ describe('an Upload source extracts only an archive of its account', () => {
     await publish(acme, uploadPipeline('upload-key', theirs));
     const byKey = await failureOf(engine.startPipelineExecution(acme, { name: 'upload-key' }));
     expect(byKey).toMatchObject({ issues: [{ path: '$.pipeline.stages[0].actions[0].configuration.ObjectKey' }] });
-    expect(engine.listPipelineExecutions(acme, 'upload-override', {}).pipelineExecutionSummaries).toEqual([]);
-    expect(engine.listPipelineExecutions(acme, 'upload-key', {}).pipelineExecutionSummaries).toEqual([]);
+    expect((await engine.listPipelineExecutions(acme, 'upload-override', {})).pipelineExecutionSummaries).toEqual([]);
+    expect((await engine.listPipelineExecutions(acme, 'upload-key', {})).pipelineExecutionSummaries).toEqual([]);
 
     // An archive nobody uploaded (bytes written straight into the store, or none at all) is no account's either.
     const nobodys = address('7');
@@ -153,7 +153,7 @@ describe('an Upload source extracts only an archive of its account', () => {
     // The worker polling meets no job: the dispatch fails it instead of handing it out.
     expect(await engine.pollForJobs(upload, 1, { waitMs: 1_500, account: 'acme' })).toEqual([]);
     expect(await finished(acme, 'upload-variable', pipelineExecutionId)).toBe('Failed');
-    const [action] = engine.listActionExecutions(acme, 'upload-variable', { pipelineExecutionId }).actionExecutionDetails;
+    const [action] = (await engine.listActionExecutions(acme, 'upload-variable', { pipelineExecutionId })).actionExecutionDetails;
     expect(action).toMatchObject({ status: 'Failed', output: { executionResult: { errorDetails: expect.stringContaining(`The uploaded archive ${theirs} was not found in account acme.`) } } });
   });
 });
@@ -169,7 +169,7 @@ describe('ids and tokens nobody can work out', () => {
       const [job] = await engine.pollForJobs(type, 1, { waitMs: 10_000 });
       let token: string | null = null;
       await eventually(
-        () => (token = engine.getPipelineState(acme, 'twice').stageStates[0]!.actionStates.find((a) => a.actionName === 'Approve')?.latestExecution?.token ?? null) !== null,
+        async () => (token = (await engine.getPipelineState(acme, 'twice')).stageStates[0]!.actionStates.find((a) => a.actionName === 'Approve')?.latestExecution?.token ?? null) !== null,
         () => 'no approval token',
       );
       runs.push({ pipelineExecutionId, jobId: job!.id, nonce: job!.nonce, token: token! });

@@ -22,9 +22,9 @@ async function publish(declaration: PipelineDeclaration): Promise<void> {
   await engine.pipelineCatalog.whenKnown({ account: 'acme', name: declaration.name }, version);
 }
 
-const live = (executionId: string) => ({
-  pipelineExecution: engine.getPipelineExecution(alice, 'timeline', executionId),
-  actionExecutions: engine.listActionExecutions(alice, 'timeline', { pipelineExecutionId: executionId }).actionExecutionDetails,
+const live = async (executionId: string) => ({
+  pipelineExecution: await engine.getPipelineExecution(alice, 'timeline', executionId),
+  actionExecutions: (await engine.listActionExecutions(alice, 'timeline', { pipelineExecutionId: executionId })).actionExecutionDetails,
 });
 const withoutAt = <T extends { at: string }>({ at: _at, ...rest }: T) => rest;
 
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 describe('as-of queries of the executions service', () => {
   const marks: Record<string, string> = {};
-  const seen: Record<string, { execution: ReturnType<typeof live>; state: ReturnType<ExecutionsEngine['getPipelineState']> }> = {};
+  const seen: Record<string, { execution: Awaited<ReturnType<typeof live>>; state: Awaited<ReturnType<ExecutionsEngine['getPipelineState']>> }> = {};
   let executionId = '';
 
   beforeAll(async () => {
@@ -50,29 +50,29 @@ describe('as-of queries of the executions service', () => {
     // No worker yet: the execution waits in its first stage with its first job queued.
     ({ pipelineExecutionId: executionId } = await engine.startPipelineExecution(alice, { name: 'timeline' }));
     await eventually(
-      () => engine.listActionExecutions(alice, 'timeline', { pipelineExecutionId: executionId }).actionExecutionDetails.length === 1,
+      async () => (await engine.listActionExecutions(alice, 'timeline', { pipelineExecutionId: executionId })).actionExecutionDetails.length === 1,
       () => 'Compile did not start',
     );
     marks.building = await markInstant();
-    seen.building = { execution: live(executionId), state: engine.getPipelineState(alice, 'timeline') };
+    seen.building = { execution: await live(executionId), state: await engine.getPipelineState(alice, 'timeline') };
     worker = startTestWorker(engine, { actionTypeIds: [commands], pollWaitMs: 200 });
     let token: string | null = null;
     await eventually(
-      () => (token = engine.getPipelineState(alice, 'timeline').stageStates[1]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
+      async () => (token = (await engine.getPipelineState(alice, 'timeline')).stageStates[1]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
       () => 'no approval is waiting',
     );
     marks.approval = await markInstant();
-    seen.approval = { execution: live(executionId), state: engine.getPipelineState(alice, 'timeline') };
+    seen.approval = { execution: await live(executionId), state: await engine.getPipelineState(alice, 'timeline') };
     await env.publisher.disableStageTransition('timeline', 'Deploy', 'change freeze');
-    await eventually(() => engine.getPipelineState(alice, 'timeline').stageStates[2]?.inboundTransitionState.enabled === false, () => 'Deploy is not disabled');
+    await eventually(async () => (await engine.getPipelineState(alice, 'timeline')).stageStates[2]?.inboundTransitionState.enabled === false, () => 'Deploy is not disabled');
     await engine.putApprovalResult({ account: 'acme', actor: 'bob' }, { pipelineName: 'timeline', stageName: 'Gate', actionName: 'Approve', token: token!, result: { status: 'Approved', summary: 'ok' } });
-    await eventually(() => engine.getPipelineState(alice, 'timeline').stageStates[1]?.latestExecution?.status === 'Succeeded', () => 'Gate did not succeed');
+    await eventually(async () => (await engine.getPipelineState(alice, 'timeline')).stageStates[1]?.latestExecution?.status === 'Succeeded', () => 'Gate did not succeed');
     marks.held = await markInstant();
-    seen.held = { execution: live(executionId), state: engine.getPipelineState(alice, 'timeline') };
+    seen.held = { execution: await live(executionId), state: await engine.getPipelineState(alice, 'timeline') };
     await env.publisher.enableStageTransition('timeline', 'Deploy');
-    await eventually(() => engine.getPipelineExecution(alice, 'timeline', executionId).status === 'Succeeded', () => 'the execution did not succeed');
+    await eventually(async () => (await engine.getPipelineExecution(alice, 'timeline', executionId)).status === 'Succeeded', () => 'the execution did not succeed');
     marks.succeeded = await markInstant();
-    seen.succeeded = { execution: live(executionId), state: engine.getPipelineState(alice, 'timeline') };
+    seen.succeeded = { execution: await live(executionId), state: await engine.getPipelineState(alice, 'timeline') };
     // A new version after the run: the state of then must keep the definition of then.
     await publish(pipeline([stage('Build', [commandsAction('Compile')]), stage('Deploy', [commandsAction('Ship')])], { name: 'timeline' }));
     marks.updated = await markInstant();
@@ -131,8 +131,8 @@ describe('as-of queries of the executions service', () => {
 
   it('answers the present as the live queries do', async () => {
     const now = await markInstant();
-    expect(withoutAt(await engine.pipelineStateAsOf(alice, 'timeline', now))).toEqual(engine.getPipelineState(alice, 'timeline'));
-    expect(withoutAt(await engine.executionAsOf(alice, executionId, now))).toEqual(live(executionId));
+    expect(withoutAt(await engine.pipelineStateAsOf(alice, 'timeline', now))).toEqual(await engine.getPipelineState(alice, 'timeline'));
+    expect(withoutAt(await engine.executionAsOf(alice, executionId, now))).toEqual(await live(executionId));
     const future = await engine.executionAsOf(alice, executionId, '2999-01-01T00:00:00Z');
     expect(Date.parse(future.at)).toBeLessThanOrEqual(Date.now());
   });

@@ -42,18 +42,19 @@ export class ExecutionAsOfQueries {
 
   async executionAsOf(caller: Caller, pipelineExecutionId: string, at: string): Promise<ExecutionAsOf> {
     const instant = this.instant(at);
-    const folds = new EngineStreamsProjection();
+    const folds = new EngineStreamsProjection({ withReadModels: true });
     for (const event of streamAsOf(await this.store.readStream(executionStreamId(pipelineExecutionId)), instant)) folds.apply(event);
     // Expired by retention (decision 0056): its past is no longer answered either, whatever the instant.
     for (const event of await this.store.readStream(expiredExecutionStreamId(pipelineExecutionId))) folds.apply(event);
-    const pipeline = folds.readModels.pipelineOf(pipelineExecutionId);
+    const views = folds.views();
+    const pipeline = await views.pipelineOf(pipelineExecutionId);
     // Another account's execution is as absent as one that had not started.
     if (!pipeline || pipeline.account !== caller.account) {
       throw new NotFoundError('execution', pipelineExecutionId, `The execution '${pipelineExecutionId}' did not exist at ${instant.toISOString()}.`);
     }
-    const queries = new ExecutionQueries(folds.states, folds.readModels, { latest: () => undefined });
-    const pipelineExecution = queries.getPipelineExecution(caller, pipeline.name, pipelineExecutionId);
-    const actionExecutions = folds.readModels.actionExecutionsOf(pipelineExecutionId)?.details ?? [];
+    const queries = new ExecutionQueries(views, { latest: () => undefined });
+    const pipelineExecution = await queries.getPipelineExecution(caller, pipeline.name, pipelineExecutionId);
+    const actionExecutions = (await views.actionDetails(pipeline, pipelineExecutionId)) ?? [];
     return { at: instant.toISOString(), pipelineExecution, actionExecutions };
   }
 
@@ -66,7 +67,7 @@ export class ExecutionAsOfQueries {
   async pipelineStateAsOf(caller: Caller, pipelineName: string, at: string): Promise<PipelineStateAsOf> {
     const instant = this.instant(at);
     const pipeline: PipelineRef = { account: caller.account, name: pipelineName };
-    const folds = new EngineStreamsProjection();
+    const folds = new EngineStreamsProjection({ withReadModels: true });
     const catalog = new PipelineCatalogProjection();
     const cutoff = new AsOfCutoff(instant);
     const pipelineStream = pipelineStreamId(pipeline.account, pipeline.name);
@@ -90,9 +91,9 @@ export class ExecutionAsOfQueries {
       }
       return 'continue';
     });
-    const queries = new ExecutionQueries(folds.states, folds.readModels, catalog.catalog);
+    const queries = new ExecutionQueries(folds.views(), catalog.catalog);
     try {
-      return { ...queries.getPipelineState(caller, pipelineName), at: instant.toISOString() };
+      return { ...(await queries.getPipelineState(caller, pipelineName)), at: instant.toISOString() };
     } catch (error) {
       if (error instanceof NotFoundError) {
         throw new NotFoundError('pipeline', pipelineName, `Pipeline '${pipelineName}' did not exist at ${instant.toISOString()}.`);

@@ -74,7 +74,7 @@ export interface ExecutionCommandHandlersDeps {
   handler: CommandHandler;
   states: StreamStates;
   definitions: PipelineDefinitions;
-  approvals: { approvalLocation(token: string): { executionId: string } | undefined };
+  approvals: { approvalLocation(token: string): Promise<{ executionId: string } | undefined> };
   authorizer: ApprovalAuthorizer;
   readModel: ReadYourWrites;
   claims: ArtifactClaimsReader;
@@ -84,7 +84,7 @@ export interface ExecutionCommandHandlersDeps {
   ids: IdGenerator;
   random: RandomSource;
   /** Executions retention expired (decision 0056): a command naming one is refused as expired. */
-  expiryOf?: (executionId: string) => ExecutionExpiry | undefined;
+  expiryOf?: (executionId: string) => Promise<ExecutionExpiry | undefined>;
 }
 
 /** How long putApprovalResult waits for this node's read model to learn a token another node just handed out. */
@@ -230,7 +230,7 @@ export class ExecutionCommandHandlers {
     if (state.status === 'NotStarted') throw new NotFoundError('execution', executionId);
     const pipeline = state.run.inputs.pipeline;
     if (pipeline.account !== caller.account || pipeline.name !== pipelineName) throw new NotFoundError('execution', executionId);
-    const expiry = this.deps.expiryOf?.(executionId);
+    const expiry = await this.deps.expiryOf?.(executionId);
     if (expiry) throw new ExpiredError('execution', executionId, expiry.expiredAt, expiry.retentionDays);
     return pipeline;
   }
@@ -250,7 +250,7 @@ export class ExecutionCommandHandlers {
   private async approvalLocation(token: string): Promise<{ executionId: string } | undefined> {
     const deadline = Date.now() + APPROVAL_LOOKUP_MS;
     for (;;) {
-      const location = this.deps.approvals.approvalLocation(token);
+      const location = await this.deps.approvals.approvalLocation(token);
       if (location !== undefined || Date.now() >= deadline) return location;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -78,7 +78,7 @@ it('fails the job, naming the secret, when it was deleted since the definition w
   await env.store.append(secretStreamId('acme', 'Gone'), [{ type: 'SecretDeleted', data: { name: 'Gone', at: new Date().toISOString(), by: 'alice' }, metadata: { account: 'acme', actor: 'alice' } }]);
   const { pipelineExecutionId } = await engine.startPipelineExecution(alice, { name: 'gone' });
   expect(await engine.pollForJobs(custom, 1, { waitMs: 1_000, account: 'acme' })).toEqual([]);
-  await eventually(() => engine.getPipelineExecution(alice, 'gone', pipelineExecutionId).status === 'Failed', () => 'the execution to fail');
+  await eventually(async () => (await engine.getPipelineExecution(alice, 'gone', pipelineExecutionId)).status === 'Failed', () => 'the execution to fail');
   const failed = (await env.store.readAll({})).filter((event) => event.streamId.startsWith('job-') && (event as unknown as JobEvent).type === 'JobFailed');
   expect(failed).toHaveLength(1);
   expect(JSON.stringify(failed[0]!.data)).toContain('ConfigurationError');

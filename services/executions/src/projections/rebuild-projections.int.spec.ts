@@ -28,14 +28,14 @@ async function publish(declaration: PipelineDeclaration): Promise<void> {
 
 async function finished(pipelineName: string, executionId: string): Promise<string> {
   let status = '';
-  await eventually(() => terminal.includes((status = engineAndWorker.engine.getPipelineExecution(alice, pipelineName, executionId).status)), () => `${executionId} is ${status}`);
+  await eventually(async () => terminal.includes((status = (await engineAndWorker.engine.getPipelineExecution(alice, pipelineName, executionId)).status)), () => `${executionId} is ${status}`);
   return status;
 }
 
 async function approval(pipelineName: string, stageIndex: number): Promise<string> {
   let token: string | null = null;
   await eventually(
-    () => (token = engineAndWorker.engine.getPipelineState(alice, pipelineName).stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
+    async () => (token = (await engineAndWorker.engine.getPipelineState(alice, pipelineName)).stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
     () => `no approval waits in ${pipelineName}`,
   );
   return token!;
@@ -88,7 +88,7 @@ describe('rebuilding the executions service’s projections', () => {
     await engineAndWorker.engine.retryStageExecution(alice, { pipelineName: 'flaky', stageName: 'Build', pipelineExecutionId: flaky.pipelineExecutionId, retryMode: 'FAILED_ACTIONS' });
     expect(await finished('flaky', flaky.pipelineExecutionId)).toBe('Succeeded');
     for (const { pipelineExecutionId } of queue) expect(await finished('queue', pipelineExecutionId)).toBe('Succeeded');
-    await eventually(() => engineAndWorker.engine.getPipelineState(alice, 'grid').stageStates[1]?.latestExecution?.status === 'Succeeded', () => 'grid did not reach the frozen transition');
+    await eventually(async () => (await engineAndWorker.engine.getPipelineState(alice, 'grid')).stageStates[1]?.latestExecution?.status === 'Succeeded', () => 'grid did not reach the frozen transition');
     await engineAndWorker.env.publisher.enableStageTransition('grid', 'Stage3');
     const gridStatuses = await Promise.all(grid.map(({ pipelineExecutionId }) => finished('grid', pipelineExecutionId)));
     expect(gridStatuses).toContain('Succeeded');

@@ -40,7 +40,7 @@ describe('the worker loop', () => {
     expect(await env.finished('six', executionId)).toBe('Succeeded');
     const elapsed = Date.now() - started;
 
-    const intervals = env.actionExecutions('six', executionId).map((detail): [number, number] => [Number(detail.output.outputVariables['START']), Number(detail.output.outputVariables['END'])]);
+    const intervals = (await env.actionExecutions('six', executionId)).map((detail): [number, number] => [Number(detail.output.outputVariables['START']), Number(detail.output.outputVariables['END'])]);
     expect(intervals).toHaveLength(6);
     expect(intervals.every(([start, end]) => end - start >= 600)).toBe(true);
     expect(maxOverlap(intervals)).toBe(2);
@@ -72,7 +72,7 @@ describe('the worker loop', () => {
     const worker = env.startWorker({ concurrency: 4, jobApi: watched });
     const executionId = await env.start('four');
     expect(await env.finished('four', executionId)).toBe('Succeeded');
-    const intervals = env.actionExecutions('four', executionId).map((detail): [number, number] => [Number(detail.output.outputVariables['START']), Number(detail.output.outputVariables['END'])]);
+    const intervals = (await env.actionExecutions('four', executionId)).map((detail): [number, number] => [Number(detail.output.outputVariables['START']), Number(detail.output.outputVariables['END'])]);
     expect(intervals).toHaveLength(4);
     // All four ran at once (one after another, or two by two, they could not overlap four deep).
     expect(maxOverlap(intervals)).toBe(4);
@@ -211,7 +211,7 @@ describe('the worker loop', () => {
 
     expect(await processesMarked(marker)).toEqual([]);
     expect(await env.finished('endless', executionId)).toBe('Failed');
-    const action = env.actionExecutions('endless', executionId)[0];
+    const action = (await env.actionExecutions('endless', executionId))[0];
     expect(action?.status).toBe('Failed');
     expect(action?.output.executionResult.errorDetails).toMatch(/The worker .* stopped before the job finished\. Commands was stopped/);
     expect(await readdir(env.workspaceRoot)).toEqual([]);
@@ -236,7 +236,7 @@ describe('the worker loop', () => {
     // Its slot is free once its workspace is removed, which comes after the job ends (decision 0060).
     await eventually(() => worker.runningJobs().length === 0, () => `still running: ${worker.runningJobs().join(', ')}`);
     expect(await processesMarked(marker)).toEqual([]);
-    expect(env.engine.getPipelineExecution(alice, 'abandoned', executionId).status).toBe('Stopped');
+    expect((await env.engine.getPipelineExecution(alice, 'abandoned', executionId)).status).toBe('Stopped');
     const jobEvents = (await env.engines.store.readStream(`job-${jobId}`)).map((event) => event.type);
     expect(jobEvents).toContain('JobCancelled');
     expect(jobEvents.filter((type) => type === 'JobSucceeded' || type === 'JobFailed')).toEqual([]);

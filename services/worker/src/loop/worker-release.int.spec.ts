@@ -47,7 +47,7 @@ it('a result it could not deliver goes out again when it stops, as attempt 2, an
   expect(requeued?.data).toMatchObject({ reason: 'WorkerStopped', previousWorkerId: first.workerId, detail: 'it was shut down' });
   const notes = (await env.logs(executionId)).filter((entry) => entry.stream === 'system').map((entry) => entry.chunk);
   expect(notes).toContain(`[sluice] attempt 2: the worker ${first.workerId} holding attempt 1 stopped (it was shut down); the job was handed out again.\n`);
-  expect(engine.getPipelineExecution(alice, 'undelivered', executionId).status).toBe('Succeeded');
+  expect((await engine.getPipelineExecution(alice, 'undelivered', executionId)).status).toBe('Succeeded');
   await second.stop();
 });
 

@@ -44,11 +44,11 @@ const READ_BATCH = 1_000;
 export class ActionLogQueries {
   constructor(
     private readonly store: EventStore,
-    private readonly pipelineOf: (executionId: string) => PipelineRef | undefined,
+    private readonly pipelineOf: (executionId: string) => Promise<PipelineRef | undefined>,
     /** Reads the texts of events that reference the log store; events written before it hold theirs. */
     private readonly chunks?: LogChunkReader,
     /** Executions retention expired (decision 0056): their logs are gone, and the query says so. */
-    private readonly expiryOf: (executionId: string) => ExecutionExpiry | undefined = () => undefined,
+    private readonly expiryOf: (executionId: string) => Promise<ExecutionExpiry | undefined> = async () => undefined,
   ) {}
 
   async actionLogs(caller: Caller, pipelineExecutionId: string, query: ActionLogQuery = {}): Promise<ActionLogPage> {
@@ -60,9 +60,9 @@ export class ActionLogQueries {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
       throw new ValidationError([{ path: '$.first', message: `first must be between 1 and ${MAX_PAGE}`, code: 'out_of_range' }]);
     }
-    const expiry = this.expiryOf(pipelineExecutionId);
+    const expiry = await this.expiryOf(pipelineExecutionId);
     if (expiry !== undefined && expiry.account === caller.account) throw new ExpiredError('execution', pipelineExecutionId, expiry.expiredAt, expiry.retentionDays);
-    const pipeline = this.pipelineOf(pipelineExecutionId);
+    const pipeline = await this.pipelineOf(pipelineExecutionId);
     if (pipeline === undefined || pipeline.account !== caller.account) throw new NotFoundError('execution', pipelineExecutionId);
     const streamId = actionLogStreamId(pipelineExecutionId);
     let revision = after === null ? 0n : await this.firstRevisionAfter(streamId, BigInt(after));

@@ -55,8 +55,8 @@ it('finishes all 50 executions after the engine process was killed mid-flight, e
   const restarted = Date.now();
   processes.push(await startEngineProcess(env.schema));
   await eventually(
-    () => ids.every((id) => api.getPipelineExecution(alice, 'crash', id).status === 'Succeeded'),
-    () => `${ids.filter((id) => api.getPipelineExecution(alice, 'crash', id).status === 'Succeeded').length} of ${EXECUTIONS} succeeded`,
+    async () => (await Promise.all(ids.map((id) => api.getPipelineExecution(alice, 'crash', id)))).every((execution) => execution.status === 'Succeeded'),
+    async () => `${(await Promise.all(ids.map((id) => api.getPipelineExecution(alice, 'crash', id)))).filter((execution) => execution.status === 'Succeeded').length} of ${EXECUTIONS} succeeded`,
     60_000,
   );
   console.log(`the restarted engine finished the ${EXECUTIONS} executions ${Date.now() - restarted} ms after its start`);
@@ -75,7 +75,7 @@ it('finishes all 50 executions after the engine process was killed mid-flight, e
     expect(streamEvents.map((event) => event.revision)).toEqual(streamEvents.map((_, index) => BigInt(index)));
     const folded = streamEvents.map((event) => ({ type: event.type, data: event.data }) as ExecutionEvent).reduce(evolveExecution, initialExecutionState);
     expect(folded.status).toBe('Succeeded');
-    expect(api.getPipelineExecution(alice, 'crash', id).lastUpdateTime).toBe(folded.status === 'Succeeded' ? folded.run.lastUpdatedAt : null);
+    expect((await api.getPipelineExecution(alice, 'crash', id)).lastUpdateTime).toBe(folded.status === 'Succeeded' ? folded.run.lastUpdatedAt : null);
   }
   expect(env.errors).toEqual([]);
 });

@@ -38,8 +38,8 @@ it('two engines run 20 QUEUED executions to Succeeded, every action result recor
     Array.from({ length: EXECUTIONS }, async (_, i) => (await engines[i % 2]!.startPipelineExecution(alice, { name: 'shared' })).pipelineExecutionId),
   );
   await eventually(
-    () => ids.every((id) => engines.every((engine) => engine.getPipelineExecution(alice, 'shared', id).status === 'Succeeded')),
-    () => ids.map((id) => engines[0]!.getPipelineExecution(alice, 'shared', id).status).join(', '),
+    async () => (await Promise.all(ids.flatMap((id) => engines.map((engine) => engine.getPipelineExecution(alice, 'shared', id))))).every((execution) => execution.status === 'Succeeded'),
+    async () => (await Promise.all(ids.map((id) => engines[0]!.getPipelineExecution(alice, 'shared', id)))).map((execution) => execution.status).join(', '),
     60_000,
   );
   const conflicts = engines.map((engine) => engine.diagnostics().conflicts);

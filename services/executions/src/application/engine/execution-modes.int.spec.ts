@@ -43,13 +43,13 @@ async function runConcurrently(mode: ExecutionMode): Promise<Run> {
   await engine.pipelineCatalog.whenKnown({ account: 'acme', name }, version);
   const started = Date.now();
   const ids = await Promise.all(Array.from({ length: EXECUTIONS }, async () => (await engine.startPipelineExecution(alice, { name })).pipelineExecutionId));
-  const ended = () => ids.filter((id) => ['Succeeded', 'Failed', 'Stopped', 'Superseded'].includes(engine.getPipelineExecution(alice, name, id).status)).length;
+  const ended = async () => (await Promise.all(ids.map((id) => engine.getPipelineExecution(alice, name, id)))).filter((execution) => ['Succeeded', 'Failed', 'Stopped', 'Superseded'].includes(execution.status)).length;
   await eventually(
-    () => ended() === EXECUTIONS,
-    () => `${ended()} of ${EXECUTIONS} ended`,
+    async () => (await ended()) === EXECUTIONS,
+    async () => `${await ended()} of ${EXECUTIONS} ended`,
     60_000,
   );
-  const statuses = new Map(ids.map((id) => [id, engine.getPipelineExecution(alice, name, id).status]));
+  const statuses = new Map(await Promise.all(ids.map(async (id) => [id, (await engine.getPipelineExecution(alice, name, id)).status] as const)));
   const counts = [...statuses.values()].reduce<Record<string, number>>((all, status) => ({ ...all, [status]: (all[status] ?? 0) + 1 }), {});
   console.log(`${mode}: ${EXECUTIONS} executions of 2 stages x 1 action ended in ${Date.now() - started} ms: ${JSON.stringify(counts)}`);
 

@@ -31,7 +31,7 @@ async function finished(pipelineName: string, executionId: string): Promise<stri
   const terminal = ['Succeeded', 'Failed', 'Stopped', 'Superseded'];
   let status = '';
   await eventually(
-    () => terminal.includes((status = engineAndWorker.engine.getPipelineExecution(alice, pipelineName, executionId).status)),
+    async () => terminal.includes((status = (await engineAndWorker.engine.getPipelineExecution(alice, pipelineName, executionId)).status)),
     () => `${executionId} is ${status}`,
   );
   return status;
@@ -47,21 +47,21 @@ describe('executions engine on PostgreSQL', () => {
     await publish({ ...gridPipeline(3, 4), name: 'grid' });
     const started = Date.now();
     const { pipelineExecutionId } = await engineAndWorker.engine.startPipelineExecution(alice, { name: 'grid' });
-    expect(engineAndWorker.engine.getPipelineExecution(alice, 'grid', pipelineExecutionId)).toMatchObject({ status: 'InProgress', pipelineVersion: 1 });
+    expect(await engineAndWorker.engine.getPipelineExecution(alice, 'grid', pipelineExecutionId)).toMatchObject({ status: 'InProgress', pipelineVersion: 1 });
     expect(await finished('grid', pipelineExecutionId)).toBe('Succeeded');
     console.log(`3 x 4 pipeline, start -> Succeeded: ${Date.now() - started} ms`);
 
-    const state = engineAndWorker.engine.getPipelineState(alice, 'grid');
+    const state = await engineAndWorker.engine.getPipelineState(alice, 'grid');
     expect(state.stageStates.map((stage) => [stage.stageName, stage.latestExecution?.status])).toEqual([
       ['Stage1', 'Succeeded'],
       ['Stage2', 'Succeeded'],
       ['Stage3', 'Succeeded'],
     ]);
     expect(state.stageStates[2]!.actionStates[3]).toMatchObject({ actionName: 'Action4', latestExecution: { status: 'Succeeded', summary: 'ran Action4' } });
-    const actions = engineAndWorker.engine.listActionExecutions(alice, 'grid', { pipelineExecutionId });
+    const actions = await engineAndWorker.engine.listActionExecutions(alice, 'grid', { pipelineExecutionId });
     expect(actions.actionExecutionDetails).toHaveLength(12);
     expect(actions.actionExecutionDetails.every((detail) => detail.status === 'Succeeded' && detail.pipelineVersion === 1)).toBe(true);
-    const page = engineAndWorker.engine.listPipelineExecutions(alice, 'grid', { statuses: ['Succeeded'] });
+    const page = await engineAndWorker.engine.listPipelineExecutions(alice, 'grid', { statuses: ['Succeeded'] });
     expect(page.pipelineExecutionSummaries.map((summary) => summary.pipelineExecutionId)).toEqual([pipelineExecutionId]);
   });
 
@@ -72,7 +72,7 @@ describe('executions engine on PostgreSQL', () => {
     expect(await finished('growing', pipelineExecutionId)).toBe('Succeeded');
     expect(await publish({ ...v1, stages: [stage('Build', [commandsAction('Compile'), commandsAction('Lint')]), stage('Verify', [commandsAction('Check')])] })).toBe(2);
 
-    const state = engineAndWorker.engine.getPipelineState(alice, 'growing');
+    const state = await engineAndWorker.engine.getPipelineState(alice, 'growing');
     expect(state.pipelineVersion).toBe(2);
     expect(state.stageStates.map((s) => [s.stageName, s.latestExecution?.status ?? null, s.actionStates.map((a) => [a.actionName, a.latestExecution?.status ?? null])])).toEqual([
       ['Build', 'Succeeded', [['Compile', 'Succeeded'], ['Lint', null]]],
@@ -93,11 +93,11 @@ describe('executions engine on PostgreSQL', () => {
     await publish(pipeline([stage('Build', [commandsAction('Compile'), commandsAction('Broken')]), stage('Deploy', [commandsAction('Ship')])], { name: 'failing' }));
     const { pipelineExecutionId } = await engineAndWorker.engine.startPipelineExecution(alice, { name: 'failing' });
     expect(await finished('failing', pipelineExecutionId)).toBe('Failed');
-    const execution = engineAndWorker.engine.getPipelineExecution(alice, 'failing', pipelineExecutionId);
+    const execution = await engineAndWorker.engine.getPipelineExecution(alice, 'failing', pipelineExecutionId);
     expect(execution.statusSummary).toContain('Build');
-    const state = engineAndWorker.engine.getPipelineState(alice, 'failing');
+    const state = await engineAndWorker.engine.getPipelineState(alice, 'failing');
     expect(state.stageStates.map((stage) => stage.latestExecution?.status ?? null)).toEqual(['Failed', null]);
-    const broken = engineAndWorker.engine.listActionExecutions(alice, 'failing', { pipelineExecutionId }).actionExecutionDetails.find((detail) => detail.actionName === 'Broken');
+    const broken = (await engineAndWorker.engine.listActionExecutions(alice, 'failing', { pipelineExecutionId })).actionExecutionDetails.find((detail) => detail.actionName === 'Broken');
     expect(broken?.status).toBe('Failed');
     expect(broken?.output.executionResult.errorDetails).toContain('exit code 2');
   });
@@ -107,12 +107,12 @@ describe('executions engine on PostgreSQL', () => {
     const { pipelineExecutionId } = await engineAndWorker.engine.startPipelineExecution(alice, { name: 'gated' });
     let token: string | null = null;
     await eventually(
-      () => (token = engineAndWorker.engine.getPipelineState(alice, 'gated').stageStates[1]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
+      async () => (token = (await engineAndWorker.engine.getPipelineState(alice, 'gated')).stageStates[1]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
       () => 'no approval is waiting',
     );
     await engineAndWorker.engine.putApprovalResult({ account: 'acme', actor: 'bob' }, { pipelineName: 'gated', stageName: 'Gate', actionName: 'Approve', token: token!, result: { status: 'Approved', summary: 'looks good' } });
     expect(await finished('gated', pipelineExecutionId)).toBe('Succeeded');
-    const approval = engineAndWorker.engine.listActionExecutions(alice, 'gated', { pipelineExecutionId }).actionExecutionDetails.find((detail) => detail.actionName === 'Approve');
+    const approval = (await engineAndWorker.engine.listActionExecutions(alice, 'gated', { pipelineExecutionId })).actionExecutionDetails.find((detail) => detail.actionName === 'Approve');
     expect(approval).toMatchObject({ status: 'Succeeded', output: { executionResult: { externalExecutionSummary: 'looks good' } } });
   });
 
@@ -120,17 +120,17 @@ describe('executions engine on PostgreSQL', () => {
     await publish(pipeline([stage('Build', [commandsAction('Compile')]), stage('Deploy', [commandsAction('Ship')])], { name: 'held' }));
     await engineAndWorker.env.publisher.disableStageTransition('held', 'Deploy', 'change freeze');
     await eventually(
-      () => engineAndWorker.engine.getPipelineState(alice, 'held').stageStates.find((stage) => stage.stageName === 'Deploy')?.inboundTransitionState.enabled === false,
+      async () => (await engineAndWorker.engine.getPipelineState(alice, 'held')).stageStates.find((stage) => stage.stageName === 'Deploy')?.inboundTransitionState.enabled === false,
       () => 'the transition is not disabled',
     );
     const { pipelineExecutionId } = await engineAndWorker.engine.startPipelineExecution(alice, { name: 'held' });
     await eventually(
-      () => engineAndWorker.engine.getPipelineState(alice, 'held').stageStates[0]?.latestExecution?.status === 'Succeeded',
+      async () => (await engineAndWorker.engine.getPipelineState(alice, 'held')).stageStates[0]?.latestExecution?.status === 'Succeeded',
       () => 'Build did not succeed',
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(engineAndWorker.engine.getPipelineExecution(alice, 'held', pipelineExecutionId).status).toBe('InProgress');
-    expect(engineAndWorker.engine.getPipelineState(alice, 'held').stageStates[1]).toMatchObject({ latestExecution: null, inboundTransitionState: { enabled: false, disabledReason: 'change freeze' } });
+    expect((await engineAndWorker.engine.getPipelineExecution(alice, 'held', pipelineExecutionId)).status).toBe('InProgress');
+    expect((await engineAndWorker.engine.getPipelineState(alice, 'held')).stageStates[1]).toMatchObject({ latestExecution: null, inboundTransitionState: { enabled: false, disabledReason: 'change freeze' } });
     await engineAndWorker.env.publisher.enableStageTransition('held', 'Deploy');
     expect(await finished('held', pipelineExecutionId)).toBe('Succeeded');
   });
@@ -144,7 +144,7 @@ describe('executions engine on PostgreSQL', () => {
 
     await engineAndWorker.engine.retryStageExecution(alice, { pipelineName: 'flaky', stageName: 'Build', pipelineExecutionId, retryMode: 'FAILED_ACTIONS' });
     expect(await finished('flaky', pipelineExecutionId)).toBe('Succeeded');
-    const attempts = engineAndWorker.engine.listActionExecutions(alice, 'flaky', { pipelineExecutionId }).actionExecutionDetails.map((detail) => [detail.actionName, detail.attempt, detail.status, detail.pipelineVersion]);
+    const attempts = (await engineAndWorker.engine.listActionExecutions(alice, 'flaky', { pipelineExecutionId })).actionExecutionDetails.map((detail) => [detail.actionName, detail.attempt, detail.status, detail.pipelineVersion]);
     expect(attempts).toEqual([
       ['Steady', 1, 'Succeeded', 1],
       ['Flaky', 1, 'Failed', 1],
@@ -161,12 +161,12 @@ describe('executions engine on PostgreSQL', () => {
     await publish(pipeline([retrying, gated], { name: 'conditions' }));
     const { pipelineExecutionId } = await engineAndWorker.engine.startPipelineExecution(alice, { name: 'conditions' });
     expect(await finished('conditions', pipelineExecutionId)).toBe('Failed');
-    const attempts = engineAndWorker.engine.listActionExecutions(alice, 'conditions', { pipelineExecutionId }).actionExecutionDetails.map((detail) => [detail.actionName, detail.attempt, detail.status]);
+    const attempts = (await engineAndWorker.engine.listActionExecutions(alice, 'conditions', { pipelineExecutionId })).actionExecutionDetails.map((detail) => [detail.actionName, detail.attempt, detail.status]);
     expect(attempts).toEqual([
       ['FlakyTest', 1, 'Failed'],
       ['FlakyTest', 2, 'Succeeded'],
     ]);
-    expect(engineAndWorker.engine.getPipelineExecution(alice, 'conditions', pipelineExecutionId).statusSummary).toContain('BusinessHours (DeploymentWindow)');
+    expect((await engineAndWorker.engine.getPipelineExecution(alice, 'conditions', pipelineExecutionId)).statusSummary).toContain('BusinessHours (DeploymentWindow)');
   });
 
   it('answers a long poll as soon as a job appears', async () => {
@@ -205,7 +205,7 @@ describe('executions engine on PostgreSQL', () => {
     await engineAndWorker.engine.acknowledgeJob(next!.id, next!.nonce);
     await engineAndWorker.engine.putJobSuccessResult(next!.id, { executionSummary: 'deployed' });
     expect(await finished('continue', pipelineExecutionId)).toBe('Succeeded');
-    expect(engineAndWorker.engine.getPipelineExecution(alice, 'continue', pipelineExecutionId).variables).toEqual([{ name: 'TARGET', value: 'production' }]);
+    expect((await engineAndWorker.engine.getPipelineExecution(alice, 'continue', pipelineExecutionId)).variables).toEqual([{ name: 'TARGET', value: 'production' }]);
   });
 
   it('accepts a job result once and refuses the late duplicate', async () => {
@@ -253,7 +253,7 @@ describe('executions engine on PostgreSQL', () => {
       () => 'the job was not cancelled',
     );
     await expect(engineAndWorker.engine.putJobSuccessResult(job!.id, {})).rejects.toBeInstanceOf(IllegalStateError);
-    expect(engineAndWorker.engine.getPipelineExecution(alice, 'stopping', pipelineExecutionId).stopTrigger).toEqual({ reason: 'wrong branch' });
+    expect((await engineAndWorker.engine.getPipelineExecution(alice, 'stopping', pipelineExecutionId)).stopTrigger).toEqual({ reason: 'wrong branch' });
   });
 
   it('re-runs one stage of a past execution, and rolls a stage back, with that execution\'s inputs', async () => {
@@ -265,8 +265,8 @@ describe('executions engine on PostgreSQL', () => {
 
     const { pipelineExecutionId: rerun } = await engineAndWorker.engine.rerunStage(alice, { pipelineName: 'rerun', stageName: 'Deploy', sourcePipelineExecutionId: past });
     expect(await finished('rerun', rerun)).toBe('Succeeded');
-    expect(engineAndWorker.engine.getPipelineExecution(alice, 'rerun', rerun)).toMatchObject({ executionType: 'RERUN', pipelineVersion: 1, trigger: { triggerType: 'RerunStage', triggerDetail: past } });
-    const rerunActions = engineAndWorker.engine.listActionExecutions(alice, 'rerun', { pipelineExecutionId: rerun }).actionExecutionDetails;
+    expect(await engineAndWorker.engine.getPipelineExecution(alice, 'rerun', rerun)).toMatchObject({ executionType: 'RERUN', pipelineVersion: 1, trigger: { triggerType: 'RerunStage', triggerDetail: past } });
+    const rerunActions = (await engineAndWorker.engine.listActionExecutions(alice, 'rerun', { pipelineExecutionId: rerun })).actionExecutionDetails;
     expect(rerunActions.map((detail) => [detail.stageName, detail.actionName, detail.status])).toEqual([
       ['Deploy', 'Ship', 'Succeeded'],
       ['Deploy', 'Smoke', 'Succeeded'],
@@ -274,10 +274,10 @@ describe('executions engine on PostgreSQL', () => {
 
     const { pipelineExecutionId: rollback } = await engineAndWorker.engine.rollbackStage(alice, { pipelineName: 'rerun', stageName: 'Deploy', targetPipelineExecutionId: past });
     expect(await finished('rerun', rollback)).toBe('Succeeded');
-    expect(engineAndWorker.engine.getPipelineExecution(alice, 'rerun', rollback)).toMatchObject({ executionType: 'ROLLBACK', rollbackMetadata: { rollbackTargetPipelineExecutionId: past } });
-    const listed = engineAndWorker.engine.listPipelineExecutions(alice, 'rerun', { maxResults: 2 });
+    expect(await engineAndWorker.engine.getPipelineExecution(alice, 'rerun', rollback)).toMatchObject({ executionType: 'ROLLBACK', rollbackMetadata: { rollbackTargetPipelineExecutionId: past } });
+    const listed = await engineAndWorker.engine.listPipelineExecutions(alice, 'rerun', { maxResults: 2 });
     expect(listed.pipelineExecutionSummaries.map((summary) => summary.pipelineExecutionId)).toEqual([rollback, rerun]);
-    expect(engineAndWorker.engine.listPipelineExecutions(alice, 'rerun', { maxResults: 2, nextToken: listed.nextToken }).pipelineExecutionSummaries.map((summary) => summary.pipelineExecutionId)).toEqual([past]);
+    expect((await engineAndWorker.engine.listPipelineExecutions(alice, 'rerun', { maxResults: 2, nextToken: listed.nextToken })).pipelineExecutionSummaries.map((summary) => summary.pipelineExecutionId)).toEqual([past]);
   });
 
   it('reported no engine error', () => {

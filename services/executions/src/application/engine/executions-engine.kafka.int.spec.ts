@@ -26,7 +26,7 @@ async function publish(declaration: PipelineDeclaration): Promise<number> {
   return version;
 }
 
-const statusOn = (engine: ExecutionsEngine, pipelineName: string, executionId: string): string => engine.getPipelineExecution(alice, pipelineName, executionId).status;
+const statusOn = async (engine: ExecutionsEngine, pipelineName: string, executionId: string): Promise<string> => (await engine.getPipelineExecution(alice, pipelineName, executionId)).status;
 
 beforeAll(async () => {
   const started = Date.now();
@@ -52,8 +52,8 @@ describe('executions engine on PostgreSQL and Kafka, two instances', () => {
       Array.from({ length: EXECUTIONS }, async (_, i) => (await engines[i % 2]!.startPipelineExecution(alice, { name: 'kafka-grid' })).pipelineExecutionId),
     );
     await eventually(
-      () => ids.every((id) => engines.every((engine) => statusOn(engine, 'kafka-grid', id) === 'Succeeded')),
-      () => ids.map((id) => statusOn(engines[0]!, 'kafka-grid', id)).join(', '),
+      async () => (await Promise.all(ids.flatMap((id) => engines.map((engine) => statusOn(engine, 'kafka-grid', id))))).every((status) => status === 'Succeeded'),
+      async () => (await Promise.all(ids.map((id) => statusOn(engines[0]!, 'kafka-grid', id)))).join(', '),
       60_000,
     );
     console.log(
@@ -73,29 +73,29 @@ describe('executions engine on PostgreSQL and Kafka, two instances', () => {
 
   it('holds a new execution at a transition disabled over Kafka and promotes it once it is enabled', async () => {
     await publish(pipeline([stage('Build', [commandsAction('Compile'), commandsAction('Lint')]), stage('Deploy', [commandsAction('Ship'), commandsAction('Smoke')])], { name: 'kafka-held' }));
-    const deployTransition = (engine: ExecutionsEngine) =>
-      engine.getPipelineState(alice, 'kafka-held').stageStates.find((candidate) => candidate.stageName === 'Deploy')?.inboundTransitionState;
+    const deployTransition = async (engine: ExecutionsEngine) =>
+      (await engine.getPipelineState(alice, 'kafka-held')).stageStates.find((candidate) => candidate.stageName === 'Deploy')?.inboundTransitionState;
 
     const disabling = Date.now();
     await env.publisher.disableStageTransition('kafka-held', 'Deploy', 'change freeze');
     await eventually(
-      () => engines.every((engine) => deployTransition(engine)?.enabled === false),
-      () => `transition states: ${JSON.stringify(engines.map(deployTransition))}`,
+      async () => (await Promise.all(engines.map(deployTransition))).every((transition) => transition?.enabled === false),
+      async () => `transition states: ${JSON.stringify(await Promise.all(engines.map(deployTransition)))}`,
       30_000,
     );
     const disabled = Date.now() - disabling;
 
     const { pipelineExecutionId } = await engines[1]!.startPipelineExecution(alice, { name: 'kafka-held' });
     await eventually(
-      () => engines.every((engine) => engine.getPipelineState(alice, 'kafka-held').stageStates[0]?.latestExecution?.status === 'Succeeded'),
+      async () => (await Promise.all(engines.map((engine) => engine.getPipelineState(alice, 'kafka-held')))).every((state) => state.stageStates[0]?.latestExecution?.status === 'Succeeded'),
       () => 'Build did not succeed',
       30_000,
     );
     // Both instances reconcile it: long enough for either to have (wrongly) admitted it into Deploy.
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (const engine of engines) {
-      expect(statusOn(engine, 'kafka-held', pipelineExecutionId)).toBe('InProgress');
-      expect(engine.getPipelineState(alice, 'kafka-held').stageStates[1]).toMatchObject({
+      expect(await statusOn(engine, 'kafka-held', pipelineExecutionId)).toBe('InProgress');
+      expect((await engine.getPipelineState(alice, 'kafka-held')).stageStates[1]).toMatchObject({
         latestExecution: null,
         inboundTransitionState: { enabled: false, disabledReason: 'change freeze' },
       });
@@ -105,12 +105,12 @@ describe('executions engine on PostgreSQL and Kafka, two instances', () => {
     await env.publisher.enableStageTransition('kafka-held', 'Deploy');
     let status = '';
     await eventually(
-      () => engines.every((engine) => TERMINAL.includes((status = statusOn(engine, 'kafka-held', pipelineExecutionId)))),
+      async () => (await Promise.all(engines.map((engine) => statusOn(engine, 'kafka-held', pipelineExecutionId)))).every((statusOfEngine) => TERMINAL.includes((status = statusOfEngine))),
       () => `${pipelineExecutionId} is ${status}`,
       30_000,
     );
     console.log(`Kafka: transition disabled on both instances in ${disabled} ms; enable -> held execution Succeeded in ${Date.now() - enabling} ms`);
-    expect(engines.map((engine) => statusOn(engine, 'kafka-held', pipelineExecutionId))).toEqual(['Succeeded', 'Succeeded']);
+    expect(await Promise.all(engines.map((engine) => statusOn(engine, 'kafka-held', pipelineExecutionId)))).toEqual(['Succeeded', 'Succeeded']);
 
     const lanes = (await env.eventsOf('lanes-')).map((event) => event.type);
     expect(lanes.filter((type) => type === 'InboundTransitionDisabled')).toHaveLength(1);

@@ -39,16 +39,16 @@ async function run(pipelineName: string, variables: Array<{ name: string; value:
   const { pipelineExecutionId } = await engineAndWorker.engine.startPipelineExecution(alice, { name: pipelineName, variables });
   let status = '';
   await eventually(
-    () => TERMINAL.includes((status = engineAndWorker.engine.getPipelineExecution(alice, pipelineName, pipelineExecutionId).status)),
+    async () => TERMINAL.includes((status = (await engineAndWorker.engine.getPipelineExecution(alice, pipelineName, pipelineExecutionId)).status)),
     () => `${pipelineExecutionId} is ${status}`,
     30_000,
   );
-  const execution = engineAndWorker.engine.getPipelineExecution(alice, pipelineName, pipelineExecutionId);
+  const execution = await engineAndWorker.engine.getPipelineExecution(alice, pipelineName, pipelineExecutionId);
   const evaluated = (await engineAndWorker.env.eventsOf(`execution-${pipelineExecutionId}`))
     .filter((event) => event.type === 'StageConditionEvaluated')
     .map((event) => (event.data as StageConditionEvaluated['data']));
-  const ran = engineAndWorker.engine.listActionExecutions(alice, pipelineName, { pipelineExecutionId }).actionExecutionDetails.map((detail) => `${detail.stageName}.${detail.actionName}:${detail.status}`);
-  const rules = engineAndWorker.engine.listRuleExecutions(alice, pipelineName, { pipelineExecutionId }).ruleExecutionDetails;
+  const ran = (await engineAndWorker.engine.listActionExecutions(alice, pipelineName, { pipelineExecutionId })).actionExecutionDetails.map((detail) => `${detail.stageName}.${detail.actionName}:${detail.status}`);
+  const rules = (await engineAndWorker.engine.listRuleExecutions(alice, pipelineName, { pipelineExecutionId })).ruleExecutionDetails;
   return { execution, evaluated, ran, rules, pipelineExecutionId };
 }
 
@@ -96,9 +96,9 @@ describe('stage conditions with VariableCheck rules', () => {
     expect(failed.rules[0]!.ruleExecutionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(failed.evaluated[0]!.rules).toEqual([{ ruleName: 'OnlyMain', ruleTypeId, configuration, passed: false, message: '#{SourceVariables.BranchName} = "feature/x" not EQ "main"' }]);
     // Every execution's, newest first; an unknown pipeline is not found.
-    const all = engineAndWorker.engine.listRuleExecutions(alice, 'gated-entry').ruleExecutionDetails.map((detail) => detail.pipelineExecutionId);
+    const all = (await engineAndWorker.engine.listRuleExecutions(alice, 'gated-entry')).ruleExecutionDetails.map((detail) => detail.pipelineExecutionId);
     expect(all.indexOf(failed.pipelineExecutionId)).toBeLessThan(all.indexOf(passed.pipelineExecutionId));
-    expect(() => engineAndWorker.engine.listRuleExecutions(alice, 'no-such-pipeline')).toThrow(expect.objectContaining({ code: 'PIPELINE_NOT_FOUND' }));
+    await expect(engineAndWorker.engine.listRuleExecutions(alice, 'no-such-pipeline')).rejects.toThrow(expect.objectContaining({ code: 'PIPELINE_NOT_FOUND' }));
   });
 
   it('fails the execution at the stage, naming the rule, when the beforeEntry check fails', async () => {
@@ -108,7 +108,7 @@ describe('stage conditions with VariableCheck rules', () => {
     expect(execution.statusSummary).toContain('OnlyMain (VariableCheck): #{SourceVariables.BranchName} = "feature/x" not EQ "main"');
     expect(ran).toEqual(['Source.Checkout:Succeeded']);
     expect(evaluated).toEqual([expect.objectContaining({ stageName: 'Deploy', condition: 'beforeEntry', rulesPassed: false, applied: 'FAIL' })]);
-    expect(engineAndWorker.engine.getPipelineState(alice, 'gated-entry').stageStates[1]?.latestExecution?.status).toBe('Failed');
+    expect((await engineAndWorker.engine.getPipelineState(alice, 'gated-entry')).stageStates[1]?.latestExecution?.status).toBe('Failed');
   });
 
   it('fails a stage whose onSuccess check fails, on the variables its own action exported', async () => {

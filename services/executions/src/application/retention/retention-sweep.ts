@@ -1,15 +1,15 @@
 import type { ArtifactStore } from '@sluice/artifact-store';
 import { actionLogStreamId, nameBasedUuid, type ActionLogAppended } from '@sluice/contracts';
 import { ConcurrencyError, type EventStore } from '@sluice/eventing';
-import { expiredExecutionStreamId, isDueForExpiry, retentionDaysOf, type PipelineExecutionExpired, type RetentionState } from '../../domain';
-import type { ExecutionReadModels } from '../../projections/execution-read-models';
+import { expiredExecutionStreamId, isDueForExpiry, retentionDaysOf, type ExecutionExpiry, type PipelineExecutionExpired, type RetentionState } from '../../domain';
 import type { StreamStates } from '../../projections/stream-states';
 import type { Clock } from '../caller';
 
 export interface RetentionSweepDeps {
   store: EventStore;
   states: StreamStates;
-  readModels: ExecutionReadModels;
+  /** Whether (and why) retention expired an execution already. */
+  expiryOf: (executionId: string) => Promise<ExecutionExpiry | undefined>;
   /** The log store of the action logs' chunks; without one (a unit test's engine) there are none to delete. */
   logStore?: ArtifactStore;
   retentionOf: (account: string) => Promise<RetentionState>;
@@ -73,13 +73,13 @@ export class RetentionSweep {
     const report: RetentionSweepReport = { sweptAt: now.toISOString(), expiredExecutions: [], logChunksDeleted: 0, logChunksLeftShared: 0 };
     let lastPosition: bigint | undefined;
     for (const executionId of this.deps.states.executionIds()) {
-      if (this.deps.readModels.expiryOf(executionId) !== undefined) continue;
       const { state } = this.deps.states.execution(executionId);
       if (state.status === 'NotStarted') continue;
       const { pipeline } = state.run.inputs;
       if (account !== undefined && pipeline.account !== account) continue;
       const retentionDays = await periodOf(pipeline.account);
       if (!isDueForExpiry(state, retentionDays, now)) continue;
+      if ((await this.deps.expiryOf(executionId)) !== undefined) continue;
       const chunks = await this.deleteLogChunks(executionId);
       const tombstone: PipelineExecutionExpired = {
         type: 'PipelineExecutionExpired',

@@ -10,8 +10,9 @@ import type { ExecutionsEngine } from '../../executions-service';
 import { PipelinePublisher } from '../../testing/pipeline-publisher';
 import { startEngineTestEnvironment, type EngineTestEnvironment } from '../../testing/engine-test-environment';
 import { RetentionCommands } from './retention-commands';
-import { rebuildProjections } from '@sluice/eventing';
+import { readModelDatabaseOf, rebuildProjections } from '@sluice/eventing';
 import { executionsProjections } from '../../projections/projection-registry';
+import { ExecutionsReadModel } from '../../projections/executions-read-model';
 import type { Caller } from '../caller';
 
 // Retention (issue 20, docs/decisions/0056) on the real PostgreSQL store and a real log folder, with an injected
@@ -54,7 +55,7 @@ async function printedExecution(caller: Caller, lines: string[]): Promise<string
   await engine.acknowledgeJob(job!.id, job!.nonce);
   await engine.appendJobLogs(job!.id, job!.nonce, lines.map((chunk, sequence) => ({ sequence, stream: 'stdout' as const, chunk, at: now.toISOString() })));
   await engine.putJobSuccessResult(job!.id, {});
-  for (let tries = 0; engine.getPipelineExecution(caller, 'printer', pipelineExecutionId).status !== 'Succeeded'; tries++) {
+  for (let tries = 0; (await engine.getPipelineExecution(caller, 'printer', pipelineExecutionId)).status !== 'Succeeded'; tries++) {
     if (tries > 200) throw new Error('the execution did not succeed');
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -66,9 +67,9 @@ async function chunkKeysOf(executionId: string): Promise<string[]> {
   return [...new Set(events.flatMap((event) => (event as unknown as { data: ActionLogAppended['data'] }).data.chunkRef?.key ?? []))];
 }
 
-const thrown = (run: () => unknown): unknown => {
+const thrown = async (run: () => unknown): Promise<unknown> => {
   try {
-    run();
+    await run();
   } catch (error) {
     return error;
   }
@@ -98,7 +99,7 @@ it('expires what is older than each account’s own period, deletes its chunks, 
   expect(first.logChunksDeleted).toBe(1);
   expect(await logStore.has(globexKey!)).toBe(false);
   expect(await logStore.has(oldKey!)).toBe(true);
-  expect(engine.getPipelineExecution(acme, 'printer', acmeOld).status).toBe('Succeeded');
+  expect((await engine.getPipelineExecution(acme, 'printer', acmeOld)).status).toBe('Succeeded');
 
   // Day 400: acme's first execution (ended day 0) is past 365 days; the one of day 200 is not.
   now = new Date(T0 + 400 * DAY);
@@ -107,19 +108,19 @@ it('expires what is older than each account’s own period, deletes its chunks, 
   expect(await logStore.has(oldKey!)).toBe(false);
   expect(await logStore.has(recentKey!)).toBe(true);
 
-  const expired = thrown(() => engine.getPipelineExecution(acme, 'printer', acmeOld));
+  const expired = await thrown(() => engine.getPipelineExecution(acme, 'printer', acmeOld));
   expect(expired).toBeInstanceOf(ExpiredError);
   expect((expired as ExpiredError).message).toBe(`The execution '${acmeOld}' expired on 2027-02-05 under the account's retention of 365 days: its history and logs are no longer kept.`);
   await expect(engine.actionLogs(acme, acmeOld)).rejects.toBeInstanceOf(ExpiredError);
-  expect(thrown(() => engine.listActionExecutions(acme, 'printer', { pipelineExecutionId: acmeOld }))).toBeInstanceOf(ExpiredError);
+  expect(await thrown(() => engine.listActionExecutions(acme, 'printer', { pipelineExecutionId: acmeOld }))).toBeInstanceOf(ExpiredError);
   await expect(engine.executionAsOf(acme, acmeOld, new Date(T0 + DAY).toISOString())).rejects.toBeInstanceOf(ExpiredError);
   // Nor can it be the source of new work: a rollback to it or a rerun of it is refused as expired.
   await expect(engine.rollbackStage(acme, { pipelineName: 'printer', stageName: 'Build', targetPipelineExecutionId: acmeOld })).rejects.toBeInstanceOf(ExpiredError);
   await expect(engine.rerunStage(acme, { pipelineName: 'printer', stageName: 'Build', sourcePipelineExecutionId: acmeOld })).rejects.toBeInstanceOf(ExpiredError);
   // Another account asking for it still finds nothing: expiry says nothing across accounts.
-  expect(thrown(() => engine.getPipelineExecution(globex, 'printer', acmeOld))).toBeInstanceOf(NotFoundError);
+  expect(await thrown(() => engine.getPipelineExecution(globex, 'printer', acmeOld))).toBeInstanceOf(NotFoundError);
   // Lists leave it out; the recent one is whole, its logs readable.
-  expect(engine.listPipelineExecutions(acme, 'printer').pipelineExecutionSummaries.map((s) => s.pipelineExecutionId)).toEqual([acmeRecent]);
+  expect((await engine.listPipelineExecutions(acme, 'printer')).pipelineExecutionSummaries.map((s) => s.pipelineExecutionId)).toEqual([acmeRecent]);
   expect((await engine.actionLogs(acme, acmeRecent)).entries.map((entry) => [entry.chunk, entry.expired])).toEqual([
     ['compiling\n', false],
     ['done\n', false],
@@ -135,14 +136,18 @@ it('expires what is older than each account’s own period, deletes its chunks, 
   await rebuildProjections(env.store, rebuilt);
   const live = engine.liveProjections.find((projection) => projection.name === 'executions.engine-streams')!.contents();
   expect(rebuilt[0]!.contents()).toEqual(live);
-  expect((live as { readModels: { expired: Map<string, unknown> } }).readModels.expired.size).toBe(2);
+  // The queries' tables (decision 0069) hold both tombstones, each with the account and pipeline it names.
+  const tables = new ExecutionsReadModel(readModelDatabaseOf(env.store)!);
+  expect(await tables.expiryOf(acmeOld)).toMatchObject({ account: 'acme', pipelineName: 'printer' });
+  expect(await tables.expiryOf(globexOld)).toMatchObject({ account: 'globex', pipelineName: 'printer' });
+  expect(await tables.expiryOf(acmeRecent)).toBeUndefined();
 
   // A restart replays the tombstones: still expired, still listed out, nothing expired twice.
   await engine.stop();
   engine = await env.startEngine({ actionLogStore: logStore, clock, retentionSweepIntervalMs: 0 });
-  expect(thrown(() => engine.getPipelineExecution(acme, 'printer', acmeOld))).toBeInstanceOf(ExpiredError);
-  expect(thrown(() => engine.getPipelineExecution(globex, 'printer', globexOld))).toBeInstanceOf(ExpiredError);
-  expect(engine.listPipelineExecutions(acme, 'printer').pipelineExecutionSummaries.map((s) => s.pipelineExecutionId)).toEqual([acmeRecent]);
+  expect(await thrown(() => engine.getPipelineExecution(acme, 'printer', acmeOld))).toBeInstanceOf(ExpiredError);
+  expect(await thrown(() => engine.getPipelineExecution(globex, 'printer', globexOld))).toBeInstanceOf(ExpiredError);
+  expect((await engine.listPipelineExecutions(acme, 'printer')).pipelineExecutionSummaries.map((s) => s.pipelineExecutionId)).toEqual([acmeRecent]);
   expect((await engine.sweepRetention()).expiredExecutions).toEqual([]);
   expect(await env.store.readStream(expiredExecutionStreamId(globexOld))).toHaveLength(1);
 });
@@ -155,7 +160,7 @@ it('finishes an expiry a crash left half done: chunks deleted, no tombstone yet'
   now = new Date(T0 + 1_400 * DAY);
   const report = await engine.sweepRetention('acme');
   expect(report.expiredExecutions.map((e) => e.pipelineExecutionId)).toContain(execution);
-  expect(thrown(() => engine.getPipelineExecution(acme, 'printer', execution))).toBeInstanceOf(ExpiredError);
+  expect(await thrown(() => engine.getPipelineExecution(acme, 'printer', execution))).toBeInstanceOf(ExpiredError);
   // Only acme was swept: globex's executions are its own sweep's business (none left to expire here anyway).
   expect(report.expiredExecutions.every((e) => e.pipelineName === 'printer')).toBe(true);
 });

@@ -90,7 +90,7 @@ export class WorkerTestEnvironment {
     const terminal = ['Succeeded', 'Failed', 'Stopped', 'Superseded'];
     let status = '';
     await eventually(
-      () => terminal.includes((status = this.engine.getPipelineExecution(alice, pipelineName, executionId).status)),
+      async () => terminal.includes((status = (await this.engine.getPipelineExecution(alice, pipelineName, executionId)).status)),
       () => `${executionId} is ${status}`,
       timeoutMs,
     );
@@ -113,8 +113,8 @@ export class WorkerTestEnvironment {
     return (await this.engine.actionLogs(alice, executionId, { first: 5_000 })).entries;
   }
 
-  actionExecutions(pipelineName: string, executionId: string): ReturnType<ExecutionsEngine['listActionExecutions']>['actionExecutionDetails'] {
-    return this.engine.listActionExecutions(alice, pipelineName, { pipelineExecutionId: executionId }).actionExecutionDetails;
+  async actionExecutions(pipelineName: string, executionId: string): Promise<Awaited<ReturnType<ExecutionsEngine['listActionExecutions']>>['actionExecutionDetails']> {
+    return (await this.engine.listActionExecutions(alice, pipelineName, { pipelineExecutionId: executionId })).actionExecutionDetails;
   }
 
   async stop(): Promise<void> {

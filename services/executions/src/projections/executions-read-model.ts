@@ -1,0 +1,295 @@
+import { toArrayLiteral, type DurableProjection, type ReadModelDatabase, type RecordedEvent, type Row, type SqlStatement } from '@sluice/eventing';
+import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, LANES_STREAM_PREFIX, type ExecutionEvent, type LanesEvent, type PipelineRef } from '@sluice/contracts';
+import {
+  EXPIRED_EXECUTION_STREAM_PREFIX,
+  evolveExecution,
+  evolvePipelineState,
+  initialExecutionState,
+  initialPipelineState,
+  summaryOf,
+  type ActionExecutionDetail,
+  type Deployment,
+  type ExecutionExpiry,
+  type ExecutionState,
+  type PipelineExecutionExpired,
+  type PipelineExecutionSummary,
+  type PipelineStateView,
+  type RuleExecutionDetail,
+} from '../domain';
+import { approvalOpenedBy, evolveExecutionStreamViews, initialExecutionStreamViews, type ApprovalLocation, type ExecutionStreamViews, type ExecutionViews } from './execution-views';
+import { pipelineKey } from './pipeline-key';
+
+/** One execution's row as the fold holds it between loading and writing. */
+interface ExecutionRecord {
+  executionId: string;
+  pipeline: PipelineRef | null;
+  /** The position of its PipelineExecutionStarted: the start order of a pipeline's list. */
+  started: string | null;
+  revision: bigint;
+  state: ExecutionState;
+  /** Null once retention expired it (decision 0056). */
+  views: ExecutionStreamViews | null;
+  expired: ExecutionExpiry | null;
+}
+
+const RECORD_COLUMNS = 'execution_id, account, pipeline_name, started_position::text AS started_position, revision::text AS revision, state, views, expired';
+
+/**
+ * The engine's query side in tables of the store's database (decision 0069): per execution its folded state, summary,
+ * views (action and rule executions, deployments) and expiry; per pipeline its state (getPipelineState); where each
+ * approval request sits. Folded by the durable runner with its checkpoint in the same transaction (decision 0048), so
+ * the executions service neither holds nor replays them. The execution's state is evolved in code (the domain's fold),
+ * so a batch first reads the rows it touches (`readsOwnRows`); everything a query reads is a column written then.
+ */
+export class ExecutionsReadModel implements DurableProjection, ExecutionViews {
+  readonly name = 'executions.read-model';
+  // Job events change none of its rows; they are read so its checkpoint moves with the engine's projection, whose
+  // position (any engine stream's) is what a query waits for.
+  readonly streamPrefixes = [EXECUTION_STREAM_PREFIX, LANES_STREAM_PREFIX, JOB_STREAM_PREFIX, EXPIRED_EXECUTION_STREAM_PREFIX];
+  readonly tables = ['execution_records', 'execution_pipeline_states', 'execution_approvals'];
+  readonly readsOwnRows = true;
+
+  /**
+   * `fresh` is awaited before every query: the live service makes a read wait until the tables hold what its engine
+   * has folded (its own writes included), as the in-memory read models did.
+   */
+  constructor(
+    private readonly database: ReadModelDatabase,
+    private readonly fresh: () => Promise<void> = async () => undefined,
+  ) {}
+
+  schemaSql(schema: string): string {
+    const s = `"${schema}"`;
+    return `
+CREATE TABLE IF NOT EXISTS ${s}.execution_records (execution_id text PRIMARY KEY, account text, pipeline_name text, started_position bigint, revision bigint NOT NULL,
+  state text NOT NULL, summary text, views text, action_details text, rule_details text, deployments text, expired text);
+CREATE INDEX IF NOT EXISTS execution_records_by_pipeline ON ${s}.execution_records (account, pipeline_name, started_position);
+CREATE TABLE IF NOT EXISTS ${s}.execution_pipeline_states (pipeline_key text PRIMARY KEY, view text NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.execution_approvals (token text PRIMARY KEY, execution_id text NOT NULL, stage_name text NOT NULL, action_name text NOT NULL);
+`;
+  }
+
+  async fold(events: readonly RecordedEvent[], schema: string, database: ReadModelDatabase): Promise<SqlStatement[]> {
+    const s = `"${schema}"`;
+    const records = await this.loadRecords(database, s, events);
+    const pipelineViews = await this.loadPipelineViews(database, s, events, records);
+    const dirty = new Set<ExecutionRecord>();
+    const dirtyPipelines = new Set<string>();
+    const approvals: Array<[string, ApprovalLocation]> = [];
+    const recordOf = (executionId: string): ExecutionRecord => {
+      let record = records.get(executionId);
+      if (!record) {
+        record = { executionId, pipeline: null, started: null, revision: -1n, state: initialExecutionState, views: initialExecutionStreamViews, expired: null };
+        records.set(executionId, record);
+      }
+      return record;
+    };
+    const evolvePipeline = (key: string, change: Parameters<typeof evolvePipelineState>[1]) => {
+      pipelineViews.set(key, evolvePipelineState(pipelineViews.get(key) ?? initialPipelineState, change));
+      dirtyPipelines.add(key);
+    };
+    for (const recorded of events) {
+      if (recorded.streamId.startsWith(LANES_STREAM_PREFIX)) {
+        evolvePipeline(recorded.streamId.slice(LANES_STREAM_PREFIX.length), { stream: 'lanes', event: { type: recorded.type, data: recorded.data } as LanesEvent });
+      } else if (recorded.streamId.startsWith(EXPIRED_EXECUTION_STREAM_PREFIX)) {
+        if (recorded.type !== 'PipelineExecutionExpired') continue;
+        const { pipelineExecutionId, account, pipelineName, expiredAt, retentionDays } = (recorded as unknown as PipelineExecutionExpired).data;
+        const record = recordOf(pipelineExecutionId);
+        record.expired = { account, pipelineName, expiredAt, retentionDays };
+        record.views = null;
+        dirty.add(record);
+      } else if (recorded.streamId.startsWith(EXECUTION_STREAM_PREFIX)) {
+        const record = recordOf(recorded.streamId.slice(EXECUTION_STREAM_PREFIX.length));
+        // Each event once, in its stream's order: the checkpoint guarantees it, this keeps a replayed row unchanged.
+        if (recorded.revision <= record.revision) continue;
+        const event = { type: recorded.type, data: recorded.data } as ExecutionEvent;
+        record.revision = recorded.revision;
+        record.state = evolveExecution(record.state, event);
+        dirty.add(record);
+        if (record.state.status === 'NotStarted') continue;
+        const { executionId, inputs } = record.state.run;
+        if (event.type === 'PipelineExecutionStarted') {
+          record.pipeline = inputs.pipeline;
+          record.started = recorded.position.toString();
+        }
+        const approval = approvalOpenedBy(executionId, event);
+        if (approval) approvals.push(approval);
+        evolvePipeline(pipelineKey(inputs.pipeline), { stream: 'execution', executionId, event });
+        if (record.views) record.views = evolveExecutionStreamViews(record.views, event);
+      }
+    }
+    const statements: SqlStatement[] = [];
+    if (dirty.size > 0) {
+      const rows = [...dirty].map((record) => {
+        const summary = summaryOf(record.state);
+        return {
+          execution_id: record.executionId,
+          account: record.pipeline?.account ?? record.expired?.account ?? null,
+          pipeline_name: record.pipeline?.name ?? record.expired?.pipelineName ?? null,
+          started_position: record.started,
+          revision: record.revision.toString(),
+          state: JSON.stringify(record.state),
+          summary: summary ? JSON.stringify(summary) : null,
+          views: record.views ? JSON.stringify(record.views) : null,
+          action_details: record.views ? JSON.stringify(record.views.actionExecutions.details) : null,
+          rule_details: record.views ? JSON.stringify(record.views.ruleExecutions.details) : null,
+          deployments: record.views?.deployments ? JSON.stringify(record.views.deployments.deployments) : null,
+          expired: record.expired ? JSON.stringify(record.expired) : null,
+        };
+      });
+      const columns = Object.keys(rows[0]!);
+      statements.push({
+        text: `INSERT INTO ${s}.execution_records (${columns.join(', ')})
+          SELECT ${columns.join(', ')} FROM json_to_recordset($1::json) AS r(execution_id text, account text, pipeline_name text, started_position bigint, revision bigint,
+            state text, summary text, views text, action_details text, rule_details text, deployments text, expired text)
+          ON CONFLICT (execution_id) DO UPDATE SET ${columns.slice(1).map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
+        params: [JSON.stringify(rows)],
+      });
+    }
+    if (dirtyPipelines.size > 0) {
+      const rows = [...dirtyPipelines].map((key) => ({ pipeline_key: key, view: JSON.stringify(pipelineViews.get(key)) }));
+      statements.push({
+        text: `INSERT INTO ${s}.execution_pipeline_states (pipeline_key, view) SELECT pipeline_key, view FROM json_to_recordset($1::json) AS r(pipeline_key text, view text)
+          ON CONFLICT (pipeline_key) DO UPDATE SET view = EXCLUDED.view`,
+        params: [JSON.stringify(rows)],
+      });
+    }
+    if (approvals.length > 0) {
+      const rows = approvals.map(([token, location]) => ({ token, execution_id: location.executionId, stage_name: location.stageName, action_name: location.actionName }));
+      statements.push({
+        text: `INSERT INTO ${s}.execution_approvals (token, execution_id, stage_name, action_name)
+          SELECT token, execution_id, stage_name, action_name FROM json_to_recordset($1::json) AS r(token text, execution_id text, stage_name text, action_name text) ON CONFLICT DO NOTHING`,
+        params: [JSON.stringify(rows)],
+      });
+    }
+    return statements;
+  }
+
+  /** The rows of the executions the batch touches, by id. */
+  private async loadRecords(database: ReadModelDatabase, s: string, events: readonly RecordedEvent[]): Promise<Map<string, ExecutionRecord>> {
+    const ids = new Set<string>();
+    for (const { streamId } of events) {
+      if (streamId.startsWith(EXECUTION_STREAM_PREFIX)) ids.add(streamId.slice(EXECUTION_STREAM_PREFIX.length));
+      else if (streamId.startsWith(EXPIRED_EXECUTION_STREAM_PREFIX)) ids.add(streamId.slice(EXPIRED_EXECUTION_STREAM_PREFIX.length));
+    }
+    const records = new Map<string, ExecutionRecord>();
+    if (ids.size === 0) return records;
+    const rows = await database.query(`SELECT ${RECORD_COLUMNS} FROM ${s}.execution_records WHERE execution_id = ANY($1::text[])`, [toArrayLiteral([...ids])]);
+    for (const row of rows) records.set(row.execution_id!, recordOfRow(row));
+    return records;
+  }
+
+  /** The views of the pipelines the batch touches: of its lanes streams, and of the executions it touches. */
+  private async loadPipelineViews(database: ReadModelDatabase, s: string, events: readonly RecordedEvent[], records: ReadonlyMap<string, ExecutionRecord>): Promise<Map<string, PipelineStateView>> {
+    const keys = new Set<string>();
+    for (const recorded of events) {
+      if (recorded.streamId.startsWith(LANES_STREAM_PREFIX)) keys.add(recorded.streamId.slice(LANES_STREAM_PREFIX.length));
+      else if (recorded.type === 'PipelineExecutionStarted' && recorded.streamId.startsWith(EXECUTION_STREAM_PREFIX)) {
+        keys.add(pipelineKey((recorded.data as { inputs: { pipeline: PipelineRef } }).inputs.pipeline));
+      }
+    }
+    for (const record of records.values()) if (record.pipeline) keys.add(pipelineKey(record.pipeline));
+    const views = new Map<string, PipelineStateView>();
+    if (keys.size === 0) return views;
+    const rows = await database.query(`SELECT pipeline_key, view FROM ${s}.execution_pipeline_states WHERE pipeline_key = ANY($1::text[])`, [toArrayLiteral([...keys])]);
+    for (const row of rows) views.set(row.pipeline_key!, JSON.parse(row.view!) as PipelineStateView);
+    return views;
+  }
+
+  async pipelineState(pipeline: PipelineRef): Promise<PipelineStateView | undefined> {
+    const [row] = await this.query(`SELECT view FROM ${this.s}.execution_pipeline_states WHERE pipeline_key = $1`, [pipelineKey(pipeline)]);
+    return row ? (JSON.parse(row.view!) as PipelineStateView) : undefined;
+  }
+
+  async execution(executionId: string): Promise<{ pipeline: PipelineRef; summary: PipelineExecutionSummary } | undefined> {
+    const [row] = await this.query(`SELECT account, pipeline_name, summary FROM ${this.s}.execution_records WHERE execution_id = $1 AND summary IS NOT NULL AND started_position IS NOT NULL`, [executionId]);
+    return row ? { pipeline: { account: row.account!, name: row.pipeline_name! }, summary: JSON.parse(row.summary!) as PipelineExecutionSummary } : undefined;
+  }
+
+  async pipelineOf(executionId: string): Promise<PipelineRef | undefined> {
+    const [row] = await this.query(`SELECT account, pipeline_name FROM ${this.s}.execution_records WHERE execution_id = $1 AND started_position IS NOT NULL`, [executionId]);
+    return row ? { account: row.account!, name: row.pipeline_name! } : undefined;
+  }
+
+  async summaries(pipeline: PipelineRef): Promise<PipelineExecutionSummary[]> {
+    const rows = await this.query(`SELECT summary FROM ${this.s}.execution_records ${OF_PIPELINE} AND summary IS NOT NULL ORDER BY started_position`, [pipeline.account, pipeline.name]);
+    return rows.map((row) => JSON.parse(row.summary!) as PipelineExecutionSummary);
+  }
+
+  actionDetails(pipeline: PipelineRef, executionId: string | null): Promise<ActionExecutionDetail[] | undefined> {
+    return this.detailsOf<ActionExecutionDetail>('action_details', pipeline, executionId);
+  }
+
+  ruleDetails(pipeline: PipelineRef, executionId: string | null): Promise<RuleExecutionDetail[] | undefined> {
+    return this.detailsOf<RuleExecutionDetail>('rule_details', pipeline, executionId);
+  }
+
+  async deployments(pipeline: PipelineRef): Promise<Deployment[] | undefined> {
+    const rows = await this.query(`SELECT deployments FROM ${this.s}.execution_records ${OF_PIPELINE} ORDER BY started_position`, [pipeline.account, pipeline.name]);
+    if (rows.length === 0) return undefined;
+    return rows.flatMap((row) => (row.deployments === null ? [] : (JSON.parse(row.deployments) as Deployment[])));
+  }
+
+  async approval(token: string): Promise<ApprovalLocation | undefined> {
+    const [row] = await this.query(`SELECT execution_id, stage_name, action_name FROM ${this.s}.execution_approvals WHERE token = $1`, [token]);
+    return row ? { executionId: row.execution_id!, stageName: row.stage_name!, actionName: row.action_name! } : undefined;
+  }
+
+  async expiryOf(executionId: string): Promise<ExecutionExpiry | undefined> {
+    const [row] = await this.query(`SELECT expired FROM ${this.s}.execution_records WHERE execution_id = $1 AND expired IS NOT NULL`, [executionId]);
+    return row ? (JSON.parse(row.expired!) as ExecutionExpiry) : undefined;
+  }
+
+  /** Its tables as plain data (JSON parsed), in a fixed order: a rebuilt copy and a live one compare deep-equal. */
+  async contents(database: ReadModelDatabase = this.database): Promise<unknown> {
+    const s = `"${database.schema}"`;
+    const [records, pipelines, approvals] = await Promise.all([
+      database.query(`SELECT execution_id, account, pipeline_name, started_position::text AS started_position, revision::text AS revision, state, summary, views, action_details, rule_details, deployments, expired
+        FROM ${s}.execution_records ORDER BY execution_id COLLATE "C"`),
+      database.query(`SELECT pipeline_key, view FROM ${s}.execution_pipeline_states ORDER BY pipeline_key COLLATE "C"`),
+      database.query(`SELECT token, execution_id, stage_name, action_name FROM ${s}.execution_approvals ORDER BY token COLLATE "C"`),
+    ]);
+    const parsed = (row: Row, json: readonly string[]) => Object.fromEntries(Object.entries(row).map(([column, value]) => [column, json.includes(column) && value !== null ? JSON.parse(value) : value]));
+    return {
+      records: records.map((row) => parsed(row, ['state', 'summary', 'views', 'action_details', 'rule_details', 'deployments', 'expired'])),
+      pipelines: pipelines.map((row) => parsed(row, ['view'])),
+      approvals,
+    };
+  }
+
+  private async detailsOf<T>(column: 'action_details' | 'rule_details', pipeline: PipelineRef, executionId: string | null): Promise<T[] | undefined> {
+    if (executionId !== null) {
+      const [row] = await this.query(`SELECT ${column} AS details FROM ${this.s}.execution_records ${OF_PIPELINE} AND execution_id = $3`, [pipeline.account, pipeline.name, executionId]);
+      if (!row) return undefined;
+      return row.details === null ? [] : (JSON.parse(row.details) as T[]);
+    }
+    const rows = await this.query(`SELECT ${column} AS details FROM ${this.s}.execution_records ${OF_PIPELINE} ORDER BY started_position DESC`, [pipeline.account, pipeline.name]);
+    if (rows.length === 0) return undefined;
+    return rows.flatMap((row) => (row.details === null ? [] : (JSON.parse(row.details) as T[])));
+  }
+
+  private async query(text: string, params: readonly (string | null)[]): Promise<Row[]> {
+    await this.fresh();
+    return this.database.query(text, params);
+  }
+
+  private get s(): string {
+    return `"${this.database.schema}"`;
+  }
+}
+
+/** A pipeline's executions still answered: started, of the account and pipeline ($1, $2), not expired. */
+const OF_PIPELINE = 'WHERE account = $1 AND pipeline_name = $2 AND started_position IS NOT NULL AND expired IS NULL';
+
+function recordOfRow(row: Row): ExecutionRecord {
+  const state = JSON.parse(row.state!) as ExecutionState;
+  return {
+    executionId: row.execution_id!,
+    pipeline: row.started_position === null ? null : { account: row.account!, name: row.pipeline_name! },
+    started: row.started_position,
+    revision: BigInt(row.revision!),
+    state,
+    views: row.views === null ? null : (JSON.parse(row.views) as ExecutionStreamViews),
+    expired: row.expired === null ? null : (JSON.parse(row.expired) as ExecutionExpiry),
+  };
+}
