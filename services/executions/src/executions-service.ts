@@ -89,7 +89,7 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
   // The engine decides again after a conflict (another engine took the step): up to 25 appends.
   const handler = new CommandHandler(store, { maxAttempts: 25 });
   const commands = new AggregateCommands(handler, projection.states, options.jobQueuePolicy ?? defaultJobQueuePolicy);
-  const claims = new ArtifactClaimsReader(store, projection.artifactClaims);
+  const claims = new ArtifactClaimsReader(store, (addresses) => projection.executionClaimants(addresses));
   const executions = new ExecutionCommandHandlers({
     commands,
     handler,
@@ -103,6 +103,7 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     clock,
     ids,
     random,
+    load: (streamIds) => projection.load(streamIds),
     expiryOf: (executionId) => projection.views.expiryOf(executionId),
   });
   const limits = { ...DEFAULT_ACTION_LOG_LIMITS, ...options.actionLogLimits };
@@ -128,7 +129,7 @@ export function composeExecutions(projection: ExecutionsProjection, catalog: Pip
     retention: new RetentionCommands(store, clock, ids),
     retentionSweep: new RetentionSweep({
       store,
-      states: projection.states,
+      executionsAtRest: (account) => projection.readModel.model.executionsAtRest(account),
       expiryOf: (executionId) => projection.views.expiryOf(executionId),
       ...(logStore ? { logStore } : {}),
       retentionOf: storedRetention(store),
@@ -193,6 +194,8 @@ export interface ExecutionsEngineOptions {
    * default hourly, SLUICE_RETENTION_SWEEP_INTERVAL_MS); 0 for never (the sweep still runs on demand).
    */
   retentionSweepIntervalMs?: number;
+  /** Finished executions kept in memory (default 500); older ones are loaded from the store when used (decision 0070). */
+  retainFinished?: number;
 }
 
 // The application's operations the engine hands out in-process, each listed once: the engine's type follows from them.
@@ -226,9 +229,10 @@ export interface ExecutionsEngine extends Handlers, Queries, AsOfQueries, Action
   readonly liveProjections: ReadonlyArray<Pick<RebuildableProjection, 'name' | 'contents'>>;
   /**
    * Counters for operators and benchmarks: appends refused for a concurrent writer, and the events the queries' read
-   * model read since this start (a restart reads only those after its checkpoint, decision 0069).
+   * model read since this start (a restart reads only those after its checkpoint, decision 0069), and the engine
+   * streams held in memory (decision 0070: those it works on and the most recently finished executions).
    */
-  diagnostics(): { conflicts: number; readModelEventsRead: number };
+  diagnostics(): { conflicts: number; readModelEventsRead: number; heldStreams: number };
   /** Resolves once the read models include the store's event at `position`. */
   waitForPosition(position: bigint): Promise<void>;
   /** Retention's sweep now, of one account or every one (docs/decisions/0056). */
@@ -256,7 +260,10 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
   const ids = options.ids ?? randomUUID;
   const random = options.random ?? randomSource;
   const onError = options.onError ?? ((error, context) => console.error(`executions engine: ${context}:`, error));
-  const projection = new ExecutionsProjection(options.store, { onError: (error) => onError(error, 'projection') });
+  const projection = new ExecutionsProjection(options.store, {
+    onError: (error) => onError(error, 'projection'),
+    ...(options.retainFinished !== undefined ? { retainFinished: options.retainFinished } : {}),
+  });
   const catalog = new PipelineCatalog();
   const application = composeExecutions(projection, catalog, {
     store: options.store,
@@ -280,6 +287,7 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
           random,
           conditionEvaluator: options.conditionEvaluator ?? engineRules(options.store, clock),
           definitions: catalog,
+          load: (streamIds) => projection.load(streamIds),
           onError: (error, executionId) => onError(error, `execution ${executionId}`),
         });
 
@@ -311,7 +319,7 @@ async function startExecutions(options: ExecutionsEngineOptions): Promise<Starte
     ...methodsOf(application.actionLogs, ['actionLogs']),
     pipelineCatalog: catalog,
     liveProjections: [projection.folds, { name: PIPELINE_CATALOG_PROJECTION, contents: () => catalog.contents() }],
-    diagnostics: () => ({ conflicts: application.handler.conflicts, readModelEventsRead: projection.readModel.runner.eventsRead }),
+    diagnostics: () => ({ conflicts: application.handler.conflicts, readModelEventsRead: projection.readModel.runner.eventsRead, heldStreams: projection.states.size }),
     waitForPosition: (position) => projection.waitForPosition(position),
     sweepRetention: (account) => application.retentionSweep.sweep(account),
     async stop() {

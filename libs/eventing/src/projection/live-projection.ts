@@ -32,10 +32,13 @@ export class LiveProjection<P extends RebuildableProjection> {
     return this.positions.current;
   }
 
-  /** Subscribes from the first event; resolves once every event stored so far is folded in. */
-  async start(): Promise<void> {
+  /**
+   * Subscribes from the first event (or after `fromPosition`, for folds that start from state loaded elsewhere);
+   * resolves once every event stored so far is folded in.
+   */
+  async start(fromPosition: bigint | 'start' = 'start'): Promise<void> {
     const subscription = this.store.subscribeToAll((event) => this.apply(event), {
-      fromPosition: 'start',
+      fromPosition,
       streamPrefixes: [...this.models.streamPrefixes],
     });
     this.subscription = subscription;

@@ -83,6 +83,8 @@ export interface ExecutionCommandHandlersDeps {
   clock: Clock;
   ids: IdGenerator;
   random: RandomSource;
+  /** Loads streams this process does not hold, an execution with its jobs (decision 0070); without it every stream is held. */
+  load?: (streamIds: readonly string[]) => Promise<void>;
   /** Executions retention expired (decision 0056): a command naming one is refused as expired. */
   expiryOf?: (executionId: string) => Promise<ExecutionExpiry | undefined>;
 }
@@ -225,6 +227,7 @@ export class ExecutionCommandHandlers {
 
   /** The execution, read fresh from the store, must be one of the caller's pipeline: another account's is invisible. */
   private async requireExecutionOf(caller: Caller, pipelineName: string, executionId: string): Promise<PipelineRef> {
+    await this.deps.load?.([executionStreamId(executionId)]);
     await this.deps.handler.catchUp(executionStreamId(executionId), this.deps.states);
     const state: ExecutionState = this.deps.states.execution(executionId).state;
     if (state.status === 'NotStarted') throw new NotFoundError('execution', executionId);

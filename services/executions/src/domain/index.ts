@@ -33,7 +33,7 @@ export { resolveJobSecrets, secretNamesToOpen, type SecretResolution } from './j
 export { decideJob, jobDecider } from './jobs/job-decider';
 
 export * from './engine/engine-command';
-export { nextCommands, jobsOf, needsAttention, nextWakeUp, type EngineView } from './engine/process-manager';
+export { nextCommands, jobsOf, needsAttention, needsAttentionOfItsOwn, nextWakeUp, type EngineView } from './engine/process-manager';
 export { invocationsOf, type Invoked } from './engine/pipeline-invocations';
 
 export * from './read-models/pipeline-state';

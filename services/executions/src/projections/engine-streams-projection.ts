@@ -23,7 +23,13 @@ export class EngineStreamsProjection implements RebuildableProjection {
   artifactClaims!: ArtifactClaimsIndex;
   private position: bigint | undefined;
 
-  constructor(private readonly options: { withReadModels?: boolean } = {}) {
+  /**
+   * Loads a stream this process does not hold from the store (decision 0070): set by the live service, whose
+   * states start from the read model's tables and let finished executions go; a fold from the first event needs none.
+   */
+  loader: ((streamId: string) => Promise<void>) | undefined;
+
+  constructor(private readonly options: { withReadModels?: boolean; recentClaims?: number } = {}) {
     this.reset();
   }
 
@@ -32,7 +38,7 @@ export class EngineStreamsProjection implements RebuildableProjection {
     const states = new StreamStates();
     const readModels = this.options.withReadModels ? new ExecutionReadModels() : undefined;
     const jobQueue = new JobQueueIndex();
-    const artifactClaims = new ArtifactClaimsIndex();
+    const artifactClaims = new ArtifactClaimsIndex(this.options.recentClaims);
     states.onFolded((folded) => {
       readModels?.apply(folded);
       jobQueue.apply(folded);
@@ -51,9 +57,15 @@ export class EngineStreamsProjection implements RebuildableProjection {
     return new MemoryExecutionViews(this.states, this.readModels);
   }
 
-  apply(event: RecordedEvent): void {
+  apply(event: RecordedEvent): Promise<void> | void {
     if (event.streamId.startsWith(EXPIRED_EXECUTION_STREAM_PREFIX)) {
       if (event.type === 'PipelineExecutionExpired') this.readModels?.expire(event as unknown as PipelineExecutionExpired);
+    } else if (this.loader && event.revision > 0n && !this.states.holds(event.streamId)) {
+      // A stream not held (let go, or not loaded at the start) is loaded up to the head first; this event is then in.
+      return this.loader(event.streamId).then(() => {
+        this.states.apply(event.streamId, event.revision, event);
+        this.position = event.position;
+      });
     } else this.states.apply(event.streamId, event.revision, event);
     this.position = event.position;
   }
@@ -62,7 +74,8 @@ export class EngineStreamsProjection implements RebuildableProjection {
     return this.position;
   }
 
+  /** The streams and the job queue (the artifact claims are a cache of what the read model's table holds). */
   contents() {
-    return { streams: this.states.contents(), jobQueue: this.jobQueue.contents(), artifactClaims: this.artifactClaims.contents() };
+    return { streams: this.states.contents(), jobQueue: this.jobQueue.contents() };
   }
 }

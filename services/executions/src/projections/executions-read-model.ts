@@ -1,8 +1,15 @@
 import { toArrayLiteral, type DurableProjection, type ReadModelDatabase, type RecordedEvent, type Row, type SqlStatement } from '@sluice/eventing';
-import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, LANES_STREAM_PREFIX, type ExecutionEvent, type LanesEvent, type PipelineRef } from '@sluice/contracts';
+import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, LANES_STREAM_PREFIX, type ExecutionEvent, type JobEvent, type LanesEvent, type PipelineRef } from '@sluice/contracts';
 import {
   EXPIRED_EXECUTION_STREAM_PREFIX,
   evolveExecution,
+  evolveJob,
+  evolveLanes,
+  initialJobState,
+  initialLanesState,
+  needsAttentionOfItsOwn,
+  type JobState,
+  type LanesState,
   evolvePipelineState,
   initialExecutionState,
   initialPipelineState,
@@ -18,6 +25,7 @@ import {
 } from '../domain';
 import { approvalOpenedBy, evolveExecutionStreamViews, initialExecutionStreamViews, type ApprovalLocation, type ExecutionStreamViews, type ExecutionViews } from './execution-views';
 import { pipelineKey } from './pipeline-key';
+import { addressesClaimedBy } from './artifact-claims-index';
 
 /** One execution's row as the fold holds it between loading and writing. */
 interface ExecutionRecord {
@@ -32,6 +40,14 @@ interface ExecutionRecord {
   expired: ExecutionExpiry | null;
 }
 
+/** A job or lanes stream's folded state between loading and writing. */
+interface FoldedStream {
+  revision: bigint;
+  state: JobState | LanesState;
+  /** A job's execution, once created. */
+  executionId: string | null;
+}
+
 const RECORD_COLUMNS = 'execution_id, account, pipeline_name, started_position::text AS started_position, revision::text AS revision, state, views, expired';
 
 /**
@@ -43,10 +59,8 @@ const RECORD_COLUMNS = 'execution_id, account, pipeline_name, started_position::
  */
 export class ExecutionsReadModel implements DurableProjection, ExecutionViews {
   readonly name = 'executions.read-model';
-  // Job events change none of its rows; they are read so its checkpoint moves with the engine's projection, whose
-  // position (any engine stream's) is what a query waits for.
   readonly streamPrefixes = [EXECUTION_STREAM_PREFIX, LANES_STREAM_PREFIX, JOB_STREAM_PREFIX, EXPIRED_EXECUTION_STREAM_PREFIX];
-  readonly tables = ['execution_records', 'execution_pipeline_states', 'execution_approvals'];
+  readonly tables = ['execution_records', 'execution_pipeline_states', 'execution_approvals', 'engine_job_states', 'engine_lanes_states', 'execution_artifact_claims'];
   readonly readsOwnRows = true;
 
   /**
@@ -66,6 +80,12 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_records (execution_id text PRIMARY KEY
 CREATE INDEX IF NOT EXISTS execution_records_by_pipeline ON ${s}.execution_records (account, pipeline_name, started_position);
 CREATE TABLE IF NOT EXISTS ${s}.execution_pipeline_states (pipeline_key text PRIMARY KEY, view text NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.execution_approvals (token text PRIMARY KEY, execution_id text NOT NULL, stage_name text NOT NULL, action_name text NOT NULL);
+ALTER TABLE ${s}.execution_records ADD COLUMN IF NOT EXISTS attention boolean NOT NULL DEFAULT false;
+CREATE INDEX IF NOT EXISTS execution_records_attention ON ${s}.execution_records (execution_id) WHERE attention;
+CREATE TABLE IF NOT EXISTS ${s}.engine_job_states (job_id text PRIMARY KEY, execution_id text NOT NULL, revision bigint NOT NULL, state text NOT NULL);
+CREATE INDEX IF NOT EXISTS engine_job_states_by_execution ON ${s}.engine_job_states (execution_id);
+CREATE TABLE IF NOT EXISTS ${s}.engine_lanes_states (pipeline_key text PRIMARY KEY, revision bigint NOT NULL, state text NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL, account text NOT NULL, PRIMARY KEY (address, account));
 `;
   }
 
@@ -88,9 +108,23 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_approvals (token text PRIMARY KEY, exe
       pipelineViews.set(key, evolvePipelineState(pipelineViews.get(key) ?? initialPipelineState, change));
       dirtyPipelines.add(key);
     };
+    const streams = await this.loadStreamStates(database, s, events);
+    const dirtyStreams = new Set<string>();
+    const claims: Array<[address: string, account: string]> = [];
     for (const recorded of events) {
       if (recorded.streamId.startsWith(LANES_STREAM_PREFIX)) {
-        evolvePipeline(recorded.streamId.slice(LANES_STREAM_PREFIX.length), { stream: 'lanes', event: { type: recorded.type, data: recorded.data } as LanesEvent });
+        const event = { type: recorded.type, data: recorded.data } as LanesEvent;
+        evolvePipeline(recorded.streamId.slice(LANES_STREAM_PREFIX.length), { stream: 'lanes', event });
+        const lanes = streams.get(recorded.streamId) ?? { revision: -1n, state: initialLanesState, executionId: null };
+        if (recorded.revision <= lanes.revision) continue;
+        streams.set(recorded.streamId, { revision: recorded.revision, state: evolveLanes(lanes.state as LanesState, event), executionId: null });
+        dirtyStreams.add(recorded.streamId);
+      } else if (recorded.streamId.startsWith(JOB_STREAM_PREFIX)) {
+        const job = streams.get(recorded.streamId) ?? { revision: -1n, state: initialJobState, executionId: null };
+        if (recorded.revision <= job.revision) continue;
+        const state = evolveJob(job.state as JobState, { type: recorded.type, data: recorded.data } as JobEvent);
+        streams.set(recorded.streamId, { revision: recorded.revision, state, executionId: state.status === 'NotCreated' ? null : state.spec.executionId });
+        dirtyStreams.add(recorded.streamId);
       } else if (recorded.streamId.startsWith(EXPIRED_EXECUTION_STREAM_PREFIX)) {
         if (recorded.type !== 'PipelineExecutionExpired') continue;
         const { pipelineExecutionId, account, pipelineName, expiredAt, retentionDays } = (recorded as unknown as PipelineExecutionExpired).data;
@@ -112,6 +146,7 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_approvals (token text PRIMARY KEY, exe
           record.pipeline = inputs.pipeline;
           record.started = recorded.position.toString();
         }
+        for (const address of addressesClaimedBy(event)) claims.push([address, inputs.pipeline.account]);
         const approval = approvalOpenedBy(executionId, event);
         if (approval) approvals.push(approval);
         evolvePipeline(pipelineKey(inputs.pipeline), { stream: 'execution', executionId, event });
@@ -135,13 +170,14 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_approvals (token text PRIMARY KEY, exe
           rule_details: record.views ? JSON.stringify(record.views.ruleExecutions.details) : null,
           deployments: record.views?.deployments ? JSON.stringify(record.views.deployments.deployments) : null,
           expired: record.expired ? JSON.stringify(record.expired) : null,
+          attention: needsAttentionOfItsOwn(record.state),
         };
       });
       const columns = Object.keys(rows[0]!);
       statements.push({
         text: `INSERT INTO ${s}.execution_records (${columns.join(', ')})
           SELECT ${columns.join(', ')} FROM json_to_recordset($1::json) AS r(execution_id text, account text, pipeline_name text, started_position bigint, revision bigint,
-            state text, summary text, views text, action_details text, rule_details text, deployments text, expired text)
+            state text, summary text, views text, action_details text, rule_details text, deployments text, expired text, attention boolean)
           ON CONFLICT (execution_id) DO UPDATE SET ${columns.slice(1).map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
         params: [JSON.stringify(rows)],
       });
@@ -162,7 +198,52 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_approvals (token text PRIMARY KEY, exe
         params: [JSON.stringify(rows)],
       });
     }
+    const jobs = [...dirtyStreams].filter((id) => id.startsWith(JOB_STREAM_PREFIX) && streams.get(id)!.executionId !== null);
+    if (jobs.length > 0) {
+      const rows = jobs.map((id) => ({ job_id: id.slice(JOB_STREAM_PREFIX.length), execution_id: streams.get(id)!.executionId, revision: streams.get(id)!.revision.toString(), state: JSON.stringify(streams.get(id)!.state) }));
+      statements.push({
+        text: `INSERT INTO ${s}.engine_job_states (job_id, execution_id, revision, state)
+          SELECT job_id, execution_id, revision, state FROM json_to_recordset($1::json) AS r(job_id text, execution_id text, revision bigint, state text)
+          ON CONFLICT (job_id) DO UPDATE SET execution_id = EXCLUDED.execution_id, revision = EXCLUDED.revision, state = EXCLUDED.state`,
+        params: [JSON.stringify(rows)],
+      });
+    }
+    const lanes = [...dirtyStreams].filter((id) => id.startsWith(LANES_STREAM_PREFIX));
+    if (lanes.length > 0) {
+      const rows = lanes.map((id) => ({ pipeline_key: id.slice(LANES_STREAM_PREFIX.length), revision: streams.get(id)!.revision.toString(), state: JSON.stringify(streams.get(id)!.state) }));
+      statements.push({
+        text: `INSERT INTO ${s}.engine_lanes_states (pipeline_key, revision, state)
+          SELECT pipeline_key, revision, state FROM json_to_recordset($1::json) AS r(pipeline_key text, revision bigint, state text)
+          ON CONFLICT (pipeline_key) DO UPDATE SET revision = EXCLUDED.revision, state = EXCLUDED.state`,
+        params: [JSON.stringify(rows)],
+      });
+    }
+    if (claims.length > 0) {
+      const rows = claims.map(([address, account]) => ({ address, account }));
+      statements.push({
+        text: `INSERT INTO ${s}.execution_artifact_claims (address, account) SELECT DISTINCT address, account FROM json_to_recordset($1::json) AS r(address text, account text) ON CONFLICT DO NOTHING`,
+        params: [JSON.stringify(rows)],
+      });
+    }
     return statements;
+  }
+
+  /** The folded states of the job and lanes streams the batch touches, by stream id. */
+  private async loadStreamStates(database: ReadModelDatabase, s: string, events: readonly RecordedEvent[]): Promise<Map<string, FoldedStream>> {
+    const jobs = new Set<string>();
+    const lanes = new Set<string>();
+    for (const { streamId } of events) {
+      if (streamId.startsWith(JOB_STREAM_PREFIX)) jobs.add(streamId.slice(JOB_STREAM_PREFIX.length));
+      else if (streamId.startsWith(LANES_STREAM_PREFIX)) lanes.add(streamId.slice(LANES_STREAM_PREFIX.length));
+    }
+    const streams = new Map<string, FoldedStream>();
+    const [jobRows, lanesRows] = await Promise.all([
+      jobs.size === 0 ? [] : database.query(`SELECT job_id, execution_id, revision::text AS revision, state FROM ${s}.engine_job_states WHERE job_id = ANY($1::text[])`, [toArrayLiteral([...jobs])]),
+      lanes.size === 0 ? [] : database.query(`SELECT pipeline_key, revision::text AS revision, state FROM ${s}.engine_lanes_states WHERE pipeline_key = ANY($1::text[])`, [toArrayLiteral([...lanes])]),
+    ]);
+    for (const row of jobRows) streams.set(`${JOB_STREAM_PREFIX}${row.job_id!}`, { revision: BigInt(row.revision!), state: JSON.parse(row.state!) as JobState, executionId: row.execution_id });
+    for (const row of lanesRows) streams.set(`${LANES_STREAM_PREFIX}${row.pipeline_key!}`, { revision: BigInt(row.revision!), state: JSON.parse(row.state!) as LanesState, executionId: null });
+    return streams;
   }
 
   /** The rows of the executions the batch touches, by id. */
@@ -240,20 +321,70 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_approvals (token text PRIMARY KEY, exe
     return row ? (JSON.parse(row.expired!) as ExecutionExpiry) : undefined;
   }
 
+  /** Started executions not expired with nothing left for the engine (of `account` when given), by id, in pages. */
+  async *executionsAtRest(account: string | undefined): AsyncGenerator<{ executionId: string; state: ExecutionState }> {
+    for (let after = ''; ; ) {
+      const rows = await this.query(
+        `SELECT execution_id, state FROM ${this.s}.execution_records
+          WHERE execution_id > $1 AND started_position IS NOT NULL AND expired IS NULL AND NOT attention AND ($2::text IS NULL OR account = $2)
+          ORDER BY execution_id LIMIT ${AT_REST_PAGE}`,
+        [after, account ?? null],
+      );
+      for (const row of rows) yield { executionId: row.execution_id!, state: JSON.parse(row.state!) as ExecutionState };
+      if (rows.length < AT_REST_PAGE) return;
+      after = rows.at(-1)!.execution_id!;
+    }
+  }
+
+  /** The engine's streams to hold in memory at a start (decision 0070): every lanes stream, the executions that need the engine or hold a lane place, and their jobs. */
+  async engineStreams(): Promise<Array<{ streamId: string; revision: bigint; state: unknown }>> {
+    const s = this.s;
+    const lanes = await this.database.query(`SELECT pipeline_key, revision::text AS revision, state FROM ${s}.engine_lanes_states`);
+    const held = new Set<string>();
+    const streams = lanes.map((row) => {
+      const state = JSON.parse(row.state!) as LanesState;
+      for (const lane of Object.values(state.stages)) for (const entry of [...lane.occupants, ...lane.waiting]) held.add(entry.executionId);
+      return { streamId: `${LANES_STREAM_PREFIX}${row.pipeline_key!}`, revision: BigInt(row.revision!), state: state as unknown };
+    });
+    const executions = await this.database.query(`SELECT execution_id, revision::text AS revision, state FROM ${s}.execution_records WHERE attention OR execution_id = ANY($1::text[])`, [toArrayLiteral([...held])]);
+    const jobs = await this.database.query(`SELECT job_id, revision::text AS revision, state FROM ${s}.engine_job_states WHERE execution_id = ANY($1::text[])`, [toArrayLiteral(executions.map((row) => row.execution_id!))]);
+    for (const row of executions) streams.push({ streamId: `${EXECUTION_STREAM_PREFIX}${row.execution_id!}`, revision: BigInt(row.revision!), state: JSON.parse(row.state!) });
+    for (const row of jobs) streams.push({ streamId: `${JOB_STREAM_PREFIX}${row.job_id!}`, revision: BigInt(row.revision!), state: JSON.parse(row.state!) });
+    return streams;
+  }
+
+  /** The accounts the executions' events give a claim on each address (docs/decisions/0027). */
+  async claimants(addresses: readonly string[]): Promise<Map<string, Set<string>>> {
+    const claimants = new Map<string, Set<string>>();
+    if (addresses.length === 0) return claimants;
+    for (const row of await this.query(`SELECT address, account FROM ${this.s}.execution_artifact_claims WHERE address = ANY($1::text[])`, [toArrayLiteral([...addresses])])) {
+      const accounts = claimants.get(row.address!) ?? new Set<string>();
+      accounts.add(row.account!);
+      claimants.set(row.address!, accounts);
+    }
+    return claimants;
+  }
+
   /** Its tables as plain data (JSON parsed), in a fixed order: a rebuilt copy and a live one compare deep-equal. */
   async contents(database: ReadModelDatabase = this.database): Promise<unknown> {
     const s = `"${database.schema}"`;
-    const [records, pipelines, approvals] = await Promise.all([
-      database.query(`SELECT execution_id, account, pipeline_name, started_position::text AS started_position, revision::text AS revision, state, summary, views, action_details, rule_details, deployments, expired
-        FROM ${s}.execution_records ORDER BY execution_id COLLATE "C"`),
+    const [records, pipelines, approvals, jobs, lanes, claims] = await Promise.all([
+      database.query(`SELECT execution_id, account, pipeline_name, started_position::text AS started_position, revision::text AS revision, state, summary, views, action_details, rule_details, deployments, expired,
+          attention::text AS attention FROM ${s}.execution_records ORDER BY execution_id COLLATE "C"`),
       database.query(`SELECT pipeline_key, view FROM ${s}.execution_pipeline_states ORDER BY pipeline_key COLLATE "C"`),
       database.query(`SELECT token, execution_id, stage_name, action_name FROM ${s}.execution_approvals ORDER BY token COLLATE "C"`),
+      database.query(`SELECT job_id, execution_id, revision::text AS revision, state FROM ${s}.engine_job_states ORDER BY job_id COLLATE "C"`),
+      database.query(`SELECT pipeline_key, revision::text AS revision, state FROM ${s}.engine_lanes_states ORDER BY pipeline_key COLLATE "C"`),
+      database.query(`SELECT address, account FROM ${s}.execution_artifact_claims ORDER BY address COLLATE "C", account COLLATE "C"`),
     ]);
     const parsed = (row: Row, json: readonly string[]) => Object.fromEntries(Object.entries(row).map(([column, value]) => [column, json.includes(column) && value !== null ? JSON.parse(value) : value]));
     return {
       records: records.map((row) => parsed(row, ['state', 'summary', 'views', 'action_details', 'rule_details', 'deployments', 'expired'])),
       pipelines: pipelines.map((row) => parsed(row, ['view'])),
       approvals,
+      jobs: jobs.map((row) => parsed(row, ['state'])),
+      lanes: lanes.map((row) => parsed(row, ['state'])),
+      claims,
     };
   }
 
@@ -277,6 +408,8 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_approvals (token text PRIMARY KEY, exe
     return `"${this.database.schema}"`;
   }
 }
+
+const AT_REST_PAGE = 200;
 
 /** A pipeline's executions still answered: started, of the account and pipeline ($1, $2), not expired. */
 const OF_PIPELINE = 'WHERE account = $1 AND pipeline_name = $2 AND started_position IS NOT NULL AND expired IS NULL';

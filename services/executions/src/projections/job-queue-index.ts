@@ -17,8 +17,12 @@ export class JobQueueIndex {
   private readonly waiters = new Map<string, Set<() => void>>();
 
   apply(folded: FoldedEvent): void {
-    if (folded.aggregate !== 'job' || folded.state.status === 'NotCreated') return;
-    const job = folded.state;
+    if (folded.aggregate === 'job') this.hold(folded.state);
+  }
+
+  /** Takes in a job's state, folded or loaded: an open job is queued (or kept), a finished one leaves. */
+  hold(job: JobState): void {
+    if (job.status === 'NotCreated') return;
     const key = actionTypeKey(job.spec.actionTypeId);
     const jobs = this.open.get(key) ?? new Map<string, OpenJob>();
     this.open.set(key, jobs);

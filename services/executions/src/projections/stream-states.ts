@@ -75,6 +75,38 @@ export class StreamStates {
     return { load: current, apply: (streamId, revision, event) => this.apply(streamId, revision, event) };
   }
 
+  /** Whether the stream's state is held here (a stream left out or evicted is loaded from the store before use). */
+  holds(streamId: string): boolean {
+    return this.streams.has(streamId);
+  }
+
+  /**
+   * Puts in a stream's state folded elsewhere (the read model's tables, decision 0070) at `revision`, unless a later
+   * one is held. No listener is told: nothing happened, the state only came into memory.
+   */
+  seed(streamId: string, revision: bigint, state: unknown): void {
+    const aggregate = aggregateOf(streamId);
+    const held = this.streams.get(streamId);
+    if (aggregate === null || (held !== undefined && revision <= held.revision)) return;
+    this.streams.set(streamId, { aggregate, revision, state } as Known);
+  }
+
+  /** Holds a stream not held yet as having no event: its next event is its first. */
+  holdEmpty(streamId: string): void {
+    const aggregate = aggregateOf(streamId);
+    if (aggregate !== null && !this.streams.has(streamId)) this.streams.set(streamId, initialOf(aggregate));
+  }
+
+  /** Lets a stream's state go: the next use loads it again from the store. */
+  evict(streamId: string): void {
+    this.streams.delete(streamId);
+  }
+
+  /** How many streams are held (what the memory bound counts). */
+  get size(): number {
+    return this.streams.size;
+  }
+
   /** Folds `event` if it is the stream's next revision; false if it was folded already. */
   apply(streamId: string, revision: bigint, event: { type: string; data: unknown }): boolean {
     const aggregate = aggregateOf(streamId);

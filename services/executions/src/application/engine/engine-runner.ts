@@ -3,7 +3,7 @@ import type { AggregateCommands } from '../aggregate-commands';
 import type { Clock, RandomSource } from '../caller';
 import type { StreamStates } from '../../projections/stream-states';
 import type { PipelineDefinitions } from '../pipeline-definitions';
-import { engineViewOf } from './engine-view';
+import { engineViewOf, loadEngineView } from './engine-view';
 import { executionsTouchedBy } from './executions-touched';
 import { builtInRules } from './built-in-rules';
 import type { StageConditionEvaluator } from './stage-condition-evaluator';
@@ -20,6 +20,8 @@ export interface EngineRunnerOptions {
   conditionEvaluator?: StageConditionEvaluator;
   /** The pipelines Invoke/Sluice/Pipeline actions start; without it, every invoke fails as naming no pipeline. */
   definitions?: PipelineDefinitions;
+  /** Loads streams this process does not hold (decision 0070); without it every stream is held. */
+  load?: (streamIds: readonly string[]) => Promise<void>;
   /** Executions reconciled at once (default 32). */
   concurrency?: number;
   onError?: (error: unknown, executionId: string) => void;
@@ -126,6 +128,7 @@ export class EngineRunner {
     const { states, clock } = this.options;
     let failed = false;
     for (let pass = 0; pass < MAX_PASSES && this.active; pass += 1) {
+      if (this.options.load) await loadEngineView(states, executionId, this.options.load);
       const view = engineViewOf(states, executionId, this.options.definitions);
       const now = clock().toISOString();
       const entropy = this.options.random();

@@ -1,13 +1,16 @@
 import type { ArtifactStore } from '@sluice/artifact-store';
 import { actionLogStreamId, nameBasedUuid, type ActionLogAppended } from '@sluice/contracts';
 import { ConcurrencyError, type EventStore } from '@sluice/eventing';
-import { expiredExecutionStreamId, isDueForExpiry, retentionDaysOf, type ExecutionExpiry, type PipelineExecutionExpired, type RetentionState } from '../../domain';
-import type { StreamStates } from '../../projections/stream-states';
+import { expiredExecutionStreamId, isDueForExpiry, retentionDaysOf, type ExecutionExpiry, type ExecutionState, type PipelineExecutionExpired, type RetentionState } from '../../domain';
 import type { Clock } from '../caller';
 
 export interface RetentionSweepDeps {
   store: EventStore;
-  states: StreamStates;
+  /**
+   * The executions that could expire: started, not expired, with nothing left for the engine (of one account, when
+   * given), each with its folded state; from the read model's tables, so a sweep covers executions not in memory.
+   */
+  executionsAtRest: (account: string | undefined) => AsyncIterable<{ executionId: string; state: ExecutionState }>;
   /** Whether (and why) retention expired an execution already. */
   expiryOf: (executionId: string) => Promise<ExecutionExpiry | undefined>;
   /** The log store of the action logs' chunks; without one (a unit test's engine) there are none to delete. */
@@ -72,8 +75,7 @@ export class RetentionSweep {
     };
     const report: RetentionSweepReport = { sweptAt: now.toISOString(), expiredExecutions: [], logChunksDeleted: 0, logChunksLeftShared: 0 };
     let lastPosition: bigint | undefined;
-    for (const executionId of this.deps.states.executionIds()) {
-      const { state } = this.deps.states.execution(executionId);
+    for await (const { executionId, state } of this.deps.executionsAtRest(account)) {
       if (state.status === 'NotStarted') continue;
       const { pipeline } = state.run.inputs;
       if (account !== undefined && pipeline.account !== account) continue;

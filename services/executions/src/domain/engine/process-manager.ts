@@ -57,11 +57,13 @@ export function jobsOf(execution: ExecutionState): string[] {
 /** True while the execution still has something for the engine to do or to give back. */
 export function needsAttention(execution: ExecutionState, lanes: LanesState): boolean {
   if (execution.status === 'NotStarted') return false;
-  return (
-    isActive(execution) ||
-    placesHeldBy(lanes, execution.run.executionId).length > 0 ||
-    execution.run.stages.some((stage) => stage.rollback.status === 'Requested')
-  );
+  return needsAttentionOfItsOwn(execution) || placesHeldBy(lanes, execution.run.executionId).length > 0;
+}
+
+/** What `needsAttention` asks of the execution alone, its lanes aside: running, stopping, or a rollback requested. */
+export function needsAttentionOfItsOwn(execution: ExecutionState): boolean {
+  if (execution.status === 'NotStarted') return false;
+  return isActive(execution) || execution.run.stages.some((stage) => stage.rollback.status === 'Requested');
 }
 
 /** The earliest instant at which time alone makes `nextCommands` answer differently: when to look again. */
