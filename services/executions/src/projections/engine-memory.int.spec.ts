@@ -1,9 +1,11 @@
-import type { ActionTypeId } from '@sluice/domain';
+import type { ActionTypeId, PipelineDeclaration } from '@sluice/domain';
 import { jobStreamId } from '@sluice/contracts';
 import type { Caller } from '../application/caller';
 import { commandsAction, gridPipeline, pipeline, stage } from '../domain/testing/fixtures';
 import { eventually } from '../testing/eventually';
 import { engineWithWorkerForFile } from '../testing/engine-with-worker';
+import { finishedStatus, publishAndWait } from '../testing/engine-waits';
+import type { ExecutionsEngine } from '../executions-service';
 import { startTestWorker } from '../testing/test-worker';
 
 // The engine's memory (decision 0070) on the real engine and PostgreSQL: finished executions leave memory once more
@@ -12,7 +14,6 @@ import { startTestWorker } from '../testing/test-worker';
 // holds only the lanes and the executions that need the engine, reads no event its tables folded, and goes on.
 const alice: Caller = { account: 'acme', actor: 'alice' };
 const commands: ActionTypeId = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
-const terminal = ['Succeeded', 'Failed', 'Stopped', 'Superseded'];
 const RETAIN = 2;
 
 const engineAndWorker = engineWithWorkerForFile(
@@ -24,16 +25,8 @@ const engineAndWorker = engineWithWorkerForFile(
   { retainFinished: RETAIN },
 );
 
-async function publish(declaration: Parameters<typeof engineAndWorker.env.publisher.publish>[0]): Promise<void> {
-  const version = await engineAndWorker.env.publisher.publish(declaration);
-  await engineAndWorker.engine.pipelineCatalog.whenKnown({ account: 'acme', name: declaration.name }, version);
-}
-
-async function finished(engine: typeof engineAndWorker.engine, pipelineName: string, executionId: string): Promise<string> {
-  let status = '';
-  await eventually(async () => terminal.includes((status = (await engine.getPipelineExecution(alice, pipelineName, executionId)).status)), () => `${executionId} is ${status}`);
-  return status;
-}
+const publish = (declaration: PipelineDeclaration) => publishAndWait(engineAndWorker.env, engineAndWorker.engine, alice, declaration);
+const finished = (engine: ExecutionsEngine, pipelineName: string, executionId: string) => finishedStatus(engine, alice, pipelineName, executionId);
 
 describe('the engine holds what it works on', () => {
   it('lets finished executions go, loads them again when used, and restarts from its tables', async () => {

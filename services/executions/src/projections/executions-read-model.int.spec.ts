@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { ActionDeclaration, ActionTypeId, PipelineDeclaration, RuleDeclaration } from '@sluice/domain';
 import { createPostgresEventStore, DurableRebuildable, readModelDatabaseOf, rebuildProjections, type ReadModelDatabase } from '@sluice/eventing';
 import type { PipelineRef } from '@sluice/contracts';
 import { testPostgresUrl } from '@sluice/testing';
 import type { Caller } from '../application/caller';
 import { approvalAction, commandsAction, gridPipeline, pipeline, stage } from '../domain/testing/fixtures';
-import { eventually } from '../testing/eventually';
 import { engineWithWorkerForFile } from '../testing/engine-with-worker';
+import { approvalToken, finishedStatus, publishAndWait } from '../testing/engine-waits';
 import { dropTestSchema, newTestSchema } from '../testing/test-schema';
 import { EngineStreamsProjection } from './engine-streams-projection';
 import type { ExecutionViews } from './execution-views';
@@ -33,25 +36,9 @@ const engineAndWorker = engineWithWorkerForFile({
   },
 });
 
-async function publish(declaration: PipelineDeclaration): Promise<void> {
-  const version = await engineAndWorker.env.publisher.publish(declaration);
-  await engineAndWorker.engine.pipelineCatalog.whenKnown({ account: 'acme', name: declaration.name }, version);
-}
-
-async function finished(pipelineName: string, executionId: string): Promise<string> {
-  let status = '';
-  await eventually(async () => terminal.includes((status = (await engineAndWorker.engine.getPipelineExecution(alice, pipelineName, executionId)).status)), () => `${executionId} is ${status}`);
-  return status;
-}
-
-async function approvalToken(pipelineName: string, stageIndex: number): Promise<string> {
-  let token: string | null = null;
-  await eventually(
-    async () => (token = (await engineAndWorker.engine.getPipelineState(alice, pipelineName)).stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
-    () => `no approval waits in ${pipelineName}`,
-  );
-  return token!;
-}
+const publish = (declaration: PipelineDeclaration) => publishAndWait(engineAndWorker.env, engineAndWorker.engine, alice, declaration);
+const finished = (pipelineName: string, executionId: string) => finishedStatus(engineAndWorker.engine, alice, pipelineName, executionId);
+const approvalTokenOf = (pipelineName: string, stageIndex: number) => approvalToken(engineAndWorker.engine, alice, pipelineName, stageIndex);
 
 /** Every view both implementations give, for the pipelines, executions and tokens named: what must be equal. */
 async function everyView(views: ExecutionViews, pipelines: PipelineRef[], executionIds: string[], tokens: string[]) {
@@ -98,11 +85,11 @@ describe('the executions read model in tables', () => {
     const queue = await Promise.all([1, 2].map(() => start('queue')));
     const flaky = await start('flaky');
     const approved = await start('gated');
-    const tokens = [await approvalToken('gated', 1)];
+    const tokens = [await approvalTokenOf('gated', 1)];
     await engine.putApprovalResult(alice, { pipelineName: 'gated', stageName: 'Gate', actionName: 'Approve', token: tokens[0]!, result: { status: 'Approved', summary: 'ok' } });
     expect(await finished('gated', approved)).toBe('Succeeded');
     const rejected = await start('gated');
-    tokens.push(await approvalToken('gated', 1));
+    tokens.push(await approvalTokenOf('gated', 1));
     await engine.putApprovalResult(alice, { pipelineName: 'gated', stageName: 'Gate', actionName: 'Approve', token: tokens[1]!, result: { status: 'Rejected', summary: 'no' } });
     expect(await finished('gated', rejected)).toBe('Failed');
     expect(await finished('flaky', flaky)).toBe('Failed');
@@ -166,6 +153,48 @@ describe('the executions read model in tables', () => {
       expect(restarted.diagnostics().readModelEventsRead).toBe(0);
     } finally {
       await restarted.stop();
+    }
+  });
+
+  it('folds each event once across a kill -9 between a commit and the next batch: the restart equals a rebuild from zero', async () => {
+    // The history above, copied stream by stream into a store of its own, folded by a child process killed after its
+    // third commit (batches of 40), then by another that resumes after the checkpoint the first committed last.
+    const { env } = engineAndWorker;
+    const copy = newTestSchema();
+    const store = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema: copy });
+    const rebuiltSchema = newTestSchema();
+    const rebuiltStore = await createPostgresEventStore({ connectionString: testPostgresUrl(), schema: rebuiltSchema });
+    try {
+      const history = await env.eventsOf('');
+      for (const event of history) {
+        await store.append(event.streamId, [{ type: event.type, data: event.data, metadata: event.metadata }], { expectedRevision: event.revision === 0n ? 'no_stream' : event.revision - 1n });
+      }
+      const model = new ExecutionsReadModel(readModelDatabaseOf(store)!);
+      const folded = (await store.readAll({ maxCount: 100_000 })).filter((event) => model.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix)));
+      const child = join(__dirname, '../testing/read-model-child.ts');
+      const run = (config: object) => promisify(execFile)(process.execPath, ['--import', 'tsx', child, JSON.stringify({ url: testPostgresUrl(), schema: copy, batchSize: 40, ...config })], { timeout: 60_000 });
+      const killed = await run({ crashAfterCommits: 3 }).then(
+        () => null,
+        (error: { signal?: string; stdout?: string }) => error,
+      );
+      expect(killed?.signal).toBe('SIGKILL');
+      const commits = killed?.stdout?.trim().split('\n') ?? [];
+      expect(commits).toHaveLength(3);
+      const committed = BigInt(commits[2]!.slice('folded '.length));
+      expect(committed).toBeLessThan(folded.at(-1)!.position);
+      const { stdout } = await run({});
+      // The restart read only what the killed process had not committed.
+      expect(stdout.trim().split('\n').at(-1)).toBe(`caught-up ${folded.filter((event) => event.position > committed).length}`);
+      const rebuilt = new DurableRebuildable(readModelDatabaseOf(rebuiltStore)!, new ExecutionsReadModel(readModelDatabaseOf(rebuiltStore)!));
+      await rebuildProjections(store, [rebuilt]);
+      const recovered = await model.contents();
+      expect((recovered as { records: unknown[] }).records.length).toBeGreaterThan(10);
+      expect(recovered).toEqual(await rebuilt.contents());
+    } finally {
+      await store.close();
+      await rebuiltStore.close();
+      await dropTestSchema(copy);
+      await dropTestSchema(rebuiltSchema);
     }
   });
 });

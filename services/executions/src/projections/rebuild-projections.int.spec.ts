@@ -11,6 +11,7 @@ import { approvalAction, commandsAction, gridPipeline, pipeline, stage } from '.
 import { eventually } from '../testing/eventually';
 import { executionsProjections } from './projection-registry';
 import { engineWithWorkerForFile } from '../testing/engine-with-worker';
+import { approvalToken, finishedStatus, publishAndWait } from '../testing/engine-waits';
 
 // A realistic history on the real engine and PostgreSQL (versions, concurrent and superseded executions, a
 // failure, a retry, approvals approved and rejected, a transition disabled and enabled), then every projection
@@ -18,28 +19,11 @@ import { engineWithWorkerForFile } from '../testing/engine-with-worker';
 const alice: Caller = { account: 'acme', actor: 'alice' };
 const commands: ActionTypeId = { category: 'Build', owner: 'Sluice', provider: 'Commands', version: '1' };
 const root = join(__dirname, '../../../..');
-const terminal = ['Succeeded', 'Failed', 'Stopped', 'Superseded'];
 
 
-async function publish(declaration: PipelineDeclaration): Promise<void> {
-  const version = await engineAndWorker.env.publisher.publish(declaration);
-  await engineAndWorker.engine.pipelineCatalog.whenKnown({ account: 'acme', name: declaration.name }, version);
-}
-
-async function finished(pipelineName: string, executionId: string): Promise<string> {
-  let status = '';
-  await eventually(async () => terminal.includes((status = (await engineAndWorker.engine.getPipelineExecution(alice, pipelineName, executionId)).status)), () => `${executionId} is ${status}`);
-  return status;
-}
-
-async function approval(pipelineName: string, stageIndex: number): Promise<string> {
-  let token: string | null = null;
-  await eventually(
-    async () => (token = (await engineAndWorker.engine.getPipelineState(alice, pipelineName)).stageStates[stageIndex]?.actionStates[0]?.latestExecution?.token ?? null) !== null,
-    () => `no approval waits in ${pipelineName}`,
-  );
-  return token!;
-}
+const publish = (declaration: PipelineDeclaration) => publishAndWait(engineAndWorker.env, engineAndWorker.engine, alice, declaration);
+const finished = (pipelineName: string, executionId: string) => finishedStatus(engineAndWorker.engine, alice, pipelineName, executionId);
+const approval = (pipelineName: string, stageIndex: number) => approvalToken(engineAndWorker.engine, alice, pipelineName, stageIndex);
 
 /** The store's head once nothing has been appended for a while (the engine releases lanes after an execution ends). */
 async function quietHead(): Promise<bigint> {
