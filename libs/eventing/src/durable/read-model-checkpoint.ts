@@ -24,11 +24,14 @@ export async function ensureReadModel(database: ReadModelDatabase, projection: D
       params: [],
     },
     { text: advanceFunction(database.schema), params: [] },
-    ...splitScript(projection.schemaSql(database.schema)),
+    // The checkpoint before the tables: its insert waits for a fold in flight (which holds the row) while this
+    // transaction holds no lock of the read model's tables yet; the other way round, the tables' DDL (an index's share
+    // lock) and that fold (the row, then the tables) wait for each other: another instance starting while one folds.
     {
       text: `INSERT INTO ${s}.checkpoints (subscriber_id, position) VALUES ($1, $2::bigint) ON CONFLICT (subscriber_id) DO NOTHING`,
       params: [checkpointIdOf(projection), NOTHING_FOLDED.toString()],
     },
+    ...splitScript(projection.schemaSql(database.schema)),
   ]);
 }
 

@@ -36,6 +36,8 @@ export class ExecutionsProjection extends LiveProjection<EngineStreamsProjection
   private readonly loading = new Map<string, Promise<void>>();
   /** The jobs held of each execution held: they leave memory with it (a finished action no longer names its job). */
   private readonly heldJobs = new Map<string, Set<string>>();
+  /** Jobs held without their execution, oldest first. */
+  private readonly lonelyJobs = new Set<string>();
   /** Finished executions held, oldest finish first: what leaves memory first. */
   private readonly finished = new Set<string>();
   private readonly retainFinished: number;
@@ -166,6 +168,17 @@ export class ExecutionsProjection extends LiveProjection<EngineStreamsProjection
   }
 
   private holdJob(executionId: string, jobId: string): void {
+    if (!this.states.holds(executionStreamId(executionId))) {
+      // A job read alone (a late worker call on a job whose execution left memory): the most recent few stay.
+      this.lonelyJobs.delete(jobId);
+      this.lonelyJobs.add(jobId);
+      if (this.lonelyJobs.size > this.retainFinished) {
+        const oldest = this.lonelyJobs.values().next().value!;
+        this.lonelyJobs.delete(oldest);
+        if (isFinished(this.states.job(oldest).state)) this.states.evict(jobStreamId(oldest));
+      }
+      return;
+    }
     const jobs = this.heldJobs.get(executionId) ?? new Set<string>();
     jobs.add(jobId);
     this.heldJobs.set(executionId, jobs);

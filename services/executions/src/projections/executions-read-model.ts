@@ -76,11 +76,10 @@ export class ExecutionsReadModel implements DurableProjection, ExecutionViews {
     const s = `"${schema}"`;
     return `
 CREATE TABLE IF NOT EXISTS ${s}.execution_records (execution_id text PRIMARY KEY, account text, pipeline_name text, started_position bigint, revision bigint NOT NULL,
-  state text NOT NULL, summary text, views text, action_details text, rule_details text, deployments text, expired text);
+  state text NOT NULL, summary text, views text, action_details text, rule_details text, deployments text, expired text, attention boolean NOT NULL);
 CREATE INDEX IF NOT EXISTS execution_records_by_pipeline ON ${s}.execution_records (account, pipeline_name, started_position);
 CREATE TABLE IF NOT EXISTS ${s}.execution_pipeline_states (pipeline_key text PRIMARY KEY, view text NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.execution_approvals (token text PRIMARY KEY, execution_id text NOT NULL, stage_name text NOT NULL, action_name text NOT NULL);
-ALTER TABLE ${s}.execution_records ADD COLUMN IF NOT EXISTS attention boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS execution_records_attention ON ${s}.execution_records (execution_id) WHERE attention;
 CREATE TABLE IF NOT EXISTS ${s}.engine_job_states (job_id text PRIMARY KEY, execution_id text NOT NULL, revision bigint NOT NULL, state text NOT NULL);
 CREATE INDEX IF NOT EXISTS engine_job_states_by_execution ON ${s}.engine_job_states (execution_id);
