@@ -327,11 +327,14 @@ export async function startPlatform(config: PlatformConfig, options: PlatformOpt
   }
 }
 
-/** Times each start-up phase (with the heap), and after "running", where the relay is and when it went idle. */
+/** Times each start-up phase (with the heap and the resident set), and after "running", where the relay is and when it went idle. */
 function startupTrace(log: (line: string) => void) {
   const started = performance.now();
   let last = started;
-  const heap = () => `${Math.round(process.memoryUsage().heapUsed / 1048576)} MiB heap`;
+  const heap = () => {
+    const { heapUsed, rss } = process.memoryUsage();
+    return `${Math.round(heapUsed / 1048576)} MiB heap, ${Math.round(rss / 1048576)} MiB rss`;
+  };
   return {
     phase(name: string) {
       const now = performance.now();
