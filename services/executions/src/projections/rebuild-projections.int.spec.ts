@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ActionTypeId, PipelineDeclaration } from '@sluice/domain';
-import { rebuildProjections } from '@sluice/eventing';
+import { readModelDatabaseOf, rebuildProjections } from '@sluice/eventing';
 import { testPostgresUrl } from '@sluice/testing';
 import type { Caller } from '../application/caller';
 import { approvalAction, commandsAction, gridPipeline, pipeline, stage } from '../domain/testing/fixtures';
 import { eventually } from '../testing/eventually';
 import { executionsProjections } from './projection-registry';
+import { ExecutionsReadModel } from './executions-read-model';
 import { engineWithWorkerForFile } from '../testing/engine-with-worker';
 import { approvalToken, finishedStatus, publishAndWait } from '../testing/engine-waits';
 
@@ -102,6 +103,19 @@ describe('rebuilding the executions service’s projections', () => {
     const summary = JSON.parse(stdout) as { events: number; projections: Array<{ name: string; folded: number; checkpoint: string | null }> };
     expect(summary.events).toBe(result.events);
     expect(summary.projections).toEqual(rebuilt.map((p) => ({ name: p.name, folded: result.folded[p.name], checkpoint: String(p.checkpoint()) })));
+
+    // The queries' read model (decision 0069) is rebuilt in place by the command: the same rows after as before.
+    const tables = new ExecutionsReadModel(readModelDatabaseOf(engineAndWorker.env.store)!);
+    const before = await tables.contents();
+    const inPlace = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'scripts/rebuild-projections.mjs'), '--json', '--only', 'executions.read-model'], {
+      cwd: root,
+      timeout: 60_000,
+      env: { ...process.env, SLUICE_EVENT_STORE: testPostgresUrl(), SLUICE_EVENT_STORE_SCHEMA: engineAndWorker.env.schema, SLUICE_KAFKA_BROKERS: '' },
+    });
+    const durable = (JSON.parse(inPlace.stdout) as { projections: Array<{ name: string; folded: number; checkpoint: string | null }> }).projections;
+    expect(durable).toEqual([{ name: 'executions.read-model', folded: expect.any(Number), checkpoint: String(head) }]);
+    expect(durable[0]!.folded).toBeGreaterThan(100);
+    expect(await tables.contents()).toEqual(before);
   });
 
   it('refuses to open an embedded store another process has open', async () => {
