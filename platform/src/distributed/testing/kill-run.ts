@@ -99,7 +99,7 @@ export interface KillRun {
 
 const CREATE = 'mutation($pipeline: JSON!) { createPipeline(pipeline: $pipeline) { name } }';
 const START = 'mutation($name: String!) { startPipelineExecution(name: $name) { pipelineExecutionId } }';
-const STATUS = 'query($name: String!, $id: ID!) { getPipelineExecution(pipelineName: $name, pipelineExecutionId: $id) { status } }';
+const STATUS = 'query($name: String!, $id: ID!) { getPipelineExecution(pipelineName: $name, pipelineExecutionId: $id) { status statusSummary } }';
 export const EXECUTION_UPDATED = `subscription($pipelineName: String, $after: String) {
   executionUpdated(pipelineName: $pipelineName, after: $after) { cursor pipelineName pipelineExecutionId status stageName actionName eventType at } }`;
 const KILLED = ['executions-1', 'worker-1', 'gateway-1', 'projections-1'] as const;
@@ -195,8 +195,12 @@ export async function runKillScenario(options: KillRunOptions): Promise<KillRun>
   const statuses = new Map<string, string>();
   for (const id of executionIds) {
     for (;;) {
-      const status = await gql<{ getPipelineExecution: { status: string } }>(STATUS, { name, id }).then(
-        (answer) => answer.data?.getPipelineExecution.status,
+      const status = await gql<{ getPipelineExecution: { status: string; statusSummary: string | null } }>(STATUS, { name, id }).then(
+        (answer) => {
+          const execution = answer.data?.getPipelineExecution;
+          // A failure says why: what a reader of the run's problems needs first.
+          return execution && execution.status !== 'Succeeded' && execution.statusSummary ? `${execution.status} (${execution.statusSummary})` : execution?.status;
+        },
         () => undefined,
       );
       if (status !== undefined && status !== 'InProgress') {
