@@ -1,6 +1,6 @@
 import { DurableProjectionRunner, LiveProjection, NOTHING_FOLDED, openReadModelDatabase, type EventStore, type LiveProjectionOptions, type OpenedReadModelDatabase } from '@sluice/eventing';
 import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, executionStreamId, jobStreamId } from '@sluice/contracts';
-import { isFinished, isTerminal, jobsOf, needsAttention, type JobState } from '../domain';
+import { isFinished, isTerminal, jobsOf, needsAttention, type ExecutionState, type JobState } from '../domain';
 import type { ArtifactClaimsIndex } from './artifact-claims-index';
 import { EngineStreamsProjection } from './engine-streams-projection';
 import { ExecutionsReadModel } from './executions-read-model';
@@ -81,6 +81,9 @@ export class ExecutionsProjection extends LiveProjection<EngineStreamsProjection
       const checkpoint = this.runner.checkpoint;
       for (const { streamId, revision, state } of await model.engineStreams()) {
         this.states.seed(streamId, revision, state);
+        // A finished execution loaded for the lane place it still holds may go once it is released.
+        const execution = state as ExecutionState;
+        if (streamId.startsWith(EXECUTION_STREAM_PREFIX) && execution.status !== 'NotStarted' && isTerminal(execution)) this.finished.add(execution.run.executionId);
         if (streamId.startsWith(JOB_STREAM_PREFIX)) {
           const job = state as JobState;
           this.jobQueue.hold(job);

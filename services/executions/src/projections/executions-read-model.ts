@@ -113,9 +113,9 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
     for (const recorded of events) {
       if (recorded.streamId.startsWith(LANES_STREAM_PREFIX)) {
         const event = { type: recorded.type, data: recorded.data } as LanesEvent;
-        evolvePipeline(recorded.streamId.slice(LANES_STREAM_PREFIX.length), { stream: 'lanes', event });
         const lanes = streams.get(recorded.streamId) ?? { revision: -1n, state: initialLanesState, executionId: null };
         if (recorded.revision <= lanes.revision) continue;
+        evolvePipeline(recorded.streamId.slice(LANES_STREAM_PREFIX.length), { stream: 'lanes', event });
         streams.set(recorded.streamId, { revision: recorded.revision, state: evolveLanes(lanes.state as LanesState, event), executionId: null });
         dirtyStreams.add(recorded.streamId);
       } else if (recorded.streamId.startsWith(JOB_STREAM_PREFIX)) {
