@@ -1,0 +1,87 @@
+/**
+ * Rebuild from zero of the executions' read model (decisions 0069, 0070) on PostgreSQL (issue 20 asks ≥ 50,000
+ * events/s of a rebuild): `SLUICE_BENCH_REBUILD_FROM=<data dir> npx tsx bench/startup/executions-rebuild.ts`, where the
+ * data dir is an embedded platform's (bench/startup/restart.ts leaves its seeded store as `seeded-<N>` in its folder).
+ * The store's engine events (execution, lanes, job, expiry streams), in order, are copied into a fresh schema of the
+ * test PostgreSQL (SLUICE_BENCH_POSTGRES_URL, default SLUICE_TEST_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/test);
+ * then, in the same run:
+ *   - the baseline: the store's own `readAll` of those events in pages of 1,000 (what any rebuild reads);
+ *   - the rebuild in place, `npm run rebuild-projections -- --only executions.read-model`'s code path
+ *     (`rebuildProjections` + `DurableRebuildable`): read, folded in this process, each batch's rows read then written.
+ * Prints events/s of each and the load average. SLUICE_BENCH_REBUILD_BATCH changes the events per transaction (1,000).
+ */
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { createPostgresEventStore, DurableRebuildable, openEmbeddedEventStore, readModelDatabaseOf, rebuildProjections, type RecordedEvent } from '@sluice/eventing';
+import { dropTestSchema, newTestSchema } from '@sluice/testing';
+import { ExecutionsReadModel } from '../../services/executions/src/projections/executions-read-model';
+
+const FROM = process.env.SLUICE_BENCH_REBUILD_FROM;
+const url = process.env.SLUICE_BENCH_POSTGRES_URL ?? process.env.SLUICE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PAGE = 1_000;
+const rate = (events: number, ms: number) => `${Math.round(events / (ms / 1000)).toLocaleString('en-US')} events/s`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');
+
+async function main(): Promise<void> {
+  if (!FROM) throw new Error('SLUICE_BENCH_REBUILD_FROM: name an embedded platform data dir (its events/ folder holds the store), e.g. the seeded-800 folder bench/startup/restart.ts leaves');
+  const source = await openEmbeddedEventStore({ dataDir: join(FROM, 'events') });
+  const schema = newTestSchema('bexrb');
+  const target = await createPostgresEventStore({ connectionString: url, schema });
+  const prefixes = new ExecutionsReadModel(readModelDatabaseOf(target)!).streamPrefixes;
+  try {
+    console.log(`load average before: ${load()}`);
+    let copied = 0;
+    const started = performance.now();
+    for (let from: bigint | 'start' = 'start'; ; ) {
+      const page = await source.readAll({ fromPosition: from, maxCount: PAGE });
+      // Consecutive events of one stream go in one append, at the revisions they had.
+      let run: RecordedEvent[] = [];
+      const flush = async () => {
+        if (run.length === 0) return;
+        const first = run[0]!;
+        await target.append(first.streamId, run.map((event) => ({ type: event.type, data: event.data, metadata: event.metadata })), { expectedRevision: first.revision === 0n ? 'no_stream' : first.revision - 1n });
+        copied += run.length;
+        run = [];
+      };
+      for (const event of page) {
+        if (!prefixes.some((prefix) => event.streamId.startsWith(prefix))) continue;
+        if (run.length > 0 && run[0]!.streamId !== event.streamId) await flush();
+        run.push(event);
+      }
+      await flush();
+      if (page.length < PAGE) break;
+      from = page.at(-1)!.position + 1n;
+    }
+    console.log(`copied ${copied.toLocaleString('en-US')} engine events into ${schema} in ${seconds(performance.now() - started)}`);
+    await source.close();
+
+    let read = 0;
+    const readStarted = performance.now();
+    for (let from: bigint | 'start' = 'start'; ; ) {
+      const page = await target.readAll({ fromPosition: from, maxCount: PAGE });
+      read += page.length;
+      if (page.length < PAGE) break;
+      from = page.at(-1)!.position + 1n;
+    }
+    const readMs = performance.now() - readStarted;
+    console.log(`baseline, readAll in pages of ${PAGE}: ${read.toLocaleString('en-US')} events in ${seconds(readMs)}, ${rate(read, readMs)}`);
+
+    const database = readModelDatabaseOf(target)!;
+    const rebuild = new DurableRebuildable(database, new ExecutionsReadModel(database), process.env.SLUICE_BENCH_REBUILD_BATCH ? Number(process.env.SLUICE_BENCH_REBUILD_BATCH) : undefined);
+    const rebuildStarted = performance.now();
+    const result = await rebuildProjections(target, [rebuild]);
+    const rebuildMs = performance.now() - rebuildStarted;
+    const folded = result.folded[rebuild.name] ?? 0;
+    console.log(`rebuild of executions.read-model in place: ${folded.toLocaleString('en-US')} events in ${seconds(rebuildMs)}, ${rate(folded, rebuildMs)} (goal ≥ 50,000 events/s; ratio to the read alone ${(rebuildMs / readMs).toFixed(1)}x)`);
+    console.log(`load average after: ${load()}`);
+  } finally {
+    await target.close();
+    await dropTestSchema(schema);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
