@@ -1,4 +1,4 @@
-import { DurableProjectionRunner, openReadModelDatabase, type EventStore, type OpenedReadModelDatabase, type RecordedEvent } from '@sluice/eventing';
+import { openDurableReadModel, type EventStore, type OpenedDurableReadModel, type RecordedEvent } from '@sluice/eventing';
 import { ArtifactsReadModel, type PendingRecord } from './artifacts-read-model';
 
 /** How long live events wait to be committed together (a read after a write, `waitForPosition`, does not wait). */
@@ -19,9 +19,7 @@ export interface ArtifactsProjectionOptions {
  * `onOutputs`, and a start hands over every row still there (recording one twice is refused by its stream).
  */
 export class ArtifactsProjection {
-  private opened: OpenedReadModelDatabase | undefined;
-  private runner: DurableProjectionRunner | undefined;
-  private readModel: ArtifactsReadModel | undefined;
+  private durable: OpenedDurableReadModel<ArtifactsReadModel> | undefined;
   private live = false;
 
   constructor(
@@ -31,57 +29,53 @@ export class ArtifactsProjection {
 
   /** The read model's queries (after `start`). */
   get model(): ArtifactsReadModel {
-    if (!this.readModel) throw new Error('The artifacts projection is not started.');
-    return this.readModel;
+    if (!this.durable) throw new Error('The artifacts projection is not started.');
+    return this.durable.model;
   }
 
   /** Events this process read from the store since it started: a restart reads only those after the checkpoint. */
   get eventsRead(): number {
-    return this.runner?.eventsRead ?? 0;
+    return this.durable?.runner.eventsRead ?? 0;
   }
 
   async start(): Promise<void> {
-    const opened = await openReadModelDatabase(this.store);
-    this.opened = opened;
-    const model = new ArtifactsReadModel(opened.database);
-    this.readModel = model;
-    this.runner = new DurableProjectionRunner(this.store, opened.database, model, {
-      ...(this.options.waitTimeoutMs !== undefined ? { waitTimeoutMs: this.options.waitTimeoutMs } : {}),
-      ...(this.options.onError ? { onError: this.options.onError } : {}),
+    const durable = await openDurableReadModel(this.store, (database) => new ArtifactsReadModel(database), {
+      waitTimeoutMs: this.options.waitTimeoutMs,
+      onError: this.options.onError,
       onCommitted: (events) => this.committed(events),
       // Every execution event is folded here, on the store's own database: a transaction per 100 ms at most, not per event.
       commitIntervalMs: COMMIT_INTERVAL_MS,
     });
+    this.durable = durable;
     try {
-      await this.runner.start();
+      await durable.runner.start();
     } catch (error) {
-      await opened.close();
+      await durable.close();
+      this.durable = undefined;
       throw error;
     }
     this.live = true;
-    const pending = await model.pendingOutputs();
+    const pending = await durable.model.pendingOutputs();
     if (pending.length > 0) this.options.onOutputs(pending);
   }
 
   async stop(): Promise<void> {
     this.live = false;
-    await this.runner?.stop();
-    this.runner = undefined;
-    await this.opened?.close();
-    this.opened = undefined;
+    await this.durable?.close();
+    this.durable = undefined;
   }
 
   /** Resolves once the event at `position` is folded in: a read after a write then sees the write. */
   waitForPosition(position: bigint): Promise<void> {
-    if (!this.runner) return Promise.reject(new Error('The artifacts projection is not started.'));
-    return this.runner.waitForPosition(position);
+    if (!this.durable) return Promise.reject(new Error('The artifacts projection is not started.'));
+    return this.durable.runner.waitForPosition(position);
   }
 
   /** The outputs the committed events produced (while catching up, start() hands them all over at its end). */
   private async committed(events: readonly RecordedEvent[]): Promise<void> {
     if (!this.live || !events.some((event) => event.type === 'ActionExecutionSucceeded')) return;
     try {
-      const outputs = await this.readModel!.pendingOutputs(events[0]!.position - 1n, events[events.length - 1]!.position);
+      const outputs = await this.durable!.model.pendingOutputs(events[0]!.position - 1n, events[events.length - 1]!.position);
       if (outputs.length > 0) this.options.onOutputs(outputs);
     } catch (error) {
       // Not lost: the rows stay, and the next start hands them over.

@@ -1,4 +1,4 @@
-import { DurableProjectionRunner, LiveProjection, NOTHING_FOLDED, openReadModelDatabase, type EventStore, type LiveProjectionOptions, type OpenedReadModelDatabase } from '@sluice/eventing';
+import { LiveProjection, NOTHING_FOLDED, openDurableReadModel, type DurableProjectionRunner, type EventStore, type LiveProjectionOptions, type OpenedDurableReadModel } from '@sluice/eventing';
 import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, executionStreamId, jobStreamId } from '@sluice/contracts';
 import { isFinished, isTerminal, jobsOf, needsAttention, type ExecutionState, type JobState } from '../domain';
 import type { ArtifactClaimsIndex } from './artifact-claims-index';
@@ -30,9 +30,7 @@ const LOAD_PAGE = 500;
  * `waitForPosition` gives a command handler read-your-writes: it waits for both.
  */
 export class ExecutionsProjection extends LiveProjection<EngineStreamsProjection> {
-  private opened: OpenedReadModelDatabase | undefined;
-  private runner: DurableProjectionRunner | undefined;
-  private model: ExecutionsReadModel | undefined;
+  private durable: OpenedDurableReadModel<ExecutionsReadModel> | undefined;
   private readonly loading = new Map<string, Promise<void>>();
   /** The jobs held of each execution held: they leave memory with it (a finished action no longer names its job). */
   private readonly heldJobs = new Map<string, Set<string>>();
@@ -61,24 +59,23 @@ export class ExecutionsProjection extends LiveProjection<EngineStreamsProjection
   }
 
   override async start(): Promise<void> {
-    if (!this.opened) {
-      const opened = await openReadModelDatabase(this.eventStore);
-      this.opened = opened;
+    if (!this.durable) {
       // A query waits until the tables hold every event the engine has folded: what the in-memory views answered.
-      const model = new ExecutionsReadModel(opened.database, async () => {
-        const position = this.processedPosition;
-        if (position !== undefined) await this.runner?.waitForPosition(position);
-      });
-      this.model = model;
-      this.runner = new DurableProjectionRunner(this.eventStore, opened.database, model, {
-        commitIntervalMs: READ_MODEL_COMMIT_INTERVAL_MS,
-        ...(this.liveOptions.waitTimeoutMs !== undefined ? { waitTimeoutMs: this.liveOptions.waitTimeoutMs } : {}),
-        ...(this.liveOptions.onError ? { onError: this.liveOptions.onError } : {}),
-      });
+      const durable = await openDurableReadModel(
+        this.eventStore,
+        (database) =>
+          new ExecutionsReadModel(database, async () => {
+            const position = this.processedPosition;
+            if (position !== undefined) await this.durable?.runner.waitForPosition(position);
+          }),
+        { waitTimeoutMs: this.liveOptions.waitTimeoutMs, onError: this.liveOptions.onError, commitIntervalMs: READ_MODEL_COMMIT_INTERVAL_MS },
+      );
+      this.durable = durable;
+      const { model, runner } = durable;
       // The tables first (they read only what their checkpoint has not seen), then the streams the engine works on
       // from them, then the events after the checkpoint (a row already past one skips it: revisions say so).
-      await this.runner.start();
-      const checkpoint = this.runner.checkpoint;
+      await runner.start();
+      const checkpoint = runner.checkpoint;
       for (const { streamId, revision, state } of await model.engineStreams()) {
         this.states.seed(streamId, revision, state);
         // A finished execution loaded for the lane place it still holds may go once it is released.
@@ -190,14 +187,12 @@ export class ExecutionsProjection extends LiveProjection<EngineStreamsProjection
 
   override async stop(): Promise<void> {
     await super.stop();
-    await this.runner?.stop();
-    this.runner = undefined;
-    await this.opened?.close();
-    this.opened = undefined;
+    await this.durable?.close();
+    this.durable = undefined;
   }
 
   override async waitForPosition(position: bigint): Promise<void> {
-    await Promise.all([super.waitForPosition(position), this.runner?.waitForPosition(position)]);
+    await Promise.all([super.waitForPosition(position), this.durable?.runner.waitForPosition(position)]);
   }
 
   /** The folds (also what a rebuild compares with: contents()). */
@@ -224,8 +219,8 @@ export class ExecutionsProjection extends LiveProjection<EngineStreamsProjection
 
   /** The durable read model itself (its runner's checkpoint, its contents). */
   get readModel(): { model: ExecutionsReadModel; runner: DurableProjectionRunner } {
-    if (!this.model || !this.runner) throw new Error('The executions projection is not started.');
-    return { model: this.model, runner: this.runner };
+    if (!this.durable) throw new Error('The executions projection is not started.');
+    return this.durable;
   }
 
   private tables(): ExecutionsReadModel {

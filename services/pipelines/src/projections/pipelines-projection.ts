@@ -1,4 +1,4 @@
-import { DurableProjectionRunner, LiveProjection, openReadModelDatabase, type EventStore, type LiveProjectionOptions, type OpenedReadModelDatabase } from '@sluice/eventing';
+import { LiveProjection, openDurableReadModel, type EventStore, type LiveProjectionOptions, type OpenedDurableReadModel } from '@sluice/eventing';
 import type { ActionTypeReadModel } from './action-type-read-model';
 import type { PipelineReadModel } from './pipeline-read-model';
 import { PipelinesReadModels } from './pipelines-read-models';
@@ -14,9 +14,7 @@ import { NotificationDeliveriesTable } from './notification-deliveries-table';
  * database that resumes after its checkpoint (decision 0066).
  */
 export class PipelinesProjection extends LiveProjection<PipelinesReadModels> {
-  private opened: OpenedReadModelDatabase | undefined;
-  private runner: DurableProjectionRunner | undefined;
-  private deliveries: NotificationDeliveriesTable | undefined;
+  private deliveries: OpenedDurableReadModel<NotificationDeliveriesTable> | undefined;
 
   constructor(
     private readonly eventStore: EventStore,
@@ -26,16 +24,9 @@ export class PipelinesProjection extends LiveProjection<PipelinesReadModels> {
   }
 
   override async start(): Promise<void> {
-    if (!this.opened) {
-      const opened = await openReadModelDatabase(this.eventStore);
-      this.opened = opened;
-      const deliveries = new NotificationDeliveriesTable(opened.database);
-      this.deliveries = deliveries;
-      this.runner = new DurableProjectionRunner(this.eventStore, opened.database, deliveries, {
-        ...(this.liveOptions.waitTimeoutMs !== undefined ? { waitTimeoutMs: this.liveOptions.waitTimeoutMs } : {}),
-        ...(this.liveOptions.onError ? { onError: this.liveOptions.onError } : {}),
-      });
-      await Promise.all([super.start(), this.runner.start()]);
+    if (!this.deliveries) {
+      this.deliveries = await openDurableReadModel(this.eventStore, (database) => new NotificationDeliveriesTable(database), this.liveOptions);
+      await Promise.all([super.start(), this.deliveries.runner.start()]);
       return;
     }
     await super.start();
@@ -43,10 +34,8 @@ export class PipelinesProjection extends LiveProjection<PipelinesReadModels> {
 
   override async stop(): Promise<void> {
     await super.stop();
-    await this.runner?.stop();
-    this.runner = undefined;
-    await this.opened?.close();
-    this.opened = undefined;
+    await this.deliveries?.close();
+    this.deliveries = undefined;
   }
 
   get pipelines(): PipelineReadModel {
@@ -75,6 +64,6 @@ export class PipelinesProjection extends LiveProjection<PipelinesReadModels> {
   /** The deliveries' history (after `start`). */
   get notificationDeliveries(): NotificationDeliveriesTable {
     if (!this.deliveries) throw new Error('The pipelines projection is not started.');
-    return this.deliveries;
+    return this.deliveries.model;
   }
 }
