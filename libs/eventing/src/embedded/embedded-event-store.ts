@@ -25,7 +25,8 @@ export class EmbeddedEventStore extends SqlEventStore {
     /** The data folder, or 'memory'. */
     readonly dataDir: string,
   ) {
-    super(db, schema, { ...defaultSqlEventStoreSettings, pollIntervalMs });
+    // The only writer of its folder: its appends feed the live tail without a read.
+    super(db, schema, { ...defaultSqlEventStoreSettings, pollIntervalMs, soleWriter: true });
   }
 
   override async close(): Promise<void> {

@@ -32,22 +32,30 @@ const until = async (condition: () => boolean, timeoutMs = 5000): Promise<void> 
   }
 };
 
-describe('the live tail: live $all subscriptions share one read per append', () => {
+describe.each([
+  ['another process may append too', false],
+  ['its only writer (embedded), whose appends feed the tail', true],
+])('the live tail: live $all subscriptions share one read per append; the store is %s', (_, soleWriter) => {
   let db: PGliteThread;
   let executor: CountingExecutor;
   let store: SqlEventStore;
   const subscriptions: Subscription[] = [];
 
-  beforeEach(async () => {
+  // One database (an initdb takes seconds), a schema of its own for each test.
+  let schemas = 0;
+  beforeAll(async () => {
     db = await PGliteThread.open(undefined);
-    await db.runScript(schemaSql('tail'));
+  });
+  afterAll(() => db.close());
+  beforeEach(async () => {
+    const schema = `tail${(schemas += 1)}`;
+    await db.runScript(schemaSql(schema));
     executor = new CountingExecutor(db);
-    store = new SqlEventStore(executor, 'tail', { ...defaultSqlEventStoreSettings, pageSize: 10, pollIntervalMs: 60_000 });
+    store = new SqlEventStore(executor, schema, { ...defaultSqlEventStoreSettings, pageSize: 10, pollIntervalMs: 60_000, soleWriter });
   });
   afterEach(async () => {
     await Promise.all(subscriptions.splice(0).map((s) => s.stop()));
     await store.close();
-    await db.close();
   });
 
   const subscribe = (seen: RecordedEvent[], prefixes?: string[]): Subscription => {
@@ -117,5 +125,74 @@ describe('the live tail: live $all subscriptions share one read per append', () 
     await store.append('new-1', [event('New')]);
     await until(() => seen.length === 1);
     expect(seen.map((e) => e.type)).toEqual(['New']);
+  });
+});
+
+describe('the only writer feeds the live tail with what it appended', () => {
+  let db: PGliteThread;
+  let executor: CountingExecutor;
+  let store: SqlEventStore;
+  const subscriptions: Subscription[] = [];
+
+  let schemas = 0;
+  beforeAll(async () => {
+    db = await PGliteThread.open(undefined);
+  });
+  afterAll(() => db.close());
+  beforeEach(async () => {
+    const schema = `fed${(schemas += 1)}`;
+    await db.runScript(schemaSql(schema));
+    executor = new CountingExecutor(db);
+    store = new SqlEventStore(executor, schema, { ...defaultSqlEventStoreSettings, pageSize: 10, pollIntervalMs: 60_000, soleWriter: true });
+  });
+  afterEach(async () => {
+    await Promise.all(subscriptions.splice(0).map((s) => s.stop()));
+    await store.close();
+  });
+
+  const live = async (count: number): Promise<RecordedEvent[][]> => {
+    const seen = Array.from({ length: count }, () => [] as RecordedEvent[]);
+    for (const list of seen) subscriptions.push(store.subscribeToAll((e) => void list.push(e), { fromPosition: 'start' }));
+    await Promise.all(subscriptions.map((s) => s.caughtUp));
+    return seen;
+  };
+
+  it('appends one after another: the subscriptions see every event and the store reads no tail', async () => {
+    const seen = await live(6);
+    await store.append('warm-1', [event('Warm')]);
+    await until(() => seen.every((list) => list.length === 1));
+    const before = executor.counts.get('read-tail') ?? 0;
+    for (let i = 0; i < 30; i += 1) {
+      await store.append(`s-${i % 4}`, [event(`E${i}`), event(`F${i}`)]);
+      await until(() => seen.every((list) => list.length === 1 + 2 * (i + 1)));
+    }
+    expect((executor.counts.get('read-tail') ?? 0) - before).toBe(0);
+    const stored = await store.readAll();
+    for (const list of seen) expect(list).toEqual(stored);
+  });
+
+  it('what the store answers from earlier events, refuses or writes in one group is delivered exactly as stored', async () => {
+    const seen = await live(3);
+    const id = '6F9619FF-8B86-D011-B42D-00C04FC964FF';
+    const payload = { text: 'é ☃ "quoted" \\ back', nested: { list: [1, 2.5, null, true], empty: {} } };
+    await store.append('odd-1', [{ id, type: 'Upper', data: payload, metadata: { occurredAt: '2026-12-07T00:00:00.000Z', note: 'x' } }]);
+    // The same append again (same id): answered from the stored event, nothing new.
+    await store.append('odd-1', [{ id, type: 'Upper', data: payload }]);
+    const known = '00000000-0000-4000-8000-000000000001';
+    await store.append('odd-2', [{ id: known, type: 'Known', data: {} }]);
+    // Partly known: only the new event is written, at the next position.
+    await store.append('odd-2', [{ id: known, type: 'Known', data: {} }, { type: 'New', data: { n: 1 } }]);
+    // One group: a success, a refused expectation, another success.
+    const group = await Promise.allSettled([
+      store.append('grp-1', [event('G1'), event('G2')]),
+      store.append('grp-1', [event('Refused')], { expectedRevision: 'no_stream' }),
+      store.append('grp-2', [event('G3')]),
+    ]);
+    expect(group.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    await store.append('after-1', [event('After')]);
+    const stored = await store.readAll();
+    expect(stored.map((e) => e.type)).toEqual(['Upper', 'Known', 'New', 'G1', 'G2', 'G3', 'After']);
+    await until(() => seen.every((list) => list.length === stored.length));
+    for (const list of seen) expect(list).toEqual(stored);
   });
 });

@@ -71,6 +71,34 @@ export class LiveTail {
     return { events, next: this.position, atHead: this.atHead };
   }
 
+  /**
+   * Events this process just appended, as their rows (the read's columns, as text), in position order: kept without a
+   * read when they follow the tail's last position with no hole and no read is in flight, which holds for the store's
+   * only writer (`SqlEventStoreSettings.soleWriter`). False when not taken: the next read gets them from the store.
+   */
+  offer(rows: readonly Record<string, string>[]): boolean {
+    if (this.coveredFrom === undefined || !this.atHead || this.inFlight) return false;
+    let expected = this.position;
+    for (const row of rows) {
+      expected += 1n;
+      if (BigInt(row.position!) !== expected) return false;
+    }
+    for (const row of rows) {
+      const weight = row.data!.length + row.metadata!.length;
+      this.rows.push({ position: BigInt(row.position!), streamId: row.stream_id!, weight, row });
+      this.bytes += weight;
+    }
+    this.position = expected;
+    this.trim();
+    return true;
+  }
+
+  /** The tail holds every event announced up to wake `version` (its only writer offered them). */
+  freshAt(version: number): void {
+    this.readVersion = version;
+    this.readAt = Date.now();
+  }
+
   private async freshFor(version: number, cursor: bigint): Promise<void> {
     for (;;) {
       const stale = this.readVersion < version || (!this.atHead && cursor >= this.position) || Date.now() - this.readAt >= this.limits.maxAgeMs;

@@ -34,6 +34,11 @@ export interface SqlEventStoreSettings {
   /** Events per catch-up read. */
   pageSize: number;
   groupLimits: GroupLimits;
+  /**
+   * Nothing but this store appends to its tables (the embedded store owns its data folder): the events it appends go to
+   * the live tail as they commit, without the read after each append (issue 18).
+   */
+  soleWriter?: boolean;
 }
 
 export const defaultSqlEventStoreSettings: SqlEventStoreSettings = {
@@ -161,7 +166,9 @@ export class SqlEventStore implements EventStore {
 
   private async commit(group: PreparedAppend[]): Promise<(AppendResult | ConcurrencyError)[]> {
     const outcomes = await appendGroup(this.executor, this.sql.appendEvents, group);
+    const fed = this.settings.soleWriter === true && this.tail.offer(appendedRows(group, outcomes));
     this.wake.notify();
+    if (fed) this.tail.freshAt(this.wake.current);
     return outcomes;
   }
 
@@ -175,4 +182,30 @@ export class SqlEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new Error('The event store is closed');
   }
+}
+
+/**
+ * The rows the appends of a group wrote, as the tail reads them, supposing every event of each successful append was
+ * new (positions and revisions consecutive up to those its result names). An append answered from events stored before
+ * (the same ids) breaks the chain of positions, and the tail refuses the rows.
+ */
+function appendedRows(group: readonly PreparedAppend[], outcomes: readonly (AppendResult | ConcurrencyError)[]): Record<string, string>[] {
+  const rows: Record<string, string>[] = [];
+  group.forEach((append, i) => {
+    const outcome = outcomes[i];
+    if (outcome === undefined || outcome instanceof Error) return;
+    const count = BigInt(append.events.length);
+    append.events.forEach((event, j) => {
+      rows.push({
+        position: (outcome.position - count + 1n + BigInt(j)).toString(),
+        stream_id: append.streamId,
+        revision: (outcome.nextExpectedRevision - count + 1n + BigInt(j)).toString(),
+        event_id: event.id,
+        type: event.type,
+        data: event.data,
+        metadata: event.metadata,
+      });
+    });
+  });
+  return rows;
 }
