@@ -84,25 +84,45 @@ CREATE TABLE IF NOT EXISTS ${s}.metrics_queued_jobs (job_id text PRIMARY KEY);
 `;
   }
 
+  /**
+   * The batch's net effect, a statement per table: per execution its last status (and, for a new row, the account of
+   * its first), per job whether it waits at the batch's end (a job is created, dispatched, acknowledged and done in
+   * one batch: four statements per job before).
+   */
   fold(events: readonly RecordedEvent[], schema: string): SqlStatement[] {
     const s = `"${schema}"`;
-    const statements: SqlStatement[] = [];
+    const executions = new Map<string, { execution_id: string; account: string | undefined; status: string }>();
+    const jobs = new Map<string, boolean>();
     for (const event of events) {
       const executionId = executionIdOfStream(event.streamId);
       if (executionId !== undefined) {
         const status = isExecutionLevel(event.type) ? statusOf(event) : null;
         if (status === null) continue;
         // The account of the execution's first status stays; a new one's comes from its inputs, else the event's metadata.
-        const account = executionEventFields(event).inputs?.pipeline?.account ?? event.metadata.account;
-        statements.push({
-          text: `INSERT INTO ${s}.metrics_executions (execution_id, account, status) VALUES ($1, $2, $3) ON CONFLICT (execution_id) DO UPDATE SET status = EXCLUDED.status`,
-          params: [executionId, account, status],
-        });
+        const account = executions.get(executionId)?.account ?? executionEventFields(event).inputs?.pipeline?.account ?? event.metadata.account;
+        executions.set(executionId, { execution_id: executionId, account, status });
       } else if (event.streamId.startsWith(JOB_STREAM_PREFIX)) {
         const jobId = event.streamId.slice(JOB_STREAM_PREFIX.length);
-        if (JOB_QUEUED.has(event.type)) statements.push({ text: `INSERT INTO ${s}.metrics_queued_jobs (job_id) VALUES ($1) ON CONFLICT DO NOTHING`, params: [jobId] });
-        else if (JOB_TAKEN.has(event.type)) statements.push({ text: `DELETE FROM ${s}.metrics_queued_jobs WHERE job_id = $1`, params: [jobId] });
+        if (JOB_QUEUED.has(event.type)) jobs.set(jobId, true);
+        else if (JOB_TAKEN.has(event.type)) jobs.set(jobId, false);
       }
+    }
+    const statements: SqlStatement[] = [];
+    if (executions.size > 0) {
+      statements.push({
+        text: `INSERT INTO ${s}.metrics_executions (execution_id, account, status)
+          SELECT execution_id, account, status FROM json_to_recordset($1::json) AS r(execution_id text, account text, status text)
+          ON CONFLICT (execution_id) DO UPDATE SET status = EXCLUDED.status`,
+        params: [JSON.stringify([...executions.values()])],
+      });
+    }
+    const waiting = [...jobs].filter(([, waits]) => waits).map(([jobId]) => jobId);
+    const taken = [...jobs].filter(([, waits]) => !waits).map(([jobId]) => jobId);
+    if (waiting.length > 0) {
+      statements.push({ text: `INSERT INTO ${s}.metrics_queued_jobs (job_id) SELECT json_array_elements_text($1::json) ON CONFLICT DO NOTHING`, params: [JSON.stringify(waiting)] });
+    }
+    if (taken.length > 0) {
+      statements.push({ text: `DELETE FROM ${s}.metrics_queued_jobs WHERE job_id IN (SELECT json_array_elements_text($1::json))`, params: [JSON.stringify(taken)] });
     }
     return statements;
   }
