@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chown, mkdtemp } from 'node:fs/promises';
+import { chown, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobSandbox } from '../../services/worker/src/sandbox/job-sandbox';
 import { commandsAction, gitSourceStage, makeGitRepository, stage, type FixturePipeline } from '@sluice/testing/fixtures';
@@ -53,4 +53,37 @@ export async function runRealPathToSuccess(gql: BenchGraphql): Promise<string> {
     if (getPipelineExecution.status !== 'InProgress') throw new Error(`execution ${id} ended ${getPipelineExecution.status}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** CPU time (ms) of a process's threads, and of its children it has waited for, from /proc/<pid>/stat; 0 once it is gone. */
+export async function processCpuMs(pid: number): Promise<{ own: number; children: number }> {
+  try {
+    // Fields after the command's `)`: state is the 1st, utime the 12th, stime the 13th, cutime and cstime the 14th and 15th.
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const tick = 1000 / CLOCK_TICKS;
+    return { own: (Number(fields[11]) + Number(fields[12])) * tick, children: (Number(fields[13]) + Number(fields[14])) * tick };
+  } catch {
+    return { own: 0, children: 0 };
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times (100 on every architecture Node runs on). */
+const CLOCK_TICKS = 100;
+
+/** The process ids a process started (its threads' children), from /proc. */
+export async function childProcesses(pid: number): Promise<number[]> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const children = await Promise.all(tasks.map((task) => readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '')));
+  return children.flatMap((text) => text.trim().split(/\s+/).filter(Boolean).map(Number));
+}
+
+/** Busy and total CPU time (ms, all cores) of the machine since boot, from /proc/stat. */
+export async function machineCpuMs(): Promise<{ busy: number; total: number }> {
+  const [, ...values] = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/);
+  const ticks = values.map(Number);
+  const total = ticks.reduce((sum, value) => sum + value, 0);
+  // idle and iowait
+  const idle = ticks[3]! + (ticks[4] ?? 0);
+  return { busy: ((total - idle) * 1000) / CLOCK_TICKS, total: (total * 1000) / CLOCK_TICKS };
 }

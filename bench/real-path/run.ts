@@ -11,7 +11,9 @@
  * Prints, with the load average: median and p95 of both over SLUICE_BENCH_RUNS runs (default 20, after 2 warm-up
  * runs), their ratio; how far apart the four commands of a stage started (from the timestamps the commands print);
  * the per-action overhead (the action's time in the engine minus its command's own time in the sandbox, run alone and
- * run four at once as a stage's are); and the source action against the clone + archive alone.
+ * run four at once as a stage's are); the source action against the clone + archive alone; and the CPU each execution
+ * took (of the platform's process, of the processes it started, of the machine, from /proc), which on a machine whose
+ * cores are busy through the execution says more than its wall time.
  */
 import { execFile } from 'node:child_process';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
@@ -22,7 +24,7 @@ import { startPlatformProcess, type PlatformProcess } from '../../platform/src/t
 import { loadProviderConfig } from '../../services/worker/src/provider-config';
 import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
 import { median, percentile } from '../eventing/bench-kit';
-import { makeRepository, realPathPipeline, sandboxedCommandMs, spawnExit, runRealPathToSuccess } from './real-path-kit';
+import { childProcesses, machineCpuMs, makeRepository, processCpuMs, realPathPipeline, sandboxedCommandMs, spawnExit, runRealPathToSuccess } from './real-path-kit';
 
 const RUNS = Number(process.env.SLUICE_BENCH_RUNS ?? 20);
 const WARM_UP = 2;
@@ -42,6 +44,16 @@ interface Measured {
   stageSpreadMs: number[];
   /** Per Commands action: its time in the engine (durationMs). */
   actionMs: number[];
+  /** CPU (ms) during the execution: of the platform's process, of the processes it started (the launcher, the jobs), and of the whole machine. */
+  cpu: { platformMs: number; startedMs: number; clientMs: number; machineBusyMs: number; machineMs: number };
+}
+
+/** CPU so far of the platform's process, of the processes it started and what they waited for, and of the machine. */
+async function cpuNow(platform: PlatformProcess): Promise<{ platform: number; started: number; busy: number; total: number }> {
+  const [own, children, machine] = await Promise.all([processCpuMs(platform.pid), childProcesses(platform.pid), machineCpuMs()]);
+  // What it started and waited for already, and what still runs with what that waited for.
+  const started = own.children + (await Promise.all(children.map(processCpuMs))).reduce((sum, cpu) => sum + cpu.own + cpu.children, 0);
+  return { platform: own.own, started, busy: machine.busy, total: machine.total };
 }
 
 async function runOnce(platform: PlatformProcess): Promise<Measured> {
@@ -51,9 +63,20 @@ async function runOnce(platform: PlatformProcess): Promise<Measured> {
     if (answer.errors?.length || !answer.data) throw new Error(JSON.stringify(answer.errors));
     return answer.data;
   };
+  const cpuBefore = await cpuNow(platform);
+  const client = process.cpuUsage();
   const started = performance.now();
   const id = await runRealPathToSuccess(gql);
   const totalMs = performance.now() - started;
+  const clientUsage = process.cpuUsage(client);
+  const cpuAfter = await cpuNow(platform);
+  const cpu = {
+    platformMs: cpuAfter.platform - cpuBefore.platform,
+    startedMs: cpuAfter.started - cpuBefore.started,
+    clientMs: (clientUsage.user + clientUsage.system) / 1000,
+    machineBusyMs: cpuAfter.busy - cpuBefore.busy,
+    machineMs: cpuAfter.total - cpuBefore.total,
+  };
   const { listActionExecutions } = await gql<{ listActionExecutions: { nodes: Array<{ stageName: string; actionName: string; durationMs: number | null }> } }>(
     'query($id: ID!) { listActionExecutions(pipelineName: "real-path", pipelineExecutionId: $id) { nodes { stageName actionName durationMs } } }',
     { id },
@@ -75,7 +98,7 @@ async function runOnce(platform: PlatformProcess): Promise<Measured> {
   });
   const source = listActionExecutions.nodes.find((node) => node.stageName === 'Source')!;
   const actionMs = listActionExecutions.nodes.filter((node) => node.stageName !== 'Source').map((node) => node.durationMs ?? Number.NaN);
-  return { totalMs, sourceMs: source.durationMs ?? Number.NaN, stageSpreadMs, actionMs };
+  return { totalMs, sourceMs: source.durationMs ?? Number.NaN, stageSpreadMs, actionMs, cpu };
 }
 
 async function main(): Promise<void> {
@@ -97,9 +120,10 @@ async function main(): Promise<void> {
 
     // The baseline: the same work, directly, with the jobs' isolation.
     const env = { PATH: '/usr/bin:/bin' };
-    const baselineOnce = async (): Promise<{ totalMs: number; sourceMs: number }> => {
+    const baselineOnce = async (): Promise<{ totalMs: number; sourceMs: number; machineBusyMs: number }> => {
       const dir = await mkdtemp(join(root, 'baseline-'));
       await chmod(dir, 0o711);
+      const machineBefore = await machineCpuMs();
       const started = performance.now();
       await run('git', ['clone', '-q', '--depth', '1', '--branch', 'main', repositoryUrl, join(dir, 'clone')]);
       await run('git', ['-C', join(dir, 'clone'), 'archive', '--format=zip', '-o', join(dir, 'source.zip'), 'HEAD']);
@@ -120,8 +144,9 @@ async function main(): Promise<void> {
         );
       }
       const totalMs = performance.now() - started;
+      const machineBusyMs = (await machineCpuMs()).busy - machineBefore.busy;
       await rm(dir, { recursive: true, force: true });
-      return { totalMs, sourceMs };
+      return { totalMs, sourceMs, machineBusyMs };
     };
     const commandOnce = (tag = 'bench-command'): Promise<number> => sandboxedCommandMs(sandbox, root, COMMAND, tag);
 
@@ -131,7 +156,7 @@ async function main(): Promise<void> {
     }
     const load = loadavg();
     const sluice: Measured[] = [];
-    const baseline: Array<{ totalMs: number; sourceMs: number }> = [];
+    const baseline: Array<{ totalMs: number; sourceMs: number; machineBusyMs: number }> = [];
     const command: number[] = [];
     // The command's own time when a stage's four run at once, as the engine runs them: each one's own duration.
     const commandInStage: number[] = [];
@@ -160,6 +185,11 @@ async function main(): Promise<void> {
     console.log(`  the 4 commands of a stage started within: p50 ${median(spreads).toFixed(1)} ms, p95 ${percentile(spreads, 95).toFixed(1)} ms, max ${Math.max(...spreads).toFixed(1)} ms   (goal: ≤ 20 ms)`);
     console.log(`  per-action overhead (engine time − the command's own ${median(command).toFixed(0)} ms in the sandbox): p50 ${median(overheads).toFixed(0)} ms, p95 ${percentile(overheads, 95).toFixed(0)} ms   (goal: p50 ≤ 15 ms)`);
     console.log(`  per-action overhead against the command's own ${median(commandInStage).toFixed(0)} ms when ${PARALLEL} run at once (as a stage's do): p50 ${median(overheadsInStage).toFixed(0)} ms, p95 ${percentile(overheadsInStage, 95).toFixed(0)} ms`);
+    const cpuMs = (pick: (m: Measured) => number) => median(sluice.map(pick)).toFixed(0);
+    const busy = sluice.reduce((sum, m) => sum + m.cpu.machineBusyMs, 0) / sluice.reduce((sum, m) => sum + m.cpu.machineMs, 0);
+    console.log(
+      `  CPU per execution, p50: the platform's process ${cpuMs((m) => m.cpu.platformMs)} ms (its main thread and PGlite's), the processes it started ${cpuMs((m) => m.cpu.startedMs)} ms (the launcher, git, the jobs' sandboxes and commands), this bench's client polling ${cpuMs((m) => m.cpu.clientMs)} ms, the machine ${cpuMs((m) => m.cpu.machineBusyMs)} ms (the baseline's run: ${median(baseline.map((b) => b.machineBusyMs)).toFixed(0)} ms); the machine busy ${(busy * 100).toFixed(0)}% of its ${cpus().length} cores while executions ran`,
+    );
     console.log(`  source action p50 ${ms(median(sources))} vs clone + archive p50 ${ms(median(baseSources))}: ${(median(sources) / median(baseSources)).toFixed(2)}x   (goal: ≤ 2x)`);
   } finally {
     await platform.stop();
