@@ -36,6 +36,8 @@ export class DurableProjectionRunner {
   private stopped = false;
   private buffer: RecordedEvent[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  /** What the last committed batch left for the next (`DurableProjection.foldCarrying`). */
+  private carried: unknown;
   private flushScheduled = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly commitIntervalMs: number;
@@ -105,6 +107,8 @@ export class DurableProjectionRunner {
       await this.flushing;
       this.buffer = [];
       this.position = await loadReadModelCheckpoint(this.database, this.projection);
+      // From the checkpoint as it is now: what an earlier batch left may be older than the tables.
+      this.carried = undefined;
       if (this.position !== NOTHING_FOLDED) this.positions.reached(this.position);
       const subscription = this.store.subscribeToAll((event) => this.deliver(event), {
         fromPosition: this.position === NOTHING_FOLDED ? 'start' : this.position,
@@ -175,8 +179,13 @@ export class DurableProjectionRunner {
     if (events.length === 0) return;
     this.buffer = [];
     const last = events[events.length - 1]!.position;
-    const statements = await this.projection.fold(events, this.database.schema, this.database);
-    await this.database.transaction([advanceCheckpoint(this.database, this.projection, this.position, last), ...statements]);
+    // What the last committed batch left, used once: a batch that fails to commit leaves nothing to carry.
+    const carried = this.carried;
+    this.carried = undefined;
+    const { projection, database } = this;
+    const folded = projection.foldCarrying ? await projection.foldCarrying(events, database.schema, database, carried) : { statements: await projection.fold(events, database.schema, database), carried: undefined };
+    await this.database.transaction([advanceCheckpoint(this.database, this.projection, this.position, last), ...folded.statements]);
+    this.carried = folded.carried;
     this.position = last;
     this.eventsFolded += events.length;
     this.positions.reached(last);

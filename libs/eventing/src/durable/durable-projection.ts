@@ -26,6 +26,14 @@ export interface DurableProjection {
   /** True when `fold` reads rows it wrote before: a rebuild then folds a batch only once the one before committed. */
   readonly readsOwnRows?: boolean;
   /**
+   * Optional, for a fold that reads its own rows: the same fold, given what this runner's last committed batch left
+   * (`carried`: the rows it evolved, as committed) and returning what this batch leaves; rows in `carried` are not read
+   * again. The runner passes it only when its previous batch committed, and a batch commits only if the checkpoint is
+   * still where that batch left it — nobody else folded since — so the rows carried are the rows in the tables.
+   * Undefined `carried`: every row is read.
+   */
+  foldCarrying?(events: readonly RecordedEvent[], schema: string, database: ReadModelDatabase, carried: unknown): Promise<{ statements: SqlStatement[]; carried: unknown }>;
+  /**
    * Optional: one statement folding the store's events with positions in ($1, $2] straight from `events` (the store's
    * table, qualified; columns position, stream_id, revision, type, data), writing exactly what `fold` writes for them.
    * A rebuild on the store's own database then runs it per range instead of reading the events into the process

@@ -50,6 +50,13 @@ interface FoldedStream {
 
 const RECORD_COLUMNS = 'execution_id, account, pipeline_name, started_position::text AS started_position, revision::text AS revision, state, views, expired';
 
+/** What a batch of the fold leaves for the next: the rows it evolved, by id (`foldCarrying`). */
+interface FoldCarry {
+  records: Map<string, ExecutionRecord>;
+  pipelineViews: Map<string, PipelineStateView>;
+  streams: Map<string, FoldedStream>;
+}
+
 /**
  * The engine's query side in tables of the store's database (decision 0069): per execution its folded state, summary,
  * views (action and rule executions, deployments) and expiry; per pipeline its state (getPipelineState); where each
@@ -89,9 +96,15 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
   }
 
   async fold(events: readonly RecordedEvent[], schema: string, database: ReadModelDatabase): Promise<SqlStatement[]> {
+    return (await this.foldCarrying(events, schema, database, undefined)).statements;
+  }
+
+  /** The fold, with the rows the runner's last committed batch evolved taken from `carried` instead of read again. */
+  async foldCarrying(events: readonly RecordedEvent[], schema: string, database: ReadModelDatabase, carried: unknown): Promise<{ statements: SqlStatement[]; carried: FoldCarry }> {
     const s = `"${schema}"`;
-    const records = await this.loadRecords(database, s, events);
-    const pipelineViews = await this.loadPipelineViews(database, s, events, records);
+    const known = (carried as FoldCarry | undefined) ?? { records: new Map(), pipelineViews: new Map(), streams: new Map() };
+    const records = await this.loadRecords(database, s, events, known.records);
+    const pipelineViews = await this.loadPipelineViews(database, s, events, records, known.pipelineViews);
     const dirty = new Set<ExecutionRecord>();
     const dirtyPipelines = new Set<string>();
     const approvals: Array<[string, ApprovalLocation]> = [];
@@ -107,7 +120,7 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
       pipelineViews.set(key, evolvePipelineState(pipelineViews.get(key) ?? initialPipelineState, change));
       dirtyPipelines.add(key);
     };
-    const streams = await this.loadStreamStates(database, s, events);
+    const streams = await this.loadStreamStates(database, s, events, known.streams);
     const dirtyStreams = new Set<string>();
     const claims: Array<[address: string, account: string]> = [];
     for (const recorded of events) {
@@ -224,18 +237,20 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
         params: [JSON.stringify(rows)],
       });
     }
-    return statements;
+    return { statements, carried: { records, pipelineViews, streams } };
   }
 
   /** The folded states of the job and lanes streams the batch touches, by stream id. */
-  private async loadStreamStates(database: ReadModelDatabase, s: string, events: readonly RecordedEvent[]): Promise<Map<string, FoldedStream>> {
+  private async loadStreamStates(database: ReadModelDatabase, s: string, events: readonly RecordedEvent[], carried: ReadonlyMap<string, FoldedStream>): Promise<Map<string, FoldedStream>> {
     const jobs = new Set<string>();
     const lanes = new Set<string>();
+    const streams = new Map<string, FoldedStream>();
     for (const { streamId } of events) {
-      if (streamId.startsWith(JOB_STREAM_PREFIX)) jobs.add(streamId.slice(JOB_STREAM_PREFIX.length));
+      const known = carried.get(streamId);
+      if (known) streams.set(streamId, known);
+      else if (streamId.startsWith(JOB_STREAM_PREFIX)) jobs.add(streamId.slice(JOB_STREAM_PREFIX.length));
       else if (streamId.startsWith(LANES_STREAM_PREFIX)) lanes.add(streamId.slice(LANES_STREAM_PREFIX.length));
     }
-    const streams = new Map<string, FoldedStream>();
     const [jobRows, lanesRows] = await Promise.all([
       jobs.size === 0 ? [] : database.query(`SELECT job_id, execution_id, revision::text AS revision, state FROM ${s}.engine_job_states WHERE job_id = ANY($1::text[])`, [toArrayLiteral([...jobs])]),
       lanes.size === 0 ? [] : database.query(`SELECT pipeline_key, revision::text AS revision, state FROM ${s}.engine_lanes_states WHERE pipeline_key = ANY($1::text[])`, [toArrayLiteral([...lanes])]),
@@ -246,13 +261,20 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
   }
 
   /** The rows of the executions the batch touches, by id. */
-  private async loadRecords(database: ReadModelDatabase, s: string, events: readonly RecordedEvent[]): Promise<Map<string, ExecutionRecord>> {
+  private async loadRecords(database: ReadModelDatabase, s: string, events: readonly RecordedEvent[], carried: ReadonlyMap<string, ExecutionRecord>): Promise<Map<string, ExecutionRecord>> {
     const ids = new Set<string>();
-    for (const { streamId } of events) {
-      if (streamId.startsWith(EXECUTION_STREAM_PREFIX)) ids.add(streamId.slice(EXECUTION_STREAM_PREFIX.length));
-      else if (streamId.startsWith(EXPIRED_EXECUTION_STREAM_PREFIX)) ids.add(streamId.slice(EXPIRED_EXECUTION_STREAM_PREFIX.length));
-    }
     const records = new Map<string, ExecutionRecord>();
+    for (const { streamId } of events) {
+      const id = streamId.startsWith(EXECUTION_STREAM_PREFIX)
+        ? streamId.slice(EXECUTION_STREAM_PREFIX.length)
+        : streamId.startsWith(EXPIRED_EXECUTION_STREAM_PREFIX)
+          ? streamId.slice(EXPIRED_EXECUTION_STREAM_PREFIX.length)
+          : undefined;
+      if (id === undefined) continue;
+      const known = carried.get(id);
+      if (known) records.set(id, known);
+      else ids.add(id);
+    }
     if (ids.size === 0) return records;
     const rows = await database.query(`SELECT ${RECORD_COLUMNS} FROM ${s}.execution_records WHERE execution_id = ANY($1::text[])`, [toArrayLiteral([...ids])]);
     for (const row of rows) records.set(row.execution_id!, recordOfRow(row));
@@ -260,7 +282,13 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
   }
 
   /** The views of the pipelines the batch touches: of its lanes streams, and of the executions it touches. */
-  private async loadPipelineViews(database: ReadModelDatabase, s: string, events: readonly RecordedEvent[], records: ReadonlyMap<string, ExecutionRecord>): Promise<Map<string, PipelineStateView>> {
+  private async loadPipelineViews(
+    database: ReadModelDatabase,
+    s: string,
+    events: readonly RecordedEvent[],
+    records: ReadonlyMap<string, ExecutionRecord>,
+    carried: ReadonlyMap<string, PipelineStateView>,
+  ): Promise<Map<string, PipelineStateView>> {
     const keys = new Set<string>();
     for (const recorded of events) {
       if (recorded.streamId.startsWith(LANES_STREAM_PREFIX)) keys.add(recorded.streamId.slice(LANES_STREAM_PREFIX.length));
@@ -270,6 +298,12 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
     }
     for (const record of records.values()) if (record.pipeline) keys.add(pipelineKey(record.pipeline));
     const views = new Map<string, PipelineStateView>();
+    for (const key of keys) {
+      const known = carried.get(key);
+      if (known === undefined) continue;
+      views.set(key, known);
+      keys.delete(key);
+    }
     if (keys.size === 0) return views;
     const rows = await database.query(`SELECT pipeline_key, view FROM ${s}.execution_pipeline_states WHERE pipeline_key = ANY($1::text[])`, [toArrayLiteral([...keys])]);
     for (const row of rows) views.set(row.pipeline_key!, JSON.parse(row.view!) as PipelineStateView);
