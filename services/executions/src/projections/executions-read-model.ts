@@ -50,11 +50,46 @@ interface FoldedStream {
 
 const RECORD_COLUMNS = 'execution_id, account, pipeline_name, started_position::text AS started_position, revision::text AS revision, state, views, expired';
 
-/** What a batch of the fold leaves for the next: the rows it evolved, by id (`foldCarrying`). */
+/**
+ * What the runner's committed batches leave for the next (`foldCarrying`): the rows they evolved most recently, by id,
+ * at most `CARRIED_ROWS` of each kind (a job's, an execution's and its pipeline's rows change over many small batches).
+ */
 interface FoldCarry {
   records: Map<string, ExecutionRecord>;
   pipelineViews: Map<string, PipelineStateView>;
   streams: Map<string, FoldedStream>;
+}
+
+const CARRIED_ROWS = 512;
+
+/** `carried` with `batch`'s entries as its newest, trimmed to the bound (a Map keeps insertion order). */
+function carryOn<T>(carried: ReadonlyMap<string, T>, batch: ReadonlyMap<string, T>): Map<string, T> {
+  const next = new Map(carried);
+  for (const [key, value] of batch) {
+    next.delete(key);
+    next.set(key, value);
+  }
+  for (const key of next.keys()) {
+    if (next.size <= CARRIED_ROWS) break;
+    next.delete(key);
+  }
+  return next;
+}
+
+/**
+ * Streams whose first event in the batch is their first event ever (revision 0): the row kept for that stream does not
+ * exist yet (the checkpoint says no batch folded it), so none is read. Only a stream's own row: an expiry's stream is
+ * new when the execution it names was folded long before.
+ */
+function newStreams(events: readonly RecordedEvent[]): Set<string> {
+  const seen = new Set<string>();
+  const fresh = new Set<string>();
+  for (const { streamId, revision } of events) {
+    if (seen.has(streamId)) continue;
+    seen.add(streamId);
+    if (revision === 0n) fresh.add(streamId);
+  }
+  return fresh;
 }
 
 /**
@@ -103,7 +138,8 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
   async foldCarrying(events: readonly RecordedEvent[], schema: string, database: ReadModelDatabase, carried: unknown): Promise<{ statements: SqlStatement[]; carried: FoldCarry }> {
     const s = `"${schema}"`;
     const known = (carried as FoldCarry | undefined) ?? { records: new Map(), pipelineViews: new Map(), streams: new Map() };
-    const records = await this.loadRecords(database, s, events, known.records);
+    const fresh = newStreams(events);
+    const records = await this.loadRecords(database, s, events, known.records, fresh);
     const pipelineViews = await this.loadPipelineViews(database, s, events, records, known.pipelineViews);
     const dirty = new Set<ExecutionRecord>();
     const dirtyPipelines = new Set<string>();
@@ -120,7 +156,7 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
       pipelineViews.set(key, evolvePipelineState(pipelineViews.get(key) ?? initialPipelineState, change));
       dirtyPipelines.add(key);
     };
-    const streams = await this.loadStreamStates(database, s, events, known.streams);
+    const streams = await this.loadStreamStates(database, s, events, known.streams, fresh);
     const dirtyStreams = new Set<string>();
     const claims: Array<[address: string, account: string]> = [];
     for (const recorded of events) {
@@ -237,17 +273,27 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
         params: [JSON.stringify(rows)],
       });
     }
-    return { statements, carried: { records, pipelineViews, streams } };
+    return {
+      statements,
+      carried: { records: carryOn(known.records, records), pipelineViews: carryOn(known.pipelineViews, pipelineViews), streams: carryOn(known.streams, streams) },
+    };
   }
 
   /** The folded states of the job and lanes streams the batch touches, by stream id. */
-  private async loadStreamStates(database: ReadModelDatabase, s: string, events: readonly RecordedEvent[], carried: ReadonlyMap<string, FoldedStream>): Promise<Map<string, FoldedStream>> {
+  private async loadStreamStates(
+    database: ReadModelDatabase,
+    s: string,
+    events: readonly RecordedEvent[],
+    carried: ReadonlyMap<string, FoldedStream>,
+    fresh: ReadonlySet<string>,
+  ): Promise<Map<string, FoldedStream>> {
     const jobs = new Set<string>();
     const lanes = new Set<string>();
     const streams = new Map<string, FoldedStream>();
     for (const { streamId } of events) {
       const known = carried.get(streamId);
       if (known) streams.set(streamId, known);
+      else if (fresh.has(streamId)) continue;
       else if (streamId.startsWith(JOB_STREAM_PREFIX)) jobs.add(streamId.slice(JOB_STREAM_PREFIX.length));
       else if (streamId.startsWith(LANES_STREAM_PREFIX)) lanes.add(streamId.slice(LANES_STREAM_PREFIX.length));
     }
@@ -261,7 +307,13 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
   }
 
   /** The rows of the executions the batch touches, by id. */
-  private async loadRecords(database: ReadModelDatabase, s: string, events: readonly RecordedEvent[], carried: ReadonlyMap<string, ExecutionRecord>): Promise<Map<string, ExecutionRecord>> {
+  private async loadRecords(
+    database: ReadModelDatabase,
+    s: string,
+    events: readonly RecordedEvent[],
+    carried: ReadonlyMap<string, ExecutionRecord>,
+    fresh: ReadonlySet<string>,
+  ): Promise<Map<string, ExecutionRecord>> {
     const ids = new Set<string>();
     const records = new Map<string, ExecutionRecord>();
     for (const { streamId } of events) {
@@ -273,7 +325,8 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
       if (id === undefined) continue;
       const known = carried.get(id);
       if (known) records.set(id, known);
-      else ids.add(id);
+      // An execution's first event: no row yet. An expiry's first event names an execution folded before: read.
+      else if (!(fresh.has(streamId) && streamId.startsWith(EXECUTION_STREAM_PREFIX))) ids.add(id);
     }
     if (ids.size === 0) return records;
     const rows = await database.query(`SELECT ${RECORD_COLUMNS} FROM ${s}.execution_records WHERE execution_id = ANY($1::text[])`, [toArrayLiteral([...ids])]);
