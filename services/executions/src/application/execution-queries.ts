@@ -1,4 +1,4 @@
-import { ExpiredError, NotFoundError, deliveryMetrics, deployTargetsOf, environmentStates, type DeliveryMetrics, newestFirst, unpromoted, type Deployment, type EnvironmentState, initialPipelineState, invalidInput, listPipelineExecutions, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type CurrentRevision, type DeployTarget, type PipelineStateView, type RuleExecutionDetail, type StageStateView } from '../domain';
+import { ExpiredError, NotFoundError, deliveryMetrics, deployTargetsOf, environmentStates, type DeliveryMetrics, newestFirst, unpromoted, type Deployment, type EnvironmentState, initialPipelineState, invalidInput, listPipelineExecutions, type ActionExecutionDetail, type ListPipelineExecutionsQuery, type PipelineExecutionPage, type PipelineExecutionSummary, type CurrentRevision, type DeployTarget, type PipelineStateView, type RuleExecutionDetail, type StageStateView, type ExecutionExpiry } from '../domain';
 import { type DefinitionSnapshot, type PipelineRef } from '@sluice/contracts';
 import type { ExecutionViews } from '../projections/execution-views';
 import type { Caller } from './caller';
@@ -45,8 +45,10 @@ export class ExecutionQueries {
   }
 
   async getPipelineExecution(caller: Caller, pipelineName: string, pipelineExecutionId: string): Promise<PipelineExecutionSummary> {
-    await this.refuseExpired(caller, pipelineName, pipelineExecutionId);
+    // One read for what a client polls: the execution with its expiry, if it has one.
     const execution = await this.views.execution(pipelineExecutionId);
+    if (execution?.expiry) refuseExpiry(caller, pipelineName, pipelineExecutionId, execution.expiry);
+    else if (!execution) await this.refuseExpired(caller, pipelineName, pipelineExecutionId);
     if (!execution || !belongsTo(caller, pipelineName, execution.pipeline)) throw new NotFoundError('execution', pipelineExecutionId);
     return execution.summary;
   }
@@ -162,9 +164,14 @@ export class ExecutionQueries {
   /** An execution of the caller's account (and of the pipeline named) that retention expired answers so, with when and why. */
   private async refuseExpired(caller: Caller, pipelineName: string | null, executionId: string): Promise<void> {
     const expiry = await this.views.expiryOf(executionId);
-    if (expiry && expiry.account === caller.account && (pipelineName === null || expiry.pipelineName === pipelineName)) {
-      throw new ExpiredError('execution', executionId, expiry.expiredAt, expiry.retentionDays);
-    }
+    if (expiry) refuseExpiry(caller, pipelineName, executionId, expiry);
+  }
+}
+
+/** Throws `ExpiredError` when the expiry is of the caller's account (and of the pipeline named); another's says nothing. */
+function refuseExpiry(caller: Caller, pipelineName: string | null, executionId: string, expiry: ExecutionExpiry): void {
+  if (expiry.account === caller.account && (pipelineName === null || expiry.pipelineName === pipelineName)) {
+    throw new ExpiredError('execution', executionId, expiry.expiredAt, expiry.retentionDays);
   }
 }
 

@@ -95,7 +95,8 @@ export class MemoryExecutionViews implements ExecutionViews {
   async execution(executionId: string) {
     const summary = summaryOf(this.states.execution(executionId).state);
     const pipeline = this.readModels.pipelineOf(executionId);
-    return summary && pipeline ? { pipeline, summary } : undefined;
+    const expiry = this.readModels.expiryOf(executionId);
+    return summary && pipeline ? { pipeline, summary, ...(expiry ? { expiry } : {}) } : undefined;
   }
 
   async pipelineOf(executionId: string) {

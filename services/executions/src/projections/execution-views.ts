@@ -35,8 +35,8 @@ export interface ApprovalLocation {
  */
 export interface ExecutionViews {
   pipelineState(pipeline: PipelineRef): Promise<PipelineStateView | undefined>;
-  /** The execution's summary and pipeline; undefined for one never started. */
-  execution(executionId: string): Promise<{ pipeline: PipelineRef; summary: PipelineExecutionSummary } | undefined>;
+  /** The execution's summary and pipeline, and its expiry if retention expired it; undefined for one never started. */
+  execution(executionId: string): Promise<{ pipeline: PipelineRef; summary: PipelineExecutionSummary; expiry?: ExecutionExpiry } | undefined>;
   pipelineOf(executionId: string): Promise<PipelineRef | undefined>;
   /** The summaries of the pipeline's executions retention has not expired, in start order. */
   summaries(pipeline: PipelineRef): Promise<PipelineExecutionSummary[]>;

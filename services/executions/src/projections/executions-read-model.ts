@@ -368,9 +368,11 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
     return row ? (JSON.parse(row.view!) as PipelineStateView) : undefined;
   }
 
-  async execution(executionId: string): Promise<{ pipeline: PipelineRef; summary: PipelineExecutionSummary } | undefined> {
-    const [row] = await this.query(`SELECT account, pipeline_name, summary FROM ${this.s}.execution_records WHERE execution_id = $1 AND summary IS NOT NULL AND started_position IS NOT NULL`, [executionId]);
-    return row ? { pipeline: { account: row.account!, name: row.pipeline_name! }, summary: JSON.parse(row.summary!) as PipelineExecutionSummary } : undefined;
+  async execution(executionId: string): Promise<{ pipeline: PipelineRef; summary: PipelineExecutionSummary; expiry?: ExecutionExpiry } | undefined> {
+    const [row] = await this.query(`SELECT account, pipeline_name, summary, expired FROM ${this.s}.execution_records WHERE execution_id = $1 AND summary IS NOT NULL AND started_position IS NOT NULL`, [executionId]);
+    if (!row) return undefined;
+    const found = { pipeline: { account: row.account!, name: row.pipeline_name! }, summary: JSON.parse(row.summary!) as PipelineExecutionSummary };
+    return row.expired === null ? found : { ...found, expiry: JSON.parse(row.expired) as ExecutionExpiry };
   }
 
   async pipelineOf(executionId: string): Promise<PipelineRef | undefined> {
