@@ -7,9 +7,10 @@
  * starting the action and recording its success (the events' `occurredAt`; the command's start from what it printed),
  * the per-action overhead against the command's own time (four at once in the job sandbox, measured between the runs),
  * and the counters that timings on a shared machine cannot blur: the events of each job, the appends of the job's
- * stream, and every stream's events per execution. With SLUICE_BENCH_BEFORE=<another checkout> (a worktree of the
- * commit to compare with, its node_modules installed) that checkout's platform runs beside this one's, one run of
- * each after the other: before and after under the same load.
+ * stream, and every stream's events per execution; and the CPU each execution took (the platform's process, what it
+ * started; from /proc). With SLUICE_BENCH_BEFORE=<another checkout> (a worktree of the commit to compare with, its
+ * node_modules installed) that checkout's platform runs beside this one's, one run of each after the other: before
+ * and after under the same load.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import { startPlatformProcess, type PlatformProcess } from '../../platform/src/t
 import { loadProviderConfig } from '../../services/worker/src/provider-config';
 import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
 import { median, percentile } from '../eventing/bench-kit';
-import { makeRepository, realPathPipeline, sandboxedCommandMs, runRealPathToSuccess } from './real-path-kit';
+import { childProcesses, makeRepository, processCpuMs, realPathPipeline, sandboxedCommandMs, runRealPathToSuccess } from './real-path-kit';
 
 const RUNS = Number(process.env.SLUICE_BENCH_RUNS ?? 10);
 const WARM_UP = 2;
@@ -98,7 +99,7 @@ interface Platform {
   label: string;
   process: PlatformProcess;
   dataDir: string;
-  runs: Array<{ executionId: string; commandStarts: Map<string, number>; totalMs: number }>;
+  runs: Array<{ executionId: string; commandStarts: Map<string, number>; totalMs: number; platformCpuMs: number; startedCpuMs: number }>;
 }
 
 /** The platform of the checkout at `checkout` (its own `platform-process.ts`, so its own code), on a data folder of its own. */
@@ -127,6 +128,10 @@ function report(platform: Platform, events: RecordedEvent[], commandMs: number):
   const jobs = timelines(events, platform.runs);
   const totals = platform.runs.map((run) => run.totalMs);
   console.log(`${platform.label}: ${jobs.length} Commands actions; start → Succeeded p50 ${median(totals).toFixed(0)} ms, p95 ${percentile(totals, 95).toFixed(0)} ms`);
+  const cpu = (pick: (run: Platform['runs'][number]) => number) => platform.runs.map(pick);
+  console.log(
+    `  CPU per execution (with its logs' query): the platform's process p50 ${median(cpu((run) => run.platformCpuMs)).toFixed(0)} ms, mean ${mean(cpu((run) => run.platformCpuMs)).toFixed(0)} ms; the processes it started p50 ${median(cpu((run) => run.startedCpuMs)).toFixed(0)} ms`,
+  );
   STEPS.forEach((step, i) => {
     const values = jobs.map((job) => job.steps[i]!).filter((value) => !Number.isNaN(value));
     console.log(`  ${step.padEnd(36)} p50 ${median(values).toFixed(1).padStart(7)} ms   p95 ${percentile(values, 95).toFixed(1).padStart(7)} ms`);
@@ -149,6 +154,15 @@ function report(platform: Platform, events: RecordedEvent[], commandMs: number):
   }
   const runs = platform.runs.length;
   console.log(`  events per execution: ${(during.length / runs).toFixed(1)} (${[...byPrefix].sort((a, b) => b[1] - a[1]).map(([prefix, count]) => `${prefix}… ${(count / runs).toFixed(1)}`).join(', ')})`);
+}
+
+const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+/** CPU so far (ms) of the platform's process, and of what it started (with what those waited for). */
+async function cpuOf(pid: number): Promise<{ platform: number; started: number }> {
+  const [own, children] = await Promise.all([processCpuMs(pid), childProcesses(pid)]);
+  const started = own.children + (await Promise.all(children.map(processCpuMs))).reduce((sum, cpu) => sum + cpu.own + cpu.children, 0);
+  return { platform: own.own, started };
 }
 
 /**
@@ -177,9 +191,12 @@ async function main(): Promise<void> {
     const command: number[] = [];
     for (let i = 0; i < RUNS; i += 1) {
       for (const platform of i % 2 === 0 ? platforms : [...platforms].reverse()) {
+        const cpuBefore = await cpuOf(platform.process.pid);
         const started = performance.now();
         const run = await runOnce(platform.process);
-        platform.runs.push({ ...run, totalMs: performance.now() - started });
+        const totalMs = performance.now() - started;
+        const cpuAfter = await cpuOf(platform.process.pid);
+        platform.runs.push({ ...run, totalMs, platformCpuMs: cpuAfter.platform - cpuBefore.platform, startedCpuMs: cpuAfter.started - cpuBefore.started });
       }
       command.push(...(await Promise.all(Array.from({ length: PARALLEL }, (_, a) => commandOnce(`bench-timeline-${a}`)))));
     }
