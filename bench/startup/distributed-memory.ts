@@ -18,7 +18,7 @@ import { createPostgresEventStore } from '@sluice/eventing';
 import { dropTestSchema, newTestSchema, startKafkaBroker, type KafkaBroker } from '@sluice/testing';
 import { startDistributedTopology, type DistributedTopology, type TopologyOptions } from '../../platform/src/distributed/topology';
 import { gql } from '../../platform/src/testing/dashboard-harness';
-import { createScaleActionTypes, FIFTY_ACTIONS, runExecutions, scalePipeline, seedHistory } from '../../platform/src/testing/dashboard-scale';
+import { createScaleActionTypes, FIFTY_ACTIONS, runExecutions, scalePipeline, seedHistory, waitForStages } from '../../platform/src/testing/dashboard-scale';
 import { benchPostgresUrl } from '../eventing/bench-kit';
 
 const EXECUTIONS = Number(process.env.SLUICE_BENCH_STARTUP_EXECUTIONS ?? 200);
@@ -37,15 +37,6 @@ function memoryOf(pid: number): { rss: number; peak: number } | undefined {
     return { rss: (kib('VmRSS') * 1024) / MiB, peak: (kib('VmHWM') * 1024) / MiB };
   } catch {
     return undefined;
-  }
-}
-
-async function waitForStages(call: Call, name: string, stages: number): Promise<void> {
-  for (const deadline = Date.now() + 120_000; ; ) {
-    const answer = await call<{ getPipeline: { state: { stageStates: unknown[] } | null } }>('query($n: String!) { getPipeline(name: $n) { state { stageStates { stageName } } } }', { n: name });
-    if (answer.getPipeline.state?.stageStates.length === stages) return;
-    if (Date.now() > deadline) throw new Error(`the executions service did not learn the stages of ${name}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

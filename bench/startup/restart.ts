@@ -27,6 +27,7 @@ import {
   scalePipeline,
   seedHistory,
   succeededExecutions,
+  waitForStages,
 } from '../../platform/src/testing/dashboard-scale';
 import { startPlatformProcess, type PlatformProcess } from '../../platform/src/testing/platform-process';
 
@@ -37,15 +38,6 @@ const ENV = { SLUICE_POLL_INTERVAL_MS: '3600000', SLUICE_STARTUP_TRACE: '1' };
 type Call = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
 const clientOf = (p: PlatformProcess): Call => (query, variables = {}) => gql(p.url, p.token, query, variables);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-async function waitForStages(call: Call, name: string, stages: number): Promise<void> {
-  for (const deadline = Date.now() + 60_000; ; ) {
-    const answer = await call<{ getPipeline: { state: { stageStates: unknown[] } | null } }>('query($n: String!) { getPipeline(name: $n) { state { stageStates { stageName } } } }', { n: name });
-    if (answer.getPipeline.state?.stageStates.length === stages) return;
-    if (Date.now() > deadline) throw new Error(`the executions service did not learn the stages of ${name}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A data folder with the pipeline and EXECUTIONS − 1 seeded copies of one real execution (not yet read by any platform). */
 async function seed(dataDir: string): Promise<void> {

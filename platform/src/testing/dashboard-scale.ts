@@ -61,6 +61,16 @@ export function scalePipeline(name: string, stages: ScaleStage[]): Record<string
 export const actionCount = (stages: ScaleStage[]) => stages.reduce((sum, stage) => sum + stage.groups.reduce((a, b) => a + b, 0), 0);
 
 /** Creates the two custom action types (once per platform; ACTION_TYPE_ALREADY_EXISTS when they exist is fine). */
+/** Waits until the executions service knows the pipeline's `stages` stages (it learns a new definition from the pipelines service). */
+export async function waitForStages(call: Call, name: string, stages: number, timeoutMs = 120_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    const answer = await call<{ getPipeline: { state: { stageStates: unknown[] } | null } }>('query($n: String!) { getPipeline(name: $n) { state { stageStates { stageName } } } }', { n: name });
+    if (answer.getPipeline.state?.stageStates.length === stages) return;
+    if (Date.now() > deadline) throw new Error(`the executions service did not learn the stages of ${name}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function createScaleActionTypes(call: Call): Promise<void> {
   const create = 'mutation($input: JSON!) { createCustomActionType(input: $input) { id { provider } } }';
   const none = { minimumCount: 0, maximumCount: 0 };
