@@ -56,7 +56,7 @@ export async function runRealPathToSuccess(gql: BenchGraphql): Promise<string> {
 }
 
 /** CPU time (ms) of a process's threads, and of its children it has waited for, from /proc/<pid>/stat; 0 once it is gone. */
-export async function processCpuMs(pid: number): Promise<{ own: number; children: number }> {
+async function processCpuMs(pid: number): Promise<{ own: number; children: number }> {
   try {
     // Fields after the command's `)`: state is the 1st, utime the 12th, stime the 13th, cutime and cstime the 14th and 15th.
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
@@ -72,10 +72,17 @@ export async function processCpuMs(pid: number): Promise<{ own: number; children
 const CLOCK_TICKS = 100;
 
 /** The process ids a process started (its threads' children), from /proc. */
-export async function childProcesses(pid: number): Promise<number[]> {
+async function childProcesses(pid: number): Promise<number[]> {
   const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
   const children = await Promise.all(tasks.map((task) => readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '')));
   return children.flatMap((text) => text.trim().split(/\s+/).filter(Boolean).map(Number));
+}
+
+/** CPU so far (ms) of a platform's process, and of what it started with what those waited for (the launcher, git, the jobs). */
+export async function platformCpuMs(pid: number): Promise<{ platform: number; started: number }> {
+  const [own, children] = await Promise.all([processCpuMs(pid), childProcesses(pid)]);
+  const started = own.children + (await Promise.all(children.map(processCpuMs))).reduce((sum, cpu) => sum + cpu.own + cpu.children, 0);
+  return { platform: own.own, started };
 }
 
 /** Busy and total CPU time (ms, all cores) of the machine since boot, from /proc/stat. */

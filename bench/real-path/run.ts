@@ -24,7 +24,7 @@ import { startPlatformProcess, type PlatformProcess } from '../../platform/src/t
 import { loadProviderConfig } from '../../services/worker/src/provider-config';
 import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
 import { median, percentile } from '../eventing/bench-kit';
-import { childProcesses, machineCpuMs, makeRepository, processCpuMs, realPathPipeline, sandboxedCommandMs, spawnExit, runRealPathToSuccess } from './real-path-kit';
+import { machineCpuMs, makeRepository, platformCpuMs, realPathPipeline, sandboxedCommandMs, spawnExit, runRealPathToSuccess } from './real-path-kit';
 
 const RUNS = Number(process.env.SLUICE_BENCH_RUNS ?? 20);
 const WARM_UP = 2;
@@ -50,10 +50,8 @@ interface Measured {
 
 /** CPU so far of the platform's process, of the processes it started and what they waited for, and of the machine. */
 async function cpuNow(platform: PlatformProcess): Promise<{ platform: number; started: number; busy: number; total: number }> {
-  const [own, children, machine] = await Promise.all([processCpuMs(platform.pid), childProcesses(platform.pid), machineCpuMs()]);
-  // What it started and waited for already, and what still runs with what that waited for.
-  const started = own.children + (await Promise.all(children.map(processCpuMs))).reduce((sum, cpu) => sum + cpu.own + cpu.children, 0);
-  return { platform: own.own, started, busy: machine.busy, total: machine.total };
+  const [cpu, machine] = await Promise.all([platformCpuMs(platform.pid), machineCpuMs()]);
+  return { ...cpu, busy: machine.busy, total: machine.total };
 }
 
 async function runOnce(platform: PlatformProcess): Promise<Measured> {

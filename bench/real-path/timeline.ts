@@ -20,7 +20,7 @@ import { startPlatformProcess, type PlatformProcess } from '../../platform/src/t
 import { loadProviderConfig } from '../../services/worker/src/provider-config';
 import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
 import { median, percentile } from '../eventing/bench-kit';
-import { childProcesses, makeRepository, processCpuMs, realPathPipeline, sandboxedCommandMs, runRealPathToSuccess } from './real-path-kit';
+import { makeRepository, platformCpuMs, realPathPipeline, sandboxedCommandMs, runRealPathToSuccess } from './real-path-kit';
 
 const RUNS = Number(process.env.SLUICE_BENCH_RUNS ?? 10);
 const WARM_UP = 2;
@@ -158,13 +158,6 @@ function report(platform: Platform, events: RecordedEvent[], commandMs: number):
 
 const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
 
-/** CPU so far (ms) of the platform's process, and of what it started (with what those waited for). */
-async function cpuOf(pid: number): Promise<{ platform: number; started: number }> {
-  const [own, children] = await Promise.all([processCpuMs(pid), childProcesses(pid)]);
-  const started = own.children + (await Promise.all(children.map(processCpuMs))).reduce((sum, cpu) => sum + cpu.own + cpu.children, 0);
-  return { platform: own.own, started };
-}
-
 /**
  * SLUICE_BENCH_BEFORE=<another checkout, with its node_modules>: that checkout's platform runs too, one run of each
  * after the other, so that both see the same load (the machine is shared): before and after in one sitting.
@@ -191,11 +184,11 @@ async function main(): Promise<void> {
     const command: number[] = [];
     for (let i = 0; i < RUNS; i += 1) {
       for (const platform of i % 2 === 0 ? platforms : [...platforms].reverse()) {
-        const cpuBefore = await cpuOf(platform.process.pid);
+        const cpuBefore = await platformCpuMs(platform.process.pid);
         const started = performance.now();
         const run = await runOnce(platform.process);
         const totalMs = performance.now() - started;
-        const cpuAfter = await cpuOf(platform.process.pid);
+        const cpuAfter = await platformCpuMs(platform.process.pid);
         platform.runs.push({ ...run, totalMs, platformCpuMs: cpuAfter.platform - cpuBefore.platform, startedCpuMs: cpuAfter.started - cpuBefore.started });
       }
       command.push(...(await Promise.all(Array.from({ length: PARALLEL }, (_, a) => commandOnce(`bench-timeline-${a}`)))));

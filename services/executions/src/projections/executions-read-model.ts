@@ -134,7 +134,7 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
     return (await this.foldCarrying(events, schema, database, undefined)).statements;
   }
 
-  /** The fold, with the rows the runner's last committed batch evolved taken from `carried` instead of read again. */
+  /** The fold, with the rows the runner's recent committed batches evolved (`FoldCarry`) taken from `carried` instead of read again. */
   async foldCarrying(events: readonly RecordedEvent[], schema: string, database: ReadModelDatabase, carried: unknown): Promise<{ statements: SqlStatement[]; carried: FoldCarry }> {
     const s = `"${schema}"`;
     const known = (carried as FoldCarry | undefined) ?? { records: new Map(), pipelineViews: new Map(), streams: new Map() };
