@@ -111,6 +111,9 @@ it('expires what is older than each account’s own period, deletes its chunks, 
   const expired = await thrown(() => engine.getPipelineExecution(acme, 'printer', acmeOld));
   expect(expired).toBeInstanceOf(ExpiredError);
   expect((expired as ExpiredError).message).toBe(`The execution '${acmeOld}' expired on 2027-02-05 under the account's retention of 365 days: its history and logs are no longer kept.`);
+  // Another account learns nothing of it, not even that it expired; nor does its own account under another pipeline's name.
+  await expect(engine.getPipelineExecution(globex, 'printer', acmeOld)).rejects.toBeInstanceOf(NotFoundError);
+  await expect(engine.getPipelineExecution(acme, 'other', acmeOld)).rejects.toBeInstanceOf(NotFoundError);
   await expect(engine.actionLogs(acme, acmeOld)).rejects.toBeInstanceOf(ExpiredError);
   expect(await thrown(() => engine.listActionExecutions(acme, 'printer', { pipelineExecutionId: acmeOld }))).toBeInstanceOf(ExpiredError);
   await expect(engine.executionAsOf(acme, acmeOld, new Date(T0 + DAY).toISOString())).rejects.toBeInstanceOf(ExpiredError);
