@@ -8,13 +8,14 @@
  *   - the baseline: the store's own `readAll` of those events in pages of 1,000 (what any rebuild reads);
  *   - the rebuild in place, `npm run rebuild-projections -- --only executions.read-model`'s code path
  *     (`rebuildProjections` + `DurableRebuildable`): read, folded in this process, each batch's rows read then written.
- * Prints events/s of each and the load average. SLUICE_BENCH_REBUILD_BATCH changes the events per transaction (1,000).
+ * Prints events/s of each, how long the rebuild waited on the database, the CPU of this process and of the rest of the machine, the size of each table's rows, and the load average. SLUICE_BENCH_REBUILD_BATCH changes the events per transaction (1,000).
  */
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createPostgresEventStore, DurableRebuildable, openEmbeddedEventStore, readModelDatabaseOf, rebuildProjections, type RecordedEvent } from '@sluice/eventing';
+import { createPostgresEventStore, DurableRebuildable, openEmbeddedEventStore, readModelDatabaseOf, rebuildProjections, type ReadModelDatabase, type RecordedEvent } from '@sluice/eventing';
 import { dropTestSchema, newTestSchema } from '@sluice/testing';
 import { ExecutionsReadModel } from '../../services/executions/src/projections/executions-read-model';
+import { machineCpuMs } from '../real-path/real-path-kit';
 
 const FROM = process.env.SLUICE_BENCH_REBUILD_FROM;
 const url = process.env.SLUICE_BENCH_POSTGRES_URL ?? process.env.SLUICE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -67,13 +68,40 @@ async function main(): Promise<void> {
     const readMs = performance.now() - readStarted;
     console.log(`baseline, readAll in pages of ${PAGE}: ${read.toLocaleString('en-US')} events in ${seconds(readMs)}, ${rate(read, readMs)}`);
 
-    const database = readModelDatabaseOf(target)!;
+    const stored = readModelDatabaseOf(target)!;
+    // The time the rebuild waits on the database (its reads of rows and its commits), the rest being the fold in this process.
+    const waited = { query: 0, transaction: 0 };
+    const timed = async <T>(kind: keyof typeof waited, work: Promise<T>): Promise<T> => {
+      const from = performance.now();
+      try {
+        return await work;
+      } finally {
+        waited[kind] += performance.now() - from;
+      }
+    };
+    const database: ReadModelDatabase = {
+      schema: stored.schema,
+      holdsStoreEvents: stored.holdsStoreEvents,
+      query: (text, params) => timed('query', stored.query(text, params)),
+      transaction: (statements) => timed('transaction', stored.transaction(statements)),
+    };
     const rebuild = new DurableRebuildable(database, new ExecutionsReadModel(database), process.env.SLUICE_BENCH_REBUILD_BATCH ? Number(process.env.SLUICE_BENCH_REBUILD_BATCH) : undefined);
+    const [cpuBefore, machineBefore] = [process.cpuUsage(), await machineCpuMs()];
     const rebuildStarted = performance.now();
     const result = await rebuildProjections(target, [rebuild]);
     const rebuildMs = performance.now() - rebuildStarted;
+    const [cpu, machine] = [process.cpuUsage(cpuBefore), await machineCpuMs()];
     const folded = result.folded[rebuild.name] ?? 0;
     console.log(`rebuild of executions.read-model in place: ${folded.toLocaleString('en-US')} events in ${seconds(rebuildMs)}, ${rate(folded, rebuildMs)} (goal ≥ 50,000 events/s; ratio to the read alone ${(rebuildMs / readMs).toFixed(1)}x)`);
+    console.log(`  of which waiting on PostgreSQL: reads of its rows ${seconds(waited.query)}, commits ${seconds(waited.transaction)} (a batch's commit is waited for while the next is read and folded)`);
+    const processMs = (cpu.user + cpu.system) / 1000;
+    const machineBusyMs = machine.busy - machineBefore.busy;
+    console.log(`  CPU: this process (reading the events, folding) ${seconds(processMs)}, the rest of the machine (PostgreSQL's writes) ${seconds(machineBusyMs - processMs)}, of ${seconds(rebuildMs * cpus().length)} on ${cpus().length} cores`);
+    for (const table of rebuild.projection.tables) {
+      const [row] = await stored.query(`SELECT count(*)::text AS rows, coalesce(sum(pg_column_size(t.*)), 0)::text AS bytes FROM "${schema}".${table} t`);
+      if (row!.rows === '0') continue;
+      console.log(`  ${table}: ${Number(row!.rows).toLocaleString('en-US')} rows, ${(Number(row!.bytes) / Number(row!.rows) / 1024).toFixed(1)} KiB a row as stored (compressed)`);
+    }
     console.log(`load average after: ${load()}`);
   } finally {
     await target.close();

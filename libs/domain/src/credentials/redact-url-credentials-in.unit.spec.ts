@@ -1,7 +1,7 @@
 import { redactUrlCredentialsIn } from './redact-url-credentials-in';
 
 describe('redactUrlCredentialsIn', () => {
-  it('redacts every string at any depth and leaves keys, numbers and the input alone', () => {
+  it('redacts every string at any depth and leaves keys, numbers and the input alone, sharing what it did not change', () => {
     const declaration = {
       name: 'web',
       version: 3,
@@ -18,5 +18,11 @@ describe('redactUrlCredentialsIn', () => {
       variables: [{ name: 'Mirror', defaultValue: 'https://***@mirror.example.com/web.git' }],
     });
     expect(declaration).toEqual(copy);
+    // What holds no credential is the input's own; what holds one is a copy.
+    expect(redacted.stages[0]!.actions[0]!.configuration).not.toBe(declaration.stages[0]!.actions[0]!.configuration);
+    expect(redacted.stages).not.toBe(declaration.stages);
+    const clean = { name: 'web', stages: [{ name: 'Build', actions: [{ configuration: { Commands: 'make', Url: 'https://git.example.com/web.git' } }] }] };
+    expect(redactUrlCredentialsIn(clean)).toBe(clean);
+    expect(redactUrlCredentialsIn({ ...declaration, stages: clean.stages }).stages).toBe(clean.stages);
   });
 });

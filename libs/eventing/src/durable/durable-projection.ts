@@ -32,7 +32,7 @@ export interface DurableProjection {
    * still where that batch left it — nobody else folded since — so the rows carried are the rows in the tables.
    * Undefined `carried`: every row is read.
    */
-  foldCarrying?(events: readonly RecordedEvent[], schema: string, database: ReadModelDatabase, carried: unknown): Promise<{ statements: SqlStatement[]; carried: unknown }>;
+  foldCarrying?(events: readonly RecordedEvent[], schema: string, database: ReadModelDatabase, carried: unknown): Promise<CarryingFold>;
   /**
    * Optional: one statement folding the store's events with positions in ($1, $2] straight from `events` (the store's
    * table, qualified; columns position, stream_id, revision, type, data), writing exactly what `fold` writes for them.
@@ -42,4 +42,15 @@ export interface DurableProjection {
   rebuildSql?(schema: string, events: string): string;
   /** Its tables as plain data in a fixed order: a rebuilt copy and a live one compare deep-equal. */
   contents(database: ReadModelDatabase): Promise<unknown>;
+}
+
+/** What `foldCarrying` gives: the batch's statements, and what it leaves for the next batch. */
+export interface CarryingFold {
+  statements: SqlStatement[];
+  carried: unknown;
+  /**
+   * True when `carried` holds every row this batch's statements write: the next batch then reads none of them, so a
+   * rebuild folds it while this one commits (their transactions still commit in order).
+   */
+  holdsBatch?: boolean;
 }

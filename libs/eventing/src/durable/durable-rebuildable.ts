@@ -28,6 +28,8 @@ export class DurableRebuildable implements RebuildableProjection {
   private count = 0;
   /** The batch being committed while the next one is folded: one at most, committed in order. */
   private committing: Promise<void> = Promise.resolve();
+  /** What the last batch folded left for the next (`DurableProjection.foldCarrying`), and whether it holds every row that batch writes. */
+  private carry: { carried: unknown; holdsBatch: boolean } = { carried: undefined, holdsBatch: false };
 
   /** Present when the projection has a SQL fold and its database holds the store's events (decision 0059). */
   readonly rebuildInDatabase?: (progress: (position: bigint) => void) => Promise<{ lastPosition: bigint | undefined; folded: number }>;
@@ -56,6 +58,7 @@ export class DurableRebuildable implements RebuildableProjection {
     this.pending = [];
     this.pendingFrom = this.last = NOTHING_FOLDED;
     this.count = 0;
+    this.carry = { carried: undefined, holdsBatch: false };
   }
 
   async apply(event: RecordedEvent): Promise<void> {
@@ -83,7 +86,9 @@ export class DurableRebuildable implements RebuildableProjection {
    * Folds the pending batch and starts its transaction (the checkpoint move first, then the rows), after waiting
    * for the previous batch's: the database writes batch n while batch n+1 is read and folded, and a batch's
    * transaction starts only once the one before committed, so the checkpoint moves in order and a failure stops
-   * the rebuild at the batch that failed.
+   * the rebuild at the batch that failed. A fold that reads its own rows folds batch n+1 once batch n committed,
+   * unless what batch n's fold carried holds every row it writes (`CarryingFold.holdsBatch`): then the rows it reads
+   * are of batches already committed. If batch n then fails, batch n+1's checkpoint move fails with it.
    */
   private async flush(): Promise<void> {
     if (this.last === this.pendingFrom) return this.committing;
@@ -92,9 +97,12 @@ export class DurableRebuildable implements RebuildableProjection {
     this.pending = [];
     this.count = 0;
     this.pendingFrom = this.last;
-    // A fold that reads its own rows folds batch n+1 only once batch n committed; one in pure SQL overlaps them.
-    if (this.projection.readsOwnRows) await this.committing;
-    const statements = [NO_COMMIT_WAIT, advanceCheckpoint(this.database, this.projection, from, to), ...(await this.projection.fold(batch, this.database.schema, this.database))];
+    if (this.projection.readsOwnRows && !this.carry.holdsBatch) await this.committing;
+    const folded = this.projection.foldCarrying
+      ? await this.projection.foldCarrying(batch, this.database.schema, this.database, this.carry.carried)
+      : { statements: await this.projection.fold(batch, this.database.schema, this.database), carried: undefined };
+    this.carry = { carried: folded.carried, holdsBatch: folded.holdsBatch === true };
+    const statements = [NO_COMMIT_WAIT, advanceCheckpoint(this.database, this.projection, from, to), ...folded.statements];
     const previous = this.committing;
     this.committing = previous.then(() =>
       this.database.transaction(statements).catch((error: unknown) => {

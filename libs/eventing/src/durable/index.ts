@@ -1,4 +1,4 @@
-export type { DurableProjection } from './durable-projection';
+export type { CarryingFold, DurableProjection } from './durable-projection';
 export { DurableProjectionRunner, type DurableProjectionRunnerOptions } from './durable-projection-runner';
 export { DurableProjectionFollower, type DurableProjectionFollowerOptions, type DurableReadModelPosition } from './durable-projection-follower';
 export { DurableRebuildable } from './durable-rebuildable';

@@ -1,4 +1,4 @@
-import { toArrayLiteral, type DurableProjection, type ReadModelDatabase, type RecordedEvent, type Row, type SqlStatement } from '@sluice/eventing';
+import { toArrayLiteral, type CarryingFold, type DurableProjection, type ReadModelDatabase, type RecordedEvent, type Row, type SqlStatement } from '@sluice/eventing';
 import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, LANES_STREAM_PREFIX, type ExecutionEvent, type JobEvent, type LanesEvent, type PipelineRef } from '@sluice/contracts';
 import {
   EXPIRED_EXECUTION_STREAM_PREFIX,
@@ -48,7 +48,7 @@ interface FoldedStream {
   executionId: string | null;
 }
 
-const RECORD_COLUMNS = 'execution_id, account, pipeline_name, started_position::text AS started_position, revision::text AS revision, state, views, expired';
+const RECORD_COLUMNS = 'execution_id, account, pipeline_name, started_position::text AS started_position, revision::text AS revision, state, views, action_details, rule_details, deployments, expired';
 
 /**
  * What the runner's committed batches leave for the next (`foldCarrying`): the rows they evolved most recently, by id,
@@ -135,7 +135,7 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
   }
 
   /** The fold, with the rows the runner's recent committed batches evolved (`FoldCarry`) taken from `carried` instead of read again. */
-  async foldCarrying(events: readonly RecordedEvent[], schema: string, database: ReadModelDatabase, carried: unknown): Promise<{ statements: SqlStatement[]; carried: FoldCarry }> {
+  async foldCarrying(events: readonly RecordedEvent[], schema: string, database: ReadModelDatabase, carried: unknown): Promise<CarryingFold & { carried: FoldCarry }> {
     const s = `"${schema}"`;
     const known = (carried as FoldCarry | undefined) ?? { records: new Map(), pipelineViews: new Map(), streams: new Map() };
     const fresh = newStreams(events);
@@ -203,37 +203,37 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
     }
     const statements: SqlStatement[] = [];
     if (dirty.size > 0) {
-      const rows = [...dirty].map((record) => {
-        const summary = summaryOf(record.state);
-        return {
-          execution_id: record.executionId,
-          account: record.pipeline?.account ?? record.expired?.account ?? null,
-          pipeline_name: record.pipeline?.name ?? record.expired?.pipelineName ?? null,
-          started_position: record.started,
-          revision: record.revision.toString(),
-          state: JSON.stringify(record.state),
-          summary: summary ? JSON.stringify(summary) : null,
-          views: record.views ? JSON.stringify(record.views) : null,
-          action_details: record.views ? JSON.stringify(record.views.actionExecutions.details) : null,
-          rule_details: record.views ? JSON.stringify(record.views.ruleExecutions.details) : null,
-          deployments: record.views?.deployments ? JSON.stringify(record.views.deployments.deployments) : null,
-          expired: record.expired ? JSON.stringify(record.expired) : null,
-          attention: needsAttentionOfItsOwn(record.state),
-        };
-      });
+      // The JSON columns go as JSON values, not as strings in the JSON (escaped and stringified twice): a `json`
+      // column of json_to_recordset is the value's text as written, stored as `text`.
+      const rows = [...dirty].map((record) => ({
+        execution_id: record.executionId,
+        account: record.pipeline?.account ?? record.expired?.account ?? null,
+        pipeline_name: record.pipeline?.name ?? record.expired?.pipelineName ?? null,
+        started_position: record.started,
+        revision: record.revision.toString(),
+        state: record.state,
+        summary: summaryOf(record.state) ?? null,
+        views: record.views ? storedViews(record.views) : null,
+        action_details: record.views ? record.views.actionExecutions.details : null,
+        rule_details: record.views ? record.views.ruleExecutions.details : null,
+        deployments: record.views?.deployments ? record.views.deployments.deployments : null,
+        expired: record.expired,
+        attention: needsAttentionOfItsOwn(record.state),
+      }));
       const columns = Object.keys(rows[0]!);
+      const json = new Set(['state', 'summary', 'views', 'action_details', 'rule_details', 'deployments', 'expired']);
       statements.push({
         text: `INSERT INTO ${s}.execution_records (${columns.join(', ')})
-          SELECT ${columns.join(', ')} FROM json_to_recordset($1::json) AS r(execution_id text, account text, pipeline_name text, started_position bigint, revision bigint,
-            state text, summary text, views text, action_details text, rule_details text, deployments text, expired text, attention boolean)
+          SELECT ${columns.map((column) => (json.has(column) ? `${column}::text` : column)).join(', ')} FROM json_to_recordset($1::json) AS r(execution_id text, account text, pipeline_name text,
+            started_position bigint, revision bigint, state json, summary json, views json, action_details json, rule_details json, deployments json, expired json, attention boolean)
           ON CONFLICT (execution_id) DO UPDATE SET ${columns.slice(1).map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
         params: [JSON.stringify(rows)],
       });
     }
     if (dirtyPipelines.size > 0) {
-      const rows = [...dirtyPipelines].map((key) => ({ pipeline_key: key, view: JSON.stringify(pipelineViews.get(key)) }));
+      const rows = [...dirtyPipelines].map((key) => ({ pipeline_key: key, view: pipelineViews.get(key) }));
       statements.push({
-        text: `INSERT INTO ${s}.execution_pipeline_states (pipeline_key, view) SELECT pipeline_key, view FROM json_to_recordset($1::json) AS r(pipeline_key text, view text)
+        text: `INSERT INTO ${s}.execution_pipeline_states (pipeline_key, view) SELECT pipeline_key, view::text FROM json_to_recordset($1::json) AS r(pipeline_key text, view json)
           ON CONFLICT (pipeline_key) DO UPDATE SET view = EXCLUDED.view`,
         params: [JSON.stringify(rows)],
       });
@@ -248,20 +248,20 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
     }
     const jobs = [...dirtyStreams].filter((id) => id.startsWith(JOB_STREAM_PREFIX) && streams.get(id)!.executionId !== null);
     if (jobs.length > 0) {
-      const rows = jobs.map((id) => ({ job_id: id.slice(JOB_STREAM_PREFIX.length), execution_id: streams.get(id)!.executionId, revision: streams.get(id)!.revision.toString(), state: JSON.stringify(streams.get(id)!.state) }));
+      const rows = jobs.map((id) => ({ job_id: id.slice(JOB_STREAM_PREFIX.length), execution_id: streams.get(id)!.executionId, revision: streams.get(id)!.revision.toString(), state: streams.get(id)!.state }));
       statements.push({
         text: `INSERT INTO ${s}.engine_job_states (job_id, execution_id, revision, state)
-          SELECT job_id, execution_id, revision, state FROM json_to_recordset($1::json) AS r(job_id text, execution_id text, revision bigint, state text)
+          SELECT job_id, execution_id, revision, state::text FROM json_to_recordset($1::json) AS r(job_id text, execution_id text, revision bigint, state json)
           ON CONFLICT (job_id) DO UPDATE SET execution_id = EXCLUDED.execution_id, revision = EXCLUDED.revision, state = EXCLUDED.state`,
         params: [JSON.stringify(rows)],
       });
     }
     const lanes = [...dirtyStreams].filter((id) => id.startsWith(LANES_STREAM_PREFIX));
     if (lanes.length > 0) {
-      const rows = lanes.map((id) => ({ pipeline_key: id.slice(LANES_STREAM_PREFIX.length), revision: streams.get(id)!.revision.toString(), state: JSON.stringify(streams.get(id)!.state) }));
+      const rows = lanes.map((id) => ({ pipeline_key: id.slice(LANES_STREAM_PREFIX.length), revision: streams.get(id)!.revision.toString(), state: streams.get(id)!.state }));
       statements.push({
         text: `INSERT INTO ${s}.engine_lanes_states (pipeline_key, revision, state)
-          SELECT pipeline_key, revision, state FROM json_to_recordset($1::json) AS r(pipeline_key text, revision bigint, state text)
+          SELECT pipeline_key, revision, state::text FROM json_to_recordset($1::json) AS r(pipeline_key text, revision bigint, state json)
           ON CONFLICT (pipeline_key) DO UPDATE SET revision = EXCLUDED.revision, state = EXCLUDED.state`,
         params: [JSON.stringify(rows)],
       });
@@ -276,6 +276,8 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
     return {
       statements,
       carried: { records: carryOn(known.records, records), pipelineViews: carryOn(known.pipelineViews, pipelineViews), streams: carryOn(known.streams, streams) },
+      // A batch's own rows are the newest carried: all of them are, unless it touched more than the bound.
+      holdsBatch: Math.max(records.size, pipelineViews.size, streams.size) <= CARRIED_ROWS,
     };
   }
 
@@ -510,7 +512,31 @@ function recordOfRow(row: Row): ExecutionRecord {
     started: row.started_position,
     revision: BigInt(row.revision!),
     state,
-    views: row.views === null ? null : (JSON.parse(row.views) as ExecutionStreamViews),
+    views: row.views === null ? null : viewsOfRow(row, state),
     expired: row.expired === null ? null : (JSON.parse(row.expired) as ExecutionExpiry),
+  };
+}
+
+/**
+ * The views as the `views` column keeps them: without what other columns of the row already hold — the action and
+ * rule attempts (`action_details`, `rule_details`), the deployments (`deployments`) and the definition the execution
+ * runs (in `state`). An execution's row is rewritten at every batch that touches it, and those parts are most of it.
+ */
+function storedViews(views: ExecutionStreamViews): ExecutionStreamViews {
+  return {
+    actionExecutions: { ...views.actionExecutions, definition: null, details: [] },
+    ruleExecutions: { ...views.ruleExecutions, details: [] },
+    deployments: views.deployments && { ...views.deployments, deployments: [] },
+  };
+}
+
+/** The views `storedViews` kept, made whole again from the row's other columns and its parsed `state`. */
+function viewsOfRow(row: Row, state: ExecutionState): ExecutionStreamViews {
+  const stored = JSON.parse(row.views!) as ExecutionStreamViews;
+  const definition = state.status === 'NotStarted' ? stored.actionExecutions.definition : state.run.inputs.definition;
+  return {
+    actionExecutions: { ...stored.actionExecutions, definition, details: row.action_details === null ? [] : (JSON.parse(row.action_details) as ActionExecutionDetail[]) },
+    ruleExecutions: { ...stored.ruleExecutions, details: row.rule_details === null ? [] : (JSON.parse(row.rule_details) as RuleExecutionDetail[]) },
+    deployments: stored.deployments && { ...stored.deployments, deployments: row.deployments === null ? [] : (JSON.parse(row.deployments) as Deployment[]) },
   };
 }
