@@ -86,8 +86,7 @@ async function runAcknowledged(job: PolledJob, cancellation: JobCancellation, co
     outcome = await run(job, cancellation, logs, context, removeLater);
   } finally {
     // The last line is stored before the result, so whoever sees Succeeded or Failed can read it.
-    await logs.close();
-    await heartbeat.stop();
+    await Promise.all([logs.close(), heartbeat.stop()]);
   }
 
   const cause = cancellation.cause;

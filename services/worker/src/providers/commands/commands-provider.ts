@@ -65,12 +65,8 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
         writeFile(exportsFile, ''),
       ]);
       const inputs = job.inputArtifacts.map((input) => input.directory);
-      if (sandbox.owner) {
-        // The job owns what it may write; the worker keeps the folders around it, so it reads back the job's files and no link of theirs.
-        const own = [paths.sourceDir, ...inputs, paths.tmpDir, home, paths.outputVariablesFile, exportsFile];
-        await handOver(sandbox.owner, [...new Set(own)], [job.workspace, control]);
-      }
-      const sandboxed = await sandbox.wrap({
+      // The sandbox (its cgroup) is made while the files are handed over: neither needs the other.
+      const wrapping = sandbox.wrap({
         command: 'bash',
         args: ['-e', script],
         cwd: paths.sourceDir,
@@ -79,12 +75,21 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
         network,
         jobId: job.jobId,
       });
+      wrapping.catch(() => undefined);
+      if (sandbox.owner) {
+        // The job owns what it may write; the worker keeps the folders around it, so it reads back the job's files and no link of theirs.
+        const own = [paths.sourceDir, ...inputs, paths.tmpDir, home, paths.outputVariablesFile, exportsFile];
+        await handOver(sandbox.owner, [...new Set(own)], [job.workspace, control]).catch(async (error: unknown) => {
+          await wrapping.then((made) => made.finish(), () => undefined);
+          throw error;
+        });
+      }
+      const sandboxed = await wrapping;
 
       const signal = jobSignal(io.signal, job.timeoutMs);
       const tail = new OutputTail(options.failureTailLines ?? 30);
       const started = Date.now();
       let outcome: ProcessGroupOutcome;
-      let limitReached: string | undefined;
       try {
         outcome = await runProcessGroup({
           command: sandboxed.command,
@@ -99,14 +104,27 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
             io.log(stream, chunk);
           },
         });
-      } finally {
+      } catch (error) {
         // What the sandbox made for the job (its cgroup) goes whatever happened.
         io.flush?.();
-        ({ limitReached } = await sandboxed.finish());
+        await sandboxed.finish();
+        throw error;
       }
+      io.flush?.();
       const elapsed = formatDuration(Date.now() - started);
-      await assertOwnFolder(paths.sourceDir, 'the commands\' folder');
-      const tests = await collectTestReports(paths.sourceDir);
+      // Once its processes are gone, what the job left is read at once (each read waits for a turn of the worker's
+      // loop); a failure is reported in the order the steps had one after another: the sandbox's, the folder's, the
+      // command's, the outputs', the variables files'.
+      const [finished, reports, variablesFiles] = await Promise.allSettled([
+        sandboxed.finish(),
+        assertOwnFolder(paths.sourceDir, 'the commands\' folder').then(() => collectTestReports(paths.sourceDir)),
+        Promise.all([
+          readJobFile(paths.outputVariablesFile, MAX_VARIABLES_FILE_BYTES, '$SLUICE_OUTPUT_VARIABLES'),
+          readJobFile(exportsFile, MAX_VARIABLES_FILE_BYTES, 'the exported variables'),
+        ]),
+      ]);
+      const { limitReached } = settledValue(finished);
+      const tests = settledValue(reports);
       // A job that ran into a limit failed even if its script went on to exit 0: some of its processes were refused or killed.
       if (outcome.status !== 'exited' || outcome.exitCode !== 0 || limitReached) throw failureOf(outcome, signal, job, tail, tests, elapsed, limitReached);
 
@@ -116,10 +134,7 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
         await copyMatching(paths.sourceDir, directory, output.files !== undefined && output.files.length > 0 ? output.files : everything, output.name);
         outputArtifacts.push({ name: output.name, directory });
       }
-      const [outputVariablesFile, exported] = await Promise.all([
-        readJobFile(paths.outputVariablesFile, MAX_VARIABLES_FILE_BYTES, '$SLUICE_OUTPUT_VARIABLES'),
-        readJobFile(exportsFile, MAX_VARIABLES_FILE_BYTES, 'the exported variables'),
-      ]);
+      const [outputVariablesFile, exported] = settledValue(variablesFiles);
       const outputVariables = assertVariableCount({ ...parseOutputVariablesFile(outputVariablesFile), ...parseExportedVariables(exported) });
       const count = commands.filter((command) => command.trim() !== '').length;
       // No time in the summary: an action's duration is the engine's, start to finish, shown beside it (issue 22).
@@ -127,6 +142,12 @@ export function commandsProvider(actionTypeId: ActionTypeIdLike, options: Comman
       return { outputArtifacts, outputVariables, summary };
     },
   };
+}
+
+/** A settled step's value, or its error thrown. */
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 /** 100 variables of CodePipeline's largest size, with room to spare. */
