@@ -8,7 +8,8 @@
  * template, runs the template once, stops; SLUICE_BENCH_STARTUP_EXECUTIONS − 1 copies of that execution are appended to
  * the store (~127 events each); then the topology starts twice on that store: "first" (every durable read model folds
  * the history once) and "again" (each resumes after its checkpoint). After each start and after one more execution it
- * prints every process's resident memory (VmRSS) and its peak (VmHWM), from /proc, with the load average. RSS bounds
+ * prints every process's resident memory (VmRSS) and its peak (VmHWM), from /proc, with the load average, and whether
+ * the gateway's metrics read model (which catches up in the background) had caught up with the store. RSS bounds
  * the heap from above: a process within 300 MiB of RSS is within it of heap.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -40,9 +41,19 @@ function memoryOf(pid: number): { rss: number; peak: number } | undefined {
   }
 }
 
+/** The gateway's `sluice_event_store_lag_seconds` (its metrics read model still catching up with the store when > 0). */
+async function metricsLagSeconds(running: DistributedTopology): Promise<number | undefined> {
+  const response = await fetch(`${running.gatewayUrl}/metrics`, { headers: { authorization: `Bearer ${running.adminToken!}` } });
+  if (!response.ok) return undefined;
+  const line = /^sluice_event_store_lag_seconds(?:\{[^}]*\})? (\S+)$/m.exec(await response.text());
+  return line ? Number(line[1]) : undefined;
+}
+
 interface Sample {
   startMs: number;
   executionMs: number;
+  /** The gateway's metrics lag at ready and after the execution. */
+  lag: [number | undefined, number | undefined];
   atReady: Map<string, { rss: number; peak: number } | undefined>;
   afterExecution: Map<string, { rss: number; peak: number } | undefined>;
 }
@@ -103,18 +114,22 @@ async function main(): Promise<void> {
       const startMs = performance.now() - spawned;
       const processes = topology.processes.map((p) => ({ name: p.name, pid: p.pid }));
       const atReady = new Map(processes.map((p) => [p.name, memoryOf(p.pid)]));
+      const lagAtReady = await metricsLagSeconds(topology);
       call = callOf(topology);
       const executionStarted = performance.now();
       await runExecutions(call, PIPELINE, 1, { timeoutMs: 600_000 });
       const executionMs = performance.now() - executionStarted;
       const afterExecution = new Map(processes.map((p) => [p.name, memoryOf(p.pid)]));
-      samples.set(label, { startMs, executionMs, atReady, afterExecution });
+      samples.set(label, { startMs, executionMs, lag: [lagAtReady, await metricsLagSeconds(topology)], atReady, afterExecution });
       await topology.stop();
       topology = undefined;
     }
 
     console.log(`\n${EXECUTIONS} executions of a 50-action pipeline on PostgreSQL; load average after: ${load()}`);
-    for (const [label, sample] of samples) console.log(`${label}: all processes ready in ${seconds(sample.startMs)}, then one execution in ${seconds(sample.executionMs)}`);
+    const lag = (value: number | undefined) => (value === undefined ? 'not read' : value === 0 ? 'caught up' : `${value.toFixed(0)} s behind`);
+    for (const [label, sample] of samples) {
+      console.log(`${label}: all processes ready in ${seconds(sample.startMs)}, then one execution in ${seconds(sample.executionMs)}; the gateway's metrics read model ${lag(sample.lag[0])} at ready, ${lag(sample.lag[1])} after the execution`);
+    }
     const cell = (value: { rss: number; peak: number } | undefined) => (value ? `${value.rss.toFixed(0)} MiB` : 'gone');
     const peak = (value: { rss: number; peak: number } | undefined) => (value ? `${value.peak.toFixed(0)} MiB` : 'gone');
     console.log('\n| process | first: RSS at ready | after an execution | peak | again: RSS at ready | after an execution | peak |');
