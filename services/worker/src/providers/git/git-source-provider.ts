@@ -55,9 +55,8 @@ export function gitSourceProvider(options: GitSourceOptions = {}): ActionProvide
       if (request.format === 'GIT_CLONE') await session.run(['remote', 'add', 'origin', request.url]);
       const commit = await fetchRevision(session, request);
       const checkout = request.format === 'GIT_CLONE' ? ['checkout', '-q', '-B', request.branch, commit] : ['checkout', '-q', '-f', '--detach', commit];
-      await session.run(['--work-tree', tree, ...checkout]);
-
-      const log = await session.run(['log', '-1', '--format=%H%x00%aI%x00%B', commit], { logStderr: false });
+      // The commit's files and its description at once: `log` reads the commit by id, whatever the checkout writes.
+      const [, log] = await Promise.all([session.run(['--work-tree', tree, ...checkout]), session.run(['log', '-1', '--format=%H%x00%aI%x00%B', commit], { logStderr: false })]);
       const [commitId = commit, authorDate = '', message = ''] = log.split('\0');
       const commitMessage = message.replace(/\n+$/, '');
       const subject = commitMessage.split('\n')[0] ?? '';
