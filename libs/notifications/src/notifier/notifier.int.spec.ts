@@ -249,6 +249,8 @@ describe('Notifier', () => {
     // The retried delivery came from the saved state (its events are before its position), with the same key.
     expect(settled.find((d) => d.idempotencyKey === retrying.idempotencyKey)!.status).toBe('Succeeded');
     expect(target.received.filter((r) => r.key === retrying.idempotencyKey)).toHaveLength(2);
+    // The notifier's own view settles when its subscription folds the stored result back: after the history shows it.
+    await eventually(async () => (second.deliveries.unsettled().length === 0 ? true : undefined), 'the notifier to let the settled deliveries go', 5_000, 50);
     expect(second.deliveries.unsettled()).toEqual([]);
   });
 
