@@ -121,6 +121,9 @@ async function main(): Promise<void> {
       const executionMs = performance.now() - executionStarted;
       const afterExecution = new Map(processes.map((p) => [p.name, memoryOf(p.pid)]));
       samples.set(label, { startMs, executionMs, lag: [lagAtReady, await metricsLagSeconds(topology)], atReady, afterExecution });
+      // What the gateway said of its metrics read model (a failed fold is retried from its checkpoint).
+      const said = topology.process('gateway').output().split('\n').filter((line) => /metrics/i.test(line));
+      if (said.length > 0) console.log(`${label}: the gateway on its metrics:\n  ${said.slice(0, 5).join('\n  ')}${said.length > 5 ? `\n  … ${said.length - 5} more` : ''}`);
       await topology.stop();
       topology = undefined;
     }

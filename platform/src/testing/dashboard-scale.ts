@@ -268,6 +268,7 @@ export async function seedHistory(store: EventStore, options: SeedOptions): Prom
       const data = rewrite(event.data, ids, template.pipelineName, pipelineName, shiftMs) as Record<string, unknown>;
       // The lanes stream numbers the pipeline's executions at their first arrival: the copies come one after another.
       if (event.type === 'ExecutionArrivedAtStage') data.sequence = firstSequence + k;
+      if (event.type === 'StageExecutionStarted' && data.laneSequence !== undefined) data.laneSequence = firstSequence + k;
       const metadata = rewrite(event.metadata, ids, template.pipelineName, pipelineName, shiftMs) as NewEvent['metadata'];
       streams.set(streamId, [...(streams.get(streamId) ?? []), { type: event.type, data, metadata }]);
     }

@@ -36,7 +36,8 @@ export interface PipelineExecutionStarted {
 /** The execution holds the stage (its lanes granted entry). `retryMode` is null on a first entry. */
 export interface StageExecutionStarted {
   type: 'StageExecutionStarted';
-  data: { stageName: string; attempt: number; retryMode: StageRetryMode | null; startedAt: string };
+  /** `laneSequence`: the execution's place in its pipeline's order, as the lanes gave it (absent in events appended before decision 0073). */
+  data: { stageName: string; attempt: number; retryMode: StageRetryMode | null; startedAt: string; laneSequence?: number };
 }
 
 export type StageConditionKind = 'beforeEntry' | 'onSuccess' | 'onFailure';

@@ -14,10 +14,14 @@ export type LanesEvent =
   | InboundTransitionDisabled
   | InboundTransitionEnabled;
 
-/** `sequence` orders executions of the pipeline: given at their first arrival, kept after. */
+/**
+ * `sequence` orders executions of the pipeline: given at their first arrival, kept after. `keptBy: 'execution'`: the
+ * execution keeps its own sequence (`StageExecutionStarted.laneSequence`) and brings it to its later arrivals, so the
+ * lanes do not record it (decision 0073). Arrivals without it (appended before) are recorded in the lanes' state.
+ */
 export interface ExecutionArrivedAtStage {
   type: 'ExecutionArrivedAtStage';
-  data: { executionId: string; stageName: string; sequence: number; mode: ExecutionMode; at: string };
+  data: { executionId: string; stageName: string; sequence: number; mode: ExecutionMode; at: string; keptBy?: 'execution' };
 }
 
 export interface StageEntryGranted {

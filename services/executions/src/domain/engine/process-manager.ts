@@ -121,8 +121,10 @@ function entry(execution: StartedExecution, lanes: LanesState, metadata: Executi
   if (!stage) return [];
   const { executionId, inputs } = execution.run;
   switch (positionAt(lanes, executionId, stage.name)) {
-    case 'Occupying':
-      return [{ aggregate: 'execution', command: { type: 'EnterStage', executionId, stageName: stage.name, metadata } }];
+    case 'Occupying': {
+      const laneSequence = laneOf(lanes, stage.name).occupants.find((entry) => entry.executionId === executionId)?.sequence;
+      return [{ aggregate: 'execution', command: { type: 'EnterStage', executionId, stageName: stage.name, ...(laneSequence === undefined ? {} : { laneSequence }), metadata } }];
+    }
     case 'Waiting':
       return [];
     case 'Superseded': {
@@ -133,7 +135,15 @@ function entry(execution: StartedExecution, lanes: LanesState, metadata: Executi
       return [
         {
           aggregate: 'lanes',
-          command: { type: 'RequestStageEntry', pipeline: inputs.pipeline, executionId, stageName: stage.name, mode: inputs.executionMode, metadata },
+          command: {
+            type: 'RequestStageEntry',
+            pipeline: inputs.pipeline,
+            executionId,
+            stageName: stage.name,
+            mode: inputs.executionMode,
+            ...(execution.run.laneSequence === undefined ? {} : { sequence: execution.run.laneSequence }),
+            metadata,
+          },
         },
       ];
   }

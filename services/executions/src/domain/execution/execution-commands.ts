@@ -122,6 +122,8 @@ export interface EnterStage {
   type: 'EnterStage';
   executionId: string;
   stageName: string;
+  /** The execution's sequence in the lanes' order, from its place there (kept in its StageExecutionStarted). */
+  laneSequence?: number;
   metadata: ExecutionCommandMetadata;
 }
 

@@ -8,8 +8,9 @@ export function evolveExecution(state: ExecutionState, event: ExecutionEvent): E
   if (state.status === 'NotStarted') return state;
   switch (event.type) {
     case 'StageExecutionStarted': {
-      const { stageName, attempt, retryMode, startedAt } = event.data;
-      return updateStage(state, stageName, startedAt, (stage) => ({
+      const { stageName, attempt, retryMode, startedAt, laneSequence } = event.data;
+      const sequenced = laneSequence === undefined || state.run.laneSequence === laneSequence ? state : { ...state, run: { ...state.run, laneSequence } };
+      return updateStage(sequenced, stageName, startedAt, (stage) => ({
         ...stage,
         attempt,
         phase: { status: 'InProgress', since: startedAt },

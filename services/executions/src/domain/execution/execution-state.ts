@@ -29,6 +29,8 @@ export interface ExecutionRun {
   namespaces: Record<string, Record<string, string>>;
   /** Pinned source revisions by source action name: from the start, then as fetched. */
   sourceRevisions: Record<string, SourceRevision>;
+  /** Its place in the pipeline's order, given by the lanes at its first arrival (decision 0073): brought to every later arrival. */
+  laneSequence?: number;
 }
 
 export interface StageRun {

@@ -16,7 +16,7 @@ export function enterStage(command: EnterStage, state: ExecutionState): Executio
   const now = command.metadata.now;
   const entered: ExecutionEvent = {
     type: 'StageExecutionStarted',
-    data: { stageName: stage.name, attempt: stage.attempt + 1, retryMode: stage.phase.retryMode, startedAt: now },
+    data: { stageName: stage.name, attempt: stage.attempt + 1, retryMode: stage.phase.retryMode, startedAt: now, ...(command.laneSequence === undefined ? {} : { laneSequence: command.laneSequence }) },
   };
   // An entry condition a person overrode in this execution does not gate the stage again.
   const gated = conditionsOf(declaration, 'beforeEntry').length > 0 && !stage.overridden.includes('beforeEntry');

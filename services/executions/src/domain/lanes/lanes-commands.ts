@@ -11,6 +11,8 @@ export interface RequestStageEntry {
   executionId: string;
   stageName: string;
   mode: ExecutionMode;
+  /** The execution's sequence once it entered a stage (`ExecutionRun.laneSequence`); absent before, when the lanes give one. */
+  sequence?: number;
   metadata: CommandMetadata;
 }
 

@@ -24,9 +24,10 @@ function requestStageEntry(command: RequestStageEntry, state: LanesState): Lanes
   const { executionId, stageName, mode } = command;
   if (state.superseded[executionId] || positionAt(state, executionId, stageName) !== 'Absent') return [];
   const at = command.metadata.now;
+  // The execution brings its sequence once it has one; one that entered a stage before decision 0073 has it here.
   const arrived: LanesEvent = {
     type: 'ExecutionArrivedAtStage',
-    data: { executionId, stageName, sequence: state.sequences[executionId] ?? state.nextSequence, mode, at },
+    data: { executionId, stageName, sequence: command.sequence ?? state.sequences[executionId] ?? state.nextSequence, mode, at, keptBy: 'execution' },
   };
   return withConsequences(state, [arrived], stageName, at);
 }

@@ -14,8 +14,14 @@ const disable: LanesCommand = { type: 'DisableInboundTransition', pipeline: pipe
 const enable: LanesCommand = { type: 'EnableInboundTransition', pipeline: pipelineRef, stageName: 'Deploy', metadata: m };
 const arrived = (executionId: string, sequence: number, mode: ExecutionMode = 'SUPERSEDED', stageName = 'Deploy'): LanesEvent => ({
   type: 'ExecutionArrivedAtStage',
-  data: { executionId, stageName, sequence, mode, at: T0 },
+  data: { executionId, stageName, sequence, mode, at: T0, keptBy: 'execution' },
 });
+/** An arrival as appended before decision 0073: the lanes recorded the execution's sequence. */
+const arrivedRecorded = (executionId: string, sequence: number, stageName = 'Deploy'): LanesEvent => ({
+  type: 'ExecutionArrivedAtStage',
+  data: { executionId, stageName, sequence, mode: 'SUPERSEDED', at: T0 },
+});
+const requestWith = (executionId: string, sequence: number): LanesCommand => ({ ...(request(executionId) as Extract<LanesCommand, { type: 'RequestStageEntry' }>), sequence });
 const granted = (executionId: string): LanesEvent => ({ type: 'StageEntryGranted', data: { executionId, stageName: 'Deploy', at: T0 } });
 const superseded = (executionId: string, by: string): LanesEvent => ({ type: 'WaitingExecutionSuperseded', data: { executionId, stageName: 'Deploy', supersededBy: by, at: T0 } });
 const released = (executionId: string): LanesEvent => ({ type: 'StageReleased', data: { executionId, stageName: 'Deploy', outcome: 'Succeeded', at: T0 } });
@@ -51,10 +57,22 @@ describe('lanes: stage locking per mode', () => {
     ],
     ['disabling', [], disable, [disabled]],
     [
-      'an execution keeps its sequence from its first arrival',
+      'an execution brings its sequence from its first arrival to a later stage',
       [arrived('e1', 1, 'SUPERSEDED', 'Build'), arrived('e2', 2), granted('e2')],
+      requestWith('e1', 1),
+      [arrived('e1', 1)],
+    ],
+    [
+      'an execution that first arrived before the executions kept their sequence keeps the one the lanes recorded',
+      [arrivedRecorded('e1', 1, 'Build'), arrived('e2', 2), granted('e2')],
       request('e1'),
       [arrived('e1', 1)],
+    ],
+    [
+      'SUPERSEDED: an older execution arriving again (a retry) keeps its place, so the newer waiter supersedes it, not the reverse',
+      [arrived('e2', 2), granted('e2'), arrived('e3', 3)],
+      requestWith('e1', 1),
+      [arrived('e1', 1), superseded('e1', 'e3')],
     ],
     ['a waiter that ended withdraws', [arrived('e1', 1), granted('e1'), arrived('e2', 2)], release('e2'), [{ type: 'StageEntryWithdrawn', data: { executionId: 'e2', stageName: 'Deploy', at: T0 } }]],
   ];
@@ -73,6 +91,15 @@ describe('lanes: stage locking per mode', () => {
   ];
   it.each(idempotent)('nothing happens on %s', (_, events, command) => {
     given(events).when(command).thenNothingHappened();
+  });
+
+  it('records the sequence only of arrivals appended before the executions kept their own: its state does not grow with the history', () => {
+    const history = Array.from({ length: 50 }, (_, i) => [arrived(`e${i}`, i + 1), granted(`e${i}`), released(`e${i}`)]).flat();
+    const state = history.reduce(lanesDecider.evolve, lanesDecider.initialState);
+    expect(state.sequences).toEqual({});
+    expect(state.nextSequence).toBe(51);
+    const before = [arrivedRecorded('old', 1, 'Build'), ...history].reduce(lanesDecider.evolve, lanesDecider.initialState);
+    expect(before.sequences).toEqual({ old: 1 });
   });
 
   it('knows where an execution is and who entered a stage last', () => {

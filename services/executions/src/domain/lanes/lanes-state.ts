@@ -75,9 +75,10 @@ export function evolveLanes(state: LanesState, event: LanesEvent): LanesState {
       return {
         ...state,
         nextSequence: Math.max(state.nextSequence, sequence + 1),
-        // An execution keeps its first arrival's sequence at every later stage: copying the record of every execution
-        // of the pipeline at each arrival made a replay quadratic in the pipeline's history (bench/startup/restart.ts).
-        sequences: state.sequences[executionId] === sequence ? state.sequences : { ...state.sequences, [executionId]: sequence },
+        // An execution keeps its first arrival's sequence at every later stage. It keeps it itself since decision 0073
+        // (keptBy): the record of every execution's sequence grew with the pipeline's history and was copied at each
+        // new execution. Arrivals appended before are still recorded, for the executions they belong to.
+        sequences: event.data.keptBy === 'execution' || state.sequences[executionId] === sequence ? state.sequences : { ...state.sequences, [executionId]: sequence },
         stages: { ...state.stages, [stageName]: { ...lane, waiting } },
       };
     }

@@ -85,6 +85,25 @@ describe('simulation: execution modes', () => {
     }
   });
 
+  it('an execution brings the sequence of its first arrival to every later stage; the lanes do not record it (decision 0073)', () => {
+    const { declaration, worker } = twoStages('QUEUED', 3_000, 7_000);
+    const sim = new Simulation({ worker });
+    for (let i = 0; i < 4; i += 1) sim.start(declaration);
+    sim.run();
+    expect(countStatuses(sim)).toEqual({ Succeeded: 4 });
+    const arrivals = sim
+      .lanesEvents()
+      .flatMap((event) => (event.type === 'ExecutionArrivedAtStage' ? [[event.data.executionId, event.data.stageName, event.data.sequence, event.data.keptBy]] : []));
+    expect(arrivals.filter(([, stageName]) => stageName === 'Build')).toEqual([1, 2, 3, 4].map((n) => [`e${n}`, 'Build', n, 'execution']));
+    expect(arrivals.filter(([, stageName]) => stageName === 'Deploy')).toEqual([1, 2, 3, 4].map((n) => [`e${n}`, 'Deploy', n, 'execution']));
+    for (const n of [1, 2, 3, 4]) {
+      const entered = eventsOfType(sim.executionEvents(`e${n}`), 'StageExecutionStarted').map(({ data }) => data.laneSequence);
+      expect(entered).toEqual([n, n]);
+      expect(running(sim.execution(`e${n}`)).run.laneSequence).toBe(n);
+    }
+    expect(sim.api.lanes().sequences).toEqual({});
+  });
+
   it('PARALLEL: executions run side by side, without stage locking', () => {
     const { declaration, worker } = twoStages('PARALLEL', 3_000, 7_000);
     const sim = new Simulation({ worker });
