@@ -1,4 +1,4 @@
-import { DurableProjectionRunner, NOTHING_FOLDED, openReadModelDatabase, type EventStore, type OpenedReadModelDatabase } from '@sluice/eventing';
+import { DurableProjectionRunner, ensureReadModel, NOTHING_FOLDED, openReadModelDatabase, type EventStore, type OpenedReadModelDatabase } from '@sluice/eventing';
 import { EXECUTION_STREAM_PREFIX } from '@sluice/contracts';
 import { metricsRegistry, type StoreMetrics } from './metrics-families';
 import { emptyLiveMetricsState, foldLiveMetricsEvent, MetricsTables } from './metrics-projection';
@@ -40,8 +40,12 @@ export function gatewayMetrics(store: EventStore | undefined, options: GatewayMe
   const ready: Promise<MetricsTables | undefined> = (async () => {
     opened = await openReadModelDatabase(store);
     const tables = new MetricsTables(opened.database);
+    // The tables exist before a scrape reads them (the runner would create them too, but in the background).
+    await ensureReadModel(opened.database, tables);
     runner = new DurableProjectionRunner(store, opened.database, tables, {
       commitIntervalMs: COMMIT_INTERVAL_MS,
+      // On PostgreSQL the history its checkpoint has not seen is folded there, not read into the gateway (decision 0074).
+      catchUpInDatabase: true,
       onCommitted: (events) => void (lastOccurredAt = Date.parse(events[events.length - 1]!.metadata.occurredAt)),
       onError: (error) => {
         caughtUp = false;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createPostgresEventStore, ensureReadModel, readModelDatabaseOf, type PostgresEventStore, type ReadModelDatabase, type RecordedEvent } from '@sluice/eventing';
+import { createPostgresEventStore, DurableProjectionRunner, ensureReadModel, readModelDatabaseOf, type PostgresEventStore, type ReadModelDatabase, type RecordedEvent } from '@sluice/eventing';
 import { dropTestSchema, eventually, newTestSchema, testPostgresUrl } from '@sluice/testing';
 import { gatewayMetrics } from './gateway-metrics';
 import { metricsRegistry, type MetricsSnapshot, type StoreMetrics } from './metrics-families';
@@ -125,6 +125,46 @@ describe('the /metrics projection and its exposition text (prom-client)', () => 
   it('serves only the subscription gauges without a store', async () => {
     const text = await exposition({ store: undefined, lagSeconds: 0, subscriptions: { connections: 0, live: 0 } });
     expect(text.split('\n').filter((line) => line !== '' && !line.startsWith('#'))).toEqual(['sluice_subscriptions 0', 'sluice_subscription_connections 0']);
+  });
+
+  it('folds the same rows in SQL (a start catching up in the database) as in the process, across ranges', async () => {
+    const { store, database, schema } = await freshStore();
+    for (const { streamId, type, data, metadata } of events) await store.append(streamId, [{ type, data, metadata }]);
+    const stored = await store.readAll();
+    const inProcess = new MetricsTables(database);
+    await ensureReadModel(database, inProcess);
+    await database.transaction(inProcess.fold(stored, schema));
+    // Another schema's tables, folded by the database from this store's events in two ranges: an execution's first
+    // status (its account) in one, its last in the other; a job created in one, dispatched in the other.
+    const side = await freshStore();
+    const inSql = new MetricsTables(side.database);
+    await ensureReadModel(side.database, inSql);
+    const middle = stored[Math.floor(stored.length / 2)]!.position;
+    for (const [from, to] of [[0n, middle], [middle, stored.at(-1)!.position]]) {
+      await side.database.transaction([{ text: inSql.rebuildSql(side.schema, `"${schema}".events`), params: [from!.toString(), to!.toString()] }]);
+    }
+    expect(await inSql.contents()).toEqual(await inProcess.contents());
+    expect((await inSql.contents()) as { executions: unknown[] }).toMatchObject({ executions: [{ status: 'Failed' }, { account: 'we"ird\\', status: 'Stopped' }, { status: 'InProgress' }] });
+    expect(await inSql.queueDepth()).toBe(2);
+  });
+
+  it('a start on PostgreSQL catches up in the database: no stored event read into the process, then live events as before', async () => {
+    const { store, database } = await freshStore();
+    for (const { streamId, type, data, metadata } of events) await store.append(streamId, [{ type, data, metadata }]);
+    const tables = new MetricsTables(database);
+    const runner = new DurableProjectionRunner(store, database, tables, { catchUpInDatabase: true });
+    await runner.start();
+    try {
+      const head = (await store.readAll()).at(-1)!.position;
+      expect(runner.foldedInDatabase).toBe(head);
+      expect(runner.eventsRead).toBe(0);
+      expect(await tables.queueDepth()).toBe(2);
+      await store.append('job-j2', [{ type: 'JobDispatched', data: { jobId: 'j2' }, metadata: { account: 'acme' } }], { expectedRevision: 0n });
+      await eventually(async () => ((await tables.queueDepth()) === 1 ? true : undefined), 'the live dispatch folded', 10_000, 50);
+      expect(runner.eventsRead).toBe(1);
+    } finally {
+      await runner.stop();
+    }
   });
 
   it('on a real store: counts from the tables, resumes them after a restart, and observes durations only live', async () => {

@@ -30,6 +30,11 @@ const STATUS_OF: Readonly<Partial<Record<StatusEvent['type'], string>>> = {
   InboundTransitionEnabled: 'Enabled',
 };
 
+/** The status each event type gives, but for the two whose `data` says it (StageReleased, ApprovalResultRecorded): for a fold written in SQL. */
+export function statusesByEventType(): ReadonlyArray<readonly [type: string, status: string]> {
+  return Object.entries(STATUS_OF) as Array<[string, string]>;
+}
+
 /**
  * The status an execution or lanes event gives what it is about (the action if it names one, else the stage,
  * else the execution), or null for an event that changes no status. Takes any stored event: an unknown type

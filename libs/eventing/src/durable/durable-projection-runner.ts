@@ -3,6 +3,7 @@ import { PositionWaiters } from '../projection/position-waiters';
 import type { DurableProjection } from './durable-projection';
 import type { ReadModelDatabase } from './read-model-database';
 import { advanceCheckpoint, CHECKPOINT_MOVED, ensureReadModel, loadReadModelCheckpoint, NOTHING_FOLDED } from './read-model-checkpoint';
+import { foldStoredEventsInDatabase } from './fold-in-database';
 
 export interface DurableProjectionRunnerOptions {
   /** How long `waitForPosition` waits before it gives up. */
@@ -19,7 +20,16 @@ export interface DurableProjectionRunnerOptions {
    * (`waitForPosition`) has the batch committed at once.
    */
   commitIntervalMs?: number;
+  /**
+   * At a start, what the checkpoint has not seen is folded by the database itself (`foldStoredEventsInDatabase`), when
+   * the projection has a SQL fold and its tables are beside the store's events; the subscription then starts after it
+   * (decision 0074). For a process that should not hold a long history's events while it catches up: the gateway.
+   */
+  catchUpInDatabase?: boolean;
 }
+
+/** Positions per transaction of a catch-up in the database. */
+const CATCH_UP_BATCH = 10_000;
 
 /**
  * Keeps a durable projection live: resumes after its checkpoint (reads only what it has not folded), and folds events
@@ -51,6 +61,8 @@ export class DurableProjectionRunner {
   eventsRead = 0;
   /** Events this runner folded (committed). */
   eventsFolded = 0;
+  /** The last position its catch-up in the database folded to (`catchUpInDatabase`), if it folded any. */
+  foldedInDatabase: bigint | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -72,6 +84,7 @@ export class DurableProjectionRunner {
   async start(): Promise<void> {
     this.stopped = false;
     await ensureReadModel(this.database, this.projection);
+    if (this.options.catchUpInDatabase && this.projection.rebuildSql && this.database.holdsStoreEvents) await this.catchUpInDatabase();
     await this.subscribe();
   }
 
@@ -99,6 +112,16 @@ export class DurableProjectionRunner {
       this.scheduledFlush();
     }
     return waiting;
+  }
+
+  private async catchUpInDatabase(): Promise<void> {
+    try {
+      const last = await foldStoredEventsInDatabase(this.database, this.projection, CATCH_UP_BATCH, undefined, () => this.stopped);
+      if (last !== NOTHING_FOLDED) this.foldedInDatabase = last;
+    } catch (error) {
+      // Another process folds them: the subscription goes on after the checkpoint as it is then.
+      if (!isCheckpointMoved(error)) throw error;
+    }
   }
 
   /** Subscribes after the checkpoint; again after it, as it is then, if another process moved it while catching up. */

@@ -4,16 +4,10 @@ import type { DurableProjection } from './durable-projection';
 import type { ReadModelDatabase } from './read-model-database';
 import { advanceCheckpoint, loadReadModelCheckpoint, NOTHING_FOLDED, resetReadModel } from './read-model-checkpoint';
 import { toArrayLiteral } from '../sql/pg-array';
+import { foldStoredEventsInDatabase, NO_COMMIT_WAIT } from './fold-in-database';
 
 /** Events folded per transaction during a rebuild: few round trips, and a crash loses at most one batch's work. */
 const REBUILD_BATCH = 2_500;
-
-/**
- * A rebuild's transactions do not wait for their commit to reach the disk: a crash may lose the last batches
- * committed, which leaves rows and checkpoint as consistent as any crash does (they are lost together), and the
- * rebuild is redone by running it again (docs/decisions/0048, 0059). Only this transaction is affected (SET LOCAL).
- */
-const NO_COMMIT_WAIT = { text: 'SET LOCAL synchronous_commit = off', params: [] };
 
 /**
  * A durable projection as `rebuildProjections` drives it (`npm run rebuild-projections`): rebuilt in place — its
@@ -115,25 +109,11 @@ export class DurableRebuildable implements RebuildableProjection {
     await previous;
   }
 
-  /**
-   * The store's events folded by the database itself, `batch` positions per transaction, each with its checkpoint
-   * move as every batch of the runner: rows and checkpoint commit together, and a crash leaves them consistent.
-   * Reads to the head, then again while events were appended meanwhile.
-   */
+  /** The store's events folded by the database itself (`foldStoredEventsInDatabase`), and how many the projection's prefixes took. */
   private async foldInDatabase(progress: (position: bigint) => void): Promise<{ lastPosition: bigint | undefined; folded: number }> {
-    const s = `"${this.database.schema}"`;
-    const fold = { text: this.projection.rebuildSql!(this.database.schema, `${s}.events`) };
-    const head = async () => BigInt((await this.database.query(`SELECT coalesce(max(position), 0)::text AS head FROM ${s}.events`))[0]!.head!);
-    let from = await loadReadModelCheckpoint(this.database, this.projection);
-    for (let last = await head(); last > from && last > 0n; last = await head()) {
-      while (from < last) {
-        const to = [(from < 0n ? 0n : from) + BigInt(this.batch), last].reduce((a, b) => (a < b ? a : b));
-        await this.database.transaction([NO_COMMIT_WAIT, advanceCheckpoint(this.database, this.projection, from, to), { ...fold, params: [from.toString(), to.toString()] }]);
-        from = to;
-        progress(to);
-      }
-    }
+    const from = await foldStoredEventsInDatabase(this.database, this.projection, this.batch, progress);
     if (from === NOTHING_FOLDED) return { lastPosition: undefined, folded: 0 };
+    const s = `"${this.database.schema}"`;
     const [row] = await this.database.query(
       `SELECT count(*)::text AS n FROM ${s}.events e WHERE e.position <= $1::bigint AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(e.stream_id, p.prefix))`,
       [from.toString(), toArrayLiteral(this.projection.streamPrefixes)],
