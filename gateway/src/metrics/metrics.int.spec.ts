@@ -167,6 +167,31 @@ describe('the /metrics projection and its exposition text (prom-client)', () => 
     }
   });
 
+  it('two gateways starting together on a history each catch up in the database or after the other: the rows are the fold’s once', async () => {
+    const { store, database } = await freshStore();
+    // Both start on the same history: one folds it in the database, the other's range finds the checkpoint moved
+    // (or nothing left) and goes on after it.
+    const noise = Array.from({ length: 30 }, (_, i) => ({ type: 'JobCreated', data: { spec: {} }, metadata: { account: 'acme' }, stream: `job-n${i}` }));
+    for (const { streamId, type, data, metadata } of events) await store.append(streamId, [{ type, data, metadata }]);
+    for (const { stream, type, data, metadata } of noise) await store.append(stream, [{ type, data, metadata }]);
+    const runners = [0, 1].map(() => new DurableProjectionRunner(store, readModelDatabaseOf(store)!, new MetricsTables(readModelDatabaseOf(store)!), { catchUpInDatabase: true }));
+    await Promise.all(runners.map((runner) => runner.start()));
+    try {
+      const expected = await freshStore();
+      const alone = new MetricsTables(expected.database);
+      await ensureReadModel(expected.database, alone);
+      await expected.database.transaction(alone.fold(await store.readAll(), expected.schema));
+      const tables = new MetricsTables(database);
+      expect(await tables.contents()).toEqual(await alone.contents());
+      expect(await tables.queueDepth()).toBe(32);
+      // Both are live after: an event appended now is folded once, by one of them.
+      await store.append('job-n0', [{ type: 'JobDispatched', data: { jobId: 'n0' }, metadata: { account: 'acme' } }], { expectedRevision: 0n });
+      await eventually(async () => ((await tables.queueDepth()) === 31 ? true : undefined), 'the dispatch folded', 10_000, 50);
+    } finally {
+      await Promise.all(runners.map((runner) => runner.stop()));
+    }
+  });
+
   it('on a real store: counts from the tables, resumes them after a restart, and observes durations only live', async () => {
     const { store } = await freshStore();
     const account = `acct${randomUUID().slice(0, 6)}`;
