@@ -1,6 +1,6 @@
 import type { DurableProjection } from './durable-projection';
 import type { ReadModelDatabase } from './read-model-database';
-import { advanceCheckpoint, loadReadModelCheckpoint, NOTHING_FOLDED } from './read-model-checkpoint';
+import { advanceCheckpoint, loadReadModelCheckpoint } from './read-model-checkpoint';
 
 /**
  * A transaction does not wait for its commit to reach the disk: a crash may lose the last batches committed, which
@@ -36,5 +36,5 @@ export async function foldStoredEventsInDatabase(
       progress(to);
     }
   }
-  return from === NOTHING_FOLDED ? NOTHING_FOLDED : from;
+  return from;
 }

@@ -48,6 +48,9 @@ interface FoldedStream {
   executionId: string | null;
 }
 
+/** The columns of an execution's row that hold JSON (as text). */
+const RECORD_JSON_COLUMNS: readonly string[] = ['state', 'summary', 'views', 'action_details', 'rule_details', 'deployments', 'expired'];
+
 const RECORD_COLUMNS = 'execution_id, account, pipeline_name, started_position::text AS started_position, revision::text AS revision, state, views, action_details, rule_details, deployments, expired';
 
 /**
@@ -221,10 +224,9 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
         attention: needsAttentionOfItsOwn(record.state),
       }));
       const columns = Object.keys(rows[0]!);
-      const json = new Set(['state', 'summary', 'views', 'action_details', 'rule_details', 'deployments', 'expired']);
       statements.push({
         text: `INSERT INTO ${s}.execution_records (${columns.join(', ')})
-          SELECT ${columns.map((column) => (json.has(column) ? `${column}::text` : column)).join(', ')} FROM json_to_recordset($1::json) AS r(execution_id text, account text, pipeline_name text,
+          SELECT ${columns.map((column) => (RECORD_JSON_COLUMNS.includes(column) ? `${column}::text` : column)).join(', ')} FROM json_to_recordset($1::json) AS r(execution_id text, account text, pipeline_name text,
             started_position bigint, revision bigint, state json, summary json, views json, action_details json, rule_details json, deployments json, expired json, attention boolean)
           ON CONFLICT (execution_id) DO UPDATE SET ${columns.slice(1).map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
         params: [JSON.stringify(rows)],
@@ -469,7 +471,7 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
     ]);
     const parsed = (row: Row, json: readonly string[]) => Object.fromEntries(Object.entries(row).map(([column, value]) => [column, json.includes(column) && value !== null ? JSON.parse(value) : value]));
     return {
-      records: records.map((row) => parsed(row, ['state', 'summary', 'views', 'action_details', 'rule_details', 'deployments', 'expired'])),
+      records: records.map((row) => parsed(row, RECORD_JSON_COLUMNS)),
       pipelines: pipelines.map((row) => parsed(row, ['view'])),
       approvals,
       jobs: jobs.map((row) => parsed(row, ['state'])),
