@@ -8,8 +8,11 @@
  *   - the baseline: the store's own `readAll` of those events in pages of 1,000 (what any rebuild reads);
  *   - the rebuild in place, `npm run rebuild-projections -- --only executions.read-model`'s code path
  *     (`rebuildProjections` + `DurableRebuildable`): read, folded in this process, each batch's rows read then written.
- * Prints events/s of each, how long the rebuild waited on the database, the CPU of this process and of the rest of the machine, the size of each table's rows, and the load average. SLUICE_BENCH_REBUILD_BATCH changes the events per transaction (1,000).
+ * Prints events/s of each, how long the rebuild waited on the database, the CPU of this process and of the rest of the machine, the size of each table's rows, and the load average. SLUICE_BENCH_REBUILD_BATCH changes the events per transaction (1,000);
+ * SLUICE_BENCH_KEEP_SCHEMA=1 keeps the rebuilt schema to look at; SLUICE_BENCH_CPU_PROFILE=<file> writes a V8 CPU profile of this process during the rebuild alone (open it in Chrome's DevTools).
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresEventStore, DurableRebuildable, openEmbeddedEventStore, readModelDatabaseOf, rebuildProjections, type ReadModelDatabase, type RecordedEvent } from '@sluice/eventing';
@@ -86,10 +89,12 @@ async function main(): Promise<void> {
       transaction: (statements) => timed('transaction', stored.transaction(statements)),
     };
     const rebuild = new DurableRebuildable(database, new ExecutionsReadModel(database), process.env.SLUICE_BENCH_REBUILD_BATCH ? Number(process.env.SLUICE_BENCH_REBUILD_BATCH) : undefined);
+    const profiler = await startProfile(process.env.SLUICE_BENCH_CPU_PROFILE);
     const [cpuBefore, machineBefore] = [process.cpuUsage(), await machineCpuMs()];
     const rebuildStarted = performance.now();
     const result = await rebuildProjections(target, [rebuild]);
     const rebuildMs = performance.now() - rebuildStarted;
+    await profiler.stop();
     const [cpu, machine] = [process.cpuUsage(cpuBefore), await machineCpuMs()];
     const folded = result.folded[rebuild.name] ?? 0;
     console.log(`rebuild of executions.read-model in place: ${folded.toLocaleString('en-US')} events in ${seconds(rebuildMs)}, ${rate(folded, rebuildMs)} (goal ≥ 50,000 events/s; ratio to the read alone ${(rebuildMs / readMs).toFixed(1)}x)`);
@@ -105,8 +110,26 @@ async function main(): Promise<void> {
     console.log(`load average after: ${load()}`);
   } finally {
     await target.close();
-    await dropTestSchema(schema);
+    if (process.env.SLUICE_BENCH_KEEP_SCHEMA) console.log(`kept the schema ${schema}`);
+    else await dropTestSchema(schema);
   }
+}
+
+/** A V8 CPU profile of this process from now until `stop()`, written to `file`; nothing when no file is named. */
+async function startProfile(file: string | undefined): Promise<{ stop(): Promise<void> }> {
+  if (!file) return { stop: async () => undefined };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`  CPU profile of the rebuild: ${file}`);
+    },
+  };
 }
 
 main().catch((error: unknown) => {

@@ -5,5 +5,6 @@ export { DurableRebuildable } from './durable-rebuildable';
 export { openDurableReadModel, type DurableReadModelOptions, type OpenedDurableReadModel } from './open-durable-read-model';
 export { openReadModelDatabase, readModelDatabaseOf, SqlReadModelDatabase, type OpenedReadModelDatabase, type ReadModelDatabase, type Row, type SqlStatement } from './read-model-database';
 export { toArrayLiteral } from '../sql/pg-array';
+export { insertRows, preferLz4Sql, updatingAllBut } from './row-statements';
 export { CHECKPOINT_MOVED, checkpointIdOf, ensureReadModel, loadReadModelCheckpoint, NOTHING_FOLDED, resetReadModel } from './read-model-checkpoint';
 export { sqlStateSnapshots, type SavedState, type StateSnapshots } from './state-snapshots';

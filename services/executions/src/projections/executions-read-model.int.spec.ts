@@ -114,6 +114,11 @@ describe('the executions read model in tables', () => {
     await engine.waitForPosition(head);
     const database = readModelDatabaseOf(env.store)!;
     const tables = new ExecutionsReadModel(database);
+    // On a PostgreSQL built with LZ4 (Debian's), an execution's large columns compress with it (decision 0075).
+    const compression = await database.query(
+      `SELECT attname, attcompression::text AS method FROM pg_attribute WHERE attrelid = '"${database.schema}".execution_records'::regclass AND attname IN ('state', 'action_details') ORDER BY attname`,
+    );
+    expect(compression).toEqual([{ attname: 'action_details', method: 'l' }, { attname: 'state', method: 'l' }]);
     const folds = new EngineStreamsProjection({ withReadModels: true });
     for (const event of await env.eventsOf('')) if (folds.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))) folds.apply(event);
     const pipelines = ['grid', 'queue', 'flaky', 'gated', 'release', 'nothing-ran'].map((name) => ({ account: 'acme', name }));

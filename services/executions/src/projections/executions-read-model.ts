@@ -1,4 +1,4 @@
-import { toArrayLiteral, type CarryingFold, type DurableProjection, type ReadModelDatabase, type RecordedEvent, type Row, type SqlStatement } from '@sluice/eventing';
+import { insertRows, preferLz4Sql, toArrayLiteral, updatingAllBut, type CarryingFold, type DurableProjection, type ReadModelDatabase, type RecordedEvent, type Row, type SqlStatement } from '@sluice/eventing';
 import { EXECUTION_STREAM_PREFIX, JOB_STREAM_PREFIX, LANES_STREAM_PREFIX, type ExecutionEvent, type JobEvent, type LanesEvent, type PipelineRef } from '@sluice/contracts';
 import {
   EXPIRED_EXECUTION_STREAM_PREFIX,
@@ -47,6 +47,9 @@ interface FoldedStream {
   /** A job's execution, once created. */
   executionId: string | null;
 }
+
+/** The columns of an execution's row the fold writes, in the order of the values it gives. */
+const RECORD_WRITTEN_COLUMNS: readonly string[] = ['execution_id', 'account', 'pipeline_name', 'started_position', 'revision', 'state', 'summary', 'views', 'action_details', 'rule_details', 'deployments', 'expired', 'attention'];
 
 /** The columns of an execution's row that hold JSON (as text). */
 const RECORD_JSON_COLUMNS: readonly string[] = ['state', 'summary', 'views', 'action_details', 'rule_details', 'deployments', 'expired'];
@@ -130,6 +133,10 @@ CREATE TABLE IF NOT EXISTS ${s}.engine_job_states (job_id text PRIMARY KEY, exec
 CREATE INDEX IF NOT EXISTS engine_job_states_by_execution ON ${s}.engine_job_states (execution_id);
 CREATE TABLE IF NOT EXISTS ${s}.engine_lanes_states (pipeline_key text PRIMARY KEY, revision bigint NOT NULL, state text NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL, account text NOT NULL, PRIMARY KEY (address, account));
+${preferLz4Sql(`${s}.execution_records`, ['state', 'views', 'action_details', 'rule_details', 'deployments'])}
+${preferLz4Sql(`${s}.execution_pipeline_states`, ['view'])}
+${preferLz4Sql(`${s}.engine_job_states`, ['state'])}
+${preferLz4Sql(`${s}.engine_lanes_states`, ['state'])}
 `;
   }
 
@@ -204,77 +211,62 @@ CREATE TABLE IF NOT EXISTS ${s}.execution_artifact_claims (address text NOT NULL
         if (record.views) record.views = evolveExecutionStreamViews(record.views, event);
       }
     }
-    const statements: SqlStatement[] = [];
-    if (dirty.size > 0) {
-      // The JSON columns go as JSON values, not as strings in the JSON (escaped and stringified twice): a `json`
-      // column of json_to_recordset is the value's text as written, stored as `text`.
-      const rows = [...dirty].map((record) => ({
-        execution_id: record.executionId,
-        account: record.pipeline?.account ?? record.expired?.account ?? null,
-        pipeline_name: record.pipeline?.name ?? record.expired?.pipelineName ?? null,
-        started_position: record.started,
-        revision: record.revision.toString(),
-        state: record.state,
-        summary: summaryOf(record.state) ?? null,
-        views: record.views ? storedViews(record.views) : null,
-        action_details: record.views ? record.views.actionExecutions.details : null,
-        rule_details: record.views ? record.views.ruleExecutions.details : null,
-        deployments: record.views?.deployments ? record.views.deployments.deployments : null,
-        expired: record.expired,
-        attention: needsAttentionOfItsOwn(record.state),
-      }));
-      const columns = Object.keys(rows[0]!);
-      statements.push({
-        text: `INSERT INTO ${s}.execution_records (${columns.join(', ')})
-          SELECT ${columns.map((column) => (RECORD_JSON_COLUMNS.includes(column) ? `${column}::text` : column)).join(', ')} FROM json_to_recordset($1::json) AS r(execution_id text, account text, pipeline_name text,
-            started_position bigint, revision bigint, state json, summary json, views json, action_details json, rule_details json, deployments json, expired json, attention boolean)
-          ON CONFLICT (execution_id) DO UPDATE SET ${columns.slice(1).map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
-        params: [JSON.stringify(rows)],
-      });
-    }
-    if (dirtyPipelines.size > 0) {
-      const rows = [...dirtyPipelines].map((key) => ({ pipeline_key: key, view: pipelineViews.get(key) }));
-      statements.push({
-        text: `INSERT INTO ${s}.execution_pipeline_states (pipeline_key, view) SELECT pipeline_key, view::text FROM json_to_recordset($1::json) AS r(pipeline_key text, view json)
-          ON CONFLICT (pipeline_key) DO UPDATE SET view = EXCLUDED.view`,
-        params: [JSON.stringify(rows)],
-      });
-    }
-    if (approvals.length > 0) {
-      const rows = approvals.map(([token, location]) => ({ token, execution_id: location.executionId, stage_name: location.stageName, action_name: location.actionName }));
-      statements.push({
-        text: `INSERT INTO ${s}.execution_approvals (token, execution_id, stage_name, action_name)
-          SELECT token, execution_id, stage_name, action_name FROM json_to_recordset($1::json) AS r(token text, execution_id text, stage_name text, action_name text) ON CONFLICT DO NOTHING`,
-        params: [JSON.stringify(rows)],
-      });
-    }
+    const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+    // Each value its own parameter, JSON columns as their text (`insertRows`, decision 0075).
+    const statements: SqlStatement[] = [
+      ...insertRows(
+        `${s}.execution_records`,
+        RECORD_WRITTEN_COLUMNS,
+        [...dirty].map((record) => [
+          record.executionId,
+          record.pipeline?.account ?? record.expired?.account ?? null,
+          record.pipeline?.name ?? record.expired?.pipelineName ?? null,
+          record.started,
+          record.revision.toString(),
+          JSON.stringify(record.state),
+          json(summaryOf(record.state)),
+          record.views ? JSON.stringify(storedViews(record.views)) : null,
+          record.views ? JSON.stringify(record.views.actionExecutions.details) : null,
+          record.views ? JSON.stringify(record.views.ruleExecutions.details) : null,
+          json(record.views?.deployments?.deployments),
+          json(record.expired),
+          String(needsAttentionOfItsOwn(record.state)),
+        ]),
+        updatingAllBut('execution_id', RECORD_WRITTEN_COLUMNS),
+      ),
+      ...insertRows(
+        `${s}.execution_pipeline_states`,
+        ['pipeline_key', 'view'],
+        [...dirtyPipelines].map((key) => [key, JSON.stringify(pipelineViews.get(key))]),
+        'ON CONFLICT (pipeline_key) DO UPDATE SET view = EXCLUDED.view',
+      ),
+      ...insertRows(
+        `${s}.execution_approvals`,
+        ['token', 'execution_id', 'stage_name', 'action_name'],
+        approvals.map(([token, location]) => [token, location.executionId, location.stageName, location.actionName]),
+        'ON CONFLICT DO NOTHING',
+      ),
+    ];
     const jobs = [...dirtyStreams].filter((id) => id.startsWith(JOB_STREAM_PREFIX) && streams.get(id)!.executionId !== null);
-    if (jobs.length > 0) {
-      const rows = jobs.map((id) => ({ job_id: id.slice(JOB_STREAM_PREFIX.length), execution_id: streams.get(id)!.executionId, revision: streams.get(id)!.revision.toString(), state: streams.get(id)!.state }));
-      statements.push({
-        text: `INSERT INTO ${s}.engine_job_states (job_id, execution_id, revision, state)
-          SELECT job_id, execution_id, revision, state::text FROM json_to_recordset($1::json) AS r(job_id text, execution_id text, revision bigint, state json)
-          ON CONFLICT (job_id) DO UPDATE SET execution_id = EXCLUDED.execution_id, revision = EXCLUDED.revision, state = EXCLUDED.state`,
-        params: [JSON.stringify(rows)],
-      });
-    }
+    statements.push(
+      ...insertRows(
+        `${s}.engine_job_states`,
+        ['job_id', 'execution_id', 'revision', 'state'],
+        jobs.map((id) => [id.slice(JOB_STREAM_PREFIX.length), streams.get(id)!.executionId, streams.get(id)!.revision.toString(), JSON.stringify(streams.get(id)!.state)]),
+        'ON CONFLICT (job_id) DO UPDATE SET execution_id = EXCLUDED.execution_id, revision = EXCLUDED.revision, state = EXCLUDED.state',
+      ),
+    );
     const lanes = [...dirtyStreams].filter((id) => id.startsWith(LANES_STREAM_PREFIX));
-    if (lanes.length > 0) {
-      const rows = lanes.map((id) => ({ pipeline_key: id.slice(LANES_STREAM_PREFIX.length), revision: streams.get(id)!.revision.toString(), state: streams.get(id)!.state }));
-      statements.push({
-        text: `INSERT INTO ${s}.engine_lanes_states (pipeline_key, revision, state)
-          SELECT pipeline_key, revision, state::text FROM json_to_recordset($1::json) AS r(pipeline_key text, revision bigint, state json)
-          ON CONFLICT (pipeline_key) DO UPDATE SET revision = EXCLUDED.revision, state = EXCLUDED.state`,
-        params: [JSON.stringify(rows)],
-      });
-    }
-    if (claims.length > 0) {
-      const rows = claims.map(([address, account]) => ({ address, account }));
-      statements.push({
-        text: `INSERT INTO ${s}.execution_artifact_claims (address, account) SELECT DISTINCT address, account FROM json_to_recordset($1::json) AS r(address text, account text) ON CONFLICT DO NOTHING`,
-        params: [JSON.stringify(rows)],
-      });
-    }
+    statements.push(
+      ...insertRows(
+        `${s}.engine_lanes_states`,
+        ['pipeline_key', 'revision', 'state'],
+        lanes.map((id) => [id.slice(LANES_STREAM_PREFIX.length), streams.get(id)!.revision.toString(), JSON.stringify(streams.get(id)!.state)]),
+        'ON CONFLICT (pipeline_key) DO UPDATE SET revision = EXCLUDED.revision, state = EXCLUDED.state',
+      ),
+    );
+    // An address claimed twice in the batch is one row: the second insert meets the first's and does nothing.
+    statements.push(...insertRows(`${s}.execution_artifact_claims`, ['address', 'account'], claims, 'ON CONFLICT DO NOTHING'));
     return {
       statements,
       carried: { records: carryOn(known.records, records), pipelineViews: carryOn(known.pipelineViews, pipelineViews), streams: carryOn(known.streams, streams) },
