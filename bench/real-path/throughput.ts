@@ -7,15 +7,18 @@
  * success, whether any was lost or failed, and where the first-started one finished. The baseline, in the same process
  * run: the same work done directly with the same isolation and the same 4 slots — per execution a `git clone` +
  * `git archive`, then 12 sandboxed commands — for as many executions.
+ *
+ * SLUICE_BENCH_MODE=distributed runs the executions on the topology of `npm run start:distributed` instead
+ * (bench-target.ts: PostgreSQL, Kafka, each service its own process, one worker of the same 4 slots).
  */
 import { execFile } from 'node:child_process';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startPlatformProcess, type PlatformProcess } from '../../platform/src/testing/platform-process';
 import { loadProviderConfig } from '../../services/worker/src/provider-config';
 import { openJobSandbox } from '../../services/worker/src/sandbox/open-sandbox';
+import { startBenchTarget, type BenchTarget } from './bench-target';
 import { makeRepository, realPathPipeline, spawnExit } from './real-path-kit';
 
 const EXECUTIONS = Number(process.env.SLUICE_BENCH_EXECUTIONS ?? 100);
@@ -45,7 +48,7 @@ async function main(): Promise<void> {
   const sandbox = await openJobSandbox(loadProviderConfig(process.env).sandbox);
   if (sandbox.kind !== 'bubblewrap') throw new Error(`the jobs have no sandbox here (${sandbox.description}): run scripts/ensure-sandbox.sh`);
   const repositoryUrl = await makeRepository(join(root, 'repo'));
-  let platform: PlatformProcess | undefined;
+  let platform: BenchTarget | undefined;
   try {
     // The baseline first: the same work, directly, 4 slots.
     const env = { PATH: '/usr/bin:/bin' };
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
     await pool(commands, SLOTS);
     const baselineSeconds = (performance.now() - baselineStarted) / 1000;
 
-    platform = await startPlatformProcess(join(root, 'data'), { SLUICE_WORKER_CONCURRENCY: String(SLOTS), SLUICE_POLL_INTERVAL_MS: '3600000' });
+    platform = await startBenchTarget(root, SLOTS);
     const url = platform.url;
     const token = platform.token;
     const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
     const seconds = (Math.max(...finishedAt.values()) - started) / 1000;
     const order = [...finishedAt.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => id);
     const firstPlace = order.indexOf(ids[0]!) + 1;
-    console.log(`throughput: ${EXECUTIONS} executions of a Git source + ${STAGES} stages × ${PARALLEL} sandboxed commands (${COMMAND}), PARALLEL mode, embedded platform as npm start runs it, ${SLOTS} worker slots`);
+    console.log(`throughput: ${EXECUTIONS} executions of a Git source + ${STAGES} stages × ${PARALLEL} sandboxed commands (${COMMAND}), PARALLEL mode, ${platform.description}`);
     console.log(`load average ${load.map((v) => v.toFixed(2)).join(' ')} before, ${loadavg().map((v) => v.toFixed(2)).join(' ')} after; ${cpus().length} CPUs`);
     console.log(`  Sluice:   ${seconds.toFixed(1)} s, ${(EXECUTIONS / seconds).toFixed(2)} executions/s (goal ≥ 5/s); succeeded ${finishedAt.size}, failed ${failed.length}, lost ${EXECUTIONS - finishedAt.size - failed.length}`);
     console.log(`  baseline: ${baselineSeconds.toFixed(1)} s, ${(EXECUTIONS / baselineSeconds).toFixed(2)} executions/s (the same clones, archives and sandboxed commands, ${SLOTS} at a time)`);
