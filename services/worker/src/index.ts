@@ -39,7 +39,7 @@ export { loadProviderConfig, DEFAULT_JOB_LIMITS, DEFAULT_SANDBOX_USER, type Prov
 export { openBuiltInProviders, type BuiltInProviders } from './built-in-providers';
 export { openJobSandbox, SANDBOX_SETUP_HINT } from './sandbox/open-sandbox';
 export { directLauncher, type LaunchedProcess, type ProcessEvents, type ProcessLauncher, type ProcessSpec } from './providers/process/process-launcher';
-export { startLauncherProcess, type LauncherProcess } from './providers/process/launcher-process';
+export { entryArgumentsOfThisProcess, startLauncherProcess, type LauncherProcess } from './providers/process/launcher-process';
 export type { JobSandbox, JobCommand, SandboxedProcess, SandboxOwner } from './sandbox/job-sandbox';
 /** For other packages' tests: the machine's default job sandbox, failing loudly when it cannot be had. */
 export { testSandbox } from './sandbox/testing/test-sandbox';

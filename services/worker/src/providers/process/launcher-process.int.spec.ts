@@ -1,4 +1,6 @@
-import { startLauncherProcess } from './launcher-process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { entryArgumentsOfThisProcess, startLauncherProcess } from './launcher-process';
 import { groupAlive } from './process-group';
 import { runProcessGroup } from './run-process-group';
 
@@ -47,4 +49,21 @@ describe('the launcher process: job processes spawned outside the platform', () 
     expect(await next.outcome).toEqual({ status: 'exited', exitCode: 0 });
     expect(next.output()).toBe('again\n');
   });
+
+  it('runs its main as this process runs its own: through the compiled bundles\' runner when that started it (the distributed worker)', async () => {
+    const runner = join(__dirname, '../../../../../platform/bin/run-compiled.mjs');
+    expect(entryArgumentsOfThisProcess([process.execPath, runner])('main.ts')).toEqual([runner, 'main.ts']);
+    expect(entryArgumentsOfThisProcess([process.execPath, '/srv/worker.js'])('main.ts')).toEqual(['--import', expect.stringContaining('tsx'), 'main.ts']);
+    const compiled = startLauncherProcess(entryArgumentsOfThisProcess([process.execPath, runner]));
+    try {
+      let output = '';
+      const outcome = runProcessGroup({ command: 'sh', args: ['-c', 'echo launched by $PPID'], cwd: '/tmp', env: { PATH: '/usr/bin:/bin' }, signal: new AbortController().signal, killGraceMs: 200, launcher: compiled, onOutput: (_stream, text) => (output += text) });
+      expect(await outcome).toEqual({ status: 'exited', exitCode: 0 });
+      const parent = Number(/launched by (\d+)/.exec(output)![1]);
+      expect(parent).not.toBe(process.pid);
+      expect(readFileSync(`/proc/${parent}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining([runner, expect.stringMatching(/launcher-process-main\.ts$/)]));
+    } finally {
+      await compiled.close();
+    }
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LauncherReply, LauncherRequest } from './launcher-protocol';
 import type { LaunchedProcess, ProcessEvents, ProcessLauncher, ProcessSpec } from './process-launcher';
@@ -14,6 +14,15 @@ export type EntryArguments = (entry: string) => string[];
 
 /** The entry's source through tsx, named by its file (the platform's working folder may be any folder). */
 const throughTsx: EntryArguments = (entry) => ['--import', pathToFileURL(require.resolve('tsx')).href, entry];
+
+/**
+ * The launcher's main run as this process's own runs: through the compiled bundles' runner (`run-compiled.mjs`,
+ * decision 0058) when it started this process — the distributed worker under `npm run start:distributed` — else through tsx.
+ */
+export function entryArgumentsOfThisProcess(argv: readonly string[] = process.argv): EntryArguments {
+  const runner = argv[1];
+  return runner !== undefined && basename(runner) === 'run-compiled.mjs' ? (entry) => [runner, entry] : throughTsx;
+}
 
 interface Pending {
   events: ProcessEvents;
