@@ -29,7 +29,7 @@ export class PostgresEventStore extends SqlEventStore {
 
   /** @internal used by createPostgresEventStore */
   async listen(connectionString: string): Promise<void> {
-    this.listener = await AppendListener.start(connectionString, appendChannel(this.schema), () => this.wake.notify());
+    this.listener = await AppendListener.start(connectionString, appendChannel(this.schema), (categories) => this.wake.notify(categories));
   }
 
   override async close(): Promise<void> {

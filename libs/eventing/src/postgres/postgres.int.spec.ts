@@ -8,6 +8,7 @@ import { ConcurrencyError } from '../errors';
 import { prepareAppend } from '../validation/prepare-append';
 import { expectedRevisionCode } from '../sql/expected-revision-code';
 import { toArrayLiteral } from '../sql/pg-array';
+import { appendChannel } from '../sql/schema-name';
 import { createPostgresEventStore, type PostgresEventStore } from './postgres-event-store';
 
 const url = testPostgresUrl();
@@ -96,6 +97,41 @@ describe('postgres adapter', () => {
     await writer.append('s', [{ type: 'Hello', data: {} }]);
     await waitFor(() => seen.length === 1, 'the NOTIFY wake', 5000);
     await subscription.stop();
+  });
+
+  it("names the appended streams' categories in its NOTIFY, and a subscriber of some streams is woken by theirs", async () => {
+    const schema = newSchema();
+    const reader = await open(schema, { pollIntervalMs: 60_000 });
+    const writer = await open(schema);
+    const listener = new Client({ connectionString: url });
+    await listener.connect();
+    const payloads: string[] = [];
+    listener.on('notification', (message) => void payloads.push(message.payload ?? ''));
+    await listener.query(`LISTEN "${appendChannel(schema)}"`);
+    try {
+      const wanted: string[] = [];
+      const one: string[] = [];
+      const prefixed = reader.subscribeToAll((e) => void wanted.push(e.streamId), { streamPrefixes: ['wanted-'] });
+      const stream = reader.subscribeToStream('one-1', (e) => void one.push(e.type));
+      await prefixed.caughtUp;
+      await stream.caughtUp;
+      await writer.append('other-1', [{ type: 'Other', data: {} }]);
+      await writer.append('standalone', [{ type: 'Other', data: {} }]);
+      await writer.append('wanted-7', [{ type: 'Wanted', data: {} }]);
+      await writer.append('one-1', [{ type: 'One', data: {} }]);
+      await waitFor(() => wanted.length === 1 && one.length === 1 && payloads.length === 4, 'the NOTIFY wakes', 5000);
+      expect(wanted).toEqual(['wanted-7']);
+      expect(payloads.map((payload) => JSON.parse(payload) as unknown)).toEqual([
+        { last: 1, categories: ['other-'] },
+        { last: 2, categories: ['standalone'] },
+        { last: 3, categories: ['wanted-'] },
+        { last: 4, categories: ['one-'] },
+      ]);
+      await prefixed.stop();
+      await stream.stop();
+    } finally {
+      await listener.end();
+    }
   });
 
   /*

@@ -38,6 +38,8 @@ export class CatchUpSubscription implements Subscription {
     private readonly handler: EventHandler,
     private readonly wake: WakeSignal,
     private readonly options: CatchUpOptions,
+    /** The prefixes of the streams it reads (undefined: every stream): only appends that can concern them wake it. */
+    private readonly wakeFor?: readonly string[],
   ) {
     this.caughtUp = new Promise<void>((resolve, reject) => {
       this.markCaughtUp = resolve;
@@ -79,7 +81,7 @@ export class CatchUpSubscription implements Subscription {
         cursor = page.next;
         if (page.atHead) {
           this.markCaughtUp();
-          this.wait = this.wake.wait(read.version, this.options.pollIntervalMs);
+          this.wait = this.wake.wait(read.version, this.options.pollIntervalMs, this.wakeFor);
           await this.wait.promise;
           this.wait = undefined;
         }

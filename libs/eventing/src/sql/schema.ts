@@ -88,6 +88,7 @@ DECLARE
   v_positions bigint[] := array_fill(NULL::bigint, ARRAY[v_event_count]);
   v_revisions bigint[] := array_fill(NULL::bigint, ARRAY[v_event_count]);
   v_event_streams text[] := array_fill(NULL::text, ARRAY[v_event_count]);
+  v_payload text;
 BEGIN
   -- The one lock every append takes, held until commit: appends commit in position order.
   -- Everything before this call (validation, JSON) was done by the client; what follows is
@@ -163,7 +164,12 @@ BEGIN
           AS x(pos, stream, rev, id, type, data, metadata)
         WHERE x.pos IS NOT NULL;
     UPDATE ${s}.positions SET last = v_last WHERE singleton;
-    PERFORM pg_notify('${appendChannel(schema)}', v_last::text);
+    -- The categories of the streams appended (an id up to its first '-'): a listener wakes only the subscriptions they
+    -- can concern (decision 0077). NOTIFY takes under 8,000 bytes: a longer list names none, and wakes every one.
+    SELECT json_build_object('last', v_last, 'categories', coalesce(array_agg(DISTINCT CASE WHEN strpos(x.stream, '-') > 0 THEN left(x.stream, strpos(x.stream, '-')) ELSE x.stream END), '{}'))::text
+      INTO v_payload FROM unnest(v_positions, v_event_streams) AS x(pos, stream) WHERE x.pos IS NOT NULL;
+    IF octet_length(v_payload) > 7000 THEN v_payload := v_last::text; END IF;
+    PERFORM pg_notify('${appendChannel(schema)}', v_payload);
   END IF;
 END
 $fn$;`;

@@ -26,7 +26,7 @@ import { readStream, streamRevision } from './read-stream';
 import { SqlCheckpointStore } from './sql-checkpoint-store';
 import type { SqlExecutor } from './sql-executor';
 import { statements, type Statements } from './statements';
-import { WakeSignal } from './wake-signal';
+import { categoryOf, WakeSignal } from './wake-signal';
 
 export interface SqlEventStoreSettings {
   /** Fallback poll of live subscriptions when no wake arrives (ms). */
@@ -119,7 +119,7 @@ export class SqlEventStore implements EventStore {
       readAfter: async (cursor, limit) => (await this.tail.pageAfter(cursor, limit, prefixes)) ?? readAllPage(this.executor, this.sql, cursor, limit, prefixes),
       cursorOf: (event) => event.position,
     };
-    return this.track(new CatchUpSubscription(source, handler, this.wake, this.settings));
+    return this.track(new CatchUpSubscription(source, handler, this.wake, this.settings, prefixes));
   }
 
   subscribeToStream(streamId: string, handler: EventHandler, options: SubscribeToStreamOptions = {}): Subscription {
@@ -144,7 +144,7 @@ export class SqlEventStore implements EventStore {
       },
       cursorOf: (event) => event.revision,
     };
-    return this.track(new CatchUpSubscription(source, handler, this.wake, this.settings));
+    return this.track(new CatchUpSubscription(source, handler, this.wake, this.settings, [streamId]));
   }
 
   /** The store's own database: where durable read models keep their tables and checkpoints (docs/decisions/0048). */
@@ -167,7 +167,7 @@ export class SqlEventStore implements EventStore {
   private async commit(group: PreparedAppend[]): Promise<(AppendResult | ConcurrencyError)[]> {
     const outcomes = await appendGroup(this.executor, this.sql.appendEvents, group);
     const fed = this.settings.soleWriter === true && this.tail.offer(appendedRows(group, outcomes));
-    this.wake.notify();
+    this.wake.notify([...new Set(group.map((append) => categoryOf(append.streamId)))]);
     if (fed) this.tail.freshAt(this.wake.current);
     return outcomes;
   }
