@@ -150,6 +150,11 @@ describe('event relay (embedded store, in-process bus)', () => {
       () => relays[0]!.publishedPosition !== undefined,
       () => 'nothing published',
     );
+    // The checkpoint of what the bus acknowledged, stored within the interval after the publish.
+    await eventually(
+      async () => (await store.checkpoints.load(subscriberId)) === relays[0]!.publishedPosition,
+      () => 'the checkpoint of the first publish not stored',
+    );
     flaky.down = true;
     const checkpointBefore = await store.checkpoints.load(subscriberId);
     for (let i = 0; i < 10; i++) await store.append(stream(`execution-${i % 3}`), events('During', 10));
@@ -173,6 +178,37 @@ describe('event relay (embedded store, in-process bus)', () => {
       async () => (await store.checkpoints.load(subscriberId)) === lastPosition,
       () => `checkpoint not at ${lastPosition}`,
     );
+  });
+
+  it('caught up, stores its checkpoint once per interval however many batches it publishes, then within the interval after the last', async () => {
+    const intervalMs = 2_000;
+    const stored: bigint[] = [];
+    const counting = {
+      load: (id: string) => store.checkpoints.load(id),
+      store: async (id: string, position: bigint) => {
+        stored.push(position);
+        await store.checkpoints.store(id, position);
+      },
+    };
+    const received = await receive('sluice.execution.events');
+    await start({ checkpoints: counting, checkpointIntervalMs: intervalMs });
+    const started = Date.now();
+    for (let i = 1; i <= 10; i++) {
+      await store.append(stream(`execution-${i}`), events('E', 1));
+      await eventually(
+        () => received.length >= i,
+        () => `received ${received.length} of ${i}`,
+      );
+    }
+    const publishingMs = Date.now() - started;
+    const last = (await storedEvents()).at(-1)!.position;
+    await eventually(
+      async () => (await store.checkpoints.load(subscriberId)) === last,
+      () => `checkpoint not at ${last}`,
+    );
+    // Ten batches, each caught up: a store per interval begun, not one per batch (ten before).
+    expect(stored.length).toBeLessThanOrEqual(Math.ceil(publishingMs / intervalMs) + 1);
+    expect(stored).toEqual([...stored].sort((a, b) => (a < b ? -1 : 1)));
   });
 
   it('publishes in batches when events are waiting', async () => {

@@ -16,8 +16,14 @@ export interface EventRelayOptions {
   topicFor?: (event: RecordedEvent) => string;
   /** Only events of streams with these prefixes (default: every stream). */
   streamPrefixes?: string[];
-  /** Store the checkpoint once this many events were published since the last one, and whenever caught up (default 100). */
+  /** Store the checkpoint once this many events were published since the last one (default 100). */
   checkpointEvery?: number;
+  /**
+   * Caught up, the checkpoint is stored this long after the first publish it has not stored (default 1,000 ms): once
+   * per interval however many small batches a busy platform publishes meanwhile, where it was stored after each (one
+   * statement per append; decision 0078). A crash republishes at most that interval's events, which consumers dedupe.
+   */
+  checkpointIntervalMs?: number;
   /** Most events one publish carries (default 500); also bounds what the relay holds in memory. */
   maxBatchSize?: number;
   /** Waits between attempts after a bus, store or checkpoint failure (default 100 ms doubling to 5 s). */
@@ -52,6 +58,10 @@ class Relay implements EventRelay {
   readonly done: Promise<void>;
   private readonly topicFor: (event: RecordedEvent) => string;
   private readonly checkpointEvery: number;
+  private readonly checkpointIntervalMs: number;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  /** Stores one at a time, in order: a later position is never overwritten by an earlier one. */
+  private storing: Promise<void> = Promise.resolve();
   private readonly maxBatchSize: number;
   private readonly backoff: BackoffOptions;
   private buffer: RecordedEvent[] = [];
@@ -70,9 +80,11 @@ class Relay implements EventRelay {
   constructor(private readonly options: EventRelayOptions) {
     this.topicFor = options.topicFor ?? defaultTopicFor;
     this.checkpointEvery = options.checkpointEvery ?? 100;
+    this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1_000;
     this.maxBatchSize = options.maxBatchSize ?? 500;
     this.backoff = options.retry ?? {};
     if (!(this.checkpointEvery >= 1)) throw new RangeError(`checkpointEvery must be >= 1, got ${options.checkpointEvery}`);
+    if (!(this.checkpointIntervalMs >= 0)) throw new RangeError(`checkpointIntervalMs must be >= 0, got ${options.checkpointIntervalMs}`);
     if (!(this.maxBatchSize >= 1)) throw new RangeError(`maxBatchSize must be >= 1, got ${options.maxBatchSize}`);
     this.stopped = new Promise((resolve) => (this.requestStop = resolve));
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
@@ -103,6 +115,8 @@ class Relay implements EventRelay {
   }
 
   private halt(): void {
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
     this.stopRequested = true;
     this.requestStop();
     this.wakeFlusher();
@@ -155,9 +169,9 @@ class Relay implements EventRelay {
       if (!(await this.publish(batch))) return;
       this.publishedPosition = batch[batch.length - 1]!.position;
       this.publishedSinceCheckpoint += batch.length;
-      if (this.publishedSinceCheckpoint >= this.checkpointEvery || this.buffer.length === 0) {
+      if (this.publishedSinceCheckpoint >= this.checkpointEvery) {
         if (!(await this.retryUntilStopped('checkpoint', () => this.storeCheckpoint()))) return;
-      }
+      } else if (this.buffer.length === 0) this.checkpointSoon();
     }
   }
 
@@ -177,7 +191,24 @@ class Relay implements EventRelay {
     return true;
   }
 
-  private async storeCheckpoint(): Promise<void> {
+  /** Caught up: the checkpoint stored `checkpointIntervalMs` from now, unless a store is due already. */
+  private checkpointSoon(): void {
+    if (this.checkpointTimer !== undefined || this.stopRequested) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = undefined;
+      // A TypeError cannot come from a checkpoint store; a failure is retried until it succeeds or the relay stops.
+      void this.retryUntilStopped('checkpoint', () => this.storeCheckpoint()).catch((error: unknown) => this.options.onError?.(error, 'checkpoint'));
+    }, this.checkpointIntervalMs);
+    this.checkpointTimer.unref();
+  }
+
+  private storeCheckpoint(): Promise<void> {
+    const stored = this.storing.catch(() => undefined).then(() => this.storeNow());
+    this.storing = stored;
+    return stored;
+  }
+
+  private async storeNow(): Promise<void> {
     const position = this.publishedPosition;
     if (position === undefined || position === this.checkpointedPosition) return;
     await this.options.checkpoints.store(this.options.subscriberId, position);
