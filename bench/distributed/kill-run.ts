@@ -13,11 +13,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresEventStore, type PostgresEventStore } from '@sluice/eventing';
-import { dropTestSchema, newTestSchema, startKafkaBroker, type KafkaBroker } from '@sluice/testing';
+import { dropTestSchema, newTestSchema, type KafkaBroker } from '@sluice/testing';
 import type { Caller } from '../../gateway/src/testing/gateway-client';
 import { describeKillRun, killRunTopology, runKillScenario } from '../../platform/src/distributed/testing/kill-run';
 import { startDistributedTopology, type DistributedTopology } from '../../platform/src/distributed/topology';
 import { benchPostgresUrl } from '../eventing/bench-kit';
+import { benchKafka, benchTopologyOptions } from './bench-topology';
 
 const EXECUTIONS = Number(process.env.SLUICE_BENCH_KILL_RUN_EXECUTIONS ?? 300);
 // On two shared cores 300 executions of four jobs take minutes after the kills: the run's bound, not a goal.
@@ -35,16 +36,11 @@ async function main(): Promise<void> {
   let store: PostgresEventStore | undefined;
   console.log(`load average before: ${load()}`);
   try {
-    const brokers = process.env.SLUICE_BENCH_KAFKA ? process.env.SLUICE_BENCH_KAFKA.split(',') : (broker = await startKafkaBroker()).brokers;
+    const kafka = await benchKafka();
+    broker = kafka.broker;
     const spawnedAt = performance.now();
     topology = await startDistributedTopology({
-      inheritedEnv: process.env,
-      eventStore: benchPostgresUrl,
-      eventStoreSchema: schema,
-      kafkaBrokers: brokers,
-      topicPrefix: `bench.${schema}`,
-      artifactsDir: join(workDir, 'artifacts'),
-      dataDir: join(workDir, 'data'),
+      ...benchTopologyOptions(schema, kafka.brokers, workDir),
       ...killRunTopology(4),
       triggers: 0,
     });

@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropTestSchema, newTestSchema, startKafkaBroker, type KafkaBroker } from '@sluice/testing';
+import { dropTestSchema, newTestSchema, type KafkaBroker } from '@sluice/testing';
 import { startDistributedTopology, type DistributedTopology } from '../../platform/src/distributed/topology';
 import { makeGitRepository } from '@sluice/testing/fixtures';
 import { sleepyPipeline } from '../../platform/src/distributed/testing/sleepy-pipeline';
@@ -19,6 +19,7 @@ import type { ExecutionUpdate } from '../../gateway/src/subscriptions/execution-
 import { gatewayClient, type Caller } from '../../gateway/src/testing/gateway-client';
 import { subscribeAndCollect } from '../../gateway/src/testing/subscription-client';
 import { benchPostgresUrl, percentile } from '../eventing/bench-kit';
+import { benchKafka, benchTopologyOptions } from './bench-topology';
 
 const RUNS = Number(process.env.SLUICE_BENCH_DISTRIBUTED_RUNS ?? 10);
 const caller: Caller = { account: 'default', actor: 'bench' };
@@ -43,16 +44,11 @@ async function main(): Promise<void> {
   let broker: KafkaBroker | undefined;
   let topology: DistributedTopology | undefined;
   try {
-    const brokers = process.env.SLUICE_BENCH_KAFKA ? process.env.SLUICE_BENCH_KAFKA.split(',') : (broker = await startKafkaBroker()).brokers;
+    const kafka = await benchKafka();
+    broker = kafka.broker;
     const spawnedAt = performance.now();
     topology = await startDistributedTopology({
-      inheritedEnv: process.env,
-      eventStore: benchPostgresUrl,
-      eventStoreSchema: schema,
-      kafkaBrokers: brokers,
-      topicPrefix: `bench.${schema}`,
-      artifactsDir: join(workDir, 'artifacts'),
-      dataDir: join(workDir, 'data'),
+      ...benchTopologyOptions(schema, kafka.brokers, workDir),
       workerEnv: { SLUICE_WORKER_CONCURRENCY: '4' },
       stopGraceMs: 10_000,
     });

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { dropTestSchema, newTestSchema, startKafkaBroker, type KafkaBroker } from '@sluice/testing';
+import { dropTestSchema, newTestSchema, type KafkaBroker } from '@sluice/testing';
 import { startDistributedTopology, type DistributedTopology } from '../../platform/src/distributed/topology';
 import { startPlatformProcess, type PlatformProcess } from '../../platform/src/testing/platform-process';
+import { benchKafka, benchTopologyOptions } from '../distributed/bench-topology';
 import { benchPostgresUrl } from '../eventing/bench-kit';
 import { platformCpuMs } from './real-path-kit';
 
@@ -56,15 +57,10 @@ async function startDistributed(root: string, slots: number): Promise<BenchTarge
   let broker: KafkaBroker | undefined;
   let topology: DistributedTopology | undefined;
   try {
-    const brokers = process.env.SLUICE_BENCH_KAFKA ? process.env.SLUICE_BENCH_KAFKA.split(',') : (broker = await startKafkaBroker()).brokers;
+    const kafka = await benchKafka();
+    broker = kafka.broker;
     topology = await startDistributedTopology({
-      inheritedEnv: process.env,
-      eventStore: benchPostgresUrl,
-      eventStoreSchema: schema,
-      kafkaBrokers: brokers,
-      topicPrefix: `bench.${schema}`,
-      artifactsDir: join(root, 'artifacts'),
-      dataDir: join(root, 'data'),
+      ...benchTopologyOptions(schema, kafka.brokers, root),
       workers: 1,
       workerEnv: { SLUICE_WORKER_CONCURRENCY: String(slots) },
       triggersEnv: { SLUICE_POLL_INTERVAL_MS: '3600000' },
