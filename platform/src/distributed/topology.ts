@@ -191,7 +191,8 @@ export async function startDistributedTopology(options: TopologyOptions): Promis
 
   // Every process, in the order `processes` and SLUICE_SUBGRAPHS list them; `components` below says which start when.
   const pipelines = processOf({ name: 'pipelines', role: 'subgraph', script: 'services/pipelines/src/main.ts', env: () => serviceEnv, ready: LISTENING });
-  // Every engine instance relays the store to Kafka: a killed one leaves the others relaying (duplicates are deduped, 0002).
+  // Every engine instance can relay the store to Kafka; one does at a time, the others stand by and one takes over when it
+  // dies (decision 0079; what it republishes is deduped, 0002).
   const engineProcesses = Array.from({ length: engines }, (_, i) =>
     processOf({
       name: `executions-${i + 1}`,

@@ -1,7 +1,7 @@
 // The executions service alone (distributed mode): configured by its environment (executions-config.ts), JSON logs.
 import { openLogStore } from '@sluice/artifact-store';
 import { InMemoryCheckpointStore } from '@sluice/eventing';
-import { createPostgresProcessedEvents, startEventRelay, type EventRelay, type ProcessedEventsStore } from '@sluice/messaging';
+import { createPostgresProcessedEvents, startEventRelay, startLeadingRelay, type ProcessedEventsStore } from '@sluice/messaging';
 import { busCheck, checkReadiness, eventStoreCheck, openBus, serviceMainOnStore } from '@sluice/runtime';
 import { loadExecutionsConfig, prefixedTopics } from './executions-config';
 import { createExecutionsService } from './executions-service';
@@ -15,19 +15,30 @@ serviceMainOnStore({
     const topics = prefixedTopics(config.topicPrefix);
     const { bus, description: busDescription } = openBus(runtime.bus);
     const relayLog = logger.child({ component: 'relay' });
-    const relay: EventRelay | null =
+    const subscriberId = relayConfig.kind === 'all-events' ? 'sluice-relay' : 'executions-relay';
+    const startRelay = () =>
+      startEventRelay({
+        store: eventStore.store,
+        // The in-process bus forgets everything when the process ends: its relay starts from the beginning each time.
+        checkpoints: runtime.bus.kind === 'in-process' ? new InMemoryCheckpointStore() : eventStore.checkpoints,
+        bus,
+        subscriberId,
+        topicFor: topics.topicFor,
+        ...(relayConfig.kind === 'pipeline-events' ? { streamPrefixes: ['pipeline-'] } : {}),
+        onError: (error, during) => relayLog.warn(`relay: ${during} failed, retrying`, { error }),
+      });
+    // On Kafka with the store on PostgreSQL, the engine instances relay one at a time, the others standing by (decision 0079).
+    const relay: { stop(): Promise<void> } | null =
       relayConfig.kind === 'off'
         ? null
-        : await startEventRelay({
-            store: eventStore.store,
-            // The in-process bus forgets everything when the process ends: its relay starts from the beginning each time.
-            checkpoints: runtime.bus.kind === 'in-process' ? new InMemoryCheckpointStore() : eventStore.checkpoints,
-            bus,
-            subscriberId: relayConfig.kind === 'all-events' ? 'sluice-relay' : 'executions-relay',
-            topicFor: topics.topicFor,
-            ...(relayConfig.kind === 'pipeline-events' ? { streamPrefixes: ['pipeline-'] } : {}),
-            onError: (error, during) => relayLog.warn(`relay: ${during} failed, retrying`, { error }),
-          });
+        : runtime.bus.kind === 'kafka' && runtime.eventStore.kind === 'postgres'
+          ? await startLeadingRelay({
+              connectionString: runtime.eventStore.connectionString,
+              lockName: `${runtime.eventStore.schema ?? 'public'}/${subscriberId}`,
+              start: startRelay,
+              onError: (error) => relayLog.warn('relay: its lock failed, trying again', { error }),
+            })
+          : await startRelay();
     // On Kafka a redelivery may reach another instance: the transition feed's dedupe must be shared (decision 0010).
     const processedEvents: (ProcessedEventsStore & { close(): Promise<void> }) | undefined =
       runtime.bus.kind === 'kafka' && runtime.eventStore.kind === 'postgres'
