@@ -60,7 +60,13 @@ export async function startLeadingRelay(options: LeadingRelayOptions): Promise<L
       }
       const { rows } = await lockClient.query<{ held: boolean }>(`SELECT pg_try_advisory_lock(hashtext('sluice.relay'), hashtext($1)) AS held`, [options.lockName]);
       if (stopped || !rows[0]?.held) return schedule();
-      relay = await options.start();
+      const started = await options.start();
+      if (client !== lockClient || stopped) {
+        // The lock's session ended while the relay started (another may hold the lock now), or stop() came meanwhile.
+        await started.stop();
+        return;
+      }
+      relay = started;
     } catch (error) {
       options.onError?.(error);
       if (client === lockClient) {
