@@ -64,4 +64,53 @@ describe('the leading relay', () => {
     );
     expect(log.slice(0, 3)).toEqual(['a started', 'a stopped', 'b started']);
   });
+
+  it('stops a relay that finished starting after its lock was lost, and leads again once it holds the lock', async () => {
+    const lockName = `test/${randomUUID()}`;
+    const log: string[] = [];
+    let release!: () => void;
+    const slowStart = new Promise<void>((resolve) => (release = resolve));
+    const relay: EventRelay = { done: new Promise(() => undefined), publishedPosition: undefined, stop: async () => void log.push('stopped') };
+    const starting = startLeadingRelay({
+      connectionString: testPostgresUrl(),
+      lockName,
+      retryMs: 100,
+      start: async () => {
+        log.push('starting');
+        await slowStart;
+        log.push('started');
+        return relay;
+      },
+    });
+    await eventually(
+      () => log.includes('starting'),
+      () => 'the relay did not start',
+      5_000,
+    );
+    // While its relay starts, the lock's session ends.
+    const admin = new Client({ connectionString: testPostgresUrl() });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid::bigint = (hashtext($1)::bigint & 4294967295)`, [lockName]);
+      await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+    } finally {
+      await admin.end();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    const contender = await starting;
+    contenders.push(contender);
+    await eventually(
+      () => log.includes('stopped'),
+      () => `the relay started without the lock was not stopped: ${log.join(', ')}`,
+      5_000,
+    );
+    expect(log.slice(0, 3)).toEqual(['starting', 'started', 'stopped']);
+    // Nobody else holds the lock: it takes it again and relays.
+    await eventually(
+      () => contender.leading,
+      () => `it does not lead again: ${log.join(', ')}`,
+      5_000,
+    );
+  });
 });
