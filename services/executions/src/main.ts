@@ -34,7 +34,7 @@ serviceMainOnStore({
         : runtime.bus.kind === 'kafka' && runtime.eventStore.kind === 'postgres'
           ? await startLeadingRelay({
               connectionString: runtime.eventStore.connectionString,
-              lockName: `${runtime.eventStore.schema ?? 'public'}/${subscriberId}`,
+              lockName: `${runtime.eventStore.schema}/${subscriberId}`,
               start: startRelay,
               onError: (error) => relayLog.warn('relay: its lock failed, trying again', { error }),
             })
